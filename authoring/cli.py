@@ -1,0 +1,183 @@
+"""The `kehoach` command line: thin commands over loading, rules and rendering."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, clivi  # noqa: F401  (clivi: click speaks Vietnamese)
+from .errors import InputError, KehoachError
+from .findings import FindingIndex, render_html, render_json, render_summary_line, render_text
+
+def _print_error(error: KehoachError) -> None:
+    click.echo(f"Lỗi: {error.message}", err=True)
+    findings = getattr(error, "findings", None)
+    if findings:
+        click.echo(render_text(findings), err=True)
+        index = FindingIndex(list(findings))
+        click.echo(render_summary_line(index), err=True)
+    if error.hint:
+        click.echo(f"Gợi ý: {error.hint}", err=True)
+
+
+class KehoachCommand(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
+        super().__init__(*args, **kwargs)
+
+
+class KehoachGroup(click.Group):
+    """Maps kehoach errors to exit codes and Vietnamese messages; never shows a traceback."""
+
+    command_class = KehoachCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
+        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI_SỐ]...")
+        super().__init__(*args, **kwargs)
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Đã dừng theo yêu cầu.", err=True)
+            sys.exit(1)
+        except click.UsageError as exc:
+            ctx = exc.ctx
+            if ctx is not None:
+                click.echo(ctx.get_usage(), err=True)
+            click.echo(f"Lỗi cách dùng: {exc.format_message()}", err=True)
+            click.echo("Xem hướng dẫn: kehoach --help", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"Lỗi: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except KehoachError as exc:
+            _print_error(exc)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Đã dừng theo yêu cầu.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug in kehoach, not in the user's file
+            if os.environ.get("KEHOACH_DEBUG"):
+                raise
+            click.echo(f"Lỗi nội bộ của kehoach ({type(exc).__name__}: {exc}). "
+                       "Đây là lỗi của chương trình, không phải của tệp; đặt KEHOACH_DEBUG=1 để xem chi tiết và báo cho nhóm phát triển.",
+                       err=True)
+            sys.exit(3)
+
+
+@click.group(cls=KehoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kehoach", message="%(prog)s %(version)s")
+def main() -> None:
+    """kehoach — soạn Kế hoạch dưới dạng dữ liệu, xuất văn bản theo Nghị định 30, kiểm tra với văn bản cấp trên."""
+
+
+def _load(path: str):
+    from .loading import load_plan_or_raise
+
+    return load_plan_or_raise(path)
+
+
+@main.command()
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("--json", "as_json", is_flag=True, help="In toàn bộ mô hình đã chuẩn hóa dưới dạng JSON.")
+def show(plan_file: str, as_json: bool) -> None:
+    """Đọc, kiểm tra định dạng và tóm tắt một kế hoạch."""
+    from .export import plan_to_json
+
+    loaded = _load(plan_file)
+    data = plan_to_json(loaded)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(_summary(data))
+
+
+def _summary(data: dict) -> str:
+    number = f"{data['number']:02d}" if data["number"] else "…"
+    lines = [
+        f"{data['type']} số {number}/{data['symbol']} — {data['issuer']}",
+        f"  Ngày: {data['date'] or data['date_partial'] + ' (chưa đủ ngày, tháng)'}; cấp: {data['level']}",
+        f"  Trích yếu: {data['title']}",
+        f"  Căn cứ: {len(data['bases'])}; văn bản dẫn chiếu khác: {len(data['references'])}",
+        f"  Chỉ tiêu: {len(data['targets'])}; nhiệm vụ: {len(data['tasks'])}; "
+        f"nhiệm vụ của cơ quan: {len(data['duties'])}; chế độ báo cáo: {len(data['reporting'])}",
+    ]
+    for t in data["targets"]:
+        value = "" if t["value"] is None else f" {t['value']:g}{t['unit'] or ''}"
+        lines.append(f"    chỉ tiêu {t['id']}: {t['comparator']}{value} ({t['year'] or ''}) — {t['indicator'] or t['text']}")
+    for r in data["reporting"]:
+        due = f"trước {r['due']}" if r["due"] else "không ghi hạn"
+        lines.append(f"    báo cáo {r['id']}: {', '.join(r['from'])} → {', '.join(r['to'])}; kỳ {r['period']}; {due}")
+    sig = data["signature"]
+    if sig:
+        lines.append(f"  Người ký: {' / '.join(sig['authority'] + sig['positions'])} — {sig['name']}")
+    lines.append(f"  Nơi nhận: {len(data['recipients'])} dòng")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("plan_files", metavar="KE_HOACH.yaml...", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+              help="Dạng báo cáo.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp thay vì in ra màn hình.")
+def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Kiểm tra định dạng tệp kế hoạch (cú pháp, trường, kiểu, ngày tháng, mã, cơ quan)."""
+    from .loading import load_plan
+
+    index = FindingIndex()
+    for plan_file in plan_files:
+        _, file_index = load_plan(plan_file)
+        index.extend(file_index.findings)
+    if fmt == "json":
+        report = render_json(index)
+    elif fmt == "html":
+        report = render_html(index, "Kết quả kiểm tra định dạng kế hoạch")
+    else:
+        report = render_text(index.sorted())
+        report = (report + "\n" if report else "") + f"{len(plan_files)} tệp: " + render_summary_line(index)
+    if output:
+        from .fileio import write_atomic
+
+        write_atomic(Path(output), report.encode("utf-8"))
+        click.echo(f"Đã ghi báo cáo: {output}")
+    else:
+        click.echo(report.rstrip("\n"))
+    sys.exit(1 if index.has_errors else 0)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi lược đồ vào tệp.")
+def schema(output: str | None) -> None:
+    """In lược đồ JSON Schema của định dạng YAML kế hoạch (để VS Code gợi ý và kiểm tra khi gõ)."""
+    from .schema import plan_schema_text
+
+    text = plan_schema_text()
+    if output:
+        from .fileio import write_atomic
+
+        write_atomic(Path(output), text.encode("utf-8"))
+        click.echo(f"Đã ghi lược đồ: {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+def text(plan_file: str) -> None:
+    """In nội dung kế hoạch dưới dạng văn bản thuần, theo thứ tự đọc."""
+    from .render.plain import plan_text
+
+    click.echo(plan_text(_load(plan_file).plan), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

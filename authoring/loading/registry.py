@@ -1,0 +1,120 @@
+"""The agency and citation registries, and matching of free-text agency names against them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Agency, AgencyRegistry, CitationRegistry, CitedDocument
+from ..paths import registry_dir
+from ..text import match_key
+from .validate import load_model
+
+AGENCY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class Registry:
+    """Agencies and cited documents, indexed for lookup by id and by name."""
+
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    documents: dict[str, CitedDocument] = field(default_factory=dict)
+    _by_name: dict[str, str] = field(default_factory=dict)
+    _patterns: list[tuple[re.Pattern, str]] = field(default_factory=list)
+    _by_code: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, agencies: list[Agency], documents: list[CitedDocument]) -> "Registry":
+        registry = cls()
+        for agency in agencies:
+            registry.agencies[agency.id] = agency
+            for name in [n.name for n in agency.names] + agency.aliases:
+                key = match_key(name)
+                if "{tinh}" in key or "{xa}" in key or "{huyen}" in key:
+                    pattern = re.escape(key)
+                    for slot in ("tinh", "xa", "huyen"):
+                        pattern = pattern.replace(re.escape("{" + slot + "}"), "(?P<%s>.+)" % slot)
+                    registry._patterns.append((re.compile(f"^{pattern}$"), agency.id))
+                else:
+                    registry._by_name.setdefault(key, agency.id)
+        for document in documents:
+            registry.documents[document.id] = document
+            if document.code:
+                registry._by_code.setdefault(match_key(document.code), []).append(document.id)
+        return registry
+
+    def is_agency_id(self, text: str) -> bool:
+        """Whether *text* is written as an id (slug) rather than a name."""
+        return bool(AGENCY_ID_RE.match(text))
+
+    def resolve_agency(self, text: str) -> str | None:
+        """Registry id for an id or a free-text name ("Sở Y Tế", "Sở Lao động – Thương binh…"), or None."""
+        if text in self.agencies:
+            return text
+        key = match_key(text)
+        if key in self._by_name:
+            return self._by_name[key]
+        for pattern, agency_id in self._patterns:
+            if pattern.match(key):
+                return agency_id
+        return None
+
+    def agency_name(self, agency_id: str, on: date | None = None, province: str | None = None) -> str:
+        agency = self.agencies[agency_id]
+        chosen = agency.names[-1]
+        if on is not None:
+            for name in agency.names:
+                start = name.valid_from.to_date() if name.valid_from and name.valid_from.is_complete else None
+                end = name.valid_until.to_date() if name.valid_until and name.valid_until.is_complete else None
+                if (start is None or start <= on) and (end is None or on < end):
+                    chosen = name
+                    break
+        text = chosen.name
+        if province:
+            text = text.replace("{tinh}", province)
+        return text
+
+    def documents_with_code(self, code: str) -> list[CitedDocument]:
+        return [self.documents[i] for i in self._by_code.get(match_key(code), [])]
+
+    def close_agency_ids(self, text: str, n: int = 3) -> list[str]:
+        import difflib
+
+        return difflib.get_close_matches(text, list(self.agencies), n=n, cutoff=0.6)
+
+
+def load_registry(folder: Path | None = None) -> Registry:
+    """Load agencies.yaml and citations.yaml; a broken registry is reported like any bad input."""
+    folder = Path(folder) if folder else registry_dir()
+    return _load_registry_cached(str(folder.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_registry_cached(folder: str) -> Registry:
+    base = Path(folder)
+    agencies, _, agency_findings = load_model(base / "agencies.yaml", AgencyRegistry)
+    documents, _, document_findings = load_model(base / "citations.yaml", CitationRegistry)
+    findings = agency_findings + document_findings
+    if agencies is not None:
+        findings += _duplicate_registry_ids([a.id for a in agencies.agencies], base / "agencies.yaml")
+    if documents is not None:
+        findings += _duplicate_registry_ids([d.id for d in documents.documents], base / "citations.yaml")
+    if findings:
+        raise InputError("Danh mục cơ quan hoặc danh mục văn bản có lỗi; kehoach không thể chạy tiếp.", findings)
+    return Registry.build(agencies.agencies, documents.documents)
+
+
+def _duplicate_registry_ids(ids: list[str], file: Path) -> list:
+    from ..findings import Finding, Severity
+
+    seen, out = set(), []
+    for item in ids:
+        if item in seen:
+            out.append(Finding("L120", Severity.ERROR, f"mã '{item}' xuất hiện hai lần trong danh mục", str(file),
+                               suggestion="Mỗi mã trong danh mục phải là duy nhất."))
+        seen.add(item)
+    return out

@@ -1,0 +1,73 @@
+"""Registry models: agencies (with validity dates and successors) and cited documents."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .common import ItemId, Level, PartialDate, Status, Strict
+
+
+class AgencyName(Strict):
+    """An official name and the dates it was valid ({tinh} stands for the province's name)."""
+
+    name: str
+    valid_from: PartialDate | None = Field(None, alias="from")
+    valid_until: PartialDate | None = Field(None, alias="until", description="Ngày thôi dùng tên này (không tính ngày này).")
+
+
+class Successor(Strict):
+    """Who took over an agency's function after a reorganisation."""
+
+    id: str = Field(description="Mã cơ quan kế nhiệm.")
+    scope: str | None = Field(None, description="Phần chức năng chuyển sang, vd. 'trẻ em, bảo trợ xã hội'.")
+    children: bool = Field(False, description="True khi cơ quan kế nhiệm nhận lĩnh vực trẻ em.")
+    status: Status = Status.CONFIRMED
+
+
+class Agency(Strict):
+    """An agency kind at one level ("Sở Y tế" of whichever province the plan is in)."""
+
+    id: ItemId
+    names: list[AgencyName] = Field(min_length=1)
+    aliases: list[str] = Field([], description="Cách viết tắt, cách viết khác gặp trong văn bản.")
+    level: Level
+    sector: str | None = Field(None, description="Lĩnh vực: y-te, giao-duc, tre-em, …")
+    kind: str = Field("co-quan", description="co-quan, chinh-quyen, doan-the, tap-the (nhóm cơ quan), dang, khac")
+    collective: bool = Field(False, description="True khi tên chỉ một nhóm: 'UBND các huyện, thành phố'.")
+    counterparts: dict[str, str] = Field({}, description="Cơ quan tương ứng ở cấp khác: {tinh: so-y-te, xa: phong-van-hoa-xa-hoi}.")
+    successors: list[Successor] = []
+    valid_from: PartialDate | None = Field(None, alias="from")
+    valid_until: PartialDate | None = Field(None, alias="until")
+    source: str | None = None
+    status: Status = Status.CONFIRMED
+    note: str | None = None
+
+    @property
+    def current_name(self) -> str:
+        return self.names[-1].name
+
+
+class AgencyRegistry(Strict):
+    agencies: list[Agency]
+
+
+class CitedDocument(Strict):
+    """An entry of the citation registry: the exact identity of a document."""
+
+    id: ItemId
+    type: str
+    code: str | None = None
+    date: PartialDate | None = None
+    date_status: Status = Status.CONFIRMED
+    issuer: str
+    title: str
+    signer: str | None = None
+    effective: PartialDate | None = None
+    miscited_as: list[str] = Field([], description="Số, ký hiệu sai thường gặp.")
+    status: Status = Status.CONFIRMED
+    source: str | None = None
+    note: str | None = None
+
+
+class CitationRegistry(Strict):
+    documents: list[CitedDocument]

@@ -1,0 +1,86 @@
+"""A plan as plain text in reading order: the words the DOCX prints, without layout."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Block, Plan
+from ..model.plan import strip_footnote_marks
+from ..text import nd30_date_line
+
+_EMPHASIS_RE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
+
+
+def strip_emphasis(text: str) -> str:
+    """Text without the **bold** and *italic* marks authors may use inside a paragraph."""
+    return _EMPHASIS_RE.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def number_line(plan: Plan) -> str:
+    """'Số: 07/KH-UBND', or 'Số:      /KH-UBND' before issue (ND30: leading zero below 10)."""
+    number = plan.document.number
+    shown = f"{number:02d}" if number is not None else "     "
+    return f"Số: {shown}/{plan.document.symbol}"
+
+
+def date_line(plan: Plan) -> str:
+    d = plan.document.date
+    return nd30_date_line(plan.document.place, d.year, d.month, d.day)
+
+
+def block_line(block: Block) -> str:
+    """One block's printed line: label, title, text."""
+    head = " ".join(p for p in (block.label, block.title) if p)
+    if block.title and block.text:
+        head = f"{head}: {block.text}" if not block.title.endswith(":") else f"{head} {block.text}"
+    elif block.text:
+        head = f"{head} {block.text}" if head else block.text
+    return head
+
+
+def recipient_lines(plan: Plan) -> list[str]:
+    """The lines under "Nơi nhận:" as printed, the archive line last."""
+    lines = []
+    for r in plan.recipients:
+        purpose = f" ({r.purpose})" if r.purpose else ""
+        lines.append(f"- {r.name}{purpose};")
+    if plan.archive is not None:
+        lines.append(f"- Lưu: {plan.archive}.")
+    return lines
+
+
+def header_lines(plan: Plan) -> list[str]:
+    doc = plan.document
+    lines = []
+    if doc.governing_body:
+        lines.append(doc.governing_body)
+    lines += doc.issuer.header or [doc.issuer.name.upper()]
+    return lines
+
+
+def plan_lines(plan: Plan, with_header: bool = True) -> list[str]:
+    """Every printed line in reading order (markup removed), footnotes at the end."""
+    lines: list[str] = []
+    if with_header:
+        lines += header_lines(plan)
+        lines += [number_line(plan), date_line(plan)]
+    lines += [plan.document.type.upper(), plan.document.title]
+
+    def walk(block: Block):
+        lines.append(block_line(block))
+        for child in block.blocks:
+            walk(child)
+
+    for group in (plan.preamble, plan.sections, plan.closing):
+        for block in group:
+            walk(block)
+    lines.append(plan.recipients_label)
+    lines += recipient_lines(plan)
+    if plan.signature:
+        lines += plan.signature.authority + plan.signature.positions + [plan.signature.name]
+    lines += [f"{key} {text}" for key, text in plan.footnotes.items()]
+    return [strip_emphasis(strip_footnote_marks(line)) for line in lines]
+
+
+def plan_text(plan: Plan, with_header: bool = True) -> str:
+    return "\n".join(plan_lines(plan, with_header)) + "\n"

@@ -1,0 +1,176 @@
+"""Vietnamese text services: normalisation, matching keys, ND30 dates, upper-casing, amounts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+# Old-style tone placement ("hoà", "uỷ") and new-style ("hòa", "ủy") are both in use;
+# matching must treat them as equal, so keys use the new style.
+_OLD_TONE_STYLE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_OLD_TONE_RE = re.compile("|".join(_OLD_TONE_STYLE))
+_DASHES_RE = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+_SPACES_RE = re.compile(r"\s+")
+
+
+def nfc(text: str) -> str:
+    """Return *text* in Unicode NFC, the only form stored anywhere in kehoach."""
+    return unicodedata.normalize("NFC", text)
+
+
+def nfc_tree(value):
+    """Return a copy of a loaded YAML tree with every string (keys too) in NFC."""
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, dict):
+        return {nfc_tree(k): nfc_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [nfc_tree(v) for v in value]
+    return value
+
+
+def match_key(text: str) -> str:
+    """Key under which two spellings of the same Vietnamese name compare equal.
+
+    Folds case, Unicode form, old/new tone placement, dash variants and spacing.
+    """
+    key = nfc(text).casefold()
+    key = _OLD_TONE_RE.sub(lambda m: _OLD_TONE_STYLE[m.group(0)], key)
+    key = _DASHES_RE.sub(" - ", key)
+    key = _SPACES_RE.sub(" ", key)
+    return key.strip(" .,;:")
+
+
+def strip_diacritics(text: str) -> str:
+    """ASCII-ish form used for ids and fuzzy suggestions ("Sở Y tế" → "so y te")."""
+    text = nfc(text).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def slug(text: str) -> str:
+    """A lowercase hyphenated id from Vietnamese text."""
+    ascii_text = strip_diacritics(text).lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+# --- dates -----------------------------------------------------------------
+
+def nd30_day(day: int) -> str:
+    """Day as ND30 prints it: a leading zero below 10."""
+    return f"{day:02d}"
+
+
+def nd30_month(month: int) -> str:
+    """Month as ND30 prints it: a leading zero for January and February only."""
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
+def nd30_date_line(place: str | None, year: int, month: int | None, day: int | None) -> str:
+    """The place-and-date line, with blanks kept for an unissued document.
+
+    ``nd30_date_line("Nghệ An", 2025, 1, 6)`` → "Nghệ An, ngày 06 tháng 01 năm 2025".
+    """
+    day_text = nd30_day(day) if day else "     "
+    month_text = nd30_month(month) if month else "     "
+    line = f"ngày {day_text} tháng {month_text} năm {year}"
+    return f"{place}, {line}" if place else line
+
+
+def short_date(value: date) -> str:
+    """Date as cited inside text: 06/01/2025 → "06/01/2025"; 9/3/2024 keeps ND30 style "09/3/2024"."""
+    return f"{value.day:02d}/{nd30_month(value.month)}/{value.year}"
+
+
+def day_month(day: int, month: int) -> str:
+    """A reporting due date as DD/MM."""
+    return f"{day:02d}/{month:02d}"
+
+
+# --- upper-casing ----------------------------------------------------------
+
+# A document symbol such as 1183/QĐ-TTg or 28-CT/TW: a number, then slash- or dash-joined
+# groups. Upper-casing a title must leave these exactly as written.
+_SYMBOL_RE = re.compile(r"\b\d+[a-z]?(?:/\d{4})?[/-][A-Za-zĐđ0-9]+(?:[-/][A-Za-zĐđ0-9&]+)*")
+
+
+def upper_keep_symbols(text: str) -> str:
+    """Upper-case a title but keep document symbols as written (1183/QĐ-TTg, never QĐ-TTG)."""
+    parts = []
+    last = 0
+    for match in _SYMBOL_RE.finditer(text):
+        parts.append(text[last:match.start()].upper())
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(text[last:].upper())
+    return "".join(parts)
+
+
+def find_symbols(text: str) -> list[str]:
+    """Document symbols that occur in *text*."""
+    return [m.group(0) for m in _SYMBOL_RE.finditer(text)]
+
+
+# --- amounts ---------------------------------------------------------------
+
+def format_dong(amount: int) -> str:
+    """1200000000 → "1.200.000.000 đồng"."""
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+_DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+
+
+def _three_digits(n: int, full: bool) -> str:
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    words: list[str] = []
+    if hundreds or full:
+        words += [_DIGITS[hundreds], "trăm"]
+    if tens > 1:
+        words += [_DIGITS[tens], "mươi"]
+        if units:
+            words.append({1: "mốt", 4: "tư", 5: "lăm"}.get(units, _DIGITS[units]))
+    elif tens == 1:
+        words.append("mười")
+        if units:
+            words.append("lăm" if units == 5 else _DIGITS[units])
+    elif units:
+        if hundreds or full:
+            words.append("lẻ")
+        words.append(_DIGITS[units])
+    return " ".join(words)
+
+
+def _below_billion(n: int, full: bool) -> list[str]:
+    words: list[str] = []
+    for scale_value, scale_word in ((1_000_000, "triệu"), (1_000, "nghìn"), (1, "")):
+        group, n = divmod(n, scale_value)
+        if group:
+            words.append(_three_digits(group, full=full))
+            if scale_word:
+                words.append(scale_word)
+            full = True
+        elif words or full:
+            full = True
+    return words
+
+
+def _words(n: int, full: bool = False) -> list[str]:
+    billions, rest = divmod(n, 1_000_000_000)
+    words: list[str] = []
+    if billions:
+        words += _words(billions, full) + ["tỷ"]
+        full = True
+    return words + _below_billion(rest, full)
+
+
+def amount_in_words(amount: int) -> str:
+    """1200000000 → "Một tỷ hai trăm triệu đồng"."""
+    sentence = " ".join(_words(amount) or ["không"]) + " đồng"
+    return sentence[0].upper() + sentence[1:]
