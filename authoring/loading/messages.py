@@ -137,6 +137,10 @@ def validation_findings(exc: ValidationError, root: type[BaseModel], source: Sou
         code = {"missing": "L111", "extra_forbidden": "L110"}.get(error["type"], "L112")
         if error["type"] == "value_error" and ("ngày" in message or "tháng" in message or "hạn" in message):
             code = "L114"
+            suggestion = suggestion or ("Sửa lại cho đúng ngày có thật. Ngày ban hành chưa biết thì chỉ ghi năm "
+                                        "(2026) hoặc năm-tháng (2026-02); hạn báo cáo ghi NGÀY/THÁNG, vd. 10/5.")
+        elif error["type"] == "value_error" and suggestion is None:
+            suggestion = "Sửa giá trị theo hướng dẫn trong thông báo; xem tệp mẫu trong plans/examples/."
         findings.append(Finding(code, Severity.ERROR, message, source.file, line, column,
                                 field_path(loc) or None, suggestion))
     return findings

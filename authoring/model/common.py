@@ -9,7 +9,7 @@ from datetime import date
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import core_schema
 
 
@@ -206,6 +206,7 @@ def _as_list(value: Any) -> Any:
 AgencyList = Annotated[
     list[str],
     BeforeValidator(_as_list),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
     Field(description="Cơ quan: mã trong danh mục cơ quan (vd. so-y-te) hoặc tên đầy đủ; một hoặc nhiều."),
 ]
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job: set up, then take the real plans in plans/examples/ through kehoach
+# (format check, summary, normalised JSON, plain text) into generated/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+out=generated/examples
+mkdir -p "$out"
+.venv/bin/kehoach validate plans/examples/*.yaml
+for plan in plans/examples/*.yaml; do
+  name=$(basename "$plan" .yaml)
+  echo
+  .venv/bin/kehoach show "$plan"
+  .venv/bin/kehoach show --json "$plan" > "$out/$name.json"
+  .venv/bin/kehoach text "$plan" > "$out/$name.txt"
+done
+.venv/bin/kehoach validate --format html -o "$out/kiem-tra-dinh-dang.html" plans/examples/*.yaml
+echo
+echo "Kết quả ở $out/"

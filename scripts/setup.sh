@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets kehoach up on a Debian machine that has only Python (3.11+):
+#   system packages (LibreOffice Writer, fonts metric-compatible with Times New Roman that cover
+#   Vietnamese, poppler-utils) when they are missing, a virtual environment in .venv, and the package.
+# Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Cần cài gói hệ thống: $* — hãy chạy: sudo apt-get install -y $*" >&2
+    return 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "$@"
+}
+
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+if ! (command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Liberation Serif"); then
+  missing+=(fonts-liberation2 fontconfig)
+fi
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Cài gói hệ thống: ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+stamp=.venv/.kehoach-installed
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".[test]"
+  echo "$want" > "$stamp"
+fi

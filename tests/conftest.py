@@ -1,0 +1,45 @@
+"""Shared fixtures: paths to the examples, a CLI runner, a way to write broken plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "plans" / "examples").glob("*.yaml"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINIMAL = FIXTURES / "minimal.yaml"
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+
+
+def example(name: str) -> Path:
+    """The example plan whose file name contains *name*."""
+    matches = [p for p in EXAMPLES if name in p.name]
+    assert len(matches) == 1, f"{name}: {matches}"
+    return matches[0]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def write_plan(tmp_path):
+    """Write a variant of the minimal plan: replace(old, new) pairs, or raw bytes."""
+
+    def write(*replacements: tuple[str, str], raw: bytes | None = None, name: str = "plan.yaml") -> Path:
+        path = tmp_path / name
+        if raw is not None:
+            path.write_bytes(raw)
+            return path
+        text = MINIMAL.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,59 @@
+"""Registries: agency names in their many spellings resolve to one id; successors come from data."""
+
+import pytest
+
+from authoring.loading import load_registry
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+@pytest.mark.parametrize("written, agency_id", [
+    ("Sở Lao động - Thương binh và Xã hội", "so-ldtbxh"),
+    ("Sở Lao động – Thương binh và Xã hội", "so-ldtbxh"),
+    ("Sở LĐTBXH", "so-ldtbxh"),
+    ("Bộ Lao động- Thương binh và Xã hội", "bo-ldtbxh"),
+    ("Sở Y Tế", "so-y-te"),
+    ("Uỷ ban nhân dân tỉnh Nghệ An", "ubnd-tinh"),
+    ("Báo Lạng Sơn", "bao-tinh"),
+    ("Tỉnh Đoàn Kon Tum", "tinh-doan"),
+    ("UBND các huyện, thành phố, thị xã", "ubnd-cap-huyen"),
+    ("so-y-te", "so-y-te"),
+])
+def test_free_text_agency_names_resolve_to_registry_ids(registry, written, agency_id):
+    assert registry.resolve_agency(written) == agency_id
+
+
+def test_unknown_name_resolves_to_nothing(registry):
+    assert registry.resolve_agency("Sở Không Tồn Tại") is None
+
+
+def test_child_affairs_of_the_old_labour_department_pass_to_the_health_department(registry):
+    so = registry.agencies["so-ldtbxh"]
+    assert so.valid_until.iso() == "2025-03-01"
+    assert [s.id for s in so.successors if s.children] == ["so-y-te"]
+
+
+def test_district_level_ends_on_1_july_2025_and_passes_to_communes(registry):
+    huyen = registry.agencies["ubnd-cap-huyen"]
+    assert huyen.valid_until.iso() == "2025-07-01"
+    assert huyen.successors[0].id == "ubnd-cap-xa"
+
+
+def test_unconfirmed_facts_stay_marked_unconfirmed(registry):
+    assert registry.agencies["phong-van-hoa-xa-hoi"].status.value == "unconfirmed"
+    assert registry.documents["qd-55a-2013"].date_status.value == "unconfirmed"
+
+
+def test_every_successor_and_counterpart_points_at_a_registered_agency(registry):
+    for agency in registry.agencies.values():
+        for successor in agency.successors:
+            assert successor.id in registry.agencies, (agency.id, successor.id)
+        for counterpart in agency.counterparts.values():
+            assert counterpart in registry.agencies, (agency.id, counterpart)
+
+
+def test_miscited_numbers_are_recorded_with_the_right_document(registry):
+    assert "446/QĐ-LĐTBXH" in registry.documents["qd-406-2020"].miscited_as

@@ -1,0 +1,58 @@
+"""Vietnamese text services."""
+
+import unicodedata
+
+import pytest
+
+from authoring.text import (
+    amount_in_words, format_dong, match_key, nd30_date_line, nd30_month, upper_keep_symbols,
+)
+
+
+def test_match_key_treats_old_and_new_tone_placement_as_equal():
+    assert match_key("Uỷ ban nhân dân tỉnh Thanh Hoá") == match_key("Ủy ban nhân dân tỉnh Thanh Hóa")
+
+
+def test_match_key_treats_nfd_input_as_equal_to_nfc():
+    nfd = unicodedata.normalize("NFD", "Sở Lao động - Thương binh và Xã hội")
+    assert match_key(nfd) == match_key("Sở Lao động - Thương binh và Xã hội")
+
+
+def test_match_key_folds_dash_variants_and_spacing():
+    assert match_key("Sở Lao động – Thương binh  và Xã hội") == match_key("Sở Lao động-Thương binh và Xã hội")
+
+
+@pytest.mark.parametrize("month, shown", [(1, "01"), (2, "02"), (3, "3"), (12, "12")])
+def test_nd30_month_pads_only_january_and_february(month, shown):
+    assert nd30_month(month) == shown
+
+
+def test_nd30_date_line_pads_day_and_month_like_the_decree():
+    assert nd30_date_line("Nghệ An", 2025, 1, 6) == "Nghệ An, ngày 06 tháng 01 năm 2025"
+    assert nd30_date_line("Hà Nội", 2020, 3, 5) == "Hà Nội, ngày 05 tháng 3 năm 2020"
+
+
+def test_nd30_date_line_leaves_blanks_before_issue():
+    line = nd30_date_line("Kiến An", 2024, None, None)
+    assert line.startswith("Kiến An, ngày ") and line.endswith(" năm 2024")
+    assert "tháng" in line and not any(ch.isdigit() for ch in line[:-4])
+
+
+def test_upper_keep_symbols_never_uppercases_a_document_symbol():
+    title = "Triển khai Quyết định số 1183/QĐ-TTg và Chỉ thị số 28-CT/TW"
+    assert upper_keep_symbols(title) == "TRIỂN KHAI QUYẾT ĐỊNH SỐ 1183/QĐ-TTg VÀ CHỈ THỊ SỐ 28-CT/TW"
+
+
+def test_amounts_in_dong_use_dot_separators():
+    assert format_dong(1_200_000_000) == "1.200.000.000 đồng"
+
+
+@pytest.mark.parametrize("amount, words", [
+    (1_200_000_000, "Một tỷ hai trăm triệu đồng"),
+    (105, "Một trăm lẻ năm đồng"),
+    (2_050_000, "Hai triệu không trăm năm mươi nghìn đồng"),
+    (21, "Hai mươi mốt đồng"),
+    (15, "Mười lăm đồng"),
+])
+def test_amount_in_words(amount, words):
+    assert amount_in_words(amount) == words
