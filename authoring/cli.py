@@ -112,8 +112,10 @@ def _summary(data: dict) -> str:
         f"nhiệm vụ của cơ quan: {len(data['duties'])}; chế độ báo cáo: {len(data['reporting'])}",
     ]
     for t in data["targets"]:
-        value = "" if t["value"] is None else f" {t['value']:g}{t['unit'] or ''}"
-        lines.append(f"    chỉ tiêu {t['id']}: {t['comparator']}{value} ({t['year'] or ''}) — {t['indicator'] or t['text']}")
+        unit = t["unit"] or ""
+        value = "" if t["value"] is None else f" {t['value']:g}" + (unit if unit in ("%", "‰") else f" {unit}")
+        year = f" ({t['year']})" if t["year"] else ""
+        lines.append(f"    chỉ tiêu {t['id']}: {t['comparator']}{value}{year} — {t['indicator'] or t['text']}")
     for r in data["reporting"]:
         due = f"trước {r['due']}" if r["due"] else "không ghi hạn"
         lines.append(f"    báo cáo {r['id']}: {', '.join(r['from'])} → {', '.join(r['to'])}; kỳ {r['period']}; {due}")

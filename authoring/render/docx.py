@@ -1,0 +1,376 @@
+"""Rendering a plan to DOCX through the ND30 templates (docxtpl), then finishing touches in XML."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import nsdecls, qn
+from docxtpl import DocxTemplate, RichText
+
+from ..errors import KehoachError
+from ..loading import LoadedPlan
+from ..model import Block, Level, Plan
+from ..model.plan import FOOTNOTE_RE
+from ..paths import TEMPLATES_DIR
+from .docx_xml import PPR_ORDER, RPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
+from .metrics import text_width_pt
+from .plain import date_line, header_lines, number_line, recipient_lines
+
+FONT = "Times New Roman"
+END_MARK = "./."
+_ROMAN_RE = re.compile(r"^[IVXLC]+\.$")
+_EMPHASIS_RE = re.compile(r"(\*\*.+?\*\*|\*.+?\*|\[\^[^\]]+\])")
+_FOOTNOTE_MARK = "\u2063fn:{}\u2063"  # invisible separators around a footnote id, replaced after rendering
+_FOOTNOTE_MARK_RE = re.compile("\u2063fn:(.+?)\u2063")
+TWIPS_PER_PT = 20
+CELL_MARGIN_TWIPS = 108  # Word's default left/right cell margin (0.19 cm)
+
+# What the rules (đường kẻ) under header lines measure: (rule style, text styles above it, share of the text width).
+RULES = {
+    "KHKeCoQuan": (("KHCoQuanBanHanh",), 0.4),   # ND30: 1/3 to 1/2 of the issuing body's name
+    "KHKeTieuNgu": (("KHTieuNgu",), 1.0),         # as long as the motto
+    "KHKeTrichYeu": (("KHTrichYeu",), 0.4),       # 1/3 to 1/2 of the trích yếu
+}
+
+
+def choose_template(loaded: LoadedPlan) -> Path:
+    """The letterhead kind: a Sở (with its governing body), or a UBND of the plan's level."""
+    doc = loaded.plan.document
+    agency_id = loaded.agency_id(doc.issuer.agency) or ""
+    if doc.governing_body or agency_id.startswith("so-"):
+        name = "so.docx"
+    else:
+        name = {Level.DISTRICT: "ubnd-huyen.docx", Level.COMMUNE: "ubnd-xa.docx"}.get(doc.level, "ubnd-tinh.docx")
+    return TEMPLATES_DIR / name
+
+
+def _rich(parts: list[tuple[str, bool]]) -> RichText:
+    """RichText from (text, bold) parts, honouring **bold**, *italic* and [^footnote] inside text."""
+    rich = RichText()
+    for text, bold in parts:
+        for piece in _EMPHASIS_RE.split(text):
+            if not piece:
+                continue
+            if piece.startswith("[^"):
+                rich.add(_FOOTNOTE_MARK.format(piece[2:-1]))
+            elif piece.startswith("**") and piece.endswith("**") and len(piece) > 4:
+                rich.add(piece[2:-2], bold=True)
+            elif piece.startswith("*") and piece.endswith("*") and len(piece) > 2:
+                rich.add(piece[1:-1], bold=bold, italic=True)
+            else:
+                rich.add(piece, bold=bold)
+    return rich
+
+
+def _paragraph(block: Block, top_level: bool, text_override: str | None = None) -> dict:
+    text = text_override if text_override is not None else block.text
+    head = " ".join(p for p in (block.label, block.title) if p)
+    parts: list[tuple[str, bool]] = []
+    if block.title:
+        parts.append((head, True))
+        if text:
+            parts.append((" " if block.title.endswith(":") else ": ", True if top_level else False))
+            parts.append((text, top_level))
+    elif head and text:
+        parts.append((f"{head} {text}", top_level))
+    elif text:
+        parts.append((text, top_level))
+    else:
+        parts.append((head, True))
+    is_section = top_level and bool(block.label and _ROMAN_RE.match(block.label))
+    return {"style": "muc" if is_section else "nd", "rich": _rich(parts), "plain": block}
+
+
+def _with_end_mark(text: str) -> str:
+    """ND30's end mark: the body ends with "./."."""
+    stripped = text.rstrip()
+    if stripped.endswith(END_MARK):
+        return stripped
+    if stripped.endswith("/."):
+        return stripped[:-2] + END_MARK
+    if stripped.endswith("."):
+        return stripped[:-1] + END_MARK
+    return stripped + END_MARK
+
+
+def body_paragraphs(plan: Plan) -> list[dict]:
+    flat: list[tuple[Block, bool]] = []
+
+    def walk(block: Block, top: bool):
+        flat.append((block, top))
+        for child in block.blocks:
+            walk(child, False)
+
+    for block in plan.preamble:
+        walk(block, False)
+    for block in plan.sections:
+        walk(block, True)
+    for block in plan.closing:
+        walk(block, False)
+    paragraphs = []
+    last = len(flat) - 1
+    for index, (block, top) in enumerate(flat):
+        override = _with_end_mark(block.text) if index == last and block.text else None
+        paragraphs.append(_paragraph(block, top and block in plan.sections, override))
+    return paragraphs
+
+
+def build_context(plan: Plan) -> dict:
+    doc = plan.document
+    signature = plan.signature
+    return {
+        "governing_body": doc.governing_body or "",
+        "issuer_lines": [line for line in header_lines(plan) if line != doc.governing_body],
+        "number_line": number_line(plan),
+        "date_line": date_line(plan),
+        "doc_type": doc.type.upper(),
+        "title": doc.title,
+        "body": body_paragraphs(plan),
+        "recipients_label": plan.recipients_label,
+        "recipients": [_marks_for_footnotes(line) for line in recipient_lines(plan)],
+        "authority": (list(signature.authority) + list(signature.positions)) if signature else [],
+        "signer": signature.name if signature else "",
+    }
+
+
+def _marks_for_footnotes(text: str) -> str:
+    return FOOTNOTE_RE.sub(lambda m: _FOOTNOTE_MARK.format(m.group(1)), text)
+
+
+def _jinja_env() -> jinja2.Environment:
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
+    """The plan as DOCX bytes; the same plan and template always give the same bytes."""
+    template = Path(template) if template else choose_template(loaded)
+    if not template.is_file():
+        raise KehoachError(f"không tìm thấy mẫu văn bản {template}",
+                           hint="Dùng một mẫu trong thư mục templates/ hoặc tạo lại bằng: "
+                                "python -m authoring.render.template_builder")
+    context = build_context(loaded.plan)
+    tpl = DocxTemplate(str(template))
+    env = _jinja_env()
+    unknown = sorted(tpl.get_undeclared_template_variables(env) - set(context) - {"p", "line"})
+    if unknown:
+        raise KehoachError(
+            f"mẫu {template.name} dùng biến không có trong dữ liệu kế hoạch: {', '.join(unknown)}",
+            hint=f"Sửa thẻ {{{{ … }}}} trong mẫu; các biến có sẵn: {', '.join(sorted(context))}.")
+    try:
+        tpl.render(context, env, autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise KehoachError(f"mẫu {template.name} có thẻ sai: {exc}",
+                           hint="Mở mẫu trong Word, sửa thẻ {{ … }} / {%p … %} cho đúng cú pháp.") from exc
+    document = tpl.docx
+    _size_rules(document)
+    _add_footnotes(document, loaded.plan.footnotes)
+    _explicit_fonts(document)
+    _core_properties(document, loaded.plan)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+# --- finishing touches ------------------------------------------------------
+
+def _style_of(p) -> str | None:
+    ppr = p.find(qn("w:pPr"))
+    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    return style.get(qn("w:val")) if style is not None else None
+
+
+def _style_font(document, style_id: str) -> tuple[float, bool, bool]:
+    """(size pt, bold, italic) a paragraph style resolves to, following basedOn."""
+    styles = document.styles.element
+    size, bold, italic = None, None, None
+    current = style_id
+    seen = set()
+    while current and current not in seen:
+        seen.add(current)
+        style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{current}']")
+        if style is None:
+            break
+        rpr = style.find(qn("w:rPr"))
+        if rpr is not None:
+            if size is None and rpr.find(qn("w:sz")) is not None:
+                size = int(rpr.find(qn("w:sz")).get(qn("w:val"))) / 2
+            if bold is None and rpr.find(qn("w:b")) is not None:
+                bold = rpr.find(qn("w:b")).get(qn("w:val"), "true") not in ("0", "false")
+            if italic is None and rpr.find(qn("w:i")) is not None:
+                italic = rpr.find(qn("w:i")).get(qn("w:val"), "true") not in ("0", "false")
+        based = style.find(qn("w:basedOn"))
+        current = based.get(qn("w:val")) if based is not None else None
+    return size or 14.0, bool(bold), bool(italic)
+
+
+def _available_twips(document, paragraph) -> int:
+    parent = paragraph.getparent()
+    while parent is not None and parent.tag != qn("w:tc"):
+        if parent.tag == qn("w:body"):
+            section = document.sections[0]
+            return int((section.page_width - section.left_margin - section.right_margin) / 635)
+        parent = parent.getparent()
+    if parent is None:
+        section = document.sections[0]
+        return int((section.page_width - section.left_margin - section.right_margin) / 635)
+    width = parent.find(qn("w:tcPr")).find(qn("w:tcW"))
+    return int(width.get(qn("w:w"))) - 2 * CELL_MARGIN_TWIPS
+
+
+def _paragraph_text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _size_rules(document) -> None:
+    """Give each rule paragraph the ND30 length, centred, by indenting it from both sides."""
+    body = document.element.body
+    for p in list(body.iter(qn("w:p"))):
+        style = _style_of(p)
+        if style not in RULES:
+            continue
+        sources, share = RULES[style]
+        available = _available_twips(document, p)
+        widths = []
+        for sibling in p.itersiblings(preceding=True):
+            if sibling.tag != qn("w:p"):
+                break
+            if _style_of(sibling) not in sources:
+                if widths:
+                    break
+                continue
+            size, bold, italic = _style_font(document, _style_of(sibling))
+            widths.append(text_width_pt(_paragraph_text(sibling), size, bold, italic) * TWIPS_PER_PT)
+        if not widths:
+            continue
+        rule = int(min(max(widths), available) * share)
+        side = max(0, (available - rule) // 2)
+        ppr = p.find(qn("w:pPr"))
+        ind = OxmlElement("w:ind")
+        ind.set(qn("w:left"), str(side))
+        ind.set(qn("w:right"), str(side))
+        insert_in_order(ppr, ind, PPR_ORDER)
+
+
+def _footnote_xml(note_id: int, text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return (
+        f'<w:footnote w:id="{note_id}"><w:p><w:pPr><w:pStyle w:val="KHChuThich"/></w:pPr>'
+        f'<w:r><w:rPr><w:rStyle w:val="KHDauChuThich"/><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
+        f'<w:r><w:t xml:space="preserve"> {escape(text)}</w:t></w:r></w:p></w:footnote>'
+    )
+
+
+def _add_footnotes(document, notes: dict[str, str]) -> None:
+    """Turn footnote marks into real Word footnotes (a footnotes part, references in the text)."""
+    import copy
+
+    numbers: dict[str, int] = {}
+    for t in list(document.element.body.iter(qn("w:t"))):
+        text = t.text or ""
+        if not _FOOTNOTE_MARK_RE.search(text):
+            continue
+        run = t.getparent()
+        rpr = run.find(qn("w:rPr"))
+        pieces = _FOOTNOTE_MARK_RE.split(text)  # text, id, text, id, …, text
+        new_runs = []
+        for index, piece in enumerate(pieces):
+            if index % 2 == 0:
+                if not piece:
+                    continue
+                new_run = OxmlElement("w:r")
+                if rpr is not None:
+                    new_run.append(copy.deepcopy(rpr))
+                new_t = OxmlElement("w:t")
+                new_t.set(qn("xml:space"), "preserve")
+                new_t.text = piece
+                new_run.append(new_t)
+            else:
+                numbers.setdefault(piece, len(numbers) + 1)
+                new_run = OxmlElement("w:r")
+                ref_rpr = OxmlElement("w:rPr")
+                style = OxmlElement("w:rStyle")
+                style.set(qn("w:val"), "KHDauChuThich")
+                ref_rpr.append(style)
+                new_run.append(ref_rpr)
+                reference = OxmlElement("w:footnoteReference")
+                reference.set(qn("w:id"), str(numbers[piece]))
+                new_run.append(reference)
+            new_runs.append(new_run)
+        parent = run.getparent()
+        position = parent.index(run)
+        parent.remove(run)
+        for offset, new_run in enumerate(new_runs):
+            parent.insert(position + offset, new_run)
+    if not numbers:
+        return
+    separators = (
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+        'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+        'w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+    )
+    notes_xml = "".join(_footnote_xml(n, notes.get(k, "")) for k, n in numbers.items())
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {nsdecls("w")}>'
+           f"{separators}{notes_xml}</w:footnotes>")
+    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml.encode("utf-8"), document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)
+    settings = document.settings.element
+    footnote_pr = OxmlElement("w:footnotePr")
+    for note_id in ("-1", "0"):
+        el = OxmlElement("w:footnote")
+        el.set(qn("w:id"), note_id)
+        footnote_pr.append(el)
+    for index, child in enumerate(settings):
+        if child.tag.split("}")[1] in SETTINGS_BEFORE_FOOTNOTEPR:
+            settings.insert(index, footnote_pr)
+            break
+    else:
+        settings.append(footnote_pr)
+
+
+def _explicit_fonts(document) -> None:
+    """Times New Roman named on every run, so no viewer falls back to a theme or default font."""
+    parts = [document.element.body]
+    for section in document.sections:
+        for header in (section.header, section.first_page_header, section.footer, section.first_page_footer):
+            parts.append(header._element)
+    for root in parts:
+        for run in root.iter(qn("w:r")):
+            rpr = run.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = OxmlElement("w:rPr")
+                run.insert(0, rpr)
+            set_run_fonts(rpr, FONT)
+
+
+def _fit(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _core_properties(document, plan: Plan) -> None:
+    doc = plan.document
+    core = document.core_properties
+    core.title = _fit(doc.title, 255)  # the core-properties part limits text fields to 255 characters
+    core.author = _fit(doc.issuer.name, 255)
+    core.subject = f"{doc.type} {number_line(plan)}"
+    core.keywords = "; ".join(filter(None, [doc.type, doc.symbol, doc.province or "", "kehoach"]))
+    core.comments = ""
+    core.category = doc.type
+    core.last_modified_by = "kehoach"
+    core.revision = 1
+    stamp = datetime(doc.date.year, doc.date.month or 1, doc.date.day or 1)
+    core.created = stamp
+    core.modified = stamp
+    core.last_printed = stamp

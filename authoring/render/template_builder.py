@@ -1,0 +1,295 @@
+"""Builds the ND30 DOCX templates in templates/ (run once; users then restyle the .docx in Word).
+
+    python -m authoring.render.template_builder      # rewrites templates/*.docx
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from ..paths import TEMPLATES_DIR
+from .docx_xml import TBLPR_ORDER, deterministic_zip, insert_in_order, set_run_fonts
+
+FONT = "Times New Roman"
+
+# Template kinds: file name → whether the left header cell has a governing-body line (only a Sở has one).
+KINDS = {
+    "ubnd-tinh.docx": False,
+    "so.docx": True,
+    "ubnd-huyen.docx": False,
+    "ubnd-xa.docx": False,
+}
+
+# Page geometry (ND30 Phụ lục I §I): margins inside the ranges, header 10 mm from the edge.
+PAGE = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15), "header": Mm(10), "footer": Mm(10)}
+TEXT_WIDTH_CM = 16.5  # 210 − 30 − 15 mm
+HEADER_COLS_CM = (6.5, 10.0)  # Mẫu 1.4 proportions, fitted to the text width
+CLOSING_COLS_CM = (6.0, 10.5)
+
+
+def _fonts(rpr_parent) -> None:
+    """Times New Roman on every script slot, and no theme fonts (themes would win in Word)."""
+    set_run_fonts(rpr_parent, FONT)
+
+
+def _doc_defaults(doc) -> None:
+    styles = doc.styles.element
+    rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    rpr = rpr_default.find(qn("w:rPr"))
+    set_run_fonts(rpr, FONT)
+    for tag, val in (("w:sz", "28"), ("w:szCs", "28")):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            rpr.append(el)
+        el.set(qn("w:val"), val)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+    lang.set(qn("w:eastAsia"), "en-US")
+    lang.set(qn("w:bidi"), "ar-SA")
+    # Every built-in style keeps TNR too (Heading styles in the default template name theme fonts).
+    for style in doc.styles:
+        rpr_el = style.element.find(qn("w:rPr"))
+        if rpr_el is not None:
+            fonts = rpr_el.find(qn("w:rFonts"))
+            if fonts is not None:
+                set_run_fonts(rpr_el, FONT)
+        if style.type == WD_STYLE_TYPE.PARAGRAPH or style.type == WD_STYLE_TYPE.CHARACTER:
+            style.font.color.rgb = None
+
+
+def _style(doc, name: str, style_id: str, size: float, *, bold=False, italic=False, align=None, before=0.0,
+           after=0.0, line=1.0, first_indent=None, keep_next=False, character=False):
+    kind = WD_STYLE_TYPE.CHARACTER if character else WD_STYLE_TYPE.PARAGRAPH
+    style = doc.styles.add_style(name, kind)
+    style.element.set(qn("w:styleId"), style_id)
+    style.quick_style = True
+    if not character:
+        style.base_style = doc.styles["Normal"]
+    font = style.font
+    font.name = FONT
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = italic
+    _fonts(style.element.get_or_add_rPr())
+    if not character:
+        fmt = style.paragraph_format
+        if align is not None:
+            fmt.alignment = align
+        fmt.space_before = Pt(before)
+        fmt.space_after = Pt(after)
+        fmt.line_spacing = line
+        fmt.widow_control = True
+        if first_indent is not None:
+            fmt.first_line_indent = first_indent
+        if keep_next:
+            fmt.keep_with_next = True
+    return style
+
+
+def _rule_style(doc, name: str, style_id: str):
+    """An empty paragraph whose bottom border is the rule; its length is set per document at render time."""
+    style = _style(doc, name, style_id, 2, align=WD_ALIGN_PARAGRAPH.CENTER, line=1.0)
+    ppr = style.element.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, val in (("w:val", "single"), ("w:sz", "6"), ("w:space", "2"), ("w:color", "000000")):
+        bottom.set(qn(key), val)
+    border.append(bottom)
+    ppr.insert(0, border)
+    spacing = ppr.find(qn("w:spacing"))
+    spacing.set(qn("w:line"), "40")
+    spacing.set(qn("w:lineRule"), "exact")
+    return style
+
+
+def _styles(doc) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    _fonts(normal.element.get_or_add_rPr())
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    justify = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _style(doc, "KH Cơ quan chủ quản", "KHCoQuanChuQuan", 13, align=center)
+    _style(doc, "KH Cơ quan ban hành", "KHCoQuanBanHanh", 13, bold=True, align=center)
+    _style(doc, "KH Quốc hiệu", "KHQuocHieu", 12, bold=True, align=center)
+    _style(doc, "KH Tiêu ngữ", "KHTieuNgu", 13, bold=True, align=center)
+    _style(doc, "KH Số, ký hiệu", "KHSoKyHieu", 13, align=center, before=6)
+    _style(doc, "KH Địa danh, ngày tháng", "KHDiaDanhNgay", 13, italic=True, align=center, before=6)
+    _style(doc, "KH Tên loại", "KHTenLoai", 14, bold=True, align=center, before=18, keep_next=True)
+    _style(doc, "KH Trích yếu", "KHTrichYeu", 14, bold=True, align=center, keep_next=True)
+    _rule_style(doc, "KH Kẻ dưới tiêu ngữ", "KHKeTieuNgu")
+    _rule_style(doc, "KH Kẻ dưới cơ quan", "KHKeCoQuan")
+    _rule_style(doc, "KH Kẻ dưới trích yếu", "KHKeTrichYeu")
+    _style(doc, "KH Mục", "KHMuc", 14, bold=True, align=justify, before=6, line=1.15, first_indent=Cm(1),
+           keep_next=True)
+    _style(doc, "KH Nội dung", "KHNoiDung", 14, align=justify, before=6, line=1.15, first_indent=Cm(1))
+    _style(doc, "KH Nơi nhận", "KHNoiNhan", 12, bold=True, italic=True)
+    _style(doc, "KH Nơi nhận - dòng", "KHNoiNhanDong", 11)
+    _style(doc, "KH Thẩm quyền, chức vụ", "KHThamQuyen", 14, bold=True, align=center, before=0)
+    _style(doc, "KH Chỗ ký", "KHChoKy", 14, align=center, line=1.0)
+    _style(doc, "KH Họ tên người ký", "KHHoTen", 14, bold=True, align=center)
+    _style(doc, "KH Số trang", "KHSoTrang", 14, align=center)
+    _style(doc, "KH Chú thích", "KHChuThich", 12, align=justify)
+    ref = _style(doc, "KH Dấu chú thích", "KHDauChuThich", 14, character=True)
+    ref.font.superscript = True
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    insert_in_order(tbl_pr, borders, TBLPR_ORDER)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    insert_in_order(tbl_pr, layout, TBLPR_ORDER)
+
+
+def _table(doc, rows: int, widths_cm: tuple[float, float]):
+    table = doc.add_table(rows=rows, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _no_borders(table)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+    for col, width in zip(table.columns, widths_cm):
+        col.width = Cm(width)
+    return table
+
+
+def _para(container, text: str, style: str, first: bool = False):
+    if first:
+        paragraph = container.paragraphs[0]
+        paragraph.style = style
+        if text:
+            paragraph.add_run(text)
+        return paragraph
+    return container.add_paragraph(text, style=style)
+
+
+def _page_number_field(paragraph) -> None:
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+
+
+def build(governing_line: bool) -> bytes:
+    doc = Document()
+    body = doc.element.body
+    for element in list(body):
+        if element.tag != qn("w:sectPr"):
+            body.remove(element)
+    _doc_defaults(doc)
+    _styles(doc)
+
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = PAGE["top"], PAGE["bottom"]
+    section.left_margin, section.right_margin = PAGE["left"], PAGE["right"]
+    section.header_distance, section.footer_distance = PAGE["header"], PAGE["footer"]
+    # ND30: no number on page 1, centred Arabic numbers in the top margin from page 2.
+    section.different_first_page_header_footer = True
+    _page_number_field(_para(section.header, "", "KH Số trang", first=True))
+    _para(section.first_page_header, "", "KH Số trang", first=True)
+
+    header = _table(doc, 2, HEADER_COLS_CM)
+    left, right = header.rows[0].cells
+    if governing_line:
+        _para(left, "{{ governing_body }}", "KH Cơ quan chủ quản", first=True)
+        _para(left, "{%p for line in issuer_lines %}", "KH Cơ quan ban hành")
+    else:
+        _para(left, "{%p for line in issuer_lines %}", "KH Cơ quan ban hành", first=True)
+    _para(left, "{{ line }}", "KH Cơ quan ban hành")
+    _para(left, "{%p endfor %}", "KH Cơ quan ban hành")
+    _para(left, "", "KH Kẻ dưới cơ quan")
+    _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "KH Quốc hiệu", first=True)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", "KH Tiêu ngữ")
+    _para(right, "", "KH Kẻ dưới tiêu ngữ")
+    number_cell, date_cell = header.rows[1].cells
+    _para(number_cell, "{{ number_line }}", "KH Số, ký hiệu", first=True)
+    _para(date_cell, "{{ date_line }}", "KH Địa danh, ngày tháng", first=True)
+
+    doc.add_paragraph("{{ doc_type }}", style="KH Tên loại")
+    doc.add_paragraph("{{ title }}", style="KH Trích yếu")
+    doc.add_paragraph("", style="KH Kẻ dưới trích yếu")
+
+    doc.add_paragraph("{%p for p in body %}", style="KH Nội dung")
+    doc.add_paragraph("{%p if p.style == 'muc' %}", style="KH Nội dung")
+    doc.add_paragraph("{{r p.rich }}", style="KH Mục")
+    doc.add_paragraph("{%p else %}", style="KH Nội dung")
+    doc.add_paragraph("{{r p.rich }}", style="KH Nội dung")
+    doc.add_paragraph("{%p endif %}", style="KH Nội dung")
+    doc.add_paragraph("{%p endfor %}", style="KH Nội dung")
+
+    closing = _table(doc, 1, CLOSING_COLS_CM)
+    # "Nơi nhận:" and the first signature line stand level with each other, a little under the body.
+    margins = OxmlElement("w:tblCellMar")
+    top = OxmlElement("w:top")
+    top.set(qn("w:w"), "240")
+    top.set(qn("w:type"), "dxa")
+    margins.append(top)
+    insert_in_order(closing._tbl.tblPr, margins, TBLPR_ORDER)
+    recipients, signature = closing.rows[0].cells
+    _para(recipients, "{{ recipients_label }}", "KH Nơi nhận", first=True)
+    _para(recipients, "{%p for line in recipients %}", "KH Nơi nhận - dòng")
+    _para(recipients, "{{ line }}", "KH Nơi nhận - dòng")
+    _para(recipients, "{%p endfor %}", "KH Nơi nhận - dòng")
+    _para(signature, "{%p for line in authority %}", "KH Thẩm quyền, chức vụ", first=True)
+    _para(signature, "{{ line }}", "KH Thẩm quyền, chức vụ")
+    _para(signature, "{%p endfor %}", "KH Thẩm quyền, chức vụ")
+    # Room for the signature and the seal (ND30 ô 7c và 8): four empty lines.
+    for _ in range(4):
+        _para(signature, "", "KH Chỗ ký")
+    _para(signature, "{{ signer }}", "KH Họ tên người ký")
+
+    core = doc.core_properties
+    core.title = "Mẫu Kế hoạch theo Nghị định 30/2020/NĐ-CP"
+    core.author = "kehoach"
+    core.comments = "Mẫu của kehoach; có thể sửa kiểu chữ (styles) trong Word hoặc LibreOffice. Giữ nguyên các thẻ trong ngoặc nhọn (thẻ Jinja của docxtpl)."
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+def main(argv: list[str] | None = None) -> int:
+    out_dir = Path(argv[0]) if argv else TEMPLATES_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, governing in KINDS.items():
+        (out_dir / name).write_bytes(build(governing))
+        print(f"Đã tạo mẫu {out_dir / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
