@@ -172,6 +172,49 @@ def schema(output: str | None) -> None:
         click.echo(text, nl=False)
 
 
+def _default_output(plan_file: str, suffix: str) -> Path:
+    from .paths import PROJECT_ROOT
+
+    return PROJECT_ROOT / "generated" / (Path(plan_file).stem + suffix)
+
+
+@main.command()
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp DOCX kết quả (mặc định: generated/<tên>.docx).")
+@click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác thay cho mẫu chuẩn trong templates/.")
+def render(plan_file: str, output: str | None, template: str | None) -> None:
+    """Xuất kế hoạch ra văn bản DOCX theo thể thức Nghị định 30/2020/NĐ-CP."""
+    from .fileio import write_atomic
+    from .render.docx import render_docx
+
+    loaded = _load(plan_file)
+    data = render_docx(loaded, Path(template) if template else None)
+    target = Path(output) if output else _default_output(plan_file, ".docx")
+    write_atomic(target, data)
+    click.echo(f"Đã tạo {target}")
+
+
+@main.command("lint-docx")
+@click.argument("docx_files", metavar="VAN_BAN.docx...", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+              help="Dạng báo cáo.")
+def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
+    """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
+    from .rules.docx_form import lint_docx
+
+    index = FindingIndex()
+    for docx_file in docx_files:
+        index.extend(lint_docx(docx_file).findings)
+    if fmt == "json":
+        click.echo(render_json(index).rstrip("\n"))
+    elif fmt == "html":
+        click.echo(render_html(index, "Kiểm tra thể thức văn bản theo Nghị định 30"))
+    else:
+        report = render_text(index.sorted())
+        click.echo((report + "\n" if report else "") + f"{len(docx_files)} tệp: " + render_summary_line(index))
+    sys.exit(1 if index.has_errors else 0)
+
+
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 def text(plan_file: str) -> None:

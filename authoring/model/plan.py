@@ -252,7 +252,10 @@ class Plan(Strict):
     preamble: list[Block] = Field([], description="Các đoạn mở đầu trước mục I.")
     sections: list[Block] = Field(description="Các mục lớn theo thứ tự văn bản (I., II., …).")
     closing: list[Block] = Field([], description="Các đoạn sau mục cuối (Trên đây là …).")
-    recipients_label: str = Field("Nơi nhận:", description="Chữ in trước danh sách nơi nhận (chỉ đổi khi chép lại văn bản cũ).")
+    recipients_label: str = Field(
+        "Nơi nhận:",
+        description="Chữ trước danh sách nơi nhận như văn bản gốc viết (khi chép lại văn bản cũ). "
+                    "Văn bản xuất ra luôn in đúng 'Nơi nhận:'; kehoach check báo khi chữ này viết sai.")
     recipients: list[Recipient] = Field([], description="Nơi nhận, theo thứ tự in.")
     archive: str | None = Field(None, description="Nội dung dòng 'Lưu:', vd. 'VT, KGVX'.")
     signature: Signature | None = None

@@ -23,11 +23,12 @@ from ..model.plan import FOOTNOTE_RE
 from ..paths import TEMPLATES_DIR
 from .docx_xml import PPR_ORDER, RPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
 from .metrics import text_width_pt
-from .plain import date_line, header_lines, number_line, recipient_lines
+from .plain import (
+    RECIPIENTS_LABEL, date_line, header_lines, is_section_heading, number_line, printed_title, recipient_lines,
+)
 
 FONT = "Times New Roman"
 END_MARK = "./."
-_ROMAN_RE = re.compile(r"^[IVXLC]+\.$")
 _EMPHASIS_RE = re.compile(r"(\*\*.+?\*\*|\*.+?\*|\[\^[^\]]+\])")
 _FOOTNOTE_MARK = "\u2063fn:{}\u2063"  # invisible separators around a footnote id, replaced after rendering
 _FOOTNOTE_MARK_RE = re.compile("\u2063fn:(.+?)\u2063")
@@ -73,12 +74,14 @@ def _rich(parts: list[tuple[str, bool]]) -> RichText:
 
 def _paragraph(block: Block, top_level: bool, text_override: str | None = None) -> dict:
     text = text_override if text_override is not None else block.text
-    head = " ".join(p for p in (block.label, block.title) if p)
+    title = printed_title(block, top_level)
+    is_section = is_section_heading(block, top_level)
+    head = " ".join(p for p in (block.label, title) if p)
     parts: list[tuple[str, bool]] = []
-    if block.title:
+    if title:
         parts.append((head, True))
         if text:
-            parts.append((" " if block.title.endswith(":") else ": ", True if top_level else False))
+            parts.append((" " if title.endswith(":") else ": ", top_level))
             parts.append((text, top_level))
     elif head and text:
         parts.append((f"{head} {text}", top_level))
@@ -86,7 +89,6 @@ def _paragraph(block: Block, top_level: bool, text_override: str | None = None) 
         parts.append((text, top_level))
     else:
         parts.append((head, True))
-    is_section = top_level and bool(block.label and _ROMAN_RE.match(block.label))
     return {"style": "muc" if is_section else "nd", "rich": _rich(parts), "plain": block}
 
 
@@ -135,7 +137,7 @@ def build_context(plan: Plan) -> dict:
         "doc_type": doc.type.upper(),
         "title": doc.title,
         "body": body_paragraphs(plan),
-        "recipients_label": plan.recipients_label,
+        "recipients_label": RECIPIENTS_LABEL,
         "recipients": [_marks_for_footnotes(line) for line in recipient_lines(plan)],
         "authority": (list(signature.authority) + list(signature.positions)) if signature else [],
         "signer": signature.name if signature else "",

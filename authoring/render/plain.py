@@ -6,8 +6,10 @@ import re
 
 from ..model import Block, Plan
 from ..model.plan import strip_footnote_marks
-from ..text import nd30_date_line
+from ..text import nd30_date_line, upper_keep_symbols
 
+RECIPIENTS_LABEL = "Nơi nhận:"  # ND30 spelling; a copied document's own spelling stays in plan.recipients_label
+_ROMAN_RE = re.compile(r"^[IVXLC]+\.$")
 _EMPHASIS_RE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
 
 
@@ -28,11 +30,23 @@ def date_line(plan: Plan) -> str:
     return nd30_date_line(plan.document.place, d.year, d.month, d.day)
 
 
-def block_line(block: Block) -> str:
+def is_section_heading(block: Block, top_level: bool) -> bool:
+    return top_level and bool(block.label and _ROMAN_RE.match(block.label))
+
+
+def printed_title(block: Block, top_level: bool) -> str | None:
+    """The title as printed: a Roman-numbered section heading is upper-case (ND30), symbols kept."""
+    if block.title and is_section_heading(block, top_level):
+        return upper_keep_symbols(block.title)
+    return block.title
+
+
+def block_line(block: Block, top_level: bool = False) -> str:
     """One block's printed line: label, title, text."""
-    head = " ".join(p for p in (block.label, block.title) if p)
-    if block.title and block.text:
-        head = f"{head}: {block.text}" if not block.title.endswith(":") else f"{head} {block.text}"
+    title = printed_title(block, top_level)
+    head = " ".join(p for p in (block.label, title) if p)
+    if title and block.text:
+        head = f"{head}: {block.text}" if not title.endswith(":") else f"{head} {block.text}"
     elif block.text:
         head = f"{head} {block.text}" if head else block.text
     return head
@@ -66,15 +80,15 @@ def plan_lines(plan: Plan, with_header: bool = True) -> list[str]:
         lines += [number_line(plan), date_line(plan)]
     lines += [plan.document.type.upper(), plan.document.title]
 
-    def walk(block: Block):
-        lines.append(block_line(block))
+    def walk(block: Block, top_level: bool):
+        lines.append(block_line(block, top_level))
         for child in block.blocks:
-            walk(child)
+            walk(child, False)
 
     for group in (plan.preamble, plan.sections, plan.closing):
         for block in group:
-            walk(block)
-    lines.append(plan.recipients_label)
+            walk(block, group is plan.sections)
+    lines.append(RECIPIENTS_LABEL)
     lines += recipient_lines(plan)
     if plan.signature:
         lines += plan.signature.authority + plan.signature.positions + [plan.signature.name]
