@@ -198,3 +198,36 @@ def paragraph_text(p) -> str:
 def text_runs(p):
     """Runs of a paragraph that carry text (fields, footnote references and empty runs left out)."""
     return [r for r in p.iter(qn("w:r")) if any((t.text or "").strip() for t in r.findall(qn("w:t")))]
+
+
+def reading_order_lines(document) -> list[str]:
+    """Every non-empty paragraph in reading order: body and table cells (row by row), then footnotes."""
+    lines: list[str] = []
+
+    def visit(element):
+        for child in element:
+            if child.tag == qn("w:p"):
+                text = paragraph_text(child).strip()
+                if text:
+                    lines.append(text)
+            elif child.tag == qn("w:tbl"):
+                for row in child.findall(qn("w:tr")):
+                    for cell in row.findall(qn("w:tc")):
+                        visit(cell)
+            elif child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    visit(content)
+
+    visit(document.element.body)
+    footnotes = [rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/footnotes")]
+    if footnotes:
+        from lxml import etree
+
+        root = etree.fromstring(footnotes[0].blob)
+        for note in root.findall(qn("w:footnote")):
+            if note.get(qn("w:type")) in ("separator", "continuationSeparator"):
+                continue
+            text = "".join(paragraph_text(p) for p in note.findall(qn("w:p"))).strip()
+            lines.append(f"{note.get(qn('w:id'))} {text}")
+    return lines

@@ -7,18 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "plans" / "examples").glob("*.yaml"))
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MINIMAL = FIXTURES / "minimal.yaml"
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
-
-
-def example(name: str) -> Path:
-    """The example plan whose file name contains *name*."""
-    matches = [p for p in EXAMPLES if name in p.name]
-    assert len(matches) == 1, f"{name}: {matches}"
-    return matches[0]
+from helpers import MINIMAL
 
 
 @pytest.fixture

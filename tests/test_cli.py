@@ -3,7 +3,7 @@
 import json
 
 from authoring.cli import main
-from conftest import EXAMPLES, MINIMAL
+from helpers import EXAMPLES, MINIMAL
 
 
 def test_usage_error_exits_2_in_vietnamese(runner):

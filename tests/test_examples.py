@@ -10,7 +10,7 @@ from authoring.cli import main
 from authoring.export import plan_to_json
 from authoring.loading import load_plan
 from authoring.render.plain import plan_text
-from conftest import EXAMPLES, SEEDS_DIR, example
+from helpers import EXAMPLES, SEEDS_DIR, example
 
 SEED_FILES = {"lang-son": "000", "kien-an": "001", "nghe-an": "002", "dak-nong": "003", "kon-tum": "004"}
 

@@ -9,7 +9,7 @@ from authoring.cli import main
 from authoring.loading.yamlio import read_yaml
 from authoring.paths import SCHEMA_FILE
 from authoring.schema import plan_schema_text
-from conftest import EXAMPLES, MINIMAL
+from helpers import EXAMPLES, MINIMAL
 
 
 def test_committed_schema_is_the_generated_one():

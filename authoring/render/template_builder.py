@@ -16,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Mm, Pt, Twips
 
 from ..paths import TEMPLATES_DIR
 from .docx_xml import TBLPR_ORDER, deterministic_zip, insert_in_order, set_run_fonts
@@ -32,7 +32,9 @@ KINDS = {
 }
 
 # Page geometry (ND30 Phụ lục I §I): margins inside the ranges, header 10 mm from the edge.
-PAGE = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15), "header": Mm(10), "footer": Mm(10)}
+# Twips rounded up, so that no margin falls a hair under its ND30 minimum (Mm(15) would store 14.99 mm).
+PAGE = {"top": Twips(1134), "bottom": Twips(1134), "left": Twips(1701), "right": Twips(851),
+        "header": Twips(567), "footer": Twips(567)}
 TEXT_WIDTH_CM = 16.5  # 210 − 30 − 15 mm
 HEADER_COLS_CM = (6.5, 10.0)  # Mẫu 1.4 proportions, fitted to the text width
 CLOSING_COLS_CM = (6.0, 10.5)
@@ -61,14 +63,11 @@ def _doc_defaults(doc) -> None:
     lang.set(qn("w:val"), "vi-VN")
     lang.set(qn("w:eastAsia"), "en-US")
     lang.set(qn("w:bidi"), "ar-SA")
-    # Every built-in style keeps TNR too (Heading styles in the default template name theme fonts).
+    # Every font named anywhere in the styles (built-in headings and table styles name theme fonts) becomes TNR.
+    for fonts in list(styles.iter(qn("w:rFonts"))):
+        set_run_fonts(fonts.getparent(), FONT)
     for style in doc.styles:
-        rpr_el = style.element.find(qn("w:rPr"))
-        if rpr_el is not None:
-            fonts = rpr_el.find(qn("w:rFonts"))
-            if fonts is not None:
-                set_run_fonts(rpr_el, FONT)
-        if style.type == WD_STYLE_TYPE.PARAGRAPH or style.type == WD_STYLE_TYPE.CHARACTER:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
             style.font.color.rgb = None
 
 

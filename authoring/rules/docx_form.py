@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from docx import Document
+from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
 from ..docxfmt import EMU_PER_MM, Formatting, paragraph_text, text_runs
@@ -68,8 +69,8 @@ def lint_docx(path: Path | str) -> FindingIndex:
     report = _Report(str(path))
     try:
         document = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        if isinstance(exc, FileNotFoundError):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, PackageNotFoundError) as exc:
+        if isinstance(exc, FileNotFoundError) or not path.exists():
             message = "không tìm thấy tệp"
         else:
             message = "tệp không phải văn bản Word (.docx) đọc được"

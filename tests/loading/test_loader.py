@@ -6,7 +6,7 @@ import pytest
 
 from authoring.cli import main
 from authoring.loading import load_plan
-from conftest import MINIMAL
+from helpers import MINIMAL
 
 
 def _only_finding(path):

@@ -1,0 +1,185 @@
+"""DOCX rendering: faithful text, ND30 layout in the XML, real footnotes, byte-stable output."""
+
+import difflib
+import re
+import zipfile
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from authoring.docxfmt import EMU_PER_MM, Formatting, reading_order_lines
+from authoring.errors import KehoachError
+from authoring.loading import load_plan_or_raise
+from authoring.render.docx import choose_template, render_docx
+from helpers import EXAMPLES, MINIMAL, SEEDS_DIR, example
+
+SEED_FILES = {"lang-son": "000", "kien-an": "001", "nghe-an": "002", "dak-nong": "003", "kon-tum": "004"}
+
+
+def _words(text: str) -> list[str]:
+    """Words of a text with the seed's own artefacts removed: markdown marks, footnote digits, line breaks."""
+    text = re.sub(r"</?sub>|[#*|^¹²]", "", text)
+    return text.casefold().split()
+
+
+@pytest.mark.parametrize("name", sorted(SEED_FILES))
+def test_docx_text_matches_the_seed_word_for_word(name, rendered):
+    seed = next(SEEDS_DIR.glob(f"{SEED_FILES[name]}_*.txt")).read_text(encoding="utf-8")
+    docx_path = rendered[example(name).stem]
+    ours = "\n".join(reading_order_lines(Document(str(docx_path))))
+    ratio = difflib.SequenceMatcher(None, _words(seed), _words(ours), autojunk=False).ratio()
+    print(f"{name}: similarity {ratio:.4f}")
+    assert ratio >= 0.97
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_rendering_twice_gives_the_same_bytes(path):
+    loaded = load_plan_or_raise(path)
+    assert render_docx(loaded) == render_docx(loaded)
+
+
+def test_page_is_a4_portrait_with_nd30_margins(rendered):
+    section = Document(str(rendered[example("nghe-an").stem])).sections[0]
+    assert round(section.page_width / EMU_PER_MM) == 210 and round(section.page_height / EMU_PER_MM) == 297
+    assert 20 <= section.top_margin / EMU_PER_MM <= 25 and 20 <= section.bottom_margin / EMU_PER_MM <= 25
+    assert 30 <= section.left_margin / EMU_PER_MM <= 35 and 15 <= section.right_margin / EMU_PER_MM <= 20
+
+
+def test_times_new_roman_is_named_everywhere_and_no_theme_font_is_used(rendered):
+    with zipfile.ZipFile(rendered[example("kon-tum").stem]) as docx:
+        for part in ("word/styles.xml", "word/document.xml", "word/footnotes.xml"):
+            xml = docx.read(part).decode("utf-8")
+            assert "asciiTheme" not in xml and "hAnsiTheme" not in xml, part
+    document = Document(str(rendered[example("kon-tum").stem]))
+    fmt = Formatting(document)
+    fonts = {fmt.run(r, p).font for p in document.element.body.iter(qn("w:p")) for r in p.iter(qn("w:r"))
+             if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip()}
+    assert fonts == {"Times New Roman"}
+
+
+def test_number_gets_the_nd30_leading_zero_and_date_its_padding(rendered):
+    lines = reading_order_lines(Document(str(rendered[example("nghe-an").stem])))
+    assert "Số: 07/KH-UBND" in lines
+    assert "Nghệ An, ngày 06 tháng 01 năm 2025" in lines
+
+
+def test_unissued_plan_keeps_number_and_date_blank(rendered):
+    lines = reading_order_lines(Document(str(rendered[example("kien-an").stem])))
+    number = next(line for line in lines if line.startswith("Số:"))
+    assert re.fullmatch(r"Số:\s+/KH-UBND", number)
+    assert any(re.fullmatch(r"Kiến An, ngày\s+tháng\s+năm 2024", line) for line in lines)
+
+
+def test_header_table_puts_issuer_left_and_national_title_right(rendered):
+    document = Document(str(rendered[example("nghe-an").stem]))
+    header = document.tables[0]
+    left = [p.text for p in header.cell(0, 0).paragraphs if p.text]
+    right = [p.text for p in header.cell(0, 1).paragraphs if p.text]
+    assert left == ["ỦY BAN NHÂN DÂN", "TỈNH NGHỆ AN"]
+    assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+
+
+def test_rules_under_header_lines_have_nd30_lengths(rendered):
+    document = Document(str(rendered[example("nghe-an").stem]))
+    cells = document.tables[0].rows[0].cells
+    def rule_length_twips(cell, style_id):
+        p = next(p for p in cell.paragraphs if Formatting.style_id(p._p) == style_id)
+        ind = p._p.pPr.find(qn("w:ind"))
+        width = int(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) - 2 * 108
+        return width - int(ind.get(qn("w:left"))) - int(ind.get(qn("w:right")))
+    # "TỈNH NGHỆ AN" bold 13 pt is about 1900 twips wide: the rule is 1/3 to 1/2 of that line.
+    assert 0.3 * 2500 < rule_length_twips(cells[0], "KHKeCoQuan") < 0.5 * 2500
+    # The motto line "Độc lập - Tự do - Hạnh phúc", bold 13 pt, is about 3300 twips: the rule matches it.
+    assert 3000 < rule_length_twips(cells[1], "KHKeTieuNgu") < 3700
+
+
+def test_pages_are_numbered_from_page_2_in_the_header(rendered):
+    document = Document(str(rendered[example("kon-tum").stem]))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert "PAGE" in "".join(t.text for t in section.header._element.iter(qn("w:instrText")))
+    assert not list(section.first_page_header._element.iter(qn("w:instrText")))
+
+
+def test_footnotes_are_real_word_footnotes(rendered):
+    path = rendered[example("kon-tum").stem]
+    with zipfile.ZipFile(path) as docx:
+        document_xml = docx.read("word/document.xml").decode("utf-8")
+        footnotes_xml = docx.read("word/footnotes.xml").decode("utf-8")
+        types = docx.read("[Content_Types].xml").decode("utf-8")
+    assert document_xml.count("<w:footnoteReference") == 2
+    assert "Thông tư số 02/2018/TT-TANDTC" in footnotes_xml and "Các sở, ngành" in footnotes_xml
+    assert "footnotes+xml" in types
+    assert "¹" not in document_xml and "[^" not in document_xml
+
+
+def test_signature_block_and_recipients_follow_the_body(rendered):
+    document = Document(str(rendered[example("nghe-an").stem]))
+    closing = document.tables[-1]
+    left = [p.text for p in closing.cell(0, 0).paragraphs if p.text]
+    right = [p.text for p in closing.cell(0, 1).paragraphs if p.text]
+    assert left[0] == "Nơi nhận:" and left[1] == "- Như mục IV;" and left[-1] == "- Lưu: VT, KGVX (TP, Th)."
+    assert right == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Bùi Đình Long"]
+
+
+def test_body_ends_with_the_nd30_end_mark(rendered):
+    for path in rendered.values():
+        body = [p.text for p in Document(str(path)).paragraphs if p.text.strip()]
+        assert body[-1].endswith("./."), path.name
+
+
+def test_slip_in_a_copied_document_is_corrected_in_print(rendered):
+    lines = reading_order_lines(Document(str(rendered[example("kon-tum").stem])))
+    assert "Nơi nhận:" in lines and "Noi nhậm:" not in lines
+    kien_an = reading_order_lines(Document(str(rendered[example("kien-an").stem])))
+    assert "II. CHỈ TIÊU" in kien_an
+
+
+def test_template_follows_the_issuers_letterhead_kind():
+    assert choose_template(load_plan_or_raise(example("kien-an"))).name == "ubnd-huyen.docx"
+    assert choose_template(load_plan_or_raise(example("nghe-an"))).name == "ubnd-tinh.docx"
+    assert choose_template(load_plan_or_raise(MINIMAL)).name == "ubnd-xa.docx"
+
+
+def test_so_template_prints_the_governing_body_above_the_department(write_plan, tmp_path):
+    path = write_plan(("    agency: ubnd-xa\n    name: Ủy ban nhân dân xã Hòa Bình\n    header: [ỦY BAN NHÂN DÂN, XÃ HÒA BÌNH]",
+                       "    agency: so-y-te\n    name: Sở Y tế tỉnh Lạng Sơn\n    header: [SỞ Y TẾ]"),
+                      ("  symbol: KH-UBND", "  governing_body: UBND TỈNH LẠNG SƠN\n  symbol: KH-SYT"),
+                      ("  level: xa", "  level: tinh"))
+    loaded = load_plan_or_raise(path)
+    assert choose_template(loaded).name == "so.docx"
+    out = tmp_path / "so.docx"
+    out.write_bytes(render_docx(loaded))
+    left = [p.text for p in Document(str(out)).tables[0].cell(0, 0).paragraphs if p.text]
+    assert left == ["UBND TỈNH LẠNG SƠN", "SỞ Y TẾ"]
+
+
+def test_unknown_template_variable_is_an_error_not_silence(tmp_path):
+    from authoring.paths import TEMPLATES_DIR
+
+    template = Document(str(TEMPLATES_DIR / "ubnd-xa.docx"))
+    template.add_paragraph("{{ so_dien_thoai }}")
+    broken = tmp_path / "mau.docx"
+    template.save(str(broken))
+    with pytest.raises(KehoachError, match="so_dien_thoai"):
+        render_docx(load_plan_or_raise(MINIMAL), broken)
+
+
+def test_render_command_writes_the_docx_whole(runner, tmp_path):
+    from authoring.cli import main
+
+    out = tmp_path / "ke-hoach.docx"
+    result = runner.invoke(main, ["render", str(MINIMAL), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert zipfile.ZipFile(out).testzip() is None
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_render_command_rejects_a_broken_plan_without_writing(runner, write_plan, tmp_path):
+    from authoring.cli import main
+
+    bad = write_plan(("  place: Hòa Bình", "  plcae: Hòa Bình"))
+    out = tmp_path / "khong-ghi.docx"
+    result = runner.invoke(main, ["render", str(bad), "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
