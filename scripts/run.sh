@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: set up, then take the real plans in plans/examples/ through kehoach
-# (format check, summary, normalised JSON, plain text) into generated/.
+# The main job: set up, then take the real plans in plans/examples/ through kehoach —
+# format check, summary, normalised JSON, DOCX per Nghị định 30, and the DOCX layout check — into generated/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,8 +12,10 @@ for plan in plans/examples/*.yaml; do
   echo
   .venv/bin/kehoach show "$plan"
   .venv/bin/kehoach show --json "$plan" > "$out/$name.json"
-  .venv/bin/kehoach text "$plan" > "$out/$name.txt"
+  .venv/bin/kehoach render "$plan" -o "$out/$name.docx"
 done
+echo
+.venv/bin/kehoach lint-docx "$out"/*.docx
 .venv/bin/kehoach validate --format html -o "$out/kiem-tra-dinh-dang.html" plans/examples/*.yaml
 echo
 echo "Kết quả ở $out/"
