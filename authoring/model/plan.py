@@ -240,6 +240,13 @@ class Signature(Strict):
         return value
 
 
+class Annex(Strict):
+    """A task annex (Phụ lục): the plan's tasks as a landscape table after the signature."""
+
+    label: str = Field("Phụ lục", description="Dòng 'Phụ lục' (Phụ lục I, II… khi có từ hai phụ lục).")
+    title: str = Field("DANH MỤC NHIỆM VỤ TRIỂN KHAI KẾ HOẠCH", description="Tên phụ lục (in hoa).")
+
+
 class Plan(Strict):
     """A Kế hoạch, or a higher-level directive in the same shape."""
 
@@ -260,6 +267,7 @@ class Plan(Strict):
     archive: str | None = Field(None, description="Nội dung dòng 'Lưu:', vd. 'VT, KGVX'.")
     signature: Signature | None = None
     footnotes: dict[str, str] = Field({}, description="Chú thích cuối trang: mã → nội dung; trong văn bản viết [^mã].")
+    annex: Annex | None = Field(None, description="Phụ lục bảng nhiệm vụ (trang ngang), lập từ các mục có 'task'.")
     source: str | None = None
     status: Status | None = None
 

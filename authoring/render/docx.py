@@ -173,6 +173,8 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
         raise KehoachError(f"mẫu {template.name} có thẻ sai: {exc}",
                            hint="Mở mẫu trong Word, sửa thẻ {{ … }} / {%p … %} cho đúng cú pháp.") from exc
     document = tpl.docx
+    if loaded.plan.annex is not None:
+        _add_task_annex(document, loaded)
     _size_rules(document)
     _add_footnotes(document, loaded.plan.footnotes)
     _explicit_fonts(document)
@@ -180,6 +182,80 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return deterministic_zip(buffer.getvalue())
+
+
+# --- task annex --------------------------------------------------------------
+
+ANNEX_COLUMNS = (("STT", 1.2), ("Nội dung", 9.5), ("Cơ quan chủ trì", 4.0), ("Cơ quan phối hợp", 5.0),
+                 ("Thời gian", 2.5), ("Sản phẩm", 3.5))  # cm; together the landscape text width (25.7 cm)
+
+
+def _agency_names(loaded: LoadedPlan, names: list[str]) -> str:
+    doc = loaded.plan.document
+    on = doc.date.to_date()
+    shown = []
+    for name in names:
+        agency_id = loaded.agency_id(name)
+        if agency_id and agency_id == name:  # written as an id: print the registry's name valid on the plan date
+            shown.append(loaded.registry.agency_name(agency_id, on, doc.province))
+        else:
+            shown.append(name)
+    return "; ".join(shown)
+
+
+def annex_reference(plan: Plan) -> str:
+    """'(Kèm theo Kế hoạch số 07/KH-UBND ngày 06 tháng 01 năm 2025 của Ủy ban nhân dân tỉnh Nghệ An)'."""
+    from ..text import nd30_date_line
+
+    doc = plan.document
+    number = number_line(plan).removeprefix("Số: ")
+    when = nd30_date_line(None, doc.date.year, doc.date.month, doc.date.day)
+    return f"(Kèm theo {doc.type} số {number} {when} của {doc.issuer.name})"
+
+
+def _add_task_annex(document, loaded: LoadedPlan) -> None:
+    """A landscape section after the signature: Phụ lục, its title, the reference line, the task table."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm, Twips
+
+    from ..model.walk import iter_tasks
+    from .plain import strip_emphasis
+
+    plan = loaded.plan
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Twips(16838), Twips(11906)
+    for side in ("top", "bottom", "left", "right"):
+        setattr(section, f"{side}_margin", Twips(1134))
+    page_numbers = OxmlElement("w:pgNumType")
+    page_numbers.set(qn("w:start"), "1")  # ND30: each Phụ lục is numbered on its own
+    section._sectPr.append(page_numbers)
+    document.add_paragraph(plan.annex.label, style="KH Phụ lục")
+    document.add_paragraph(plan.annex.title, style="KH Tên phụ lục")
+    document.add_paragraph(annex_reference(plan), style="KH Kèm theo")
+    tasks = list(iter_tasks(plan))
+    table = document.add_table(rows=1 + len(tasks), cols=len(ANNEX_COLUMNS))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, (heading, width) in enumerate(ANNEX_COLUMNS):
+        table.columns[column].width = Cm(width)
+        cell = table.cell(0, column)
+        cell.width = Cm(width)
+        cell.paragraphs[0].style = "KH Bảng - tiêu đề"
+        cell.paragraphs[0].add_run(heading)
+    for row, (_, block) in enumerate(tasks, 1):
+        task = block.task
+        values = [str(row), strip_emphasis(block.title or block.text or ""), _agency_names(loaded, task.lead),
+                  _agency_names(loaded, task.cooperating), task.timeframe or "", "; ".join(task.products)]
+        for column, value in enumerate(values):
+            cell = table.cell(row, column)
+            cell.width = Cm(ANNEX_COLUMNS[column][1])
+            cell.paragraphs[0].style = "KH Bảng - nội dung" if column else "KH Bảng - tiêu đề"
+            cell.paragraphs[0].add_run(value)
+    header_row = table.rows[0]._tr
+    tr_pr = header_row.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")  # the heading row repeats on every page of the annex
+    tr_pr.append(repeat)
 
 
 # --- finishing touches ------------------------------------------------------

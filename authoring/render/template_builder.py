@@ -144,6 +144,11 @@ def _styles(doc) -> None:
     _style(doc, "KH Họ tên người ký", "KHHoTen", 14, bold=True, align=center)
     _style(doc, "KH Số trang", "KHSoTrang", 14, align=center)
     _style(doc, "KH Chú thích", "KHChuThich", 12, align=justify)
+    _style(doc, "KH Phụ lục", "KHPhuLuc", 14, bold=True, align=center)
+    _style(doc, "KH Tên phụ lục", "KHTenPhuLuc", 14, bold=True, align=center)
+    _style(doc, "KH Kèm theo", "KHKemTheo", 14, italic=True, align=center, after=12)
+    _style(doc, "KH Bảng - tiêu đề", "KHBangTieuDe", 12, bold=True, align=center)
+    _style(doc, "KH Bảng - nội dung", "KHBangNoiDung", 12, align=WD_ALIGN_PARAGRAPH.LEFT)
     ref = _style(doc, "KH Dấu chú thích", "KHDauChuThich", 14, character=True)
     ref.font.superscript = True
 

@@ -89,11 +89,12 @@ def lint_docx(path: Path | str) -> FindingIndex:
     else:
         _header(header, fmt, report)
     closing = None
-    for table in reversed(tables):
+    for table in tables:  # the first table after the header that lists recipients ("- Lưu: …")
         if table is header:
             continue
-        text = match_key(" ".join(paragraph_text(p) for p in table.iter(qn("w:p"))))
-        if "lưu" in text or "nhận" in text or "nhậm" in text:
+        texts = [paragraph_text(p).strip() for p in table.iter(qn("w:p"))]
+        first = match_key(next((t for t in texts if t), ""))
+        if any(t.startswith("- Lưu") for t in texts) or first.startswith(("nơi nh", "noi nh")):
             closing = table
             break
     start = children.index(header) + 1 if header is not None else 0

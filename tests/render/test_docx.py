@@ -183,3 +183,25 @@ def test_render_command_rejects_a_broken_plan_without_writing(runner, write_plan
     out = tmp_path / "khong-ghi.docx"
     result = runner.invoke(main, ["render", str(bad), "-o", str(out)])
     assert result.exit_code == 1 and not out.exists()
+
+
+def test_task_annex_is_a_landscape_section_with_the_task_table(tmp_path):
+    from authoring.rules.docx_form import lint_docx
+    from helpers import FIXTURES
+
+    out = tmp_path / "phu-luc.docx"
+    out.write_bytes(render_docx(load_plan_or_raise(FIXTURES / "annex.yaml")))
+    document = Document(str(out))
+    annex = document.sections[-1]
+    assert len(document.sections) == 2 and annex.page_width > annex.page_height
+    assert annex._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    lines = reading_order_lines(document)
+    assert "Phụ lục" in lines and "DANH MỤC NHIỆM VỤ NĂM 2026" in lines
+    assert "(Kèm theo Kế hoạch số 12/KH-UBND ngày 05 tháng 3 năm 2026 của Ủy ban nhân dân tỉnh Lạng Sơn)" in lines
+    table = document.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == ["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp",
+                                                    "Thời gian", "Sản phẩm"]
+    assert [c.text for c in table.rows[1].cells] == ["1", "Truyền thông về phòng, chống xâm hại trẻ em.", "Sở Y tế",
+                                                    "Sở Văn hóa, Thể thao và Du lịch; Báo Lạng Sơn", "Quý II/2026",
+                                                    "Phóng sự; tờ rơi"]
+    assert list(lint_docx(out)) == []
