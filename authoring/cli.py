@@ -178,20 +178,96 @@ def _default_output(plan_file: str, suffix: str) -> Path:
     return PROJECT_ROOT / "generated" / (Path(plan_file).stem + suffix)
 
 
+def _write_docx(loaded, target: Path, template: str | None) -> Path:
+    from .fileio import write_atomic
+    from .render.docx import render_docx
+
+    write_atomic(target, render_docx(loaded, Path(template) if template else None))
+    click.echo(f"Đã tạo {target}")
+    return target
+
+
+def _make_pdfs(pairs: list[tuple[Path, Path]]) -> None:
+    from .render.pipeline import docx_to_pdf
+
+    if len(pairs) == 1:
+        docx_to_pdf(pairs)
+    else:
+        with click.progressbar(length=len(pairs), label="Chuyển sang PDF", file=sys.stderr) as bar:
+            docx_to_pdf(pairs, progress=lambda _: bar.update(1))
+    for _, pdf in pairs:
+        click.echo(f"Đã tạo {pdf} (PDF/A-2b, có ô chữ ký số)")
+
+
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp DOCX kết quả (mặc định: generated/<tên>.docx).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác thay cho mẫu chuẩn trong templates/.")
-def render(plan_file: str, output: str | None, template: str | None) -> None:
-    """Xuất kế hoạch ra văn bản DOCX theo thể thức Nghị định 30/2020/NĐ-CP."""
-    from .fileio import write_atomic
-    from .render.docx import render_docx
-
+@click.option("--pdf", "with_pdf", is_flag=True, help="Tạo thêm bản PDF/A sẵn sàng ký số, cạnh tệp DOCX.")
+def render(plan_file: str, output: str | None, template: str | None, with_pdf: bool) -> None:
+    """Xuất kế hoạch ra văn bản DOCX (và PDF) theo thể thức Nghị định 30/2020/NĐ-CP."""
     loaded = _load(plan_file)
-    data = render_docx(loaded, Path(template) if template else None)
-    target = Path(output) if output else _default_output(plan_file, ".docx")
-    write_atomic(target, data)
-    click.echo(f"Đã tạo {target}")
+    target = _write_docx(loaded, Path(output) if output else _default_output(plan_file, ".docx"), template)
+    if with_pdf:
+        _make_pdfs([(target, target.with_suffix(".pdf"))])
+
+
+@main.command()
+@click.argument("docx_files", metavar="VAN_BAN.docx...", nargs=-1, required=True)
+@click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục ghi PDF (mặc định: cạnh tệp DOCX).")
+def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
+    """Chuyển DOCX sang PDF/A-2b sẵn sàng ký số; nhiều tệp dùng chung một lần khởi động LibreOffice."""
+    pairs = []
+    for name in docx_files:
+        source = Path(name)
+        if not source.is_file():
+            raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
+        target_dir = Path(output_dir) if output_dir else source.parent
+        pairs.append((source, target_dir / (source.stem + ".pdf")))
+    _make_pdfs(pairs)
+
+
+@main.command()
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("--number", type=click.IntRange(min=1), required=True, help="Số văn bản được cấp (vd. 7).")
+@click.option("--date", "issued", required=True, help="Ngày ban hành, NĂM-THÁNG-NGÀY (vd. 2025-01-06).")
+@click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định: generated/).")
+@click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác.")
+def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None) -> None:
+    """Ban hành: điền số và ngày, tạo bản DOCX và PDF chính thức."""
+    from .issuing import issued_copy
+
+    loaded = issued_copy(_load(plan_file), number, issued)
+    doc = loaded.plan.document
+    stem = f"{Path(plan_file).stem}-so-{doc.number:02d}-{doc.date.iso()}"
+    folder = Path(output_dir) if output_dir else _default_output(plan_file, "").parent
+    target = _write_docx(loaded, folder / f"{stem}.docx", template)
+    _make_pdfs([(target, target.with_suffix(".pdf"))])
+
+
+@main.command()
+@click.argument("pdf_file", metavar="VAN_BAN.pdf")
+@click.option("--p12", "p12", required=True, type=click.Path(dir_okay=False), help="Tệp chứng thư số (.p12 / .pfx).")
+@click.option("--password", envvar="KEHOACH_P12_PASSWORD", help="Mật khẩu của tệp .p12 (hoặc biến môi trường KEHOACH_P12_PASSWORD).")
+@click.option("--field", default="ChuKyNguoiKy", show_default=True,
+              help="Ô chữ ký: ChuKyNguoiKy (người ký) hoặc ChuKyCoQuan (cơ quan, văn thư ký).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp đã ký (mặc định: <tên>-da-ky.pdf).")
+def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str | None) -> None:
+    """Ký số PAdES vào ô chữ ký đã chuẩn bị; dấu chữ ký hiện tên người ký có dấu tiếng Việt."""
+    from .fileio import write_atomic
+    from .render.pdf import pdfa_problems
+    from .signing import sign_pdf
+
+    source = Path(pdf_file)
+    if not source.is_file():
+        raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
+    if not Path(p12).is_file():
+        raise InputError(f"Không tìm thấy tệp chứng thư số {p12}.", hint="Kiểm tra lại đường dẫn tệp .p12.")
+    signed = sign_pdf(source.read_bytes(), Path(p12), password, field)
+    target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
+    write_atomic(target, signed)
+    problems = pdfa_problems(signed)
+    click.echo(f"Đã ký: {target}" + ("" if not problems else " — cảnh báo PDF/A: " + "; ".join(problems)))
 
 
 @main.command("lint-docx")

@@ -179,6 +179,7 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
     _add_footnotes(document, loaded.plan.footnotes)
     _explicit_fonts(document)
     _core_properties(document, loaded.plan)
+    _custom_properties(document, loaded.plan)
     buffer = io.BytesIO()
     document.save(buffer)
     return deterministic_zip(buffer.getvalue())
@@ -429,6 +430,15 @@ def _explicit_fonts(document) -> None:
                 rpr = OxmlElement("w:rPr")
                 run.insert(0, rpr)
             set_run_fonts(rpr, FONT)
+
+
+def _custom_properties(document, plan: Plan) -> None:
+    """ND30 Phụ lục VI fields as DOCX custom properties, read back when the DOCX becomes a PDF."""
+    from .pdf import custom_properties_xml, nd30_values
+
+    part = Part(PackURI("/docProps/custom.xml"), "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+                custom_properties_xml(nd30_values(plan)), document.part.package)
+    document.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 def _fit(text: str, limit: int) -> str:

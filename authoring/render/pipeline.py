@@ -1,0 +1,22 @@
+"""DOCX files to finished PDF/A files: one LibreOffice for the batch, every output written whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..fileio import write_atomic
+from .office import convert_to_pdf
+from .pdf import finish_pdf, meta_from_docx, require_pdfa
+
+
+def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None] | None = None) -> list[Path]:
+    """Convert (docx, pdf) pairs; each PDF is finished, checked as PDF/A, then written atomically."""
+    raw = convert_to_pdf([docx for docx, _ in pairs], progress)
+    written = []
+    for docx, target in pairs:
+        data = finish_pdf(raw[Path(docx)], meta_from_docx(Path(docx)))
+        require_pdfa(data, str(target))
+        write_atomic(Path(target), data)
+        written.append(Path(target))
+    return written
