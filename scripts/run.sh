@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set up, then take the real plans in plans/examples/ through kehoach —
-# format check, summary, normalised JSON, DOCX per Nghị định 30, and the DOCX layout check — into generated/.
+# format check, summary, normalised JSON, DOCX per Nghị định 30, the DOCX layout check, and PDF/A files
+# ready for digital signatures (one LibreOffice start for the batch) — into generated/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,6 +17,8 @@ for plan in plans/examples/*.yaml; do
 done
 echo
 .venv/bin/kehoach lint-docx "$out"/*.docx
+echo
+.venv/bin/kehoach pdf "$out"/*.docx
 .venv/bin/kehoach validate --format html -o "$out/kiem-tra-dinh-dang.html" plans/examples/*.yaml
 echo
 echo "Kết quả ở $out/"
