@@ -293,6 +293,48 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
 
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+              help="Dạng báo cáo.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp.")
+@click.option("--parent", "parents", multiple=True, metavar="TỆP.yaml",
+              help="Văn bản cấp trên khác (ngoài implements), vd. kế hoạch của tỉnh.")
+@click.option("--lead-days", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Số ngày tối thiểu cấp dưới phải nộp báo cáo trước hạn của cấp này.")
+def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...], lead_days: int) -> None:
+    """Kiểm tra nội dung kế hoạch với văn bản cấp trên: chỉ tiêu, nhiệm vụ, thời hạn, trích dẫn, cơ quan, thể thức."""
+    from .rules.check import report_html, run_check
+
+    report = run_check(plan_file, list(parents), lead_days)
+    if fmt == "json":
+        text_out = render_json(report.index, {"coverage": report.coverage, "parents": report.parents})
+    elif fmt == "html":
+        text_out = report_html(report, f"Kết quả kiểm tra kế hoạch {Path(plan_file).name}")
+    else:
+        body = render_text(report.index.sorted())
+        header = f"Đối chiếu với: {', '.join(report.parents) or 'không có văn bản cấp trên trong thư viện'}"
+        text_out = "\n".join(filter(None, [header, body, render_summary_line(report.index)]))
+    if output:
+        from .fileio import write_atomic
+
+        write_atomic(Path(output), text_out.encode("utf-8"))
+        click.echo(f"Đã ghi báo cáo: {output} — {render_summary_line(report.index)}")
+    else:
+        click.echo(text_out.rstrip("\n"))
+    sys.exit(1 if report.index.has_errors else 0)
+
+
+@main.command()
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+def review(plan_file: str) -> None:
+    """Xác nhận các liên kết tới mục của văn bản cấp trên (ghi dấu vân tay; giữ nguyên chú thích trong tệp)."""
+    from .review import review as review_links
+
+    confirmed, _ = review_links(Path(plan_file))
+    click.echo(f"Đã xác nhận {confirmed} liên kết trong {plan_file}.")
+
+
+@main.command()
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
 def text(plan_file: str) -> None:
     """In nội dung kế hoạch dưới dạng văn bản thuần, theo thứ tự đọc."""
     from .render.plain import plan_text

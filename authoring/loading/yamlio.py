@@ -16,13 +16,21 @@ from ..text import nfc_tree
 Path_ = tuple  # a path into the tree: keys and list indices
 
 
+class DateText(str):
+    """A date exactly as the author wrote it; written back unquoted on a round trip."""
+
+
 class _TextDateConstructor(RoundTripConstructor):
     """Keeps dates as the text the author wrote, so the model can judge them (31/02 → a clear message)."""
 
 
 _TextDateConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
+    "tag:yaml.org,2002:timestamp", lambda self, node: DateText(self.construct_scalar(node))
 )
+
+
+def _represent_date_text(representer, data):
+    return representer.represent_scalar("tag:yaml.org,2002:timestamp", str(data))
 
 
 def make_yaml() -> YAML:
@@ -33,6 +41,7 @@ def make_yaml() -> YAML:
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(DateText, _represent_date_text)
     return yaml
 
 

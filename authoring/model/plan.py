@@ -211,7 +211,8 @@ class Document(Strict):
     @field_validator("symbol")
     @classmethod
     def _symbol_shape(cls, value: str) -> str:
-        if not re.match(r"^[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ0-9][A-ZĐa-z0-9&]*)+$", value):
+        # State documents join groups with '-' (KH-UBND); Party documents with '/' (CT/TW).
+        if not re.match(r"^[A-ZĐ][A-ZĐa-z0-9]*([-/][A-ZĐ0-9][A-ZĐa-z0-9&]*)+$", value):
             raise ValueError(f"ký hiệu '{value}' không đúng dạng; ví dụ KH-UBND (các nhóm chữ nối bằng '-', không có dấu cách)")
         return value
 

@@ -1,0 +1,80 @@
+"""`kehoach check`: every rule family over a plan and the documents it implements."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..findings import Finding, FindingIndex, Severity, render_html
+from ..loading import load_plan
+from .agencies import check_agencies
+from .citations import check_citations
+from .context import CheckContext, find_parent, load_parent
+from .coverage import check_coverage
+from .deadlines import check_deadlines
+from .form import check_form
+from .links import check_links
+from .targets import check_targets
+
+FAMILIES = (check_links, check_targets, check_coverage, check_deadlines, check_citations, check_agencies, check_form)
+
+
+@dataclass
+class CheckReport:
+    index: FindingIndex
+    coverage: list[dict]
+    plan_id: str | None
+    parents: list[str]
+
+
+def run_check(path: Path | str, parents: list[str] | None = None, lead_days: int = 5) -> CheckReport:
+    path = Path(path)
+    loaded, index = load_plan(path)
+    if loaded is None or index.has_errors:
+        return CheckReport(index, [], None, [])
+    refs = list(loaded.plan.implements) + list(parents or [])
+    loaded_parents = []
+    for ref in refs:
+        parent = load_parent(ref, path, loaded.registry)
+        parent_file = find_parent(ref, path)
+        if parent is None and parent_file is not None:
+            _, parent_index = load_plan(parent_file, loaded.registry)
+            index.extend(parent_index.findings)
+            line, column = loaded.locate(("implements",))
+            index.add(Finding("C002", Severity.ERROR, f"văn bản cấp trên '{ref}' ({parent_file}) có lỗi định dạng nên "
+                                                      "chưa đối chiếu được", str(path), line, column, "implements",
+                              "Sửa các lỗi của tệp văn bản cấp trên (liệt kê ở trên) rồi kiểm tra lại."))
+        elif parent is None:
+            line, column = loaded.locate(("implements",))
+            index.add(Finding("C001", Severity.WARNING,
+                              f"không tìm thấy văn bản cấp trên '{ref}' trong thư viện plans/directives/, nên chưa kiểm tra "
+                              "được chỉ tiêu, nhiệm vụ và thời hạn theo văn bản đó", str(path), line, column, "implements",
+                              f"Thêm tệp plans/directives/{ref}.yaml (cùng định dạng kế hoạch) hoặc dùng --parent TỆP.yaml."))
+        else:
+            loaded_parents.append(parent)
+    ctx = CheckContext(loaded, loaded_parents, lead_days, index)
+    for family in FAMILIES:
+        family(ctx)
+    return CheckReport(index, ctx.coverage, loaded.plan.id, [p.plan.id for p in loaded_parents])
+
+
+def coverage_html(report: CheckReport) -> str:
+    if not report.coverage:
+        return "<h2>Ma trận bao phủ nhiệm vụ</h2><p>Không có nhiệm vụ cấp trên nào giao cho cấp này trong thư viện.</p>"
+    rows = []
+    for row in report.coverage:
+        ok = bool(row["covered_by"]) and bool(row["lead"])
+        mark = "✔" if ok else ("⚠" if row["covered_by"] else "✘")
+        rows.append(f"<tr class='{'ok' if ok else 'missing'}'><td>{mark}</td><td><code>{html.escape(row['parent'])}</code></td>"
+                    f"<td>{html.escape(row['text'])}</td><td>{html.escape(', '.join(row['covered_by']))}</td>"
+                    f"<td>{html.escape(', '.join(row['lead']))}</td><td>{html.escape(row['status'] or '')}</td></tr>")
+    return ("<h2>Ma trận bao phủ nhiệm vụ cấp trên</h2><table><thead><tr><th></th><th>Mục cấp trên</th><th>Nội dung</th>"
+            "<th>Mục của kế hoạch</th><th>Cơ quan chủ trì</th><th>Độ tin cậy dữ liệu</th></tr></thead><tbody>"
+            + "\n".join(rows) + "</tbody></table>")
+
+
+def report_html(report: CheckReport, title: str) -> str:
+    parents = ", ".join(report.parents) or "không có"
+    extra = f"<p>Văn bản cấp trên đã đối chiếu: {html.escape(parents)}</p>" + coverage_html(report)
+    return render_html(report.index, title, extra)
