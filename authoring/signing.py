@@ -76,7 +76,7 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         reason_text = ""
     if signer is None:
         raise InputError("Không dùng được chứng thư số.", [Finding(
-            "S100", Severity.ERROR, f"không mở được tệp chứng thư số .p12 (sai mật khẩu hoặc tệp hỏng){': ' + reason_text if reason_text else ''}",
+            "K100", Severity.ERROR, f"không mở được tệp chứng thư số .p12 (sai mật khẩu hoặc tệp hỏng){': ' + reason_text if reason_text else ''}",
             str(p12), suggestion="Kiểm tra đường dẫn tệp .p12 và mật khẩu (--password).")])
     class _KeepMetadata(IncrementalPdfFileWriter):
         # pyHanko rewrites XMP and Info on every incremental write (Producer, ModDate), so the two no
@@ -87,12 +87,12 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
     try:
         writer = _KeepMetadata(io.BytesIO(pdf))
     except Exception as exc:  # pyHanko raises several kinds for a file that is not a PDF
-        raise InputError("Không đọc được tệp PDF.", [Finding("S101", Severity.ERROR, f"tệp không phải PDF đọc được ({exc})",
+        raise InputError("Không đọc được tệp PDF.", [Finding("K101", Severity.ERROR, f"tệp không phải PDF đọc được ({exc})",
                                                             suggestion="Dùng tệp PDF do kehoach tạo (kehoach pdf …).")])
     names = [name for name, _, _ in fields.enumerate_sig_fields(writer.prev, filled_status=False)]
     if field not in names:
         raise InputError("Tệp PDF chưa có ô chữ ký cần ký.", [Finding(
-            "S102", Severity.ERROR, f"không có ô chữ ký trống tên '{field}' (các ô trống: {', '.join(names) or 'không có'})",
+            "K102", Severity.ERROR, f"không có ô chữ ký trống tên '{field}' (các ô trống: {', '.join(names) or 'không có'})",
             suggestion="Tạo PDF bằng kehoach pdf hoặc kehoach render --pdf để có sẵn ô chữ ký.")])
     style = TextStampStyle(
         stamp_text="Ký bởi: %(signer)s\nThời gian: %(ts)s",

@@ -173,7 +173,7 @@ def test_signed_pdf_validates_shows_the_vietnamese_name_and_stays_pdfa(pdfs, cer
 def test_wrong_certificate_password_is_a_clear_error(pdfs, certificate, runner):
     p12, _ = certificate
     result = runner.invoke(main, ["sign", str(pdfs[example("nghe-an").stem]), "--p12", str(p12), "--password", "sai"])
-    assert result.exit_code == 1 and "S100" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 1 and "K100" in result.output and "Traceback" not in result.output
 
 
 def test_missing_libreoffice_says_how_to_install_it(monkeypatch, runner, tmp_path):
