@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import MINIMAL
+from helpers import EXAMPLES, MINIMAL
 
 
 @pytest.fixture
@@ -32,3 +32,18 @@ def write_plan(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> dict:
+    """Example stem → path of its rendered DOCX (made once per test session)."""
+    from authoring.loading import load_plan_or_raise
+    from authoring.render.docx import render_docx
+
+    out = tmp_path_factory.mktemp("rendered")
+    paths = {}
+    for example in EXAMPLES:
+        target = out / f"{example.stem}.docx"
+        target.write_bytes(render_docx(load_plan_or_raise(example)))
+        paths[example.stem] = target
+    return paths
