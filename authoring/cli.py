@@ -334,6 +334,78 @@ def review(plan_file: str) -> None:
 
 
 @main.command()
+@click.argument("parent_file", metavar="KE_HOACH_CAP_TREN.yaml")
+@click.option("--unit", help="Đơn vị cấp dưới, kèm loại: 'quận Kiến An', 'xã Hòa Bình', 'phường …'.")
+@click.option("--units", "units_file", type=click.Path(dir_okay=False), help="Tệp danh sách đơn vị, mỗi dòng một đơn vị.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch cấp dưới (với --unit).")
+@click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (với --units; mặc định generated/).")
+@click.option("--lead-days", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
+def derive(parent_file: str, unit: str | None, units_file: str | None, output: str | None, output_dir: str | None,
+           lead_days: int) -> None:
+    """Lập dự thảo kế hoạch cấp dưới từ kế hoạch cấp trên (chạy lại vẫn giữ phần đã sửa tay)."""
+    from .derive import derive as derive_plan, output_name, units_from_file
+    from .errors import UsageError
+    from .fileio import write_atomic
+
+    if bool(unit) == bool(units_file):
+        raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
+    parent = _load(parent_file)
+    if unit:
+        target = Path(output) if output else _default_output(output_name(unit, parent.plan.document.date.year), "").with_suffix(".yaml")
+        text_out, report = derive_plan(parent, unit, target, lead_days)
+        write_atomic(target, text_out.encode("utf-8"))
+        click.echo(f"Đã tạo {target}: thêm {len(report.added)} mục, giữ nguyên {len(report.kept)} mục đã có.")
+        for ref in report.changed_upstream:
+            click.echo(f"  Cấp trên đã sửa {ref}: xem lại mục liên kết, rồi chạy kehoach review.")
+        for ref in report.removed_upstream:
+            click.echo(f"  Cấp trên đã bỏ {ref}: mục liên kết vẫn giữ, cần xem lại.")
+        return
+    units = units_from_file(Path(units_file))
+    folder = Path(output_dir) if output_dir else _default_output("x", "").parent
+    with click.progressbar(units, label="Lập kế hoạch cấp dưới", file=sys.stderr) as bar:
+        for name in bar:
+            target = folder / output_name(name, parent.plan.document.date.year)
+            text_out, _ = derive_plan(parent, name, target, lead_days)
+            write_atomic(target, text_out.encode("utf-8"))
+    click.echo(f"Đã tạo {len(units)} kế hoạch trong {folder}.")
+
+
+@main.command("new-year")
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Năm của kế hoạch mới.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch mới (mặc định generated/<tên>-<năm>.yaml).")
+def new_year(plan_file: str, year: int, output: str | None) -> None:
+    """Lập kế hoạch năm sau từ kế hoạch năm nay: dời năm, bỏ số và ngày, đổi tên cơ quan sau sắp xếp."""
+    from .fileio import write_atomic
+    from .newyear import new_year as roll
+
+    loaded = _load(plan_file)
+    text_out, report = roll(loaded, year)
+    target = Path(output) if output else _default_output(f"{Path(plan_file).stem}-{year}", ".yaml")
+    write_atomic(target, text_out.encode("utf-8"))
+    click.echo(f"Đã tạo {target}.")
+    for path, old, new in report.renamed:
+        click.echo(f"  Đổi cơ quan [{path}]: {old} → {new}")
+    for path, why in report.flagged:
+        click.echo(f"  Cần xem lại [{path}]: {why}")
+    if report.abolished:
+        click.echo(f"  {len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc 01/7/2025).")
+
+
+@main.command("diff")
+@click.argument("old_file", metavar="CU.yaml")
+@click.argument("new_file", metavar="MOI.yaml")
+@click.option("--json", "as_json", is_flag=True, help="In dưới dạng JSON.")
+def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
+    """So sánh nội dung hai phiên bản kế hoạch: chỉ tiêu, nhiệm vụ, hạn báo cáo, căn cứ."""
+    from .diff import render_diff, semantic_diff
+
+    changes = semantic_diff(_load(old_file), _load(new_file))
+    click.echo(json.dumps(changes, ensure_ascii=False, indent=2) if as_json else render_diff(changes))
+
+
+@main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 def text(plan_file: str) -> None:
     """In nội dung kế hoạch dưới dạng văn bản thuần, theo thứ tự đọc."""

@@ -174,3 +174,30 @@ def amount_in_words(amount: int) -> str:
     """1200000000 → "Một tỷ hai trăm triệu đồng"."""
     sentence = " ".join(_words(amount) or ["không"]) + " đồng"
     return sentence[0].upper() + sentence[1:]
+
+
+# --- citations ---------------------------------------------------------------
+
+def citation_first_mention(doc_type: str, code: str | None, issued, issuer: str | None, title: str | None) -> str:
+    """ND30 first mention: type, number and symbol, date, issuer, title.
+
+    ``citation_first_mention("Quyết định", "23/QĐ-TTg", date(2021, 1, 7), "Thủ tướng Chính phủ", "phê duyệt …")``
+    → "Quyết định số 23/QĐ-TTg ngày 07/01/2021 của Thủ tướng Chính phủ phê duyệt …". A law is cited by name.
+    """
+    if code is None:
+        return f"{doc_type} {title}".strip()
+    parts = [f"{doc_type} số {code}"]
+    if issued is not None:
+        parts.append(f"ngày {short_date(issued)}")
+    if issuer:
+        parts.append(f"của {issuer}")
+    if title:
+        lowered = title[0].lower() + title[1:] if title[:1].isupper() and not title[:2].isupper() else title
+        # A decision's title starts with its verb (phê duyệt, ban hành); a plan's or directive's takes "về".
+        parts.append(lowered if doc_type in ("Quyết định", "Nghị định", "Thông tư", "Nghị quyết") else f"về {lowered}")
+    return " ".join(parts)
+
+
+def citation_later_mention(doc_type: str, code: str | None, title: str | None = None) -> str:
+    """ND30 later mention: type and number only ("Quyết định số 23/QĐ-TTg")."""
+    return f"{doc_type} số {code}" if code else f"{doc_type} {title or ''}".strip()
