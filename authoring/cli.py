@@ -405,6 +405,29 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
     click.echo(json.dumps(changes, ensure_ascii=False, indent=2) if as_json else render_diff(changes))
 
 
+@main.command("import")
+@click.argument("source", metavar="VAN_BAN.docx|VAN_BAN.txt")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp YAML kết quả (mặc định generated/<tên>.yaml).")
+def import_command(source: str, output: str | None) -> None:
+    """Nhập kế hoạch cũ (Word hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
+    from .fileio import write_atomic
+    from .importing import import_plan
+    from .loading import load_plan
+
+    result = import_plan(Path(source))
+    target = Path(output) if output else _default_output(source, ".yaml")
+    write_atomic(target, result.yaml_text.encode("utf-8"))
+    click.echo(f"Đã tạo {target}" + (" (khớp hoàn toàn dữ liệu gốc của kehoach)." if result.exact else "."))
+    if not result.exact:
+        for what, count in result.recognised.items():
+            click.echo(f"  Nhận ra {count} {what}")
+        click.echo(f"  Giữ nguyên dạng văn bản: {result.prose} đoạn")
+    _, index = load_plan(target)
+    if index.has_errors:
+        click.echo("Tệp vừa nhập còn chỗ cần sửa trước khi dùng:", err=True)
+        click.echo(render_text(index.sorted()), err=True)
+
+
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 def text(plan_file: str) -> None:

@@ -180,6 +180,7 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
     _explicit_fonts(document)
     _core_properties(document, loaded.plan)
     _custom_properties(document, loaded.plan)
+    _embed_model(document, loaded.plan)
     buffer = io.BytesIO()
     document.save(buffer)
     return deterministic_zip(buffer.getvalue())
@@ -439,6 +440,23 @@ def _custom_properties(document, plan: Plan) -> None:
     part = Part(PackURI("/docProps/custom.xml"), "application/vnd.openxmlformats-officedocument.custom-properties+xml",
                 custom_properties_xml(nd30_values(plan)), document.part.package)
     document.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+MODEL_PART = "/kehoach/plan.json"
+MODEL_RELATIONSHIP = "http://kehoach.vn/relationships/plan-model"
+
+
+def model_json(plan: Plan) -> bytes:
+    import json
+
+    data = plan.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+
+def _embed_model(document, plan: Plan) -> None:
+    """The plan's data inside the DOCX, so `kehoach import` of an unedited render gives the same model back."""
+    part = Part(PackURI(MODEL_PART), "application/json", model_json(plan), document.part.package)
+    document.part.package.relate_to(part, MODEL_RELATIONSHIP)
 
 
 def _fit(text: str, limit: int) -> str:
