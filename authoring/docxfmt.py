@@ -220,14 +220,19 @@ def reading_order_lines(document) -> list[str]:
                     visit(content)
 
     visit(document.element.body)
-    footnotes = [rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/footnotes")]
-    if footnotes:
-        from lxml import etree
-
-        root = etree.fromstring(footnotes[0].blob)
-        for note in root.findall(qn("w:footnote")):
-            if note.get(qn("w:type")) in ("separator", "continuationSeparator"):
-                continue
-            text = "".join(paragraph_text(p) for p in note.findall(qn("w:p"))).strip()
-            lines.append(f"{note.get(qn('w:id'))} {text}")
+    lines += [f"{note_id} {text}" for note_id, text in footnotes(document)]
     return lines
+
+
+def footnotes(document, text_of=None) -> list[tuple[str, str]]:
+    """(id, text) of each real footnote of a DOCX, separators left out."""
+    from lxml import etree
+
+    text_of = text_of or paragraph_text
+    parts = [rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/footnotes")]
+    if not parts:
+        return []
+    root = etree.fromstring(parts[0].blob)
+    return [(note.get(qn("w:id")), " ".join(text_of(p) for p in note.findall(qn("w:p"))).strip())
+            for note in root.findall(qn("w:footnote"))
+            if note.get(qn("w:type")) not in ("separator", "continuationSeparator")]

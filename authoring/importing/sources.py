@@ -129,7 +129,8 @@ def read_docx(path: Path) -> list[Para]:
     """Paragraphs of any DOCX, zoned: header table, body, closing table, footnotes (references kept as [^n])."""
     from docx import Document
     from docx.oxml.ns import qn
-    from lxml import etree
+
+    from ..docxfmt import footnotes
 
     document = Document(str(path))
 
@@ -175,14 +176,8 @@ def read_docx(path: Path) -> list[Para]:
                     zone = "body"
                 for p in cell.findall(qn("w:p")):
                     add(text_of(p), zone)
-    notes = [rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/footnotes")]
-    if notes:
-        root = etree.fromstring(notes[0].blob)
-        for note in root.findall(qn("w:footnote")):
-            if note.get(qn("w:type")) in ("separator", "continuationSeparator"):
-                continue
-            text = " ".join(text_of(p) for p in note.findall(qn("w:p"))).strip()
-            out.append(Para(f"[^{note.get(qn('w:id'))}] {text}", "footnote"))
+    for note_id, text in footnotes(document, text_of):
+        out.append(Para(f"[^{note_id}] {text}", "footnote"))
     return out
 
 
