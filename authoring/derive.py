@@ -16,7 +16,7 @@ from .loading.yamlio import DateText, make_yaml
 from .model import Level, ReportPeriod
 from .model.walk import iter_duties, iter_reporting, iter_targets
 from .paths import DIRECTIVES_DIR
-from .rules.context import fingerprint, parent_items
+from .rules.context import parent_items
 from .text import citation_first_mention, slug
 
 DISTRICT_LEVEL_ENDS = date(2025, 7, 1)  # Luật 72/2025/QH15: no district level from this day (registry: ubnd-cap-huyen)
@@ -164,7 +164,7 @@ def derive_tree(parent: LoadedPlan, unit: Unit, parent_ref: str, lead_days: int 
     if sub_units:
         sub_name = registry.agency_name(sub_units, on, pdoc.province)
         sub_blocks = _seq(_map(id=f"{sub_units}.ke-hoach", label="-",
-                               text=f"Xây dựng kế hoạch thực hiện trên địa bàn; bố trí người làm công tác bảo vệ, chăm sóc trẻ em."))
+                               text="Xây dựng kế hoạch thực hiện trên địa bàn; bố trí người làm công tác bảo vệ, chăm sóc trẻ em."))
         if downward:
             due_text = "; ".join(f"trước ngày {r['due']}" for r in downward)
             sub_blocks.append(_map(id=f"{sub_units}.bao-cao", label="-",

@@ -6,7 +6,6 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 
-from docx import Document
 
 from authoring.cli import main
 from authoring.derive import derive

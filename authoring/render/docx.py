@@ -21,7 +21,7 @@ from ..loading import LoadedPlan
 from ..model import Block, Level, Plan
 from ..model.plan import FOOTNOTE_RE
 from ..paths import TEMPLATES_DIR
-from .docx_xml import PPR_ORDER, RPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
+from .docx_xml import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
 from .metrics import text_width_pt
 from .plain import (
     RECIPIENTS_LABEL, date_line, header_lines, is_section_heading, number_line, printed_title, recipient_lines,

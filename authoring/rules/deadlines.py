@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from ..findings import Severity
-from ..model import Level, ReportPeriod
+from ..model import Level
 from ..model.walk import iter_reporting, iter_tasks
 from .context import CheckContext
 

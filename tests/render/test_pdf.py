@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import stat
 from pathlib import Path
 
