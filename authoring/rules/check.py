@@ -59,6 +59,12 @@ def run_check(path: Path | str, parents: list[str] | None = None, lead_days: int
     return CheckReport(index, ctx.coverage, loaded.plan.id, [p.plan.id for p in loaded_parents])
 
 
+def _status_label(status: str | None) -> str:
+    from ..model import Status
+
+    return Status(status).label if status else ""
+
+
 def coverage_html(report: CheckReport) -> str:
     if not report.coverage:
         return "<h2>Ma trận bao phủ nhiệm vụ</h2><p>Không có nhiệm vụ cấp trên nào giao cho cấp này trong thư viện.</p>"
@@ -68,7 +74,7 @@ def coverage_html(report: CheckReport) -> str:
         mark = "✔" if ok else ("⚠" if row["covered_by"] else "✘")
         rows.append(f"<tr class='{'ok' if ok else 'missing'}'><td>{mark}</td><td><code>{html.escape(row['parent'])}</code></td>"
                     f"<td>{html.escape(row['text'])}</td><td>{html.escape(', '.join(row['covered_by']))}</td>"
-                    f"<td>{html.escape(', '.join(row['lead']))}</td><td>{html.escape(row['status'] or '')}</td></tr>")
+                    f"<td>{html.escape(', '.join(row['lead']))}</td><td>{html.escape(_status_label(row['status']))}</td></tr>")
     return ("<h2>Ma trận bao phủ nhiệm vụ cấp trên</h2><table><thead><tr><th></th><th>Mục cấp trên</th><th>Nội dung</th>"
             "<th>Mục của kế hoạch</th><th>Cơ quan chủ trì</th><th>Độ tin cậy dữ liệu</th></tr></thead><tbody>"
             + "\n".join(rows) + "</tbody></table>")
