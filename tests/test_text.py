@@ -56,3 +56,31 @@ def test_amounts_in_dong_use_dot_separators():
 ])
 def test_amount_in_words(amount, words):
     assert amount_in_words(amount) == words
+
+
+def test_first_mention_of_a_decision_gives_type_number_date_issuer_and_title():
+    from datetime import date
+
+    from authoring.text import citation_first_mention
+
+    assert citation_first_mention("Quyết định", "23/QĐ-TTg", date(2021, 1, 7), "Thủ tướng Chính phủ",
+                                  "Phê duyệt Chương trình hành động quốc gia vì trẻ em giai đoạn 2021-2030") == (
+        "Quyết định số 23/QĐ-TTg ngày 07/01/2021 của Thủ tướng Chính phủ phê duyệt Chương trình hành động quốc gia "
+        "vì trẻ em giai đoạn 2021-2030")
+
+
+def test_first_mention_of_a_plan_says_what_it_is_about():
+    from datetime import date
+
+    from authoring.text import citation_first_mention
+
+    text = citation_first_mention("Kế hoạch", "61/KH-SLĐTBXH", date(2024, 3, 9), "Sở Lao động - Thương binh và Xã hội",
+                                  "Thực hiện nhiệm vụ Bảo vệ, chăm sóc trẻ em năm 2024")
+    assert text.endswith("ngày 09/3/2024 của Sở Lao động - Thương binh và Xã hội về thực hiện nhiệm vụ Bảo vệ, chăm sóc trẻ em năm 2024")
+
+
+def test_a_law_is_cited_by_name_and_later_mentions_by_number():
+    from authoring.text import citation_first_mention, citation_later_mention
+
+    assert citation_first_mention("Luật", None, None, "Quốc hội", "Trẻ em") == "Luật Trẻ em"
+    assert citation_later_mention("Quyết định", "23/QĐ-TTg") == "Quyết định số 23/QĐ-TTg"
