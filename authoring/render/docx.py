@@ -293,17 +293,15 @@ def _style_font(document, style_id: str) -> tuple[float, bool, bool]:
 
 
 def _available_twips(document, paragraph) -> int:
+    """Width a paragraph can use: its table cell less the cell margins, else the page's text width."""
     parent = paragraph.getparent()
-    while parent is not None and parent.tag != qn("w:tc"):
-        if parent.tag == qn("w:body"):
-            section = document.sections[0]
-            return int((section.page_width - section.left_margin - section.right_margin) / 635)
+    while parent is not None and parent.tag not in (qn("w:tc"), qn("w:body")):
         parent = parent.getparent()
-    if parent is None:
-        section = document.sections[0]
-        return int((section.page_width - section.left_margin - section.right_margin) / 635)
-    width = parent.find(qn("w:tcPr")).find(qn("w:tcW"))
-    return int(width.get(qn("w:w"))) - 2 * CELL_MARGIN_TWIPS
+    if parent is not None and parent.tag == qn("w:tc"):
+        width = parent.find(qn("w:tcPr")).find(qn("w:tcW"))
+        return int(width.get(qn("w:w"))) - 2 * CELL_MARGIN_TWIPS
+    section = document.sections[0]
+    return int((section.page_width - section.left_margin - section.right_margin) / 635)
 
 
 def _paragraph_text(p) -> str:

@@ -189,6 +189,13 @@ def _para(container, text: str, style: str, first: bool = False):
     return container.add_paragraph(text, style=style)
 
 
+def _repeat(cell, items: str, style: str, first: bool = False) -> None:
+    """One paragraph per item of *items*, each printed as {{ line }} in *style* (docxtpl paragraph loop)."""
+    _para(cell, f"{{%p for line in {items} %}}", style, first=first)
+    _para(cell, "{{ line }}", style)
+    _para(cell, "{%p endfor %}", style)
+
+
 def _page_number_field(paragraph) -> None:
     run = paragraph.add_run()
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
@@ -231,11 +238,7 @@ def build(governing_line: bool) -> bytes:
     left, right = header.rows[0].cells
     if governing_line:
         _para(left, "{{ governing_body }}", "KH Cơ quan chủ quản", first=True)
-        _para(left, "{%p for line in issuer_lines %}", "KH Cơ quan ban hành")
-    else:
-        _para(left, "{%p for line in issuer_lines %}", "KH Cơ quan ban hành", first=True)
-    _para(left, "{{ line }}", "KH Cơ quan ban hành")
-    _para(left, "{%p endfor %}", "KH Cơ quan ban hành")
+    _repeat(left, "issuer_lines", "KH Cơ quan ban hành", first=not governing_line)
     _para(left, "", "KH Kẻ dưới cơ quan")
     _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "KH Quốc hiệu", first=True)
     _para(right, "Độc lập - Tự do - Hạnh phúc", "KH Tiêu ngữ")
@@ -266,12 +269,8 @@ def build(governing_line: bool) -> bytes:
     insert_in_order(closing._tbl.tblPr, margins, TBLPR_ORDER)
     recipients, signature = closing.rows[0].cells
     _para(recipients, "{{ recipients_label }}", "KH Nơi nhận", first=True)
-    _para(recipients, "{%p for line in recipients %}", "KH Nơi nhận - dòng")
-    _para(recipients, "{{ line }}", "KH Nơi nhận - dòng")
-    _para(recipients, "{%p endfor %}", "KH Nơi nhận - dòng")
-    _para(signature, "{%p for line in authority %}", "KH Thẩm quyền, chức vụ", first=True)
-    _para(signature, "{{ line }}", "KH Thẩm quyền, chức vụ")
-    _para(signature, "{%p endfor %}", "KH Thẩm quyền, chức vụ")
+    _repeat(recipients, "recipients", "KH Nơi nhận - dòng")
+    _repeat(signature, "authority", "KH Thẩm quyền, chức vụ", first=True)
     # Room for the signature and the seal (ND30 ô 7c và 8): four empty lines.
     for _ in range(4):
         _para(signature, "", "KH Chỗ ký")

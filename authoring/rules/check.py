@@ -10,7 +10,7 @@ from ..findings import Finding, FindingIndex, Severity, render_html
 from ..loading import load_plan
 from .agencies import check_agencies
 from .citations import check_citations
-from .context import CheckContext, find_parent, load_parent
+from .context import CheckContext, find_parent
 from .coverage import check_coverage
 from .deadlines import check_deadlines
 from .form import check_form
@@ -36,16 +36,15 @@ def run_check(path: Path | str, parents: list[str] | None = None, lead_days: int
     refs = list(loaded.plan.implements) + list(parents or [])
     loaded_parents = []
     for ref in refs:
-        parent = load_parent(ref, path, loaded.registry)
         parent_file = find_parent(ref, path)
-        if parent is None and parent_file is not None:
-            _, parent_index = load_plan(parent_file, loaded.registry)
+        parent, parent_index = load_plan(parent_file, loaded.registry) if parent_file else (None, None)
+        if parent_file is not None and (parent is None or parent_index.has_errors):
             index.extend(parent_index.findings)
             line, column = loaded.locate(("implements",))
             index.add(Finding("C002", Severity.ERROR, f"văn bản cấp trên '{ref}' ({parent_file}) có lỗi định dạng nên "
                                                       "chưa đối chiếu được", str(path), line, column, "implements",
                               "Sửa các lỗi của tệp văn bản cấp trên (liệt kê ở trên) rồi kiểm tra lại."))
-        elif parent is None:
+        elif parent_file is None:
             line, column = loaded.locate(("implements",))
             index.add(Finding("C001", Severity.WARNING,
                               f"không tìm thấy văn bản cấp trên '{ref}' trong thư viện plans/directives/, nên chưa kiểm tra "

@@ -106,7 +106,7 @@ def lint_docx(path: Path | str) -> FindingIndex:
                    "Trình bày nơi nhận (bên trái) và chữ ký (bên phải) trong một bảng 2 cột không viền.")
     else:
         _closing(closing, fmt, report)
-    _page_numbers(document, report)
+    _page_numbers(document, fmt, report)
     return report.finish()
 
 
@@ -385,7 +385,7 @@ def _closing(table, fmt: Formatting, report: _Report) -> None:
                    "phần cuối, cột phải", "Ví dụ: 'Nguyễn Văn An', in đậm.")
 
 
-def _page_numbers(document, report: _Report) -> None:
+def _page_numbers(document, fmt: Formatting, report: _Report) -> None:
     section = document.sections[0]
     sect_pr = section._sectPr
     if sect_pr.find(qn("w:titlePg")) is None or not section.different_first_page_header_footer:
@@ -398,7 +398,6 @@ def _page_numbers(document, report: _Report) -> None:
         report.add("X124", E, "đầu trang không có số trang (từ trang 2, căn giữa, trong lề trên)", "đầu trang",
                    "Chèn số trang (trường PAGE) vào đầu trang, căn giữa.")
     else:
-        fmt = Formatting(document)
         for p in header._element.iter(qn("w:p")):
             fields = " ".join(t.text or "" for t in p.iter(qn("w:instrText")))
             fields += " ".join(f.get(qn("w:instr"), "") for f in p.iter(qn("w:fldSimple")))
