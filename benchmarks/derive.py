@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from authoring.derive import derive  # noqa: E402
+from authoring.lifecycle.derive import derive  # noqa: E402
 from authoring.loading import load_plan_or_raise  # noqa: E402
 from authoring.render.docx import render_docx  # noqa: E402
 from authoring.rules.check import run_check  # noqa: E402

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/pdf_batch.py [--count 50]
 
 Both paths use a warm LibreOffice profile and the same PDF/A export filter. The batch path is
-`authoring.render.office.convert_to_pdf` (one LibreOffice start for the batch); "with finishing" adds
+`authoring.pdf.office.convert_to_pdf` (one LibreOffice start for the batch); "with finishing" adds
 kehoach's metadata, signature fields and PDF/A check (`docx_to_pdf`).
 """
 
@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from authoring.loading import load_plan_or_raise  # noqa: E402
 from authoring.paths import EXAMPLES_DIR  # noqa: E402
 from authoring.render.docx import render_docx  # noqa: E402
-from authoring.render.office import PDF_FILTER, _profile, convert_to_pdf, find_soffice  # noqa: E402
-from authoring.render.pipeline import docx_to_pdf  # noqa: E402
+from authoring.pdf.office import PDF_FILTER, _profile, convert_to_pdf, find_soffice  # noqa: E402
+from authoring.pdf.convert import docx_to_pdf  # noqa: E402
 
 
 def main() -> int:

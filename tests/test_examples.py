@@ -7,7 +7,7 @@ import re
 import pytest
 
 from authoring.cli import main
-from authoring.export import plan_to_json
+from authoring.render.json import plan_to_json
 from authoring.loading import load_plan
 from authoring.render.plain import plan_text
 from helpers import EXAMPLES, SEEDS_DIR, example

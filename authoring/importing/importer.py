@@ -56,7 +56,7 @@ def _exact(path: Path) -> dict | None:
     """The embedded model when the DOCX text is still exactly what kehoach rendered from it."""
     from docx import Document
 
-    from ..docxfmt import reading_order_lines
+    from ..ooxml.formatting import reading_order_lines
     from ..loading import LoadedPlan
     from ..model import Plan
     from ..render.docx import render_docx

@@ -130,7 +130,7 @@ def read_docx(path: Path) -> list[Para]:
     from docx import Document
     from docx.oxml.ns import qn
 
-    from ..docxfmt import footnotes
+    from ..ooxml.formatting import footnotes
 
     document = Document(str(path))
 

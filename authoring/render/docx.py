@@ -21,7 +21,7 @@ from ..loading import LoadedPlan
 from ..model import Block, Level, Plan
 from ..model.plan import FOOTNOTE_RE
 from ..paths import TEMPLATES_DIR
-from .docx_xml import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
+from ..ooxml.package import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
 from .metrics import text_width_pt
 from .plain import (
     RECIPIENTS_LABEL, date_line, header_lines, is_section_heading, number_line, printed_title, recipient_lines,
@@ -433,7 +433,7 @@ def _explicit_fonts(document) -> None:
 
 def _custom_properties(document, plan: Plan) -> None:
     """ND30 Phụ lục VI fields as DOCX custom properties, read back when the DOCX becomes a PDF."""
-    from .pdf import custom_properties_xml, nd30_values
+    from ..pdf.finishing import custom_properties_xml, nd30_values
 
     part = Part(PackURI("/docProps/custom.xml"), "application/vnd.openxmlformats-officedocument.custom-properties+xml",
                 custom_properties_xml(nd30_values(plan)), document.part.package)

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, Twips
 
 from ..paths import TEMPLATES_DIR
-from .docx_xml import TBLPR_ORDER, deterministic_zip, insert_in_order, set_run_fonts
+from ..ooxml.package import TBLPR_ORDER, deterministic_zip, insert_in_order, set_run_fonts
 
 FONT = "Times New Roman"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from authoring.export import plan_to_json
+from authoring.render.json import plan_to_json
 from authoring.text import match_key
 
 

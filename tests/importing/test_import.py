@@ -16,7 +16,7 @@ from authoring.loading import load_plan, load_plan_or_raise
 from authoring.render.docx import render_docx
 from authoring.render.plain import plan_text
 from authoring.rules.check import run_check
-from authoring.rules.docx_form import lint_docx
+from authoring.rules.docx import lint_docx
 from helpers import EXAMPLES, FIXTURES, SEEDS_DIR, example
 from import_score import score
 

@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from authoring.docxfmt import EMU_PER_MM, Formatting, reading_order_lines
+from authoring.ooxml.formatting import EMU_PER_MM, Formatting, reading_order_lines
 from authoring.errors import KehoachError
 from authoring.loading import load_plan_or_raise
 from authoring.render.docx import choose_template, render_docx
@@ -186,7 +186,7 @@ def test_render_command_rejects_a_broken_plan_without_writing(runner, write_plan
 
 
 def test_task_annex_is_a_landscape_section_with_the_task_table(tmp_path):
-    from authoring.rules.docx_form import lint_docx
+    from authoring.rules.docx import lint_docx
     from helpers import FIXTURES
 
     out = tmp_path / "phu-luc.docx"

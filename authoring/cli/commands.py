@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__, clivi  # noqa: F401  (clivi: click speaks Vietnamese)
-from .errors import InputError, KehoachError
-from .findings import FindingIndex, render_html, render_json, render_summary_line, render_text
+from .. import __version__
+from . import vietnamese  # noqa: F401  (click speaks Vietnamese)
+from ..errors import InputError, KehoachError
+from ..findings import FindingIndex, render_html, render_json, render_summary_line, render_text
 
 def _print_error(error: KehoachError) -> None:
     click.echo(f"Lỗi: {error.message}", err=True)
@@ -81,7 +82,7 @@ def main() -> None:
 
 
 def _load(path: str):
-    from .loading import load_plan_or_raise
+    from ..loading import load_plan_or_raise
 
     return load_plan_or_raise(path)
 
@@ -91,7 +92,7 @@ def _load(path: str):
 @click.option("--json", "as_json", is_flag=True, help="In toàn bộ mô hình đã chuẩn hóa dưới dạng JSON.")
 def show(plan_file: str, as_json: bool) -> None:
     """Đọc, kiểm tra định dạng và tóm tắt một kế hoạch."""
-    from .export import plan_to_json
+    from ..render.json import plan_to_json
 
     loaded = _load(plan_file)
     data = plan_to_json(loaded)
@@ -133,7 +134,7 @@ def _summary(data: dict) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp thay vì in ra màn hình.")
 def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Kiểm tra định dạng tệp kế hoạch (cú pháp, trường, kiểu, ngày tháng, mã, cơ quan)."""
-    from .loading import load_plan
+    from ..loading import load_plan
 
     index = FindingIndex()
     for plan_file in plan_files:
@@ -147,7 +148,7 @@ def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
         report = render_text(index.sorted())
         report = (report + "\n" if report else "") + f"{len(plan_files)} tệp: " + render_summary_line(index)
     if output:
-        from .fileio import write_atomic
+        from ..fileio import write_atomic
 
         write_atomic(Path(output), report.encode("utf-8"))
         click.echo(f"Đã ghi báo cáo: {output}")
@@ -160,11 +161,11 @@ def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi lược đồ vào tệp.")
 def schema(output: str | None) -> None:
     """In lược đồ JSON Schema của định dạng YAML kế hoạch (để VS Code gợi ý và kiểm tra khi gõ)."""
-    from .schema import plan_schema_text
+    from ..model.schema import plan_schema_text
 
     text = plan_schema_text()
     if output:
-        from .fileio import write_atomic
+        from ..fileio import write_atomic
 
         write_atomic(Path(output), text.encode("utf-8"))
         click.echo(f"Đã ghi lược đồ: {output}")
@@ -173,14 +174,14 @@ def schema(output: str | None) -> None:
 
 
 def _default_output(plan_file: str, suffix: str) -> Path:
-    from .paths import PROJECT_ROOT
+    from ..paths import PROJECT_ROOT
 
     return PROJECT_ROOT / "generated" / (Path(plan_file).stem + suffix)
 
 
 def _write_docx(loaded, target: Path, template: str | None) -> Path:
-    from .fileio import write_atomic
-    from .render.docx import render_docx
+    from ..fileio import write_atomic
+    from ..render.docx import render_docx
 
     write_atomic(target, render_docx(loaded, Path(template) if template else None))
     click.echo(f"Đã tạo {target}")
@@ -188,7 +189,7 @@ def _write_docx(loaded, target: Path, template: str | None) -> Path:
 
 
 def _make_pdfs(pairs: list[tuple[Path, Path]]) -> None:
-    from .render.pipeline import docx_to_pdf
+    from ..pdf.convert import docx_to_pdf
 
     if len(pairs) == 1:
         docx_to_pdf(pairs)
@@ -235,7 +236,7 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
 @click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác.")
 def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None) -> None:
     """Ban hành: điền số và ngày, tạo bản DOCX và PDF chính thức."""
-    from .issuing import issued_copy
+    from ..lifecycle.issue import issued_copy
 
     loaded = issued_copy(_load(plan_file), number, issued)
     doc = loaded.plan.document
@@ -254,9 +255,9 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp đã ký (mặc định: <tên>-da-ky.pdf).")
 def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str | None) -> None:
     """Ký số PAdES vào ô chữ ký đã chuẩn bị; dấu chữ ký hiện tên người ký có dấu tiếng Việt."""
-    from .fileio import write_atomic
-    from .render.pdf import pdfa_problems
-    from .signing import sign_pdf
+    from ..fileio import write_atomic
+    from ..pdf.finishing import pdfa_problems
+    from ..pdf.signing import sign_pdf
 
     source = Path(pdf_file)
     if not source.is_file():
@@ -276,7 +277,7 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
               help="Dạng báo cáo.")
 def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
-    from .rules.docx_form import lint_docx
+    from ..rules.docx import lint_docx
 
     index = FindingIndex()
     for docx_file in docx_files:
@@ -302,7 +303,7 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
               help="Số ngày tối thiểu cấp dưới phải nộp báo cáo trước hạn của cấp này.")
 def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...], lead_days: int) -> None:
     """Kiểm tra nội dung kế hoạch với văn bản cấp trên: chỉ tiêu, nhiệm vụ, thời hạn, trích dẫn, cơ quan, thể thức."""
-    from .rules.check import report_html, run_check
+    from ..rules.check import report_html, run_check
 
     report = run_check(plan_file, list(parents), lead_days)
     if fmt == "json":
@@ -314,7 +315,7 @@ def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...]
         header = f"Đối chiếu với: {', '.join(report.parents) or 'không có văn bản cấp trên trong thư viện'}"
         text_out = "\n".join(filter(None, [header, body, render_summary_line(report.index)]))
     if output:
-        from .fileio import write_atomic
+        from ..fileio import write_atomic
 
         write_atomic(Path(output), text_out.encode("utf-8"))
         click.echo(f"Đã ghi báo cáo: {output} — {render_summary_line(report.index)}")
@@ -327,7 +328,7 @@ def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...]
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 def review(plan_file: str) -> None:
     """Xác nhận các liên kết tới mục của văn bản cấp trên (ghi dấu vân tay; giữ nguyên chú thích trong tệp)."""
-    from .review import review as review_links
+    from ..lifecycle.review import review as review_links
 
     confirmed, _ = review_links(Path(plan_file))
     click.echo(f"Đã xác nhận {confirmed} liên kết trong {plan_file}.")
@@ -344,9 +345,9 @@ def review(plan_file: str) -> None:
 def derive(parent_file: str, unit: str | None, units_file: str | None, output: str | None, output_dir: str | None,
            lead_days: int) -> None:
     """Lập dự thảo kế hoạch cấp dưới từ kế hoạch cấp trên (chạy lại vẫn giữ phần đã sửa tay)."""
-    from .derive import derive as derive_plan, output_name, units_from_file
-    from .errors import UsageError
-    from .fileio import write_atomic
+    from ..lifecycle.derive import derive as derive_plan, output_name, units_from_file
+    from ..errors import UsageError
+    from ..fileio import write_atomic
 
     if bool(unit) == bool(units_file):
         raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
@@ -377,8 +378,8 @@ def derive(parent_file: str, unit: str | None, units_file: str | None, output: s
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch mới (mặc định generated/<tên>-<năm>.yaml).")
 def new_year(plan_file: str, year: int, output: str | None) -> None:
     """Lập kế hoạch năm sau từ kế hoạch năm nay: dời năm, bỏ số và ngày, đổi tên cơ quan sau sắp xếp."""
-    from .fileio import write_atomic
-    from .newyear import new_year as roll
+    from ..fileio import write_atomic
+    from ..lifecycle.new_year import new_year as roll
 
     loaded = _load(plan_file)
     text_out, report = roll(loaded, year)
@@ -399,7 +400,7 @@ def new_year(plan_file: str, year: int, output: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dưới dạng JSON.")
 def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
     """So sánh nội dung hai phiên bản kế hoạch: chỉ tiêu, nhiệm vụ, hạn báo cáo, căn cứ."""
-    from .diff import render_diff, semantic_diff
+    from ..lifecycle.diff import render_diff, semantic_diff
 
     changes = semantic_diff(_load(old_file), _load(new_file))
     click.echo(json.dumps(changes, ensure_ascii=False, indent=2) if as_json else render_diff(changes))
@@ -410,9 +411,9 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp YAML kết quả (mặc định generated/<tên>.yaml).")
 def import_command(source: str, output: str | None) -> None:
     """Nhập kế hoạch cũ (Word hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
-    from .fileio import write_atomic
-    from .importing import import_plan
-    from .loading import load_plan
+    from ..fileio import write_atomic
+    from ..importing import import_plan
+    from ..loading import load_plan
 
     result = import_plan(Path(source))
     target = Path(output) if output else _default_output(source, ".yaml")
@@ -432,7 +433,7 @@ def import_command(source: str, output: str | None) -> None:
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 def text(plan_file: str) -> None:
     """In nội dung kế hoạch dưới dạng văn bản thuần, theo thứ tự đọc."""
-    from .render.plain import plan_text
+    from ..render.plain import plan_text
 
     click.echo(plan_text(_load(plan_file).plan), nl=False)
 

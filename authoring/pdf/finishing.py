@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, StreamObject
 
 from ..errors import KehoachError
-from .metrics import text_width_pt
+from ..render.metrics import text_width_pt
 
 ND30_NS = "http://kehoach.vn/ns/nd30/1.0/"
 CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"

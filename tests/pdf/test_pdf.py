@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from authoring.cli import main
 from authoring.errors import ToolMissingError
-from authoring.render.office import convert_to_pdf, find_soffice
-from authoring.render.pdf import ORGAN_FIELD, SIGNER_FIELD, _fonts_of, pdfa_problems
-from authoring.render.pipeline import docx_to_pdf
+from authoring.pdf.office import convert_to_pdf, find_soffice
+from authoring.pdf.finishing import ORGAN_FIELD, SIGNER_FIELD, _fonts_of, pdfa_problems
+from authoring.pdf.convert import docx_to_pdf
 from helpers import example
 
 

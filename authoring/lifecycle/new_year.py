@@ -9,9 +9,9 @@ from datetime import date
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .loading import LoadedPlan
-from .loading.yamlio import make_yaml
-from .model import Level
+from ..loading import LoadedPlan
+from ..loading.yamlio import make_yaml
+from ..model import Level
 
 AGENCY_KEYS = {"agency", "lead", "cooperating", "from", "to", "via"}
 

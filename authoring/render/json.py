@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .loading import LoadedPlan
-from .model import Citation, Plan
-from .model.plan import strip_footnote_marks
-from .model.walk import block_text, iter_duties, iter_reporting, iter_targets, iter_tasks
-from .render.plain import recipient_lines, strip_emphasis
+from ..loading import LoadedPlan
+from ..model import Citation, Plan
+from ..model.plan import strip_footnote_marks
+from ..model.walk import block_text, iter_duties, iter_reporting, iter_targets, iter_tasks
+from .plain import recipient_lines, strip_emphasis
 
 JSON_SCHEMA_VERSION = 1
 
@@ -96,6 +96,6 @@ def plan_to_json(loaded: LoadedPlan) -> dict:
 
 
 def _path(path) -> str:
-    from .loading.messages import field_path
+    from ..loading.messages import field_path
 
     return field_path(path)

@@ -7,13 +7,13 @@ import shutil
 
 
 from authoring.cli import main
-from authoring.derive import derive
-from authoring.diff import semantic_diff
+from authoring.lifecycle.derive import derive
+from authoring.lifecycle.diff import semantic_diff
 from authoring.loading import load_plan_or_raise
-from authoring.newyear import new_year
+from authoring.lifecycle.new_year import new_year
 from authoring.render.docx import render_docx
 from authoring.rules.check import run_check
-from authoring.rules.docx_form import lint_docx
+from authoring.rules.docx import lint_docx
 from helpers import FIXTURES, example
 
 PROVINCE = FIXTURES / "check" / "parent.yaml"

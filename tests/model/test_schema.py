@@ -8,7 +8,7 @@ import pytest
 from authoring.cli import main
 from authoring.loading.yamlio import read_yaml
 from authoring.paths import SCHEMA_FILE
-from authoring.schema import plan_schema_text
+from authoring.model.schema import plan_schema_text
 from helpers import EXAMPLES, MINIMAL
 
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .errors import InputError, UsageError
-from .findings import Finding, Severity
-from .loading import LoadedPlan
-from .loading.yamlio import DateText, make_yaml
-from .model import Level, ReportPeriod
-from .model.walk import iter_duties, iter_reporting, iter_targets
-from .paths import DIRECTIVES_DIR
-from .rules.context import parent_items
-from .text import citation_first_mention, slug
+from ..errors import InputError, UsageError
+from ..findings import Finding, Severity
+from ..loading import LoadedPlan
+from ..loading.yamlio import DateText, make_yaml
+from ..model import Level, ReportPeriod
+from ..model.walk import iter_duties, iter_reporting, iter_targets
+from ..paths import DIRECTIVES_DIR
+from ..rules.context import parent_items
+from ..text import citation_first_mention, slug
 
 DISTRICT_LEVEL_ENDS = date(2025, 7, 1)  # Luật 72/2025/QH15: no district level from this day (registry: ubnd-cap-huyen)
 UNIT_KINDS = {"quận": Level.DISTRICT, "huyện": Level.DISTRICT, "thị xã": Level.DISTRICT,

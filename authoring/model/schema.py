@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .model import Plan
+from . import Plan
 
 SCHEMA_ID = "https://kehoach.local/schema/plan.schema.json"
 

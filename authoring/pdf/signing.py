@@ -8,9 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .errors import InputError, KehoachError, ToolMissingError
-from .findings import Finding, Severity
-from .render.pdf import SIGNER_FIELD
+from ..errors import InputError, KehoachError, ToolMissingError
+from ..findings import Finding, Severity
+from .finishing import SIGNER_FIELD
 
 # pyHanko and fontTools log tracebacks and subsetting notes to stderr; kehoach reports its own messages.
 for _noisy in ("pyhanko", "fontTools"):
@@ -43,8 +43,8 @@ def stamp_font() -> str:
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    from .fileio import write_atomic
-    from .render.office import _cache_dir
+    from ..fileio import write_atomic
+    from .office import _cache_dir
 
     source = _source_font()
     target = _cache_dir() / "fonts" / f"{source.stem}-upm1000.ttf"

@@ -11,7 +11,7 @@ from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
-from ..docxfmt import EMU_PER_MM, Formatting, paragraph_text, text_runs
+from ..ooxml.formatting import EMU_PER_MM, Formatting, paragraph_text, text_runs
 from ..errors import InputError
 from ..findings import Finding, FindingIndex, Severity
 from ..text import match_key

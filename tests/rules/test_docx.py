@@ -7,9 +7,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from authoring.cli import main
-from authoring.docxfmt import Formatting
+from authoring.ooxml.formatting import Formatting
 from authoring.errors import InputError
-from authoring.rules.docx_form import lint_docx
+from authoring.rules.docx import lint_docx
 from helpers import example
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .errors import InputError
-from .findings import Finding, Severity
-from .loading import LoadedPlan
-from .model import PartialDate
+from ..errors import InputError
+from ..findings import Finding, Severity
+from ..loading import LoadedPlan
+from ..model import PartialDate
 
 
 def issued_copy(loaded: LoadedPlan, number: int, issued: str) -> LoadedPlan:

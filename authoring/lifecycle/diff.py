@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .loading import LoadedPlan
-from .model.walk import iter_duties, iter_reporting, iter_targets
+from ..loading import LoadedPlan
+from ..model.walk import iter_duties, iter_reporting, iter_targets
 
 
 def _targets(loaded: LoadedPlan) -> dict:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .errors import InputError
-from .fileio import write_atomic
-from .findings import Finding, Severity
-from .loading import load_plan_or_raise
-from .loading.yamlio import make_yaml
-from .rules.context import load_parent, parent_items
+from ..errors import InputError
+from ..fileio import write_atomic
+from ..findings import Finding, Severity
+from ..loading import load_plan_or_raise
+from ..loading.yamlio import make_yaml
+from ..rules.context import load_parent, parent_items
 
 
 def review(path: Path) -> tuple[int, list[str]]:

@@ -1,0 +1,1 @@
+"""A plan's life: derive a lower level's draft, roll to a new year, review links, issue, compare versions."""

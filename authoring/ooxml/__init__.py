@@ -1,0 +1,1 @@
+"""Reading and writing WordprocessingML: formatting, text, the ND30 regions of any DOCX, package parts."""

@@ -1,0 +1,1 @@
+"""PDF: LibreOffice conversion, finishing (metadata, XMP, signature fields), PDF/A checks, signing."""
