@@ -16,3 +16,8 @@ SCHEMA_FILE = PROJECT_ROOT / "schema" / "plan.schema.json"
 def registry_dir() -> Path:
     """The registry folder; KEHOACH_REGISTRY points elsewhere (tests, other provinces)."""
     return Path(os.environ.get("KEHOACH_REGISTRY", PLANS_DIR / "registry"))
+
+
+def cache_dir() -> Path:
+    """kehoach's cache (LibreOffice profile, rescaled fonts): $XDG_CACHE_HOME/kehoach."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kehoach"

@@ -61,30 +61,22 @@ def slug(text: str) -> str:
 
 # --- dates -----------------------------------------------------------------
 
-def nd30_day(day: int) -> str:
-    """Day as ND30 prints it: a leading zero below 10."""
-    return f"{day:02d}"
-
-
-def nd30_month(month: int) -> str:
-    """Month as ND30 prints it: a leading zero for January and February only."""
-    return f"{month:02d}" if month <= 2 else str(month)
-
-
 def nd30_date_line(place: str | None, year: int, month: int | None, day: int | None) -> str:
     """The place-and-date line, with blanks kept for an unissued document.
 
     ``nd30_date_line("Nghệ An", 2025, 1, 6)`` → "Nghệ An, ngày 06 tháng 01 năm 2025".
     """
-    day_text = nd30_day(day) if day else "     "
-    month_text = nd30_month(month) if month else "     "
-    line = f"ngày {day_text} tháng {month_text} năm {year}"
+    from .nd30 import day_text, month_text
+
+    line = f"ngày {day_text(day) if day else '     '} tháng {month_text(month) if month else '     '} năm {year}"
     return f"{place}, {line}" if place else line
 
 
 def short_date(value: date) -> str:
     """Date as cited inside text: 06/01/2025 → "06/01/2025"; 9/3/2024 keeps ND30 style "09/3/2024"."""
-    return f"{value.day:02d}/{nd30_month(value.month)}/{value.year}"
+    from .nd30 import day_text, month_text
+
+    return f"{day_text(value.day)}/{month_text(value.month)}/{value.year}"
 
 
 def day_month(day: int, month: int) -> str:

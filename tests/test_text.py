@@ -4,8 +4,9 @@ import unicodedata
 
 import pytest
 
+from authoring.nd30 import month_text
 from authoring.text import (
-    amount_in_words, format_dong, match_key, nd30_date_line, nd30_month, upper_keep_symbols,
+    amount_in_words, format_dong, match_key, nd30_date_line, upper_keep_symbols,
 )
 
 
@@ -23,8 +24,8 @@ def test_match_key_folds_dash_variants_and_spacing():
 
 
 @pytest.mark.parametrize("month, shown", [(1, "01"), (2, "02"), (3, "3"), (12, "12")])
-def test_nd30_month_pads_only_january_and_february(month, shown):
-    assert nd30_month(month) == shown
+def test_month_pads_only_january_and_february(month, shown):
+    assert month_text(month) == shown
 
 
 def test_nd30_date_line_pads_day_and_month_like_the_decree():

@@ -256,7 +256,7 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str | None) -> None:
     """Ký số PAdES vào ô chữ ký đã chuẩn bị; dấu chữ ký hiện tên người ký có dấu tiếng Việt."""
     from ..fileio import write_atomic
-    from ..pdf.finishing import pdfa_problems
+    from ..pdf.checks import pdfa_problems
     from ..pdf.signing import sign_pdf
 
     source = Path(pdf_file)

@@ -13,7 +13,8 @@ from ..findings import Finding, Severity
 from ..loading import load_registry
 from ..loading.yamlio import DateText, make_yaml
 from .recognise import Recogniser
-from .sources import embedded_model, read_docx, read_text
+from ..ooxml.reader import embedded_plan, open_document, reading_order_lines
+from .sources import read_docx, read_text
 
 SCHEMA_LINE = "yaml-language-server: $schema=../../schema/plan.schema.json"
 
@@ -56,25 +57,20 @@ def _exact(path: Path) -> dict | None:
     """The embedded model when the DOCX text is still exactly what kehoach rendered from it."""
     from docx import Document
 
-    from ..ooxml.formatting import reading_order_lines
     from ..loading import LoadedPlan
     from ..model import Plan
     from ..render.docx import render_docx
 
-    data = embedded_model(path)
+    data = embedded_plan(path)
     if data is None:
         return None
     try:
         plan = Plan.model_validate(json.loads(data))
     except ValueError:
         return None
-    registry = load_registry()
-    loaded = LoadedPlan(plan, path, None, registry, {})  # type: ignore[arg-type]
-    from ..model.walk import iter_agency_refs
-
-    loaded.agency_ids = {text: registry.resolve_agency(text) for _, text in iter_agency_refs(plan)}
+    loaded = LoadedPlan.from_model(plan, path, load_registry())
     rendered = Document(io.BytesIO(render_docx(loaded)))
-    if reading_order_lines(rendered) != reading_order_lines(Document(str(path))):
+    if reading_order_lines(rendered) != reading_order_lines(open_document(path)):
         return None  # edited in Word since: recognise the text instead
     return json.loads(data)
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import nd30
 from ..text import nfc
 
 LABEL = re.compile(r"^(?P<label>(?:[IVX]+\.)|(?:\d+\.\d+\.)|(?:\d+\.)|(?:[a-zđ]\))|(?:-))\s+(?P<rest>.*)$")
@@ -80,7 +81,7 @@ def read_text(path: Path) -> list[Para]:
 _SENTENCE_END = re.compile(r"[.;:!?]\s*$")
 
 
-_CLOSING_MARK = re.compile(r"^(N[oơ]i nh[aậ][nm]:?|(TM|KT|TL|TUQ|Q)\. )")
+_CLOSING_MARK = re.compile(r"^N[oơ]i nh[aậ][nm]:?|" + nd30.AUTHORITY_RE.pattern.lstrip("^"))
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
@@ -127,27 +128,14 @@ def _is_heading(paragraph: str) -> bool:
 
 def read_docx(path: Path) -> list[Para]:
     """Paragraphs of any DOCX, zoned: header table, body, closing table, footnotes (references kept as [^n])."""
-    from docx import Document
     from docx.oxml.ns import qn
 
-    from ..ooxml.formatting import footnotes
+    from ..ooxml.reader import find_regions, footnotes, open_document, paragraph_text
 
-    document = Document(str(path))
+    document = open_document(path)
 
-    def text_of(p) -> str:
-        parts = []
-        for node in p.iter(qn("w:t"), qn("w:footnoteReference"), qn("w:tab"), qn("w:br")):
-            if node.tag == qn("w:t"):
-                parts.append(node.text or "")
-            elif node.tag == qn("w:footnoteReference"):
-                parts.append(f"[^{node.get(qn('w:id'))}]")
-            elif node.tag == qn("w:br"):
-                parts.append("\n")
-            else:
-                parts.append(" ")
-        return nfc("".join(parts)).strip()
-
-    def add(text: str, zone: str) -> None:
+    def add(p, zone: str) -> None:
+        text = nfc(paragraph_text(p, footnote_marks=True)).strip()
         # A manual line break is a new line in the header and closing cells, a layout artefact in the body.
         lines = text.split("\n") if zone != "body" else [text.replace("\n", " ")]
         for line in lines:
@@ -155,38 +143,21 @@ def read_docx(path: Path) -> list[Para]:
                 out.append(Para(" ".join(line.split()), zone))
 
     out: list[Para] = []
-    body = [c for c in document.element.body if c.tag in (qn("w:p"), qn("w:tbl"))]
-    tables = [c for c in body if c.tag == qn("w:tbl")]
-    header = tables[0] if tables and body.index(tables[0]) <= 1 else None
-    for child in body:
+    regions = find_regions(document)
+    for child in regions.children:
         if child.tag == qn("w:p"):
-            add(text_of(child), "body")
+            add(child, "body")
             continue
-        rows = child.findall(qn("w:tr"))
-        texts = [text_of(p) for p in child.iter(qn("w:p"))]
-        is_closing = any(t.startswith("- Lưu") for t in texts) or (texts and re.match(r"^N[oơ]i nh", next(
-            (t for t in texts if t), "")))
-        for row in rows:
+        for row in child.findall(qn("w:tr")):
             for column, cell in enumerate(row.findall(qn("w:tc"))):
-                if child is header:
+                if child is regions.header:
                     zone = "header-left" if column == 0 else "header-right"
-                elif is_closing:
+                elif child is regions.closing:
                     zone = "closing-left" if column == 0 else "closing-right"
                 else:
                     zone = "body"
                 for p in cell.findall(qn("w:p")):
-                    add(text_of(p), zone)
-    for note_id, text in footnotes(document, text_of):
-        out.append(Para(f"[^{note_id}] {text}", "footnote"))
+                    add(p, zone)
+    for note_id, text in footnotes(document, footnote_marks=True):
+        out.append(Para(f"[^{note_id}] {nfc(' '.join(text.split()))}", "footnote"))
     return out
-
-
-def embedded_model(path: Path) -> bytes | None:
-    """The plan data a kehoach render stores inside its DOCX, if any."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return archive.read("kehoach/plan.json") if "kehoach/plan.json" in archive.namelist() else None
-    except zipfile.BadZipFile:
-        return None

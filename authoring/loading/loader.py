@@ -32,6 +32,12 @@ class LoadedPlan:
     def locate(self, path) -> tuple[int | None, int | None]:
         return self.source.locate(tuple(path))
 
+    @classmethod
+    def from_model(cls, plan: Plan, path: Path, registry: Registry) -> "LoadedPlan":
+        """A plan that was built in memory (imported, derived): no source positions, agency names resolved."""
+        resolved = {text: registry.resolve_agency(text) for _, text in iter_agency_refs(plan)}
+        return cls(plan, Path(path), SourceMap(str(path)), registry, resolved)
+
 
 def _finding(code, message, source: SourceMap, path, suggestion=None, severity=Severity.ERROR, key=False):
     line, column = source.locate(tuple(path), key=key)

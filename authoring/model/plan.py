@@ -7,12 +7,13 @@ from typing import Iterator, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .. import nd30
+
 from .common import (
     AgencyList, Comparator, DayMonth, ItemId, Level, PartialDate, ReportPeriod, Status, Strict,
 )
 
 _CODE_RE = re.compile(r"^(?P<number>\d+[a-zA-Z]?)(?:/(?P<year>\d{4}))?(?P<sep>[/-])(?P<symbol>\S+)$")
-_AUTHORITY_RE = re.compile(r"^(TM|KT|TL|TUQ|Q)\. ")
 FOOTNOTE_RE = re.compile(r"\[\^([^\]]+)\]")
 
 
@@ -236,7 +237,7 @@ class Signature(Strict):
     @classmethod
     def _authority_prefix(cls, value: list[str]) -> list[str]:
         for line in value:
-            if not _AUTHORITY_RE.match(line):
+            if not nd30.AUTHORITY_RE.match(line):
                 raise ValueError(f"dòng thẩm quyền '{line}' phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q. và một dấu cách")
         return value
 
@@ -261,7 +262,7 @@ class Plan(Strict):
     sections: list[Block] = Field(description="Các mục lớn theo thứ tự văn bản (I., II., …).")
     closing: list[Block] = Field([], description="Các đoạn sau mục cuối (Trên đây là …).")
     recipients_label: str = Field(
-        "Nơi nhận:",
+        nd30.RECIPIENTS_LABEL,
         description="Chữ trước danh sách nơi nhận như văn bản gốc viết (khi chép lại văn bản cũ). "
                     "Văn bản xuất ra luôn in đúng 'Nơi nhận:'; kehoach check báo khi chữ này viết sai.")
     recipients: list[Recipient] = Field([], description="Nơi nhận, theo thứ tự in.")

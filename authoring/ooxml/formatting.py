@@ -181,58 +181,13 @@ class Formatting:
             caps=bool(_on(self._first(sources, "w:caps"))),
         )
 
-
-def paragraph_text(p) -> str:
-    """The visible text of a paragraph, footnote references left out."""
-    out = []
-    for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
-        if node.tag == qn("w:t"):
-            out.append(node.text or "")
-        elif node.tag == qn("w:tab"):
-            out.append("\t")
-        else:
-            out.append("\n")
-    return "".join(out)
-
-
-def text_runs(p):
-    """Runs of a paragraph that carry text (fields, footnote references and empty runs left out)."""
-    return [r for r in p.iter(qn("w:r")) if any((t.text or "").strip() for t in r.findall(qn("w:t")))]
-
-
-def reading_order_lines(document) -> list[str]:
-    """Every non-empty paragraph in reading order: body and table cells (row by row), then footnotes."""
-    lines: list[str] = []
-
-    def visit(element):
-        for child in element:
-            if child.tag == qn("w:p"):
-                text = paragraph_text(child).strip()
-                if text:
-                    lines.append(text)
-            elif child.tag == qn("w:tbl"):
-                for row in child.findall(qn("w:tr")):
-                    for cell in row.findall(qn("w:tc")):
-                        visit(cell)
-            elif child.tag == qn("w:sdt"):
-                content = child.find(qn("w:sdtContent"))
-                if content is not None:
-                    visit(content)
-
-    visit(document.element.body)
-    lines += [f"{note_id} {text}" for note_id, text in footnotes(document)]
-    return lines
-
-
-def footnotes(document, text_of=None) -> list[tuple[str, str]]:
-    """(id, text) of each real footnote of a DOCX, separators left out."""
-    from lxml import etree
-
-    text_of = text_of or paragraph_text
-    parts = [rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/footnotes")]
-    if not parts:
-        return []
-    root = etree.fromstring(parts[0].blob)
-    return [(note.get(qn("w:id")), " ".join(text_of(p) for p in note.findall(qn("w:p"))).strip())
-            for note in root.findall(qn("w:footnote"))
-            if note.get(qn("w:type")) not in ("separator", "continuationSeparator")]
+    def style_run(self, style_id: str | None) -> RunFormat:
+        """The run formatting a paragraph style gives its text (style chain, then document defaults)."""
+        sources = [s.find(qn("w:rPr")) for s in self._style_chain(style_id)]
+        sources = [s for s in sources if s is not None]
+        if self._rpr_default is not None:
+            sources.append(self._rpr_default)
+        size = self._first(sources, "w:sz")
+        return RunFormat(font=None, theme_font=False, size_pt=int(size.get(qn("w:val"))) / 2 if size is not None else None,
+                         bold=bool(_on(self._first(sources, "w:b"))), italic=bool(_on(self._first(sources, "w:i"))),
+                         caps=bool(_on(self._first(sources, "w:caps"))))

@@ -7,7 +7,9 @@ from typing import Callable
 
 from ..fileio import write_atomic
 from .office import convert_to_pdf
-from .finishing import finish_pdf, meta_from_docx, require_pdfa
+from .checks import require_pdfa
+from .finishing import finish_pdf
+from .metadata import meta_from_docx
 
 
 def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None] | None = None) -> list[Path]:

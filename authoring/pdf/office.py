@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import KehoachError, ToolMissingError
+from ..paths import cache_dir
 
 # PDF/A-2b, tagged: the JSON filter options of LibreOffice ≥ 7.4.
 PDF_FILTER = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
@@ -35,15 +36,10 @@ def find_soffice() -> str:
     raise ToolMissingError("không tìm thấy LibreOffice (lệnh soffice), cần để chuyển văn bản sang PDF", INSTALL_HINT)
 
 
-def _cache_dir() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "kehoach"
-
-
 @contextmanager
 def _profile() -> Iterator[Path]:
     """A LibreOffice user profile kept between runs (start-up is faster); a private one if it is in use."""
-    cache = _cache_dir()
+    cache = cache_dir()
     try:
         cache.mkdir(parents=True, exist_ok=True)
         lock = open(cache / "libreoffice-profile.lock", "w")

@@ -44,10 +44,10 @@ def stamp_font() -> str:
     from fontTools.ttLib.scaleUpem import scale_upem
 
     from ..fileio import write_atomic
-    from .office import _cache_dir
+    from ..paths import cache_dir
 
     source = _source_font()
-    target = _cache_dir() / "fonts" / f"{source.stem}-upm1000.ttf"
+    target = cache_dir() / "fonts" / f"{source.stem}-upm1000.ttf"
     if not target.is_file():
         font = TTFont(str(source))
         if font["head"].unitsPerEm == 1000:

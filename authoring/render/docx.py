@@ -16,19 +16,20 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate, RichText
 
+from .. import nd30
 from ..errors import KehoachError
 from ..loading import LoadedPlan
 from ..model import Block, Level, Plan
 from ..model.plan import FOOTNOTE_RE
 from ..paths import TEMPLATES_DIR
+from ..ooxml.formatting import Formatting
+from ..ooxml.reader import EMBEDDED_PLAN_PART, paragraph_text
 from ..ooxml.package import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
 from .metrics import text_width_pt
 from .plain import (
-    RECIPIENTS_LABEL, date_line, header_lines, is_section_heading, number_line, printed_title, recipient_lines,
+    date_line, header_lines, is_section_heading, number_line, printed_title, recipient_lines,
 )
 
-FONT = "Times New Roman"
-END_MARK = "./."
 _EMPHASIS_RE = re.compile(r"(\*\*.+?\*\*|\*.+?\*|\[\^[^\]]+\])")
 _FOOTNOTE_MARK = "\u2063fn:{}\u2063"  # invisible separators around a footnote id, replaced after rendering
 _FOOTNOTE_MARK_RE = re.compile("\u2063fn:(.+?)\u2063")
@@ -37,9 +38,9 @@ CELL_MARGIN_TWIPS = 108  # Word's default left/right cell margin (0.19 cm)
 
 # What the rules (đường kẻ) under header lines measure: (rule style, text styles above it, share of the text width).
 RULES = {
-    "KHKeCoQuan": (("KHCoQuanBanHanh",), 0.4),   # ND30: 1/3 to 1/2 of the issuing body's name
+    "KHKeCoQuan": (("KHCoQuanBanHanh",), 0.4),   # inside nd30.RULE_UNDER_ISSUER
     "KHKeTieuNgu": (("KHTieuNgu",), 1.0),         # as long as the motto
-    "KHKeTrichYeu": (("KHTrichYeu",), 0.4),       # 1/3 to 1/2 of the trích yếu
+    "KHKeTrichYeu": (("KHTrichYeu",), 0.4),       # inside nd30.RULE_UNDER_TITLE
 }
 
 
@@ -95,13 +96,13 @@ def _paragraph(block: Block, top_level: bool, text_override: str | None = None) 
 def _with_end_mark(text: str) -> str:
     """ND30's end mark: the body ends with "./."."""
     stripped = text.rstrip()
-    if stripped.endswith(END_MARK):
+    if stripped.endswith(nd30.END_MARK):
         return stripped
     if stripped.endswith("/."):
-        return stripped[:-2] + END_MARK
+        return stripped[:-2] + nd30.END_MARK
     if stripped.endswith("."):
-        return stripped[:-1] + END_MARK
-    return stripped + END_MARK
+        return stripped[:-1] + nd30.END_MARK
+    return stripped + nd30.END_MARK
 
 
 def body_paragraphs(plan: Plan) -> list[dict]:
@@ -137,7 +138,7 @@ def build_context(plan: Plan) -> dict:
         "doc_type": doc.type.upper(),
         "title": doc.title,
         "body": body_paragraphs(plan),
-        "recipients_label": RECIPIENTS_LABEL,
+        "recipients_label": nd30.RECIPIENTS_LABEL,
         "recipients": [_marks_for_footnotes(line) for line in recipient_lines(plan)],
         "authority": (list(signature.authority) + list(signature.positions)) if signature else [],
         "signer": signature.name if signature else "",
@@ -262,36 +263,6 @@ def _add_task_annex(document, loaded: LoadedPlan) -> None:
 
 # --- finishing touches ------------------------------------------------------
 
-def _style_of(p) -> str | None:
-    ppr = p.find(qn("w:pPr"))
-    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
-    return style.get(qn("w:val")) if style is not None else None
-
-
-def _style_font(document, style_id: str) -> tuple[float, bool, bool]:
-    """(size pt, bold, italic) a paragraph style resolves to, following basedOn."""
-    styles = document.styles.element
-    size, bold, italic = None, None, None
-    current = style_id
-    seen = set()
-    while current and current not in seen:
-        seen.add(current)
-        style = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{current}']")
-        if style is None:
-            break
-        rpr = style.find(qn("w:rPr"))
-        if rpr is not None:
-            if size is None and rpr.find(qn("w:sz")) is not None:
-                size = int(rpr.find(qn("w:sz")).get(qn("w:val"))) / 2
-            if bold is None and rpr.find(qn("w:b")) is not None:
-                bold = rpr.find(qn("w:b")).get(qn("w:val"), "true") not in ("0", "false")
-            if italic is None and rpr.find(qn("w:i")) is not None:
-                italic = rpr.find(qn("w:i")).get(qn("w:val"), "true") not in ("0", "false")
-        based = style.find(qn("w:basedOn"))
-        current = based.get(qn("w:val")) if based is not None else None
-    return size or 14.0, bool(bold), bool(italic)
-
-
 def _available_twips(document, paragraph) -> int:
     """Width a paragraph can use: its table cell less the cell margins, else the page's text width."""
     parent = paragraph.getparent()
@@ -304,15 +275,12 @@ def _available_twips(document, paragraph) -> int:
     return int((section.page_width - section.left_margin - section.right_margin) / 635)
 
 
-def _paragraph_text(p) -> str:
-    return "".join(t.text or "" for t in p.iter(qn("w:t")))
-
-
 def _size_rules(document) -> None:
     """Give each rule paragraph the ND30 length, centred, by indenting it from both sides."""
     body = document.element.body
+    fmt = Formatting(document)
     for p in list(body.iter(qn("w:p"))):
-        style = _style_of(p)
+        style = fmt.style_id(p)
         if style not in RULES:
             continue
         sources, share = RULES[style]
@@ -321,12 +289,13 @@ def _size_rules(document) -> None:
         for sibling in p.itersiblings(preceding=True):
             if sibling.tag != qn("w:p"):
                 break
-            if _style_of(sibling) not in sources:
+            if fmt.style_id(sibling) not in sources:
                 if widths:
                     break
                 continue
-            size, bold, italic = _style_font(document, _style_of(sibling))
-            widths.append(text_width_pt(_paragraph_text(sibling), size, bold, italic) * TWIPS_PER_PT)
+            run = fmt.style_run(fmt.style_id(sibling))
+            widths.append(text_width_pt(paragraph_text(sibling), run.size_pt or nd30.BODY.printed, run.bold, run.italic)
+                          * TWIPS_PER_PT)
         if not widths:
             continue
         rule = int(min(max(widths), available) * share)
@@ -428,19 +397,19 @@ def _explicit_fonts(document) -> None:
             if rpr is None:
                 rpr = OxmlElement("w:rPr")
                 run.insert(0, rpr)
-            set_run_fonts(rpr, FONT)
+            set_run_fonts(rpr, nd30.FONT)
 
 
 def _custom_properties(document, plan: Plan) -> None:
     """ND30 Phụ lục VI fields as DOCX custom properties, read back when the DOCX becomes a PDF."""
-    from ..pdf.finishing import custom_properties_xml, nd30_values
+    from .properties import custom_properties_xml, nd30_values
 
     part = Part(PackURI("/docProps/custom.xml"), "application/vnd.openxmlformats-officedocument.custom-properties+xml",
                 custom_properties_xml(nd30_values(plan)), document.part.package)
     document.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
-MODEL_PART = "/kehoach/plan.json"
+MODEL_PART = "/" + EMBEDDED_PLAN_PART
 MODEL_RELATIONSHIP = "http://kehoach.vn/relationships/plan-model"
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from .. import nd30
 from ..model import Block, Plan
 from ..model.plan import strip_footnote_marks
 from ..text import nd30_date_line, upper_keep_symbols
 
-RECIPIENTS_LABEL = "Nơi nhận:"  # ND30 spelling; a copied document's own spelling stays in plan.recipients_label
 _ROMAN_RE = re.compile(r"^[IVXLC]+\.$")
 _EMPHASIS_RE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
 
@@ -20,9 +20,7 @@ def strip_emphasis(text: str) -> str:
 
 def number_line(plan: Plan) -> str:
     """'Số: 07/KH-UBND', or 'Số:      /KH-UBND' before issue (ND30: leading zero below 10)."""
-    number = plan.document.number
-    shown = f"{number:02d}" if number is not None else "     "
-    return f"Số: {shown}/{plan.document.symbol}"
+    return nd30.number_line(plan.document.number, plan.document.symbol)
 
 
 def date_line(plan: Plan) -> str:
@@ -59,7 +57,7 @@ def recipient_lines(plan: Plan) -> list[str]:
         purpose = f" ({r.purpose})" if r.purpose else ""
         lines.append(f"- {r.name}{purpose};")
     if plan.archive is not None:
-        lines.append(f"- Lưu: {plan.archive}.")
+        lines.append(f"- {nd30.ARCHIVE_PREFIX} {plan.archive}.")
     return lines
 
 
@@ -88,7 +86,7 @@ def plan_lines(plan: Plan, with_header: bool = True) -> list[str]:
     for group in (plan.preamble, plan.sections, plan.closing):
         for block in group:
             walk(block, group is plan.sections)
-    lines.append(RECIPIENTS_LABEL)
+    lines.append(nd30.RECIPIENTS_LABEL)  # printed right even where a copied source misspelt it
     lines += recipient_lines(plan)
     if plan.signature:
         lines += plan.signature.authority + plan.signature.positions + [plan.signature.name]

@@ -18,10 +18,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, Twips
 
+from .. import nd30
 from ..paths import TEMPLATES_DIR
 from ..ooxml.package import TBLPR_ORDER, deterministic_zip, insert_in_order, set_run_fonts
 
-FONT = "Times New Roman"
+FONT = nd30.FONT
 
 # Template kinds: file name → whether the left header cell has a governing-body line (only a Sở has one).
 KINDS = {
@@ -33,9 +34,8 @@ KINDS = {
 
 # Page geometry (ND30 Phụ lục I §I): margins inside the ranges, header 10 mm from the edge.
 # Twips rounded up, so that no margin falls a hair under its ND30 minimum (Mm(15) would store 14.99 mm).
-PAGE = {"top": Twips(1134), "bottom": Twips(1134), "left": Twips(1701), "right": Twips(851),
-        "header": Twips(567), "footer": Twips(567)}
-TEXT_WIDTH_CM = 16.5  # 210 − 30 − 15 mm
+PAGE = {side: Twips(value) for side, value in nd30.PRINTED_MARGINS_TWIPS.items()}
+TEXT_WIDTH_CM = (nd30.A4_MM[0] - nd30.MARGINS_MM["left"][0] - nd30.MARGINS_MM["right"][0]) / 10
 HEADER_COLS_CM = (6.5, 10.0)  # Mẫu 1.4 proportions, fitted to the text width
 CLOSING_COLS_CM = (6.0, 10.5)
 
@@ -119,34 +119,37 @@ def _rule_style(doc, name: str, style_id: str):
 def _styles(doc) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = FONT
-    normal.font.size = Pt(14)
+    normal.font.size = Pt(nd30.BODY.printed)
     _fonts(normal.element.get_or_add_rPr())
     center = WD_ALIGN_PARAGRAPH.CENTER
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
-    _style(doc, "KH Cơ quan chủ quản", "KHCoQuanChuQuan", 13, align=center)
-    _style(doc, "KH Cơ quan ban hành", "KHCoQuanBanHanh", 13, bold=True, align=center)
-    _style(doc, "KH Quốc hiệu", "KHQuocHieu", 12, bold=True, align=center)
-    _style(doc, "KH Tiêu ngữ", "KHTieuNgu", 13, bold=True, align=center)
-    _style(doc, "KH Số, ký hiệu", "KHSoKyHieu", 13, align=center, before=6)
-    _style(doc, "KH Địa danh, ngày tháng", "KHDiaDanhNgay", 13, italic=True, align=center, before=6)
-    _style(doc, "KH Tên loại", "KHTenLoai", 14, bold=True, align=center, before=18, keep_next=True)
-    _style(doc, "KH Trích yếu", "KHTrichYeu", 14, bold=True, align=center, keep_next=True)
+    _style(doc, "KH Cơ quan chủ quản", "KHCoQuanChuQuan", nd30.GOVERNING_BODY.printed, align=center)
+    _style(doc, "KH Cơ quan ban hành", "KHCoQuanBanHanh", nd30.ISSUER.printed, bold=True, align=center)
+    _style(doc, "KH Quốc hiệu", "KHQuocHieu", nd30.QUOC_HIEU.printed, bold=True, align=center)
+    _style(doc, "KH Tiêu ngữ", "KHTieuNgu", nd30.TIEU_NGU.printed, bold=True, align=center)
+    _style(doc, "KH Số, ký hiệu", "KHSoKyHieu", nd30.NUMBER.printed, align=center, before=6)
+    _style(doc, "KH Địa danh, ngày tháng", "KHDiaDanhNgay", nd30.PLACE_DATE.printed, italic=True, align=center,
+           before=6)
+    _style(doc, "KH Tên loại", "KHTenLoai", nd30.TYPE_NAME.printed, bold=True, align=center, before=18,
+           keep_next=True)
+    _style(doc, "KH Trích yếu", "KHTrichYeu", nd30.TITLE.printed, bold=True, align=center, keep_next=True)
     _rule_style(doc, "KH Kẻ dưới tiêu ngữ", "KHKeTieuNgu")
     _rule_style(doc, "KH Kẻ dưới cơ quan", "KHKeCoQuan")
     _rule_style(doc, "KH Kẻ dưới trích yếu", "KHKeTrichYeu")
-    _style(doc, "KH Mục", "KHMuc", 14, bold=True, align=justify, before=6, line=1.15, first_indent=Cm(1),
+    body, indent, spacing = nd30.BODY.printed, Cm(nd30.FIRST_LINE_INDENTS_CM[0]), nd30.MIN_PARAGRAPH_SPACING_PT
+    _style(doc, "KH Mục", "KHMuc", body, bold=True, align=justify, before=spacing, line=1.15, first_indent=indent,
            keep_next=True)
-    _style(doc, "KH Nội dung", "KHNoiDung", 14, align=justify, before=6, line=1.15, first_indent=Cm(1))
-    _style(doc, "KH Nơi nhận", "KHNoiNhan", 12, bold=True, italic=True)
-    _style(doc, "KH Nơi nhận - dòng", "KHNoiNhanDong", 11)
-    _style(doc, "KH Thẩm quyền, chức vụ", "KHThamQuyen", 14, bold=True, align=center, before=0)
-    _style(doc, "KH Chỗ ký", "KHChoKy", 14, align=center, line=1.0)
-    _style(doc, "KH Họ tên người ký", "KHHoTen", 14, bold=True, align=center)
-    _style(doc, "KH Số trang", "KHSoTrang", 14, align=center)
+    _style(doc, "KH Nội dung", "KHNoiDung", body, align=justify, before=spacing, line=1.15, first_indent=indent)
+    _style(doc, "KH Nơi nhận", "KHNoiNhan", nd30.RECIPIENTS_HEAD.printed, bold=True, italic=True)
+    _style(doc, "KH Nơi nhận - dòng", "KHNoiNhanDong", nd30.RECIPIENT_LINE.printed)
+    _style(doc, "KH Thẩm quyền, chức vụ", "KHThamQuyen", nd30.AUTHORITY.printed, bold=True, align=center, before=0)
+    _style(doc, "KH Chỗ ký", "KHChoKy", nd30.SIGNER_NAME.printed, align=center, line=1.0)
+    _style(doc, "KH Họ tên người ký", "KHHoTen", nd30.SIGNER_NAME.printed, bold=True, align=center)
+    _style(doc, "KH Số trang", "KHSoTrang", nd30.PAGE_NUMBER.printed, align=center)
     _style(doc, "KH Chú thích", "KHChuThich", 12, align=justify)
-    _style(doc, "KH Phụ lục", "KHPhuLuc", 14, bold=True, align=center)
-    _style(doc, "KH Tên phụ lục", "KHTenPhuLuc", 14, bold=True, align=center)
-    _style(doc, "KH Kèm theo", "KHKemTheo", 14, italic=True, align=center, after=12)
+    _style(doc, "KH Phụ lục", "KHPhuLuc", nd30.ANNEX_LABEL.printed, bold=True, align=center)
+    _style(doc, "KH Tên phụ lục", "KHTenPhuLuc", nd30.ANNEX_TITLE.printed, bold=True, align=center)
+    _style(doc, "KH Kèm theo", "KHKemTheo", nd30.ANNEX_REFERENCE.printed, italic=True, align=center, after=12)
     _style(doc, "KH Bảng - tiêu đề", "KHBangTieuDe", 12, bold=True, align=center)
     _style(doc, "KH Bảng - nội dung", "KHBangNoiDung", 12, align=WD_ALIGN_PARAGRAPH.LEFT)
     ref = _style(doc, "KH Dấu chú thích", "KHDauChuThich", 14, character=True)
@@ -225,7 +228,7 @@ def build(governing_line: bool) -> bytes:
 
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.page_width, section.page_height = Mm(nd30.A4_MM[0]), Mm(nd30.A4_MM[1])
     section.top_margin, section.bottom_margin = PAGE["top"], PAGE["bottom"]
     section.left_margin, section.right_margin = PAGE["left"], PAGE["right"]
     section.header_distance, section.footer_distance = PAGE["header"], PAGE["footer"]
@@ -240,8 +243,8 @@ def build(governing_line: bool) -> bytes:
         _para(left, "{{ governing_body }}", "KH Cơ quan chủ quản", first=True)
     _repeat(left, "issuer_lines", "KH Cơ quan ban hành", first=not governing_line)
     _para(left, "", "KH Kẻ dưới cơ quan")
-    _para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "KH Quốc hiệu", first=True)
-    _para(right, "Độc lập - Tự do - Hạnh phúc", "KH Tiêu ngữ")
+    _para(right, nd30.QUOC_HIEU_TEXT, "KH Quốc hiệu", first=True)
+    _para(right, nd30.TIEU_NGU_TEXT, "KH Tiêu ngữ")
     _para(right, "", "KH Kẻ dưới tiêu ngữ")
     number_cell, date_cell = header.rows[1].cells
     _para(number_cell, "{{ number_line }}", "KH Số, ký hiệu", first=True)

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from collections import Counter
 from pathlib import Path
 
-from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
-from ..ooxml.formatting import EMU_PER_MM, Formatting, paragraph_text, text_runs
+from .. import nd30
 from ..errors import InputError
 from ..findings import Finding, FindingIndex, Severity
+from ..ooxml.formatting import EMU_PER_MM, Formatting
+from ..ooxml.reader import UnreadableDocx, cell_paragraphs, find_regions, open_document, paragraph_text, text_runs
 from ..text import match_key
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 MAX_PER_CODE = 8  # after this many findings of one code, one summary line says how many more
 
-MARGINS_MM = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
-QUOC_HIEU = {match_key("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")}
-TIEU_NGU = match_key("Độc lập - Tự do - Hạnh phúc")
-NUMBER_RE = re.compile(r"^Số:\s*(?P<number>\d*)\s*/\s*(?P<symbol>\S+)$")
-DATE_RE = re.compile(r"^(?P<place>[^,]+), ngày\s*(?P<day>\d*)\s*tháng\s*(?P<month>\d*)\s*năm\s*(?P<year>\d{4})$")
-AUTHORITY_RE = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s")
+QUOC_HIEU = {match_key(text) for text in nd30.QUOC_HIEU_VARIANTS}
+TIEU_NGU = match_key(nd30.TIEU_NGU_TEXT)
 ROMAN_RE = re.compile(r"^[IVXLC]+\.\s")
 
 
@@ -60,47 +55,25 @@ def _has_rule(fmt: Formatting, paragraph) -> bool:
     return bool(xml_tags & {"line", "drawing", "pict"})
 
 
-def _cell_paragraphs(cell) -> list:
-    return cell.findall(qn("w:p"))
-
-
 def lint_docx(path: Path | str) -> FindingIndex:
     path = Path(path)
     report = _Report(str(path))
     try:
-        document = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, PackageNotFoundError) as exc:
-        if isinstance(exc, FileNotFoundError) or not path.exists():
-            message = "không tìm thấy tệp"
-        else:
-            message = "tệp không phải văn bản Word (.docx) đọc được"
-        raise InputError(f"Không đọc được {path}.", [Finding(
-            "X100", E, message, str(path), suggestion="Mở tệp trong Word hoặc LibreOffice và lưu lại dạng .docx.")])
+        document = open_document(path)
+    except UnreadableDocx as exc:
+        raise InputError(exc.message, [Finding(
+            "X100", E, exc.reason, str(path), suggestion="Mở tệp trong Word hoặc LibreOffice và lưu lại dạng .docx.")])
     fmt = Formatting(document)
     _page(document, report)
     _fonts(document, fmt, report)
-    body = document.element.body
-    children = [c for c in body if c.tag in (qn("w:p"), qn("w:tbl"))]
-    tables = [c for c in children if c.tag == qn("w:tbl")]
-    header = tables[0] if tables and children.index(tables[0]) <= 1 else None
+    regions = find_regions(document)
+    header, closing = regions.header, regions.closing
     if header is None:
         report.add("X120", E, "không thấy bảng phần đầu văn bản (tên cơ quan bên trái, Quốc hiệu bên phải)",
                    "đầu trang 1", "Trình bày phần đầu bằng một bảng 2 cột không viền như mẫu của Nghị định 30.")
     else:
         _header(header, fmt, report)
-    closing = None
-    for table in tables:  # the first table after the header that lists recipients ("- Lưu: …")
-        if table is header:
-            continue
-        texts = [paragraph_text(p).strip() for p in table.iter(qn("w:p"))]
-        first = match_key(next((t for t in texts if t), ""))
-        if any(t.startswith("- Lưu") for t in texts) or first.startswith(("nơi nh", "noi nh")):
-            closing = table
-            break
-    start = children.index(header) + 1 if header is not None else 0
-    end = children.index(closing) if closing is not None else len(children)
-    body_paragraphs = [c for c in children[start:end] if c.tag == qn("w:p") and paragraph_text(c).strip()]
-    _title_and_body(body_paragraphs, children[start:end], fmt, report)
+    _title_and_body(regions.body_paragraphs(), regions.body, fmt, report)
     if closing is None:
         report.add("X121", E, "không thấy phần 'Nơi nhận' và chữ ký ở cuối văn bản", "cuối văn bản",
                    "Trình bày nơi nhận (bên trái) và chữ ký (bên phải) trong một bảng 2 cột không viền.")
@@ -123,7 +96,7 @@ def _page(document, report: _Report) -> None:
         landscape = width > height
         if landscape:
             continue  # a landscape annex keeps its own margins
-        for side, (low, high) in MARGINS_MM.items():
+        for side, (low, high) in nd30.MARGINS_MM.items():
             value = getattr(section, f"{side}_margin")
             if value is None:
                 continue
@@ -168,55 +141,55 @@ def _header(table, fmt: Formatting, report: _Report) -> None:
         report.add("X120", E, "bảng phần đầu phải có 2 cột: cơ quan ban hành và Quốc hiệu", "bảng phần đầu",
                    "Dùng bảng 2 cột, không viền.")
         return
-    right_ps = [p for p in _cell_paragraphs(right) if paragraph_text(p).strip()]
+    right_ps = [p for p in cell_paragraphs(right) if paragraph_text(p).strip()]
     qh = next((p for p in right_ps if match_key(paragraph_text(p)) in QUOC_HIEU
                or match_key(paragraph_text(p)).replace("hoà", "hòa") in QUOC_HIEU), None)
     if qh is None:
-        report.add("X105", E, "không thấy Quốc hiệu 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'", "phần đầu, cột phải",
-                   "Ghi Quốc hiệu in hoa, đậm, cỡ 12–13 ở đầu cột phải.")
+        report.add("X105", E, f"không thấy Quốc hiệu '{nd30.QUOC_HIEU_TEXT}'", "phần đầu, cột phải",
+                   f"Ghi Quốc hiệu in hoa, đậm, cỡ {nd30.QUOC_HIEU.size_text} ở đầu cột phải.")
     else:
         runs = [fmt.run(r, qh) for r in text_runs(qh)]
         text = paragraph_text(qh)
-        if text != text.upper() or not _all_bold(runs) or not _size_in(runs, 12, 13):
-            report.add("X105", E, "Quốc hiệu phải in hoa, đậm, cỡ chữ 12–13", "phần đầu, cột phải",
-                       "Định dạng dòng Quốc hiệu: chữ in hoa, đậm, cỡ 12 hoặc 13.")
+        if text != text.upper() or not _all_bold(runs) or not _size_in(runs, *nd30.QUOC_HIEU.sizes):
+            report.add("X105", E, f"Quốc hiệu phải in hoa, đậm, cỡ chữ {nd30.QUOC_HIEU.size_text}", "phần đầu, cột phải",
+                       f"Định dạng dòng Quốc hiệu: chữ in hoa, đậm, cỡ {nd30.QUOC_HIEU.size_text}.")
     tn = next((p for p in right_ps if match_key(paragraph_text(p)) == TIEU_NGU), None)
     if tn is None:
-        report.add("X106", E, "không thấy Tiêu ngữ 'Độc lập - Tự do - Hạnh phúc'", "phần đầu, cột phải",
-                   "Ghi Tiêu ngữ dưới Quốc hiệu, đậm, cỡ 13–14, các cụm cách nhau bởi ' - '.")
+        report.add("X106", E, f"không thấy Tiêu ngữ '{nd30.TIEU_NGU_TEXT}'", "phần đầu, cột phải",
+                   f"Ghi Tiêu ngữ dưới Quốc hiệu, đậm, cỡ {nd30.TIEU_NGU.size_text}, các cụm cách nhau bởi ' - '.")
     else:
         runs = [fmt.run(r, tn) for r in text_runs(tn)]
-        if not _all_bold(runs) or not _size_in(runs, 13, 14):
-            report.add("X106", E, "Tiêu ngữ phải in đậm, cỡ chữ 13–14", "phần đầu, cột phải",
-                       "Định dạng dòng Tiêu ngữ: đậm, cỡ 13 hoặc 14.")
-        siblings = _cell_paragraphs(right)
+        if not _all_bold(runs) or not _size_in(runs, *nd30.TIEU_NGU.sizes):
+            report.add("X106", E, f"Tiêu ngữ phải in đậm, cỡ chữ {nd30.TIEU_NGU.size_text}", "phần đầu, cột phải",
+                       f"Định dạng dòng Tiêu ngữ: đậm, cỡ {nd30.TIEU_NGU.size_text}.")
+        siblings = cell_paragraphs(right)
         after = siblings[siblings.index(tn) + 1:]
         if not (_has_rule(fmt, tn) or any(_has_rule(fmt, p) for p in after[:1])):
             report.add("X107", E, "thiếu đường kẻ ngang (nét liền) dưới Tiêu ngữ", "phần đầu, cột phải",
                        "Kẻ một đường nét liền dưới Tiêu ngữ, dài bằng dòng chữ.")
-    left_ps = _cell_paragraphs(left)
+    left_ps = cell_paragraphs(left)
     named = [p for p in left_ps if paragraph_text(p).strip()]
     if not named:
         report.add("X108", E, "không thấy tên cơ quan ban hành ở cột trái", "phần đầu, cột trái",
-                   "Ghi tên cơ quan ban hành in hoa, đậm, cỡ 12–13.")
+                   f"Ghi tên cơ quan ban hành in hoa, đậm, cỡ {nd30.ISSUER.size_text}.")
     else:
         issuer = named[-1]
         runs = [fmt.run(r, issuer) for r in text_runs(issuer)]
         text = paragraph_text(issuer)
-        if text != text.upper() or not _all_bold(runs) or not _size_in(runs, 12, 13):
-            report.add("X108", E, f"tên cơ quan ban hành {_quote(text)} phải in hoa, đậm, cỡ chữ 12–13",
-                       "phần đầu, cột trái", "Định dạng tên cơ quan ban hành: in hoa, đậm, cỡ 12 hoặc 13.")
+        if text != text.upper() or not _all_bold(runs) or not _size_in(runs, *nd30.ISSUER.sizes):
+            report.add("X108", E, f"tên cơ quan ban hành {_quote(text)} phải in hoa, đậm, cỡ chữ {nd30.ISSUER.size_text}",
+                       "phần đầu, cột trái", f"Định dạng tên cơ quan ban hành: in hoa, đậm, cỡ {nd30.ISSUER.size_text}.")
         if not any(_has_rule(fmt, p) for p in left_ps[left_ps.index(issuer):]):
             report.add("X108", E, "thiếu đường kẻ ngang dưới tên cơ quan ban hành", "phần đầu, cột trái",
                        "Kẻ đường nét liền dưới tên cơ quan, dài 1/3 đến 1/2 dòng chữ, ở giữa.")
     number_p = date_p = None
     for row in cells:
         for cell in row:
-            for p in _cell_paragraphs(cell):
+            for p in cell_paragraphs(cell):
                 text = paragraph_text(p).strip()
                 if text.startswith("Số"):
                     number_p = (p, row)
-                elif DATE_RE.match(text):
+                elif nd30.DATE_LINE_RE.match(text):
                     date_p = (p, row)
     _number_line(number_p, report)
     _date_line(date_p, fmt, report)
@@ -231,7 +204,7 @@ def _number_line(found, report: _Report) -> None:
                    "Ghi 'Số:      /KH-UBND' (để trống số cho tới khi ban hành).")
         return
     text = paragraph_text(found[0]).strip()
-    match = NUMBER_RE.match(text)
+    match = nd30.NUMBER_LINE_RE.match(text)
     if not match:
         report.add("X109", E, f"dòng số, ký hiệu {_quote(text)} không đúng dạng 'Số: 07/KH-UBND'", "phần đầu",
                    "Viết 'Số:' + dấu cách + số + '/' + ký hiệu, các nhóm chữ của ký hiệu nối bằng '-'.")
@@ -252,7 +225,7 @@ def _date_line(found, fmt: Formatting, report: _Report) -> None:
         return
     p = found[0]
     text = paragraph_text(p).strip()
-    match = DATE_RE.match(text)
+    match = nd30.DATE_LINE_RE.match(text)
     day, month = match.group("day"), match.group("month")
     if day and int(day) < 10 and not day.startswith("0"):
         report.add("X110", E, f"ngày '{day}' nhỏ hơn 10 phải có số 0 đứng trước", "phần đầu",
@@ -277,7 +250,7 @@ def _title_and_body(paragraphs, region, fmt: Formatting, report: _Report) -> Non
     text = paragraph_text(kind).strip()
     runs = [fmt.run(r, kind) for r in text_runs(kind)]
     pf = fmt.paragraph(kind)
-    if text != "KẾ HOẠCH" or not _all_bold(runs) or pf.alignment != "center" or not _size_in(runs, 13, 14):
+    if text != "KẾ HOẠCH" or not _all_bold(runs) or pf.alignment != "center" or not _size_in(runs, *nd30.TYPE_NAME.sizes):
         report.add("X111", E, f"tên loại {_quote(text)} phải là 'KẾ HOẠCH' in hoa, đậm, cỡ 13–14, căn giữa",
                    "đoạn tên loại", "Định dạng dòng 'KẾ HOẠCH': in hoa, đậm, cỡ 13 hoặc 14, căn giữa.")
     if len(paragraphs) < 2:
@@ -304,18 +277,19 @@ def _title_and_body(paragraphs, region, fmt: Formatting, report: _Report) -> Non
             report.add("X113", E, f"đoạn nội dung không căn đều hai bên: {_quote(text)}", where,
                        "Căn đều hai bên (Justify) cho các đoạn nội dung.")
         indent = pf.first_line_cm
-        if indent is None or not (abs(indent - 1.0) <= 0.05 or abs(indent - 1.27) <= 0.05):
+        if indent is None or not any(abs(indent - cm) <= nd30.INDENT_TOLERANCE_CM for cm in nd30.FIRST_LINE_INDENTS_CM):
             shown = "không có" if indent is None else f"{indent:.2f} cm"
             report.add("X114", E, f"thụt đầu dòng {shown}, Nghị định 30 quy định 1 cm hoặc 1,27 cm: {_quote(text)}",
                        where, "Đặt thụt dòng đầu (First line) 1 cm hoặc 1,27 cm.")
-        if number > 1 and pf.before_pt + pf.after_pt < 6:
-            report.add("X115", E, f"khoảng cách giữa các đoạn {pf.before_pt + pf.after_pt:g} pt, tối thiểu 6 pt: "
+        if number > 1 and pf.before_pt + pf.after_pt < nd30.MIN_PARAGRAPH_SPACING_PT:
+            report.add("X115", E, f"khoảng cách giữa các đoạn {pf.before_pt + pf.after_pt:g} pt, tối thiểu {nd30.MIN_PARAGRAPH_SPACING_PT} pt: "
                                   f"{_quote(text)}", where, "Đặt khoảng cách trước đoạn (Spacing Before) ít nhất 6 pt.")
-        if pf.line_multiple is not None and not 1.0 <= pf.line_multiple <= 1.5:
+        if pf.line_multiple is not None and not nd30.LINE_SPACING[0] <= pf.line_multiple <= nd30.LINE_SPACING[1]:
             report.add("X116", E, f"giãn dòng {pf.line_multiple:g}, phải từ 1 (đơn) đến 1,5 dòng: {_quote(text)}",
                        where, "Đặt giãn dòng từ Single đến 1.5 lines.")
-        if runs and not _size_in(runs, 13, 14):
-            report.add("X117", E, f"cỡ chữ nội dung phải 13–14: {_quote(text)}", where, "Đặt cỡ chữ 13 hoặc 14.")
+        if runs and not _size_in(runs, *nd30.BODY.sizes):
+            report.add("X117", E, f"cỡ chữ nội dung phải {nd30.BODY.size_text}: {_quote(text)}", where,
+                       f"Đặt cỡ chữ {nd30.BODY.size_text}.")
         if ROMAN_RE.match(text) and (not _all_bold(runs) or text.split(" ", 1)[-1] != text.split(" ", 1)[-1].upper()):
             report.add("X119", W, f"đề mục {_quote(text)} nên in hoa, đậm (mục La Mã)", where,
                        "Định dạng tên mục La Mã: in hoa, đậm.")
@@ -323,9 +297,9 @@ def _title_and_body(paragraphs, region, fmt: Formatting, report: _Report) -> Non
             report.add("X125", W, f"chú thích viết bằng chữ số nhỏ trong câu, không phải chú thích của Word: "
                                   f"{_quote(text)}", where, "Dùng Tham chiếu → Chèn chú thích cuối trang (Footnote).")
     last = paragraph_text(body[-1]).rstrip()
-    if not last.endswith("./."):
-        report.add("X118", W, f"đoạn cuối của nội dung không kết thúc bằng dấu './.': {_quote(last[-40:])}",
-                   "đoạn cuối của nội dung", "Thêm './.' vào cuối đoạn cuối cùng.")
+    if not last.endswith(nd30.END_MARK):
+        report.add("X118", W, f"đoạn cuối của nội dung không kết thúc bằng dấu '{nd30.END_MARK}': {_quote(last[-40:])}",
+                   "đoạn cuối của nội dung", f"Thêm '{nd30.END_MARK}' vào cuối đoạn cuối cùng.")
 
 
 def _closing(table, fmt: Formatting, report: _Report) -> None:
@@ -334,17 +308,18 @@ def _closing(table, fmt: Formatting, report: _Report) -> None:
         report.add("X121", E, "phần cuối phải có 2 cột: nơi nhận (trái) và chữ ký (phải)", "phần cuối",
                    "Dùng bảng 2 cột không viền.")
         return
-    left = [p for p in _cell_paragraphs(cells[0]) if paragraph_text(p).strip()]
-    right = [p for p in _cell_paragraphs(cells[1]) if paragraph_text(p).strip()]
+    left = [p for p in cell_paragraphs(cells[0]) if paragraph_text(p).strip()]
+    right = [p for p in cell_paragraphs(cells[1]) if paragraph_text(p).strip()]
     if left:
         label = left[0]
         text = paragraph_text(label).strip()
         runs = [fmt.run(r, label) for r in text_runs(label)]
-        if text != "Nơi nhận:":
-            report.add("X121", E, f"chữ '{text}' phải viết đúng là 'Nơi nhận:'", "phần cuối, cột trái",
-                       "Sửa thành 'Nơi nhận:'.")
-        if not (_all_bold(runs) and all(r.italic for r in runs) and _size_in(runs, 12, 12)):
-            report.add("X121", E, "'Nơi nhận:' phải in đậm, nghiêng, cỡ chữ 12", "phần cuối, cột trái",
+        if text != nd30.RECIPIENTS_LABEL:
+            report.add("X121", E, f"chữ '{text}' phải viết đúng là '{nd30.RECIPIENTS_LABEL}'", "phần cuối, cột trái",
+                       f"Sửa thành '{nd30.RECIPIENTS_LABEL}'.")
+        if not (_all_bold(runs) and all(r.italic for r in runs) and _size_in(runs, *nd30.RECIPIENTS_HEAD.sizes)):
+            report.add("X121", E, f"'{nd30.RECIPIENTS_LABEL}' phải in đậm, nghiêng, cỡ chữ {nd30.RECIPIENTS_HEAD.size_text}",
+                       "phần cuối, cột trái",
                        "Định dạng: đậm, nghiêng, cỡ 12.")
         items = left[1:]
         for number, p in enumerate(items, 1):
@@ -355,13 +330,13 @@ def _closing(table, fmt: Formatting, report: _Report) -> None:
             if not text.startswith("- "):
                 report.add("X122", E, f"dòng nơi nhận {_quote(text)} phải bắt đầu bằng '- '", where,
                            "Thêm '- ' ở đầu dòng.")
-            if last and not re.match(r"^- Lưu: VT(,.*)?\.$", text):
+            if last and not nd30.ARCHIVE_LINE_RE.match(text):
                 report.add("X122", E, f"dòng cuối nơi nhận {_quote(text)} phải là '- Lưu: VT, … .'", where,
                            "Dòng cuối ghi '- Lưu: VT, <đơn vị soạn thảo>.' và kết thúc bằng dấu chấm.")
             elif not last and not text.endswith(";"):
                 report.add("X122", E, f"dòng nơi nhận {_quote(text)} phải kết thúc bằng dấu ';'", where,
                            "Thêm ';' ở cuối dòng.")
-            if runs and not _size_in(runs, 11, 11):
+            if runs and not _size_in(runs, *nd30.RECIPIENT_LINE.sizes):
                 report.add("X122", E, f"dòng nơi nhận {_quote(text)} phải cỡ chữ 11", where, "Đặt cỡ chữ 11.")
     if len(right) < 2:
         report.add("X123", E, "thiếu khối chữ ký (chức vụ, họ tên người ký)", "phần cuối, cột phải",
@@ -371,11 +346,11 @@ def _closing(table, fmt: Formatting, report: _Report) -> None:
     for p in titles:
         text = paragraph_text(p).strip()
         runs = [fmt.run(r, p) for r in text_runs(p)]
-        if text != text.upper() or not _all_bold(runs) or not _size_in(runs, 13, 14):
-            report.add("X123", E, f"dòng {_quote(text)} (quyền hạn, chức vụ) phải in hoa, đậm, cỡ 13–14",
-                       "phần cuối, cột phải", "Định dạng: in hoa, đậm, cỡ 13 hoặc 14.")
-        prefix = re.match(r"^(TM|KT|TL|TUQ|Q)\b\.?", text)
-        if prefix and not AUTHORITY_RE.match(text):
+        if text != text.upper() or not _all_bold(runs) or not _size_in(runs, *nd30.AUTHORITY.sizes):
+            report.add("X123", E, f"dòng {_quote(text)} (quyền hạn, chức vụ) phải in hoa, đậm, cỡ {nd30.AUTHORITY.size_text}",
+                       "phần cuối, cột phải", f"Định dạng: in hoa, đậm, cỡ {nd30.AUTHORITY.size_text}.")
+        prefix = nd30.AUTHORITY_LOOSE_RE.match(text)
+        if prefix and not nd30.AUTHORITY_RE.match(text):
             report.add("X123", E, f"chữ viết tắt thẩm quyền trong {_quote(text)} phải có dấu chấm và dấu cách "
                                   "(TM. / KT. / TL. / TUQ. / Q.)", "phần cuối, cột phải", "Ví dụ: 'KT. CHỦ TỊCH'.")
     text = paragraph_text(name).strip()

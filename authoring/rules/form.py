@@ -7,6 +7,7 @@ import re
 from ..findings import Severity
 from ..model import Block
 from ..model.walk import iter_blocks
+from .. import nd30
 from ..text import upper_keep_symbols
 from .context import CheckContext
 
@@ -75,13 +76,13 @@ def check_form(ctx: CheckContext) -> None:
             if total != budget.total:
                 ctx.add("D104", Severity.ERROR, f"các dòng kinh phí cộng lại {total:,} đồng, khác tổng {budget.total:,} đồng"
                         .replace(",", "."), path + ("budget", "total"), "Sửa tổng hoặc các dòng kinh phí cho khớp.")
-    if plan.recipients_label != "Nơi nhận:":
-        ctx.add("D105", Severity.ERROR, f"chữ '{plan.recipients_label}' phải viết đúng là 'Nơi nhận:'", ("recipients_label",),
-                "Sửa thành 'Nơi nhận:' (văn bản do kehoach xuất ra đã in đúng).")
+    if plan.recipients_label != nd30.RECIPIENTS_LABEL:
+        ctx.add("D105", Severity.ERROR, f"chữ '{plan.recipients_label}' phải viết đúng là '{nd30.RECIPIENTS_LABEL}'",
+                ("recipients_label",), f"Sửa thành '{nd30.RECIPIENTS_LABEL}' (văn bản do kehoach xuất ra đã in đúng).")
     last = _last_text(plan)
-    if last is not None and not last[1].rstrip().endswith("./."):
-        ctx.add("D106", Severity.WARNING, "đoạn cuối của nội dung không kết thúc bằng './.'", last[0],
-                "Kết thúc đoạn cuối bằng './.' (kehoach thêm khi in, nhưng nên sửa cả trong dữ liệu).")
+    if last is not None and not last[1].rstrip().endswith(nd30.END_MARK):
+        ctx.add("D106", Severity.WARNING, f"đoạn cuối của nội dung không kết thúc bằng '{nd30.END_MARK}'", last[0],
+                f"Kết thúc đoạn cuối bằng '{nd30.END_MARK}' (kehoach thêm khi in, nhưng nên sửa cả trong dữ liệu).")
     sig = plan.signature
     if sig and sig.authority and sig.authority[0].startswith("KT.") and ctx.registry.agencies.get(
             ctx.agency(plan.document.issuer.agency)) and ctx.agency(plan.document.issuer.agency).startswith("ubnd"):

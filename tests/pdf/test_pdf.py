@@ -13,7 +13,8 @@ from pypdf import PdfReader
 from authoring.cli import main
 from authoring.errors import ToolMissingError
 from authoring.pdf.office import convert_to_pdf, find_soffice
-from authoring.pdf.finishing import ORGAN_FIELD, SIGNER_FIELD, _fonts_of, pdfa_problems
+from authoring.pdf.checks import _fonts_of, pdfa_problems
+from authoring.pdf.finishing import ORGAN_FIELD, SIGNER_FIELD
 from authoring.pdf.convert import docx_to_pdf
 from helpers import example
 

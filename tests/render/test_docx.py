@@ -8,7 +8,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from authoring.ooxml.formatting import EMU_PER_MM, Formatting, reading_order_lines
+from authoring.ooxml.formatting import EMU_PER_MM, Formatting
+from authoring.ooxml.reader import reading_order_lines
 from authoring.errors import KehoachError
 from authoring.loading import load_plan_or_raise
 from authoring.render.docx import choose_template, render_docx

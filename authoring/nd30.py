@@ -1,0 +1,183 @@
+"""Nghị định 30/2020/NĐ-CP as data: the facts kehoach prints and checks, each with the part of the decree it comes from.
+
+Everything that renders, lints, imports or finishes a document takes these facts from here, so the renderer and
+`lint-docx` cannot drift apart. Sources: Phụ lục I (thể thức, kỹ thuật trình bày), Phụ lục III (chữ viết tắt,
+mẫu), Phụ lục VI (thông tin đầu ra của văn bản đi); see shared/reference/nd30.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- Page (Phụ lục I §I) ------------------------------------------------------------------------------------------
+
+A4_MM = (210, 297)
+MARGINS_MM = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
+# What kehoach prints: the low end of each range, in twips rounded up so no margin falls a hair under its minimum.
+PRINTED_MARGINS_TWIPS = {"top": 1134, "bottom": 1134, "left": 1701, "right": 851, "header": 567, "footer": 567}
+FONT = "Times New Roman"
+
+
+# --- Elements of the document (Phụ lục I §II–III, ô số of §IV) ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Element:
+    """One printed element: its Vietnamese name, the size range the decree allows and the size kehoach prints."""
+
+    name: str
+    sizes: tuple[float, float]
+    printed: float
+    bold: bool = False
+    italic: bool = False
+    upper: bool = False
+
+    def size_ok(self, size: float) -> bool:
+        return self.sizes[0] <= size <= self.sizes[1]
+
+    @property
+    def size_text(self) -> str:
+        low, high = (f"{s:g}" for s in self.sizes)
+        return low if low == high else f"{low}–{high}"
+
+
+QUOC_HIEU = Element("Quốc hiệu", (12, 13), 12, bold=True, upper=True)                 # ô 1
+TIEU_NGU = Element("Tiêu ngữ", (13, 14), 13, bold=True)                                # ô 1
+GOVERNING_BODY = Element("tên cơ quan chủ quản", (12, 13), 13, upper=True)            # ô 2
+ISSUER = Element("tên cơ quan ban hành", (12, 13), 13, bold=True, upper=True)         # ô 2
+NUMBER = Element("số, ký hiệu", (13, 13), 13)                                          # ô 3
+PLACE_DATE = Element("địa danh, ngày tháng năm", (13, 14), 13, italic=True)            # ô 4
+TYPE_NAME = Element("tên loại văn bản", (13, 14), 14, bold=True, upper=True)           # ô 5a
+TITLE = Element("trích yếu", (13, 14), 14, bold=True)                                  # ô 5a
+LETTER_SUBJECT = Element("trích yếu của công văn (V/v)", (12, 13), 12)                 # ô 5b
+BASIS = Element("căn cứ ban hành", (13, 14), 14, italic=True)                          # ô 6
+BODY = Element("nội dung", (13, 14), 14)                                               # ô 6
+AUTHORITY = Element("quyền hạn, chức vụ người ký", (13, 14), 14, bold=True, upper=True)  # ô 7a
+SIGNER_NAME = Element("họ tên người ký", (13, 14), 14, bold=True)                      # ô 7b
+RECIPIENTS_HEAD = Element("chữ 'Nơi nhận:'", (12, 12), 12, bold=True, italic=True)     # ô 9b
+RECIPIENT_LINE = Element("dòng nơi nhận", (11, 11), 11)                                # ô 9b
+PAGE_NUMBER = Element("số trang", (13, 14), 14)
+ANNEX_LABEL = Element("chữ 'Phụ lục'", (14, 14), 14, bold=True)
+ANNEX_TITLE = Element("tên phụ lục", (13, 14), 14, bold=True, upper=True)
+ANNEX_REFERENCE = Element("dòng 'Kèm theo …' của phụ lục", (13, 14), 14, italic=True)
+
+# Rules (đường kẻ) under header lines, as a share of the text above them.
+RULE_UNDER_ISSUER = (1 / 3, 1 / 2)      # 1/3 to 1/2 of the issuing body's name
+RULE_UNDER_TIEU_NGU = (1.0, 1.0)        # as long as the motto
+RULE_UNDER_TITLE = (1 / 3, 1 / 2)       # 1/3 to 1/2 of the trích yếu
+
+# Body paragraphs (Phụ lục I §II.6).
+FIRST_LINE_INDENTS_CM = (1.0, 1.27)
+INDENT_TOLERANCE_CM = 0.05
+MIN_PARAGRAPH_SPACING_PT = 6
+LINE_SPACING = (1.0, 1.5)
+
+# --- Words printed the same way on every document ----------------------------------------------------------------
+
+QUOC_HIEU_TEXT = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+QUOC_HIEU_VARIANTS = (QUOC_HIEU_TEXT, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")  # the decree itself writes both
+TIEU_NGU_TEXT = "Độc lập - Tự do - Hạnh phúc"
+RECIPIENTS_LABEL = "Nơi nhận:"
+ARCHIVE_PREFIX = "Lưu:"                  # last recipient line: "- Lưu: VT, <đơn vị soạn thảo>."
+ARCHIVE_LINE_RE = re.compile(r"^- Lưu: VT(,.*)?\.$")
+END_MARK = "./."                         # the body ends with it (every sample of Phụ lục III)
+LETTER_SUBJECT_PREFIX = "V/v"
+
+# Authority before the signer's title (Phụ lục I §II.7): thay mặt, ký thay, thừa lệnh, thừa ủy quyền, quyền.
+AUTHORITY_PREFIXES = ("TM", "KT", "TL", "TUQ", "Q")
+AUTHORITY_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\. ")
+AUTHORITY_LOOSE_RE = re.compile(r"^(TM|KT|TL|TUQ|Q)\b\.?")   # also "KT CHỦ TỊCH", to point out the missing dot
+AUTHORITY_SPLIT_RE = re.compile(r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )")
+
+# "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed.
+NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$")
+SYMBOL_RE = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ0-9][A-ZĐa-z0-9&]*)+$")
+# "<Địa danh>, ngày 06 tháng 01 năm 2025" (Phụ lục I §II.4); blanks before issue are dots or spaces.
+DATE_LINE_RE = re.compile(r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
+                          r"năm\s*(?P<year>\d{4})\s*$")
+
+
+def number_text(number: int | None) -> str:
+    """The number as printed: a leading zero below 10; blank (spaces) until issue."""
+    return f"{number:02d}" if number is not None else "     "
+
+
+def number_line(number: int | None, symbol: str) -> str:
+    return f"Số: {number_text(number)}/{symbol}"
+
+
+def day_text(day: int) -> str:
+    return f"{day:02d}"
+
+
+def month_text(month: int) -> str:
+    """Months 1 and 2 take a leading zero, the others none (Phụ lục I §II.4)."""
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
+# --- Document types (Phụ lục III §I) -------------------------------------------------------------------------------
+
+TYPE_ABBREVIATIONS = {
+    "Nghị quyết": "NQ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Quy chế": "QC", "Quy định": "QyĐ",
+    "Thông cáo": "TC", "Thông báo": "TB", "Hướng dẫn": "HD", "Chương trình": "CTr", "Kế hoạch": "KH",
+    "Phương án": "PA", "Đề án": "ĐA", "Dự án": "DA", "Báo cáo": "BC", "Biên bản": "BB", "Tờ trình": "TTr",
+    "Hợp đồng": "HĐ", "Công điện": "CĐ", "Bản ghi nhớ": "BGN", "Bản thỏa thuận": "BTT", "Giấy ủy quyền": "GUQ",
+    "Giấy mời": "GM", "Giấy giới thiệu": "GGT", "Giấy nghỉ phép": "GNP", "Phiếu gửi": "PG", "Phiếu chuyển": "PC",
+    "Phiếu báo": "PB", "Bản sao y": "SY", "Bản trích sao": "TrS", "Bản sao lục": "SL",
+}
+LETTER = "Công văn"   # the one common type with no type line: its trích yếu is "V/v …" under the number
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the first page of one document type looks like (Phụ lục III, Mẫu 1.x)."""
+
+    type_name: str
+    has_type_line: bool = True        # "KẾ HOẠCH" centred above the trích yếu
+    italic_bases: bool = False        # căn cứ lines in italics (Quyết định, Nghị quyết)
+    articles: bool = False            # "Điều 1." …
+    addressee: bool = False           # "Kính gửi:" line
+    sample: str = "Mẫu 1.4"
+
+
+FORMS = {
+    "Kế hoạch": Form("Kế hoạch"),
+    "Quyết định": Form("Quyết định", italic_bases=True, articles=True, sample="Mẫu 1.3"),
+    "Nghị quyết": Form("Nghị quyết", italic_bases=True, articles=True, sample="Mẫu 1.2"),
+    "Chỉ thị": Form("Chỉ thị", sample="Mẫu 1.4"),
+    "Công văn": Form("Công văn", has_type_line=False, addressee=True, sample="Mẫu 1.5"),
+    "Tờ trình": Form("Tờ trình", addressee=True),
+    "Báo cáo": Form("Báo cáo"),
+    "Thông báo": Form("Thông báo"),
+    "Hướng dẫn": Form("Hướng dẫn"),
+    "Chương trình": Form("Chương trình"),
+}
+
+
+def form_of(type_name: str | None) -> Form:
+    """The form for a type name; types without their own entry follow the general 'văn bản có tên loại' form."""
+    if not type_name:
+        return FORMS[LETTER]
+    key = type_name.strip().capitalize()
+    return FORMS.get(key, Form(key))
+
+
+# --- Electronic documents (Phụ lục VI, outgoing-document fields) ---------------------------------------------------
+
+# (name in the e-office exchange, Vietnamese description, maximum length or None)
+OUTGOING_FIELDS = [
+    ("OrganId", "Mã định danh của cơ quan, tổ chức ban hành", 13),
+    ("TypeName", "Tên loại văn bản", 100),
+    ("CodeNumber", "Số của văn bản", 11),
+    ("CodeNotation", "Ký hiệu của văn bản", 30),
+    ("IssuedDate", "Ngày, tháng, năm ban hành", 10),
+    ("OrganName", "Tên cơ quan, tổ chức ban hành", 200),
+    ("Subject", "Trích yếu nội dung", 500),
+    ("Language", "Ngôn ngữ", 30),
+    ("PageAmount", "Số trang của văn bản", 3),
+    ("SignerPosition", "Chức vụ của người ký", 100),
+    ("SignerFullName", "Họ và tên người ký", 50),
+    ("To", "Nơi nhận", None),
+    ("Priority", "Độ khẩn", 1),
+    ("DueDate", "Hạn xử lý", 10),
+]
