@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
 from ..findings import Finding, Severity
 from ..loading import load_registry
-from ..loading.yamlio import DateText, make_yaml
+from ..loading.writer import SCHEMA_LINE, dump_tree, to_tree
 from .recognise import Recogniser
 from ..ooxml.reader import embedded_plan, open_document, reading_order_lines
 from .sources import read_docx, read_text
 
-SCHEMA_LINE = "yaml-language-server: $schema=../../schema/plan.schema.json"
 
 
 @dataclass
@@ -27,30 +25,8 @@ class ImportResult:
     exact: bool = False   # the DOCX carried kehoach's own data, unchanged since rendering
 
 
-def _dump(tree: dict, note: str) -> str:
-    from ruamel.yaml.comments import CommentedMap
-
-    order = ["id", "label", "title", "text", "agency", "task", "targets", "reporting", "budget", "blocks"]
-
-    def convert(value):
-        if isinstance(value, dict):
-            node = CommentedMap()
-            blockish = any(k in value for k in ("label", "text", "blocks"))
-            keys = ([k for k in order if k in value] + [k for k in value if k not in order]) if blockish else list(value)
-            for key in keys:
-                node[key] = convert(value[key])
-            return node
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return DateText(value)  # written back as a plain date, not a quoted string
-        return value
-
-    root = convert(tree)
-    root.yaml_set_start_comment(f"{SCHEMA_LINE}\n{note}")
-    buffer = io.StringIO()
-    make_yaml().dump(root, buffer)
-    return buffer.getvalue()
+def _dump(tree: dict, note: str, path: Path) -> str:
+    return dump_tree(to_tree(tree), f"{SCHEMA_LINE}\n{note}", name=f"kế hoạch nhập từ {path.name}")
 
 
 def _exact(path: Path) -> dict | None:
@@ -84,7 +60,7 @@ def import_plan(path: Path) -> ImportResult:
     if suffix == ".docx":
         exact = _exact(path)
         if exact is not None:
-            return ImportResult(_dump(exact, f"Nhập từ {path.name} (dữ liệu kehoach kèm trong tệp, văn bản chưa bị sửa)."),
+            return ImportResult(_dump(exact, f"Nhập từ {path.name} (dữ liệu kehoach kèm trong tệp, văn bản chưa bị sửa).", path),
                                 {"toàn bộ dữ liệu": 1}, 0, True)
         try:
             paras = read_docx(path)
@@ -104,4 +80,4 @@ def import_plan(path: Path) -> ImportResult:
     recognition = Recogniser(load_registry()).recognise(paras)
     note = (f"Nhập từ {path.name}. Kiểm tra lại: các đoạn chưa nhận ra cấu trúc được giữ nguyên dạng văn bản; "
             "mã (id), cơ quan và hạn báo cáo do kehoach đoán từ câu chữ.")
-    return ImportResult(_dump(recognition.tree, note), recognition.recognised, recognition.prose)
+    return ImportResult(_dump(recognition.tree, note, path), recognition.recognised, recognition.prose)

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from .. import nd30
 from ..errors import InputError, UsageError
 from ..findings import Finding, Severity
 from ..loading import LoadedPlan
-from ..loading.yamlio import DateText, make_yaml
+from ..loading.writer import dump_tree, load_tree
+from ..loading.yamlio import DateText
 from ..model import Level, ReportPeriod
 from ..model.walk import iter_duties, iter_reporting, iter_targets
 from ..paths import DIRECTIVES_DIR
 from ..rules.context import parent_items
 from ..text import citation_first_mention, slug
 
-DISTRICT_LEVEL_ENDS = date(2025, 7, 1)  # Luật 72/2025/QH15: no district level from this day (registry: ubnd-cap-huyen)
 UNIT_KINDS = {"quận": Level.DISTRICT, "huyện": Level.DISTRICT, "thị xã": Level.DISTRICT,
               "thành phố": Level.DISTRICT, "xã": Level.COMMUNE, "phường": Level.COMMUNE, "đặc khu": Level.COMMUNE}
 SUB_UNITS = {Level.DISTRICT: "ubnd-cap-xa", Level.COMMUNE: None}
@@ -101,9 +101,10 @@ def _parent_ref(parent_path: Path, output: Path | None) -> str:
 def derive_tree(parent: LoadedPlan, unit: Unit, parent_ref: str, lead_days: int = 5) -> CommentedMap:
     pdoc = parent.plan.document
     on = pdoc.date.to_date() or date(pdoc.date.year, pdoc.date.month or 1, 1)
-    if unit.level == Level.DISTRICT and on >= DISTRICT_LEVEL_ENDS:
+    ends = parent.registry.district_level_ends
+    if unit.level == Level.DISTRICT and ends and on >= ends:
         raise InputError("Không lập được kế hoạch cấp huyện.", [Finding(
-            "V101", Severity.ERROR, f"kế hoạch cấp trên ngày {on:%d/%m/%Y}, sau khi cấp huyện kết thúc (01/07/2025)",
+            "V101", Severity.ERROR, f"kế hoạch cấp trên ngày {on:%d/%m/%Y}, sau khi cấp huyện kết thúc ({ends:%d/%m/%Y})",
             str(parent.path), suggestion="Lập kế hoạch cho xã, phường, đặc khu: --unit 'xã …' hoặc 'phường …'.")])
     registry = parent.registry
     issuer_id = parent.agency_id(pdoc.issuer.agency) or pdoc.issuer.agency
@@ -168,11 +169,11 @@ def derive_tree(parent: LoadedPlan, unit: Unit, parent_ref: str, lead_days: int 
         if downward:
             due_text = "; ".join(f"trước ngày {r['due']}" for r in downward)
             sub_blocks.append(_map(id=f"{sub_units}.bao-cao", label="-",
-                                   text=f"Báo cáo kết quả về Ủy ban nhân dân {unit.full} (qua {lead_name}) {due_text}./.",
+                                   text=f"Báo cáo kết quả về Ủy ban nhân dân {unit.full} (qua {lead_name}) {due_text}{nd30.END_MARK}",
                                    reporting=downward))
         organisation.append(_map(label="2.", title=sub_name, agency=sub_units, blocks=sub_blocks))
     else:
-        organisation[0]["blocks"][-1]["text"] = organisation[0]["blocks"][-1]["text"].rstrip(".") + "./."
+        organisation[0]["blocks"][-1]["text"] = organisation[0]["blocks"][-1]["text"].rstrip(".") + nd30.END_MARK
 
     citation = _map(id="cc-cap-tren", verb="Thực hiện", type=pdoc.type,
                     code=f"{pdoc.number:02d}/{pdoc.symbol}" if pdoc.number else None,
@@ -308,15 +309,12 @@ def derive(parent: LoadedPlan, unit_text: str, output: Path | None, lead_days: i
     unit = Unit.parse(unit_text)
     fresh = derive_tree(parent, unit, _parent_ref(parent.path, output), lead_days)
     report = DeriveReport()
-    yaml = make_yaml()
     tree = fresh
     if output is not None and output.is_file():
-        tree = merge(yaml.load(output.read_text(encoding="utf-8")), fresh, report, parent.plan.id)
+        tree = merge(load_tree(output), fresh, report, parent.plan.id)
     else:
         report.added.extend(_ids(fresh, {}))
-    buffer = io.StringIO()
-    yaml.dump(tree, buffer)
-    return buffer.getvalue(), report
+    return dump_tree(tree, name=f"kế hoạch của {unit.full}"), report
 
 
 def units_from_file(path: Path) -> list[str]:

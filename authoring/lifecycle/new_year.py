@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,7 +9,7 @@ from datetime import date
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..loading import LoadedPlan
-from ..loading.yamlio import make_yaml
+from ..loading.writer import dump_tree, load_tree
 from ..model import Level
 
 AGENCY_KEYS = {"agency", "lead", "cooperating", "from", "to", "via"}
@@ -41,8 +40,7 @@ def new_year(loaded: LoadedPlan, year: int) -> tuple[str, NewYearReport]:
     delta = year - old_year
     on = date(year, 1, 1)
     report = NewYearReport()
-    yaml = make_yaml()
-    tree = yaml.load(loaded.path.read_text(encoding="utf-8"))
+    tree = load_tree(loaded.path)
     doc = tree["document"]
     doc["date"] = year
     doc.pop("number", None)
@@ -52,14 +50,13 @@ def new_year(loaded: LoadedPlan, year: int) -> tuple[str, NewYearReport]:
     if isinstance(doc.get("title"), str):
         doc["title"] = doc["title"].replace(str(old_year), str(year))
     issuer = loaded.agency_id(str(doc["issuer"]["agency"]))
-    if issuer and loaded.registry.agencies[issuer].level == Level.DISTRICT and on >= date(2025, 7, 1):
-        report.flagged.append(("document.issuer", "cấp huyện không còn từ 01/7/2025: kế hoạch này phải do tỉnh hoặc "
-                                                  "xã, phường, đặc khu ban hành"))
-        doc["issuer"].yaml_add_eol_comment("cần xem lại: cấp huyện kết thúc từ 01/7/2025", "agency")
+    ends = loaded.registry.district_level_ends
+    if issuer and loaded.registry.agencies[issuer].level == Level.DISTRICT and ends and on >= ends:
+        report.flagged.append(("document.issuer", f"cấp huyện không còn từ {ends:%d/%m/%Y}: kế hoạch này phải do tỉnh "
+                                                  "hoặc xã, phường, đặc khu ban hành"))
+        doc["issuer"].yaml_add_eol_comment(f"cần xem lại: cấp huyện kết thúc từ {ends:%d/%m/%Y}", "agency")
     _walk(tree, "", loaded, on, old_year, year, report)
-    buffer = io.StringIO()
-    yaml.dump(tree, buffer)
-    return buffer.getvalue(), report
+    return dump_tree(tree, name=f"kế hoạch năm {year}"), report
 
 
 def _rename(value: str, key: str, path: str, loaded, on, report: NewYearReport, node, item_key):
@@ -79,8 +76,9 @@ def _rename(value: str, key: str, path: str, loaded, on, report: NewYearReport, 
     note = "" if certain else " [chưa xác nhận]"
     report.renamed.append((path, value, new_value + note))
     comment = f"trước đây: {value}" + ("; cơ quan kế nhiệm chưa xác nhận" if not certain else "")
-    if agency.level == Level.DISTRICT:
-        comment += "; cấp huyện kết thúc 01/7/2025"
+    ends = loaded.registry.district_level_ends
+    if agency.level == Level.DISTRICT and ends:
+        comment += f"; cấp huyện kết thúc {ends:%d/%m/%Y}"
     if isinstance(node, CommentedMap):
         node.yaml_add_eol_comment(comment, item_key)
     return new_value

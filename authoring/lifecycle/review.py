@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import InputError
-from ..fileio import write_atomic
 from ..findings import Finding, Severity
 from ..loading import load_plan_or_raise
-from ..loading.yamlio import make_yaml
+from ..loading.writer import dump_tree, load_tree, write_plan_text
 from ..rules.context import load_parent, parent_items
 
 
@@ -23,10 +21,9 @@ def review(path: Path) -> tuple[int, list[str]]:
         parent = load_parent(ref, path, loaded.registry)
         if parent is not None:
             items.update({item.ref: item for item in parent_items(parent).values()})
-    yaml = make_yaml()
     text = path.read_text(encoding="utf-8")
     header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#") and text.startswith(line))
-    tree = yaml.load(text)
+    tree = load_tree(path)
     confirmed, missing = 0, []
 
     def walk(node):
@@ -53,10 +50,8 @@ def review(path: Path) -> tuple[int, list[str]]:
         raise InputError(f"Chưa xác nhận được liên kết trong {path}.", [
             Finding("S101", Severity.ERROR, f"không tìm thấy mục cấp trên '{ref}'", str(path),
                     suggestion="Sửa mã mục hoặc thêm văn bản cấp trên vào implements.") for ref in missing])
-    buffer = io.StringIO()
-    yaml.dump(tree, buffer)
-    output = buffer.getvalue()
+    output = dump_tree(tree, name=str(path))
     if header and not output.startswith(header.splitlines()[0]):
         output = header + output
-    write_atomic(path, output.encode("utf-8"))
+    write_plan_text(path, output)
     return confirmed, missing

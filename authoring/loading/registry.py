@@ -47,6 +47,12 @@ class Registry:
                 registry._by_code.setdefault(match_key(document.code), []).append(document.id)
         return registry
 
+    @property
+    def district_level_ends(self) -> date | None:
+        """The day the district level stopped (Luật 72/2025/QH15), as the registry's collective district body says."""
+        agency = self.agencies.get("ubnd-cap-huyen")
+        return agency.valid_until.to_date() if agency is not None and agency.valid_until else None
+
     def is_agency_id(self, text: str) -> bool:
         """Whether *text* is written as an id (slug) rather than a name."""
         return bool(AGENCY_ID_RE.match(text))
