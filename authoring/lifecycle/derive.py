@@ -17,7 +17,7 @@ from ..loading.yamlio import DateText
 from ..model import Level, ReportPeriod
 from ..model.walk import iter_duties, iter_reporting, iter_targets
 from ..paths import DIRECTIVES_DIR
-from ..rules.context import parent_items
+from ..model.links import parent_items
 from ..text import citation_first_mention, slug
 
 UNIT_KINDS = {"quận": Level.DISTRICT, "huyện": Level.DISTRICT, "thị xã": Level.DISTRICT,

@@ -10,7 +10,8 @@ from ..errors import InputError
 from ..findings import Finding, Severity
 from ..loading import load_plan_or_raise
 from ..loading.writer import dump_tree, load_tree, write_plan_text
-from ..rules.context import load_parent, parent_items
+from ..loading.library import load_parent
+from ..model.links import parent_items
 
 
 def review(path: Path) -> tuple[int, list[str]]:

@@ -10,7 +10,8 @@ from ..findings import Finding, FindingIndex, Severity, render_html
 from ..loading import load_plan
 from .agencies import check_agencies
 from .citations import check_citations
-from .context import CheckContext, find_parent
+from ..loading.library import find_parent
+from .context import CheckContext
 from .coverage import check_coverage
 from .deadlines import check_deadlines
 from .form import check_form

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..findings import Severity
 from ..model import Comparator, Target
 from ..model.walk import block_text, iter_targets
-from .context import CheckContext, ParentItem
+from ..model.links import ParentItem
+from .context import CheckContext
 
 HIGHER_IS_BETTER = {Comparator.AT_LEAST, Comparator.ABOVE, Comparator.REACH, Comparator.REDUCE_BY}
 LOWER_IS_BETTER = {Comparator.AT_MOST, Comparator.BELOW}
