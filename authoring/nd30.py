@@ -91,10 +91,17 @@ AUTHORITY_SPLIT_RE = re.compile(r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )")
 
 # "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed.
 NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$")
+# The same at the start of a line that may go on (web copies join table cells): "Số: 36 /KH - UBND".
+NUMBER_PREFIX_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[A-ZĐ][\wĐ&]*(?:\s*-\s*[A-ZĐ0-9][\wĐ&]*)*)")
 SYMBOL_RE = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ0-9][A-ZĐa-z0-9&]*)+$")
 # "<Địa danh>, ngày 06 tháng 01 năm 2025" (Phụ lục I §II.4); blanks before issue are dots or spaces.
 DATE_LINE_RE = re.compile(r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
                           r"năm\s*(?P<year>\d{4})\s*$")
+
+
+def clean_symbol(symbol: str) -> str:
+    """A ký hiệu as the decree writes it: groups joined by '-' without spaces ("KH - UBND" → "KH-UBND")."""
+    return re.sub(r"\s*-\s*", "-", symbol.strip())
 
 
 def number_text(number: int | None) -> str:

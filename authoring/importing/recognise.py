@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import nd30
 from ..loading.registry import Registry
+from ..model.units import KIND_PATTERN, level_of
 from ..text import match_key, slug
 from .sources import LABEL, Para
 
 ROMAN = re.compile(r"^[IVX]+\.$")
-NUMBER_LINE = re.compile(r"^Số:\s*(?P<number>\d*)\s*/\s*(?P<symbol>[A-ZĐ][\wĐ&-]*)")
-DATE_LINE = re.compile(r"^\*?(?P<place>[^,*]+), ngày\s*(?P<day>\d*)\s*tháng\s*(?P<month>\d*)\s*năm\s*(?P<year>\d{4})\*?$")
+NUMBER_LINE = nd30.NUMBER_PREFIX_RE
+DATE_LINE = nd30.DATE_LINE_RE
 DOC_TYPES = "Luật|Nghị định|Nghị quyết|Quyết định|Chỉ thị|Thông tư liên tịch|Thông tư|Kế hoạch|Hướng dẫn|Chương trình|Đề án"
 CITATION = re.compile(
     rf"(?P<type>{DOC_TYPES})(?: số)? (?P<code>\d+[a-z]?(?:/\d{{4}})?\s?[/-]\s?[A-ZĐ][A-Za-zĐđ0-9&]*(?:\s?[-/]\s?[A-ZĐ][A-Za-zĐđ0-9&]*)*)"
@@ -27,11 +29,11 @@ BUDGET_SOURCES = [("ngan_sach_trung_uong", "trung ương"), ("ngan_sach_dia_phuo
                   ("ngan_sach_nha_nuoc", "ngân sách nhà nước"), ("long_ghep", "lồng ghép"),
                   ("tai_tro", "tài trợ"), ("xa_hoi_hoa", "xã hội hóa"), ("xa_hoi_hoa", "huy động từ xã hội"),
                   ("hop_phap_khac", "hợp pháp khác")]
-UNIT_RE = re.compile(r"(?:Ủy ban nhân dân|UBND) (?P<kind>tỉnh|thành phố|quận|huyện|thị xã|xã|phường) "
+UNIT_RE = re.compile(r"(?:Ủy ban nhân dân|UBND) (?P<kind>" + KIND_PATTERN + r") "
                      r"(?P<name>[A-ZĐ][\wÀ-ỹ]*(?: [A-ZĐ][\wÀ-ỹ]*)*)")
-LEVELS = {"tỉnh": "tinh", "thành phố": "tinh", "quận": "huyen", "huyện": "huyen", "thị xã": "huyen",
-          "xã": "xa", "phường": "xa"}
-AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s")
+AUTHORITY = nd30.AUTHORITY_RE
+
+_MOTTO_KEYS = {match_key(t) for t in (*nd30.QUOC_HIEU_VARIANTS, nd30.TIEU_NGU_TEXT)}
 
 
 @dataclass
@@ -151,7 +153,7 @@ class Recogniser:
         issuer_lines = [p.text for p in header if p.zone == "header-left" and not p.text.startswith("Số")]
         for text in [p.text for p in header] + body[:6]:
             if m := NUMBER_LINE.match(text):
-                document["symbol"] = m.group("symbol")
+                document["symbol"] = nd30.clean_symbol(m.group("symbol"))
                 if m.group("number"):
                     document["number"] = int(m.group("number"))
             elif m := DATE_LINE.match(text.strip("*")):
@@ -163,7 +165,7 @@ class Recogniser:
                         date += f"-{int(m.group('day')):02d}"
                 document["date"] = date
         body = [t for t in body if not NUMBER_LINE.match(t) and not DATE_LINE.match(t.strip("*"))
-                and match_key(t) not in (match_key("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), match_key("Độc lập - Tự do - Hạnh phúc"))]
+                and match_key(t) not in _MOTTO_KEYS]
         # Title: after "KẾ HOẠCH", up to the first opening paragraph.
         kind_index = next((i for i, t in enumerate(body) if t.upper().startswith("KẾ HOẠCH")), None)
         title_parts, start = [], 0
@@ -198,7 +200,7 @@ class Recogniser:
         province = None
         if unit:
             kind, name = unit.group("kind"), unit.group("name")
-            level = LEVELS[kind]
+            level = level_of(kind, name).value
         else:
             kind, level = "tỉnh", "tinh"
             m = re.search(r"trên địa bàn tỉnh ([A-ZĐ][\wÀ-ỹ]*(?: [A-ZĐ][\wÀ-ỹ]*)*)", text_all)
@@ -436,15 +438,15 @@ class Recogniser:
             lines = [t for t in rest if t.startswith("- ")]
             sig = [t for t in rest if not t.startswith("- ")]
         else:
-            label = left[0] if left else "Nơi nhận:"
+            label = left[0] if left else nd30.RECIPIENTS_LABEL
             lines = [t for t in left[1:] if t.startswith("- ")]
             sig = right
         tree["recipients_label"] = label.strip(" *")
         recipients, archive = [], None
         for line in lines:
             body = line[2:].strip()
-            if body.startswith("Lưu"):
-                archive = re.sub(r"^Lưu:?\s*", "", body).rstrip(".")
+            if body.startswith(nd30.ARCHIVE_PREFIX[:-1]):
+                archive = re.sub(r"^" + nd30.ARCHIVE_PREFIX[:-1] + r":?\s*", "", body).rstrip(".")
                 continue
             body = body.rstrip(";").strip()
             m = re.match(r"^(.*?)\s*\(([^()]*)\)$", body)
@@ -459,7 +461,7 @@ class Recogniser:
             tree["archive"] = archive
         sig_lines = []
         for text in sig:
-            sig_lines += [s.strip(" *") for s in re.split(r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )|(?<=[A-ZĐ]) (?=PHÓ |CHỦ TỊCH$)", text) if s.strip(" *")]
+            sig_lines += [s.strip(" *") for s in re.split(nd30.AUTHORITY_SPLIT_RE.pattern + r"|(?<=[A-ZĐ]) (?=PHÓ |CHỦ TỊCH$)", text) if s.strip(" *")]
         if sig_lines:
             authority = [s for s in sig_lines if AUTHORITY.match(s)]
             positions = [s for s in sig_lines if not AUTHORITY.match(s) and s == s.upper()]

@@ -18,31 +18,18 @@ from ..model import Level, ReportPeriod
 from ..model.walk import iter_duties, iter_reporting, iter_targets
 from ..paths import DIRECTIVES_DIR
 from ..model.links import parent_items
+from ..model.units import Unit
 from ..text import citation_first_mention, slug
 
-UNIT_KINDS = {"quận": Level.DISTRICT, "huyện": Level.DISTRICT, "thị xã": Level.DISTRICT,
-              "thành phố": Level.DISTRICT, "xã": Level.COMMUNE, "phường": Level.COMMUNE, "đặc khu": Level.COMMUNE}
 SUB_UNITS = {Level.DISTRICT: "ubnd-cap-xa", Level.COMMUNE: None}
 
 
-@dataclass
-class Unit:
-    kind: str      # quận, huyện, xã, phường, đặc khu
-    name: str      # Kiến An
-    level: Level
-
-    @property
-    def full(self) -> str:
-        return f"{self.kind} {self.name}"
-
-    @classmethod
-    def parse(cls, text: str) -> "Unit":
-        text = " ".join(text.split())
-        for kind in sorted(UNIT_KINDS, key=len, reverse=True):
-            if text.lower().startswith(kind + " "):
-                return cls(kind, text[len(kind) + 1:], UNIT_KINDS[kind])
+def parse_unit(text: str) -> Unit:
+    unit = Unit.parse(text)
+    if unit is None:
         raise UsageError(f"không rõ loại đơn vị của '{text}'",
-                         "Ghi kèm loại đơn vị: 'quận Kiến An', 'huyện …', 'xã Hòa Bình', 'phường …', 'đặc khu …'.")
+                         "Ghi kèm loại đơn vị: 'tỉnh Đắk Nông', 'xã Hòa Bình', 'phường …', 'đặc khu …', 'quận …'.")
+    return unit
 
 
 @dataclass
@@ -306,7 +293,7 @@ def _matching_container(existing, fresh, fresh_container):
 
 
 def derive(parent: LoadedPlan, unit_text: str, output: Path | None, lead_days: int = 5) -> tuple[str, DeriveReport]:
-    unit = Unit.parse(unit_text)
+    unit = parse_unit(unit_text)
     fresh = derive_tree(parent, unit, _parent_ref(parent.path, output), lead_days)
     report = DeriveReport()
     tree = fresh
@@ -323,5 +310,5 @@ def units_from_file(path: Path) -> list[str]:
 
 
 def output_name(unit_text: str, year: int) -> str:
-    return f"{slug(Unit.parse(unit_text).full)}-{year}.yaml"
+    return f"{slug(parse_unit(unit_text).full)}-{year}.yaml"
 
