@@ -12,7 +12,8 @@ import click
 from .. import __version__
 from . import vietnamese  # noqa: F401  (click speaks Vietnamese)
 from ..errors import InputError, KehoachError
-from ..findings import FindingIndex, render_html, render_json, render_summary_line, render_text
+from ..findings import FindingIndex
+from ..reports import FORMATS, check_report, deliver, findings_report, render_summary_line, render_text
 
 def _print_error(error: KehoachError) -> None:
     click.echo(f"Lỗi: {error.message}", err=True)
@@ -129,7 +130,7 @@ def _summary(data: dict) -> str:
 
 @main.command()
 @click.argument("plan_files", metavar="KE_HOACH.yaml...", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Dạng báo cáo.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp thay vì in ra màn hình.")
 def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
@@ -140,20 +141,7 @@ def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
     for plan_file in plan_files:
         _, file_index = load_plan(plan_file)
         index.extend(file_index.findings)
-    if fmt == "json":
-        report = render_json(index)
-    elif fmt == "html":
-        report = render_html(index, "Kết quả kiểm tra định dạng kế hoạch")
-    else:
-        report = render_text(index.sorted())
-        report = (report + "\n" if report else "") + f"{len(plan_files)} tệp: " + render_summary_line(index)
-    if output:
-        from ..fileio import write_atomic
-
-        write_atomic(Path(output), report.encode("utf-8"))
-        click.echo(f"Đã ghi báo cáo: {output}")
-    else:
-        click.echo(report.rstrip("\n"))
+    deliver(findings_report(index, fmt, "Kết quả kiểm tra định dạng kế hoạch", len(plan_files)), output, click.echo)
     sys.exit(1 if index.has_errors else 0)
 
 
@@ -273,7 +261,7 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
 
 @main.command("lint-docx")
 @click.argument("docx_files", metavar="VAN_BAN.docx...", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Dạng báo cáo.")
 def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
@@ -282,19 +270,13 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     index = FindingIndex()
     for docx_file in docx_files:
         index.extend(lint_docx(docx_file).findings)
-    if fmt == "json":
-        click.echo(render_json(index).rstrip("\n"))
-    elif fmt == "html":
-        click.echo(render_html(index, "Kiểm tra thể thức văn bản theo Nghị định 30"))
-    else:
-        report = render_text(index.sorted())
-        click.echo((report + "\n" if report else "") + f"{len(docx_files)} tệp: " + render_summary_line(index))
+    deliver(findings_report(index, fmt, "Kiểm tra thể thức văn bản theo Nghị định 30", len(docx_files)), None, click.echo)
     sys.exit(1 if index.has_errors else 0)
 
 
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Dạng báo cáo.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp.")
 @click.option("--parent", "parents", multiple=True, metavar="TỆP.yaml",
@@ -303,24 +285,11 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
               help="Số ngày tối thiểu cấp dưới phải nộp báo cáo trước hạn của cấp này.")
 def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...], lead_days: int) -> None:
     """Kiểm tra nội dung kế hoạch với văn bản cấp trên: chỉ tiêu, nhiệm vụ, thời hạn, trích dẫn, cơ quan, thể thức."""
-    from ..rules.check import report_html, run_check
+    from ..rules.check import run_check
 
     report = run_check(plan_file, list(parents), lead_days)
-    if fmt == "json":
-        text_out = render_json(report.index, {"coverage": report.coverage, "parents": report.parents})
-    elif fmt == "html":
-        text_out = report_html(report, f"Kết quả kiểm tra kế hoạch {Path(plan_file).name}")
-    else:
-        body = render_text(report.index.sorted())
-        header = f"Đối chiếu với: {', '.join(report.parents) or 'không có văn bản cấp trên trong thư viện'}"
-        text_out = "\n".join(filter(None, [header, body, render_summary_line(report.index)]))
-    if output:
-        from ..fileio import write_atomic
-
-        write_atomic(Path(output), text_out.encode("utf-8"))
-        click.echo(f"Đã ghi báo cáo: {output} — {render_summary_line(report.index)}")
-    else:
-        click.echo(text_out.rstrip("\n"))
+    text_out = check_report(report, fmt, f"Kết quả kiểm tra kế hoạch {Path(plan_file).name}")
+    deliver(text_out, output, click.echo, render_summary_line(report.index))
     sys.exit(1 if report.index.has_errors else 0)
 
 
