@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .. import __version__
+from .. import __version__, nd30
 from . import vietnamese  # noqa: F401  (click speaks Vietnamese)
 from ..errors import InputError, KehoachError
 from ..findings import FindingIndex
@@ -124,7 +124,7 @@ def _summary(data: dict) -> str:
     sig = data["signature"]
     if sig:
         lines.append(f"  Người ký: {' / '.join(sig['authority'] + sig['positions'])} — {sig['name']}")
-    lines.append(f"  Nơi nhận: {len(data['recipients'])} dòng")
+    lines.append(f"  {nd30.RECIPIENTS_LABEL} {len(data['recipients'])} dòng")
     return "\n".join(lines)
 
 

@@ -264,7 +264,7 @@ class Plan(Strict):
     recipients_label: str = Field(
         nd30.RECIPIENTS_LABEL,
         description="Chữ trước danh sách nơi nhận như văn bản gốc viết (khi chép lại văn bản cũ). "
-                    "Văn bản xuất ra luôn in đúng 'Nơi nhận:'; kehoach check báo khi chữ này viết sai.")
+                    f"Văn bản xuất ra luôn in đúng '{nd30.RECIPIENTS_LABEL}'; kehoach check báo khi chữ này viết sai.")
     recipients: list[Recipient] = Field([], description="Nơi nhận, theo thứ tự in.")
     archive: str | None = Field(None, description="Nội dung dòng 'Lưu:', vd. 'VT, KGVX'.")
     signature: Signature | None = None
