@@ -127,7 +127,13 @@ def find_parent(ref: str, base: Path) -> Path | None:
     from ..paths import DIRECTIVES_DIR
 
     candidates = [base.parent / ref, Path(ref)] if ref.endswith((".yaml", ".yml")) else [DIRECTIVES_DIR / f"{ref}.yaml"]
-    return next((c for c in candidates if c.is_file()), None)
+    for candidate in candidates:
+        try:
+            if candidate.is_file():
+                return candidate
+        except (OSError, ValueError):  # a name too long or with a NUL byte is simply not in the library
+            continue
+    return None
 
 
 def load_parent(ref: str, base: Path, registry) -> LoadedPlan | None:
