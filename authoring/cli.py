@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-import click
+# No pydantic plugin is used; without this, pydantic scans every installed package's metadata at start-up.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from . import __version__, clivi  # noqa: F401  (clivi: click speaks Vietnamese)
-from .errors import InputError, KehoachError
-from .findings import FindingIndex, render_html, render_json, render_summary_line, render_text
+import click  # noqa: E402
+
+from . import __version__, clivi  # noqa: F401,E402  (clivi: click speaks Vietnamese)
+from .errors import InputError, KehoachError  # noqa: E402
+
 
 def _print_error(error: KehoachError) -> None:
+    from .findings import FindingIndex, render_summary_line, render_text
+
     click.echo(f"Lỗi: {error.message}", err=True)
     findings = getattr(error, "findings", None)
     if findings:
@@ -91,6 +95,8 @@ def _load(path: str):
 @click.option("--json", "as_json", is_flag=True, help="In toàn bộ mô hình đã chuẩn hóa dưới dạng JSON.")
 def show(plan_file: str, as_json: bool) -> None:
     """Đọc, kiểm tra định dạng và tóm tắt một kế hoạch."""
+    import json
+
     from .export import plan_to_json
 
     loaded = _load(plan_file)
@@ -133,6 +139,7 @@ def _summary(data: dict) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp thay vì in ra màn hình.")
 def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Kiểm tra định dạng tệp kế hoạch (cú pháp, trường, kiểu, ngày tháng, mã, cơ quan)."""
+    from .findings import FindingIndex, render_html, render_json, render_summary_line, render_text
     from .loading import load_plan
 
     index = FindingIndex()
@@ -276,6 +283,7 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
               help="Dạng báo cáo.")
 def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
+    from .findings import FindingIndex, render_html, render_json, render_summary_line, render_text
     from .rules.docx_form import lint_docx
 
     index = FindingIndex()
@@ -302,6 +310,7 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
               help="Số ngày tối thiểu cấp dưới phải nộp báo cáo trước hạn của cấp này.")
 def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...], lead_days: int) -> None:
     """Kiểm tra nội dung kế hoạch với văn bản cấp trên: chỉ tiêu, nhiệm vụ, thời hạn, trích dẫn, cơ quan, thể thức."""
+    from .findings import render_json, render_summary_line, render_text
     from .rules.check import report_html, run_check
 
     report = run_check(plan_file, list(parents), lead_days)
@@ -399,6 +408,8 @@ def new_year(plan_file: str, year: int, output: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dưới dạng JSON.")
 def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
     """So sánh nội dung hai phiên bản kế hoạch: chỉ tiêu, nhiệm vụ, hạn báo cáo, căn cứ."""
+    import json
+
     from .diff import render_diff, semantic_diff
 
     changes = semantic_diff(_load(old_file), _load(new_file))
@@ -410,6 +421,7 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp YAML kết quả (mặc định generated/<tên>.yaml).")
 def import_command(source: str, output: str | None) -> None:
     """Nhập kế hoạch cũ (Word hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
+    from .findings import render_text
     from .fileio import write_atomic
     from .importing import import_plan
     from .loading import load_plan
