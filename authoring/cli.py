@@ -229,6 +229,9 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
         source = Path(name)
         if not source.is_file():
             raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
+        from .ooxml.safety import open_zip
+
+        open_zip(source, "P100")  # a text file, a .doc, an empty or hostile file: exit 1 before LibreOffice starts
         target_dir = Path(output_dir) if output_dir else source.parent
         pairs.append((source, target_dir / (source.stem + ".pdf")))
     _make_pdfs(pairs)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from ..findings import Finding, Severity
 from ..loading import load_registry
 from ..loading.yamlio import DateText, make_yaml
 from .recognise import Recogniser
-from .sources import embedded_model, read_docx, read_text
+from .sources import read_docx, read_text
 
 SCHEMA_LINE = "yaml-language-server: $schema=../../schema/plan.schema.json"
 
@@ -58,25 +57,24 @@ def _exact(path: Path) -> dict | None:
 
     from ..docxfmt import reading_order_lines
     from ..loading import LoadedPlan
-    from ..model import Plan
     from ..render.docx import render_docx
 
-    data = embedded_model(path)
-    if data is None:
+    from ..ooxml.safety import open_docx
+    from .embedded import embedded_plan
+
+    embedded = embedded_plan(path)  # checked like any input: bad data is refused, not trusted
+    if embedded is None:
         return None
-    try:
-        plan = Plan.model_validate(json.loads(data))
-    except ValueError:
-        return None
+    data, plan = embedded
     registry = load_registry()
     loaded = LoadedPlan(plan, path, None, registry, {})  # type: ignore[arg-type]
     from ..model.walk import iter_agency_refs
 
     loaded.agency_ids = {text: registry.resolve_agency(text) for _, text in iter_agency_refs(plan)}
     rendered = Document(io.BytesIO(render_docx(loaded)))
-    if reading_order_lines(rendered) != reading_order_lines(Document(str(path))):
+    if reading_order_lines(rendered) != reading_order_lines(open_docx(path, "M101")):
         return None  # edited in Word since: recognise the text instead
-    return json.loads(data)
+    return data
 
 
 def import_plan(path: Path) -> ImportResult:
@@ -91,8 +89,10 @@ def import_plan(path: Path) -> ImportResult:
             return ImportResult(_dump(exact, f"Nhập từ {path.name} (dữ liệu kehoach kèm trong tệp, văn bản chưa bị sửa)."),
                                 {"toàn bộ dữ liệu": 1}, 0, True)
         try:
-            paras = read_docx(path)
-        except Exception as exc:  # python-docx raises several kinds for a damaged file
+            paras = read_docx(path)  # a damaged or hostile package is refused inside, by ooxml.safety.open_docx
+        except InputError:
+            raise
+        except Exception as exc:  # a package that opens but whose body python-docx cannot walk
             raise InputError(f"Không đọc được {path}.", [Finding("M101", Severity.ERROR,
                                                                 f"tệp không phải văn bản Word (.docx) đọc được ({type(exc).__name__})",
                                                                 str(path), suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])

@@ -127,12 +127,12 @@ def _is_heading(paragraph: str) -> bool:
 
 def read_docx(path: Path) -> list[Para]:
     """Paragraphs of any DOCX, zoned: header table, body, closing table, footnotes (references kept as [^n])."""
-    from docx import Document
     from docx.oxml.ns import qn
 
     from ..docxfmt import footnotes
+    from ..ooxml.safety import open_docx
 
-    document = Document(str(path))
+    document = open_docx(path, "M101")
 
     def text_of(p) -> str:
         parts = []
@@ -179,14 +179,3 @@ def read_docx(path: Path) -> list[Para]:
     for note_id, text in footnotes(document, text_of):
         out.append(Para(f"[^{note_id}] {text}", "footnote"))
     return out
-
-
-def embedded_model(path: Path) -> bytes | None:
-    """The plan data a kehoach render stores inside its DOCX, if any."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return archive.read("kehoach/plan.json") if "kehoach/plan.json" in archive.namelist() else None
-    except zipfile.BadZipFile:
-        return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -79,18 +78,19 @@ def custom_properties_xml(values: dict[str, str]) -> bytes:
 
 def meta_from_docx(path: Path) -> PdfMeta:
     """Read title, author, dates and the ND30 fields from a DOCX (ours or another)."""
-    from docx import Document
     from lxml import etree
 
-    document = Document(str(path))
+    from ..ooxml.safety import embedded_part, open_docx, safe_xml_parser
+
+    document = open_docx(path, "P100")
     core = document.core_properties
     nd30: dict[str, str] = {}
-    with zipfile.ZipFile(path) as archive:
-        if "docProps/custom.xml" in archive.namelist():
-            root = etree.fromstring(archive.read("docProps/custom.xml"))
-            for prop in root.findall(f"{{{CUSTOM_PROPS_NS}}}property"):
-                value = prop.find(f"{{{VT_NS}}}lpwstr")
-                nd30[prop.get("name")] = value.text or "" if value is not None else ""
+    custom = embedded_part(path, "docProps/custom.xml", "P100")
+    if custom is not None:
+        root = etree.fromstring(custom, safe_xml_parser())
+        for prop in root.findall(f"{{{CUSTOM_PROPS_NS}}}property"):
+            value = prop.find(f"{{{VT_NS}}}lpwstr")
+            nd30[prop.get("name")] = value.text or "" if value is not None else ""
     stamp = core.created or datetime(2000, 1, 1)
     closing = document.tables[-1] if document.tables else None
     signer_name = signer_last = None

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from collections import Counter
 from pathlib import Path
 
-from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
 from ..docxfmt import EMU_PER_MM, Formatting, paragraph_text, text_runs
-from ..errors import InputError
 from ..findings import Finding, FindingIndex, Severity
 from ..text import match_key
 
@@ -67,15 +63,9 @@ def _cell_paragraphs(cell) -> list:
 def lint_docx(path: Path | str) -> FindingIndex:
     path = Path(path)
     report = _Report(str(path))
-    try:
-        document = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, PackageNotFoundError) as exc:
-        if isinstance(exc, FileNotFoundError) or not path.exists():
-            message = "không tìm thấy tệp"
-        else:
-            message = "tệp không phải văn bản Word (.docx) đọc được"
-        raise InputError(f"Không đọc được {path}.", [Finding(
-            "X100", E, message, str(path), suggestion="Mở tệp trong Word hoặc LibreOffice và lưu lại dạng .docx.")])
+    from ..ooxml.safety import open_docx
+
+    document = open_docx(path, "X100")  # limits, safe XML; InputError (exit 1) for a damaged or hostile file
     fmt = Formatting(document)
     _page(document, report)
     _fonts(document, fmt, report)

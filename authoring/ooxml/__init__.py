@@ -1,0 +1,1 @@
+"""Office Open XML (DOCX): reading untrusted files safely, and the formatting helpers built on it."""
