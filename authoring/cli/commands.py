@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-import click
+# No pydantic plugin is used; without this, pydantic scans every installed package's metadata at start-up.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from .. import __version__, nd30
-from . import vietnamese  # noqa: F401  (click speaks Vietnamese)
-from ..errors import InputError, KehoachError
-from ..findings import FindingIndex
-from ..reports import FORMATS, check_report, deliver, findings_report, render_summary_line, render_text
+import click  # noqa: E402
+
+from .. import __version__, nd30  # noqa: E402
+from ..errors import InputError, KehoachError  # noqa: E402
+from ..findings import FindingIndex  # noqa: E402
+from ..reports import FORMATS, check_report, deliver, findings_report, render_summary_line, render_text  # noqa: E402
+from . import vietnamese  # noqa: F401,E402  (click speaks Vietnamese)
 
 def _print_error(error: KehoachError) -> None:
     click.echo(f"Lỗi: {error.message}", err=True)
@@ -93,6 +95,8 @@ def _load(path: str):
 @click.option("--json", "as_json", is_flag=True, help="In toàn bộ mô hình đã chuẩn hóa dưới dạng JSON.")
 def show(plan_file: str, as_json: bool) -> None:
     """Đọc, kiểm tra định dạng và tóm tắt một kế hoạch."""
+    import json
+
     from ..render.json import plan_to_json
 
     loaded = _load(plan_file)
@@ -211,6 +215,9 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
         source = Path(name)
         if not source.is_file():
             raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
+        from ..ooxml.safety import open_zip
+
+        open_zip(source, "P100")  # a text file, a .doc, an empty or hostile file: exit 1 before LibreOffice starts
         target_dir = Path(output_dir) if output_dir else source.parent
         pairs.append((source, target_dir / (source.stem + ".pdf")))
     _make_pdfs(pairs)
@@ -369,6 +376,8 @@ def new_year(plan_file: str, year: int, output: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dưới dạng JSON.")
 def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
     """So sánh nội dung hai phiên bản kế hoạch: chỉ tiêu, nhiệm vụ, hạn báo cáo, căn cứ."""
+    import json
+
     from ..lifecycle.diff import render_diff, semantic_diff
 
     changes = semantic_diff(_load(old_file), _load(new_file))
