@@ -63,17 +63,19 @@ class SourceMap:
         return self.values.get((), (None, None))
 
 
-def read_yaml(path: Path) -> tuple[object | None, SourceMap, list[Finding]]:
-    """Read a YAML file. Returns (plain NFC tree or None, source map, findings)."""
+def read_yaml(path: Path, raw: bytes | None = None) -> tuple[object | None, SourceMap, list[Finding]]:
+    """Read a YAML file (or *raw*, its bytes as an editor holds them). Returns (plain NFC tree or None, source map,
+    findings)."""
     file = str(path)
     source = SourceMap(file)
     from .. import limits
 
     try:
-        with open(path, "rb") as handle:  # bounded: a 50 MB file or /dev/zero is refused, not read whole
-            raw = handle.read(limits.MAX_PLAN_BYTES + 1)
+        if raw is None:
+            with open(path, "rb") as handle:  # bounded: a 50 MB file or /dev/zero is refused, not read whole
+                raw = handle.read(limits.MAX_PLAN_BYTES + 1)
         if len(raw) > limits.MAX_PLAN_BYTES:
-            size = path.stat().st_size if path.is_file() else 0
+            size = len(raw) if len(raw) > limits.MAX_PLAN_BYTES + 1 else (path.stat().st_size if path.is_file() else 0)
             shown = f" ({size / 1048576:.1f} MB)" if size else ""
             return None, source, [Finding(
                 "L105", Severity.ERROR, f"tệp quá lớn{shown}; một tệp kế hoạch chỉ được tối đa "
