@@ -335,41 +335,52 @@ def review(plan_file: str) -> None:
 
 
 @main.command()
-@click.argument("parent_file", metavar="KE_HOACH_CAP_TREN.yaml")
-@click.option("--unit", help="Đơn vị cấp dưới, kèm loại: 'quận Kiến An', 'xã Hòa Bình', 'phường …'.")
+@click.argument("parent_files", metavar="KE_HOACH_CAP_TREN.yaml...", nargs=-1, required=True)
+@click.option("--unit", help="Đơn vị cấp dưới, kèm loại: 'tỉnh Đắk Nông', 'quận Kiến An', 'xã Hòa Bình', 'phường …'.")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False), help="Tệp danh sách đơn vị, mỗi dòng một đơn vị.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch cấp dưới (với --unit).")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (với --units; mặc định generated/).")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Năm của kế hoạch cấp dưới (mặc định: theo văn bản cấp trên).")
 @click.option("--lead-days", type=click.IntRange(min=0), default=5, show_default=True,
               help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
-def derive(parent_file: str, unit: str | None, units_file: str | None, output: str | None, output_dir: str | None,
-           lead_days: int) -> None:
-    """Lập dự thảo kế hoạch cấp dưới từ kế hoạch cấp trên (chạy lại vẫn giữ phần đã sửa tay)."""
-    from ..lifecycle.derive import derive as derive_plan, output_name, units_from_file
+def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | None, output: str | None,
+           output_dir: str | None, year: int | None, lead_days: int) -> None:
+    """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
+    from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
     from ..fileio import write_atomic
 
     if bool(unit) == bool(units_file):
         raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
-    parent = _load(parent_file)
+    parents = [_load(name) for name in parent_files]
     if unit:
-        target = Path(output) if output else _default_output(output_name(unit, parent.plan.document.date.year), "").with_suffix(".yaml")
-        text_out, report = derive_plan(parent, unit, target, lead_days)
+        units = [unit]
+    else:
+        units = units_from_file(Path(units_file))
+    folder = Path(output_dir) if output_dir else _default_output("x", "").parent
+    done = []
+    for name in units:
+        target = Path(output) if (unit and output) else None
+        text_out, report = derive_plan(parents, name, target, lead_days, year)
+        if target is None:
+            from ..loading.yamlio import make_yaml
+
+            draft_id = make_yaml().load(text_out)["id"]
+            target = folder / f"{draft_id}.yaml"
+            if target.is_file():
+                text_out, report = derive_plan(parents, name, target, lead_days, year)
         write_atomic(target, text_out.encode("utf-8"))
-        click.echo(f"Đã tạo {target}: thêm {len(report.added)} mục, giữ nguyên {len(report.kept)} mục đã có.")
+        done.append(target)
+        if unit:
+            click.echo(f"Đã tạo {target}: thêm {len(report.added)} mục, giữ nguyên {len(report.kept)} mục đã có.")
+        for note in report.notes:
+            click.echo(f"  Lưu ý ({name}): {note}.")
         for ref in report.changed_upstream:
             click.echo(f"  Cấp trên đã sửa {ref}: xem lại mục liên kết, rồi chạy kehoach review.")
         for ref in report.removed_upstream:
             click.echo(f"  Cấp trên đã bỏ {ref}: mục liên kết vẫn giữ, cần xem lại.")
-        return
-    units = units_from_file(Path(units_file))
-    folder = Path(output_dir) if output_dir else _default_output("x", "").parent
-    with click.progressbar(units, label="Lập kế hoạch cấp dưới", file=sys.stderr) as bar:
-        for name in bar:
-            target = folder / output_name(name, parent.plan.document.date.year)
-            text_out, _ = derive_plan(parent, name, target, lead_days)
-            write_atomic(target, text_out.encode("utf-8"))
-    click.echo(f"Đã tạo {len(units)} kế hoạch trong {folder}.")
+    if not unit:
+        click.echo(f"Đã tạo {len(done)} kế hoạch trong {folder}.")
 
 
 @main.command("new-year")
