@@ -231,15 +231,22 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--number", type=click.IntRange(min=1), required=True, help="Số văn bản được cấp (vd. 7).")
-@click.option("--date", "issued", required=True, help="Ngày ban hành, NĂM-THÁNG-NGÀY (vd. 2025-01-06).")
+@click.option("--date", "issued", required=True, help="Ngày ban hành: 06/01/2026 hoặc 2026-01-06.")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định: generated/).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác.")
-def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None) -> None:
-    """Ban hành: điền số và ngày, tạo bản DOCX và PDF chính thức."""
-    from ..lifecycle.issue import issued_copy
+@click.option("--force", is_flag=True, help="Ban hành dù kiểm tra nội dung còn lỗi (in ra các lỗi bị bỏ qua).")
+def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None, force: bool) -> None:
+    """Ban hành: kiểm tra, điền số và ngày vào tệp YAML, tạo bản DOCX và PDF chính thức."""
+    from ..lifecycle.issue import issue as issue_plan
 
-    loaded = issued_copy(_load(plan_file), number, issued)
+    result = issue_plan(Path(plan_file), number, issued, force)
+    if result.overridden:
+        click.echo(f"Cảnh báo: ban hành dù còn {len(result.overridden)} lỗi (--force):", err=True)
+        click.echo(render_text(result.overridden), err=True)
+    loaded = result.loaded
     doc = loaded.plan.document
+    click.echo(f"Đã ghi số {doc.number:02d}/{doc.symbol}, ngày {doc.date.day:02d}/{doc.date.month:02d}/{doc.date.year} "
+               f"vào {plan_file}.")
     stem = f"{Path(plan_file).stem}-so-{doc.number:02d}-{doc.date.iso()}"
     folder = Path(output_dir) if output_dir else _default_output(plan_file, "").parent
     target = _write_docx(loaded, folder / f"{stem}.docx", template)
@@ -386,23 +393,27 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
 @main.command("new-year")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Năm của kế hoạch mới.")
+@click.option("--unit", help="Với kế hoạch cấp huyện sau 01/7/2025: xã, phường nhận lại địa bàn ('phường Kiến An').")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch mới (mặc định generated/<tên>-<năm>.yaml).")
-def new_year(plan_file: str, year: int, output: str | None) -> None:
+def new_year(plan_file: str, year: int, unit: str | None, output: str | None) -> None:
     """Lập kế hoạch năm sau từ kế hoạch năm nay: dời năm, bỏ số và ngày, đổi tên cơ quan sau sắp xếp."""
     from ..fileio import write_atomic
     from ..lifecycle.new_year import new_year as roll
 
     loaded = _load(plan_file)
-    text_out, report = roll(loaded, year)
+    text_out, report = roll(loaded, year, unit)
     target = Path(output) if output else _default_output(f"{Path(plan_file).stem}-{year}", ".yaml")
     write_atomic(target, text_out.encode("utf-8"))
     click.echo(f"Đã tạo {target}.")
     for path, old, new in report.renamed:
         click.echo(f"  Đổi cơ quan [{path}]: {old} → {new}")
+    for path, what in report.repaired:
+        click.echo(f"  Đã sửa [{path}]: {what}")
     for path, why in report.flagged:
         click.echo(f"  Cần xem lại [{path}]: {why}")
     if report.abolished:
         click.echo(f"  {len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc 01/7/2025).")
+    click.echo("  Chạy kehoach check để xem các mục còn gắn với năm cũ.")
 
 
 @main.command("diff")
