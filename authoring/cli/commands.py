@@ -226,15 +226,22 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--number", type=click.IntRange(min=1), required=True, help="Số văn bản được cấp (vd. 7).")
-@click.option("--date", "issued", required=True, help="Ngày ban hành, NĂM-THÁNG-NGÀY (vd. 2025-01-06).")
+@click.option("--date", "issued", required=True, help="Ngày ban hành: 06/01/2026 hoặc 2026-01-06.")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định: generated/).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác.")
-def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None) -> None:
-    """Ban hành: điền số và ngày, tạo bản DOCX và PDF chính thức."""
-    from ..lifecycle.issue import issued_copy
+@click.option("--force", is_flag=True, help="Ban hành dù kiểm tra nội dung còn lỗi (in ra các lỗi bị bỏ qua).")
+def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None, force: bool) -> None:
+    """Ban hành: kiểm tra, điền số và ngày vào tệp YAML, tạo bản DOCX và PDF chính thức."""
+    from ..lifecycle.issue import issue as issue_plan
 
-    loaded = issued_copy(_load(plan_file), number, issued)
+    result = issue_plan(Path(plan_file), number, issued, force)
+    if result.overridden:
+        click.echo(f"Cảnh báo: ban hành dù còn {len(result.overridden)} lỗi (--force):", err=True)
+        click.echo(render_text(result.overridden), err=True)
+    loaded = result.loaded
     doc = loaded.plan.document
+    click.echo(f"Đã ghi số {doc.number:02d}/{doc.symbol}, ngày {doc.date.day:02d}/{doc.date.month:02d}/{doc.date.year} "
+               f"vào {plan_file}.")
     stem = f"{Path(plan_file).stem}-so-{doc.number:02d}-{doc.date.iso()}"
     folder = Path(output_dir) if output_dir else _default_output(plan_file, "").parent
     target = _write_docx(loaded, folder / f"{stem}.docx", template)
@@ -311,63 +318,78 @@ def review(plan_file: str) -> None:
 
 
 @main.command()
-@click.argument("parent_file", metavar="KE_HOACH_CAP_TREN.yaml")
-@click.option("--unit", help="Đơn vị cấp dưới, kèm loại: 'quận Kiến An', 'xã Hòa Bình', 'phường …'.")
+@click.argument("parent_files", metavar="KE_HOACH_CAP_TREN.yaml...", nargs=-1, required=True)
+@click.option("--unit", help="Đơn vị cấp dưới, kèm loại: 'tỉnh Đắk Nông', 'quận Kiến An', 'xã Hòa Bình', 'phường …'.")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False), help="Tệp danh sách đơn vị, mỗi dòng một đơn vị.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch cấp dưới (với --unit).")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (với --units; mặc định generated/).")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Năm của kế hoạch cấp dưới (mặc định: theo văn bản cấp trên).")
 @click.option("--lead-days", type=click.IntRange(min=0), default=5, show_default=True,
               help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
-def derive(parent_file: str, unit: str | None, units_file: str | None, output: str | None, output_dir: str | None,
-           lead_days: int) -> None:
-    """Lập dự thảo kế hoạch cấp dưới từ kế hoạch cấp trên (chạy lại vẫn giữ phần đã sửa tay)."""
-    from ..lifecycle.derive import derive as derive_plan, output_name, units_from_file
+def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | None, output: str | None,
+           output_dir: str | None, year: int | None, lead_days: int) -> None:
+    """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
+    from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
     from ..fileio import write_atomic
 
     if bool(unit) == bool(units_file):
         raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
-    parent = _load(parent_file)
+    parents = [_load(name) for name in parent_files]
     if unit:
-        target = Path(output) if output else _default_output(output_name(unit, parent.plan.document.date.year), "").with_suffix(".yaml")
-        text_out, report = derive_plan(parent, unit, target, lead_days)
+        units = [unit]
+    else:
+        units = units_from_file(Path(units_file))
+    folder = Path(output_dir) if output_dir else _default_output("x", "").parent
+    done = []
+    for name in units:
+        target = Path(output) if (unit and output) else None
+        text_out, report = derive_plan(parents, name, target, lead_days, year)
+        if target is None:
+            from ..loading.library import plan_id
+
+            draft_id = plan_id(text_out)
+            target = folder / f"{draft_id}.yaml"
+            if target.is_file():
+                text_out, report = derive_plan(parents, name, target, lead_days, year)
         write_atomic(target, text_out.encode("utf-8"))
-        click.echo(f"Đã tạo {target}: thêm {len(report.added)} mục, giữ nguyên {len(report.kept)} mục đã có.")
+        done.append(target)
+        if unit:
+            click.echo(f"Đã tạo {target}: thêm {len(report.added)} mục, giữ nguyên {len(report.kept)} mục đã có.")
+        for note in report.notes:
+            click.echo(f"  Lưu ý ({name}): {note}.")
         for ref in report.changed_upstream:
             click.echo(f"  Cấp trên đã sửa {ref}: xem lại mục liên kết, rồi chạy kehoach review.")
         for ref in report.removed_upstream:
             click.echo(f"  Cấp trên đã bỏ {ref}: mục liên kết vẫn giữ, cần xem lại.")
-        return
-    units = units_from_file(Path(units_file))
-    folder = Path(output_dir) if output_dir else _default_output("x", "").parent
-    with click.progressbar(units, label="Lập kế hoạch cấp dưới", file=sys.stderr) as bar:
-        for name in bar:
-            target = folder / output_name(name, parent.plan.document.date.year)
-            text_out, _ = derive_plan(parent, name, target, lead_days)
-            write_atomic(target, text_out.encode("utf-8"))
-    click.echo(f"Đã tạo {len(units)} kế hoạch trong {folder}.")
+    if not unit:
+        click.echo(f"Đã tạo {len(done)} kế hoạch trong {folder}.")
 
 
 @main.command("new-year")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Năm của kế hoạch mới.")
+@click.option("--unit", help="Với kế hoạch cấp huyện sau 01/7/2025: xã, phường nhận lại địa bàn ('phường Kiến An').")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch mới (mặc định generated/<tên>-<năm>.yaml).")
-def new_year(plan_file: str, year: int, output: str | None) -> None:
+def new_year(plan_file: str, year: int, unit: str | None, output: str | None) -> None:
     """Lập kế hoạch năm sau từ kế hoạch năm nay: dời năm, bỏ số và ngày, đổi tên cơ quan sau sắp xếp."""
     from ..fileio import write_atomic
     from ..lifecycle.new_year import new_year as roll
 
     loaded = _load(plan_file)
-    text_out, report = roll(loaded, year)
+    text_out, report = roll(loaded, year, unit)
     target = Path(output) if output else _default_output(f"{Path(plan_file).stem}-{year}", ".yaml")
     write_atomic(target, text_out.encode("utf-8"))
     click.echo(f"Đã tạo {target}.")
     for path, old, new in report.renamed:
         click.echo(f"  Đổi cơ quan [{path}]: {old} → {new}")
+    for path, what in report.repaired:
+        click.echo(f"  Đã sửa [{path}]: {what}")
     for path, why in report.flagged:
         click.echo(f"  Cần xem lại [{path}]: {why}")
     if report.abolished:
         click.echo(f"  {len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc 01/7/2025).")
+    click.echo("  Chạy kehoach check để xem các mục còn gắn với năm cũ.")
 
 
 @main.command("diff")
