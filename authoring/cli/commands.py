@@ -250,11 +250,17 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 @click.argument("pdf_file", metavar="VAN_BAN.pdf")
 @click.option("--p12", "p12", required=True, type=click.Path(dir_okay=False), help="Tệp chứng thư số (.p12 / .pfx).")
 @click.option("--password", envvar="KEHOACH_P12_PASSWORD", help="Mật khẩu của tệp .p12 (hoặc biến môi trường KEHOACH_P12_PASSWORD).")
-@click.option("--field", default="ChuKyNguoiKy", show_default=True,
-              help="Ô chữ ký: ChuKyNguoiKy (người ký) hoặc ChuKyCoQuan (cơ quan, văn thư ký).")
+@click.option("--field", type=click.Choice(["ChuKyNguoiKy", "ChuKyCoQuan", "ChuKyBanSao"]), default="ChuKyNguoiKy",
+              show_default=True,
+              help="Ô chữ ký: ChuKyNguoiKy (người có thẩm quyền, ký trước), ChuKyCoQuan (cơ quan, văn thư ký sau), "
+                   "ChuKyBanSao (cơ quan ký bản sao điện tử hoặc phụ lục tách tệp: góc trên bên phải trang 1).")
+@click.option("--image", type=click.Path(dir_okay=False), help="Ảnh chữ ký của người ký (PNG nền trong suốt, màu xanh).")
+@click.option("--seal", type=click.Path(dir_okay=False), help="Ảnh dấu của cơ quan (PNG nền trong suốt, màu đỏ, đúng kích thước thật).")
+@click.option("--tsa", metavar="URL", help="Địa chỉ máy chủ cấp dấu thời gian (RFC 3161), nếu có.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp đã ký (mặc định: <tên>-da-ky.pdf).")
-def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str | None) -> None:
-    """Ký số PAdES vào ô chữ ký đã chuẩn bị; dấu chữ ký hiện tên người ký có dấu tiếng Việt."""
+def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str | None, seal: str | None,
+         tsa: str | None, output: str | None) -> None:
+    """Ký số PAdES vào ô chữ ký theo Phụ lục I Nghị định 30: ảnh chữ ký, ảnh dấu, thời gian ký +07:00."""
     from ..fileio import write_atomic
     from ..pdf.checks import pdfa_problems
     from ..pdf.signing import sign_pdf
@@ -263,12 +269,26 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
     if not source.is_file():
         raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
     if not Path(p12).is_file():
-        raise InputError(f"Không tìm thấy tệp chứng thư số {p12}.", hint="Kiểm tra lại đường dẫn tệp .p12.")
-    signed = sign_pdf(source.read_bytes(), Path(p12), password, field)
+        raise InputError(f"Không tìm thấy tệp chứng thư số {p12} (để ký {source}).", hint="Kiểm tra lại đường dẫn tệp .p12.")
+    for option, value in (("--image", image), ("--seal", seal)):
+        if value and not Path(value).is_file():
+            raise InputError(f"Không tìm thấy tệp ảnh {value} ({option}, để ký {source}).", hint="Kiểm tra lại đường dẫn.")
+    if image and field != "ChuKyNguoiKy":
+        raise InputError(f"--image là ảnh chữ ký của người ký, chỉ dùng với ô ChuKyNguoiKy (đang ký {source}).",
+                         hint="Văn thư ký ô ChuKyCoQuan với --seal; bản sao điện tử (ChuKyBanSao) không có ảnh.")
+    if seal and field != "ChuKyCoQuan":
+        raise InputError(f"--seal là ảnh dấu của cơ quan, chỉ dùng với ô ChuKyCoQuan (đang ký {source}).",
+                         hint="Phụ lục I: bản sao điện tử, phụ lục tách tệp ký ở góc trên bên phải trang 1, không có ảnh.")
+    signed = sign_pdf(source.read_bytes(), Path(p12), password, field, file=str(source),
+                      image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa)
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
-    write_atomic(target, signed)
-    problems = pdfa_problems(signed)
-    click.echo(f"Đã ký: {target}" + ("" if not problems else " — cảnh báo PDF/A: " + "; ".join(problems)))
+    write_atomic(target, signed.data)
+    for warning in signed.warnings:
+        click.echo(f"Cảnh báo {warning.code} ({warning.file}): {warning.message}. {warning.suggestion or ''}".rstrip(),
+                   err=True)
+    problems = pdfa_problems(signed.data)
+    click.echo(f"Đã ký {source} vào ô {field} ({signed.signer}, {signed.when}): {target}"
+               + ("" if not problems else " — cảnh báo PDF/A: " + "; ".join(problems)))
 
 
 @main.command("lint-docx")
