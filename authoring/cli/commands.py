@@ -291,6 +291,60 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str |
                + ("" if not problems else " — cảnh báo PDF/A: " + "; ".join(problems)))
 
 
+@main.command()
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("--edxml", "as_edxml", is_flag=True, required=True,
+              help="Gói tin edXML (QĐ 28/2018/QĐ-TTg, QCVN 102:2016/BTTTT) kèm bản PDF, để gửi qua trục liên thông.")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False),
+              help="Bản PDF đính kèm (thường là bản đã ký số); mặc định: tạo PDF mới từ kế hoạch.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kết quả (mặc định: generated/<tên>.edxml).")
+def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | None) -> None:
+    """Xuất kế hoạch cho hệ thống quản lý văn bản: gói tin edXML có đủ số, ký hiệu, trích yếu, người ký và bản PDF."""
+    import tempfile
+
+    from ..errors import InputError as _InputError
+    from ..fileio import write_atomic
+    from ..pdf.edxml import build_edxml, edxml_problems, from_plan
+
+    loaded = _load(plan_file)
+    if pdf_file:
+        pdf_path = Path(pdf_file)
+        if not pdf_path.is_file():
+            raise _InputError(f"Không tìm thấy tệp {pdf_path}.", hint="Kiểm tra lại đường dẫn tệp PDF (--pdf).")
+        pdf = pdf_path.read_bytes()
+        name = pdf_path.name
+    else:
+        from ..pdf.convert import docx_to_pdf
+        from ..render.docx import render_docx
+
+        with tempfile.TemporaryDirectory(prefix="kehoach-edxml-") as tmp:
+            docx = Path(tmp) / (Path(plan_file).stem + ".docx")
+            docx.write_bytes(render_docx(loaded))
+            target = docx.with_suffix(".pdf")
+            docx_to_pdf([(docx, target)])
+            pdf, name = target.read_bytes(), target.name
+    envelope = from_plan(loaded, pdf, name)
+    data = build_edxml(envelope)
+    problems = edxml_problems(data)
+    if problems:
+        raise KehoachError(f"gói tin edXML của {plan_file} không đạt lược đồ schema/edxml.xsd: " + "; ".join(problems[:5]),
+                           "Sửa các trường quá dài hoặc sai dạng trong tệp kế hoạch (trích yếu ≤ 500 ký tự, tên cơ quan ≤ 200).")
+    target = Path(output) if output else _default_output(plan_file, ".edxml")
+    write_atomic(target, data)
+    missing = [organ.name for organ in [envelope.sender, *envelope.recipients] if not organ.organ_id]
+    unsure = [organ for organ in [envelope.sender, *envelope.recipients]
+              if organ.organ_id and organ.organ_id_status not in (None, "confirmed")]
+    for organ in unsure:
+        click.echo(f"Cảnh báo ({plan_file}): mã định danh {organ.organ_id} của '{organ.name}' chưa được xác nhận "
+                   f"({organ.organ_id_status}); kiểm tra với văn thư trước khi gửi.", err=True)
+    if missing:
+        click.echo(f"Cảnh báo ({plan_file}): {len(missing)} cơ quan chưa có mã định danh trong danh mục "
+                   f"(plans/registry/agencies.yaml, trường organ_ids), OrganId để trống: {'; '.join(missing)}.", err=True)
+    if not envelope.code_number or not envelope.date:
+        click.echo(f"Cảnh báo ({plan_file}): văn bản chưa có số hoặc ngày ban hành (kehoach issue điền số, ngày).", err=True)
+    click.echo(f"Đã tạo {target} (edXML, {envelope.page_amount} trang, đính kèm {name}, DocumentId {envelope.document_id})")
+
+
 @main.command("lint-docx")
 @click.argument("docx_files", metavar="VAN_BAN.docx...", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,

@@ -76,6 +76,7 @@ def finish_pdf(raw: bytes, meta: PdfMeta) -> bytes:
         "/Creator": "kehoach", "/Producer": producer,
         "/CreationDate": _pdf_date(meta.stamp), "/ModDate": _pdf_date(meta.stamp),
     }
+    meta.nd30["PageAmount"] = str(len(reader.pages))   # Phụ lục VI: số trang, counted on the finished PDF
     info.update({f"/{name}": meta.nd30.get(name, "") for name, _ in ND30_FIELDS})
     writer.add_metadata(info)
     existing = writer._root_object.get("/Metadata")

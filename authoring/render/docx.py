@@ -182,7 +182,7 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
     _add_footnotes(document, loaded.plan.footnotes)
     _explicit_fonts(document)
     _core_properties(document, loaded.plan)
-    _custom_properties(document, loaded.plan)
+    _custom_properties(document, loaded)
     _embed_model(document, loaded.plan)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -428,12 +428,12 @@ def _explicit_fonts(document) -> None:
             set_run_fonts(rpr, nd30.FONT)
 
 
-def _custom_properties(document, plan: Plan) -> None:
+def _custom_properties(document, loaded: LoadedPlan) -> None:
     """ND30 Phụ lục VI fields as DOCX custom properties, read back when the DOCX becomes a PDF."""
     from .properties import custom_properties_xml, nd30_values
 
     part = Part(PackURI("/docProps/custom.xml"), "application/vnd.openxmlformats-officedocument.custom-properties+xml",
-                custom_properties_xml(nd30_values(plan)), document.part.package)
+                custom_properties_xml(nd30_values(loaded.plan, loaded)), document.part.package)
     document.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
