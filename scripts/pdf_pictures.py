@@ -100,7 +100,7 @@ def main_pictures() -> None:
         for pdf, stem in ((issued, "1-truoc-khi-ky"), (after_signer, "2-nguoi-ky-da-ky"), (after_body, "3-co-quan-da-ky")):
             _picture(pdf, last, f"{stem}-trang-{last}", 50)
             _picture(pdf, last, f"{stem}-khoi-chu-ky", 110, crop=_closing_box(pdf, last))
-        _picture(copy, 1, "4-ban-sao-dien-tu-trang-1", 110, crop=(300, 0, 295, 110))
+        _picture(copy, 1, "4-ban-sao-dien-tu-trang-1", 110, crop=(240, 0, 355, 110))
     for picture in sorted(OUT.glob("*.png")):
         print(f"Đã tạo {picture.relative_to(ROOT)}")
 
