@@ -170,3 +170,24 @@ def test_closing_block_holds_together_at_every_position_across_a_page_break(boun
     assert report == {}
     # The variants really do push the closing block over page breaks (it lands on pages 1, 2 and 3).
     assert {0, 1, 2} <= starts or {1, 2} <= starts
+
+
+def test_annex_table_repeats_its_header_row_on_every_page(tmp_path):
+    """40 tasks fill several landscape pages; each page of the annex starts with the table's header row."""
+    text = (FIXTURES / "annex.yaml").read_text(encoding="utf-8")
+    tasks = "".join(
+        f"      - id: nv-{n}\n        label: \"{n}.\"\n        text: Nhiệm vụ thử số {n} về bảo vệ, chăm sóc trẻ em "
+        f"tại các xã, phường trên địa bàn tỉnh.\n        task: {{lead: so-y-te, cooperating: [so-vhttdl], "
+        f"timeframe: Quý II/2026, products: [Báo cáo]}}\n" for n in range(3, 43))
+    text = text.replace("recipients:\n", tasks + "recipients:\n", 1)
+    source = tmp_path / "phu-luc.yaml"
+    source.write_text(text, encoding="utf-8")
+    docx = tmp_path / "phu-luc.docx"
+    docx.write_bytes(render_docx(load_plan_or_raise(source)))
+    docx_to_pdf([(docx, tmp_path / "phu-luc.pdf")])
+    pages = page_lines(tmp_path / "phu-luc.pdf")
+    first = next(i for i, page in enumerate(pages) if any(line.startswith("DANH MỤC NHIỆM VỤ") for line in page))
+    annex = pages[first:]
+    assert len(annex) >= 2
+    for page in annex:
+        assert any("Cơ quan chủ trì" in line for line in page[:8]), page[:8]
