@@ -188,3 +188,21 @@ OUTGOING_FIELDS = [
     ("Priority", "Độ khẩn", 1),
     ("DueDate", "Hạn xử lý", 10),
 ]
+
+
+# --- Digital signatures on electronic documents (Phụ lục I §II.7d, §II.8, §III.1; Điều 32) -------------------------
+
+# The signer's signature image: blue, transparent PNG, centred between the authority/position lines and the name.
+SIGNER_IMAGE_COLOUR = "blue"
+# The body's signature image: its seal, red, transparent PNG, at the seal's real size, over about the left third
+# of the signer's signature image.
+SEAL_IMAGE_COLOUR = "red"
+SEAL_OVER_SIGNATURE = 1 / 3
+# Printed seal size when the PNG carries no resolution: a common UBND seal diameter. [P] — the seal sizes are set
+# by the rules on seals (not ND30); 35–36 mm is what UBND seals commonly measure. Not a decree fact.
+SEAL_DIAMETER_MM = 36
+# The body's signature on an electronic copy, or on an annex in its own file: top right of page 1 (ô 14), no image,
+# Times New Roman 10 pt, upright, black: the number and symbol, and the signing time.
+ELECTRONIC_SIGNATURE_TEXT_PT = 10
+# Signing times: date, hh:mm:ss and the Vietnam time zone, ISO 8601.
+SIGNING_TIME_ZONE = "+07:00"

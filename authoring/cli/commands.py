@@ -252,11 +252,17 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 @click.argument("pdf_file", metavar="VAN_BAN.pdf")
 @click.option("--p12", "p12", required=True, type=click.Path(dir_okay=False), help="Tệp chứng thư số (.p12 / .pfx).")
 @click.option("--password", envvar="KEHOACH_P12_PASSWORD", help="Mật khẩu của tệp .p12 (hoặc biến môi trường KEHOACH_P12_PASSWORD).")
-@click.option("--field", default="ChuKyNguoiKy", show_default=True,
-              help="Ô chữ ký: ChuKyNguoiKy (người ký) hoặc ChuKyCoQuan (cơ quan, văn thư ký).")
+@click.option("--field", type=click.Choice(["ChuKyNguoiKy", "ChuKyCoQuan", "ChuKyBanSao"]), default="ChuKyNguoiKy",
+              show_default=True,
+              help="Ô chữ ký: ChuKyNguoiKy (người có thẩm quyền, ký trước), ChuKyCoQuan (cơ quan, văn thư ký sau), "
+                   "ChuKyBanSao (cơ quan ký bản sao điện tử hoặc phụ lục tách tệp: góc trên bên phải trang 1).")
+@click.option("--image", type=click.Path(dir_okay=False), help="Ảnh chữ ký của người ký (PNG nền trong suốt, màu xanh).")
+@click.option("--seal", type=click.Path(dir_okay=False), help="Ảnh dấu của cơ quan (PNG nền trong suốt, màu đỏ, đúng kích thước thật).")
+@click.option("--tsa", metavar="URL", help="Địa chỉ máy chủ cấp dấu thời gian (RFC 3161), nếu có.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp đã ký (mặc định: <tên>-da-ky.pdf).")
-def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str | None) -> None:
-    """Ký số PAdES vào ô chữ ký đã chuẩn bị; dấu chữ ký hiện tên người ký có dấu tiếng Việt."""
+def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str | None, seal: str | None,
+         tsa: str | None, output: str | None) -> None:
+    """Ký số PAdES vào ô chữ ký theo Phụ lục I Nghị định 30: ảnh chữ ký, ảnh dấu, thời gian ký +07:00."""
     from ..fileio import write_atomic
     from ..pdf.checks import pdfa_problems
     from ..pdf.signing import sign_pdf
@@ -265,12 +271,80 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
     if not source.is_file():
         raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
     if not Path(p12).is_file():
-        raise InputError(f"Không tìm thấy tệp chứng thư số {p12}.", hint="Kiểm tra lại đường dẫn tệp .p12.")
-    signed = sign_pdf(source.read_bytes(), Path(p12), password, field)
+        raise InputError(f"Không tìm thấy tệp chứng thư số {p12} (để ký {source}).", hint="Kiểm tra lại đường dẫn tệp .p12.")
+    for option, value in (("--image", image), ("--seal", seal)):
+        if value and not Path(value).is_file():
+            raise InputError(f"Không tìm thấy tệp ảnh {value} ({option}, để ký {source}).", hint="Kiểm tra lại đường dẫn.")
+    if image and field != "ChuKyNguoiKy":
+        raise InputError(f"--image là ảnh chữ ký của người ký, chỉ dùng với ô ChuKyNguoiKy (đang ký {source}).",
+                         hint="Văn thư ký ô ChuKyCoQuan với --seal; bản sao điện tử (ChuKyBanSao) không có ảnh.")
+    if seal and field != "ChuKyCoQuan":
+        raise InputError(f"--seal là ảnh dấu của cơ quan, chỉ dùng với ô ChuKyCoQuan (đang ký {source}).",
+                         hint="Phụ lục I: bản sao điện tử, phụ lục tách tệp ký ở góc trên bên phải trang 1, không có ảnh.")
+    signed = sign_pdf(source.read_bytes(), Path(p12), password, field, file=str(source),
+                      image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa)
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
-    write_atomic(target, signed)
-    problems = pdfa_problems(signed)
-    click.echo(f"Đã ký: {target}" + ("" if not problems else " — cảnh báo PDF/A: " + "; ".join(problems)))
+    write_atomic(target, signed.data)
+    for warning in signed.warnings:
+        click.echo(f"Cảnh báo {warning.code} ({warning.file}): {warning.message}. {warning.suggestion or ''}".rstrip(),
+                   err=True)
+    problems = pdfa_problems(signed.data)
+    click.echo(f"Đã ký {source} vào ô {field} ({signed.signer}, {signed.when}): {target}"
+               + ("" if not problems else " — cảnh báo PDF/A: " + "; ".join(problems)))
+
+
+@main.command()
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("--edxml", "as_edxml", is_flag=True, required=True,
+              help="Gói tin edXML (QĐ 28/2018/QĐ-TTg, QCVN 102:2016/BTTTT) kèm bản PDF, để gửi qua trục liên thông.")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False),
+              help="Bản PDF đính kèm (thường là bản đã ký số); mặc định: tạo PDF mới từ kế hoạch.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kết quả (mặc định: generated/<tên>.edxml).")
+def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | None) -> None:
+    """Xuất kế hoạch cho hệ thống quản lý văn bản: gói tin edXML có đủ số, ký hiệu, trích yếu, người ký và bản PDF."""
+    import tempfile
+
+    from ..errors import InputError as _InputError
+    from ..fileio import write_atomic
+    from ..pdf.edxml import build_edxml, edxml_problems, from_plan
+
+    loaded = _load(plan_file)
+    if pdf_file:
+        pdf_path = Path(pdf_file)
+        if not pdf_path.is_file():
+            raise _InputError(f"Không tìm thấy tệp {pdf_path}.", hint="Kiểm tra lại đường dẫn tệp PDF (--pdf).")
+        pdf = pdf_path.read_bytes()
+        name = pdf_path.name
+    else:
+        from ..pdf.convert import docx_to_pdf
+        from ..render.docx import render_docx
+
+        with tempfile.TemporaryDirectory(prefix="kehoach-edxml-") as tmp:
+            docx = Path(tmp) / (Path(plan_file).stem + ".docx")
+            docx.write_bytes(render_docx(loaded))
+            target = docx.with_suffix(".pdf")
+            docx_to_pdf([(docx, target)])
+            pdf, name = target.read_bytes(), target.name
+    envelope = from_plan(loaded, pdf, name)
+    data = build_edxml(envelope)
+    problems = edxml_problems(data)
+    if problems:
+        raise KehoachError(f"gói tin edXML của {plan_file} không đạt lược đồ schema/edxml.xsd: " + "; ".join(problems[:5]),
+                           "Sửa các trường quá dài hoặc sai dạng trong tệp kế hoạch (trích yếu ≤ 500 ký tự, tên cơ quan ≤ 200).")
+    target = Path(output) if output else _default_output(plan_file, ".edxml")
+    write_atomic(target, data)
+    missing = [organ.name for organ in [envelope.sender, *envelope.recipients] if not organ.organ_id]
+    unsure = [organ for organ in [envelope.sender, *envelope.recipients]
+              if organ.organ_id and organ.organ_id_status not in (None, "confirmed")]
+    for organ in unsure:
+        click.echo(f"Cảnh báo ({plan_file}): mã định danh {organ.organ_id} của '{organ.name}' chưa được xác nhận "
+                   f"({organ.organ_id_status}); kiểm tra với văn thư trước khi gửi.", err=True)
+    if missing:
+        click.echo(f"Cảnh báo ({plan_file}): {len(missing)} cơ quan chưa có mã định danh trong danh mục "
+                   f"(plans/registry/agencies.yaml, trường organ_ids), OrganId để trống: {'; '.join(missing)}.", err=True)
+    if not envelope.code_number or not envelope.date:
+        click.echo(f"Cảnh báo ({plan_file}): văn bản chưa có số hoặc ngày ban hành (kehoach issue điền số, ngày).", err=True)
+    click.echo(f"Đã tạo {target} (edXML, {envelope.page_amount} trang, đính kèm {name}, DocumentId {envelope.document_id})")
 
 
 @main.command("lint-docx")

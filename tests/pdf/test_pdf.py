@@ -20,15 +20,6 @@ from helpers import example
 
 
 @pytest.fixture(scope="session")
-def pdfs(rendered, tmp_path_factory) -> dict[str, Path]:
-    """Every rendered seed as a finished PDF, converted in one LibreOffice batch."""
-    out = tmp_path_factory.mktemp("pdf")
-    pairs = [(docx, out / f"{stem}.pdf") for stem, docx in rendered.items()]
-    docx_to_pdf(pairs)
-    return {stem: out / f"{stem}.pdf" for stem in rendered}
-
-
-@pytest.fixture(scope="session")
 def certificate(tmp_path_factory):
     """A throw-away signing certificate for "Bùi Đình Long", made at test time."""
     from cryptography import x509
