@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 A4_MM = (210, 297)
 MARGINS_MM = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
+MARGIN_BOUNDS_MM = (15, 35)   # the narrowest and widest margin the decree allows on any side (landscape annexes)
 # What kehoach prints: the low end of each range, in twips rounded up so no margin falls a hair under its minimum.
 PRINTED_MARGINS_TWIPS = {"top": 1134, "bottom": 1134, "left": 1701, "right": 851, "header": 567, "footer": 567}
 FONT = "Times New Roman"
@@ -141,14 +142,14 @@ class Form:
 
     type_name: str
     has_type_line: bool = True        # "KẾ HOẠCH" centred above the trích yếu
-    italic_bases: bool = False        # căn cứ lines in italics (Quyết định, Nghị quyết)
+    italic_bases: bool = False        # a block of căn cứ lines, in italics (Quyết định, Nghị quyết, Kế hoạch)
     articles: bool = False            # "Điều 1." …
     addressee: bool = False           # "Kính gửi:" line
     sample: str = "Mẫu 1.4"
 
 
 FORMS = {
-    "Kế hoạch": Form("Kế hoạch"),
+    "Kế hoạch": Form("Kế hoạch", italic_bases=True),
     "Quyết định": Form("Quyết định", italic_bases=True, articles=True, sample="Mẫu 1.3"),
     "Nghị quyết": Form("Nghị quyết", italic_bases=True, articles=True, sample="Mẫu 1.2"),
     "Chỉ thị": Form("Chỉ thị", sample="Mẫu 1.4"),

@@ -277,18 +277,23 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
               help="Dạng báo cáo.")
 def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
-    from ..rules.docx import lint_docx
+    from ..rules.docx import lint_docx_report
 
     index = FindingIndex()
+    forms = []
     for docx_file in docx_files:
-        index.extend(lint_docx(docx_file).findings)
+        report = lint_docx_report(docx_file)
+        index.extend(report.index.findings)
+        forms.append(f"{docx_file}: kiểm tra theo thể thức {report.form.type_name} ({report.form.sample}, "
+                     "Phụ lục III Nghị định 30)")
     if fmt == "json":
         click.echo(render_json(index).rstrip("\n"))
     elif fmt == "html":
         click.echo(render_html(index, "Kiểm tra thể thức văn bản theo Nghị định 30"))
     else:
-        report = render_text(index.sorted())
-        click.echo((report + "\n" if report else "") + f"{len(docx_files)} tệp: " + render_summary_line(index))
+        report_text = render_text(index.sorted())
+        click.echo("\n".join(forms))
+        click.echo((report_text + "\n" if report_text else "") + f"{len(docx_files)} tệp: " + render_summary_line(index))
     sys.exit(1 if index.has_errors else 0)
 
 
