@@ -105,7 +105,10 @@ def score_import(entries: list[dict] | None = None) -> ImportScore:
         try:
             result = import_plan(path)
         except InputError as exc:
-            score.refused.append((entry["id"], exc.message))
+            if all(f.code.startswith("M") for f in exc.findings):   # refused with its reasons: no valid plan possible
+                score.refused.append((entry["id"], exc.message))
+            else:   # the writer caught data kehoach produced that is not a valid plan
+                score.invalid.append((entry["id"], [f"{f.code} {f.path}: {f.message}" for f in exc.findings][:3]))
             continue
         except Exception as exc:  # noqa: BLE001
             score.crashes.append((entry["id"], f"import: {type(exc).__name__}: {exc}"))

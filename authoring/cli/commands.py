@@ -414,20 +414,32 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 @main.command("import")
 @click.argument("source", metavar="VAN_BAN.docx|VAN_BAN.txt")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp YAML kết quả (mặc định generated/<tên>.yaml).")
-def import_command(source: str, output: str | None) -> None:
+@click.option("--date", "date_", metavar="NĂM[-THÁNG[-NGÀY]]", help="Ngày ban hành, khi văn bản không ghi.")
+@click.option("--symbol", metavar="KH-UBND", help="Ký hiệu, khi văn bản không có dòng 'Số: …/…'.")
+@click.option("--title", metavar="TRÍCH_YẾU", help="Trích yếu, khi văn bản không có.")
+@click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành, khi văn bản không ghi.")
+@click.option("--level", type=click.Choice(["trung_uong", "tinh", "huyen", "xa"]), help="Cấp của cơ quan ban hành.")
+def import_command(source: str, output: str | None, date_: str | None, symbol: str | None, title: str | None,
+                   issuer: str | None, level: str | None) -> None:
     """Nhập kế hoạch cũ (Word hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
     from ..fileio import write_atomic
     from ..importing import import_plan
     from ..loading import load_plan
 
-    result = import_plan(Path(source))
+    overrides = {k: v for k, v in {"date": date_, "symbol": symbol, "title": title, "issuer": issuer,
+                                   "level": level}.items() if v}
+    result = import_plan(Path(source), overrides)
     target = Path(output) if output else _default_output(source, ".yaml")
     write_atomic(target, result.yaml_text.encode("utf-8"))
     click.echo(f"Đã tạo {target}" + (" (khớp hoàn toàn dữ liệu gốc của kehoach)." if result.exact else "."))
     if not result.exact:
+        if result.doc_type and result.doc_type != "Kế hoạch":
+            click.echo(f"  Loại văn bản: {result.doc_type} (nhập theo cùng cấu trúc với kế hoạch)")
         for what, count in result.recognised.items():
             click.echo(f"  Nhận ra {count} {what}")
         click.echo(f"  Giữ nguyên dạng văn bản: {result.prose} đoạn")
+        for what in result.missing:
+            click.echo(f"  Văn bản không ghi, để trống: {what}")
     _, index = load_plan(target)
     if index.has_errors:
         click.echo("Tệp vừa nhập còn chỗ cần sửa trước khi dùng:", err=True)

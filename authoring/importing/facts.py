@@ -56,6 +56,7 @@ class Facts:
     doc_type: str | None = None
     issuer: str | None = None
     parent_issuer: str | None = None
+    issuer_lines: list[str] = field(default_factory=list)   # the issuing body's lines as printed
     number: str | None = None
     number_year: str | None = None
     symbol: str | None = None
@@ -134,11 +135,11 @@ def _qh_index(items: list[str | None], limit: int = 120) -> tuple[int, int] | No
     return None
 
 
-def _split_issuer(lines: list[str]) -> tuple[str | None, str | None]:
+def _split_issuer(lines: list[str]) -> tuple[str | None, str | None, list[str]]:
     """(issuer, parent) from the upper-case lines of the left column: a new organisation word starts the issuer."""
     lines = [clean(l) for l in lines if l and l.strip() and "DỰ THẢO" not in l.upper()]
     if not lines:
-        return None, None
+        return None, None, []
     groups: list[list[str]] = [[lines[0]]]
     for line in lines[1:]:
         previous = " ".join(groups[-1])
@@ -148,7 +149,7 @@ def _split_issuer(lines: list[str]) -> tuple[str | None, str | None]:
             groups[-1].append(line)
     issuer = " ".join(groups[-1])
     parent = " ".join(" ".join(g) for g in groups[:-1]) or None
-    return issuer, parent
+    return issuer, parent, groups[-1]
 
 
 def _number(facts: Facts, text: str) -> bool:
@@ -205,7 +206,7 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
     qh = _qh_index(items)
     start = 0
     if issuer_lines is not None:
-        facts.issuer, facts.parent_issuer = _split_issuer(issuer_lines)
+        facts.issuer, facts.parent_issuer, facts.issuer_lines = _split_issuer(issuer_lines)
     elif qh is not None:
         k = qh[0] - 1
         issuer_lines: list[str] = []
@@ -223,7 +224,7 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
                 continue
             break
         start = k + 1
-        facts.issuer, facts.parent_issuer = _split_issuer(issuer_lines)
+        facts.issuer, facts.parent_issuer, facts.issuer_lines = _split_issuer(issuer_lines)
     # The head: from the issuer to the tên loại / trích yếu / first sentence.
     head_end = len(items)
     last_element = qh[1] if qh else -1
@@ -300,6 +301,19 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
         while i < len(items):
             text = items[i]
             if text is None:
+                if title and not is_upper_line(title[0]):
+                    break   # a sentence-case trích yếu ends at the blank line under it
+                i += 1
+                continue
+            if kind and not title and not is_upper_line(text) and not _SECTION_START.match(text):
+                title.append(text)   # the line right under the tên loại is the trích yếu, whatever its case
+                i += 1
+                continue
+            if title and not is_upper_line(title[0]):
+                if _BASIS_VERB.match(text) or _SECTION_START.match(text) or re.search(r"[.;:]\s*$", title[-1]) \
+                        or is_upper_line(text):
+                    break
+                title.append(text)
                 i += 1
                 continue
             if not is_upper_line(text) or _AUTHORITY_HEAD.match(text) or is_type_line_text(text) or \

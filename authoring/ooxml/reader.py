@@ -162,8 +162,25 @@ def table_columns(table) -> list[list]:
 
 
 def table_text_rows(table) -> list[list[str]]:
-    """A data table as text: every row, every cell (paragraphs joined with a space)."""
-    return [[clean_line(" ".join(paragraph_text(p) for p in cell)) for cell in row] for row in table_rows(table)]
+    """A data table as text on its grid: every row, every column (a cell spanning columns fills the first; a cell
+    merged down (vMerge) repeats the text of the cell above it)."""
+    rows: list[list[str]] = []
+    for row in table.findall(qn("w:tr")):
+        cells: list[str] = []
+        for cell in row.findall(qn("w:tc")):
+            tcpr = cell.find(qn("w:tcPr"))
+            span = tcpr.find(qn("w:gridSpan")) if tcpr is not None else None
+            merge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+            text = clean_line(" ".join(paragraph_text(p) for p in paragraphs_in(cell)))
+            column = len(cells)
+            if merge is not None and merge.get(qn("w:val")) in (None, "continue") and not text and rows:
+                above = rows[-1]
+                text = above[column] if column < len(above) else ""
+            cells.append(text)
+            width = int(span.get(qn("w:val"), "1")) if span is not None else 1
+            cells.extend([""] * (width - 1))
+        rows.append(cells)
+    return rows
 
 
 # --- the ND30 regions of any document ----------------------------------------------------------------------------
@@ -321,6 +338,11 @@ def find_regions(document) -> Regions:
                     break
                 probe += 1
                 continue
+            if not regions.title and not _centred(children[probe], fmt) and not re.match(r"^(I|1)\.\s", text) \
+                    and not text.startswith("Kính gửi"):
+                regions.title.append(children[probe])   # not centred, but right under the tên loại: the trích yếu
+                probe += 1
+                break
             if not _centred(children[probe], fmt) or text.startswith("Kính gửi") or (regions.title and text == text.upper() and
                                                   texts[children.index(regions.title[0])] != texts[children.index(regions.title[0])].upper()):
                 break
