@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ CITATION = re.compile(
 LAW = re.compile(r"Luật (?P<name>[A-ZĐ][\wÀ-ỹ ]+?) năm (?P<year>\d{4})")
 PERCENT = re.compile(r"(?P<low>\d+(?:[.,]\d+)?)\s*(?:-\s*(?P<high>\d+(?:[.,]\d+)?))?\s*%")
 DEADLINE = re.compile(r"trước ngày\s*\**\s*(?P<d>\d{1,2})\s*(?:/|tháng\s*)(?P<m>\d{1,2})(?:\s*(?:/|năm\s*)(?P<y>\d{4}))?")
+# "chậm nhất trong tháng 6", "chậm nhất vào tháng 12/2026": by the last day of that month.
+MONTH_DEADLINE = re.compile(r"chậm nhất (?:là |vào )?(?:trong )?tháng (?P<m>\d{1,2})(?:\s*(?:/|năm\s*)(?P<y>\d{4}))?")
 PERIOD_WORDS = [("6_thang", re.compile(r"(?:0?6|sáu) tháng")), ("quy", re.compile(r"\bquý\b")),
                 ("nam", re.compile(r"(?:hằng|hàng|01|một)? ?năm\b|kết quả năm"))]
 BUDGET_SOURCES = [("ngan_sach_trung_uong", "trung ương"), ("ngan_sach_dia_phuong", "ngân sách địa phương"),
@@ -564,6 +567,13 @@ class Recogniser:
                     if hits and hits[-1] > last:
                         period, last = key, hits[-1]
                 found.append((period, f"{int(m.group('d')):02d}/{int(m.group('m')):02d}", m.group("y")))
+            if "báo cáo" in clause:
+                for m in MONTH_DEADLINE.finditer(clause):
+                    month = int(m.group("m"))
+                    if 1 <= month <= 12:
+                        last = calendar.monthrange(int(m.group("y") or 2001), month)[1]
+                        period = "6_thang" if re.search(r"(0?6|sáu) tháng", match_key(clause[:m.start()])) else "nam"
+                        found.append((period, f"{last:02d}/{month:02d}", m.group("y")))
         if not found and re.search(r"định kỳ (0?6|sáu) tháng, (hàng|hằng) năm", match_key(plain)):
             found = [("6_thang", None, None), ("nam", None, None)]
         elif not found and re.search(r"định kỳ báo cáo", match_key(plain)):
@@ -582,8 +592,8 @@ class Recogniser:
                         senders.append(name)
         reports = []
         for index, (period, due, due_year) in enumerate(found, 1):
-            item = {"id": f"bc-{self.counts['hạn báo cáo'] + 1}", "from": senders or ["(chưa rõ)"],
-                    "to": to or ["(chưa rõ)"], "period": period}
+            item = {"id": f"bc-{self.counts['hạn báo cáo'] + 1}", "from": senders,
+                    "to": to, "period": period}
             if via:
                 item["via"] = via
             if due:

@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import nd30
 from ..text import nfc
 
-LABEL = re.compile(r"^(?P<label>(?:[IVX]+\.)|(?:\d+\.\d+\.)|(?:\d+\.)|(?:[a-zđ]\))|(?:-))\s+(?P<rest>.*)$")
+LABEL = re.compile(r"^(?P<label>(?:[IVX]+\.)|(?:\d{1,2}\.\d{1,2}\.)|(?:\d{1,2}\.)|(?:[a-zđ]\))|(?:-))\s+(?P<rest>.*)$")
 SUPERSCRIPT = {"¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
 
 
@@ -45,9 +45,23 @@ def _looks_wrapped(lines: list[str]) -> bool:
     return open_ended / len(full) > 0.5
 
 
+def web_lines(raw: str) -> list[str]:
+    """A copy from a web page as lines: literal "\\r\\n" escapes and "|" cell edges become line breaks."""
+    raw = nfc(raw).replace("\\r\\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[str] = []
+    for line in raw.split("\n"):
+        if "|" in line and not line.lstrip().startswith("|-"):
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) > 1:
+                lines += [c for c in cells if c] or [""]
+                continue
+        lines.append(line)
+    return lines
+
+
 def read_text(path: Path) -> list[Para]:
-    raw = nfc(path.read_text(encoding="utf-8-sig")).replace("\r\n", "\n")
-    lines = raw.split("\n")
+    lines = web_lines(path.read_text(encoding="utf-8-sig"))
+    raw = "\n".join(lines)
     blank = sum(1 for l in lines if not l.strip())
     paragraphs: list[str] = []
     if blank / max(len(lines), 1) > 0.2:
