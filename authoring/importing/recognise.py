@@ -372,6 +372,8 @@ class Recogniser:
         years = [int(y) for pair in re.findall(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b", title) for y in pair]
         if len(years) >= 2 and years[0] <= years[1]:
             document["period"] = {"from": years[0], "to": years[1]}
+        elif (single := re.search(r"\bnăm (20\d\d)\s*$", title.rstrip(". "))) and (facts.doc_type or "Kế hoạch") == "Kế hoạch":
+            document["period"] = {"from": int(single.group(1)), "to": int(single.group(1))}   # "… năm 2024": that year
         return document, unit
 
     def annex_tasks(self, rows: list) -> dict:
@@ -503,7 +505,7 @@ class Recogniser:
             targets.append({"id": f"ct-{self.counts['chỉ tiêu'] + 1}", "value": 0, "unit": zero.group("what"),
                             "comparator": "at_most"})
             self.counts["chỉ tiêu"] += 1
-        if not targets:
+        if not targets or re.search(r"(ít nhất|tối thiểu) (\d+) [a-zà-ỹ]", text):
             count = re.search(r"(ít nhất|tối thiểu) (\d+) ([a-zà-ỹ ]+?)(?= cho| ở| tại|[,.;]|$)", text)
             if count:
                 targets.append({"id": f"ct-{self.counts['chỉ tiêu'] + 1}", "value": int(count.group(2)),

@@ -213,7 +213,27 @@ def read_docx(path: Path, document=None) -> list[Para]:
                                 title=annex_title))
     for note_id, text in footnotes(document, footnote_marks=True):
         out.append(Para(f"[^{note_id}] {nfc(' '.join(text.split()))}", "footnote"))
-    return out
+    return _renumber_footnotes(out)
+
+
+def _renumber_footnotes(paras: list[Para]) -> list[Para]:
+    """Footnotes numbered as Word prints them, 1, 2, … in order of their first reference (the ids inside the file
+    differ between Word and LibreOffice)."""
+    order: dict[str, str] = {}
+    for para in paras:
+        if para.zone != "footnote":
+            for note_id in re.findall(r"\[\^([^\]]+)\]", para.text):
+                order.setdefault(note_id, str(len(order) + 1))
+    for para in paras:
+        if para.zone == "footnote":
+            m = re.match(r"^\[\^([^\]]+)\]", para.text)
+            if m and m.group(1) not in order:
+                order[m.group(1)] = str(len(order) + 1)
+    if all(k == v for k, v in order.items()):
+        return paras
+    for para in paras:
+        para.text = re.sub(r"\[\^([^\]]+)\]", lambda m: f"[^{order.get(m.group(1), m.group(1))}]", para.text)
+    return paras
 
 
 def _is_task_header(cells: list[str]) -> bool:
