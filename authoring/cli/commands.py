@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-import click
+# No pydantic plugin is used; without this, pydantic scans every installed package's metadata at start-up.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from .. import __version__
-from . import vietnamese  # noqa: F401  (click speaks Vietnamese)
-from ..errors import InputError, KehoachError
-from ..findings import FindingIndex, render_html, render_json, render_summary_line, render_text
+import click  # noqa: E402
+
+from .. import __version__, nd30  # noqa: E402
+from ..errors import InputError, KehoachError  # noqa: E402
+from ..findings import FindingIndex  # noqa: E402
+from ..reports import FORMATS, check_report, deliver, findings_report, render_summary_line, render_text  # noqa: E402
+from . import vietnamese  # noqa: F401,E402  (click speaks Vietnamese)
 
 def _print_error(error: KehoachError) -> None:
     click.echo(f"Lỗi: {error.message}", err=True)
@@ -92,6 +95,8 @@ def _load(path: str):
 @click.option("--json", "as_json", is_flag=True, help="In toàn bộ mô hình đã chuẩn hóa dưới dạng JSON.")
 def show(plan_file: str, as_json: bool) -> None:
     """Đọc, kiểm tra định dạng và tóm tắt một kế hoạch."""
+    import json
+
     from ..render.json import plan_to_json
 
     loaded = _load(plan_file)
@@ -123,13 +128,13 @@ def _summary(data: dict) -> str:
     sig = data["signature"]
     if sig:
         lines.append(f"  Người ký: {' / '.join(sig['authority'] + sig['positions'])} — {sig['name']}")
-    lines.append(f"  Nơi nhận: {len(data['recipients'])} dòng")
+    lines.append(f"  {nd30.RECIPIENTS_LABEL} {len(data['recipients'])} dòng")
     return "\n".join(lines)
 
 
 @main.command()
 @click.argument("plan_files", metavar="KE_HOACH.yaml...", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Dạng báo cáo.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp thay vì in ra màn hình.")
 def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
@@ -140,20 +145,7 @@ def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
     for plan_file in plan_files:
         _, file_index = load_plan(plan_file)
         index.extend(file_index.findings)
-    if fmt == "json":
-        report = render_json(index)
-    elif fmt == "html":
-        report = render_html(index, "Kết quả kiểm tra định dạng kế hoạch")
-    else:
-        report = render_text(index.sorted())
-        report = (report + "\n" if report else "") + f"{len(plan_files)} tệp: " + render_summary_line(index)
-    if output:
-        from ..fileio import write_atomic
-
-        write_atomic(Path(output), report.encode("utf-8"))
-        click.echo(f"Đã ghi báo cáo: {output}")
-    else:
-        click.echo(report.rstrip("\n"))
+    deliver(findings_report(index, fmt, "Kết quả kiểm tra định dạng kế hoạch", len(plan_files)), output, click.echo)
     sys.exit(1 if index.has_errors else 0)
 
 
@@ -223,6 +215,9 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
         source = Path(name)
         if not source.is_file():
             raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
+        from ..ooxml.safety import open_zip
+
+        open_zip(source, "P100")  # a text file, a .doc, an empty or hostile file: exit 1 before LibreOffice starts
         target_dir = Path(output_dir) if output_dir else source.parent
         pairs.append((source, target_dir / (source.stem + ".pdf")))
     _make_pdfs(pairs)
@@ -273,7 +268,7 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
 
 @main.command("lint-docx")
 @click.argument("docx_files", metavar="VAN_BAN.docx...", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Dạng báo cáo.")
 def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
@@ -286,20 +281,16 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
         index.extend(report.index.findings)
         forms.append(f"{docx_file}: kiểm tra theo thể thức {report.form.type_name} ({report.form.sample}, "
                      "Phụ lục III Nghị định 30)")
-    if fmt == "json":
-        click.echo(render_json(index).rstrip("\n"))
-    elif fmt == "html":
-        click.echo(render_html(index, "Kiểm tra thể thức văn bản theo Nghị định 30"))
-    else:
-        report_text = render_text(index.sorted())
-        click.echo("\n".join(forms))
-        click.echo((report_text + "\n" if report_text else "") + f"{len(docx_files)} tệp: " + render_summary_line(index))
+    if fmt == "text":
+        click.echo("
+".join(forms))
+    deliver(findings_report(index, fmt, "Kiểm tra thể thức văn bản theo Nghị định 30", len(docx_files)), None, click.echo)
     sys.exit(1 if index.has_errors else 0)
 
 
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Dạng báo cáo.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp.")
 @click.option("--parent", "parents", multiple=True, metavar="TỆP.yaml",
@@ -308,24 +299,11 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
               help="Số ngày tối thiểu cấp dưới phải nộp báo cáo trước hạn của cấp này.")
 def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...], lead_days: int) -> None:
     """Kiểm tra nội dung kế hoạch với văn bản cấp trên: chỉ tiêu, nhiệm vụ, thời hạn, trích dẫn, cơ quan, thể thức."""
-    from ..rules.check import report_html, run_check
+    from ..rules.check import run_check
 
     report = run_check(plan_file, list(parents), lead_days)
-    if fmt == "json":
-        text_out = render_json(report.index, {"coverage": report.coverage, "parents": report.parents})
-    elif fmt == "html":
-        text_out = report_html(report, f"Kết quả kiểm tra kế hoạch {Path(plan_file).name}")
-    else:
-        body = render_text(report.index.sorted())
-        header = f"Đối chiếu với: {', '.join(report.parents) or 'không có văn bản cấp trên trong thư viện'}"
-        text_out = "\n".join(filter(None, [header, body, render_summary_line(report.index)]))
-    if output:
-        from ..fileio import write_atomic
-
-        write_atomic(Path(output), text_out.encode("utf-8"))
-        click.echo(f"Đã ghi báo cáo: {output} — {render_summary_line(report.index)}")
-    else:
-        click.echo(text_out.rstrip("\n"))
+    text_out = check_report(report, fmt, f"Kết quả kiểm tra kế hoạch {Path(plan_file).name}")
+    deliver(text_out, output, click.echo, render_summary_line(report.index))
     sys.exit(1 if report.index.has_errors else 0)
 
 
@@ -405,6 +383,8 @@ def new_year(plan_file: str, year: int, output: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dưới dạng JSON.")
 def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
     """So sánh nội dung hai phiên bản kế hoạch: chỉ tiêu, nhiệm vụ, hạn báo cáo, căn cứ."""
+    import json
+
     from ..lifecycle.diff import render_diff, semantic_diff
 
     changes = semantic_diff(_load(old_file), _load(new_file))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from ..loading import load_registry
 from ..loading.writer import SCHEMA_LINE, dump_tree, to_tree
 from .facts import facts_from_docx, facts_from_text
 from .recognise import ImportRefused, Recogniser
-from ..ooxml.reader import UnreadableDocx, embedded_plan, open_document, reading_order_lines
+from ..ooxml.reader import open_document, reading_order_lines
 from .sources import read_docx, read_text
 
 
@@ -37,21 +36,18 @@ def _exact(path: Path) -> dict | None:
     from docx import Document
 
     from ..loading import LoadedPlan
-    from ..model import Plan
     from ..render.docx import render_docx
+    from .embedded import embedded_plan
 
-    data = embedded_plan(path)
-    if data is None:
+    embedded = embedded_plan(path)  # checked like any input: bad data is refused, not trusted
+    if embedded is None:
         return None
-    try:
-        plan = Plan.model_validate(json.loads(data))
-    except ValueError:
-        return None
+    data, plan = embedded
     loaded = LoadedPlan.from_model(plan, path, load_registry())
     rendered = Document(io.BytesIO(render_docx(loaded)))
-    if reading_order_lines(rendered) != reading_order_lines(open_document(path)):
+    if reading_order_lines(rendered) != reading_order_lines(open_document(path, "M101")):
         return None  # edited in Word since: recognise the text instead
-    return json.loads(data)
+    return data
 
 
 OVERRIDE_OPTIONS = {"symbol": "--symbol", "date": "--date", "title": "--title", "level": "--level"}
@@ -70,13 +66,12 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
             return ImportResult(_dump(exact, f"Nhập từ {path.name} (dữ liệu kehoach kèm trong tệp, văn bản chưa bị sửa).", path),
                                 {"toàn bộ dữ liệu": 1}, 0, True)
         try:
-            document = open_document(path)
+            document = open_document(path, "M101")   # a damaged or hostile package is refused by ooxml.safety
             paras = read_docx(path, document)
             facts = facts_from_docx(document)
-        except UnreadableDocx as exc:
-            raise InputError(f"Không đọc được {path}.", [Finding("M101", Severity.ERROR, exc.reason, str(path),
-                                                                suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])
-        except Exception as exc:  # python-docx raises several kinds for a damaged file
+        except InputError:
+            raise
+        except Exception as exc:  # a package that opens but whose body python-docx cannot walk
             raise InputError(f"Không đọc được {path}.", [Finding("M101", Severity.ERROR,
                                                                 f"tệp không phải văn bản Word (.docx) đọc được ({type(exc).__name__})",
                                                                 str(path), suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])

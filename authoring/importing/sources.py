@@ -151,7 +151,7 @@ def read_docx(path: Path, document=None) -> list[Para]:
     from ..ooxml.reader import (find_regions, footnotes, open_document, paragraph_text, paragraphs_in, split_columns,
                                 table_columns, table_text_rows)
 
-    document = document if document is not None else open_document(path)
+    document = document if document is not None else open_document(path, "M101")
     numbering = Numbering(document)
     out: list[Para] = []
 

@@ -11,7 +11,13 @@ from .loader import LoadedPlan, load_plan
 def find_parent(ref: str, base: Path) -> Path | None:
     """A parent's file: a library id (plans/directives/<id>.yaml) or a path relative to the plan."""
     candidates = [base.parent / ref, Path(ref)] if ref.endswith((".yaml", ".yml")) else [DIRECTIVES_DIR / f"{ref}.yaml"]
-    return next((c for c in candidates if c.is_file()), None)
+    for candidate in candidates:
+        try:
+            if candidate.is_file():
+                return candidate
+        except (OSError, ValueError):  # a name too long or with a NUL byte is simply not in the library
+            continue
+    return None
 
 
 def load_parent(ref: str, base: Path, registry) -> LoadedPlan | None:

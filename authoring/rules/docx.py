@@ -16,10 +16,9 @@ from pathlib import Path
 from docx.oxml.ns import qn
 
 from .. import nd30
-from ..errors import InputError
 from ..findings import Finding, FindingIndex, Severity
 from ..ooxml.formatting import EMU_PER_MM, Formatting
-from ..ooxml.reader import (UnreadableDocx, _text_nodes as text_nodes, find_regions, open_document, paragraph_text, paragraphs_in, split_columns,
+from ..ooxml.reader import (_text_nodes as text_nodes, find_regions, open_document, paragraph_text, paragraphs_in, split_columns,
                             table_columns, table_rows, text_runs)
 from ..text import match_key
 
@@ -145,11 +144,7 @@ def lint_docx(path: Path | str) -> FindingIndex:
 def lint_docx_report(path: Path | str) -> LintReport:
     path = Path(path)
     report = _Report(str(path))
-    try:
-        document = open_document(path)
-    except UnreadableDocx as exc:
-        raise InputError(exc.message, [Finding(
-            "X100", E, exc.reason, str(path), suggestion="Mở tệp trong Word hoặc LibreOffice và lưu lại dạng .docx.")])
+    document = open_document(path, "X100")  # limits, safe XML; InputError (exit 1) for a damaged or hostile file
     from ..importing.facts import facts_from_docx
 
     fmt = Formatting(document)
