@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 A4_MM = (210, 297)
 MARGINS_MM = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
+MARGIN_BOUNDS_MM = (15, 35)   # the narrowest and widest margin the decree allows on any side (landscape annexes)
 # What kehoach prints: the low end of each range, in twips rounded up so no margin falls a hair under its minimum.
 PRINTED_MARGINS_TWIPS = {"top": 1134, "bottom": 1134, "left": 1701, "right": 851, "header": 567, "footer": 567}
 FONT = "Times New Roman"
@@ -87,16 +88,28 @@ LETTER_SUBJECT_PREFIX = "V/v"
 AUTHORITY_PREFIXES = ("TM", "KT", "TL", "TUQ", "Q")
 AUTHORITY_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\. ")
 AUTHORITY_LOOSE_RE = re.compile(r"^(TM|KT|TL|TUQ|Q)\b\.?")   # also "KT CHỦ TỊCH", to point out the missing dot
+AUTHORITY_START_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.")              # the prefix, with or without its space
+AUTHORITY_NO_SPACE_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\S")         # "KT.CHỦ TỊCH": a slip, not a missing dot
 AUTHORITY_SPLIT_RE = re.compile(r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )")
 
 # "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed.
 NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$")
 # The same at the start of a line that may go on (web copies join table cells): "Số: 36 /KH - UBND".
 NUMBER_PREFIX_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[A-ZĐ][\wĐ&]*(?:\s*-\s*[A-ZĐ0-9][\wĐ&]*)*)")
+# Where a "Số:" line starts, and the same found anywhere in a line (web copies, text boxes), tolerant of the
+# spaces and dashes real documents put in: "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)".
+NUMBER_START_RE = re.compile(r"^Số\s*:")
+_SYMBOL_GROUP = r"[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\([A-Za-zĐđ0-9&.-]+\))?"
+NUMBER_SEARCH_RE = re.compile(r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
+                              rf"(?P<symbol>{_SYMBOL_GROUP}(?:\s*[-–]\s*{_SYMBOL_GROUP})*)")
 SYMBOL_RE = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ0-9][A-ZĐa-z0-9&]*)+$")
 # "<Địa danh>, ngày 06 tháng 01 năm 2025" (Phụ lục I §II.4); blanks before issue are dots or spaces.
 DATE_LINE_RE = re.compile(r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
                           r"năm\s*(?P<year>\d{4})\s*$")
+
+
+# The place-and-date line found inside a longer line; blanks before issue may be dots, ellipses or underscores.
+DATE_SEARCH_RE = re.compile(r",\s*ngày\s*(?P<day>\d{0,2})[\s.…_]*tháng\s*(?P<month>\d{0,2})[\s.…_]*năm\s*(?P<year>\d{4})")
 
 
 def clean_symbol(symbol: str) -> str:
@@ -141,14 +154,14 @@ class Form:
 
     type_name: str
     has_type_line: bool = True        # "KẾ HOẠCH" centred above the trích yếu
-    italic_bases: bool = False        # căn cứ lines in italics (Quyết định, Nghị quyết)
+    italic_bases: bool = False        # a block of căn cứ lines, in italics (Quyết định, Nghị quyết, Kế hoạch)
     articles: bool = False            # "Điều 1." …
     addressee: bool = False           # "Kính gửi:" line
     sample: str = "Mẫu 1.4"
 
 
 FORMS = {
-    "Kế hoạch": Form("Kế hoạch"),
+    "Kế hoạch": Form("Kế hoạch", italic_bases=True),
     "Quyết định": Form("Quyết định", italic_bases=True, articles=True, sample="Mẫu 1.3"),
     "Nghị quyết": Form("Nghị quyết", italic_bases=True, articles=True, sample="Mẫu 1.2"),
     "Chỉ thị": Form("Chỉ thị", sample="Mẫu 1.4"),

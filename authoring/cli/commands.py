@@ -353,11 +353,17 @@ def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | N
               help="Dạng báo cáo.")
 def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
-    from ..rules.docx import lint_docx
+    from ..rules.docx import lint_docx_report
 
     index = FindingIndex()
+    forms = []
     for docx_file in docx_files:
-        index.extend(lint_docx(docx_file).findings)
+        report = lint_docx_report(docx_file)
+        index.extend(report.index.findings)
+        forms.append(f"{docx_file}: kiểm tra theo thể thức {report.form.type_name} ({report.form.sample}, "
+                     "Phụ lục III Nghị định 30)")
+    if fmt == "text":
+        click.echo("\n".join(forms))
     deliver(findings_report(index, fmt, "Kiểm tra thể thức văn bản theo Nghị định 30", len(docx_files)), None, click.echo)
     sys.exit(1 if index.has_errors else 0)
 
@@ -483,20 +489,32 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 @main.command("import")
 @click.argument("source", metavar="VAN_BAN.docx|VAN_BAN.txt")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp YAML kết quả (mặc định generated/<tên>.yaml).")
-def import_command(source: str, output: str | None) -> None:
+@click.option("--date", "date_", metavar="NĂM[-THÁNG[-NGÀY]]", help="Ngày ban hành, khi văn bản không ghi.")
+@click.option("--symbol", metavar="KH-UBND", help="Ký hiệu, khi văn bản không có dòng 'Số: …/…'.")
+@click.option("--title", metavar="TRÍCH_YẾU", help="Trích yếu, khi văn bản không có.")
+@click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành, khi văn bản không ghi.")
+@click.option("--level", type=click.Choice(["trung_uong", "tinh", "huyen", "xa"]), help="Cấp của cơ quan ban hành.")
+def import_command(source: str, output: str | None, date_: str | None, symbol: str | None, title: str | None,
+                   issuer: str | None, level: str | None) -> None:
     """Nhập kế hoạch cũ (Word hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
     from ..fileio import write_atomic
     from ..importing import import_plan
     from ..loading import load_plan
 
-    result = import_plan(Path(source))
+    overrides = {k: v for k, v in {"date": date_, "symbol": symbol, "title": title, "issuer": issuer,
+                                   "level": level}.items() if v}
+    result = import_plan(Path(source), overrides)
     target = Path(output) if output else _default_output(source, ".yaml")
     write_atomic(target, result.yaml_text.encode("utf-8"))
     click.echo(f"Đã tạo {target}" + (" (khớp hoàn toàn dữ liệu gốc của kehoach)." if result.exact else "."))
     if not result.exact:
+        if result.doc_type and result.doc_type != "Kế hoạch":
+            click.echo(f"  Loại văn bản: {result.doc_type} (nhập theo cùng cấu trúc với kế hoạch)")
         for what, count in result.recognised.items():
             click.echo(f"  Nhận ra {count} {what}")
         click.echo(f"  Giữ nguyên dạng văn bản: {result.prose} đoạn")
+        for what in result.missing:
+            click.echo(f"  Văn bản không ghi, để trống: {what}")
     _, index = load_plan(target)
     if index.has_errors:
         click.echo("Tệp vừa nhập còn chỗ cần sửa trước khi dùng:", err=True)

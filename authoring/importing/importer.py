@@ -10,7 +10,8 @@ from ..errors import InputError
 from ..findings import Finding, Severity
 from ..loading import load_registry
 from ..loading.writer import SCHEMA_LINE, dump_tree, to_tree
-from .recognise import Recogniser
+from ..ooxml.facts import facts_from_docx, facts_from_text
+from .recognise import ImportRefused, Recogniser
 from ..ooxml.reader import open_document, reading_order_lines
 from .sources import read_docx, read_text
 
@@ -22,6 +23,8 @@ class ImportResult:
     recognised: dict = field(default_factory=dict)
     prose: int = 0
     exact: bool = False   # the DOCX carried kehoach's own data, unchanged since rendering
+    missing: list[str] = field(default_factory=list)   # facts the document does not state, left empty
+    doc_type: str | None = None
 
 
 def _dump(tree: dict, note: str, path: Path) -> str:
@@ -47,7 +50,11 @@ def _exact(path: Path) -> dict | None:
     return data
 
 
-def import_plan(path: Path) -> ImportResult:
+OVERRIDE_OPTIONS = {"symbol": "--symbol", "date": "--date", "title": "--title", "level": "--level"}
+
+
+def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
+    """Import one file. *overrides* supplies facts the document does not print (symbol, date, title, level)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp {path}.", [Finding("M100", Severity.ERROR, "không tìm thấy tệp", str(path),
@@ -59,7 +66,9 @@ def import_plan(path: Path) -> ImportResult:
             return ImportResult(_dump(exact, f"Nhập từ {path.name} (dữ liệu kehoach kèm trong tệp, văn bản chưa bị sửa).", path),
                                 {"toàn bộ dữ liệu": 1}, 0, True)
         try:
-            paras = read_docx(path)  # a damaged or hostile package is refused inside, by ooxml.safety.open_docx
+            document = open_document(path, "M101")   # a damaged or hostile package is refused by ooxml.safety
+            paras = read_docx(path, document)
+            facts = facts_from_docx(document)
         except InputError:
             raise
         except Exception as exc:  # a package that opens but whose body python-docx cannot walk
@@ -69,13 +78,29 @@ def import_plan(path: Path) -> ImportResult:
     elif suffix in (".txt", ".md"):
         try:
             paras = read_text(path)
+            facts = facts_from_text(path.read_text(encoding="utf-8-sig"))
         except UnicodeDecodeError:
             raise InputError(f"Không đọc được {path}.", [Finding("M102", Severity.ERROR, "tệp văn bản không theo bảng mã UTF-8",
                                                                 str(path), suggestion="Lưu lại tệp với bảng mã UTF-8.")])
     else:
         raise InputError(f"Không nhập được {path}.", [Finding("M103", Severity.ERROR, f"chưa hỗ trợ loại tệp '{suffix}'",
                                                              str(path), suggestion="Dùng tệp .docx hoặc .txt.")])
-    recognition = Recogniser(load_registry()).recognise(paras)
+    try:
+        recognition = Recogniser(load_registry()).recognise(paras, facts, overrides)
+    except ImportRefused as exc:
+        findings = [Finding("M104", Severity.ERROR, f"văn bản không ghi {what}; kế hoạch bắt buộc có thông tin này",
+                            str(path), None, None, f"document.{name}",
+                            f"Ghi thông tin này vào văn bản gốc, hoặc chạy lại lệnh với {option}.")
+                    for name, what, option in exc.missing]
+        raise InputError(f"Chưa nhập được {path}: không có " + ", ".join(w for _, w, _ in exc.missing) + ".", findings)
+    missing = [m for m in facts.missing if not any(k in m for k in ("ký hiệu", "ngày ban hành", "trích yếu"))
+               or not overrides]
+    if facts.number is None:
+        missing.insert(0, "số văn bản (để trống: văn bản chưa ban hành)")
+    if "signature" not in recognition.tree:
+        missing.append("họ tên người ký")
     note = (f"Nhập từ {path.name}. Kiểm tra lại: các đoạn chưa nhận ra cấu trúc được giữ nguyên dạng văn bản; "
-            "mã (id), cơ quan và hạn báo cáo do kehoach đoán từ câu chữ.")
-    return ImportResult(_dump(recognition.tree, note, path), recognition.recognised, recognition.prose)
+            "mã (id), cơ quan và hạn báo cáo do kehoach đọc từ câu chữ."
+            + (" Văn bản không ghi (để trống): " + "; ".join(missing) + "." if missing else ""))
+    return ImportResult(_dump(recognition.tree, note, path), recognition.recognised, recognition.prose,
+                        missing=missing, doc_type=facts.doc_type)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 
@@ -9,6 +10,7 @@ from .. import nd30
 from ..loading.registry import Registry
 from ..model.units import KIND_PATTERN, level_of
 from ..text import match_key, slug
+from ..ooxml.facts import Facts, facts_from_items, is_upper_line
 from .sources import LABEL, Para
 
 ROMAN = re.compile(r"^[IVX]+\.$")
@@ -22,6 +24,8 @@ CITATION = re.compile(
 LAW = re.compile(r"Luật (?P<name>[A-ZĐ][\wÀ-ỹ ]+?) năm (?P<year>\d{4})")
 PERCENT = re.compile(r"(?P<low>\d+(?:[.,]\d+)?)\s*(?:-\s*(?P<high>\d+(?:[.,]\d+)?))?\s*%")
 DEADLINE = re.compile(r"trước ngày\s*\**\s*(?P<d>\d{1,2})\s*(?:/|tháng\s*)(?P<m>\d{1,2})(?:\s*(?:/|năm\s*)(?P<y>\d{4}))?")
+# "chậm nhất trong tháng 6", "chậm nhất vào tháng 12/2026": by the last day of that month.
+MONTH_DEADLINE = re.compile(r"chậm nhất (?:là |vào )?(?:trong )?tháng (?P<m>\d{1,2})(?:\s*(?:/|năm\s*)(?P<y>\d{4}))?")
 PERIOD_WORDS = [("6_thang", re.compile(r"(?:0?6|sáu) tháng")), ("quy", re.compile(r"\bquý\b")),
                 ("nam", re.compile(r"(?:hằng|hàng|01|một)? ?năm\b|kết quả năm"))]
 BUDGET_SOURCES = [("ngan_sach_trung_uong", "trung ương"), ("ngan_sach_dia_phuong", "ngân sách địa phương"),
@@ -32,8 +36,17 @@ BUDGET_SOURCES = [("ngan_sach_trung_uong", "trung ương"), ("ngan_sach_dia_phuo
 UNIT_RE = re.compile(r"(?:Ủy ban nhân dân|UBND) (?P<kind>" + KIND_PATTERN + r") "
                      r"(?P<name>[A-ZĐ][\wÀ-ỹ]*(?: [A-ZĐ][\wÀ-ỹ]*)*)")
 AUTHORITY = nd30.AUTHORITY_RE
+SYMBOL_SHAPE = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9]*([-/][A-ZĐ0-9][A-ZĐa-z0-9&]*)+$")   # what the model accepts
 
 _MOTTO_KEYS = {match_key(t) for t in (*nd30.QUOC_HIEU_VARIANTS, nd30.TIEU_NGU_TEXT)}
+
+
+class ImportRefused(Exception):
+    """No valid plan can be made: facts the model requires are not in the text. `missing`: (field, what, option)."""
+
+    def __init__(self, missing: list[tuple[str, str, str]]):
+        super().__init__(", ".join(what for _, what, _ in missing))
+        self.missing = missing
 
 
 @dataclass
@@ -101,12 +114,70 @@ def _walk(blocks):
         yield from _walk(block.get("blocks", []))
 
 
+_LEVEL_WORDS = [("trung_uong", re.compile(r"^(BỘ|THỦ TƯỚNG|CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|ỦY BAN DÂN TỘC|UỶ BAN DÂN TỘC|"
+                                          r"QUỐC HỘI|TỔNG CỤC|BO )")),
+                ("tinh", re.compile(r"\b(TỈNH|THÀNH PHỐ (?:HÀ NỘI|HỒ CHÍ MINH|HẢI PHÒNG|ĐÀ NẴNG|CẦN THƠ|HUẾ))\b")),
+                ("huyen", re.compile(r"\b(HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ)\b")),
+                ("xa", re.compile(r"\b(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b"))]
+_UNIT_UPPER = re.compile(r"(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND)\s+(?P<kind>TỈNH|THÀNH PHỐ|QUẬN|HUYỆN|THỊ XÃ|XÃ|PHƯỜNG|"
+                         r"THỊ TRẤN|ĐẶC KHU)\s+(?P<name>.+)$")
+
+
+def _task_header(cells: list[str]) -> bool:
+    from .sources import _is_task_header
+
+    return _is_task_header(cells)
+
+
+def _strip_head(body: list[str], facts: Facts) -> list[str]:
+    """The body without what comes before the preamble: site banners, metadata, header lines, tên loại, trích yếu."""
+    def key(text: str) -> str:
+        return re.sub(r"[^\w]", "", match_key(text))
+
+    if facts.preamble:
+        first = key(facts.preamble[0])[:30]
+        for index, text in enumerate(body):
+            k = key(text)
+            if first and (k.startswith(first) or (len(k) >= 15 and first.startswith(k[:30]))):
+                return body[index:]
+            if first and first in k:   # the preamble glued to a header line by a hard wrap
+                return [text[max(0, text.find(facts.preamble[0][:20])):]] + body[index + 1:] \
+                    if facts.preamble[0][:20] in text else body[index:]
+    title = key(facts.title or "")
+    for index, text in enumerate(body):
+        if LABEL.match(text) and LABEL.match(text).group("label") != "-":
+            return body[index:]
+        if title and key(text) and key(text) in title and len(key(text)) > 10:
+            continue
+    return body
+
+
+def _proper_case(upper: str, texts: list[str]) -> str | None:
+    """The spelling of an upper-case name ("LÂM ĐỒNG") as the document writes it in running text ("Lâm Đồng")."""
+    pattern = re.compile(r"\b" + r"\s+".join(re.escape(w) for w in upper.split()) + r"\b", re.I)
+    for text in texts:
+        for m in pattern.finditer(text):
+            if not is_upper_line(m.group(0)):
+                return m.group(0)
+    return None
+
+
 class Recogniser:
     def __init__(self, registry: Registry):
         self.registry = registry
         self.unit_kind: str | None = None
+        self.used_ids: set[str] = set()
         self.counts = {"chỉ tiêu": 0, "nhiệm vụ": 0, "nhiệm vụ của cơ quan": 0, "hạn báo cáo": 0, "văn bản dẫn chiếu": 0,
                        "nơi nhận": 0}
+
+    def unique(self, base: str) -> str:
+        """*base*, or base-2, base-3 … when a block elsewhere already has it (ids are unique in a plan)."""
+        candidate, n = base, 1
+        while candidate in self.used_ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.used_ids.add(candidate)
+        return candidate
 
     # --- agencies ---------------------------------------------------------------
     def agencies_in(self, head: str) -> list[str]:
@@ -142,50 +213,26 @@ class Recogniser:
         return found
 
     # --- whole plan --------------------------------------------------------------
-    def recognise(self, paras: list[Para]) -> Recognition:
+    def recognise(self, paras: list[Para], facts: Facts | None = None, overrides: dict | None = None) -> Recognition:
+        """The plan tree of a document: its identity from *facts* (never guessed), its body recognised."""
+        overrides = overrides or {}
         body = [p.text for p in paras if p.zone == "body"]
-        header = [p for p in paras if p.zone.startswith("header")]
+        annex = [p for p in paras if p.zone in ("annex-head", "annex-row")]
         closing_left = [p.text for p in paras if p.zone == "closing-left"]
         closing_right = [p.text for p in paras if p.zone == "closing-right"]
         footnotes = {m.group(1): m.group(2) for p in paras if p.zone == "footnote"
                      for m in [re.match(r"^\[\^(\d+)\]\s*(.*)$", p.text)] if m}
-        document: dict = {"type": "Kế hoạch", "symbol": "KH-UBND"}
-        issuer_lines = [p.text for p in header if p.zone == "header-left" and not p.text.startswith("Số")]
-        for text in [p.text for p in header] + body[:6]:
-            if m := NUMBER_LINE.match(text):
-                document["symbol"] = nd30.clean_symbol(m.group("symbol"))
-                if m.group("number"):
-                    document["number"] = int(m.group("number"))
-            elif m := DATE_LINE.match(text.strip("*")):
-                document["place"] = m.group("place").strip()
-                date = m.group("year")
-                if m.group("month"):
-                    date += f"-{int(m.group('month')):02d}"
-                    if m.group("day"):
-                        date += f"-{int(m.group('day')):02d}"
-                document["date"] = date
-        body = [t for t in body if not NUMBER_LINE.match(t) and not DATE_LINE.match(t.strip("*"))
-                and match_key(t) not in _MOTTO_KEYS]
-        # Title: after "KẾ HOẠCH", up to the first opening paragraph.
-        kind_index = next((i for i, t in enumerate(body) if t.upper().startswith("KẾ HOẠCH")), None)
-        title_parts, start = [], 0
-        if kind_index is not None:
-            first = body[kind_index][len("KẾ HOẠCH"):].strip()
-            start = kind_index + 1
-            if not first and start < len(body) and not re.match(r"^I\.\s", body[start]):
-                first, start = body[start], start + 1  # the line right under KẾ HOẠCH is the trích yếu
-            title_parts = [first] if first else []
-            while start < len(body) and not re.match(r"^(Thực hiện|Căn cứ|Ủy ban|UBND|Nhằm|Để|I\.)", body[start]):
-                title_parts.append(body[start])
-                start += 1
-            body = body[:kind_index] + body[start:]
-            start = kind_index
-        document["title"] = " ".join(title_parts) or "(chưa nhận ra trích yếu)"
+        if facts is None:
+            facts = facts_from_items([p.text for p in paras])
+        body = _strip_head(body, facts)
         first_section = next((i for i, t in enumerate(body) if re.match(r"^I\.\s", t)), len(body))
+        if first_section == len(body):
+            first_section = next((i for i, t in enumerate(body) if LABEL.match(t) and LABEL.match(t).group("label") != "-"),
+                                 len(body))
         recipients_at = next((i for i, t in enumerate(body) if re.match(r"^N[oơ]i nh[aậ][nm]:?$", t.strip(" *"))), None)
         closing_end = recipients_at if recipients_at is not None else len(body)
         tail = body[recipients_at:] if recipients_at is not None else []
-        preamble = body[:first_section]
+        preamble = body[:min(first_section, closing_end)]
         section_texts = body[first_section:closing_end]
         # Paragraphs after the last numbered item that address everyone ("Trên đây là …") close the body.
         closing: list[str] = []
@@ -193,47 +240,26 @@ class Recogniser:
                 r"^(Trên đây|Yêu cầu|Căn cứ Kế hoạch|Trong quá trình)", section_texts[-1]):
             closing.insert(0, section_texts.pop())
         sections = _build(section_texts)
+        groups: list[list] = []
+        for row in annex:
+            if not groups or row.zone == "annex-head":
+                groups.append([])
+            groups[-1].append(row)
+        for group in groups:
+            sections.append(self.annex_tasks(group))
         tree: dict = {"kind": "plan"}
-        text_all = " ".join(preamble + [document["title"]])
-        unit = UNIT_RE.search(" ".join(issuer_lines)) or UNIT_RE.search(text_all)
-        place = document.get("place")
-        province = None
-        if unit:
-            kind, name = unit.group("kind"), unit.group("name")
-            level = level_of(kind, name).value
-        else:
-            kind, level = "tỉnh", "tinh"
-            m = re.search(r"trên địa bàn tỉnh ([A-ZĐ][\wÀ-ỹ]*(?: [A-ZĐ][\wÀ-ỹ]*)*)", text_all)
-            name = place or (m.group(1) if m else "…")
-        self.unit_kind = kind
-        if level == "tinh":
-            province = name
-        document.setdefault("place", name)
-        if issuer_lines:
-            issuer_name = " ".join(issuer_lines).title()
-            issuer_name = f"Ủy ban nhân dân {kind} {name}" if "ỦY BAN NHÂN DÂN" in " ".join(issuer_lines) else issuer_name
-        else:
-            issuer_name = f"Ủy ban nhân dân {kind} {name}"
-        agency = {"tinh": "ubnd-tinh", "huyen": "ubnd-huyen", "xa": "ubnd-xa"}[level]
-        issuer = {"agency": agency, "name": issuer_name,
-                  "header": issuer_lines or ["ỦY BAN NHÂN DÂN", f"{kind} {name}".upper()]}
-        year = int(str(document.get("date", "0"))[:4]) if document.get("date") else None
-        if year is None:
-            years = [int(y) for y in re.findall(r"\b(20\d\d)\b", document["title"])]
-            year = years[0] if years else 2000
-            document["date"] = str(year)
-        document = {"type": document["type"], "issuer": issuer, **{k: v for k, v in document.items() if k != "type"},
-                    "level": level}
-        if province:
-            document["province"] = province
-        if level == "huyen":
-            document["district"] = name
-        years = [int(y) for y in re.findall(r"\b(20\d\d)\s*-\s*(20\d\d)\b", document["title"]) for y in y]
-        if len(years) >= 2:
-            document["period"] = {"from": years[0], "to": years[1]}
-        tree["id"] = slug(f"{name} {year}") or "ke-hoach"
+        document, unit = self.document(facts, preamble, overrides)
+        self.unit_kind = unit[0] if unit else None
+        year = int(str(document["date"])[:4])
+        tree["id"] = slug(f"{unit[1] if unit else (facts.issuer or 'van-ban')} {year}"
+                          + (f" {facts.number}" if facts.number else "")) or "ke-hoach"
         tree["document"] = document
-        bases = self.citations(" ".join(preamble), verb=True)
+        rich = {c["code"]: c for c in self.citations(" ".join(preamble), verb=True) if c.get("code")}
+        bases = []
+        for number, found in enumerate(facts.bases, 1):
+            item = dict(rich.get(found["code"], {"verb": "Thực hiện", "type": found["type"], "code": found["code"]}))
+            item["id"] = f"cc-{number}"
+            bases.append(item)
         if bases:
             tree["bases"] = bases
         references = [c for c in self.citations(" ".join(section_texts + closing + list(footnotes.values())))
@@ -254,6 +280,147 @@ class Recogniser:
         prose = sum(1 for b in _walk(sections + tree.get("preamble", []) + tree.get("closing", []))
                     if not any(k in b for k in ("targets", "task", "agency", "reporting", "budget")))
         return Recognition(tree, recognised, prose)
+
+    # --- the document's identity ---------------------------------------------------------------------------------
+    def document(self, facts: Facts, preamble: list[str], overrides: dict) -> tuple[dict, tuple | None]:
+        """The `document` part from the facts the text states; what it does not state stays empty.
+
+        The model requires a ký hiệu, a date, a trích yếu and a level: when the text has none of one of them (and no
+        override gives it), no valid plan can be produced and ImportRefused says which and how to supply it.
+        """
+        missing = []
+        symbol = overrides.get("symbol") or facts.symbol
+        date = overrides.get("date") or facts.date
+        title = overrides.get("title") or facts.title
+        if not symbol:
+            missing.append(("symbol", "ký hiệu văn bản (dòng 'Số: …/KH-UBND')", "--symbol KH-UBND"))
+        elif not SYMBOL_SHAPE.match(symbol):
+            missing.append(("symbol", f"ký hiệu viết đúng dạng (văn bản in '{symbol}', các nhóm chữ phải nối bằng '-')",
+                            "--symbol " + (re.sub(r"\(.*?\)", "", symbol) if "(" in symbol else "QĐ-UBND")))
+        if not date:
+            missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …')", "--date 2025-04-29"))
+        if not title:
+            missing.append(("title", "trích yếu (dòng dưới tên loại văn bản)", "--title \"Thực hiện …\""))
+        texts = preamble + [facts.title or ""]
+        issuer_upper = " ".join(filter(None, [facts.parent_issuer, facts.issuer])).upper()
+        level, unit = None, None
+        if facts.issuer and (m := _UNIT_UPPER.search(facts.issuer.upper())):
+            kind = m.group("kind").lower()
+            name = _proper_case(m.group("name"), texts + [facts.place or ""]) or \
+                (facts.place if facts.place and match_key(facts.place) == match_key(m.group("name")) else None)
+            unit = (kind, name or m.group("name"))
+            level = level_of(kind, unit[1]).value
+        if level is None:
+            for value, pattern in _LEVEL_WORDS:
+                if pattern.search(issuer_upper):
+                    level = value
+                    break
+        if level is None and (m := UNIT_RE.search(" ".join(texts))):
+            unit = (m.group("kind"), m.group("name"))
+            level = level_of(*unit).value
+        own = re.search(r"\b(?:UBND|Ủy ban nhân dân) (?P<kind>" + KIND_PATTERN + r")\b(?! [A-ZĐ])", " ".join(texts))
+        if unit is None and own and not facts.issuer:
+            # "Ủy ban nhân dân tỉnh ban hành …" dated at Đắk Nông: the unit's địa danh is its name (ND30 Phụ lục I §II.4);
+            # without a date line, the unit the title names ("… trên địa bàn tỉnh Kon Tum").
+            named = re.search(r"trên địa bàn " + own.group("kind") + r" ([A-ZĐ][\wÀ-ỹ]*(?: [A-ZĐ][\wÀ-ỹ]*)*)",
+                              facts.title or overrides.get("title") or "")
+            name = facts.place or (named.group(1) if named else None)
+            if name:
+                unit = (own.group("kind"), name)
+                level = level or level_of(*unit).value
+        if level is None and re.search(r"\b(UBND|Ủy ban nhân dân) tỉnh\b", " ".join(texts)):
+            level = "tinh"
+        level = overrides.get("level") or level
+        if level is None:
+            missing.append(("level", "cấp của cơ quan ban hành (tên cơ quan ban hành ở góc trái)", "--level tinh"))
+        if missing:
+            raise ImportRefused(missing)
+        issuer_name = facts.issuer or overrides.get("issuer") or ""
+        if not issuer_name and unit:   # no header: the preamble says who issues ("UBND tỉnh Lạng Sơn ban hành …")
+            issuer_name = f"ỦY BAN NHÂN DÂN {unit[0]} {unit[1]}".upper()
+        if not issuer_name:
+            raise ImportRefused([("issuer", "tên cơ quan ban hành (góc trái phần đầu)", "--issuer \"Ủy ban nhân dân tỉnh …\"")])
+        agency = self.registry.resolve_agency(issuer_name) if issuer_name else None
+        if unit and re.match(r"^(ỦY|UỶ) BAN NHÂN DÂN|^UBND", issuer_name.upper()):
+            agency = agency or {"tinh": "ubnd-tinh", "huyen": "ubnd-huyen", "xa": "ubnd-xa"}.get(level)
+            issuer_name = f"Ủy ban nhân dân {unit[0]} {unit[1]}"
+        elif agency:
+            issuer_name = self.registry.agency_name(agency)
+        issuer: dict = {"agency": agency or issuer_name or "(chưa rõ)", "name": issuer_name or "(chưa rõ)"}
+        if facts.issuer_lines:
+            issuer["header"] = list(facts.issuer_lines)
+        if overrides.get("issuer"):
+            issuer = {"agency": self.registry.resolve_agency(overrides["issuer"]) or overrides["issuer"],
+                      "name": overrides["issuer"]}
+        document: dict = {"type": facts.doc_type or "Kế hoạch", "issuer": issuer}
+        if facts.parent_issuer:
+            document["governing_body"] = facts.parent_issuer
+        if facts.number and facts.number.isdigit() and int(facts.number) > 0:
+            document["number"] = int(facts.number)
+        document["symbol"] = symbol
+        if facts.place:
+            document["place"] = facts.place
+        document["date"] = date
+        document["title"] = title
+        document["level"] = level
+        if unit and level == "tinh":
+            document["province"] = unit[1]
+        elif unit and level == "huyen":
+            document["district"] = unit[1]
+        elif unit and level == "xa":
+            document["commune"] = unit[1]
+        years = [int(y) for pair in re.findall(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b", title) for y in pair]
+        if len(years) >= 2 and years[0] <= years[1]:
+            document["period"] = {"from": years[0], "to": years[1]}
+        elif (single := re.search(r"\bnăm (20\d\d)\s*$", title.rstrip(". "))) and (facts.doc_type or "Kế hoạch") == "Kế hoạch":
+            document["period"] = {"from": int(single.group(1)), "to": int(single.group(1))}   # "… năm 2024": that year
+        return document, unit
+
+    def annex_tasks(self, rows: list) -> dict:
+        """An annex task table (STT, nội dung, chủ trì, phối hợp, thời gian, sản phẩm) as a section of tasks."""
+        header, *data = [row.cells for row in rows]
+        columns = {}
+        for index, cell in enumerate(header):
+            key = match_key(cell)
+            for name, words in (("lead", ("chủ trì", "thực hiện", "cơ quan thực hiện", "đơn vị thực hiện")),
+                                ("cooperating", ("phối hợp",)), ("timeframe", ("thời gian", "thời hạn", "hoàn thành")),
+                                ("products", ("sản phẩm", "kết quả")), ("text", ("nội dung", "nhiệm vụ"))):
+                if name not in columns and any(w in key for w in words):
+                    columns[name] = index
+                    break
+        blocks: list[dict] = []
+        group: dict | None = None
+        for row in data:
+            get = lambda name: row[columns[name]].strip() if name in columns and columns[name] < len(row) else ""  # noqa: E731
+            text = get("text")
+            if not text or re.fullmatch(r"[\d.()\s]*", text):
+                continue
+            first = row[0].strip() if row else ""
+            label = first if re.fullmatch(r"[\dIVX]+\.?|[a-zđ]\)", first) else ""
+            label = f"{label}." if label and not label.endswith((".", ")")) else label
+            task: dict = {}
+            if get("lead"):
+                task["lead"] = self.agencies_in(get("lead")) or [get("lead")]
+            if get("cooperating"):
+                task["cooperating"] = [a for part in re.split(r"[;\n]", get("cooperating"))
+                                       for a in (self.agencies_in(part) or [part.strip(" ,.")]) if a]
+            if get("timeframe"):
+                task["timeframe"] = get("timeframe")
+            if get("products"):
+                task["products"] = [p.strip() for p in re.split(r";", get("products")) if p.strip()]
+            if not task:   # a group heading row ("I | CẢI CÁCH THỂ CHẾ")
+                group = {**({"label": label} if label else {}), "title": text, "blocks": []}
+                blocks.append(group)
+                continue
+            self.counts["nhiệm vụ"] += 1
+            block = {**({"label": label} if label else {}), "id": f"pl-{self.counts['nhiệm vụ']}", "text": text,
+                     "task": task}
+            (group["blocks"] if group is not None else blocks).append(block)
+        for block in blocks:
+            if "blocks" in block and not block["blocks"]:
+                del block["blocks"]
+        title = rows[0].title or "PHỤ LỤC"
+        return {"title": title, "blocks": blocks} if blocks else {"title": title, "text": "(bảng phụ lục không có dòng nhiệm vụ)"}
 
     # --- pieces ------------------------------------------------------------------
     def citations(self, text: str, verb: bool = False) -> list[dict]:
@@ -315,7 +482,7 @@ class Recogniser:
         targets = []
         for m in (PERCENT.finditer(text) if percentages else ()):
             before = match_key(text[max(0, m.start() - 40):m.start()])
-            value = float(m.group("high") or m.group("low")).__round__(4)
+            value = float((m.group("high") or m.group("low")).replace(",", ".")).__round__(4)
             comparator = "at_least"
             if re.search(r"dưới\s*$", before):
                 comparator = "below"
@@ -338,7 +505,7 @@ class Recogniser:
             targets.append({"id": f"ct-{self.counts['chỉ tiêu'] + 1}", "value": 0, "unit": zero.group("what"),
                             "comparator": "at_most"})
             self.counts["chỉ tiêu"] += 1
-        if not targets:
+        if not targets or re.search(r"(ít nhất|tối thiểu) (\d+) [a-zà-ỹ]", text):
             count = re.search(r"(ít nhất|tối thiểu) (\d+) ([a-zà-ỹ ]+?)(?= cho| ở| tại|[,.;]|$)", text)
             if count:
                 targets.append({"id": f"ct-{self.counts['chỉ tiêu'] + 1}", "value": int(count.group(2)),
@@ -356,7 +523,7 @@ class Recogniser:
             elif title.startswith("cơ quan phối hợp"):
                 task["cooperating"] = [a for part in re.split(r";", child.get("text", "")) for a in self.agencies_in(part)]
         self.counts["nhiệm vụ"] += 1
-        block["id"] = f"nd-{block['label'].rstrip('.')}"
+        block["id"] = self.unique(f"nd-{re.sub(r'[^0-9A-Za-z.]+', '', block['label']).strip('.') or self.counts['nhiệm vụ']}")
         block["task"] = task
 
     def duties(self, section: dict) -> None:
@@ -370,10 +537,10 @@ class Recogniser:
             item["agency"] = agencies if len(agencies) > 1 else agencies[0]
             base = agencies[0]
             if item.get("text"):
-                item["id"] = base
+                item["id"] = self.unique(base)
                 self.counts["nhiệm vụ của cơ quan"] += 1
             for n, child in enumerate([c for c in item.get("blocks", []) if "agency" not in c], 1):
-                child["id"] = f"{base}.{n}"
+                child["id"] = self.unique(f"{base}.{n}")
                 self.counts["nhiệm vụ của cơ quan"] += 1
 
     def budget(self, section: dict) -> None:
@@ -402,6 +569,13 @@ class Recogniser:
                     if hits and hits[-1] > last:
                         period, last = key, hits[-1]
                 found.append((period, f"{int(m.group('d')):02d}/{int(m.group('m')):02d}", m.group("y")))
+            if "báo cáo" in clause:
+                for m in MONTH_DEADLINE.finditer(clause):
+                    month = int(m.group("m"))
+                    if 1 <= month <= 12:
+                        last = calendar.monthrange(int(m.group("y") or 2001), month)[1]
+                        period = "6_thang" if re.search(r"(0?6|sáu) tháng", match_key(clause[:m.start()])) else "nam"
+                        found.append((period, f"{last:02d}/{month:02d}", m.group("y")))
         if not found and re.search(r"định kỳ (0?6|sáu) tháng, (hàng|hằng) năm", match_key(plain)):
             found = [("6_thang", None, None), ("nam", None, None)]
         elif not found and re.search(r"định kỳ báo cáo", match_key(plain)):
@@ -420,8 +594,8 @@ class Recogniser:
                         senders.append(name)
         reports = []
         for index, (period, due, due_year) in enumerate(found, 1):
-            item = {"id": f"bc-{self.counts['hạn báo cáo'] + 1}", "from": senders or ["(chưa rõ)"],
-                    "to": to or ["(chưa rõ)"], "period": period}
+            item = {"id": f"bc-{self.counts['hạn báo cáo'] + 1}", "from": senders,
+                    "to": to, "period": period}
             if via:
                 item["via"] = via
             if due:
@@ -441,7 +615,8 @@ class Recogniser:
             label = left[0] if left else nd30.RECIPIENTS_LABEL
             lines = [t for t in left[1:] if t.startswith("- ")]
             sig = right
-        tree["recipients_label"] = label.strip(" *")
+        if tail or left:
+            tree["recipients_label"] = label.strip(" *").split(":")[0] + ":" if ":" in label else label.strip(" *")
         recipients, archive = [], None
         for line in lines:
             body = line[2:].strip()
@@ -466,6 +641,6 @@ class Recogniser:
             authority = [s for s in sig_lines if AUTHORITY.match(s)]
             positions = [s for s in sig_lines if not AUTHORITY.match(s) and s == s.upper()]
             names = [s for s in sig_lines if s != s.upper()]
-            tree["signature"] = {"authority": authority, "positions": positions or ["(chức vụ)"],
-                                 "name": names[-1] if names else "(họ và tên)"}
-        tree.setdefault("signature", {"authority": [], "positions": ["(chức vụ)"], "name": "(họ và tên)"})
+            if names and (positions or authority):   # a draft sent for signature may have no name yet: left out
+                tree["signature"] = {"authority": authority, "positions": positions or [authority[-1].split(". ", 1)[-1]],
+                                     "name": names[-1]}

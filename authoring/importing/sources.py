@@ -9,14 +9,16 @@ from pathlib import Path
 from .. import nd30
 from ..text import nfc
 
-LABEL = re.compile(r"^(?P<label>(?:[IVX]+\.)|(?:\d+\.\d+\.)|(?:\d+\.)|(?:[a-zđ]\))|(?:-))\s+(?P<rest>.*)$")
+LABEL = re.compile(r"^(?P<label>(?:[IVX]+\.)|(?:\d{1,2}\.\d{1,2}\.)|(?:\d{1,2}\.)|(?:[a-zđ]\))|(?:-))\s+(?P<rest>.*)$")
 SUPERSCRIPT = {"¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
 
 
 @dataclass
 class Para:
     text: str
-    zone: str = "body"   # header-left, header-right, body, closing-left, closing-right, footnote
+    zone: str = "body"   # body, closing-left, closing-right, footnote, annex-row
+    cells: list[str] | None = None   # an annex table row, every column
+    title: str | None = None         # the annex the row belongs to
 
 
 def _clean(text: str) -> str:
@@ -43,9 +45,23 @@ def _looks_wrapped(lines: list[str]) -> bool:
     return open_ended / len(full) > 0.5
 
 
+def web_lines(raw: str) -> list[str]:
+    """A copy from a web page as lines: literal "\\r\\n" escapes and "|" cell edges become line breaks."""
+    raw = nfc(raw).replace("\\r\\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[str] = []
+    for line in raw.split("\n"):
+        if "|" in line and not line.lstrip().startswith("|-"):
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) > 1:
+                lines += [c for c in cells if c] or [""]
+                continue
+        lines.append(line)
+    return lines
+
+
 def read_text(path: Path) -> list[Para]:
-    raw = nfc(path.read_text(encoding="utf-8-sig")).replace("\r\n", "\n")
-    lines = raw.split("\n")
+    lines = web_lines(path.read_text(encoding="utf-8-sig"))
+    raw = "\n".join(lines)
     blank = sum(1 for l in lines if not l.strip())
     paragraphs: list[str] = []
     if blank / max(len(lines), 1) > 0.2:
@@ -126,38 +142,104 @@ def _is_heading(paragraph: str) -> bool:
     return bool(match) and match.group("label") != "-" and len(paragraph) < 70 and not _SENTENCE_END.search(paragraph)
 
 
-def read_docx(path: Path) -> list[Para]:
-    """Paragraphs of any DOCX, zoned: header table, body, closing table, footnotes (references kept as [^n])."""
+def read_docx(path: Path, document=None) -> list[Para]:
+    """Paragraphs of any DOCX after its header (read for facts elsewhere), zoned: body, closing columns, annex task
+    rows, footnotes. Word's automatic numbering is printed into the text ("1. …", "a) …"); references kept as [^n]."""
     from docx.oxml.ns import qn
 
-    from ..ooxml.reader import find_regions, footnotes, open_document, paragraph_text
+    from ..ooxml.numbering import Numbering
+    from ..ooxml.reader import (find_regions, footnotes, open_document, paragraph_text, paragraphs_in, split_columns,
+                                table_columns, table_text_rows)
 
-    document = open_document(path, "M101")
+    document = document if document is not None else open_document(path, "M101")
+    numbering = Numbering(document)
+    out: list[Para] = []
+
+    def text_of(p) -> str:
+        text = nfc(paragraph_text(p, footnote_marks=True))
+        label = numbering.label(p)
+        if label and not text.lstrip().startswith(label):
+            text = f"{label} {text.lstrip()}"
+        return text
 
     def add(p, zone: str) -> None:
-        text = nfc(paragraph_text(p, footnote_marks=True)).strip()
-        # A manual line break is a new line in the header and closing cells, a layout artefact in the body.
+        text = text_of(p).strip()
+        # A manual line break is a new line in the closing cells, a layout artefact in the body.
         lines = text.split("\n") if zone != "body" else [text.replace("\n", " ")]
         for line in lines:
             if line.strip():
                 out.append(Para(" ".join(line.split()), zone))
 
-    out: list[Para] = []
     regions = find_regions(document)
-    for child in regions.children:
+    skipped = {id(c) for c in regions.headers + regions.header_paragraphs + regions.title}
+    if regions.type_line is not None:
+        skipped.add(id(regions.type_line))
+    for child in regions.children[:regions.body_end]:
+        if id(child) in skipped:
+            if child.tag == qn("w:p"):
+                numbering.label(child)
+            continue
         if child.tag == qn("w:p"):
             add(child, "body")
+        else:
+            for p in paragraphs_in(child):
+                add(p, "body")
+    if regions.closing is not None:
+        columns = table_columns(regions.closing)
+        for index, column in enumerate(columns[:2] if len(columns) > 1 else columns):
+            for p in column:
+                add(p, "closing-left" if index == 0 else "closing-right")
+    for p in regions.closing_paragraphs:
+        for line in paragraph_text(p).split("\n"):
+            parts = split_columns(line)
+            if not parts:
+                continue
+            if line.strip().startswith(("Nơi", "Noi", "-")):
+                out.append(Para(" ".join(parts[0].split()), "closing-left"))
+                parts = parts[1:]
+            if parts:
+                out.append(Para(" ".join(" ".join(parts).split()), "closing-right"))
+    annex_title = None
+    for child in regions.annexes:
+        if child.tag == qn("w:p"):
+            text = " ".join(paragraph_text(child).split())
+            if text and text == text.upper() and not text.startswith("(") and len(text) > 12:
+                annex_title = text
             continue
-        for row in child.findall(qn("w:tr")):
-            for column, cell in enumerate(row.findall(qn("w:tc"))):
-                if child is regions.header:
-                    zone = "header-left" if column == 0 else "header-right"
-                elif child is regions.closing:
-                    zone = "closing-left" if column == 0 else "closing-right"
-                else:
-                    zone = "body"
-                for p in cell.findall(qn("w:p")):
-                    add(p, zone)
+        rows = table_text_rows(child)
+        if rows and _is_task_header(rows[0]):
+            for index, row in enumerate(rows):
+                out.append(Para(" | ".join(row), "annex-head" if index == 0 else "annex-row", cells=row,
+                                title=annex_title))
     for note_id, text in footnotes(document, footnote_marks=True):
         out.append(Para(f"[^{note_id}] {nfc(' '.join(text.split()))}", "footnote"))
-    return out
+    return _renumber_footnotes(out)
+
+
+def _renumber_footnotes(paras: list[Para]) -> list[Para]:
+    """Footnotes numbered as Word prints them, 1, 2, … in order of their first reference (the ids inside the file
+    differ between Word and LibreOffice)."""
+    order: dict[str, str] = {}
+    for para in paras:
+        if para.zone != "footnote":
+            for note_id in re.findall(r"\[\^([^\]]+)\]", para.text):
+                order.setdefault(note_id, str(len(order) + 1))
+    for para in paras:
+        if para.zone == "footnote":
+            m = re.match(r"^\[\^([^\]]+)\]", para.text)
+            if m and m.group(1) not in order:
+                order[m.group(1)] = str(len(order) + 1)
+    if all(k == v for k, v in order.items()):
+        return paras
+    for para in paras:
+        para.text = re.sub(r"\[\^([^\]]+)\]", lambda m: f"[^{order.get(m.group(1), m.group(1))}]", para.text)
+    return paras
+
+
+def _is_task_header(cells: list[str]) -> bool:
+    """The header row of an annex task table: a content column and an agency column."""
+    from ..text import match_key
+
+    keys = [match_key(c) for c in cells]
+    return any("nội dung" in k or "nhiệm vụ" in k for k in keys) and \
+        any("chủ trì" in k or "thực hiện" in k or "cơ quan" in k or "đơn vị" in k for k in keys)

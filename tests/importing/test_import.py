@@ -21,10 +21,13 @@ from helpers import EXAMPLES, FIXTURES, SEEDS_DIR, example
 from import_score import score
 
 SEEDS = {"lang-son": "000", "kien-an": "001", "nghe-an": "002", "dak-nong": "003", "kon-tum": "004"}
+# The Kon Tum and Lạng Sơn copies start at KẾ HOẠCH: no "Số:" line, no date. import refuses to invent them; the user supplies them
+# (as the hand-made YAML does, from the period and the documents cited).
+SEED_OVERRIDES = {"kon-tum": {"symbol": "KH-UBND", "date": "2020"}, "lang-son": {"symbol": "KH-UBND", "date": "2019"}}
 
 
-def _import(path, tmp_path, name="nhap.yaml"):
-    result = import_plan(path)
+def _import(path, tmp_path, name="nhap.yaml", overrides=None):
+    result = import_plan(path, overrides)
     out = tmp_path / name
     out.write_text(result.yaml_text, encoding="utf-8")
     loaded, index = load_plan(out)
@@ -35,7 +38,7 @@ def _import(path, tmp_path, name="nhap.yaml"):
 @pytest.mark.parametrize("name", sorted(SEEDS))
 def test_seed_text_imports_with_its_structured_content(name, tmp_path):
     seed = next(SEEDS_DIR.glob(f"{SEEDS[name]}_*.txt"))
-    imported, _ = _import(seed, tmp_path)
+    imported, _ = _import(seed, tmp_path, overrides=SEED_OVERRIDES.get(name))
     value, per_category = score(load_plan_or_raise(example(name)), imported)
     print(f"{name}: {value:.3f} {per_category}")
     assert value >= 0.95
@@ -44,7 +47,7 @@ def test_seed_text_imports_with_its_structured_content(name, tmp_path):
 @pytest.mark.parametrize("name", sorted(SEEDS))
 def test_import_drops_no_text(name, tmp_path):
     seed = next(SEEDS_DIR.glob(f"{SEEDS[name]}_*.txt"))
-    imported, _ = _import(seed, tmp_path)
+    imported, _ = _import(seed, tmp_path, overrides=SEED_OVERRIDES.get(name))
     words = lambda t: re.sub(r"</?sub>|[#*|^¹²]|\[\^\d+\]", "", t).casefold().split()  # noqa: E731
     ratio = difflib.SequenceMatcher(None, words(seed.read_text(encoding="utf-8")),
                                     words(plan_text(imported.plan, with_header=False)), autojunk=False).ratio()
@@ -116,15 +119,20 @@ def test_an_imported_plan_goes_straight_into_check_and_lint(tmp_path):
 
 def test_kon_tum_import_reports_the_documents_own_defects(tmp_path):
     seed = next(SEEDS_DIR.glob("004_*.txt"))
-    imported, _ = _import(seed, tmp_path)
+    imported, _ = _import(seed, tmp_path, overrides=SEED_OVERRIDES["kon-tum"])
     codes = {f.code for f in run_check(imported.path).index.findings}
     assert {"R101", "D105"} <= codes   # 446 → 406/QĐ-LĐTBXH, "Noi nhậm:"
 
 
 def test_import_command_says_what_it_recognised(runner, tmp_path):
     out = tmp_path / "kon-tum.yaml"
-    result = runner.invoke(main, ["import", str(next(SEEDS_DIR.glob("004_*.txt"))), "-o", str(out)])
+    seed = str(next(SEEDS_DIR.glob("004_*.txt")))
+    refused = runner.invoke(main, ["import", seed, "-o", str(out)])
+    assert refused.exit_code == 1 and "M104" in refused.output and "--date" in refused.output and not out.exists()
+    assert "Traceback" not in refused.output
+    result = runner.invoke(main, ["import", seed, "-o", str(out), "--date", "2020", "--symbol", "KH-UBND"])
     assert result.exit_code == 0 and "Nhận ra" in result.output and "Giữ nguyên dạng văn bản" in result.output
+    assert "số văn bản" in result.output   # what the copy does not state is listed, not invented
     assert out.read_text(encoding="utf-8").startswith("# yaml-language-server")
 
 

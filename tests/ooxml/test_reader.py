@@ -9,16 +9,20 @@ import pytest
 
 from authoring.errors import InputError
 from authoring.ooxml.reader import (
-    EMBEDDED_PLAN_PART, embedded_plan, find_regions, open_document, paragraph_text, signer_lines,
+    EMBEDDED_PLAN_PART, embedded_plan, find_regions, open_document, paragraph_text, signer_lines, split_columns,
+    table_text_rows,
 )
-from helpers import example
+from helpers import FIXTURES, example
+
+REAL = FIXTURES / "real" / "docx"
 
 
 def test_regions_of_a_rendered_plan_are_header_body_and_closing(rendered):
     regions = find_regions(open_document(rendered[example("nghe-an").stem]))
     header_text = " ".join(paragraph_text(p) for p in regions.header.iter() if p.tag.endswith("}p"))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header_text
-    assert paragraph_text(regions.body_paragraphs()[0]).strip() == "KẾ HOẠCH"
+    assert paragraph_text(regions.type_line).strip() == "KẾ HOẠCH" and len(regions.title) == 1
+    assert not paragraph_text(regions.body_paragraphs()[0]).startswith(("KẾ HOẠCH", "Thực hiện công tác"))
     assert "Nơi nhận:" in " ".join(paragraph_text(p) for p in regions.closing.iter() if p.tag.endswith("}p"))
 
 
@@ -75,3 +79,41 @@ def test_embedded_part_name_is_shared_with_the_renderer():
     from authoring.render.docx import MODEL_PART
 
     assert MODEL_PART == "/" + EMBEDDED_PLAN_PART
+
+
+# --- real documents (tests/fixtures/real/docx) -----------------------------------------------------------------
+
+def _regions(name):
+    document = open_document(next(REAL.glob(f"{name}-*.docx")))
+    return document, find_regions(document)
+
+
+def test_a_draft_stamp_in_a_text_box_is_not_read_into_the_number_line():
+    _, regions = _regions("004")
+    left, right = regions.header_columns()
+    assert left == ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "Số: /KH-UBND"]
+    assert right[-1].startswith("Lâm Đồng, ngày")
+
+
+def test_header_in_three_rows_and_trich_yeu_over_two_paragraphs():
+    _, regions = _regions("003")
+    assert paragraph_text(regions.type_line).strip() == "KẾ HOẠCH"
+    assert [paragraph_text(p).strip() for p in regions.title] == [
+        "Kiểm tra công tác cải cách hành chính năm 2026", "trên địa bàn tỉnh Lâm Đồng"]
+    assert regions.closing is not None and regions.annex_start is not None
+
+
+def test_a_letter_laid_out_with_spaces_has_its_columns_read():
+    _, regions = _regions("011")
+    assert regions.headers == [] and len(regions.header_paragraphs) == 3
+    left, right = regions.header_columns()
+    assert left[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"] and right[0] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert regions.closing is None and regions.closing_paragraphs
+    assert split_columns("     Số:             /UBND-NC        Lâm Đồng, ngày") == ["Số: /UBND-NC", "Lâm Đồng, ngày"]
+
+
+def test_tables_are_read_whole_on_their_grid():
+    document, regions = _regions("001")
+    table = next(c for c in regions.annexes if c.tag.endswith("}tbl"))
+    rows = table_text_rows(table)
+    assert len(rows) > 50 and len(rows[0]) == 7 and rows[0][4] == "Chủ trì thực hiện"

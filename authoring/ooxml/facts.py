@@ -1,0 +1,461 @@
+"""The identity of a document as printed — issuer, number, ký hiệu, date, place, type, trích yếu, legal bases.
+
+Read the same way from a DOCX (its header columns, tên loại and trích yếu paragraphs) and from a copy taken from a
+web page or a text file (site banners, metadata blocks, "|" cell separators, hard line breaks). A fact that is not in
+the document stays None and is named in `missing`; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import nd30
+from ..text import match_key, nfc, strip_diacritics
+
+BOUNDARY = None   # a cell edge, a blank line or a drawn rule between two lines of the head
+
+_QH_KEY = "CONGHOAXAHOICHUNGHIAVIETNAM"
+_TN_KEY = "DOCLAPTUDOHANHPHUC"
+_SEPARATOR = re.compile(r"^[\s\-–—_=.*•·~oO]{0,}$")
+_TYPE_NAMES = {match_key(name): name for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
+_ABBREVIATION_TYPES = {abbr.upper(): name for name, abbr in nd30.TYPE_ABBREVIATIONS.items()}
+_AUTHORITY_HEAD = re.compile(r"^(CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|"
+                             r"HỘI ĐỒNG NHÂN DÂN|CHÁNH VĂN PHÒNG|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG)\b")
+_ORG_HEAD = re.compile(r"^(SỞ|BỘ|CÔNG AN|TRUNG TÂM|BAN|VĂN PHÒNG|CỤC|CHI CỤC|PHÒNG|TRƯỜNG|BỆNH VIỆN|ỦY BAN|UỶ BAN|"
+                       r"UBND|HỘI|THANH TRA|ĐÀI|BÁO|BỘ CHỈ HUY|KHO BẠC|TỔNG CỤC|ĐẢNG ỦY|HỘI ĐỒNG)\b")
+_SECTION_START = re.compile(r"^(?:[IVX]+\.\s|\d{1,2}\.\s|\d+\.\d+\.|[A-DĐ]\.\s|Phần\b|PHẦN\b|Chương\b|CHƯƠNG\b|Điều \d|"
+                            r"QUYẾT ĐỊNH\s*:|QUYẾT NGHỊ\s*:|CHỈ THỊ\s*:)")
+_ADDRESSEE = re.compile(r"^Kính gửi\b")
+
+# "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)", "Số:      /KH-UBND"
+NUMBER_SEARCH = nd30.NUMBER_SEARCH_RE
+_DATE_SEARCH = nd30.DATE_SEARCH_RE
+_YEAR_ONLY = re.compile(r"\b(?:thang|tháng)\b.{0,12}?\b(?:nam|năm)\s+(?P<year>(?:19|20)\d\d)\b")
+
+# Citations: "Quyết định số 23/QĐ-TTg", "Chỉ thị số 28-CT/TW", "Nghị định 61/2018/NĐ-CP", "Văn bản số 01/BC-HHDN-K5"
+CITED_TYPES = ("Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|Chỉ thị|Thông tư liên tịch|Thông tư|Kế hoạch|"
+               "Hướng dẫn|Hướng dân|Chương trình|Đề án|Công văn|Văn bản|Kết luận|Thông báo|Công điện|Quy định|Quy chế|"
+               "Báo cáo|Tờ trình")
+_CODE = (r"\d+[a-zA-Z]?(?:\s?/\s?(?:19|20)\d\d)?\s?[/-]\s?[A-ZĐ][A-Za-zĐđ0-9&]*"
+         r"(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*(?:\([A-Z0-9]+\))?")
+CITATION_SEARCH = re.compile(rf"(?:(?<![\wÀ-ỹ])số|(?P<type>{CITED_TYPES}))\s*:?\s+(?P<code>{_CODE})(?![\wÀ-ỹ/])")
+_BASIS_VERB = re.compile(r"^\s*(?:Căn cứ|Thực hiện|Triển khai|Tiếp tục thực hiện|Tiếp tục triển khai|Trên cơ sở|Theo|"
+                         r"Thi hành|Để triển khai|Để thực hiện|Nhằm triển khai|Nhằm thực hiện|Thực hiện ý kiến|"
+                         r"Thực hiện chỉ đạo)\b", re.I)
+_PROPOSAL = re.compile(r"(?:theo|xét|trên cơ sở)\s+(?:đề nghị|đề xuất|tờ trình|ý kiến đề xuất)|^\s*xét\b", re.I)
+# How a citation is introduced: after "," / "và" / "kèm theo" it is cited in its own right; after "về", "thực hiện",
+# "ban hành Kế hoạch triển khai" … it is named inside the title of the document cited before it.
+_PARALLEL = re.compile(r"(?:^|,|;|\bvà|\bkèm theo|\(|\bcùng)\s*$")
+
+
+@dataclass
+class Facts:
+    doc_type: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    issuer_lines: list[str] = field(default_factory=list)   # the issuing body's lines as printed
+    number: str | None = None
+    number_year: str | None = None
+    symbol: str | None = None
+    date: str | None = None          # ISO, or "2025-12" / "2026" when the day or month is left blank
+    place: str | None = None
+    title: str | None = None
+    bases: list[dict] = field(default_factory=list)
+    preamble: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def code(self) -> str | None:
+        if not self.symbol or not self.number:
+            return None
+        return f"{self.number}/{self.number_year}/{self.symbol}" if self.number_year else f"{self.number}/{self.symbol}"
+
+    def finish(self) -> "Facts":
+        if self.doc_type is None and self.symbol:
+            self.doc_type = _ABBREVIATION_TYPES.get(re.split(r"[-/]", self.symbol)[0].upper())
+        if self.doc_type is None and self.title and self.title.startswith(nd30.LETTER_SUBJECT_PREFIX):
+            self.doc_type = nd30.LETTER
+        names = {"issuer": "tên cơ quan ban hành", "symbol": "ký hiệu (dòng 'Số: …/…')",
+                 "date": "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …')", "place": "địa danh",
+                 "title": "trích yếu", "doc_type": "tên loại văn bản"}
+        self.missing = [label for key, label in names.items() if getattr(self, key) in (None, "")]
+        return self
+
+
+def compact(text: str) -> str:
+    return re.sub(r"[^A-Z]", "", strip_diacritics(text).upper().replace("Đ", "D"))
+
+
+def is_upper_line(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(not c.islower() for c in letters)
+
+
+def clean(text: str) -> str:
+    return re.sub(r"\s+", " ", nfc(text)).strip()
+
+
+# --- reading the head of a text copy -----------------------------------------------------------------------------
+
+def text_items(raw: str) -> list[str | None]:
+    """A web or text copy as lines, with BOUNDARY at blank lines, rules and "|" cell edges."""
+    raw = nfc(raw).replace("\\r\\n", "\n").replace("\\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    items: list[str | None] = []
+    for line in raw.split("\n"):
+        cells = line.split("|")
+        for index, cell in enumerate(cells):
+            if index:
+                items.append(BOUNDARY)
+            text = clean(re.sub(r"^#+\s*", "", cell)).strip("*").strip()
+            if not text or _SEPARATOR.match(text) and len(text) <= 40 and not re.search(r"\w\w\w", text):
+                items.append(BOUNDARY)
+            else:
+                items.append(text)
+    return items
+
+
+def _qh_index(items: list[str | None], limit: int = 120) -> tuple[int, int] | None:
+    """(first, last) item of the Quốc hiệu, possibly broken over lines ("CỘNG\\nHÒA XÃ HỘI …")."""
+    for i, text in enumerate(items[:limit]):
+        if text is None or not compact(text).startswith("CONG"):
+            continue
+        joined, last = "", i
+        for j in range(i, min(len(items), i + 6)):
+            if items[j] is None:
+                continue
+            joined += compact(items[j])
+            last = j
+            if len(joined) >= len(_QH_KEY):
+                break
+        if joined.startswith(_QH_KEY) or _QH_KEY in joined[:len(_QH_KEY) + 6]:
+            return i, last
+    return None
+
+
+def _split_issuer(lines: list[str]) -> tuple[str | None, str | None, list[str]]:
+    """(issuer, parent) from the upper-case lines of the left column: a new organisation word starts the issuer."""
+    lines = [clean(l) for l in lines if l and l.strip() and "DỰ THẢO" not in l.upper()]
+    if not lines:
+        return None, None, []
+    groups: list[list[str]] = [[lines[0]]]
+    for line in lines[1:]:
+        previous = " ".join(groups[-1])
+        if _ORG_HEAD.match(line) and len(previous.split()) >= 2 and not re.search(r"\b(VÀ|CỦA)$", previous):
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    issuer = " ".join(groups[-1])
+    parent = " ".join(" ".join(g) for g in groups[:-1]) or None
+    return issuer, parent, groups[-1]
+
+
+def _number(facts: Facts, text: str) -> bool:
+    m = NUMBER_SEARCH.search(text)
+    if not m:
+        return False
+    facts.number = m.group("number") or None
+    facts.number_year = m.group("year")
+    facts.symbol = re.sub(r"\s+", "", m.group("symbol").replace("–", "-")).rstrip(".-")
+    return True
+
+
+def _date(facts: Facts, text: str) -> bool:
+    """Place and date from '<Địa danh>, ngày … tháng … năm …' (the place: the capitalised words before the comma)."""
+    m = _DATE_SEARCH.search(text)
+    if not m:
+        y = _YEAR_ONLY.search(strip_diacritics(text).lower().replace("đ", "d")) if "th" in text else None
+        if y:
+            facts.date = y.group("year")
+            return True
+        return False
+    before = text[:m.start()].split("¦")[-1].split()
+    words: list[str] = []
+    for token in reversed(before):
+        if re.fullmatch(r"[^\W\d_][^\W\d_]*(?:-[^\W\d_]+)*", token) and token[0].isupper() and \
+                not (len(token) > 1 and token[1:].replace("-", "").isupper() and token.isupper()):
+            words.insert(0, token)
+        elif token in ("phố",) and words:
+            words.insert(0, token)
+        else:
+            break
+        if len(words) >= 5:
+            break
+    if words and words[0] == "phố":
+        words = words[1:]
+    facts.place = " ".join(words) or None
+    date = m.group("year")
+    if m.group("month"):
+        date += f"-{int(m.group('month')):02d}"
+        if m.group("day"):
+            date += f"-{int(m.group('day')):02d}"
+    facts.date = date
+    return True
+
+
+def facts_from_items(items: list[str | None], own_title: list[str] | None = None, type_line: str | None = None,
+                     body: list[str] | None = None, issuer_lines: list[str] | None = None) -> Facts:
+    """Facts from the head of a document given as items (text lines and BOUNDARY marks).
+
+    For a DOCX the caller passes the header columns as items and the tên loại, trích yếu and body paragraphs it
+    already knows; for a text copy everything is found in the items.
+    """
+    facts = Facts()
+    qh = _qh_index(items)
+    start = 0
+    if issuer_lines is not None:
+        facts.issuer, facts.parent_issuer, facts.issuer_lines = _split_issuer(issuer_lines)
+    elif qh is not None:
+        k = qh[0] - 1
+        issuer_lines: list[str] = []
+        while k >= 0:
+            text = items[k]
+            if text is None:
+                k -= 1
+                continue
+            if len(text) <= 2 and not text.isalpha() or nd30.NUMBER_START_RE.match(text):
+                k -= 1
+                continue
+            if is_upper_line(text) and ":" not in text and len(text) <= 90 and compact(text) != "":
+                issuer_lines.insert(0, text)
+                k -= 1
+                continue
+            break
+        start = k + 1
+        facts.issuer, facts.parent_issuer, facts.issuer_lines = _split_issuer(issuer_lines)
+    # The head: from the issuer to the tên loại / trích yếu / first sentence.
+    head_end = len(items)
+    last_element = qh[1] if qh else -1
+    for i in range(start, min(len(items), start + 40)):
+        text = items[i]
+        if text is None:
+            continue
+        if facts.symbol is None and nd30.NUMBER_START_RE.match(text):
+            joined = text
+            j = i + 1
+            while re.fullmatch(r"Số\s*:\s*\d*\s*", joined) and j < len(items):
+                if items[j] is not None:
+                    joined = f"{joined} {items[j]}"
+                j += 1
+            if _number(facts, joined):
+                last_element = max(last_element, j - 1 if joined != text else i)
+                continue
+        if qh and i <= qh[1]:
+            continue
+        if compact(text) == _TN_KEY or compact(text).startswith("DOCLAP"):
+            last_element = max(last_element, i)
+            continue
+    # Date: over the head joined (cells separated by ¦), starting after the issuer.
+    window: list[tuple[int, int]] = []
+    joined = ""
+    for i in range(start, min(len(items), start + 45)):
+        text = items[i]
+        if text is None:
+            joined += " ¦ "
+            continue
+        if type_line is None and is_type_line_text(text) and i > last_element:
+            break
+        window.append((len(joined), i))
+        joined += text + " "
+    m = _DATE_SEARCH.search(joined)
+    if qh is None and facts.symbol is None:
+        pass   # no header at all (a copy that starts with the preamble): no date to read
+    elif m and _date(facts, joined[:m.end()]):
+        position = m.end()
+        last_element = max(last_element, max(i for offset, i in window if offset <= position))
+    elif _date(facts, joined):
+        pass
+    # Công văn: "V/v …" near the number, its continuation lines starting in lower case.
+    subject: list[str] = []
+    for i in range(start, min(len(items), start + 40)):
+        text = items[i]
+        if text and text.startswith(nd30.LETTER_SUBJECT_PREFIX):
+            subject = [text]
+            j = i + 1
+            while j < len(items):
+                nxt = items[j]
+                if nxt is None:
+                    j += 1
+                    continue
+                if nxt[:1].islower() or (nxt[:1].isdigit() and not _DATE_SEARCH.search(nxt)):
+                    subject.append(nxt)
+                    j += 1
+                    continue
+                break
+            last_element = max(last_element, j - 1)
+            break
+    # Tên loại and trích yếu.
+    title: list[str] = []
+    kind = type_line
+    i = last_element + 1
+    if own_title is not None:
+        title = own_title
+    else:
+        while i < len(items) and items[i] is None:
+            i += 1
+        if i < len(items) and items[i] and is_type_line_text(items[i]):
+            kind = items[i]
+            i += 1
+        while i < len(items):
+            text = items[i]
+            if text is None:
+                if title and not is_upper_line(title[0]):
+                    break   # a sentence-case trích yếu ends at the blank line under it
+                i += 1
+                continue
+            if kind and not title and not is_upper_line(text) and not _SECTION_START.match(text):
+                title.append(text)   # the line right under the tên loại is the trích yếu, whatever its case
+                i += 1
+                continue
+            if title and not is_upper_line(title[0]):
+                if _BASIS_VERB.match(text) or _SECTION_START.match(text) or re.search(r"[.;:]\s*$", title[-1]) \
+                        or is_upper_line(text):
+                    break
+                title.append(text)
+                i += 1
+                continue
+            if not is_upper_line(text) or _AUTHORITY_HEAD.match(text) or is_type_line_text(text) or \
+                    (facts.issuer and match_key(text) == match_key(facts.issuer)) or re.match(r"^[IVX]+\.\s", text):
+                break
+            title.append(text)
+            i += 1
+    if kind:
+        facts.doc_type = _TYPE_NAMES.get(match_key(kind.strip()))
+    if subject and not title:
+        title = subject
+        facts.doc_type = facts.doc_type or nd30.LETTER
+    facts.title = clean(" ".join(title)) or None
+    # Preamble: from after the title to the first section heading.
+    if body is None:
+        body = _paragraphs(items[i:] if (qh or title or facts.symbol) else items)
+    facts.preamble = preamble_of(body)
+    facts.bases = bases_in("\n".join(facts.preamble), own=facts.code)
+    return facts.finish()
+
+
+def is_type_line_text(text: str) -> bool:
+    return is_upper_line(text) and match_key(text.strip().rstrip(":")) in _TYPE_NAMES and not text.strip().endswith(":")
+
+
+def _paragraphs(items: list[str | None]) -> list[str]:
+    """Lines joined into paragraphs: a line continues the previous one unless the previous ended a sentence."""
+    out: list[str] = []
+    current = ""
+    for text in items:
+        if text is None:
+            if current:
+                out.append(current)
+                current = ""
+            continue
+        if current and (re.search(r"[.;:!?]\s*$", current) and (text[:1].isupper() or _SECTION_START.match(text))
+                        or _SECTION_START.match(text)):
+            out.append(current)
+            current = text
+        else:
+            current = f"{current} {text}" if current else text
+    if current:
+        out.append(current)
+    return out
+
+
+def preamble_of(paragraphs: list[str]) -> list[str]:
+    """The paragraphs before the first section heading ("I.", "1.", "Điều 1", "QUYẾT ĐỊNH:"), addressee left out."""
+    out = []
+    for text in paragraphs:
+        if _SECTION_START.match(text.strip()):
+            break
+        if _ADDRESSEE.match(text.strip()) or _AUTHORITY_HEAD.match(text.strip()) and is_upper_line(text):
+            continue
+        out.append(text.strip())
+    return out
+
+
+def bases_in(text: str, own: str | None = None) -> list[dict]:
+    """The documents a preamble cites as its bases (căn cứ, thực hiện, triển khai, trên cơ sở …), in order.
+
+    Left out: proposals (theo / xét đề nghị, Tờ trình of the drafting body), documents named inside another one's
+    title, the document's own number.
+    """
+    found: list[dict] = []
+    seen: set[str] = set()
+    state = False
+    for clause in re.split(r";|\n|\.\s+(?=[A-ZĐÀ-Ỹ])|:\s*$", nfc(text)):
+        clause = clean(clause)
+        clause = clause.strip()
+        if not clause:
+            continue
+        if _PROPOSAL.search(clause[:40]):
+            state = False
+            continue
+        if _BASIS_VERB.match(clause):
+            state = True
+        elif not (state and (CITATION_SEARCH.match(clause) or re.match(rf"^(?:và\s+)?(?:{CITED_TYPES})\b", clause))):
+            state = False
+        if not state:
+            continue
+        cut = re.search(r",?\s*(?:theo|xét|trên cơ sở)\s+(?:đề nghị|đề xuất)", clause, re.I)
+        if cut:
+            clause = clause[:cut.start()]
+        own_act = re.search(r",\s*(?:Ủy ban|UBND|Sở|Chủ tịch|Ban|Bộ)[^,]{0,60}?\b(?:ban hành|xây dựng|báo cáo|"
+                            r"hướng dẫn|đề nghị|trình)\b", clause)
+        if own_act:
+            clause = clause[:own_act.start()]
+        previous_end = None
+        for m in CITATION_SEARCH.finditer(clause):
+            code = re.sub(r"\s+", "", m.group("code"))
+            gap = clause[previous_end:m.start()] if previous_end is not None else ""
+            if m.group("type") is None:
+                gap = re.sub(rf"(?:{CITED_TYPES})\s*$", "", gap.rstrip())
+            if previous_end is not None and not _PARALLEL.search(gap.rstrip()):
+                previous_end = m.end()
+                continue
+            previous_end = m.end()
+            if code in seen or (own and code == own):
+                continue
+            seen.add(code)
+            kind = m.group("type")
+            if kind is None:
+                before = clause[max(0, m.start() - 40):m.start()]
+                kinds = re.findall(CITED_TYPES, before)
+                kind = kinds[-1] if kinds else None
+            if kind == "Hướng dân":
+                kind = "Hướng dẫn"
+            found.append({"type": kind or "Văn bản", "code": code})
+    return found
+
+
+# --- entry points ------------------------------------------------------------------------------------------------
+
+def facts_from_docx(document) -> Facts:
+    """Facts of any DOCX: its header column(s), tên loại, trích yếu (or V/v) and the paragraphs of its body."""
+    from .reader import find_regions, paragraph_text
+
+    regions = find_regions(document)
+    left, right = regions.header_columns()
+    issuer_lines = []
+    for line in left:
+        if re.match(r"^(Số\s*:|V/v|Về việc)", line):
+            break
+        if is_upper_line(line):
+            issuer_lines.append(line)
+    items: list[str | None] = [*left, BOUNDARY, *right, BOUNDARY]
+    title = [clean(paragraph_text(p).replace("\n", " ")) for p in regions.title]
+    type_line = clean(paragraph_text(regions.type_line)) if regions.type_line is not None else None
+    body = [clean(paragraph_text(p).replace("\n", " ")) for p in regions.body_paragraphs()]
+    return facts_from_items(items, own_title=title, type_line=type_line, body=body, issuer_lines=issuer_lines)
+
+
+def facts_from_text(raw: str) -> Facts:
+    return facts_from_items(text_items(raw))
+
+
+def document_facts(path) -> Facts:
+    """Facts of a .docx or a .txt/.md file."""
+    from pathlib import Path
+
+    from .reader import open_document
+
+    path = Path(path)
+    if path.suffix.lower() == ".docx":
+        return facts_from_docx(open_document(path))
+    return facts_from_text(path.read_text(encoding="utf-8-sig"))

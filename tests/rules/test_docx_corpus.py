@@ -1,0 +1,52 @@
+"""lint-docx on the 17 real DOCX of the corpus: precision and recall against the hand-made judgements."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+
+from helpers import ROOT
+
+_spec = importlib.util.spec_from_file_location("corpus_benchmark_lint", ROOT / "benchmarks" / "corpus.py")
+corpus = importlib.util.module_from_spec(_spec)
+sys.modules["corpus_benchmark_lint"] = corpus
+_spec.loader.exec_module(corpus)
+
+
+@pytest.fixture(scope="module")
+def scored():
+    return corpus.score_lint()
+
+
+def test_lint_docx_precision_is_at_least_90_percent(scored):
+    assert scored.precision >= 0.90, scored.false_positive
+
+
+def test_lint_docx_recall_is_at_least_90_percent(scored):
+    assert scored.recall >= 0.90, scored.missed
+
+
+def test_every_judged_rule_has_an_x_code():
+    from authoring.rules.docx import RULE_CODES
+
+    judged = {item["rule"] for e in corpus.load_index() for item in e.get("form") or []}
+    assert judged <= set(RULE_CODES)
+    assert all(code.startswith("X1") for code in RULE_CODES.values())
+
+
+def test_lint_docx_says_which_form_it_applied(scored):
+    assert scored.forms["docx-008"] == "Quyết định"
+    assert scored.forms["docx-011"] == "Công văn"
+    assert scored.forms["docx-016"] == "Tờ trình"
+    assert scored.forms["docx-013"] == "Báo cáo"
+    assert scored.forms["docx-015"] == "Thông báo"
+    assert scored.forms["docx-001"] == "Kế hoạch"
+
+
+def test_the_scorer_can_fail():
+    entry = next(e for e in corpus.load_index() if e["id"] == "docx-016")
+    judged_otherwise = {**entry, "form": [{"rule": "margins", "where": "-", "why": "-"}]}
+    score = corpus.score_lint([judged_otherwise])
+    assert score.precision == 0.0 and score.recall == 0.0
