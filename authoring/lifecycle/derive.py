@@ -96,7 +96,9 @@ class Draft:
 
     def name(self, agency_id: str) -> str:
         unit = self.unit if self.registry.agencies[agency_id].level == self.unit.level else None
-        return name_of(self.registry, agency_id, self.on, self.province, unit)
+        text = name_of(self.registry, agency_id, self.on, self.province, unit)
+        district = next((p.plan.document.district for p in self.parents if p.plan.document.district), None)
+        return text.replace("{huyen}", district) if district else text
 
     def ref(self, agency_id: str) -> str:
         """How the draft writes an agency: its id, or its full name when the registry name has a place slot."""
@@ -393,11 +395,11 @@ def _from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], 
             elif first is not None and (item.request or first.kind == "doan-the"):
                 counterpart = d.now(first.counterparts.get("tinh")) if first.counterparts.get("tinh") else None
                 if counterpart:
-                    members = (counterpart, "tinh-doan", "hoi-lhpn-tinh") if counterpart == "uy-ban-mttq-tinh" \
-                        else (counterpart,)
+                    members, title = (A.REQUESTS[0][0], A.REQUESTS[0][1]) if counterpart == "uy-ban-mttq-tinh" \
+                        else ((counterpart,), _request_title(d, (counterpart,)))
                     block_text = d.unique(text)
                     if block_text:
-                        requests.append((members, _request_title(d, members), [Block(
+                        requests.append((members, title, [Block(
                             id=d.new_id(f"{counterpart}.1"), label="-", text=block_text,
                             links=[_link(parent, item.id, items)])]))
             elif first is not None and first.level == Level.CENTRAL:
@@ -417,9 +419,9 @@ def _from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], 
                                                 text=d.unique(sentence) or sentence, derived=A.DERIVED_REASON)]))
     topic = " ".join(p.plan.document.title for p in d.parents)
     if A.ABUSE_TOPIC.search(topic):
-        members, title, sentence = A.COURT
-        requests.append((members, title, [Block(id=d.new_id("toa-an-tinh.1"), label="-", text=sentence,
-                                                derived=A.DERIVED_REASON)]))
+        for members, title, sentence in (A.COURT, A.CHILD_RIGHTS_ASSOCIATION):
+            requests.append((members, title, [Block(id=d.new_id(f"{members[0]}.1"), label="-", text=sentence,
+                                                    derived=A.DERIVED_REASON)]))
     # Local governments report before the province: 6-monthly and yearly, to the UBND through the lead department.
     due_6t, due_nam, proposed = _local_dues(d)
     report_text = (f"{sub_name} và các sở, ban, ngành báo cáo kết quả thực hiện Kế hoạch 6 tháng trước ngày "
@@ -436,6 +438,12 @@ def _from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], 
             continue
         org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
+    press, sentence = A.PRESS
+    press = [p for p in press if p in registry.agencies and d.now(p) == p]
+    if press:
+        org.append(Block(label=f"{len(org) + 1}.", title=_and_names([d.name(p) for p in press]), agency=press,
+                         blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=sentence,
+                                       derived=A.DERIVED_REASON)]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
@@ -472,6 +480,10 @@ def _department(d: Draft, key: str, lead: str) -> str | None:
     if agency is None:
         return None
     return d.now(key)
+
+
+def _and_names(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " và " + names[-1] if len(names) > 1 else names[0]
 
 
 def _request_title(d: Draft, members: tuple[str, ...]) -> str:
@@ -535,6 +547,11 @@ def _counterpart(d: Draft, agency_id: str, level: Level) -> str | None:
     for candidate in (d.now(agency_id), agency_id):
         agency = d.registry.agencies.get(candidate) if candidate else None
         found = agency.counterparts.get(level.value) if agency else None
+        if found and d.now(found) == found:
+            return found
+        # No direct counterpart: through the level between (Sở → Phòng ở huyện → công chức ở xã).
+        middle = d.registry.agencies.get(agency.counterparts.get("huyen")) if agency and level == Level.COMMUNE else None
+        found = middle.counterparts.get(level.value) if middle else None
         if found and d.now(found) == found:
             return found
     return None
@@ -736,7 +753,7 @@ def _draft_date(parents: list[LoadedPlan], unit: Unit, year: int | None) -> Part
     end = registry.district_level_ends
     if year is None and end and unit.level == Level.COMMUNE and top.level == Level.PROVINCE:
         on = date(when.year, top.date.month or 1, top.date.day or 1)
-        if on < end and _in_2025_list(top.province, unit):
+        if on < end and (_in_2025_list(top.province, unit) or when.year == end.year):
             when = PartialDate(end.year, end.month)   # communes implement the province's plan directly from 07/2025
     return when
 

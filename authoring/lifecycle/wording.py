@@ -78,16 +78,38 @@ def _name_pattern(name: str) -> str:
     return r"\s*[-–]\s*".join(parts)
 
 
+_PATTERNS: dict = {}
+
+
+def _compiled(registry, on: date) -> tuple[list, list]:
+    """(living, gone) name patterns of the registry's agencies on *on*; built once per registry and day."""
+    key = (id(registry), on)
+    if key not in _PATTERNS:
+        living, gone = [], []
+        for agency in registry.agencies.values():
+            target = gone if ends(agency, on) else living
+            for name in printed_names(agency):
+                pattern = re.compile(r"(?<![\wÀ-ỹ])" + _name_pattern(name) + r"(?![\wÀ-ỹ])", re.IGNORECASE)
+                target.append((pattern, agency))
+        _PATTERNS[key] = (living, gone)
+    return _PATTERNS[key]
+
+
+def _mentions_org(text: str) -> bool:
+    lowered = text.lower()
+    return any(w.strip().lower() in lowered for w in _ORG_WORDS)
+
+
 def living_spans(text: str, registry, on: date) -> list[tuple[int, int]]:
     """Where *text* names an agency that still exists on *on* ("Phòng Văn hóa - Xã hội" is not "Phòng Văn hóa")."""
-    spans = []
-    for agency in registry.agencies.values():
-        if ends(agency, on):
-            continue
-        for name in printed_names(agency):
-            pattern = r"(?<![\wÀ-ỹ])" + _name_pattern(name) + r"(?![\wÀ-ỹ])"
-            spans += [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
-    return spans
+    if not _mentions_org(text):
+        return []
+    living, _ = _compiled(registry, on)
+    return [(m.start(), m.end()) for pattern, _ in living for m in pattern.finditer(text)]
+
+
+def gone_patterns(registry, on: date) -> list:
+    return _compiled(registry, on)[1]
 
 
 def inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -101,9 +123,11 @@ def modernise(text: str, registry, on: date, province: str | None, unit: Unit | 
     A name right after "của" (the issuer in a citation of an old document) is kept: old documents are cited
     as they were issued. Returns the text and the (old, new) replacements made.
     """
-    changes = []
-    for agency in registry.agencies.values():
-        if not ends(agency, on):
+    changes: list[tuple[str, str]] = []
+    if not _mentions_org(text):
+        return text, changes
+    for pattern, agency in gone_patterns(registry, on):
+        if not pattern.search(text):
             continue
         successor, _ = current(registry, agency.id, on)
         if successor is None or successor == agency.id:
@@ -111,20 +135,19 @@ def modernise(text: str, registry, on: date, province: str | None, unit: Unit | 
         new = name_of(registry, successor, on, province, unit)
         if "{" in new:
             continue
-        for old in printed_names(agency):
-            pattern = re.compile(r"(?<![\wÀ-ỹ])" + _name_pattern(old) + r"(?![\wÀ-ỹ])", re.IGNORECASE)
+        spans = living_spans(text, registry, on)
+        original = text
 
-            def swap(match, old=old, new=new):
-                if inside((match.start(), match.end()), text_ref[1]):
-                    return match.group(0)
-                before = text_ref[0][max(0, match.start() - 14):match.start()]
-                if keep_citations and re.search(r"(của|của Bộ trưởng|của Giám đốc)\s*$", before):
-                    return match.group(0)
-                changes.append((match.group(0), new))
-                return new
+        def swap(match, new=new):
+            if inside((match.start(), match.end()), spans):
+                return match.group(0)
+            before = original[max(0, match.start() - 14):match.start()]
+            if keep_citations and re.search(r"(của|của Bộ trưởng|của Giám đốc)\s*$", before):
+                return match.group(0)
+            changes.append((match.group(0), new))
+            return new
 
-            text_ref = [text, living_spans(text, registry, on)]
-            text = pattern.sub(swap, text)
+        text = pattern.sub(swap, text)
     return text, changes
 
 
