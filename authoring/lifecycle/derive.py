@@ -37,7 +37,7 @@ from ..model.walk import iter_blocks, iter_duties, iter_reporting, iter_tasks
 from ..text import match_key, short_date, slug
 from . import assignments as A
 from .units import MERGER_SOURCE, province_after_2025, unit_list
-from .wording import (TITLE_KEEP, after_reform_words, current, ends, expand_abbreviations, is_all_caps,
+from .wording import (TITLE_KEEP, after_reform_words, current, ends, expand_abbreviations, full_codes, is_all_caps,
                       modernise, name_of, rescope, sentence_case)
 
 PLACEHOLDER = "…"
@@ -132,7 +132,7 @@ def _adapt(d: Draft, parent: LoadedPlan, text: str) -> str:
     text = strip_footnote_marks(text).strip()
     text = re.sub(r"^Chỉ tiêu \w+:\s*", "", text)
     if parent.plan.document.level == Level.CENTRAL:
-        text = expand_abbreviations(text)
+        text = full_codes(expand_abbreviations(text), d.registry)
         text = _central_to_province(d, text)
     else:
         words = {Level.PROVINCE: ("tỉnh", "thành phố"), Level.DISTRICT: ("quận", "huyện", "thị xã", "thành phố"),

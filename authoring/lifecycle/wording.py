@@ -13,7 +13,7 @@ _ORG_WORDS = ("Sở ", "Bộ ", "Phòng ", "Ủy ban", "UBND", "Ban ", "Cục ",
 ABBREVIATIONS = {
     "KT-XH": "kinh tế - xã hội", "NSNN": "ngân sách nhà nước", "DTTS": "dân tộc thiểu số",
     "HCĐB": "hoàn cảnh đặc biệt", "TNTT": "tai nạn, thương tích", "CTHĐQG": "Chương trình hành động quốc gia",
-    "TW": "trung ương", "CRC": "Công ước của Liên hợp quốc về quyền của trẻ em", "y tế-giáo dục-tư pháp-an sinh":
+    "TW": "trung ương", "MTTQ": "Mặt trận Tổ quốc", "KCN": "khu công nghiệp", "CRC": "Công ước của Liên hợp quốc về quyền của trẻ em", "y tế-giáo dục-tư pháp-an sinh":
     "y tế, giáo dục, tư pháp, an sinh xã hội",
 }
 
@@ -176,7 +176,19 @@ def expand_abbreviations(text: str) -> str:
         text = re.sub(rf"(?<![\wÀ-ỹ]){re.escape(short)}(?![\wÀ-ỹ])", long, text)
     text = re.sub(r"\bQĐ (\d+)\b", r"Quyết định số \1", text)
     text = re.sub(r"\bCT (\d+)\b", r"Chỉ thị số \1", text)
+    text = text.replace(" + ", " kết hợp ")
     return text
+
+
+def full_codes(text: str, registry) -> str:
+    """"Quyết định số 23" → "Quyết định số 23/QĐ-TTg" when the citation registry knows exactly one such document."""
+    def swap(match):
+        kind, number = match.group(1), match.group(2)
+        codes = {d.code for d in registry.documents.values() if d.code and d.type == kind and
+                 re.match(rf"{number}(/\d{{4}})?[/-]", d.code)}
+        return f"{kind} số {codes.pop()}" if len(codes) == 1 else match.group(0)
+
+    return re.sub(r"\b(Quyết định|Chỉ thị) số (\d+)(?![\d/-])", swap, text)
 
 
 def is_all_caps(text: str) -> bool:
