@@ -108,10 +108,11 @@ TASK_LEADS = [
 ]
 
 # Duties a commune spreads over its offices (after 07/2025: Phòng Văn hóa - Xã hội leads; Phòng Kinh tế for the
-# budget; Công an xã for abuse and offences). Keys are words of the duty; values registry ids at commune level.
+# budget; Công an xã for offences, investigation and reports of crime). Keys are words of the duty; values are
+# roles, mapped to the offices that exist on the draft's date.
 COMMUNE_OFFICE = [
     (r"ngân sách|kinh phí|nguồn lực", "budget"),
-    (r"xâm hại|vi phạm pháp luật|tội phạm|ma túy|an ninh", "police"),
+    (r"tội phạm|ma túy|an ninh|điều tra|tin báo|tố giác", "police"),
 ]
 
 

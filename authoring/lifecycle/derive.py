@@ -973,14 +973,26 @@ def _fresh_tree(plan: Plan, comments: dict, notes: list[str]) -> CommentedMap:
     tree["kind"] = plan.kind  # written even at its default: the reader sees at once what the file is
     for key, value in dumped.items():
         tree[key] = value
-    if "date" in tree["document"] and isinstance(tree["document"]["date"], str) and tree["document"]["date"].isdigit():
-        tree["document"]["date"] = int(tree["document"]["date"])
+    _plain_years(tree)
     for path, comment in comments.items():
         try:
             comment_at(tree, path, comment)
         except (KeyError, IndexError, TypeError):
             continue
     return tree
+
+
+def _plain_years(node) -> None:
+    """A date that is only a year is written as the number (date: 2026), not as a quoted string."""
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            if key == "date" and isinstance(value, str) and value.isdigit():
+                node[key] = int(value)
+            else:
+                _plain_years(value)
+    elif isinstance(node, CommentedSeq):
+        for value in node:
+            _plain_years(value)
 
 
 def _header(plan: Plan, unit: Unit, notes: list[str]) -> str:

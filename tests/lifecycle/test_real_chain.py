@@ -29,6 +29,7 @@ def assert_clean(path: Path, tmp_root: Path) -> None:
     for machine in (str(tmp_root), "/tmp/", "/work/", "/home/", str(Path.cwd())):
         assert machine not in text, f"{path.name}: machine path {machine}"
     assert "!!" not in text, f"{path.name}: YAML tag"
+    assert "date: '" not in text, f"{path.name}: a date written as a quoted string"
     assert not _SLOT.search(text), f"{path.name}: unfilled {_SLOT.search(text).group(0)}"
     paragraphs = [p.strip() for p in plan_text(load_plan_or_raise(path).plan).splitlines() if len(p.strip()) > 40]
     repeated = {p for p in paragraphs if paragraphs.count(p) > 1}
@@ -126,6 +127,23 @@ def test_a_commune_draft_from_the_2025_province_plan_reads_as_the_communes(tmp_p
     assert not report.notes  # xã Nam Đàn is in the 2025 list of Nghệ An
     assert not run_check(out).index.has_errors
     assert_clean(out, tmp_path)
+
+
+def test_rederiving_a_commune_from_the_real_province_plan_keeps_hand_edits(tmp_path):
+    shutil.copy(example("nghe-an"), tmp_path / "nghe-an.yaml")
+    out = tmp_path / "xa.yaml"
+    text, _ = derive(load_plan_or_raise(tmp_path / "nghe-an.yaml"), "xã Nam Đàn", out)
+    plan = load_plan_or_raise_text(out, text)
+    sentence = plan.sections[-1].blocks[0].blocks[0].text
+    out.write_text(text.replace(sentence, "Xây dựng kế hoạch của xã trước ngày 31/3/2026."), encoding="utf-8")
+    again, report = derive(load_plan_or_raise(tmp_path / "nghe-an.yaml"), "xã Nam Đàn", out)
+    assert "Xây dựng kế hoạch của xã trước ngày 31/3/2026." in again and sentence not in again
+    assert not report.added and report.kept
+
+
+def load_plan_or_raise_text(path: Path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return load_plan_or_raise(path).plan
 
 
 def test_a_unit_missing_from_the_2025_list_is_reported(tmp_path):
