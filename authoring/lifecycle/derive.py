@@ -27,7 +27,7 @@ from .. import nd30
 from ..errors import InputError, UsageError
 from ..findings import Finding, Severity
 from ..loading import LoadedPlan
-from ..loading.writer import SCHEMA_LINE, comment_at, dump_tree, load_tree, plan_tree
+from ..loading.writer import comment_at, dump_tree, load_tree, plan_to_yaml, plan_tree
 from ..model import (Block, Budget, Citation, Comparator, DayMonth, Document, Issuer, Level, Link, PartialDate,
                      Plan, Recipient, Reporting, ReportPeriod, Signature, Target, Task)
 from ..model.links import parent_items
@@ -967,13 +967,8 @@ def _matching_container(existing, fresh, fresh_container):
     return node if isinstance(node, CommentedSeq) else None
 
 
-def _fresh_tree(plan: Plan, comments: dict, notes: list[str]) -> CommentedMap:
-    dumped = plan_tree(plan)
-    tree = CommentedMap()
-    tree["kind"] = plan.kind  # written even at its default: the reader sees at once what the file is
-    for key, value in dumped.items():
-        tree[key] = value
-    _plain_years(tree)
+def _fresh_tree(plan: Plan, comments: dict) -> CommentedMap:
+    tree = plan_tree(plan)
     for path, comment in comments.items():
         try:
             comment_at(tree, path, comment)
@@ -982,22 +977,8 @@ def _fresh_tree(plan: Plan, comments: dict, notes: list[str]) -> CommentedMap:
     return tree
 
 
-def _plain_years(node) -> None:
-    """A date that is only a year is written as the number (date: 2026), not as a quoted string."""
-    if isinstance(node, CommentedMap):
-        for key, value in node.items():
-            if key == "date" and isinstance(value, str) and value.isdigit():
-                node[key] = int(value)
-            else:
-                _plain_years(value)
-    elif isinstance(node, CommentedSeq):
-        for value in node:
-            _plain_years(value)
-
-
 def _header(plan: Plan, unit: Unit, notes: list[str]) -> str:
-    lines = [SCHEMA_LINE,
-             f"Bản dự thảo do kehoach derive lập từ {', '.join(plan.implements)} cho {unit.full}; sửa tự do, "
+    lines = [f"Bản dự thảo do kehoach derive lập từ {', '.join(plan.implements)} cho {unit.full}; sửa tự do, "
              "chạy lại derive vẫn giữ phần đã sửa.",
              "Chỗ ghi '…' là chỗ cần điền (kehoach check nhắc); mục có 'derived' là đề xuất của kehoach, không lấy từ "
              "văn bản cấp trên."]
@@ -1012,13 +993,13 @@ def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5,
     unit = parse_unit(unit_text)
     plan, comments, notes = build_draft(parents, unit, lead_days, year)
     report = DeriveReport(notes=list(notes))
-    fresh = _fresh_tree(plan, comments, notes)
     name = f"kế hoạch của {unit.full}"
     if output is not None and Path(output).is_file():
+        fresh = _fresh_tree(plan, comments)
         tree = merge(load_tree(output), fresh, report, {p.plan.id for p in parents})
         return dump_tree(tree, name=name), report
-    report.added.extend(_ids(fresh, {}))
-    return dump_tree(fresh, _header(plan, unit, notes), name=name), report
+    report.added.extend(_ids(plan_tree(plan), {}))
+    return plan_to_yaml(plan, _header(plan, unit, notes), comments, name=name), report
 
 
 def units_from_file(path: Path) -> list[str]:
