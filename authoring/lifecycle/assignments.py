@@ -69,9 +69,6 @@ DEPARTMENT_DUTIES: list[tuple[str, list[str]]] = [
         "Tuyên truyền, vận động đồng bào dân tộc thiểu số thực hiện quyền trẻ em; phòng, chống tảo hôn, hôn nhân "
         "cận huyết thống.",
     ]),
-    ("dai-ptth-tinh", [
-        "Tăng thời lượng, chuyên mục tuyên truyền về bảo vệ, chăm sóc, giáo dục trẻ em và việc thực hiện Kế hoạch.",
-    ]),
     ("cac-so-nganh-tinh", [
         "Các sở, ban, ngành căn cứ chức năng, nhiệm vụ lồng ghép thực hiện các mục tiêu, nhiệm vụ của Kế hoạch "
         "vào kế hoạch hằng năm của cơ quan, đơn vị.",
@@ -81,14 +78,20 @@ DEPARTMENT_DUTIES: list[tuple[str, list[str]]] = [
 # Asked (đề nghị), not ordered: the Fatherland Front and mass organisations, the court when the programme is
 # about abuse and violence.
 REQUESTS = [
-    (("uy-ban-mttq-tinh", "tinh-doan", "hoi-lhpn-tinh"),
-     "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Tỉnh đoàn, Hội Liên hiệp Phụ nữ tỉnh",
+    (("uy-ban-mttq-tinh", "to-chuc-thanh-vien-mttq", "tinh-doan", "hoi-lhpn-tinh"),
+     "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức thành viên (Tỉnh đoàn, Hội Liên hiệp Phụ nữ tỉnh)",
      "Trong phạm vi chức năng, nhiệm vụ, tuyên truyền, vận động đoàn viên, hội viên và Nhân dân tham gia thực "
      "hiện Kế hoạch; tham gia giám sát việc thực hiện chính sách, pháp luật về trẻ em."),
 ]
 COURT = (("toa-an-tinh",), "Đề nghị Tòa án nhân dân tỉnh",
          "Bảo đảm các biện pháp bảo vệ trẻ em là người bị hại, người làm chứng trong quá trình giải quyết, xét xử "
          "các vụ án liên quan đến trẻ em.")
+CHILD_RIGHTS_ASSOCIATION = (("hoi-bvqte-tinh",), "Đề nghị Hội Bảo vệ quyền trẻ em và bảo trợ người khuyết tật tỉnh",
+                            "Tham gia bảo vệ trẻ em; tiếp nhận thông tin về các hành vi, vụ việc vi phạm quyền trẻ em, "
+                            "kịp thời chuyển tới cơ quan có thẩm quyền can thiệp, xử lý.")
+# The press: one heading, as Lạng Sơn 2019 writes it.
+PRESS = (("dai-ptth-tinh", "bao-tinh", "co-quan-thong-tin-dai-chung"),
+         "Tăng thời lượng, chuyên mục tuyên truyền về bảo vệ, chăm sóc, giáo dục trẻ em và việc thực hiện Kế hoạch.")
 ABUSE_TOPIC = re.compile(r"xâm hại|bạo lực|bảo vệ trẻ em", re.IGNORECASE)
 
 # Which department leads a national task in the province, by the words of the task.
@@ -105,10 +108,11 @@ TASK_LEADS = [
 ]
 
 # Duties a commune spreads over its offices (after 07/2025: Phòng Văn hóa - Xã hội leads; Phòng Kinh tế for the
-# budget; Công an xã for abuse and offences). Keys are words of the duty; values registry ids at commune level.
+# budget; Công an xã for offences, investigation and reports of crime). Keys are words of the duty; values are
+# roles, mapped to the offices that exist on the draft's date.
 COMMUNE_OFFICE = [
     (r"ngân sách|kinh phí|nguồn lực", "budget"),
-    (r"xâm hại|vi phạm pháp luật|tội phạm|ma túy|an ninh", "police"),
+    (r"tội phạm|ma túy|an ninh|điều tra|tin báo|tố giác", "police"),
 ]
 
 

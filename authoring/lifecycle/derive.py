@@ -27,7 +27,7 @@ from .. import nd30
 from ..errors import InputError, UsageError
 from ..findings import Finding, Severity
 from ..loading import LoadedPlan
-from ..loading.writer import SCHEMA_LINE, comment_at, dump_tree, load_tree, plan_tree
+from ..loading.writer import comment_at, dump_tree, load_tree, plan_to_yaml, plan_tree
 from ..model import (Block, Budget, Citation, Comparator, DayMonth, Document, Issuer, Level, Link, PartialDate,
                      Plan, Recipient, Reporting, ReportPeriod, Signature, Target, Task)
 from ..model.links import parent_items
@@ -37,7 +37,8 @@ from ..model.walk import iter_blocks, iter_duties, iter_reporting, iter_tasks
 from ..text import match_key, short_date, slug
 from . import assignments as A
 from ..loading.units import MERGER_SOURCE, province_after_2025, unit_list
-from ..model.wording import (TITLE_KEEP, after_reform_words, current, ends, expand_abbreviations, modernise, name_of, rescope, sentence_case)
+from ..model.wording import (TITLE_KEEP, after_reform_words, current, ends, expand_abbreviations, full_codes, is_all_caps,
+                      modernise, name_of, rescope, sentence_case)
 
 PLACEHOLDER = "…"
 
@@ -95,7 +96,9 @@ class Draft:
 
     def name(self, agency_id: str) -> str:
         unit = self.unit if self.registry.agencies[agency_id].level == self.unit.level else None
-        return name_of(self.registry, agency_id, self.on, self.province, unit)
+        text = name_of(self.registry, agency_id, self.on, self.province, unit)
+        district = next((p.plan.document.district for p in self.parents if p.plan.document.district), None)
+        return text.replace("{huyen}", district) if district else text
 
     def ref(self, agency_id: str) -> str:
         """How the draft writes an agency: its id, or its full name when the registry name has a place slot."""
@@ -129,7 +132,7 @@ def _adapt(d: Draft, parent: LoadedPlan, text: str) -> str:
     text = strip_footnote_marks(text).strip()
     text = re.sub(r"^Chỉ tiêu \w+:\s*", "", text)
     if parent.plan.document.level == Level.CENTRAL:
-        text = expand_abbreviations(text)
+        text = full_codes(expand_abbreviations(text), d.registry)
         text = _central_to_province(d, text)
     else:
         words = {Level.PROVINCE: ("tỉnh", "thành phố"), Level.DISTRICT: ("quận", "huyện", "thị xã", "thành phố"),
@@ -392,11 +395,11 @@ def _from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], 
             elif first is not None and (item.request or first.kind == "doan-the"):
                 counterpart = d.now(first.counterparts.get("tinh")) if first.counterparts.get("tinh") else None
                 if counterpart:
-                    members = (counterpart, "tinh-doan", "hoi-lhpn-tinh") if counterpart == "uy-ban-mttq-tinh" \
-                        else (counterpart,)
+                    members, title = (A.REQUESTS[0][0], A.REQUESTS[0][1]) if counterpart == "uy-ban-mttq-tinh" \
+                        else ((counterpart,), _request_title(d, (counterpart,)))
                     block_text = d.unique(text)
                     if block_text:
-                        requests.append((members, _request_title(d, members), [Block(
+                        requests.append((members, title, [Block(
                             id=d.new_id(f"{counterpart}.1"), label="-", text=block_text,
                             links=[_link(parent, item.id, items)])]))
             elif first is not None and first.level == Level.CENTRAL:
@@ -416,9 +419,9 @@ def _from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], 
                                                 text=d.unique(sentence) or sentence, derived=A.DERIVED_REASON)]))
     topic = " ".join(p.plan.document.title for p in d.parents)
     if A.ABUSE_TOPIC.search(topic):
-        members, title, sentence = A.COURT
-        requests.append((members, title, [Block(id=d.new_id("toa-an-tinh.1"), label="-", text=sentence,
-                                                derived=A.DERIVED_REASON)]))
+        for members, title, sentence in (A.COURT, A.CHILD_RIGHTS_ASSOCIATION):
+            requests.append((members, title, [Block(id=d.new_id(f"{members[0]}.1"), label="-", text=sentence,
+                                                    derived=A.DERIVED_REASON)]))
     # Local governments report before the province: 6-monthly and yearly, to the UBND through the lead department.
     due_6t, due_nam, proposed = _local_dues(d)
     report_text = (f"{sub_name} và các sở, ban, ngành báo cáo kết quả thực hiện Kế hoạch 6 tháng trước ngày "
@@ -435,6 +438,12 @@ def _from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], 
             continue
         org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
+    press, sentence = A.PRESS
+    press = [p for p in press if p in registry.agencies and d.now(p) == p]
+    if press:
+        org.append(Block(label=f"{len(org) + 1}.", title=_and_names([d.name(p) for p in press]), agency=press,
+                         blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=sentence,
+                                       derived=A.DERIVED_REASON)]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
@@ -471,6 +480,10 @@ def _department(d: Draft, key: str, lead: str) -> str | None:
     if agency is None:
         return None
     return d.now(key)
+
+
+def _and_names(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " và " + names[-1] if len(names) > 1 else names[0]
 
 
 def _request_title(d: Draft, members: tuple[str, ...]) -> str:
@@ -534,6 +547,11 @@ def _counterpart(d: Draft, agency_id: str, level: Level) -> str | None:
     for candidate in (d.now(agency_id), agency_id):
         agency = d.registry.agencies.get(candidate) if candidate else None
         found = agency.counterparts.get(level.value) if agency else None
+        if found and d.now(found) == found:
+            return found
+        # No direct counterpart: through the level between (Sở → Phòng ở huyện → công chức ở xã).
+        middle = d.registry.agencies.get(agency.counterparts.get("huyen")) if agency and level == Level.COMMUNE else None
+        found = middle.counterparts.get(level.value) if middle else None
         if found and d.now(found) == found:
             return found
     return None
@@ -735,7 +753,7 @@ def _draft_date(parents: list[LoadedPlan], unit: Unit, year: int | None) -> Part
     end = registry.district_level_ends
     if year is None and end and unit.level == Level.COMMUNE and top.level == Level.PROVINCE:
         on = date(when.year, top.date.month or 1, top.date.day or 1)
-        if on < end and _in_2025_list(top.province, unit):
+        if on < end and (_in_2025_list(top.province, unit) or when.year == end.year):
             when = PartialDate(end.year, end.month)   # communes implement the province's plan directly from 07/2025
     return when
 
@@ -949,14 +967,8 @@ def _matching_container(existing, fresh, fresh_container):
     return node if isinstance(node, CommentedSeq) else None
 
 
-def _fresh_tree(plan: Plan, comments: dict, notes: list[str]) -> CommentedMap:
-    dumped = plan_tree(plan)
-    tree = CommentedMap()
-    tree["kind"] = plan.kind  # written even at its default: the reader sees at once what the file is
-    for key, value in dumped.items():
-        tree[key] = value
-    if "date" in tree["document"] and isinstance(tree["document"]["date"], str) and tree["document"]["date"].isdigit():
-        tree["document"]["date"] = int(tree["document"]["date"])
+def _fresh_tree(plan: Plan, comments: dict) -> CommentedMap:
+    tree = plan_tree(plan)
     for path, comment in comments.items():
         try:
             comment_at(tree, path, comment)
@@ -966,8 +978,7 @@ def _fresh_tree(plan: Plan, comments: dict, notes: list[str]) -> CommentedMap:
 
 
 def _header(plan: Plan, unit: Unit, notes: list[str]) -> str:
-    lines = [SCHEMA_LINE,
-             f"Bản dự thảo do kehoach derive lập từ {', '.join(plan.implements)} cho {unit.full}; sửa tự do, "
+    lines = [f"Bản dự thảo do kehoach derive lập từ {', '.join(plan.implements)} cho {unit.full}; sửa tự do, "
              "chạy lại derive vẫn giữ phần đã sửa.",
              "Chỗ ghi '…' là chỗ cần điền (kehoach check nhắc); mục có 'derived' là đề xuất của kehoach, không lấy từ "
              "văn bản cấp trên."]
@@ -982,13 +993,13 @@ def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5,
     unit = parse_unit(unit_text)
     plan, comments, notes = build_draft(parents, unit, lead_days, year)
     report = DeriveReport(notes=list(notes))
-    fresh = _fresh_tree(plan, comments, notes)
     name = f"kế hoạch của {unit.full}"
     if output is not None and Path(output).is_file():
+        fresh = _fresh_tree(plan, comments)
         tree = merge(load_tree(output), fresh, report, {p.plan.id for p in parents})
         return dump_tree(tree, name=name), report
-    report.added.extend(_ids(fresh, {}))
-    return dump_tree(fresh, _header(plan, unit, notes), name=name), report
+    report.added.extend(_ids(plan_tree(plan), {}))
+    return plan_to_yaml(plan, _header(plan, unit, notes), comments, name=name), report
 
 
 def units_from_file(path: Path) -> list[str]:

@@ -137,6 +137,7 @@ def new_year(loaded: LoadedPlan, year: int, unit_text: str | None = None) -> tup
     _headings_and_texts(roll, tree)
     _merge_same_agency(roll, tree)
     _repair(roll, tree, doc, plan_doc)
+    _flag_inner_collectives(roll, tree)
     _cover_parent_tasks(roll, tree)
     _flag_old_year(roll, tree, old_year)
     return dump_tree(tree, name=f"kế hoạch năm {year}"), roll.report
@@ -405,6 +406,13 @@ def _repair(roll: _Roll, tree, doc, plan_doc) -> None:
             for old, new in wrong.items():
                 value = value.replace(old, new)
             tree["footnotes"][key] = value
+    spaced = re.compile(r"(\b\d+[a-z]?(?:/[A-ZĐ0-9]+)?)-\s+([A-ZĐ][A-Za-zĐđ]*)")  # '28- CT/TW' → '28-CT/TW'
+    for path, block in _blocks(tree):
+        for key in ("title", "text"):
+            value = block.get(key)
+            if isinstance(value, str) and spaced.search(value):
+                block[key] = spaced.sub(r"\1-\2", value)
+                roll.report.repaired.append((f"{path}.{key}", "số, ký hiệu văn bản viết liền"))
     if "recipients_label" in tree:
         tree.pop("recipients_label")
         roll.report.repaired.append(("recipients_label", f"'{nd30.RECIPIENTS_LABEL}' viết đúng"))
@@ -428,6 +436,20 @@ def _repair(roll: _Roll, tree, doc, plan_doc) -> None:
         keep = TITLE_KEEP + [d.code for d in registry.documents.values() if d.code] + [roll.province or ""]
         doc["title"] = sentence_case(title, [k for k in keep if k])
         roll.report.repaired.append(("document.title", "trích yếu viết thường (không in hoa cả câu)"))
+
+
+def _flag_inner_collectives(roll: _Roll, tree) -> None:
+    """In a district plan turned into a ward's, "UBND các phường" has no meaning any more: the author decides."""
+    if roll.unit is None:
+        return
+    for path, block in _blocks(tree):
+        codes = block.get("agency")
+        codes = [codes] if isinstance(codes, str) else list(codes or [])
+        if "ubnd-cap-xa" in codes:
+            _comment(block, "agency", f"cần xem lại: kế hoạch nay của {roll.unit.full}, không có xã, phường cấp dưới "
+                                      "(giao cho tổ dân phố, thôn hoặc bỏ)")
+            roll.report.flagged.append((f"{path}.agency", f"nhiệm vụ của UBND các xã, phường trong kế hoạch của "
+                                                          f"{roll.unit.full}"))
 
 
 def _cover_parent_tasks(roll: _Roll, tree) -> None:

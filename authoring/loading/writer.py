@@ -45,8 +45,27 @@ def to_tree(data) -> CommentedMap | CommentedSeq | object:
 
 
 def plan_tree(plan: Plan) -> CommentedMap:
-    """A plan as a round-trip tree, only the fields that differ from their defaults."""
-    return to_tree(plan.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+    """A plan as a round-trip tree, only the fields that differ from their defaults.
+
+    `kind` comes first even at its default (the reader sees at once what the file is), and a date that is only a
+    year is written as the number (`date: 2026`), not as a quoted string.
+    """
+    data = plan.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    tree = to_tree({"kind": plan.kind, **{k: v for k, v in data.items() if k != "kind"}})
+    _plain_years(tree)
+    return tree
+
+
+def _plain_years(node) -> None:
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            if key == "date" and isinstance(value, str) and value.isdigit():
+                node[key] = int(value)
+            else:
+                _plain_years(value)
+    elif isinstance(node, CommentedSeq):
+        for value in node:
+            _plain_years(value)
 
 
 def node_at(tree, path: Path_):

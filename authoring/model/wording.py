@@ -13,7 +13,7 @@ _ORG_WORDS = ("Sở ", "Bộ ", "Phòng ", "Ủy ban", "UBND", "Ban ", "Cục ",
 ABBREVIATIONS = {
     "KT-XH": "kinh tế - xã hội", "NSNN": "ngân sách nhà nước", "DTTS": "dân tộc thiểu số",
     "HCĐB": "hoàn cảnh đặc biệt", "TNTT": "tai nạn, thương tích", "CTHĐQG": "Chương trình hành động quốc gia",
-    "TW": "trung ương", "CRC": "Công ước của Liên hợp quốc về quyền của trẻ em", "y tế-giáo dục-tư pháp-an sinh":
+    "TW": "trung ương", "MTTQ": "Mặt trận Tổ quốc", "KCN": "khu công nghiệp", "CRC": "Công ước của Liên hợp quốc về quyền của trẻ em", "y tế-giáo dục-tư pháp-an sinh":
     "y tế, giáo dục, tư pháp, an sinh xã hội",
 }
 
@@ -78,16 +78,38 @@ def _name_pattern(name: str) -> str:
     return r"\s*[-–]\s*".join(parts)
 
 
+_PATTERNS: dict = {}
+
+
+def _compiled(registry, on: date) -> tuple[list, list]:
+    """(living, gone) name patterns of the registry's agencies on *on*; built once per registry and day."""
+    key = (id(registry), on)
+    if key not in _PATTERNS:
+        living, gone = [], []
+        for agency in registry.agencies.values():
+            target = gone if ends(agency, on) else living
+            for name in printed_names(agency):
+                pattern = re.compile(r"(?<![\wÀ-ỹ])" + _name_pattern(name) + r"(?![\wÀ-ỹ])", re.IGNORECASE)
+                target.append((pattern, agency))
+        _PATTERNS[key] = (living, gone)
+    return _PATTERNS[key]
+
+
+def _mentions_org(text: str) -> bool:
+    lowered = text.lower()
+    return any(w.strip().lower() in lowered for w in _ORG_WORDS)
+
+
 def living_spans(text: str, registry, on: date) -> list[tuple[int, int]]:
     """Where *text* names an agency that still exists on *on* ("Phòng Văn hóa - Xã hội" is not "Phòng Văn hóa")."""
-    spans = []
-    for agency in registry.agencies.values():
-        if ends(agency, on):
-            continue
-        for name in printed_names(agency):
-            pattern = r"(?<![\wÀ-ỹ])" + _name_pattern(name) + r"(?![\wÀ-ỹ])"
-            spans += [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
-    return spans
+    if not _mentions_org(text):
+        return []
+    living, _ = _compiled(registry, on)
+    return [(m.start(), m.end()) for pattern, _ in living for m in pattern.finditer(text)]
+
+
+def gone_patterns(registry, on: date) -> list:
+    return _compiled(registry, on)[1]
 
 
 def inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -101,9 +123,11 @@ def modernise(text: str, registry, on: date, province: str | None, unit: Unit | 
     A name right after "của" (the issuer in a citation of an old document) is kept: old documents are cited
     as they were issued. Returns the text and the (old, new) replacements made.
     """
-    changes = []
-    for agency in registry.agencies.values():
-        if not ends(agency, on):
+    changes: list[tuple[str, str]] = []
+    if not _mentions_org(text):
+        return text, changes
+    for pattern, agency in gone_patterns(registry, on):
+        if not pattern.search(text):
             continue
         successor, _ = current(registry, agency.id, on)
         if successor is None or successor == agency.id:
@@ -111,20 +135,19 @@ def modernise(text: str, registry, on: date, province: str | None, unit: Unit | 
         new = name_of(registry, successor, on, province, unit)
         if "{" in new:
             continue
-        for old in printed_names(agency):
-            pattern = re.compile(r"(?<![\wÀ-ỹ])" + _name_pattern(old) + r"(?![\wÀ-ỹ])", re.IGNORECASE)
+        spans = living_spans(text, registry, on)
+        original = text
 
-            def swap(match, old=old, new=new):
-                if inside((match.start(), match.end()), text_ref[1]):
-                    return match.group(0)
-                before = text_ref[0][max(0, match.start() - 14):match.start()]
-                if keep_citations and re.search(r"(của|của Bộ trưởng|của Giám đốc)\s*$", before):
-                    return match.group(0)
-                changes.append((match.group(0), new))
-                return new
+        def swap(match, new=new):
+            if inside((match.start(), match.end()), spans):
+                return match.group(0)
+            before = original[max(0, match.start() - 14):match.start()]
+            if keep_citations and re.search(r"(của|của Bộ trưởng|của Giám đốc)\s*$", before):
+                return match.group(0)
+            changes.append((match.group(0), new))
+            return new
 
-            text_ref = [text, living_spans(text, registry, on)]
-            text = pattern.sub(swap, text)
+        text = pattern.sub(swap, text)
     return text, changes
 
 
@@ -153,7 +176,19 @@ def expand_abbreviations(text: str) -> str:
         text = re.sub(rf"(?<![\wÀ-ỹ]){re.escape(short)}(?![\wÀ-ỹ])", long, text)
     text = re.sub(r"\bQĐ (\d+)\b", r"Quyết định số \1", text)
     text = re.sub(r"\bCT (\d+)\b", r"Chỉ thị số \1", text)
+    text = text.replace(" + ", " kết hợp ")
     return text
+
+
+def full_codes(text: str, registry) -> str:
+    """"Quyết định số 23" → "Quyết định số 23/QĐ-TTg" when the citation registry knows exactly one such document."""
+    def swap(match):
+        kind, number = match.group(1), match.group(2)
+        codes = {d.code for d in registry.documents.values() if d.code and d.type == kind and
+                 re.match(rf"{number}(/\d{{4}})?[/-]", d.code)}
+        return f"{kind} số {codes.pop()}" if len(codes) == 1 else match.group(0)
+
+    return re.sub(r"\b(Quyết định|Chỉ thị) số (\d+)(?![\d/-])", swap, text)
 
 
 def is_all_caps(text: str) -> bool:

@@ -8,7 +8,6 @@ from ..findings import Severity
 from ..model.walk import iter_blocks, iter_reporting, iter_targets
 from .context import CheckContext
 
-_ORG_WORDS = ("Sở ", "Bộ ", "Phòng ", "Ủy ban", "UBND", "Ban ", "Cục ", "Công an ", "Trung tâm ")
 # A blank left for the author: the whole field, or "…" where a date, number or name goes.
 _BLANK = re.compile(r"^\s*…\s*$|ngày …|số …|tên …|…/|/…|… ?%|trước ngày …")
 _SLOT = re.compile(r"\{(tinh|huyen|xa|[a-z_]+)\}")
@@ -53,33 +52,26 @@ def _blanks(ctx: CheckContext) -> None:
 
 def _abolished_names(ctx: CheckContext) -> None:
     """Printed names of agencies that no longer exist on the plan's date (headings, duties, recipients)."""
-    on = ctx.plan_date
-    names = []
-    for agency in ctx.registry.agencies.values():
-        until = agency.valid_until.to_date() if agency.valid_until and agency.valid_until.is_complete else None
-        if until is None or on < until:
-            continue
-        for name in [n.name for n in agency.names] + list(agency.aliases):
-            if "{" not in name and len(name.split()) >= 2 and name.startswith(_ORG_WORDS):
-                names.append((name, agency, until))
-    names.sort(key=lambda n: len(n[0]), reverse=True)
-    seen = set()
-    from ..model.wording import inside, living_spans
+    from ..model.wording import gone_patterns, inside, living_spans
 
+    on = ctx.plan_date
+    gone = gone_patterns(ctx.registry, on)
+    seen = set()
     for path, text in _printed(ctx.plan):
         if path[0] == "document":
             continue
-        living = living_spans(text, ctx.registry, on)
-        for name, agency, until in names:
-            pattern = r"(?<![\wÀ-ỹ])" + r"\s*[-–]\s*".join(re.escape(p) for p in re.split(r"\s*[-–]\s*", name)) \
-                + r"(?![\wÀ-ỹ])"
-            for match in re.finditer(pattern, text, re.IGNORECASE):
+        living = None
+        for pattern, agency in gone:
+            for match in pattern.finditer(text):
+                if living is None:
+                    living = living_spans(text, ctx.registry, on)
                 if inside((match.start(), match.end()), living) or \
                         _CITATION_TAIL.search(text[max(0, match.start() - 30):match.start()]):
-                    continue  # an old document cited with the issuer it had
+                    continue  # a living agency's longer name, or an old document cited with the issuer it had
                 if (path, agency.id) in seen:
                     break
                 seen.add((path, agency.id))
+                until = agency.valid_until.to_date()
                 successor = _successor_name(ctx, agency)
                 ctx.add("N102", Severity.WARNING,
                         f"câu văn còn in tên '{match.group(0)}', cơ quan không còn từ {until:%d/%m/%Y}"
