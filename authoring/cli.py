@@ -50,9 +50,9 @@ class KehoachGroup(click.Group):
             return super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
+        except click.exceptions.Abort as exc:
             click.echo("Đã dừng theo yêu cầu.", err=True)
-            sys.exit(1)
+            sys.exit(130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1)  # Ctrl+C, SIGTERM: 130
         except click.UsageError as exc:
             ctx = exc.ctx
             if ctx is not None:
