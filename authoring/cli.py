@@ -45,6 +45,9 @@ class KehoachGroup(click.Group):
         super().__init__(*args, **kwargs)
 
     def main(self, *args, **kwargs):
+        from .fileio import forget_reads
+
+        forget_reads()  # outputs may not overwrite what *this* command reads
         kwargs["standalone_mode"] = False
         try:
             return super().main(*args, **kwargs)
@@ -187,8 +190,11 @@ def _default_output(plan_file: str, suffix: str) -> Path:
 
 def _write_docx(loaded, target: Path, template: str | None) -> Path:
     from .fileio import write_atomic
+    from .fileio import note_read
     from .render.docx import render_docx
 
+    if template:
+        note_read(template)
     write_atomic(target, render_docx(loaded, Path(template) if template else None))
     click.echo(f"Đã tạo {target}")
     return target
@@ -273,6 +279,10 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
         raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
     if not Path(p12).is_file():
         raise InputError(f"Không tìm thấy tệp chứng thư số {p12}.", hint="Kiểm tra lại đường dẫn tệp .p12.")
+    from .fileio import note_read
+
+    note_read(source)
+    note_read(p12)
     signed = sign_pdf(source.read_bytes(), Path(p12), password, field)
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
     write_atomic(target, signed)
@@ -373,6 +383,9 @@ def derive(parent_file: str, unit: str | None, units_file: str | None, output: s
         for ref in report.removed_upstream:
             click.echo(f"  Cấp trên đã bỏ {ref}: mục liên kết vẫn giữ, cần xem lại.")
         return
+    from .fileio import note_read
+
+    note_read(units_file)
     units = units_from_file(Path(units_file))
     folder = Path(output_dir) if output_dir else _default_output("x", "").parent
     with click.progressbar(units, label="Lập kế hoạch cấp dưới", file=sys.stderr) as bar:

@@ -58,5 +58,5 @@ def review(path: Path) -> tuple[int, list[str]]:
     output = buffer.getvalue()
     if header and not output.startswith(header.splitlines()[0]):
         output = header + output
-    write_atomic(path, output.encode("utf-8"))
+    write_atomic(path, output.encode("utf-8"), may_replace_input=True)  # review rewrites the plan on purpose
     return confirmed, missing

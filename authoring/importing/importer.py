@@ -78,7 +78,10 @@ def _exact(path: Path) -> dict | None:
 
 
 def import_plan(path: Path) -> ImportResult:
+    from ..fileio import note_read
+
     path = Path(path)
+    note_read(path)  # `-o` must not name the source
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp {path}.", [Finding("M100", Severity.ERROR, "không tìm thấy tệp", str(path),
                                                                  suggestion="Kiểm tra lại đường dẫn.")])

@@ -67,7 +67,9 @@ def read_yaml(path: Path) -> tuple[object | None, SourceMap, list[Finding]]:
     file = str(path)
     source = SourceMap(file)
     from .. import limits
+    from ..fileio import note_read
 
+    note_read(path)  # this command's output must not overwrite it
     try:
         with open(path, "rb") as handle:  # bounded: a 50 MB file or /dev/zero is refused, not read whole
             raw = handle.read(limits.MAX_PLAN_BYTES + 1)
