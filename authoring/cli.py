@@ -283,7 +283,7 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
 
     note_read(source)
     note_read(p12)
-    signed = sign_pdf(source.read_bytes(), Path(p12), password, field)
+    signed = sign_pdf(source.read_bytes(), Path(p12), password, field, source=source)
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
     write_atomic(target, signed)
     problems = pdfa_problems(signed)

@@ -60,7 +60,7 @@ def stamp_font() -> str:
 
 
 def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FIELD,
-             reason: str = "Ký ban hành văn bản", location: str | None = None) -> bytes:
+             reason: str = "Ký ban hành văn bản", location: str | None = None, source: Path | None = None) -> bytes:
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
@@ -78,6 +78,12 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         raise InputError("Không dùng được chứng thư số.", [Finding(
             "K100", Severity.ERROR, f"không mở được tệp chứng thư số .p12 (sai mật khẩu hoặc tệp hỏng){': ' + reason_text if reason_text else ''}",
             str(p12), suggestion="Kiểm tra đường dẫn tệp .p12 và mật khẩu (--password).")])
+    from .certcheck import refuse_encrypted, require_signing_certificate
+
+    require_signing_certificate(signer.signing_cert, p12)  # expired, not yet valid, not for signing: refused
+    pdf_name = str(source) if source else None
+    refuse_encrypted(pdf, pdf_name)
+
     class _KeepMetadata(IncrementalPdfFileWriter):
         # pyHanko rewrites XMP and Info on every incremental write (Producer, ModDate), so the two no
         # longer match and PDF/A breaks (pyHanko #755). The signing revision leaves metadata untouched.
@@ -87,12 +93,14 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
     try:
         writer = _KeepMetadata(io.BytesIO(pdf))
     except Exception as exc:  # pyHanko raises several kinds for a file that is not a PDF
-        raise InputError("Không đọc được tệp PDF.", [Finding("K101", Severity.ERROR, f"tệp không phải PDF đọc được ({exc})",
-                                                            suggestion="Dùng tệp PDF do kehoach tạo (kehoach pdf …).")])
+        raise InputError(f"Không đọc được tệp PDF {pdf_name or ''}.", [Finding(
+            "K101", Severity.ERROR, f"tệp không phải PDF đọc được ({exc})", pdf_name,
+            suggestion="Dùng tệp PDF do kehoach tạo (kehoach pdf …).")])
     names = [name for name, _, _ in fields.enumerate_sig_fields(writer.prev, filled_status=False)]
     if field not in names:
         raise InputError("Tệp PDF chưa có ô chữ ký cần ký.", [Finding(
             "K102", Severity.ERROR, f"không có ô chữ ký trống tên '{field}' (các ô trống: {', '.join(names) or 'không có'})",
+            pdf_name,
             suggestion="Tạo PDF bằng kehoach pdf hoặc kehoach render --pdf để có sẵn ô chữ ký.")])
     style = TextStampStyle(
         stamp_text="Ký bởi: %(signer)s\nThời gian: %(ts)s",
