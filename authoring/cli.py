@@ -111,10 +111,16 @@ def show(plan_file: str, as_json: bool) -> None:
 
 
 def _summary(data: dict) -> str:
+    from . import words
+    from .loading import load_registry
+    from .model import Comparator, Level, ReportPeriod
+
+    registry = load_registry()
     number = f"{data['number']:02d}" if data["number"] else "…"
     lines = [
         f"{data['type']} số {number}/{data['symbol']} — {data['issuer']}",
-        f"  Ngày: {data['date'] or data['date_partial'] + ' (chưa đủ ngày, tháng)'}; cấp: {data['level']}",
+        f"  Ngày: {data['date'] or data['date_partial'] + ' (chưa đủ ngày, tháng)'}; "
+        f"{words.enum_label(data['level'], Level)}",
         f"  Trích yếu: {data['title']}",
         f"  Căn cứ: {len(data['bases'])}; văn bản dẫn chiếu khác: {len(data['references'])}",
         f"  Chỉ tiêu: {len(data['targets'])}; nhiệm vụ: {len(data['tasks'])}; "
@@ -124,10 +130,14 @@ def _summary(data: dict) -> str:
         unit = t["unit"] or ""
         value = "" if t["value"] is None else f" {t['value']:g}" + (unit if unit in ("%", "‰") else f" {unit}")
         year = f" ({t['year']})" if t["year"] else ""
-        lines.append(f"    chỉ tiêu {t['id']}: {t['comparator']}{value}{year} — {t['indicator'] or t['text']}")
+        lines.append(f"    chỉ tiêu {t['id']}: {words.enum_label(t['comparator'], Comparator)}{value}{year} — "
+                     f"{t['indicator'] or t['text']}")
     for r in data["reporting"]:
         due = f"trước {r['due']}" if r["due"] else "không ghi hạn"
-        lines.append(f"    báo cáo {r['id']}: {', '.join(r['from'])} → {', '.join(r['to'])}; kỳ {r['period']}; {due}")
+        place = {"province": data.get("province"), "district": data.get("district"), "commune": data.get("commune")}
+        lines.append(f"    báo cáo {r['id']}: {words.agencies(registry, r['from'], **place)} → "
+                     f"{words.agencies(registry, r['to'], **place)}; "
+                     f"kỳ {words.enum_label(r['period'], ReportPeriod)}; {due}")
     sig = data["signature"]
     if sig:
         lines.append(f"  Người ký: {' / '.join(sig['authority'] + sig['positions'])} — {sig['name']}")
@@ -333,7 +343,7 @@ def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...]
         text_out = report_html(report, f"Kết quả kiểm tra kế hoạch {Path(plan_file).name}")
     else:
         body = render_text(report.index.sorted())
-        header = f"Đối chiếu với: {', '.join(report.parents) or 'không có văn bản cấp trên trong thư viện'}"
+        header = f"Đối chiếu với: {', '.join(report.parent_names) or 'không có văn bản cấp trên trong thư viện'}"
         text_out = "\n".join(filter(None, [header, body, render_summary_line(report.index)]))
     if output:
         from .fileio import write_atomic
@@ -410,10 +420,12 @@ def new_year(plan_file: str, year: int, output: str | None) -> None:
     target = Path(output) if output else _default_output(f"{Path(plan_file).stem}-{year}", ".yaml")
     write_atomic(target, text_out.encode("utf-8"))
     click.echo(f"Đã tạo {target}.")
+    from . import words
+
     for path, old, new in report.renamed:
-        click.echo(f"  Đổi cơ quan [{path}]: {old} → {new}")
+        click.echo(f"  Đổi cơ quan [{path}]: {words.names_for_ids(loaded.registry, f'{old} → {new}')}")
     for path, why in report.flagged:
-        click.echo(f"  Cần xem lại [{path}]: {why}")
+        click.echo(f"  Cần xem lại [{path}]: {words.names_for_ids(loaded.registry, why)}")
     if report.abolished:
         click.echo(f"  {len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc 01/7/2025).")
 
@@ -463,6 +475,11 @@ def text(plan_file: str) -> None:
     from .render.plain import plan_text
 
     click.echo(plan_text(_load(plan_file).plan), nl=False)
+
+
+from .clihelp import apply as _vietnamese_help  # noqa: E402
+
+_vietnamese_help(main)  # placeholders, ranges, short lines and examples in Vietnamese
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -311,12 +311,29 @@ def derive(parent: LoadedPlan, unit_text: str, output: Path | None, lead_days: i
     yaml = make_yaml()
     tree = fresh
     if output is not None and output.is_file():
+        _require_readable(output)
         tree = merge(yaml.load(output.read_text(encoding="utf-8")), fresh, report, parent.plan.id)
     else:
         report.added.extend(_ids(fresh, {}))
     buffer = io.StringIO()
     yaml.dump(tree, buffer)
     return buffer.getvalue(), report
+
+
+def _require_readable(output: Path) -> None:
+    """An existing lower-level plan is merged, so it is read as untrusted input first (syntax, aliases, size)."""
+    from .errors import InputError
+    from .loading.yamlio import read_yaml
+
+    from .fileio import refuse_if_read, rewrites
+
+    refuse_if_read(output)  # the parent itself, or another file this command reads: never the output
+    tree, _, findings = read_yaml(output)
+    rewrites(output)
+    if findings or not isinstance(tree, dict):
+        raise InputError(f"Kế hoạch cấp dưới đã có ở {output} có lỗi nên chưa lập lại được (các phần đã sửa tay "
+                         "trong đó sẽ được giữ khi lập lại).", findings,
+                         hint=f"Sửa các lỗi của {output} rồi chạy lại; hoặc chọn tệp kết quả khác (-o).")
 
 
 def units_from_file(path: Path) -> list[str]:

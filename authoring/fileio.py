@@ -30,6 +30,15 @@ def note_read(path) -> None:
         _READ[(info.st_dev, info.st_ino)] = str(path)
 
 
+def rewrites(path) -> None:
+    """This command reads *path* in order to rewrite it (derive merging into its earlier output)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return
+    _READ.pop((info.st_dev, info.st_ino), None)
+
+
 def forget_reads() -> None:
     """A new command starts (the CLI calls this; several commands may run in one process, as in tests)."""
     _READ.clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, FindingIndex, Severity, render_html
@@ -26,6 +26,7 @@ class CheckReport:
     coverage: list[dict]
     plan_id: str | None
     parents: list[str]
+    parent_names: list[str] = field(default_factory=list)   # as people cite them, for reports
 
 
 def run_check(path: Path | str, parents: list[str] | None = None, lead_days: int = 5) -> CheckReport:
@@ -55,7 +56,10 @@ def run_check(path: Path | str, parents: list[str] | None = None, lead_days: int
     ctx = CheckContext(loaded, loaded_parents, lead_days, index)
     for family in FAMILIES:
         family(ctx)
-    return CheckReport(index, ctx.coverage, loaded.plan.id, [p.plan.id for p in loaded_parents])
+    from .. import words
+
+    return CheckReport(index, ctx.coverage, loaded.plan.id, [p.plan.id for p in loaded_parents],
+                       [words.document(p.plan) for p in loaded_parents])
 
 
 def _status_label(status: str | None) -> str:
@@ -67,19 +71,23 @@ def _status_label(status: str | None) -> str:
 def coverage_html(report: CheckReport) -> str:
     if not report.coverage:
         return "<h2>Ma trận bao phủ nhiệm vụ</h2><p>Không có nhiệm vụ cấp trên nào giao cho cấp này trong thư viện.</p>"
+    from .. import words
+    from ..loading import load_registry
+
+    registry = load_registry()
     rows = []
     for row in report.coverage:
         ok = bool(row["covered_by"]) and bool(row["lead"])
         mark = "✔" if ok else ("⚠" if row["covered_by"] else "✘")
         rows.append(f"<tr class='{'ok' if ok else 'missing'}'><td>{mark}</td><td><code>{html.escape(row['parent'])}</code></td>"
                     f"<td>{html.escape(row['text'])}</td><td>{html.escape(', '.join(row['covered_by']))}</td>"
-                    f"<td>{html.escape(', '.join(row['lead']))}</td><td>{html.escape(_status_label(row['status']))}</td></tr>")
+                    f"<td>{html.escape(words.agencies(registry, row['lead']))}</td><td>{html.escape(_status_label(row['status']))}</td></tr>")
     return ("<h2>Ma trận bao phủ nhiệm vụ cấp trên</h2><table><thead><tr><th></th><th>Mục cấp trên</th><th>Nội dung</th>"
             "<th>Mục của kế hoạch</th><th>Cơ quan chủ trì</th><th>Độ tin cậy dữ liệu</th></tr></thead><tbody>"
             + "\n".join(rows) + "</tbody></table>")
 
 
 def report_html(report: CheckReport, title: str) -> str:
-    parents = ", ".join(report.parents) or "không có"
+    parents = ", ".join(report.parent_names or report.parents) or "không có"
     extra = f"<p>Văn bản cấp trên đã đối chiếu: {html.escape(parents)}</p>" + coverage_html(report)
     return render_html(report.index, title, extra)

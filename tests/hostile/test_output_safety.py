@@ -120,3 +120,29 @@ def test_new_files_follow_the_umask_and_replaced_files_keep_their_mode(runner, p
 def test_output_that_is_a_directory_is_a_clear_error(runner, plan, tmp_path):
     result = runner.invoke(main, ["schema", "-o", str(tmp_path)])
     assert result.exit_code in (1, 2) and "Traceback" not in result.output
+
+
+DIRECTIVE = ROOT / "plans" / "directives" / "kh-61-2024-hai-phong.yaml"
+
+
+def test_derive_cannot_overwrite_its_parent(runner, tmp_path):
+    parent = tmp_path / "cap-tren.yaml"
+    shutil.copyfile(DIRECTIVE, parent)
+    _refused(runner, ["derive", parent, "--unit", "quận Kiến An", "-o", parent], parent)
+
+
+@pytest.mark.parametrize("content", ["id: &x [*x]\n", "a: [\n", "- chỉ là danh sách\n"])
+def test_derive_over_a_broken_earlier_output_is_refused_and_keeps_it(runner, tmp_path, content):
+    out = tmp_path / "kien-an.yaml"
+    out.write_text(content, encoding="utf-8")
+    result = runner.invoke(main, ["derive", str(DIRECTIVE), "--unit", "quận Kiến An", "-o", str(out)])
+    assert result.exit_code == 1 and str(out) in result.output and "Traceback" not in result.output
+    assert out.read_text(encoding="utf-8") == content
+
+
+def test_derive_again_merges_into_its_own_output(runner, tmp_path):
+    out = tmp_path / "kien-an.yaml"
+    for _ in range(2):
+        result = runner.invoke(main, ["derive", str(DIRECTIVE), "--unit", "quận Kiến An", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    assert "giữ nguyên" in result.output
