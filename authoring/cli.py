@@ -440,8 +440,12 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 
     from .diff import render_diff, semantic_diff
 
-    changes = semantic_diff(_load(old_file), _load(new_file))
-    click.echo(json.dumps(changes, ensure_ascii=False, indent=2) if as_json else render_diff(changes))
+    from . import words
+
+    old = _load(old_file)
+    changes = semantic_diff(old, _load(new_file))
+    click.echo(json.dumps(changes, ensure_ascii=False, indent=2) if as_json
+               else words.diff_text(old.registry, render_diff(changes)))
 
 
 @main.command("import")

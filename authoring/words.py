@@ -52,3 +52,18 @@ def names_for_ids(registry, text: str) -> str:
         return text
     return re.sub(r"(?<![\w/#.-])([a-z0-9]+(?:-[a-z0-9]+)+)(?![\w-]|\.\d)",
                   lambda m: agency(registry, m.group(1)), text)
+
+
+DOCUMENT_FIELDS = {"number": "số", "date": "ngày ban hành", "title": "trích yếu", "symbol": "ký hiệu", "type": "tên loại",
+                   "issuer": "cơ quan ban hành", "place": "địa danh", "level": "cấp", "province": "tỉnh",
+                   "district": "huyện", "commune": "xã", "period": "giai đoạn", "governing_body": "cơ quan chủ quản"}
+
+
+def diff_text(registry, text: str) -> str:
+    """`kehoach diff` as words: field names in Vietnamese, agency names for ids, '—' for nothing."""
+    import re
+
+    text = re.sub(r"^(Văn bản — )(\w+):", lambda m: m.group(1) + DOCUMENT_FIELDS.get(m.group(2), m.group(2)) + ":",
+                  text, flags=re.M)
+    text = re.sub(r"\bNone\b", "—", text)
+    return names_for_ids(registry, text)

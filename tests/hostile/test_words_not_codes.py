@@ -23,7 +23,8 @@ def _pattern():
 def _outputs(runner, example, tmp_path):
     report = tmp_path / "bao-cao.html"
     runs = [["show", example], ["check", example], ["check", example, "--format", "html", "-o", report],
-            ["validate", example], ["new-year", example, "--year", "2027", "-o", tmp_path / "nam-sau.yaml"]]
+            ["validate", example], ["new-year", example, "--year", "2027", "-o", tmp_path / "nam-sau.yaml"],
+            ["diff", example, tmp_path / "nam-sau.yaml"]]
     for args in runs:
         result = runner.invoke(main, [str(a) for a in args])
         assert result.exit_code in (0, 1), result.output
