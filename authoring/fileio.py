@@ -1,32 +1,132 @@
-"""Writing outputs whole or not at all: write beside the target, then rename."""
+"""Writing outputs whole or not at all, never over a file the command reads, never replacing a link or device.
+
+- Every file a command reads is noted (`note_read`, inside `command_reads()`, which the CLI opens for each
+  command; a long-running process such as the web page tracks nothing); writing to one of them — the plan itself, a parent, the
+  registry, a template, by any name or hard link — is refused with a message, before anything is written.
+- A regular file is written beside the target and renamed over it: readers see the old file or the whole new one.
+- A symbolic link is written through (the file it points to is replaced; the link stays), and a device or pipe
+  (`-o /dev/stdout`) is written to directly, never replaced by a regular file.
+- New files follow the umask (as `>` in a shell would); a replaced file keeps its permissions.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
-from .errors import KehoachError
+from .errors import InputError, KehoachError
+
+_READ: dict[tuple[int, int], str] | None = None   # None: no command is tracking what it reads
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write *data* to *path* so that readers see either the old file or the complete new one."""
-    path = Path(path)
+@contextlib.contextmanager
+def command_reads() -> Iterator[None]:
+    """One command's span: the files it reads (by any name or hard link) may not be its outputs."""
+    global _READ
+    outer, _READ = _READ, {}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        yield
+    finally:
+        _READ = outer
+
+
+def note_read(path) -> None:
+    """Remember that this command reads *path* (it must not be overwritten by the command's output)."""
+    if _READ is None:
+        return
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return
+    if stat.S_ISREG(info.st_mode):
+        _READ[(info.st_dev, info.st_ino)] = str(path)
+
+
+def rewrites(path) -> None:
+    """This command reads *path* in order to rewrite it (derive merging into its earlier output)."""
+    if _READ is None:
+        return
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return
+    _READ.pop((info.st_dev, info.st_ino), None)
+
+
+def refuse_if_read(path: Path) -> None:
+    if _READ is None:
+        return
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return
+    read_as = _READ.get((info.st_dev, info.st_ino))
+    if read_as is not None:
+        same = "" if os.path.abspath(read_as) == os.path.abspath(path) else f" (cùng một tệp với {read_as})"
+        raise InputError(
+            f"Không ghi vào {path}: đây là tệp mà lệnh này đang đọc{same}; ghi vào đó sẽ mất nội dung của nó.",
+            hint="Chọn tên tệp kết quả khác với tệp đầu vào (tùy chọn -o), vd. -o ket-qua.docx.")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> None:
+    """Write *data* to *path* so that readers see either the old file or the complete new one.
+
+    *may_replace_input*: the command rewrites its own input on purpose (`kehoach review`).
+    """
+    path = Path(path)
+    if not may_replace_input:
+        refuse_if_read(path)
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise KehoachError(f"không ghi được {path}: đây là một thư mục",
+                           hint="Chỉ rõ tên tệp kết quả, vd. -o thu-muc/ket-qua.docx.")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_through(path, data)  # /dev/stdout, a pipe, a terminal: write to it, do not replace it
+        return
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path  # a link stays a link
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
     except OSError as exc:
         raise KehoachError(f"không tạo được tệp {path} ({exc.strerror})",
                            hint="Kiểm tra thư mục đích có tồn tại và có quyền ghi.") from exc
     try:
+        mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        os.replace(tmp, real)
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise KehoachError(f"không ghi được tệp {path} ({exc.strerror})",
+                               hint="Kiểm tra chỗ trống trên đĩa và quyền ghi thư mục đích.") from exc
         raise
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+    except OSError as exc:
+        raise KehoachError(f"không ghi được vào {path} ({exc.strerror})",
+                           hint="Chọn một tệp thường làm tệp kết quả.") from exc

@@ -94,7 +94,7 @@ def coverage_html(coverage: list[dict]) -> str:
         mark = "✔" if ok else ("⚠" if row["covered_by"] else "✘")
         rows.append(f"<tr class='{'ok' if ok else 'missing'}'><td>{mark}</td><td><code>{html.escape(row['parent'])}</code></td>"
                     f"<td>{html.escape(row['text'])}</td><td>{html.escape(', '.join(row['covered_by']))}</td>"
-                    f"<td>{html.escape(', '.join(row['lead']))}</td><td>{html.escape(_status_label(row['status']))}</td></tr>")
+                    f"<td>{html.escape(', '.join(row.get('lead_names') or row['lead']))}</td><td>{html.escape(_status_label(row['status']))}</td></tr>")
     return ("<h2>Ma trận bao phủ nhiệm vụ cấp trên</h2><table><thead><tr><th></th><th>Mục cấp trên</th><th>Nội dung</th>"
             "<th>Mục của kế hoạch</th><th>Cơ quan chủ trì</th><th>Độ tin cậy dữ liệu</th></tr></thead><tbody>"
             + "\n".join(rows) + "</tbody></table>")
@@ -105,10 +105,10 @@ def check_report(report, fmt: str, title: str) -> str:
     if fmt == "json":
         return render_json(report.index, {"coverage": report.coverage, "parents": report.parents})
     if fmt == "html":
-        parents = ", ".join(report.parents) or "không có"
+        parents = ", ".join(report.parent_names or report.parents) or "không có"
         extra = f"<p>Văn bản cấp trên đã đối chiếu: {html.escape(parents)}</p>" + coverage_html(report.coverage)
         return render_html(report.index, title, extra)
-    header = f"Đối chiếu với: {', '.join(report.parents) or 'không có văn bản cấp trên trong thư viện'}"
+    header = f"Đối chiếu với: {', '.join(report.parent_names or report.parents) or 'không có văn bản cấp trên trong thư viện'}"
     return "\n".join(filter(None, [header, render_text(report.index.sorted()), render_summary_line(report.index)]))
 
 

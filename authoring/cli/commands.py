@@ -45,14 +45,17 @@ class KehoachGroup(click.Group):
         super().__init__(*args, **kwargs)
 
     def main(self, *args, **kwargs):
+        from ..fileio import command_reads
+
         kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, **kwargs)
+            with command_reads():  # outputs may not overwrite what *this* command reads
+                return super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
+        except click.exceptions.Abort as exc:
             click.echo("Đã dừng theo yêu cầu.", err=True)
-            sys.exit(1)
+            sys.exit(130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1)  # Ctrl+C, SIGTERM: 130
         except click.UsageError as exc:
             ctx = exc.ctx
             if ctx is not None:
@@ -108,10 +111,16 @@ def show(plan_file: str, as_json: bool) -> None:
 
 
 def _summary(data: dict) -> str:
+    from .. import words
+    from ..loading import load_registry
+    from ..model import Comparator, Level, ReportPeriod
+
+    registry = load_registry()
     number = f"{data['number']:02d}" if data["number"] else "…"
     lines = [
         f"{data['type']} số {number}/{data['symbol']} — {data['issuer']}",
-        f"  Ngày: {data['date'] or data['date_partial'] + ' (chưa đủ ngày, tháng)'}; cấp: {data['level']}",
+        f"  Ngày: {data['date'] or data['date_partial'] + ' (chưa đủ ngày, tháng)'}; "
+        f"{words.enum_label(data['level'], Level)}",
         f"  Trích yếu: {data['title']}",
         f"  Căn cứ: {len(data['bases'])}; văn bản dẫn chiếu khác: {len(data['references'])}",
         f"  Chỉ tiêu: {len(data['targets'])}; nhiệm vụ: {len(data['tasks'])}; "
@@ -121,10 +130,14 @@ def _summary(data: dict) -> str:
         unit = t["unit"] or ""
         value = "" if t["value"] is None else f" {t['value']:g}" + (unit if unit in ("%", "‰") else f" {unit}")
         year = f" ({t['year']})" if t["year"] else ""
-        lines.append(f"    chỉ tiêu {t['id']}: {t['comparator']}{value}{year} — {t['indicator'] or t['text']}")
+        lines.append(f"    chỉ tiêu {t['id']}: {words.enum_label(t['comparator'], Comparator)}{value}{year} — "
+                     f"{t['indicator'] or t['text']}")
     for r in data["reporting"]:
         due = f"trước {r['due']}" if r["due"] else "không ghi hạn"
-        lines.append(f"    báo cáo {r['id']}: {', '.join(r['from'])} → {', '.join(r['to'])}; kỳ {r['period']}; {due}")
+        place = {"province": data.get("province"), "district": data.get("district"), "commune": data.get("commune")}
+        lines.append(f"    báo cáo {r['id']}: {words.agencies(registry, r['from'], **place)} → "
+                     f"{words.agencies(registry, r['to'], **place)}; "
+                     f"kỳ {words.enum_label(r['period'], ReportPeriod)}; {due}")
     sig = data["signature"]
     if sig:
         lines.append(f"  Người ký: {' / '.join(sig['authority'] + sig['positions'])} — {sig['name']}")
@@ -174,7 +187,10 @@ def _default_output(plan_file: str, suffix: str) -> Path:
 def _write_docx(loaded, target: Path, template: str | None) -> Path:
     from ..fileio import write_atomic
     from ..render.docx import render_docx
+    from ..fileio import note_read
 
+    if template:
+        note_read(template)
     write_atomic(target, render_docx(loaded, Path(template) if template else None))
     click.echo(f"Đã tạo {target}")
     return target
@@ -281,6 +297,10 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str |
     if seal and field != "ChuKyCoQuan":
         raise InputError(f"--seal là ảnh dấu của cơ quan, chỉ dùng với ô ChuKyCoQuan (đang ký {source}).",
                          hint="Phụ lục I: bản sao điện tử, phụ lục tách tệp ký ở góc trên bên phải trang 1, không có ảnh.")
+    from ..fileio import note_read
+
+    note_read(source)
+    note_read(p12)
     signed = sign_pdf(source.read_bytes(), Path(p12), password, field, file=str(source),
                       image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa)
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
@@ -461,14 +481,17 @@ def new_year(plan_file: str, year: int, unit: str | None, output: str | None) ->
     target = Path(output) if output else _default_output(f"{Path(plan_file).stem}-{year}", ".yaml")
     write_atomic(target, text_out.encode("utf-8"))
     click.echo(f"Đã tạo {target}.")
+    from .. import words
+
     for path, old, new in report.renamed:
-        click.echo(f"  Đổi cơ quan [{path}]: {old} → {new}")
+        click.echo(f"  Đổi cơ quan [{path}]: {words.names_for_ids(loaded.registry, f'{old} → {new}')}")
     for path, what in report.repaired:
-        click.echo(f"  Đã sửa [{path}]: {what}")
+        click.echo(f"  Đã sửa [{path}]: {words.names_for_ids(loaded.registry, what)}")
     for path, why in report.flagged:
-        click.echo(f"  Cần xem lại [{path}]: {why}")
+        click.echo(f"  Cần xem lại [{path}]: {words.names_for_ids(loaded.registry, why)}")
     if report.abolished:
-        click.echo(f"  {len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc 01/7/2025).")
+        ends = loaded.registry.district_level_ends
+        click.echo(f"  {len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc {ends:%d/%m/%Y}).")
     click.echo("  Chạy kehoach check để xem các mục còn gắn với năm cũ.")
 
 
@@ -482,8 +505,12 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 
     from ..lifecycle.diff import render_diff, semantic_diff
 
-    changes = semantic_diff(_load(old_file), _load(new_file))
-    click.echo(json.dumps(changes, ensure_ascii=False, indent=2) if as_json else render_diff(changes))
+    from .. import words
+
+    old = _load(old_file)
+    changes = semantic_diff(old, _load(new_file))
+    click.echo(json.dumps(changes, ensure_ascii=False, indent=2) if as_json
+               else words.diff_text(old.registry, render_diff(changes)))
 
 
 @main.command("import")
@@ -497,14 +524,16 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 def import_command(source: str, output: str | None, date_: str | None, symbol: str | None, title: str | None,
                    issuer: str | None, level: str | None) -> None:
     """Nhập kế hoạch cũ (Word hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
-    from ..fileio import write_atomic
+    from ..fileio import note_read, refuse_if_read, write_atomic
     from ..importing import import_plan
     from ..loading import load_plan
 
     overrides = {k: v for k, v in {"date": date_, "symbol": symbol, "title": title, "issuer": issuer,
                                    "level": level}.items() if v}
-    result = import_plan(Path(source), overrides)
     target = Path(output) if output else _default_output(source, ".yaml")
+    note_read(Path(source))
+    refuse_if_read(target)  # before any work: `-o` naming the source would destroy it
+    result = import_plan(Path(source), overrides)
     write_atomic(target, result.yaml_text.encode("utf-8"))
     click.echo(f"Đã tạo {target}" + (" (khớp hoàn toàn dữ liệu gốc của kehoach)." if result.exact else "."))
     if not result.exact:
@@ -528,6 +557,11 @@ def text(plan_file: str) -> None:
     from ..render.plain import plan_text
 
     click.echo(plan_text(_load(plan_file).plan), nl=False)
+
+
+from .help import apply as _vietnamese_help  # noqa: E402
+
+_vietnamese_help(main)  # placeholders, ranges, short lines and examples in Vietnamese
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -55,7 +55,10 @@ OVERRIDE_OPTIONS = {"symbol": "--symbol", "date": "--date", "title": "--title", 
 
 def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
     """Import one file. *overrides* supplies facts the document does not print (symbol, date, title, level)."""
+    from ..fileio import note_read
+
     path = Path(path)
+    note_read(path)  # `-o` must not name the source
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp {path}.", [Finding("M100", Severity.ERROR, "không tìm thấy tệp", str(path),
                                                                  suggestion="Kiểm tra lại đường dẫn.")])

@@ -37,8 +37,7 @@ from ..model.walk import iter_blocks, iter_duties, iter_reporting, iter_tasks
 from ..text import match_key, short_date, slug
 from . import assignments as A
 from ..loading.units import MERGER_SOURCE, province_after_2025, unit_list
-from ..model.wording import (TITLE_KEEP, after_reform_words, current, ends, expand_abbreviations, full_codes, is_all_caps,
-                      modernise, name_of, rescope, sentence_case)
+from ..model.wording import (TITLE_KEEP, after_reform_words, current, ends, expand_abbreviations, full_codes, modernise, name_of, rescope, sentence_case)
 
 PLACEHOLDER = "…"
 
@@ -779,10 +778,16 @@ def _check_pair(parents: list[LoadedPlan], unit: Unit, when: PartialDate) -> Non
         if unit.level not in allowed[level]:
             raise InputError("Không lập được kế hoạch cấp dưới từ văn bản này.", [Finding(
                 "V103", Severity.ERROR, f"không lập được kế hoạch {unit.level.label} ({unit.full}) từ văn bản "
-                f"{level.label}; kehoach lập: trung ương → tỉnh; tỉnh → huyện (trước 01/07/2025), xã, phường, đặc khu; "
+                f"{level.label}; kehoach lập: trung ương → tỉnh; tỉnh → huyện (trước {_end_text(parents)}), xã, phường, đặc khu; "
                 "huyện → xã", source, suggestion="Chọn đúng văn bản cấp trên trực tiếp của đơn vị.")])
     if len(levels) > 1:
         raise UsageError("các văn bản cấp trên phải cùng một cấp", "Ví dụ: Chỉ thị 28-CT/TW và Quyết định 1183/QĐ-TTg.")
+
+
+def _end_text(parents: list[LoadedPlan]) -> str:
+    """The day the district level ended and the new communes began, as the registry says (dd/mm/yyyy)."""
+    end = parents[0].registry.district_level_ends if parents else None
+    return f"{end:%d/%m/%Y}" if end else "…"
 
 
 def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5,
@@ -805,7 +810,7 @@ def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5,
         unit = Unit(unit.kind, province, unit.level)
         d.unit = unit
     if top.province and province != top.province:
-        notes.append(f"tỉnh {top.province} hợp nhất vào tỉnh {province} từ 01/07/2025 ({MERGER_SOURCE})")
+        notes.append(f"tỉnh {top.province} hợp nhất vào tỉnh {province} từ {_end_text(parents)} ({MERGER_SOURCE})")
     if unit.level == Level.COMMUNE and end and on >= end:
         units = unit_list(province)
         if units is None:
@@ -813,7 +818,7 @@ def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5,
                          f"chưa kiểm tra được {unit.full}")
         elif units.find(unit) is None:
             notes.append(f"{unit.full} không có trong danh sách {len(units.names)} xã, phường, đặc khu của "
-                         f"{units.province} từ 01/07/2025 (Nghị quyết {units.resolution}); kiểm tra lại tên đơn vị")
+                         f"{units.province} từ {_end_text(parents)} (Nghị quyết {units.resolution}); kiểm tra lại tên đơn vị")
     if top.level == Level.CENTRAL:
         sections, closing, recipients, archive = _from_central(d)
     else:
@@ -995,11 +1000,26 @@ def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5,
     report = DeriveReport(notes=list(notes))
     name = f"kế hoạch của {unit.full}"
     if output is not None and Path(output).is_file():
+        _require_readable(Path(output))
         fresh = _fresh_tree(plan, comments)
         tree = merge(load_tree(output), fresh, report, {p.plan.id for p in parents})
         return dump_tree(tree, name=name), report
     report.added.extend(_ids(plan_tree(plan), {}))
     return plan_to_yaml(plan, _header(plan, unit, notes), comments, name=name), report
+
+
+def _require_readable(output: Path) -> None:
+    """An existing lower-level plan is merged, so it is read as untrusted input first (syntax, aliases, size)."""
+    from ..fileio import refuse_if_read, rewrites
+    from ..loading.yamlio import read_yaml
+
+    refuse_if_read(output)  # the parent itself, or another file this command reads: never the output
+    tree, _, findings = read_yaml(output)
+    rewrites(output)
+    if findings or not isinstance(tree, dict):
+        raise InputError(f"Kế hoạch cấp dưới đã có ở {output} có lỗi nên chưa lập lại được (các phần đã sửa tay "
+                         "trong đó sẽ được giữ khi lập lại).", findings,
+                         hint=f"Sửa các lỗi của {output} rồi chạy lại; hoặc chọn tệp kết quả khác (-o).")
 
 
 def units_from_file(path: Path) -> list[str]:

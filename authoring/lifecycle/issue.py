@@ -91,7 +91,7 @@ def issue(path: Path, number: int, issued: str, force: bool = False, lead_days: 
         doc.ca.items.pop("date", None)
     doc.yaml_add_eol_comment(f"ban hành: số {number:02d}, ngày {when.day:02d}/{when.month:02d}/{when.year}", "date")
     text = dump_tree(tree, name=f"kế hoạch {path.name}")
-    write_plan_text(path, text)
+    write_plan_text(path, text, may_replace_input=True)  # issuing writes its number and date back on purpose
     return Issued(load_plan_or_raise(path), errors, text)
 
 

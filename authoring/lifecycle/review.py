@@ -54,5 +54,5 @@ def review(path: Path) -> tuple[int, list[str]]:
     output = dump_tree(tree, name=str(path))
     if header and not output.startswith(header.splitlines()[0]):
         output = header + output
-    write_plan_text(path, output)
+    write_plan_text(path, output, may_replace_input=True)  # review rewrites the plan on purpose
     return confirmed, missing

@@ -126,6 +126,6 @@ def validate_text(text: str, name: str) -> None:
                          "tệp chưa được ghi).", findings)
 
 
-def write_plan_text(path: Path, text: str) -> None:
-    """Write validated plan text whole (never half a file)."""
-    write_atomic(Path(path), text.encode("utf-8"))
+def write_plan_text(path: Path, text: str, may_replace_input: bool = False) -> None:
+    """Write validated plan text whole (never half a file); over a file the command read only when asked."""
+    write_atomic(Path(path), text.encode("utf-8"), may_replace_input=may_replace_input)

@@ -69,7 +69,9 @@ def read_yaml(path: Path, raw: bytes | None = None) -> tuple[object | None, Sour
     file = str(path)
     source = SourceMap(file)
     from .. import limits
+    from ..fileio import note_read
 
+    note_read(path)  # this command's output must not overwrite it
     try:
         if raw is None:
             with open(path, "rb") as handle:  # bounded: a 50 MB file or /dev/zero is refused, not read whole

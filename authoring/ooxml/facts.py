@@ -224,7 +224,6 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
         start = k + 1
         facts.issuer, facts.parent_issuer, facts.issuer_lines = _split_issuer(issuer_lines)
     # The head: from the issuer to the tên loại / trích yếu / first sentence.
-    head_end = len(items)
     last_element = qh[1] if qh else -1
     for i in range(start, min(len(items), start + 40)):
         text = items[i]

@@ -104,7 +104,10 @@ def check_xml(path: Path, name: str, data: bytes, code: str) -> None:
 
 def open_zip(path: Path | str, code: str = "X100") -> tuple[zipfile.ZipFile, bytes]:
     """The DOCX as a checked zip (directory and every XML part), and its bytes."""
+    from ..fileio import note_read
+
     path = Path(path)
+    note_read(path)
     try:
         if not path.is_file():
             _refuse(path, "không tìm thấy tệp" if not path.exists() else "đây không phải là một tệp", code,

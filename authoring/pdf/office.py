@@ -5,12 +5,12 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .. import limits
 from ..errors import KehoachError, ToolMissingError
 from ..paths import cache_dir
 
@@ -20,7 +20,6 @@ PDF_FILTER = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":
 INSTALL_HINT = ("Cài LibreOffice và phông chữ: sudo apt-get install -y libreoffice-writer-nogui fonts-liberation2 "
                 "(hoặc chạy bash scripts/setup.sh).")
 MAX_ATTEMPTS = 3
-TIMEOUT_PER_FILE_S = 60
 
 
 def find_soffice() -> str:
@@ -60,15 +59,29 @@ def _profile() -> Iterator[Path]:
         yield Path(private)
 
 
+def _timeout(count: int) -> float:
+    """Seconds one LibreOffice run may take for *count* files (KEHOACH_SOFFICE_TIMEOUT overrides, for tests)."""
+    chosen = os.environ.get("KEHOACH_SOFFICE_TIMEOUT")
+    if chosen:
+        try:
+            return float(chosen)
+        except ValueError:
+            pass
+    return limits.SOFFICE_START_S + limits.SOFFICE_PER_FILE_S * count
+
+
 def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | None = None) -> dict[Path, bytes]:
     """Convert DOCX files to PDF/A bytes, starting LibreOffice once for the batch (again only if it dies).
 
-    Returns {docx path: pdf bytes}. Raises KehoachError naming the files LibreOffice could not convert.
+    Returns {docx path: pdf bytes}. Raises KehoachError naming the files LibreOffice could not convert, or saying
+    it stopped answering. Whatever LibreOffice does, its processes and the temporary folder are gone on return,
+    on error, and on Ctrl+C or SIGTERM (see authoring/pdf/guarded.py).
     """
+    from .guarded import TimedOut, interrupts_unwind, owned_tempdir
+
     soffice = find_soffice()
     results: dict[Path, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="kehoach-pdf-") as tmp, _profile() as profile:
-        work = Path(tmp)
+    with interrupts_unwind(), owned_tempdir() as work, _profile() as profile:
         # Unique names in one folder: two inputs called ke-hoach.docx must not overwrite each other's PDF.
         staged: dict[Path, Path] = {}
         for index, source in enumerate(docx_files):
@@ -82,7 +95,15 @@ def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | No
             attempts += 1
             out_dir = work / f"out-{attempts}"
             out_dir.mkdir()
-            _run_batch(soffice, profile, pending, out_dir, staged, progress, results)
+            try:
+                _run_batch(soffice, profile, pending, out_dir, staged, progress, results, work)
+            except TimedOut:
+                names = ", ".join(str(staged[p]) for p in pending if staged[p] not in results)
+                raise KehoachError(
+                    f"LibreOffice không trả lời sau {_timeout(len(pending)):.0f} giây khi chuyển sang PDF: {names}; "
+                    "đã dừng LibreOffice",
+                    "Đóng các cửa sổ LibreOffice đang mở rồi thử lại; nếu vẫn vậy, mở tệp bằng LibreOffice để xem tệp có "
+                    "lỗi không, hoặc cài lại LibreOffice (bash scripts/setup.sh).") from None
             pending = [p for p in pending if staged[p] not in results]
         if pending:
             names = ", ".join(str(staged[p]) for p in pending)
@@ -91,37 +112,54 @@ def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | No
     return results
 
 
-def _run_batch(soffice, profile: Path, files: list[Path], out_dir: Path, staged, progress, results) -> None:
+def _is_pdf(data: bytes) -> bool:
+    """A whole PDF that pypdf can open and that has pages (a LibreOffice that writes anything else is not trusted)."""
+    if not (data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]):
+        return False
+    try:
+        import io
+
+        from pypdf import PdfReader
+
+        return len(PdfReader(io.BytesIO(data)).pages) > 0
+    except Exception:  # pypdf raises many kinds for a file that only looks like a PDF
+        return False
+
+
+def _run_batch(soffice, profile: Path, files: list[Path], out_dir: Path, staged, progress, results, work: Path) -> None:
+    from .guarded import run_guarded
+
     command = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", PDF_FILTER, "--outdir", str(out_dir), *map(str, files)]
     env = dict(os.environ, LC_ALL="C.UTF-8", SAL_USE_VCLPLUGIN="svp")
-    timeout = 30 + TIMEOUT_PER_FILE_S * len(files)
-    try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    except OSError as exc:
-        raise ToolMissingError(f"không chạy được LibreOffice ({exc.strerror})", INSTALL_HINT) from exc
 
     def collect(stem_done: Path) -> None:
         pdf = out_dir / (stem_done.stem + ".pdf")
-        if pdf.is_file() and pdf.stat().st_size > 0 and staged[stem_done] not in results:
-            data = pdf.read_bytes()
-            if data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]:
-                results[staged[stem_done]] = data
-                if progress:
-                    progress(staged[stem_done])
+        if staged[stem_done] in results or not pdf.is_file() or pdf.stat().st_size == 0:
+            return
+        data = pdf.read_bytes()
+        if _is_pdf(data):
+            results[staged[stem_done]] = data
+            if progress:
+                progress(staged[stem_done])
 
-    current: Path | None = None
+    current: list[Path | None] = [None]
+
+    def on_line(line: str) -> None:  # "convert /…/00003.docx -> /…/00003.pdf using filter : …"
+        if line.startswith("convert "):
+            if current[0] is not None:
+                collect(current[0])
+            current[0] = Path(line.split(" -> ")[0][len("convert "):].strip())
+
+    def finished() -> bool:
+        if current[0] is not None:
+            collect(current[0])
+        return all(staged[f] in results for f in files)
+
     try:
-        for line in process.stdout:  # "convert /…/00003.docx -> /…/00003.pdf using filter : …"
-            if line.startswith("convert "):
-                if current is not None:
-                    collect(current)
-                current = Path(line.split(" -> ")[0][len("convert "):].strip())
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    if current is not None:
-        collect(current)
-    for path in files:  # a crash mid-batch leaves later files unconverted; whole PDFs are still taken
-        collect(path)
+        run_guarded(command, env, _timeout(len(files)), on_line, finished, work)
+    except OSError as exc:
+        raise ToolMissingError(f"không chạy được LibreOffice ({exc.strerror})", INSTALL_HINT) from exc
+    finally:
+        for path in files:  # a crash mid-batch leaves later files unconverted; whole PDFs are still taken
+            collect(path)

@@ -229,6 +229,10 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         raise InputError(f"Không dùng được chứng thư số để ký {file}.", [Finding(
             "K100", Severity.ERROR, f"không mở được tệp chứng thư số .p12 (sai mật khẩu hoặc tệp hỏng){': ' + reason_text if reason_text else ''}",
             str(p12), suggestion="Kiểm tra đường dẫn tệp .p12 và mật khẩu (--password).")])
+    from .certcheck import refuse_encrypted, require_signing_certificate
+
+    require_signing_certificate(signer.signing_cert, p12, when)  # expired, not yet valid, not for signing: refused
+    refuse_encrypted(pdf, file)
 
     class _KeepMetadata(IncrementalPdfFileWriter):
         # pyHanko rewrites XMP and Info on every incremental write (Producer, ModDate), so the two no

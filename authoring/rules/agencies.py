@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import words
 from ..findings import Severity
 from ..model.walk import iter_agency_refs, iter_duties
 from ..text import match_key
@@ -72,14 +73,16 @@ def _recipients(ctx: CheckContext) -> None:
             if collective_sections and agency and agency.level.value == "tinh" and agency.kind != "chinh-quyen":
                 continue
             reported.add(agency_id)
-            ctx.add("A104", Severity.WARNING, f"'{name}' được giao nhiệm vụ nhưng không có trong nơi nhận", duty.path,
-                    f"Thêm '{name}' vào nơi nhận, hoặc ghi '- Như Mục …;' chỉ tới phần giao nhiệm vụ.")
+            shown = words.agency(ctx.registry, name, ctx.plan_date, plan.document.province)
+            ctx.add("A104", Severity.WARNING, f"'{shown}' được giao nhiệm vụ nhưng không có trong nơi nhận", duty.path,
+                    f"Thêm '{shown}' vào nơi nhận, hoặc ghi '- Như Mục …;' chỉ tới phần giao nhiệm vụ.")
     for parent in ctx.parents:
         for expected in _parent_addressees(ctx, parent):
             if expected not in recipient_ids and not (_successors(ctx, expected) & recipient_ids):
                 name = ctx.registry.agency_name(expected, ctx.plan_date, plan.document.province)
                 ctx.add("A105", Severity.WARNING,
-                        f"nơi nhận không có {name}, cơ quan ban hành hoặc theo dõi văn bản cấp trên {parent.plan.id}",
+                        f"nơi nhận không có {name}, cơ quan ban hành hoặc theo dõi văn bản cấp trên "
+                        f"{words.document(parent.plan)}",
                         ("recipients",), f"Thêm '{name} (để b/c)' vào nơi nhận.")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Finding, FindingIndex, Severity
@@ -28,6 +28,7 @@ class CheckReport:
     coverage: list[dict]
     plan_id: str | None
     parents: list[str]
+    parent_names: list[str] = field(default_factory=list)   # as people cite them, for reports
 
 
 def run_check(path: Path | str, parents: list[str] | None = None, lead_days: int = 5) -> CheckReport:
@@ -57,4 +58,7 @@ def run_check(path: Path | str, parents: list[str] | None = None, lead_days: int
     ctx = CheckContext(loaded, loaded_parents, lead_days, index)
     for family in FAMILIES:
         family(ctx)
-    return CheckReport(index, ctx.coverage, loaded.plan.id, [p.plan.id for p in loaded_parents])
+    from .. import words
+
+    return CheckReport(index, ctx.coverage, loaded.plan.id, [p.plan.id for p in loaded_parents],
+                       [words.document(p.plan) for p in loaded_parents])

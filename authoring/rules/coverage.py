@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..words import agency as agency_name
 from ..findings import Severity
 from ..model import Level
 from ..text import match_key
@@ -54,6 +55,7 @@ def check_coverage(ctx: CheckContext) -> None:
         takers = local.get(ref, [])
         row = {"parent": ref, "kind": item.kind, "text": item.text, "status": item.status,
                "covered_by": [b.id for _, b, _ in takers], "lead": sorted({ctx.agency(a) for _, _, ags in takers for a in ags})}
+        row["lead_names"] = [agency_name(ctx.registry, a) for a in row["lead"]]  # what reports show
         ctx.coverage.append(row)
         if not takers:
             words = _words(item.text)

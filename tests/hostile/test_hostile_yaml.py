@@ -56,7 +56,7 @@ def test_undefined_alias_is_a_located_syntax_error(tmp_path):
 
 
 def test_too_many_aliases_are_refused(tmp_path):
-    aliases = "\n".join(f"  - *x" for _ in range(limits.MAX_ALIASES + 1))
+    aliases = "\n".join("  - *x" for _ in range(limits.MAX_ALIASES + 1))
     finding = _only_error(_plan_with_note(tmp_path, f"note: &x a\nsource_list:\n{aliases}"))
     assert "quá nhiều bí danh" in finding.message
 
