@@ -61,6 +61,13 @@ def _cell_paragraphs(cell) -> list:
 
 
 def lint_docx(path: Path | str) -> FindingIndex:
+    from ..ooxml.safety import damaged_document
+
+    with damaged_document(path, "X100"):
+        return _lint_docx(path)
+
+
+def _lint_docx(path: Path | str) -> FindingIndex:
     path = Path(path)
     report = _Report(str(path))
     from ..ooxml.safety import open_docx
