@@ -9,6 +9,7 @@ Vietnamese message naming the file: exit 1, never an internal error.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 import zlib
@@ -128,8 +129,8 @@ def open_zip(path: Path | str, code: str = "X100") -> tuple[zipfile.ZipFile, byt
                 "Mở tệp bằng Word hoặc LibreOffice và lưu lại dạng .docx (Word 2007 trở lên).")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        _refuse(path, f"tệp nén .docx bị hỏng ({exc})", code)
+    except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError (a mangled version), ValueError, …
+        _refuse(path, f"tệp nén .docx bị hỏng ({type(exc).__name__}: {str(exc)[:120]})", code)
     check_directory(path, archive, code)
     for info in archive.infolist():
         if info.filename.endswith(_XML_SUFFIXES):
@@ -145,9 +146,27 @@ def open_docx(path: Path | str, code: str = "X100"):
     archive, data = open_zip(path, code)
     archive.close()
     try:
-        return Document(io.BytesIO(data))
+        document = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds (KeyError, ValueError, …) for a damaged package
         _refuse(path, f"văn bản Word bị hỏng, không đọc được cấu trúc ({type(exc).__name__}: {str(exc)[:120]})", code)
+    _check_relationships(path, document, code)
+    return document
+
+
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _check_relationships(path: Path, document, code: str) -> None:
+    """Every r:id a part uses must lead to a part (python-docx resolves them lazily and fails with KeyError)."""
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "element", None)
+        if element is None:
+            continue
+        known = set(part.rels)
+        for node in element.iter():
+            for name, value in node.attrib.items():
+                if name.startswith(_REL_NS) and value not in known:
+                    _refuse(path, f"phần {str(part.partname).lstrip('/')} tham chiếu tới phần không có ({value})", code)
 
 
 def embedded_part(path: Path | str, name: str, code: str = "M104") -> bytes | None:
@@ -158,3 +177,14 @@ def embedded_part(path: Path | str, name: str, code: str = "M104") -> bytes | No
         if name not in archive.namelist():
             return None
         return read_member(path, archive, name, code, limits.MAX_EMBEDDED_PLAN_BYTES)
+
+
+@contextlib.contextmanager
+def damaged_document(path: Path | str, code: str = "X100"):
+    """python-docx's own complaint about a required attribute or element missing becomes bad input (exit 1)."""
+    from docx.oxml.exceptions import InvalidXmlError
+
+    try:
+        yield
+    except InvalidXmlError as exc:
+        _refuse(Path(path), f"văn bản Word có phần XML sai cấu trúc ({str(exc)[:160]})", code)

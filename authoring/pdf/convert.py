@@ -17,7 +17,11 @@ def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None]
     raw = convert_to_pdf([docx for docx, _ in pairs], progress)
     written = []
     for docx, target in pairs:
-        data = finish_pdf(raw[Path(docx)], meta_from_docx(Path(docx)))
+        from ..ooxml.safety import damaged_document
+
+        with damaged_document(docx, "P100"):
+            meta = meta_from_docx(Path(docx))
+        data = finish_pdf(raw[Path(docx)], meta)
         require_pdfa(data, str(target))
         write_atomic(Path(target), data)
         written.append(Path(target))

@@ -142,7 +142,13 @@ def lint_docx(path: Path | str) -> FindingIndex:
 
 
 def lint_docx_report(path: Path | str) -> LintReport:
-    path = Path(path)
+    from ..ooxml.safety import damaged_document
+
+    with damaged_document(path, "X100"):
+        return _lint_docx_report(Path(path))
+
+
+def _lint_docx_report(path: Path) -> LintReport:
     report = _Report(str(path))
     document = open_document(path, "X100")  # limits, safe XML; InputError (exit 1) for a damaged or hostile file
     from ..ooxml.facts import facts_from_docx

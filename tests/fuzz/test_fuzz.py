@@ -26,7 +26,7 @@ def _run(args: list[str]):
     start = time.monotonic()
     result = CliRunner().invoke(main, [str(a) for a in args])
     elapsed = time.monotonic() - start
-    assert result.exit_code in (0, 1), (args, result.exit_code, result.output[-3000:])
+    assert result.exit_code in (0, 1), f"{result.output[-1500:]} ← {args[0]} (mã thoát {result.exit_code})"
     assert "Lỗi nội bộ" not in result.output, result.output[-3000:]
     assert elapsed < TIME_BOUND_S, (args, elapsed)
     return result

@@ -158,3 +158,39 @@ def test_good_docx_still_imports_exactly(tmp_path, good_docx):
     path.write_bytes(good_docx)
     run = kehoach("import", path, "-o", tmp_path / "ra.yaml")
     assert run.code == 0 and "khớp hoàn toàn" in run.out, run.text
+
+
+def test_dangling_relationship_found_by_fuzzing(tmp_path, good_docx):
+    """Fuzz seed 2377: a header reference whose relationship is gone made lint-docx exit 3 (KeyError 'rId9')."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(good_docx)) as archive:
+        rels = archive.read("word/_rels/document.xml.rels")
+    cut = re.sub(rb'<Relationship [^>]*header1\.xml"[^>]*/>', b"", rels)
+    assert cut != rels
+    path = tmp_path / "thieu-lien-ket.docx"
+    path.write_bytes(_rezip(good_docx, {"word/_rels/document.xml.rels": cut}))
+    _all_refuse(path, tmp_path, "tham chiếu tới phần không có", commands=COMMANDS[:2])
+
+
+def test_mangled_zip_version_found_by_fuzzing(tmp_path, good_docx):
+    """Fuzz seed 275723: a central directory entry claiming zip version 12.1 made zipfile raise NotImplementedError."""
+    data = bytearray(good_docx)
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 6:central + 8] = (121).to_bytes(2, "little")  # "version needed to extract"
+    path = tmp_path / "phien-ban-la.docx"
+    path.write_bytes(bytes(data))
+    _all_refuse(path, tmp_path, "tệp nén .docx bị hỏng")
+
+
+def test_missing_required_attribute_found_by_fuzzing(tmp_path, good_docx):
+    """Fuzz seed 157640: a w:headerReference without r:id made lint-docx exit 3 (python-docx InvalidXmlError)."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(good_docx)) as archive:
+        document = archive.read("word/document.xml")
+    cut = re.sub(rb'(<w:headerReference [^>]*?) r:id="[^"]*"', rb"\1", document, count=1)
+    assert cut != document
+    path = tmp_path / "thieu-thuoc-tinh.docx"
+    path.write_bytes(_rezip(good_docx, {"word/document.xml": cut}))
+    assert_refused(kehoach("lint-docx", path), "sai cấu trúc", str(path))
