@@ -88,17 +88,27 @@ LETTER_SUBJECT_PREFIX = "V/v"
 AUTHORITY_PREFIXES = ("TM", "KT", "TL", "TUQ", "Q")
 AUTHORITY_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\. ")
 AUTHORITY_LOOSE_RE = re.compile(r"^(TM|KT|TL|TUQ|Q)\b\.?")   # also "KT CHỦ TỊCH", to point out the missing dot
+AUTHORITY_ABBREVIATION_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.")        # the prefix with its dot, space or not
 AUTHORITY_SPLIT_RE = re.compile(r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )")
 
 # "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed.
 NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$")
 # The same at the start of a line that may go on (web copies join table cells): "Số: 36 /KH - UBND".
 NUMBER_PREFIX_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[A-ZĐ][\wĐ&]*(?:\s*-\s*[A-ZĐ0-9][\wĐ&]*)*)")
+# Reading real documents: where the số line starts, and the number found anywhere in a line (web copies join cells),
+# legal-normative numbers with their year ("Số: 14/2007/QĐ-UBND") and a drafting unit in brackets ("TTr-CAT(PC04)").
+NUMBER_LABEL_RE = re.compile(r"^\s*Số\s*:")
+_SYMBOL_GROUP = r"[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\([A-Za-zĐđ0-9&.-]+\))?"
+NUMBER_SEARCH_RE = re.compile(r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
+                              rf"(?P<symbol>{_SYMBOL_GROUP}(?:\s*[-–]\s*{_SYMBOL_GROUP})*)")
 SYMBOL_RE = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ0-9][A-ZĐa-z0-9&]*)+$")
 # "<Địa danh>, ngày 06 tháng 01 năm 2025" (Phụ lục I §II.4); blanks before issue are dots or spaces.
 DATE_LINE_RE = re.compile(r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
                           r"năm\s*(?P<year>\d{4})\s*$")
 
+# The same inside running text: ", ngày … tháng … năm 2025" (the place is found before the comma by the reader).
+DATE_SEARCH_RE = re.compile(r",\s*ngày\s*(?P<day>\d{0,2})[\s.…_]*tháng\s*(?P<month>\d{0,2})[\s.…_]*"
+                            r"năm\s*(?P<year>\d{4})")
 
 def clean_symbol(symbol: str) -> str:
     """A ký hiệu as the decree writes it: groups joined by '-' without spaces ("KH - UBND" → "KH-UBND")."""
@@ -160,6 +170,14 @@ FORMS = {
     "Hướng dẫn": Form("Hướng dẫn"),
     "Chương trình": Form("Chương trình"),
 }
+
+
+def type_of_symbol(symbol: str | None) -> str | None:
+    """The document type a ký hiệu names by its first group ("KH-UBND" → Kế hoạch); None for a công văn's."""
+    if not symbol:
+        return None
+    first = re.split(r"[-/]", symbol.strip())[0].upper()
+    return next((name for name, abbr in TYPE_ABBREVIATIONS.items() if abbr.upper() == first), None)
 
 
 def form_of(type_name: str | None) -> Form:

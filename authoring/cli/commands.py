@@ -282,8 +282,7 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
         forms.append(f"{docx_file}: kiểm tra theo thể thức {report.form.type_name} ({report.form.sample}, "
                      "Phụ lục III Nghị định 30)")
     if fmt == "text":
-        click.echo("
-".join(forms))
+        click.echo("\n".join(forms))
     deliver(findings_report(index, fmt, "Kiểm tra thể thức văn bản theo Nghị định 30", len(docx_files)), None, click.echo)
     sys.exit(1 if index.has_errors else 0)
 

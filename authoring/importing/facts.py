@@ -19,7 +19,6 @@ _QH_KEY = "CONGHOAXAHOICHUNGHIAVIETNAM"
 _TN_KEY = "DOCLAPTUDOHANHPHUC"
 _SEPARATOR = re.compile(r"^[\s\-–—_=.*•·~oO]{0,}$")
 _TYPE_NAMES = {match_key(name): name for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
-_ABBREVIATION_TYPES = {abbr.upper(): name for name, abbr in nd30.TYPE_ABBREVIATIONS.items()}
 _AUTHORITY_HEAD = re.compile(r"^(CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|"
                              r"HỘI ĐỒNG NHÂN DÂN|CHÁNH VĂN PHÒNG|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG)\b")
 _ORG_HEAD = re.compile(r"^(SỞ|BỘ|CÔNG AN|TRUNG TÂM|BAN|VĂN PHÒNG|CỤC|CHI CỤC|PHÒNG|TRƯỜNG|BỆNH VIỆN|ỦY BAN|UỶ BAN|"
@@ -29,10 +28,8 @@ _SECTION_START = re.compile(r"^(?:[IVX]+\.\s|\d{1,2}\.\s|\d+\.\d+\.|[A-DĐ]\.\s|
 _ADDRESSEE = re.compile(r"^Kính gửi\b")
 
 # "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)", "Số:      /KH-UBND"
-_GROUP = r"[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\([A-Za-zĐđ0-9&.-]+\))?"
-NUMBER_SEARCH = re.compile(r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
-                           rf"(?P<symbol>{_GROUP}(?:\s*[-–]\s*{_GROUP})*)")
-_DATE_SEARCH = re.compile(r",\s*ngày\s*(?P<day>\d{0,2})[\s.…_]*tháng\s*(?P<month>\d{0,2})[\s.…_]*năm\s*(?P<year>\d{4})")
+NUMBER_SEARCH = nd30.NUMBER_SEARCH_RE
+_DATE_SEARCH = nd30.DATE_SEARCH_RE
 _YEAR_ONLY = re.compile(r"\b(?:thang|tháng)\b.{0,12}?\b(?:nam|năm)\s+(?P<year>(?:19|20)\d\d)\b")
 
 # Citations: "Quyết định số 23/QĐ-TTg", "Chỉ thị số 28-CT/TW", "Nghị định 61/2018/NĐ-CP", "Văn bản số 01/BC-HHDN-K5"
@@ -75,7 +72,7 @@ class Facts:
 
     def finish(self) -> "Facts":
         if self.doc_type is None and self.symbol:
-            self.doc_type = _ABBREVIATION_TYPES.get(re.split(r"[-/]", self.symbol)[0].upper())
+            self.doc_type = nd30.type_of_symbol(self.symbol)
         if self.doc_type is None and self.title and self.title.startswith(nd30.LETTER_SUBJECT_PREFIX):
             self.doc_type = nd30.LETTER
         names = {"issuer": "tên cơ quan ban hành", "symbol": "ký hiệu (dòng 'Số: …/…')",
@@ -215,7 +212,7 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
             if text is None:
                 k -= 1
                 continue
-            if len(text) <= 2 and not text.isalpha() or re.match(r"^Số\s*:", text):
+            if len(text) <= 2 and not text.isalpha() or nd30.NUMBER_LABEL_RE.match(text):
                 k -= 1
                 continue
             if is_upper_line(text) and ":" not in text and len(text) <= 90 and compact(text) != "":
@@ -232,7 +229,7 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
         text = items[i]
         if text is None:
             continue
-        if facts.symbol is None and re.match(r"^Số\s*:", text):
+        if facts.symbol is None and nd30.NUMBER_LABEL_RE.match(text):
             joined = text
             j = i + 1
             while re.fullmatch(r"Số\s*:\s*\d*\s*", joined) and j < len(items):

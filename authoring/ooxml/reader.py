@@ -192,7 +192,7 @@ def is_closing_table(table) -> bool:
 
 def _is_header_table(table) -> bool:
     texts = [t for t in _texts(table) if t]
-    return any(_is_motto_text(t) or re.match(r"^Số\s*:", t) for t in texts)
+    return any(_is_motto_text(t) or nd30.NUMBER_LABEL_RE.match(t) for t in texts)
 
 
 def split_columns(text: str) -> list[str]:
@@ -260,6 +260,20 @@ class Regions:
         return columns
 
 
+def document_type(regions: Regions) -> str | None:
+    """The type of a document: its tên loại line, else the type its ký hiệu names, else Công văn for a "V/v" line."""
+    if regions.type_line is not None:
+        key = match_key(paragraph_text(regions.type_line).strip())
+        return next((name for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER) if match_key(name) == key), None)
+    left = regions.header_columns()[0]
+    number = next((nd30.NUMBER_PREFIX_RE.match(line) for line in left if nd30.NUMBER_PREFIX_RE.match(line)), None)
+    kind = nd30.type_of_symbol(number.group("symbol")) if number else None
+    if kind:
+        return kind
+    subject = [paragraph_text(p) for p in regions.title] + left
+    return nd30.LETTER if any(t.strip().startswith(nd30.LETTER_SUBJECT_PREFIX) for t in subject) else None
+
+
 def _centred(p, fmt=None) -> bool:
     if fmt is not None:
         return fmt.paragraph(p).alignment == "center"
@@ -289,7 +303,7 @@ def find_regions(document) -> Regions:
         elif child.tag == qn("w:p") and not texts[index]:
             pass
         elif child.tag == qn("w:p") and not regions.headers and (
-                _is_motto_text(texts[index]) or re.match(r"^Số\s*:", texts[index]) or
+                _is_motto_text(texts[index]) or nd30.NUMBER_LABEL_RE.match(texts[index]) or
                 (len(split_columns(texts[index])) >= 2 and index < 8 and not is_type_line(texts[index]))
                 or (regions.header_paragraphs and nd30.DATE_LINE_RE.match(clean_line(texts[index])))):
             regions.header_paragraphs.append(child)

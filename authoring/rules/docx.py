@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from .. import nd30
 from ..findings import Finding, FindingIndex, Severity
 from ..ooxml.formatting import EMU_PER_MM, Formatting
-from ..ooxml.reader import (_text_nodes as text_nodes, find_regions, open_document, paragraph_text, paragraphs_in, split_columns,
+from ..ooxml.reader import (_text_nodes as text_nodes, document_type, find_regions, open_document, paragraph_text, paragraphs_in, split_columns,
                             table_columns, table_rows, text_runs)
 from ..text import match_key
 
@@ -145,12 +145,9 @@ def lint_docx_report(path: Path | str) -> LintReport:
     path = Path(path)
     report = _Report(str(path))
     document = open_document(path, "X100")  # limits, safe XML; InputError (exit 1) for a damaged or hostile file
-    from ..importing.facts import facts_from_docx
-
     fmt = Formatting(document)
     regions = find_regions(document)
-    facts = facts_from_docx(document)
-    form = nd30.form_of(facts.doc_type)
+    form = nd30.form_of(document_type(regions))
     _page(document, report)
     _fonts(document, fmt, report)
     _header(regions, fmt, report)
@@ -280,7 +277,7 @@ def _header(regions, fmt: Formatting, report: _Report) -> None:
             report.add("rule_under_issuer", E, "thiếu đường kẻ ngang dưới tên cơ quan ban hành", "phần đầu, cột trái",
                        "Kẻ đường nét liền dưới tên cơ quan, dài 1/3 đến 1/2 dòng chữ, ở giữa.")
     # Số, ký hiệu: "Số: 07/…", 13 pt.
-    number = next(((p, t, r) for p, t, r in lines if re.match(r"^\s*Số\s*:", t)), None)
+    number = next(((p, t, r) for p, t, r in lines if nd30.NUMBER_LABEL_RE.match(t)), None)
     if number is None:
         report.add("number_line", E, "không thấy dòng số, ký hiệu 'Số: …/…'", "phần đầu, cột trái",
                    "Ghi 'Số:      /KH-UBND' (để trống số cho tới khi ban hành) dưới tên cơ quan ban hành.")
@@ -502,14 +499,14 @@ def _closing(regions, fmt: Formatting, report: _Report) -> None:
     for p in right:
         text = paragraph_text(p).strip()
         prefix = nd30.AUTHORITY_LOOSE_RE.match(text)
-        if prefix and not nd30.AUTHORITY_RE.match(text) and not re.match(r"^(TM|KT|TL|TUQ|Q)\.\S", text):
+        if prefix and not nd30.AUTHORITY_RE.match(text) and not nd30.AUTHORITY_ABBREVIATION_RE.match(text):
             report.add("signer_name_format", E, f"chữ viết tắt thẩm quyền trong {_quote(text)} phải có dấu chấm "
                                                 "(TM. / KT. / TL. / TUQ. / Q.)", "phần cuối, cột phải",
                        "Ví dụ: 'KT. CHỦ TỊCH'.")
     name = right[-1]
     text = paragraph_text(name).strip()
     if text == text.upper():
-        if len(right) >= 2 and any(c.isalpha() for c in text) and not re.match(r"^(TM|KT|TL|TUQ|Q)\.", text) \
+        if len(right) >= 2 and any(c.isalpha() for c in text) and not nd30.AUTHORITY_ABBREVIATION_RE.match(text) \
                 and not re.search(r"CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|PHÓ|CHÁNH", text):
             report.add("signer_name_format", E, f"họ tên người ký {_quote(text)} phải in đậm, chữ thường (không in hoa "
                                                 "cả dòng)", "phần cuối, cột phải", "Ví dụ: 'Nguyễn Văn An', in đậm.")
