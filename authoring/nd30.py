@@ -88,16 +88,17 @@ LETTER_SUBJECT_PREFIX = "V/v"
 AUTHORITY_PREFIXES = ("TM", "KT", "TL", "TUQ", "Q")
 AUTHORITY_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\. ")
 AUTHORITY_LOOSE_RE = re.compile(r"^(TM|KT|TL|TUQ|Q)\b\.?")   # also "KT CHỦ TỊCH", to point out the missing dot
-AUTHORITY_ABBREVIATION_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.")        # the prefix with its dot, space or not
+AUTHORITY_START_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.")              # the prefix, with or without its space
+AUTHORITY_NO_SPACE_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\S")         # "KT.CHỦ TỊCH": a slip, not a missing dot
 AUTHORITY_SPLIT_RE = re.compile(r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )")
 
 # "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed.
 NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$")
 # The same at the start of a line that may go on (web copies join table cells): "Số: 36 /KH - UBND".
 NUMBER_PREFIX_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[A-ZĐ][\wĐ&]*(?:\s*-\s*[A-ZĐ0-9][\wĐ&]*)*)")
-# Reading real documents: where the số line starts, and the number found anywhere in a line (web copies join cells),
-# legal-normative numbers with their year ("Số: 14/2007/QĐ-UBND") and a drafting unit in brackets ("TTr-CAT(PC04)").
-NUMBER_LABEL_RE = re.compile(r"^\s*Số\s*:")
+# Where a "Số:" line starts, and the same found anywhere in a line (web copies, text boxes), tolerant of the
+# spaces and dashes real documents put in: "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)".
+NUMBER_START_RE = re.compile(r"^Số\s*:")
 _SYMBOL_GROUP = r"[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\([A-Za-zĐđ0-9&.-]+\))?"
 NUMBER_SEARCH_RE = re.compile(r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
                               rf"(?P<symbol>{_SYMBOL_GROUP}(?:\s*[-–]\s*{_SYMBOL_GROUP})*)")
@@ -106,9 +107,10 @@ SYMBOL_RE = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ0-9][A-ZĐa-z0-9&]*)+$")
 DATE_LINE_RE = re.compile(r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
                           r"năm\s*(?P<year>\d{4})\s*$")
 
-# The same inside running text: ", ngày … tháng … năm 2025" (the place is found before the comma by the reader).
-DATE_SEARCH_RE = re.compile(r",\s*ngày\s*(?P<day>\d{0,2})[\s.…_]*tháng\s*(?P<month>\d{0,2})[\s.…_]*"
-                            r"năm\s*(?P<year>\d{4})")
+
+# The place-and-date line found inside a longer line; blanks before issue may be dots, ellipses or underscores.
+DATE_SEARCH_RE = re.compile(r",\s*ngày\s*(?P<day>\d{0,2})[\s.…_]*tháng\s*(?P<month>\d{0,2})[\s.…_]*năm\s*(?P<year>\d{4})")
+
 
 def clean_symbol(symbol: str) -> str:
     """A ký hiệu as the decree writes it: groups joined by '-' without spaces ("KH - UBND" → "KH-UBND")."""
@@ -207,3 +209,21 @@ OUTGOING_FIELDS = [
     ("Priority", "Độ khẩn", 1),
     ("DueDate", "Hạn xử lý", 10),
 ]
+
+
+# --- Digital signatures on electronic documents (Phụ lục I §II.7d, §II.8, §III.1; Điều 32) -------------------------
+
+# The signer's signature image: blue, transparent PNG, centred between the authority/position lines and the name.
+SIGNER_IMAGE_COLOUR = "blue"
+# The body's signature image: its seal, red, transparent PNG, at the seal's real size, over about the left third
+# of the signer's signature image.
+SEAL_IMAGE_COLOUR = "red"
+SEAL_OVER_SIGNATURE = 1 / 3
+# Printed seal size when the PNG carries no resolution: a common UBND seal diameter. [P] — the seal sizes are set
+# by the rules on seals (not ND30); 35–36 mm is what UBND seals commonly measure. Not a decree fact.
+SEAL_DIAMETER_MM = 36
+# The body's signature on an electronic copy, or on an annex in its own file: top right of page 1 (ô 14), no image,
+# Times New Roman 10 pt, upright, black: the number and symbol, and the signing time.
+ELECTRONIC_SIGNATURE_TEXT_PT = 10
+# Signing times: date, hh:mm:ss and the Vietnam time zone, ISO 8601.
+SIGNING_TIME_ZONE = "+07:00"

@@ -71,7 +71,7 @@ class ImportScore:
 
 def score_import(entries: list[dict] | None = None) -> ImportScore:
     from authoring.importing import import_plan
-    from authoring.importing.facts import document_facts
+    from authoring.ooxml.facts import document_facts
     from authoring.loading import load_plan
 
     score = ImportScore()

@@ -226,15 +226,22 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--number", type=click.IntRange(min=1), required=True, help="Số văn bản được cấp (vd. 7).")
-@click.option("--date", "issued", required=True, help="Ngày ban hành, NĂM-THÁNG-NGÀY (vd. 2025-01-06).")
+@click.option("--date", "issued", required=True, help="Ngày ban hành: 06/01/2026 hoặc 2026-01-06.")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định: generated/).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác.")
-def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None) -> None:
-    """Ban hành: điền số và ngày, tạo bản DOCX và PDF chính thức."""
-    from ..lifecycle.issue import issued_copy
+@click.option("--force", is_flag=True, help="Ban hành dù kiểm tra nội dung còn lỗi (in ra các lỗi bị bỏ qua).")
+def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None, force: bool) -> None:
+    """Ban hành: kiểm tra, điền số và ngày vào tệp YAML, tạo bản DOCX và PDF chính thức."""
+    from ..lifecycle.issue import issue as issue_plan
 
-    loaded = issued_copy(_load(plan_file), number, issued)
+    result = issue_plan(Path(plan_file), number, issued, force)
+    if result.overridden:
+        click.echo(f"Cảnh báo: ban hành dù còn {len(result.overridden)} lỗi (--force):", err=True)
+        click.echo(render_text(result.overridden), err=True)
+    loaded = result.loaded
     doc = loaded.plan.document
+    click.echo(f"Đã ghi số {doc.number:02d}/{doc.symbol}, ngày {doc.date.day:02d}/{doc.date.month:02d}/{doc.date.year} "
+               f"vào {plan_file}.")
     stem = f"{Path(plan_file).stem}-so-{doc.number:02d}-{doc.date.iso()}"
     folder = Path(output_dir) if output_dir else _default_output(plan_file, "").parent
     target = _write_docx(loaded, folder / f"{stem}.docx", template)
@@ -245,11 +252,17 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 @click.argument("pdf_file", metavar="VAN_BAN.pdf")
 @click.option("--p12", "p12", required=True, type=click.Path(dir_okay=False), help="Tệp chứng thư số (.p12 / .pfx).")
 @click.option("--password", envvar="KEHOACH_P12_PASSWORD", help="Mật khẩu của tệp .p12 (hoặc biến môi trường KEHOACH_P12_PASSWORD).")
-@click.option("--field", default="ChuKyNguoiKy", show_default=True,
-              help="Ô chữ ký: ChuKyNguoiKy (người ký) hoặc ChuKyCoQuan (cơ quan, văn thư ký).")
+@click.option("--field", type=click.Choice(["ChuKyNguoiKy", "ChuKyCoQuan", "ChuKyBanSao"]), default="ChuKyNguoiKy",
+              show_default=True,
+              help="Ô chữ ký: ChuKyNguoiKy (người có thẩm quyền, ký trước), ChuKyCoQuan (cơ quan, văn thư ký sau), "
+                   "ChuKyBanSao (cơ quan ký bản sao điện tử hoặc phụ lục tách tệp: góc trên bên phải trang 1).")
+@click.option("--image", type=click.Path(dir_okay=False), help="Ảnh chữ ký của người ký (PNG nền trong suốt, màu xanh).")
+@click.option("--seal", type=click.Path(dir_okay=False), help="Ảnh dấu của cơ quan (PNG nền trong suốt, màu đỏ, đúng kích thước thật).")
+@click.option("--tsa", metavar="URL", help="Địa chỉ máy chủ cấp dấu thời gian (RFC 3161), nếu có.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp đã ký (mặc định: <tên>-da-ky.pdf).")
-def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str | None) -> None:
-    """Ký số PAdES vào ô chữ ký đã chuẩn bị; dấu chữ ký hiện tên người ký có dấu tiếng Việt."""
+def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str | None, seal: str | None,
+         tsa: str | None, output: str | None) -> None:
+    """Ký số PAdES vào ô chữ ký theo Phụ lục I Nghị định 30: ảnh chữ ký, ảnh dấu, thời gian ký +07:00."""
     from ..fileio import write_atomic
     from ..pdf.checks import pdfa_problems
     from ..pdf.signing import sign_pdf
@@ -258,12 +271,80 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, output: str 
     if not source.is_file():
         raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
     if not Path(p12).is_file():
-        raise InputError(f"Không tìm thấy tệp chứng thư số {p12}.", hint="Kiểm tra lại đường dẫn tệp .p12.")
-    signed = sign_pdf(source.read_bytes(), Path(p12), password, field)
+        raise InputError(f"Không tìm thấy tệp chứng thư số {p12} (để ký {source}).", hint="Kiểm tra lại đường dẫn tệp .p12.")
+    for option, value in (("--image", image), ("--seal", seal)):
+        if value and not Path(value).is_file():
+            raise InputError(f"Không tìm thấy tệp ảnh {value} ({option}, để ký {source}).", hint="Kiểm tra lại đường dẫn.")
+    if image and field != "ChuKyNguoiKy":
+        raise InputError(f"--image là ảnh chữ ký của người ký, chỉ dùng với ô ChuKyNguoiKy (đang ký {source}).",
+                         hint="Văn thư ký ô ChuKyCoQuan với --seal; bản sao điện tử (ChuKyBanSao) không có ảnh.")
+    if seal and field != "ChuKyCoQuan":
+        raise InputError(f"--seal là ảnh dấu của cơ quan, chỉ dùng với ô ChuKyCoQuan (đang ký {source}).",
+                         hint="Phụ lục I: bản sao điện tử, phụ lục tách tệp ký ở góc trên bên phải trang 1, không có ảnh.")
+    signed = sign_pdf(source.read_bytes(), Path(p12), password, field, file=str(source),
+                      image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa)
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
-    write_atomic(target, signed)
-    problems = pdfa_problems(signed)
-    click.echo(f"Đã ký: {target}" + ("" if not problems else " — cảnh báo PDF/A: " + "; ".join(problems)))
+    write_atomic(target, signed.data)
+    for warning in signed.warnings:
+        click.echo(f"Cảnh báo {warning.code} ({warning.file}): {warning.message}. {warning.suggestion or ''}".rstrip(),
+                   err=True)
+    problems = pdfa_problems(signed.data)
+    click.echo(f"Đã ký {source} vào ô {field} ({signed.signer}, {signed.when}): {target}"
+               + ("" if not problems else " — cảnh báo PDF/A: " + "; ".join(problems)))
+
+
+@main.command()
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("--edxml", "as_edxml", is_flag=True, required=True,
+              help="Gói tin edXML (QĐ 28/2018/QĐ-TTg, QCVN 102:2016/BTTTT) kèm bản PDF, để gửi qua trục liên thông.")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False),
+              help="Bản PDF đính kèm (thường là bản đã ký số); mặc định: tạo PDF mới từ kế hoạch.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kết quả (mặc định: generated/<tên>.edxml).")
+def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | None) -> None:
+    """Xuất kế hoạch cho hệ thống quản lý văn bản: gói tin edXML có đủ số, ký hiệu, trích yếu, người ký và bản PDF."""
+    import tempfile
+
+    from ..errors import InputError as _InputError
+    from ..fileio import write_atomic
+    from ..pdf.edxml import build_edxml, edxml_problems, from_plan
+
+    loaded = _load(plan_file)
+    if pdf_file:
+        pdf_path = Path(pdf_file)
+        if not pdf_path.is_file():
+            raise _InputError(f"Không tìm thấy tệp {pdf_path}.", hint="Kiểm tra lại đường dẫn tệp PDF (--pdf).")
+        pdf = pdf_path.read_bytes()
+        name = pdf_path.name
+    else:
+        from ..pdf.convert import docx_to_pdf
+        from ..render.docx import render_docx
+
+        with tempfile.TemporaryDirectory(prefix="kehoach-edxml-") as tmp:
+            docx = Path(tmp) / (Path(plan_file).stem + ".docx")
+            docx.write_bytes(render_docx(loaded))
+            target = docx.with_suffix(".pdf")
+            docx_to_pdf([(docx, target)])
+            pdf, name = target.read_bytes(), target.name
+    envelope = from_plan(loaded, pdf, name)
+    data = build_edxml(envelope)
+    problems = edxml_problems(data)
+    if problems:
+        raise KehoachError(f"gói tin edXML của {plan_file} không đạt lược đồ schema/edxml.xsd: " + "; ".join(problems[:5]),
+                           "Sửa các trường quá dài hoặc sai dạng trong tệp kế hoạch (trích yếu ≤ 500 ký tự, tên cơ quan ≤ 200).")
+    target = Path(output) if output else _default_output(plan_file, ".edxml")
+    write_atomic(target, data)
+    missing = [organ.name for organ in [envelope.sender, *envelope.recipients] if not organ.organ_id]
+    unsure = [organ for organ in [envelope.sender, *envelope.recipients]
+              if organ.organ_id and organ.organ_id_status not in (None, "confirmed")]
+    for organ in unsure:
+        click.echo(f"Cảnh báo ({plan_file}): mã định danh {organ.organ_id} của '{organ.name}' chưa được xác nhận "
+                   f"({organ.organ_id_status}); kiểm tra với văn thư trước khi gửi.", err=True)
+    if missing:
+        click.echo(f"Cảnh báo ({plan_file}): {len(missing)} cơ quan chưa có mã định danh trong danh mục "
+                   f"(plans/registry/agencies.yaml, trường organ_ids), OrganId để trống: {'; '.join(missing)}.", err=True)
+    if not envelope.code_number or not envelope.date:
+        click.echo(f"Cảnh báo ({plan_file}): văn bản chưa có số hoặc ngày ban hành (kehoach issue điền số, ngày).", err=True)
+    click.echo(f"Đã tạo {target} (edXML, {envelope.page_amount} trang, đính kèm {name}, DocumentId {envelope.document_id})")
 
 
 @main.command("lint-docx")
@@ -317,63 +398,78 @@ def review(plan_file: str) -> None:
 
 
 @main.command()
-@click.argument("parent_file", metavar="KE_HOACH_CAP_TREN.yaml")
-@click.option("--unit", help="Đơn vị cấp dưới, kèm loại: 'quận Kiến An', 'xã Hòa Bình', 'phường …'.")
+@click.argument("parent_files", metavar="KE_HOACH_CAP_TREN.yaml...", nargs=-1, required=True)
+@click.option("--unit", help="Đơn vị cấp dưới, kèm loại: 'tỉnh Đắk Nông', 'quận Kiến An', 'xã Hòa Bình', 'phường …'.")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False), help="Tệp danh sách đơn vị, mỗi dòng một đơn vị.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch cấp dưới (với --unit).")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (với --units; mặc định generated/).")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Năm của kế hoạch cấp dưới (mặc định: theo văn bản cấp trên).")
 @click.option("--lead-days", type=click.IntRange(min=0), default=5, show_default=True,
               help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
-def derive(parent_file: str, unit: str | None, units_file: str | None, output: str | None, output_dir: str | None,
-           lead_days: int) -> None:
-    """Lập dự thảo kế hoạch cấp dưới từ kế hoạch cấp trên (chạy lại vẫn giữ phần đã sửa tay)."""
-    from ..lifecycle.derive import derive as derive_plan, output_name, units_from_file
+def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | None, output: str | None,
+           output_dir: str | None, year: int | None, lead_days: int) -> None:
+    """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
+    from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
     from ..fileio import write_atomic
 
     if bool(unit) == bool(units_file):
         raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
-    parent = _load(parent_file)
+    parents = [_load(name) for name in parent_files]
     if unit:
-        target = Path(output) if output else _default_output(output_name(unit, parent.plan.document.date.year), "").with_suffix(".yaml")
-        text_out, report = derive_plan(parent, unit, target, lead_days)
+        units = [unit]
+    else:
+        units = units_from_file(Path(units_file))
+    folder = Path(output_dir) if output_dir else _default_output("x", "").parent
+    done = []
+    for name in units:
+        target = Path(output) if (unit and output) else None
+        text_out, report = derive_plan(parents, name, target, lead_days, year)
+        if target is None:
+            from ..loading.library import plan_id
+
+            draft_id = plan_id(text_out)
+            target = folder / f"{draft_id}.yaml"
+            if target.is_file():
+                text_out, report = derive_plan(parents, name, target, lead_days, year)
         write_atomic(target, text_out.encode("utf-8"))
-        click.echo(f"Đã tạo {target}: thêm {len(report.added)} mục, giữ nguyên {len(report.kept)} mục đã có.")
+        done.append(target)
+        if unit:
+            click.echo(f"Đã tạo {target}: thêm {len(report.added)} mục, giữ nguyên {len(report.kept)} mục đã có.")
+        for note in report.notes:
+            click.echo(f"  Lưu ý ({name}): {note}.")
         for ref in report.changed_upstream:
             click.echo(f"  Cấp trên đã sửa {ref}: xem lại mục liên kết, rồi chạy kehoach review.")
         for ref in report.removed_upstream:
             click.echo(f"  Cấp trên đã bỏ {ref}: mục liên kết vẫn giữ, cần xem lại.")
-        return
-    units = units_from_file(Path(units_file))
-    folder = Path(output_dir) if output_dir else _default_output("x", "").parent
-    with click.progressbar(units, label="Lập kế hoạch cấp dưới", file=sys.stderr) as bar:
-        for name in bar:
-            target = folder / output_name(name, parent.plan.document.date.year)
-            text_out, _ = derive_plan(parent, name, target, lead_days)
-            write_atomic(target, text_out.encode("utf-8"))
-    click.echo(f"Đã tạo {len(units)} kế hoạch trong {folder}.")
+    if not unit:
+        click.echo(f"Đã tạo {len(done)} kế hoạch trong {folder}.")
 
 
 @main.command("new-year")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Năm của kế hoạch mới.")
+@click.option("--unit", help="Với kế hoạch cấp huyện sau 01/7/2025: xã, phường nhận lại địa bàn ('phường Kiến An').")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch mới (mặc định generated/<tên>-<năm>.yaml).")
-def new_year(plan_file: str, year: int, output: str | None) -> None:
+def new_year(plan_file: str, year: int, unit: str | None, output: str | None) -> None:
     """Lập kế hoạch năm sau từ kế hoạch năm nay: dời năm, bỏ số và ngày, đổi tên cơ quan sau sắp xếp."""
     from ..fileio import write_atomic
     from ..lifecycle.new_year import new_year as roll
 
     loaded = _load(plan_file)
-    text_out, report = roll(loaded, year)
+    text_out, report = roll(loaded, year, unit)
     target = Path(output) if output else _default_output(f"{Path(plan_file).stem}-{year}", ".yaml")
     write_atomic(target, text_out.encode("utf-8"))
     click.echo(f"Đã tạo {target}.")
     for path, old, new in report.renamed:
         click.echo(f"  Đổi cơ quan [{path}]: {old} → {new}")
+    for path, what in report.repaired:
+        click.echo(f"  Đã sửa [{path}]: {what}")
     for path, why in report.flagged:
         click.echo(f"  Cần xem lại [{path}]: {why}")
     if report.abolished:
         click.echo(f"  {len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc 01/7/2025).")
+    click.echo("  Chạy kehoach check để xem các mục còn gắn với năm cũ.")
 
 
 @main.command("diff")

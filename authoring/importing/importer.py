@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..findings import Finding, Severity
 from ..loading import load_registry
 from ..loading.writer import SCHEMA_LINE, dump_tree, to_tree
-from .facts import facts_from_docx, facts_from_text
+from ..ooxml.facts import facts_from_docx, facts_from_text
 from .recognise import ImportRefused, Recogniser
 from ..ooxml.reader import open_document, reading_order_lines
 from .sources import read_docx, read_text

@@ -10,7 +10,7 @@ from .. import nd30
 from ..loading.registry import Registry
 from ..model.units import KIND_PATTERN, level_of
 from ..text import match_key, slug
-from .facts import Facts, facts_from_items, is_upper_line
+from ..ooxml.facts import Facts, facts_from_items, is_upper_line
 from .sources import LABEL, Para
 
 ROMAN = re.compile(r"^[IVX]+\.$")

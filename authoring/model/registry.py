@@ -24,6 +24,17 @@ class Successor(Strict):
     status: Status = Status.CONFIRMED
 
 
+class OrganIdentifier(Strict):
+    """The electronic identifier (mã định danh, QĐ 20/2020/QĐ-TTg; 13 characters) of one concrete agency."""
+
+    id: str = Field(pattern=r"^[0-9A-Z]{1,3}(\.[0-9A-Z]{1,3}){1,3}$", max_length=13,
+                    description="Mã định danh điện tử, vd. '000.00.00.H49'.")
+    province: str | None = Field(None, description="Tỉnh, thành phố của cơ quan (với loại cơ quan có {tinh}).")
+    unit: str | None = Field(None, description="Xã, phường, huyện của cơ quan (với loại cơ quan cấp dưới).")
+    source: str = Field(description="Nơi thấy mã này.")
+    status: Status = Status.UNCONFIRMED
+
+
 class Agency(Strict):
     """An agency kind at one level ("Sở Y tế" of whichever province the plan is in)."""
 
@@ -41,6 +52,7 @@ class Agency(Strict):
     source: str | None = None
     status: Status = Status.CONFIRMED
     note: str | None = None
+    organ_ids: list[OrganIdentifier] = Field([], description="Mã định danh điện tử của từng cơ quan cụ thể, có nguồn.")
 
     @property
     def current_name(self) -> str:

@@ -192,7 +192,7 @@ def is_closing_table(table) -> bool:
 
 def _is_header_table(table) -> bool:
     texts = [t for t in _texts(table) if t]
-    return any(_is_motto_text(t) or nd30.NUMBER_LABEL_RE.match(t) for t in texts)
+    return any(_is_motto_text(t) or nd30.NUMBER_START_RE.match(t) for t in texts)
 
 
 def split_columns(text: str) -> list[str]:
@@ -303,7 +303,7 @@ def find_regions(document) -> Regions:
         elif child.tag == qn("w:p") and not texts[index]:
             pass
         elif child.tag == qn("w:p") and not regions.headers and (
-                _is_motto_text(texts[index]) or nd30.NUMBER_LABEL_RE.match(texts[index]) or
+                _is_motto_text(texts[index]) or nd30.NUMBER_START_RE.match(texts[index]) or
                 (len(split_columns(texts[index])) >= 2 and index < 8 and not is_type_line(texts[index]))
                 or (regions.header_paragraphs and nd30.DATE_LINE_RE.match(clean_line(texts[index])))):
             regions.header_paragraphs.append(child)

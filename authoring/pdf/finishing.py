@@ -9,11 +9,15 @@ from dataclasses import dataclass
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, StreamObject
 
+from .. import nd30
 from ..render.metrics import text_width_pt
 from .metadata import ND30_FIELDS, PdfMeta, _pdf_date, _xmp
 
 SIGNER_FIELD = "ChuKyNguoiKy"       # the person's signature (ô 7c)
 ORGAN_FIELD = "ChuKyCoQuan"         # the issuing body's signature, over the left third of it (ô 8)
+COPY_FIELD = "ChuKyBanSao"          # the body's signature on an electronic copy or annex file (ô 14), made at signing
+SEAL_FIELD_MM = 42                 # the largest seal the body's field holds at its real size
+SEAL_TEXT_BAND_PT = 25.0           # under the seal: the body's name and the signing time (two lines, 8 pt at most)
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,12 @@ def signature_boxes(reader: PdfReader, name: str | None, last_title: str | None)
         bottom = y + size
         width = 170.0
         signer = (centre - width / 2, bottom, centre + width / 2, top)
-        seal = min(113.0, max(60.0, top - bottom + 20))  # a seal is about 35-40 mm across
-        seal_right = signer[0] + width / 3
+        # Room for a seal up to SEAL_FIELD_MM across: `sign --seal` draws the seal at its real size inside, right
+        # edge on the signer's left third. The field never changes after the signer signs (that would break it).
+        seal = SEAL_FIELD_MM * 72 / 25.4
+        seal_right = signer[0] + width * nd30.SEAL_OVER_SIGNATURE
         middle = (bottom + top) / 2
-        organ = (seal_right - seal, middle - seal / 2, seal_right, middle + seal / 2)
+        organ = (seal_right - seal, middle - seal / 2 - SEAL_TEXT_BAND_PT, seal_right, middle + seal / 2)
         return FieldBoxes(index, tuple(round(v, 2) for v in signer), tuple(round(v, 2) for v in organ))
     return None
 
@@ -70,6 +76,7 @@ def finish_pdf(raw: bytes, meta: PdfMeta) -> bytes:
         "/Creator": "kehoach", "/Producer": producer,
         "/CreationDate": _pdf_date(meta.stamp), "/ModDate": _pdf_date(meta.stamp),
     }
+    meta.nd30["PageAmount"] = str(len(reader.pages))   # Phụ lục VI: số trang, counted on the finished PDF
     info.update({f"/{name}": meta.nd30.get(name, "") for name, _ in ND30_FIELDS})
     writer.add_metadata(info)
     existing = writer._root_object.get("/Metadata")

@@ -1,4 +1,16 @@
-"""Signing a prepared PDF with pyHanko (PAdES), with a visible stamp that shows Vietnamese names."""
+"""Signing a prepared PDF with pyHanko (PAdES), with the appearances Phụ lục I draws.
+
+- the signer (ô 7c, field ChuKyNguoiKy): the person's signature image (blue, transparent PNG) centred between the
+  last title line and the name; a text stamp (signer and time) when no image is given;
+- the issuing body (ô 8, field ChuKyCoQuan): the seal image (red, transparent PNG, at the seal's real size) over
+  the left third of the signer's signature, with the body's name and the signing time under it; only on a
+  document the signer has already signed (NĐ 30 Điều 32);
+- an electronic copy or an annex in its own file, signed by the body (field ChuKyBanSao): text only, 10 pt, at the
+  top right of page 1 (ô 14);
+- optionally an RFC 3161 timestamp from a TSA.
+
+Signing times are printed in ISO 8601 with the Vietnam time zone (+07:00).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +18,28 @@ import io
 import logging
 import shutil
 import subprocess
+from dataclasses import dataclass, field as dc_field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .. import nd30
 from ..errors import InputError, KehoachError, ToolMissingError
 from ..findings import Finding, Severity
-from .finishing import SIGNER_FIELD
+from ..render.metrics import text_width_pt
+from ..text import match_key
+from .finishing import COPY_FIELD, ORGAN_FIELD, SEAL_TEXT_BAND_PT, SIGNER_FIELD
 
 # pyHanko and fontTools log tracebacks and subsetting notes to stderr; kehoach reports its own messages.
-for _noisy in ("pyhanko", "fontTools"):
+for _noisy in ("pyhanko", "fontTools", "PIL"):
     logging.getLogger(_noisy).setLevel(logging.CRITICAL)
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
 ]
+VIETNAM = timezone(timedelta(hours=7), "+07:00")
+FIELDS = (SIGNER_FIELD, ORGAN_FIELD, COPY_FIELD)
+MM_PER_PT = 25.4 / 72
 
 
 def _source_font() -> Path:
@@ -59,25 +79,157 @@ def stamp_font() -> str:
     return str(target)
 
 
-def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FIELD,
-             reason: str = "Ký ban hành văn bản", location: str | None = None) -> bytes:
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.text import TextBoxStyle
-    from pyhanko.sign import fields, signers
-    from pyhanko.stamp import TextStampStyle
+def iso_time(when: datetime) -> str:
+    """'2025-01-06T10:20:30+07:00': date, hh:mm:ss and the Vietnam time zone (ISO 8601), as Phụ lục I asks."""
+    return when.astimezone(VIETNAM).replace(microsecond=0).isoformat()
 
+
+@dataclass
+class Signed:
+    """A signed PDF and the warnings worth telling the person who signed it."""
+
+    data: bytes
+    warnings: list[Finding] = dc_field(default_factory=list)
+    signer: str = ""
+    when: str = ""
+
+
+# --- images ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Picture:
+    image: object           # PIL image, RGBA
+    width_pt: float
+    height_pt: float
+
+
+def load_picture(path: Path, file: str, default_width_mm: float | None = None) -> Picture:
+    """A PNG as an image with its printed size: from its resolution (pHYs), else *default_width_mm* wide."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as opened:
+            fmt = opened.format
+            dpi = opened.info.get("dpi")
+            image = opened.convert("RGBA")
+    except (OSError, UnidentifiedImageError) as exc:
+        raise InputError("Không đọc được ảnh chữ ký hoặc ảnh dấu.", [Finding(
+            "K104", Severity.ERROR, f"tệp ảnh {path} không đọc được ({type(exc).__name__})", file,
+            suggestion="Dùng ảnh PNG nền trong suốt (Phụ lục I Nghị định 30).")]) from exc
+    if fmt != "PNG":
+        raise InputError("Ảnh chữ ký, ảnh dấu phải là PNG.", [Finding(
+            "K104", Severity.ERROR, f"tệp ảnh {path} có định dạng {fmt}, không phải PNG", file,
+            suggestion="Lưu ảnh dạng .png, nền trong suốt (Phụ lục I Nghị định 30).")])
+    width_px, height_px = image.size
+    if dpi and _plausible(dpi):
+        width_pt, height_pt = width_px / float(dpi[0]) * 72, height_px / float(dpi[1]) * 72
+    elif default_width_mm is not None:
+        width_pt = default_width_mm / MM_PER_PT
+        height_pt = width_pt * height_px / width_px
+    else:
+        width_pt, height_pt = width_px * 0.75, height_px * 0.75   # 96 dpi, as image editors assume
+    return Picture(image, width_pt, height_pt)
+
+
+def at_width(picture: Picture, width_mm: float) -> Picture:
+    width_pt = width_mm / MM_PER_PT
+    return Picture(picture.image, width_pt, picture.height_pt * width_pt / picture.width_pt)
+
+
+def _plausible(dpi) -> bool:
+    return len(dpi) == 2 and 50 <= float(dpi[0]) <= 2400 and 50 <= float(dpi[1]) <= 2400
+
+
+def colour_warnings(picture: Picture, path: Path, want: str, file: str) -> list[Finding]:
+    """Phụ lục I: the signature image is blue, the seal image red, both on a transparent background."""
+    image = picture.image
+    alpha = image.getchannel("A")
+    warnings = []
+    if alpha.getextrema()[0] == 255:
+        warnings.append(Finding("K111", Severity.WARNING, f"ảnh {path.name} không có nền trong suốt", file,
+                                suggestion="Phụ lục I Nghị định 30: ảnh chữ ký và ảnh dấu dạng PNG nền trong suốt."))
+    small = image.resize((min(64, image.width), min(64, image.height)))
+    red = green = blue = count = 0
+    raw = small.tobytes()
+    for index in range(0, len(raw), 4):
+        r, g, b, a = raw[index:index + 4]
+        if a > 128 and (r, g, b) != (255, 255, 255):
+            red, green, blue, count = red + r, green + g, blue + b, count + 1
+    if count:
+        red, green, blue = red / count, green / count, blue / count
+        ok = blue > red + 20 and blue > green if want == "blue" else red > blue + 40 and red > green + 40
+        if not ok:
+            colour = "màu xanh" if want == "blue" else "màu đỏ"
+            what = "ảnh chữ ký" if want == "blue" else "ảnh dấu"
+            warnings.append(Finding("K112", Severity.WARNING, f"{what} {path.name} không phải {colour}", file,
+                                    suggestion=f"Phụ lục I Nghị định 30: {what} {colour}."))
+    return warnings
+
+
+# --- the fields ----------------------------------------------------------------------------------------------------
+
+def _field_widgets(reader):
+    """{field name: (widget dictionary, reference, filled?)} of the signature fields of a PDF."""
+    out = {}
+    form = reader.root.get("/AcroForm")
+    if form is None:
+        return out
+    for ref in form.get_object().get("/Fields", []):
+        widget = ref.get_object()
+        if widget.get("/FT") == "/Sig":
+            out[str(widget.get("/T"))] = (widget, ref, widget.get("/V") is not None)
+    return out
+
+
+def _document_info(reader) -> dict[str, str]:
+    info = reader.trailer_view.get("/Info")
+    info = info.get_object() if info is not None else {}
+    return {str(k)[1:]: str(v) for k, v in info.items()}
+
+
+def _subject_name(signer) -> str:
+    subject = signer.signing_cert.subject.native
+    return subject.get("common_name") or ", ".join(str(v) for v in subject.values())
+
+
+def subject_warnings(subject: str, field: str, info: dict[str, str], file: str) -> list[Finding]:
+    """The certificate should be the plan's signer's (ChuKyNguoiKy) or the issuing body's (the other fields)."""
+    if field == SIGNER_FIELD:
+        expected, who = info.get("SignerFullName", ""), "người ký của văn bản"
+    else:
+        expected, who = info.get("OrganName", ""), "cơ quan ban hành"
+    if not expected:
+        return []
+    if match_key(expected) in match_key(subject) or match_key(subject) in match_key(expected):
+        return []
+    return [Finding("K110", Severity.WARNING, f"chứng thư số cấp cho '{subject}', không phải {who} '{expected}'", file,
+                    suggestion="Kiểm tra lại tệp .p12: người ký dùng chứng thư của mình, văn thư dùng chứng thư của "
+                               "cơ quan.")]
+
+
+def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",
+             image: Path | None = None, seal: Path | None = None, tsa: str | None = None,
+             when: datetime | None = None, reason: str | None = None, location: str | None = None) -> Signed:
+    """Sign *pdf* into *field*; *file* names the PDF in every message."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    file = file or "tệp PDF"
+    if field not in FIELDS:
+        raise InputError("Ô chữ ký không đúng.", [Finding(
+            "K102", Severity.ERROR, f"không có ô chữ ký tên '{field}'", file,
+            suggestion=f"Dùng một trong các ô: {', '.join(FIELDS)}.")])
     try:
         signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(p12), passphrase=password.encode() if password else None)
     except (OSError, ValueError) as exc:
-        signer = None
-        reason_text = str(exc)
+        signer, reason_text = None, str(exc)
     else:
         reason_text = ""
     if signer is None:
-        raise InputError("Không dùng được chứng thư số.", [Finding(
+        raise InputError(f"Không dùng được chứng thư số để ký {file}.", [Finding(
             "K100", Severity.ERROR, f"không mở được tệp chứng thư số .p12 (sai mật khẩu hoặc tệp hỏng){': ' + reason_text if reason_text else ''}",
             str(p12), suggestion="Kiểm tra đường dẫn tệp .p12 và mật khẩu (--password).")])
+
     class _KeepMetadata(IncrementalPdfFileWriter):
         # pyHanko rewrites XMP and Info on every incremental write (Producer, ModDate), so the two no
         # longer match and PDF/A breaks (pyHanko #755). The signing revision leaves metadata untouched.
@@ -87,24 +239,186 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
     try:
         writer = _KeepMetadata(io.BytesIO(pdf))
     except Exception as exc:  # pyHanko raises several kinds for a file that is not a PDF
-        raise InputError("Không đọc được tệp PDF.", [Finding("K101", Severity.ERROR, f"tệp không phải PDF đọc được ({exc})",
-                                                            suggestion="Dùng tệp PDF do kehoach tạo (kehoach pdf …).")])
-    names = [name for name, _, _ in fields.enumerate_sig_fields(writer.prev, filled_status=False)]
-    if field not in names:
-        raise InputError("Tệp PDF chưa có ô chữ ký cần ký.", [Finding(
-            "K102", Severity.ERROR, f"không có ô chữ ký trống tên '{field}' (các ô trống: {', '.join(names) or 'không có'})",
+        raise InputError(f"Không đọc được {file}.", [Finding(
+            "K101", Severity.ERROR, f"tệp không phải PDF đọc được ({exc})", file,
+            suggestion="Dùng tệp PDF do kehoach tạo (kehoach pdf …).")])
+    widgets = _field_widgets(writer.prev)
+    info = _document_info(writer.prev)
+    empty = [name for name, (_, _, filled) in widgets.items() if not filled]
+    if field != COPY_FIELD and field not in empty:
+        done = field in widgets
+        message = (f"ô chữ ký '{field}' đã được ký" if done else
+                   f"không có ô chữ ký trống tên '{field}' (các ô trống: {', '.join(empty) or 'không có'})")
+        raise InputError(f"{file} chưa có ô chữ ký cần ký.", [Finding(
+            "K102", Severity.ERROR, message, file,
             suggestion="Tạo PDF bằng kehoach pdf hoặc kehoach render --pdf để có sẵn ô chữ ký.")])
-    style = TextStampStyle(
-        stamp_text="Ký bởi: %(signer)s\nThời gian: %(ts)s",
-        timestamp_format="%d/%m/%Y %H:%M:%S",
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font()), font_size=9),
-        border_width=0,
-        background=None,
-    )
-    meta = signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256",
-                                        subfilter=fields.SigSeedSubFilter.PADES, reason=reason, location=location)
+    if field == ORGAN_FIELD and SIGNER_FIELD in widgets and not widgets[SIGNER_FIELD][2]:
+        raise InputError(f"Chưa ký được chữ ký của cơ quan vào {file}.", [Finding(
+            "K103", Severity.ERROR, "người có thẩm quyền chưa ký (ô ChuKyNguoiKy còn trống); chữ ký số của cơ quan "
+                                    "chỉ ký lên văn bản đã có chữ ký của người có thẩm quyền", file,
+            suggestion="Người ký ký trước (kehoach sign … --field ChuKyNguoiKy), văn thư ký sau (Điều 32 Nghị định 30).")])
+
+    warnings: list[Finding] = []
+    subject = _subject_name(signer)
+    warnings += subject_warnings(subject, field, info, file)
+    moment = when or datetime.now(VIETNAM)
+    stamp_time = iso_time(moment)
+    new_field = None
+    if field == SIGNER_FIELD:
+        style, picture = _signer_style(image, file, warnings)
+    elif field == ORGAN_FIELD:
+        organ_name = info.get("OrganName") or subject
+        style = _organ_style(writer, widgets[ORGAN_FIELD], seal, file, warnings, organ_name, stamp_time)
+    else:
+        style, box = _copy_style(writer.prev)
+        new_field = fields.SigFieldSpec(COPY_FIELD, on_page=0, box=box)
+    timestamper = None
+    if tsa:
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(tsa, timeout=10)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason or {SIGNER_FIELD: "Ký duyệt văn bản", ORGAN_FIELD: "Ký số của cơ quan, tổ chức (phát hành)",
+                          COPY_FIELD: "Ký số bản điện tử của cơ quan, tổ chức"}[field],
+        location=location)
+    params = {"when": stamp_time, "organ": info.get("OrganName") or subject, "subject": subject,
+              "code": _code_line(info)}
     try:
-        out = signers.PdfSigner(meta, signer, stamp_style=style).sign_pdf(writer)
+        out = signers.PdfSigner(meta, signer, stamp_style=style, timestamper=timestamper,
+                                new_field_spec=new_field).sign_pdf(writer, appearance_text_params=params)
     except Exception as exc:
-        raise KehoachError(f"ký số không thành công: {exc}", "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.")
-    return out.getvalue()
+        if tsa and _is_network_error(exc):
+            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {exc}",
+                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
+        raise KehoachError(f"ký số {file} không thành công: {exc}",
+                           "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.") from None
+    return Signed(out.getvalue(), warnings, subject, stamp_time)
+
+
+def _is_network_error(exc: Exception) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(word in text for word in ("timestamp", "connection", "timeout", "http", "url", "request"))
+
+
+def _code_line(info: dict[str, str]) -> str:
+    number, notation = info.get("CodeNumber", ""), info.get("CodeNotation", "")
+    if not notation:
+        return ""
+    return nd30.number_line(int(number) if number.isdigit() else None, notation).replace("     ", "…")
+
+
+SIGNER_TEXT_PT = 9
+SEAL_TEXT_PT = 8
+COPY_TEXT_PT = nd30.ELECTRONIC_SIGNATURE_TEXT_PT
+
+
+def _text_box(size: int):
+    from pyhanko.pdf_utils import layout
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.text import TextBoxStyle
+
+    tight = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MAX,
+                                       margins=layout.Margins.uniform(0),
+                                       inner_content_scaling=layout.InnerScaling.NO_SCALING)
+    return TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font()), font_size=size, leading=round(size * 1.2),
+                        box_layout_rule=tight)
+
+
+def _signer_style(image: Path | None, file: str, warnings: list[Finding]):
+    from pyhanko.pdf_utils import layout
+    from pyhanko.stamp import StaticStampStyle, TextStampStyle
+
+    if image is None:
+        return TextStampStyle(stamp_text="Ký bởi: %(subject)s\nThời gian ký: %(when)s",
+                              text_box_style=_text_box(SIGNER_TEXT_PT), border_width=0, background=None), None
+    picture = load_picture(image, file)
+    warnings += colour_warnings(picture, image, "blue", file)
+    background = _pdf_image(picture)
+    rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID, y_align=layout.AxisAlignment.ALIGN_MID,
+                                      margins=layout.Margins.uniform(0),
+                                      inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT)
+    return StaticStampStyle(background=background, background_layout=rule, background_opacity=1.0,
+                            border_width=0), picture
+
+
+def _pdf_image(picture: Picture):
+    from pyhanko.pdf_utils.images import PdfImage
+    from pyhanko.pdf_utils.layout import BoxConstraints
+
+    return PdfImage(picture.image, box=BoxConstraints(width=picture.width_pt, height=picture.height_pt))
+
+
+def caption_size(lines: list[str], width: float) -> float:
+    """The largest size up to SEAL_TEXT_PT (and at least 6 pt) at which every caption line fits *width*."""
+    widest = max(text_width_pt(line, 1.0) for line in lines)
+    # pyHanko writes the font size as a whole number ("%d Tf"), so the size is one.
+    return max(6, min(SEAL_TEXT_PT, int(width / widest) if widest else SEAL_TEXT_PT))
+
+
+def _organ_style(writer, entry, seal: Path | None, file: str, warnings: list[Finding], organ: str, when: str):
+    """The seal at its real size, right edge on the signer's left third, the body's name and signing time under it.
+
+    The field keeps the size `finish` gave it: changing a field after the signer signed would count as a
+    modification of the signed document.
+    """
+    from pyhanko.pdf_utils import layout
+    from pyhanko.stamp import TextStampStyle
+
+    widget, _, _ = entry
+    rect = [float(v) for v in widget["/Rect"]]
+    field_w, field_h = rect[2] - rect[0], rect[3] - rect[1]
+    room_w, room_h = field_w, field_h - SEAL_TEXT_BAND_PT
+    seal_w = nd30.SEAL_DIAMETER_MM / MM_PER_PT
+    background = None
+    if seal is not None:
+        picture = load_picture(seal, file, default_width_mm=nd30.SEAL_DIAMETER_MM)
+        warnings += colour_warnings(picture, seal, "red", file)
+        if not _plausible_size(picture):
+            picture = at_width(picture, nd30.SEAL_DIAMETER_MM)
+        if picture.width_pt > room_w + 0.5 or picture.height_pt > room_h + 0.5:
+            warnings.append(Finding("K113", Severity.WARNING,
+                                    f"ảnh dấu {seal.name} rộng {picture.width_pt * MM_PER_PT:.0f} mm, lớn hơn ô chữ ký "
+                                    f"của cơ quan ({room_w * MM_PER_PT:.0f} mm); ảnh được thu nhỏ cho vừa", file,
+                                    suggestion="Kiểm tra độ phân giải (dpi) ghi trong tệp PNG: ảnh dấu in đúng kích thước thật."))
+            scale = min(room_w / picture.width_pt, room_h / picture.height_pt)
+            picture = Picture(picture.image, picture.width_pt * scale, picture.height_pt * scale)
+        seal_w = picture.width_pt
+        background = _pdf_image(picture)
+    size = caption_size([organ, when], seal_w - 2)
+    left_gap = max(0.0, field_w - seal_w)
+    image_rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MAX,
+                                            y_align=layout.AxisAlignment.ALIGN_MID,
+                                            margins=layout.Margins(0, 0, 0, int(SEAL_TEXT_BAND_PT)),
+                                            inner_content_scaling=layout.InnerScaling.NO_SCALING)
+    text_rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID,
+                                           y_align=layout.AxisAlignment.ALIGN_MIN,
+                                           margins=layout.Margins(int(left_gap), 0, 0, 1),
+                                           inner_content_scaling=layout.InnerScaling.NO_SCALING)
+    return TextStampStyle(stamp_text="%(organ)s\n%(when)s", text_box_style=_text_box(size),
+                          inner_content_layout=text_rule, border_width=0, background=background,
+                          background_layout=image_rule, background_opacity=1.0)
+
+
+def _plausible_size(picture: Picture) -> bool:
+    """A seal is some 20 to 60 mm across; a PNG whose resolution says otherwise is printed at the default size."""
+    width_mm = picture.width_pt * MM_PER_PT
+    return 20 <= width_mm <= 60
+
+
+def _copy_style(reader):
+    """Ô 14: text only, 10 pt, at the top right of page 1, partly in the top margin."""
+    from pyhanko.pdf_utils import layout
+    from pyhanko.stamp import TextStampStyle
+
+    page = reader.root["/Pages"]["/Kids"][0].get_object()
+    box = [float(v) for v in page.get("/MediaBox", [0, 0, 595.3, 841.9])]
+    right, top = box[2] - 14, box[3] - 6
+    width, height = 215.0, 3 * round(COPY_TEXT_PT * 1.2) + 4
+    rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MAX,
+                                      margins=layout.Margins(2, 2, 2, 2),
+                                      inner_content_scaling=layout.InnerScaling.NO_SCALING)
+    style = TextStampStyle(stamp_text="%(organ)s\n%(code)s\nThời gian ký: %(when)s",
+                           text_box_style=_text_box(COPY_TEXT_PT), inner_content_layout=rule, border_width=0,
+                           background=None)
+    return style, (round(right - width, 2), round(top - height, 2), round(right, 2), round(top, 2))

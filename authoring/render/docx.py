@@ -20,7 +20,6 @@ from .. import nd30
 from ..errors import KehoachError
 from ..loading import LoadedPlan
 from ..model import Block, Level, Plan
-from ..model.plan import FOOTNOTE_RE
 from ..paths import TEMPLATES_DIR
 from ..ooxml.formatting import Formatting
 from ..ooxml.reader import EMBEDDED_PLAN_PART, paragraph_text
@@ -30,7 +29,7 @@ from .plain import (
     date_line, header_lines, is_section_heading, number_line, printed_title, recipient_lines,
 )
 
-_EMPHASIS_RE = re.compile(r"(\*\*.+?\*\*|\*.+?\*|\[\^[^\]]+\])")
+_EMPHASIS_RE = re.compile(r"(\*\*.+?\*\*|\*.+?\*|\[\^[^\]]+\]|<sup>.+?</sup>|<sub>.+?</sub>)")
 _FOOTNOTE_MARK = "\u2063fn:{}\u2063"  # invisible separators around a footnote id, replaced after rendering
 _FOOTNOTE_MARK_RE = re.compile("\u2063fn:(.+?)\u2063")
 TWIPS_PER_PT = 20
@@ -64,6 +63,10 @@ def _rich(parts: list[tuple[str, bool]]) -> RichText:
                 continue
             if piece.startswith("[^"):
                 rich.add(_FOOTNOTE_MARK.format(piece[2:-1]))
+            elif piece.startswith("<sup>"):   # "55<sup>a</sup>": a superscript of the source, kept
+                rich.add(piece[5:-6], bold=bold, superscript=True)
+            elif piece.startswith("<sub>"):   # "KGVX<sub>(Hp)</sub>": a subscript of the source, kept
+                rich.add(piece[5:-6], bold=bold, subscript=True)
             elif piece.startswith("**") and piece.endswith("**") and len(piece) > 4:
                 rich.add(piece[2:-2], bold=True)
             elif piece.startswith("*") and piece.endswith("*") and len(piece) > 2:
@@ -90,7 +93,9 @@ def _paragraph(block: Block, top_level: bool, text_override: str | None = None) 
         parts.append((text, top_level))
     else:
         parts.append((head, True))
-    return {"style": "muc" if is_section else "nd", "rich": _rich(parts), "plain": block}
+    # A line that is only a numbered heading ("1. Sở Y tế") keeps with what follows it.
+    style = "muc" if is_section else ("khoan" if title and not text and block.blocks else "nd")
+    return {"style": style, "rich": _rich(parts), "plain": block}
 
 
 def _with_end_mark(text: str) -> str:
@@ -139,14 +144,10 @@ def build_context(plan: Plan) -> dict:
         "title": doc.title,
         "body": body_paragraphs(plan),
         "recipients_label": nd30.RECIPIENTS_LABEL,
-        "recipients": [_marks_for_footnotes(line) for line in recipient_lines(plan)],
+        "recipients": [_rich([(line, False)]) for line in recipient_lines(plan)],
         "authority": (list(signature.authority) + list(signature.positions)) if signature else [],
         "signer": signature.name if signature else "",
     }
-
-
-def _marks_for_footnotes(text: str) -> str:
-    return FOOTNOTE_RE.sub(lambda m: _FOOTNOTE_MARK.format(m.group(1)), text)
 
 
 def _jinja_env() -> jinja2.Environment:
@@ -177,10 +178,11 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
     if loaded.plan.annex is not None:
         _add_task_annex(document, loaded)
     _size_rules(document)
+    _keep_body_with_closing(document)
     _add_footnotes(document, loaded.plan.footnotes)
     _explicit_fonts(document)
     _core_properties(document, loaded.plan)
-    _custom_properties(document, loaded.plan)
+    _custom_properties(document, loaded)
     _embed_model(document, loaded.plan)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -262,6 +264,29 @@ def _add_task_annex(document, loaded: LoadedPlan) -> None:
 
 
 # --- finishing touches ------------------------------------------------------
+
+def _keep_body_with_closing(document) -> None:
+    """The last body paragraph keeps with the closing table, so the closing never opens a page on its own.
+
+    The closing row itself cannot split (cantSplit in the template) and its paragraphs keep together.
+    """
+    from ..ooxml.reader import is_closing_table
+
+    body = document.element.body
+    for table in body.iterchildren(qn("w:tbl")):
+        if not is_closing_table(table):
+            continue
+        previous = table.getprevious()
+        while previous is not None and previous.tag == qn("w:p") and not paragraph_text(previous).strip():
+            previous = previous.getprevious()
+        if previous is not None and previous.tag == qn("w:p"):
+            ppr = previous.find(qn("w:pPr"))
+            if ppr is None:
+                ppr = OxmlElement("w:pPr")
+                previous.insert(0, ppr)
+            insert_in_order(ppr, OxmlElement("w:keepNext"), PPR_ORDER)
+        break
+
 
 def _available_twips(document, paragraph) -> int:
     """Width a paragraph can use: its table cell less the cell margins, else the page's text width."""
@@ -348,6 +373,9 @@ def _add_footnotes(document, notes: dict[str, str]) -> None:
                 style = OxmlElement("w:rStyle")
                 style.set(qn("w:val"), "KHDauChuThich")
                 ref_rpr.append(style)
+                superscript = OxmlElement("w:vertAlign")   # explicit: some viewers ignore it on the style
+                superscript.set(qn("w:val"), "superscript")
+                ref_rpr.append(superscript)
                 new_run.append(ref_rpr)
                 reference = OxmlElement("w:footnoteReference")
                 reference.set(qn("w:id"), str(numbers[piece]))
@@ -400,12 +428,12 @@ def _explicit_fonts(document) -> None:
             set_run_fonts(rpr, nd30.FONT)
 
 
-def _custom_properties(document, plan: Plan) -> None:
+def _custom_properties(document, loaded: LoadedPlan) -> None:
     """ND30 Phụ lục VI fields as DOCX custom properties, read back when the DOCX becomes a PDF."""
     from .properties import custom_properties_xml, nd30_values
 
     part = Part(PackURI("/docProps/custom.xml"), "application/vnd.openxmlformats-officedocument.custom-properties+xml",
-                custom_properties_xml(nd30_values(plan)), document.part.package)
+                custom_properties_xml(nd30_values(loaded.plan, loaded)), document.part.package)
     document.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 

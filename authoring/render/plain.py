@@ -10,12 +10,12 @@ from ..model.plan import strip_footnote_marks
 from ..text import nd30_date_line, upper_keep_symbols
 
 _ROMAN_RE = re.compile(r"^[IVXLC]+\.$")
-_EMPHASIS_RE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
+_EMPHASIS_RE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|<su[pb]>(.+?)</su[pb]>")
 
 
 def strip_emphasis(text: str) -> str:
-    """Text without the **bold** and *italic* marks authors may use inside a paragraph."""
-    return _EMPHASIS_RE.sub(lambda m: m.group(1) or m.group(2), text)
+    """Text without the **bold**, *italic* and <sup>/<sub> marks authors may use inside a paragraph."""
+    return _EMPHASIS_RE.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
 
 
 def number_line(plan: Plan) -> str:

@@ -5,29 +5,69 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from .. import nd30
+from ..text import match_key
 
 CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 
-# The ND30 Phụ lục VI fields kehoach writes into DOCX custom properties, PDF Info and XMP: (name, description).
-_WRITTEN = ("TypeName", "CodeNumber", "CodeNotation", "IssuedDate", "OrganName", "Subject", "SignerPosition",
-            "SignerFullName")
-ND30_FIELDS = [(name, description) for name, description, _ in nd30.OUTGOING_FIELDS if name in _WRITTEN]
+# Every outgoing-document field of Phụ lục VI, plus how sure the agency identifier is (kehoach's own field: an
+# identifier not confirmed in the registry is never presented as certain).
+ND30_FIELDS = [(name, description) for name, description, _ in nd30.OUTGOING_FIELDS] + [
+    ("OrganIdStatus", "Độ tin cậy của mã định danh trong danh mục của kehoach: confirmed, single_source, "
+                      "unconfirmed; trống khi chưa có mã"),
+]
+# Fields the PDF fills itself, from its own pages, when LibreOffice has laid them out.
+PDF_FILLED = ("PageAmount",)
+LANGUAGE = "vi"               # tiếng Việt (TCVN 6909:2001 text)
+PRIORITY_NORMAL = "0"         # độ khẩn: 0 thường (a plan carries no urgency stamp)
 
 
-def nd30_values(plan) -> dict[str, str]:
-    """ND30 Phụ lục VI metadata from a plan; number and date stay empty until issue."""
+def organ_identifier(loaded, name: str | None = None) -> tuple[str, str] | None:
+    """(mã định danh, status) of the issuing body (*name* None) or of a recipient, from the registry; None if unknown."""
+    plan = loaded.plan
+    doc = plan.document
+    if name is None:
+        agency_id = loaded.agency_id(doc.issuer.agency) or loaded.registry.resolve_agency(doc.issuer.agency)
+    else:
+        agency_id = loaded.registry.resolve_agency(name)
+    agency = loaded.registry.agencies.get(agency_id) if agency_id else None
+    if agency is None:
+        return None
+    unit = doc.commune or doc.district
+    for entry in agency.organ_ids:
+        if entry.province and (not doc.province or match_key(entry.province) != match_key(doc.province)):
+            continue
+        if entry.unit and (not unit or match_key(entry.unit) != match_key(unit)):
+            continue
+        return entry.id, entry.status.value
+    return None
+
+
+def nd30_values(plan, loaded=None) -> dict[str, str]:
+    """ND30 Phụ lục VI metadata from a plan; number and date stay empty until issue, the page count until the PDF."""
+    from .plain import recipient_lines, strip_emphasis
+
     doc = plan.document
     signature = plan.signature
+    identifier = organ_identifier(loaded) if loaded is not None else None
+    recipients = [strip_emphasis(line)[2:].rstrip(";.") for line in recipient_lines(plan)
+                  if not line.startswith(f"- {nd30.ARCHIVE_PREFIX}")]
     return {
+        "OrganId": identifier[0] if identifier else "",
         "TypeName": doc.type,
         "CodeNumber": f"{doc.number:02d}" if doc.number else "",
         "CodeNotation": doc.symbol,
         "IssuedDate": doc.date.iso() if doc.date.is_complete else "",
         "OrganName": doc.issuer.name,
-        "Subject": doc.title,
+        "Subject": strip_emphasis(doc.title),
+        "Language": LANGUAGE,
+        "PageAmount": "",
         "SignerPosition": " ".join(signature.authority + signature.positions) if signature else "",
         "SignerFullName": signature.name if signature else "",
+        "To": "; ".join(recipients),
+        "Priority": PRIORITY_NORMAL,
+        "DueDate": "",
+        "OrganIdStatus": identifier[1] if identifier else "",
     }
 
 

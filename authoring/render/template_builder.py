@@ -21,6 +21,7 @@ from docx.shared import Cm, Mm, Pt, Twips
 from .. import nd30
 from ..paths import TEMPLATES_DIR
 from ..ooxml.package import TBLPR_ORDER, deterministic_zip, insert_in_order, set_run_fonts
+from .metrics import text_width_pt
 
 FONT = nd30.FONT
 
@@ -38,6 +39,8 @@ PAGE = {side: Twips(value) for side, value in nd30.PRINTED_MARGINS_TWIPS.items()
 TEXT_WIDTH_CM = (nd30.A4_MM[0] - nd30.MARGINS_MM["left"][0] - nd30.MARGINS_MM["right"][0]) / 10
 HEADER_COLS_CM = (6.5, 10.0)  # Mẫu 1.4 proportions, fitted to the text width
 CLOSING_COLS_CM = (6.0, 10.5)
+SIGNATURE_ROOM_LINES = 5
+RECIPIENT_DASH = "- "       # each recipient line starts with it; wrapped lines hang under the text after it
 
 
 def _fonts(rpr_parent) -> None:
@@ -72,7 +75,8 @@ def _doc_defaults(doc) -> None:
 
 
 def _style(doc, name: str, style_id: str, size: float, *, bold=False, italic=False, align=None, before=0.0,
-           after=0.0, line=1.0, first_indent=None, keep_next=False, character=False):
+           after=0.0, line=1.0, first_indent=None, keep_next=False, keep_lines=False, hanging=None, left=None,
+           character=False):
     kind = WD_STYLE_TYPE.CHARACTER if character else WD_STYLE_TYPE.PARAGRAPH
     style = doc.styles.add_style(name, kind)
     style.element.set(qn("w:styleId"), style_id)
@@ -97,6 +101,11 @@ def _style(doc, name: str, style_id: str, size: float, *, bold=False, italic=Fal
             fmt.first_line_indent = first_indent
         if keep_next:
             fmt.keep_with_next = True
+        if keep_lines:
+            fmt.keep_together = True
+        if hanging is not None:  # wrapped lines start under the text, not under the "- "
+            fmt.left_indent = hanging if left is None else left
+            fmt.first_line_indent = -hanging
     return style
 
 
@@ -140,11 +149,23 @@ def _styles(doc) -> None:
     _style(doc, "KH Mục", "KHMuc", body, bold=True, align=justify, before=spacing, line=1.15, first_indent=indent,
            keep_next=True)
     _style(doc, "KH Nội dung", "KHNoiDung", body, align=justify, before=spacing, line=1.15, first_indent=indent)
-    _style(doc, "KH Nơi nhận", "KHNoiNhan", nd30.RECIPIENTS_HEAD.printed, bold=True, italic=True)
-    _style(doc, "KH Nơi nhận - dòng", "KHNoiNhanDong", nd30.RECIPIENT_LINE.printed)
-    _style(doc, "KH Thẩm quyền, chức vụ", "KHThamQuyen", nd30.AUTHORITY.printed, bold=True, align=center, before=0)
-    _style(doc, "KH Chỗ ký", "KHChoKy", nd30.SIGNER_NAME.printed, align=center, line=1.0)
-    _style(doc, "KH Họ tên người ký", "KHHoTen", nd30.SIGNER_NAME.printed, bold=True, align=center)
+    # A numbered heading line ("1. Sở Y tế") never ends a page: it keeps with the paragraph after it.
+    # Based on "KH Nội dung" and changing nothing else, so restyling the body restyles these lines too.
+    khoan = doc.styles.add_style("KH Khoản", WD_STYLE_TYPE.PARAGRAPH)
+    khoan.element.set(qn("w:styleId"), "KHKhoan")
+    khoan.quick_style = True
+    khoan.base_style = doc.styles["KH Nội dung"]
+    khoan.paragraph_format.keep_with_next = True
+    khoan.paragraph_format.keep_together = True
+    # The closing block (Nơi nhận + signature) is one unsplittable row; its paragraphs keep together too.
+    closing = {"keep_next": True, "keep_lines": True}
+    _style(doc, "KH Nơi nhận", "KHNoiNhan", nd30.RECIPIENTS_HEAD.printed, bold=True, italic=True, **closing)
+    _style(doc, "KH Nơi nhận - dòng", "KHNoiNhanDong", nd30.RECIPIENT_LINE.printed,
+           hanging=Pt(round(text_width_pt(RECIPIENT_DASH, nd30.RECIPIENT_LINE.printed), 1)), **closing)
+    _style(doc, "KH Thẩm quyền, chức vụ", "KHThamQuyen", nd30.AUTHORITY.printed, bold=True, align=center, before=0,
+           **closing)
+    _style(doc, "KH Chỗ ký", "KHChoKy", nd30.SIGNER_NAME.printed, align=center, line=1.0, **closing)
+    _style(doc, "KH Họ tên người ký", "KHHoTen", nd30.SIGNER_NAME.printed, bold=True, align=center, keep_lines=True)
     _style(doc, "KH Số trang", "KHSoTrang", nd30.PAGE_NUMBER.printed, align=center)
     _style(doc, "KH Chú thích", "KHChuThich", 12, align=justify)
     _style(doc, "KH Phụ lục", "KHPhuLuc", nd30.ANNEX_LABEL.printed, bold=True, align=center)
@@ -192,10 +213,10 @@ def _para(container, text: str, style: str, first: bool = False):
     return container.add_paragraph(text, style=style)
 
 
-def _repeat(cell, items: str, style: str, first: bool = False) -> None:
+def _repeat(cell, items: str, style: str, first: bool = False, rich: bool = False) -> None:
     """One paragraph per item of *items*, each printed as {{ line }} in *style* (docxtpl paragraph loop)."""
     _para(cell, f"{{%p for line in {items} %}}", style, first=first)
-    _para(cell, "{{ line }}", style)
+    _para(cell, "{{r line }}" if rich else "{{ line }}", style)
     _para(cell, "{%p endfor %}", style)
 
 
@@ -257,6 +278,8 @@ def build(governing_line: bool) -> bytes:
     doc.add_paragraph("{%p for p in body %}", style="KH Nội dung")
     doc.add_paragraph("{%p if p.style == 'muc' %}", style="KH Nội dung")
     doc.add_paragraph("{{r p.rich }}", style="KH Mục")
+    doc.add_paragraph("{%p elif p.style == 'khoan' %}", style="KH Nội dung")
+    doc.add_paragraph("{{r p.rich }}", style="KH Khoản")
     doc.add_paragraph("{%p else %}", style="KH Nội dung")
     doc.add_paragraph("{{r p.rich }}", style="KH Nội dung")
     doc.add_paragraph("{%p endif %}", style="KH Nội dung")
@@ -270,12 +293,16 @@ def build(governing_line: bool) -> bytes:
     top.set(qn("w:type"), "dxa")
     margins.append(top)
     insert_in_order(closing._tbl.tblPr, margins, TBLPR_ORDER)
+    row_pr = closing.rows[0]._tr.get_or_add_trPr()
+    cant_split = OxmlElement("w:cantSplit")   # the closing block is never split across pages
+    row_pr.append(cant_split)
     recipients, signature = closing.rows[0].cells
     _para(recipients, "{{ recipients_label }}", "KH Nơi nhận", first=True)
-    _repeat(recipients, "recipients", "KH Nơi nhận - dòng")
+    _repeat(recipients, "recipients", "KH Nơi nhận - dòng", rich=True)
     _repeat(signature, "authority", "KH Thẩm quyền, chức vụ", first=True)
-    # Room for the signature and the seal (ND30 ô 7c và 8): four empty lines.
-    for _ in range(4):
+    # Room for the signature and the seal (ND30 ô 7c và 8): five empty lines, so a 36 mm seal centred on the
+    # signature reaches little beyond the title line above and the name below.
+    for _ in range(SIGNATURE_ROOM_LINES):
         _para(signature, "", "KH Chỗ ký")
     _para(signature, "{{ signer }}", "KH Họ tên người ký")
 

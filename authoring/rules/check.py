@@ -14,10 +14,12 @@ from .context import CheckContext
 from .coverage import check_coverage
 from .deadlines import check_deadlines
 from .form import check_form
+from .lifecycle import check_lifecycle
 from .links import check_links
 from .targets import check_targets
 
-FAMILIES = (check_links, check_targets, check_coverage, check_deadlines, check_citations, check_agencies, check_form)
+FAMILIES = (check_links, check_targets, check_coverage, check_deadlines, check_citations, check_agencies, check_form,
+            check_lifecycle)
 
 
 @dataclass

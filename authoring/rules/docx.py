@@ -277,7 +277,7 @@ def _header(regions, fmt: Formatting, report: _Report) -> None:
             report.add("rule_under_issuer", E, "thiếu đường kẻ ngang dưới tên cơ quan ban hành", "phần đầu, cột trái",
                        "Kẻ đường nét liền dưới tên cơ quan, dài 1/3 đến 1/2 dòng chữ, ở giữa.")
     # Số, ký hiệu: "Số: 07/…", 13 pt.
-    number = next(((p, t, r) for p, t, r in lines if nd30.NUMBER_LABEL_RE.match(t)), None)
+    number = next(((p, t, r) for p, t, r in lines if nd30.NUMBER_START_RE.match(t.strip())), None)
     if number is None:
         report.add("number_line", E, "không thấy dòng số, ký hiệu 'Số: …/…'", "phần đầu, cột trái",
                    "Ghi 'Số:      /KH-UBND' (để trống số cho tới khi ban hành) dưới tên cơ quan ban hành.")
@@ -499,14 +499,14 @@ def _closing(regions, fmt: Formatting, report: _Report) -> None:
     for p in right:
         text = paragraph_text(p).strip()
         prefix = nd30.AUTHORITY_LOOSE_RE.match(text)
-        if prefix and not nd30.AUTHORITY_RE.match(text) and not nd30.AUTHORITY_ABBREVIATION_RE.match(text):
+        if prefix and not nd30.AUTHORITY_RE.match(text) and not nd30.AUTHORITY_NO_SPACE_RE.match(text):
             report.add("signer_name_format", E, f"chữ viết tắt thẩm quyền trong {_quote(text)} phải có dấu chấm "
                                                 "(TM. / KT. / TL. / TUQ. / Q.)", "phần cuối, cột phải",
                        "Ví dụ: 'KT. CHỦ TỊCH'.")
     name = right[-1]
     text = paragraph_text(name).strip()
     if text == text.upper():
-        if len(right) >= 2 and any(c.isalpha() for c in text) and not nd30.AUTHORITY_ABBREVIATION_RE.match(text) \
+        if len(right) >= 2 and any(c.isalpha() for c in text) and not nd30.AUTHORITY_START_RE.match(text) \
                 and not re.search(r"CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|PHÓ|CHÁNH", text):
             report.add("signer_name_format", E, f"họ tên người ký {_quote(text)} phải in đậm, chữ thường (không in hoa "
                                                 "cả dòng)", "phần cuối, cột phải", "Ví dụ: 'Nguyễn Văn An', in đậm.")

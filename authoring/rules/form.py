@@ -9,6 +9,7 @@ from ..model import Block
 from ..model.walk import iter_blocks
 from .. import nd30
 from ..text import upper_keep_symbols
+from ..model.plan import FOOTNOTE_RE
 from .context import CheckContext
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -83,6 +84,9 @@ def check_form(ctx: CheckContext) -> None:
     if last is not None and not last[1].rstrip().endswith(nd30.END_MARK):
         ctx.add("D106", Severity.WARNING, f"đoạn cuối của nội dung không kết thúc bằng '{nd30.END_MARK}'", last[0],
                 f"Kết thúc đoạn cuối bằng '{nd30.END_MARK}' (kehoach thêm khi in, nhưng nên sửa cả trong dữ liệu).")
+    _title_case(ctx)
+    _footnote_marks(ctx)
+    _typography(ctx)
     sig = plan.signature
     if sig and sig.authority and sig.authority[0].startswith("KT.") and ctx.registry.agencies.get(
             ctx.agency(plan.document.issuer.agency)) and ctx.agency(plan.document.issuer.agency).startswith("ubnd"):
@@ -97,3 +101,98 @@ def _last_text(plan):
         if block.text:
             last = (path + ("text",), block.text)
     return last
+
+
+# --- what a văn thư sends back: capitals, stray footnote marks, typographic slips ---------------------------------
+
+def _printed_texts(plan):
+    """(path, text) of every text kehoach prints, as written in the plan."""
+    yield ("document", "title"), plan.document.title
+    for path, block in iter_blocks(plan):
+        if block.title:
+            yield path + ("title",), block.title
+        if block.text:
+            yield path + ("text",), block.text
+    for i, recipient in enumerate(plan.recipients):
+        yield ("recipients", i, "name"), recipient.name
+        if recipient.purpose:
+            yield ("recipients", i, "purpose"), recipient.purpose
+    if plan.archive:
+        yield ("archive",), plan.archive
+    for key, text in plan.footnotes.items():
+        yield ("footnotes", key), text
+    if plan.signature:
+        yield ("signature", "name"), plan.signature.name
+
+
+def _title_case(ctx: CheckContext) -> None:
+    """Phụ lục I: the trích yếu is written in lower case, capitals only where the spelling rules want them."""
+    title = strip_marks(ctx.plan.document.title)
+    letters = [c for c in title if c.isalpha()]
+    if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.9:
+        ctx.add("D108", Severity.WARNING, "trích yếu viết in hoa toàn bộ; Nghị định 30 (Phụ lục I) in trích yếu bằng "
+                                          "chữ thường, đậm, chỉ viết hoa chữ đầu và tên riêng", ("document", "title"),
+                f"Viết lại: '{_sentence_case(title)[:80]}…' (giữ nguyên ký hiệu văn bản như 28-CT/TW)."
+                if len(title) > 80 else f"Viết lại: '{_sentence_case(title)}'.")
+
+
+def _sentence_case(text: str) -> str:
+    """A first suggestion: lower case but for the first letter and words that carry digits or slashes (symbols)."""
+    words = text.split()
+    out = []
+    for index, word in enumerate(words):
+        if re.search(r"[\d/]", word):
+            out.append(word)
+        elif index == 0:
+            out.append(word[:1] + word[1:].lower())
+        else:
+            out.append(word.lower())
+    return " ".join(out)
+
+
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_STRAY_MARK_RE = re.compile(rf"[{_SUPERSCRIPT_DIGITS}]+|<sup>\s*\d+\s*</sup>")
+
+
+def strip_marks(text: str) -> str:
+    return re.sub(r"</?su[pb]>", "", re.sub(r"\[\^[^\]]+\]", "", text))
+
+
+def _footnote_marks(ctx: CheckContext) -> None:
+    """A footnote mark must lead to a footnote: [^x] declared in 'footnotes', never a bare superscript number."""
+    plan = ctx.plan
+    scanned_at_load = {"title", "text", "name"}
+    for path, text in _printed_texts(plan):
+        for match in _STRAY_MARK_RE.finditer(text):
+            ctx.add("D109", Severity.ERROR, f"dấu chú thích '{match.group(0)}' không dẫn tới chú thích nào (chữ số nhỏ "
+                                            "gõ tay, không phải chú thích của văn bản)", path,
+                    "Viết [^mã] tại chỗ chú thích và khai báo nội dung trong mục footnotes.")
+        if path[-1] in scanned_at_load and path[0] != "document" and path[0] != "signature":
+            continue  # the loader already reports these (L123)
+        for mark in FOOTNOTE_RE.findall(text):
+            if mark not in plan.footnotes:
+                ctx.add("D109", Severity.ERROR, f"dấu chú thích [^{mark}] không có nội dung trong mục footnotes", path,
+                        f"Khai báo '{mark}: …' trong footnotes, hoặc bỏ dấu [^{mark}].")
+
+
+# (code, pattern, message, suggestion): slips a văn thư marks in red on the printed page.
+_SLIPS = [
+    ("D110", re.compile(r"\S(  +)\S"), "hai dấu cách liền nhau", "Chỉ để một dấu cách."),
+    ("D111", re.compile(r"\S( +)[,;:.!?)](?!/)"), "dấu cách trước dấu câu", "Bỏ dấu cách trước dấu câu."),
+    ("D112", re.compile(r"(\( +| +\))"), "dấu cách ngay trong dấu ngoặc đơn", "Bỏ dấu cách sau '(' và trước ')'."),
+    ("D113", re.compile(r"[,;](?=[^\W\d_])"), "thiếu dấu cách sau dấu phẩy hoặc chấm phẩy",
+     "Thêm một dấu cách sau dấu phẩy, chấm phẩy."),
+    ("D114", re.compile(r"^\s+|\s+$"), "dấu cách thừa ở đầu hoặc cuối", "Bỏ dấu cách thừa ở đầu, cuối đoạn."),
+]
+
+
+def _typography(ctx: CheckContext) -> None:
+    """The typographic slips that would print in the rendered DOCX (kehoach prints the text as written)."""
+    for path, text in _printed_texts(ctx.plan):
+        plain = FOOTNOTE_RE.sub("", text)
+        for code, pattern, what, suggestion in _SLIPS:
+            match = pattern.search(plain)
+            if match:
+                start = max(0, match.start() - 20)
+                excerpt = plain[start:match.end() + 20].replace("\n", " ")
+                ctx.add(code, Severity.WARNING, f"{what}: '…{excerpt}…'", path, suggestion)

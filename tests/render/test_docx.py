@@ -200,3 +200,47 @@ def test_task_annex_is_a_landscape_section_with_the_task_table(tmp_path):
                                                     "Sở Văn hóa, Thể thao và Du lịch; Báo Lạng Sơn", "Quý II/2026",
                                                     "Phóng sự; tờ rơi"]
     assert list(lint_docx(out)) == []
+
+
+# --- issue 13: marks of the source, keep-together in the XML ------------------------------------------------------
+
+def _document_xml(path) -> str:
+    with zipfile.ZipFile(path) as docx:
+        return docx.read("word/document.xml").decode("utf-8")
+
+
+def test_footnote_references_are_superscript_in_the_run_itself(rendered):
+    xml = _document_xml(rendered[example("kon-tum").stem])
+    runs = re.findall(r"<w:r>(?:(?!</w:r>).)*<w:footnoteReference[^>]*/></w:r>", xml)
+    assert len(runs) == 2 and all('<w:vertAlign w:val="superscript"/>' in run for run in runs)
+
+
+def test_superscripts_and_subscripts_of_the_source_are_kept(rendered):
+    kien_an = _document_xml(rendered[example("kien-an").stem])
+    assert re.search(r'55</w:t></w:r><w:r><w:rPr>(?:(?!</w:rPr>).)*<w:vertAlign w:val="superscript"/></w:rPr>'
+                     r'<w:t xml:space="preserve">a</w:t>', kien_an)
+    dak_nong = _document_xml(rendered[example("dak-nong").stem])
+    assert re.search(r'<w:vertAlign w:val="subscript"/></w:rPr><w:t xml:space="preserve">\(Hp\)</w:t>', dak_nong)
+    assert "<sup>" not in kien_an and "<sub>" not in dak_nong
+
+
+def test_wrapped_recipient_lines_hang_under_the_text_after_the_dash(rendered):
+    document = Document(str(rendered[example("kien-an").stem]))
+    style = document.styles["KH Nơi nhận - dòng"].paragraph_format
+    assert style.first_line_indent < 0 and style.left_indent == -style.first_line_indent
+    assert 3 < style.left_indent.pt < 8   # the width of "- " at 11 pt
+
+
+def test_closing_block_and_headings_keep_together(rendered):
+    document = Document(str(rendered[example("nghe-an").stem]))
+    closing = document.tables[-1]
+    assert closing.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    body = document.element.body
+    previous = closing._tbl.getprevious()
+    assert previous.tag == qn("w:p") and previous.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
+    headings = [p for p in document.paragraphs if p.style.name == "KH Khoản"]
+    assert "1. Sở Lao động - Thương binh và Xã hội" in [p.text for p in headings]
+    assert document.styles["KH Khoản"].paragraph_format.keep_with_next
+    assert all(document.styles[name].paragraph_format.keep_with_next
+               for name in ("KH Mục", "KH Nơi nhận", "KH Thẩm quyền, chức vụ", "KH Chỗ ký"))
+    assert body is not None

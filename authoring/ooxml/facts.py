@@ -212,7 +212,7 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
             if text is None:
                 k -= 1
                 continue
-            if len(text) <= 2 and not text.isalpha() or nd30.NUMBER_LABEL_RE.match(text):
+            if len(text) <= 2 and not text.isalpha() or nd30.NUMBER_START_RE.match(text):
                 k -= 1
                 continue
             if is_upper_line(text) and ":" not in text and len(text) <= 90 and compact(text) != "":
@@ -229,7 +229,7 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
         text = items[i]
         if text is None:
             continue
-        if facts.symbol is None and nd30.NUMBER_LABEL_RE.match(text):
+        if facts.symbol is None and nd30.NUMBER_START_RE.match(text):
             joined = text
             j = i + 1
             while re.fullmatch(r"Số\s*:\s*\d*\s*", joined) and j < len(items):
@@ -432,7 +432,7 @@ def bases_in(text: str, own: str | None = None, received: bool = False) -> list[
 
 def facts_from_docx(document) -> Facts:
     """Facts of any DOCX: its header column(s), tên loại, trích yếu (or V/v) and the paragraphs of its body."""
-    from ..ooxml.reader import find_regions, paragraph_text
+    from .reader import find_regions, paragraph_text
 
     regions = find_regions(document)
     left, right = regions.header_columns()
@@ -457,7 +457,7 @@ def document_facts(path) -> Facts:
     """Facts of a .docx or a .txt/.md file."""
     from pathlib import Path
 
-    from ..ooxml.reader import open_document
+    from .reader import open_document
 
     path = Path(path)
     if path.suffix.lower() == ".docx":
