@@ -174,6 +174,14 @@ FORMS = {
 }
 
 
+def type_of_symbol(symbol: str | None) -> str | None:
+    """The document type a ký hiệu names by its first group ("KH-UBND" → Kế hoạch); None for a công văn's."""
+    if not symbol:
+        return None
+    first = re.split(r"[-/]", symbol.strip())[0].upper()
+    return next((name for name, abbr in TYPE_ABBREVIATIONS.items() if abbr.upper() == first), None)
+
+
 def form_of(type_name: str | None) -> Form:
     """The form for a type name; types without their own entry follow the general 'văn bản có tên loại' form."""
     if not type_name:

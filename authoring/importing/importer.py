@@ -91,11 +91,13 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
     try:
         recognition = Recogniser(load_registry()).recognise(paras, facts, overrides)
     except ImportRefused as exc:
-        findings = [Finding("M104", Severity.ERROR, f"văn bản không ghi {what}; kế hoạch bắt buộc có thông tin này",
+        findings = [Finding("M104", Severity.ERROR, what[1:] if what.startswith("!") else
+                            f"văn bản không ghi {what}; kế hoạch bắt buộc có thông tin này",
                             str(path), None, None, f"document.{name}",
                             f"Ghi thông tin này vào văn bản gốc, hoặc chạy lại lệnh với {option}.")
                     for name, what, option in exc.missing]
-        raise InputError(f"Chưa nhập được {path}: không có " + ", ".join(w for _, w, _ in exc.missing) + ".", findings)
+        raise InputError(f"Chưa nhập được {path}: " + "; ".join(w[1:] if w.startswith("!") else f"không có {w}"
+                                                             for _, w, _ in exc.missing) + ".", findings)
     missing = [m for m in facts.missing if not any(k in m for k in ("ký hiệu", "ngày ban hành", "trích yếu"))
                or not overrides]
     if facts.number is None:

@@ -295,7 +295,8 @@ class Recogniser:
         if not symbol:
             missing.append(("symbol", "ký hiệu văn bản (dòng 'Số: …/KH-UBND')", "--symbol KH-UBND"))
         elif not SYMBOL_SHAPE.match(symbol):
-            missing.append(("symbol", f"ký hiệu viết đúng dạng (văn bản in '{symbol}', các nhóm chữ phải nối bằng '-')",
+            missing.append(("symbol", f"!ký hiệu '{symbol}' in trong văn bản không theo dạng kế hoạch lưu được (các nhóm "
+                                      "chữ nối bằng '-', không có ngoặc, không dính liền)",
                             "--symbol " + (re.sub(r"\(.*?\)", "", symbol) if "(" in symbol else "QĐ-UBND")))
         if not date:
             missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …')", "--date 2025-04-29"))

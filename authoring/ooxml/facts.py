@@ -19,7 +19,6 @@ _QH_KEY = "CONGHOAXAHOICHUNGHIAVIETNAM"
 _TN_KEY = "DOCLAPTUDOHANHPHUC"
 _SEPARATOR = re.compile(r"^[\s\-–—_=.*•·~oO]{0,}$")
 _TYPE_NAMES = {match_key(name): name for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
-_ABBREVIATION_TYPES = {abbr.upper(): name for name, abbr in nd30.TYPE_ABBREVIATIONS.items()}
 _AUTHORITY_HEAD = re.compile(r"^(CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|"
                              r"HỘI ĐỒNG NHÂN DÂN|CHÁNH VĂN PHÒNG|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG)\b")
 _ORG_HEAD = re.compile(r"^(SỞ|BỘ|CÔNG AN|TRUNG TÂM|BAN|VĂN PHÒNG|CỤC|CHI CỤC|PHÒNG|TRƯỜNG|BỆNH VIỆN|ỦY BAN|UỶ BAN|"
@@ -73,7 +72,7 @@ class Facts:
 
     def finish(self) -> "Facts":
         if self.doc_type is None and self.symbol:
-            self.doc_type = _ABBREVIATION_TYPES.get(re.split(r"[-/]", self.symbol)[0].upper())
+            self.doc_type = nd30.type_of_symbol(self.symbol)
         if self.doc_type is None and self.title and self.title.startswith(nd30.LETTER_SUBJECT_PREFIX):
             self.doc_type = nd30.LETTER
         names = {"issuer": "tên cơ quan ban hành", "symbol": "ký hiệu (dòng 'Số: …/…')",
@@ -328,7 +327,8 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
     if body is None:
         body = _paragraphs(items[i:] if (qh or title or facts.symbol) else items)
     facts.preamble = preamble_of(body)
-    facts.bases = bases_in("\n".join(facts.preamble), own=facts.code)
+    kind_now = facts.doc_type or nd30.type_of_symbol(facts.symbol)
+    facts.bases = bases_in("\n".join(facts.preamble), own=facts.code, received=kind_now == "Kế hoạch")
     return facts.finish()
 
 
@@ -369,11 +369,15 @@ def preamble_of(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def bases_in(text: str, own: str | None = None) -> list[dict]:
+_RECEIVED = re.compile(r"^\s*(?:Ủy ban nhân dân|UBND|Sở|Phòng)[^,;]{0,60}?\bnhận được\b")
+
+
+def bases_in(text: str, own: str | None = None, received: bool = False) -> list[dict]:
     """The documents a preamble cites as its bases (căn cứ, thực hiện, triển khai, trên cơ sở …), in order.
 
     Left out: proposals (theo / xét đề nghị, Tờ trình of the drafting body), documents named inside another one's
-    title, the document's own number.
+    title, the document's own number. With *received* (a Kế hoạch), "UBND quận … nhận được Kế hoạch số …" is the
+    document being implemented, so a basis; in a công văn it is only the subject of the letter.
     """
     found: list[dict] = []
     seen: set[str] = set()
@@ -386,7 +390,7 @@ def bases_in(text: str, own: str | None = None) -> list[dict]:
         if _PROPOSAL.search(clause[:40]):
             state = False
             continue
-        if _BASIS_VERB.match(clause):
+        if _BASIS_VERB.match(clause) or (received and _RECEIVED.match(clause)):
             state = True
         elif not (state and (CITATION_SEARCH.match(clause) or re.match(rf"^(?:và\s+)?(?:{CITED_TYPES})\b", clause))):
             state = False

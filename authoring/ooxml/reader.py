@@ -260,6 +260,20 @@ class Regions:
         return columns
 
 
+def document_type(regions: Regions) -> str | None:
+    """The type of a document: its tên loại line, else the type its ký hiệu names, else Công văn for a "V/v" line."""
+    if regions.type_line is not None:
+        key = match_key(paragraph_text(regions.type_line).strip())
+        return next((name for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER) if match_key(name) == key), None)
+    left = regions.header_columns()[0]
+    number = next((nd30.NUMBER_PREFIX_RE.match(line) for line in left if nd30.NUMBER_PREFIX_RE.match(line)), None)
+    kind = nd30.type_of_symbol(number.group("symbol")) if number else None
+    if kind:
+        return kind
+    subject = [paragraph_text(p) for p in regions.title] + left
+    return nd30.LETTER if any(t.strip().startswith(nd30.LETTER_SUBJECT_PREFIX) for t in subject) else None
+
+
 def _centred(p, fmt=None) -> bool:
     if fmt is not None:
         return fmt.paragraph(p).alignment == "center"

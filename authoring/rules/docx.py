@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from .. import nd30
 from ..findings import Finding, FindingIndex, Severity
 from ..ooxml.formatting import EMU_PER_MM, Formatting
-from ..ooxml.reader import (_text_nodes as text_nodes, find_regions, open_document, paragraph_text, paragraphs_in, split_columns,
+from ..ooxml.reader import (_text_nodes as text_nodes, document_type, find_regions, open_document, paragraph_text, paragraphs_in, split_columns,
                             table_columns, table_rows, text_runs)
 from ..text import match_key
 
@@ -151,12 +151,9 @@ def lint_docx_report(path: Path | str) -> LintReport:
 def _lint_docx_report(path: Path) -> LintReport:
     report = _Report(str(path))
     document = open_document(path, "X100")  # limits, safe XML; InputError (exit 1) for a damaged or hostile file
-    from ..ooxml.facts import facts_from_docx
-
     fmt = Formatting(document)
     regions = find_regions(document)
-    facts = facts_from_docx(document)
-    form = nd30.form_of(facts.doc_type)
+    form = nd30.form_of(document_type(regions))
     _page(document, report)
     _fonts(document, fmt, report)
     _header(regions, fmt, report)
@@ -286,7 +283,7 @@ def _header(regions, fmt: Formatting, report: _Report) -> None:
             report.add("rule_under_issuer", E, "thiếu đường kẻ ngang dưới tên cơ quan ban hành", "phần đầu, cột trái",
                        "Kẻ đường nét liền dưới tên cơ quan, dài 1/3 đến 1/2 dòng chữ, ở giữa.")
     # Số, ký hiệu: "Số: 07/…", 13 pt.
-    number = next(((p, t, r) for p, t, r in lines if re.match(r"^\s*Số\s*:", t)), None)
+    number = next(((p, t, r) for p, t, r in lines if nd30.NUMBER_START_RE.match(t.strip())), None)
     if number is None:
         report.add("number_line", E, "không thấy dòng số, ký hiệu 'Số: …/…'", "phần đầu, cột trái",
                    "Ghi 'Số:      /KH-UBND' (để trống số cho tới khi ban hành) dưới tên cơ quan ban hành.")
