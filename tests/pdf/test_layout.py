@@ -83,7 +83,7 @@ def heading_pairs(plan) -> list[tuple[str, str]]:
 
 
 def _plain(paragraph) -> str:
-    from authoring.render.plain import block_line, printed_title
+    from authoring.render.plain import block_line
 
     block = paragraph["plain"]
     top = paragraph["style"] == "muc"
