@@ -1,9 +1,7 @@
-"""Findings: problems collected (not thrown one at a time) and rendered for terminal, JSON, HTML."""
+"""Findings: problems collected (not thrown one at a time), each with a stable code, a severity, a place and a fix."""
 
 from __future__ import annotations
 
-import html
-import json
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
@@ -83,59 +81,3 @@ class FindingIndex:
             counts[f.severity.value] += 1
         return {"errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
                 "total": len(self.findings)}
-
-
-def render_text(findings, colour: bool = False) -> str:
-    """Findings as terminal lines: ``file:line:col: lỗi L110 [path] message`` plus a fix line."""
-    lines = []
-    for f in findings:
-        where = f" [{f.path}]" if f.path else ""
-        lines.append(f"{f.location}: {f.severity.label} {f.code}{where}: {f.message}")
-        if f.suggestion:
-            lines.append(f"    → Cách sửa: {f.suggestion}")
-    return "\n".join(lines)
-
-
-def render_summary_line(index: FindingIndex) -> str:
-    s = index.summary()
-    return f"{s['errors']} lỗi, {s['warnings']} cảnh báo, {s['infos']} thông tin."
-
-
-def render_json(index: FindingIndex, extra: dict | None = None) -> str:
-    data = {"findings": [f.to_dict() for f in index.sorted()], "summary": index.summary()}
-    if extra:
-        data.update(extra)
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-
-
-def render_html(index: FindingIndex, title: str, extra_sections: str = "") -> str:
-    """A self-contained HTML report a department head can read."""
-    rows = []
-    for f in index.sorted():
-        rows.append(
-            "<tr class='{sev}'><td>{label}</td><td><code>{code}</code></td><td>{loc}</td>"
-            "<td>{path}</td><td>{msg}</td><td>{fix}</td></tr>".format(
-                sev=f.severity.value, label=html.escape(f.severity.label), code=html.escape(f.code),
-                loc=html.escape(f.location), path=html.escape(f.path or ""),
-                msg=html.escape(f.message), fix=html.escape(f.suggestion or ""),
-            )
-        )
-    s = index.summary()
-    return f"""<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>
-body {{ font-family: "Times New Roman", serif; margin: 2em; }}
-table {{ border-collapse: collapse; width: 100%; }}
-td, th {{ border: 1px solid #999; padding: 4px 6px; vertical-align: top; }}
-tr.error td:first-child {{ color: #b00; font-weight: bold; }}
-tr.warning td:first-child {{ color: #a60; }}
-</style></head><body>
-<h1>{html.escape(title)}</h1>
-<p>{s['errors']} lỗi, {s['warnings']} cảnh báo, {s['infos']} thông tin.</p>
-<table><thead><tr><th>Mức độ</th><th>Mã</th><th>Vị trí</th><th>Trường</th><th>Nội dung</th><th>Cách sửa</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-{extra_sections}
-</body></html>
-"""

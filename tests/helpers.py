@@ -1,4 +1,4 @@
-"""Paths shared by the tests: the examples, the fixtures, the seeds beside the repository."""
+"""Paths shared by the tests: the examples, the fixtures, the seed texts (tests/fixtures/seeds)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "plans" / "examples").glob("*.yaml"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = FIXTURES / "minimal.yaml"
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+SEEDS_DIR = FIXTURES / "seeds"
 
 
 def example(name: str) -> Path:

@@ -141,8 +141,3 @@ def test_show_json_has_the_documented_top_level_keys(runner):
 def test_show_json_gives_null_date_while_day_or_month_is_blank(runner):
     payload = json.loads(runner.invoke(main, ["show", "--json", str(example("dak-nong"))]).output)
     assert payload["date"] is None and payload["date_partial"] == "2021-02" and payload["year"] == 2021
-
-
-def test_show_json_is_the_same_every_time(runner):
-    path = str(example("kon-tum"))
-    assert runner.invoke(main, ["show", "--json", path]).output == runner.invoke(main, ["show", "--json", path]).output

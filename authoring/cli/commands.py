@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-import click
+# No pydantic plugin is used; without this, pydantic scans every installed package's metadata at start-up.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from .. import __version__
-from . import vietnamese  # noqa: F401  (click speaks Vietnamese)
-from ..errors import InputError, KehoachError
-from ..findings import FindingIndex, render_html, render_json, render_summary_line, render_text
+import click  # noqa: E402
+
+from .. import __version__, nd30  # noqa: E402
+from ..errors import InputError, KehoachError  # noqa: E402
+from ..findings import FindingIndex  # noqa: E402
+from ..reports import FORMATS, check_report, deliver, findings_report, render_summary_line, render_text  # noqa: E402
+from . import vietnamese  # noqa: F401,E402  (click speaks Vietnamese)
 
 def _print_error(error: KehoachError) -> None:
     click.echo(f"Lỗi: {error.message}", err=True)
@@ -92,6 +95,8 @@ def _load(path: str):
 @click.option("--json", "as_json", is_flag=True, help="In toàn bộ mô hình đã chuẩn hóa dưới dạng JSON.")
 def show(plan_file: str, as_json: bool) -> None:
     """Đọc, kiểm tra định dạng và tóm tắt một kế hoạch."""
+    import json
+
     from ..render.json import plan_to_json
 
     loaded = _load(plan_file)
@@ -123,13 +128,13 @@ def _summary(data: dict) -> str:
     sig = data["signature"]
     if sig:
         lines.append(f"  Người ký: {' / '.join(sig['authority'] + sig['positions'])} — {sig['name']}")
-    lines.append(f"  Nơi nhận: {len(data['recipients'])} dòng")
+    lines.append(f"  {nd30.RECIPIENTS_LABEL} {len(data['recipients'])} dòng")
     return "\n".join(lines)
 
 
 @main.command()
 @click.argument("plan_files", metavar="KE_HOACH.yaml...", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Dạng báo cáo.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp thay vì in ra màn hình.")
 def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
@@ -140,20 +145,7 @@ def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
     for plan_file in plan_files:
         _, file_index = load_plan(plan_file)
         index.extend(file_index.findings)
-    if fmt == "json":
-        report = render_json(index)
-    elif fmt == "html":
-        report = render_html(index, "Kết quả kiểm tra định dạng kế hoạch")
-    else:
-        report = render_text(index.sorted())
-        report = (report + "\n" if report else "") + f"{len(plan_files)} tệp: " + render_summary_line(index)
-    if output:
-        from ..fileio import write_atomic
-
-        write_atomic(Path(output), report.encode("utf-8"))
-        click.echo(f"Đã ghi báo cáo: {output}")
-    else:
-        click.echo(report.rstrip("\n"))
+    deliver(findings_report(index, fmt, "Kết quả kiểm tra định dạng kế hoạch", len(plan_files)), output, click.echo)
     sys.exit(1 if index.has_errors else 0)
 
 
@@ -223,6 +215,9 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
         source = Path(name)
         if not source.is_file():
             raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
+        from ..ooxml.safety import open_zip
+
+        open_zip(source, "P100")  # a text file, a .doc, an empty or hostile file: exit 1 before LibreOffice starts
         target_dir = Path(output_dir) if output_dir else source.parent
         pairs.append((source, target_dir / (source.stem + ".pdf")))
     _make_pdfs(pairs)
@@ -231,15 +226,22 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--number", type=click.IntRange(min=1), required=True, help="Số văn bản được cấp (vd. 7).")
-@click.option("--date", "issued", required=True, help="Ngày ban hành, NĂM-THÁNG-NGÀY (vd. 2025-01-06).")
+@click.option("--date", "issued", required=True, help="Ngày ban hành: 06/01/2026 hoặc 2026-01-06.")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định: generated/).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác.")
-def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None) -> None:
-    """Ban hành: điền số và ngày, tạo bản DOCX và PDF chính thức."""
-    from ..lifecycle.issue import issued_copy
+@click.option("--force", is_flag=True, help="Ban hành dù kiểm tra nội dung còn lỗi (in ra các lỗi bị bỏ qua).")
+def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None, force: bool) -> None:
+    """Ban hành: kiểm tra, điền số và ngày vào tệp YAML, tạo bản DOCX và PDF chính thức."""
+    from ..lifecycle.issue import issue as issue_plan
 
-    loaded = issued_copy(_load(plan_file), number, issued)
+    result = issue_plan(Path(plan_file), number, issued, force)
+    if result.overridden:
+        click.echo(f"Cảnh báo: ban hành dù còn {len(result.overridden)} lỗi (--force):", err=True)
+        click.echo(render_text(result.overridden), err=True)
+    loaded = result.loaded
     doc = loaded.plan.document
+    click.echo(f"Đã ghi số {doc.number:02d}/{doc.symbol}, ngày {doc.date.day:02d}/{doc.date.month:02d}/{doc.date.year} "
+               f"vào {plan_file}.")
     stem = f"{Path(plan_file).stem}-so-{doc.number:02d}-{doc.date.iso()}"
     folder = Path(output_dir) if output_dir else _default_output(plan_file, "").parent
     target = _write_docx(loaded, folder / f"{stem}.docx", template)
@@ -347,7 +349,7 @@ def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | N
 
 @main.command("lint-docx")
 @click.argument("docx_files", metavar="VAN_BAN.docx...", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Dạng báo cáo.")
 def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
@@ -356,19 +358,13 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     index = FindingIndex()
     for docx_file in docx_files:
         index.extend(lint_docx(docx_file).findings)
-    if fmt == "json":
-        click.echo(render_json(index).rstrip("\n"))
-    elif fmt == "html":
-        click.echo(render_html(index, "Kiểm tra thể thức văn bản theo Nghị định 30"))
-    else:
-        report = render_text(index.sorted())
-        click.echo((report + "\n" if report else "") + f"{len(docx_files)} tệp: " + render_summary_line(index))
+    deliver(findings_report(index, fmt, "Kiểm tra thể thức văn bản theo Nghị định 30", len(docx_files)), None, click.echo)
     sys.exit(1 if index.has_errors else 0)
 
 
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Dạng báo cáo.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp.")
 @click.option("--parent", "parents", multiple=True, metavar="TỆP.yaml",
@@ -377,24 +373,11 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
               help="Số ngày tối thiểu cấp dưới phải nộp báo cáo trước hạn của cấp này.")
 def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...], lead_days: int) -> None:
     """Kiểm tra nội dung kế hoạch với văn bản cấp trên: chỉ tiêu, nhiệm vụ, thời hạn, trích dẫn, cơ quan, thể thức."""
-    from ..rules.check import report_html, run_check
+    from ..rules.check import run_check
 
     report = run_check(plan_file, list(parents), lead_days)
-    if fmt == "json":
-        text_out = render_json(report.index, {"coverage": report.coverage, "parents": report.parents})
-    elif fmt == "html":
-        text_out = report_html(report, f"Kết quả kiểm tra kế hoạch {Path(plan_file).name}")
-    else:
-        body = render_text(report.index.sorted())
-        header = f"Đối chiếu với: {', '.join(report.parents) or 'không có văn bản cấp trên trong thư viện'}"
-        text_out = "\n".join(filter(None, [header, body, render_summary_line(report.index)]))
-    if output:
-        from ..fileio import write_atomic
-
-        write_atomic(Path(output), text_out.encode("utf-8"))
-        click.echo(f"Đã ghi báo cáo: {output} — {render_summary_line(report.index)}")
-    else:
-        click.echo(text_out.rstrip("\n"))
+    text_out = check_report(report, fmt, f"Kết quả kiểm tra kế hoạch {Path(plan_file).name}")
+    deliver(text_out, output, click.echo, render_summary_line(report.index))
     sys.exit(1 if report.index.has_errors else 0)
 
 
@@ -409,63 +392,78 @@ def review(plan_file: str) -> None:
 
 
 @main.command()
-@click.argument("parent_file", metavar="KE_HOACH_CAP_TREN.yaml")
-@click.option("--unit", help="Đơn vị cấp dưới, kèm loại: 'quận Kiến An', 'xã Hòa Bình', 'phường …'.")
+@click.argument("parent_files", metavar="KE_HOACH_CAP_TREN.yaml...", nargs=-1, required=True)
+@click.option("--unit", help="Đơn vị cấp dưới, kèm loại: 'tỉnh Đắk Nông', 'quận Kiến An', 'xã Hòa Bình', 'phường …'.")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False), help="Tệp danh sách đơn vị, mỗi dòng một đơn vị.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch cấp dưới (với --unit).")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (với --units; mặc định generated/).")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Năm của kế hoạch cấp dưới (mặc định: theo văn bản cấp trên).")
 @click.option("--lead-days", type=click.IntRange(min=0), default=5, show_default=True,
               help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
-def derive(parent_file: str, unit: str | None, units_file: str | None, output: str | None, output_dir: str | None,
-           lead_days: int) -> None:
-    """Lập dự thảo kế hoạch cấp dưới từ kế hoạch cấp trên (chạy lại vẫn giữ phần đã sửa tay)."""
-    from ..lifecycle.derive import derive as derive_plan, output_name, units_from_file
+def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | None, output: str | None,
+           output_dir: str | None, year: int | None, lead_days: int) -> None:
+    """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
+    from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
     from ..fileio import write_atomic
 
     if bool(unit) == bool(units_file):
         raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
-    parent = _load(parent_file)
+    parents = [_load(name) for name in parent_files]
     if unit:
-        target = Path(output) if output else _default_output(output_name(unit, parent.plan.document.date.year), "").with_suffix(".yaml")
-        text_out, report = derive_plan(parent, unit, target, lead_days)
+        units = [unit]
+    else:
+        units = units_from_file(Path(units_file))
+    folder = Path(output_dir) if output_dir else _default_output("x", "").parent
+    done = []
+    for name in units:
+        target = Path(output) if (unit and output) else None
+        text_out, report = derive_plan(parents, name, target, lead_days, year)
+        if target is None:
+            from ..loading.library import plan_id
+
+            draft_id = plan_id(text_out)
+            target = folder / f"{draft_id}.yaml"
+            if target.is_file():
+                text_out, report = derive_plan(parents, name, target, lead_days, year)
         write_atomic(target, text_out.encode("utf-8"))
-        click.echo(f"Đã tạo {target}: thêm {len(report.added)} mục, giữ nguyên {len(report.kept)} mục đã có.")
+        done.append(target)
+        if unit:
+            click.echo(f"Đã tạo {target}: thêm {len(report.added)} mục, giữ nguyên {len(report.kept)} mục đã có.")
+        for note in report.notes:
+            click.echo(f"  Lưu ý ({name}): {note}.")
         for ref in report.changed_upstream:
             click.echo(f"  Cấp trên đã sửa {ref}: xem lại mục liên kết, rồi chạy kehoach review.")
         for ref in report.removed_upstream:
             click.echo(f"  Cấp trên đã bỏ {ref}: mục liên kết vẫn giữ, cần xem lại.")
-        return
-    units = units_from_file(Path(units_file))
-    folder = Path(output_dir) if output_dir else _default_output("x", "").parent
-    with click.progressbar(units, label="Lập kế hoạch cấp dưới", file=sys.stderr) as bar:
-        for name in bar:
-            target = folder / output_name(name, parent.plan.document.date.year)
-            text_out, _ = derive_plan(parent, name, target, lead_days)
-            write_atomic(target, text_out.encode("utf-8"))
-    click.echo(f"Đã tạo {len(units)} kế hoạch trong {folder}.")
+    if not unit:
+        click.echo(f"Đã tạo {len(done)} kế hoạch trong {folder}.")
 
 
 @main.command("new-year")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Năm của kế hoạch mới.")
+@click.option("--unit", help="Với kế hoạch cấp huyện sau 01/7/2025: xã, phường nhận lại địa bàn ('phường Kiến An').")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch mới (mặc định generated/<tên>-<năm>.yaml).")
-def new_year(plan_file: str, year: int, output: str | None) -> None:
+def new_year(plan_file: str, year: int, unit: str | None, output: str | None) -> None:
     """Lập kế hoạch năm sau từ kế hoạch năm nay: dời năm, bỏ số và ngày, đổi tên cơ quan sau sắp xếp."""
     from ..fileio import write_atomic
     from ..lifecycle.new_year import new_year as roll
 
     loaded = _load(plan_file)
-    text_out, report = roll(loaded, year)
+    text_out, report = roll(loaded, year, unit)
     target = Path(output) if output else _default_output(f"{Path(plan_file).stem}-{year}", ".yaml")
     write_atomic(target, text_out.encode("utf-8"))
     click.echo(f"Đã tạo {target}.")
     for path, old, new in report.renamed:
         click.echo(f"  Đổi cơ quan [{path}]: {old} → {new}")
+    for path, what in report.repaired:
+        click.echo(f"  Đã sửa [{path}]: {what}")
     for path, why in report.flagged:
         click.echo(f"  Cần xem lại [{path}]: {why}")
     if report.abolished:
         click.echo(f"  {len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc 01/7/2025).")
+    click.echo("  Chạy kehoach check để xem các mục còn gắn với năm cũ.")
 
 
 @main.command("diff")
@@ -474,6 +472,8 @@ def new_year(plan_file: str, year: int, output: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In dưới dạng JSON.")
 def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
     """So sánh nội dung hai phiên bản kế hoạch: chỉ tiêu, nhiệm vụ, hạn báo cáo, căn cứ."""
+    import json
+
     from ..lifecycle.diff import render_diff, semantic_diff
 
     changes = semantic_diff(_load(old_file), _load(new_file))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from ..findings import Finding, Severity
 from ..loading import load_registry
 from ..loading.writer import SCHEMA_LINE, dump_tree, to_tree
 from .recognise import Recogniser
-from ..ooxml.reader import embedded_plan, open_document, reading_order_lines
+from ..ooxml.reader import open_document, reading_order_lines
 from .sources import read_docx, read_text
 
 
@@ -34,21 +33,18 @@ def _exact(path: Path) -> dict | None:
     from docx import Document
 
     from ..loading import LoadedPlan
-    from ..model import Plan
     from ..render.docx import render_docx
+    from .embedded import embedded_plan
 
-    data = embedded_plan(path)
-    if data is None:
+    embedded = embedded_plan(path)  # checked like any input: bad data is refused, not trusted
+    if embedded is None:
         return None
-    try:
-        plan = Plan.model_validate(json.loads(data))
-    except ValueError:
-        return None
+    data, plan = embedded
     loaded = LoadedPlan.from_model(plan, path, load_registry())
     rendered = Document(io.BytesIO(render_docx(loaded)))
-    if reading_order_lines(rendered) != reading_order_lines(open_document(path)):
+    if reading_order_lines(rendered) != reading_order_lines(open_document(path, "M101")):
         return None  # edited in Word since: recognise the text instead
-    return json.loads(data)
+    return data
 
 
 def import_plan(path: Path) -> ImportResult:
@@ -63,8 +59,10 @@ def import_plan(path: Path) -> ImportResult:
             return ImportResult(_dump(exact, f"Nhập từ {path.name} (dữ liệu kehoach kèm trong tệp, văn bản chưa bị sửa).", path),
                                 {"toàn bộ dữ liệu": 1}, 0, True)
         try:
-            paras = read_docx(path)
-        except Exception as exc:  # python-docx raises several kinds for a damaged file
+            paras = read_docx(path)  # a damaged or hostile package is refused inside, by ooxml.safety.open_docx
+        except InputError:
+            raise
+        except Exception as exc:  # a package that opens but whose body python-docx cannot walk
             raise InputError(f"Không đọc được {path}.", [Finding("M101", Severity.ERROR,
                                                                 f"tệp không phải văn bản Word (.docx) đọc được ({type(exc).__name__})",
                                                                 str(path), suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])

@@ -132,7 +132,7 @@ def read_docx(path: Path) -> list[Para]:
 
     from ..ooxml.reader import find_regions, footnotes, open_document, paragraph_text
 
-    document = open_document(path)
+    document = open_document(path, "M101")
 
     def add(p, zone: str) -> None:
         text = nfc(paragraph_text(p, footnote_marks=True)).strip()

@@ -1,42 +1,104 @@
-"""Issuing a plan: the number and date the văn thư assigns, checked against what the plan already says."""
+"""Issuing a plan: check it, take the number and date the văn thư assigns, write them back into the YAML.
+
+The YAML is edited as a round-trip tree (comments and order kept) and written by the one writer after
+validation, so the issued DOCX/PDF, rendered from the file as written, and the YAML always agree.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import InputError
 from ..findings import Finding, Severity
-from ..loading import LoadedPlan
+from ..loading import LoadedPlan, load_plan_or_raise
+from ..loading.writer import dump_tree, load_tree, write_plan_text
+from ..loading.yamlio import DateText
 from ..model import PartialDate
+
+_DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def parse_issue_date(text: str) -> PartialDate:
+    """'06/01/2026' (ngày/tháng/năm, as Vietnamese documents write it) or '2026-01-06'."""
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return PartialDate.parse(f"{year:04d}-{month:02d}-{day:02d}")
+    return PartialDate.parse(text.strip())
+
+
+@dataclass
+class Issued:
+    loaded: LoadedPlan              # the plan as written back, number and date filled
+    overridden: list[Finding]       # check errors issued over with --force
+    yaml_text: str
+
+
+def _refuse(loaded: LoadedPlan, code: str, message: str, suggestion: str, path=("document", "date")) -> InputError:
+    line, column = loaded.locate(path)
+    return InputError("Chưa ban hành được kế hoạch.", [Finding(code, Severity.ERROR, message, str(loaded.path), line,
+                                                               column, ".".join(path), suggestion)])
+
+
+def validate_issue(loaded: LoadedPlan, number: int, issued: str) -> PartialDate:
+    """The date of issue, after checking it and the number against what the plan already says."""
+    doc = loaded.plan.document
+    try:
+        when = parse_issue_date(issued)
+    except ValueError as exc:
+        raise _refuse(loaded, "I100", f"ngày ban hành không hợp lệ: {exc}",
+                      "Ghi --date dạng NGÀY/THÁNG/NĂM (06/01/2026) hoặc NĂM-THÁNG-NGÀY (2026-01-06).")
+    if not when.is_complete:
+        raise _refuse(loaded, "I100", f"ngày ban hành '{issued}' phải đủ ngày, tháng, năm",
+                      "Ví dụ: --date 06/01/2026.")
+    planned = doc.date
+    if planned.year != when.year or (planned.month is not None and planned.month != when.month):
+        raise _refuse(loaded, "I100", f"kế hoạch ghi ngày ban hành {planned.iso()}, nhưng ngày cấp là {when.iso()}",
+                      "Sửa document.date trong tệp kế hoạch cho khớp, hoặc kiểm tra lại --date.")
+    if planned.is_complete and planned != when:
+        raise _refuse(loaded, "I100", f"kế hoạch đã ghi ngày ban hành {planned.iso()}",
+                      "Dùng đúng ngày đó, hoặc sửa tệp kế hoạch.")
+    if doc.number is not None and doc.number != number:
+        raise _refuse(loaded, "I101", f"kế hoạch đã có số {doc.number:02d}, khác số {number:02d} vừa cấp",
+                      "Bỏ trường number trong tệp, hoặc dùng đúng số đã cấp.", ("document", "number"))
+    return when
+
+
+def issue(path: Path, number: int, issued: str, force: bool = False, lead_days: int = 5) -> Issued:
+    """Check, then fill number and date into the plan file itself; the returned plan is the file as written."""
+    from ..rules.check import run_check
+
+    path = Path(path)
+    loaded = load_plan_or_raise(path)
+    when = validate_issue(loaded, number, issued)
+    report = run_check(path, [], lead_days)
+    errors = [f for f in report.index.sorted() if f.severity is Severity.ERROR]
+    if errors and not force:
+        raise InputError(f"Chưa ban hành: kiểm tra nội dung còn {len(errors)} lỗi.", errors,
+                         hint="Sửa các lỗi (kehoach check), hoặc ban hành vẫn giữ lỗi bằng --force.")
+    tree = load_tree(path)
+    doc = tree["document"]
+    comment = doc.ca.items.get("date")
+    if "number" not in doc:
+        keys = list(doc.keys())
+        doc.insert(keys.index("symbol") if "symbol" in keys else len(keys), "number", number)
+    else:
+        doc["number"] = number
+    doc["date"] = DateText(when.iso())
+    if comment is not None:
+        doc.ca.items.pop("date", None)
+    doc.yaml_add_eol_comment(f"ban hành: số {number:02d}, ngày {when.day:02d}/{when.month:02d}/{when.year}", "date")
+    text = dump_tree(tree, name=f"kế hoạch {path.name}")
+    write_plan_text(path, text)
+    return Issued(load_plan_or_raise(path), errors, text)
 
 
 def issued_copy(loaded: LoadedPlan, number: int, issued: str) -> LoadedPlan:
-    """The plan with its number and full date of issue; the YAML file itself is not changed."""
-    doc = loaded.plan.document
-    file = str(loaded.path)
-    line, column = loaded.locate(("document", "date"))
+    """The plan with its number and full date of issue, without touching the file (previews, tests)."""
+    from dataclasses import replace
 
-    def refuse(message: str, suggestion: str) -> InputError:
-        return InputError("Chưa ban hành được kế hoạch.", [Finding("I100", Severity.ERROR, message, file, line, column,
-                                                                   "document.date", suggestion)])
-
-    try:
-        date = PartialDate.parse(issued)
-    except ValueError as exc:
-        raise refuse(f"ngày ban hành không hợp lệ: {exc}", "Ghi --date dạng NĂM-THÁNG-NGÀY, ví dụ --date 2025-01-06.")
-    if not date.is_complete:
-        raise refuse(f"ngày ban hành '{issued}' phải đủ ngày, tháng, năm", "Ví dụ: --date 2025-01-06.")
-    planned = doc.date
-    if planned.year != date.year or (planned.month is not None and planned.month != date.month):
-        raise refuse(f"kế hoạch ghi ngày ban hành {planned.iso()}, nhưng ngày cấp là {date.iso()}",
-                     "Sửa document.date trong tệp kế hoạch cho khớp, hoặc kiểm tra lại --date.")
-    if planned.is_complete and planned != date:
-        raise refuse(f"kế hoạch đã ghi ngày ban hành {planned.iso()}", "Dùng đúng ngày đó, hoặc sửa tệp kế hoạch.")
-    if doc.number is not None and doc.number != number:
-        number_line, number_column = loaded.locate(("document", "number"))
-        raise InputError("Chưa ban hành được kế hoạch.", [Finding(
-            "I101", Severity.ERROR, f"kế hoạch đã có số {doc.number:02d}, khác số {number:02d} vừa cấp", file,
-            number_line, number_column, "document.number", "Bỏ trường number trong tệp, hoặc dùng đúng số đã cấp.")])
-    document = doc.model_copy(update={"number": number, "date": date})
-    plan = loaded.plan.model_copy(update={"document": document})
-    return replace(loaded, plan=plan)
+    when = validate_issue(loaded, number, issued)
+    document = loaded.plan.document.model_copy(update={"number": number, "date": when})
+    return replace(loaded, plan=loaded.plan.model_copy(update={"document": document}))

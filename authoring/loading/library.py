@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from ..paths import DIRECTIVES_DIR
+from ..paths import DIRECTIVES_DIR, EXAMPLES_DIR
 from .loader import LoadedPlan, load_plan
+
+_ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def plan_id(text: str) -> str | None:
+    """The top-level id of a plan's YAML text, without parsing the whole file."""
+    match = _ID_LINE.search(text)
+    return match.group(1) if match else None
+
+
+def _by_id(ref: str, folder: Path) -> Path | None:
+    """The YAML file in *folder* whose top-level id is *ref* (a derived plan names its parent plan by id)."""
+    if not folder.is_dir():
+        return None
+    for candidate in sorted(folder.glob("*.y*ml")):
+        try:
+            head = candidate.read_text(encoding="utf-8")[:4000]
+        except (OSError, UnicodeDecodeError):
+            continue
+        match = _ID_LINE.search(head)
+        if match and match.group(1) == ref:
+            return candidate
+    return None
 
 
 def find_parent(ref: str, base: Path) -> Path | None:
-    """A parent's file: a library id (plans/directives/<id>.yaml) or a path relative to the plan."""
-    candidates = [base.parent / ref, Path(ref)] if ref.endswith((".yaml", ".yml")) else [DIRECTIVES_DIR / f"{ref}.yaml"]
-    return next((c for c in candidates if c.is_file()), None)
+    """A parent's file: a library id (plans/directives/<id>.yaml), a path relative to the plan, or the id of a
+    plan beside it or among the examples (plans/examples/)."""
+    try:
+        if ref.endswith((".yaml", ".yml")):
+            return next((c for c in (base.parent / ref, Path(ref)) if c.is_file()), None)
+        library = DIRECTIVES_DIR / f"{ref}.yaml"
+        if library.is_file():
+            return library
+    except (OSError, ValueError):  # a name too long or with a NUL byte is simply not in the library
+        return None
+    for folder in (Path(base).parent, EXAMPLES_DIR):
+        found = _by_id(ref, folder)
+        if found is not None and found.resolve() != Path(base).resolve():
+            return found
+    return None
 
 
 def load_parent(ref: str, base: Path, registry) -> LoadedPlan | None:

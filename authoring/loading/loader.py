@@ -119,12 +119,16 @@ def _check_footnotes(plan: Plan, source: SourceMap) -> list[Finding]:
     return findings
 
 
-def load_plan(path: Path | str, registry: Registry | None = None) -> tuple[LoadedPlan | None, FindingIndex]:
-    """Load and validate a plan; every problem of the file is collected, none is thrown."""
+def load_plan(path: Path | str, registry: Registry | None = None,
+              text: str | None = None) -> tuple[LoadedPlan | None, FindingIndex]:
+    """Load and validate a plan; every problem of the file is collected, none is thrown.
+
+    With *text*, the plan is read from it (an editor's unsaved text, a writer's output) and *path* only names it.
+    """
     path = Path(path)
     registry = registry or load_registry()
     index = FindingIndex()
-    plan, source, findings = load_model(path, Plan)
+    plan, source, findings = load_model(path, Plan, text.encode("utf-8") if text is not None else None)
     index.extend(findings)
     if plan is None:
         return None, index

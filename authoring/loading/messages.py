@@ -119,7 +119,15 @@ def _message(error: dict, root: type[BaseModel]) -> tuple[str, str | None, bool]
         return (f"'{value}' không đúng dạng của '{name}'", None, False)
     if kind in ("greater_than_equal", "greater_than"):
         limit = ctx.get("ge", ctx.get("gt"))
-        return (f"'{name}' phải lớn hơn hoặc bằng {limit}, ở đây là {value}", None, False)
+        return (f"'{name}' phải lớn hơn hoặc bằng {limit}, ở đây là {value}",
+                "Sửa lại số cho đúng (năm viết đủ bốn chữ số, vd. 2025).", False)
+    if kind in ("less_than_equal", "less_than"):
+        limit = ctx.get("le", ctx.get("lt"))
+        return (f"'{name}' phải nhỏ hơn hoặc bằng {limit}, ở đây là {value}",
+                "Sửa lại số cho đúng (năm viết đủ bốn chữ số, vd. 2025).", False)
+    if kind in ("string_too_long", "string_too_short"):
+        return (f"'{name}' dài {len(value) if isinstance(value, str) else '?'} ký tự, không nằm trong giới hạn cho phép",
+                None, False)
     if kind in ("too_short", "too_long"):
         return (f"'{name}' có số phần tử không hợp lệ ({error.get('msg')})", None, False)
     if kind == "value_error":

@@ -14,8 +14,9 @@ from .yamlio import SourceMap, read_yaml
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_model(path: Path, model: type[M]) -> tuple[M | None, SourceMap, list[Finding]]:
-    tree, source, findings = read_yaml(Path(path))
+def load_model(path: Path, model: type[M], raw: bytes | None = None) -> tuple[M | None, SourceMap, list[Finding]]:
+    """A model from a YAML file (or from *raw*, the file's bytes as an editor holds them)."""
+    tree, source, findings = read_yaml(Path(path), raw)
     if findings:
         return None, source, findings
     if not isinstance(tree, dict):

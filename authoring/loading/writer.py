@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -101,12 +100,9 @@ def validate_text(text: str, name: str) -> None:
     """Load *text* as a plan; InputError naming *name* with every problem when it is not a valid one."""
     from .loader import load_plan
 
-    with tempfile.TemporaryDirectory(prefix="kehoach-yaml-") as folder:
-        probe = Path(folder) / "plan.yaml"
-        probe.write_text(text, encoding="utf-8")
-        loaded, index = load_plan(probe)
+    loaded, index = load_plan(name, text=text)
     if loaded is None or index.has_errors:
-        findings = [f.__class__(**{**f.to_dict(), "severity": f.severity, "file": name}) for f in index.sorted()]
+        findings = index.sorted()
         raise InputError(f"kehoach chưa tạo được {name}: dữ liệu sinh ra chưa hợp lệ (lỗi của chương trình, "
                          "tệp chưa được ghi).", findings)
 

@@ -1,17 +1,12 @@
-"""Reading YAML with ruamel.yaml: positions of every node, NFC text, problems as findings."""
+"""Reading YAML (libyaml, with positions of every node, NFC text, problems as findings); writing with ruamel."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from ..findings import Finding, Severity
-from ..text import nfc_tree
 
 Path_ = tuple  # a path into the tree: keys and list indices
 
@@ -20,21 +15,24 @@ class DateText(str):
     """A date exactly as the author wrote it; written back unquoted on a round trip."""
 
 
-class _TextDateConstructor(RoundTripConstructor):
-    """Keeps dates as the text the author wrote, so the model can judge them (31/02 → a clear message)."""
-
-
-_TextDateConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda self, node: DateText(self.construct_scalar(node))
-)
-
-
 def _represent_date_text(representer, data):
     return representer.represent_scalar("tag:yaml.org,2002:timestamp", str(data))
 
 
-def make_yaml() -> YAML:
-    """The round-trip YAML reader/writer used everywhere (comments and order are kept)."""
+def make_yaml():
+    """The round-trip YAML reader/writer, for writing plans back (comments and order are kept).
+
+    Reading for validation goes through libyaml (fastyaml.py); ruamel is imported only when a plan is written.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class _TextDateConstructor(RoundTripConstructor):
+        """Keeps dates as the text the author wrote, so the model can judge them (31/02 → a clear message)."""
+
+    _TextDateConstructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda self, node: DateText(self.construct_scalar(node))
+    )
     yaml = YAML(typ="rt")
     yaml.Constructor = _TextDateConstructor
     yaml.allow_duplicate_keys = False
@@ -65,70 +63,25 @@ class SourceMap:
         return self.values.get((), (None, None))
 
 
-def _index(node, path: Path_, source: SourceMap) -> None:
-    if isinstance(node, CommentedMap):
-        for key in node:
-            try:
-                k_line, k_col = node.lc.key(key)
-                v_line, v_col = node.lc.value(key)
-            except (KeyError, TypeError, AttributeError):
-                continue
-            source.keys[path + (key,)] = (k_line + 1, k_col + 1)
-            child = node[key]
-            if isinstance(child, (CommentedMap, CommentedSeq)) and child.lc.line is not None:
-                source.values[path + (key,)] = (child.lc.line + 1, child.lc.col + 1)
-            else:
-                source.values[path + (key,)] = (v_line + 1, v_col + 1)
-            _index(child, path + (key,), source)
-    elif isinstance(node, CommentedSeq):
-        for i, child in enumerate(node):
-            try:
-                line, col = node.lc.item(i)
-            except (KeyError, TypeError, AttributeError):
-                continue
-            source.values[path + (i,)] = (line + 1, col + 1)
-            _index(child, path + (i,), source)
-
-
-def to_plain(node):
-    """ruamel's commented containers as plain dicts, lists and strings."""
-    if isinstance(node, dict):
-        return {str(k) if not isinstance(k, str) else k: to_plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [to_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
-
-
-_PROBLEMS_VI = {
-    "mapping values are not allowed here": "có dấu ':' ở chỗ không được phép (chuỗi có dấu ':' phải đặt trong ngoặc kép)",
-    "could not find expected ':'": "thiếu dấu ':' sau tên trường",
-    "found character '\\t' that cannot start any token": "có ký tự Tab; YAML chỉ dùng dấu cách để thụt lề",
-    "did not find expected key": "thụt lề không khớp hoặc thiếu dấu ':' sau tên trường",
-    "did not find expected '-' indicator": "phần tử danh sách phải bắt đầu bằng '- ' và thẳng hàng với các phần tử khác",
-    "found unexpected end of stream": "tệp kết thúc giữa chừng (có ngoặc kép hoặc ngoặc vuông chưa đóng)",
-    "expected <block end>, but found '-'": "dấu '- ' của danh sách bị thụt lề sai",
-    "found undefined alias": "dùng bí danh (*) chưa được khai báo",
-}
-
-
-def _yaml_problem_vi(problem: str | None) -> str:
-    problem = (problem or "").strip()
-    for english, vietnamese in _PROBLEMS_VI.items():
-        if problem.startswith(english):
-            return vietnamese
-    if "while scanning a quoted scalar" in problem or "found unexpected end of stream" in problem:
-        return "chuỗi trong ngoặc kép chưa được đóng"
-    return f"cú pháp không hợp lệ ({problem})" if problem else "cú pháp không hợp lệ"
-
-
-def read_yaml(path: Path) -> tuple[object | None, SourceMap, list[Finding]]:
-    """Read a YAML file. Returns (plain NFC tree or None, source map, findings)."""
+def read_yaml(path: Path, raw: bytes | None = None) -> tuple[object | None, SourceMap, list[Finding]]:
+    """Read a YAML file (or *raw*, its bytes as an editor holds them). Returns (plain NFC tree or None, source map,
+    findings)."""
     file = str(path)
     source = SourceMap(file)
+    from .. import limits
+
     try:
-        raw = path.read_bytes()
+        if raw is None:
+            with open(path, "rb") as handle:  # bounded: a 50 MB file or /dev/zero is refused, not read whole
+                raw = handle.read(limits.MAX_PLAN_BYTES + 1)
+        if len(raw) > limits.MAX_PLAN_BYTES:
+            size = len(raw) if len(raw) > limits.MAX_PLAN_BYTES + 1 else (path.stat().st_size if path.is_file() else 0)
+            shown = f" ({size / 1048576:.1f} MB)" if size else ""
+            return None, source, [Finding(
+                "L105", Severity.ERROR, f"tệp quá lớn{shown}; một tệp kế hoạch chỉ được tối đa "
+                f"{limits.MAX_PLAN_BYTES // 1048576} MB", file,
+                suggestion="Kiểm tra có chọn nhầm tệp không; một kế hoạch thật chỉ vài chục KB. "
+                           "Tách phần phụ lục lớn ra tệp khác.")]
     except FileNotFoundError:
         return None, source, [Finding("L100", Severity.ERROR, "không tìm thấy tệp", file,
                                       suggestion="Kiểm tra lại đường dẫn và tên tệp.")]
@@ -150,34 +103,27 @@ def read_yaml(path: Path) -> tuple[object | None, SourceMap, list[Finding]]:
             suggestion="Mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 "
                        "(Notepad: Lưu thành → Mã hóa: UTF-8; VS Code: Save with Encoding → UTF-8).",
         )]
-    try:
-        tree = make_yaml().load(text)
-    except DuplicateKeyError as exc:
-        mark = exc.problem_mark
-        key = ""
-        if exc.problem and "found duplicate key" in exc.problem:
-            key = exc.problem.split('"')[1] if '"' in exc.problem else ""
-        return None, source, [Finding(
-            "L104", Severity.ERROR, f"trường '{key}' được khai báo hai lần trong cùng một nhóm",
-            file, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-            suggestion="Xóa hoặc gộp một trong hai dòng trùng tên.",
-        )]
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        return None, source, [Finding(
-            "L103", Severity.ERROR, f"lỗi cú pháp YAML: {_yaml_problem_vi(exc.problem)}",
-            file, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-            suggestion="Kiểm tra thụt lề (chỉ dùng dấu cách), dấu ':' sau tên trường, "
-                       "và đặt chuỗi có ký tự đặc biệt (':', '#', '[') trong ngoặc kép.",
-        )]
-    except YAMLError as exc:
-        return None, source, [Finding("L103", Severity.ERROR, f"lỗi cú pháp YAML: {_yaml_problem_vi(str(exc))}", file,
-                                      suggestion="Kiểm tra lại cú pháp YAML của tệp.")]
-    if tree is None:
-        return None, source, [Finding("L102", Severity.ERROR, "tệp rỗng: không có nội dung nào ngoài chú thích",
-                                      file, 1, 1,
-                                      suggestion="Bắt đầu từ một kế hoạch mẫu trong plans/examples/ rồi sửa lại.")]
-    if isinstance(tree, CommentedMap):
-        source.values[()] = (tree.lc.line + 1, tree.lc.col + 1)
-    _index(tree, (), source)
-    return nfc_tree(to_plain(tree)), source, []
+    return _compose_cached(file, raw, text)
+
+
+_CACHE: dict[tuple[str, bytes], tuple] = {}
+
+
+def _compose_cached(file: str, raw: bytes, text: str):
+    """Composition keyed by file name and content hash: the registry and the library are read once a process."""
+    import hashlib
+
+    from .fastyaml import compose_yaml
+
+    key = (file, hashlib.sha256(raw).digest())
+    if key not in _CACHE:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        tree, source, findings = compose_yaml(text, file)
+        if tree is None and not findings:
+            findings = [Finding("L102", Severity.ERROR, "tệp rỗng: không có nội dung nào ngoài chú thích", file, 1, 1,
+                                suggestion="Bắt đầu từ một kế hoạch mẫu trong plans/examples/ rồi sửa lại.")]
+        _CACHE[key] = (tree, source, findings)
+    tree, source, findings = _CACHE[key]
+    # Callers may change the tree they get (validation fills defaults, tests edit it): give each its own copy.
+    return (None if findings and tree is None else copy.deepcopy(tree)), source, list(findings)

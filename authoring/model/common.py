@@ -9,8 +9,10 @@ from datetime import date
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
 from pydantic_core import core_schema
+
+from .. import limits
 
 
 class Strict(BaseModel):
@@ -34,6 +36,12 @@ def _check_day_month(day: int, month: int, year: int | None, written: str) -> No
         month_text = f"tháng {month}"
     if not 1 <= day <= last:
         raise ValueError(f"ngày '{written}' không có thật: {month_text} chỉ có {last} ngày")
+
+
+def _check_year(year: int, written) -> None:
+    if not limits.MIN_YEAR <= year <= limits.MAX_YEAR:
+        raise ValueError(f"ngày tháng '{written}' có năm {year}, nhưng năm của văn bản phải từ {limits.MIN_YEAR} "
+                         f"đến {limits.MAX_YEAR}")
 
 
 @dataclass(frozen=True, order=True)
@@ -63,6 +71,7 @@ class PartialDate:
                 "hoặc NĂM-THÁNG (2021-02) / NĂM (2024) khi ngày, tháng còn để trống"
             )
         year = int(match.group(1))
+        _check_year(year, value)
         month = int(match.group(2)) if match.group(2) else None
         day = int(match.group(3)) if match.group(3) else None
         if month is not None and day is not None:
@@ -199,12 +208,35 @@ class Status(str, Enum):
                 "inferred": "suy luận"}[self.value]
 
 
+def _line_checker(max_length: int):
+    """A text printed on one line (title, symbol, a name): no tab or line break, not longer than *max_length*."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        from .textcheck import line_problem
+
+        name = f"'{info.field_name}' " if info.field_name else ""
+        problem = line_problem(value)
+        if problem:
+            raise ValueError(f"{name}{problem}")
+        if len(value) > max_length:
+            raise ValueError(f"{name}dài {len(value)} ký tự, quá {max_length} ký tự cho phép của trường này")
+        return value
+
+    return AfterValidator(check)
+
+
+ShortLine = Annotated[str, _line_checker(limits.MAX_SHORT_FIELD)]   # type, symbol, province, names
+TitleLine = Annotated[str, _line_checker(limits.MAX_TITLE)]         # a title: long, but one paragraph
+RefText = Annotated[str, _line_checker(limits.MAX_REF)]             # an id that becomes a file name
+Year = Annotated[int, Field(ge=limits.MIN_YEAR, le=limits.MAX_YEAR)]
+
+
 def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
 AgencyList = Annotated[
-    list[str],
+    list[Annotated[str, _line_checker(limits.MAX_SHORT_FIELD)]],
     BeforeValidator(_as_list),
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
     Field(description="Cơ quan: mã trong danh mục cơ quan (vd. so-y-te) hoặc tên đầy đủ; một hoặc nhiều."),
@@ -215,3 +247,4 @@ ItemId = Annotated[
     Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
           description="Mã ổn định của mục (chữ, số, '.', '-', '_'); kế hoạch cấp dưới dùng mã này để dẫn chiếu."),
 ]
+

@@ -10,7 +10,8 @@ from pydantic import Field, field_validator, model_validator
 from .. import nd30
 
 from .common import (
-    AgencyList, Comparator, DayMonth, ItemId, Level, PartialDate, ReportPeriod, Status, Strict,
+    AgencyList, Comparator, DayMonth, ItemId, Level, PartialDate, RefText, ReportPeriod, ShortLine, Status, Strict,
+    TitleLine, Year,
 )
 
 _CODE_RE = re.compile(r"^(?P<number>\d+[a-zA-Z]?)(?:/(?P<year>\d{4}))?(?P<sep>[/-])(?P<symbol>\S+)$")
@@ -25,7 +26,7 @@ def strip_footnote_marks(text: str) -> str:
 class Link(Strict):
     """A link from a local item to the parent item it takes up."""
 
-    ref: str = Field(description="Mã mục cấp trên, dạng TÀI-LIỆU#MÃ-MỤC (vd. QD-23-2021#8b).")
+    ref: RefText = Field(description="Mã mục cấp trên, dạng TÀI-LIỆU#MÃ-MỤC (vd. QD-23-2021#8b).")
     fingerprint: str | None = Field(None, description="Dấu vân tay của mục cấp trên khi liên kết được xác nhận.")
 
 
@@ -34,10 +35,10 @@ class Citation(Strict):
 
     id: ItemId | None = None
     verb: str | None = Field(None, description="Động từ mở đầu căn cứ: Căn cứ, Thực hiện, …")
-    type: str = Field(description="Tên loại văn bản: Luật, Nghị định, Quyết định, Chỉ thị, Kế hoạch, …")
-    code: str | None = Field(None, description="Số, ký hiệu như văn bản viết: 2361/QĐ-TTg, 28-CT/TW, 13/2021/TT-BLĐTBXH.")
+    type: ShortLine = Field(description="Tên loại văn bản: Luật, Nghị định, Quyết định, Chỉ thị, Kế hoạch, …")
+    code: ShortLine | None = Field(None, description="Số, ký hiệu như văn bản viết: 2361/QĐ-TTg, 28-CT/TW, 13/2021/TT-BLĐTBXH.")
     date: PartialDate | None = Field(None, description="Ngày ban hành.")
-    issuer: str | None = Field(None, description="Cơ quan hoặc người có thẩm quyền ban hành.")
+    issuer: ShortLine | None = Field(None, description="Cơ quan hoặc người có thẩm quyền ban hành.")
     title: str | None = Field(None, description="Trích yếu hoặc tên văn bản.")
     registry: str | None = Field(None, description="Mã văn bản trong danh mục trích dẫn (plans/registry/citations.yaml).")
     status: Status | None = None
@@ -75,9 +76,9 @@ class Target(Strict):
     value: float | None = Field(None, description="Giá trị cam kết (số).")
     range: list[float] | None = Field(None, min_length=2, max_length=2,
                                       description="Khoảng giá trị khi văn bản ghi 'từ … đến …', vd. [12, 15].")
-    unit: str | None = Field(None, description="Đơn vị: %, ‰, trẻ em, xã, …")
+    unit: ShortLine | None = Field(None, description="Đơn vị: %, ‰, trẻ em, xã, …")
     comparator: Comparator = Field(description="Chiều của chỉ tiêu: at_least, above, reach, at_most, below, reduce_by, qualitative.")
-    year: int | None = Field(None, description="Năm phải đạt.")
+    year: Year | None = Field(None, description="Năm phải đạt.")
     period: str | None = Field(None, description="Giai đoạn, vd. 2021-2025.")
     scope: str | None = Field(None, description="Phạm vi, vd. toàn tỉnh, các phường.")
     status: Status | None = None
@@ -118,7 +119,7 @@ class Reporting(Strict):
     subject: str | None = Field(None, description="Nội dung báo cáo.")
     period: ReportPeriod = Field(description="Kỳ báo cáo: 6_thang, nam, quy, thang, so_ket, tong_ket, dinh_ky, dot_xuat.")
     due: DayMonth | None = Field(None, description="Hạn nộp trong năm, NGÀY/THÁNG (trước ngày …).")
-    due_year: int | None = Field(None, description="Năm của hạn nộp khi văn bản ghi rõ năm.")
+    due_year: Year | None = Field(None, description="Năm của hạn nộp khi văn bản ghi rõ năm.")
     status: Status | None = None
     source: str | None = None
     links: list[Link] = []
@@ -126,7 +127,7 @@ class Reporting(Strict):
 
 
 class BudgetLine(Strict):
-    name: str
+    name: ShortLine
     amount: int = Field(ge=0, description="Số tiền, đồng.")
 
 
@@ -148,7 +149,7 @@ class Block(Strict):
     """
 
     id: ItemId | None = None
-    label: str | None = Field(None, description="Số thứ tự như văn bản in: 'I.', '1.', '1.1.', 'a)', '-', '+'.")
+    label: ShortLine | None = Field(None, description="Số thứ tự như văn bản in: 'I.', '1.', '1.1.', 'a)', '-', '+'.")
     title: str | None = Field(None, description="Tiêu đề của mục (in đậm khi là mục có tên).")
     text: str | None = Field(None, description="Nội dung. Chú thích cuối trang viết [^mã].")
     blocks: list["Block"] = Field([], description="Các mục con, theo thứ tự văn bản.")
@@ -176,14 +177,14 @@ class Block(Strict):
 
 
 class Issuer(Strict):
-    agency: str = Field(description="Mã cơ quan ban hành trong danh mục (vd. ubnd-tinh) hoặc tên.")
-    name: str = Field(description="Tên đầy đủ: Ủy ban nhân dân tỉnh Nghệ An.")
-    header: list[str] | None = Field(None, description="Các dòng tên cơ quan in ở góc trái, nếu khác mặc định.")
+    agency: ShortLine = Field(description="Mã cơ quan ban hành trong danh mục (vd. ubnd-tinh) hoặc tên.")
+    name: ShortLine = Field(description="Tên đầy đủ: Ủy ban nhân dân tỉnh Nghệ An.")
+    header: list[ShortLine] | None = Field(None, description="Các dòng tên cơ quan in ở góc trái, nếu khác mặc định.")
 
 
 class Period(Strict):
-    start: int = Field(alias="from")
-    end: int = Field(alias="to")
+    start: Year = Field(alias="from")
+    end: Year = Field(alias="to")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -195,18 +196,18 @@ class Period(Strict):
 class Document(Strict):
     """Identity of the document: who issues it, its number, place, date and title."""
 
-    type: str = Field("Kế hoạch", description="Tên loại văn bản.")
+    type: ShortLine = Field("Kế hoạch", description="Tên loại văn bản.")
     issuer: Issuer
-    governing_body: str | None = Field(None, description="Cơ quan chủ quản in phía trên (chỉ với Sở): 'UBND TỈNH NGHỆ AN'.")
+    governing_body: ShortLine | None = Field(None, description="Cơ quan chủ quản in phía trên (chỉ với Sở): 'UBND TỈNH NGHỆ AN'.")
     number: int | None = Field(None, ge=1, description="Số văn bản; để trống trước khi ban hành.")
-    symbol: str = Field(description="Ký hiệu: KH-UBND, KH-SYT, …")
-    place: str | None = Field(None, description="Địa danh ghi ở dòng ngày tháng.")
+    symbol: ShortLine = Field(description="Ký hiệu: KH-UBND, KH-SYT, …")
+    place: ShortLine | None = Field(None, description="Địa danh ghi ở dòng ngày tháng.")
     date: PartialDate = Field(description="Ngày ban hành; 2024 hoặc 2021-02 khi ngày, tháng còn để trống.")
-    title: str = Field(description="Trích yếu nội dung.")
+    title: TitleLine = Field(description="Trích yếu nội dung.")
     level: Level
-    province: str | None = Field(None, description="Tỉnh, thành phố của cơ quan ban hành.")
-    district: str | None = None
-    commune: str | None = None
+    province: ShortLine | None = Field(None, description="Tỉnh, thành phố của cơ quan ban hành.")
+    district: ShortLine | None = None
+    commune: ShortLine | None = None
     period: Period | None = None
 
     @field_validator("symbol")
@@ -221,17 +222,17 @@ class Document(Strict):
 class Recipient(Strict):
     """One line under "Nơi nhận:"."""
 
-    name: str = Field(description="Tên nơi nhận như in: 'Bộ LĐ-TB&XH', 'Như Mục IV'.")
-    purpose: str | None = Field(None, description="Mục đích gửi như in trong ngoặc: 'để b/c', 'p/h'.")
+    name: ShortLine = Field(description="Tên nơi nhận như in: 'Bộ LĐ-TB&XH', 'Như Mục IV'.")
+    purpose: ShortLine | None = Field(None, description="Mục đích gửi như in trong ngoặc: 'để b/c', 'p/h'.")
     agency: AgencyList = Field([], description="Cơ quan trong danh mục mà dòng này chỉ tới.")
 
 
 class Signature(Strict):
     """Signature block (quyền hạn, chức vụ, họ tên)."""
 
-    authority: list[str] = Field([], description="Dòng thẩm quyền: 'TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH'.")
-    positions: list[str] = Field(description="Chức vụ người ký: 'PHÓ CHỦ TỊCH'.")
-    name: str = Field(description="Họ tên người ký.")
+    authority: list[ShortLine] = Field([], description="Dòng thẩm quyền: 'TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH'.")
+    positions: list[ShortLine] = Field(description="Chức vụ người ký: 'PHÓ CHỦ TỊCH'.")
+    name: ShortLine = Field(description="Họ tên người ký.")
 
     @field_validator("authority")
     @classmethod
@@ -245,8 +246,8 @@ class Signature(Strict):
 class Annex(Strict):
     """A task annex (Phụ lục): the plan's tasks as a landscape table after the signature."""
 
-    label: str = Field("Phụ lục", description="Dòng 'Phụ lục' (Phụ lục I, II… khi có từ hai phụ lục).")
-    title: str = Field("DANH MỤC NHIỆM VỤ TRIỂN KHAI KẾ HOẠCH", description="Tên phụ lục (in hoa).")
+    label: ShortLine = Field("Phụ lục", description="Dòng 'Phụ lục' (Phụ lục I, II… khi có từ hai phụ lục).")
+    title: TitleLine = Field("DANH MỤC NHIỆM VỤ TRIỂN KHAI KẾ HOẠCH", description="Tên phụ lục (in hoa).")
 
 
 class Plan(Strict):
@@ -255,16 +256,16 @@ class Plan(Strict):
     kind: Literal["plan", "directive"] = Field("plan", description="plan: kế hoạch; directive: văn bản cấp trên.")
     id: ItemId = Field(description="Mã của văn bản, vd. nghe-an-2025-07.")
     document: Document
-    implements: list[str] = Field([], description="Văn bản cấp trên mà kế hoạch này triển khai (mã trong thư viện).")
+    implements: list[RefText] = Field([], description="Văn bản cấp trên mà kế hoạch này triển khai (mã trong thư viện).")
     bases: list[Citation] = Field([], description="Căn cứ, văn bản được thực hiện.")
     references: list[Citation] = Field([], description="Các văn bản khác được dẫn chiếu trong nội dung.")
     preamble: list[Block] = Field([], description="Các đoạn mở đầu trước mục I.")
     sections: list[Block] = Field(description="Các mục lớn theo thứ tự văn bản (I., II., …).")
     closing: list[Block] = Field([], description="Các đoạn sau mục cuối (Trên đây là …).")
-    recipients_label: str = Field(
+    recipients_label: ShortLine = Field(
         nd30.RECIPIENTS_LABEL,
         description="Chữ trước danh sách nơi nhận như văn bản gốc viết (khi chép lại văn bản cũ). "
-                    "Văn bản xuất ra luôn in đúng 'Nơi nhận:'; kehoach check báo khi chữ này viết sai.")
+                    f"Văn bản xuất ra luôn in đúng '{nd30.RECIPIENTS_LABEL}'; kehoach check báo khi chữ này viết sai.")
     recipients: list[Recipient] = Field([], description="Nơi nhận, theo thứ tự in.")
     archive: str | None = Field(None, description="Nội dung dòng 'Lưu:', vd. 'VT, KGVX'.")
     signature: Signature | None = None

@@ -1,1 +1,1 @@
-"""Reading and writing WordprocessingML: formatting, text, the ND30 regions of any DOCX, package parts."""
+"""Office Open XML (DOCX): the one reader of any Word file (read untrusted, safely), formatting, writing helpers."""

@@ -3,43 +3,22 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx.oxml.ns import qn
 
 from .. import nd30
-from ..errors import InputError
 from ..text import match_key, nfc
 
 EMBEDDED_PLAN_PART = "kehoach/plan.json"   # where a kehoach render keeps the plan's data inside its DOCX
 
 
-class UnreadableDocx(InputError):
-    """A file that is not a Word document kehoach can read; `reason` says why in Vietnamese."""
+def open_document(path: Path | str, code: str = "X100"):
+    """A python-docx Document of a DOCX read as untrusted input (ooxml.safety); InputError with *code* otherwise."""
+    from .safety import open_docx
 
-    def __init__(self, path: Path, reason: str):
-        super().__init__(f"Không đọc được {path}.", hint="Mở tệp trong Word hoặc LibreOffice và lưu lại dạng .docx.")
-        self.path = path
-        self.reason = reason
-
-
-def open_document(path: Path | str):
-    """A python-docx Document, or UnreadableDocx with the reason (missing, not a zip, no document part…)."""
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-
-    from .safety import check_package
-
-    path = Path(path)
-    if not path.is_file():
-        raise UnreadableDocx(path, "không tìm thấy tệp")
-    check_package(path)
-    try:
-        return Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, PackageNotFoundError, AttributeError, TypeError) as exc:
-        raise UnreadableDocx(path, f"tệp không phải văn bản Word (.docx) đọc được ({type(exc).__name__})") from exc
+    return open_docx(path, code)
 
 
 def paragraph_text(p, footnote_marks: bool = False) -> str:
@@ -74,8 +53,9 @@ def footnotes(document, footnote_marks: bool = False) -> list[tuple[str, str]]:
     parts = [rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/footnotes")]
     if not parts:
         return []
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.fromstring(parts[0].blob, parser)
+    from .safety import safe_xml_parser
+
+    root = etree.fromstring(parts[0].blob, safe_xml_parser())
     return [(note.get(qn("w:id")),
              " ".join(paragraph_text(p, footnote_marks) for p in note.findall(qn("w:p"))).strip())
             for note in root.findall(qn("w:footnote"))
@@ -159,17 +139,11 @@ def signer_lines(document) -> tuple[str | None, str | None]:
 
 # --- kehoach's own data inside a DOCX ----------------------------------------------------------------------------
 
-def embedded_plan(path: Path) -> bytes | None:
+def embedded_plan(path: Path, code: str = "M101") -> bytes | None:
     """The plan data a kehoach render stores inside its DOCX, if any (size-checked before it is read)."""
-    from .safety import read_member
+    from .safety import embedded_part
 
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if EMBEDDED_PLAN_PART not in archive.namelist():
-                return None
-            return read_member(archive, EMBEDDED_PLAN_PART, path)
-    except zipfile.BadZipFile:
-        return None
+    return embedded_part(path, EMBEDDED_PLAN_PART, code)
 
 
 def clean_line(text: str) -> str:

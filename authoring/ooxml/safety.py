@@ -1,57 +1,157 @@
-"""Hostile DOCX files: the zip directory is checked against size and ratio limits before anything is inflated."""
+"""Opening a DOCX someone else made, without trusting it.
+
+A DOCX is a zip of XML parts. Before anything is inflated, the zip directory is checked against the limits
+(number of parts, declared sizes, compression ratio); every XML part is then parsed without entity expansion,
+DTD loading or network access, and a part that declares a DTD at all (no Word document does) is refused, so
+"billion laughs" and external entities never reach python-docx. Every problem is an InputError with a
+Vietnamese message naming the file: exit 1, never an internal error.
+"""
 
 from __future__ import annotations
 
+import io
 import zipfile
+import zlib
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError
+from ..findings import Finding, Severity
 
-MAX_PART_BYTES = 64 * 1024 * 1024        # one part, inflated: far above any real document.xml
-MAX_TOTAL_BYTES = 256 * 1024 * 1024      # all parts, inflated
-MAX_RATIO = 200                          # inflated / compressed; text XML compresses 5–20×, bombs 1000×+
-MAX_MEMBERS = 10_000
 REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
+_XML_SUFFIXES = (".xml", ".rels")
+_REPAIR = "Mở tệp bằng Word hoặc LibreOffice và lưu lại dạng .docx (Word 2007 trở lên), rồi thử lại."
 
 
-def _refuse(path: Path, reason: str) -> InputError:
-    from .reader import UnreadableDocx
+def safe_xml_parser():
+    """An lxml parser that never expands entities, loads a DTD, reads the network, or builds a huge tree."""
+    from lxml import etree
 
-    return UnreadableDocx(path, reason)
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           dtd_validation=False)
 
 
-def check_package(path: Path) -> None:
-    """Refuse a DOCX whose zip directory promises more than a document needs, or lacks its required parts."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _refuse(path, "tệp không phải văn bản Word (.docx) đọc được (không phải tệp nén zip)") from None
-    if len(members) > MAX_MEMBERS:
-        raise _refuse(path, f"tệp chứa {len(members)} thành phần, quá giới hạn {MAX_MEMBERS}")
-    names = {m.filename for m in members}
+def _refuse(path: Path, message: str, code: str, suggestion: str = _REPAIR, title: str | None = None):
+    raise InputError(title or f"Không đọc được {path}.",
+                     [Finding(code, Severity.ERROR, message, str(path), suggestion=suggestion)])
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.1f} MB"
+
+
+def check_directory(path: Path, archive: zipfile.ZipFile, code: str) -> None:
+    """Refuse, from the zip directory alone, an archive whose parts would be too many or inflate too far."""
+    members = archive.infolist()
+    if len(members) > limits.MAX_DOCX_MEMBERS:
+        _refuse(path, f"tệp nén có {len(members)} phần, quá {limits.MAX_DOCX_MEMBERS} phần một văn bản Word có thể có",
+                code)
+    total = 0
+    for info in members:
+        total += info.file_size
+        if info.flag_bits & 0x1:
+            _refuse(path, f"phần {info.filename} bị mã hóa (đặt mật khẩu)", code,
+                    "Bỏ mật khẩu của tệp trong Word (Tệp → Thông tin → Bảo vệ tài liệu) rồi lưu lại.")
+        if info.filename.endswith(_XML_SUFFIXES) and info.file_size > limits.MAX_XML_PART_BYTES:
+            _refuse(path, f"phần {info.filename} khi giải nén lớn {_mb(info.file_size)}, quá giới hạn "
+                          f"{_mb(limits.MAX_XML_PART_BYTES)} cho một phần XML", code)
+        if info.file_size >= limits.RATIO_CHECK_FROM_BYTES:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.MAX_COMPRESSION_RATIO:
+                _refuse(path, f"phần {info.filename} nén với tỷ lệ {ratio:.0f}:1 (giải nén ra {_mb(info.file_size)}): "
+                              "đây là dấu hiệu của tệp nén độc hại (zip bomb)", code,
+                        "Không mở tệp này; xin lại bản gốc từ nơi gửi.")
+    if total > limits.MAX_DOCX_UNCOMPRESSED:
+        _refuse(path, f"các phần của tệp giải nén ra tổng cộng {_mb(total)}, quá giới hạn "
+                      f"{_mb(limits.MAX_DOCX_UNCOMPRESSED)}", code)
+    names = {info.filename for info in members}
     for required in REQUIRED_PARTS:
         if required not in names:
-            raise _refuse(path, f"tệp thiếu thành phần bắt buộc '{required}' của văn bản Word")
-    total = 0
-    for member in members:
-        _check_member(path, member)
-        total += member.file_size
-    if total > MAX_TOTAL_BYTES:
-        raise _refuse(path, f"nội dung giải nén {total // 2**20} MB, quá giới hạn {MAX_TOTAL_BYTES // 2**20} MB")
+            _refuse(path, f"thiếu phần bắt buộc {required} của văn bản Word: tệp không phải .docx hoặc đã hỏng", code)
 
 
-def _check_member(path: Path, member: zipfile.ZipInfo) -> None:
-    if member.file_size > MAX_PART_BYTES:
-        raise _refuse(path, f"thành phần '{member.filename}' giải nén {member.file_size // 2**20} MB, "
-                            f"quá giới hạn {MAX_PART_BYTES // 2**20} MB")
-    if member.compress_size and member.file_size / member.compress_size > MAX_RATIO and member.file_size > 2**20:
-        raise _refuse(path, f"thành phần '{member.filename}' nén bất thường (tỉ lệ "
-                            f"{member.file_size // member.compress_size}:1), có thể là tệp độc hại")
+def read_member(path: Path, archive: zipfile.ZipFile, name: str, code: str, limit: int | None = None) -> bytes:
+    """One part, inflated; a corrupt part, or one larger than *limit*, is refused."""
+    info = archive.getinfo(name)
+    if limit is not None and info.file_size > limit:
+        _refuse(path, f"phần {name} lớn {_mb(info.file_size)}, quá giới hạn {_mb(limit)}", code)
+    try:
+        with archive.open(info) as handle:  # reads at most the declared size, then checks the CRC
+            data = handle.read(info.file_size + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
+        _refuse(path, f"phần {name} của tệp nén bị hỏng ({type(exc).__name__})", code)
+    if len(data) > info.file_size:
+        _refuse(path, f"phần {name} lớn hơn kích thước ghi trong tệp nén", code)
+    return data
 
 
-def read_member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
-    """One part's bytes, after its directory entry passed the limits."""
-    member = archive.getinfo(name)
-    _check_member(path, member)
-    return archive.read(member)
+def check_xml(path: Path, name: str, data: bytes, code: str) -> None:
+    """Refuse a part that is not well-formed XML, or that declares a DTD or entities."""
+    from lxml import etree
+
+    head = data[:4096].lstrip(b"\xef\xbb\xbf")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        _refuse(path, f"phần {name} khai báo DTD hoặc thực thể XML (<!DOCTYPE>/<!ENTITY>), điều văn bản Word không "
+                      "bao giờ có; có thể là tệp cố ý làm treo chương trình (billion laughs)", code,
+                "Không mở tệp này; xin lại bản gốc từ nơi gửi.")
+    if not head.strip():
+        _refuse(path, f"phần {name} rỗng", code)
+    try:
+        etree.fromstring(data, safe_xml_parser())
+    except etree.XMLSyntaxError as exc:
+        _refuse(path, f"phần {name} không phải XML hợp lệ (dòng {exc.position[0]}: {exc.msg})", code)
+
+
+def open_zip(path: Path | str, code: str = "X100") -> tuple[zipfile.ZipFile, bytes]:
+    """The DOCX as a checked zip (directory and every XML part), and its bytes."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            _refuse(path, "không tìm thấy tệp" if not path.exists() else "đây không phải là một tệp", code,
+                    "Kiểm tra lại đường dẫn và tên tệp.")
+        size = path.stat().st_size
+        if size > limits.MAX_DOCX_BYTES:
+            _refuse(path, f"tệp lớn {_mb(size)}, quá giới hạn {_mb(limits.MAX_DOCX_BYTES)} cho một văn bản", code,
+                    "Kiểm tra có chọn nhầm tệp không; giảm kích thước ảnh trong văn bản.")
+        data = path.read_bytes()
+    except OSError as exc:
+        _refuse(path, f"không đọc được tệp ({exc.strerror})", code, "Kiểm tra quyền đọc tệp.")
+    if not data:
+        _refuse(path, "tệp rỗng (0 byte)", code)
+    if not data.startswith(b"PK"):
+        kind = "tệp Word cũ (.doc)" if data.startswith(b"\xd0\xcf\x11\xe0") else (
+            "tệp PDF" if data.startswith(b"%PDF") else "không phải tệp .docx")
+        _refuse(path, f"đây là {kind}, không phải văn bản Word dạng .docx", code,
+                "Mở tệp bằng Word hoặc LibreOffice và lưu lại dạng .docx (Word 2007 trở lên).")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        _refuse(path, f"tệp nén .docx bị hỏng ({exc})", code)
+    check_directory(path, archive, code)
+    for info in archive.infolist():
+        if info.filename.endswith(_XML_SUFFIXES):
+            check_xml(path, info.filename, read_member(path, archive, info.filename, code), code)
+    return archive, data
+
+
+def open_docx(path: Path | str, code: str = "X100"):
+    """A python-docx Document of *path*, after every check above; InputError (exit 1) otherwise."""
+    from docx import Document
+
+    path = Path(path)
+    archive, data = open_zip(path, code)
+    archive.close()
+    try:
+        return Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds (KeyError, ValueError, …) for a damaged package
+        _refuse(path, f"văn bản Word bị hỏng, không đọc được cấu trúc ({type(exc).__name__}: {str(exc)[:120]})", code)
+
+
+def embedded_part(path: Path | str, name: str, code: str = "M104") -> bytes | None:
+    """An extra part (kehoach/plan.json) of a checked DOCX, size-limited; None when the file has none."""
+    path = Path(path)
+    archive, _ = open_zip(path, code)
+    with archive:
+        if name not in archive.namelist():
+            return None
+        return read_member(path, archive, name, code, limits.MAX_EMBEDDED_PLAN_BYTES)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,18 +31,17 @@ def meta_from_docx(path: Path) -> PdfMeta:
     from lxml import etree
 
     from ..ooxml.reader import open_document, signer_lines
-    from ..ooxml.safety import read_member
+    from ..ooxml.safety import embedded_part, safe_xml_parser
 
-    document = open_document(path)
+    document = open_document(path, "P100")
     core = document.core_properties
     fields: dict[str, str] = {}
-    with zipfile.ZipFile(path) as archive:
-        if "docProps/custom.xml" in archive.namelist():
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-            root = etree.fromstring(read_member(archive, "docProps/custom.xml", path), parser)
-            for prop in root.findall(f"{{{CUSTOM_PROPS_NS}}}property"):
-                value = prop.find(f"{{{VT_NS}}}lpwstr")
-                fields[prop.get("name")] = value.text or "" if value is not None else ""
+    custom = embedded_part(path, "docProps/custom.xml", "P100")
+    if custom is not None:
+        root = etree.fromstring(custom, safe_xml_parser())
+        for prop in root.findall(f"{{{CUSTOM_PROPS_NS}}}property"):
+            value = prop.find(f"{{{VT_NS}}}lpwstr")
+            fields[prop.get("name")] = value.text or "" if value is not None else ""
     stamp = core.created or datetime(2000, 1, 1)
     signer_name, signer_last = signer_lines(document)
     return PdfMeta(title=core.title or path.stem, author=core.author or "", subject=core.subject or "",

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..findings import Finding, FindingIndex, Severity, render_html
+from ..findings import Finding, FindingIndex, Severity
 from ..loading import load_plan
 from .agencies import check_agencies
 from .citations import check_citations
@@ -15,10 +14,12 @@ from .context import CheckContext
 from .coverage import check_coverage
 from .deadlines import check_deadlines
 from .form import check_form
+from .lifecycle import check_lifecycle
 from .links import check_links
 from .targets import check_targets
 
-FAMILIES = (check_links, check_targets, check_coverage, check_deadlines, check_citations, check_agencies, check_form)
+FAMILIES = (check_links, check_targets, check_coverage, check_deadlines, check_citations, check_agencies, check_form,
+            check_lifecycle)
 
 
 @dataclass
@@ -57,30 +58,3 @@ def run_check(path: Path | str, parents: list[str] | None = None, lead_days: int
     for family in FAMILIES:
         family(ctx)
     return CheckReport(index, ctx.coverage, loaded.plan.id, [p.plan.id for p in loaded_parents])
-
-
-def _status_label(status: str | None) -> str:
-    from ..model import Status
-
-    return Status(status).label if status else ""
-
-
-def coverage_html(report: CheckReport) -> str:
-    if not report.coverage:
-        return "<h2>Ma trận bao phủ nhiệm vụ</h2><p>Không có nhiệm vụ cấp trên nào giao cho cấp này trong thư viện.</p>"
-    rows = []
-    for row in report.coverage:
-        ok = bool(row["covered_by"]) and bool(row["lead"])
-        mark = "✔" if ok else ("⚠" if row["covered_by"] else "✘")
-        rows.append(f"<tr class='{'ok' if ok else 'missing'}'><td>{mark}</td><td><code>{html.escape(row['parent'])}</code></td>"
-                    f"<td>{html.escape(row['text'])}</td><td>{html.escape(', '.join(row['covered_by']))}</td>"
-                    f"<td>{html.escape(', '.join(row['lead']))}</td><td>{html.escape(_status_label(row['status']))}</td></tr>")
-    return ("<h2>Ma trận bao phủ nhiệm vụ cấp trên</h2><table><thead><tr><th></th><th>Mục cấp trên</th><th>Nội dung</th>"
-            "<th>Mục của kế hoạch</th><th>Cơ quan chủ trì</th><th>Độ tin cậy dữ liệu</th></tr></thead><tbody>"
-            + "\n".join(rows) + "</tbody></table>")
-
-
-def report_html(report: CheckReport, title: str) -> str:
-    parents = ", ".join(report.parents) or "không có"
-    extra = f"<p>Văn bản cấp trên đã đối chiếu: {html.escape(parents)}</p>" + coverage_html(report)
-    return render_html(report.index, title, extra)

@@ -43,7 +43,8 @@ def test_commune_plan_derived_from_a_provincial_plan_passes_check_and_renders(tm
 def test_lead_office_comes_from_the_registry_counterparts(tmp_path):
     out, _ = _derived(tmp_path, SO_HAI_PHONG, "quận Kiến An")
     plan = load_plan_or_raise(out).plan
-    assert plan.sections[0].blocks[0].agency == ["phong-ldtbxh"]  # Sở LĐTBXH → Phòng LĐTBXH (counterparts in agencies.yaml)
+    organisation = next(s for s in plan.sections if s.title == "TỔ CHỨC THỰC HIỆN")
+    assert organisation.blocks[0].agency == ["phong-ldtbxh"]  # Sở LĐTBXH → Phòng LĐTBXH (counterparts in agencies.yaml)
 
 
 def test_district_plan_from_the_so_plan_gets_the_kien_an_sub_unit_deadlines(tmp_path):

@@ -97,3 +97,19 @@ def test_cli_exits_1_with_file_line_column_and_no_traceback(case, write_plan, ru
 def test_cli_reports_a_missing_file_as_bad_input(runner, tmp_path):
     result = runner.invoke(main, ["show", str(tmp_path / "khong-co.yaml")])
     assert result.exit_code == 1 and "không tìm thấy tệp" in result.output
+
+
+def test_a_plan_read_from_text_is_the_plan_read_from_its_file():
+    from helpers import example
+
+    path = example("nghe-an")
+    from_file, _ = load_plan(path)
+    from_text, index = load_plan(path, text=path.read_text(encoding="utf-8"))
+    assert not index.has_errors and from_text.plan == from_file.plan
+
+
+def test_text_over_the_size_limit_is_refused_like_a_file(tmp_path):
+    from authoring import limits
+
+    _, index = load_plan(tmp_path / "x.yaml", text="# " + "a" * (limits.MAX_PLAN_BYTES + 10))
+    assert [f.code for f in index.sorted()] == ["L105"]

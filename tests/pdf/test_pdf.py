@@ -117,10 +117,14 @@ def test_the_same_docx_gives_the_same_pdf_bytes(rendered, tmp_path):
 
 
 def test_issue_fills_number_and_date_in_docx_and_pdf(runner, tmp_path):
-    result = runner.invoke(main, ["issue", str(example("kien-an")), "--number", "7", "--date", "2024-04-02",
-                                  "-d", str(tmp_path)])
+    plan = tmp_path / "kien-an.yaml"  # issue writes the number and date back into the plan: work on a copy
+    plan.write_text(example("kien-an").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "ra"
+    result = runner.invoke(main, ["issue", str(plan), "--number", "7", "--date", "02/04/2024", "--force",
+                                  "-d", str(out)])
     assert result.exit_code == 0, result.output
-    pdf = next(tmp_path.glob("*.pdf"))
+    assert "--force" in result.output and "D101" in result.output  # the overridden check errors are printed
+    pdf = next(out.glob("*.pdf"))
     text = PdfReader(str(pdf)).pages[0].extract_text()
     assert "Số: 07/KH-UBND" in text and "Kiến An, ngày 02 tháng 4 năm 2024" in text
     assert PdfReader(str(pdf)).metadata["/IssuedDate"] == "2024-04-02"

@@ -1,0 +1,132 @@
+"""What a rolled-over or derived plan may still carry: old-year items, abolished agencies' names, blanks to fill."""
+
+from __future__ import annotations
+
+import re
+
+from ..findings import Severity
+from ..model.walk import iter_blocks, iter_reporting, iter_targets
+from .context import CheckContext
+
+_ORG_WORDS = ("Sở ", "Bộ ", "Phòng ", "Ủy ban", "UBND", "Ban ", "Cục ", "Công an ", "Trung tâm ")
+# A blank left for the author: the whole field, or "…" where a date, number or name goes.
+_BLANK = re.compile(r"^\s*…\s*$|ngày …|số …|tên …|…/|/…|… ?%|trước ngày …")
+_SLOT = re.compile(r"\{(tinh|huyen|xa|[a-z_]+)\}")
+_YEAR_WORD = re.compile(r"\bnăm (20\d\d)\b")
+_CITATION_TAIL = re.compile(r"(của|của Bộ trưởng|của Giám đốc|ngày \d{1,2}/\d{1,2}/\d{4})\s*$")
+
+
+def _printed(plan):
+    """(path, text) of every printed string a blank or a name can hide in."""
+    doc = plan.document
+    yield ("document", "title"), doc.title
+    for i, line in enumerate(doc.issuer.header or []):
+        yield ("document", "issuer", "header", i), line
+    for path, block in iter_blocks(plan):
+        if block.title:
+            yield path + ("title",), block.title
+        if block.text:
+            yield path + ("text",), block.text
+    for i, recipient in enumerate(plan.recipients):
+        yield ("recipients", i, "name"), recipient.name
+    if plan.signature:
+        for i, line in enumerate(plan.signature.authority):
+            yield ("signature", "authority", i), line
+        yield ("signature", "name"), plan.signature.name
+
+
+def check_lifecycle(ctx: CheckContext) -> None:
+    _blanks(ctx)
+    _abolished_names(ctx)
+    _old_year(ctx)
+
+
+def _blanks(ctx: CheckContext) -> None:
+    for path, text in _printed(ctx.plan):
+        if _SLOT.search(text):
+            ctx.add("N104", Severity.ERROR, f"chỗ '{_SLOT.search(text).group(0)}' chưa được thay bằng tên địa phương: "
+                                            f"«{_short(text)}»", path, "Thay bằng tên tỉnh, xã, phường của kế hoạch.")
+        elif _BLANK.search(text):
+            ctx.add("N103", Severity.WARNING, f"còn chỗ để trống '…' cần điền: «{_short(text)}»", path,
+                    "Điền nội dung (số, ngày, họ tên) trước khi ban hành.")
+
+
+def _abolished_names(ctx: CheckContext) -> None:
+    """Printed names of agencies that no longer exist on the plan's date (headings, duties, recipients)."""
+    on = ctx.plan_date
+    names = []
+    for agency in ctx.registry.agencies.values():
+        until = agency.valid_until.to_date() if agency.valid_until and agency.valid_until.is_complete else None
+        if until is None or on < until:
+            continue
+        for name in [n.name for n in agency.names] + list(agency.aliases):
+            if "{" not in name and len(name.split()) >= 2 and name.startswith(_ORG_WORDS):
+                names.append((name, agency, until))
+    names.sort(key=lambda n: len(n[0]), reverse=True)
+    seen = set()
+    from ..model.wording import inside, living_spans
+
+    for path, text in _printed(ctx.plan):
+        if path[0] == "document":
+            continue
+        living = living_spans(text, ctx.registry, on)
+        for name, agency, until in names:
+            pattern = r"(?<![\wÀ-ỹ])" + r"\s*[-–]\s*".join(re.escape(p) for p in re.split(r"\s*[-–]\s*", name)) \
+                + r"(?![\wÀ-ỹ])"
+            for match in re.finditer(pattern, text, re.IGNORECASE):
+                if inside((match.start(), match.end()), living) or \
+                        _CITATION_TAIL.search(text[max(0, match.start() - 30):match.start()]):
+                    continue  # an old document cited with the issuer it had
+                if (path, agency.id) in seen:
+                    break
+                seen.add((path, agency.id))
+                successor = _successor_name(ctx, agency)
+                ctx.add("N102", Severity.WARNING,
+                        f"câu văn còn in tên '{match.group(0)}', cơ quan không còn từ {until:%d/%m/%Y}"
+                        + (f"; nay là {successor}" if successor else ""), path,
+                        "Sửa tên cơ quan trong câu văn cho khớp với cơ quan kế nhiệm (kehoach new-year đổi cả tên in "
+                        "lẫn mã).")
+                break
+
+
+def _successor_name(ctx: CheckContext, agency) -> str | None:
+    chosen = next((s for s in agency.successors if s.children), agency.successors[0] if agency.successors else None)
+    if chosen is None or chosen.id not in ctx.registry.agencies:
+        return None
+    name = ctx.registry.agency_name(chosen.id, ctx.plan_date, ctx.plan.document.province)
+    if "{" in name:
+        return None
+    return name + ("" if chosen.status.value == "confirmed" else " [chưa xác nhận]")
+
+
+def _old_year(ctx: CheckContext) -> None:
+    """Targets, reports and sentences tied to a year before the plan's own (left over from last year's plan)."""
+    doc = ctx.plan.document
+    start = doc.period.start if doc.period else doc.date.year
+    if ctx.plan.kind != "plan":
+        return
+    for path, _, target in iter_targets(ctx.plan):
+        if target.year and target.year < start:
+            ctx.add("N101", Severity.WARNING, f"chỉ tiêu {target.id} gắn với năm {target.year}, trước năm của kế hoạch "
+                                              f"({start})", path + ("year",), "Cập nhật năm và giá trị của chỉ tiêu.")
+    for path, _, report in iter_reporting(ctx.plan):
+        if report.due_year and report.due_year < start:
+            ctx.add("N101", Severity.WARNING, f"báo cáo {report.id} có hạn năm {report.due_year}, trước năm của kế "
+                                              f"hoạch ({start})", path + ("due_year",), "Cập nhật năm của hạn báo cáo.")
+    for path, block in iter_blocks(ctx.plan):
+        for field in ("title", "text"):
+            text = getattr(block, field)
+            for match in _YEAR_WORD.finditer(text or ""):
+                year = int(match.group(1))
+                if re.search(r"tháng \d{1,2}\s*$", text[:match.start()]):
+                    continue  # a written-out date ("ngày 23 tháng 12 năm 2019"), not an activity of that year
+                if start - 3 < year < start:
+                    ctx.add("N101", Severity.WARNING, f"câu văn nhắc năm {year}, trước năm của kế hoạch ({start}): "
+                                                      f"«{_short(text)}»", path + (field,),
+                            "Cập nhật năm (hoạt động của năm trước) hoặc bỏ câu này.")
+                    break
+
+
+def _short(text: str, n: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,64 @@
+"""Running `kehoach` as its own process, with a time bound and the peak memory it used."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+KEHOACH = [sys.executable, "-m", "authoring.cli"]
+TIME_LIMIT_S = 20
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    seconds: float
+    peak_mb: float
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def kehoach(*args, timeout: float = TIME_LIMIT_S, env: dict | None = None, cwd: Path | None = None,
+            stdin: bytes | None = None) -> Run:
+    """Run kehoach; a run past *timeout* is killed and fails the test (a hang is a bug). Peak memory from wait4."""
+    import tempfile
+
+    start = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp:
+        inp.write(stdin or b"")
+        inp.seek(0)
+        process = subprocess.Popen([*KEHOACH, *map(str, args)], stdin=inp, stdout=out, stderr=err,
+                                   cwd=cwd or ROOT, env=dict(os.environ, **(env or {})), start_new_session=True)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > timeout:
+                os.killpg(process.pid, 9)
+                os.wait4(process.pid, 0)
+                raise AssertionError(f"kehoach {' '.join(map(str, args))} chạy quá {timeout} s")
+            time.sleep(0.02)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(process.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                   time.monotonic() - start, usage.ru_maxrss / 1024)
+
+
+def assert_refused(run: Run, *words: str, seconds: float = 10, memory_mb: float = 500) -> None:
+    """Bad input: exit 1, a Vietnamese message containing *words*, no traceback, quickly, in little memory."""
+    assert run.code == 1, (run.code, run.text[-2000:])
+    assert "Traceback" not in run.text and "Lỗi nội bộ" not in run.text, run.text[-2000:]
+    for word in words:
+        assert word in run.text, (word, run.text[-2000:])
+    assert run.seconds < seconds, run.seconds
+    assert run.peak_mb < memory_mb, run.peak_mb

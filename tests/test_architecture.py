@@ -1,0 +1,99 @@
+"""The package's layers: each module imports only from its own layer and the layers docs/architecture.md allows."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "authoring"
+
+BASE = {"errors", "findings", "nd30", "text", "paths", "fileio", "limits", "__init__"}
+# layer → layers it may import (besides itself and the base modules); mirrors docs/architecture.md.
+ALLOWED = {
+    "base": set(),
+    "model": set(),
+    "loading": {"model"},
+    "ooxml": set(),
+    "rules": {"loading", "model", "ooxml"},
+    "render": {"loading", "model", "ooxml"},
+    "pdf": {"render", "loading", "model", "ooxml"},
+    "importing": {"render", "loading", "model", "ooxml"},
+    "reports": {"model"},
+    "lifecycle": {"rules", "render", "pdf", "importing", "reports", "loading", "model", "ooxml"},
+    "cli": {"web", "lifecycle", "rules", "render", "pdf", "importing", "reports", "loading", "model", "ooxml"},
+    "web": {"lifecycle", "rules", "render", "pdf", "importing", "reports", "loading", "model", "ooxml"},
+}
+
+
+def layer_of(module: str) -> str:
+    """'authoring.rules.check' → 'rules'; root modules are base, except reports."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] in BASE:
+        return "base"
+    return parts[1]
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _submodule_or_package(package: str, name: str) -> str:
+    """'from authoring import nd30' names a module; 'from authoring import __version__' names the package."""
+    folder = PACKAGE.parent.joinpath(*package.split("."))
+    return f"{package}.{name}" if (folder / f"{name}.py").exists() or (folder / name).is_dir() else package
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """Every authoring.* module *path* imports (top level or inside functions), with the line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module_name(path) if path.name == "__init__.py" else module_name(path).rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            names = [target] if node.module else [_submodule_or_package(target, a.name) for a in node.names]
+            found += [(node.lineno, n) for n in names if n.startswith("authoring")]
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("authoring")]
+    return found
+
+
+def test_every_module_belongs_to_a_known_layer():
+    unknown = {layer_of(module_name(p)) for p in PACKAGE.rglob("*.py")} - set(ALLOWED)
+    assert not unknown, f"modules outside the layers of docs/architecture.md: {unknown}"
+
+
+def test_modules_import_only_the_layers_below_them():
+    violations = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = layer_of(module_name(path))
+        for line, target in imported_modules(path):
+            target_layer = layer_of(target)
+            if target_layer in (source, "base") or target_layer in ALLOWED[source]:
+                continue
+            violations.append(f"{path.relative_to(PACKAGE.parent)}:{line}: {source} → {target} ({target_layer})")
+    assert not violations, "imports against the layers:\n" + "\n".join(violations)
+
+
+def test_base_modules_import_nothing_above_the_base():
+    for name in BASE - {"__init__"}:
+        path = PACKAGE / f"{name}.py"
+        if path.exists():
+            assert all(layer_of(t) == "base" for _, t in imported_modules(path)), name
+
+
+def test_the_layer_test_catches_an_upward_import(tmp_path):
+    probe = PACKAGE / "model" / "_probe_upward.py"
+    probe.write_text("from ..render.docx import render_docx\n", encoding="utf-8")
+    try:
+        imports = imported_modules(probe)
+        assert [layer_of(t) for _, t in imports] == ["render"] and "render" not in ALLOWED["model"]
+    finally:
+        probe.unlink()
