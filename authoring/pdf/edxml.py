@@ -93,6 +93,7 @@ def from_plan(loaded, pdf: bytes, pdf_name: str) -> EdxmlDocument:
     """The envelope's fields from a loaded plan (registry for the agency identifiers) and its PDF."""
     from pypdf import PdfReader
 
+    from ..model.plan import strip_footnote_marks
     from ..render.plain import strip_emphasis
     from ..render.properties import organ_identifier
 
@@ -102,7 +103,7 @@ def from_plan(loaded, pdf: bytes, pdf_name: str) -> EdxmlDocument:
     sender_id = organ_identifier(loaded)
     recipients = []
     for recipient in plan.recipients:
-        name = strip_emphasis(recipient.name)
+        name = strip_emphasis(strip_footnote_marks(recipient.name))
         found = organ_identifier(loaded, name)
         recipients.append(Organ(name, found[0] if found else None, found[1] if found else None))
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
@@ -118,7 +119,7 @@ def from_plan(loaded, pdf: bytes, pdf_name: str) -> EdxmlDocument:
         place=doc.place or doc.province or "",
         date=doc.date.iso() if doc.date.is_complete else None,
         type_name=doc.type,
-        subject=strip_emphasis(doc.title),
+        subject=strip_emphasis(strip_footnote_marks(doc.title)),
         competence=competence,
         position=positions[-1] if positions else "",
         full_name=signature.name if signature else "",

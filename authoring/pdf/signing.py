@@ -269,7 +269,7 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
     stamp_time = iso_time(moment)
     new_field = None
     if field == SIGNER_FIELD:
-        style, picture = _signer_style(image, file, warnings)
+        style = _signer_style(image, file, warnings)
     elif field == ORGAN_FIELD:
         organ_name = info.get("OrganName") or subject
         style = _organ_style(writer, widgets[ORGAN_FIELD], seal, file, warnings, organ_name, stamp_time)
@@ -335,7 +335,7 @@ def _signer_style(image: Path | None, file: str, warnings: list[Finding]):
 
     if image is None:
         return TextStampStyle(stamp_text="Ký bởi: %(subject)s\nThời gian ký: %(when)s",
-                              text_box_style=_text_box(SIGNER_TEXT_PT), border_width=0, background=None), None
+                              text_box_style=_text_box(SIGNER_TEXT_PT), border_width=0, background=None)
     picture = load_picture(image, file)
     warnings += colour_warnings(picture, image, "blue", file)
     background = _pdf_image(picture)
@@ -343,7 +343,7 @@ def _signer_style(image: Path | None, file: str, warnings: list[Finding]):
                                       margins=layout.Margins.uniform(0),
                                       inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT)
     return StaticStampStyle(background=background, background_layout=rule, background_opacity=1.0,
-                            border_width=0), picture
+                            border_width=0)
 
 
 def _pdf_image(picture: Picture):

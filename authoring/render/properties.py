@@ -45,12 +45,13 @@ def organ_identifier(loaded, name: str | None = None) -> tuple[str, str] | None:
 
 def nd30_values(plan, loaded=None) -> dict[str, str]:
     """ND30 Phụ lục VI metadata from a plan; number and date stay empty until issue, the page count until the PDF."""
+    from ..model.plan import strip_footnote_marks
     from .plain import recipient_lines, strip_emphasis
 
     doc = plan.document
     signature = plan.signature
     identifier = organ_identifier(loaded) if loaded is not None else None
-    recipients = [strip_emphasis(line)[2:].rstrip(";.") for line in recipient_lines(plan)
+    recipients = [strip_emphasis(strip_footnote_marks(line))[2:].rstrip(";.") for line in recipient_lines(plan)
                   if not line.startswith(f"- {nd30.ARCHIVE_PREFIX}")]
     return {
         "OrganId": identifier[0] if identifier else "",
@@ -59,7 +60,7 @@ def nd30_values(plan, loaded=None) -> dict[str, str]:
         "CodeNotation": doc.symbol,
         "IssuedDate": doc.date.iso() if doc.date.is_complete else "",
         "OrganName": doc.issuer.name,
-        "Subject": strip_emphasis(doc.title),
+        "Subject": strip_emphasis(strip_footnote_marks(doc.title)),
         "Language": LANGUAGE,
         "PageAmount": "",
         "SignerPosition": " ".join(signature.authority + signature.positions) if signature else "",

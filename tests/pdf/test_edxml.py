@@ -93,3 +93,11 @@ def test_pdf_xmp_carries_every_outgoing_field_of_phu_luc_vi(pdfs):
 def test_a_plan_without_a_known_identifier_leaves_it_blank(pdfs):
     info = PdfReader(str(pdfs[example("kon-tum").stem])).metadata
     assert info["/OrganId"] == "" and info["/OrganIdStatus"] == ""
+
+
+def test_footnote_marks_stay_out_of_the_envelope_and_the_metadata(pdfs):
+    pdf = pdfs[example("kon-tum").stem]
+    envelope = read_edxml(build_edxml(from_plan(load_plan_or_raise(example("kon-tum")), pdf.read_bytes(), pdf.name)))
+    assert "Các đơn vị liên quan" in [r.name for r in envelope.recipients]
+    assert not any("[^" in r.name for r in envelope.recipients)
+    assert envelope.code_number == "" and envelope.date is None   # not issued yet: blank, still valid

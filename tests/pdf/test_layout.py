@@ -19,7 +19,7 @@ from authoring.pdf.convert import docx_to_pdf
 from authoring.render.docx import body_paragraphs, render_docx
 from authoring.render.plain import strip_emphasis
 from authoring.model.plan import strip_footnote_marks
-from helpers import EXAMPLES, FIXTURES, MINIMAL
+from helpers import EXAMPLES, FIXTURES, MINIMAL, example
 
 
 def _norm(text: str) -> str:
@@ -92,19 +92,17 @@ def _plain(paragraph) -> str:
 
 @pytest.fixture(scope="session")
 def layout_pdfs(rendered, tmp_path_factory):
-    """The five examples and a derived commune plan, as PDFs (one LibreOffice batch).
-
-    The commune plan is derived from the province fixture: deriving from the Nghệ An example itself stops in
-    lifecycle/derive.py (IndexError on an empty organisation list), which is outside this test's subject.
-    """
+    """The five examples and two derived commune plans (from Nghệ An, from the province fixture), as PDFs."""
     from authoring.lifecycle.derive import derive
 
     out = tmp_path_factory.mktemp("layout")
     plans = {stem: load_plan_or_raise(path) for stem, path in ((p.stem, p) for p in EXAMPLES)}
-    derived = out / "xa-hung-nguyen.yaml"
-    text, _ = derive(load_plan_or_raise(FIXTURES / "check" / "parent.yaml"), "xã Hưng Nguyên", derived)
-    derived.write_text(text, encoding="utf-8")
-    plans["xa-hung-nguyen"] = load_plan_or_raise(derived)
+    for stem, parent, unit in (("xa-hung-nguyen-nghe-an", example("nghe-an"), "xã Hưng Nguyên"),
+                               ("xa-hoa-binh-lang-son", FIXTURES / "check" / "parent.yaml", "xã Hòa Bình")):
+        derived = out / f"{stem}.yaml"
+        text, _ = derive(load_plan_or_raise(parent), unit, derived)
+        derived.write_text(text, encoding="utf-8")
+        plans[stem] = load_plan_or_raise(derived)
     pairs = []
     for stem, loaded in plans.items():
         docx = out / f"{stem}.docx"
@@ -115,6 +113,7 @@ def layout_pdfs(rendered, tmp_path_factory):
 
 
 def test_no_example_or_derived_plan_splits_its_closing_or_strands_a_heading(layout_pdfs):
+    assert {"xa-hung-nguyen-nghe-an", "xa-hoa-binh-lang-son"} <= set(layout_pdfs)
     report = {}
     for stem, (loaded, pdf) in layout_pdfs.items():
         pages = page_lines(pdf)

@@ -235,7 +235,6 @@ def test_closing_block_and_headings_keep_together(rendered):
     document = Document(str(rendered[example("nghe-an").stem]))
     closing = document.tables[-1]
     assert closing.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
-    body = document.element.body
     previous = closing._tbl.getprevious()
     assert previous.tag == qn("w:p") and previous.find(qn("w:pPr")).find(qn("w:keepNext")) is not None
     headings = [p for p in document.paragraphs if p.style.name == "KH Khoản"]
@@ -243,4 +242,3 @@ def test_closing_block_and_headings_keep_together(rendered):
     assert document.styles["KH Khoản"].paragraph_format.keep_with_next
     assert all(document.styles[name].paragraph_format.keep_with_next
                for name in ("KH Mục", "KH Nơi nhận", "KH Thẩm quyền, chức vụ", "KH Chỗ ký"))
-    assert body is not None
