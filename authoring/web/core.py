@@ -1,0 +1,41 @@
+"""The one place where the web package imports kehoach's core (fix paths here when modules move)."""
+
+from __future__ import annotations
+
+# Errors and findings
+from ..errors import InputError, KehoachError  # noqa: F401
+from ..findings import Finding, FindingIndex, Severity, render_html  # noqa: F401
+
+# Model
+from ..model import Block, Comparator, DayMonth, Level, PartialDate, Plan, ReportPeriod, Status  # noqa: F401
+from ..model.plan import FOOTNOTE_RE, strip_footnote_marks  # noqa: F401
+from ..model.walk import iter_blocks, iter_duties, iter_targets  # noqa: F401
+
+# Loading: the same code as the CLI, plus the loader's cross-field checks for the fast in-memory path
+from ..loading import LoadedPlan, load_plan, load_registry  # noqa: F401
+from ..loading.loader import _check_agencies, _check_citations, _check_footnotes, _check_ids  # noqa: F401
+from ..loading.messages import field_path, validation_findings  # noqa: F401
+from ..loading.yamlio import DateText, SourceMap, make_yaml, read_yaml  # noqa: F401
+
+# Rules
+from ..rules.check import FAMILIES, CheckReport, coverage_html, report_html, run_check  # noqa: F401
+from ..rules.context import CheckContext, find_parent  # noqa: F401
+
+# Rendering
+from ..render.docx import render_docx  # noqa: F401
+from ..render.pipeline import docx_to_pdf  # noqa: F401
+from ..render.plain import (  # noqa: F401
+    RECIPIENTS_LABEL, date_line, header_lines, is_section_heading, number_line, plan_text, printed_title,
+    recipient_lines, strip_emphasis,
+)
+
+# Lifecycle
+from ..derive import Unit, derive  # noqa: F401
+from ..diff import LABELS as DIFF_LABELS, render_diff, semantic_diff  # noqa: F401
+from ..export import plan_to_json  # noqa: F401
+from ..importing import import_plan  # noqa: F401
+from ..newyear import new_year  # noqa: F401
+
+# Paths and text services
+from ..paths import DIRECTIVES_DIR, EXAMPLES_DIR  # noqa: F401
+from ..text import match_key, nfc, nfc_tree, slug, upper_keep_symbols  # noqa: F401
