@@ -103,8 +103,8 @@ def create_app(db_url: str | None = None) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["forms"] = forms
 
-    def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, {"csrf": csrf_token(request), **context}, status_code=status)
+    def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, template, {"csrf": csrf_token(request), **context}, status_code=status)
 
     # --- reliability: CSRF, errors ---------------------------------------------------------
 
