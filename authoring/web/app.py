@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from datetime import date
+from datetime import date, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -102,6 +102,8 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.mount("/tinh", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["forms"] = forms
+    # Stored in UTC; shown in the machine's own time zone (Vietnam's on a civil servant's computer).
+    templates.env.filters["local"] = lambda moment: moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M:%S")
 
     def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         return templates.TemplateResponse(request, template, {"csrf": csrf_token(request), **context}, status_code=status)
