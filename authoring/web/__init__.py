@@ -9,7 +9,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | None = None) -> N
 
     from .app import create_app
 
-    app = create_app(db)
+    app = create_app(db, warm_office=True)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     print(f"kehoach đang chạy. Mở trình duyệt tại: http://{shown}:{port}/", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import os
@@ -85,17 +86,38 @@ class State:
     def remember(self, plan_id: int, number: int, result: engine.Analysis) -> None:
         with self.lock:
             self.cache[(plan_id, number)] = result
-            while len(self.cache) > 64:
+            while len(self.cache) > 12:
                 self.cache.popitem(last=False)
 
 
-def create_app(db_url: str | None = None) -> FastAPI:
+def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
+    """The application; *warm_office* keeps one LibreOffice running for fast PDF downloads."""
+    from contextlib import asynccontextmanager
+
     from .store import default_url
+    from .warm_office import WarmOffice
 
     url = db_url or default_url()
     migrate(url)
     state = State(url)
-    app = FastAPI(title="kehoach", docs_url=None, redoc_url=None, openapi_url=None)
+    office = WarmOffice()
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        # A plan's analysis is tens of thousands of small objects kept for the next edit; with the default
+        # thresholds, full collections walk them all every few requests (p95 ×3). Collect less often, and
+        # leave what start-up loaded (registry, library) out of the walk.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 50, 100)
+        if warm_office:
+            office.start()
+        try:
+            yield
+        finally:
+            office.stop()
+
+    app = FastAPI(title="kehoach", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.kh = state
     app.add_middleware(SessionMiddleware, secret_key=_secret(_data_dir()), session_cookie="kehoach_phien",
                        same_site="strict", https_only=False, max_age=60 * 60 * 24 * 30)
@@ -184,8 +206,9 @@ def create_app(db_url: str | None = None) -> FastAPI:
         state.remember(saved.plan_id, saved.number, analysis)
         return saved.plan_id
 
-    def save(plan_id: int, base: int, text: str, note: str) -> tuple[int, engine.Analysis]:
-        analysis = engine.analyse(text)
+    def save(plan_id: int, base: int, text: str, note: str,
+             analysis: engine.Analysis | None = None) -> tuple[int, engine.Analysis]:
+        analysis = analysis or engine.analyse(text)
         title, issuer = describe(analysis)
         saved = state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok)
         state.remember(plan_id, saved.number, analysis)
@@ -417,7 +440,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
         previous = yamledit.get_in(current.tree or {}, path)
         names = forms.AgencyNames(state.registry, current.tree)
         value = forms.read_field(field, values, previous, names)
-        text = set_checked(current.text, path, value)
+        text, checked = set_checked(current.text, path, value)
         if text == current.text:
             number, analysis = base, current
             head = state.store.plan(plan_id).head
@@ -427,7 +450,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
         else:
             note = f"Sửa {field.label.lower()}"
             try:
-                number, analysis = save(plan_id, base, text, note)
+                number, analysis = save(plan_id, base, text, note, checked)
             except Conflict as exc:
                 return conflict_response(plan_id, exc.head, path_text, values)
         body = status_fragments(plan_id, number, analysis, note)
@@ -438,16 +461,16 @@ def create_app(db_url: str | None = None) -> FastAPI:
             body = renderer.agency_list(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path)) + body
         return HTMLResponse(body)
 
-    def set_checked(text: str, path, value) -> str:
-        """The text with the new value; a splice that would not read back exactly is redone by the YAML writer."""
+    def set_checked(text: str, path, value) -> tuple[str, engine.Analysis]:
+        """The text with the new value, and its analysis; a splice that does not read back exactly is redone
+        by the YAML writer (the analysis reads the new text anyway, so the check costs nothing extra)."""
         new_text = yamledit.set_value(text, path, value)
-        if value is None:
-            return new_text
-        read = engine.fastload.read_text(new_text, "check")
-        expected = core.nfc_tree(value)
-        if read is None or yamledit.get_in(read[0], path) != expected:
+        analysis = engine.analyse(new_text)
+        if value is not None and (not isinstance(analysis.tree, dict)
+                                  or yamledit.get_in(analysis.tree, path) != core.nfc_tree(value)):
             new_text = yamledit.transform(text, lambda tree: yamledit.set_in_tree(tree, path, value))
-        return new_text
+            analysis = engine.analyse(new_text)
+        return new_text, analysis
 
     def slot_updates(before: engine.Analysis, after: engine.Analysis) -> str:
         old, new = findings_by_slot(before), findings_by_slot(after)

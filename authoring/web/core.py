@@ -23,6 +23,7 @@ from ..rules.context import CheckContext, find_parent  # noqa: F401
 
 # Rendering
 from ..render.docx import render_docx  # noqa: F401
+from ..render.office import _cache_dir as office_cache_dir, find_soffice  # noqa: F401
 from ..render.pipeline import docx_to_pdf  # noqa: F401
 from ..render.plain import (  # noqa: F401
     RECIPIENTS_LABEL, date_line, header_lines, is_section_heading, number_line, plan_text, printed_title,

@@ -30,10 +30,18 @@ class _Unusual(Exception):
     """Something this reader does not mirror exactly; the CLI's reader takes over."""
 
 
+# YAML 1.2 implicit types (bool, int, float, null, timestamp, merge) all start with one of these characters;
+# any other plain scalar is a string, and most of a plan's scalars are words, so the resolver is skipped for them.
+_MAYBE_TYPED = frozenset("tTfFnN~-+.0123456789<=")
+
+
 def _scalar(node):
     if node.style:  # quoted or block scalar: always a string
         return node.value
-    tag = _RESOLVER.resolve(RuamelScalar, node.value, (True, False))
+    value = node.value
+    if value and value[0] not in _MAYBE_TYPED:
+        return value
+    tag = _RESOLVER.resolve(RuamelScalar, value, (True, False))
     if tag == "tag:yaml.org,2002:str":
         return node.value
     if tag == "tag:yaml.org,2002:null":
@@ -76,7 +84,8 @@ def read_text(text: str, file: str):
     """(plain NFC tree, source map) like the CLI's reader, or None when only the CLI's reader can judge the text."""
     source = core.SourceMap(file)
     try:
-        root = pyyaml.compose(text, Loader=pyyaml.CSafeLoader)
+        # The base loader resolves nothing itself (every plain scalar is a str to it); types are resolved above.
+        root = pyyaml.compose(text, Loader=pyyaml.CBaseLoader)
     except pyyaml.YAMLError:
         return None
     if root is None or not isinstance(root, pyyaml.MappingNode):

@@ -84,7 +84,7 @@ def emit_scalar(value: Any, in_flow: bool) -> str | None:
 
 def _splice(text: str, path: Path_, value: Any) -> str | None:
     try:
-        root = pyyaml.compose(text, Loader=pyyaml.CSafeLoader)
+        root = pyyaml.compose(text, Loader=pyyaml.CBaseLoader)
     except pyyaml.YAMLError:
         return None
     node, in_flow = _node_at(root, path)

@@ -44,7 +44,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("web")
     before = os.environ.get("XDG_DATA_HOME")
     os.environ["XDG_DATA_HOME"] = str(folder / "data")   # the session secret goes there, not in the user's folder
-    app = create_app(f"sqlite:///{folder / 'kehoach.db'}")
+    app = create_app(f"sqlite:///{folder / 'kehoach.db'}", warm_office=True)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
