@@ -224,7 +224,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
     def editor_html(plan_id: int, analysis: engine.Analysis) -> str:
         tree = analysis.tree if isinstance(analysis.tree, dict) else {}
         names = forms.AgencyNames(state.registry, tree)
-        renderer = forms.FormRenderer(plan_id, tree, names, findings_by_slot(analysis))
+        renderer = forms.FormRenderer(plan_id, tree, names, findings_by_slot(analysis),
+                                      forms.describer(tree, state.registry))
         parts = []
         for key in ("document", "bases", "preamble", "sections", "closing", "recipients", "archive", "signature"):
             field = next(f for f in forms.cached_fields(core.Plan) if f.key == key)
@@ -241,16 +242,17 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
 
     def summary_html(plan_id: int, number: int, analysis: engine.Analysis) -> str:
         counts = analysis.counts()
+        describe = forms.describer(analysis.tree, state.registry)
         items = []
         for finding in analysis.findings:
             path = yamledit.parse_path(finding.path) if finding.path else ()
             slot = forms.slot_for(path)
             target = f"#{forms.slot_id(slot)}" if slot else "#editor"
             items.append(f'<li><a href="{target}" onclick="return khGoto(\'{forms.slot_id(slot) if slot else ""}\')">'
-                         f'{forms.finding_html(finding)}</a></li>')
+                         f'{forms.finding_html(finding, describe)}</a></li>')
         state_text = ("Chưa đọc được kế hoạch: sửa các lỗi định dạng dưới đây trước."
                       if not analysis.format_ok else
-                      f"Đã đối chiếu với: {', '.join(analysis.parents) or 'không có văn bản cấp trên trong thư viện'}.")
+                      f"Đã đối chiếu với: {', '.join(map(parent_title, analysis.parents)) or 'không có văn bản cấp trên trong thư viện'}.")
         return (f'<div id="summary" hx-swap-oob="true"><div class="counts"><span class="c loi">{counts["error"]} lỗi</span>'
                 f'<span class="c canh-bao">{counts["warning"]} cảnh báo</span><span class="c thong-tin">{counts["info"]} lưu ý</span></div>'
                 f'<p class="muted">{html.escape(state_text)} '
@@ -474,6 +476,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
 
     def slot_updates(before: engine.Analysis, after: engine.Analysis) -> str:
         old, new = findings_by_slot(before), findings_by_slot(after)
+        describe = forms.describer(after.tree, state.registry)
         out = []
         for slot in set(old) | set(new):
             if not slot:
@@ -481,7 +484,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
             old_text = [f.message for f in old.get(slot, [])]
             new_text = [f.message for f in new.get(slot, [])]
             if old_text != new_text:
-                out.append(forms.render_slot(slot, new.get(slot, [])).replace('<div class="fnd"', '<div class="fnd" hx-swap-oob="true"', 1))
+                out.append(forms.render_slot(slot, new.get(slot, []), describe).replace('<div class="fnd"', '<div class="fnd" hx-swap-oob="true"', 1))
         return "".join(out)
 
     @app.post("/ke-hoach/{plan_id}/thao-tac")
@@ -590,7 +593,40 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         analysis = state.analysis(plan_id, row.head)
         report = core.CheckReport(core.FindingIndex(list(analysis.findings)), analysis.coverage,
                                   (analysis.tree or {}).get("id"), analysis.parents)
-        return page(request, "coverage.html", plan=row, matrix=core.coverage_html(report), parents=analysis.parents)
+        return page(request, "coverage.html", plan=row, matrix=coverage_table(plan_id, analysis),
+                    parents=[parent_title(p) for p in analysis.parents])
+
+    def parent_title(doc_id: str) -> str:
+        document = state.registry.documents.get(doc_id)
+        return f"{document.type} số {document.code}" if document and document.code else doc_id
+
+    def coverage_table(plan_id: int, analysis: engine.Analysis) -> str:
+        """The coverage matrix in words: parent item, the plan's items that take it up, lead agencies by name."""
+        if not analysis.coverage:
+            return "<p>Không có nhiệm vụ cấp trên nào giao cho cấp này trong thư viện.</p>"
+        tree = analysis.tree or {}
+        names = forms.AgencyNames(state.registry, tree)
+        describe = forms.describer(tree, state.registry)
+        places = {}
+        for path, block in core.iter_blocks(analysis.loaded.plan):
+            if block.id:
+                places[block.id] = path
+        rows = []
+        for item in analysis.coverage:
+            ok = bool(item["covered_by"]) and bool(item["lead"])
+            mark = "Đủ" if ok else ("Thiếu cơ quan chủ trì" if item["covered_by"] else "Chưa có mục nào")
+            taken = ", ".join(
+                f'<a href="/ke-hoach/{plan_id}#{forms.slot_id(places[i])}">{html.escape(describe(i))}</a>'
+                if i in places else html.escape(describe(i)) for i in item["covered_by"])
+            status = core.Status(item["status"]).label if item["status"] else ""
+            document = parent_title(item["parent"].split("#")[0])
+            rows.append(f"<tr class='{'ok' if ok else 'missing'}'><td>{mark}</td><td>{html.escape(document)}</td>"
+                        f"<td>{html.escape(item['text'])}</td><td>{taken or '—'}</td>"
+                        f"<td>{html.escape(', '.join(names.name(a) for a in item['lead'])) or '—'}</td>"
+                        f"<td>{html.escape(status)}</td></tr>")
+        return ("<table><thead><tr><th>Tình trạng</th><th>Văn bản cấp trên</th><th>Nhiệm vụ cấp trên</th>"
+                "<th>Mục của kế hoạch đảm nhận</th><th>Cơ quan chủ trì</th><th>Độ tin cậy dữ liệu</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
 
     @app.get("/ke-hoach/{plan_id}/phien-ban", response_class=HTMLResponse)
     def versions(request: Request, plan_id: int, a: int | None = None, b: int | None = None):

@@ -116,6 +116,11 @@ def fields_of(model: type[BaseModel]) -> list[FieldInfo]:
             kind = "lines"
         else:
             kind = "longtext" if (name, key) in LONG_TEXT else "text"
+        # The model's descriptions speak YAML (ids, English codes); these kinds get words for the page instead.
+        help_text = {"agency": "Gõ tên cơ quan; danh mục cơ quan hiện gợi ý khi gõ.",
+                     "agencies": "Mỗi ô một cơ quan; gõ tên, danh mục cơ quan hiện gợi ý khi gõ.",
+                     "date": "Ngày/tháng/năm (06/01/2025); khi chưa có ngày, tháng thì chỉ ghi năm (2025) hoặc tháng/năm (02/2025).",
+                     "enum": "", "sources": ""}.get(kind, help_text)
         out.append(FieldInfo(name, key, kind, label, help_text, info.is_required(), sub, enum_cls))
     return out
 
@@ -302,7 +307,8 @@ def _e(text) -> str:
 class FormRenderer:
     """HTML of the editor for one plan tree; every input posts its own path when it changes."""
 
-    def __init__(self, plan_id: int, tree: dict, names: AgencyNames, findings_by_slot: dict):
+    def __init__(self, plan_id: int, tree: dict, names: AgencyNames, findings_by_slot: dict, describe=None):
+        self.describe = describe
         self.plan_id = plan_id
         self.tree = tree
         self.names = names
@@ -311,7 +317,7 @@ class FormRenderer:
 
     # slots -------------------------------------------------------------------------
     def slot(self, path: Path_) -> str:
-        return render_slot(path, self.findings.get(path, []))
+        return render_slot(path, self.findings.get(path, []), self.describe)
 
     def _hx(self, path: Path_) -> str:
         return (f'hx-post="{self.url}/truong" hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' '
@@ -481,33 +487,106 @@ class FormRenderer:
         return f'<span class="badge">{n}</span>' if n else ""
 
 
-def render_slot(path: Path_, findings: list) -> str:
-    items = "".join(finding_html(f) for f in findings)
+def render_slot(path: Path_, findings: list, describe=None) -> str:
+    items = "".join(finding_html(f, describe) for f in findings)
     return f'<div class="fnd" id="{slot_id(path)}">{items}</div>'
+
+
+def _excerpt(text, limit: int = 70) -> str:
+    text = core.strip_emphasis(core.strip_footnote_marks(" ".join(str(text or "").split())))
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def describer(tree: dict | None, registry):
+    """Rewrites ids inside core messages as words: a local item by its label and opening words, a parent
+    document by its type and number ('nd-1' → «1. Tăng cường sự lãnh đạo…», 'qd-23-2021#t2' → Quyết định số 23/QĐ-TTg)."""
+    names: dict[str, str] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            item_id = node.get("id")
+            if isinstance(item_id, str):
+                if "comparator" in node:
+                    names[item_id] = "«" + _excerpt(node.get("indicator") or f"chỉ tiêu {node.get('value', '')}", 60) + "»"
+                elif "period" in node and ("from" in node or "to" in node):
+                    names[item_id] = "«" + _excerpt(node.get("subject") or "chế độ báo cáo", 60) + "»"
+                elif any(k in node for k in ("label", "title", "text")):
+                    head = " ".join(str(p) for p in (node.get("label"), node.get("title") or node.get("text")) if p)
+                    names[item_id] = "«" + _excerpt(head, 60) + "»"
+            for key, value in node.items():
+                if key not in ("links",):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree or {})
+
+    def parent_name(doc_id: str) -> str | None:
+        document = registry.documents.get(doc_id)
+        if document is None:
+            return None
+        return f"{document.type} số {document.code}" if document.code else f"{document.type} {document.title}"
+
+    def describe(text: str) -> str:
+        def ref(match):
+            name = parent_name(match.group(1))
+            return f"của {name}" if name else match.group(0)
+
+        text = re.sub(r"\b([a-z0-9][a-z0-9.-]*)#[A-Za-z0-9._-]+", ref, text)
+        if names:
+            pattern = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+            text = re.sub(rf"'({pattern})'|(?<![\w.#-])({pattern})(?![\w#-])",
+                          lambda m: names[m.group(1) or m.group(2)], text)
+        return text
+
+    return describe
 
 
 SEVERITY_CLASS = {"error": "loi", "warning": "canh-bao", "info": "thong-tin"}
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 
 
-def finding_html(finding) -> str:
+def finding_html(finding, describe=None) -> str:
     sev = finding.severity.value
-    fix = f'<div class="fix"><b>Cách sửa:</b> {_e(humanize(finding.suggestion))}</div>' if finding.suggestion else ""
-    return (f'<div class="finding {SEVERITY_CLASS[sev]}"><b>{SEVERITY_LABEL[sev]}:</b> '
-            f'{_e(humanize(finding.message))}{fix}</div>')
+    words = describe or (lambda text: text)
+    path = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", finding.path or ""))
+    field = field_at(path) if path else None
+    if field is not None:  # the field the finding is about, by its own label ('title' of a block → «Tiêu đề»)
+        own = words
+        words = lambda text: own(text.replace(f"«{_ALL_LABELS.get(field.key, '')}»", f"«{field.label}»")  # noqa: E731
+                                 if field.key in _ALL_LABELS else text)
+    fix = f'<div class="fix"><b>Cách sửa:</b> {_e(words(humanize(finding.suggestion)))}</div>' if finding.suggestion else ""
+    return (f'<div class="finding {SEVERITY_CLASS[sev]}" title="mã {_e(finding.code)}"><b>{SEVERITY_LABEL[sev]}:</b> '
+            f'{_e(words(humanize(finding.message)))}{fix}</div>')
 
 
 _ALL_LABELS = {}
 for _model_labels in LABELS.values():
     for _key, _label in _model_labels.items():
         _ALL_LABELS.setdefault(_key, _label)
-_ALL_LABELS.update({"comparator": "chiều chỉ tiêu", "value": "giá trị", "due": "hạn nộp", "period": "kỳ",
+_ALL_LABELS.update({"title": "Tiêu đề", "name": "Tên", "type": "Loại văn bản", "comparator": "chiều chỉ tiêu", "value": "giá trị", "due": "hạn nộp", "period": "kỳ",
                     "lead": "cơ quan chủ trì", "cooperating": "cơ quan phối hợp"})
+
+
+# Fixes the core phrases for a YAML file, said again for the page's buttons and boxes.
+WEB_WORDING = [
+    (re.compile(r"Ghi 'task: \{lead: …\}' hoặc đặt"), "Bấm «+ Nhiệm vụ (chủ trì, phối hợp)» ở mục này rồi chọn cơ quan chủ trì, hoặc đặt"),
+    (re.compile(r"Thêm chỉ tiêu của địa phương với 'links: \[\{ref: [^}]*\}\]'"),
+     "Thêm chỉ tiêu tương ứng của địa phương (nút «+ Chỉ tiêu» ở mục chỉ tiêu)"),
+    (re.compile(r"Thêm 'links: \[\{ref: [^}]*\}\]' vào mục nhiệm vụ tương ứng"),
+     "Lập kế hoạch cấp dưới từ văn bản cấp trên để có sẵn liên kết, hoặc thêm nhiệm vụ tương ứng"),
+    (re.compile(r"Thêm 'id: …'[^.]*\."), "Mục này cần mã riêng; thêm lại nhiệm vụ bằng nút «+ Nhiệm vụ» để kehoach tự đặt mã."),
+    (re.compile(r"Thêm dòng '([a-z_]+): …' vào nhóm này\."), r"Điền ô '\1'."),
+    (re.compile(r"thiếu trường bắt buộc"), "chưa điền ô bắt buộc"),
+]
 
 
 def humanize(text: str | None) -> str:
     """Field names quoted in core messages ('title') shown by their Vietnamese labels («Tiêu đề»)."""
     if not text:
         return ""
+    for pattern, replacement in WEB_WORDING:
+        text = pattern.sub(replacement, text)
     return re.sub(r"'([a-z_]+)'", lambda m: f"«{_ALL_LABELS[m.group(1)]}»" if m.group(1) in _ALL_LABELS else m.group(0),
                   text)

@@ -20,3 +20,7 @@ document.addEventListener('htmx:sendError', function () {
   var a = document.getElementById('alert');
   if (a) { a.className = 'alert loi'; a.textContent = 'Không kết nối được với chương trình kehoach. Kiểm tra xem cửa sổ chạy kehoach serve còn mở không, rồi thử lại; nội dung trên trang vẫn còn.'; }
 });
+// Arriving from the coverage matrix (…#f-…): open the blocks around that field and show it.
+document.addEventListener('DOMContentLoaded', function () {
+  if (location.hash.length > 1 && document.getElementById('editor')) { khGoto(location.hash.slice(1)); }
+});
