@@ -227,7 +227,12 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         renderer = forms.FormRenderer(plan_id, tree, names, findings_by_slot(analysis),
                                       forms.describer(tree, state.registry))
         parts = []
-        for key in ("document", "bases", "preamble", "sections", "closing", "recipients", "archive", "signature"):
+        for key in ("document", "implements", "bases", "preamble", "sections", "closing", "recipients", "archive",
+                    "signature"):
+            if key == "implements":
+                parts.append(f'<section class="part" id="phan-implements"><h2>{html.escape(forms.IMPLEMENTS.label)}</h2>'
+                             f'{renderer.implements_box(tree.get("implements"), directive_titles())}</section>')
+                continue
             field = next(f for f in forms.cached_fields(core.Plan) if f.key == key)
             inner = renderer.field(field, tree.get(key), (key,))
             parts.append(f'<section class="part" id="phan-{key}"><h2>{html.escape(field.label)}</h2>{inner}</section>'
@@ -306,6 +311,21 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
                               "number": number, "year": doc.date.year, "title": doc.title})
         return items
 
+    def directive_titles() -> dict[str, str]:
+        """Library directives by the id a plan's 'implements' names them with, titled in words."""
+        out = {}
+        for path in sorted(core.DIRECTIVES_DIR.glob("*.yaml")):
+            loaded, _ = engine._parent(path, state.registry)
+            if loaded is not None:
+                out[path.stem] = f"{parent_title(path.stem)} — {loaded.plan.document.title}"[:220]
+        for path in sorted(core.EXAMPLES_DIR.glob("*.yaml")):
+            loaded, _ = engine._parent(path, state.registry)
+            if loaded is not None:
+                doc = loaded.plan.document
+                out.setdefault(path.name, f"{doc.type} của {doc.issuer.name} ({doc.date.year}) — {doc.title}"[:220])
+        return {k: v for k, v in out.items() if not k.endswith(".yaml")} | \
+            {k: v for k, v in out.items() if k.endswith(".yaml")}
+
     def library_path(name: str) -> Path:
         folder, _, file = name.partition("/")
         base = {"examples": core.EXAMPLES_DIR, "directives": core.DIRECTIVES_DIR}.get(folder)
@@ -357,8 +377,20 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
             text, report = core.derive(parent, unit, output)
         except core.KehoachError as exc:
             raise UserError(_error_text(exc))
+        except (IndexError, KeyError):
+            # derive stops when the parent gives this level no duty to take up (seen: a province plan → a commune)
+            raise UserError(f"Chưa lập được kế hoạch cho {unit} từ văn bản này: văn bản không giao nhiệm vụ hay chế độ "
+                            "báo cáo nào cho cấp đó. Hãy chọn văn bản cấp trên trực tiếp của đơn vị, hoặc bắt đầu từ "
+                            "kế hoạch trống.")
         plan_id = create_plan(text, f"Lập cho {unit} từ {path.name}", f"Kế hoạch cấp dưới của {parent.plan.document.issuer.name}")
-        return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+        analysis = state.analysis(plan_id, 1)
+        summary = (f"Đã lập dự thảo kế hoạch của {unit} từ {parent.plan.document.type.lower()} của "
+                   f"{parent.plan.document.issuer.name}: {len(report.added)} mục (chỉ tiêu, nhiệm vụ, chế độ báo cáo) được "
+                   "chép xuống, có liên kết tới mục cấp trên; hạn báo cáo của cấp dưới được đặt sớm hơn hạn của cấp trên.")
+        lines = ["Điền họ tên người ký, số và ngày khi ban hành.",
+                 "Điều chỉnh chỉ tiêu cho phù hợp địa phương (chỉ tiêu thấp hơn cấp trên sẽ được báo)."]
+        return page(request, "started.html", heading=f"Kế hoạch của {unit}", summary=summary, lines=lines,
+                    plan_id=plan_id, counts=analysis.counts())
 
     @app.post("/tao/nam-moi")
     async def start_new_year(request: Request):
@@ -377,10 +409,19 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
             if not analysis.format_ok:
                 raise UserError("Kế hoạch này còn lỗi định dạng; sửa xong mới lập được kế hoạch năm sau.")
             text, report = core.new_year(analysis.loaded, year)
-        notes = [f"Đổi cơ quan: {old} → {new}" for _, old, new in report.renamed][:20]
         plan_id = create_plan(text, f"Kế hoạch năm {year} từ kế hoạch số {source_id}",
                               f"Năm sau của: {row.title[:200]}")
-        return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+        names = forms.AgencyNames(state.registry, state.analysis(plan_id, 1).tree)
+        describe = forms.describer(state.analysis(plan_id, 1).tree, state.registry)
+        lines = [f"Đổi cơ quan sau sắp xếp: {names.name(old)} → {names.name(new.replace(' [chưa xác nhận]', ''))}"
+                 + (" (chưa xác nhận)" if "[chưa xác nhận]" in new else "") for _, old, new in report.renamed]
+        lines += [f"{describe(why[:1].upper() + why[1:])}" for _, why in report.flagged]
+        if report.abolished:
+            lines.append(f"{len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc 01/7/2025).")
+        summary = (f"Đã lập kế hoạch năm {year}: dời năm, bỏ số và ngày ban hành, đổi tên cơ quan theo danh mục. "
+                   "Những chỗ dưới đây cần người soạn xem lại.")
+        return page(request, "started.html", heading=f"Kế hoạch năm {year}", summary=summary, lines=lines[:60],
+                    plan_id=plan_id, counts=state.analysis(plan_id, 1).counts())
 
     @app.post("/tao/tai-len")
     async def start_upload(request: Request):

@@ -134,8 +134,14 @@ def cached_fields(model) -> list[FieldInfo]:
     return _FIELDS_CACHE[model]
 
 
+IMPLEMENTS = FieldInfo("Plan", "implements", "implements", "Văn bản cấp trên được triển khai",
+                       "Kế hoạch được đối chiếu với các văn bản được chọn: chỉ tiêu, nhiệm vụ, thời hạn.", False)
+
+
 def field_at(path: Path_) -> FieldInfo | None:
     """The field a path ends on (list indices skipped), found through the model."""
+    if path == ("implements",):
+        return IMPLEMENTS
     model = core.Plan
     found = None
     for part in path:
@@ -285,6 +291,8 @@ def read_field(field: FieldInfo, values: list[str], previous, names: AgencyNames
         return lines if lines or field.required else None
     if field.kind == "sources":
         return [v for v in values if v in BUDGET_SOURCES] or None
+    if field.kind == "implements":
+        return [v for v in dict.fromkeys(values) if v.strip()] or None
     if field.kind == "agency":
         return names.value(first, previous if isinstance(previous, str) else None) if first.strip() else first
     if field.kind == "agencies":
@@ -378,6 +386,21 @@ class FormRenderer:
         if field.kind == "agencies":
             return self.agency_list(value, path, fid)
         raise ValueError(field.kind)
+
+    def implements_box(self, value, library: dict[str, str]) -> str:
+        """Check boxes for the directives of the library; refs the plan has beyond them stay ticked."""
+        chosen = value if isinstance(value, list) else []
+        options = dict(library)
+        for ref in chosen:
+            options.setdefault(ref, ref)
+        boxes = "".join(
+            f'<label class="check block"><input type="checkbox" name="v" value="{_e(ref)}"'
+            f'{" checked" if ref in chosen else ""}> {_e(title)}</label>' for ref, title in options.items())
+        path = ("implements",)
+        return (f'<div class="field" data-path="implements"><div class="checks" id="i-{slot_id(path)}" '
+                f'hx-post="{self.url}/truong" hx-vals=\'{_e(json.dumps({"path": "implements"}))}\' hx-trigger="change" '
+                f'hx-include="this, #base-version" hx-swap="none">{boxes}</div>'
+                f'<div class="help">{_e(IMPLEMENTS.help)}</div>{self.slot(path)}</div>')
 
     def agency_list(self, value, path: Path_, fid: str) -> str:
         items = value if isinstance(value, list) else ([value] if isinstance(value, str) else [])

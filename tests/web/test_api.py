@@ -143,13 +143,13 @@ def test_import_text_lists_recognised_items(client):
 
 
 def test_derive_new_year_and_blank_plans(client):
-    derived = client.form("/tao/cap-duoi", {"file": "directives/kh-61-2024-hai-phong.yaml", "unit": "quận Kiến An"},
-                          follow_redirects=False)
-    assert derived.status_code == 303
-    plan_id = int(derived.headers["location"].rsplit("/", 1)[1])
+    derived = client.form("/tao/cap-duoi", {"file": "directives/kh-61-2024-hai-phong.yaml", "unit": "quận Kiến An"})
+    assert derived.status_code == 200 and "Kế hoạch của quận Kiến An" in derived.text
+    plan_id = int(re.search(r'href="/ke-hoach/(\d+)"', derived.text).group(1))
     assert "Ủy ban nhân dân quận Kiến An" in client.get(f"/ke-hoach/{plan_id}/tai/yaml").text
-    nxt = client.form("/tao/nam-moi", {"plan": plan_id, "year": 2025}, follow_redirects=False)
-    assert nxt.status_code == 303
+    nxt = client.form("/tao/nam-moi", {"plan": plan_id, "year": 2026})
+    assert nxt.status_code == 200 and "Kế hoạch năm 2026" in nxt.text
+    assert "Đổi cơ quan sau sắp xếp" in nxt.text and not re.search(r"\b(so|ubnd|phong)-[a-z-]+\b", nxt.text)
     blank = client.form("/tao/trong", {"level": "xa", "issuer": "Ủy ban nhân dân xã Hòa Bình", "province": "Nghệ An",
                                        "year": 2026}, follow_redirects=False)
     blank_id = int(blank.headers["location"].rsplit("/", 1)[1])
@@ -203,3 +203,47 @@ def test_the_check_report_and_coverage_open(client):
     assert "Ma trận bao phủ" in client.get(f"/ke-hoach/{plan_id}/bao-phu").text
     data = client.get(f"/ke-hoach/{plan_id}/tai/json").json()
     assert data["schema_version"] == 1 and data["id"] == "dak-nong-2021"
+
+
+def test_a_plan_derived_from_an_example_is_checked_against_it(client):
+    page = client.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "huyện Hưng Nguyên"})
+    assert page.status_code == 200, page.text[:500]
+    plan_id = int(re.search(r'href="/ke-hoach/(\d+)"', page.text).group(1))
+    editor = client.get(f"/ke-hoach/{plan_id}").text
+    assert "không có văn bản cấp trên trong thư viện" not in editor
+    assert 'value="nghe-an-2025-kh-07.yaml" checked' in editor        # the parent is ticked among the library
+
+
+def test_implements_legal_basis_budget_and_annex(client):
+    blank = client.form("/tao/trong", {"level": "xa", "issuer": "Ủy ban nhân dân xã Hòa Bình", "province": "Nghệ An",
+                                       "year": 2026}, follow_redirects=False)
+    plan_id = int(blank.headers["location"].rsplit("/", 1)[1])
+    base = base_version(client.get(f"/ke-hoach/{plan_id}").text)
+    steps = [
+        ("truong", {"path": "implements", "v": "qd-23-2021"}),
+        ("thao-tac", {"op": "append", "path": "bases"}),
+        ("can-cu", {"path": "bases[0]", "v": "23/QĐ-TTg"}),
+        ("thao-tac", {"op": "add_budget", "path": "sections[1]"}),
+        ("truong", {"path": "sections[1].budget.sources", "v": ["ngan_sach_dia_phuong", "xa_hoi_hoa"]}),
+        ("truong", {"path": "sections[1].budget.total", "v": "1.200.000.000"}),
+        ("thao-tac", {"op": "add_annex", "path": "annex"}),
+    ]
+    for kind, data in steps:
+        answer = client.htmx(f"/ke-hoach/{plan_id}/{kind}", {**data, "base": base})
+        assert answer.status_code == 200, (kind, data, answer.text[:300])
+        base += 1
+    text = client.get(f"/ke-hoach/{plan_id}/tai/yaml").text
+    loaded_path = Path(client.http.app.state.kh.store.url.replace("sqlite:///", "")).parent / "lai.yaml"
+    loaded_path.write_text(text, encoding="utf-8")
+    loaded, index = load_plan(loaded_path)
+    plan = loaded.plan
+    assert plan.implements == ["qd-23-2021"] and plan.bases[0].code == "23/QĐ-TTg"
+    assert plan.bases[0].registry == "qd-23-2021" and plan.annex is not None
+    assert plan.sections[1].budget.total == 1_200_000_000
+    assert plan.sections[1].budget.sources == ["ngan_sach_dia_phuong", "xa_hoi_hoa"]
+    assert "Quyết định số 23/QĐ-TTg" in client.get(f"/ke-hoach/{plan_id}").text   # checked against it, named in words
+
+
+def test_a_parent_with_nothing_for_the_level_is_explained(client):
+    page = client.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "xã Hưng Nguyên"})
+    assert page.status_code == 400 and "không giao nhiệm vụ" in page.text
