@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -67,6 +68,35 @@ class State:
         self.cache: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
         self.pdf_lock = threading.Lock()
+        self.trees: OrderedDict = OrderedDict()   # (plan, version) → ruamel tree of that version's text
+
+    def take_tree(self, plan_id: int, number: int, text: str):
+        """The round-trip tree of a version, taken out of the cache (the taker mutates it), else read from text.
+
+        Reading the largest plan with ruamel costs 150–500 ms; a structural edit on a plan just opened or just
+        edited reuses the tree kept from before instead."""
+        with self.lock:
+            tree = self.trees.pop((plan_id, number), None)
+        return tree if tree is not None else yamledit.load_tree(text)
+
+    def put_tree(self, plan_id: int, number: int, tree) -> None:
+        with self.lock:
+            self.trees[(plan_id, number)] = tree
+            while len(self.trees) > 6:
+                self.trees.popitem(last=False)
+
+    def preload_tree(self, plan_id: int, number: int, text: str) -> None:
+        """Read the round-trip tree in the background while the author looks at the page."""
+        with self.lock:
+            if (plan_id, number) in self.trees:
+                return
+
+        def load():
+            tree = yamledit.load_tree(text)
+            with self.lock:
+                self.trees.setdefault((plan_id, number), tree)
+
+        threading.Thread(target=load, daemon=True).start()
 
     def analysis(self, plan_id: int, number: int, text: str | None = None) -> engine.Analysis:
         key = (plan_id, number)
@@ -461,6 +491,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
     def editor(request: Request, plan_id: int):
         row = plan_or_404(plan_id)
         analysis = state.analysis(plan_id, row.head)
+        state.preload_tree(plan_id, row.head, analysis.text)
         names = forms.AgencyNames(state.registry, analysis.tree)
         documents = [(f"{d.type} {d.code or ''} — {d.title}"[:200], d.id) for d in state.registry.documents.values()]
         return page(request, "editor.html", plan=row, number=row.head, editor=editor_html(plan_id, analysis),
@@ -479,6 +510,9 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         if field is None or field.kind in ("model", "models"):
             raise UserError("Không sửa được trường này.")
         values = [str(v) for v in form.getlist("v")]
+        return await run_in_threadpool(change_field, plan_id, base, path, path_text, field, values)
+
+    def change_field(plan_id: int, base: int, path, path_text: str, field, values: list[str]) -> HTMLResponse:
         current = state.analysis(plan_id, base)
         previous = yamledit.get_in(current.tree or {}, path)
         names = forms.AgencyNames(state.registry, current.tree)
@@ -496,6 +530,14 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
                 number, analysis = save(plan_id, base, text, note, checked)
             except Conflict as exc:
                 return conflict_response(plan_id, exc.head, path_text, values)
+            with state.lock:
+                tree = state.trees.pop((plan_id, base), None)
+            if tree is not None:  # the kept tree follows the edit, so the next structural edit needs no re-read
+                try:
+                    yamledit.set_in_tree(tree, path, value)
+                    state.put_tree(plan_id, number, tree)
+                except (KeyError, IndexError, TypeError):
+                    pass
         body = status_fragments(plan_id, number, analysis, note)
         body += slot_updates(current, analysis)
         if field.kind == "agencies":
@@ -547,14 +589,22 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
                 return
             note = ops.apply(tree, op, path)
 
+        return await run_in_threadpool(change_structure, plan_id, base, current, change, lambda: note)
+
+    def change_structure(plan_id: int, base: int, current: engine.Analysis, change, note_of) -> HTMLResponse:
+        """Apply a change to the round-trip tree, save the written text as a version, answer with the new editor."""
+        tree = state.take_tree(plan_id, base, current.text)
         try:
-            text = yamledit.transform(current.text, change)
+            change(tree)
         except ops.OpError as exc:
             raise UserError(f"Không thực hiện được: {exc}.")
+        text = yamledit.dump_tree(tree)
+        note = note_of()
         try:
             number, analysis = save(plan_id, base, text, note)
         except Conflict as exc:
             return conflict_response(plan_id, exc.head)
+        state.put_tree(plan_id, number, tree)
         return HTMLResponse(editor_html(plan_id, analysis) + status_fragments(plan_id, number, analysis, note))
 
     @app.post("/ke-hoach/{plan_id}/can-cu")
@@ -570,12 +620,9 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         if document is None:
             raise UserError("Không tìm thấy văn bản này trong danh mục; hãy điền tay các ô bên dưới.")
         current = state.analysis(plan_id, base)
-        text = yamledit.transform(current.text, lambda tree: ops.fill_citation(tree, path, document))
-        try:
-            number, analysis = save(plan_id, base, text, "Điền căn cứ từ danh mục")
-        except Conflict as exc:
-            return conflict_response(plan_id, exc.head)
-        return HTMLResponse(editor_html(plan_id, analysis) + status_fragments(plan_id, number, analysis, "Điền căn cứ từ danh mục"))
+        return await run_in_threadpool(change_structure, plan_id, base, current,
+                                       lambda tree: ops.fill_citation(tree, path, document),
+                                       lambda: "Điền căn cứ từ danh mục")
 
     # --- downloads -------------------------------------------------------------------------
 
