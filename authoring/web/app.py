@@ -485,7 +485,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         plan_id = create_plan(result.yaml_text, f"Nhập từ {name}", f"Nhập từ {name}")
         analysis = state.analysis(plan_id, 1)
         return page(request, "import.html", name=name, result=result, plan_id=plan_id, error=None,
-                    findings=analysis.findings, counts=analysis.counts())
+                    findings=analysis.findings, counts=analysis.counts(),
+                    describe=forms.describer(analysis.tree, state.registry))
 
     @app.get("/ke-hoach/{plan_id}", response_class=HTMLResponse)
     def editor(request: Request, plan_id: int):

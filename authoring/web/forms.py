@@ -520,6 +520,9 @@ def _excerpt(text, limit: int = 70) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
+_PARENT_REF = re.compile(r"\b([a-z0-9][a-z0-9.-]*)#[A-Za-z0-9._-]+")
+
+
 def describer(tree: dict | None, registry):
     """Rewrites ids inside core messages as words: a local item by its label and opening words, a parent
     document by its type and number ('nd-1' → «1. Tăng cường sự lãnh đạo…», 'qd-23-2021#t2' → Quyết định số 23/QĐ-TTg)."""
@@ -544,6 +547,12 @@ def describer(tree: dict | None, registry):
                 walk(value)
 
     walk(tree or {})
+    # Agencies are named as the plan's date and province name them; an agency id wins over an item's id.
+    agencies = AgencyNames(registry, tree)
+    for agency_id in registry.agencies:
+        name = agencies.name(agency_id)
+        if "{" not in name:
+            names[agency_id] = name
 
     def parent_name(doc_id: str) -> str | None:
         document = registry.documents.get(doc_id)
@@ -551,16 +560,17 @@ def describer(tree: dict | None, registry):
             return None
         return f"{document.type} số {document.code}" if document.code else f"{document.type} {document.title}"
 
+    alternatives = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    ids = re.compile(rf"'({alternatives})'|(?<![\w.#-])({alternatives})(?![\w#-])") if names else None
+
     def describe(text: str) -> str:
         def ref(match):
             name = parent_name(match.group(1))
             return f"của {name}" if name else match.group(0)
 
-        text = re.sub(r"\b([a-z0-9][a-z0-9.-]*)#[A-Za-z0-9._-]+", ref, text)
-        if names:
-            pattern = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
-            text = re.sub(rf"'({pattern})'|(?<![\w.#-])({pattern})(?![\w#-])",
-                          lambda m: names[m.group(1) or m.group(2)], text)
+        text = _PARENT_REF.sub(ref, text)
+        if ids is not None:
+            text = ids.sub(lambda m: names[m.group(1) or m.group(2)], text)
         return text
 
     return describe
