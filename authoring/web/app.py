@@ -672,16 +672,12 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
             core.docx_to_pdf([(docx, pdf)])
             return pdf.read_bytes()
 
-    app.state.make_pdf = make_pdf
-
     # --- check report pages, versions ------------------------------------------------------
 
     @app.get("/ke-hoach/{plan_id}/bao-phu", response_class=HTMLResponse)
     def coverage(request: Request, plan_id: int):
         row = plan_or_404(plan_id)
         analysis = state.analysis(plan_id, row.head)
-        report = core.CheckReport(core.FindingIndex(list(analysis.findings)), analysis.coverage,
-                                  (analysis.tree or {}).get("id"), analysis.parents)
         return page(request, "coverage.html", plan=row, matrix=coverage_table(plan_id, analysis),
                     parents=[parent_title(p) for p in analysis.parents])
 

@@ -1,8 +1,6 @@
-"""Fixtures for the web page: an app on a fresh database, a logged-in test client, the CSRF token."""
+"""Fixtures for the web page: an app on a fresh database and a test client that carries the CSRF token."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
@@ -15,37 +13,11 @@ def app(tmp_path, monkeypatch):
     return create_app(f"sqlite:///{tmp_path / 'kehoach.db'}")
 
 
-class Client:
-    """A test client that carries the page's CSRF token, as the browser does."""
-
-    def __init__(self, client):
-        self.http = client
-        page = client.get("/")
-        self.token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-
-    def get(self, url, **kw):
-        return self.http.get(url, **kw)
-
-    def form(self, url, data=None, files=None, **kw):
-        return self.http.post(url, data={"csrf": self.token, **(data or {})}, files=files, **kw)
-
-    def htmx(self, url, data):
-        return self.http.post(url, data=data, headers={"X-CSRF-Token": self.token, "HX-Request": "true"})
-
-
 @pytest.fixture
 def client(app):
     from fastapi.testclient import TestClient
 
+    from webtools import Client
+
     with TestClient(app) as http:
         yield Client(http)
-
-
-def open_example(client, name: str) -> int:
-    response = client.form("/tao/thu-vien", {"file": f"examples/{name}"}, follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return int(response.headers["location"].rsplit("/", 1)[1])
-
-
-def base_version(page: str) -> int:
-    return int(re.search(r'id="base-version" name="base" value="(\d+)"', page).group(1))

@@ -12,7 +12,7 @@ from docx import Document
 from authoring.loading import load_plan
 from authoring.model.walk import iter_targets
 from authoring.web.yamledit import format_path
-from conftest import base_version, open_example
+from webtools import base_version, open_example
 from helpers import EXAMPLES, example
 
 
@@ -186,7 +186,7 @@ def test_errors_are_vietnamese_pages_without_tracebacks(app, monkeypatch):
     from fastapi.testclient import TestClient
 
     from authoring.web import core
-    from conftest import Client
+    from webtools import Client
 
     client = Client(TestClient(app, raise_server_exceptions=False))
     assert "Không tìm thấy" in client.get("/ke-hoach/999").text
