@@ -237,6 +237,8 @@ class AgencyNames:
         self.registry = registry
         doc = (tree or {}).get("document") or {}
         self.province = doc.get("province") if isinstance(doc, dict) else None
+        self.district = doc.get("district") if isinstance(doc, dict) else None
+        self.commune = doc.get("commune") if isinstance(doc, dict) else None
         self.on = None
         date = doc.get("date") if isinstance(doc, dict) else None
         try:
@@ -251,7 +253,8 @@ class AgencyNames:
         agency_id = value if value in self.registry.agencies else None
         if agency_id is None:
             return value
-        return self.registry.agency_name(agency_id, self.on, self.province).replace("{xa}", "…").replace("{huyen}", "…")
+        name = self.registry.agency_name(agency_id, self.on, self.province)
+        return name.replace("{xa}", str(self.commune or "…")).replace("{huyen}", str(self.district or "…"))
 
     def choices(self) -> list[str]:
         names = []
