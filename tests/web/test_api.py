@@ -43,6 +43,15 @@ def test_every_example_opens_and_its_yaml_loads_back_to_the_same_model(client, p
     assert docx.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert original.plan.document.type.upper() in text
+    # One edit through the page changes that field and nothing else in the model.
+    base = base_version(page.text)
+    answer = client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": "document.place", "v": "Thành phố Thử", "base": base})
+    assert answer.status_code == 200 and "Thành phố Thử, ngày" in answer.text       # the preview's date line
+    saved.write_bytes(client.get(f"/ke-hoach/{plan_id}/tai/yaml").content)
+    edited, _ = load_plan(saved)
+    expected = original.plan.model_copy(update={
+        "document": original.plan.document.model_copy(update={"place": "Thành phố Thử"})})
+    assert edited.plan == expected
 
 
 def test_editing_a_target_value_shows_then_clears_its_finding(client):
