@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -202,6 +203,13 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         if is_htmx(request):
             return HTMLResponse(alert_fragment(message), status_code=exc.status_code, headers={"HX-Reswap": "none"})
         return page(request, "error.html", exc.status_code, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        message = "Địa chỉ hoặc dữ liệu gửi lên không đúng dạng (ví dụ số kế hoạch phải là số). Hãy quay lại trang trước."
+        if is_htmx(request):
+            return HTMLResponse(alert_fragment(message), status_code=400, headers={"HX-Reswap": "none"})
+        return page(request, "error.html", 400, message=message)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception):

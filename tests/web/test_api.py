@@ -199,6 +199,9 @@ def test_errors_are_vietnamese_pages_without_tracebacks(app, monkeypatch):
 
     client = Client(TestClient(app, raise_server_exceptions=False))
     assert "Không tìm thấy" in client.get("/ke-hoach/999").text
+    assert "Không tìm thấy" in client.get("/khong-co-trang-nay").text
+    wrong = client.get("/ke-hoach/abc")
+    assert wrong.status_code == 400 and "không đúng dạng" in wrong.text and "detail" not in wrong.text
     plan_id = open_example(client, "lang-son-2019-kh-chua-so.yaml")
     monkeypatch.setattr(core, "render_docx", lambda loaded: 1 / 0)
     response = client.get(f"/ke-hoach/{plan_id}/tai/docx")
