@@ -526,7 +526,10 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         previous = yamledit.get_in(current.tree or {}, path)
         names = forms.AgencyNames(state.registry, current.tree)
         value = forms.read_field(field, values, previous, names)
-        text, checked = set_checked(current.text, path, value)
+        try:
+            text, checked = set_checked(current.text, path, value)
+        except (AttributeError, TypeError, KeyError, IndexError):
+            raise UserError("Không lưu được: ô này không còn ở chỗ cũ trong kế hoạch. Hãy tải lại trang rồi nhập lại.", 409)
         if text == current.text:
             number, analysis = base, current
             head = state.store.plan(plan_id).head
@@ -607,6 +610,9 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
             change(tree)
         except ops.OpError as exc:
             raise UserError(f"Không thực hiện được: {exc}.")
+        except (AttributeError, TypeError, KeyError, IndexError):
+            # a path that no longer exists: the page is older than the plan
+            raise UserError("Không thực hiện được: mục này không còn ở chỗ cũ. Hãy tải lại trang rồi làm lại.", 409)
         text = yamledit.dump_tree(tree)
         note = note_of()
         try:

@@ -259,3 +259,15 @@ def test_implements_legal_basis_budget_and_annex(client):
 def test_a_parent_with_nothing_for_the_level_is_explained(client):
     page = client.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "xã Hưng Nguyên"})
     assert page.status_code == 400 and "không giao nhiệm vụ" in page.text
+
+
+def test_stale_or_forged_paths_are_refused_in_words(client):
+    plan_id = open_example(client, "lang-son-2019-kh-chua-so.yaml")
+    base = base_version(client.get(f"/ke-hoach/{plan_id}").text)
+    gone = client.htmx(f"/ke-hoach/{plan_id}/thao-tac", {"op": "delete", "path": "sections[99]", "base": base})
+    assert gone.status_code in (400, 409) and "không còn" in gone.text
+    deep = client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": "sections[99].blocks[3].text", "v": "x", "base": base})
+    assert deep.status_code == 409 and "tải lại trang" in deep.text
+    forged = client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": "document.__class__", "v": "x", "base": base})
+    assert forged.status_code == 400 and "Không sửa được trường này" in forged.text
+    assert client.get(f"/ke-hoach/{plan_id}/phien-ban").text.count("Khôi phục") == 0   # nothing was saved
