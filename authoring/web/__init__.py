@@ -50,7 +50,10 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | None = None) -> N
             raise KehoachError(f"không mở được trang tại {host}:{port} ({why})",
                                hint=f"Cổng {port} có thể đang được chương trình khác dùng (hoặc kehoach serve đang chạy "
                                     "sẵn): chạy lại với --port khác, vd. --port 8766.") from exc
-    app = create_app(db, warm_office=True)
+    from .app import LOOPBACK_NAMES
+
+    hosts = LOOPBACK_NAMES if host in ("127.0.0.1", "localhost", "::1") else ["*"]
+    app = create_app(db, warm_office=True, hosts=hosts)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     print(f"kehoach đang chạy. Mở trình duyệt tại: http://{shown}:{port}/", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):

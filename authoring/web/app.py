@@ -121,8 +121,16 @@ class State:
                 self.cache.popitem(last=False)
 
 
-def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
-    """The application; *warm_office* keeps one LibreOffice running for fast PDF downloads."""
+LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]", "testserver"]
+
+
+def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list[str] | None = None) -> FastAPI:
+    """The application; *warm_office* keeps one LibreOffice running for fast PDF downloads.
+
+    *hosts* are the names the page answers to: loopback names by default, so that a web site cannot reach the page
+    through a name of its own that resolves to this machine (DNS rebinding)."""
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
     from contextlib import asynccontextmanager
 
     from .store import default_url
@@ -150,6 +158,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
 
     app = FastAPI(title="kehoach", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.kh = state
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or LOOPBACK_NAMES)
     app.add_middleware(SessionMiddleware, secret_key=_secret(_data_dir()), session_cookie="kehoach_phien",
                        same_site="strict", https_only=False, max_age=60 * 60 * 24 * 30)
     app.mount("/tinh", StaticFiles(directory=HERE / "static"), name="static")
@@ -340,7 +349,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         items = []
         for folder, kind in ((core.EXAMPLES_DIR, "Kế hoạch mẫu"), (core.DIRECTIVES_DIR, "Văn bản cấp trên")):
             for path in sorted(folder.glob("*.yaml")):
-                loaded, _ = engine._parent(path, state.registry)
+                loaded, _ = engine.parent_plan(path, state.registry)
                 if loaded is None:
                     continue
                 doc = loaded.plan.document
@@ -353,11 +362,11 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         """Library directives by the id a plan's 'implements' names them with, titled in words."""
         out = {}
         for path in sorted(core.DIRECTIVES_DIR.glob("*.yaml")):
-            loaded, _ = engine._parent(path, state.registry)
+            loaded, _ = engine.parent_plan(path, state.registry)
             if loaded is not None:
                 out[path.stem] = f"{parent_title(path.stem)} — {loaded.plan.document.title}"[:220]
         for path in sorted(core.EXAMPLES_DIR.glob("*.yaml")):
-            loaded, _ = engine._parent(path, state.registry)
+            loaded, _ = engine.parent_plan(path, state.registry)
             if loaded is not None:
                 doc = loaded.plan.document
                 out.setdefault(path.name, f"{doc.type} của {doc.issuer.name} ({doc.date.year}) — {doc.title}"[:220])
@@ -405,7 +414,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False) -> FastAPI:
         unit = " ".join(str(form.get("unit") or "").split())
         if not unit:
             raise UserError("Hãy ghi tên đơn vị cấp dưới, kèm loại: 'xã Hòa Bình', 'phường …', 'quận …'.")
-        parent, index = engine._parent(path, state.registry)
+        parent, index = engine.parent_plan(path, state.registry)
         if parent is None or index.has_errors:
             raise UserError("Văn bản cấp trên này còn lỗi định dạng nên chưa lập được kế hoạch cấp dưới.")
         try:

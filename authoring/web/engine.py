@@ -66,7 +66,7 @@ class Analysis:
         return out
 
 
-def _parent(path: Path, registry):
+def parent_plan(path: Path, registry):
     """A parent plan, loaded once per file version (the library rarely changes while the server runs)."""
     key = str(path.resolve())
     mtime = path.stat().st_mtime
@@ -84,7 +84,7 @@ def check_loaded(loaded, index, lead_days: int = 5) -> core.CheckReport:
     parents = []
     for ref in loaded.plan.implements:
         parent_file = core.find_parent(ref, path)
-        parent, parent_index = _parent(parent_file, loaded.registry) if parent_file else (None, None)
+        parent, parent_index = parent_plan(parent_file, loaded.registry) if parent_file else (None, None)
         if parent_file is not None and (parent is None or parent_index.has_errors):
             index.extend(parent_index.findings)
             line, column = loaded.locate(("implements",))

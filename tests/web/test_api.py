@@ -271,3 +271,8 @@ def test_stale_or_forged_paths_are_refused_in_words(client):
     forged = client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": "document.__class__", "v": "x", "base": base})
     assert forged.status_code == 400 and "Không sửa được trường này" in forged.text
     assert client.get(f"/ke-hoach/{plan_id}/phien-ban").text.count("Khôi phục") == 0   # nothing was saved
+
+
+def test_the_page_answers_only_to_loopback_names(client):
+    assert client.http.get("/", headers={"Host": "127.0.0.1:8765"}).status_code == 200
+    assert client.http.get("/", headers={"Host": "trang-la.example"}).status_code == 400   # DNS rebinding
