@@ -114,6 +114,7 @@ def test_edit_check_preview_and_download(page, server, tmp_path):
     page.locator("#save-status", has_text="phiên bản 5").wait_for()
     page.click("button[data-tab=xem-truoc]")
     assert "Tổ chức tập huấn kỹ năng bảo vệ trẻ em" in page.locator("#preview").inner_text()
+    page.locator("#preview p", has_text="Tổ chức tập huấn kỹ năng").scroll_into_view_if_needed()
     shot(page, "xem-truoc")
 
     with page.expect_download() as info:
