@@ -53,10 +53,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | None = None) -> N
     from .app import LOOPBACK_NAMES
 
     hosts = LOOPBACK_NAMES if host in ("127.0.0.1", "localhost", "::1") else ["*"]
-    app = create_app(db, warm_office=True, hosts=hosts)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
-    print(f"kehoach đang chạy. Mở trình duyệt tại: http://{shown}:{port}/", flush=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print("Lưu ý: trang đang mở cho các máy khác trong mạng truy cập (chưa có tài khoản, mật khẩu).", flush=True)
-    print("Nhấn Ctrl+C để dừng.", flush=True)
+
+    def ready() -> None:  # printed once the page can be opened, not before
+        print(f"kehoach đang chạy. Mở trình duyệt tại: http://{shown}:{port}/", flush=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            print("Lưu ý: trang đang mở cho các máy khác trong mạng truy cập (chưa có tài khoản, mật khẩu).", flush=True)
+        print("Nhấn Ctrl+C để dừng.", flush=True)
+
+    print("Đang khởi động kehoach…", flush=True)
+    app = create_app(db, warm_office=True, hosts=hosts, on_ready=ready)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, log_config=log_config())

@@ -124,7 +124,8 @@ class State:
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]", "testserver"]
 
 
-def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list[str] | None = None) -> FastAPI:
+def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list[str] | None = None,
+               on_ready=None) -> FastAPI:
     """The application; *warm_office* keeps one LibreOffice running for fast PDF downloads.
 
     *hosts* are the names the page answers to: loopback names by default, so that a web site cannot reach the page
@@ -151,6 +152,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         gc.set_threshold(50_000, 50, 100)
         if warm_office:
             office.start()
+        if on_ready is not None:
+            on_ready()
         try:
             yield
         finally:
@@ -315,7 +318,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         if analysis.loaded is None:
             return ('<div id="preview" hx-swap-oob="true"><p class="alert canh-bao">Chưa xem trước được: kế hoạch còn lỗi '
                     'định dạng (xem phần Kiểm tra). Bản xem trước sẽ hiện lại khi sửa xong.</p></div>')
-        return f'<div id="preview" hx-swap-oob="true">{preview_html(analysis.loaded.plan)}</div>'
+        return f'<div id="preview" hx-swap-oob="true">{preview_html(analysis.loaded.plan, analysis.loaded)}</div>'
 
     def status_fragments(plan_id: int, number: int, analysis: engine.Analysis, note: str) -> str:
         stamp = time.strftime("%H:%M:%S")
@@ -546,7 +549,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
                 return conflict_response(plan_id, head, path_text, values)
             note = "không đổi"
         else:
-            note = f"Sửa {field.label.lower()}"
+            note = f"Sửa {field.label.lower()}{where(current.tree, path)}"
             try:
                 number, analysis = save(plan_id, base, text, note, checked)
             except Conflict as exc:
@@ -814,6 +817,23 @@ def diff_lines(changes: dict, names) -> list[str]:
     for entry in changes["citations"]:
         lines.append(f"Căn cứ, văn bản dẫn chiếu: {entry['old'] or '—'} → {entry['new'] or '—'}")
     return lines
+
+
+def where(tree, path) -> str:
+    """' — mục «2. Sở Y tế»': the block an edit was in, for the version list (nothing for document fields)."""
+    node, found = tree, None
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and any(k in node for k in ("label", "title", "text")) and "comparator" not in node:
+            found = node
+    if found is None:
+        return ""
+    head = " ".join(str(p) for p in (found.get("label"), found.get("title") or found.get("text")) if p)
+    head = " ".join(head.split())
+    return f" — mục «{head[:60]}{'…' if len(head) > 60 else ''}»"
 
 
 def _error_text(exc) -> str:

@@ -9,7 +9,7 @@ from ..findings import Finding, FindingIndex, Severity, render_html  # noqa: F40
 # Model
 from ..model import Block, Comparator, DayMonth, Level, PartialDate, Plan, ReportPeriod, Status  # noqa: F401
 from ..model.plan import FOOTNOTE_RE, strip_footnote_marks  # noqa: F401
-from ..model.walk import iter_blocks, iter_duties, iter_targets  # noqa: F401
+from ..model.walk import iter_blocks, iter_duties, iter_targets, iter_tasks  # noqa: F401
 
 # Loading: the same code as the CLI, plus the loader's cross-field checks for the fast in-memory path
 from ..loading import LoadedPlan, load_plan, load_registry  # noqa: F401
@@ -22,7 +22,7 @@ from ..rules.check import FAMILIES, CheckReport, coverage_html, report_html, run
 from ..rules.context import CheckContext, find_parent  # noqa: F401
 
 # Rendering
-from ..render.docx import render_docx  # noqa: F401
+from ..render.docx import ANNEX_COLUMNS, annex_reference, render_docx  # noqa: F401
 from ..render.office import _cache_dir as office_cache_dir, find_soffice  # noqa: F401
 from ..render.pipeline import docx_to_pdf  # noqa: F401
 from ..render.plain import (  # noqa: F401

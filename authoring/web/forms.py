@@ -68,6 +68,7 @@ class FieldInfo:
     required: bool
     sub: type | None = None
     enum: type | None = None
+    default: object = None   # what the model assumes when the file leaves the field out ("Kế hoạch")
 
 
 def _unwrap(annotation):
@@ -121,7 +122,8 @@ def fields_of(model: type[BaseModel]) -> list[FieldInfo]:
                      "agencies": "Mỗi ô một cơ quan; gõ tên, danh mục cơ quan hiện gợi ý khi gõ.",
                      "date": "Ngày/tháng/năm (06/01/2025); khi chưa có ngày, tháng thì chỉ ghi năm (2025) hoặc tháng/năm (02/2025).",
                      "enum": "", "sources": ""}.get(kind, help_text)
-        out.append(FieldInfo(name, key, kind, label, help_text, info.is_required(), sub, enum_cls))
+        default = info.default if isinstance(info.default, (str, int, float)) and not info.is_required() else None
+        out.append(FieldInfo(name, key, kind, label, help_text, info.is_required(), sub, enum_cls, default))
     return out
 
 
@@ -344,7 +346,7 @@ class FormRenderer:
             return self.model_group(field, value, path)
         if field.kind == "models":
             return self.model_list(field, value, path)
-        control = self.control(field, value, path, fid)
+        control = self.control(field, field.default if value is None else value, path, fid)
         return (f'<div class="field k-{field.kind}" data-path="{_e(core.field_path(path))}">'
                 f'<label for="i-{fid}">{label}</label>{control}{help_html}{self.slot(path)}</div>')
 

@@ -38,7 +38,33 @@ def _paragraph(block, top_level: bool, last: bool) -> str:
     return f'<p class="{"muc" if section else "nd"}">{body}</p>'
 
 
-def preview_html(plan) -> str:
+def annex_html(loaded) -> str:
+    """The task annex as the DOCX lays it out: a landscape page, its title, the reference line, the task table."""
+    plan = loaded.plan
+    on = plan.document.date.to_date()
+
+    def names(values) -> str:
+        shown = []
+        for value in values:
+            agency_id = loaded.agency_id(value)
+            shown.append(loaded.registry.agency_name(agency_id, on, plan.document.province)
+                         if agency_id and agency_id == value else value)
+        return "; ".join(shown)
+
+    head = "".join(f"<th>{html.escape(title)}</th>" for title, _ in core.ANNEX_COLUMNS)
+    rows = []
+    for number, (_, block) in enumerate(core.iter_tasks(plan), 1):
+        task = block.task
+        cells = [str(number), core.strip_emphasis(block.title or block.text or ""), names(task.lead),
+                 names(task.cooperating), task.timeframe or "", "; ".join(task.products)]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    return (f'<div class="a4 ngang"><div class="pl">{html.escape(plan.annex.label)}</div>'
+            f'<div class="pl-ten">{html.escape(plan.annex.title)}</div>'
+            f'<div class="pl-kem">{html.escape(core.annex_reference(plan))}</div>'
+            f'<table class="pl-bang"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def preview_html(plan, loaded=None) -> str:
     doc = plan.document
     issuer = core.header_lines(plan)
     left = "".join(f'<div class="{"cq-chu-quan" if doc.governing_body and i == 0 else "cq"}">{html.escape(line)}</div>'
@@ -73,4 +99,4 @@ def preview_html(plan) -> str:
 <table class="ket"><tr><td class="noi-nhan"><div class="nn-label">{html.escape(core.RECIPIENTS_LABEL)}</div>{recipients}</td>
 <td class="ky">{signature}</td></tr></table>
 {f'<div class="footnotes">{notes}</div>' if notes else ''}
-</div>"""
+</div>{annex_html(loaded) if loaded is not None and plan.annex is not None else ''}"""

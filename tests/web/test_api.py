@@ -276,3 +276,15 @@ def test_stale_or_forged_paths_are_refused_in_words(client):
 def test_the_page_answers_only_to_loopback_names(client):
     assert client.http.get("/", headers={"Host": "127.0.0.1:8765"}).status_code == 200
     assert client.http.get("/", headers={"Host": "trang-la.example"}).status_code == 400   # DNS rebinding
+
+
+def test_the_preview_shows_the_task_annex(client):
+    from helpers import FIXTURES
+
+    data = (FIXTURES / "annex.yaml").read_bytes()
+    response = client.form("/tao/tai-len", files={"file": ("phu-luc.yaml", data, "application/yaml")},
+                           follow_redirects=False)
+    plan_id = int(response.headers["location"].rsplit("/", 1)[1])
+    page = client.get(f"/ke-hoach/{plan_id}").text
+    table = page[page.index('class="pl-bang"'):]
+    assert "Cơ quan chủ trì" in table and "Sở Y tế" in table and "so-y-te" not in table

@@ -29,8 +29,8 @@ def test_serve_prints_the_address_and_serves_the_page(tmp_path):
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
                                cwd=Path(__file__).resolve().parents[2])
     try:
-        first = process.stdout.readline()
-        assert f"Mở trình duyệt tại: http://localhost:{port}/" in first
+        assert "Đang khởi động" in process.stdout.readline()
+        assert f"Mở trình duyệt tại: http://localhost:{port}/" in process.stdout.readline()
         deadline = time.time() + 30
         while True:
             try:
