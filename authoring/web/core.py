@@ -4,12 +4,12 @@ from __future__ import annotations
 
 # Errors and findings
 from ..errors import InputError, KehoachError  # noqa: F401
-from ..findings import Finding, FindingIndex, Severity, render_html  # noqa: F401
+from ..findings import Finding, FindingIndex, Severity  # noqa: F401
 
 # Model
-from ..model import Block, Comparator, DayMonth, Level, PartialDate, Plan, ReportPeriod, Status  # noqa: F401
+from ..model import Block, Comparator, DayMonth, Level, PartialDate, Plan, Status  # noqa: F401
 from ..model.plan import FOOTNOTE_RE, strip_footnote_marks  # noqa: F401
-from ..model.walk import iter_blocks, iter_duties, iter_targets, iter_tasks  # noqa: F401
+from ..model.walk import iter_blocks, iter_tasks  # noqa: F401
 
 # Loading: the same code as the CLI, plus the loader's cross-field checks for the fast in-memory path
 from ..loading import LoadedPlan, load_plan, load_registry  # noqa: F401
@@ -18,7 +18,7 @@ from ..loading.messages import field_path, validation_findings  # noqa: F401
 from ..loading.yamlio import DateText, SourceMap, make_yaml, read_yaml  # noqa: F401
 
 # Rules
-from ..rules.check import FAMILIES, CheckReport, coverage_html, report_html, run_check  # noqa: F401
+from ..rules.check import FAMILIES, CheckReport, report_html  # noqa: F401
 from ..rules.context import CheckContext, find_parent  # noqa: F401
 
 # Rendering
@@ -26,17 +26,17 @@ from ..render.docx import ANNEX_COLUMNS, annex_reference, render_docx  # noqa: F
 from ..render.office import _cache_dir as office_cache_dir, find_soffice  # noqa: F401
 from ..render.pipeline import docx_to_pdf  # noqa: F401
 from ..render.plain import (  # noqa: F401
-    RECIPIENTS_LABEL, date_line, header_lines, is_section_heading, number_line, plan_text, printed_title,
-    recipient_lines, strip_emphasis,
+    RECIPIENTS_LABEL, date_line, header_lines, is_section_heading, number_line, printed_title, recipient_lines,
+    strip_emphasis,
 )
 
 # Lifecycle
-from ..derive import Unit, derive  # noqa: F401
-from ..diff import LABELS as DIFF_LABELS, render_diff, semantic_diff  # noqa: F401
+from ..derive import derive  # noqa: F401
+from ..diff import LABELS as DIFF_LABELS, semantic_diff  # noqa: F401
 from ..export import plan_to_json  # noqa: F401
 from ..importing import import_plan  # noqa: F401
 from ..newyear import new_year  # noqa: F401
 
 # Paths and text services
 from ..paths import DIRECTIVES_DIR, EXAMPLES_DIR  # noqa: F401
-from ..text import match_key, nfc, nfc_tree, slug, upper_keep_symbols  # noqa: F401
+from ..text import nfc, nfc_tree, slug  # noqa: F401

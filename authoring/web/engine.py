@@ -79,7 +79,7 @@ def parent_plan(path: Path, registry):
 
 
 def check_loaded(loaded, index, lead_days: int = 5) -> core.CheckReport:
-    """core.run_check on a plan already loaded, with parents cached (same rule families, same findings)."""
+    """`kehoach check` (rules.check.run_check) on a plan already loaded, parents cached: same families, same findings."""
     path = loaded.path
     parents = []
     for ref in loaded.plan.implements:
