@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets kehoach up on a Debian machine that has only Python (3.11+):
 #   system packages (LibreOffice Writer, fonts metric-compatible with Times New Roman that cover
-#   Vietnamese, poppler-utils) when they are missing, a virtual environment in .venv, and the package.
+#   Vietnamese, poppler-utils, Chromium for the web page's browser tests) when they are missing, a virtual environment in .venv, and the package.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,8 @@ if ! (command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Liberation Serif
   missing+=(fonts-liberation2 fontconfig)
 fi
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
+# The browser tests of the web page (kehoach serve) drive Debian's Chromium; Playwright cannot download its own here.
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Cài gói hệ thống: ${missing[*]}"
   apt_install "${missing[@]}"

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+
+# Test folders mirror the package and some keep shared helpers (hostile_run.py, strategies.py, webtools.py):
+# with --import-mode=importlib they are importable only from sys.path.
+for _folder in sorted(p for p in Path(__file__).resolve().parent.iterdir() if p.is_dir() and p.name != "fixtures"):
+    if str(_folder) not in sys.path:
+        sys.path.append(str(_folder))
 from click.testing import CliRunner
 
 from helpers import EXAMPLES, MINIMAL

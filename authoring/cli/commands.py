@@ -559,6 +559,18 @@ def text(plan_file: str) -> None:
     click.echo(plan_text(_load(plan_file).plan), nl=False)
 
 
+@main.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Cổng của trang web.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Địa chỉ lắng nghe; mặc định chỉ máy này truy cập được.")
+@click.option("--db", envvar="KEHOACH_DB", help="Cơ sở dữ liệu (địa chỉ SQLAlchemy); mặc định SQLite trong thư mục dữ liệu của người dùng.")
+def serve(port: int, host: str, db: str | None) -> None:
+    """Mở trang web soạn, kiểm tra và tải kế hoạch (không cần sửa YAML)."""
+    from ..web import serve as run_server
+
+    run_server(host=host, port=port, db=db)
+
+
 from .help import apply as _vietnamese_help  # noqa: E402
 
 _vietnamese_help(main)  # placeholders, ranges, short lines and examples in Vietnamese

@@ -8,7 +8,9 @@ import click
 METAVARS = {
     "number": "SỐ", "issued": "NĂM-THÁNG-NGÀY", "year": "NĂM", "lead_days": "SỐ_NGÀY", "unit": "ĐƠN_VỊ",
     "password": "MẬT_KHẨU", "field": "TÊN_Ô", "p12": "TỆP.p12", "template": "MẪU.docx", "units_file": "TỆP_DANH_SÁCH",
-    "output": "TỆP", "output_dir": "THƯ_MỤC", "fmt": "DẠNG",
+    "output": "TỆP", "output_dir": "THƯ_MỤC", "fmt": "DẠNG", "port": "CỔNG", "host": "ĐỊA_CHỈ", "db": "ĐỊA_CHỈ_CSDL",
+    "image": "ẢNH.png", "seal": "ẢNH_DẤU.png", "tsa": "ĐỊA_CHỈ_TSA", "pdf": "TỆP.pdf", "date_": "NGÀY", "symbol": "KÝ_HIỆU",
+    "title": "TRÍCH_YẾU", "issuer": "TÊN", "level": "CẤP", "parent_files": "KE_HOACH_CAP_TREN.yaml",
 }
 
 # One line each in the command list (click would cut the docstring with "…").

@@ -222,6 +222,13 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
             break
         start = k + 1
         facts.issuer, facts.parent_issuer, facts.issuer_lines = _split_issuer(issuer_lines)
+    else:
+        # No Quốc hiệu (a copy that dropped it): the issuer is the block of upper-case lines that opens the text,
+        # right before the "Số:" line — printed facts, not a guess.
+        number_at = next((i for i, t in enumerate(items[:12]) if t and nd30.NUMBER_START_RE.match(t)), None)
+        lines = [t for t in items[:number_at] if t] if number_at else []
+        if lines and all(is_upper_line(t) and ":" not in t and len(t) <= 90 for t in lines):
+            facts.issuer, facts.parent_issuer, facts.issuer_lines = _split_issuer(lines)
     # The head: from the issuer to the tên loại / trích yếu / first sentence.
     last_element = qh[1] if qh else -1
     for i in range(start, min(len(items), start + 40)):

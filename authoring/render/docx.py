@@ -26,7 +26,7 @@ from ..ooxml.reader import EMBEDDED_PLAN_PART, paragraph_text
 from ..ooxml.package import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
 from .metrics import text_width_pt
 from .plain import (
-    date_line, header_lines, is_section_heading, number_line, printed_title, recipient_lines,
+    date_line, header_lines, with_end_mark, is_section_heading, number_line, printed_title, recipient_lines,
 )
 
 _EMPHASIS_RE = re.compile(r"(\*\*.+?\*\*|\*.+?\*|\[\^[^\]]+\]|<sup>.+?</sup>|<sub>.+?</sub>)")
@@ -98,18 +98,6 @@ def _paragraph(block: Block, top_level: bool, text_override: str | None = None) 
     return {"style": style, "rich": _rich(parts), "plain": block}
 
 
-def _with_end_mark(text: str) -> str:
-    """ND30's end mark: the body ends with "./."."""
-    stripped = text.rstrip()
-    if stripped.endswith(nd30.END_MARK):
-        return stripped
-    if stripped.endswith("/."):
-        return stripped[:-2] + nd30.END_MARK
-    if stripped.endswith("."):
-        return stripped[:-1] + nd30.END_MARK
-    return stripped + nd30.END_MARK
-
-
 def body_paragraphs(plan: Plan) -> list[dict]:
     flat: list[tuple[Block, bool]] = []
 
@@ -127,7 +115,7 @@ def body_paragraphs(plan: Plan) -> list[dict]:
     paragraphs = []
     last = len(flat) - 1
     for index, (block, top) in enumerate(flat):
-        override = _with_end_mark(block.text) if index == last and block.text else None
+        override = with_end_mark(block.text) if index == last and block.text else None
         paragraphs.append(_paragraph(block, top and block in plan.sections, override))
     return paragraphs
 

@@ -70,6 +70,18 @@ def header_lines(plan: Plan) -> list[str]:
     return lines
 
 
+def with_end_mark(text: str) -> str:
+    """The body's last paragraph as printed: ending in the decree's end mark."""
+    stripped = text.rstrip()
+    if stripped.endswith(nd30.END_MARK):
+        return stripped
+    if stripped.endswith("/."):
+        return stripped[:-2] + nd30.END_MARK
+    if stripped.endswith("."):
+        return stripped[:-1] + nd30.END_MARK
+    return stripped + nd30.END_MARK
+
+
 def plan_lines(plan: Plan, with_header: bool = True) -> list[str]:
     """Every printed line in reading order (markup removed), footnotes at the end."""
     lines: list[str] = []

@@ -36,11 +36,22 @@ def run_check(path: Path | str, parents: list[str] | None = None, lead_days: int
     loaded, index = load_plan(path)
     if loaded is None or index.has_errors:
         return CheckReport(index, [], None, [])
+    return check_loaded(loaded, index, parents, lead_days)
+
+
+def check_loaded(loaded, index: FindingIndex, parents: list[str] | None = None, lead_days: int = 5,
+                 load_parent=None) -> CheckReport:
+    """Every family over a plan already loaded (the CLI after reading it, the web page after each edit).
+
+    *load_parent(path, registry)* loads one parent; a long-running process passes a cached one.
+    """
+    load_parent = load_parent or (lambda file, registry: load_plan(file, registry))
+    path = loaded.path
     refs = list(loaded.plan.implements) + list(parents or [])
     loaded_parents = []
     for ref in refs:
         parent_file = find_parent(ref, path)
-        parent, parent_index = load_plan(parent_file, loaded.registry) if parent_file else (None, None)
+        parent, parent_index = load_parent(parent_file, loaded.registry) if parent_file else (None, None)
         if parent_file is not None and (parent is None or parent_index.has_errors):
             index.extend(parent_index.findings)
             line, column = loaded.locate(("implements",))

@@ -1,0 +1,892 @@
+"""The web application: pages, edits, downloads and versions of plans, all through kehoach's core."""
+
+from __future__ import annotations
+
+import gc
+import html
+import json
+import os
+import secrets
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from datetime import date, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from ..loading import edit as yamledit
+from . import core, engine, forms, ops
+from .preview import preview_html
+from .store import Conflict, Store, migrate
+
+HERE = Path(__file__).resolve().parent
+MAX_UPLOAD = 5 * 1024 * 1024  # a plan in Word is a few hundred kB; anything far larger is not a plan
+UPLOAD_SUFFIXES = {".yaml", ".yml", ".docx", ".txt", ".md"}
+
+
+class UserError(Exception):
+    """Something the user can fix; shown in Vietnamese, never as a traceback."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _secret(data_dir: Path) -> str:
+    if os.environ.get("KEHOACH_SECRET"):
+        return os.environ["KEHOACH_SECRET"]
+    path = data_dir / "web-secret.key"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+    except OSError:
+        return secrets.token_hex(32)
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "kehoach"
+
+
+class State:
+    """What the running server keeps: storage, registry, and recent analyses by (plan, version)."""
+
+    def __init__(self, url: str):
+        self.store = Store(url)
+        self.registry = core.load_registry()
+        self.cache: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+        self.pdf_lock = threading.Lock()
+        self.trees: OrderedDict = OrderedDict()   # (plan, version) → ruamel tree of that version's text
+
+    def take_tree(self, plan_id: int, number: int, text: str):
+        """The round-trip tree of a version, taken out of the cache (the taker mutates it), else read from text.
+
+        Reading the largest plan with ruamel costs 150–500 ms; a structural edit on a plan just opened or just
+        edited reuses the tree kept from before instead."""
+        with self.lock:
+            tree = self.trees.pop((plan_id, number), None)
+        return tree if tree is not None else yamledit.load_tree(text)
+
+    def put_tree(self, plan_id: int, number: int, tree) -> None:
+        with self.lock:
+            self.trees[(plan_id, number)] = tree
+            while len(self.trees) > 6:
+                self.trees.popitem(last=False)
+
+    def preload_tree(self, plan_id: int, number: int, text: str) -> None:
+        """Read the round-trip tree in the background while the author looks at the page."""
+        with self.lock:
+            if (plan_id, number) in self.trees:
+                return
+
+        def load():
+            tree = yamledit.load_tree(text)
+            with self.lock:
+                self.trees.setdefault((plan_id, number), tree)
+
+        threading.Thread(target=load, daemon=True).start()
+
+    def analysis(self, plan_id: int, number: int, text: str | None = None) -> engine.Analysis:
+        key = (plan_id, number)
+        with self.lock:
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+        if text is None:
+            row = self.store.version(plan_id, number)
+            if row is None:
+                raise UserError("Không tìm thấy phiên bản này của kế hoạch.", 404)
+            text = row.yaml_text
+        result = engine.analyse(text)
+        self.remember(plan_id, number, result)
+        return result
+
+    def remember(self, plan_id: int, number: int, result: engine.Analysis) -> None:
+        with self.lock:
+            self.cache[(plan_id, number)] = result
+            while len(self.cache) > 12:
+                self.cache.popitem(last=False)
+
+
+LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]", "testserver"]
+
+
+def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list[str] | None = None,
+               on_ready=None) -> FastAPI:
+    """The application; *warm_office* keeps one LibreOffice running for fast PDF downloads.
+
+    *hosts* are the names the page answers to: loopback names by default, so that a web site cannot reach the page
+    through a name of its own that resolves to this machine (DNS rebinding)."""
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+    from contextlib import asynccontextmanager
+
+    from .store import default_url
+    from .warm_office import WarmOffice
+
+    url = db_url or default_url()
+    migrate(url)
+    state = State(url)
+    office = WarmOffice()
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        # A plan's analysis is tens of thousands of small objects kept for the next edit; with the default
+        # thresholds, full collections walk them all every few requests (p95 ×3). Collect less often, and
+        # leave what start-up loaded (registry, library) out of the walk.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 50, 100)
+        if warm_office:
+            office.start()
+        if on_ready is not None:
+            on_ready()
+        try:
+            yield
+        finally:
+            office.stop()
+
+    app = FastAPI(title="kehoach", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.kh = state
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or LOOPBACK_NAMES)
+    app.add_middleware(SessionMiddleware, secret_key=_secret(_data_dir()), session_cookie="kehoach_phien",
+                       same_site="strict", https_only=False, max_age=60 * 60 * 24 * 30)
+    app.mount("/tinh", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["forms"] = forms
+    # Stored in UTC; shown in the machine's own time zone (Vietnam's on a civil servant's computer).
+    templates.env.filters["local"] = lambda moment: moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+
+    def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, template, {"csrf": csrf_token(request), **context}, status_code=status)
+
+    # --- reliability: CSRF, errors ---------------------------------------------------------
+
+    def csrf_token(request: Request) -> str:
+        token = request.session.get("csrf")
+        if not token:
+            token = secrets.token_urlsafe(24)
+            request.session["csrf"] = token
+        return token
+
+    async def require_csrf(request: Request) -> None:
+        expected = request.session.get("csrf")
+        sent = request.headers.get("x-csrf-token")
+        if not sent:
+            length = int(request.headers.get("content-length") or 0)
+            if length > MAX_UPLOAD + 64 * 1024:
+                raise UserError("Tệp tải lên quá lớn (tối đa 5 MB).", 413)
+            form = await request.form(max_files=2, max_fields=4000, max_part_size=2 * 1024 * 1024)
+            sent = form.get("csrf")
+        if not expected or not sent or not secrets.compare_digest(str(sent), expected):
+            raise UserError("Phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang của kehoach. "
+                            "Hãy tải lại trang rồi làm lại.", 403)
+
+    def is_htmx(request: Request) -> bool:
+        return request.headers.get("hx-request") == "true"
+
+    def alert_fragment(message: str, kind: str = "loi", extra: str = "") -> str:
+        return (f'<div id="alert" hx-swap-oob="true" class="alert {kind}" role="alert">{html.escape(message)}{extra}'
+                f'<button type="button" class="close" onclick="this.parentElement.className=\'alert hidden\'">Đóng</button></div>')
+
+    @app.exception_handler(UserError)
+    async def user_error(request: Request, exc: UserError):
+        if is_htmx(request):
+            return HTMLResponse(alert_fragment(exc.message), status_code=exc.status, headers={"HX-Reswap": "none"})
+        return page(request, "error.html", exc.status, message=exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        message = {404: "Không tìm thấy trang hoặc kế hoạch này.", 405: "Thao tác này không dùng được ở đây."}.get(
+            exc.status_code, "Yêu cầu không hợp lệ.")
+        if is_htmx(request):
+            return HTMLResponse(alert_fragment(message), status_code=exc.status_code, headers={"HX-Reswap": "none"})
+        return page(request, "error.html", exc.status_code, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        message = "Địa chỉ hoặc dữ liệu gửi lên không đúng dạng (ví dụ số kế hoạch phải là số). Hãy quay lại trang trước."
+        if is_htmx(request):
+            return HTMLResponse(alert_fragment(message), status_code=400, headers={"HX-Reswap": "none"})
+        return page(request, "error.html", 400, message=message)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception):
+        if os.environ.get("KEHOACH_DEBUG"):
+            raise exc
+        message = ("Chương trình gặp lỗi khi xử lý yêu cầu này. Dữ liệu đã lưu không bị ảnh hưởng. "
+                   "Hãy thử lại; nếu vẫn lỗi, báo cho nhóm phát triển kèm thời điểm xảy ra.")
+        if isinstance(exc, core.KehoachError):
+            message = exc.message[:1].upper() + exc.message[1:] + (f" {exc.hint}" if exc.hint else "")
+        if is_htmx(request):
+            return HTMLResponse(alert_fragment(message), status_code=500, headers={"HX-Reswap": "none"})
+        return page(request, "error.html", 500, message=message)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def plan_or_404(plan_id: int):
+        row = state.store.plan(plan_id)
+        if row is None:
+            raise UserError("Không tìm thấy kế hoạch này (có thể đã bị xóa).", 404)
+        return row
+
+    def describe(analysis: engine.Analysis) -> tuple[str, str]:
+        tree = analysis.tree or {}
+        doc = tree.get("document") if isinstance(tree.get("document"), dict) else {}
+        issuer = doc.get("issuer") if isinstance(doc.get("issuer"), dict) else {}
+        return str(doc.get("title") or "(chưa có trích yếu)")[:1000], str(issuer.get("name") or "")[:300]
+
+    def create_plan(text: str, note: str, origin: str) -> int:
+        analysis = engine.analyse(text)
+        title, issuer = describe(analysis)
+        saved = state.store.create(text, note, origin, title, issuer, analysis.counts(), analysis.format_ok)
+        state.remember(saved.plan_id, saved.number, analysis)
+        return saved.plan_id
+
+    def save(plan_id: int, base: int, text: str, note: str,
+             analysis: engine.Analysis | None = None) -> tuple[int, engine.Analysis]:
+        analysis = analysis or engine.analyse(text)
+        title, issuer = describe(analysis)
+        saved = state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok)
+        state.remember(plan_id, saved.number, analysis)
+        return saved.number, analysis
+
+    def findings_by_slot(analysis: engine.Analysis) -> dict:
+        out: dict = {}
+        for finding in analysis.findings:
+            path = yamledit.parse_path(finding.path) if finding.path else ()
+            out.setdefault(forms.slot_for(path), []).append(finding)
+        return out
+
+    def editor_html(plan_id: int, analysis: engine.Analysis) -> str:
+        tree = analysis.tree if isinstance(analysis.tree, dict) else {}
+        names = forms.AgencyNames(state.registry, tree)
+        renderer = forms.FormRenderer(plan_id, tree, names, findings_by_slot(analysis),
+                                      forms.describer(tree, state.registry))
+        parts = []
+        for key in ("document", "implements", "bases", "preamble", "sections", "closing", "recipients", "archive",
+                    "signature"):
+            if key == "implements":
+                parts.append(f'<section class="part" id="phan-implements"><h2>{html.escape(forms.IMPLEMENTS.label)}</h2>'
+                             f'{renderer.implements_box(tree.get("implements"), directive_titles())}</section>')
+                continue
+            field = next(f for f in forms.cached_fields(core.Plan) if f.key == key)
+            inner = renderer.field(field, tree.get(key), (key,))
+            parts.append(f'<section class="part" id="phan-{key}"><h2>{html.escape(field.label)}</h2>{inner}</section>'
+                         if field.kind not in ("model", "models") or key in ("sections", "preamble", "closing")
+                         else f'<section class="part" id="phan-{key}">{inner}</section>')
+        annex_on = tree.get("annex") is not None
+        annex = renderer.op_button("remove" if annex_on else "add_annex", ("annex",),
+                                   "Bỏ phụ lục bảng nhiệm vụ" if annex_on else "+ Thêm phụ lục bảng nhiệm vụ (trang ngang)",
+                                   "Phụ lục lập từ các mục có dữ liệu nhiệm vụ")
+        parts.append(f'<section class="part" id="phan-annex"><h2>Phụ lục</h2>{annex}</section>')
+        return "".join(parts)
+
+    def summary_html(plan_id: int, number: int, analysis: engine.Analysis) -> str:
+        counts = analysis.counts()
+        describe = forms.describer(analysis.tree, state.registry)
+        items = []
+        for finding in analysis.findings:
+            path = yamledit.parse_path(finding.path) if finding.path else ()
+            slot = forms.slot_for(path)
+            target = f"#{forms.slot_id(slot)}" if slot else "#editor"
+            items.append(f'<li><a href="{target}" onclick="return khGoto(\'{forms.slot_id(slot) if slot else ""}\')">'
+                         f'{forms.finding_html(finding, describe)}</a></li>')
+        state_text = ("Chưa đọc được kế hoạch: sửa các lỗi định dạng dưới đây trước."
+                      if not analysis.format_ok else
+                      f"Đã đối chiếu với: {', '.join(map(parent_title, analysis.parents)) or 'không có văn bản cấp trên trong thư viện'}.")
+        return (f'<div id="summary" hx-swap-oob="true"><div class="counts"><span class="c loi">{counts["error"]} lỗi</span>'
+                f'<span class="c canh-bao">{counts["warning"]} cảnh báo</span><span class="c thong-tin">{counts["info"]} lưu ý</span></div>'
+                f'<p class="muted">{html.escape(state_text)} '
+                f'<a href="/ke-hoach/{plan_id}/bao-phu" target="_blank">Ma trận bao phủ</a></p>'
+                f'<ul class="findings">{"".join(items) or "<li class=ok>Không có lỗi, cảnh báo hay lưu ý nào.</li>"}</ul></div>')
+
+    def preview_block(analysis: engine.Analysis) -> str:
+        if analysis.loaded is None:
+            return ('<div id="preview" hx-swap-oob="true"><p class="alert canh-bao">Chưa xem trước được: kế hoạch còn lỗi '
+                    'định dạng (xem phần Kiểm tra). Bản xem trước sẽ hiện lại khi sửa xong.</p></div>')
+        return f'<div id="preview" hx-swap-oob="true">{preview_html(analysis.loaded.plan, analysis.loaded)}</div>'
+
+    def status_fragments(plan_id: int, number: int, analysis: engine.Analysis, note: str) -> str:
+        stamp = time.strftime("%H:%M:%S")
+        return (f'<input type="hidden" id="base-version" name="base" value="{number}" hx-swap-oob="true">'
+                f'<span id="save-status" hx-swap-oob="true">Đã lưu phiên bản {number} ({html.escape(note)}) lúc {stamp}</span>'
+                + summary_html(plan_id, number, analysis) + preview_block(analysis)
+                + '<div id="alert" hx-swap-oob="true" class="alert hidden"></div>')
+
+    def conflict_response(plan_id: int, head: int, path: str | None = None, values: list[str] | None = None):
+        extra = ""
+        if path is not None:
+            payload = html.escape(json.dumps({"path": path, "v": values or [], "base": head}, ensure_ascii=False), quote=True)
+            shown = html.escape("; ".join(v for v in (values or []) if v)[:300])
+            extra = (f'<div>Nội dung bạn vừa nhập (chưa lưu): <q>{shown}</q></div>'
+                     f'<button type="button" hx-post="/ke-hoach/{plan_id}/truong" hx-vals="{payload}" hx-swap="none">'
+                     f'Ghi nội dung của tôi lên bản mới nhất</button> ')
+        extra += f'<a class="button" href="/ke-hoach/{plan_id}">Tải lại bản mới nhất</a>'
+        message = (f"Kế hoạch vừa được lưu ở một cửa sổ hoặc thẻ khác (phiên bản {head}), nên thay đổi này chưa được lưu "
+                   "để không ghi đè lên thay đổi kia. Không có nội dung nào bị mất.")
+        return HTMLResponse(alert_fragment(message, "canh-bao", extra), status_code=409, headers={"HX-Reswap": "none"})
+
+    def base_of(form) -> int:
+        try:
+            return int(form.get("base"))
+        except (TypeError, ValueError):
+            raise UserError("Thiếu số phiên bản đang sửa; hãy tải lại trang.")
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def library() -> list[dict]:
+        items = []
+        for folder, kind in ((core.EXAMPLES_DIR, "Kế hoạch mẫu"), (core.DIRECTIVES_DIR, "Văn bản cấp trên")):
+            for path in sorted(folder.glob("*.yaml")):
+                loaded, _ = engine.parent_plan(path, state.registry)
+                if loaded is None:
+                    continue
+                doc = loaded.plan.document
+                number = f"{doc.number:02d}/{doc.symbol}" if doc.number else doc.symbol
+                items.append({"file": f"{folder.name}/{path.name}", "kind": kind, "issuer": doc.issuer.name,
+                              "number": number, "year": doc.date.year, "title": doc.title})
+        return items
+
+    def directive_titles() -> dict[str, str]:
+        """Library directives by the id a plan's 'implements' names them with, titled in words."""
+        out = {}
+        for path in sorted(core.DIRECTIVES_DIR.glob("*.yaml")):
+            loaded, _ = engine.parent_plan(path, state.registry)
+            if loaded is not None:
+                out[path.stem] = f"{parent_title(path.stem)} — {loaded.plan.document.title}"[:220]
+        for path in sorted(core.EXAMPLES_DIR.glob("*.yaml")):
+            loaded, _ = engine.parent_plan(path, state.registry)
+            if loaded is not None:
+                doc = loaded.plan.document
+                # by the plan's id, as derive names a parent plan in 'implements' (loading/library finds it)
+                out.setdefault(loaded.plan.id, f"{doc.type} của {doc.issuer.name} ({doc.date.year}) — {doc.title}"[:220])
+        return out
+
+    def library_path(name: str) -> Path:
+        folder, _, file = name.partition("/")
+        base = {"examples": core.EXAMPLES_DIR, "directives": core.DIRECTIVES_DIR}.get(folder)
+        if base is None or "/" in file or not file.endswith(".yaml") or not (base / file).is_file():
+            raise UserError("Không có văn bản này trong thư viện.")
+        return base / file
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request):
+        plans = state.store.list_plans()
+        levels = [(level.value, level.label) for level in core.Level]
+        names = forms.AgencyNames(state.registry, {})
+        return page(request, "home.html", plans=plans, library=library(), levels=levels,
+                    agencies=names.choices(), year=date.today().year)
+
+    @app.post("/tao/thu-vien")
+    async def start_from_library(request: Request):
+        await require_csrf(request)
+        form = await request.form()
+        path = library_path(str(form.get("file") or ""))
+        text = path.read_text(encoding="utf-8")
+        plan_id = create_plan(text, f"Mở từ thư viện: {path.name}", f"Thư viện: {path.name}")
+        return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+
+    @app.post("/tao/trong")
+    async def start_blank(request: Request):
+        await require_csrf(request)
+        form = await request.form()
+        text = blank_plan(state.registry, str(form.get("level") or "xa"), str(form.get("issuer") or ""),
+                          str(form.get("province") or ""), str(form.get("year") or date.today().year))
+        plan_id = create_plan(text, "Kế hoạch trống", "Kế hoạch trống")
+        return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+
+    @app.post("/tao/cap-duoi")
+    async def start_derived(request: Request):
+        await require_csrf(request)
+        form = await request.form()
+        path = library_path(str(form.get("file") or ""))
+        unit = " ".join(str(form.get("unit") or "").split())
+        if not unit:
+            raise UserError("Hãy ghi tên đơn vị cấp dưới, kèm loại: 'xã Hòa Bình', 'phường …', 'quận …'.")
+        parent, index = engine.parent_plan(path, state.registry)
+        if parent is None or index.has_errors:
+            raise UserError("Văn bản cấp trên này còn lỗi định dạng nên chưa lập được kế hoạch cấp dưới.")
+        try:
+            # As if written beside the parent: an example parent is then named by its file name, found again
+            # by the check through the links in the work folder.
+            output = path.parent / f".kehoach-web-{secrets.token_hex(4)}.yaml"
+            text, report = core.derive(parent, unit, output)
+        except core.KehoachError as exc:
+            raise UserError(_error_text(exc))
+        except (IndexError, KeyError):
+            # derive stops when the parent gives this level no duty to take up (seen: a province plan → a commune)
+            raise UserError(f"Chưa lập được kế hoạch cho {unit} từ văn bản này: văn bản không giao nhiệm vụ hay chế độ "
+                            "báo cáo nào cho cấp đó. Hãy chọn văn bản cấp trên trực tiếp của đơn vị, hoặc bắt đầu từ "
+                            "kế hoạch trống.")
+        plan_id = create_plan(text, f"Lập cho {unit} từ {path.name}", f"Kế hoạch cấp dưới của {parent.plan.document.issuer.name}")
+        analysis = state.analysis(plan_id, 1)
+        summary = (f"Đã lập dự thảo kế hoạch của {unit} từ {parent.plan.document.type.lower()} của "
+                   f"{parent.plan.document.issuer.name}: {len(report.added)} mục (chỉ tiêu, nhiệm vụ, chế độ báo cáo) được "
+                   "chép xuống, có liên kết tới mục cấp trên; hạn báo cáo của cấp dưới được đặt sớm hơn hạn của cấp trên.")
+        lines = ["Điền họ tên người ký, số và ngày khi ban hành.",
+                 "Điều chỉnh chỉ tiêu cho phù hợp địa phương (chỉ tiêu thấp hơn cấp trên sẽ được báo)."]
+        return page(request, "started.html", heading=f"Kế hoạch của {unit}", summary=summary, lines=lines,
+                    plan_id=plan_id, counts=analysis.counts())
+
+    @app.post("/tao/nam-moi")
+    async def start_new_year(request: Request):
+        await require_csrf(request)
+        form = await request.form()
+        try:
+            source_id, year = int(form.get("plan")), int(form.get("year"))
+        except (TypeError, ValueError):
+            raise UserError("Hãy chọn kế hoạch và ghi năm mới (vd. 2026).")
+        if not 2000 <= year <= 2100:
+            raise UserError("Năm mới phải từ 2000 đến 2100.")
+        row = plan_or_404(source_id)
+        version = state.store.version(source_id, row.head)
+        with engine.plan_file(version.yaml_text) as path:
+            analysis = engine.analyse_file(path, version.yaml_text)
+            if not analysis.format_ok:
+                raise UserError("Kế hoạch này còn lỗi định dạng; sửa xong mới lập được kế hoạch năm sau.")
+            text, report = core.new_year(analysis.loaded, year)
+        plan_id = create_plan(text, f"Kế hoạch năm {year} từ kế hoạch số {source_id}",
+                              f"Năm sau của: {row.title[:200]}")
+        names = forms.AgencyNames(state.registry, state.analysis(plan_id, 1).tree)
+        describe = forms.describer(state.analysis(plan_id, 1).tree, state.registry)
+        lines = [f"Đổi cơ quan sau sắp xếp: {names.name(old)} → {names.name(new.replace(' [chưa xác nhận]', ''))}"
+                 + (" (chưa xác nhận)" if "[chưa xác nhận]" in new else "") for _, old, new in report.renamed]
+        lines += [f"{describe(why[:1].upper() + why[1:])}" for _, why in report.flagged]
+        if report.abolished:
+            lines.append(f"{len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc 01/7/2025).")
+        summary = (f"Đã lập kế hoạch năm {year}: dời năm, bỏ số và ngày ban hành, đổi tên cơ quan theo danh mục. "
+                   "Những chỗ dưới đây cần người soạn xem lại.")
+        return page(request, "started.html", heading=f"Kế hoạch năm {year}", summary=summary, lines=lines[:60],
+                    plan_id=plan_id, counts=state.analysis(plan_id, 1).counts())
+
+    @app.post("/tao/tai-len")
+    async def start_upload(request: Request):
+        await require_csrf(request)
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or not getattr(upload, "filename", ""):
+            raise UserError("Hãy chọn một tệp để tải lên (.docx, .txt hoặc .yaml).")
+        name = Path(upload.filename).name
+        suffix = Path(name).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise UserError(f"Chưa nhận loại tệp '{suffix or name}'. Dùng tệp Word (.docx), văn bản (.txt) hoặc kế hoạch (.yaml).")
+        data = await upload.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise UserError("Tệp tải lên quá lớn (tối đa 5 MB).", 413)
+        if suffix in (".yaml", ".yml"):
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise UserError("Tệp YAML không theo bảng mã UTF-8; hãy lưu lại với bảng mã UTF-8.")
+            plan_id = create_plan(text, f"Tải lên {name}", f"Tệp {name}")
+            return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+        with tempfile.TemporaryDirectory(prefix="kehoach-nhap-") as tmp:
+            source = Path(tmp) / f"tai-len{suffix}"   # never the user's own file name on disk
+            source.write_bytes(data)
+            try:
+                result = core.import_plan(source)
+            except core.InputError as exc:
+                return page(request, "import.html", 400, name=name, result=None,
+                            error=_error_text(exc), findings=exc.findings)
+        plan_id = create_plan(result.yaml_text, f"Nhập từ {name}", f"Nhập từ {name}")
+        analysis = state.analysis(plan_id, 1)
+        return page(request, "import.html", name=name, result=result, plan_id=plan_id, error=None,
+                    findings=analysis.findings, counts=analysis.counts(),
+                    describe=forms.describer(analysis.tree, state.registry))
+
+    @app.get("/ke-hoach/{plan_id}", response_class=HTMLResponse)
+    def editor(request: Request, plan_id: int):
+        row = plan_or_404(plan_id)
+        analysis = state.analysis(plan_id, row.head)
+        state.preload_tree(plan_id, row.head, analysis.text)
+        names = forms.AgencyNames(state.registry, analysis.tree)
+        documents = [(f"{d.type} {d.code or ''} — {d.title}"[:200], d.id) for d in state.registry.documents.values()]
+        return page(request, "editor.html", plan=row, number=row.head, editor=editor_html(plan_id, analysis),
+                    summary=summary_html(plan_id, row.head, analysis), preview=preview_block(analysis),
+                    agencies=names.choices(), documents=documents, format_ok=analysis.format_ok)
+
+    @app.post("/ke-hoach/{plan_id}/truong")
+    async def edit_field(request: Request, plan_id: int):
+        await require_csrf(request)
+        form = await request.form()
+        plan_or_404(plan_id)
+        base = base_of(form)
+        path_text = str(form.get("path") or "")
+        path = yamledit.parse_path(path_text)
+        field = forms.field_at(path)
+        if field is None or field.kind in ("model", "models"):
+            raise UserError("Không sửa được trường này.")
+        values = [str(v) for v in form.getlist("v")]
+        return await run_in_threadpool(change_field, plan_id, base, path, path_text, field, values)
+
+    def change_field(plan_id: int, base: int, path, path_text: str, field, values: list[str]) -> HTMLResponse:
+        current = state.analysis(plan_id, base)
+        previous = yamledit.get_in(current.tree or {}, path)
+        names = forms.AgencyNames(state.registry, current.tree)
+        value = forms.read_field(field, values, previous, names)
+        try:
+            text, checked = set_checked(current.text, path, value)
+        except (AttributeError, TypeError, KeyError, IndexError):
+            raise UserError("Không lưu được: ô này không còn ở chỗ cũ trong kế hoạch. Hãy tải lại trang rồi nhập lại.", 409)
+        if text == current.text:
+            number, analysis = base, current
+            head = state.store.plan(plan_id).head
+            if head != base:
+                return conflict_response(plan_id, head, path_text, values)
+            note = "không đổi"
+        else:
+            note = f"Sửa {field.label.lower()}{where(current.tree, path)}"
+            try:
+                number, analysis = save(plan_id, base, text, note, checked)
+            except Conflict as exc:
+                return conflict_response(plan_id, exc.head, path_text, values)
+            with state.lock:
+                tree = state.trees.pop((plan_id, base), None)
+            if tree is not None:  # the kept tree follows the edit, so the next structural edit needs no re-read
+                try:
+                    yamledit.set_in_tree(tree, path, value)
+                    state.put_tree(plan_id, number, tree)
+                except (KeyError, IndexError, TypeError):
+                    pass
+        body = status_fragments(plan_id, number, analysis, note)
+        body += slot_updates(current, analysis)
+        if field.kind == "agencies":
+            names = forms.AgencyNames(state.registry, analysis.tree)
+            renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {})
+            body = renderer.agency_list(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path)) + body
+        return HTMLResponse(body)
+
+    def set_checked(text: str, path, value) -> tuple[str, engine.Analysis]:
+        """The text with the new value, and its analysis; a splice that does not read back exactly is redone
+        by the YAML writer (the analysis reads the new text anyway, so the check costs nothing extra)."""
+        new_text = yamledit.set_value(text, path, value)
+        analysis = engine.analyse(new_text)
+        if value is not None and (not isinstance(analysis.tree, dict)
+                                  or yamledit.get_in(analysis.tree, path) != core.nfc_tree(value)):
+            new_text = yamledit.transform(text, lambda tree: yamledit.set_in_tree(tree, path, value))
+            analysis = engine.analyse(new_text)
+        return new_text, analysis
+
+    def slot_updates(before: engine.Analysis, after: engine.Analysis) -> str:
+        old, new = findings_by_slot(before), findings_by_slot(after)
+        describe = forms.describer(after.tree, state.registry)
+        out = []
+        for slot in set(old) | set(new):
+            if not slot:
+                continue
+            old_text = [f.message for f in old.get(slot, [])]
+            new_text = [f.message for f in new.get(slot, [])]
+            if old_text != new_text:
+                out.append(forms.render_slot(slot, new.get(slot, []), describe).replace('<div class="fnd"', '<div class="fnd" hx-swap-oob="true"', 1))
+        return "".join(out)
+
+    @app.post("/ke-hoach/{plan_id}/thao-tac")
+    async def structural(request: Request, plan_id: int):
+        await require_csrf(request)
+        form = await request.form()
+        plan_or_404(plan_id)
+        base = base_of(form)
+        op = str(form.get("op") or "")
+        path = yamledit.parse_path(str(form.get("path") or ""))
+        current = state.analysis(plan_id, base)
+        note = ""
+
+        def change(tree):
+            nonlocal note
+            if op == "add_annex":
+                tree["annex"] = yamledit._to_yaml({})
+                note = "Thêm phụ lục"
+                return
+            note = ops.apply(tree, op, path)
+
+        return await run_in_threadpool(change_structure, plan_id, base, current, change, lambda: note)
+
+    def change_structure(plan_id: int, base: int, current: engine.Analysis, change, note_of) -> HTMLResponse:
+        """Apply a change to the round-trip tree, save the written text as a version, answer with the new editor."""
+        tree = state.take_tree(plan_id, base, current.text)
+        try:
+            change(tree)
+        except ops.OpError as exc:
+            raise UserError(f"Không thực hiện được: {exc}.")
+        except (AttributeError, TypeError, KeyError, IndexError):
+            # a path that no longer exists: the page is older than the plan
+            raise UserError("Không thực hiện được: mục này không còn ở chỗ cũ. Hãy tải lại trang rồi làm lại.", 409)
+        text = yamledit.dump_tree(tree)
+        note = note_of()
+        try:
+            number, analysis = save(plan_id, base, text, note)
+        except Conflict as exc:
+            return conflict_response(plan_id, exc.head)
+        state.put_tree(plan_id, number, tree)
+        return HTMLResponse(editor_html(plan_id, analysis) + status_fragments(plan_id, number, analysis, note))
+
+    @app.post("/ke-hoach/{plan_id}/can-cu")
+    async def pick_citation(request: Request, plan_id: int):
+        await require_csrf(request)
+        form = await request.form()
+        plan_or_404(plan_id)
+        base = base_of(form)
+        path = yamledit.parse_path(str(form.get("path") or ""))
+        wanted = str(form.get("v") or "").strip()
+        document = state.registry.documents.get(wanted) or next(
+            (d for d in state.registry.documents.values() if wanted and wanted in f"{d.type} {d.code or ''} — {d.title}"), None)
+        if document is None:
+            raise UserError("Không tìm thấy văn bản này trong danh mục; hãy điền tay các ô bên dưới.")
+        current = state.analysis(plan_id, base)
+        return await run_in_threadpool(change_structure, plan_id, base, current,
+                                       lambda tree: ops.fill_citation(tree, path, document),
+                                       lambda: "Điền căn cứ từ danh mục")
+
+    # --- downloads -------------------------------------------------------------------------
+
+    def usable(plan_id: int, number: int | None = None) -> tuple[engine.Analysis, str]:
+        row = plan_or_404(plan_id)
+        number = number or row.head
+        analysis = state.analysis(plan_id, number)
+        stem = core.slug(str((analysis.tree or {}).get("id") or f"ke-hoach-{plan_id}")) or f"ke-hoach-{plan_id}"
+        return analysis, stem
+
+    def attachment(data: bytes, name: str, media: str) -> Response:
+        return Response(data, media_type=media,
+                        headers={"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"})
+
+    def need_valid(analysis: engine.Analysis) -> None:
+        if not analysis.format_ok:
+            raise UserError("Kế hoạch còn lỗi định dạng (xem phần Kiểm tra); sửa xong mới tải văn bản được. "
+                            "Tệp YAML vẫn tải được để lưu giữ.")
+
+    @app.get("/ke-hoach/{plan_id}/tai/{kind}")
+    def download(plan_id: int, kind: str, v: int | None = None):
+        analysis, stem = usable(plan_id, v)
+        if kind == "yaml":
+            return attachment(analysis.text.encode("utf-8"), f"{stem}.yaml", "application/yaml; charset=utf-8")
+        if kind == "bao-cao":
+            report = core.CheckReport(core.FindingIndex(list(analysis.findings)), analysis.coverage,
+                                      (analysis.tree or {}).get("id"), analysis.parents)
+            body = core.check_report(report, "html", f"Kết quả kiểm tra kế hoạch {stem}")
+            return attachment(body.encode("utf-8"), f"{stem}-kiem-tra.html", "text/html; charset=utf-8")
+        need_valid(analysis)
+        if kind == "json":
+            data = json.dumps(core.plan_to_json(analysis.loaded), ensure_ascii=False, indent=2).encode("utf-8")
+            return attachment(data, f"{stem}.json", "application/json")
+        if kind == "docx":
+            return attachment(core.render_docx(analysis.loaded), f"{stem}.docx",
+                              "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        if kind == "pdf":
+            return attachment(make_pdf(analysis.loaded), f"{stem}.pdf", "application/pdf")
+        raise UserError("Không có loại tệp này.", 404)
+
+    def make_pdf(loaded) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="kehoach-pdf-web-") as tmp, state.pdf_lock:
+            docx = Path(tmp) / "ke-hoach.docx"
+            docx.write_bytes(core.render_docx(loaded))
+            pdf = Path(tmp) / "ke-hoach.pdf"
+            core.docx_to_pdf([(docx, pdf)])
+            return pdf.read_bytes()
+
+    # --- check report pages, versions ------------------------------------------------------
+
+    @app.get("/ke-hoach/{plan_id}/bao-phu", response_class=HTMLResponse)
+    def coverage(request: Request, plan_id: int):
+        row = plan_or_404(plan_id)
+        analysis = state.analysis(plan_id, row.head)
+        return page(request, "coverage.html", plan=row, matrix=coverage_table(plan_id, analysis),
+                    parents=[parent_title(p) for p in analysis.parents])
+
+    def parent_title(doc_id: str) -> str:
+        document = state.registry.documents.get(doc_id)
+        return f"{document.type} số {document.code}" if document and document.code else doc_id
+
+    def coverage_table(plan_id: int, analysis: engine.Analysis) -> str:
+        """The coverage matrix in words: parent item, the plan's items that take it up, lead agencies by name."""
+        if not analysis.coverage:
+            return "<p>Không có nhiệm vụ cấp trên nào giao cho cấp này trong thư viện.</p>"
+        tree = analysis.tree or {}
+        names = forms.AgencyNames(state.registry, tree)
+        describe = forms.describer(tree, state.registry)
+        places = {}
+        for path, block in core.iter_blocks(analysis.loaded.plan):
+            if block.id:
+                places[block.id] = path
+        rows = []
+        for item in analysis.coverage:
+            ok = bool(item["covered_by"]) and bool(item["lead"])
+            mark = "Đủ" if ok else ("Thiếu cơ quan chủ trì" if item["covered_by"] else "Chưa có mục nào")
+            taken = ", ".join(
+                f'<a href="/ke-hoach/{plan_id}#{forms.slot_id(places[i])}">{html.escape(describe(i))}</a>'
+                if i in places else html.escape(describe(i)) for i in item["covered_by"])
+            status = core.Status(item["status"]).label if item["status"] else ""
+            document = parent_title(item["parent"].split("#")[0])
+            rows.append(f"<tr class='{'ok' if ok else 'missing'}'><td>{mark}</td><td>{html.escape(document)}</td>"
+                        f"<td>{html.escape(item['text'])}</td><td>{taken or '—'}</td>"
+                        f"<td>{html.escape(', '.join(names.name(a) for a in item['lead'])) or '—'}</td>"
+                        f"<td>{html.escape(status)}</td></tr>")
+        return ("<table><thead><tr><th>Tình trạng</th><th>Văn bản cấp trên</th><th>Nhiệm vụ cấp trên</th>"
+                "<th>Mục của kế hoạch đảm nhận</th><th>Cơ quan chủ trì</th><th>Độ tin cậy dữ liệu</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
+    @app.get("/ke-hoach/{plan_id}/phien-ban", response_class=HTMLResponse)
+    def versions(request: Request, plan_id: int, a: int | None = None, b: int | None = None):
+        row = plan_or_404(plan_id)
+        rows = state.store.versions(plan_id)
+        diff = None
+        if a and b:
+            diff = version_diff(plan_id, a, b)
+        return page(request, "versions.html", plan=row, versions=rows, a=a, b=b, diff=diff)
+
+    def version_diff(plan_id: int, a: int, b: int) -> dict:
+        first, second = state.analysis(plan_id, a), state.analysis(plan_id, b)
+        if first.loaded is None or second.loaded is None:
+            return {"error": "Một trong hai phiên bản còn lỗi định dạng nên chưa so sánh nội dung được."}
+        changes = core.semantic_diff(first.loaded, second.loaded)
+        names = forms.AgencyNames(state.registry, second.tree)
+        return {"lines": diff_lines(changes, names)}
+
+    @app.post("/ke-hoach/{plan_id}/khoi-phuc")
+    async def restore(request: Request, plan_id: int):
+        await require_csrf(request)
+        form = await request.form()
+        row = plan_or_404(plan_id)
+        try:
+            number = int(form.get("v"))
+        except (TypeError, ValueError):
+            raise UserError("Hãy chọn phiên bản cần khôi phục.")
+        old = state.store.version(plan_id, number)
+        if old is None:
+            raise UserError("Không có phiên bản này.", 404)
+        try:
+            save(plan_id, int(form.get("base") or row.head), old.yaml_text, f"Khôi phục phiên bản {number}")
+        except Conflict:
+            raise UserError("Kế hoạch vừa được lưu ở nơi khác; hãy tải lại trang danh sách phiên bản rồi làm lại.", 409)
+        return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+
+    @app.post("/ke-hoach/{plan_id}/xoa")
+    async def delete(request: Request, plan_id: int):
+        await require_csrf(request)
+        plan_or_404(plan_id)
+        state.store.delete(plan_id)
+        return RedirectResponse("/", status_code=303)
+
+    return app
+
+
+FIELD_NAMES = {"number": "Số", "symbol": "Ký hiệu", "title": "Trích yếu", "place": "Địa danh", "date": "Ngày ban hành"}
+COMPARATOR_WORDS = {c.value: c.label for c in core.Comparator}
+
+
+def _value_text(text: str | None) -> str:
+    """'at_least 95% (2025)' from the diff module, with the direction in words."""
+    if not text:
+        return "—"
+    head, _, rest = text.partition(" ")
+    return f"{COMPARATOR_WORDS.get(head, head)} {rest}".strip()
+
+
+def diff_lines(changes: dict, names) -> list[str]:
+    """The semantic diff in sentences, agencies by name."""
+    labels = core.DIFF_LABELS
+    lines = []
+    for entry in changes["document"]:
+        lines.append(f"Văn bản — {FIELD_NAMES.get(entry['field'], entry['field'])}: {entry['old'] or '—'} → {entry['new'] or '—'}")
+    for entry in changes["targets"]:
+        lines.append(f"Chỉ tiêu ({labels[entry['change']]}): {_value_text(entry.get('old'))} → {_value_text(entry.get('new'))}")
+    for entry in changes["duties"]:
+        agency = names.name(entry["agency"])
+        if entry["change"] == "reassigned":
+            lines.append(f"Nhiệm vụ giao cho cơ quan khác: {names.name(entry['old'])} → {names.name(entry['new'])}")
+        elif entry["change"] == "changed":
+            lines.append(f"Nhiệm vụ của {agency} (sửa): «{entry['old'][:120]}» → «{entry['new'][:120]}»")
+        else:
+            lines.append(f"Nhiệm vụ của {agency} ({labels[entry['change']]}): {entry['text'][:160]}")
+    for entry in changes["deadlines"]:
+        lines.append(f"Hạn báo cáo ({labels[entry['change']]}): {entry['old'] or '—'} → {entry['new'] or '—'}")
+    for entry in changes["citations"]:
+        lines.append(f"Căn cứ, văn bản dẫn chiếu: {entry['old'] or '—'} → {entry['new'] or '—'}")
+    return lines
+
+
+def where(tree, path) -> str:
+    """' — mục «2. Sở Y tế»': the block an edit was in, for the version list (nothing for document fields)."""
+    node, found = tree, None
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and any(k in node for k in ("label", "title", "text")) and "comparator" not in node:
+            found = node
+    if found is None:
+        return ""
+    head = " ".join(str(p) for p in (found.get("label"), found.get("title") or found.get("text")) if p)
+    head = " ".join(head.split())
+    return f" — mục «{head[:60]}{'…' if len(head) > 60 else ''}»"
+
+
+def _error_text(exc) -> str:
+    parts = [exc.message]
+    for finding in getattr(exc, "findings", [])[:5]:
+        parts.append(forms.humanize(finding.message) + (f" — {forms.humanize(finding.suggestion)}" if finding.suggestion else ""))
+    if exc.hint:
+        parts.append(exc.hint)
+    return " ".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def blank_plan(registry, level: str, issuer_text: str, province: str, year: str) -> str:
+    """A new plan with the usual three parts, for the level and issuer chosen."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    try:
+        level_value = core.Level(level)
+    except ValueError:
+        raise UserError("Hãy chọn cấp của cơ quan ban hành.")
+    try:
+        year_value = int(year)
+    except ValueError:
+        raise UserError("Năm phải là số, vd. 2026.")
+    issuer_text = " ".join(issuer_text.split())
+    if not issuer_text:
+        raise UserError("Hãy ghi tên cơ quan ban hành, vd. 'Ủy ban nhân dân xã Hòa Bình'.")
+    agency_id = registry.resolve_agency(issuer_text)
+    name = issuer_text if agency_id is None or issuer_text not in registry.agencies else registry.agency_name(agency_id)
+    words = name.split()
+    header = ["ỦY BAN NHÂN DÂN", " ".join(words[4:]).upper()] if name.lower().startswith("ủy ban nhân dân ") else [name.upper()]
+
+    def m(*pairs):
+        return CommentedMap([p for p in pairs if p[1] is not None])
+
+    def section(label, title, text):
+        return m(("label", label), ("title", title), ("blocks", CommentedSeq([m(("label", "1."), ("text", text))])))
+
+    tree = m(
+        ("kind", "plan"),
+        ("id", f"{core.slug(name)[:40]}-{year_value}"),
+        ("document", m(("issuer", m(("agency", agency_id or name), ("name", name), ("header", CommentedSeq(header)))),
+                       ("symbol", "KH-UBND"), ("place", province or None), ("date", year_value),
+                       ("title", f"Thực hiện công tác bảo vệ, chăm sóc trẻ em năm {year_value}"),
+                       ("level", level_value.value), ("province", province or None))),
+        ("sections", CommentedSeq([
+            section("I.", "MỤC ĐÍCH, YÊU CẦU", "(mục đích)"),
+            section("II.", "NỘI DUNG", "(nhiệm vụ, giải pháp)"),
+            section("III.", "TỔ CHỨC THỰC HIỆN", "(phân công)"),
+        ])),
+        ("recipients", CommentedSeq([m(("name", "Như trên"))])),
+        ("archive", "VT"),
+        ("signature", m(("authority", CommentedSeq(["TM. ỦY BAN NHÂN DÂN"])), ("positions", CommentedSeq(["CHỦ TỊCH"])),
+                        ("name", "(họ và tên người ký)"))),
+    )
+    return yamledit.dump_tree(tree)

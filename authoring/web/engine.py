@@ -1,0 +1,102 @@
+"""One plan text in, everything the page shows out: validate and check findings, the model, coverage."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from . import core
+
+_WORKDIR: Path | None = None
+_LOCK = threading.Lock()
+_PARENTS: dict[str, tuple[float, object, object]] = {}
+
+
+def workdir() -> Path:
+    """A private folder for plan texts being checked, beside links to the example plans.
+
+    The loader, check and lifecycle code read files; a plan derived from an example names its parent by a path
+    relative to itself ('nghe-an-2025-kh-07.yaml'), so the examples are linked in to resolve the same way.
+    """
+    global _WORKDIR
+    with _LOCK:
+        if _WORKDIR is None or not _WORKDIR.is_dir():
+            _WORKDIR = Path(tempfile.mkdtemp(prefix="kehoach-web-"))
+            for example in core.EXAMPLES_DIR.glob("*.yaml"):
+                try:
+                    os.symlink(example.resolve(), _WORKDIR / example.name)
+                except OSError:
+                    (_WORKDIR / example.name).write_bytes(example.read_bytes())
+        return _WORKDIR
+
+
+@contextmanager
+def plan_file(text: str, stem: str = "ke-hoach") -> Iterator[Path]:
+    """The text as a file the core can read, removed afterwards."""
+    path = workdir() / f"{stem}-{uuid.uuid4().hex[:10]}.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@dataclass
+class Analysis:
+    """What one version of a plan is: its tree (even when invalid), model, findings and coverage."""
+
+    text: str
+    tree: dict | None
+    loaded: object | None
+    findings: list = field(default_factory=list)
+    coverage: list = field(default_factory=list)
+    parents: list = field(default_factory=list)
+    format_ok: bool = False  # loaded without format errors: the plan can be checked, previewed and downloaded
+
+    def counts(self) -> dict:
+        out = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            out[f.severity.value] += 1
+        return out
+
+
+def parent_plan(path: Path, registry):
+    """A parent plan, loaded once per file version (the library rarely changes while the server runs)."""
+    key = str(path.resolve())
+    mtime = path.stat().st_mtime
+    cached = _PARENTS.get(key)
+    if cached and cached[0] == mtime:
+        return cached[1], cached[2]
+    loaded, index = core.load_plan(path, registry)
+    _PARENTS[key] = (mtime, loaded, index)
+    return loaded, index
+
+
+def check_loaded(loaded, index, lead_days: int = 5) -> core.CheckReport:
+    """`kehoach check` on a plan already loaded (the same rules.check code), parents cached between edits."""
+    return core.check_loaded(loaded, index, None, lead_days, parent_plan)
+
+
+def analyse_file(path: Path, text: str) -> Analysis:
+    registry = core.load_registry()
+    loaded, index = core.load_plan(path, registry, text=text)
+    tree, _, _ = core.read_yaml(path, text.encode("utf-8"))  # cached by content: the reader ran once
+    tree = tree if isinstance(tree, dict) else None
+    coverage, parents = [], []
+    format_ok = loaded is not None and not index.has_errors
+    if format_ok:
+        report = check_loaded(loaded, index)
+        coverage, parents = report.coverage, report.parents
+    return Analysis(text, tree, loaded, index.sorted(), coverage, parents, format_ok)
+
+
+def analyse(text: str) -> Analysis:
+    """Validate and check a plan text exactly as `kehoach validate` and `kehoach check` would."""
+    with plan_file(text) as path:
+        return analyse_file(path, text)

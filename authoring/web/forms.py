@@ -1,0 +1,630 @@
+"""Edit forms built from the pydantic model: each field's widget follows its type, labels are Vietnamese."""
+
+from __future__ import annotations
+
+import enum
+import html
+import json
+import re
+import types
+import typing
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from . import core
+
+Path_ = tuple
+
+# Short Vietnamese labels; the model's own descriptions become the help text under each field.
+LABELS = {
+    "Plan": {"document": "Thông tin văn bản", "bases": "Căn cứ", "preamble": "Đoạn mở đầu", "sections": "Nội dung",
+             "closing": "Đoạn kết", "recipients": "Nơi nhận", "archive": "Lưu", "signature": "Người ký",
+             "annex": "Phụ lục nhiệm vụ", "implements": "Văn bản cấp trên được triển khai"},
+    "Document": {"type": "Loại văn bản", "issuer": "Cơ quan ban hành", "governing_body": "Cơ quan chủ quản",
+                 "number": "Số", "symbol": "Ký hiệu", "place": "Địa danh", "date": "Ngày ban hành",
+                 "title": "Trích yếu", "level": "Cấp", "province": "Tỉnh, thành phố", "district": "Huyện",
+                 "commune": "Xã, phường", "period": "Giai đoạn"},
+    "Issuer": {"agency": "Cơ quan", "name": "Tên đầy đủ", "header": "Dòng tên cơ quan in ở góc trái"},
+    "Period": {"from": "Từ năm", "to": "Đến năm"},
+    "Citation": {"verb": "Động từ mở đầu", "type": "Loại văn bản", "code": "Số, ký hiệu", "date": "Ngày ban hành",
+                 "issuer": "Cơ quan ban hành", "title": "Trích yếu"},
+    "Block": {"label": "Số thứ tự", "title": "Tiêu đề", "text": "Nội dung", "targets": "Chỉ tiêu",
+              "task": "Nhiệm vụ", "agency": "Cơ quan được giao", "reporting": "Chế độ báo cáo", "budget": "Kinh phí",
+              "blocks": "Mục con"},
+    "Target": {"indicator": "Tên chỉ tiêu", "value": "Giá trị", "unit": "Đơn vị", "comparator": "Chiều chỉ tiêu",
+               "year": "Năm phải đạt", "period": "Giai đoạn", "scope": "Phạm vi"},
+    "Task": {"lead": "Cơ quan chủ trì", "cooperating": "Cơ quan phối hợp", "timeframe": "Thời gian thực hiện",
+             "products": "Sản phẩm", "purpose": "Mục đích"},
+    "Reporting": {"from": "Đơn vị báo cáo", "to": "Nơi nhận báo cáo", "via": "Báo cáo qua", "subject": "Nội dung báo cáo",
+                  "period": "Kỳ báo cáo", "due": "Hạn nộp (ngày/tháng)", "due_year": "Năm của hạn nộp"},
+    "Budget": {"sources": "Nguồn kinh phí", "lines": "Các khoản", "total": "Tổng kinh phí (đồng)"},
+    "BudgetLine": {"name": "Khoản", "amount": "Số tiền (đồng)"},
+    "Recipient": {"name": "Nơi nhận", "purpose": "Mục đích gửi", "agency": "Cơ quan trong danh mục"},
+    "Signature": {"authority": "Thẩm quyền ký", "positions": "Chức vụ", "name": "Họ và tên"},
+    "Annex": {"label": "Dòng phụ lục", "title": "Tên phụ lục"},
+}
+# Bookkeeping the author never needs to see: stable ids, provenance, link fingerprints.
+HIDDEN = {"id", "status", "source", "links", "derived", "note", "kind", "registry", "fingerprint", "range",
+          "recipients_label", "footnotes", "references", "implements"}
+AGENCY_FIELDS = {("Task", "lead"), ("Task", "cooperating"), ("Block", "agency"), ("Reporting", "from"),
+                 ("Reporting", "to"), ("Reporting", "via"), ("Recipient", "agency"), ("Issuer", "agency")}
+LONG_TEXT = {("Block", "text"), ("Block", "title"), ("Document", "title"), ("Target", "indicator"),
+             ("Citation", "title"), ("Reporting", "subject")}
+BUDGET_SOURCES = {"ngan_sach_nha_nuoc": "Ngân sách nhà nước", "ngan_sach_trung_uong": "Ngân sách trung ương",
+                  "ngan_sach_dia_phuong": "Ngân sách địa phương", "long_ghep": "Lồng ghép chương trình",
+                  "tai_tro": "Tài trợ", "xa_hoi_hoa": "Xã hội hóa", "hop_phap_khac": "Nguồn hợp pháp khác"}
+ITEM_NAMES = {"Citation": "căn cứ", "Target": "chỉ tiêu", "Reporting": "chế độ báo cáo", "Recipient": "nơi nhận",
+              "BudgetLine": "khoản kinh phí", "Block": "mục"}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    model: str
+    key: str
+    kind: str           # text, longtext, number, int, enum, date, daymonth, lines, agencies, agency, sources, model, models
+    label: str
+    help: str
+    required: bool
+    sub: type | None = None
+    enum: type | None = None
+    default: object = None   # what the model assumes when the file leaves the field out ("Kế hoạch")
+
+
+def _unwrap(annotation):
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def fields_of(model: type[BaseModel]) -> list[FieldInfo]:
+    """The visible fields of a model, in the model's order, each with the widget its type calls for."""
+    out = []
+    name = model.__name__
+    for attr, info in model.model_fields.items():
+        key = info.alias or attr
+        if key in HIDDEN and not (name == "Target" and key == "period"):
+            continue
+        label = LABELS.get(name, {}).get(key, key)
+        help_text = (info.description or "").split(":")[0] if info.description else ""
+        annotation = _unwrap(info.annotation)
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        sub = enum_cls = None
+        if (name, key) in AGENCY_FIELDS:
+            kind = "agency" if name == "Issuer" else "agencies"
+        elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            kind, enum_cls = "enum", annotation
+        elif annotation is core.PartialDate:
+            kind = "date"
+        elif annotation is core.DayMonth:
+            kind = "daymonth"
+        elif annotation is int:
+            kind = "int"
+        elif annotation is float:
+            kind = "number"
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            kind, sub = "model", annotation
+        elif origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+            kind, sub = "models", args[0]
+        elif origin is list and args and typing.get_origin(args[0]) is typing.Literal:
+            kind = "sources"
+        elif origin is list:
+            kind = "lines"
+        else:
+            kind = "longtext" if (name, key) in LONG_TEXT else "text"
+        # The model's descriptions speak YAML (ids, English codes); these kinds get words for the page instead.
+        help_text = {"agency": "Gõ tên cơ quan; danh mục cơ quan hiện gợi ý khi gõ.",
+                     "agencies": "Mỗi ô một cơ quan; gõ tên, danh mục cơ quan hiện gợi ý khi gõ.",
+                     "date": "Ngày/tháng/năm (06/01/2025); khi chưa có ngày, tháng thì chỉ ghi năm (2025) hoặc tháng/năm (02/2025).",
+                     "enum": "", "sources": ""}.get(kind, help_text)
+        default = info.default if isinstance(info.default, (str, int, float)) and not info.is_required() else None
+        out.append(FieldInfo(name, key, kind, label, help_text, info.is_required(), sub, enum_cls, default))
+    return out
+
+
+_FIELDS_CACHE: dict[type, list[FieldInfo]] = {}
+
+
+def cached_fields(model) -> list[FieldInfo]:
+    if model not in _FIELDS_CACHE:
+        _FIELDS_CACHE[model] = fields_of(model)
+    return _FIELDS_CACHE[model]
+
+
+IMPLEMENTS = FieldInfo("Plan", "implements", "implements", "Văn bản cấp trên được triển khai",
+                       "Kế hoạch được đối chiếu với các văn bản được chọn: chỉ tiêu, nhiệm vụ, thời hạn.", False)
+
+
+def field_at(path: Path_) -> FieldInfo | None:
+    """The field a path ends on (list indices skipped), found through the model."""
+    if path == ("implements",):
+        return IMPLEMENTS
+    model = core.Plan
+    found = None
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if model is None:
+            return None
+        found = next((f for f in cached_fields(model) if f.key == part), None)
+        if found is None:
+            return None
+        model = found.sub
+    return found
+
+
+def is_slot(path: Path_) -> bool:
+    """Whether the page shows a place for findings at this path (a visible field or a list item)."""
+    if not path:
+        return False
+    if isinstance(path[-1], int):
+        owner = field_at(path[:-1])
+        return owner is not None and owner.kind == "models"
+    return field_at(path) is not None
+
+
+def slot_for(path: Path_) -> Path_:
+    while path and not is_slot(path):
+        path = path[:-1]
+    return path
+
+
+def slot_id(path: Path_ | str) -> str:
+    text = core.field_path(path) if isinstance(path, tuple) else path
+    return "f-" + re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}", text)
+
+
+# --- values shown and values read back ---------------------------------------------------------
+
+def date_to_form(value) -> str:
+    """2025-01-06 → 06/01/2025; 2021-02 → 02/2021; 2024 → 2024 (the way dates are written in documents)."""
+    if value is None:
+        return ""
+    text = str(value)
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    if not match:
+        return text
+    year, month, day = match.groups()
+    if day:
+        return f"{int(day):02d}/{int(month):02d}/{year}"
+    if month:
+        return f"{int(month):02d}/{year}"
+    return year
+
+
+def date_from_form(text: str):
+    """06/01/2025, 6/1/2025, 01/2025, 2025 or 2025-01-06 → the YAML value (left as typed when not a date shape)."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if match:
+        day, month, year = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{4})", text)
+    if match:
+        month, year = match.groups()
+        return f"{year}-{int(month):02d}"
+    if re.fullmatch(r"\d{4}", text):
+        return int(text)
+    return text or None
+
+
+def number_from_form(text: str, integer: bool):
+    """'95', '95,5', '1.200.000' → a number; anything else stays as typed so the check can say what is wrong."""
+    text = text.strip().replace(" ", "")
+    if not text:
+        return None
+    candidate = text
+    if integer:
+        candidate = candidate.replace(".", "").replace(",", "")
+    elif "," in candidate and "." not in candidate:
+        candidate = candidate.replace(",", ".")
+    try:
+        value = float(candidate)
+    except ValueError:
+        return text
+    if integer or value.is_integer():
+        return int(value) if value.is_integer() else value
+    return value
+
+
+class AgencyNames:
+    """Agencies shown by name and read back to registry ids (the plan keeps the words it had when they agree)."""
+
+    def __init__(self, registry, tree: dict | None):
+        self.registry = registry
+        doc = (tree or {}).get("document") or {}
+        self.province = doc.get("province") if isinstance(doc, dict) else None
+        self.district = doc.get("district") if isinstance(doc, dict) else None
+        self.commune = doc.get("commune") if isinstance(doc, dict) else None
+        self.on = None
+        date = doc.get("date") if isinstance(doc, dict) else None
+        try:
+            partial = core.PartialDate.parse(date) if date is not None else None
+            if partial is not None:
+                import datetime as _dt
+                self.on = _dt.date(partial.year, partial.month or 1, partial.day or 1)
+        except ValueError:
+            self.on = None
+
+    def name(self, value: str) -> str:
+        agency_id = value if value in self.registry.agencies else None
+        if agency_id is None:
+            return value
+        name = self.registry.agency_name(agency_id, self.on, self.province)
+        return name.replace("{xa}", str(self.commune or "…")).replace("{huyen}", str(self.district or "…"))
+
+    def choices(self) -> list[str]:
+        names = []
+        for agency_id in self.registry.agencies:
+            name = self.name(agency_id)
+            if "{" not in name and name not in names:
+                names.append(name)
+        return names
+
+    def value(self, typed: str, previous: str | None) -> str:
+        typed = " ".join(typed.split())
+        new_id = self.registry.resolve_agency(typed)
+        if previous is not None and new_id is not None and self.registry.resolve_agency(previous) == new_id:
+            return previous
+        return new_id or typed
+
+
+def read_field(field: FieldInfo, values: list[str], previous, names: AgencyNames):
+    """The YAML value for what the form sent (None removes an optional field)."""
+    first = values[0] if values else ""
+    if field.kind in ("text", "longtext"):
+        text = core.nfc(first.replace("\r\n", "\n")).strip()
+        return text if text or field.required else None
+    if field.kind == "number":
+        return number_from_form(first, integer=False)
+    if field.kind == "int":
+        return number_from_form(first, integer=True)
+    if field.kind == "enum":
+        return first or None
+    if field.kind == "date":
+        return date_from_form(first)
+    if field.kind == "daymonth":
+        match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{1,2})\s*", first)
+        return f"{int(match.group(1))}/{int(match.group(2))}" if match else (first.strip() or None)
+    if field.kind == "lines":
+        lines = [core.nfc(line.strip()) for line in first.replace("\r\n", "\n").split("\n") if line.strip()]
+        return lines if lines or field.required else None
+    if field.kind == "sources":
+        return [v for v in values if v in BUDGET_SOURCES] or None
+    if field.kind == "implements":
+        return [v for v in dict.fromkeys(values) if v.strip()] or None
+    if field.kind == "agency":
+        return names.value(first, previous if isinstance(previous, str) else None) if first.strip() else first
+    if field.kind == "agencies":
+        before = previous if isinstance(previous, list) else ([previous] if isinstance(previous, str) else [])
+        out = []
+        for i, typed in enumerate(v for v in values if v.strip()):
+            out.append(names.value(typed, before[i] if i < len(before) else None))
+        if not out:
+            return [] if field.required else None
+        return out
+    raise ValueError(field.kind)
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+def _e(text) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+class FormRenderer:
+    """HTML of the editor for one plan tree; every input posts its own path when it changes."""
+
+    def __init__(self, plan_id: int, tree: dict, names: AgencyNames, findings_by_slot: dict, describe=None):
+        self.describe = describe
+        self.plan_id = plan_id
+        self.tree = tree
+        self.names = names
+        self.findings = findings_by_slot
+        self.url = f"/ke-hoach/{plan_id}"
+
+    # slots -------------------------------------------------------------------------
+    def slot(self, path: Path_) -> str:
+        return render_slot(path, self.findings.get(path, []), self.describe)
+
+    def _hx(self, path: Path_) -> str:
+        return (f'hx-post="{self.url}/truong" hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' '
+                f'hx-trigger="change" hx-swap="none" hx-include="#base-version"')
+
+    # fields ------------------------------------------------------------------------
+    def field(self, field: FieldInfo, value, path: Path_) -> str:
+        label = _e(field.label) + (' <span class="req" title="bắt buộc">*</span>' if field.required else "")
+        fid = slot_id(path)
+        shown_help = field.help if field.help.rstrip(".").lower() != field.label.lower() else ""
+        help_html = f'<div class="help">{_e(shown_help)}</div>' if shown_help and field.kind not in ("model", "models") else ""
+        if field.kind == "model":
+            return self.model_group(field, value, path)
+        if field.kind == "models":
+            return self.model_list(field, value, path)
+        control = self.control(field, field.default if value is None else value, path, fid)
+        return (f'<div class="field k-{field.kind}" data-path="{_e(core.field_path(path))}">'
+                f'<label for="i-{fid}">{label}</label>{control}{help_html}{self.slot(path)}</div>')
+
+    def control(self, field: FieldInfo, value, path: Path_, fid: str) -> str:
+        hx = self._hx(path)
+        common = f'id="i-{fid}" name="v" {hx}'
+        if field.kind == "longtext":
+            rows = max(2, min(12, len(str(value or "")) // 90 + 1))
+            return f'<textarea {common} rows="{rows}">{_e(value)}</textarea>'
+        if field.kind in ("text",):
+            return f'<input type="text" {common} value="{_e(value)}">'
+        if field.kind in ("number", "int"):
+            shown = "" if value is None else (f"{value:g}" if isinstance(value, float) else value)
+            return f'<input type="text" inputmode="decimal" class="num" {common} value="{_e(shown)}">'
+        if field.kind == "date":
+            return (f'<input type="text" class="date" {common} value="{_e(date_to_form(value))}" '
+                    f'placeholder="ngày/tháng/năm, vd. 06/01/2025; hoặc chỉ năm">')
+        if field.kind == "daymonth":
+            return f'<input type="text" class="date" {common} value="{_e(value)}" placeholder="vd. 10/5">'
+        if field.kind == "enum":
+            options = [] if field.required else ['<option value="">— chưa chọn —</option>']
+            for member in field.enum:
+                label = getattr(member, "label", member.value)
+                selected = " selected" if value == member.value else ""
+                options.append(f'<option value="{_e(member.value)}"{selected}>{_e(label[:1].upper() + label[1:])}</option>')
+            return f'<select {common}>{"".join(options)}</select>'
+        if field.kind == "lines":
+            lines = value if isinstance(value, list) else ([] if value is None else [value])
+            return (f'<textarea {common} rows="{max(2, len(lines) + 1)}" placeholder="mỗi dòng một mục">'
+                    f'{_e(chr(10).join(map(str, lines)))}</textarea>')
+        if field.kind == "sources":
+            chosen = value if isinstance(value, list) else []
+            boxes = "".join(
+                f'<label class="check"><input type="checkbox" name="v" value="{k}"{" checked" if k in chosen else ""}> {_e(v)}</label>'
+                for k, v in BUDGET_SOURCES.items())
+            return (f'<div class="checks" id="i-{fid}" hx-post="{self.url}/truong" '
+                    f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
+                    f'hx-include="this, #base-version" hx-swap="none">{boxes}</div>')
+        if field.kind == "agency":
+            return (f'<input type="text" list="ds-co-quan" {common} value="{_e(self.names.name(value) if value else "")}" '
+                    f'placeholder="gõ tên cơ quan">')
+        if field.kind == "agencies":
+            return self.agency_list(value, path, fid)
+        raise ValueError(field.kind)
+
+    def implements_box(self, value, library: dict[str, str]) -> str:
+        """Check boxes for the directives of the library; refs the plan has beyond them stay ticked."""
+        chosen = value if isinstance(value, list) else []
+        options = dict(library)
+        for ref in chosen:
+            options.setdefault(ref, ref)
+        boxes = "".join(
+            f'<label class="check block"><input type="checkbox" name="v" value="{_e(ref)}"'
+            f'{" checked" if ref in chosen else ""}> {_e(title)}</label>' for ref, title in options.items())
+        path = ("implements",)
+        return (f'<div class="field" data-path="implements"><div class="checks" id="i-{slot_id(path)}" '
+                f'hx-post="{self.url}/truong" hx-vals=\'{_e(json.dumps({"path": "implements"}))}\' hx-trigger="change" '
+                f'hx-include="this, #base-version" hx-swap="none">{boxes}</div>'
+                f'<div class="help">{_e(IMPLEMENTS.help)}</div>{self.slot(path)}</div>')
+
+    def agency_list(self, value, path: Path_, fid: str) -> str:
+        items = value if isinstance(value, list) else ([value] if isinstance(value, str) else [])
+        inputs = "".join(f'<input type="text" list="ds-co-quan" name="v" value="{_e(self.names.name(v))}">' for v in items)
+        inputs += '<input type="text" list="ds-co-quan" name="v" value="" placeholder="thêm cơ quan…">'
+        return (f'<div class="agency-list" id="i-{fid}" hx-post="{self.url}/truong" '
+                f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
+                f'hx-include="this, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
+
+    def model_group(self, field: FieldInfo, value, path: Path_) -> str:
+        body = self.fields(field.sub, value if isinstance(value, dict) else {}, path)
+        return (f'<fieldset class="group" data-path="{_e(core.field_path(path))}"><legend>{_e(field.label)}</legend>'
+                f'{self.slot(path)}{body}</fieldset>')
+
+    def fields(self, model, data: dict, path: Path_, skip=()) -> str:
+        return "".join(self.field(f, data.get(f.key), path + (f.key,)) for f in cached_fields(model) if f.key not in skip)
+
+    def op_button(self, op: str, path: Path_, text: str, title: str, cls: str = "", confirm: str | None = None) -> str:
+        vals = _e(json.dumps({"op": op, "path": core.field_path(path)}))
+        confirm_attr = f' hx-confirm="{_e(confirm)}"' if confirm else ""
+        return (f'<button type="button" class="op {cls}" title="{_e(title)}" hx-post="{self.url}/thao-tac" '
+                f'hx-vals=\'{vals}\' hx-target="#editor" hx-swap="innerHTML" hx-include="#base-version"{confirm_attr}>{text}</button>')
+
+    def model_list(self, field: FieldInfo, value, path: Path_) -> str:
+        items = value if isinstance(value, list) else []
+        noun = ITEM_NAMES.get(field.sub.__name__, "mục")
+        if field.sub is core.Block:
+            return self.block_list(field, items, path)
+        parts = []
+        for i, item in enumerate(items):
+            here = path + (i,)
+            body = self.fields(field.sub, item if isinstance(item, dict) else {}, here)
+            extra = ""
+            if field.sub.__name__ == "Citation":
+                extra = self.citation_picker(here)
+            parts.append(f'<div class="item" id="{slot_id(here)}-item"><div class="item-head"><span>{_e(noun.capitalize())} {i + 1}</span>'
+                         f'{self.op_button("delete", here, "Xóa", f"Xóa {noun} này", "danger", f"Xóa {noun} {i + 1}?")}</div>'
+                         f'{self.slot(here)}{extra}{body}</div>')
+        add = self.op_button("append", path, f"+ Thêm {noun}", f"Thêm {noun}")
+        return (f'<fieldset class="group list" data-path="{_e(core.field_path(path))}"><legend>{_e(field.label)}</legend>'
+                f'{self.slot(path)}{"".join(parts)}<div class="add">{add}</div></fieldset>')
+
+    def citation_picker(self, path: Path_) -> str:
+        return (f'<div class="field"><label>Chọn từ danh mục văn bản</label>'
+                f'<input type="text" list="ds-van-ban" name="v" placeholder="gõ số hiệu hoặc tên văn bản để điền sẵn" '
+                f'hx-post="{self.url}/can-cu" hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' '
+                f'hx-trigger="change" hx-target="#editor" hx-swap="innerHTML" hx-include="#base-version"></div>')
+
+    # the section tree ----------------------------------------------------------------
+    def block_list(self, field: FieldInfo, items: list, path: Path_) -> str:
+        cards = "".join(self.block(item if isinstance(item, dict) else {}, path + (i,), i, len(items))
+                        for i, item in enumerate(items))
+        add = self.op_button("append", path, "+ Thêm mục", "Thêm một mục vào cuối")
+        return f'<div class="blocks" data-path="{_e(core.field_path(path))}">{self.slot(path)}{cards}<div class="add">{add}</div></div>'
+
+    def block(self, data: dict, path: Path_, index: int, count: int) -> str:
+        head = " ".join(str(p) for p in (data.get("label"), data.get("title") or data.get("text")) if p)
+        head = head if len(head) <= 90 else head[:89] + "…"
+        ops = [self.op_button("up", path, "↑", "Chuyển lên trên") if index > 0 else "",
+               self.op_button("down", path, "↓", "Chuyển xuống dưới") if index < count - 1 else "",
+               self.op_button("indent", path, "→", "Thụt vào: thành mục con của mục trên") if index > 0 else "",
+               self.op_button("outdent", path, "←", "Lùi ra: thành mục ngang hàng với mục cha") if len(path) > 2 else "",
+               self.op_button("add_after", path, "+ Mục sau", "Thêm một mục ngay sau mục này"),
+               self.op_button("add_child", path, "+ Mục con", "Thêm một mục con"),
+               self.op_button("delete", path, "Xóa", "Xóa mục này cùng các mục con", "danger",
+                              "Xóa mục này cùng mọi mục con của nó?")]
+        core_fields = self.fields(core.Block, data, path, skip=("targets", "task", "agency", "reporting", "budget", "blocks"))
+        data_parts = []
+        fields = {f.key: f for f in cached_fields(core.Block)}
+        if data.get("agency") is not None:
+            data_parts.append(self.field(fields["agency"], data.get("agency"), path + ("agency",)))
+            data_parts.append(f'<div class="add">{self.op_button("add_duty", path, "+ Thêm nhiệm vụ cho cơ quan này", "Thêm một nhiệm vụ (mục con) của cơ quan")}</div>')
+        if data.get("targets"):
+            data_parts.append(self.field(fields["targets"], data.get("targets"), path + ("targets",)))
+        if data.get("task") is not None:
+            task = fields["task"]
+            data_parts.append(self.model_group(task, data.get("task"), path + ("task",))
+                              .replace("</legend>", "</legend>" + self.op_button("remove", path + ("task",), "Bỏ", "Bỏ dữ liệu nhiệm vụ", "danger"), 1))
+        if data.get("reporting"):
+            data_parts.append(self.field(fields["reporting"], data.get("reporting"), path + ("reporting",)))
+        if data.get("budget") is not None:
+            data_parts.append(self.model_group(fields["budget"], data.get("budget"), path + ("budget",)))
+        adders = []
+        if not data.get("targets"):
+            adders.append(self.op_button("add_target", path, "+ Chỉ tiêu", "Thêm chỉ tiêu cho mục này"))
+        if data.get("task") is None:
+            adders.append(self.op_button("add_task", path, "+ Nhiệm vụ (chủ trì, phối hợp)", "Ghi cơ quan chủ trì, phối hợp, thời gian"))
+        if data.get("agency") is None:
+            adders.append(self.op_button("add_agency", path, "+ Giao cho cơ quan", "Các mục con là nhiệm vụ của cơ quan này"))
+        if not data.get("reporting"):
+            adders.append(self.op_button("add_reporting", path, "+ Chế độ báo cáo", "Thêm chế độ báo cáo"))
+        if data.get("budget") is None:
+            adders.append(self.op_button("add_budget", path, "+ Kinh phí", "Thêm kinh phí"))
+        children = data.get("blocks") or []
+        child_html = ""
+        if children:
+            child_html = self.block_list(fields["blocks"], children, path + ("blocks",))
+        open_attr = " open" if len(path) <= 2 else ""
+        return (f'<details class="block depth-{len(path) // 2}" id="{slot_id(path)}-item"{open_attr}>'
+                f'<summary><span class="bhead">{_e(head) or "(mục trống)"}</span>{self.badge(path)}</summary>'
+                f'<div class="bops">{"".join(ops)}</div>{self.slot(path)}{core_fields}{"".join(data_parts)}'
+                f'<div class="adders">{"".join(adders)}</div>{child_html}</details>')
+
+    def badge(self, path: Path_) -> str:
+        """How many findings lie inside a block, so a closed block still shows it needs attention."""
+        n = sum(len(v) for k, v in self.findings.items() if k[:len(path)] == path)
+        return f'<span class="badge">{n}</span>' if n else ""
+
+
+def render_slot(path: Path_, findings: list, describe=None) -> str:
+    items = "".join(finding_html(f, describe) for f in findings)
+    return f'<div class="fnd" id="{slot_id(path)}">{items}</div>'
+
+
+def _excerpt(text, limit: int = 70) -> str:
+    text = core.strip_emphasis(core.strip_footnote_marks(" ".join(str(text or "").split())))
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+_PARENT_REF = re.compile(r"\b([a-z0-9][a-z0-9.-]*)#[A-Za-z0-9._-]+")
+
+
+def describer(tree: dict | None, registry):
+    """Rewrites ids inside core messages as words: a local item by its label and opening words, a parent
+    document by its type and number ('nd-1' → «1. Tăng cường sự lãnh đạo…», 'qd-23-2021#t2' → Quyết định số 23/QĐ-TTg)."""
+    names: dict[str, str] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            item_id = node.get("id")
+            if isinstance(item_id, str):
+                if "comparator" in node:
+                    names[item_id] = "«" + _excerpt(node.get("indicator") or f"chỉ tiêu {node.get('value', '')}", 60) + "»"
+                elif "period" in node and ("from" in node or "to" in node):
+                    names[item_id] = "«" + _excerpt(node.get("subject") or "chế độ báo cáo", 60) + "»"
+                elif any(k in node for k in ("label", "title", "text")):
+                    head = " ".join(str(p) for p in (node.get("label"), node.get("title") or node.get("text")) if p)
+                    names[item_id] = "«" + _excerpt(head, 60) + "»"
+            for key, value in node.items():
+                if key not in ("links",):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree or {})
+    # Agencies are named as the plan's date and province name them; an agency id wins over an item's id.
+    agencies = AgencyNames(registry, tree)
+    for agency_id in registry.agencies:
+        name = agencies.name(agency_id)
+        if "{" not in name:
+            names[agency_id] = name
+
+    def parent_name(doc_id: str) -> str | None:
+        document = registry.documents.get(doc_id)
+        if document is None:
+            return None
+        return f"{document.type} số {document.code}" if document.code else f"{document.type} {document.title}"
+
+    alternatives = "|".join(re.escape(k) for k in sorted(names, key=len, reverse=True))
+    ids = re.compile(rf"'({alternatives})'|(?<![\w.#-])({alternatives})(?![\w#-])") if names else None
+
+    def describe(text: str) -> str:
+        def ref(match):
+            name = parent_name(match.group(1))
+            return f"của {name}" if name else match.group(0)
+
+        text = _PARENT_REF.sub(ref, text)
+        if ids is not None:
+            text = ids.sub(lambda m: names[m.group(1) or m.group(2)], text)
+        return text
+
+    return describe
+
+
+SEVERITY_CLASS = {"error": "loi", "warning": "canh-bao", "info": "thong-tin"}
+SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
+
+
+def finding_html(finding, describe=None) -> str:
+    sev = finding.severity.value
+    words = describe or (lambda text: text)
+    path = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", finding.path or ""))
+    field = field_at(path) if path else None
+    if field is not None:  # the field the finding is about, by its own label ('title' of a block → «Tiêu đề»)
+        own = words
+        words = lambda text: own(text.replace(f"«{_ALL_LABELS.get(field.key, '')}»", f"«{field.label}»")  # noqa: E731
+                                 if field.key in _ALL_LABELS else text)
+    fix = f'<div class="fix"><b>Cách sửa:</b> {_e(words(humanize(finding.suggestion)))}</div>' if finding.suggestion else ""
+    return (f'<div class="finding {SEVERITY_CLASS[sev]}" title="mã {_e(finding.code)}"><b>{SEVERITY_LABEL[sev]}:</b> '
+            f'{_e(words(humanize(finding.message)))}{fix}</div>')
+
+
+_ALL_LABELS = {}
+for _model_labels in LABELS.values():
+    for _key, _label in _model_labels.items():
+        _ALL_LABELS.setdefault(_key, _label)
+_ALL_LABELS.update({"title": "Tiêu đề", "name": "Tên", "type": "Loại văn bản", "comparator": "chiều chỉ tiêu", "value": "giá trị", "due": "hạn nộp", "period": "kỳ",
+                    "lead": "cơ quan chủ trì", "cooperating": "cơ quan phối hợp"})
+
+
+# Fixes the core phrases for a YAML file, said again for the page's buttons and boxes.
+WEB_WORDING = [
+    (re.compile(r"Ghi 'task: \{lead: …\}' hoặc đặt"), "Bấm «+ Nhiệm vụ (chủ trì, phối hợp)» ở mục này rồi chọn cơ quan chủ trì, hoặc đặt"),
+    (re.compile(r"Thêm chỉ tiêu của địa phương với 'links: \[\{ref: [^}]*\}\]'"),
+     "Thêm chỉ tiêu tương ứng của địa phương (nút «+ Chỉ tiêu» ở mục chỉ tiêu)"),
+    (re.compile(r"Thêm 'links: \[\{ref: [^}]*\}\]' vào mục nhiệm vụ tương ứng"),
+     "Lập kế hoạch cấp dưới từ văn bản cấp trên để có sẵn liên kết, hoặc thêm nhiệm vụ tương ứng"),
+    (re.compile(r"Thêm 'id: …'[^.]*\."), "Mục này cần mã riêng; thêm lại nhiệm vụ bằng nút «+ Nhiệm vụ» để kehoach tự đặt mã."),
+    (re.compile(r"Thêm dòng '([a-z_]+): …' vào nhóm này\."), r"Điền ô '\1'."),
+    (re.compile(r"thiếu trường bắt buộc"), "chưa điền ô bắt buộc"),
+]
+
+
+def humanize(text: str | None) -> str:
+    """Field names quoted in core messages ('title') shown by their Vietnamese labels («Tiêu đề»)."""
+    if not text:
+        return ""
+    for pattern, replacement in WEB_WORDING:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"'([a-z_]+)'", lambda m: f"«{_ALL_LABELS[m.group(1)]}»" if m.group(1) in _ALL_LABELS else m.group(0),
+                  text)

@@ -1,0 +1,26 @@
+// Small page helpers: side tabs, jumping to a finding's field, keeping the chosen tab after swaps.
+function khTab(button) {
+  document.querySelectorAll('.tab').forEach(function (b) { b.classList.toggle('on', b === button); });
+  document.querySelectorAll('.pane').forEach(function (p) {
+    p.classList.toggle('hidden', p.id !== 'pane-' + button.dataset.tab);
+  });
+}
+function khGoto(id) {
+  var el = id && document.getElementById(id);
+  if (!el) { return false; }
+  for (var d = el.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) { d.open = true; }
+  el.scrollIntoView({behavior: 'smooth', block: 'center'});
+  var field = el.closest('.field, .item, details, fieldset');
+  if (field) { field.classList.add('flash'); setTimeout(function () { field.classList.remove('flash'); }, 1600); }
+  return false;
+}
+document.addEventListener('htmx:beforeRequest', function () { document.body.classList.add('saving'); });
+document.addEventListener('htmx:afterRequest', function () { document.body.classList.remove('saving'); });
+document.addEventListener('htmx:sendError', function () {
+  var a = document.getElementById('alert');
+  if (a) { a.className = 'alert loi'; a.textContent = 'Không kết nối được với chương trình kehoach. Kiểm tra xem cửa sổ chạy kehoach serve còn mở không, rồi thử lại; nội dung trên trang vẫn còn.'; }
+});
+// Arriving from the coverage matrix (…#f-…): open the blocks around that field and show it.
+document.addEventListener('DOMContentLoaded', function () {
+  if (location.hash.length > 1 && document.getElementById('editor')) { khGoto(location.hash.slice(1)); }
+});

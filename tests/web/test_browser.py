@@ -1,0 +1,186 @@
+"""The page in a real browser (Debian's chromium through pytest-playwright): edit, check, preview, download."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from authoring.loading import load_plan
+from authoring.model.walk import iter_targets
+from authoring.web.forms import slot_id
+from helpers import FIXTURES, example
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SHOTS = os.environ.get("KEHOACH_SHOTS")  # a folder: save screenshots of the main pages there (docs/web)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--lang=vi-VN"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 1600, "height": 1000}, "accept_downloads": True}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """uvicorn in a thread on a free loopback port, with its own database."""
+    import uvicorn
+
+    from authoring.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("web")
+    before = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(folder / "data")   # the session secret goes there, not in the user's folder
+    app = create_app(f"sqlite:///{folder / 'kehoach.db'}", warm_office=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not instance.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(10)
+    if before is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = before
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+
+
+def reveal(page, element_id: str) -> None:
+    page.evaluate("id => khGoto(id)", element_id)
+
+
+def test_edit_check_preview_and_download(page, server, tmp_path):
+    page.goto(server + "/")
+    assert page.locator("h1", has_text="Bắt đầu một kế hoạch").is_visible()
+    shot(page, "trang-dau")
+    page.select_option("#lib-file", "examples/nghe-an-2025-kh-07.yaml")
+    page.click("text=Mở để soạn")
+    page.wait_for_selector("#editor")
+    shot(page, "soan-thao")
+
+    # A target value that the sentence does not state: the finding appears beside the field, then goes when fixed.
+    loaded, _ = load_plan(example("nghe-an"))
+    path, _, target = next(iter_targets(loaded.plan))
+    value_path = path + ("value",)
+    reveal(page, slot_id(value_path))
+    field = page.locator(f"#i-{slot_id(value_path)}")
+    field.fill("37")
+    field.press("Tab")
+    slot = page.locator(f"#{slot_id(value_path)}")
+    slot.get_by_text("có giá trị 37").wait_for()
+    assert "Cách sửa" in slot.inner_text()
+    assert "có giá trị 37" in page.locator("#summary").inner_text()      # and in the summary panel
+    field.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 250)")
+    shot(page, "chi-tieu")
+    field.fill(f"{target.value:g}")
+    field.press("Tab")
+    slot.get_by_text("có giá trị 37").wait_for(state="detached")
+    page.locator("#save-status", has_text="phiên bản 3").wait_for()
+
+    # Add a duty to the first agency, write it, and see it in the preview.
+    button = page.locator("button[hx-vals*='add_duty']").first
+    button.evaluate("b => { for (let d = b.closest('details'); d; d = d.parentElement.closest('details')) d.open = true; }")
+    button.click()
+    page.locator("#save-status", has_text="phiên bản 4").wait_for()
+    new_duty = page.locator("textarea", has_text="(nhiệm vụ mới)").first
+    new_duty.evaluate("t => { for (let d = t.closest('details'); d; d = d.parentElement.closest('details')) d.open = true; }")
+    new_duty.fill("Tổ chức tập huấn kỹ năng bảo vệ trẻ em cho cộng tác viên thôn, bản")
+    new_duty.press("Tab")
+    page.locator("#save-status", has_text="phiên bản 5").wait_for()
+    page.click("button[data-tab=xem-truoc]")
+    assert "Tổ chức tập huấn kỹ năng bảo vệ trẻ em" in page.locator("#preview").inner_text()
+    page.locator("#preview p", has_text="Tổ chức tập huấn kỹ năng").scroll_into_view_if_needed()
+    shot(page, "xem-truoc")
+
+    with page.expect_download() as info:
+        page.click("text=Word (.docx)")
+    docx_path = tmp_path / "ke-hoach.docx"
+    info.value.save_as(docx_path)
+    text = "\n".join(p.text for p in Document(str(docx_path)).paragraphs)
+    assert "Tổ chức tập huấn kỹ năng bảo vệ trẻ em" in text and "KẾ HOẠCH" in text
+
+    with page.expect_download(timeout=120_000) as info:
+        page.click("text=PDF")
+    pdf_path = tmp_path / "ke-hoach.pdf"
+    info.value.save_as(pdf_path)
+    reader = PdfReader(str(pdf_path))
+    assert len(reader.pages) >= 2
+    pdf_text = " ".join(page_.extract_text() for page_ in reader.pages)
+    assert "tập huấn" in pdf_text
+
+    page.click("text=Các phiên bản")
+    page.select_option("select[name=a]", "1")
+    page.select_option("select[name=b]", "5")
+    page.click("text=So sánh nội dung")
+    assert "Nhiệm vụ của" in page.locator("#so-sanh").inner_text()
+    shot(page, "phien-ban")
+
+
+def test_import_a_word_file(page, server, tmp_path, rendered):
+    page.goto(server + "/")
+    page.set_input_files("#upload", str(rendered["kon-tum-2020-kh-chua-so"]))
+    page.click("text=Tải lên và nhập")
+    page.get_by_text("đã lấy lại toàn bộ dữ liệu gốc").wait_for()     # kehoach's own DOCX, unchanged
+    page.click("text=Mở để soạn tiếp")
+    page.wait_for_selector("#editor")
+    assert "Kon Tum" in page.locator("#phan-document").inner_html()
+
+
+def test_import_a_word_file_made_by_hand(page, server):
+    page.goto(server + "/")
+    page.set_input_files("#upload", str(FIXTURES / "import" / "soan-tay.docx"))
+    page.click("text=Tải lên và nhập")
+    page.get_by_text("Những gì đã nhận ra").wait_for()
+    recognised = page.locator("ul.recognised").inner_text()
+    assert "đoạn giữ nguyên dạng văn bản" in recognised
+    assert "#" not in page.locator("main").inner_text()                  # no ids of parent items on the page
+    shot(page, "nhap-tep")
+    page.click("text=Mở để soạn tiếp")
+    page.wait_for_selector("#editor")
+
+
+def test_two_tabs_conflict_is_explained(page, server):
+    page.goto(server + "/")
+    page.select_option("#lib-file", "examples/lang-son-2019-kh-chua-so.yaml")
+    page.click("text=Mở để soạn")
+    page.wait_for_selector("#editor")
+    other = page.context.new_page()
+    other.goto(page.url)
+    place = "#i-" + slot_id(("document", "place"))
+    other.fill(place, "Thẻ thứ hai")
+    other.press(place, "Tab")
+    other.locator("#save-status", has_text="phiên bản 2").wait_for()
+    page.fill(place, "Thẻ thứ nhất")
+    page.press(place, "Tab")
+    alert = page.locator("#alert")
+    alert.get_by_text("cửa sổ hoặc thẻ khác").wait_for()
+    assert "Thẻ thứ nhất" in alert.inner_text()
+    shot(page, "xung-dot")
+    page.click("text=Ghi nội dung của tôi lên bản mới nhất")
+    page.locator("#save-status", has_text="phiên bản 3").wait_for()
+    other.close()
