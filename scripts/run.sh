@@ -29,4 +29,18 @@ for plan in plans/examples/*.yaml; do
   .venv/bin/kehoach check --format json "$plan" > "$out/$name-kiem-tra.json" || true
 done
 echo
-echo "Kết quả ở $out/"
+# The 2026 chain: a commune's draft from the province plan it implements (after 01/07/2025), checked, rendered as
+# DOCX and PDF; next year's province plan rolled over from this year's.
+.venv/bin/kehoach derive plans/examples/nghe-an-2025-kh-07.yaml --unit "xã Nam Đàn" -o "$out/xa-nam-dan.yaml"
+.venv/bin/kehoach check --format html -o "$out/xa-nam-dan-kiem-tra.html" "$out/xa-nam-dan.yaml" || true
+.venv/bin/kehoach render --pdf "$out/xa-nam-dan.yaml" -o "$out/xa-nam-dan.docx"
+.venv/bin/kehoach new-year plans/examples/nghe-an-2025-kh-07.yaml --year 2026 -o "$out/nghe-an-2026.yaml"
+echo
+# What an e-office takes in without retyping: the edXML envelope with the PDF attached.
+.venv/bin/kehoach export --edxml plans/examples/nghe-an-2025-kh-07.yaml --pdf "$out/nghe-an-2025-kh-07.pdf" \
+  -o "$out/nghe-an-2025-kh-07.edxml"
+echo
+# Real Word files nobody here wrote (tests/fixtures/real/): their layout checked against Nghị định 30.
+.venv/bin/kehoach lint-docx --format html tests/fixtures/real/docx/*.docx > "$out/kho-van-ban-that-the-thuc.html" || true
+echo
+echo "Kết quả ở $out/ — trang web: .venv/bin/kehoach serve"
