@@ -26,7 +26,7 @@ from ..ooxml.reader import EMBEDDED_PLAN_PART, paragraph_text
 from ..ooxml.package import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
 from .metrics import text_width_pt
 from .plain import (
-    date_line, header_lines, with_end_mark, is_section_heading, number_line, printed_title, recipient_lines,
+    date_line, header_lines, printed_blocks, with_end_mark, is_section_heading, number_line, printed_title, recipient_lines,
 )
 
 _EMPHASIS_RE = re.compile(r"(\*\*.+?\*\*|\*.+?\*|\[\^[^\]]+\]|<sup>.+?</sup>|<sub>.+?</sub>)")
@@ -99,19 +99,7 @@ def _paragraph(block: Block, top_level: bool, text_override: str | None = None) 
 
 
 def body_paragraphs(plan: Plan) -> list[dict]:
-    flat: list[tuple[Block, bool]] = []
-
-    def walk(block: Block, top: bool):
-        flat.append((block, top))
-        for child in block.blocks:
-            walk(child, False)
-
-    for block in plan.preamble:
-        walk(block, False)
-    for block in plan.sections:
-        walk(block, True)
-    for block in plan.closing:
-        walk(block, False)
+    flat = printed_blocks(plan)
     paragraphs = []
     last = len(flat) - 1
     for index, (block, top) in enumerate(flat):

@@ -70,6 +70,21 @@ def header_lines(plan: Plan) -> list[str]:
     return lines
 
 
+def printed_blocks(plan: Plan) -> list[tuple[Block, bool]]:
+    """Every block in reading order with whether it is a top-level section (its heading prints in capitals)."""
+    flat: list[tuple[Block, bool]] = []
+
+    def walk(block: Block, top: bool):
+        flat.append((block, top))
+        for child in block.blocks:
+            walk(child, False)
+
+    for group in (plan.preamble, plan.sections, plan.closing):
+        for block in group:
+            walk(block, group is plan.sections)
+    return flat
+
+
 def with_end_mark(text: str) -> str:
     """The body's last paragraph as printed: ending in the decree's end mark."""
     stripped = text.rstrip()

@@ -29,7 +29,7 @@ from ..pdf.office import find_soffice  # noqa: F401
 from ..pdf.convert import docx_to_pdf  # noqa: F401
 from ..render.plain import (  # noqa: F401
     date_line, header_lines, is_section_heading, number_line, printed_title, recipient_lines,
-    strip_emphasis, with_end_mark,
+    printed_blocks, strip_emphasis, with_end_mark,
 )
 
 # Lifecycle

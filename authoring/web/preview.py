@@ -68,19 +68,7 @@ def preview_html(plan, loaded=None) -> str:
     issuer = core.header_lines(plan)
     left = "".join(f'<div class="{"cq-chu-quan" if doc.governing_body and i == 0 else "cq"}">{html.escape(line)}</div>'
                    for i, line in enumerate(issuer))
-    flat = []
-
-    def walk(block, top):
-        flat.append((block, top))
-        for child in block.blocks:
-            walk(child, False)
-
-    for block in plan.preamble:
-        walk(block, False)
-    for block in plan.sections:
-        walk(block, True)
-    for block in plan.closing:
-        walk(block, False)
+    flat = core.printed_blocks(plan)
     body = "".join(_paragraph(b, t, i == len(flat) - 1) for i, (b, t) in enumerate(flat))
     recipients = "".join(f"<div>{_inline(line)}</div>" for line in core.recipient_lines(plan))
     signature = ""
