@@ -34,37 +34,38 @@ def command_reads() -> Iterator[None]:
         _READ = outer
 
 
-def note_read(path) -> None:
-    """Remember that this command reads *path* (it must not be overwritten by the command's output)."""
+def _identity(path, regular_only: bool = False) -> tuple[int, int] | None:
+    """(device, inode) of *path* while a command tracks its reads; None otherwise or when it cannot be seen."""
     if _READ is None:
-        return
+        return None
     try:
         info = os.stat(path)
     except (OSError, ValueError):
-        return
-    if stat.S_ISREG(info.st_mode):
-        _READ[(info.st_dev, info.st_ino)] = str(path)
+        return None
+    if regular_only and not stat.S_ISREG(info.st_mode):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def note_read(path) -> None:
+    """Remember that this command reads *path* (it must not be overwritten by the command's output)."""
+    key = _identity(path, regular_only=True)
+    if key is not None:
+        _READ[key] = str(path)
 
 
 def rewrites(path) -> None:
     """This command reads *path* in order to rewrite it (derive merging into its earlier output)."""
-    if _READ is None:
-        return
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return
-    _READ.pop((info.st_dev, info.st_ino), None)
+    key = _identity(path)
+    if key is not None:
+        _READ.pop(key, None)
 
 
 def refuse_if_read(path: Path) -> None:
-    if _READ is None:
+    key = _identity(path)
+    if key is None:
         return
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return
-    read_as = _READ.get((info.st_dev, info.st_ino))
+    read_as = _READ.get(key)
     if read_as is not None:
         same = "" if os.path.abspath(read_as) == os.path.abspath(path) else f" (cùng một tệp với {read_as})"
         raise InputError(
