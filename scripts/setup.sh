@@ -25,6 +25,9 @@ fi
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 # The browser tests of the web page (kehoach serve) drive Debian's Chromium; Playwright cannot download its own here.
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+# The province workspace's tests start a throwaway PostgreSQL cluster and a Redis server on loopback.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Cài gói hệ thống: ${missing[*]}"
   apt_install "${missing[@]}"

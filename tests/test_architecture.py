@@ -20,8 +20,9 @@ ALLOWED = {
     "importing": {"render", "loading", "model", "ooxml"},
     "reports": {"model"},
     "lifecycle": {"rules", "render", "pdf", "importing", "reports", "loading", "model", "ooxml"},
-    "cli": {"web", "lifecycle", "rules", "render", "pdf", "importing", "reports", "loading", "model", "ooxml"},
-    "web": {"lifecycle", "rules", "render", "pdf", "importing", "reports", "loading", "model", "ooxml"},
+    "workspace": {"lifecycle", "rules", "render", "pdf", "importing", "reports", "loading", "model", "ooxml"},
+    "cli": {"web", "workspace", "lifecycle", "rules", "render", "pdf", "importing", "reports", "loading", "model", "ooxml"},
+    "web": {"workspace", "lifecycle", "rules", "render", "pdf", "importing", "reports", "loading", "model", "ooxml"},
 }
 
 

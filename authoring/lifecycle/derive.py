@@ -32,11 +32,11 @@ from ..model import (Block, Budget, Citation, Comparator, DayMonth, Document, Is
                      Plan, Recipient, Reporting, ReportPeriod, Signature, Target, Task)
 from ..model.links import parent_items
 from ..model.plan import Period, strip_footnote_marks
-from ..model.units import Unit
+from ..model.units import UNIT_KINDS, Unit
 from ..model.walk import iter_blocks, iter_duties, iter_reporting, iter_tasks
 from ..text import match_key, short_date, slug
 from . import assignments as A
-from ..loading.units import MERGER_SOURCE, province_after_2025, unit_list
+from ..loading.units import MERGER_SOURCE, parse_unit_list, province_after_2025, unit_list
 from ..model.wording import (TITLE_KEEP, after_reform_words, current, ends, expand_abbreviations, full_codes, modernise, name_of, rescope, sentence_case)
 
 PLACEHOLDER = "…"
@@ -817,8 +817,8 @@ def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5,
             notes.append(f"chưa có danh sách xã, phường, đặc khu của tỉnh {province} trong plans/registry/units/; "
                          f"chưa kiểm tra được {unit.full}")
         elif units.find(unit) is None:
-            notes.append(f"{unit.full} không có trong danh sách {len(units.names)} xã, phường, đặc khu của "
-                         f"{units.province} từ {_end_text(parents)} (Nghị quyết {units.resolution}); kiểm tra lại tên đơn vị")
+            notes.append(f"{unit.full} không có trong danh sách {len(units.units)} xã, phường, đặc khu của "
+                         f"{units.name} từ {_end_text(parents)} (Nghị quyết {units.resolution}); kiểm tra lại tên đơn vị")
     if top.level == Level.CENTRAL:
         sections, closing, recipients, archive = _from_central(d)
     else:
@@ -1023,8 +1023,14 @@ def _require_readable(output: Path) -> None:
 
 
 def units_from_file(path: Path) -> list[str]:
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
-    return [line for line in lines if line and not line.startswith("#")]
+    """The units of a list file (one per line, bullets and numbering allowed); a line that names no unit is refused."""
+    parsed = parse_unit_list(path.read_text(encoding="utf-8-sig"), tuple(UNIT_KINDS))
+    if parsed.problems:
+        raise InputError(f"Danh sách đơn vị {path} có dòng không đọc được.", [
+            Finding("V105", Severity.ERROR, problem, str(path),
+                    suggestion="Mỗi dòng một đơn vị, bắt đầu bằng loại đơn vị, ví dụ: xã Nam Đàn, phường Vinh Hưng, huyện Cao Lộc.")
+            for problem in parsed.problems])
+    return [unit.name for unit in parsed.units]
 
 
 def output_name(unit_text: str, year: int) -> str:

@@ -68,6 +68,7 @@ class State:
         self.store = Store(url)
         self.registry = core.load_registry()
         self.cache: OrderedDict = OrderedDict()
+        self.cache_limit = 12   # analyses kept; the province workspace (many users per process) keeps more
         self.lock = threading.Lock()
         self.pdf_lock = threading.Lock()
         self.trees: OrderedDict = OrderedDict()   # (plan, version) → ruamel tree of that version's text
@@ -118,7 +119,7 @@ class State:
     def remember(self, plan_id: int, number: int, result: engine.Analysis) -> None:
         with self.lock:
             self.cache[(plan_id, number)] = result
-            while len(self.cache) > 12:
+            while len(self.cache) > self.cache_limit:
                 self.cache.popitem(last=False)
 
 
@@ -126,11 +127,14 @@ LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]", "testserver"]
 
 
 def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list[str] | None = None,
-               on_ready=None) -> FastAPI:
+               on_ready=None, workspace: bool | None = None, redis: str | None = None,
+               https_only: bool = False) -> FastAPI:
     """The application; *warm_office* keeps one LibreOffice running for fast PDF downloads.
 
     *hosts* are the names the page answers to: loopback names by default, so that a web site cannot reach the page
-    through a name of its own that resolves to this machine (DNS rebinding)."""
+    through a name of its own that resolves to this machine (DNS rebinding). *workspace* (or KEHOACH_WORKSPACE=1) adds
+    the province's shared workspace (workspace_app.py); *https_only* marks the session cookie Secure, for a deployment
+    behind an HTTPS proxy."""
     from starlette.middleware.trustedhost import TrustedHostMiddleware
 
     from contextlib import asynccontextmanager
@@ -164,7 +168,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     app.state.kh = state
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or LOOPBACK_NAMES)
     app.add_middleware(SessionMiddleware, secret_key=_secret(_data_dir()), session_cookie="kehoach_phien",
-                       same_site="strict", https_only=False, max_age=60 * 60 * 24 * 30)
+                       same_site="strict", https_only=https_only, max_age=60 * 60 * 24 * 30)
     app.mount("/tinh", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["forms"] = forms
@@ -781,6 +785,12 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         plan_or_404(plan_id)
         state.store.delete(plan_id)
         return RedirectResponse("/", status_code=303)
+
+    app.state.make_pdf = make_pdf
+    from . import workspace_app
+
+    if workspace_app.enabled(workspace):
+        workspace_app.install(app, state, _data_dir(), redis)
 
     return app
 

@@ -110,16 +110,20 @@ class Store:
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.close()
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The province workspace (issue 15) sets this: plans of units the logged-in user may not see are absent.
+        self.visible = None
 
     def list_plans(self) -> list[PlanRow]:
         with self.sessions() as session:
-            return list(session.scalars(select(PlanRow).where(PlanRow.deleted.is_(False))
+            rows = list(session.scalars(select(PlanRow).where(PlanRow.deleted.is_(False))
                                         .order_by(PlanRow.updated_at.desc())))
+            return [r for r in rows if self.visible(r)] if self.visible else rows
 
     def plan(self, plan_id: int) -> PlanRow | None:
         with self.sessions() as session:
             row = session.get(PlanRow, plan_id)
-            return row if row is not None and not row.deleted else None
+            ok = row is not None and not row.deleted and (self.visible is None or self.visible(row))
+            return row if ok else None
 
     def version(self, plan_id: int, number: int | None = None) -> VersionRow | None:
         with self.sessions() as session:

@@ -84,6 +84,15 @@ def test_derive_for_many_units_writes_one_plan_each(tmp_path, runner):
         "phuong-dong-kinh-2026.yaml", "xa-hoa-binh-2026.yaml", "xa-mai-pha-2026.yaml"]
 
 
+def test_a_unit_list_with_a_line_naming_no_unit_is_refused_with_its_line(tmp_path, runner):
+    units = tmp_path / "don-vi.txt"
+    units.write_text("1. xã Hòa Bình\n- phường Đông Kinh;\nThôn Bản Mới\n", encoding="utf-8")
+    shutil.copy(PROVINCE, tmp_path / "parent.yaml")
+    result = runner.invoke(main, ["derive", str(tmp_path / "parent.yaml"), "--units", str(units), "-d", str(tmp_path / "ra")])
+    assert result.exit_code == 1 and "V105" in result.output and "Dòng 3: 'Thôn Bản Mới'" in result.output
+    assert not (tmp_path / "ra").exists() or not list((tmp_path / "ra").iterdir())
+
+
 def test_district_level_cannot_be_derived_after_july_2025(tmp_path, runner):
     shutil.copy(PROVINCE, tmp_path / "parent.yaml")
     result = runner.invoke(main, ["derive", str(tmp_path / "parent.yaml"), "--unit", "huyện Cao Lộc", "-o", str(tmp_path / "x.yaml")])

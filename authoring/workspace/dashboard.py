@@ -1,0 +1,263 @@
+"""The province dashboard for a provincial plan: every commune and ward, its derived plan's state and check
+summary, and the coverage matrix (each duty the province addresses to communes × each commune: taken up by a named
+agency, missing, or explained). Exported to XLSX (openpyxl) and HTML."""
+
+from __future__ import annotations
+
+import html
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+COMMUNE_COLLECTIVE = "ubnd-cap-xa"     # "Ủy ban nhân dân các xã, phường, đặc khu" in the agency registry
+EXPLAIN_WORDS = ("giải trình", "không áp dụng", "không thực hiện", "không có đối tượng")
+
+CELL_LABELS = {
+    "taken": "Đã đảm nhận",
+    "missing": "Chưa đảm nhận",
+    "explained": "Có giải trình",
+    "no-lead": "Chưa có cơ quan chủ trì",
+    "no-plan": "Chưa có kế hoạch",
+}
+CELL_MARKS = {"taken": "✔", "missing": "✘", "explained": "i", "no-lead": "⚠", "no-plan": "—"}
+
+# Against the date the Sở set for the communes' own plans.
+DEADLINE_LABELS = {
+    "on-time": "Đã ban hành đúng hạn",
+    "late": "Ban hành sau hạn",
+    "overdue": "Quá hạn, chưa ban hành",
+    "pending": "Chưa đến hạn",
+}
+
+
+def reporting_for_communes(loaded) -> list[dict]:
+    """The reports the provincial plan asks of the communes: subject, period in words, due date in words."""
+    from .. import words
+    from ..model import ReportPeriod
+    from ..model.walk import iter_reporting
+
+    out = []
+    for _path, _block, item in iter_reporting(loaded.plan):
+        senders = {loaded.agency_id(a) or a for a in item.from_}
+        if COMMUNE_COLLECTIVE not in senders:
+            continue
+        due = f"{item.due.day:02d}/{item.due.month:02d}" if item.due else ""
+        if due and item.due_year:
+            due += f"/{item.due_year}"
+        out.append({"subject": item.subject or "Báo cáo kết quả thực hiện",
+                    "period": words.enum_label(item.period, ReportPeriod), "due": due})
+    return out
+
+
+def duties_for_communes(loaded) -> list[tuple[str, str]]:
+    """(ref, text) of every duty the provincial plan gives to the communes as a whole, in the plan's order."""
+    from ..model.walk import iter_duties
+
+    out = []
+    for duty in iter_duties(loaded.plan):
+        agencies = {loaded.agency_id(a) or a for a in duty.agencies}
+        if COMMUNE_COLLECTIVE in agencies and duty.id:
+            out.append((f"{loaded.plan.id}#{duty.id}", duty.text))
+    return out
+
+
+def _agency_names(loaded, ids) -> list[str]:
+    names = []
+    for agency in ids:
+        try:
+            names.append(loaded.registry.agency_name(agency, loaded.plan.document.date.to_date(),
+                                                     loaded.plan.document.province))
+        except (KeyError, AttributeError, TypeError):
+            names.append(agency)
+    return names
+
+
+def cells_of(loaded, coverage: list[dict]) -> dict[str, dict]:
+    """A commune plan's answer to each parent duty, from its check coverage rows: {ref: {status, agencies, note}}."""
+    if loaded is None:
+        return {}
+    blocks = {}
+    from ..model.walk import iter_blocks
+
+    for _, block in iter_blocks(loaded.plan):
+        if block.id:
+            blocks[block.id] = block
+    out = {}
+    for row in coverage:
+        takers = [blocks[b] for b in row.get("covered_by", []) if b in blocks]
+        note = next((b.note for b in takers if b.note), "") or ""
+        text = " ".join(filter(None, [note] + [b.text or "" for b in takers])).lower()
+        if not row.get("covered_by"):
+            status = "missing"
+        elif row.get("lead"):
+            status = "taken"
+        elif any(word in text for word in EXPLAIN_WORDS):
+            status = "explained"
+        else:
+            status = "no-lead"
+        out[row["parent"]] = {"status": status, "agencies": _agency_names(loaded, row.get("lead", [])),
+                              "note": note[:300], "text": row.get("text", "")[:500]}
+    return out
+
+
+@dataclass
+class CommuneRow:
+    unit: str
+    kind: str
+    plan_id: int | None = None
+    state: str | None = None          # workflow state id
+    state_label: str = "Chưa có kế hoạch"
+    counts: dict = field(default_factory=dict)
+    format_ok: bool = False
+    cells: dict = field(default_factory=dict)
+    updated_at: datetime | None = None
+    number: str = ""
+    issued_on: date | None = None
+
+    def deadline(self, due: date | None, today: date) -> str:
+        """'' without a deadline, else a key of DEADLINE_LABELS."""
+        if due is None:
+            return ""
+        if self.state == "issued" and self.issued_on is not None:
+            return "on-time" if self.issued_on <= due else "late"
+        return "overdue" if today > due else "pending"
+
+    def cell(self, ref: str) -> dict:
+        if self.plan_id is None:
+            return {"status": "no-plan", "agencies": [], "note": ""}
+        return self.cells.get(ref) or {"status": "missing", "agencies": [], "note": ""}
+
+
+@dataclass
+class Dashboard:
+    plan_title: str
+    issuer: str
+    province_name: str
+    resolution: str
+    duties: list[tuple[str, str]]
+    rows: list[CommuneRow]
+    due: date | None = None                               # the communes' plans must be issued by then
+    today: date = field(default_factory=date.today)
+    reports: list[dict] = field(default_factory=list)     # reporting_for_communes
+
+    def deadline(self, row: CommuneRow) -> str:
+        return row.deadline(self.due, self.today)
+
+    def totals(self) -> dict:
+        states: dict[str, int] = {}
+        for row in self.rows:
+            states[row.state or "none"] = states.get(row.state or "none", 0) + 1
+        with_plan = [r for r in self.rows if r.plan_id is not None]
+        complete = [r for r in with_plan if all(r.cell(ref)["status"] in ("taken", "explained") for ref, _ in self.duties)]
+        return {"units": len(self.rows), "with_plan": len(with_plan), "states": states, "complete": len(complete),
+                "errors": sum(1 for r in with_plan if r.counts.get("error")),
+                "overdue": sum(1 for r in self.rows if self.deadline(r) == "overdue")}
+
+    def duty_totals(self) -> list[dict]:
+        out = []
+        for ref, text in self.duties:
+            counts = {k: 0 for k in CELL_LABELS}
+            for row in self.rows:
+                counts[row.cell(ref)["status"]] += 1
+            out.append({"ref": ref, "text": text, **counts})
+        return out
+
+
+def _local(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def _short_ref(ref: str) -> str:
+    return ref.rsplit("#", 1)[-1]
+
+
+def to_html(board: Dashboard, state_labels: dict[str, str]) -> str:
+    """A standalone page (for e-mail or printing): summary, table of communes, coverage matrix."""
+    e = html.escape
+    totals = board.totals()
+    head = "".join(f"<th title='{e(text)}'>{i}</th>" for i, (ref, text) in enumerate(board.duties, 1))
+    rows = []
+    for row in board.rows:
+        cells = []
+        for ref, _ in board.duties:
+            cell = row.cell(ref)
+            title = CELL_LABELS[cell["status"]] + (": " + ", ".join(cell["agencies"]) if cell["agencies"] else "")
+            cells.append(f"<td class='{cell['status']}' title='{e(title)}'>{CELL_MARKS[cell['status']]}</td>")
+        counts = row.counts or {}
+        check = (f"{counts.get('error', 0)} lỗi, {counts.get('warning', 0)} cảnh báo" if row.plan_id is not None else "")
+        deadline = DEADLINE_LABELS.get(board.deadline(row), "")
+        rows.append(f"<tr><td>{e(row.unit)}</td><td>{e(row.state_label)}</td><td>{e(deadline)}</td><td>{e(check)}</td>"
+                    f"{''.join(cells)}</tr>")
+    legend = "".join(f"<li><span class='{k}'>{CELL_MARKS[k]}</span> {e(v)}</li>" for k, v in CELL_LABELS.items())
+    duties = "".join(f"<li><b>{i}.</b> {e(text)} <code>{e(_short_ref(ref))}</code></li>"
+                     for i, (ref, text) in enumerate(board.duties, 1))
+    states = ", ".join(f"{state_labels.get(k, 'Chưa có kế hoạch')}: {v}" for k, v in totals["states"].items())
+    return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Tình hình triển khai — {e(board.plan_title[:80])}</title>
+<style>body{{font-family:"Times New Roman",serif;margin:1.5em}}table{{border-collapse:collapse;font-size:13px}}
+td,th{{border:1px solid #999;padding:3px 6px;vertical-align:top}}th{{background:#eee}}.taken{{background:#dff0d8}}
+.missing{{background:#f2dede}}.explained{{background:#d9edf7}}.no-lead{{background:#fcf8e3}}.no-plan{{color:#888}}
+ul.legend{{list-style:none;padding:0;display:flex;gap:1.5em}}</style></head><body>
+<h1>Tình hình triển khai kế hoạch ở cấp xã</h1>
+<p><b>{e(board.issuer)}</b> — {e(board.plan_title)}</p>
+<p>{e(board.province_name)}: {totals['units']} đơn vị cấp xã (theo Nghị quyết {e(board.resolution)}); {totals['with_plan']} đơn vị đã có
+kế hoạch; {totals['complete']} đơn vị đảm nhận đủ mọi nhiệm vụ tỉnh giao. Theo bước: {e(states)}.</p>
+<p>{e(_due_sentence(board, totals))}</p>
+<h2>Nhiệm vụ tỉnh giao cho cấp xã</h2><ol class="plain">{duties}</ol>
+<ul class="legend">{legend}</ul>
+<table><thead><tr><th>Đơn vị</th><th>Bước</th><th>Hạn ban hành</th><th>Kiểm tra</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>
+</body></html>"""
+
+
+def _due_sentence(board: Dashboard, totals: dict) -> str:
+    if board.due is None:
+        return "Chưa đặt hạn ban hành kế hoạch cấp xã."
+    return (f"Hạn ban hành kế hoạch cấp xã: {board.due:%d/%m/%Y}; {totals['overdue']} đơn vị quá hạn chưa ban hành "
+            f"(tính đến {board.today:%d/%m/%Y}).")
+
+
+def to_xlsx(board: Dashboard) -> bytes:
+    """Two sheets: the communes with state, check summary and one column per duty; the duties with totals."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    fills = {"taken": "DFF0D8", "missing": "F2DEDE", "explained": "D9EDF7", "no-lead": "FCF8E3", "no-plan": "EEEEEE"}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Đơn vị cấp xã"
+    header = ["Đơn vị", "Bước quy trình", "Số, ký hiệu", "Hạn ban hành", "Lỗi", "Cảnh báo", "Cập nhật"] + [
+        f"NV {i}" for i in range(1, len(board.duties) + 1)]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in board.rows:
+        counts = row.counts or {}
+        values = [row.unit, row.state_label, row.number, DEADLINE_LABELS.get(board.deadline(row), ""),
+                  counts.get("error", "") if row.plan_id else "",
+                  counts.get("warning", "") if row.plan_id else "", _local(row.updated_at)]
+        for ref, _ in board.duties:
+            cell = row.cell(ref)
+            values.append(CELL_LABELS[cell["status"]] + (": " + ", ".join(cell["agencies"]) if cell["agencies"] else ""))
+        sheet.append(values)
+        for offset, (ref, _) in enumerate(board.duties):
+            sheet.cell(row=sheet.max_row, column=8 + offset).fill = PatternFill(
+                "solid", fgColor=fills[row.cell(ref)["status"]])
+    widths = [28, 28, 16, 22, 8, 10, 18] + [22] * len(board.duties)
+    for i, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "B2"
+    duties = book.create_sheet("Nhiệm vụ tỉnh giao")
+    duties.append(["NV", "Mã mục", "Nội dung"] + list(CELL_LABELS.values()))
+    for cell in duties[1]:
+        cell.font = Font(bold=True)
+    for i, item in enumerate(board.duty_totals(), 1):
+        duties.append([i, _short_ref(item["ref"]), item["text"]] + [item[k] for k in CELL_LABELS])
+    duties.column_dimensions["C"].width = 90
+    for row in duties.iter_rows(min_row=2):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,246 @@
+"""Batch work: derive drafts for every commune of a province in parallel processes.
+
+Through RQ on Redis when a queue is configured (KEHOACH_REDIS or --redis, e.g. redis://127.0.0.1:6379/0; run
+`rq worker kehoach --url …` on as many machines or cores as wanted), in this machine's processes otherwise
+(ProcessPoolExecutor). Each task gets the provincial plan's text and one unit; it returns the commune's draft, its
+check summary and its coverage cells, so the web process only stores results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable
+
+QUEUE = "kehoach"
+_PARENTS: dict[str, tuple[Path, object]] = {}
+
+
+def redis_url(explicit: str | None = None) -> str | None:
+    return explicit or os.environ.get("KEHOACH_REDIS") or None
+
+
+def _parent(parent_name: str, parent_text: str):
+    """The provincial plan loaded once per worker process, in its own folder under its own name."""
+    key = hashlib.sha256(f"{parent_name}\0{parent_text}".encode()).hexdigest()
+    cached = _PARENTS.get(key)
+    if cached is not None:
+        return cached
+    from ..loading import load_plan
+
+    folder = Path(tempfile.mkdtemp(prefix="kehoach-lap-xa-"))
+    path = folder / parent_name
+    path.write_text(parent_text, encoding="utf-8")
+    loaded, index = load_plan(path)
+    if loaded is None or index.has_errors:
+        raise ValueError("kế hoạch cấp trên còn lỗi định dạng")
+    _PARENTS.clear()
+    _PARENTS[key] = (folder, loaded)
+    return folder, loaded
+
+
+def derive_one(parent_name: str, parent_text: str, unit: str) -> dict:
+    """One commune's draft: {'unit', 'ok', 'text', 'counts', 'format_ok', 'title', 'cells', 'error'}.
+
+    Runs in a worker process (pool or RQ); everything it returns is plain data."""
+    from ..lifecycle.derive import derive
+    from ..text import slug
+
+    try:
+        folder, parent = _parent(parent_name, parent_text)
+        output = folder / f"{slug(unit)}.yaml"
+        text, _report = derive(parent, unit, output)
+        output.write_text(text, encoding="utf-8")
+        try:
+            counts, format_ok, cells = check_summary(output)
+        finally:
+            output.unlink(missing_ok=True)
+        return {"unit": unit, "ok": True, "text": text, "counts": counts, "format_ok": format_ok, "cells": cells,
+                "error": ""}
+    except Exception as exc:  # one commune's failure must not stop the batch; the message is shown to the user
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        findings = getattr(exc, "findings", None) or []
+        if findings:
+            message += " " + "; ".join(f.message for f in findings[:3])
+        if not isinstance(exc, (ValueError,)) and not findings:
+            message = f"lỗi chương trình ({type(exc).__name__}: {message})"
+            traceback.print_exc()
+        return {"unit": unit, "ok": False, "text": "", "counts": {}, "format_ok": False, "cells": {}, "error": message}
+
+
+def check_summary(path: Path) -> tuple[dict, bool, dict]:
+    """`kehoach check` on a plan file (the plan loaded once): counts by severity, readable or not, coverage cells."""
+    from ..loading import load_plan
+    from ..rules.check import check_loaded
+    from .dashboard import cells_of
+
+    loaded, index = load_plan(path)
+    counts = {"error": 0, "warning": 0, "info": 0}
+    cells: dict = {}
+    format_ok = loaded is not None and not index.has_errors
+    if format_ok:
+        report = check_loaded(loaded, index, load_parent=_load_parent_cached)
+        cells = cells_of(loaded, report.coverage)
+    for finding in index:
+        counts[finding.severity.value] += 1
+    return counts, format_ok, cells
+
+
+_PARENT_FILES: dict[str, tuple] = {}
+
+
+def _load_parent_cached(path: Path, registry):
+    """A parent plan loaded once per worker process: twenty communes check against the same provincial plan."""
+    from ..loading import load_plan
+
+    key = str(path)
+    if key not in _PARENT_FILES:
+        _PARENT_FILES[key] = load_plan(path, registry)
+    return _PARENT_FILES[key]
+
+
+@dataclass
+class Progress:
+    total: int
+    done: int = 0
+    failed: int = 0
+
+
+def run_batch(parent_name: str, parent_text: str, units: list[str], on_result: Callable[[dict], None],
+              redis: str | None = None, workers: int | None = None, timeout: float = 1800) -> str:
+    """Derive every unit's draft; *on_result* is called in this thread as each one finishes. Returns the backend
+    used: 'rq' or 'process'."""
+    url = redis_url(redis)
+    if url:
+        _run_rq(url, parent_name, parent_text, units, on_result, timeout)
+        return "rq"
+    workers = workers or min(len(units), os.cpu_count() or 2, 8) or 1
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
+        futures = {pool.submit(derive_one, parent_name, parent_text, unit): unit for unit in units}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker process died
+                result = {"unit": futures[future], "ok": False, "text": "", "counts": {}, "format_ok": False,
+                          "cells": {}, "error": f"tiến trình xử lý bị dừng ({type(exc).__name__})"}
+            on_result(result)
+    return "process"
+
+
+def _run_rq(url: str, parent_name: str, parent_text: str, units: list[str], on_result, timeout: float) -> None:
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(url)
+    queue = Queue(QUEUE, connection=connection)
+    jobs = {queue.enqueue(derive_one, parent_name, parent_text, unit, job_timeout=600, result_ttl=3600,
+                          failure_ttl=3600).id: unit for unit in units}
+    pending = dict(jobs)
+    deadline = time.monotonic() + timeout
+    from rq.job import Job
+
+    while pending and time.monotonic() < deadline:
+        for job in Job.fetch_many(list(pending), connection=connection):
+            if job is None:
+                continue
+            status = job.get_status(refresh=False)
+            status = getattr(status, "value", status)
+            if status == "finished":
+                on_result(job.return_value())
+            elif status in ("failed", "stopped", "canceled"):
+                on_result({"unit": pending[job.id], "ok": False, "text": "", "counts": {}, "format_ok": False,
+                           "cells": {}, "error": "hàng đợi báo lỗi khi xử lý đơn vị này"})
+            else:
+                continue
+            pending.pop(job.id)
+        if pending:
+            time.sleep(0.2)
+    for unit in pending.values():
+        on_result({"unit": unit, "ok": False, "text": "", "counts": {}, "format_ok": False, "cells": {},
+                   "error": "quá thời gian chờ hàng đợi (kiểm tra các tiến trình rq worker)"})
+
+
+# --- PDFs for many plans ------------------------------------------------------------------------
+
+def pdf_chunk(items: list[tuple[int, str]]) -> list[dict]:
+    """PDF/A of several plans with one LibreOffice start: [(plan id, YAML text)] → [{'plan', 'ok', 'pdf', 'error'}].
+
+    Runs in a worker (RQ or a local process). Each plan is loaded from a private folder; a plan with format errors
+    is reported, not converted."""
+    from ..render.docx import render_docx
+    from ..pdf.convert import docx_to_pdf
+    from ..loading import load_plan
+
+    folder = Path(tempfile.mkdtemp(prefix="kehoach-pdf-lo-"))
+    out, pairs = [], []
+    for plan_id, text in items:
+        path = folder / f"ke-hoach-{plan_id}.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            loaded, index = load_plan(path)
+            if loaded is None or index.has_errors:
+                out.append({"plan": plan_id, "ok": False, "pdf": b"", "error": "kế hoạch còn lỗi định dạng"})
+                continue
+            docx = folder / f"ke-hoach-{plan_id}.docx"
+            docx.write_bytes(render_docx(loaded))
+            pairs.append((plan_id, docx, folder / f"ke-hoach-{plan_id}.pdf"))
+        except Exception as exc:  # one plan's failure is reported with the others' results
+            out.append({"plan": plan_id, "ok": False, "pdf": b"", "error": str(exc)[:300]})
+    if pairs:
+        try:
+            docx_to_pdf([(docx, pdf) for _, docx, pdf in pairs])
+            out.extend({"plan": plan_id, "ok": True, "pdf": pdf.read_bytes(), "error": ""} for plan_id, _, pdf in pairs)
+        except Exception as exc:
+            out.extend({"plan": plan_id, "ok": False, "pdf": b"", "error": f"không xuất được PDF ({exc})"[:300]}
+                       for plan_id, _, _ in pairs)
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def run_pdf_batch(items: list[tuple[int, str]], on_result: Callable[[dict], None], redis: str | None = None,
+                  chunk: int = 10, timeout: float = 3600) -> str:
+    """PDFs of many plans in chunks (one LibreOffice start per chunk), through RQ or local processes."""
+    chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+    url = redis_url(redis)
+    if url:
+        from redis import Redis
+        from rq import Queue
+        from rq.job import Job
+
+        connection = Redis.from_url(url)
+        queue = Queue(QUEUE, connection=connection)
+        pending = {queue.enqueue(pdf_chunk, part, job_timeout=1800, result_ttl=600).id: part for part in chunks}
+        deadline = time.monotonic() + timeout
+        while pending and time.monotonic() < deadline:
+            for job in Job.fetch_many(list(pending), connection=connection):
+                status = getattr(job.get_status(refresh=False), "value", job.get_status(refresh=False))
+                if status == "finished":
+                    for result in job.return_value():
+                        on_result(result)
+                elif status in ("failed", "stopped", "canceled"):
+                    for plan_id, _ in pending[job.id]:
+                        on_result({"plan": plan_id, "ok": False, "pdf": b"", "error": "hàng đợi báo lỗi"})
+                else:
+                    continue
+                pending.pop(job.id)
+            if pending:
+                time.sleep(0.3)
+        for part in pending.values():
+            for plan_id, _ in part:
+                on_result({"plan": plan_id, "ok": False, "pdf": b"", "error": "quá thời gian chờ hàng đợi"})
+        return "rq"
+    # LibreOffice uses one profile: chunks run one after another in a single child process.
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver")) as pool:
+        for results in pool.map(pdf_chunk, chunks):
+            for result in results:
+                on_result(result)
+    return "process"

@@ -1,0 +1,143 @@
+"""Tables of the workspace (created by the Alembic revision 0002 of authoring/web/migrations).
+
+Plans and their versions belong to the web storage (authoring/web/store.py); the tables here refer to them by id.
+Foreign keys to `plans` exist in the database (the migration), not in these classes, so this package does not
+import the web layer.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def now() -> datetime:
+    """UTC, without time zone (stored so; shown in the machine's time zone)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UnitRow(Base):
+    """A body that issues plans: the province's Sở or UBND tỉnh, or a commune, ward or special zone."""
+
+    __tablename__ = "ws_units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)        # "Sở Y tế tỉnh Nghệ An", "xã Anh Sơn"
+    kind: Mapped[str] = mapped_column(String(40))                        # tỉnh, sở, xã, phường, đặc khu
+    level: Mapped[str] = mapped_column(String(10))                      # tinh | xa
+    province: Mapped[str] = mapped_column(String(100), default="")      # province_id of plans/registry/units
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("ws_units.id"), nullable=True)
+    symbol: Mapped[str] = mapped_column(String(30), default="KH-UBND")  # ký hiệu of its plans
+
+
+class UserRow(Base):
+    __tablename__ = "ws_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))             # argon2id, never the password
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class MembershipRow(Base):
+    """A user's role in a unit (a user may hold several roles, e.g. lãnh đạo and người ký)."""
+
+    __tablename__ = "ws_memberships"
+    __table_args__ = (UniqueConstraint("user_id", "unit_id", "role", name="uq_ws_memberships"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ws_users.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("ws_units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+
+
+class LoginFailureRow(Base):
+    """One failed login (by user name and by address), for rate limiting across server processes."""
+
+    __tablename__ = "ws_login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
+
+
+class WorkflowRow(Base):
+    """Where a plan stands in the drafting-to-issuing workflow, and what issuing gave it."""
+
+    __tablename__ = "ws_workflow"
+
+    plan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("ws_units.id"), nullable=True, index=True)
+    parent_plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    issued_on: Mapped[datetime | None] = mapped_column(Date, nullable=True)
+    issued_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    signed_file: Mapped[str | None] = mapped_column(String(300), nullable=True)   # relative to storage
+    checked_version: Mapped[int | None] = mapped_column(Integer, nullable=True)     # version the cells are of
+    cells: Mapped[dict | None] = mapped_column(JSON, nullable=True)   # coverage answers for the dashboard
+    # On a provincial plan: the date by which every commune and ward must have issued its own plan (set by the Sở).
+    children_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    counts: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class RegisterRow(Base):
+    """Sổ đăng ký văn bản đi: the last number a unit gave in a year (numbers start at 01 on 1 January)."""
+
+    __tablename__ = "ws_registers"
+    __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_ws_registers"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("ws_units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditRow(Base):
+    """Append-only: who did what, when, on which plan; the semantic diff of an edit. Never updated or deleted
+    (the database refuses it too: triggers of the migration)."""
+
+    __tablename__ = "ws_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    user_name: Mapped[str] = mapped_column(String(200), default="")
+    unit_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    state_from: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    state_to: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    diff: Mapped[list | None] = mapped_column(JSON, nullable=True)       # sentences of the semantic diff
+
+
+class BatchRow(Base):
+    """A batch job (derive drafts for every commune), its progress and outcome."""
+
+    __tablename__ = "ws_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(20), default="running")   # running | finished | failed
+    backend: Mapped[str] = mapped_column(String(20), default="process")
+    messages: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,0 +1,100 @@
+"""Deriving every commune's draft: in this machine's processes, and through a real RQ queue on Redis (loopback)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from authoring.workspace import jobs
+from authoring.loading import load_plan
+from ws_fixtures import *  # noqa: F401,F403  (fixtures)
+
+ROOT = Path(__file__).resolve().parents[2]
+UNITS = ["xã Anh Sơn", "xã Nam Đàn", "phường Vinh Hưng", "xã Con Cuông"]
+
+
+@pytest.fixture(scope="module")
+def province_text(tmp_path_factory):
+    """Nghệ An's 2025 plan brought to 2026 by `kehoach new-year`: its duties now go to communes and wards."""
+    from authoring.web import core
+
+    loaded, _ = load_plan(ROOT / "plans/examples/nghe-an-2025-kh-07.yaml")
+    text, _report = core.new_year(loaded, 2026)
+    return text
+
+
+@pytest.fixture
+def rq_workers(redis_url):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    workers = [subprocess.Popen([sys.executable, "-m", "rq.cli", "worker", jobs.QUEUE, "--url", redis_url,
+                                 "--worker-class", "rq.worker.SimpleWorker", "--quiet"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    yield workers
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def collect(**kwargs) -> tuple[str, dict]:
+    results = {}
+    backend = jobs.run_batch("ke-hoach-tinh.yaml", kwargs.pop("text"), UNITS + ["xã Không Có Thật"],
+                             lambda r: results.__setitem__(r["unit"], r), **kwargs)
+    return backend, results
+
+
+def _check(results: dict, province_text: str) -> None:
+    import yaml
+
+    province_id = yaml.safe_load(province_text)["id"]
+    for unit in UNITS:
+        result = results[unit]
+        assert result["ok"], result["error"]
+        assert f"ỦY BAN NHÂN DÂN" in result["text"] and unit.split(" ", 1)[1].upper() in result["text"]
+        assert yaml.safe_load(result["text"])["implements"] == [province_id]   # the province plan, by its id
+        assert result["format_ok"] and result["counts"]["error"] == 0
+        assert result["cells"] and all(c["status"] == "taken" for c in result["cells"].values())
+
+
+def test_derive_in_local_processes(province_text):
+    backend, results = collect(text=province_text, workers=2)
+    assert backend == "process"
+    _check(results, province_text)
+
+
+def test_derive_through_rq_on_redis(province_text, redis_url, rq_workers):
+    backend, results = collect(text=province_text, redis=redis_url, timeout=300)
+    assert backend == "rq"
+    _check(results, province_text)
+    from redis import Redis
+
+    assert Redis.from_url(redis_url).connection_pool.connection_kwargs["host"] == "127.0.0.1"
+
+
+def test_one_failing_unit_does_not_stop_the_batch(province_text):
+    result = jobs.derive_one("ke-hoach-tinh.yaml", province_text, "huyện Cũ")
+    assert not result["ok"] and result["error"]
+    result = jobs.derive_one("ke-hoach-tinh.yaml", "kind: plan\nid: hong\n", "xã Anh Sơn")
+    assert not result["ok"] and "lỗi định dạng" in result["error"]
+
+
+def test_pdfs_for_many_plans_through_rq(province_text, redis_url, rq_workers):
+    drafts = [jobs.derive_one("ke-hoach-tinh.yaml", province_text, unit)["text"] for unit in UNITS[:2]]
+    got = {}
+    backend = jobs.run_pdf_batch([(1, drafts[0]), (2, drafts[1]), (3, "kind: plan\nid: hong\n")],
+                                 lambda r: got.__setitem__(r["plan"], r), redis=redis_url, chunk=2)
+    assert backend == "rq"
+    assert got[1]["ok"] and got[1]["pdf"].startswith(b"%PDF") and got[2]["ok"]
+    assert not got[3]["ok"] and "lỗi định dạng" in got[3]["error"]
+    from pypdf import PdfReader
+    import io
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(got[2]["pdf"])).pages)
+    assert "NAM ĐÀN" in text.upper()

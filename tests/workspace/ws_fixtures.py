@@ -1,0 +1,102 @@
+"""Fixtures of the province workspace: real PostgreSQL and Redis on loopback for the session, an application on
+SQLite or PostgreSQL with the Nghệ An units and users of every role, clients logged in as each of them.
+
+Imported by each test module (`from ws_fixtures import *`) rather than kept in a conftest.py: the web tests
+import their own conftest by name at run time, and a second module named `conftest` would shadow it."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from ws_servers import Postgres, Redis  # noqa: E402
+from ws_support import User, seed  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_hashing():
+    """argon2id still, with a small cost so that a test run does not spend minutes hashing."""
+    from authoring.workspace import accounts
+
+    accounts.set_cost(1, 1024)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    server = Postgres()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    server = Redis()
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kehoach.db'}"
+    postgres = request.getfixturevalue("postgres")
+    return postgres.create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def ws_app(db_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("KEHOACH_STORAGE", str(tmp_path / "luu-tru"))
+    seed(db_url)
+    from authoring.web.app import create_app
+
+    app = create_app(db_url, workspace=True)
+    yield app
+    app.state.kh.store.engine.dispose()
+
+
+@pytest.fixture
+def users(ws_app):
+    made = {}
+
+    def get(name: str) -> User:
+        if name not in made:
+            made[name] = User(ws_app, name)
+        return made[name]
+
+    yield get
+    for user in made.values():
+        user.close()
+
+
+@pytest.fixture(scope="session")
+def p12(tmp_path_factory):
+    """A throw-away signing certificate of the commune's signer, made at test time: (bytes, password)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Đỗ Văn Hùng"), x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            .sign(key, hashes.SHA256()))
+    data = pkcs12.serialize_key_and_certificates(b"ky-so", key, cert, None,
+                                                 serialization.BestAvailableEncryption(b"mat-khau-ky"))
+    return data, "mat-khau-ky"
+
+
