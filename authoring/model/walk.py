@@ -114,3 +114,29 @@ def iter_ids(plan: Plan) -> Iterator[tuple[Path_, str]]:
             yield path + ("targets", i, "id"), target.id
         for i, report in enumerate(block.reporting):
             yield path + ("reporting", i, "id"), report.id
+
+
+def iter_printed_texts(plan: Plan) -> Iterator[tuple[Path_, str]]:
+    """(path, text) of every string kehoach prints, as written in the plan: trích yếu, issuer lines, headings and
+    texts, recipients, archive line, footnotes, signature."""
+    doc = plan.document
+    yield ("document", "title"), doc.title
+    for i, line in enumerate(doc.issuer.header or []):
+        yield ("document", "issuer", "header", i), line
+    for path, block in iter_blocks(plan):
+        if block.title:
+            yield path + ("title",), block.title
+        if block.text:
+            yield path + ("text",), block.text
+    for i, recipient in enumerate(plan.recipients):
+        yield ("recipients", i, "name"), recipient.name
+        if recipient.purpose:
+            yield ("recipients", i, "purpose"), recipient.purpose
+    if plan.archive:
+        yield ("archive",), plan.archive
+    for key, text in plan.footnotes.items():
+        yield ("footnotes", key), text
+    if plan.signature:
+        for i, line in enumerate(plan.signature.authority):
+            yield ("signature", "authority", i), line
+        yield ("signature", "name"), plan.signature.name

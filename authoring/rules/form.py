@@ -6,7 +6,7 @@ import re
 
 from ..findings import Severity
 from ..model import Block
-from ..model.walk import iter_blocks
+from ..model.walk import iter_blocks, iter_printed_texts
 from .. import nd30
 from ..text import upper_keep_symbols
 from ..model.plan import FOOTNOTE_RE
@@ -105,26 +105,6 @@ def _last_text(plan):
 
 # --- what a văn thư sends back: capitals, stray footnote marks, typographic slips ---------------------------------
 
-def _printed_texts(plan):
-    """(path, text) of every text kehoach prints, as written in the plan."""
-    yield ("document", "title"), plan.document.title
-    for path, block in iter_blocks(plan):
-        if block.title:
-            yield path + ("title",), block.title
-        if block.text:
-            yield path + ("text",), block.text
-    for i, recipient in enumerate(plan.recipients):
-        yield ("recipients", i, "name"), recipient.name
-        if recipient.purpose:
-            yield ("recipients", i, "purpose"), recipient.purpose
-    if plan.archive:
-        yield ("archive",), plan.archive
-    for key, text in plan.footnotes.items():
-        yield ("footnotes", key), text
-    if plan.signature:
-        yield ("signature", "name"), plan.signature.name
-
-
 def _title_case(ctx: CheckContext) -> None:
     """Phụ lục I: the trích yếu is written in lower case, capitals only where the spelling rules want them."""
     title = strip_marks(ctx.plan.document.title)
@@ -162,7 +142,7 @@ def _footnote_marks(ctx: CheckContext) -> None:
     """A footnote mark must lead to a footnote: [^x] declared in 'footnotes', never a bare superscript number."""
     plan = ctx.plan
     scanned_at_load = {"title", "text", "name"}
-    for path, text in _printed_texts(plan):
+    for path, text in iter_printed_texts(plan):
         for match in _STRAY_MARK_RE.finditer(text):
             ctx.add("D109", Severity.ERROR, f"dấu chú thích '{match.group(0)}' không dẫn tới chú thích nào (chữ số nhỏ "
                                             "gõ tay, không phải chú thích của văn bản)", path,
@@ -188,7 +168,7 @@ _SLIPS = [
 
 def _typography(ctx: CheckContext) -> None:
     """The typographic slips that would print in the rendered DOCX (kehoach prints the text as written)."""
-    for path, text in _printed_texts(ctx.plan):
+    for path, text in iter_printed_texts(ctx.plan):
         plain = FOOTNOTE_RE.sub("", text)
         for code, pattern, what, suggestion in _SLIPS:
             match = pattern.search(plain)

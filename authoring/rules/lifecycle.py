@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..findings import Severity
-from ..model.walk import iter_blocks, iter_reporting, iter_targets
+from ..model.walk import iter_blocks, iter_printed_texts, iter_reporting, iter_targets
 from .context import CheckContext
 
 # A blank left for the author: the whole field, or "…" where a date, number or name goes.
@@ -16,22 +16,9 @@ _CITATION_TAIL = re.compile(r"(của|của Bộ trưởng|của Giám đốc|ng�
 
 
 def _printed(plan):
-    """(path, text) of every printed string a blank or a name can hide in."""
-    doc = plan.document
-    yield ("document", "title"), doc.title
-    for i, line in enumerate(doc.issuer.header or []):
-        yield ("document", "issuer", "header", i), line
-    for path, block in iter_blocks(plan):
-        if block.title:
-            yield path + ("title",), block.title
-        if block.text:
-            yield path + ("text",), block.text
-    for i, recipient in enumerate(plan.recipients):
-        yield ("recipients", i, "name"), recipient.name
-    if plan.signature:
-        for i, line in enumerate(plan.signature.authority):
-            yield ("signature", "authority", i), line
-        yield ("signature", "name"), plan.signature.name
+    """(path, text) of every printed string a blank or an out-of-date name can hide in. Footnotes and the archive line
+    are left out: footnotes cite documents by the names and years they had when issued."""
+    return ((path, text) for path, text in iter_printed_texts(plan) if path[0] not in ("footnotes", "archive"))
 
 
 def check_lifecycle(ctx: CheckContext) -> None:
