@@ -23,38 +23,37 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .. import nd30
-from ..errors import InputError, KehoachError, ToolMissingError
+from ..errors import InputError, KehoachError, ToolMissingError, UsageError
 from ..findings import Finding, Severity
 from ..render.metrics import text_width_pt
 from ..text import match_key
+from .issuing import IssueValues
 from .finishing import COPY_FIELD, ORGAN_FIELD, SEAL_TEXT_BAND_PT, SIGNER_FIELD
 
 # pyHanko and fontTools log tracebacks and subsetting notes to stderr; kehoach reports its own messages.
 for _noisy in ("pyhanko", "fontTools", "PIL"):
     logging.getLogger(_noisy).setLevel(logging.CRITICAL)
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-]
+FONT_FOLDERS = ["/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"]
 VIETNAM = timezone(timedelta(hours=7), "+07:00")
 FIELDS = (SIGNER_FIELD, ORGAN_FIELD, COPY_FIELD)
 MM_PER_PT = 25.4 / 72
 
 
-def _source_font() -> Path:
-    for candidate in FONT_CANDIDATES:
-        if Path(candidate).is_file():
-            return Path(candidate)
+def _source_font(style: str = "Regular") -> Path:
+    for folder in FONT_FOLDERS:
+        if (Path(folder) / f"LiberationSerif-{style}.ttf").is_file():
+            return Path(folder) / f"LiberationSerif-{style}.ttf"
     if shutil.which("fc-match"):
-        found = subprocess.run(["fc-match", "-f", "%{file}", "Liberation Serif"], capture_output=True, text=True)
+        found = subprocess.run(["fc-match", "-f", "%{file}", f"Liberation Serif:style={style}"], capture_output=True,
+                               text=True)
         if found.returncode == 0 and Path(found.stdout).is_file() and "Liberation" in found.stdout:
             return Path(found.stdout)
     raise ToolMissingError("không tìm thấy phông Liberation Serif để in dấu chữ ký có dấu tiếng Việt",
                            "Cài phông: sudo apt-get install -y fonts-liberation2 (hoặc chạy bash scripts/setup.sh).")
 
 
-def stamp_font() -> str:
+def stamp_font(style: str = "Regular") -> str:
     """A TrueType font with Vietnamese glyphs for the stamp (pyHanko's built-in font has none).
 
     pyHanko writes glyph widths in font units, which is right only for fonts of 1000 units per em;
@@ -66,7 +65,7 @@ def stamp_font() -> str:
     from ..fileio import write_atomic
     from ..paths import cache_dir
 
-    source = _source_font()
+    source = _source_font(style)
     target = cache_dir() / "fonts" / f"{source.stem}-upm1000.ttf"
     if not target.is_file():
         font = TTFont(str(source))
@@ -92,6 +91,7 @@ class Signed:
     warnings: list[Finding] = dc_field(default_factory=list)
     signer: str = ""
     when: str = ""
+    filled: list[str] = dc_field(default_factory=list)   # the số/ngày/tháng fields this signature filled
 
 
 # --- images ------------------------------------------------------------------------------------------------------
@@ -209,8 +209,13 @@ def subject_warnings(subject: str, field: str, info: dict[str, str], file: str) 
 
 def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",
              image: Path | None = None, seal: Path | None = None, tsa: str | None = None,
-             when: datetime | None = None, reason: str | None = None, location: str | None = None) -> Signed:
-    """Sign *pdf* into *field*; *file* names the PDF in every message."""
+             when: datetime | None = None, reason: str | None = None, location: str | None = None,
+             issue: IssueValues | None = None) -> Signed:
+    """Sign *pdf* into *field*; *file* names the PDF in every message.
+
+    Signing ChuKyCoQuan on an unissued document also fills the số and ngày fields from *issue* (issuing.py), in
+    the same incremental update.
+    """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -262,6 +267,16 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
                                     "chỉ ký lên văn bản đã có chữ ký của người có thẩm quyền", file,
             suggestion="Người ký ký trước (kehoach sign … --field ChuKyNguoiKy), văn thư ký sau (Điều 32 Nghị định 30).")])
 
+    filled: list[str] = []
+    if field == ORGAN_FIELD:
+        from .issuing import fill_issue_fields
+
+        filled = fill_issue_fields(writer, pdf, info, issue, file)
+    elif issue is not None:
+        raise UsageError(f"--number, --date, --plan chỉ dùng khi văn thư ký ô {ORGAN_FIELD} (đang ký {file} vào ô "
+                         f"{field}).", "Người ký ký ô ChuKyNguoiKy không kèm số, ngày; văn thư điền số, ngày khi ký "
+                                       "ô ChuKyCoQuan.")
+
     warnings: list[Finding] = []
     subject = _subject_name(signer)
     warnings += subject_warnings(subject, field, info, file)
@@ -297,7 +312,7 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
                                "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
         raise KehoachError(f"ký số {file} không thành công: {exc}",
                            "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.") from None
-    return Signed(out.getvalue(), warnings, subject, stamp_time)
+    return Signed(out.getvalue(), warnings, subject, stamp_time, filled)
 
 
 def _is_network_error(exc: Exception) -> bool:
