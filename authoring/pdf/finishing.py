@@ -62,11 +62,19 @@ def signature_boxes(reader: PdfReader, name: str | None, last_title: str | None)
         bottom = y + size
         width = 170.0
         signer = (centre - width / 2, bottom, centre + width / 2, top)
-        # Room for a seal up to SEAL_FIELD_MM across: `sign --seal` draws the seal at its real size inside, right
-        # edge on the signer's left third. The field never changes after the signer signs (that would break it).
+        # Room for a round seal up to SEAL_FIELD_MM across: `sign --seal` draws the seal at its real size inside,
+        # right-aligned, so a smaller seal lies inside the largest one. Its right edge goes on the signer's left
+        # third (Phụ lục I) when the lines leave room; with a long title or name, the seal moves up or down in the
+        # gap and then left until it touches no letter of the signer's block (and, if possible, none of the
+        # recipients' column). The field never changes after the signer signs, so all this is decided here.
         seal = SEAL_FIELD_MM * 72 / 25.4
-        seal_right = signer[0] + width * nd30.SEAL_OVER_SIGNATURE
-        middle = (bottom + top) / 2
+        block, others = [], []
+        for hit in hits:
+            box = _line_box(hit)
+            in_block = abs(hit[1] + text_width_pt(hit[0], hit[3] or size, bold=True) / 2 - centre) < 8
+            (block if in_block else others if box[2] < centre else []).append(box)
+        seal_right, middle = place_seal(block, others, signer[0] + width * nd30.SEAL_OVER_SIGNATURE, bottom, top,
+                                        seal / 2)
         organ = (seal_right - seal, middle - seal / 2 - SEAL_TEXT_BAND_PT, seal_right, middle + seal / 2)
         return FieldBoxes(index, tuple(round(v, 2) for v in signer), tuple(round(v, 2) for v in organ))
     return None
@@ -136,6 +144,69 @@ def _blank(name, left, right, baseline, size, italic, align, font) -> Blank:
     descent, ascent = 0.3 * size, 1.0 * size
     box = (round(left, 2), round(baseline - descent, 2), round(right, 2), round(baseline + ascent, 2))
     return Blank(name, box, round(descent, 2), size, italic, align, font)
+
+
+SEAL_CLEARANCE_PT = 2.0            # between the seal (or its caption) and any letter of the signer's block
+
+
+def _line_box(hit) -> tuple[float, float, float, float]:
+    """The ink box of a printed line: from its start to its measured end, descenders to Vietnamese stacked marks."""
+    text, x, y, size = hit[:4]
+    size = size or 14
+    return x, y - 0.25 * size, x + text_width_pt(text, size, bold=True), y + 1.0 * size
+
+
+def seal_right_clear_of(lines, centre_y: float, radius: float) -> float:
+    """The furthest right a round seal of *radius*, centred at *centre_y*, may end without touching *lines*.
+
+    A smaller seal drawn right-aligned in the same place lies inside this circle, so it is clear too. The caption
+    under the seal (SEAL_TEXT_BAND_PT) must also stay left of any line at its height.
+    """
+    reach = radius + SEAL_CLEARANCE_PT
+    right = float("inf")
+    for x0, y0, _, y1 in lines:
+        dy = 0.0 if y0 <= centre_y <= y1 else min(abs(centre_y - y0), abs(centre_y - y1))
+        if dy < reach:
+            right = min(right, x0 - (reach * reach - dy * dy) ** 0.5 + radius)
+        band_top, band_bottom = centre_y - radius, centre_y - radius - SEAL_TEXT_BAND_PT
+        if y0 < band_top and y1 > band_bottom:
+            right = min(right, x0 - SEAL_CLEARANCE_PT)
+    return right
+
+
+def seal_right_after(lines, centre_y: float, radius: float) -> float:
+    """The furthest left a round seal (and its caption) may end without touching *lines* to its left."""
+    reach = radius + SEAL_CLEARANCE_PT
+    left = float("-inf")
+    for _, y0, x1, y1 in lines:
+        dy = 0.0 if y0 <= centre_y <= y1 else min(abs(centre_y - y0), abs(centre_y - y1))
+        if dy < reach:
+            left = max(left, x1 + (reach * reach - dy * dy) ** 0.5 + radius)
+        band_top, band_bottom = centre_y - radius, centre_y - radius - SEAL_TEXT_BAND_PT
+        if y0 < band_top and y1 > band_bottom:
+            left = max(left, x1 + SEAL_CLEARANCE_PT + 2 * radius)
+    return left
+
+
+def place_seal(block, others, third: float, bottom: float, top: float, radius: float) -> tuple[float, float]:
+    """(right edge, centre height) of the seal: clear of *block* always, of *others* when there is room.
+
+    The centre is tried at every point between the name line and the last title line; the position that lets the
+    seal reach furthest right (nearest the left third of the signature) wins, the middle of the gap on a tie. When
+    no position clears the recipients' column too, the seal stays level with the signature (the middle of the gap)
+    and only the signer's block is kept clear.
+    """
+    middle = (bottom + top) / 2
+    best = None
+    steps = int(top - bottom) + 1
+    for step in range(steps):
+        centre_y = bottom + step
+        right = min(third, seal_right_clear_of(block, centre_y, radius))
+        left = seal_right_after(others, centre_y, radius)
+        key = (right >= left, right if right >= left else -abs(centre_y - middle), -abs(centre_y - middle))
+        if best is None or key > best[0]:
+            best = (key, right, centre_y)
+    return (best[1], best[2]) if best else (third, middle)
 
 
 def finish_pdf(raw: bytes, meta: PdfMeta) -> bytes:
