@@ -291,11 +291,7 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
     else:
         style, box = _copy_style(writer.prev)
         new_field = fields.SigFieldSpec(COPY_FIELD, on_page=0, box=box)
-    timestamper = None
-    if tsa:
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
-        timestamper = HTTPTimeStamper(tsa, timeout=10)
+    timestamper = time_stamper(tsa, file) if tsa else None
     meta = signers.PdfSignatureMetadata(
         field_name=field, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason or {SIGNER_FIELD: "Ký duyệt văn bản", ORGAN_FIELD: "Ký số của cơ quan, tổ chức (phát hành)",
@@ -307,12 +303,112 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         out = signers.PdfSigner(meta, signer, stamp_style=style, timestamper=timestamper,
                                 new_field_spec=new_field).sign_pdf(writer, appearance_text_params=params)
     except Exception as exc:
+        failure = _tsa_failure(exc)
+        if tsa and failure is not None:
+            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {failure}",
+                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
         if tsa and _is_network_error(exc):
             raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {exc}",
                                "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
         raise KehoachError(f"ký số {file} không thành công: {exc}",
                            "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.") from None
     return Signed(out.getvalue(), warnings, subject, stamp_time, filled)
+
+
+class TsaFailure(Exception):
+    """The time-stamp server did not give a usable answer; the message says why, in Vietnamese."""
+
+
+def _tsa_failure(exc: BaseException) -> str | None:
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, TsaFailure):
+            return str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def tsa_timeout_s() -> float:
+    """Seconds the whole exchange with the time-stamp server may take (KEHOACH_TSA_TIMEOUT overrides, for tests)."""
+    import os
+
+    from .. import limits
+
+    chosen = os.environ.get("KEHOACH_TSA_TIMEOUT", "")
+    try:
+        return max(0.5, float(chosen)) if chosen else limits.TSA_TIMEOUT_S
+    except ValueError:
+        return limits.TSA_TIMEOUT_S
+
+
+def time_stamper(url: str, file: str):
+    """An RFC 3161 client over HTTP(S) with one deadline for the whole exchange, never a hang.
+
+    The request runs in a daemon thread joined with a timeout, so a server that accepts and never answers, or
+    trickles its answer, cannot hold kehoach (or its exit) beyond the deadline.
+    """
+    import threading
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from asn1crypto import core, tsp
+    from pyhanko.sign.timestamps.api import TimeStamper
+
+    from .. import limits
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--tsa '{url}' không phải địa chỉ máy chủ cấp dấu thời gian (đang ký {file}).",
+                         "Ghi địa chỉ đầy đủ bắt đầu bằng http:// hoặc https://, ví dụ --tsa http://tsa.example.vn/tsa.")
+    deadline = tsa_timeout_s()
+
+    class _Bounded(TimeStamper):
+        async def async_request_tsa_response(self, req):
+            outcome: dict = {}
+
+            def task():
+                request = urllib.request.Request(url, data=req.dump(), method="POST",
+                                                 headers={"Content-Type": "application/timestamp-query"})
+                try:
+                    with urllib.request.urlopen(request, timeout=deadline) as response:
+                        outcome["type"] = response.headers.get("Content-Type", "")
+                        outcome["body"] = response.read(limits.MAX_TSA_REPLY_BYTES + 1)
+                except urllib.error.HTTPError as exc:
+                    outcome["error"] = f"máy chủ trả lời mã HTTP {exc.code}"
+                except (OSError, ValueError) as exc:
+                    reason = getattr(exc, "reason", exc)
+                    outcome["error"] = f"không kết nối được ({reason})"
+
+            worker = threading.Thread(target=task, name="kehoach-tsa", daemon=True)
+            worker.start()
+            worker.join(deadline)
+            if worker.is_alive():
+                raise TsaFailure(f"máy chủ không trả lời trong {deadline:g} giây")
+            if "error" in outcome:
+                raise TsaFailure(outcome["error"])
+            body = outcome["body"]
+            if len(body) > limits.MAX_TSA_REPLY_BYTES:
+                raise TsaFailure("câu trả lời quá lớn, không phải dấu thời gian")
+            if outcome["type"].split(";")[0].strip() != "application/timestamp-reply":
+                raise TsaFailure(f"câu trả lời không phải dấu thời gian RFC 3161 (Content-Type: "
+                                 f"{outcome['type'] or 'không có'})")
+            try:
+                # the status first, read alone: a refusal carries no token, which asn1crypto's TimeStampResp
+                # requires, so reading the whole reply would call a refusal "malformed"
+                status = tsp.PKIStatusInfo.load(core.Sequence.load(body)[0].dump())["status"].native
+                answer = tsp.TimeStampResp.load(body)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise TsaFailure(f"câu trả lời hỏng, không đọc được ({exc})") from None
+            if status not in ("granted", "granted_with_mods"):
+                raise TsaFailure(f"máy chủ từ chối cấp dấu thời gian (trạng thái {status})")
+            try:
+                answer["time_stamp_token"]["content"].native  # a malformed token is the server's fault, said so
+            except (ValueError, TypeError, KeyError) as exc:
+                raise TsaFailure(f"câu trả lời hỏng, không đọc được ({exc})") from None
+            return answer
+
+    return _Bounded()
 
 
 def _is_network_error(exc: Exception) -> bool:
