@@ -49,6 +49,13 @@ RATIO_CHECK_FROM_BYTES = 1024 * 1024
 # kehoach/plan.json inside our own DOCX: the model of a plan is ~100 KB.
 MAX_EMBEDDED_PLAN_BYTES = 4 * 1024 * 1024
 
+# --- RFC 3161 time-stamp server (sign --tsa) ---------------------------------------------------------
+
+# The whole exchange with the server: connect, send, answer (KEHOACH_TSA_TIMEOUT overrides, for tests).
+TSA_TIMEOUT_S = 15.0
+# A time-stamp reply is a few KB (token, TSA certificate chain).
+MAX_TSA_REPLY_BYTES = 1024 * 1024
+
 # --- LibreOffice ---------------------------------------------------------------------------------------
 
 # A conversion takes ~1 s a file once started; start-up ~5 s on a cold profile.

@@ -89,18 +89,21 @@ def main_pictures() -> None:
         image, seal = _images(folder)
         signer = _p12(folder, "Nguyễn Phong Doanh", "nguoi-ky.p12")
         body = _p12(folder, "Ủy ban nhân dân quận Kiến An", "co-quan.p12")
-        _run("issue", str(PLAN), "--number", "12", "--date", "2024-04-02", "-d", str(folder))
-        issued = next(folder.glob("*.pdf"))
+        # The PDF leaves số and ngày blank; the body's signature fills them (số 12, ngày 02/4/2024).
+        _run("render", "--pdf", str(PLAN), "-o", str(folder / "ke-hoach.docx"))
+        issued = folder / "ke-hoach.pdf"
         after_signer, after_body, copy = folder / "1.pdf", folder / "2.pdf", folder / "3.pdf"
         _run("sign", str(issued), "--p12", str(signer), "--password", "mau", "--image", str(image), "-o", str(after_signer))
         _run("sign", str(after_signer), "--p12", str(body), "--password", "mau", "--field", "ChuKyCoQuan",
-             "--seal", str(seal), "-o", str(after_body))
+             "--seal", str(seal), "--number", "12", "--date", "02/04/2024", "-o", str(after_body))
         _run("sign", str(after_body), "--p12", str(body), "--password", "mau", "--field", "ChuKyBanSao", "-o", str(copy))
         last = len(PdfReader(str(issued)).pages)
         for pdf, stem in ((issued, "1-truoc-khi-ky"), (after_signer, "2-nguoi-ky-da-ky"), (after_body, "3-co-quan-da-ky")):
             _picture(pdf, last, f"{stem}-trang-{last}", 50)
             _picture(pdf, last, f"{stem}-khoi-chu-ky", 110, crop=_closing_box(pdf, last))
         _picture(copy, 1, "4-ban-sao-dien-tu-trang-1", 110, crop=(240, 0, 355, 110))
+        for pdf, stem in ((after_signer, "5-so-ngay-truoc-khi-co-quan-ky"), (after_body, "6-so-ngay-sau-khi-co-quan-ky")):
+            _picture(pdf, 1, stem, 80, crop=(60, 40, 500, 90))
     for picture in sorted(OUT.glob("*.png")):
         print(f"Đã tạo {picture.relative_to(ROOT)}")
 

@@ -71,7 +71,8 @@ def test_only_the_loading_layer_writes_yaml():
         if path.parent.name == "loading":
             continue
         text = path.read_text(encoding="utf-8")
-        if re.search(r"make_yaml|\.dump\(|YAML\(", text):
+        # ".dump()" with no argument is not YAML: asn1crypto's DER encoding (RFC 3161 requests in pdf/signing.py)
+        if re.search(r"make_yaml|\.dump\((?!\))|YAML\(", text):
             writers.append(str(path.relative_to(PACKAGE.parent)))
     assert not writers, f"YAML written outside authoring/loading/: {writers}"
 

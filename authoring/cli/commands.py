@@ -275,9 +275,14 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 @click.option("--image", type=click.Path(dir_okay=False), help="Ảnh chữ ký của người ký (PNG nền trong suốt, màu xanh).")
 @click.option("--seal", type=click.Path(dir_okay=False), help="Ảnh dấu của cơ quan (PNG nền trong suốt, màu đỏ, đúng kích thước thật).")
 @click.option("--tsa", metavar="URL", help="Địa chỉ máy chủ cấp dấu thời gian (RFC 3161), nếu có.")
+@click.option("--number", type=click.IntRange(min=1), help="Số văn bản văn thư cấp (vd. 7), điền vào ô số trên trang 1 "
+                                                            "khi ký ô ChuKyCoQuan.")
+@click.option("--date", "issued", help="Ngày ban hành (06/01/2025 hoặc 2025-01-06), điền vào ô ngày, tháng trên trang 1.")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
+              help="Lấy số và ngày từ tệp kế hoạch đã ban hành (kehoach issue), thay cho --number và --date.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp đã ký (mặc định: <tên>-da-ky.pdf).")
 def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str | None, seal: str | None,
-         tsa: str | None, output: str | None) -> None:
+         tsa: str | None, number: int | None, issued: str | None, plan_file: str | None, output: str | None) -> None:
     """Ký số PAdES vào ô chữ ký theo Phụ lục I Nghị định 30: ảnh chữ ký, ảnh dấu, thời gian ký +07:00."""
     from ..fileio import write_atomic
     from ..pdf.checks import pdfa_problems
@@ -299,18 +304,63 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str |
                          hint="Phụ lục I: bản sao điện tử, phụ lục tách tệp ký ở góc trên bên phải trang 1, không có ảnh.")
     from ..fileio import note_read
 
+    values = _issue_values(number, issued, plan_file, source)
     note_read(source)
     note_read(p12)
     signed = sign_pdf(source.read_bytes(), Path(p12), password, field, file=str(source),
-                      image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa)
+                      image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa, issue=values)
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
     write_atomic(target, signed.data)
     for warning in signed.warnings:
         click.echo(f"Cảnh báo {warning.code} ({warning.file}): {warning.message}. {warning.suggestion or ''}".rstrip(),
                    err=True)
     problems = pdfa_problems(signed.data)
+    if signed.filled and values is not None:
+        click.echo(f"Đã điền số {values.number:02d}, ngày {values.short} vào trang 1 của {target}.")
     click.echo(f"Đã ký {source} vào ô {field} ({signed.signer}, {signed.when}): {target}"
                + ("" if not problems else " — cảnh báo PDF/A: " + "; ".join(problems)))
+
+
+def _issue_values(number: int | None, issued: str | None, plan_file: str | None, source: Path):
+    """Số and ngày for the body's signature: from --number and --date, or from an issued plan (--plan)."""
+    from ..errors import UsageError
+    from ..findings import Finding, Severity
+    from ..lifecycle.issue import parse_issue_date
+    from ..pdf.issuing import IssueValues
+
+    if plan_file and (number is not None or issued):
+        raise UsageError(f"Dùng --plan hoặc --number và --date, không dùng cả hai (đang ký {source}).",
+                         "Ví dụ: --number 7 --date 06/01/2025, hoặc --plan KE_HOACH.yaml đã ban hành.")
+    if plan_file:
+        from ..loading import load_plan_or_raise
+
+        if not Path(plan_file).is_file():
+            raise InputError(f"Không tìm thấy tệp kế hoạch {plan_file} (--plan, để ký {source}).",
+                             hint="Kiểm tra lại đường dẫn.")
+        loaded = load_plan_or_raise(Path(plan_file))
+        doc = loaded.plan.document
+        if doc.number is None or not doc.date.is_complete:
+            path = ("document", "number") if doc.number is None else ("document", "date")
+            line, column = loaded.locate(path)
+            raise InputError(f"Kế hoạch {plan_file} chưa ban hành: chưa có số hoặc ngày ban hành (để ký {source}).",
+                             [Finding("K107", Severity.ERROR, "kế hoạch chưa có số và ngày ban hành đầy đủ",
+                                      plan_file, line, column, ".".join(path),
+                                      "Ban hành trước: kehoach issue KE_HOACH.yaml --number 7 --date 06/01/2025.")])
+        return IssueValues(doc.number, doc.date.to_date(), doc.symbol)
+    if number is None and not issued:
+        return None
+    if number is None or not issued:
+        missing = "--date" if number is not None else "--number"
+        raise UsageError(f"Thiếu {missing}: số và ngày ban hành đi cùng nhau (đang ký {source}).",
+                         "Ví dụ: --number 7 --date 06/01/2025.")
+    try:
+        when = parse_issue_date(issued)
+    except ValueError as exc:
+        raise UsageError(f"--date '{issued}' không phải ngày hợp lệ ({exc}); đang ký {source}.",
+                         "Ghi --date dạng NGÀY/THÁNG/NĂM (06/01/2025) hoặc NĂM-THÁNG-NGÀY (2025-01-06).") from None
+    if not when.is_complete:
+        raise UsageError(f"--date '{issued}' phải đủ ngày, tháng, năm (đang ký {source}).", "Ví dụ: --date 06/01/2025.")
+    return IssueValues(number, when.to_date())
 
 
 @main.command()

@@ -18,6 +18,12 @@ ORGAN_FIELD = "ChuKyCoQuan"         # the issuing body's signature, over the lef
 COPY_FIELD = "ChuKyBanSao"          # the body's signature on an electronic copy or annex file (ô 14), made at signing
 SEAL_FIELD_MM = 42                 # the largest seal the body's field holds at its real size
 SEAL_TEXT_BAND_PT = 25.0           # under the seal: the body's name and the signing time (two lines, 8 pt at most)
+# Text fields over the blanks an unissued document leaves (số, ngày, tháng): the văn thư's signature fills them.
+NUMBER_FIELD = "SoVanBan"
+DAY_FIELD = "NgayBanHanh"
+MONTH_FIELD = "ThangBanHanh"
+ISSUE_FIELDS = (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD)
+FIELD_FONT = "KhIssue"             # the /DR name of the page font the fields' /DA names
 
 
 @dataclass(frozen=True)
@@ -56,14 +62,151 @@ def signature_boxes(reader: PdfReader, name: str | None, last_title: str | None)
         bottom = y + size
         width = 170.0
         signer = (centre - width / 2, bottom, centre + width / 2, top)
-        # Room for a seal up to SEAL_FIELD_MM across: `sign --seal` draws the seal at its real size inside, right
-        # edge on the signer's left third. The field never changes after the signer signs (that would break it).
+        # Room for a round seal up to SEAL_FIELD_MM across: `sign --seal` draws the seal at its real size inside,
+        # right-aligned, so a smaller seal lies inside the largest one. Its right edge goes on the signer's left
+        # third (Phụ lục I) when the lines leave room; with a long title or name, the seal moves up or down in the
+        # gap and then left until it touches no letter of the signer's block (and, if possible, none of the
+        # recipients' column). The field never changes after the signer signs, so all this is decided here.
         seal = SEAL_FIELD_MM * 72 / 25.4
-        seal_right = signer[0] + width * nd30.SEAL_OVER_SIGNATURE
-        middle = (bottom + top) / 2
+        block, others = [], []
+        for hit in hits:
+            box = _line_box(hit)
+            in_block = abs(hit[1] + text_width_pt(hit[0], hit[3] or size, bold=True) / 2 - centre) < 8
+            (block if in_block else others if box[2] < centre else []).append(box)
+        seal_right, middle = place_seal(block, others, signer[0] + width * nd30.SEAL_OVER_SIGNATURE, bottom, top,
+                                        seal / 2)
         organ = (seal_right - seal, middle - seal / 2 - SEAL_TEXT_BAND_PT, seal_right, middle + seal / 2)
         return FieldBoxes(index, tuple(round(v, 2) for v in signer), tuple(round(v, 2) for v in organ))
     return None
+
+
+@dataclass(frozen=True)
+class Blank:
+    """One blank of page 1 to be filled at issue: where it is and how its text is set."""
+
+    name: str                                   # NUMBER_FIELD, DAY_FIELD or MONTH_FIELD
+    box: tuple[float, float, float, float]      # the blank, from the glyph after the space to the next word
+    baseline: float                             # the line's baseline, from the box's bottom
+    size: float                                 # the printed size of the line (13 pt)
+    italic: bool                                # the date line is italic
+    align: str                                  # "right" (the number, against "/") or "centre" (day, month)
+    font: object                                # the page's font of that line (an indirect reference)
+
+
+def _page_lines(page) -> list[tuple[str, float, float, float, object]]:
+    """(text, x, baseline y, size, font dictionary) of each text chunk on a page."""
+    hits = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            hits.append((text.rstrip("\n"), x, y, size * (tm[0] or 1) * (cm[0] or 1), font))
+
+    page.extract_text(visitor_text=visit)
+    return hits
+
+
+def issue_blanks(page) -> list[Blank]:
+    """The blanks of an unissued page 1: the number in "Số:      /KH-UBND", the day and month of the date line.
+
+    Positions are measured from the printed line: its start on the page and the Times widths of what precedes each
+    blank. A line already carrying its number or date has no blank and gets no field.
+    """
+    blanks: list[Blank] = []
+    for text, x, y, size, font in _page_lines(page):
+        size = size or nd30.NUMBER.printed
+        number = nd30.NUMBER_LINE_RE.match(text)
+        if number and not number.group("number") and not any(b.name == NUMBER_FIELD for b in blanks):
+            # from just after "Số:" (the space belongs to the blank: three digits fit) to the "/" of the ký hiệu
+            left = x + text_width_pt(text[:text.index(":") + 1], size) + 0.5
+            right = x + text_width_pt(text[:text.index("/")], size)
+            blanks.append(_blank(NUMBER_FIELD, left, right, y, size, False, "right", font))
+            continue
+        date = nd30.DATE_LINE_RE.match(text)
+        if date and not date.group("day") and not any(b.name == DAY_FIELD for b in blanks):
+            # "Kiến An, ngày       tháng       năm 2024": each blank runs from after "ngày " to before " tháng"
+            day_at = text.index("ngày", date.end("place")) + len("ngày ")
+            month_word = text.index("tháng", day_at)
+            blanks.append(_blank(DAY_FIELD, x + text_width_pt(text[:day_at], size, italic=True),
+                                 x + text_width_pt(text[:month_word - 1], size, italic=True),
+                                 y, size, True, "centre", font))
+            if not date.group("month"):
+                month_at = month_word + len("tháng ")
+                year_word = text.index("năm", month_at)
+                blanks.append(_blank(MONTH_FIELD, x + text_width_pt(text[:month_at], size, italic=True),
+                                     x + text_width_pt(text[:year_word - 1], size, italic=True),
+                                     y, size, True, "centre", font))
+    return blanks
+
+
+def _blank(name, left, right, baseline, size, italic, align, font) -> Blank:
+    descent, ascent = 0.3 * size, 1.0 * size
+    box = (round(left, 2), round(baseline - descent, 2), round(right, 2), round(baseline + ascent, 2))
+    return Blank(name, box, round(descent, 2), size, italic, align, font)
+
+
+SEAL_CLEARANCE_PT = 2.0            # between the seal (or its caption) and any letter of the signer's block
+
+
+def _line_box(hit) -> tuple[float, float, float, float]:
+    """The ink box of a printed line: from its start to its measured end, descenders to Vietnamese stacked marks."""
+    text, x, y, size = hit[:4]
+    size = size or 14
+    return x, y - 0.25 * size, x + text_width_pt(text, size, bold=True), y + 1.0 * size
+
+
+def seal_right_clear_of(lines, centre_y: float, radius: float) -> float:
+    """The furthest right a round seal of *radius*, centred at *centre_y*, may end without touching *lines*.
+
+    A smaller seal drawn right-aligned in the same place lies inside this circle, so it is clear too. The caption
+    under the seal (SEAL_TEXT_BAND_PT) must also stay left of any line at its height.
+    """
+    reach = radius + SEAL_CLEARANCE_PT
+    right = float("inf")
+    for x0, y0, _, y1 in lines:
+        dy = 0.0 if y0 <= centre_y <= y1 else min(abs(centre_y - y0), abs(centre_y - y1))
+        if dy < reach:
+            right = min(right, x0 - (reach * reach - dy * dy) ** 0.5 + radius)
+        band_top, band_bottom = centre_y - radius, centre_y - radius - SEAL_TEXT_BAND_PT
+        if y0 < band_top and y1 > band_bottom:
+            right = min(right, x0 - SEAL_CLEARANCE_PT)
+    return right
+
+
+def seal_right_after(lines, centre_y: float, radius: float) -> float:
+    """The furthest left a round seal (and its caption) may end without touching *lines* to its left."""
+    reach = radius + SEAL_CLEARANCE_PT
+    left = float("-inf")
+    for _, y0, x1, y1 in lines:
+        dy = 0.0 if y0 <= centre_y <= y1 else min(abs(centre_y - y0), abs(centre_y - y1))
+        if dy < reach:
+            left = max(left, x1 + (reach * reach - dy * dy) ** 0.5 + radius)
+        band_top, band_bottom = centre_y - radius, centre_y - radius - SEAL_TEXT_BAND_PT
+        if y0 < band_top and y1 > band_bottom:
+            left = max(left, x1 + SEAL_CLEARANCE_PT + 2 * radius)
+    return left
+
+
+def place_seal(block, others, third: float, bottom: float, top: float, radius: float) -> tuple[float, float]:
+    """(right edge, centre height) of the seal: clear of *block* always, of *others* when there is room.
+
+    The centre is tried at every point between the name line and the last title line; the position that lets the
+    seal reach furthest right (nearest the left third of the signature) wins, the middle of the gap on a tie. When
+    no position clears the recipients' column too, the seal stays level with the signature (the middle of the gap)
+    and only the signer's block is kept clear.
+    """
+    middle = (bottom + top) / 2
+    best = None
+    steps = int(top - bottom) + 1
+    for step in range(steps):
+        centre_y = bottom + step
+        right = min(third, seal_right_clear_of(block, centre_y, radius))
+        left = seal_right_after(others, centre_y, radius)
+        key = (right >= left, right if right >= left else -abs(centre_y - middle), -abs(centre_y - middle))
+        if best is None or key > best[0]:
+            best = (key, right, centre_y)
+    return (best[1], best[2]) if best else (third, middle)
 
 
 def finish_pdf(raw: bytes, meta: PdfMeta) -> bytes:
@@ -91,6 +234,8 @@ def finish_pdf(raw: bytes, meta: PdfMeta) -> bytes:
     boxes = signature_boxes(reader, meta.signer_name, meta.signer_last_line)
     if boxes is not None:
         _add_signature_fields(writer, boxes)
+    if not meta.nd30.get("CodeNumber") and reader.pages:
+        _add_issue_fields(writer, issue_blanks(reader.pages[0]))
     digest = hashlib.md5()
     for page in reader.pages:
         digest.update(page.get_contents().get_data() if page.get_contents() else b"")
@@ -148,6 +293,62 @@ def _signature_field(writer: PdfWriter, page, name: str, box) -> None:
         form = DictionaryObject({NameObject("/Fields"): ArrayObject(), NameObject("/SigFlags"): NumberObject(0)})
         writer._root_object[NameObject("/AcroForm")] = writer._add_object(form)
     form.get_object()["/Fields"].append(reference)
+
+
+def _add_issue_fields(writer: PdfWriter, blanks: list[Blank]) -> None:
+    """Empty text fields over the blanks; no border, no background: until issue the page shows its blanks.
+
+    Read-only for viewers (only the body's signature fills them); /DA names the page's own embedded font, so a
+    viewer that redraws a field uses the face and size of the printed line.
+    """
+    from pypdf.generic import DictionaryObject, FloatObject, NumberObject, TextStringObject
+
+    if not blanks:
+        return
+    page = writer.pages[0]
+    fonts = page["/Resources"].get_object().get("/Font", DictionaryObject()).get_object()
+    for blank in blanks:
+        font_ref = next((ref for ref in fonts.values()
+                         if ref.get_object().get("/BaseFont") == blank.font.get("/BaseFont")), None)
+        font_name = f"{FIELD_FONT}{'I' if blank.italic else 'R'}"
+        appearance = StreamObject()
+        appearance._data = b""
+        width, height = blank.box[2] - blank.box[0], blank.box[3] - blank.box[1]
+        appearance.update({
+            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(round(width, 2)),
+                                              FloatObject(round(height, 2))]),
+            NameObject("/Resources"): DictionaryObject(),
+        })
+        description = {NUMBER_FIELD: "Số văn bản", DAY_FIELD: "Ngày ban hành", MONTH_FIELD: "Tháng ban hành"}
+        widget = DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject(blank.name),
+            NameObject("/TU"): TextStringObject(f"{description[blank.name]} (văn thư điền khi ký số của cơ quan)"),
+            NameObject("/Ff"): NumberObject(1),   # read-only: filled by the body's signature, not typed
+            NameObject("/F"): NumberObject(4),    # Print: PDF/A requires printable annotations
+            NameObject("/Q"): NumberObject(2 if blank.align == "right" else 1),
+            NameObject("/DA"): TextStringObject(f"/{font_name} {blank.size:g} Tf 0 g"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in blank.box]),
+            NameObject("/P"): page.indirect_reference,
+            NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+        })
+        reference = writer._add_object(widget)
+        annotations = page.get("/Annots")
+        if annotations is None:
+            page[NameObject("/Annots")] = ArrayObject([reference])
+        else:
+            annotations.get_object().append(reference)
+        form = writer._root_object.get("/AcroForm")
+        if form is None:
+            form = DictionaryObject({NameObject("/Fields"): ArrayObject(), NameObject("/SigFlags"): NumberObject(0)})
+            writer._root_object[NameObject("/AcroForm")] = writer._add_object(form)
+        form = form.get_object()
+        form["/Fields"].append(reference)
+        if font_ref is not None:
+            resources = form.setdefault(NameObject("/DR"), DictionaryObject())
+            font_dict = resources.setdefault(NameObject("/Font"), DictionaryObject())
+            font_dict[NameObject(f"/{font_name}")] = font_ref
 
 
 def _add_signature_fields(writer: PdfWriter, boxes: FieldBoxes) -> None:

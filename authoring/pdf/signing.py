@@ -23,38 +23,37 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .. import nd30
-from ..errors import InputError, KehoachError, ToolMissingError
+from ..errors import InputError, KehoachError, ToolMissingError, UsageError
 from ..findings import Finding, Severity
 from ..render.metrics import text_width_pt
 from ..text import match_key
+from .issuing import IssueValues
 from .finishing import COPY_FIELD, ORGAN_FIELD, SEAL_TEXT_BAND_PT, SIGNER_FIELD
 
 # pyHanko and fontTools log tracebacks and subsetting notes to stderr; kehoach reports its own messages.
 for _noisy in ("pyhanko", "fontTools", "PIL"):
     logging.getLogger(_noisy).setLevel(logging.CRITICAL)
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
-]
+FONT_FOLDERS = ["/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"]
 VIETNAM = timezone(timedelta(hours=7), "+07:00")
 FIELDS = (SIGNER_FIELD, ORGAN_FIELD, COPY_FIELD)
 MM_PER_PT = 25.4 / 72
 
 
-def _source_font() -> Path:
-    for candidate in FONT_CANDIDATES:
-        if Path(candidate).is_file():
-            return Path(candidate)
+def _source_font(style: str = "Regular") -> Path:
+    for folder in FONT_FOLDERS:
+        if (Path(folder) / f"LiberationSerif-{style}.ttf").is_file():
+            return Path(folder) / f"LiberationSerif-{style}.ttf"
     if shutil.which("fc-match"):
-        found = subprocess.run(["fc-match", "-f", "%{file}", "Liberation Serif"], capture_output=True, text=True)
+        found = subprocess.run(["fc-match", "-f", "%{file}", f"Liberation Serif:style={style}"], capture_output=True,
+                               text=True)
         if found.returncode == 0 and Path(found.stdout).is_file() and "Liberation" in found.stdout:
             return Path(found.stdout)
     raise ToolMissingError("không tìm thấy phông Liberation Serif để in dấu chữ ký có dấu tiếng Việt",
                            "Cài phông: sudo apt-get install -y fonts-liberation2 (hoặc chạy bash scripts/setup.sh).")
 
 
-def stamp_font() -> str:
+def stamp_font(style: str = "Regular") -> str:
     """A TrueType font with Vietnamese glyphs for the stamp (pyHanko's built-in font has none).
 
     pyHanko writes glyph widths in font units, which is right only for fonts of 1000 units per em;
@@ -66,7 +65,7 @@ def stamp_font() -> str:
     from ..fileio import write_atomic
     from ..paths import cache_dir
 
-    source = _source_font()
+    source = _source_font(style)
     target = cache_dir() / "fonts" / f"{source.stem}-upm1000.ttf"
     if not target.is_file():
         font = TTFont(str(source))
@@ -92,6 +91,7 @@ class Signed:
     warnings: list[Finding] = dc_field(default_factory=list)
     signer: str = ""
     when: str = ""
+    filled: list[str] = dc_field(default_factory=list)   # the số/ngày/tháng fields this signature filled
 
 
 # --- images ------------------------------------------------------------------------------------------------------
@@ -209,8 +209,13 @@ def subject_warnings(subject: str, field: str, info: dict[str, str], file: str) 
 
 def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",
              image: Path | None = None, seal: Path | None = None, tsa: str | None = None,
-             when: datetime | None = None, reason: str | None = None, location: str | None = None) -> Signed:
-    """Sign *pdf* into *field*; *file* names the PDF in every message."""
+             when: datetime | None = None, reason: str | None = None, location: str | None = None,
+             issue: IssueValues | None = None) -> Signed:
+    """Sign *pdf* into *field*; *file* names the PDF in every message.
+
+    Signing ChuKyCoQuan on an unissued document also fills the số and ngày fields from *issue* (issuing.py), in
+    the same incremental update.
+    """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -262,6 +267,16 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
                                     "chỉ ký lên văn bản đã có chữ ký của người có thẩm quyền", file,
             suggestion="Người ký ký trước (kehoach sign … --field ChuKyNguoiKy), văn thư ký sau (Điều 32 Nghị định 30).")])
 
+    filled: list[str] = []
+    if field == ORGAN_FIELD:
+        from .issuing import fill_issue_fields
+
+        filled = fill_issue_fields(writer, pdf, info, issue, file)
+    elif issue is not None:
+        raise UsageError(f"--number, --date, --plan chỉ dùng khi văn thư ký ô {ORGAN_FIELD} (đang ký {file} vào ô "
+                         f"{field}).", "Người ký ký ô ChuKyNguoiKy không kèm số, ngày; văn thư điền số, ngày khi ký "
+                                       "ô ChuKyCoQuan.")
+
     warnings: list[Finding] = []
     subject = _subject_name(signer)
     warnings += subject_warnings(subject, field, info, file)
@@ -276,11 +291,7 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
     else:
         style, box = _copy_style(writer.prev)
         new_field = fields.SigFieldSpec(COPY_FIELD, on_page=0, box=box)
-    timestamper = None
-    if tsa:
-        from pyhanko.sign.timestamps import HTTPTimeStamper
-
-        timestamper = HTTPTimeStamper(tsa, timeout=10)
+    timestamper = time_stamper(tsa, file) if tsa else None
     meta = signers.PdfSignatureMetadata(
         field_name=field, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason or {SIGNER_FIELD: "Ký duyệt văn bản", ORGAN_FIELD: "Ký số của cơ quan, tổ chức (phát hành)",
@@ -292,12 +303,112 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         out = signers.PdfSigner(meta, signer, stamp_style=style, timestamper=timestamper,
                                 new_field_spec=new_field).sign_pdf(writer, appearance_text_params=params)
     except Exception as exc:
+        failure = _tsa_failure(exc)
+        if tsa and failure is not None:
+            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {failure}",
+                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
         if tsa and _is_network_error(exc):
             raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {exc}",
                                "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
         raise KehoachError(f"ký số {file} không thành công: {exc}",
                            "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.") from None
-    return Signed(out.getvalue(), warnings, subject, stamp_time)
+    return Signed(out.getvalue(), warnings, subject, stamp_time, filled)
+
+
+class TsaFailure(Exception):
+    """The time-stamp server did not give a usable answer; the message says why, in Vietnamese."""
+
+
+def _tsa_failure(exc: BaseException) -> str | None:
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, TsaFailure):
+            return str(seen)
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def tsa_timeout_s() -> float:
+    """Seconds the whole exchange with the time-stamp server may take (KEHOACH_TSA_TIMEOUT overrides, for tests)."""
+    import os
+
+    from .. import limits
+
+    chosen = os.environ.get("KEHOACH_TSA_TIMEOUT", "")
+    try:
+        return max(0.5, float(chosen)) if chosen else limits.TSA_TIMEOUT_S
+    except ValueError:
+        return limits.TSA_TIMEOUT_S
+
+
+def time_stamper(url: str, file: str):
+    """An RFC 3161 client over HTTP(S) with one deadline for the whole exchange, never a hang.
+
+    The request runs in a daemon thread joined with a timeout, so a server that accepts and never answers, or
+    trickles its answer, cannot hold kehoach (or its exit) beyond the deadline.
+    """
+    import threading
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from asn1crypto import core, tsp
+    from pyhanko.sign.timestamps.api import TimeStamper
+
+    from .. import limits
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--tsa '{url}' không phải địa chỉ máy chủ cấp dấu thời gian (đang ký {file}).",
+                         "Ghi địa chỉ đầy đủ bắt đầu bằng http:// hoặc https://, ví dụ --tsa http://tsa.example.vn/tsa.")
+    deadline = tsa_timeout_s()
+
+    class _Bounded(TimeStamper):
+        async def async_request_tsa_response(self, req):
+            outcome: dict = {}
+
+            def task():
+                request = urllib.request.Request(url, data=req.dump(), method="POST",
+                                                 headers={"Content-Type": "application/timestamp-query"})
+                try:
+                    with urllib.request.urlopen(request, timeout=deadline) as response:
+                        outcome["type"] = response.headers.get("Content-Type", "")
+                        outcome["body"] = response.read(limits.MAX_TSA_REPLY_BYTES + 1)
+                except urllib.error.HTTPError as exc:
+                    outcome["error"] = f"máy chủ trả lời mã HTTP {exc.code}"
+                except (OSError, ValueError) as exc:
+                    reason = getattr(exc, "reason", exc)
+                    outcome["error"] = f"không kết nối được ({reason})"
+
+            worker = threading.Thread(target=task, name="kehoach-tsa", daemon=True)
+            worker.start()
+            worker.join(deadline)
+            if worker.is_alive():
+                raise TsaFailure(f"máy chủ không trả lời trong {deadline:g} giây")
+            if "error" in outcome:
+                raise TsaFailure(outcome["error"])
+            body = outcome["body"]
+            if len(body) > limits.MAX_TSA_REPLY_BYTES:
+                raise TsaFailure("câu trả lời quá lớn, không phải dấu thời gian")
+            if outcome["type"].split(";")[0].strip() != "application/timestamp-reply":
+                raise TsaFailure(f"câu trả lời không phải dấu thời gian RFC 3161 (Content-Type: "
+                                 f"{outcome['type'] or 'không có'})")
+            try:
+                # the status first, read alone: a refusal carries no token, which asn1crypto's TimeStampResp
+                # requires, so reading the whole reply would call a refusal "malformed"
+                status = tsp.PKIStatusInfo.load(core.Sequence.load(body)[0].dump())["status"].native
+                answer = tsp.TimeStampResp.load(body)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise TsaFailure(f"câu trả lời hỏng, không đọc được ({exc})") from None
+            if status not in ("granted", "granted_with_mods"):
+                raise TsaFailure(f"máy chủ từ chối cấp dấu thời gian (trạng thái {status})")
+            try:
+                answer["time_stamp_token"]["content"].native  # a malformed token is the server's fault, said so
+            except (ValueError, TypeError, KeyError) as exc:
+                raise TsaFailure(f"câu trả lời hỏng, không đọc được ({exc})") from None
+            return answer
+
+    return _Bounded()
 
 
 def _is_network_error(exc: Exception) -> bool:

@@ -1,0 +1,142 @@
+"""Số and ngày at issue: the body's signature fills the blanks page 1 left for them.
+
+An unissued document prints "Số:      /KH-UBND" and "…, ngày      tháng      năm 2025" (NĐ 30: the number and date
+are given by the văn thư at issue). `finish_pdf` puts read-only text fields over those blanks
+(finishing.issue_blanks); when the văn thư signs ô ChuKyCoQuan, the values are written into the fields — value and
+appearance, in the same incremental update as the body's signature. Filling form fields is a change PDF signatures
+permit after the signer's signature (pyHanko counts it as form filling), so the signer's signature stays valid.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from .. import nd30
+from ..errors import InputError
+from ..findings import Finding, Severity
+from .finishing import DAY_FIELD, ISSUE_FIELDS, MONTH_FIELD, NUMBER_FIELD
+
+EXAMPLE = "--number 7 --date 06/01/2025 (hoặc --plan KE_HOACH.yaml đã ban hành bằng kehoach issue)"
+
+
+@dataclass(frozen=True)
+class IssueValues:
+    """The number and date the văn thư gives the document at issue."""
+
+    number: int
+    issued: date
+    symbol: str | None = None       # from an issued plan: must be the ký hiệu the PDF prints
+
+    def text(self, name: str) -> str:
+        """What each field shows: "07" (leading zero below 10), "06", "01" (months 1 and 2 take a zero)."""
+        return {NUMBER_FIELD: nd30.number_text(self.number), DAY_FIELD: nd30.day_text(self.issued.day),
+                MONTH_FIELD: nd30.month_text(self.issued.month)}[name]
+
+    @property
+    def short(self) -> str:
+        return f"{self.issued.day:02d}/{self.issued.month:02d}/{self.issued.year}"
+
+
+def issue_fields(reader) -> dict[str, tuple[object, str | None]]:
+    """{field name: (field dictionary, value or None)} of the số/ngày/tháng text fields of a PDF."""
+    out = {}
+    form = reader.root.get("/AcroForm")
+    if form is None:
+        return out
+    for ref in form.get_object().get("/Fields", []):
+        widget = ref.get_object()
+        name = str(widget.get("/T"))
+        if widget.get("/FT") == "/Tx" and name in ISSUE_FIELDS:
+            value = widget.get("/V")
+            out[name] = (widget, str(value) if value else None)
+    return out
+
+
+def printed_date(pdf: bytes) -> tuple[int | None, int | None]:
+    """(year, month) the date line of page 1 prints; month None while blank."""
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    match = nd30.DATE_SEARCH_RE.search(text)
+    if not match:
+        return None, None
+    return int(match.group("year")), int(match.group("month")) if match.group("month") else None
+
+
+def _error(file: str, code: str, message: str, suggestion: str) -> InputError:
+    return InputError(f"Chưa điền được số, ngày ban hành vào {file}.",
+                      [Finding(code, Severity.ERROR, message, file, suggestion=suggestion)])
+
+
+def fill_issue_fields(writer, pdf: bytes, info: dict[str, str], values: IssueValues | None, file: str) -> list[str]:
+    """Write number and date into the blank fields of *writer* (pyHanko incremental writer); the names filled.
+
+    Refused (exit 1): blanks left and no values (K107); values that contradict what the PDF prints — another
+    ký hiệu, another year or month than the date line, or a number and date already printed (K108).
+    """
+    fields = issue_fields(writer.prev)
+    empty = [name for name in ISSUE_FIELDS if name in fields and fields[name][1] is None]
+    if values is None:
+        if empty:
+            raise _error(file, "K107", "văn bản chưa có số và ngày ban hành (các ô số, ngày trên trang 1 còn trống); "
+                                       "văn thư cấp số, ngày khi ký số của cơ quan",
+                         f"Thêm số và ngày ban hành: kehoach sign … --field ChuKyCoQuan {EXAMPLE}.")
+        return []
+    notation = info.get("CodeNotation", "")
+    if values.symbol and notation and values.symbol != notation:
+        raise _error(file, "K108", f"kế hoạch có ký hiệu {values.symbol}, nhưng văn bản in ký hiệu {notation}",
+                     "Dùng đúng tệp kế hoạch của văn bản này (--plan), hoặc ghi --number và --date.")
+    if not empty:
+        number, issued = info.get("CodeNumber", ""), info.get("IssuedDate", "")
+        if number.isdigit() and int(number) == values.number and issued == values.issued.isoformat():
+            return []   # printed already, and the same: nothing to fill
+        shown = f"số {number or '(trống)'}, ngày {issued or '(trống)'}"
+        raise _error(file, "K108", f"văn bản không có ô trống để điền số, ngày (đã in {shown}); không điền được số "
+                                   f"{values.number:02d}, ngày {values.short}",
+                     "Bỏ --number/--date (văn bản đã có số, ngày), hoặc tạo lại PDF từ kế hoạch chưa có số.")
+    year, month = printed_date(pdf)
+    if year is not None and year != values.issued.year or month is not None and month != values.issued.month:
+        printed = f"tháng {month} năm {year}" if month else f"năm {year}"
+        raise _error(file, "K108", f"ngày ban hành {values.short} không khớp với {printed} đã in trên văn bản",
+                     "Kiểm tra lại --date; nếu văn bản ban hành sang năm khác, sửa ngày trong kế hoạch và tạo lại PDF.")
+    engines: dict[bool, object] = {}   # one embedded subset per face (the day and month share the italic one)
+    for name in empty:
+        _fill(writer, fields[name][0], values.text(name), engines)
+    return empty
+
+
+def _fill(writer, widget, text: str, engines: dict) -> None:
+    """The field's value and its appearance: the text in the line's face and size, on the line's baseline."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+
+    from .signing import stamp_font
+
+    rect = [float(v) for v in widget["/Rect"]]
+    width, height = rect[2] - rect[0], rect[3] - rect[1]
+    da = str(widget.get("/DA", "")).split()
+    size = float(da[da.index("Tf") - 1]) if "Tf" in da else float(nd30.NUMBER.printed)
+    italic = da[0].endswith("I") if da else False
+    if italic not in engines:
+        engines[italic] = GlyphAccumulatorFactory(stamp_font("Italic" if italic else "Regular")).create_font_engine(writer)
+    engine = engines[italic]
+    engine.font_size = size
+    shaped = engine.shape(text)
+    advance = shaped.x_advance * size
+    scale = min(1.0, width / advance) if advance else 1.0   # four digits in a three-digit blank: narrowed, not cut
+    x = width - advance * scale if widget.get("/Q") == 2 else (width - advance * scale) / 2
+    baseline = 0.3 * size     # finishing._blank: the box starts 0.3 em under the baseline
+    ops = b"/Tx BMC q BT /F1 %g Tf %g Tz %g %g Td %s ET Q EMC" % (size, round(scale * 100, 2), round(x, 3), baseline,
+                                                                  shaped.graphics_ops)
+    resources = generic.DictionaryObject({
+        generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): engine.as_resource()})})
+    stream = generic.StreamObject({
+        generic.pdf_name("/Type"): generic.pdf_name("/XObject"), generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
+        generic.pdf_name("/BBox"): generic.ArrayObject([generic.FloatObject(0), generic.FloatObject(0),
+                                                        generic.FloatObject(width), generic.FloatObject(height)]),
+        generic.pdf_name("/Resources"): resources}, stream_data=ops)
+    widget[generic.pdf_name("/AP")] = generic.DictionaryObject({generic.pdf_name("/N"): writer.add_object(stream)})
+    widget[generic.pdf_name("/V")] = generic.TextStringObject(text)
+    writer.update_container(widget)
