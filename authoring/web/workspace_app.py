@@ -315,6 +315,16 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 password = str(form.get("mat_khau_chung_thu") or "")
                 facts.signed_pdf = await to_thread.run_sync(sign_in_place, analysis, key, password)
                 extra["how"] = "ký số ngay trên hệ thống"
+        if transition.id == "ban-hanh":
+            p12 = form.get("chung_thu_co_quan")
+            if p12 is not None and getattr(p12, "filename", ""):
+                key = await p12.read(MAX_P12 + 1)
+                if len(key) > MAX_P12:
+                    raise WsError("Tệp chứng thư số quá lớn.", 413)
+                if not flow.signed_file:
+                    raise WsError("Chưa có bản PDF đã ký của người ký để văn thư ký số của cơ quan lên.")
+                extra["body_key"] = key
+                extra["body_password"] = str(form.get("mat_khau_chung_thu_co_quan") or "")
         return facts, extra
 
     def lint_errors(analysis) -> list[str]:
@@ -337,6 +347,29 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             except core.InputError as exc:
                 raise WsError("Chưa ký được: " + "; ".join(f.message for f in exc.findings[:2]), 400)
 
+    def sign_as_body(flow: WorkflowRow, key: bytes, password: str, number: int, day: date) -> str:
+        """The signer's PDF signed by the body (ChuKyCoQuan), its blank số and ngày filled in the same revision
+        (kehoach sign --field ChuKyCoQuan --number --date); stored beside it; returns its path inside storage."""
+        from ..pdf.finishing import ORGAN_FIELD
+        from ..pdf.issuing import IssueValues
+        from ..pdf.signing import sign_pdf
+
+        signed = safe_path(storage, *flow.signed_file.split("/"))
+        with tempfile.TemporaryDirectory(prefix="kehoach-ky-co-quan-") as tmp:
+            p12 = Path(tmp) / "chung-thu-co-quan.p12"
+            p12.write_bytes(key)
+            p12.chmod(0o600)
+            try:
+                result = sign_pdf(signed.read_bytes(), p12, password or None, ORGAN_FIELD, file="bản PDF đã ký",
+                                  issue=IssueValues(number, day))
+            except core.InputError as exc:
+                raise WsError("Chưa ban hành được: chữ ký số của cơ quan chưa ký được.", 400,
+                              [f.message + (f" — {f.suggestion}" if f.suggestion else "") for f in exc.findings[:3]])
+        name = f"ban-hanh-so-{number:02d}-{secrets.token_hex(6)}.pdf"
+        target = safe_path(signed.parent, name)
+        target.write_bytes(result.data)
+        return "/".join(flow.signed_file.split("/")[:-1] + [name])
+
     def apply_step(me, plan: PlanRow, transition, facts: workflow.Facts, extra: dict, form):
         issued = None
         with sessions.begin() as session:
@@ -356,6 +389,10 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             if transition.id == "ban-hanh":
                 issued = issue(session, me, plan, flow, str(form.get("ngay") or ""))
                 summary += f": số {issued[0]:02d}, ngày {issued[1]:%d/%m/%Y}"
+                if "body_key" in extra:
+                    # In the same transaction as the number: if the body's signature fails, the number is not used.
+                    flow.signed_file = sign_as_body(flow, extra["body_key"], extra["body_password"], *issued)
+                    summary += " (số, ngày điền vào bản PDF đã ký; ký số của cơ quan)"
             audit.record(session, me, "ban-hanh" if transition.id == "ban-hanh" else "chuyen-buoc", summary, plan.id,
                          plan.head, state_from=before, state_to=flow.state, unit_id=flow.unit_id)
         return RedirectResponse(f"/khong-gian/ke-hoach/{plan.id}", status_code=303)

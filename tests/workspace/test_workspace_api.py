@@ -96,7 +96,7 @@ def test_users_without_an_editing_role_cannot_create_or_edit(users):
     assert response.status_code == 403 and "chuyên viên soạn thảo" in response.text
 
 
-def test_draft_to_issued_with_four_users_and_the_audit_log(users, p12):
+def test_draft_to_issued_with_four_users_and_the_audit_log(users, p12, body_p12):
     so = users("cv.so")
     province = province_plan(so)
     plan = derive_for(so, province, ["xã Anh Sơn"])["xã Anh Sơn"]
@@ -132,10 +132,31 @@ def test_draft_to_issued_with_four_users_and_the_audit_log(users, p12):
 
     fields = PdfReader(io.BytesIO(signed.content)).get_fields()
     assert any(f.get("/FT") == "/Sig" and f.get("/V") is not None for f in fields.values())
-    # the văn thư issues: number 01 of the unit's register for the year, today's date, saved in the plan
-    response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/ban-hanh", {"ngay": date.today().isoformat()},
+    # the body's certificate with a wrong password: nothing issued, and the register's number is not used up
+    body_data, body_password = body_p12
+    response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/ban-hanh",
+                       {"ngay": date.today().isoformat(), "mat_khau_chung_thu_co_quan": "sai"},
+                       files={"chung_thu_co_quan": ("co-quan.p12", body_data, "application/x-pkcs12")})
+    assert response.status_code == 400 and "chữ ký số của cơ quan" in response.text
+    assert "Đã ký" in vt.get(f"/khong-gian/ke-hoach/{plan}").text
+    # the văn thư issues: number 01 of the unit's register for the year, today's date, saved in the plan; the body
+    # signs the signer's PDF, whose blank số and ngày are filled in the same revision
+    response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/ban-hanh",
+                       {"ngay": date.today().isoformat(), "mat_khau_chung_thu_co_quan": body_password},
+                       files={"chung_thu_co_quan": ("co-quan.p12", body_data, "application/x-pkcs12")},
                        follow_redirects=False)
     assert response.status_code == 303, response.text
+    issued_pdf = cv.get(f"/khong-gian/ke-hoach/{plan}/ban-ky").content
+    reader = PdfReader(io.BytesIO(issued_pdf))
+    signed_fields = [n for n, f in reader.get_fields().items() if f.get("/FT") == "/Sig" and f.get("/V") is not None]
+    assert sorted(signed_fields) == ["ChuKyCoQuan", "ChuKyNguoiKy"]
+    values = {n: f.get("/V") for n, f in reader.get_fields().items()}
+    assert values["SoVanBan"] == "01" and values["NgayBanHanh"] == f"{date.today():%d}"
+    import subprocess
+
+    printed = subprocess.run(["pdftotext", "-l", "1", "-", "-"], input=issued_pdf, capture_output=True, check=True)
+    page_one = " ".join(printed.stdout.decode("utf-8").split())   # what the reader sees, field appearances included
+    assert "Số: 01/KH-UBND" in page_one
     page = vt.get(f"/khong-gian/ke-hoach/{plan}").text
     assert "Đã ban hành" in page and "Số <b>01/KH-UBND</b>" in page
     yaml_text = vt.get(f"/ke-hoach/{plan}/tai/yaml").text

@@ -79,6 +79,16 @@ def users(ws_app):
 @pytest.fixture(scope="session")
 def p12(tmp_path_factory):
     """A throw-away signing certificate of the commune's signer, made at test time: (bytes, password)."""
+    return make_p12("Đỗ Văn Hùng")
+
+
+@pytest.fixture(scope="session")
+def body_p12(tmp_path_factory):
+    """The commune body's own certificate, for the văn thư's signature at issue: (bytes, password)."""
+    return make_p12("Ủy ban nhân dân xã Anh Sơn")
+
+
+def make_p12(common_name: str) -> tuple[bytes, str]:
     import datetime
 
     from cryptography import x509
@@ -88,7 +98,7 @@ def p12(tmp_path_factory):
     from cryptography.x509.oid import NameOID
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Đỗ Văn Hùng"), x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name), x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
     now = datetime.datetime.now(datetime.timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
