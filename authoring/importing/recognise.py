@@ -36,7 +36,7 @@ BUDGET_SOURCES = [("ngan_sach_trung_uong", "trung ương"), ("ngan_sach_dia_phuo
 UNIT_RE = re.compile(r"(?:Ủy ban nhân dân|UBND) (?P<kind>" + KIND_PATTERN + r") "
                      r"(?P<name>[A-ZĐ][\wÀ-ỹ]*(?: [A-ZĐ][\wÀ-ỹ]*)*)")
 AUTHORITY = nd30.AUTHORITY_RE
-SYMBOL_SHAPE = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9]*([-/][A-ZĐ0-9][A-ZĐa-z0-9&]*)+$")   # what the model accepts
+SYMBOL_SHAPE = nd30.SYMBOL_RE   # the shape the model accepts
 
 _MOTTO_KEYS = {match_key(t) for t in (*nd30.QUOC_HIEU_VARIANTS, nd30.TIEU_NGU_TEXT)}
 
@@ -296,8 +296,8 @@ class Recogniser:
             missing.append(("symbol", "ký hiệu văn bản (dòng 'Số: …/KH-UBND')", "--symbol KH-UBND"))
         elif not SYMBOL_SHAPE.match(symbol):
             missing.append(("symbol", f"!ký hiệu '{symbol}' in trong văn bản không theo dạng kế hoạch lưu được (các nhóm "
-                                      "chữ nối bằng '-', không có ngoặc, không dính liền)",
-                            "--symbol " + (re.sub(r"\(.*?\)", "", symbol) if "(" in symbol else "QĐ-UBND")))
+                                      "chữ nối bằng '-' hoặc '/', không có dấu cách)",
+                            "--symbol " + nd30.SYMBOL_EXAMPLE))
         if not date:
             missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …')", "--date 2025-04-29"))
         if not title:
