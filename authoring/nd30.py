@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 A4_MM = (210, 297)
 MARGINS_MM = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
-MARGIN_BOUNDS_MM = (15, 35)   # the narrowest and widest margin the decree allows on any side (landscape annexes)
+# The decree gives one set of margins for the A4 page and allows a page turned landscape for wide tables (Phụ lục I
+# §I) without other margins: a landscape page keeps top 20–25, bottom 20–25, left 30–35, right 15–20 mm.
+LANDSCAPE_MARGINS_MM = MARGINS_MM
 # What kehoach prints: the low end of each range, in twips rounded up so no margin falls a hair under its minimum.
 PRINTED_MARGINS_TWIPS = {"top": 1134, "bottom": 1134, "left": 1701, "right": 851, "header": 567, "footer": 567}
 FONT = "Times New Roman"

@@ -167,8 +167,8 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
 
 # --- task annex --------------------------------------------------------------
 
-ANNEX_COLUMNS = (("STT", 1.2), ("Nội dung", 9.5), ("Cơ quan chủ trì", 4.0), ("Cơ quan phối hợp", 5.0),
-                 ("Thời gian", 2.5), ("Sản phẩm", 3.5))  # cm; together the landscape text width (25.7 cm)
+ANNEX_COLUMNS = (("STT", 1.2), ("Nội dung", 9.2), ("Cơ quan chủ trì", 3.9), ("Cơ quan phối hợp", 4.9),
+                 ("Thời gian", 2.5), ("Sản phẩm", 3.5))  # cm; together the landscape text width: 297 − 30 − 15 mm
 
 
 def _agency_names(loaded: LoadedPlan, names: list[str]) -> str:
@@ -206,8 +206,8 @@ def _add_task_annex(document, loaded: LoadedPlan) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Twips(16838), Twips(11906)
-    for side in ("top", "bottom", "left", "right"):
-        setattr(section, f"{side}_margin", Twips(1134))
+    for side in ("top", "bottom", "left", "right"):   # the decree's margins, as on a portrait page
+        setattr(section, f"{side}_margin", Twips(nd30.PRINTED_MARGINS_TWIPS[side]))
     page_numbers = OxmlElement("w:pgNumType")
     page_numbers.set(qn("w:start"), "1")  # ND30: each Phụ lục is numbered on its own
     section._sectPr.append(page_numbers)
