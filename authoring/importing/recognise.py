@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .. import nd30
 from ..loading.registry import Registry
-from ..model.units import KIND_PATTERN, level_of
+from ..model.units import CENTRAL_CITIES, KIND_PATTERN, level_of
 from ..text import match_key, slug
 from ..ooxml.facts import Facts, facts_from_items, is_upper_line
 from .sources import LABEL, Para
@@ -331,6 +331,9 @@ class Recogniser:
                 level = level or level_of(*unit).value
         if level is None and re.search(r"\b(UBND|Ủy ban nhân dân) tỉnh\b", " ".join(texts)):
             level = "tinh"
+        if level is None and facts.place and match_key(facts.place) in {match_key(c) for c in CENTRAL_CITIES} and \
+                re.search(r"\bTHÀNH PHỐ " + re.escape(facts.place.upper()) + r"\b", " ".join(texts).upper()):
+            level = "tinh"   # "… THÀNH PHỐ HÀ NỘI …" dated at Hà Nội: the city, a province-level unit
         level = overrides.get("level") or level
         if level is None:
             missing.append(("level", "cấp của cơ quan ban hành (tên cơ quan ban hành ở góc trái)", "--level tinh"))
