@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 A4_MM = (210, 297)
 MARGINS_MM = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
-MARGIN_BOUNDS_MM = (15, 35)   # the narrowest and widest margin the decree allows on any side (landscape annexes)
+# The decree gives one set of margins for the A4 page and allows a page turned landscape for wide tables (Phụ lục I
+# §I) without other margins: a landscape page keeps top 20–25, bottom 20–25, left 30–35, right 15–20 mm.
+LANDSCAPE_MARGINS_MM = MARGINS_MM
 # What kehoach prints: the low end of each range, in twips rounded up so no margin falls a hair under its minimum.
 PRINTED_MARGINS_TWIPS = {"top": 1134, "bottom": 1134, "left": 1701, "right": 851, "header": 567, "footer": 567}
 FONT = "Times New Roman"
@@ -92,17 +94,25 @@ AUTHORITY_START_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.")              # the pre
 AUTHORITY_NO_SPACE_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\S")         # "KT.CHỦ TỊCH": a slip, not a missing dot
 AUTHORITY_SPLIT_RE = re.compile(r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )")
 
+# One group of a ký hiệu (Phụ lục I §II.3: the type's abbreviation, the issuer's, the drafting unit's), as agencies
+# really write them: "UBND", "SLĐTBXH", "UBND.VX" (a unit after a dot), "CAT(PC04)" (the drafting unit in brackets).
+# Groups are joined by "-" (state bodies: "KH-UBND") or "/" (Party bodies "CT/TW"; a Sở's unit "CV-SYT/NVY").
+SYMBOL_GROUP = r"[A-ZĐ0-9](?:[A-Za-zĐđ0-9&]|\.(?=[A-Za-zĐđ0-9]))*(?:\([A-Za-zĐđ0-9&.-]+\))?"
+SYMBOL_FIRST_GROUP = r"[A-ZĐ](?:[A-Za-zĐđ0-9&]|\.(?=[A-Za-zĐđ0-9]))*(?:\([A-Za-zĐđ0-9&.-]+\))?"
+SYMBOL_EXAMPLE = "KH-UBND"
+
 # "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed.
 NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$")
 # The same at the start of a line that may go on (web copies join table cells): "Số: 36 /KH - UBND".
-NUMBER_PREFIX_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[A-ZĐ][\wĐ&]*(?:\s*-\s*[A-ZĐ0-9][\wĐ&]*)*)")
+NUMBER_PREFIX_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>" + SYMBOL_FIRST_GROUP
+                              + r"(?:\s*-\s*" + SYMBOL_GROUP + r"|/" + SYMBOL_GROUP + r")*)")
 # Where a "Số:" line starts, and the same found anywhere in a line (web copies, text boxes), tolerant of the
 # spaces and dashes real documents put in: "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)".
 NUMBER_START_RE = re.compile(r"^Số\s*:")
-_SYMBOL_GROUP = r"[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\([A-Za-zĐđ0-9&.-]+\))?"
 NUMBER_SEARCH_RE = re.compile(r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
-                              rf"(?P<symbol>{_SYMBOL_GROUP}(?:\s*[-–]\s*{_SYMBOL_GROUP})*)")
-SYMBOL_RE = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9]*(-[A-ZĐ0-9][A-ZĐa-z0-9&]*)+$")
+                              rf"(?P<symbol>{SYMBOL_FIRST_GROUP}(?:\s*[-–]\s*{SYMBOL_GROUP}|/{SYMBOL_GROUP})*)")
+# A ký hiệu as printed and as a plan stores it: at least two groups, no spaces (Phụ lục I §II.3).
+SYMBOL_RE = re.compile(rf"^{SYMBOL_FIRST_GROUP}(?:[-/]{SYMBOL_GROUP})+$")
 # "<Địa danh>, ngày 06 tháng 01 năm 2025" (Phụ lục I §II.4); blanks before issue are dots or spaces.
 DATE_LINE_RE = re.compile(r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
                           r"năm\s*(?P<year>\d{4})\s*$")
@@ -113,8 +123,10 @@ DATE_SEARCH_RE = re.compile(r",\s*ngày\s*(?P<day>\d{0,2})[\s.…_]*tháng\s*(?P
 
 
 def clean_symbol(symbol: str) -> str:
-    """A ký hiệu as the decree writes it: groups joined by '-' without spaces ("KH - UBND" → "KH-UBND")."""
-    return re.sub(r"\s*-\s*", "-", symbol.strip())
+    """A ký hiệu as the decree writes it: groups joined without spaces ("KH - UBND" → "KH-UBND", "TTr-CAT (PC04)" →
+    "TTr-CAT(PC04)", "CV-SYT / NVY" → "CV-SYT/NVY"); an en dash typed for the hyphen becomes the hyphen."""
+    symbol = re.sub(r"\s*[-–]\s*", "-", symbol.strip())
+    return re.sub(r"\s*([/.(])\s*", r"\1", symbol).replace(" )", ")")
 
 
 def number_text(number: int | None) -> str:

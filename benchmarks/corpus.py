@@ -1,6 +1,6 @@
 """Score import and lint-docx on the corpus of real documents (tests/fixtures/real/): prints the figures.
 
-    .venv/bin/python benchmarks/corpus.py [-v]
+    .venv/bin/python benchmarks/corpus.py [-v] [--libreoffice]
 
 Header facts: issuer, parent issuer, number, ký hiệu, date, place and trích yếu of each document, compared with the
 hand-written values of index.yaml (case, spacing and dash variants ignored). Legal bases: the số, ký hiệu of each
@@ -163,7 +163,50 @@ def score_lint(entries: list[dict] | None = None) -> LintScore:
     return score
 
 
-def main(verbose: bool = False) -> None:
+def score_libreoffice() -> list[str]:
+    """The five example plans rendered, saved again by LibreOffice (one soffice call), imported: what came back."""
+    import os
+    import shutil
+    import subprocess
+
+    from authoring.importing import import_plan
+    from authoring.lifecycle.diff import semantic_diff
+    from authoring.loading import load_plan, load_plan_or_raise
+    from authoring.render.docx import render_docx
+    from authoring.render.json import plan_to_json
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return ["LibreOffice: không có soffice, bỏ qua"]
+    examples = sorted((ROOT / "plans" / "examples").glob("*.yaml"))
+    lines, same, targets_right, targets_all = [], 0, 0, 0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        sources = []
+        for path in examples:
+            sources.append(folder / f"{path.stem}.docx")
+            sources[-1].write_bytes(render_docx(load_plan_or_raise(path)))
+        subprocess.run([soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "docx", "--outdir", str(folder / "out"), *map(str, sources)],
+                       capture_output=True, timeout=300, env=dict(os.environ, SAL_USE_VCLPLUGIN="svp"))
+        for path in examples:
+            original = load_plan_or_raise(path)
+            target = folder / f"{path.stem}.yaml"
+            target.write_text(import_plan(folder / "out" / f"{path.stem}.docx").yaml_text, encoding="utf-8")
+            imported, _ = load_plan(target)
+            facts = lambda loaded: [(t["id"], t["value"], t["unit"], t["comparator"], t["year"])  # noqa: E731
+                                    for t in plan_to_json(loaded)["targets"]]
+            want, got = facts(original), facts(imported) if imported else []
+            targets_all += len(want)
+            targets_right += sum(1 for a, b in zip(want, got) if a == b) if len(want) == len(got) else 0
+            equal = imported is not None and imported.plan.model_dump(mode="json") == original.plan.model_dump(mode="json")
+            same += equal and not any(semantic_diff(original, imported).values())
+    lines.append(f"LibreOffice DOCX → DOCX rồi nhập lại: {same}/{len(examples)} kế hoạch giống hệt bản gốc; "
+                 f"chỉ tiêu (mã, giá trị, đơn vị, chiều, năm) {targets_right}/{targets_all}")
+    return lines
+
+
+def main(verbose: bool = False, libreoffice: bool = False) -> None:
     entries = load_index()
     imp = score_import(entries)
     lint = score_lint(entries)
@@ -176,6 +219,9 @@ def main(verbose: bool = False) -> None:
           f"từ chối có lý do (mã thoát 1): {len(imp.refused)}; {imp.seconds:.1f} s")
     print(f"lint-docx độ chính xác: {lint.right}/{lint.predicted} = {lint.precision:.1%}; "
           f"độ phủ: {lint.right}/{lint.expected} = {lint.recall:.1%}")
+    if libreoffice:
+        for line in score_libreoffice():
+            print(line)
     if verbose:
         for item in imp.wrong:
             print("  sai:", item)
@@ -188,4 +234,4 @@ def main(verbose: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main("-v" in sys.argv)
+    main("-v" in sys.argv, "--libreoffice" in sys.argv)

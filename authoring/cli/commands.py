@@ -14,8 +14,13 @@ import click  # noqa: E402
 from .. import __version__, nd30  # noqa: E402
 from ..errors import InputError, KehoachError  # noqa: E402
 from ..findings import FindingIndex  # noqa: E402
-from ..reports import FORMATS, check_report, deliver, findings_report, render_summary_line, render_text  # noqa: E402
+from ..reports import check_report, deliver, findings_report, render_summary_line, render_text  # noqa: E402
 from . import vietnamese  # noqa: F401,E402  (click speaks Vietnamese)
+from .vietnamese import WordChoice  # noqa: E402
+
+# Choices typed and shown as Vietnamese words; the commands get the values behind them.
+FORMAT_WORDS = WordChoice({"văn bản": "text", "json": "json", "html": "html"}, "dạng báo cáo")
+LEVEL_WORDS = WordChoice({"trung ương": "trung_uong", "tỉnh": "tinh", "huyện": "huyen", "xã": "xa"}, "cấp")
 
 def _print_error(error: KehoachError) -> None:
     click.echo(f"Lỗi: {error.message}", err=True)
@@ -147,8 +152,8 @@ def _summary(data: dict) -> str:
 
 @main.command()
 @click.argument("plan_files", metavar="KE_HOACH.yaml...", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Dạng báo cáo.")
+@click.option("--format", "fmt", type=FORMAT_WORDS, default="văn bản", show_default=True,
+              help="Dạng báo cáo: văn bản, json hoặc html.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp thay vì in ra màn hình.")
 def validate(plan_files: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Kiểm tra định dạng tệp kế hoạch (cú pháp, trường, kiểu, ngày tháng, mã, cơ quan)."""
@@ -419,8 +424,8 @@ def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | N
 
 @main.command("lint-docx")
 @click.argument("docx_files", metavar="VAN_BAN.docx...", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Dạng báo cáo.")
+@click.option("--format", "fmt", type=FORMAT_WORDS, default="văn bản", show_default=True,
+              help="Dạng báo cáo: văn bản, json hoặc html.")
 def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
     from ..rules.docx import lint_docx_report
@@ -440,8 +445,8 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
 
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Dạng báo cáo.")
+@click.option("--format", "fmt", type=FORMAT_WORDS, default="văn bản", show_default=True,
+              help="Dạng báo cáo: văn bản, json hoặc html.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp.")
 @click.option("--parent", "parents", multiple=True, metavar="TỆP.yaml",
               help="Văn bản cấp trên khác (ngoài implements), vd. kế hoạch của tỉnh.")
@@ -570,7 +575,9 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 @click.option("--symbol", metavar="KH-UBND", help="Ký hiệu, khi văn bản không có dòng 'Số: …/…'.")
 @click.option("--title", metavar="TRÍCH_YẾU", help="Trích yếu, khi văn bản không có.")
 @click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành, khi văn bản không ghi.")
-@click.option("--level", type=click.Choice(["trung_uong", "tinh", "huyen", "xa"]), help="Cấp của cơ quan ban hành.")
+@click.option("--level", type=LEVEL_WORDS,
+              help="Cấp của cơ quan ban hành, khi văn bản không cho biết: trung ương, tỉnh, huyện hoặc xã "
+                   "(gõ không dấu cũng được).")
 def import_command(source: str, output: str | None, date_: str | None, symbol: str | None, title: str | None,
                    issuer: str | None, level: str | None) -> None:
     """Nhập kế hoạch cũ (Word hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""

@@ -46,6 +46,46 @@ _VI = {
 }
 
 
+class WordChoice(click.ParamType):
+    """A choice typed as Vietnamese words, with or without diacritics ("trung ương", "trung uong", "Tỉnh"); help and
+    errors show the words, the command receives the value behind them. The value itself is still accepted."""
+
+    name = "lựa chọn"
+
+    def __init__(self, words: dict[str, str], what: str):
+        self.words = words   # word shown to the user → value the command uses
+        self.what = what     # what is being chosen, for the error ("cấp")
+        self._by_key = {self._key(value): value for value in words.values()}
+        self._by_key.update({self._key(word): value for word, value in words.items()})
+
+    @staticmethod
+    def _key(text: str) -> str:
+        from ..text import strip_diacritics
+
+        key = " ".join(strip_diacritics(text).casefold().replace("_", " ").replace("-", " ").split())
+        return key[4:] if key.startswith("cap ") else key
+
+    def get_metavar(self, param, *args) -> str:
+        return "[" + "|".join(self.words) + "]"
+
+    def to_info_dict(self) -> dict:
+        return {**super().to_info_dict(), "choices": list(self.words)}
+
+    def convert(self, value, param, ctx):
+        if value in self.words.values():
+            return value
+        found = self._by_key.get(self._key(str(value)))
+        if found is None:
+            self.fail(f"'{value}' không phải {self.what} kehoach biết. Chọn một trong: {', '.join(self.words)} "
+                      "(gõ có dấu hay không dấu đều được).", param, ctx)
+        return found
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(word) for word in self.words if word.startswith(incomplete)]
+
+
 def _gettext(message: str) -> str:
     return _VI.get(message, message)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .. import nd30
 from ..loading.registry import Registry
-from ..model.units import KIND_PATTERN, level_of
+from ..model.units import CENTRAL_CITIES, KIND_PATTERN, level_of
 from ..text import match_key, slug
 from ..ooxml.facts import Facts, facts_from_items, is_upper_line
 from .sources import LABEL, Para
@@ -36,7 +36,7 @@ BUDGET_SOURCES = [("ngan_sach_trung_uong", "trung ương"), ("ngan_sach_dia_phuo
 UNIT_RE = re.compile(r"(?:Ủy ban nhân dân|UBND) (?P<kind>" + KIND_PATTERN + r") "
                      r"(?P<name>[A-ZĐ][\wÀ-ỹ]*(?: [A-ZĐ][\wÀ-ỹ]*)*)")
 AUTHORITY = nd30.AUTHORITY_RE
-SYMBOL_SHAPE = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9]*([-/][A-ZĐ0-9][A-ZĐa-z0-9&]*)+$")   # what the model accepts
+SYMBOL_SHAPE = nd30.SYMBOL_RE   # the shape the model accepts
 
 _MOTTO_KEYS = {match_key(t) for t in (*nd30.QUOC_HIEU_VARIANTS, nd30.TIEU_NGU_TEXT)}
 
@@ -296,8 +296,8 @@ class Recogniser:
             missing.append(("symbol", "ký hiệu văn bản (dòng 'Số: …/KH-UBND')", "--symbol KH-UBND"))
         elif not SYMBOL_SHAPE.match(symbol):
             missing.append(("symbol", f"!ký hiệu '{symbol}' in trong văn bản không theo dạng kế hoạch lưu được (các nhóm "
-                                      "chữ nối bằng '-', không có ngoặc, không dính liền)",
-                            "--symbol " + (re.sub(r"\(.*?\)", "", symbol) if "(" in symbol else "QĐ-UBND")))
+                                      "chữ nối bằng '-' hoặc '/', không có dấu cách)",
+                            "--symbol " + nd30.SYMBOL_EXAMPLE))
         if not date:
             missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …')", "--date 2025-04-29"))
         if not title:
@@ -331,6 +331,9 @@ class Recogniser:
                 level = level or level_of(*unit).value
         if level is None and re.search(r"\b(UBND|Ủy ban nhân dân) tỉnh\b", " ".join(texts)):
             level = "tinh"
+        if level is None and facts.place and match_key(facts.place) in {match_key(c) for c in CENTRAL_CITIES} and \
+                re.search(r"\bTHÀNH PHỐ " + re.escape(facts.place.upper()) + r"\b", " ".join(texts).upper()):
+            level = "tinh"   # "… THÀNH PHỐ HÀ NỘI …" dated at Hà Nội: the city, a province-level unit
         level = overrides.get("level") or level
         if level is None:
             missing.append(("level", "cấp của cơ quan ban hành (tên cơ quan ban hành ở góc trái)", "--level tinh"))

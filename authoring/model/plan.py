@@ -213,9 +213,10 @@ class Document(Strict):
     @field_validator("symbol")
     @classmethod
     def _symbol_shape(cls, value: str) -> str:
-        # State documents join groups with '-' (KH-UBND); Party documents with '/' (CT/TW).
-        if not re.match(r"^[A-ZĐ][A-ZĐa-z0-9]*([-/][A-ZĐ0-9][A-ZĐa-z0-9&]*)+$", value):
-            raise ValueError(f"ký hiệu '{value}' không đúng dạng; ví dụ KH-UBND (các nhóm chữ nối bằng '-', không có dấu cách)")
+        # The shape is the decree's (nd30.SYMBOL_RE): KH-UBND, CT/TW, TTr-CAT(PC04), QĐ-UBND.VX, CV-SYT/NVY.
+        if not nd30.SYMBOL_RE.match(value):
+            raise ValueError(f"ký hiệu '{value}' không đúng dạng; ví dụ {nd30.SYMBOL_EXAMPLE}, TTr-CAT(PC04), "
+                             "QĐ-UBND.VX (các nhóm chữ nối bằng '-' hoặc '/', không có dấu cách)")
         return value
 
 

@@ -301,6 +301,8 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
         if i < len(items) and items[i] and is_type_line_text(items[i]):
             kind = items[i]
             i += 1
+        elif i < len(items) and items[i] and (split := _type_and_title(items[i], facts.symbol)):
+            kind, items[i] = split   # "CHƯƠNG TRÌNH HÀNH ĐỘNG" (CTr-…): the tên loại, then the trích yếu begins
         while i < len(items):
             text = items[i]
             if text is None:
@@ -335,8 +337,20 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
         body = _paragraphs(items[i:] if (qh or title or facts.symbol) else items)
     facts.preamble = preamble_of(body)
     kind_now = facts.doc_type or nd30.type_of_symbol(facts.symbol)
-    facts.bases = bases_in("\n".join(facts.preamble), own=facts.code, received=kind_now == "Kế hoạch")
+    facts.bases = bases_in("\n".join(facts.preamble + basis_section(body)), own=facts.code,
+                           received=kind_now == "Kế hoạch")
     return facts.finish()
+
+
+def _type_and_title(text: str, symbol: str | None) -> tuple[str, str] | None:
+    """An upper-case line that starts with the tên loại the ký hiệu names, then goes on: (tên loại, the rest)."""
+    name = nd30.type_of_symbol(symbol)
+    if not name or not is_upper_line(text):
+        return None
+    words, head = text.split(), name.upper().split()
+    if len(words) > len(head) and match_key(" ".join(words[:len(head)])) == match_key(name):
+        return " ".join(words[:len(head)]), " ".join(words[len(head):])
+    return None
 
 
 def is_type_line_text(text: str) -> bool:
@@ -373,6 +387,30 @@ def preamble_of(paragraphs: list[str]) -> list[str]:
         if _ADDRESSEE.match(text.strip()) or _AUTHORITY_HEAD.match(text.strip()) and is_upper_line(text):
             continue
         out.append(text.strip())
+    return out
+
+
+_BASIS_HEADING = re.compile(r"^(?:[IVX]+|\d+)\.\s*(?:CĂN CỨ|Căn cứ)\b")
+_BASIS_SUBHEADING = re.compile(r"^\d+\.\s*(?:Căn cứ|Các văn bản|Văn bản)\b", re.I)
+
+
+def basis_section(paragraphs: list[str]) -> list[str]:
+    """The documents listed under a first section headed as the bases ("I. CĂN CỨ XÂY DỰNG KẾ HOẠCH", then "1. Các
+    văn bản chỉ đạo" and "- Luật …;" lines), as căn cứ clauses; empty when the plan has no such section."""
+    out: list[str] = []
+    inside = False
+    for text in (t.strip() for t in paragraphs):
+        if not inside:
+            if _SECTION_START.match(text):
+                if not _BASIS_HEADING.match(text):
+                    return []
+                inside = True
+            continue
+        if _SECTION_START.match(text) and not _BASIS_SUBHEADING.match(text):
+            break
+        # One line per document, "- …;" (a copy may have joined them): a dash after ";" or at the start opens one.
+        items = re.split(r"(?:^|(?<=[;.:])\s*)[-–+]\s+", text)
+        out += ["Căn cứ " + item.strip() for item in items[1:] if item.strip()]
     return out
 
 

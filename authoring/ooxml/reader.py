@@ -12,6 +12,9 @@ from .. import nd30
 from ..text import match_key, nfc, strip_diacritics
 
 EMBEDDED_PLAN_PART = "kehoach/plan.json"   # where a kehoach render keeps the plan's data inside its DOCX
+# The same data as the text of a customXml item (root element <plan> in this namespace): Word and LibreOffice drop
+# kehoach/plan.json when they save the document again, but keep customXml items.
+EMBEDDED_PLAN_NAMESPACE = "urn:kehoach:plan"
 
 
 def open_document(path: Path | str, code: str = "X100"):
@@ -83,7 +86,8 @@ def footnotes(document, footnote_marks: bool = False) -> list[tuple[str, str]]:
 
 
 def reading_order_lines(document) -> list[str]:
-    """Every non-empty paragraph in reading order: body and table cells (row by row), then footnotes."""
+    """Every non-empty paragraph in reading order: body and table cells (row by row), then footnotes numbered as
+    printed (1, 2, …), whatever ids the program that saved the file gave them."""
     lines: list[str] = []
 
     def visit(element):
@@ -102,7 +106,7 @@ def reading_order_lines(document) -> list[str]:
                     visit(content)
 
     visit(document.element.body)
-    lines += [f"{note_id} {text}" for note_id, text in footnotes(document)]
+    lines += [f"{number} {text}" for number, (_, text) in enumerate(footnotes(document), 1)]
     return lines
 
 
@@ -396,10 +400,15 @@ def signer_lines(document) -> tuple[str | None, str | None]:
 # --- kehoach's own data inside a DOCX ----------------------------------------------------------------------------
 
 def embedded_plan(path: Path, code: str = "M101") -> bytes | None:
-    """The plan data a kehoach render stores inside its DOCX, if any (size-checked before it is read)."""
-    from .safety import embedded_part
+    """The plan data a kehoach render stores inside its DOCX, if any (size-checked before it is read): the part of
+    its own, or else the copy in a customXml item, which survives saving in Word or LibreOffice."""
+    from .. import limits
+    from .safety import custom_xml_text, embedded_part
 
-    return embedded_part(path, EMBEDDED_PLAN_PART, code)
+    data = embedded_part(path, EMBEDDED_PLAN_PART, code)
+    if data is None:
+        data = custom_xml_text(path, EMBEDDED_PLAN_NAMESPACE, code, limits.MAX_EMBEDDED_PLAN_BYTES + 4096)
+    return data
 
 
 def clean_line(text: str) -> str:

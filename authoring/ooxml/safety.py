@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -177,6 +178,24 @@ def embedded_part(path: Path | str, name: str, code: str = "M104") -> bytes | No
         if name not in archive.namelist():
             return None
         return read_member(path, archive, name, code, limits.MAX_EMBEDDED_PLAN_BYTES)
+
+
+def custom_xml_text(path: Path | str, namespace: str, code: str = "M104", limit: int | None = None) -> bytes | None:
+    """The text of the customXml item whose root element is in *namespace* (size-limited, parsed safely); None if none.
+
+    Word and LibreOffice keep customXml items when they save a document again, unlike a part of their own."""
+    from lxml import etree
+
+    path = Path(path)
+    archive, _ = open_zip(path, code)
+    with archive:
+        for name in sorted(n for n in archive.namelist() if re.fullmatch(r"customXml/item\d+\.xml", n)):
+            data = read_member(path, archive, name, code, limit)
+            check_xml(path, name, data, code)
+            root = etree.fromstring(data, safe_xml_parser())
+            if etree.QName(root).namespace == namespace:
+                return (root.text or "").encode("utf-8")
+    return None
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ from ..loading import LoadedPlan
 from ..model import Block, Level, Plan
 from ..paths import TEMPLATES_DIR
 from ..ooxml.formatting import Formatting
-from ..ooxml.reader import EMBEDDED_PLAN_PART, paragraph_text
+from ..ooxml.reader import EMBEDDED_PLAN_NAMESPACE, EMBEDDED_PLAN_PART, paragraph_text
 from ..ooxml.package import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
 from .metrics import text_width_pt
 from .plain import (
@@ -167,8 +167,8 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
 
 # --- task annex --------------------------------------------------------------
 
-ANNEX_COLUMNS = (("STT", 1.2), ("Nội dung", 9.5), ("Cơ quan chủ trì", 4.0), ("Cơ quan phối hợp", 5.0),
-                 ("Thời gian", 2.5), ("Sản phẩm", 3.5))  # cm; together the landscape text width (25.7 cm)
+ANNEX_COLUMNS = (("STT", 1.2), ("Nội dung", 9.2), ("Cơ quan chủ trì", 3.9), ("Cơ quan phối hợp", 4.9),
+                 ("Thời gian", 2.5), ("Sản phẩm", 3.5))  # cm; together the landscape text width: 297 − 30 − 15 mm
 
 
 def _agency_names(loaded: LoadedPlan, names: list[str]) -> str:
@@ -206,8 +206,8 @@ def _add_task_annex(document, loaded: LoadedPlan) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Twips(16838), Twips(11906)
-    for side in ("top", "bottom", "left", "right"):
-        setattr(section, f"{side}_margin", Twips(1134))
+    for side in ("top", "bottom", "left", "right"):   # the decree's margins, as on a portrait page
+        setattr(section, f"{side}_margin", Twips(nd30.PRINTED_MARGINS_TWIPS[side]))
     page_numbers = OxmlElement("w:pgNumType")
     page_numbers.set(qn("w:start"), "1")  # ND30: each Phụ lục is numbered on its own
     section._sectPr.append(page_numbers)
@@ -424,10 +424,40 @@ def model_json(plan: Plan) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
 
 
+# The copy in a customXml item (Word and LibreOffice keep these when they save the file again; they drop MODEL_PART).
+# The item id is fixed so that the same plan gives the same bytes.
+MODEL_ITEM_ID = "{6B6568F1-6163-4B48-8F61-6E2D706C616E}"
+
+
+def _model_item(data: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.Element(f"{{{EMBEDDED_PLAN_NAMESPACE}}}plan", nsmap={None: EMBEDDED_PLAN_NAMESPACE})
+    root.text = data.decode("utf-8")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _model_item_properties() -> bytes:
+    ds = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<ds:datastoreItem ds:itemID="{MODEL_ITEM_ID}" '
+            f'xmlns:ds="{ds}"><ds:schemaRefs><ds:schemaRef ds:uri="{EMBEDDED_PLAN_NAMESPACE}"/></ds:schemaRefs>'
+            "</ds:datastoreItem>").encode("utf-8")
+
+
 def _embed_model(document, plan: Plan) -> None:
-    """The plan's data inside the DOCX, so `kehoach import` of an unedited render gives the same model back."""
-    part = Part(PackURI(MODEL_PART), "application/json", model_json(plan), document.part.package)
-    document.part.package.relate_to(part, MODEL_RELATIONSHIP)
+    """The plan's data inside the DOCX, so `kehoach import` of an unedited render gives the same model back: as a
+    part of its own, and as a customXml item that is still there after Word or LibreOffice saved the file."""
+    package = document.part.package
+    data = model_json(plan)
+    part = Part(PackURI(MODEL_PART), "application/json", data, package)
+    package.relate_to(part, MODEL_RELATIONSHIP)
+    item = Part(package.next_partname("/customXml/item%d.xml"), "application/xml", _model_item(data), package)
+    document.part.relate_to(item, RT.CUSTOM_XML)
+    number = str(item.partname).rsplit("item", 1)[1].split(".")[0]
+    properties = Part(PackURI(f"/customXml/itemProps{number}.xml"),
+                      "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
+                      _model_item_properties(), package)
+    item.relate_to(properties, RT.CUSTOM_XML_PROPS)
 
 
 def _fit(text: str, limit: int) -> str:

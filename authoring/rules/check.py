@@ -9,6 +9,7 @@ from ..findings import Finding, FindingIndex, Severity
 from ..loading import load_plan
 from .agencies import check_agencies
 from .citations import check_citations
+from .completeness import check_completeness
 from ..loading.library import find_parent
 from .context import CheckContext
 from .coverage import check_coverage
@@ -19,7 +20,7 @@ from .links import check_links
 from .targets import check_targets
 
 FAMILIES = (check_links, check_targets, check_coverage, check_deadlines, check_citations, check_agencies, check_form,
-            check_lifecycle)
+            check_lifecycle, check_completeness)
 
 
 @dataclass

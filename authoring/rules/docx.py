@@ -176,23 +176,16 @@ def _page(document, report: _Report) -> None:
             report.add("page_size", E, f"khổ giấy {short:.0f} × {long:.0f} mm, không phải A4 (210 × 297 mm)", where,
                        "Đặt khổ giấy A4 (Bố cục → Khổ giấy → A4).")
         margins = {side: getattr(section, f"{side}_margin") for side in nd30.MARGINS_MM}
-        if width > height:
-            # A landscape annex: the decree gives no margins for a page turned a quarter (kehoach's own task annex
-            # prints 20 mm on every side), so a side is judged only against the decree's overall bounds.
-            low, high = nd30.MARGIN_BOUNDS_MM
-            for side, value in margins.items():
-                if value is not None and not low - 0.5 <= value / EMU_PER_MM <= high + 0.5:
-                    report.add("margins", E, f"lề {names[side]} {value / EMU_PER_MM:.1f} mm của trang ngang, ngoài "
-                                             f"khoảng {low}–{high} mm", where,
-                               f"Đặt lề trang ngang trong khoảng {low}–{high} mm.")
-            continue
-        for side, (low, high) in nd30.MARGINS_MM.items():
+        landscape = width > height
+        page = "trang ngang " if landscape else ""
+        for side, (low, high) in (nd30.LANDSCAPE_MARGINS_MM if landscape else nd30.MARGINS_MM).items():
             value = margins[side]
             if value is None:
                 continue
             mm = value / EMU_PER_MM
             if not low - 0.5 <= mm <= high + 0.5:
-                report.add("margins", E, f"lề {names[side]} {mm:.1f} mm, ngoài khoảng {low}–{high} mm của Nghị định 30",
+                report.add("margins", E, f"lề {names[side]} {page}{mm:.1f} mm, ngoài khoảng {low}–{high} mm của Nghị "
+                                         "định 30" + (" (trang ngang giữ lề như trang dọc)" if landscape else ""),
                            where, f"Đặt lề {names[side]} trong khoảng {low}–{high} mm (Bố cục → Lề).")
 
 

@@ -49,3 +49,42 @@ def test_text_prints_the_plan_in_reading_order(runner):
     lines = result.output.splitlines()
     assert lines[:3] == ["ỦY BAN NHÂN DÂN", "XÃ HÒA BÌNH", "Số:      /KH-UBND"]
     assert lines.index("I. CHỈ TIÊU") < lines.index("II. TỔ CHỨC THỰC HIỆN")
+
+
+# --- choices are Vietnamese words, never the codes the model stores ------------------------------------------------
+
+WEB_COPY = MINIMAL.parent / "real" / "web" / "001-nghe-an-kh-cong-tac-tre-em-2025.txt"
+
+
+def _imported_level(runner, tmp_path, word):
+    out = tmp_path / "nhap.yaml"
+    result = runner.invoke(main, ["import", str(WEB_COPY), "-o", str(out), "--level", word])
+    assert result.exit_code == 0, result.output
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(out.read_text(encoding="utf-8"))["document"]["level"]
+
+
+def test_import_level_takes_vietnamese_words_with_or_without_diacritics(runner, tmp_path):
+    for word, stored in [("xã", "xa"), ("xa", "xa"), ("Trung ương", "trung_uong"), ("trung uong", "trung_uong"),
+                         ("huyện", "huyen"), ("cấp tỉnh", "tinh"), ("TINH", "tinh")]:
+        assert _imported_level(runner, tmp_path, word) == stored, word
+
+
+def test_import_level_error_and_help_show_words_not_codes(runner, tmp_path):
+    result = runner.invoke(main, ["import", str(WEB_COPY), "-o", str(tmp_path / "x.yaml"), "--level", "tỉnh thành"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "'tỉnh thành' không phải cấp" in result.output
+    assert "trung ương, tỉnh, huyện, xã" in result.output and "trung_uong" not in result.output
+    assert not (tmp_path / "x.yaml").exists()
+    help_text = runner.invoke(main, ["import", "--help"]).output
+    assert "trung ương, tỉnh, huyện hoặc xã" in help_text and "trung_uong" not in help_text
+
+
+def test_report_format_is_chosen_in_vietnamese(runner):
+    help_text = runner.invoke(main, ["check", "--help"]).output
+    assert "văn bản, json hoặc html" in help_text and "mặc định: văn" in help_text and "text" not in help_text
+    plain = runner.invoke(main, ["validate", "--format", "van ban", str(MINIMAL)])
+    assert plain.exit_code == 0 and "0 lỗi" in plain.output
+    wrong = runner.invoke(main, ["validate", "--format", "pdf", str(MINIMAL)])
+    assert wrong.exit_code == 2 and "văn bản, json, html" in wrong.output

@@ -23,7 +23,7 @@ def scored():
     return corpus.score_import()
 
 
-def test_the_corpus_has_forty_documents_each_with_its_source():
+def test_the_corpus_has_its_documents_each_with_its_source():
     entries = corpus.load_index()
     assert len(entries) >= 30
     assert all(e.get("source") and (corpus.CORPUS / e["file"]).is_file() for e in entries)
@@ -56,3 +56,49 @@ def test_the_scorer_can_fail():
     broken = {**entry, "expected": {**entry["expected"], "number": "311", "bases": ["1/QĐ-TTg"]}}
     score = corpus.score_import([broken])
     assert score.right < score.fields and score.bases_recall == 0.0
+
+
+# --- what the documents from other provinces (issue 12 breadth) needed ---------------------------------------------
+
+def test_the_corpus_reaches_beyond_one_office():
+    entries = corpus.load_index()
+    assert len(entries) >= 49
+    places = {e["expected"]["place"] for e in entries if e["expected"].get("place")}
+    assert len(places) >= 20, sorted(places)
+
+
+def test_bases_listed_in_a_section_of_their_own():
+    """Bắc Kạn KH 711: "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH" / "1. Các văn bản chỉ đạo" / "- …;" lines, no preamble."""
+    from authoring.ooxml.facts import document_facts
+
+    facts = document_facts(corpus.CORPUS / "web" / "029-bac-kan-kh-711-ky-sinh-trung-2023-2025.txt")
+    assert [b["code"] for b in facts.bases] == ["20-NQ/TW", "122/QĐ-TTg", "1744/QĐ-BYT", "1745/QĐ-BYT",
+                                                "5003/QĐ-BYT", "242/KH-UBND"]
+
+
+def test_a_programme_whose_type_line_runs_on():
+    """Cà Mau CTr 01: "CHƯƠNG TRÌNH HÀNH ĐỘNG": the tên loại is Chương trình, the trích yếu starts at "HÀNH ĐỘNG"."""
+    from authoring.ooxml.facts import document_facts
+
+    facts = document_facts(corpus.CORPUS / "web" / "032-ca-mau-ctr-01-kinh-te-xa-hoi-2024.txt")
+    assert facts.doc_type == "Chương trình" and facts.title.startswith("HÀNH ĐỘNG THỰC HIỆN NGHỊ QUYẾT")
+
+
+def test_a_plan_of_a_centrally_run_city_imports_at_province_level(tmp_path):
+    from authoring.importing import import_plan
+    from authoring.loading import load_plan_or_raise
+
+    out = tmp_path / "ha-noi.yaml"
+    out.write_text(import_plan(corpus.CORPUS / "web" / "027-ha-noi-kh-346-phong-chong-dich-2023.txt").yaml_text,
+                   encoding="utf-8")
+    assert load_plan_or_raise(out).plan.document.level.value == "tinh"
+
+
+def test_a_city_that_is_also_a_province_name_is_not_guessed():
+    """Hưng Yên is a province and a city: without the issuer's second line the level is not guessed."""
+    from authoring.errors import InputError
+    from authoring.importing import import_plan
+
+    with pytest.raises(InputError) as refused:
+        import_plan(corpus.CORPUS / "web" / "025-hung-yen-kh-130-sap-xep-dvhc-2023-2025.txt")
+    assert any(f.path == "document.level" for f in refused.value.findings)

@@ -190,6 +190,11 @@ def test_task_annex_is_a_landscape_section_with_the_task_table(tmp_path):
     annex = document.sections[-1]
     assert len(document.sections) == 2 and annex.page_width > annex.page_height
     assert annex._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    from authoring import nd30   # a landscape page keeps the decree's margins: top, bottom 20–25, left 30–35, right 15–20
+    for side, (low, high) in nd30.MARGINS_MM.items():
+        assert low <= getattr(annex, f"{side}_margin") / EMU_PER_MM <= high, side
+    text_width = (annex.page_width - annex.left_margin - annex.right_margin) / EMU_PER_MM
+    assert abs(sum(c.width for c in document.tables[-1].columns) / EMU_PER_MM - text_width) < 1
     lines = reading_order_lines(document)
     assert "Phụ lục" in lines and "DANH MỤC NHIỆM VỤ NĂM 2026" in lines
     assert "(Kèm theo Kế hoạch số 12/KH-UBND ngày 05 tháng 3 năm 2026 của Ủy ban nhân dân tỉnh Lạng Sơn)" in lines

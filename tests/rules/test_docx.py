@@ -154,3 +154,21 @@ def test_lint_command_exit_codes_follow_errors(rendered, runner, tmp_path):
     document.save(str(tmp_path / "so.docx"))
     result = runner.invoke(main, ["lint-docx", "--format", "json", str(tmp_path / "so.docx")])
     assert result.exit_code == 1 and '"code": "X109"' in result.output
+
+
+def test_a_landscape_page_keeps_the_decree_margins(tmp_path):
+    """The decree allows a landscape page for a wide table, with the same margins: left 20 mm is too narrow there too."""
+    from authoring.loading import load_plan_or_raise
+    from authoring.render.docx import render_docx
+    from helpers import FIXTURES
+
+    path = tmp_path / "phu-luc.docx"
+    path.write_bytes(render_docx(load_plan_or_raise(FIXTURES / "annex.yaml")))
+    assert "X102" not in codes(path)
+    document = Document(str(path))
+    annex = document.sections[-1]
+    annex.left_margin, annex.top_margin = Mm(20), Mm(30)
+    document.save(str(path))
+    found = [f for f in lint_docx(path) if f.code == "X102"]
+    assert len(found) == 2 and all("trang ngang" in f.message for f in found)
+    assert {"lề trái", "lề trên"} == {f.message.split(" trang")[0] for f in found}
