@@ -154,7 +154,11 @@ class WorkspaceGuard:
         finally:
             CURRENT.reset(token)
         if ctx.saved or ctx.created:
-            await to_thread.run_sync(self.after, ctx)
+            # Shielded: a browser that closes right after its save must not cancel the audit entry of that save.
+            from anyio import CancelScope
+
+            with CancelScope(shield=True):
+                await to_thread.run_sync(self.after, ctx)
 
     def _refusal(self, who: accounts.Account, path: str, method: str) -> tuple[int, str] | None:
         match = PLAN_PATH.match(path) or WS_PLAN_PATH.match(path)
