@@ -272,28 +272,46 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             out.setdefault(forms.slot_for(path), []).append(finding)
         return out
 
+    def names_for(analysis: engine.Analysis) -> forms.AgencyNames:
+        """Agencies by name and the parents' items by their words, for showing and reading back the forms."""
+        parents = forms.ParentChoices(engine.parent_items(list(analysis.parents)))
+        return forms.AgencyNames(state.registry, analysis.tree if isinstance(analysis.tree, dict) else {}, parents)
+
+    # The editor's parts in the order of the printed document; «Thông tin khác» holds the plan's bookkeeping.
+    PARTS = ("document", "implements", "bases", "references", "preamble", "sections", "closing", "recipients",
+             "archive", "signature", "footnotes", "annex", "khac")
+    OTHER = ("kind", "id", "recipients_label", "status", "source")
+
     def editor_html(plan_id: int, analysis: engine.Analysis) -> str:
         tree = analysis.tree if isinstance(analysis.tree, dict) else {}
-        names = forms.AgencyNames(state.registry, tree)
+        names = names_for(analysis)
         renderer = forms.FormRenderer(plan_id, tree, names, findings_by_slot(analysis),
                                       forms.describer(tree, state.registry))
+        plan_fields = {f.key: f for f in forms.cached_fields(core.Plan)}
         parts = []
-        for key in ("document", "implements", "bases", "preamble", "sections", "closing", "recipients", "archive",
-                    "signature"):
+        for key in PARTS:
             if key == "implements":
                 parts.append(f'<section class="part" id="phan-implements"><h2>{html.escape(forms.IMPLEMENTS.label)}</h2>'
                              f'{renderer.implements_box(tree.get("implements"), directive_titles())}</section>')
                 continue
-            field = next(f for f in forms.cached_fields(core.Plan) if f.key == key)
+            if key == "annex":
+                annex_on = tree.get("annex") is not None
+                button = renderer.op_button("remove" if annex_on else "add_annex", ("annex",),
+                                            "Bỏ phụ lục bảng nhiệm vụ" if annex_on else "+ Thêm phụ lục bảng nhiệm vụ (trang ngang)",
+                                            "Phụ lục lập từ các mục có dữ liệu nhiệm vụ")
+                body = renderer.fields(core.Annex, tree.get("annex") or {}, ("annex",)) if annex_on else ""
+                parts.append(f'<section class="part" id="phan-annex"><h2>Phụ lục</h2>{button}{body}</section>')
+                continue
+            if key == "khac":
+                inner = "".join(renderer.field(plan_fields[k], tree.get(k), (k,)) for k in OTHER)
+                parts.append(f'<section class="part" id="phan-khac"><details><summary><h2>Thông tin khác</h2></summary>'
+                             f'{inner}</details></section>')
+                continue
+            field = plan_fields[key]
             inner = renderer.field(field, tree.get(key), (key,))
             parts.append(f'<section class="part" id="phan-{key}"><h2>{html.escape(field.label)}</h2>{inner}</section>'
                          if field.kind not in ("model", "models") or key in ("sections", "preamble", "closing")
                          else f'<section class="part" id="phan-{key}">{inner}</section>')
-        annex_on = tree.get("annex") is not None
-        annex = renderer.op_button("remove" if annex_on else "add_annex", ("annex",),
-                                   "Bỏ phụ lục bảng nhiệm vụ" if annex_on else "+ Thêm phụ lục bảng nhiệm vụ (trang ngang)",
-                                   "Phụ lục lập từ các mục có dữ liệu nhiệm vụ")
-        parts.append(f'<section class="part" id="phan-annex"><h2>Phụ lục</h2>{annex}</section>')
         return "".join(parts)
 
     def summary_html(plan_id: int, number: int, analysis: engine.Analysis) -> str:
@@ -514,11 +532,10 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         row = plan_or_404(plan_id)
         analysis = state.analysis(plan_id, row.head)
         state.preload_tree(plan_id, row.head, analysis.text)
-        names = forms.AgencyNames(state.registry, analysis.tree)
-        documents = [(f"{d.type} {d.code or ''} — {d.title}"[:200], d.id) for d in state.registry.documents.values()]
+        names = names_for(analysis)
         return page(request, "editor.html", plan=row, number=row.head, editor=editor_html(plan_id, analysis),
                     summary=summary_html(plan_id, row.head, analysis), preview=preview_block(analysis),
-                    agencies=names.choices(), documents=documents, format_ok=analysis.format_ok)
+                    agencies=names.choices(), parent_items=names.parents.labels(), format_ok=analysis.format_ok)
 
     @app.post("/ke-hoach/{plan_id}/truong")
     async def edit_field(request: Request, plan_id: int):
@@ -537,8 +554,11 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     def change_field(plan_id: int, base: int, path, path_text: str, field, values: list[str]) -> HTMLResponse:
         current = state.analysis(plan_id, base)
         previous = yamledit.get_in(current.tree or {}, path)
-        names = forms.AgencyNames(state.registry, current.tree)
-        value = forms.read_field(field, values, previous, names)
+        names = names_for(current) if field.kind == "links" else forms.AgencyNames(state.registry, current.tree)
+        try:
+            value = forms.read_field(field, values, previous, names)
+        except forms.FieldError as exc:
+            raise UserError(str(exc))
         try:
             text, checked = set_checked(current.text, path, value)
         except (AttributeError, TypeError, KeyError, IndexError):
@@ -565,10 +585,12 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
                     pass
         body = status_fragments(plan_id, number, analysis, note)
         body += slot_updates(current, analysis)
-        if field.kind == "agencies":
-            names = forms.AgencyNames(state.registry, analysis.tree)
-            renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {})
-            body = renderer.agency_list(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path)) + body
+        if field.kind in ("agencies", "links"):
+            names = forms.AgencyNames(state.registry, analysis.tree, names.parents)
+            renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {},
+                                          forms.describer(analysis.tree, state.registry))
+            widget = renderer.agency_list if field.kind == "agencies" else renderer.link_list
+            body = widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path)) + body
         return HTMLResponse(body)
 
     def set_checked(text: str, path, value) -> tuple[str, engine.Analysis]:
@@ -634,6 +656,23 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             return conflict_response(plan_id, exc.head)
         state.put_tree(plan_id, number, tree)
         return HTMLResponse(editor_html(plan_id, analysis) + status_fragments(plan_id, number, analysis, note))
+
+    @app.get("/ke-hoach/{plan_id}/tim-van-ban", response_class=HTMLResponse)
+    def search_documents(plan_id: int, q: str = "", path: str = ""):
+        """The citation registry searched by number or words; a result fills the legal basis at *path*."""
+        plan_or_404(plan_id)
+        found = forms.search_documents(state.registry, q[:200])
+        if not q.strip():
+            return HTMLResponse("")
+        if not found:
+            return HTMLResponse('<p class="muted">Không có văn bản nào trong danh mục khớp với chữ đã gõ; '
+                                'hãy thử số hiệu (vd. 56/2017) hoặc điền tay các ô bên dưới.</p>')
+        buttons = "".join(
+            f'<button type="button" class="result" hx-post="/ke-hoach/{plan_id}/can-cu" '
+            f'hx-vals=\'{html.escape(json.dumps({"path": path, "v": d.id}), quote=True)}\' hx-target="#editor" '
+            f'hx-swap="innerHTML" hx-include="#base-version">{html.escape(forms.document_label(d))}</button>'
+            for d in found)
+        return HTMLResponse(f'<div class="result-list">{buttons}</div>')
 
     @app.post("/ke-hoach/{plan_id}/can-cu")
     async def pick_citation(request: Request, plan_id: int):
