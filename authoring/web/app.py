@@ -183,6 +183,12 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             request.session["csrf"] = token
         return token
 
+    def session_key(request: Request) -> str:
+        """Which browser session saved a version (a hash of its CSRF token; never the token itself)."""
+        import hashlib
+
+        return hashlib.sha256(csrf_token(request).encode()).hexdigest()[:16]
+
     async def require_csrf(request: Request) -> None:
         expected = request.session.get("csrf")
         sent = request.headers.get("x-csrf-token")
@@ -257,11 +263,19 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         state.remember(saved.plan_id, saved.number, analysis)
         return saved.plan_id
 
-    def save(plan_id: int, base: int, text: str, note: str,
-             analysis: engine.Analysis | None = None) -> tuple[int, engine.Analysis]:
+    def save(plan_id: int, base: int, text: str, note: str, analysis: engine.Analysis | None = None,
+             before: engine.Analysis | None = None, session_key: str | None = None,
+             part: str | None = None) -> tuple[int, engine.Analysis]:
+        """Every save is a version; it remembers the session and part edited (to group a run of saves in the list)
+        and what changed in words (the semantic diff, as `kehoach diff`)."""
         analysis = analysis or engine.analyse(text)
         title, issuer = describe(analysis)
-        saved = state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok)
+        change = None
+        if before is not None and before.loaded is not None and analysis.loaded is not None:
+            lines = diff_lines(core.semantic_diff(before.loaded, analysis.loaded), forms.AgencyNames(state.registry, analysis.tree))
+            change = "; ".join(lines) if lines else None
+        saved = state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok,
+                                 session_key, part, change)
         state.remember(plan_id, saved.number, analysis)
         return saved.number, analysis
 
@@ -549,9 +563,10 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         if field is None or field.kind in ("model", "models"):
             raise UserError("Không sửa được trường này.")
         values = [str(v) for v in form.getlist("v")]
-        return await run_in_threadpool(change_field, plan_id, base, path, path_text, field, values)
+        return await run_in_threadpool(change_field, plan_id, base, path, path_text, field, values, session_key(request))
 
-    def change_field(plan_id: int, base: int, path, path_text: str, field, values: list[str]) -> HTMLResponse:
+    def change_field(plan_id: int, base: int, path, path_text: str, field, values: list[str],
+                     session: str | None = None) -> HTMLResponse:
         current = state.analysis(plan_id, base)
         previous = yamledit.get_in(current.tree or {}, path)
         names = names_for(current) if field.kind == "links" else forms.AgencyNames(state.registry, current.tree)
@@ -572,7 +587,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         else:
             note = f"Sửa {field.label.lower()}{where(current.tree, path)}"
             try:
-                number, analysis = save(plan_id, base, text, note, checked)
+                number, analysis = save(plan_id, base, text, note, checked, current, session, part_of(path))
             except Conflict as exc:
                 return conflict_response(plan_id, exc.head, path_text, values)
             with state.lock:
@@ -636,9 +651,11 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
                 return
             note = ops.apply(tree, op, path)
 
-        return await run_in_threadpool(change_structure, plan_id, base, current, change, lambda: note)
+        return await run_in_threadpool(change_structure, plan_id, base, current, change, lambda: note,
+                                       session_key(request), part_of(path))
 
-    def change_structure(plan_id: int, base: int, current: engine.Analysis, change, note_of) -> HTMLResponse:
+    def change_structure(plan_id: int, base: int, current: engine.Analysis, change, note_of,
+                         session: str | None = None, part: str | None = None) -> HTMLResponse:
         """Apply a change to the round-trip tree, save the written text as a version, answer with the new editor."""
         tree = state.take_tree(plan_id, base, current.text)
         try:
@@ -651,7 +668,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         text = yamledit.dump_tree(tree)
         note = note_of()
         try:
-            number, analysis = save(plan_id, base, text, note)
+            number, analysis = save(plan_id, base, text, note, None, current, session, part)
         except Conflict as exc:
             return conflict_response(plan_id, exc.head)
         state.put_tree(plan_id, number, tree)
@@ -689,7 +706,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         current = state.analysis(plan_id, base)
         return await run_in_threadpool(change_structure, plan_id, base, current,
                                        lambda tree: ops.fill_citation(tree, path, document),
-                                       lambda: "Điền căn cứ từ danh mục")
+                                       lambda: f"Điền căn cứ từ danh mục: {forms.document_label(document)[:120]}",
+                                       session_key(request), part_of(path))
 
     # --- downloads -------------------------------------------------------------------------
 
@@ -786,7 +804,40 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         diff = None
         if a and b:
             diff = version_diff(plan_id, a, b)
-        return page(request, "versions.html", plan=row, versions=rows, a=a, b=b, diff=diff)
+        return page(request, "versions.html", plan=row, versions=rows, groups=version_groups(rows), a=a, b=b,
+                    diff=diff, part_name=lambda v: part_name(plan_id, v))
+
+    def part_name(plan_id: int, version) -> str:
+        """The part of the plan a run of saves was in, in words («Thông tin văn bản», mục «2. Sở Y tế»)."""
+        if not version.part:
+            return ""
+        path = yamledit.parse_path(version.part)
+        top = {"document": "Thông tin văn bản", "bases": "Căn cứ", "references": "Văn bản dẫn chiếu",
+               "recipients": "Nơi nhận", "signature": "Người ký", "footnotes": "Chú thích", "annex": "Phụ lục",
+               "implements": "Văn bản cấp trên"}
+        if path and path[0] in top:
+            return top[path[0]]
+        try:
+            tree = state.analysis(plan_id, version.number).tree or {}
+        except UserError:
+            return ""
+        return where(tree, path + ("x",)).removeprefix(" — ") or forms.LABELS["Plan"].get(str(path[0]), "")
+
+    @app.post("/ke-hoach/{plan_id}/phien-ban/dat-ten")
+    async def name_version(request: Request, plan_id: int):
+        await require_csrf(request)
+        form = await request.form()
+        plan_or_404(plan_id)
+        try:
+            number = int(form.get("v"))
+        except (TypeError, ValueError):
+            raise UserError("Hãy chọn phiên bản cần đặt tên.")
+        name = " ".join(str(form.get("name") or "").split())
+        if len(name) > 200:
+            raise UserError("Tên phiên bản dài quá 200 chữ; hãy đặt tên ngắn hơn, vd. «Bản trình lãnh đạo».")
+        if not state.store.name_version(plan_id, number, core.nfc(name)):
+            raise UserError("Không có phiên bản này.", 404)
+        return RedirectResponse(f"/ke-hoach/{plan_id}/phien-ban#v{number}", status_code=303)
 
     def version_diff(plan_id: int, a: int, b: int) -> dict:
         first, second = state.analysis(plan_id, a), state.analysis(plan_id, b)
@@ -809,7 +860,9 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         if old is None:
             raise UserError("Không có phiên bản này.", 404)
         try:
-            save(plan_id, int(form.get("base") or row.head), old.yaml_text, f"Khôi phục phiên bản {number}")
+            label = f"Khôi phục phiên bản {number}" + (f" «{old.name}»" if old.name else "")
+            current = state.analysis(plan_id, row.head)
+            save(plan_id, int(form.get("base") or row.head), old.yaml_text, label, None, current, session_key(request))
         except Conflict:
             raise UserError("Kế hoạch vừa được lưu ở nơi khác; hãy tải lại trang danh sách phiên bản rồi làm lại.", 409)
         return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
@@ -832,7 +885,10 @@ def _value_text(text: str | None) -> str:
     """'at_least 95% (2025)' from the diff module, with the direction in words."""
     if not text:
         return "—"
+    import re
+
     head, _, rest = text.partition(" ")
+    rest = re.sub(r"^(-?[\d.]+)(?=[^\d\s.%‰)])", r"\1 ", rest)   # '4điểm vui chơi' → '4 điểm vui chơi'; '95%' stays
     return f"{COMPARATOR_WORDS.get(head, head)} {rest}".strip()
 
 
@@ -857,6 +913,33 @@ def diff_lines(changes: dict, names) -> list[str]:
     for entry in changes["citations"]:
         lines.append(f"Căn cứ, văn bản dẫn chiếu: {entry['old'] or '—'} → {entry['new'] or '—'}")
     return lines
+
+
+def part_of(path) -> str:
+    """The part of the plan an edit is in, for grouping a run of saves: the innermost block (a numbered item of
+    the body), else the top-level part ('document', 'bases[2]' → 'bases')."""
+    if not path:
+        return ""
+    part = (path[0],)
+    for i in range(len(path) - 1):
+        if path[i] in ("preamble", "sections", "closing", "blocks") and isinstance(path[i + 1], int):
+            part = tuple(path[:i + 2])
+    return core.field_path(part) if isinstance(part, tuple) else str(part)
+
+
+def version_groups(rows) -> list[dict]:
+    """Versions, newest first, with a run of saves by one session on one part folded into one row.
+
+    A named version always stands on its own row; every folded version can still be compared and restored."""
+    groups: list[dict] = []
+    for row in rows:
+        last = groups[-1] if groups else None
+        if (last is not None and not row.name and not last["head"].name and row.session_key and row.part is not None
+                and row.session_key == last["head"].session_key and row.part == last["head"].part):
+            last["rest"].append(row)
+        else:
+            groups.append({"head": row, "rest": []})
+    return groups
 
 
 def where(tree, path) -> str:
