@@ -26,6 +26,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ..loading import edit as yamledit
 from . import core, engine, forms, ops
+from .pages import PageError, PageImages
 from .preview import preview_html
 from .store import Conflict, Store, migrate
 
@@ -71,6 +72,7 @@ class State:
         self.lock = threading.Lock()
         self.pdf_lock = threading.Lock()
         self.trees: OrderedDict = OrderedDict()   # (plan, version) → ruamel tree of that version's text
+        self.pages = PageImages()                 # "Xem trang in": pictures of the PDF's pages by content hash
 
     def take_tree(self, plan_id: int, number: int, text: str):
         """The round-trip tree of a version, taken out of the cache (the taker mutates it), else read from text.
@@ -755,6 +757,29 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             pdf = Path(tmp) / "ke-hoach.pdf"
             core.docx_to_pdf([(docx, pdf)])
             return pdf.read_bytes()
+
+    @app.get("/ke-hoach/{plan_id}/trang-in", response_class=HTMLResponse)
+    def printed_pages(request: Request, plan_id: int, v: int | None = None):
+        """The real pages, as the PDF download prints them (the side preview's page breaks are estimated)."""
+        row = plan_or_404(plan_id)
+        analysis, _ = usable(plan_id, v)
+        need_valid(analysis)
+        number = v or row.head
+        try:
+            digest, count, more = state.pages.pages(plan_id, analysis.text, lambda: make_pdf(analysis.loaded))
+        except PageError as exc:
+            raise UserError(str(exc), 503)
+        images = [f"/ke-hoach/{plan_id}/trang-in/{digest}/{n}.png" for n in range(1, count + 1)]
+        return page(request, "pages.html", plan=row, number=number, images=images, more=more)
+
+    @app.get("/ke-hoach/{plan_id}/trang-in/{digest}/{page_number}.png")
+    def printed_page_image(plan_id: int, digest: str, page_number: int):
+        from fastapi.responses import FileResponse
+
+        path = state.pages.image(plan_id, digest, page_number)
+        if path is None:
+            raise UserError("Không có ảnh trang này (có thể đã được dọn); hãy mở lại «Xem trang in».", 404)
+        return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
     # --- check report pages, versions ------------------------------------------------------
 
