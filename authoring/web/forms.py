@@ -481,7 +481,7 @@ class FormRenderer:
             shown = lambda n: "" if n is None else (f"{n:g}" if isinstance(n, float) else n)  # noqa: E731
             return (f'<div class="range" id="i-{fid}" hx-post="{self.url}/truong" '
                     f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                    f'hx-include="this, #base-version" hx-swap="none">'
+                    f'hx-include="#i-{fid} input, #base-version" hx-swap="none">'
                     f'<input type="text" inputmode="decimal" class="num" name="v" value="{_e(shown(low))}" aria-label="từ"> đến '
                     f'<input type="text" inputmode="decimal" class="num" name="v" value="{_e(shown(high))}" aria-label="đến"></div>')
         if field.kind == "links":
@@ -501,7 +501,7 @@ class FormRenderer:
                 for k, v in BUDGET_SOURCES.items())
             return (f'<div class="checks" id="i-{fid}" hx-post="{self.url}/truong" '
                     f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                    f'hx-include="this, #base-version" hx-swap="none">{boxes}</div>')
+                    f'hx-include="#i-{fid} input, #base-version" hx-swap="none">{boxes}</div>')
         if field.kind == "agency":
             return (f'<input type="text" list="ds-co-quan" {common} value="{_e(self.names.name(value) if value else "")}" '
                     f'placeholder="gõ tên cơ quan">')
@@ -521,7 +521,7 @@ class FormRenderer:
         path = ("implements",)
         return (f'<div class="field" data-path="implements"><div class="checks" id="i-{slot_id(path)}" '
                 f'hx-post="{self.url}/truong" hx-vals=\'{_e(json.dumps({"path": "implements"}))}\' hx-trigger="change" '
-                f'hx-include="this, #base-version" hx-swap="none">{boxes}</div>'
+                f'hx-include="#i-{slot_id(path)} input, #base-version" hx-swap="none">{boxes}</div>'
                 f'<div class="help">{_e(IMPLEMENTS.help)}</div>{self.slot(path)}</div>')
 
     def link_list(self, value, path: Path_, fid: str) -> str:
@@ -538,7 +538,7 @@ class FormRenderer:
         inputs += '<input type="text" list="ds-muc-cap-tren" name="v" value="" placeholder="gõ vài chữ của mục cấp trên…">'
         return (f'<div class="link-list" id="i-{fid}" hx-post="{self.url}/truong" '
                 f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                f'hx-include="this, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
+                f'hx-include="#i-{fid} input, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
 
     def registry_search(self, value, path: Path_, fid: str) -> str:
         """The citation registry entry this basis is, by its name, and a search to pick (another) one."""
@@ -572,7 +572,7 @@ class FormRenderer:
         inputs += '<input type="text" list="ds-co-quan" name="v" value="" placeholder="thêm cơ quan…">'
         return (f'<div class="agency-list" id="i-{fid}" hx-post="{self.url}/truong" '
                 f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                f'hx-include="this, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
+                f'hx-include="#i-{fid} input, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
 
     def model_group(self, field: FieldInfo, value, path: Path_) -> str:
         body = self.fields(field.sub, value if isinstance(value, dict) else {}, path)
