@@ -26,6 +26,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from ..loading import edit as yamledit
 from . import core, engine, forms, ops
+from .pages import PageError, PageImages
 from .preview import preview_html
 from .store import Conflict, Store, migrate
 
@@ -72,6 +73,7 @@ class State:
         self.lock = threading.Lock()
         self.pdf_lock = threading.Lock()
         self.trees: OrderedDict = OrderedDict()   # (plan, version) → ruamel tree of that version's text
+        self.pages = PageImages()                 # "Xem trang in": pictures of the PDF's pages by content hash
 
     def take_tree(self, plan_id: int, number: int, text: str):
         """The round-trip tree of a version, taken out of the cache (the taker mutates it), else read from text.
@@ -187,6 +189,12 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             request.session["csrf"] = token
         return token
 
+    def session_key(request: Request) -> str:
+        """Which browser session saved a version (a hash of its CSRF token; never the token itself)."""
+        import hashlib
+
+        return hashlib.sha256(csrf_token(request).encode()).hexdigest()[:16]
+
     async def require_csrf(request: Request) -> None:
         expected = request.session.get("csrf")
         sent = request.headers.get("x-csrf-token")
@@ -261,11 +269,19 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         state.remember(saved.plan_id, saved.number, analysis)
         return saved.plan_id
 
-    def save(plan_id: int, base: int, text: str, note: str,
-             analysis: engine.Analysis | None = None) -> tuple[int, engine.Analysis]:
+    def save(plan_id: int, base: int, text: str, note: str, analysis: engine.Analysis | None = None,
+             before: engine.Analysis | None = None, session_key: str | None = None,
+             part: str | None = None) -> tuple[int, engine.Analysis]:
+        """Every save is a version; it remembers the session and part edited (to group a run of saves in the list)
+        and what changed in words (the semantic diff, as `kehoach diff`)."""
         analysis = analysis or engine.analyse(text)
         title, issuer = describe(analysis)
-        saved = state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok)
+        change = None
+        if before is not None and before.loaded is not None and analysis.loaded is not None:
+            lines = diff_lines(core.semantic_diff(before.loaded, analysis.loaded), forms.AgencyNames(state.registry, analysis.tree))
+            change = "; ".join(lines) if lines else None
+        saved = state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok,
+                                 session_key, part, change)
         state.remember(plan_id, saved.number, analysis)
         return saved.number, analysis
 
@@ -276,28 +292,46 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             out.setdefault(forms.slot_for(path), []).append(finding)
         return out
 
+    def names_for(analysis: engine.Analysis) -> forms.AgencyNames:
+        """Agencies by name and the parents' items by their words, for showing and reading back the forms."""
+        parents = forms.ParentChoices(engine.parent_items(list(analysis.parents)))
+        return forms.AgencyNames(state.registry, analysis.tree if isinstance(analysis.tree, dict) else {}, parents)
+
+    # The editor's parts in the order of the printed document; «Thông tin khác» holds the plan's bookkeeping.
+    PARTS = ("document", "implements", "bases", "references", "preamble", "sections", "closing", "recipients",
+             "archive", "signature", "footnotes", "annex", "khac")
+    OTHER = ("kind", "id", "recipients_label", "status", "source")
+
     def editor_html(plan_id: int, analysis: engine.Analysis) -> str:
         tree = analysis.tree if isinstance(analysis.tree, dict) else {}
-        names = forms.AgencyNames(state.registry, tree)
+        names = names_for(analysis)
         renderer = forms.FormRenderer(plan_id, tree, names, findings_by_slot(analysis),
                                       forms.describer(tree, state.registry))
+        plan_fields = {f.key: f for f in forms.cached_fields(core.Plan)}
         parts = []
-        for key in ("document", "implements", "bases", "preamble", "sections", "closing", "recipients", "archive",
-                    "signature"):
+        for key in PARTS:
             if key == "implements":
                 parts.append(f'<section class="part" id="phan-implements"><h2>{html.escape(forms.IMPLEMENTS.label)}</h2>'
                              f'{renderer.implements_box(tree.get("implements"), directive_titles())}</section>')
                 continue
-            field = next(f for f in forms.cached_fields(core.Plan) if f.key == key)
+            if key == "annex":
+                annex_on = tree.get("annex") is not None
+                button = renderer.op_button("remove" if annex_on else "add_annex", ("annex",),
+                                            "Bỏ phụ lục bảng nhiệm vụ" if annex_on else "+ Thêm phụ lục bảng nhiệm vụ (trang ngang)",
+                                            "Phụ lục lập từ các mục có dữ liệu nhiệm vụ")
+                body = renderer.fields(core.Annex, tree.get("annex") or {}, ("annex",)) if annex_on else ""
+                parts.append(f'<section class="part" id="phan-annex"><h2>Phụ lục</h2>{button}{body}</section>')
+                continue
+            if key == "khac":
+                inner = "".join(renderer.field(plan_fields[k], tree.get(k), (k,)) for k in OTHER)
+                parts.append(f'<section class="part" id="phan-khac"><details><summary><h2>Thông tin khác</h2></summary>'
+                             f'{inner}</details></section>')
+                continue
+            field = plan_fields[key]
             inner = renderer.field(field, tree.get(key), (key,))
             parts.append(f'<section class="part" id="phan-{key}"><h2>{html.escape(field.label)}</h2>{inner}</section>'
                          if field.kind not in ("model", "models") or key in ("sections", "preamble", "closing")
                          else f'<section class="part" id="phan-{key}">{inner}</section>')
-        annex_on = tree.get("annex") is not None
-        annex = renderer.op_button("remove" if annex_on else "add_annex", ("annex",),
-                                   "Bỏ phụ lục bảng nhiệm vụ" if annex_on else "+ Thêm phụ lục bảng nhiệm vụ (trang ngang)",
-                                   "Phụ lục lập từ các mục có dữ liệu nhiệm vụ")
-        parts.append(f'<section class="part" id="phan-annex"><h2>Phụ lục</h2>{annex}</section>')
         return "".join(parts)
 
     def summary_html(plan_id: int, number: int, analysis: engine.Analysis) -> str:
@@ -518,11 +552,10 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         row = plan_or_404(plan_id)
         analysis = state.analysis(plan_id, row.head)
         state.preload_tree(plan_id, row.head, analysis.text)
-        names = forms.AgencyNames(state.registry, analysis.tree)
-        documents = [(f"{d.type} {d.code or ''} — {d.title}"[:200], d.id) for d in state.registry.documents.values()]
+        names = names_for(analysis)
         return page(request, "editor.html", plan=row, number=row.head, editor=editor_html(plan_id, analysis),
                     summary=summary_html(plan_id, row.head, analysis), preview=preview_block(analysis),
-                    agencies=names.choices(), documents=documents, format_ok=analysis.format_ok)
+                    agencies=names.choices(), parent_items=names.parents.labels(), format_ok=analysis.format_ok)
 
     @app.post("/ke-hoach/{plan_id}/truong")
     async def edit_field(request: Request, plan_id: int):
@@ -536,13 +569,17 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         if field is None or field.kind in ("model", "models"):
             raise UserError("Không sửa được trường này.")
         values = [str(v) for v in form.getlist("v")]
-        return await run_in_threadpool(change_field, plan_id, base, path, path_text, field, values)
+        return await run_in_threadpool(change_field, plan_id, base, path, path_text, field, values, session_key(request))
 
-    def change_field(plan_id: int, base: int, path, path_text: str, field, values: list[str]) -> HTMLResponse:
+    def change_field(plan_id: int, base: int, path, path_text: str, field, values: list[str],
+                     session: str | None = None) -> HTMLResponse:
         current = state.analysis(plan_id, base)
         previous = yamledit.get_in(current.tree or {}, path)
-        names = forms.AgencyNames(state.registry, current.tree)
-        value = forms.read_field(field, values, previous, names)
+        names = names_for(current) if field.kind == "links" else forms.AgencyNames(state.registry, current.tree)
+        try:
+            value = forms.read_field(field, values, previous, names)
+        except forms.FieldError as exc:
+            raise UserError(str(exc))
         try:
             text, checked = set_checked(current.text, path, value)
         except (AttributeError, TypeError, KeyError, IndexError):
@@ -556,7 +593,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         else:
             note = f"Sửa {field.label.lower()}{where(current.tree, path)}"
             try:
-                number, analysis = save(plan_id, base, text, note, checked)
+                number, analysis = save(plan_id, base, text, note, checked, current, session, part_of(path))
             except Conflict as exc:
                 return conflict_response(plan_id, exc.head, path_text, values)
             with state.lock:
@@ -569,10 +606,12 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
                     pass
         body = status_fragments(plan_id, number, analysis, note)
         body += slot_updates(current, analysis)
-        if field.kind == "agencies":
-            names = forms.AgencyNames(state.registry, analysis.tree)
-            renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {})
-            body = renderer.agency_list(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path)) + body
+        if field.kind in ("agencies", "links"):
+            names = forms.AgencyNames(state.registry, analysis.tree, names.parents)
+            renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {},
+                                          forms.describer(analysis.tree, state.registry))
+            widget = renderer.agency_list if field.kind == "agencies" else renderer.link_list
+            body = widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path)) + body
         return HTMLResponse(body)
 
     def set_checked(text: str, path, value) -> tuple[str, engine.Analysis]:
@@ -618,9 +657,11 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
                 return
             note = ops.apply(tree, op, path)
 
-        return await run_in_threadpool(change_structure, plan_id, base, current, change, lambda: note)
+        return await run_in_threadpool(change_structure, plan_id, base, current, change, lambda: note,
+                                       session_key(request), part_of(path))
 
-    def change_structure(plan_id: int, base: int, current: engine.Analysis, change, note_of) -> HTMLResponse:
+    def change_structure(plan_id: int, base: int, current: engine.Analysis, change, note_of,
+                         session: str | None = None, part: str | None = None) -> HTMLResponse:
         """Apply a change to the round-trip tree, save the written text as a version, answer with the new editor."""
         tree = state.take_tree(plan_id, base, current.text)
         try:
@@ -633,11 +674,28 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         text = yamledit.dump_tree(tree)
         note = note_of()
         try:
-            number, analysis = save(plan_id, base, text, note)
+            number, analysis = save(plan_id, base, text, note, None, current, session, part)
         except Conflict as exc:
             return conflict_response(plan_id, exc.head)
         state.put_tree(plan_id, number, tree)
         return HTMLResponse(editor_html(plan_id, analysis) + status_fragments(plan_id, number, analysis, note))
+
+    @app.get("/ke-hoach/{plan_id}/tim-van-ban", response_class=HTMLResponse)
+    def search_documents(plan_id: int, q: str = "", path: str = ""):
+        """The citation registry searched by number or words; a result fills the legal basis at *path*."""
+        plan_or_404(plan_id)
+        found = forms.search_documents(state.registry, q[:200])
+        if not q.strip():
+            return HTMLResponse("")
+        if not found:
+            return HTMLResponse('<p class="muted">Không có văn bản nào trong danh mục khớp với chữ đã gõ; '
+                                'hãy thử số hiệu (vd. 56/2017) hoặc điền tay các ô bên dưới.</p>')
+        buttons = "".join(
+            f'<button type="button" class="result" hx-post="/ke-hoach/{plan_id}/can-cu" '
+            f'hx-vals=\'{html.escape(json.dumps({"path": path, "v": d.id}), quote=True)}\' hx-target="#editor" '
+            f'hx-swap="innerHTML" hx-include="#base-version">{html.escape(forms.document_label(d))}</button>'
+            for d in found)
+        return HTMLResponse(f'<div class="result-list">{buttons}</div>')
 
     @app.post("/ke-hoach/{plan_id}/can-cu")
     async def pick_citation(request: Request, plan_id: int):
@@ -654,7 +712,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         current = state.analysis(plan_id, base)
         return await run_in_threadpool(change_structure, plan_id, base, current,
                                        lambda tree: ops.fill_citation(tree, path, document),
-                                       lambda: "Điền căn cứ từ danh mục")
+                                       lambda: f"Điền căn cứ từ danh mục: {forms.document_label(document)[:120]}",
+                                       session_key(request), part_of(path))
 
     # --- downloads -------------------------------------------------------------------------
 
@@ -702,6 +761,29 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             pdf = Path(tmp) / "ke-hoach.pdf"
             core.docx_to_pdf([(docx, pdf)])
             return pdf.read_bytes()
+
+    @app.get("/ke-hoach/{plan_id}/trang-in", response_class=HTMLResponse)
+    def printed_pages(request: Request, plan_id: int, v: int | None = None):
+        """The real pages, as the PDF download prints them (the side preview's page breaks are estimated)."""
+        row = plan_or_404(plan_id)
+        analysis, _ = usable(plan_id, v)
+        need_valid(analysis)
+        number = v or row.head
+        try:
+            digest, count, more = state.pages.pages(plan_id, analysis.text, lambda: make_pdf(analysis.loaded))
+        except PageError as exc:
+            raise UserError(str(exc), 503)
+        images = [f"/ke-hoach/{plan_id}/trang-in/{digest}/{n}.png" for n in range(1, count + 1)]
+        return page(request, "pages.html", plan=row, number=number, images=images, more=more)
+
+    @app.get("/ke-hoach/{plan_id}/trang-in/{digest}/{page_number}.png")
+    def printed_page_image(plan_id: int, digest: str, page_number: int):
+        from fastapi.responses import FileResponse
+
+        path = state.pages.image(plan_id, digest, page_number)
+        if path is None:
+            raise UserError("Không có ảnh trang này (có thể đã được dọn); hãy mở lại «Xem trang in».", 404)
+        return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
     # --- check report pages, versions ------------------------------------------------------
 
@@ -751,7 +833,40 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         diff = None
         if a and b:
             diff = version_diff(plan_id, a, b)
-        return page(request, "versions.html", plan=row, versions=rows, a=a, b=b, diff=diff)
+        return page(request, "versions.html", plan=row, versions=rows, groups=version_groups(rows), a=a, b=b,
+                    diff=diff, part_name=lambda v: part_name(plan_id, v))
+
+    def part_name(plan_id: int, version) -> str:
+        """The part of the plan a run of saves was in, in words («Thông tin văn bản», mục «2. Sở Y tế»)."""
+        if not version.part:
+            return ""
+        path = yamledit.parse_path(version.part)
+        top = {"document": "Thông tin văn bản", "bases": "Căn cứ", "references": "Văn bản dẫn chiếu",
+               "recipients": "Nơi nhận", "signature": "Người ký", "footnotes": "Chú thích", "annex": "Phụ lục",
+               "implements": "Văn bản cấp trên"}
+        if path and path[0] in top:
+            return top[path[0]]
+        try:
+            tree = state.analysis(plan_id, version.number).tree or {}
+        except UserError:
+            return ""
+        return where(tree, path + ("x",)).removeprefix(" — ") or forms.LABELS["Plan"].get(str(path[0]), "")
+
+    @app.post("/ke-hoach/{plan_id}/phien-ban/dat-ten")
+    async def name_version(request: Request, plan_id: int):
+        await require_csrf(request)
+        form = await request.form()
+        plan_or_404(plan_id)
+        try:
+            number = int(form.get("v"))
+        except (TypeError, ValueError):
+            raise UserError("Hãy chọn phiên bản cần đặt tên.")
+        name = " ".join(str(form.get("name") or "").split())
+        if len(name) > 200:
+            raise UserError("Tên phiên bản dài quá 200 chữ; hãy đặt tên ngắn hơn, vd. «Bản trình lãnh đạo».")
+        if not state.store.name_version(plan_id, number, core.nfc(name)):
+            raise UserError("Không có phiên bản này.", 404)
+        return RedirectResponse(f"/ke-hoach/{plan_id}/phien-ban#v{number}", status_code=303)
 
     def version_diff(plan_id: int, a: int, b: int) -> dict:
         first, second = state.analysis(plan_id, a), state.analysis(plan_id, b)
@@ -774,7 +889,9 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         if old is None:
             raise UserError("Không có phiên bản này.", 404)
         try:
-            save(plan_id, int(form.get("base") or row.head), old.yaml_text, f"Khôi phục phiên bản {number}")
+            label = f"Khôi phục phiên bản {number}" + (f" «{old.name}»" if old.name else "")
+            current = state.analysis(plan_id, row.head)
+            save(plan_id, int(form.get("base") or row.head), old.yaml_text, label, None, current, session_key(request))
         except Conflict:
             raise UserError("Kế hoạch vừa được lưu ở nơi khác; hãy tải lại trang danh sách phiên bản rồi làm lại.", 409)
         return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
@@ -803,7 +920,10 @@ def _value_text(text: str | None) -> str:
     """'at_least 95% (2025)' from the diff module, with the direction in words."""
     if not text:
         return "—"
+    import re
+
     head, _, rest = text.partition(" ")
+    rest = re.sub(r"^(-?[\d.]+)(?=[^\d\s.%‰)])", r"\1 ", rest)   # '4điểm vui chơi' → '4 điểm vui chơi'; '95%' stays
     return f"{COMPARATOR_WORDS.get(head, head)} {rest}".strip()
 
 
@@ -828,6 +948,33 @@ def diff_lines(changes: dict, names) -> list[str]:
     for entry in changes["citations"]:
         lines.append(f"Căn cứ, văn bản dẫn chiếu: {entry['old'] or '—'} → {entry['new'] or '—'}")
     return lines
+
+
+def part_of(path) -> str:
+    """The part of the plan an edit is in, for grouping a run of saves: the innermost block (a numbered item of
+    the body), else the top-level part ('document', 'bases[2]' → 'bases')."""
+    if not path:
+        return ""
+    part = (path[0],)
+    for i in range(len(path) - 1):
+        if path[i] in ("preamble", "sections", "closing", "blocks") and isinstance(path[i + 1], int):
+            part = tuple(path[:i + 2])
+    return core.field_path(part) if isinstance(part, tuple) else str(part)
+
+
+def version_groups(rows) -> list[dict]:
+    """Versions, newest first, with a run of saves by one session on one part folded into one row.
+
+    A named version always stands on its own row; every folded version can still be compared and restored."""
+    groups: list[dict] = []
+    for row in rows:
+        last = groups[-1] if groups else None
+        if (last is not None and not row.name and not last["head"].name and row.session_key and row.part is not None
+                and row.session_key == last["head"].session_key and row.part == last["head"].part):
+            last["rest"].append(row)
+        else:
+            groups.append({"head": row, "rest": []})
+    return groups
 
 
 def where(tree, path) -> str:

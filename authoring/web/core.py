@@ -8,7 +8,7 @@ from ..findings import Finding, FindingIndex, Severity  # noqa: F401
 
 # Model
 from ..model import Block, Comparator, DayMonth, Level, PartialDate, Plan, Status  # noqa: F401
-from ..model.plan import FOOTNOTE_RE, strip_footnote_marks  # noqa: F401
+from ..model.plan import FOOTNOTE_RE, Annex, strip_footnote_marks  # noqa: F401
 from ..model.walk import iter_blocks, iter_tasks  # noqa: F401
 
 # Loading: the same code as the CLI, plus the loader's cross-field checks for the fast in-memory path
@@ -42,4 +42,5 @@ from ..nd30 import QUOC_HIEU_TEXT, RECIPIENTS_LABEL, TIEU_NGU_TEXT  # noqa: F401
 
 # Paths and text services
 from ..paths import DIRECTIVES_DIR, EXAMPLES_DIR  # noqa: F401
-from ..text import nfc, nfc_tree, slug  # noqa: F401
+from ..text import match_key, nfc, nfc_tree, slug, strip_diacritics  # noqa: F401
+from ..model.links import ParentItem, parent_items  # noqa: F401

@@ -100,3 +100,26 @@ def analyse(text: str) -> Analysis:
     """Validate and check a plan text exactly as `kehoach validate` and `kehoach check` would."""
     with plan_file(text) as path:
         return analyse_file(path, text)
+
+
+_CHOICES: dict[tuple, object] = {}
+
+
+def parent_items(parents: list[str]) -> list:
+    """The items (targets, tasks, duties, reports) of the parents a plan was checked against, for linking."""
+    key = tuple(parents)
+    with _LOCK:
+        if key in _CHOICES:
+            return _CHOICES[key]
+    registry = core.load_registry()
+    items = []
+    for ref in parents:
+        path = core.find_parent(ref, workdir() / "ke-hoach.yaml")
+        if path is None:
+            continue
+        loaded, index = parent_plan(path, registry)
+        if loaded is not None and not index.has_errors:
+            items.extend(core.parent_items(loaded).values())
+    with _LOCK:
+        _CHOICES[key] = items
+    return items

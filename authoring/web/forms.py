@@ -20,7 +20,10 @@ Path_ = tuple
 LABELS = {
     "Plan": {"document": "Thông tin văn bản", "bases": "Căn cứ", "preamble": "Đoạn mở đầu", "sections": "Nội dung",
              "closing": "Đoạn kết", "recipients": "Nơi nhận", "archive": "Lưu", "signature": "Người ký",
-             "annex": "Phụ lục nhiệm vụ", "implements": "Văn bản cấp trên được triển khai"},
+             "annex": "Phụ lục nhiệm vụ", "implements": "Văn bản cấp trên được triển khai",
+             "references": "Văn bản dẫn chiếu trong nội dung", "footnotes": "Chú thích cuối trang",
+             "recipients_label": "Chữ trước danh sách nơi nhận", "kind": "Loại kế hoạch",
+             "id": "Mã kế hoạch (tên tệp tải về)", "status": "Độ tin cậy của dữ liệu", "source": "Nguồn"},
     "Document": {"type": "Loại văn bản", "issuer": "Cơ quan ban hành", "governing_body": "Cơ quan chủ quản",
                  "number": "Số", "symbol": "Ký hiệu", "place": "Địa danh", "date": "Ngày ban hành",
                  "title": "Trích yếu", "level": "Cấp", "province": "Tỉnh, thành phố", "district": "Huyện",
@@ -28,12 +31,13 @@ LABELS = {
     "Issuer": {"agency": "Cơ quan", "name": "Tên đầy đủ", "header": "Dòng tên cơ quan in ở góc trái"},
     "Period": {"from": "Từ năm", "to": "Đến năm"},
     "Citation": {"verb": "Động từ mở đầu", "type": "Loại văn bản", "code": "Số, ký hiệu", "date": "Ngày ban hành",
-                 "issuer": "Cơ quan ban hành", "title": "Trích yếu"},
+                 "issuer": "Cơ quan ban hành", "title": "Trích yếu", "registry": "Văn bản trong danh mục"},
     "Block": {"label": "Số thứ tự", "title": "Tiêu đề", "text": "Nội dung", "targets": "Chỉ tiêu",
               "task": "Nhiệm vụ", "agency": "Cơ quan được giao", "reporting": "Chế độ báo cáo", "budget": "Kinh phí",
               "blocks": "Mục con"},
     "Target": {"indicator": "Tên chỉ tiêu", "value": "Giá trị", "unit": "Đơn vị", "comparator": "Chiều chỉ tiêu",
-               "year": "Năm phải đạt", "period": "Giai đoạn", "scope": "Phạm vi"},
+               "year": "Năm phải đạt", "period": "Giai đoạn", "scope": "Phạm vi",
+               "range": "Khoảng giá trị (từ … đến …)"},
     "Task": {"lead": "Cơ quan chủ trì", "cooperating": "Cơ quan phối hợp", "timeframe": "Thời gian thực hiện",
              "products": "Sản phẩm", "purpose": "Mục đích"},
     "Reporting": {"from": "Đơn vị báo cáo", "to": "Nơi nhận báo cáo", "via": "Báo cáo qua", "subject": "Nội dung báo cáo",
@@ -44,9 +48,23 @@ LABELS = {
     "Signature": {"authority": "Thẩm quyền ký", "positions": "Chức vụ", "name": "Họ và tên"},
     "Annex": {"label": "Dòng phụ lục", "title": "Tên phụ lục"},
 }
-# Bookkeeping the author never needs to see: stable ids, provenance, link fingerprints.
-HIDDEN = {"id", "status", "source", "links", "derived", "note", "kind", "registry", "fingerprint", "range",
-          "recipients_label", "footnotes", "references", "implements"}
+# Labels shared by every model that has the field.
+COMMON_LABELS = {"status": "Độ tin cậy của dữ liệu", "source": "Nguồn (văn bản gốc, trang)", "note": "Ghi chú (không in)",
+                 "links": "Đảm nhận mục của văn bản cấp trên",
+                 "derived": "Lý do khi không lấy từ văn bản cấp trên"}
+# Fields kehoach keeps itself, with why the author never types them: every other field of the model has an editor
+# (tests/web/test_forms.py walks the model to hold this).
+MANAGED = {
+    "id": "mã riêng của mỗi mục: kehoach tự đặt khi thêm mục, để liên kết và kiểm tra chỉ tới mục",
+    "fingerprint": "dấu vân tay của mục cấp trên: kehoach ghi khi chọn mục cấp trên để liên kết",
+}
+EDITABLE_IDS = {("Plan", "id")}          # the plan's own id names the downloaded files and is shown to the author
+HIDDEN = set(MANAGED) | {"implements"}   # implements: its own box of check boxes (IMPLEMENTS)
+# Kept out of the way in a folded "Thêm" group: rarely needed, but editable.
+SECONDARY = {"status", "source", "note", "derived", "range"}
+CHOICES = {("Plan", "kind"): {"plan": "Kế hoạch của cơ quan soạn",
+                               "directive": "Văn bản cấp trên (dùng để đối chiếu khi lập kế hoạch cấp dưới)"}}
+PARENT_KINDS = {"target": "Chỉ tiêu", "task": "Nhiệm vụ", "duty": "Nhiệm vụ", "reporting": "Báo cáo"}
 AGENCY_FIELDS = {("Task", "lead"), ("Task", "cooperating"), ("Block", "agency"), ("Reporting", "from"),
                  ("Reporting", "to"), ("Reporting", "via"), ("Recipient", "agency"), ("Issuer", "agency")}
 LONG_TEXT = {("Block", "text"), ("Block", "title"), ("Document", "title"), ("Target", "indicator"),
@@ -62,7 +80,8 @@ ITEM_NAMES = {"Citation": "căn cứ", "Target": "chỉ tiêu", "Reporting": "ch
 class FieldInfo:
     model: str
     key: str
-    kind: str           # text, longtext, number, int, enum, date, daymonth, lines, agencies, agency, sources, model, models
+    kind: str           # text, longtext, number, int, enum, choice, date, daymonth, lines, agencies, agency, sources,
+                        # links, range, registry, footnotes, model, models
     label: str
     help: str
     required: bool
@@ -87,9 +106,9 @@ def fields_of(model: type[BaseModel]) -> list[FieldInfo]:
     name = model.__name__
     for attr, info in model.model_fields.items():
         key = info.alias or attr
-        if key in HIDDEN and not (name == "Target" and key == "period"):
+        if key in HIDDEN and (name, key) not in EDITABLE_IDS:
             continue
-        label = LABELS.get(name, {}).get(key, key)
+        label = LABELS.get(name, {}).get(key) or COMMON_LABELS.get(key, key)
         help_text = (info.description or "").split(":")[0] if info.description else ""
         annotation = _unwrap(info.annotation)
         origin = typing.get_origin(annotation)
@@ -97,6 +116,16 @@ def fields_of(model: type[BaseModel]) -> list[FieldInfo]:
         sub = enum_cls = None
         if (name, key) in AGENCY_FIELDS:
             kind = "agency" if name == "Issuer" else "agencies"
+        elif (name, key) in CHOICES:
+            kind = "choice"
+        elif key == "links":
+            kind = "links"
+        elif key == "range":
+            kind = "range"
+        elif key == "footnotes":
+            kind = "footnotes"
+        elif (name, key) == ("Citation", "registry"):
+            kind = "registry"
         elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
             kind, enum_cls = "enum", annotation
         elif annotation is core.PartialDate:
@@ -121,7 +150,21 @@ def fields_of(model: type[BaseModel]) -> list[FieldInfo]:
         help_text = {"agency": "Gõ tên cơ quan; danh mục cơ quan hiện gợi ý khi gõ.",
                      "agencies": "Mỗi ô một cơ quan; gõ tên, danh mục cơ quan hiện gợi ý khi gõ.",
                      "date": "Ngày/tháng/năm (06/01/2025); khi chưa có ngày, tháng thì chỉ ghi năm (2025) hoặc tháng/năm (02/2025).",
-                     "enum": "", "sources": ""}.get(kind, help_text)
+                     "enum": "", "sources": "", "choice": "",
+                     "links": "Chọn mục của văn bản cấp trên mà mục này thực hiện (gõ vài chữ để tìm); "
+                              "kiểm tra bao phủ đối chiếu theo lựa chọn này.",
+                     "range": "Khi văn bản ghi «từ … đến …»: số nhỏ ở ô đầu, số lớn ở ô sau.",
+                     "registry": "Tìm theo số hiệu hoặc tên; chọn một văn bản để điền sẵn các ô của căn cứ.",
+                     "footnotes": "Trong nội dung, chỗ đặt chú thích viết [^1], [^2]…",
+                     }.get(kind, help_text)
+        if key == "status":
+            help_text = "Dữ liệu đã được đối chiếu với văn bản gốc đến đâu."
+        elif key == "derived":
+            help_text = "Ghi khi mục này không lấy từ văn bản cấp trên (vd. chỉ tiêu riêng của địa phương)."
+        elif (name, key) == ("Plan", "recipients_label"):
+            help_text = ("Chỉ khi chép lại văn bản cũ viết khác; văn bản xuất ra luôn in «Nơi nhận:».")
+        elif (name, key) == ("Plan", "id"):
+            help_text = "Chữ không dấu, nối bằng gạch ngang; kế hoạch cấp dưới chỉ tới kế hoạch này bằng mã này."
         default = info.default if isinstance(info.default, (str, int, float)) and not info.is_required() else None
         out.append(FieldInfo(name, key, kind, label, help_text, info.is_required(), sub, enum_cls, default))
     return out
@@ -140,10 +183,15 @@ IMPLEMENTS = FieldInfo("Plan", "implements", "implements", "Văn bản cấp tr�
                        "Kế hoạch được đối chiếu với các văn bản được chọn: chỉ tiêu, nhiệm vụ, thời hạn.", False)
 
 
+FOOTNOTE = FieldInfo("Plan", "footnote", "longtext", "Chú thích", "", False)
+
+
 def field_at(path: Path_) -> FieldInfo | None:
     """The field a path ends on (list indices skipped), found through the model."""
     if path == ("implements",):
         return IMPLEMENTS
+    if len(path) == 2 and path[0] == "footnotes":
+        return FOOTNOTE
     model = core.Plan
     found = None
     for part in path:
@@ -232,11 +280,44 @@ def number_from_form(text: str, integer: bool):
     return value
 
 
+class FieldError(ValueError):
+    """What the author typed cannot be stored in this field; the message says how to fix it."""
+
+
+class ParentChoices:
+    """The items of the plan's parents (targets, tasks, duties, reports) by the words they say, never by id."""
+
+    def __init__(self, items=()):
+        self.by_label: dict[str, object] = {}
+        self.by_ref: dict[str, str] = {}
+        for item in items:
+            text = _excerpt(item.text, 140) or item.id
+            label = f"{PARENT_KINDS.get(item.kind, 'Mục')}: {text}"
+            n = 2
+            while label in self.by_label:
+                label = f"{PARENT_KINDS.get(item.kind, 'Mục')}: {text} ({n})"
+                n += 1
+            self.by_label[label] = item
+            self.by_ref[item.ref] = label
+
+    def labels(self) -> list[str]:
+        return list(self.by_label)
+
+    def find(self, typed: str):
+        typed = " ".join(typed.split())
+        if typed in self.by_label:
+            return self.by_label[typed]
+        key = core.match_key(typed)
+        hits = [item for label, item in self.by_label.items() if key and key in core.match_key(label)]
+        return hits[0] if len(hits) == 1 else None
+
+
 class AgencyNames:
     """Agencies shown by name and read back to registry ids (the plan keeps the words it had when they agree)."""
 
-    def __init__(self, registry, tree: dict | None):
+    def __init__(self, registry, tree: dict | None, parents: ParentChoices | None = None):
         self.registry = registry
+        self.parents = parents or ParentChoices()
         doc = (tree or {}).get("document") or {}
         self.province = doc.get("province") if isinstance(doc, dict) else None
         self.district = doc.get("district") if isinstance(doc, dict) else None
@@ -284,8 +365,26 @@ def read_field(field: FieldInfo, values: list[str], previous, names: AgencyNames
         return number_from_form(first, integer=False)
     if field.kind == "int":
         return number_from_form(first, integer=True)
-    if field.kind == "enum":
+    if field.kind in ("enum", "choice"):
         return first or None
+    if field.kind == "range":
+        numbers = [number_from_form(v, integer=False) for v in values[:2]]
+        return None if all(n is None for n in numbers) else numbers
+    if field.kind == "registry":
+        return first if first in names.registry.documents else None
+    if field.kind == "links":
+        before = {link.get("ref"): link for link in previous if isinstance(link, dict)} if isinstance(previous, list) else {}
+        out = []
+        for typed in (v for v in values if v.strip()):
+            item = names.parents.find(typed)
+            if item is None:
+                raise FieldError(f"Ô «{field.label}»: không tìm thấy mục «{typed.strip()[:80]}» trong văn bản cấp trên. "
+                                 "Hãy chọn một dòng trong danh sách gợi ý hiện ra khi gõ.")
+            if item.ref in {link["ref"] for link in out}:
+                continue
+            out.append(dict(before[item.ref]) if item.ref in before
+                       else {"ref": item.ref, "fingerprint": item.fingerprint})
+        return out or None
     if field.kind == "date":
         return date_from_form(first)
     if field.kind == "daymonth":
@@ -373,6 +472,24 @@ class FormRenderer:
                 selected = " selected" if value == member.value else ""
                 options.append(f'<option value="{_e(member.value)}"{selected}>{_e(label[:1].upper() + label[1:])}</option>')
             return f'<select {common}>{"".join(options)}</select>'
+        if field.kind == "choice":
+            options = CHOICES[(field.model, field.key)]
+            return f'<select {common}>' + "".join(
+                f'<option value="{_e(k)}"{" selected" if value == k else ""}>{_e(v)}</option>' for k, v in options.items()) + "</select>"
+        if field.kind == "range":
+            low, high = (value + [None, None])[:2] if isinstance(value, list) else (None, None)
+            shown = lambda n: "" if n is None else (f"{n:g}" if isinstance(n, float) else n)  # noqa: E731
+            return (f'<div class="range" id="i-{fid}" hx-post="{self.url}/truong" '
+                    f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
+                    f'hx-include="#i-{fid} input, #base-version" hx-swap="none">'
+                    f'<input type="text" inputmode="decimal" class="num" name="v" value="{_e(shown(low))}" aria-label="từ"> đến '
+                    f'<input type="text" inputmode="decimal" class="num" name="v" value="{_e(shown(high))}" aria-label="đến"></div>')
+        if field.kind == "links":
+            return self.link_list(value, path, fid)
+        if field.kind == "registry":
+            return self.registry_search(value, path, fid)
+        if field.kind == "footnotes":
+            return self.footnote_list(value, path)
         if field.kind == "lines":
             lines = value if isinstance(value, list) else ([] if value is None else [value])
             return (f'<textarea {common} rows="{max(2, len(lines) + 1)}" placeholder="mỗi dòng một mục">'
@@ -384,7 +501,7 @@ class FormRenderer:
                 for k, v in BUDGET_SOURCES.items())
             return (f'<div class="checks" id="i-{fid}" hx-post="{self.url}/truong" '
                     f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                    f'hx-include="this, #base-version" hx-swap="none">{boxes}</div>')
+                    f'hx-include="#i-{fid} input, #base-version" hx-swap="none">{boxes}</div>')
         if field.kind == "agency":
             return (f'<input type="text" list="ds-co-quan" {common} value="{_e(self.names.name(value) if value else "")}" '
                     f'placeholder="gõ tên cơ quan">')
@@ -404,8 +521,50 @@ class FormRenderer:
         path = ("implements",)
         return (f'<div class="field" data-path="implements"><div class="checks" id="i-{slot_id(path)}" '
                 f'hx-post="{self.url}/truong" hx-vals=\'{_e(json.dumps({"path": "implements"}))}\' hx-trigger="change" '
-                f'hx-include="this, #base-version" hx-swap="none">{boxes}</div>'
+                f'hx-include="#i-{slot_id(path)} input, #base-version" hx-swap="none">{boxes}</div>'
                 f'<div class="help">{_e(IMPLEMENTS.help)}</div>{self.slot(path)}</div>')
+
+    def link_list(self, value, path: Path_, fid: str) -> str:
+        """The parent items this item takes up, each shown by its words; a new one is picked by typing words."""
+        links = value if isinstance(value, list) else []
+        shown = []
+        for link in links:
+            ref = link.get("ref") if isinstance(link, dict) else None
+            if ref:
+                label = self.names.parents.by_ref.get(ref)
+                shown.append(label or ("Mục không còn trong văn bản cấp trên đang đối chiếu "
+                                       + (self.describe(ref) if self.describe else "")).strip())
+        inputs = "".join(f'<input type="text" list="ds-muc-cap-tren" name="v" value="{_e(text)}">' for text in shown)
+        inputs += '<input type="text" list="ds-muc-cap-tren" name="v" value="" placeholder="gõ vài chữ của mục cấp trên…">'
+        return (f'<div class="link-list" id="i-{fid}" hx-post="{self.url}/truong" '
+                f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
+                f'hx-include="#i-{fid} input, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
+
+    def registry_search(self, value, path: Path_, fid: str) -> str:
+        """The citation registry entry this basis is, by its name, and a search to pick (another) one."""
+        document = self.names.registry.documents.get(value) if isinstance(value, str) else None
+        chosen = (f'<div class="chosen">{_e(document_label(document))}</div>' if document is not None else
+                  '<div class="chosen muted">chưa gắn với văn bản nào trong danh mục</div>')
+        owner = core.field_path(path[:-1])
+        return (f'<div class="registry" id="i-{fid}">{chosen}'
+                f'<input type="search" name="q" placeholder="tìm trong danh mục: số hiệu hoặc vài chữ của tên" '
+                f'hx-get="{self.url}/tim-van-ban" hx-vals=\'{_e(json.dumps({"path": owner}))}\' '
+                f'hx-trigger="input changed delay:250ms, search" hx-target="next .results" hx-swap="innerHTML">'
+                f'<div class="results"></div></div>')
+
+    def footnote_list(self, value, path: Path_) -> str:
+        notes = value if isinstance(value, dict) else {}
+        parts = []
+        for key, text in notes.items():
+            here = path + (str(key),)
+            fid = slot_id(here)
+            parts.append(f'<div class="item" id="{fid}-item"><div class="item-head"><span>Chú thích [^{_e(key)}]</span>'
+                         f'{self.op_button("remove", here, "Xóa", "Xóa chú thích này", "danger", "Xóa chú thích này?")}</div>'
+                         f'<div class="field k-longtext" data-path="{_e(core.field_path(here))}">'
+                         f'<textarea id="i-{fid}" name="v" {self._hx(here)} rows="{max(2, min(8, len(str(text or "")) // 90 + 1))}" '
+                         f'aria-label="Nội dung chú thích [^{_e(key)}]">{_e(text)}</textarea>{self.slot(here)}</div></div>')
+        add = self.op_button("add_footnote", path, "+ Thêm chú thích", "Thêm một chú thích cuối trang")
+        return f'<div class="footnotes" id="i-{slot_id(path)}">{"".join(parts)}<div class="add">{add}</div></div>'
 
     def agency_list(self, value, path: Path_, fid: str) -> str:
         items = value if isinstance(value, list) else ([value] if isinstance(value, str) else [])
@@ -413,7 +572,7 @@ class FormRenderer:
         inputs += '<input type="text" list="ds-co-quan" name="v" value="" placeholder="thêm cơ quan…">'
         return (f'<div class="agency-list" id="i-{fid}" hx-post="{self.url}/truong" '
                 f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                f'hx-include="this, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
+                f'hx-include="#i-{fid} input, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
 
     def model_group(self, field: FieldInfo, value, path: Path_) -> str:
         body = self.fields(field.sub, value if isinstance(value, dict) else {}, path)
@@ -421,7 +580,17 @@ class FormRenderer:
                 f'{self.slot(path)}{body}</fieldset>')
 
     def fields(self, model, data: dict, path: Path_, skip=()) -> str:
-        return "".join(self.field(f, data.get(f.key), path + (f.key,)) for f in cached_fields(model) if f.key not in skip)
+        """The fields of a model; the rarely needed ones (data status, source, notes) folded under «Thêm»."""
+        shown = [f for f in cached_fields(model) if f.key not in skip]
+        main = "".join(self.field(f, data.get(f.key), path + (f.key,)) for f in shown if f.key not in SECONDARY)
+        more = [f for f in shown if f.key in SECONDARY]
+        if not more:
+            return main
+        filled = any(data.get(f.key) not in (None, "", []) for f in more)
+        inner = "".join(self.field(f, data.get(f.key), path + (f.key,)) for f in more)
+        words = ", ".join(f.label.split(" (")[0].lower() for f in more)
+        return (main + f'<details class="more"{" open" if filled else ""}><summary>Thêm: {_e(words)}</summary>'
+                f'{inner}</details>')
 
     def op_button(self, op: str, path: Path_, text: str, title: str, cls: str = "", confirm: str | None = None) -> str:
         vals = _e(json.dumps({"op": op, "path": core.field_path(path)}))
@@ -431,28 +600,26 @@ class FormRenderer:
 
     def model_list(self, field: FieldInfo, value, path: Path_) -> str:
         items = value if isinstance(value, list) else []
-        noun = ITEM_NAMES.get(field.sub.__name__, "mục")
+        noun = "văn bản dẫn chiếu" if path == ("references",) else ITEM_NAMES.get(field.sub.__name__, "mục")
         if field.sub is core.Block:
             return self.block_list(field, items, path)
         parts = []
         for i, item in enumerate(items):
             here = path + (i,)
-            body = self.fields(field.sub, item if isinstance(item, dict) else {}, here)
+            data = item if isinstance(item, dict) else {}
             extra = ""
-            if field.sub.__name__ == "Citation":
-                extra = self.citation_picker(here)
+            if field.sub.__name__ == "Citation":  # the registry search first: it fills the boxes below
+                registry = next(f for f in cached_fields(field.sub) if f.key == "registry")
+                extra = self.field(registry, data.get("registry"), here + ("registry",))
+                body = self.fields(field.sub, data, here, skip=("registry",))
+            else:
+                body = self.fields(field.sub, data, here)
             parts.append(f'<div class="item" id="{slot_id(here)}-item"><div class="item-head"><span>{_e(noun.capitalize())} {i + 1}</span>'
                          f'{self.op_button("delete", here, "Xóa", f"Xóa {noun} này", "danger", f"Xóa {noun} {i + 1}?")}</div>'
                          f'{self.slot(here)}{extra}{body}</div>')
         add = self.op_button("append", path, f"+ Thêm {noun}", f"Thêm {noun}")
         return (f'<fieldset class="group list" data-path="{_e(core.field_path(path))}"><legend>{_e(field.label)}</legend>'
                 f'{self.slot(path)}{"".join(parts)}<div class="add">{add}</div></fieldset>')
-
-    def citation_picker(self, path: Path_) -> str:
-        return (f'<div class="field"><label>Chọn từ danh mục văn bản</label>'
-                f'<input type="text" list="ds-van-ban" name="v" placeholder="gõ số hiệu hoặc tên văn bản để điền sẵn" '
-                f'hx-post="{self.url}/can-cu" hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' '
-                f'hx-trigger="change" hx-target="#editor" hx-swap="innerHTML" hx-include="#base-version"></div>')
 
     # the section tree ----------------------------------------------------------------
     def block_list(self, field: FieldInfo, items: list, path: Path_) -> str:
@@ -513,6 +680,26 @@ class FormRenderer:
         """How many findings lie inside a block, so a closed block still shows it needs attention."""
         n = sum(len(v) for k, v in self.findings.items() if k[:len(path)] == path)
         return f'<span class="badge">{n}</span>' if n else ""
+
+
+def document_label(document) -> str:
+    """A registry document as people cite it: «Luật số 102/2016/QH13 — Luật Trẻ em»."""
+    head = f"{document.type} số {document.code}" if document.code else document.type
+    return f"{head} — {document.title}"[:220] if document.title else head
+
+
+def search_documents(registry, query: str, limit: int = 12) -> list:
+    """Registry documents whose number, type or title hold every word typed (accents and case ignored)."""
+    fold = lambda text: core.strip_diacritics(core.match_key(text))  # noqa: E731
+    words = fold(query).split()
+    if not words:
+        return []
+    out = []
+    for document in registry.documents.values():
+        key = fold(f"{document.type} {document.code or ''} {document.title or ''} {document.issuer or ''}")
+        if all(w in key for w in words):
+            out.append(document)
+    return out[:limit]
 
 
 def render_slot(path: Path_, findings: list, describe=None) -> str:

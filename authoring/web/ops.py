@@ -146,6 +146,17 @@ def apply(tree, op: str, path: Path_) -> str:
     if op == "add_budget":
         insert_key(get_in(tree, path), path, "budget", CommentedMap([("sources", CommentedSeq(["ngan_sach_nha_nuoc"]))]))
         return "Thêm kinh phí"
+    if op == "add_footnote":
+        notes = get_in(tree, ("footnotes",))
+        if not isinstance(notes, dict):
+            notes = CommentedMap()
+            insert_key(tree, (), "footnotes", notes)
+            notes = tree["footnotes"]
+        n = 1
+        while str(n) in notes or n in notes:
+            n += 1
+        notes[str(n)] = "(nội dung chú thích)"
+        return "Thêm chú thích"
     if op == "remove":
         owner = get_in(tree, path[:-1])
         if not isinstance(owner, dict) or path[-1] not in owner:
@@ -171,6 +182,8 @@ def apply(tree, op: str, path: Path_) -> str:
             item = CommentedMap([("id", new_id(tree, "bc")), ("from", CommentedSeq()), ("to", CommentedSeq()), ("period", "nam")])
         elif key == "bases":
             item = CommentedMap([("verb", "Căn cứ"), ("type", "Luật")])
+        elif key == "references":
+            item = CommentedMap([("type", "Luật")])
         elif key == "recipients":
             item = CommentedMap([("name", "(nơi nhận)")])
         elif key == "lines":
@@ -179,6 +192,7 @@ def apply(tree, op: str, path: Path_) -> str:
             raise OpError("không thêm được ở đây")
         seq.append(item)
         return "Thêm " + {"targets": "chỉ tiêu", "reporting": "chế độ báo cáo", "bases": "căn cứ",
+                          "references": "văn bản dẫn chiếu",
                           "recipients": "nơi nhận", "lines": "khoản kinh phí"}.get(key, "mục")
     raise OpError("thao tác không có")
 

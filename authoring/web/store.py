@@ -68,6 +68,10 @@ class VersionRow(Base):
     counts: Mapped[dict] = mapped_column(JSON, default=dict)          # {"error": n, "warning": n, "info": n}
     format_ok: Mapped[bool] = mapped_column(Boolean, default=False)
     author_id: Mapped[int | None] = mapped_column(Integer, nullable=True)   # issue 15
+    session_key: Mapped[str | None] = mapped_column(String(64), nullable=True)  # saves of one browser session
+    part: Mapped[str | None] = mapped_column(String(300), nullable=True)        # the part of the plan edited
+    change: Mapped[str | None] = mapped_column(String(1000), nullable=True)     # what changed, in words
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)        # "Bản trình lãnh đạo"
 
     plan: Mapped[PlanRow] = relationship(back_populates="versions")
 
@@ -149,7 +153,8 @@ class Store:
             return Saved(plan.id, 1)
 
     def save(self, plan_id: int, base: int, text: str, note: str, title: str, issuer: str, counts: dict,
-             format_ok: bool) -> Saved:
+             format_ok: bool, session_key: str | None = None, part: str | None = None,
+             change: str | None = None) -> Saved:
         """Store a new version on top of version *base*, in one transaction; Conflict when *base* is not the latest."""
         try:
             with self.sessions.begin() as session:
@@ -160,7 +165,8 @@ class Store:
                     raise Conflict(plan.head)
                 number = base + 1
                 session.add(VersionRow(plan_id=plan_id, number=number, yaml_text=text, note=note, counts=counts,
-                                       format_ok=format_ok))
+                                       format_ok=format_ok, session_key=session_key, part=part,
+                                       change=(change or None) and change[:1000]))
                 plan.head = number
                 plan.updated_at = _now()
                 if title:
@@ -171,6 +177,15 @@ class Store:
         except IntegrityError:  # two saves raced past the head check: the unique (plan, number) stops the second
             current = self.plan(plan_id)
             raise Conflict(current.head if current else base)
+
+    def name_version(self, plan_id: int, number: int, name: str) -> bool:
+        """Give a version a name ("Bản trình lãnh đạo"); an empty name takes it away. False when there is no such version."""
+        with self.sessions.begin() as session:
+            row = session.scalar(select(VersionRow).where(VersionRow.plan_id == plan_id, VersionRow.number == number))
+            if row is None:
+                return False
+            row.name = name[:200] or None
+            return True
 
     def delete(self, plan_id: int) -> None:
         with self.sessions.begin() as session:

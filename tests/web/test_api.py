@@ -65,7 +65,7 @@ def test_editing_a_target_value_shows_then_clears_its_finding(client):
     fixed = client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": path, "v": f"{value:g}", "base": base + 1})
     assert "có giá trị 37" not in fixed.text
     versions = client.get(f"/ke-hoach/{plan_id}/phien-ban").text
-    assert "Sửa giá trị" in versions
+    assert "Chỉ tiêu (sửa)" in versions         # labelled with what changed (the semantic diff)
 
 
 def test_a_scalar_edit_keeps_the_authors_comments(client):
@@ -288,3 +288,30 @@ def test_the_preview_shows_the_task_annex(client):
     page = client.get(f"/ke-hoach/{plan_id}").text
     table = page[page.index('class="pl-bang"'):]
     assert "Cơ quan chủ trì" in table and "Sở Y tế" in table and "so-y-te" not in table
+
+
+def test_versions_are_grouped_labelled_in_words_named_and_restored(client):
+    plan_id = open_example(client, "nghe-an-2025-kh-07.yaml")
+    path, value = _target_path("nghe-an")
+    base = base_version(client.get(f"/ke-hoach/{plan_id}").text)
+    for i, typed in enumerate(["3", "4", "5"]):      # three saves on the same item: one row, expandable
+        client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": path, "v": typed, "base": base + i})
+    client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": "document.place", "v": "Vinh", "base": base + 3})
+    page = client.get(f"/ke-hoach/{plan_id}/phien-ban").text
+    rows = re.findall(r'<tr id="v(\d+)"', page)
+    assert rows == ["5", "4", "1"], rows            # 5: the place; 4 with 2–3 folded under it; 1: opened
+    assert "2 lần lưu trước (phiên bản 2–3)" in page
+    assert "Chỉ tiêu (sửa): ít nhất 4 điểm vui chơi → ít nhất 5 điểm vui chơi" in page       # what changed, from the semantic diff
+    assert "Văn bản — Địa danh:" in page and "→ Vinh" in page
+    named = client.form(f"/ke-hoach/{plan_id}/phien-ban/dat-ten", {"v": 3, "name": "Bản trình lãnh đạo"},
+                        follow_redirects=False)
+    assert named.status_code == 303
+    page = client.get(f"/ke-hoach/{plan_id}/phien-ban").text
+    assert re.findall(r'<tr id="v(\d+)"', page) == ["5", "4", "3", "2", "1"]   # a named version stands alone
+    assert '<b class="version-name">Bản trình lãnh đạo</b>' in page
+    restored = client.form(f"/ke-hoach/{plan_id}/khoi-phuc", {"v": 3, "base": 5}, follow_redirects=False)
+    assert restored.status_code == 303
+    assert "Khôi phục phiên bản 3 «Bản trình lãnh đạo»" in client.get(f"/ke-hoach/{plan_id}/phien-ban").text
+    assert "value: 4" in client.get(f"/ke-hoach/{plan_id}/tai/yaml").text
+    too_long = client.form(f"/ke-hoach/{plan_id}/phien-ban/dat-ten", {"v": 3, "name": "x" * 201})
+    assert too_long.status_code == 400 and "Tên phiên bản dài quá" in too_long.text

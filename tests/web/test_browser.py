@@ -138,7 +138,7 @@ def test_edit_check_preview_and_download(page, server, tmp_path):
     page.select_option("select[name=b]", "5")
     page.click("text=So sánh nội dung")
     assert "Nhiệm vụ của" in page.locator("#so-sanh").inner_text()
-    shot(page, "phien-ban")
+    shot(page, "so-sanh")
 
 
 def test_import_a_word_file(page, server, tmp_path, rendered):
@@ -184,3 +184,100 @@ def test_two_tabs_conflict_is_explained(page, server):
     page.click("text=Ghi nội dung của tôi lên bản mới nhất")
     page.locator("#save-status", has_text="phiên bản 3").wait_for()
     other.close()
+
+
+def open_library_plan(page, server, name: str) -> None:
+    page.goto(server + "/")
+    page.select_option("#lib-file", f"examples/{name}")
+    page.click("text=Mở để soạn")
+    page.wait_for_selector("#editor")
+
+
+def test_a_legal_basis_is_filled_from_the_registry_search(page, server):
+    open_library_plan(page, server, "kon-tum-2020-kh-chua-so.yaml")
+    bases = page.locator("#phan-bases")
+    count = bases.locator(".item").count()
+    bases.locator("button", has_text="+ Thêm căn cứ").click()
+    bases.locator(".item").nth(count).wait_for()
+    item = bases.locator(".item").nth(count)
+    item.locator("input[type=search]").fill("56/2017")            # the search in the citation registry
+    result = item.locator("button.result", has_text="Nghị định số 56/2017/NĐ-CP")
+    result.wait_for()
+    shot(page, "can-cu")
+    result.click()
+    page.locator("#save-status", has_text="Điền căn cứ từ danh mục").wait_for()
+    item = page.locator("#phan-bases .item").nth(count)
+    assert "Nghị định số 56/2017/NĐ-CP — Quy định chi tiết" in item.locator(".registry .chosen").inner_text()
+    assert item.locator(f"#i-{slot_id(('bases', count, 'code'))}").input_value() == "56/2017/NĐ-CP"
+    saved = page.request.get(page.url.split("#")[0] + "/tai/yaml").text()
+    assert "code: 56/2017/NĐ-CP" in saved and "registry: " in saved     # written to the plan file
+
+
+def test_a_target_linked_to_the_parents_target_clears_the_coverage_finding(page, server):
+    from authoring.web import engine, forms
+
+    open_library_plan(page, server, "lang-son-2019-kh-chua-so.yaml")
+    item = engine.parent_items(["qd-2361-2015"])
+    choices = forms.ParentChoices(item)
+    label = choices.by_ref["qd-2361-2015#ct-1-2020"]
+    words = choices.by_label[label].text[:40]
+    summary = page.locator("#summary")
+    assert words in summary.inner_text() and "chưa có chỉ tiêu tương ứng" in summary.inner_text()
+    loaded, _ = load_plan(example("lang-son"))
+    path = next(p for p, _, t in iter_targets(loaded.plan) if t.id == "ct-b") + ("links",)
+    reveal(page, slot_id(path))
+    box = page.locator(f"#i-{slot_id(path)} input").last
+    box.fill(label)                                               # picked by its words, never by an id
+    box.press("Tab")
+    page.locator("#save-status", has_text="phiên bản 2").wait_for()
+    page.locator(f"#i-{slot_id(path)} input").first.wait_for()
+    assert page.locator(f"#i-{slot_id(path)} input").first.input_value() == label
+    assert words not in summary.inner_text()                      # the coverage finding is gone
+    assert "#" not in page.locator(f"#i-{slot_id(path)}").inner_text()
+    page.locator(f"#i-{slot_id(path)}").scroll_into_view_if_needed()
+    shot(page, "lien-ket")
+
+
+def test_a_version_is_named_and_restored(page, server):
+    open_library_plan(page, server, "nghe-an-2025-kh-07.yaml")
+    place = "#i-" + slot_id(("document", "place"))
+    for n, typed in ((2, "Vinh"), (3, "Cửa Lò"), (4, "Thái Hòa")):
+        page.fill(place, typed)
+        page.press(place, "Tab")
+        page.locator("#save-status", has_text=f"phiên bản {n}").wait_for()
+    page.click("text=Các phiên bản")
+    assert page.locator("tr[id^=v]").count() == 2                # three saves on one part: one row, plus version 1
+    page.locator("details.earlier summary").click()
+    assert "→ Cửa Lò" in page.locator("details.earlier").inner_text()
+    # a named version stands on its own row: 4 named, 2–3 folded under 3
+    row4 = page.locator("tr#v4")
+    row4.locator("input[name=name]").fill("Bản trình lãnh đạo")
+    row4.locator("button", has_text="Đặt tên").click()
+    page.locator("b.version-name", has_text="Bản trình lãnh đạo").wait_for()
+    shot(page, "phien-ban")
+    assert page.locator("tr[id^=v]").count() == 3
+    page.locator("tr#v3 > td:last-child button", has_text="Khôi phục").click()   # an older version, still restorable
+    page.wait_for_selector("#editor")
+    assert page.locator(place).input_value() == "Cửa Lò"
+    page.click("text=Các phiên bản")
+    assert "Khôi phục phiên bản 3" in page.locator("tr#v5").inner_text()
+
+
+def test_the_printed_pages_are_the_pdfs_pages(page, server):
+    open_library_plan(page, server, "nghe-an-2025-kh-07.yaml")
+    with page.context.expect_page(timeout=120_000) as info:
+        page.click("#xem-trang-in")
+    printed = info.value
+    printed.wait_for_load_state()
+    printed.locator("h1", has_text="Xem trang in").wait_for(timeout=120_000)
+    images = printed.locator("figure.printed-page img")
+    assert images.count() >= 2
+    printed.evaluate("() => Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode(); }))")
+    widths = printed.evaluate("() => [...document.querySelectorAll('figure img')].map(i => i.naturalWidth)")
+    assert all(w > 600 for w in widths)                          # real page pictures, A4 at 80 dpi
+    with printed.expect_download(timeout=120_000) as download:
+        printed.click("text=Tải PDF")
+    pdf = PdfReader(download.value.path())
+    assert len(pdf.pages) == images.count()                       # as many pictures as the PDF has pages
+    shot(printed, "trang-in")
+    printed.close()

@@ -46,3 +46,33 @@ def test_simultaneous_saves_on_one_version_keep_exactly_one(tmp_path):
     assert outcome == Counter(saved=15, conflict=30)
     versions = store.versions(plan_id)
     assert [v.number for v in versions] == list(range(16, 0, -1))   # no gap, no duplicate, nothing overwritten
+
+
+def test_the_version_names_migration_goes_up_and_down(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from authoring.web.store import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "0001")
+    store = Store(url)
+    with store.engine.begin() as connection:   # a version saved before the upgrade
+        connection.exec_driver_sql("INSERT INTO plans (id, title, issuer, origin, head, created_at, updated_at, deleted) "
+                                   "VALUES (1, 'KH', 'UBND', '', 1, '2026-01-01', '2026-01-01', 0)")
+        connection.exec_driver_sql("INSERT INTO plan_versions (plan_id, number, yaml_text, note, created_at, format_ok) "
+                                   "VALUES (1, 1, 'v1', 'tạo', '2026-01-01', 1)")
+    command.upgrade(config, "head")
+    columns = {c["name"] for c in inspect(store.engine).get_columns("plan_versions")}
+    assert {"session_key", "part", "change", "name"} <= columns
+    assert store.name_version(1, 1, "Bản trình lãnh đạo")
+    assert store.version(1, 1).name == "Bản trình lãnh đạo" and store.version(1, 1).yaml_text == "v1"
+    store.engine.dispose()
+    command.downgrade(config, "0001")
+    columns = {c["name"] for c in inspect(Store(url).engine).get_columns("plan_versions")}
+    assert "name" not in columns and "session_key" not in columns
+    with Store(url).engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT yaml_text FROM plan_versions").scalar() == "v1"

@@ -1,14 +1,14 @@
 """Province workspace: units, users and their roles, login failures, workflow state, registers, audit log, batches.
 
 Revision ID: ws01
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "ws01"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
