@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from .. import nd30
 from . import core
 
 Path_ = tuple
@@ -162,7 +163,7 @@ def fields_of(model: type[BaseModel]) -> list[FieldInfo]:
         elif key == "derived":
             help_text = "Ghi khi mục này không lấy từ văn bản cấp trên (vd. chỉ tiêu riêng của địa phương)."
         elif (name, key) == ("Plan", "recipients_label"):
-            help_text = ("Chỉ khi chép lại văn bản cũ viết khác; văn bản xuất ra luôn in «Nơi nhận:».")
+            help_text = f"Chỉ khi chép lại văn bản cũ viết khác; văn bản xuất ra luôn in «{nd30.RECIPIENTS_LABEL}»."
         elif (name, key) == ("Plan", "id"):
             help_text = "Chữ không dấu, nối bằng gạch ngang; kế hoạch cấp dưới chỉ tới kế hoạch này bằng mã này."
         default = info.default if isinstance(info.default, (str, int, float)) and not info.is_required() else None
