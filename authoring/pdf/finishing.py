@@ -266,14 +266,7 @@ def _fix_icc_dates(writer: PdfWriter) -> None:
 def _signature_field(writer: PdfWriter, page, name: str, box) -> None:
     from pypdf.generic import DictionaryObject, FloatObject, NumberObject, TextStringObject
 
-    appearance = StreamObject()
-    appearance._data = b""
-    appearance.update({
-        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(box[2] - box[0]),
-                                          FloatObject(box[3] - box[1])]),
-        NameObject("/Resources"): DictionaryObject(),
-    })
+    appearance = _empty_appearance(box[2] - box[0], box[3] - box[1])
     widget = DictionaryObject({
         NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
         NameObject("/FT"): NameObject("/Sig"), NameObject("/T"): TextStringObject(name),
@@ -282,6 +275,27 @@ def _signature_field(writer: PdfWriter, page, name: str, box) -> None:
         NameObject("/P"): page.indirect_reference,
         NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
     })
+    _attach_field(writer, page, widget)
+
+
+def _empty_appearance(width: float, height: float) -> StreamObject:
+    """An empty form XObject: until filled or signed, a field shows the page beneath it."""
+    from pypdf.generic import DictionaryObject, FloatObject
+
+    appearance = StreamObject()
+    appearance._data = b""
+    appearance.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]),
+        NameObject("/Resources"): DictionaryObject(),
+    })
+    return appearance
+
+
+def _attach_field(writer: PdfWriter, page, widget) -> DictionaryObject:
+    """Add *widget* to the page's annotations and to the document's form; returns the form dictionary."""
+    from pypdf.generic import DictionaryObject, NumberObject
+
     reference = writer._add_object(widget)
     annotations = page.get("/Annots")
     if annotations is None:
@@ -292,7 +306,9 @@ def _signature_field(writer: PdfWriter, page, name: str, box) -> None:
     if form is None:
         form = DictionaryObject({NameObject("/Fields"): ArrayObject(), NameObject("/SigFlags"): NumberObject(0)})
         writer._root_object[NameObject("/AcroForm")] = writer._add_object(form)
-    form.get_object()["/Fields"].append(reference)
+    form = form.get_object()
+    form["/Fields"].append(reference)
+    return form
 
 
 def _add_issue_fields(writer: PdfWriter, blanks: list[Blank]) -> None:
@@ -311,15 +327,7 @@ def _add_issue_fields(writer: PdfWriter, blanks: list[Blank]) -> None:
         font_ref = next((ref for ref in fonts.values()
                          if ref.get_object().get("/BaseFont") == blank.font.get("/BaseFont")), None)
         font_name = f"{FIELD_FONT}{'I' if blank.italic else 'R'}"
-        appearance = StreamObject()
-        appearance._data = b""
-        width, height = blank.box[2] - blank.box[0], blank.box[3] - blank.box[1]
-        appearance.update({
-            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(round(width, 2)),
-                                              FloatObject(round(height, 2))]),
-            NameObject("/Resources"): DictionaryObject(),
-        })
+        appearance = _empty_appearance(round(blank.box[2] - blank.box[0], 2), round(blank.box[3] - blank.box[1], 2))
         description = {NUMBER_FIELD: "Số văn bản", DAY_FIELD: "Ngày ban hành", MONTH_FIELD: "Tháng ban hành"}
         widget = DictionaryObject({
             NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
@@ -333,18 +341,7 @@ def _add_issue_fields(writer: PdfWriter, blanks: list[Blank]) -> None:
             NameObject("/P"): page.indirect_reference,
             NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
         })
-        reference = writer._add_object(widget)
-        annotations = page.get("/Annots")
-        if annotations is None:
-            page[NameObject("/Annots")] = ArrayObject([reference])
-        else:
-            annotations.get_object().append(reference)
-        form = writer._root_object.get("/AcroForm")
-        if form is None:
-            form = DictionaryObject({NameObject("/Fields"): ArrayObject(), NameObject("/SigFlags"): NumberObject(0)})
-            writer._root_object[NameObject("/AcroForm")] = writer._add_object(form)
-        form = form.get_object()
-        form["/Fields"].append(reference)
+        form = _attach_field(writer, page, widget)
         if font_ref is not None:
             resources = form.setdefault(NameObject("/DR"), DictionaryObject())
             font_dict = resources.setdefault(NameObject("/Font"), DictionaryObject())
