@@ -16,3 +16,30 @@ def example(name: str) -> Path:
     matches = [p for p in EXAMPLES if name in p.name]
     assert len(matches) == 1, f"{name}: {matches}"
     return matches[0]
+
+
+def self_signed_p12(common_name: str, password: bytes, days: int = 30):
+    """A throw-away signing certificate made at test time: (PKCS#12 bytes, certificate)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name), x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=days))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            .sign(key, hashes.SHA256()))
+    data = pkcs12.serialize_key_and_certificates(b"k", key, cert, None, serialization.BestAvailableEncryption(password))
+    return data, cert
+
+
+# Debian's Chromium for the browser tests (tests/web, tests/workspace): Playwright cannot download its own here.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--lang=vi-VN"]

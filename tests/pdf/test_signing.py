@@ -21,27 +21,13 @@ from authoring.cli import main
 from authoring.pdf.checks import _fonts_of, _xmp_value, PDFAID_NS, pdfa_problems
 from authoring.pdf.finishing import COPY_FIELD, ORGAN_FIELD, SIGNER_FIELD
 from authoring.pdf.signing import iso_time, VIETNAM
-from helpers import example
+from helpers import example, self_signed_p12
 
 
 def _p12(folder: Path, common_name: str, file_name: str):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name), x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-            .sign(key, hashes.SHA256()))
+    data, cert = self_signed_p12(common_name, b"mat-khau")
     path = folder / file_name
-    path.write_bytes(pkcs12.serialize_key_and_certificates(b"k", key, cert, None,
-                                                           serialization.BestAvailableEncryption(b"mat-khau")))
+    path.write_bytes(data)
     return path, cert
 
 

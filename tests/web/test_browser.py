@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from authoring.loading import load_plan
 from authoring.model.walk import iter_targets
 from authoring.web.forms import slot_id
-from helpers import FIXTURES, example
+from helpers import CHROMIUM_ARGS, FIXTURES, example
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SHOTS = os.environ.get("KEHOACH_SHOTS")  # a folder: save screenshots of the main pages there (docs/web)
@@ -24,8 +24,7 @@ SHOTS = os.environ.get("KEHOACH_SHOTS")  # a folder: save screenshots of the mai
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--lang=vi-VN"]}
+            "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")

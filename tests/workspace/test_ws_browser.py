@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from authoring.web.forms import slot_id
+from helpers import CHROMIUM_ARGS
 from ws_support import PASSWORD, created_id, seed
 from ws_fixtures import *  # noqa: F401,F403  (fixtures)
 
@@ -29,8 +30,7 @@ TWENTY = ["xã Anh Sơn", "xã Nam Đàn", "phường Vinh Hưng", "xã Con Cuô
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--lang=vi-VN"]}
+            "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")

@@ -89,24 +89,8 @@ def body_p12(tmp_path_factory):
 
 
 def make_p12(common_name: str) -> tuple[bytes, str]:
-    import datetime
+    from helpers import self_signed_p12
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name), x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-            .sign(key, hashes.SHA256()))
-    data = pkcs12.serialize_key_and_certificates(b"ky-so", key, cert, None,
-                                                 serialization.BestAvailableEncryption(b"mat-khau-ky"))
-    return data, "mat-khau-ky"
+    return self_signed_p12(common_name, b"mat-khau-ky")[0], "mat-khau-ky"
 
 
