@@ -23,6 +23,7 @@ ACTIONS = {
     "chuyen-buoc": "Chuyển bước quy trình",
     "ban-hanh": "Ban hành",
     "lap-cap-duoi": "Lập dự thảo cho cấp dưới",
+    "dat-han": "Đặt hạn cho cấp dưới",
     "dang-nhap": "Đăng nhập",
     "tai-khoan": "Quản lý tài khoản",
     "don-vi": "Quản lý đơn vị",

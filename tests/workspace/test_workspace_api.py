@@ -271,7 +271,9 @@ def test_the_so_sets_the_communes_deadline_and_sees_who_missed_it(users, db_url)
     book = load_workbook(io.BytesIO(so.get(f"/khong-gian/tinh/{province}/bang.xlsx").content))
     rows = {row[0]: row for row in book["Đơn vị cấp xã"].iter_rows(min_row=2, values_only=True)}
     assert rows["xã Anh Sơn"][3] == "Quá hạn, chưa ban hành"
-    assert f"Đặt hạn ban hành kế hoạch cấp xã: {yesterday:%d/%m/%Y}" in so.get("/khong-gian/nhat-ky").text
+    log = so.get("/khong-gian/nhat-ky").text
+    assert f"Đặt hạn ban hành kế hoạch cấp xã: {yesterday:%d/%m/%Y}" in log
+    assert "Đặt hạn cho cấp dưới" in log and ">dat-han<" not in log   # the action by its name, not its code
     # a deadline still ahead: nobody is late yet
     so.form(f"/khong-gian/tinh/{province}/han", {"han": (date.today() + timedelta(days=30)).isoformat()})
     book = load_workbook(io.BytesIO(so.get(f"/khong-gian/tinh/{province}/bang.xlsx").content))
