@@ -585,7 +585,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             rows = [r for r in rows if r.state == loc]
         with sessions() as session:
             batch = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id).order_by(BatchRow.id.desc()))
-        can_derive = (info["flow"].unit_id == me.unit_id and any(me.has(r) for r in workflow.EDITOR_ROLES))
+        can_derive = workflow.acts_for_plan_unit(me, info["flow"])
         return page(request, "workspace/dashboard.html", board=board, rows=rows, totals=board.totals(),
                     duty_totals=board.duty_totals(), batch=batch, can_derive=can_derive, loc=loc, **info)
 
@@ -595,7 +595,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         me = who(request)
         form = await form_checked(request)
         plan, flow, unit = load_flow(plan_id)
-        if flow.unit_id != me.unit_id or not any(me.has(r) for r in workflow.EDITOR_ROLES):
+        if not workflow.acts_for_plan_unit(me, flow):
             raise WsError("Chỉ chuyên viên soạn thảo hoặc lãnh đạo của đơn vị ban hành kế hoạch tỉnh đặt được hạn cho "
                           "cấp xã.", 403)
         text = str(form.get("han") or "").strip()
@@ -628,7 +628,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         me = who(request)
         form = await form_checked(request)
         plan, flow, unit = load_flow(plan_id)
-        if flow.unit_id != me.unit_id or not any(me.has(r) for r in workflow.EDITOR_ROLES):
+        if not workflow.acts_for_plan_unit(me, flow):
             raise WsError("Chỉ chuyên viên soạn thảo hoặc lãnh đạo của đơn vị ban hành kế hoạch tỉnh lập được dự thảo "
                           "cho cấp xã.", 403)
         analysis = state.analysis(plan_id, plan.head)

@@ -78,6 +78,12 @@ def allowed(who: Account, row: WorkflowRow) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if row.state in t.sources and any(who.has(r) for r in t.role)]
 
 
+def acts_for_plan_unit(who: Account, row: WorkflowRow) -> bool:
+    """*who* drafts for the unit that owns the plan (its chuyên viên or lãnh đạo): derives drafts for the level below
+    and sets the level below's deadline."""
+    return row.unit_id == who.unit_id and any(who.has(r) for r in EDITOR_ROLES)
+
+
 def can_edit(who: Account, row: WorkflowRow | None) -> str | None:
     """None when *who* may edit the plan's content now, else the reason in Vietnamese."""
     if row is not None and row.unit_id is not None and row.unit_id != who.unit_id:
