@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets kehoach up on a Debian machine that has only Python (3.11+):
+# Sets kehoach up on a Debian machine that has only Python (3.11+), from the lock files in requirements/:
 #   system packages (LibreOffice Writer, fonts metric-compatible with Times New Roman that cover
 #   Vietnamese, poppler-utils, Chromium for the web page's browser tests) when they are missing, a virtual environment in .venv, and the package.
 # Safe to run again: each step is skipped when already done.
@@ -36,11 +36,14 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
+# Exactly the versions the tests ran with: requirements/ is the lock (refreshed by scripts/lock.sh), every file
+# pinned with its hashes; kehoach itself is installed on top without resolving anything again.
 stamp=.venv/.kehoach-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml requirements/build.txt requirements/test.txt | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements/build.txt
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements/test.txt
   # compat: a plain path in a .pth file; the default import-hook finder costs every command ~30 ms of start-up
-  .venv/bin/python -m pip install --quiet -e ".[test]" --config-settings editable_mode=compat
+  .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
   echo "$want" > "$stamp"
 fi

@@ -16,7 +16,7 @@ from ..errors import InputError, KehoachError  # noqa: E402
 from ..findings import FindingIndex  # noqa: E402
 from ..reports import check_report, deliver, findings_report, render_summary_line, render_text  # noqa: E402
 from . import vietnamese  # noqa: F401,E402  (click speaks Vietnamese)
-from .vietnamese import WordChoice  # noqa: E402
+from .vietnamese import WholeNumber, WordChoice  # noqa: E402
 
 # Choices typed and shown as Vietnamese words; the commands get the values behind them.
 FORMAT_WORDS = WordChoice({"văn bản": "text", "json": "json", "html": "html"}, "dạng báo cáo")
@@ -184,9 +184,9 @@ def schema(output: str | None) -> None:
 
 
 def _default_output(plan_file: str, suffix: str) -> Path:
-    from ..paths import PROJECT_ROOT
+    from ..paths import output_dir
 
-    return PROJECT_ROOT / "generated" / (Path(plan_file).stem + suffix)
+    return output_dir() / (Path(plan_file).stem + suffix)
 
 
 def _write_docx(loaded, target: Path, template: str | None) -> Path:
@@ -246,7 +246,7 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
 
 @main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
-@click.option("--number", type=click.IntRange(min=1), required=True, help="Số văn bản được cấp (vd. 7).")
+@click.option("--number", type=WholeNumber(min=1), required=True, help="Số văn bản được cấp (vd. 7).")
 @click.option("--date", "issued", required=True, help="Ngày ban hành: 06/01/2026 hoặc 2026-01-06.")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (mặc định: generated/).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác.")
@@ -280,7 +280,7 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 @click.option("--image", type=click.Path(dir_okay=False), help="Ảnh chữ ký của người ký (PNG nền trong suốt, màu xanh).")
 @click.option("--seal", type=click.Path(dir_okay=False), help="Ảnh dấu của cơ quan (PNG nền trong suốt, màu đỏ, đúng kích thước thật).")
 @click.option("--tsa", metavar="URL", help="Địa chỉ máy chủ cấp dấu thời gian (RFC 3161), nếu có.")
-@click.option("--number", type=click.IntRange(min=1), help="Số văn bản văn thư cấp (vd. 7), điền vào ô số trên trang 1 "
+@click.option("--number", type=WholeNumber(min=1), help="Số văn bản văn thư cấp (vd. 7), điền vào ô số trên trang 1 "
                                                             "khi ký ô ChuKyCoQuan.")
 @click.option("--date", "issued", help="Ngày ban hành (06/01/2025 hoặc 2025-01-06), điền vào ô ngày, tháng trên trang 1.")
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
@@ -450,7 +450,7 @@ def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Ghi báo cáo vào tệp.")
 @click.option("--parent", "parents", multiple=True, metavar="TỆP.yaml",
               help="Văn bản cấp trên khác (ngoài implements), vd. kế hoạch của tỉnh.")
-@click.option("--lead-days", type=click.IntRange(min=0), default=5, show_default=True,
+@click.option("--lead-days", type=WholeNumber(min=0), default=5, show_default=True,
               help="Số ngày tối thiểu cấp dưới phải nộp báo cáo trước hạn của cấp này.")
 def check(plan_file: str, fmt: str, output: str | None, parents: tuple[str, ...], lead_days: int) -> None:
     """Kiểm tra nội dung kế hoạch với văn bản cấp trên: chỉ tiêu, nhiệm vụ, thời hạn, trích dẫn, cơ quan, thể thức."""
@@ -478,8 +478,8 @@ def review(plan_file: str) -> None:
 @click.option("--units", "units_file", type=click.Path(dir_okay=False), help="Tệp danh sách đơn vị, mỗi dòng một đơn vị.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch cấp dưới (với --unit).")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (với --units; mặc định generated/).")
-@click.option("--year", type=click.IntRange(2000, 2100), help="Năm của kế hoạch cấp dưới (mặc định: theo văn bản cấp trên).")
-@click.option("--lead-days", type=click.IntRange(min=0), default=5, show_default=True,
+@click.option("--year", type=WholeNumber(2000, 2100), help="Năm của kế hoạch cấp dưới (mặc định: theo văn bản cấp trên).")
+@click.option("--lead-days", type=WholeNumber(min=0), default=5, show_default=True,
               help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
 def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | None, output: str | None,
            output_dir: str | None, year: int | None, lead_days: int) -> None:
@@ -523,7 +523,7 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
 
 @main.command("new-year")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Năm của kế hoạch mới.")
+@click.option("--year", type=WholeNumber(2000, 2100), required=True, help="Năm của kế hoạch mới.")
 @click.option("--unit", help="Với kế hoạch cấp huyện sau 01/7/2025: xã, phường nhận lại địa bàn ('phường Kiến An').")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch mới (mặc định generated/<tên>-<năm>.yaml).")
 def new_year(plan_file: str, year: int, unit: str | None, output: str | None) -> None:
@@ -617,12 +617,19 @@ def text(plan_file: str) -> None:
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Cổng của trang web.")
+@click.option("--port", type=WholeNumber(1, 65535), default=8765, show_default=True, help="Cổng của trang web.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Địa chỉ lắng nghe; mặc định chỉ máy này truy cập được.")
 @click.option("--db", envvar="KEHOACH_DB", help="Cơ sở dữ liệu (địa chỉ SQLAlchemy); mặc định SQLite trong thư mục dữ liệu của người dùng.")
 def serve(port: int, host: str, db: str | None) -> None:
     """Mở trang web soạn, kiểm tra và tải kế hoạch (không cần sửa YAML)."""
+    import os
+
+    from ..extras import require
+
+    require("web")
+    if os.environ.get("KEHOACH_WORKSPACE", "") not in ("", "0"):  # the rule of web/workspace_app.enabled
+        require("workspace")
     from ..web import serve as run_server
 
     run_server(host=host, port=port, db=db)

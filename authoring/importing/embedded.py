@@ -38,8 +38,12 @@ def _refuse(path: Path, message: str, field: str | None = None, findings: list |
                      findings or [Finding("M105", Severity.ERROR, message, where, path=field, suggestion=_FIX)])
 
 
+class _NotANumber(ValueError):
+    """NaN or Infinity in the data: JSON's extensions Python accepts and a plan never holds."""
+
+
 def _no_constants(name: str):
-    raise ValueError(f"giá trị {name} không phải một số")
+    raise _NotANumber(f"giá trị {name} không phải một số")
 
 
 def embedded_plan(path: Path):
@@ -59,8 +63,12 @@ def embedded_plan(path: Path):
         data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
     except RecursionError:
         _refuse(path, f"dữ liệu lồng nhau quá sâu (hơn {limits.MAX_DEPTH} cấp)")
-    except (ValueError, UnicodeDecodeError) as exc:
-        _refuse(path, f"dữ liệu không phải JSON hợp lệ ({str(exc)[:120]})")
+    except json.JSONDecodeError as exc:
+        _refuse(path, f"dữ liệu không phải JSON hợp lệ (hỏng từ dòng {exc.lineno}, cột {exc.colno})")
+    except _NotANumber as exc:
+        _refuse(path, f"dữ liệu không phải JSON hợp lệ ({exc})")
+    except (ValueError, UnicodeDecodeError):
+        _refuse(path, "dữ liệu không phải JSON hợp lệ (không phải chữ UTF-8 hoặc có giá trị không phải số)")
     if not isinstance(data, dict):
         _refuse(path, "dữ liệu phải là một nhóm trường ở cấp ngoài cùng")
     if _depth(data) > limits.MAX_DEPTH:

@@ -76,7 +76,7 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
             raise
         except Exception as exc:  # a package that opens but whose body python-docx cannot walk
             raise InputError(f"Không đọc được {path}.", [Finding("M101", Severity.ERROR,
-                                                                f"tệp không phải văn bản Word (.docx) đọc được ({type(exc).__name__})",
+                                                                "tệp không phải văn bản Word (.docx) đọc được: nội dung bên trong bị hỏng",
                                                                 str(path), suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])
     elif suffix in (".txt", ".md"):
         try:

@@ -56,6 +56,12 @@ _SYNTAX_VI = [
 ]
 
 
+def _too_deep() -> tuple[str, str]:
+    """Our words for nesting deeper than limits.MAX_DEPTH, whether our composer or the parser stops first."""
+    return (f"các mục lồng nhau quá sâu (hơn {limits.MAX_DEPTH} cấp)",
+            "Một kế hoạch thật chỉ lồng vài cấp (I. → 1. → a) → -); kiểm tra thụt lề hoặc tách bớt cấp.")
+
+
 class YamlLimit(Exception):
     """A limit crossed or a construct refused; carries one located finding."""
 
@@ -71,7 +77,7 @@ def syntax_problem_vi(problem: str | None) -> str:
             return vietnamese
     if "while scanning a quoted scalar" in problem:
         return "chuỗi trong ngoặc kép chưa được đóng"
-    return f"cú pháp không hợp lệ ({problem})" if problem else "cú pháp không hợp lệ"
+    return "cú pháp không hợp lệ"  # the parser's own English words never reach the user
 
 
 def _field(path) -> str | None:
@@ -253,9 +259,8 @@ class _Composer:
                 continue
             # A mapping or a sequence starts.
             if len(stack) >= limits.MAX_DEPTH:
-                self.fail(f"các mục lồng nhau quá sâu (hơn {limits.MAX_DEPTH} cấp)", event.start_mark,
-                          "Một kế hoạch thật chỉ lồng vài cấp (I. → 1. → a) → -); kiểm tra thụt lề hoặc tách bớt cấp.",
-                          path=path)
+                message, suggestion = _too_deep()
+                self.fail(message, event.start_mark, suggestion, path=path)
             tag = event.tag
             if tag and _STANDARD_TAGS.get(tag) not in ("map", "seq", "str"):
                 self.note(f"thẻ YAML '{tag}' không được hỗ trợ", event.start_mark, "Bỏ thẻ (phần bắt đầu bằng '!').", path)
@@ -364,6 +369,11 @@ def compose_yaml(text: str, file: str):
         return None, composer.source, [exc.finding]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "nesting depth" in (exc.problem or ""):  # libyaml 0.2.5 and later stop deep nesting themselves
+            message, suggestion = _too_deep()
+            return None, composer.source, [Finding("L105", Severity.ERROR, message, file,
+                                                   mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                                                   suggestion=suggestion)]
         return None, composer.source, [Finding(
             "L103", Severity.ERROR, f"lỗi cú pháp YAML: {syntax_problem_vi(exc.problem)}",
             file, mark.line + 1 if mark else None, mark.column + 1 if mark else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..paths import DIRECTIVES_DIR, EXAMPLES_DIR
+from ..paths import EXAMPLES_DIR, directive_dirs
 from .loader import LoadedPlan, load_plan
 
 _ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)['\"]?\s*(?:#.*)?$", re.MULTILINE)
@@ -33,14 +33,15 @@ def _by_id(ref: str, folder: Path) -> Path | None:
 
 
 def find_parent(ref: str, base: Path) -> Path | None:
-    """A parent's file: a library id (plans/directives/<id>.yaml), a path relative to the plan, or the id of a
-    plan beside it or among the examples (plans/examples/)."""
+    """A parent's file: a library id (<id>.yaml in the user's own directive folders, then in the library that ships
+    with kehoach), a path relative to the plan, or the id of a plan beside it or among the examples."""
     try:
         if ref.endswith((".yaml", ".yml")):
             return next((c for c in (base.parent / ref, Path(ref)) if c.is_file()), None)
-        library = DIRECTIVES_DIR / f"{ref}.yaml"
-        if library.is_file():
-            return library
+        for folder in directive_dirs():
+            library = folder / f"{ref}.yaml"
+            if library.is_file():
+                return library
     except (OSError, ValueError):  # a name too long or with a NUL byte is simply not in the library
         return None
     for folder in (Path(base).parent, EXAMPLES_DIR):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Agency, AgencyRegistry, CitationRegistry, CitedDocument
-from ..paths import registry_dir
+from ..paths import own_registry_dirs, registry_dir
 from ..text import match_key
 from .validate import load_model
 
@@ -94,24 +94,35 @@ class Registry:
 
 
 def load_registry(folder: Path | None = None) -> Registry:
-    """Load agencies.yaml and citations.yaml; a broken registry is reported like any bad input."""
+    """Load agencies.yaml and citations.yaml, with the user's own registry folders laid over them (KEHOACH_OWN_REGISTRY);
+    a broken registry is reported like any bad input."""
     folder = Path(folder) if folder else registry_dir()
-    return _load_registry_cached(str(folder.resolve()))
+    own = tuple(str(d.resolve()) for d in own_registry_dirs())
+    return _load_registry_cached(str(folder.resolve()), own)
 
 
 @lru_cache(maxsize=8)
-def _load_registry_cached(folder: str) -> Registry:
-    base = Path(folder)
-    agencies, _, agency_findings = load_model(base / "agencies.yaml", AgencyRegistry)
-    documents, _, document_findings = load_model(base / "citations.yaml", CitationRegistry)
-    findings = agency_findings + document_findings
-    if agencies is not None:
-        findings += _duplicate_registry_ids([a.id for a in agencies.agencies], base / "agencies.yaml")
-    if documents is not None:
-        findings += _duplicate_registry_ids([d.id for d in documents.documents], base / "citations.yaml")
+def _load_registry_cached(folder: str, own: tuple[str, ...] = ()) -> Registry:
+    agencies: dict[str, Agency] = {}
+    documents: dict[str, CitedDocument] = {}
+    findings = []
+    for index, base in enumerate(Path(f) for f in (folder, *own)):
+        layered = index > 0
+        for name, model, into, items in (("agencies.yaml", AgencyRegistry, agencies, "agencies"),
+                                         ("citations.yaml", CitationRegistry, documents, "documents")):
+            file = base / name
+            if layered and not file.is_file():
+                continue  # a user's layer may hold only one of the two
+            loaded, _, found = load_model(file, model)
+            findings += found
+            if loaded is None:
+                continue
+            entries = getattr(loaded, items)
+            findings += _duplicate_registry_ids([e.id for e in entries], file)
+            into.update((e.id, e) for e in entries)  # a layer's entry replaces the built-in one with its id
     if findings:
         raise InputError("Danh mục cơ quan hoặc danh mục văn bản có lỗi; kehoach không thể chạy tiếp.", findings)
-    return Registry.build(agencies.agencies, documents.documents)
+    return Registry.build(list(agencies.values()), list(documents.values()))
 
 
 def _duplicate_registry_ids(ids: list[str], file: Path) -> list:

@@ -61,7 +61,7 @@ def check_directory(path: Path, archive: zipfile.ZipFile, code: str) -> None:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.MAX_COMPRESSION_RATIO:
                 _refuse(path, f"phần {info.filename} nén với tỷ lệ {ratio:.0f}:1 (giải nén ra {_mb(info.file_size)}): "
-                              "đây là dấu hiệu của tệp nén độc hại (zip bomb)", code,
+                              "đây là dấu hiệu của tệp nén độc hại (bom giải nén)", code,
                         "Không mở tệp này; xin lại bản gốc từ nơi gửi.")
     if total > limits.MAX_DOCX_UNCOMPRESSED:
         _refuse(path, f"các phần của tệp giải nén ra tổng cộng {_mb(total)}, quá giới hạn "
@@ -81,7 +81,7 @@ def read_member(path: Path, archive: zipfile.ZipFile, name: str, code: str, limi
         with archive.open(info) as handle:  # reads at most the declared size, then checks the CRC
             data = handle.read(info.file_size + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError) as exc:
-        _refuse(path, f"phần {name} của tệp nén bị hỏng ({type(exc).__name__})", code)
+        _refuse(path, f"phần {name} của tệp nén bị hỏng, không giải nén được", code)
     if len(data) > info.file_size:
         _refuse(path, f"phần {name} lớn hơn kích thước ghi trong tệp nén", code)
     return data
@@ -101,7 +101,7 @@ def check_xml(path: Path, name: str, data: bytes, code: str) -> None:
     try:
         etree.fromstring(data, safe_xml_parser())
     except etree.XMLSyntaxError as exc:
-        _refuse(path, f"phần {name} không phải XML hợp lệ (dòng {exc.position[0]}: {exc.msg})", code)
+        _refuse(path, f"phần {name} không phải XML hợp lệ (hỏng từ dòng {exc.position[0]}, cột {exc.position[1]} của phần đó)", code)
 
 
 def open_zip(path: Path | str, code: str = "X100") -> tuple[zipfile.ZipFile, bytes]:
@@ -131,7 +131,7 @@ def open_zip(path: Path | str, code: str = "X100") -> tuple[zipfile.ZipFile, byt
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError (a mangled version), ValueError, …
-        _refuse(path, f"tệp nén .docx bị hỏng ({type(exc).__name__}: {str(exc)[:120]})", code)
+        _refuse(path, "tệp nén .docx bị hỏng, không mở được danh mục các phần bên trong", code)
     check_directory(path, archive, code)
     for info in archive.infolist():
         if info.filename.endswith(_XML_SUFFIXES):
@@ -149,7 +149,7 @@ def open_docx(path: Path | str, code: str = "X100"):
     try:
         document = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds (KeyError, ValueError, …) for a damaged package
-        _refuse(path, f"văn bản Word bị hỏng, không đọc được cấu trúc ({type(exc).__name__}: {str(exc)[:120]})", code)
+        _refuse(path, "văn bản Word bị hỏng, không đọc được cấu trúc các phần bên trong", code)
     _check_relationships(path, document, code)
     return document
 
@@ -198,6 +198,14 @@ def custom_xml_text(path: Path | str, namespace: str, code: str = "M104", limit:
     return None
 
 
+def _xml_where(exc) -> str:
+    """The element python-docx complained about, by its WordprocessingML name (w:headerReference), not its English."""
+    import re
+
+    match = re.search(r"\{[^}]*wordprocessingml[^}]*\}(\w+)", str(exc))
+    return f" ở phần tử w:{match.group(1)}" if match else ""
+
+
 @contextlib.contextmanager
 def damaged_document(path: Path | str, code: str = "X100"):
     """python-docx's own complaint about a required attribute or element missing becomes bad input (exit 1)."""
@@ -206,4 +214,4 @@ def damaged_document(path: Path | str, code: str = "X100"):
     try:
         yield
     except InvalidXmlError as exc:
-        _refuse(Path(path), f"văn bản Word có phần XML sai cấu trúc ({str(exc)[:160]})", code)
+        _refuse(Path(path), f"văn bản Word có phần XML sai cấu trúc (thiếu thuộc tính hoặc phần tử bắt buộc{_xml_where(exc)})", code)

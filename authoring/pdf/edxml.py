@@ -17,10 +17,10 @@ from pathlib import Path
 from lxml import etree
 
 from .. import nd30
-from ..paths import PROJECT_ROOT
+from ..paths import SCHEMA_DIR
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
-EDXML_XSD = PROJECT_ROOT / "schema" / "edxml.xsd"
+EDXML_XSD = SCHEMA_DIR / "edxml.xsd"
 # UUIDs of kehoach's envelopes are name-based (uuid5) in this namespace, from the plan's fields and the PDF's bytes.
 DOCUMENT_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://kehoach.vn/edxml/document-id")
 ADMINISTRATIVE = 1        # DocumentType/Type: 1 văn bản hành chính, 2 văn bản quy phạm pháp luật
@@ -209,10 +209,23 @@ def edxml_problems(data: bytes) -> list[str]:
     try:
         root = _parse(data)
     except etree.XMLSyntaxError as exc:
-        return [f"không phải XML hợp lệ: {exc}"]
+        return [f"không phải XML hợp lệ (hỏng từ dòng {exc.position[0]}, cột {exc.position[1]})"]
     if schema.validate(root):
         return []
-    return [f"dòng {error.line}: {error.message}" for error in schema.error_log]
+    return [f"dòng {error.line}: {_schema_error_vi(error)}" for error in schema.error_log]
+
+
+def _schema_error_vi(error) -> str:
+    """lxml's English schema complaint as Vietnamese: which element, and whether it is missing, extra or wrong."""
+    import re
+
+    names = re.findall(r"'\{?[^'}]*\}?([^'{}]+)'", error.message)
+    element = names[0] if names else error.path.rsplit("/", 1)[-1]
+    if "Missing child element" in error.message:
+        return f"phần tử {element} thiếu phần tử con bắt buộc theo lược đồ edXML"
+    if "not expected" in error.message:
+        return f"phần tử {element} không được phép ở vị trí này theo lược đồ edXML"
+    return f"giá trị của phần tử {element} không đúng kiểu theo lược đồ edXML"
 
 
 def read_edxml(data: bytes) -> EdxmlDocument:

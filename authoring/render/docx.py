@@ -148,7 +148,8 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
     try:
         tpl.render(context, env, autoescape=True)
     except jinja2.TemplateError as exc:
-        raise KehoachError(f"mẫu {template.name} có thẻ sai: {exc}",
+        where = f" ở dòng {exc.lineno} của thẻ" if getattr(exc, "lineno", None) else ""
+        raise KehoachError(f"mẫu {template.name} có thẻ {{{{ … }}}} hoặc {{% … %}} sai cú pháp{where}",
                            hint="Mở mẫu trong Word, sửa thẻ {{ … }} / {%p … %} cho đúng cú pháp.") from exc
     document = tpl.docx
     if loaded.plan.annex is not None:

@@ -54,10 +54,31 @@ def kehoach(*args, timeout: float = TIME_LIMIT_S, env: dict | None = None, cwd: 
                    time.monotonic() - start, usage.ru_maxrss / 1024)
 
 
+# Words of the English messages of the libraries kehoach uses (PyYAML, ruamel, pydantic, click, lxml, zipfile, pypdf,
+# pyHanko, the OS): none of them may reach a user, who reads Vietnamese only.
+LIBRARY_ENGLISH = set("""
+    the and not with from this that expected found while scanning parsing error errors invalid could cannot unable
+    failed failure exceeded maximum nesting depth value values field required missing unexpected must should input
+    string integer object none null valid allowed extra permitted character characters unicode decode encoding
+    directory exist exists such permission denied traceback exception mapping sequence scalar token stream
+    did mean choose got does takes argument arguments usage aborted bad zip archive password signature certificate
+    """.split())
+
+
+def english_words(text: str) -> set[str]:
+    """English words of library messages in *text*, outside file paths, [field paths] and `quoted code`."""
+    import re
+
+    text = re.sub(r"\[[^\]\n]*\]|`[^`\n]*`|\S*[/\\]\S*|\S+\.(?:ya?ml|docx|pdf|json|html|txt|p12|png)\b", " ", text)
+    return {w for w in re.findall(r"[A-Za-z']+", text) if w.lower() in LIBRARY_ENGLISH}
+
+
 def assert_refused(run: Run, *words: str, seconds: float = 10, memory_mb: float = 500) -> None:
-    """Bad input: exit 1, a Vietnamese message containing *words*, no traceback, quickly, in little memory."""
+    """Bad input: exit 1, a Vietnamese message containing *words* and no English of a library, no traceback, quickly,
+    in little memory."""
     assert run.code == 1, (run.code, run.text[-2000:])
     assert "Traceback" not in run.text and "Lỗi nội bộ" not in run.text, run.text[-2000:]
+    assert not english_words(run.text), (english_words(run.text), run.text[-2000:])
     for word in words:
         assert word in run.text, (word, run.text[-2000:])
     assert run.seconds < seconds, run.seconds
