@@ -94,8 +94,9 @@ def main() -> None:
 
 def _load(path: str):
     from ..loading import load_plan_or_raise
+    from ..loading.library import library_file
 
-    return load_plan_or_raise(path)
+    return load_plan_or_raise(library_file(path) or path)
 
 
 @main.command()

@@ -51,6 +51,24 @@ def find_parent(ref: str, base: Path) -> Path | None:
     return None
 
 
+def library_file(name: str) -> Path | None:
+    """For a file name that does not exist where the user is: the directive or example kehoach ships (or the user's own
+    directive folders hold) with that id, so 'qd-23-2021' and the README's 'plans/directives/qd-23-2021.yaml' work
+    from any folder once kehoach is installed. None when the name exists as given or names nothing known."""
+    path = Path(name)
+    try:
+        if path.exists():
+            return None
+    except (OSError, ValueError):
+        return None
+    stem = path.stem if path.suffix in (".yaml", ".yml") else path.name
+    for folder in (*directive_dirs(), EXAMPLES_DIR):
+        candidate = folder / f"{stem}.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def load_parent(ref: str, base: Path, registry) -> LoadedPlan | None:
     """The parent loaded, or None when it is missing or itself has format errors."""
     path = find_parent(ref, base)

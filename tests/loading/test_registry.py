@@ -57,3 +57,33 @@ def test_every_successor_and_counterpart_points_at_a_registered_agency(registry)
 
 def test_miscited_numbers_are_recorded_with_the_right_document(registry):
     assert "446/QĐ-LĐTBXH" in registry.documents["qd-406-2020"].miscited_as
+
+
+def test_a_users_own_registry_adds_agencies_and_replaces_by_id(tmp_path, monkeypatch):
+    from authoring.loading.registry import load_registry
+
+    own = tmp_path / "cua-toi"
+    own.mkdir()
+    (own / "agencies.yaml").write_text(
+        "agencies:\n"
+        "  - {id: ban-dan-van-xa, names: [{name: Ban Dân vận xã}], level: xa, kind: dang}\n"
+        "  - {id: bo-y-te, names: [{name: Bộ Y tế (tên riêng)}], level: trung_uong}\n", encoding="utf-8")
+    monkeypatch.setenv("KEHOACH_OWN_REGISTRY", str(own))
+    registry = load_registry()
+    assert registry.resolve_agency("Ban Dân vận xã") == "ban-dan-van-xa"
+    assert registry.agency_name("bo-y-te") == "Bộ Y tế (tên riêng)"
+    assert registry.resolve_agency("Sở Y tế") is not None  # the built-in entries are still there
+    assert "bo-y-te" in registry.agencies and len(registry.documents) > 0
+
+
+def test_a_broken_own_registry_is_reported_with_its_file(tmp_path, monkeypatch):
+    import pytest
+
+    from authoring.errors import InputError
+    from authoring.loading.registry import load_registry
+
+    (tmp_path / "agencies.yaml").write_text("agencies:\n  - {names: thiếu mã}\n", encoding="utf-8")
+    monkeypatch.setenv("KEHOACH_OWN_REGISTRY", str(tmp_path))
+    with pytest.raises(InputError) as caught:
+        load_registry()
+    assert any(str(tmp_path / "agencies.yaml") in (f.file or "") for f in caught.value.findings)
