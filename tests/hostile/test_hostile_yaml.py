@@ -136,3 +136,21 @@ def test_plans_read_as_before_numbers_dates_and_text():
                     "i": "12", "j": None, "k": 2024}
     assert type(tree["h"]).__name__ == "DateText"
     assert source.locate(("k",)) == (11, 4)
+
+
+def test_nesting_is_refused_in_our_words_when_the_parser_stops_first(tmp_path, monkeypatch):
+    """libyaml 0.2.5+ stops nesting past 1000 levels with its own English message; with our limit set above the
+    parser's, the parser stops first and the user still reads our message, located."""
+    monkeypatch.setattr(limits, "MAX_DEPTH", 5000)
+    path = tmp_path / "sau.yaml"
+    path.write_text(MINIMAL.read_text(encoding="utf-8").partition("sections:")[0]
+                    + "sections: " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    finding = _only_error(path)
+    assert "lồng nhau quá sâu" in finding.message and finding.line is not None
+    assert "nesting" not in finding.message and "exceeded" not in finding.message
+
+
+def test_an_unknown_parser_complaint_is_shown_without_its_english():
+    from authoring.loading.fastyaml import syntax_problem_vi
+
+    assert syntax_problem_vi("found something the translator has never seen") == "cú pháp không hợp lệ"
