@@ -1,5 +1,8 @@
 """The province's units as data, and uploaded unit lists."""
 
+import pytest
+
+from authoring.errors import InputError
 from authoring.loading import units
 
 
@@ -22,3 +25,61 @@ def test_an_uploaded_list_one_unit_per_line():
     assert [u.name for u in parsed.units] == ["xã Hòa Bình", "phường Vinh Hưng", "đặc khu Cồn Cỏ"]
     assert parsed.problems == ["Dòng 6: 'xã Hoà Bình' đã có ở dòng trước.",
                                "Dòng 7: 'huyện Cũ' không bắt đầu bằng loại đơn vị (xã, phường, đặc khu)."]
+
+
+def test_the_registry_lists_all_34_provinces_and_3321_units_as_the_2025_list_counts():
+    provinces = units.load_provinces()
+    assert len(provinces) == 34
+    assert sum(len(p.units) for p in provinces.values()) == 3321
+    kinds = [u.kind for p in provinces.values() for u in p.units]
+    assert sum(k == "đặc khu" for k in kinds) == 13
+    assert sum(1 for p in provinces.values() if len(p.merged_from) > 1) == 23
+    for province in provinces.values():
+        assert province.source_url.startswith("https://") and province.resolution_date == "2025-06-16"
+        assert len({u.name for u in province.units}) == len(province.units)
+
+
+def test_an_unknown_unit_is_refused_with_the_closest_real_names():
+    with pytest.raises(InputError) as refused:
+        units.require_commune("Nghệ An", "xã Nghi Loc")
+    finding = refused.value.findings[0]
+    assert finding.code == "V106"
+    assert "tỉnh Nghệ An" in finding.message and "1678/NQ-UBTVQH15" in finding.message
+    assert "xã Nghi Lộc" in finding.suggestion
+    with pytest.raises(InputError) as nowhere:
+        units.require_commune("Hà Nội", "xã Không Có Thật")
+    assert "thành phố Hà Nội" in nowhere.value.message
+
+
+def test_a_known_unit_is_accepted_accent_and_apostrophe_insensitive_and_named_as_the_resolution_prints_it():
+    assert units.require_commune("Lâm Đồng", "phường B’Lao") == "phường B'Lao"
+    assert units.require_commune("Kon Tum", "xã Đăk Pék") == "xã Đăk Pék"   # merged into Quảng Ngãi
+    assert units.require_commune("Nghệ An", "xã  Nhân Hoà") == "xã Nhân Hòa"   # new-style tone mark, extra space
+
+
+def test_a_former_district_is_refused_with_its_successor_communes():
+    with pytest.raises(InputError) as refused:
+        units.require_commune("Nghệ An", "huyện Nghi Lộc")
+    finding = refused.value.findings[0]
+    assert finding.code == "V101"
+    assert "xã Nghi Lộc" in finding.suggestion
+
+
+def test_former_districts_map_to_their_successor_communes():
+    nghe_an = units.find_province("Nghệ An")
+    heirs = {u.name for u in nghe_an.successors("huyện Nghi Lộc")}
+    assert "xã Nghi Lộc" in heirs and len(heirs) >= 5
+    assert {u.name for u in nghe_an.successors("Nghi Lộc")} == heirs
+    assert nghe_an.successors("huyện Không Có") == []
+
+
+def test_centrally_run_cities_are_thanh_pho_and_each_unit_has_its_own_words():
+    assert units.province_full_name("Cần Thơ") == "thành phố Cần Thơ"
+    assert units.province_full_name("Huế") == "thành phố Huế"
+    assert units.province_full_name("Nghệ An") == "tỉnh Nghệ An"
+    assert units.front_committee("phường Vinh Phú") == "Ủy ban Mặt trận Tổ quốc Việt Nam phường Vinh Phú"
+    assert units.front_committee("đặc khu Côn Đảo") == "Ủy ban Mặt trận Tổ quốc Việt Nam đặc khu Côn Đảo"
+    assert units.people_committee("Hà Nội") == "Ủy ban nhân dân thành phố Hà Nội"
+    assert units.province_after_2025("Kon Tum") == "Quảng Ngãi"
+    assert units.province_after_2025("tỉnh Bình Dương") == "Hồ Chí Minh"
+    assert units.province_after_2025("Nghệ An") == "Nghệ An"
