@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -98,8 +98,14 @@ class Province:
     status: str
     expected_count: int | None
     complete: bool
-    units: list[CommuneUnit] = field(default_factory=list)
     merged_from: tuple[str, ...] = ()   # former provinces taken in on 12/6/2025, itself included
+    path: str = ""                      # the file; its unit list is read the first time it is needed
+
+    @property
+    def units(self) -> list[CommuneUnit]:
+        """The communes, wards and đặc khu, in the GSO code order of the file (read once, on first use: 34 lists of
+        3,321 units take a second to parse and most commands need one province or none)."""
+        return list(_units_of(self.path))
 
     @property
     def short_name(self) -> str:
@@ -160,21 +166,32 @@ def _provinces(folder: str) -> tuple[Province, ...]:
 
     found = []
     for path in sorted(Path(folder).glob("*.yaml")):
-        data, _, problems = read_yaml(path)
+        raw = path.read_bytes()
+        head = raw.split(b"\nunits:\n", 1)[0]   # everything but the list, which _units_of reads when needed
+        data, _, problems = read_yaml(path, raw=head)
         if problems or not isinstance(data, dict) or "province_id" not in data:
             continue  # a broken list is skipped: the unit is then reported as not found in the 2025 list
         source = data.get("source") or {}
-        units = [CommuneUnit(nfc(str(u["name"])), nfc(str(u["kind"])),
-                             tuple(nfc(str(d)) for d in u.get("from_districts") or ()))
-                 for u in data.get("units") or []]
         found.append(Province(
             id=str(data["province_id"]), name=nfc(str(data.get("province", ""))),
             resolution=str(source.get("resolution") or ""), resolution_date=str(source.get("date") or ""),
             resolution_title=nfc(str(source.get("title") or "")), source_url=str(source.get("url") or ""),
             status=str(source.get("status") or ""), expected_count=data.get("expected_count"),
-            complete=bool(data.get("complete")), units=units,
-            merged_from=tuple(nfc(str(m)) for m in data.get("merged_from") or ())))
+            complete=bool(data.get("complete")), merged_from=tuple(nfc(str(m)) for m in data.get("merged_from") or ()),
+            path=str(path)))
     return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def _units_of(path: str) -> tuple[CommuneUnit, ...]:
+    from .yamlio import read_yaml
+
+    data, _, problems = read_yaml(Path(path))
+    if problems or not isinstance(data, dict):
+        return ()   # a broken list: every unit of the province is then reported as not found
+    return tuple(CommuneUnit(nfc(str(u["name"])), nfc(str(u["kind"])),
+                             tuple(nfc(str(d)) for d in u.get("from_districts") or ()))
+                 for u in data.get("units") or [])
 
 
 def load_provinces(folder: Path | None = None) -> dict[str, Province]:
