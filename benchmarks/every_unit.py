@@ -1,9 +1,10 @@
 """Benchmark: every commune, ward and đặc khu of plans/registry/units/ derived from a plan of its province.
 
-    .venv/bin/python benchmarks/every_unit.py [--province nghe-an] [--render N]
+    .venv/bin/python benchmarks/every_unit.py [--province nghe-an] [--render N] [--parent plans/examples/….yaml]
 
 Per province: units, drafts derived, drafts with 0 errors in kehoach check, DOCX rendered (the first N units of each
-province, default 1), seconds. The province plan is tests/fixtures/units/province-plan.yaml filled for the province.
+province, default 1), seconds. The province plan is tests/fixtures/units/province-plan.yaml filled for the province,
+or --parent (a real plan of the one --province given, e.g. the Nghệ An 2025 plan whose duties go to the districts).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--province", action="append", help="province id (default: all 34)")
     parser.add_argument("--render", type=int, default=1, help="DOCX rendered for the first N units of each province")
+    parser.add_argument("--parent", help="a real plan of the (one) --province to derive from")
     args = parser.parse_args()
     provinces = units.load_provinces()
     chosen = args.province or sorted(provinces)
@@ -40,7 +42,7 @@ def main() -> int:
         folder = Path(tmp)
         for pid in chosen:
             province = provinces[pid]
-            parent = load_plan_or_raise(province_plan(province, folder))
+            parent = load_plan_or_raise(Path(args.parent) if args.parent else province_plan(province, folder))
             start = time.perf_counter()
             derived = clean = rendered = 0
             for n, unit in enumerate(province.units):
