@@ -117,6 +117,13 @@ class Province:
         """'thành phố' (centrally-run city) or 'tỉnh', as its file names it."""
         return "thành phố" if self.name.lower().startswith("thành phố ") else "tỉnh"
 
+    @property
+    def kinds_words(self) -> str:
+        """The kinds of unit this province has, as a plan names them together: 'xã, phường' in Hà Nội (no đặc
+        khu), 'xã, phường, đặc khu' in Quảng Ninh — for "Ủy ban nhân dân các …" in recipients and duties."""
+        present = {u.kind for u in self.units}
+        return ", ".join(k for k in KINDS if k in present)
+
     def successors(self, district: str) -> list[CommuneUnit]:
         """The communes, wards and đặc khu formed (in whole or part) from the former *district* ('huyện Nghi Lộc',
         'Nghi Lộc'), as the registry's from_districts say; [] when none is recorded."""

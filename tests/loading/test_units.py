@@ -83,3 +83,5 @@ def test_centrally_run_cities_are_thanh_pho_and_each_unit_has_its_own_words():
     assert units.province_after_2025("Kon Tum") == "Quảng Ngãi"
     assert units.province_after_2025("tỉnh Bình Dương") == "Hồ Chí Minh"
     assert units.province_after_2025("Nghệ An") == "Nghệ An"
+    assert units.find_province("Hà Nội").kinds_words == "xã, phường"
+    assert units.find_province("Quảng Ninh").kinds_words == "xã, phường, đặc khu"
