@@ -253,6 +253,26 @@ def require_commune(province: str | None, unit: Unit | str, source: str | None =
         f"01/07/2025 (Nghị quyết {units.resolution})", source, suggestion=fix + " Ghi đúng tên và loại đơn vị.")])
 
 
+def require_communes(province: str | None, names: list[str], source: str | None = None,
+                     lines: list[int] | None = None) -> list[str]:
+    """require_commune for a whole list (derive --units, a province's upload) before anything is written: the names
+    as the resolution prints them, or one InputError with a finding for every unit refused (with its line)."""
+    found, findings = [], []
+    for i, name in enumerate(names):
+        try:
+            found.append(require_commune(province, name, source))
+        except InputError as refused:
+            for finding in refused.findings:
+                line = lines[i] if lines else None
+                findings.append(Finding(finding.code, finding.severity,
+                                        (f"Dòng {line}: " if line else "") + finding.message, source, line,
+                                        suggestion=finding.suggestion))
+    if findings:
+        raise InputError(f"{len(findings)} đơn vị trong danh sách không có trong danh sách xã, phường, đặc khu từ "
+                         "01/07/2025; chưa lập kế hoạch nào.", findings)
+    return found
+
+
 @dataclass
 class ParsedList:
     units: list[CommuneUnit]

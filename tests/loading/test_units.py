@@ -85,3 +85,13 @@ def test_centrally_run_cities_are_thanh_pho_and_each_unit_has_its_own_words():
     assert units.province_after_2025("Nghệ An") == "Nghệ An"
     assert units.find_province("Hà Nội").kinds_words == "xã, phường"
     assert units.find_province("Quảng Ninh").kinds_words == "xã, phường, đặc khu"
+
+
+def test_a_unit_list_is_checked_whole_and_every_unknown_line_is_named():
+    assert units.require_communes("Nghệ An", ["xã Nghi Lộc", "phường vinh phú"]) == ["xã Nghi Lộc", "phường Vinh Phú"]
+    with pytest.raises(InputError) as refused:
+        units.require_communes("Nghệ An", ["xã Nghi Lộc", "xã Vinh Hưng", "huyện Nam Đàn"], "ds.txt", [1, 3, 4])
+    findings = refused.value.findings
+    assert [(f.code, f.line) for f in findings] == [("V106", 3), ("V101", 4)]
+    assert "phường Vinh Hưng" in findings[0].suggestion and findings[0].file == "ds.txt"
+    assert "xã Nam Đàn" in findings[1].suggestion
