@@ -124,11 +124,20 @@ class Province:
         present = {u.kind for u in self.units}
         return ", ".join(k for k in KINDS if k in present)
 
-    def successors(self, district: str) -> list[CommuneUnit]:
+    def successors(self, district: str, former_province: str | None = None) -> list[CommuneUnit]:
         """The communes, wards and đặc khu formed (in whole or part) from the former *district* ('huyện Nghi Lộc',
-        'Nghi Lộc'), as the registry's from_districts say; [] when none is recorded."""
+        'Nghi Lộc'), as the registry's from_districts say; [] when none is recorded. In a merged province,
+        *former_province* ('Bến Tre') tells apart districts of the same name ('huyện Châu Thành')."""
         key = _district_key(district)
-        return [u for u in self.units if any(_district_key(d) == key for d in u.from_districts)]
+        wanted = match_key(_short(former_province)) if former_province else None
+
+        def matches(label: str) -> bool:
+            if _district_key(label) != key:
+                return False
+            origin = re.search(r"\(([^)]*)\)\s*$", label)
+            return wanted is None or origin is None or match_key(_short(origin.group(1))) == wanted
+
+        return [u for u in self.units if any(matches(d) for d in u.from_districts)]
 
     def closest(self, text: str, n: int = 3) -> list[str]:
         """The *n* unit names nearest to *text*, accents, case and kind word ignored."""

@@ -88,7 +88,7 @@ def _commune_duties(loaded, province) -> list[tuple[str, str, set[str] | None]]:
         for agency in duty.agencies:   # as written: the registry id of "UBND huyện Nghi Lộc" names no district
             named = _ONE_DISTRICT.match(" ".join(str(agency).split()))
             if named and province is not None:
-                heirs |= {u.name for u in province.successors(named.group(1))}
+                heirs |= {u.name for u in province.successors(named.group(1), loaded.plan.document.province)}
         if heirs:
             out.append((ref, duty.text, heirs))
     return out

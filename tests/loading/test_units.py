@@ -71,6 +71,11 @@ def test_former_districts_map_to_their_successor_communes():
     assert "xã Nghi Lộc" in heirs and len(heirs) >= 5
     assert {u.name for u in nghe_an.successors("Nghi Lộc")} == heirs
     assert nghe_an.successors("huyện Không Có") == []
+    vinh_long = units.find_province("Vĩnh Long")   # three former provinces each had a huyện Châu Thành
+    every = {u.name for u in vinh_long.successors("huyện Châu Thành")}
+    ben_tre = {u.name for u in vinh_long.successors("huyện Châu Thành", "tỉnh Bến Tre")}
+    tra_vinh = {u.name for u in vinh_long.successors("huyện Châu Thành", "Trà Vinh")}
+    assert ben_tre and tra_vinh and not ben_tre & tra_vinh and ben_tre | tra_vinh <= every
 
 
 def test_centrally_run_cities_are_thanh_pho_and_each_unit_has_its_own_words():
