@@ -43,3 +43,16 @@ def self_signed_p12(common_name: str, password: bytes, days: int = 30):
 # Debian's Chromium for the browser tests (tests/web, tests/workspace): Playwright cannot download its own here.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--lang=vi-VN"]
+
+
+def province_plan(province, folder: Path) -> Path:
+    """A small 2026 plan of *province* (a loading.units.Province) giving duties to its communes, written in *folder*."""
+    from authoring.text import upper_keep_symbols
+
+    text = (FIXTURES / "units" / "province-plan.yaml").read_text(encoding="utf-8")
+    for field, value in (("@ID@", province.id), ("@FULL@", province.name), ("@HEADER@", upper_keep_symbols(province.name)),
+                         ("@PLACE@", province.short_name), ("@SHORT@", province.short_name)):
+        text = text.replace(field, value)
+    path = folder / f"{province.id}-2026.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

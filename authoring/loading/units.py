@@ -2,34 +2,76 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..model.units import Unit
+from ..errors import InputError
+from ..findings import Finding, Severity
+from ..model.common import Level
+from ..model.units import CENTRAL_CITIES, Unit
 from ..paths import registry_dir
-from ..text import match_key, nfc
+from ..text import match_key, nfc, strip_diacritics
 
-# NQ 202/2025/QH15, effective 12/6/2025 (shared/reference/directives.md §7.5, [C]): the provinces of the example plans
-# that were merged, and the province that took them in. Provinces not listed kept their name.
-MERGED_INTO = {
-    "Kon Tum": "Quảng Ngãi",
-    "Đắk Nông": "Lâm Đồng",
-    "Bình Thuận": "Lâm Đồng",
-    "Hải Dương": "Hải Phòng",
-}
-MERGER_SOURCE = "Nghị quyết số 202/2025/QH15 (directives.md §7.5)"
+# NQ 202/2025/QH15, effective 12/6/2025: each registry file names the former provinces it took in (merged_from).
+MERGER_SOURCE = "Nghị quyết số 202/2025/QH15"
+_DISTRICT_WORDS = ("thành phố", "thị xã", "quận", "huyện")
+
+
+def _short(name: str) -> str:
+    for prefix in ("thành phố ", "tỉnh "):
+        if name.lower().startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def merged_into() -> dict[str, str]:
+    """Former province → the province that took it in on 12/6/2025 ("Kon Tum" → "Quảng Ngãi"), from the registry."""
+    return {_short(old): p.short_name for p in load_provinces().values() for old in p.merged_from
+            if match_key(_short(old)) != match_key(p.short_name)}
 
 
 def province_after_2025(province: str | None) -> str | None:
     """The province a 2026 plan of *province* belongs to ("Kon Tum" → "Quảng Ngãi")."""
     if province is None:
         return None
-    for old, new in MERGED_INTO.items():
-        if match_key(old) == match_key(province):
-            return new
-    return province
+    key = match_key(_short(province))
+    return next((new for old, new in merged_into().items() if match_key(old) == key), province)
+
+
+def province_kind(province: str) -> str:
+    """'thành phố' for the six centrally-run cities (Hà Nội, Hồ Chí Minh, Hải Phòng, Đà Nẵng, Huế, Cần Thơ), else 'tỉnh'."""
+    known = find_province(province)
+    if known is not None:
+        return known.kind
+    return "thành phố" if match_key(_short(province)) in {match_key(c) for c in CENTRAL_CITIES} else "tỉnh"
+
+
+def province_full_name(province: str) -> str:
+    """'thành phố Cần Thơ' for 'Cần Thơ', 'tỉnh Nghệ An' for 'Nghệ An' (never 'tỉnh Hà Nội')."""
+    return f"{province_kind(province)} {_short(province)}"
+
+
+def front_committee(unit: Unit | str) -> str:
+    """'Ủy ban Mặt trận Tổ quốc Việt Nam phường Vinh Phú' — the unit's own kind word, for a commune, ward, đặc khu
+    or province ('… thành phố Hà Nội')."""
+    return f"Ủy ban Mặt trận Tổ quốc Việt Nam {_full(unit)}"
+
+
+def people_committee(unit: Unit | str) -> str:
+    """'Ủy ban nhân dân đặc khu Côn Đảo', 'Ủy ban nhân dân thành phố Cần Thơ'."""
+    return f"Ủy ban nhân dân {_full(unit)}"
+
+
+def _full(unit: Unit | str) -> str:
+    if isinstance(unit, Unit):
+        if unit.kind in ("tỉnh", "thành phố") and unit.level == Level.PROVINCE:
+            return province_full_name(unit.name)
+        return unit.full
+    parsed = Unit.parse(unit)
+    return _full(parsed) if parsed else province_full_name(unit)
 
 
 KINDS = ("xã", "phường", "đặc khu")
@@ -40,6 +82,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•+]|\d+[.)]|[a-zđ][.)])\s*", re.IGNORECASE)
 class CommuneUnit:
     name: str   # "xã Anh Sơn", kind word in lower case as the resolution prints it
     kind: str   # xã | phường | đặc khu
+    from_districts: tuple[str, ...] = ()   # former districts its area came from ("huyện Nghi Lộc"); [U], see README
 
 
 @dataclass
@@ -55,15 +98,53 @@ class Province:
     status: str
     expected_count: int | None
     complete: bool
-    units: list[CommuneUnit] = field(default_factory=list)
+    merged_from: tuple[str, ...] = ()   # former provinces taken in on 12/6/2025, itself included
+    path: str = ""                      # the file; its unit list is read the first time it is needed
+
+    @property
+    def units(self) -> list[CommuneUnit]:
+        """The communes, wards and đặc khu, in the GSO code order of the file (read once, on first use: 34 lists of
+        3,321 units take a second to parse and most commands need one province or none)."""
+        return list(_units_of(self.path))
 
     @property
     def short_name(self) -> str:
         """'Nghệ An' from 'tỉnh Nghệ An', 'Hải Phòng' from 'thành phố Hải Phòng'."""
-        for prefix in ("thành phố ", "tỉnh "):
-            if self.name.lower().startswith(prefix):
-                return self.name[len(prefix):]
-        return self.name
+        return _short(self.name)
+
+    @property
+    def kind(self) -> str:
+        """'thành phố' (centrally-run city) or 'tỉnh', as its file names it."""
+        return "thành phố" if self.name.lower().startswith("thành phố ") else "tỉnh"
+
+    @property
+    def kinds_words(self) -> str:
+        """The kinds of unit this province has, as a plan names them together: 'xã, phường' in Hà Nội (no đặc
+        khu), 'xã, phường, đặc khu' in Quảng Ninh — for "Ủy ban nhân dân các …" in recipients and duties."""
+        present = {u.kind for u in self.units}
+        return ", ".join(k for k in KINDS if k in present)
+
+    def successors(self, district: str, former_province: str | None = None) -> list[CommuneUnit]:
+        """The communes, wards and đặc khu formed (in whole or part) from the former *district* ('huyện Nghi Lộc',
+        'Nghi Lộc'), as the registry's from_districts say; [] when none is recorded. In a merged province,
+        *former_province* ('Bến Tre') tells apart districts of the same name ('huyện Châu Thành')."""
+        key = _district_key(district)
+        wanted = match_key(_short(former_province)) if former_province else None
+
+        def matches(label: str) -> bool:
+            if _district_key(label) != key:
+                return False
+            origin = re.search(r"\(([^)]*)\)\s*$", label)
+            return wanted is None or origin is None or match_key(_short(origin.group(1))) == wanted
+
+        return [u for u in self.units if any(matches(d) for d in u.from_districts)]
+
+    def closest(self, text: str, n: int = 3) -> list[str]:
+        """The *n* unit names nearest to *text*, accents, case and kind word ignored."""
+        wanted = _loose(text)
+        names = {_loose(u.name): u.name for u in self.units}
+        near = difflib.get_close_matches(wanted, list(names), n=n, cutoff=0.5)
+        return [names[k] for k in near]
 
     def find(self, unit: Unit) -> str | None:
         """The unit's name as the resolution prints it, if *unit* is in this province's list."""
@@ -73,6 +154,22 @@ class Province:
 
 def _unit_key(text: str) -> str:
     return match_key(text.replace("’", "'"))
+
+
+def _loose(text: str) -> str:
+    """Accent-, case- and kind-insensitive form of a unit name, for suggestions ('xa hoa binh' ~ 'phường Hòa Bình')."""
+    text = strip_diacritics(nfc(text)).lower().replace("’", "'")
+    text = re.sub(r"^(xa|phuong|dac khu|thi tran)\s+", "", " ".join(text.split()))
+    return text
+
+
+def _district_key(text: str) -> str:
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", nfc(text)).strip()
+    for word in _DISTRICT_WORDS:
+        if text.lower().startswith(word + " "):
+            text = text[len(word) + 1:]
+            break
+    return match_key(text)
 
 
 def units_dir() -> Path:
@@ -85,18 +182,32 @@ def _provinces(folder: str) -> tuple[Province, ...]:
 
     found = []
     for path in sorted(Path(folder).glob("*.yaml")):
-        data, _, problems = read_yaml(path)
+        raw = path.read_bytes()
+        head = raw.split(b"\nunits:\n", 1)[0]   # everything but the list, which _units_of reads when needed
+        data, _, problems = read_yaml(path, raw=head)
         if problems or not isinstance(data, dict) or "province_id" not in data:
             continue  # a broken list is skipped: the unit is then reported as not found in the 2025 list
         source = data.get("source") or {}
-        units = [CommuneUnit(nfc(str(u["name"])), nfc(str(u["kind"]))) for u in data.get("units") or []]
         found.append(Province(
             id=str(data["province_id"]), name=nfc(str(data.get("province", ""))),
             resolution=str(source.get("resolution") or ""), resolution_date=str(source.get("date") or ""),
             resolution_title=nfc(str(source.get("title") or "")), source_url=str(source.get("url") or ""),
             status=str(source.get("status") or ""), expected_count=data.get("expected_count"),
-            complete=bool(data.get("complete")), units=units))
+            complete=bool(data.get("complete")), merged_from=tuple(nfc(str(m)) for m in data.get("merged_from") or ()),
+            path=str(path)))
     return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def _units_of(path: str) -> tuple[CommuneUnit, ...]:
+    from .yamlio import read_yaml
+
+    data, _, problems = read_yaml(Path(path))
+    if problems or not isinstance(data, dict):
+        return ()   # a broken list: every unit of the province is then reported as not found
+    return tuple(CommuneUnit(nfc(str(u["name"])), nfc(str(u["kind"])),
+                             tuple(nfc(str(d)) for d in u.get("from_districts") or ()))
+                 for u in data.get("units") or [])
 
 
 def load_provinces(folder: Path | None = None) -> dict[str, Province]:
@@ -122,6 +233,53 @@ def unit_list(province: str | None) -> Province | None:
     if current is None:
         return None
     return find_province(current)
+
+
+def require_commune(province: str | None, unit: Unit | str, source: str | None = None) -> str:
+    """The name, as the resolution prints it, of the commune, ward or đặc khu *unit* of *province* (or of the province
+    that took it in) after 01/7/2025. Raises InputError (exit 1, finding V106) naming the closest real units when *unit*
+    is not in the province's list, and V101 when it is a district (abolished 01/7/2025). derive calls this for every
+    --unit and every line of --units once the draft's date is on or after 01/7/2025."""
+    parsed = unit if isinstance(unit, Unit) else Unit.parse(str(unit))
+    text = unit.full if isinstance(unit, Unit) else nfc(" ".join(str(unit).split()))
+    units = unit_list(province)
+    if parsed is not None and parsed.kind in _DISTRICT_WORDS and parsed.level == Level.DISTRICT:
+        heirs = [u.name for u in units.successors(parsed.full)] if units else []
+        fix = ("Lập kế hoạch cho xã, phường, đặc khu; địa bàn cũ nay thuộc: " + ", ".join(heirs[:12])
+               + (" …" if len(heirs) > 12 else "") + ".") if heirs else "Lập kế hoạch cho xã, phường, đặc khu: --unit 'xã …'."
+        raise InputError(f"{text}: cấp huyện đã kết thúc từ 01/07/2025.", [Finding(
+            "V101", Severity.ERROR, f"{text} không còn từ 01/07/2025 (Luật Tổ chức chính quyền địa phương 2025)",
+            source, suggestion=fix)])
+    if units is None:
+        return text   # no list for this province: nothing to check against
+    found = units.find(parsed) if parsed is not None else None
+    if found:
+        return found
+    near = units.closest(text)
+    fix = (f"Tên gần nhất: {', '.join(near)}." if near else "Xem danh sách trong plans/registry/units/" + f"{units.id}.yaml.")
+    raise InputError(f"{text} không có trong danh sách xã, phường, đặc khu của {units.name}.", [Finding(
+        "V106", Severity.ERROR, f"{text} không có trong {len(units.units)} xã, phường, đặc khu của {units.name} từ "
+        f"01/07/2025 (Nghị quyết {units.resolution})", source, suggestion=fix + " Ghi đúng tên và loại đơn vị.")])
+
+
+def require_communes(province: str | None, names: list[str], source: str | None = None,
+                     lines: list[int] | None = None) -> list[str]:
+    """require_commune for a whole list (derive --units, a province's upload) before anything is written: the names
+    as the resolution prints them, or one InputError with a finding for every unit refused (with its line)."""
+    found, findings = [], []
+    for i, name in enumerate(names):
+        try:
+            found.append(require_commune(province, name, source))
+        except InputError as refused:
+            for finding in refused.findings:
+                line = lines[i] if lines else None
+                findings.append(Finding(finding.code, finding.severity,
+                                        (f"Dòng {line}: " if line else "") + finding.message, source, line,
+                                        suggestion=finding.suggestion))
+    if findings:
+        raise InputError(f"{len(findings)} đơn vị trong danh sách không có trong danh sách xã, phường, đặc khu từ "
+                         "01/07/2025; chưa lập kế hoạch nào.", findings)
+    return found
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from ..words import agency as agency_name
 from ..findings import Severity
@@ -23,6 +24,15 @@ def addressed_agencies(ctx: CheckContext) -> set[str]:
             addressed.add(agency.id)
     if level == Level.PROVINCE:
         addressed.add("ubnd-tinh")
+    # What a parent gave a collective that has since ended ("UBND các huyện, thị xã, thành phố", until 01/7/2025)
+    # falls to its registry successor: a commune's plan after that day answers for the districts' duties.
+    when = ctx.plan.document.date
+    on = date(when.year, when.month or 1, when.day or 1) if when else None
+    for agency in ctx.registry.agencies.values():
+        until = agency.valid_until.to_date() if agency.valid_until else None
+        if (on and until and on >= until and agency.collective
+                and any(s.children and s.id in addressed for s in agency.successors)):
+            addressed.add(agency.id)
     return addressed
 
 

@@ -512,8 +512,9 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         if not analysis.format_ok:
             raise WsError("Kế hoạch tỉnh còn lỗi định dạng nên chưa lập được bảng theo dõi.")
         materialise_parent(plan_id)
-        duties = dashboard.duties_for_communes(analysis.loaded)
         province = province_of(plan, unit, analysis)
+        duties = dashboard.duties_for_communes(analysis.loaded, province)
+        scope = dashboard.duty_scope(analysis.loaded, province)
         with sessions() as session:
             children = list(session.execute(
                 select(WorkflowRow, PlanRow, UnitRow).join(PlanRow, PlanRow.id == WorkflowRow.plan_id)
@@ -543,7 +544,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             if key in seen:
                 continue
             seen.add(key)
-            row = dashboard.CommuneRow(unit=name, kind=kind)
+            row = dashboard.CommuneRow(unit=name, kind=kind,
+                                       not_assigned={ref for ref, heirs in scope.items() if name not in heirs})
             if key in by_unit:
                 f, p, u = by_unit[key]
                 row.plan_id, row.state = p.id, f.state
@@ -578,7 +580,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             rows = [r for r in rows if r.plan_id is not None]
         elif loc == "thieu":
             rows = [r for r in rows if r.plan_id is not None
-                    and any(r.cell(ref)["status"] not in ("taken", "explained") for ref, _ in board.duties)]
+                    and any(r.cell(ref)["status"] in ("missing", "no-lead") for ref, _ in board.duties)]
         elif loc == "qua-han":
             rows = [r for r in rows if board.deadline(r) == "overdue"]
         elif loc in workflow.STATES:

@@ -6,10 +6,17 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 COMMUNE_COLLECTIVE = "ubnd-cap-xa"     # "Ủy ban nhân dân các xã, phường, đặc khu" in the agency registry
+# From 01/7/2025 what a province plan gave "UBND các huyện, thị xã, thành phố" falls to the communes that took over
+# the districts' area (registry: ubnd-cap-huyen → successors ubnd-cap-xa), so the board counts it for every commune.
+COMMUNE_DUTY_HOLDERS = {COMMUNE_COLLECTIVE, "ubnd-cap-huyen"}
+_ONE_DISTRICT = re.compile(r"^(?:UBND|Ủy ban nhân dân)\s+((?:huyện|quận|thị xã|thành phố)\s+.+)$", re.IGNORECASE)
+# A draft nobody has reviewed yet only proposes agencies: it is not a duty taken up (state ids of workflow.STATES).
+UNREVIEWED_STATES = {None, "draft"}
 EXPLAIN_WORDS = ("giải trình", "không áp dụng", "không thực hiện", "không có đối tượng")
 
 CELL_LABELS = {
@@ -18,8 +25,11 @@ CELL_LABELS = {
     "explained": "Có giải trình",
     "no-lead": "Chưa có cơ quan chủ trì",
     "no-plan": "Chưa có kế hoạch",
+    "proposed": "Dự thảo đề xuất, lãnh đạo chưa duyệt",
+    "not-assigned": "Không giao cho đơn vị này",
 }
-CELL_MARKS = {"taken": "✔", "missing": "✘", "explained": "i", "no-lead": "⚠", "no-plan": "—"}
+CELL_MARKS = {"taken": "✔", "missing": "✘", "explained": "i", "no-lead": "⚠", "no-plan": "—", "proposed": "?",
+              "not-assigned": "·"}
 
 # Against the date the Sở set for the communes' own plans.
 DEADLINE_LABELS = {
@@ -49,15 +59,38 @@ def reporting_for_communes(loaded) -> list[dict]:
     return out
 
 
-def duties_for_communes(loaded) -> list[tuple[str, str]]:
-    """(ref, text) of every duty the provincial plan gives to the communes as a whole, in the plan's order."""
+def duties_for_communes(loaded, province=None) -> list[tuple[str, str]]:
+    """(ref, text) of every duty the provincial plan gives to the communes, or to the former districts whose area
+    the communes took over (all of them, or one named district when *province*'s registry knows its successors),
+    in the plan's order."""
+    return [(ref, text) for ref, text, _ in _commune_duties(loaded, province)]
+
+
+def duty_scope(loaded, province) -> dict[str, set[str]]:
+    """{ref: names of the units it falls to} for the duties given to one named former district ('UBND huyện Nghi
+    Lộc'): the communes formed from that district, as plans/registry/units/ records them. Other duties: every unit."""
+    return {ref: units for ref, _, units in _commune_duties(loaded, province) if units is not None}
+
+
+def _commune_duties(loaded, province) -> list[tuple[str, str, set[str] | None]]:
     from ..model.walk import iter_duties
 
     out = []
     for duty in iter_duties(loaded.plan):
+        if not duty.id:
+            continue
+        ref = f"{loaded.plan.id}#{duty.id}"
         agencies = {loaded.agency_id(a) or a for a in duty.agencies}
-        if COMMUNE_COLLECTIVE in agencies and duty.id:
-            out.append((f"{loaded.plan.id}#{duty.id}", duty.text))
+        if agencies & COMMUNE_DUTY_HOLDERS:
+            out.append((ref, duty.text, None))
+            continue
+        heirs: set[str] = set()
+        for agency in duty.agencies:   # as written: the registry id of "UBND huyện Nghi Lộc" names no district
+            named = _ONE_DISTRICT.match(" ".join(str(agency).split()))
+            if named and province is not None:
+                heirs |= {u.name for u in province.successors(named.group(1), loaded.plan.document.province)}
+        if heirs:
+            out.append((ref, duty.text, heirs))
     return out
 
 
@@ -113,6 +146,7 @@ class CommuneRow:
     updated_at: datetime | None = None
     number: str = ""
     issued_on: date | None = None
+    not_assigned: set = field(default_factory=set)   # refs of duties given to former districts this unit is not from
 
     def deadline(self, due: date | None, today: date) -> str:
         """'' without a deadline, else a key of DEADLINE_LABELS."""
@@ -123,9 +157,20 @@ class CommuneRow:
         return "overdue" if today > due else "pending"
 
     def cell(self, ref: str) -> dict:
+        if ref in self.not_assigned:
+            return {"status": "not-assigned", "agencies": [], "note": ""}
         if self.plan_id is None:
             return {"status": "no-plan", "agencies": [], "note": ""}
-        return self.cells.get(ref) or {"status": "missing", "agencies": [], "note": ""}
+        cell = self.cells.get(ref) or {"status": "missing", "agencies": [], "note": ""}
+        if cell["status"] == "taken" and self.state in UNREVIEWED_STATES:
+            return {**cell, "status": "proposed"}
+        return cell
+
+    def complete(self, refs: list[str]) -> bool:
+        """Every duty given to this unit taken up (reviewed) or explained; a unit given no duty is not 'complete'."""
+        given = [ref for ref in refs if ref not in self.not_assigned]
+        return bool(given) and self.plan_id is not None and all(
+            self.cell(ref)["status"] in ("taken", "explained") for ref in given)
 
 
 @dataclass
@@ -148,7 +193,7 @@ class Dashboard:
         for row in self.rows:
             states[row.state or "none"] = states.get(row.state or "none", 0) + 1
         with_plan = [r for r in self.rows if r.plan_id is not None]
-        complete = [r for r in with_plan if all(r.cell(ref)["status"] in ("taken", "explained") for ref, _ in self.duties)]
+        complete = [r for r in with_plan if r.complete([ref for ref, _ in self.duties])]
         return {"units": len(self.rows), "with_plan": len(with_plan), "states": states, "complete": len(complete),
                 "errors": sum(1 for r in with_plan if r.counts.get("error")),
                 "overdue": sum(1 for r in self.rows if self.deadline(r) == "overdue")}
@@ -197,7 +242,8 @@ def to_html(board: Dashboard, state_labels: dict[str, str]) -> str:
     return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Tình hình triển khai — {e(board.plan_title[:80])}</title>
 <style>body{{font-family:"Times New Roman",serif;margin:1.5em}}table{{border-collapse:collapse;font-size:13px}}
 td,th{{border:1px solid #999;padding:3px 6px;vertical-align:top}}th{{background:#eee}}.taken{{background:#dff0d8}}
-.missing{{background:#f2dede}}.explained{{background:#d9edf7}}.no-lead{{background:#fcf8e3}}.no-plan{{color:#888}}
+.missing{{background:#f2dede}}.explained{{background:#d9edf7}}.no-lead{{background:#fcf8e3}}.no-plan{{color:#888}}.proposed{{background:#fcf8e3}}
+.not-assigned{{color:#bbb}}
 ul.legend{{list-style:none;padding:0;display:flex;gap:1.5em}}</style></head><body>
 <h1>Tình hình triển khai kế hoạch ở cấp xã</h1>
 <p><b>{e(board.issuer)}</b> — {e(board.plan_title)}</p>
@@ -223,7 +269,8 @@ def to_xlsx(board: Dashboard) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    fills = {"taken": "DFF0D8", "missing": "F2DEDE", "explained": "D9EDF7", "no-lead": "FCF8E3", "no-plan": "EEEEEE"}
+    fills = {"taken": "DFF0D8", "missing": "F2DEDE", "explained": "D9EDF7", "no-lead": "FCF8E3", "no-plan": "EEEEEE",
+             "proposed": "FCF8E3", "not-assigned": "FFFFFF"}
     book = Workbook()
     sheet = book.active
     sheet.title = "Đơn vị cấp xã"

@@ -279,3 +279,22 @@ def test_kien_an_sub_unit_deadlines_nest_inside_its_own():
     found = codes(example("kien-an"))
     assert "H101" not in found and "H103" not in found
     assert "H101" in codes(example("kien-an"), lead_days=6)
+
+
+def test_a_commune_plan_after_july_2025_answers_for_what_the_province_gave_its_districts(tmp_path):
+    from authoring.lifecycle.derive import derive
+    from authoring.loading import load_plan_or_raise
+
+    parent = tmp_path / "nghe-an.yaml"
+    shutil.copy(example("nghe-an-2025"), parent)
+    child = tmp_path / "xa.yaml"
+    text, _ = derive(load_plan_or_raise(parent), "xã Nghi Lộc", child)
+    child.write_text(text, encoding="utf-8")
+    report = run_check(child, [str(parent)])
+    district_duties = {f"nghe-an-2025-07#ubnd-cap-huyen.{n}" for n in range(1, 6)}
+    assert {row["parent"] for row in report.coverage} >= district_duties
+    unlinked = re.sub(r"\n *links:\n *- ref: nghe-an-2025-07#ubnd-cap-huyen\.1\n *fingerprint: \w+\n", "\n", text)
+    assert unlinked != text
+    child.write_text(unlinked, encoding="utf-8")
+    missing = [f for f in run_check(child, [str(parent)]).index.findings if f.code == "C101"]
+    assert len(missing) == 1 and "ubnd-cap-huyen.1" in missing[0].message

@@ -236,7 +236,8 @@ def test_province_dashboard_and_exports(users):
     sheet = book["Đơn vị cấp xã"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == 130 and rows["xã Anh Sơn"][1] == "Dự thảo"
-    assert rows["xã Anh Sơn"][7].startswith("Đã đảm nhận: ") and rows["xã Tân Kỳ"][1] == "Chưa có kế hoạch"
+    assert rows["xã Anh Sơn"][7].startswith("Dự thảo đề xuất, lãnh đạo chưa duyệt: ")   # not reviewed: not taken up
+    assert rows["xã Tân Kỳ"][1] == "Chưa có kế hoạch"
     assert book["Nhiệm vụ tỉnh giao"].max_row == 6
     html_export = so.get(f"/khong-gian/tinh/{province}/bang.html").text
     assert "Tình hình triển khai kế hoạch ở cấp xã" in html_export and "xã Nam Đàn" in html_export
