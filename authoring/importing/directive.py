@@ -29,7 +29,7 @@ _DUTY_VERB = re.compile(r"\s(?:chỉ đạo|chủ trì|phối hợp|có trách n
 _BODY = re.compile(r"^(?:Bộ|Sở|Ủy ban|Uỷ ban|UBND|Công an|Ban|Hội|Viện|Tòa án|Toà án|Liên đoàn|Tỉnh đoàn|Thành đoàn|"
                    r"Trung ương|Đoàn|Báo|Đài|Thông tấn xã|Văn phòng|Chi cục|Cục|Kho bạc|Ngân hàng|Thuế|Bảo hiểm|"
                    r"Kiểm toán|Cơ quan|Các cơ quan|Các bộ|Các sở|Bộ Chỉ huy|Bộ Tư lệnh|Thanh tra|Phòng|Trung tâm|"
-                   r"Học viện|Trường)\b")
+                   r"Học viện|Trường(?! hợp))\b")
 _MAX_NAME_WORDS = 16
 # "Cơ quan chủ trì:", "Cơ quan phối hợp": the fields of a task table, not bodies.
 _FIELD = re.compile(r"^(?:Cơ quan|Đơn vị)(?:\s+(?:chủ trì|phối hợp|thực hiện))?$", re.IGNORECASE)
