@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,38 +48,49 @@ class DirectiveImport:
 
 
 class _Lines:
-    """Where each paragraph starts in the source text: found in order, across hard line breaks."""
+    """Where each paragraph starts in the source text: sought forward from the last one, across hard line breaks."""
 
     def __init__(self, text: str):
         self.keys = [match_key(line) for line in nfc(text).split("\n")]
+        full = [i for i, k in enumerate(self.keys) if k]
+        # the line and the next three non-empty ones, as one string: a paragraph's first words fit in it
+        self.windows = {i: " ".join(self.keys[j] for j in full[n:n + 4]) for n, i in enumerate(full)}
+        self.heads = {i: re.sub(r"^(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[ivx]+\.|[-+])\s*", "", self.keys[i])
+                      for i in full}
+        self.full = full
+        self.position = {i: n for n, i in enumerate(full)}
+        self.opening: dict[str, list[int]] = {}   # first word of a line (after its number) → the lines
+        self.holding: dict[str, list[int]] = {}   # any word → the lines whose window holds it
+        for i in full:
+            first = self.heads[i].split()[:1]
+            if first:
+                self.opening.setdefault(first[0], []).append(i)
+            for word in set(self.keys[i].split()):
+                self.holding.setdefault(word, []).append(i)
         self.cursor = 0
+
+    def _from_cursor(self, lines: list[int]) -> list[int]:
+        at = bisect.bisect_left(lines, self.cursor)
+        return lines[at:] + lines[:at]
 
     def of(self, text: str) -> int | None:
         words = match_key(re.sub(r"[*_]", "", text)).split()[:8]
         if not words:
             return None
         phrase = " ".join(words)
-
-        def starts_near(i: int) -> bool:
-            return bool(self.keys[i]) and phrase in " ".join(k for k in self.keys[i:i + 4] if k)
-
-        def begins(i: int) -> bool:   # the paragraph's first words open the line (after its number)
-            line = re.sub(r"^(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[ivx]+\.|[-+])\s*", "", self.keys[i])
-            return bool(line) and starts_near(i) and (phrase.startswith(line[:40]) or line.startswith(phrase))
-
-        for test in (begins, starts_near):
-            for start in (self.cursor, 0):
-                for i in range(start, len(self.keys)):
-                    if test(i):
-                        return self._found(i, starts_near if test is starts_near else None)
+        # first a line that opens with the paragraph's words (after its number), then the line they start on
+        for i in self._from_cursor(self.opening.get(words[0], [])):
+            head = self.heads[i]
+            if (head.startswith(phrase) or phrase.startswith(head[:40])) and phrase in self.windows[i]:
+                self.cursor = i
+                return i + 1
+        for i in self._from_cursor(self.holding.get(words[0], [])):
+            if phrase in self.windows[i]:
+                n = self.position[i]
+                later = [j for j in self.full[n + 1:n + 4] if phrase in self.windows[j]]
+                self.cursor = later[-1] if later else i
+                return self.cursor + 1
         return None
-
-    def _found(self, i: int, starts_near) -> int:
-        while starts_near and i + 1 < len(self.keys) and (not self.keys[i + 1] or starts_near(i + 1)) and \
-                any(starts_near(j) for j in range(i + 1, min(i + 4, len(self.keys)))):
-            i += 1   # the paragraph starts on the last line whose window still holds its first words
-        self.cursor = i
-        return i + 1
 
 
 class _Duties:

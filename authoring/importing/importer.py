@@ -71,6 +71,12 @@ def read_source(path: Path):
                                                                 f"tệp không phải văn bản Word (.docx) đọc được ({type(exc).__name__})",
                                                                 str(path), suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])
     elif suffix in (".txt", ".md"):
+        from .. import limits
+
+        if path.stat().st_size > limits.MAX_TEXT_BYTES:
+            raise InputError(f"Không nhập được {path}.", [Finding(
+                "M106", Severity.ERROR, f"tệp văn bản lớn hơn {limits.MAX_TEXT_BYTES // (1024 * 1024)} MB, quá lớn để là một "
+                "văn bản hành chính", str(path), suggestion="Kiểm tra lại tệp; tách riêng từng văn bản nếu tệp gộp nhiều văn bản.")])
         try:
             paras = read_text(path)
             facts = facts_from_text(path.read_text(encoding="utf-8-sig"))

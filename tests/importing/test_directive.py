@@ -94,3 +94,12 @@ def test_cli_refuses_a_text_without_identity_with_the_options_to_give(tmp_path):
     assert result.exit_code == 1
     assert "--symbol" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_text_too_large_to_be_a_document_is_refused_before_reading(tmp_path):
+    big = tmp_path / "lon.txt"
+    big.write_text("1. Sở Y tế chủ trì.\n" * 250_000, encoding="utf-8")   # ~5 MB
+    result = CliRunner().invoke(main, ["import", "--directive", str(big), "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1
+    assert "M106" in result.output and "quá lớn" in result.output
+    assert not (tmp_path / "x.yaml").exists()
