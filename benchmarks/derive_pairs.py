@@ -67,6 +67,7 @@ def run(root: Path, details: bool) -> int:
                   "| chỉ tiêu liên kết (dự thảo / láng giềng) | hạn báo cáo (dự thảo / láng giềng) |")
             print("|---|---:|---:|---:|---:|---:|---:|")
             draft_r, draft_p, near_r, near_p = [], [], [], []
+            both = []   # (draft recall, draft precision, neighbour recall, neighbour precision) where both exist
             for pair in chosen:
                 note = ""
                 score = None
@@ -84,6 +85,8 @@ def run(root: Path, details: bool) -> int:
                 if near:
                     near_r.append(near[0])
                     near_p.append(near[1])
+                if score and near:
+                    both.append((score.agencies.recall, score.agencies.precision, near[0], near[1]))
                 print(f"| {pair.id}{note} | {pct(score.agencies.recall) if score else '—'} "
                       f"| {pct(score.agencies.precision) if score else '—'} "
                       f"| {pct(near[0]) if near else '—'} | {pct(near[1]) if near else '—'} "
@@ -93,6 +96,10 @@ def run(root: Path, details: bool) -> int:
                     print(f"|   thiếu: {', '.join(score.missing) or '—'}; thêm: {', '.join(score.extra) or '—'} |||||||")
             print(f"| **trung bình** | **{pct(mean(draft_r))}** | **{pct(mean(draft_p))}** | **{pct(mean(near_r))}** "
                   f"| **{pct(mean(near_p))}** | | |")
+            if both:
+                print(f"| **trung bình trên {len(both)} cặp đo được cả hai** | **{pct(mean(b[0] for b in both))}** "
+                      f"| **{pct(mean(b[1] for b in both))}** | **{pct(mean(b[2] for b in both))}** "
+                      f"| **{pct(mean(b[3] for b in both))}** | | |")
     return 0
 
 
