@@ -628,7 +628,7 @@ def _import_directive(source: Path, target: Path, overrides: dict) -> None:
     click.echo(f"  Nhận ra {result.duties} nhiệm vụ giao cho cơ quan; {result.known} lần khớp danh mục cơ quan; "
                f"{result.targets} chỉ tiêu; {result.reports} hạn báo cáo.")
     for name, line in result.unknown:
-        click.echo(f"  Cảnh báo: {source}:{line}: cơ quan \"{name}\" chưa có trong danh mục, giữ nguyên tên như văn bản "
+        click.echo(f"  Cảnh báo: {source}, {result.place} {line}: cơ quan \"{name}\" chưa có trong danh mục, giữ nguyên tên như văn bản "
                    "viết. Cách sửa: thêm cơ quan này (hoặc tên khác của nó) vào plans/registry/agencies.yaml để lập "
                    "được kế hoạch cấp dưới.")
     for what in result.missing:

@@ -45,6 +45,7 @@ class DirectiveImport:
     targets: int = 0
     reports: int = 0
     missing: list[str] = field(default_factory=list)
+    place: str = "dòng"                   # what the numbers count: lines of a text, paragraphs of a DOCX
 
 
 class _Lines:
@@ -94,11 +95,12 @@ class _Lines:
 
 
 class _Duties:
-    def __init__(self, recogniser: Recogniser, lines: _Lines, source: str):
+    def __init__(self, recogniser: Recogniser, lines: _Lines, source: str, place: str):
         self.recogniser = recogniser
         self.lines = lines
         self.source = source
-        self.result = DirectiveImport("")
+        self.place = place
+        self.result = DirectiveImport("", place=place)
 
     def bodies(self, head: str) -> tuple[list[str], list[str]]:
         """Registry ids and unknown names of the bodies a heading addresses, in order.
@@ -148,7 +150,7 @@ class _Duties:
     def cite(self, block: dict) -> None:
         line = self.lines.of(block.get("title") or block.get("text") or "")
         if line:
-            block["source"] = f"{self.source}:{line}"
+            block["source"] = f"{self.source}, {self.place} {line}"
 
     def visit(self, blocks: list[dict]) -> None:
         for block in blocks:
@@ -181,7 +183,7 @@ class _Duties:
             child.setdefault("id", self.recogniser.unique(f"{base}.{n}"))
             self.result.duties += 1
         if line:
-            block["source"] = f"{self.source}:{line}"
+            block["source"] = f"{self.source}, {self.place} {line}"
 
 
 _LEAD_IN = re.compile(r"(mục tiêu|chỉ tiêu)[^:]*:\s*$", re.IGNORECASE)
@@ -230,10 +232,10 @@ def import_directive(path: Path, overrides: dict | None = None) -> DirectiveImpo
     except ImportRefused as exc:
         raise refusal(path, exc) from None
     tree = recognition.tree
-    raw = path.read_text(encoding="utf-8-sig") if path.suffix.lower() in (".txt", ".md") else \
-        "\n".join(p.text for p in paras)
+    text = path.suffix.lower() in (".txt", ".md")
+    raw = path.read_text(encoding="utf-8-sig") if text else "\n".join(p.text for p in paras)
     _listed_targets(tree, recogniser)
-    duties = _Duties(recogniser, _Lines(raw), path.name)
+    duties = _Duties(recogniser, _Lines(raw), path.name, "dòng" if text else "đoạn")
     duties.visit(tree.get("preamble", []) + tree.get("sections", []))
     document = tree["document"]
     tree = {"kind": "directive", "id": _directive_id(document), **{k: v for k, v in tree.items() if k not in ("kind", "id")}}
@@ -242,9 +244,9 @@ def import_directive(path: Path, overrides: dict | None = None) -> DirectiveImpo
     result = duties.result
     missing = [m for m in facts.missing if not overrides or not any(k in m for k in ("ký hiệu", "ngày ban hành", "trích yếu"))]
     note = (f"Văn bản cấp trên nhập từ {path.name} bằng kehoach import --directive. Kiểm tra lại từng nhiệm vụ và cơ "
-            "quan được giao (source: tệp:dòng), rồi đổi status thành confirmed."
+            "quan được giao (source: tệp, dòng hoặc đoạn), rồi đổi status thành confirmed."
             + (" Cơ quan chưa có trong danh mục (giữ nguyên tên): "
-               + "; ".join(f"{n} (dòng {ln})" for n, ln in result.unknown) + "." if result.unknown else ""))
+               + "; ".join(f"{n} ({result.place} {ln})" for n, ln in result.unknown) + "." if result.unknown else ""))
     result.missing = missing
     result.yaml_text = dump_tree(to_tree(tree), f"{SCHEMA_LINE}\n{note}", name=f"văn bản cấp trên nhập từ {path.name}")
     return result

@@ -40,7 +40,7 @@ def test_directive_gives_each_addressed_body_its_duties_with_the_source_line(tmp
     lines = (PAIRS / "parents" / "ct-32-2025.txt").read_text(encoding="utf-8").split("\n")
     heads = [b for _, b in iter_blocks(loaded.plan) if b.agency and b.source]
     for block in heads:
-        file, line = block.source.rsplit(":", 1)
+        file, line = block.source.rsplit(", dòng ", 1)
         assert file == "ct-32-2025.txt"
         assert (block.title or block.text).split()[0] in lines[int(line) - 1]
 
@@ -84,7 +84,7 @@ def test_cli_writes_the_directive_and_names_unknown_bodies_with_their_line(tmp_p
                                        "--title", "Về tăng cường công tác bảo vệ bí mật nhà nước trong tình hình mới"])
     assert result.exit_code == 0, result.output
     assert "văn bản cấp trên" in result.output
-    assert "ct-32-2025.txt:47: cơ quan \"Bộ Quốc phòng\" chưa có trong danh mục" in result.output
+    assert "ct-32-2025.txt, dòng 47: cơ quan \"Bộ Quốc phòng\" chưa có trong danh mục" in result.output
     assert load_plan_or_raise(out).plan.kind == "directive"
 
 
@@ -103,3 +103,11 @@ def test_a_text_too_large_to_be_a_document_is_refused_before_reading(tmp_path):
     assert result.exit_code == 1
     assert "M106" in result.output and "quá lớn" in result.output
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_docx_cites_paragraphs_not_lines(tmp_path):
+    docx = FIXTURES / "real" / "docx" / "003-lam-dong-kh-kiem-tra-cchc-2026.docx"
+    result = import_directive(docx)
+    loaded = _load(result.yaml_text, tmp_path)
+    sources = [b.source for _, b in iter_blocks(loaded.plan) if b.agency and b.source]
+    assert sources and all(s.startswith("003-lam-dong-kh-kiem-tra-cchc-2026.docx, đoạn ") for s in sources)
