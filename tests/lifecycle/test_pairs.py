@@ -117,3 +117,23 @@ def test_agency_key_reads_a_city_and_a_regional_office_at_the_child_level():
     assert agency_key(registry, "CÔNG AN  tỉnh") == "cong-an-tinh"
     assert agency_key(registry, "Chi cục Hải quan khu vực XIX") == agency_key(registry, "Chi cục Hải quan khu vực XIII")
     assert agency_key(registry, "Sở Du lịch") != agency_key(registry, "Sở Văn hóa, Thể thao và Du lịch")
+
+
+def test_the_real_pair_corpus_is_consistent_with_its_texts():
+    """Every pair loads; each agency's line is where the child names it; holdout keeps at least 40 % aside."""
+    import unicodedata
+
+    from helpers import FIXTURES
+
+    root = FIXTURES / "derive_pairs"
+    pairs = load_pairs(root)
+    assert len(pairs) >= 12
+    assert sum(p.split == "holdout" for p in pairs.values()) / len(pairs) >= 0.4
+    for pair in pairs.values():
+        text = (pair.folder / "child.txt").read_text(encoding="utf-8")
+        assert unicodedata.is_normalized("NFC", text), pair.id
+        lines = text.split("\n")
+        for name, line in pair.agencies:
+            near = " ".join(lines[line - 1:line + 3]).lower()
+            assert name.split()[-1].lower() in near or name.split()[0].lower() in near, (pair.id, name, line)
+        assert all(n in pairs for n in pair.neighbours), pair.id
