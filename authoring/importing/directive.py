@@ -179,11 +179,12 @@ class _Duties:
         if block.get("text"):
             block.setdefault("id", self.recogniser.unique(base))
             self.result.duties += 1
+        if line:
+            block["source"] = f"{self.source}, {self.place} {line}"
         for n, child in enumerate(block.get("blocks", []), 1):
             child.setdefault("id", self.recogniser.unique(f"{base}.{n}"))
             self.result.duties += 1
-        if line:
-            block["source"] = f"{self.source}, {self.place} {line}"
+            self.cite(child)
 
 
 _LEAD_IN = re.compile(r"(mục tiêu|chỉ tiêu)[^:]*:\s*$", re.IGNORECASE)

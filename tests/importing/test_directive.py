@@ -39,7 +39,8 @@ def test_directive_gives_each_addressed_body_its_duties_with_the_source_line(tmp
     assert ("bo-cong-an",) in duties and ("bo-khcn",) in duties and ("bo-noi-vu",) in duties
     lines = (PAIRS / "parents" / "ct-32-2025.txt").read_text(encoding="utf-8").split("\n")
     heads = [b for _, b in iter_blocks(loaded.plan) if b.agency and b.source]
-    for block in heads:
+    assert all(d.block.source for d in iter_duties(loaded.plan))   # every duty says where it is written
+    for block in heads + [d.block for d in iter_duties(loaded.plan)]:
         file, line = block.source.rsplit(", dòng ", 1)
         assert file == "ct-32-2025.txt"
         assert (block.title or block.text).split()[0] in lines[int(line) - 1]
