@@ -12,6 +12,8 @@ from __future__ import annotations
 MAX_PLAN_BYTES = 4 * 1024 * 1024
 # Plans repeat nothing by aliases; a few hundred allow hand-made reuse, far fewer than an alias bomb needs.
 MAX_ALIASES = 500
+# A text to import (a decision, a plan copied from a web page): the longest real one is ~100 KB.
+MAX_TEXT_BYTES = 4 * 1024 * 1024
 # Nodes an alias may add when expanded, summed over all aliases: stops "billion laughs" in YAML (9 × 9 levels).
 MAX_ALIAS_EXPANSION = 20_000
 # Nodes (values, keys' values, list items) in one file after expanding aliases: a 500-item plan has ~15 000.

@@ -579,18 +579,28 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 @click.option("--level", type=LEVEL_WORDS,
               help="Cấp của cơ quan ban hành, khi văn bản không cho biết: trung ương, tỉnh, huyện hoặc xã "
                    "(gõ không dấu cũng được).")
+@click.option("--directive", is_flag=True,
+              help="Nhập thành văn bản cấp trên (kind: directive) kèm danh sách nhiệm vụ giao cho từng cơ quan, để lập "
+                   "kế hoạch cấp dưới bằng kehoach derive.")
+@click.option("--type", "doc_type", type=click.Choice(sorted(nd30.TYPE_ABBREVIATIONS)), metavar="LOẠI",
+              help="Loại văn bản (Quyết định, Chỉ thị, Kế hoạch…), khi văn bản không ghi.")
+@click.option("--number", type=click.IntRange(1), metavar="SỐ", help="Số văn bản, khi văn bản không ghi.")
 def import_command(source: str, output: str | None, date_: str | None, symbol: str | None, title: str | None,
-                   issuer: str | None, level: str | None) -> None:
+                   issuer: str | None, level: str | None, directive: bool, doc_type: str | None,
+                   number: int | None) -> None:
     """Nhập kế hoạch cũ (Word hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
     from ..fileio import note_read, refuse_if_read, write_atomic
     from ..importing import import_plan
     from ..loading import load_plan
 
     overrides = {k: v for k, v in {"date": date_, "symbol": symbol, "title": title, "issuer": issuer,
-                                   "level": level}.items() if v}
+                                   "level": level, "type": doc_type, "number": number}.items() if v}
     target = Path(output) if output else _default_output(source, ".yaml")
     note_read(Path(source))
     refuse_if_read(target)  # before any work: `-o` naming the source would destroy it
+    if directive:
+        _import_directive(Path(source), target, overrides)
+        return
     result = import_plan(Path(source), overrides)
     write_atomic(target, result.yaml_text.encode("utf-8"))
     click.echo(f"Đã tạo {target}" + (" (khớp hoàn toàn dữ liệu gốc của kehoach)." if result.exact else "."))
@@ -602,6 +612,28 @@ def import_command(source: str, output: str | None, date_: str | None, symbol: s
         click.echo(f"  Giữ nguyên dạng văn bản: {result.prose} đoạn")
         for what in result.missing:
             click.echo(f"  Văn bản không ghi, để trống: {what}")
+    _, index = load_plan(target)
+    if index.has_errors:
+        click.echo("Tệp vừa nhập còn chỗ cần sửa trước khi dùng:", err=True)
+        click.echo(render_text(index.sorted()), err=True)
+
+
+def _import_directive(source: Path, target: Path, overrides: dict) -> None:
+    from ..fileio import write_atomic
+    from ..importing.directive import import_directive
+    from ..loading import load_plan
+
+    result = import_directive(source, overrides)
+    write_atomic(target, result.yaml_text.encode("utf-8"))
+    click.echo(f"Đã tạo {target} (văn bản cấp trên).")
+    click.echo(f"  Nhận ra {result.duties} nhiệm vụ giao cho cơ quan; {result.known} lần khớp danh mục cơ quan; "
+               f"{result.targets} chỉ tiêu; {result.reports} hạn báo cáo.")
+    for name, line in result.unknown:
+        click.echo(f"  Cảnh báo: {source}, {result.place} {line}: cơ quan \"{name}\" chưa có trong danh mục, giữ nguyên tên như văn bản "
+                   "viết. Cách sửa: thêm cơ quan này (hoặc tên khác của nó) vào plans/registry/agencies.yaml để lập "
+                   "được kế hoạch cấp dưới.")
+    for what in result.missing:
+        click.echo(f"  Văn bản không ghi, để trống: {what}")
     _, index = load_plan(target)
     if index.has_errors:
         click.echo("Tệp vừa nhập còn chỗ cần sửa trước khi dùng:", err=True)

@@ -53,21 +53,13 @@ def _exact(path: Path) -> dict | None:
 OVERRIDE_OPTIONS = {"symbol": "--symbol", "date": "--date", "title": "--title", "level": "--level"}
 
 
-def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
-    """Import one file. *overrides* supplies facts the document does not print (symbol, date, title, level)."""
-    from ..fileio import note_read
-
-    path = Path(path)
-    note_read(path)  # `-o` must not name the source
+def read_source(path: Path):
+    """Paragraphs with zones and the identity facts of a .docx or .txt file; anything else is refused."""
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp {path}.", [Finding("M100", Severity.ERROR, "không tìm thấy tệp", str(path),
                                                                  suggestion="Kiểm tra lại đường dẫn.")])
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        exact = _exact(path)
-        if exact is not None:
-            return ImportResult(_dump(exact, f"Nhập từ {path.name} (dữ liệu kehoach kèm trong tệp, văn bản chưa bị sửa).", path),
-                                {"toàn bộ dữ liệu": 1}, 0, True)
         try:
             document = open_document(path, "M101")   # a damaged or hostile package is refused by ooxml.safety
             paras = read_docx(path, document)
@@ -79,6 +71,12 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
                                                                 "tệp không phải văn bản Word (.docx) đọc được: nội dung bên trong bị hỏng",
                                                                 str(path), suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])
     elif suffix in (".txt", ".md"):
+        from .. import limits
+
+        if path.stat().st_size > limits.MAX_TEXT_BYTES:
+            raise InputError(f"Không nhập được {path}.", [Finding(
+                "M106", Severity.ERROR, f"tệp văn bản lớn hơn {limits.MAX_TEXT_BYTES // (1024 * 1024)} MB, quá lớn để là một "
+                "văn bản hành chính", str(path), suggestion="Kiểm tra lại tệp; tách riêng từng văn bản nếu tệp gộp nhiều văn bản.")])
         try:
             paras = read_text(path)
             facts = facts_from_text(path.read_text(encoding="utf-8-sig"))
@@ -88,16 +86,38 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
     else:
         raise InputError(f"Không nhập được {path}.", [Finding("M103", Severity.ERROR, f"chưa hỗ trợ loại tệp '{suffix}'",
                                                              str(path), suggestion="Dùng tệp .docx hoặc .txt.")])
+    return paras, facts
+
+
+def refusal(path: Path, exc: ImportRefused) -> InputError:
+    """What the text does not state and the file must have, each with the option that supplies it."""
+    findings = [Finding("M104", Severity.ERROR, what[1:] if what.startswith("!") else
+                        f"văn bản không ghi {what}; tệp kết quả bắt buộc có thông tin này",
+                        str(path), None, None, f"document.{name}",
+                        f"Ghi thông tin này vào văn bản gốc, hoặc chạy lại lệnh với {option}.")
+                for name, what, option in exc.missing]
+    return InputError(f"Chưa nhập được {path}: " + "; ".join(w[1:] if w.startswith("!") else f"không có {w}"
+                                                         for _, w, _ in exc.missing) + ".", findings)
+
+
+def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
+    """Import one file. *overrides* supplies facts the document does not print (symbol, date, title, level)."""
+    from ..fileio import note_read
+
+    path = Path(path)
+    note_read(path)  # `-o` must not name the source
+    if not path.is_file():
+        read_source(path)   # refuses with the reason
+    if path.suffix.lower() == ".docx":
+        exact = _exact(path)
+        if exact is not None:
+            return ImportResult(_dump(exact, f"Nhập từ {path.name} (dữ liệu kehoach kèm trong tệp, văn bản chưa bị sửa).", path),
+                                {"toàn bộ dữ liệu": 1}, 0, True)
+    paras, facts = read_source(path)
     try:
         recognition = Recogniser(load_registry()).recognise(paras, facts, overrides)
     except ImportRefused as exc:
-        findings = [Finding("M104", Severity.ERROR, what[1:] if what.startswith("!") else
-                            f"văn bản không ghi {what}; kế hoạch bắt buộc có thông tin này",
-                            str(path), None, None, f"document.{name}",
-                            f"Ghi thông tin này vào văn bản gốc, hoặc chạy lại lệnh với {option}.")
-                    for name, what, option in exc.missing]
-        raise InputError(f"Chưa nhập được {path}: " + "; ".join(w[1:] if w.startswith("!") else f"không có {w}"
-                                                             for _, w, _ in exc.missing) + ".", findings)
+        raise refusal(path, exc) from None
     missing = [m for m in facts.missing if not any(k in m for k in ("ký hiệu", "ngày ban hành", "trích yếu"))
                or not overrides]
     if facts.number is None:

@@ -356,11 +356,12 @@ class Recogniser:
         if overrides.get("issuer"):
             issuer = {"agency": self.registry.resolve_agency(overrides["issuer"]) or overrides["issuer"],
                       "name": overrides["issuer"]}
-        document: dict = {"type": facts.doc_type or "Kế hoạch", "issuer": issuer}
+        document: dict = {"type": overrides.get("type") or facts.doc_type or "Kế hoạch", "issuer": issuer}
         if facts.parent_issuer:
             document["governing_body"] = facts.parent_issuer
-        if facts.number and facts.number.isdigit() and int(facts.number) > 0:
-            document["number"] = int(facts.number)
+        number = str(overrides.get("number") or facts.number or "")
+        if number.isdigit() and int(number) > 0:
+            document["number"] = int(number)
         document["symbol"] = symbol
         if facts.place:
             document["place"] = facts.place

@@ -100,6 +100,13 @@ _SENTENCE_END = re.compile(r"[.;:!?]\s*$")
 _CLOSING_MARK = re.compile(r"^N[oơ]i nh[aậ][nm]:?|" + nd30.AUTHORITY_RE.pattern.lstrip("^"))
 
 
+# A heading line ending in the first word of a body's name ("2. Sở" / "Tài chính") was cut inside the name.
+_NAME_CUT = re.compile(r"\b(Sở|Bộ|Ban|Hội|Phòng|Ủy ban|Uỷ ban|Công an|Viện|Tòa án|Toà án|Đề nghị|Chi cục|Cục|Liên đoàn)\s*$")
+
+
+_LABEL_ONLY = re.compile(r"^(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))$")
+
+
 def _join_wrapped(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     current = ""
@@ -113,6 +120,13 @@ def _join_wrapped(lines: list[str]) -> list[str]:
         if _CLOSING_MARK.match(line.strip()) or in_closing:
             in_closing = True  # from "Nơi nhận:" on, every line stands alone (recipients, signature)
             starts_new = True
+        elif _LABEL_ONLY.match(current.strip()):
+            starts_new = False   # "1." alone on its line: the heading it numbers is on the next
+        elif _LABEL_ONLY.match(line.strip()):
+            starts_new = True
+        elif current and current == current.upper() and line == line.upper() and re.search(r"[A-ZĐÀ-Ỹ]", line) \
+                and not label:
+            starts_new = False   # an upper-case heading wrapped over two lines ("IV. PHÂN" / "CÔNG NHIỆM VỤ")
         elif line.strip() == "KẾ HOẠCH" or current.strip() == "KẾ HOẠCH":
             starts_new = True
         elif current and current == current.upper() and line != line.upper():
@@ -121,7 +135,8 @@ def _join_wrapped(lines: list[str]) -> list[str]:
             starts_new = True
         elif label:  # "- …": a bullet, unless a name was cut at "Sở Lao động / - Thương binh"
             starts_new = bool(_SENTENCE_END.search(previous)) or _is_heading(current)
-        elif _is_heading(current) and line[:1].isupper() and not re.search(r"(\bvà|\bcủa|\bvới|\bcác|[-,])\s*$", current):
+        elif _is_heading(current) and line[:1].isupper() and not re.search(r"(\bvà|\bcủa|\bvới|\bcác|[-,])\s*$", current) \
+                and not _NAME_CUT.search(current):
             starts_new = True
         elif _SENTENCE_END.search(previous) and line[:1].isupper() and len(previous) < 60:
             starts_new = True

@@ -1,0 +1,115 @@
+"""Benchmark: derive on real parent → child pairs, against the neighbour's real plan used as the draft.
+
+    .venv/bin/python benchmarks/derive_pairs.py [--details] [--pairs tests/fixtures/derive_pairs]
+
+For every pair of tests/fixtures/derive_pairs/ (tune and holdout printed apart): `derive` (the library function) on
+the parent directive for the child's unit and day; then, against the facts written by hand from the real child plan,
+agency recall and precision (through the registry, at the child's level), linked targets and reporting dues found.
+The same for each neighbour's real plan (another province implementing the same parent) used as the draft.
+--details lists, for tune pairs only, the agencies missed and added (holdout stays aside).
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from authoring.errors import KehoachError  # noqa: E402
+from authoring.lifecycle.derive import derive  # noqa: E402
+from authoring.lifecycle.pairs import Pair, Score, load_pairs, mean, score_draft, score_neighbour  # noqa: E402
+from authoring.loading import load_plan, load_plan_or_raise, load_registry  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "derive_pairs"
+
+
+def draft_of(pair: Pair, folder: Path):
+    """The draft derive writes for the pair's unit and day (or year, for a derive that takes no day)."""
+    parents = [load_plan_or_raise(p) for p in pair.directives]
+    wanted = inspect.signature(derive).parameters
+    extra = {"day": pair.day} if "day" in wanted else {}
+    text, _ = derive(parents, pair.unit, None, 5, pair.day.year, **extra)
+    out = folder / f"{pair.id}.yaml"
+    out.write_text(text, encoding="utf-8")
+    loaded, _ = load_plan(out)
+    return loaded
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{100 * value:.0f}%"
+
+
+def frac(share) -> str:
+    return "—" if not share.expected else f"{share.hit}/{share.expected}"
+
+
+def neighbours_mean(scores: list[Score]):
+    """Recall, precision, targets and dues of the neighbours' plans, averaged over the neighbours."""
+    if not scores:
+        return None
+    return (mean(s.agencies.recall for s in scores), mean(s.agencies.precision for s in scores),
+            f"{mean(s.targets.hit for s in scores):.1f}/{scores[0].targets.expected}" if scores[0].targets.expected else "—",
+            f"{mean(s.dues.hit for s in scores):.1f}/{scores[0].dues.expected}" if scores[0].dues.expected else "—")
+
+
+def run(root: Path, details: bool) -> int:
+    registry = load_registry()
+    pairs = load_pairs(root)
+    with tempfile.TemporaryDirectory() as tmp:
+        for split in ("tune", "holdout"):
+            chosen = [p for p in pairs.values() if p.split == split]
+            print(f"\n## {split} ({len(chosen)} cặp)\n")
+            print("| cặp | dự thảo: thu hồi | dự thảo: chính xác | láng giềng: thu hồi | láng giềng: chính xác "
+                  "| chỉ tiêu liên kết (dự thảo / láng giềng) | hạn báo cáo (dự thảo / láng giềng) |")
+            print("|---|---:|---:|---:|---:|---:|---:|")
+            draft_r, draft_p, near_r, near_p = [], [], [], []
+            both = []   # (draft recall, draft precision, neighbour recall, neighbour precision) where both exist
+            for pair in chosen:
+                note = ""
+                score = None
+                if not pair.directives or pair.absent:
+                    note = " (chưa có văn bản cấp trên dạng directive)"
+                else:
+                    try:
+                        score = score_draft(registry, pair, draft_of(pair, Path(tmp)))
+                    except KehoachError as exc:
+                        note = f" (derive lỗi: {str(exc).splitlines()[0][:80]})"
+                near = neighbours_mean([score_neighbour(registry, pair, pairs[n]) for n in pair.neighbours if n in pairs])
+                if score:
+                    draft_r.append(score.agencies.recall)
+                    draft_p.append(score.agencies.precision)
+                if near:
+                    near_r.append(near[0])
+                    near_p.append(near[1])
+                if score and near:
+                    both.append((score.agencies.recall, score.agencies.precision, near[0], near[1]))
+                print(f"| {pair.id}{note} | {pct(score.agencies.recall) if score else '—'} "
+                      f"| {pct(score.agencies.precision) if score else '—'} "
+                      f"| {pct(near[0]) if near else '—'} | {pct(near[1]) if near else '—'} "
+                      f"| {frac(score.targets) if score else '—'} / {near[2] if near else '—'} "
+                      f"| {frac(score.dues) if score else '—'} / {near[3] if near else '—'} |")
+                if details and split == "tune" and score:
+                    print(f"|   thiếu: {', '.join(score.missing) or '—'}; thêm: {', '.join(score.extra) or '—'} |||||||")
+            print(f"| **trung bình** | **{pct(mean(draft_r))}** | **{pct(mean(draft_p))}** | **{pct(mean(near_r))}** "
+                  f"| **{pct(mean(near_p))}** | | |")
+            if both:
+                print(f"| **trung bình trên {len(both)} cặp đo được cả hai** | **{pct(mean(b[0] for b in both))}** "
+                      f"| **{pct(mean(b[1] for b in both))}** | **{pct(mean(b[2] for b in both))}** "
+                      f"| **{pct(mean(b[3] for b in both))}** | | |")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=Path, default=ROOT, help="thư mục các cặp (mặc định tests/fixtures/derive_pairs)")
+    parser.add_argument("--details", action="store_true", help="liệt kê cơ quan thiếu, thêm (chỉ các cặp tune)")
+    args = parser.parse_args()
+    return run(args.pairs.resolve(), args.details)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""import --directive: a real decision's or plan's text becomes a directive with its duties, agencies and lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from authoring.cli import main
+from authoring.importing.directive import import_directive
+from authoring.lifecycle.derive import derive
+from authoring.loading import load_plan, load_plan_or_raise
+from authoring.model.walk import iter_blocks, iter_duties, iter_targets
+from helpers import FIXTURES
+
+PAIRS = FIXTURES / "derive_pairs"
+CT32 = {"type": "Chỉ thị", "number": 32, "symbol": "CT-TTg", "date": "2025-10-21", "issuer": "Thủ tướng Chính phủ",
+        "title": "Về tăng cường công tác bảo vệ bí mật nhà nước trong tình hình mới", "level": "trung_uong"}
+
+
+def _load(text: str, tmp_path: Path, name: str = "vb.yaml"):
+    out = tmp_path / name
+    out.write_text(text, encoding="utf-8")
+    loaded, index = load_plan(out)
+    assert loaded is not None and not index.has_errors, [f.message for f in index.findings]
+    return loaded
+
+
+def test_directive_gives_each_addressed_body_its_duties_with_the_source_line(tmp_path):
+    result = import_directive(PAIRS / "parents" / "ct-32-2025.txt", CT32)
+    loaded = _load(result.yaml_text, tmp_path)
+    assert loaded.plan.kind == "directive" and loaded.plan.id == "ct-32-2025"
+    assert loaded.plan.status.value == "unconfirmed"
+    duties = {}
+    for duty in iter_duties(loaded.plan):
+        duties.setdefault(duty.agencies, []).append(duty)
+    # (1) the ministers and the chairs of the provinces' People's Committees; (2) the Minister of Public Security
+    assert ("cac-bo-nganh", "ubnd-tinh") in duties and len(duties[("cac-bo-nganh", "ubnd-tinh")]) >= 6
+    assert ("bo-cong-an",) in duties and ("bo-khcn",) in duties and ("bo-noi-vu",) in duties
+    lines = (PAIRS / "parents" / "ct-32-2025.txt").read_text(encoding="utf-8").split("\n")
+    heads = [b for _, b in iter_blocks(loaded.plan) if b.agency and b.source]
+    assert all(d.block.source for d in iter_duties(loaded.plan))   # every duty says where it is written
+    for block in heads + [d.block for d in iter_duties(loaded.plan)]:
+        file, line = block.source.rsplit(", dòng ", 1)
+        assert file == "ct-32-2025.txt"
+        assert (block.title or block.text).split()[0] in lines[int(line) - 1]
+
+
+def test_bodies_not_in_the_registry_are_kept_as_written_and_reported(tmp_path):
+    result = import_directive(PAIRS / "parents" / "ct-32-2025.txt", CT32)
+    names = [n for n, _ in result.unknown]
+    assert "Bộ Quốc phòng" in names and "Ban Cơ yếu Chính phủ" in names
+    assert all(line > 0 for _, line in result.unknown)
+    loaded = _load(result.yaml_text, tmp_path)
+    assert any(d.agencies == ("Bộ Quốc phòng",) for d in iter_duties(loaded.plan))
+
+
+def test_targets_listed_after_a_goal_lead_in_are_recognised(tmp_path):
+    result = import_directive(PAIRS / "parents" / "qd-7619-2025.txt",
+                              {"type": "Quyết định", "number": 7619, "symbol": "QĐ-BCA", "date": "2025-09-08",
+                               "issuer": "Bộ Công an", "level": "trung_uong",
+                               "title": "Phê duyệt Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030"})
+    loaded = _load(result.yaml_text, tmp_path)
+    values = sorted(t.value for _, _, t in iter_targets(loaded.plan))
+    assert values == [80, 90, 100, 100]
+
+
+def test_a_province_plan_imports_as_a_directive_a_district_can_derive_from(tmp_path):
+    # Kon Tum's 2020 plan: numbered departments under "TỔ CHỨC THỰC HIỆN", some headings cut over two lines
+    result = import_directive(PAIRS / "tune" / "kon-tum-bao-luc-tre-em-2020" / "child.txt",
+                              {"symbol": "KH-UBND", "date": "2020"})
+    loaded = _load(result.yaml_text, tmp_path)
+    agencies = {a for d in iter_duties(loaded.plan) for a in d.agencies}
+    assert {"so-ldtbxh", "so-y-te", "so-gddt", "so-vhttdl", "cong-an-tinh", "toa-an-tinh", "ubnd-cap-huyen"} <= agencies
+    assert result.unknown == []
+    text, _ = derive([load_plan_or_raise(tmp_path / "vb.yaml")], "huyện Đăk Hà", None, 5, 2020)
+    assert "Kon Tum" in text
+
+
+def test_cli_writes_the_directive_and_names_unknown_bodies_with_their_line(tmp_path):
+    out = tmp_path / "ct32.yaml"
+    result = CliRunner().invoke(main, ["import", "--directive", str(PAIRS / "parents" / "ct-32-2025.txt"), "-o", str(out),
+                                       "--type", "Chỉ thị", "--number", "32", "--symbol", "CT-TTg", "--date", "2025-10-21",
+                                       "--issuer", "Thủ tướng Chính phủ", "--level", "trung ương",
+                                       "--title", "Về tăng cường công tác bảo vệ bí mật nhà nước trong tình hình mới"])
+    assert result.exit_code == 0, result.output
+    assert "văn bản cấp trên" in result.output
+    assert "ct-32-2025.txt, dòng 47: cơ quan \"Bộ Quốc phòng\" chưa có trong danh mục" in result.output
+    assert load_plan_or_raise(out).plan.kind == "directive"
+
+
+def test_cli_refuses_a_text_without_identity_with_the_options_to_give(tmp_path):
+    result = CliRunner().invoke(main, ["import", "--directive", str(PAIRS / "parents" / "ct-32-2025.txt"),
+                                       "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1
+    assert "--symbol" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_text_too_large_to_be_a_document_is_refused_before_reading(tmp_path):
+    big = tmp_path / "lon.txt"
+    big.write_text("1. Sở Y tế chủ trì.\n" * 250_000, encoding="utf-8")   # ~5 MB
+    result = CliRunner().invoke(main, ["import", "--directive", str(big), "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1
+    assert "M106" in result.output and "quá lớn" in result.output
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_docx_cites_paragraphs_not_lines(tmp_path):
+    docx = FIXTURES / "real" / "docx" / "003-lam-dong-kh-kiem-tra-cchc-2026.docx"
+    result = import_directive(docx)
+    loaded = _load(result.yaml_text, tmp_path)
+    sources = [b.source for _, b in iter_blocks(loaded.plan) if b.agency and b.source]
+    assert sources and all(s.startswith("003-lam-dong-kh-kiem-tra-cchc-2026.docx, đoạn ") for s in sources)

@@ -1,0 +1,139 @@
+"""The pair scorer: agency recall and precision through the registry, linked targets and dues, for a draft and a neighbour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from authoring.lifecycle.pairs import agency_key, load_pairs, score_draft, score_neighbour
+from authoring.loading import load_plan_or_raise, load_registry
+
+DRAFT = """\
+kind: plan
+id: du-thao-2026
+document:
+  issuer: {agency: ubnd-xa, name: Ủy ban nhân dân xã Hòa Bình, header: [ỦY BAN NHÂN DÂN, XÃ HÒA BÌNH]}
+  symbol: KH-UBND
+  place: Hòa Bình
+  date: 2026-01-06
+  title: Thực hiện công tác bảo vệ, chăm sóc trẻ em năm 2026
+  level: xa
+  province: Lạng Sơn
+sections:
+  - label: I.
+    title: CHỈ TIÊU
+    blocks:
+      - label: "-"
+        text: 95% trẻ em có hoàn cảnh đặc biệt được trợ giúp;
+        targets:
+          - {id: ct-1, value: 95, unit: "%", comparator: at_least, year: 2026}
+      - label: "-"
+        text: 100% trẻ em được khai sinh;
+        targets:
+          - {id: ct-2, value: 100, unit: "%", comparator: at_least, year: 2026}
+  - label: II.
+    title: TỔ CHỨC THỰC HIỆN
+    blocks:
+      - label: "1."
+        title: Phòng Văn hóa - Xã hội
+        agency: phong-van-hoa-xa-hoi
+        blocks:
+          - id: vhxh.1
+            label: "-"
+            text: Tham mưu Ủy ban nhân dân xã triển khai Kế hoạch.
+            reporting:
+              - {id: bc-nam, from: phong-van-hoa-xa-hoi, to: so-y-te, period: nam, due: 10/11}
+      - id: ca
+        label: "2."
+        title: Công an xã
+        agency: cong-an-xa
+        text: Phối hợp bảo vệ trẻ em.
+      - id: dtn
+        label: "3."
+        title: Đoàn Thanh niên xã
+        agency: Đoàn Thanh niên xã
+        text: Tuyên truyền trong đoàn viên.
+recipients:
+  - {name: Sở Y tế}
+signature: {authority: [TM. ỦY BAN NHÂN DÂN], positions: [CHỦ TỊCH], name: Nguyễn Văn An}
+"""
+
+PAIR = """\
+id: {id}
+split: {split}
+parent: {{document: "Kế hoạch của tỉnh", text: "", directive: ""}}
+child: {{document: "Kế hoạch của xã", unit: "xã Hòa Bình", date: "2026-01-06", text: child.txt, source: thử}}
+neighbours: [{neighbour}]
+agencies:
+{agencies}
+targets:
+  - {{text: "95% trẻ em có hoàn cảnh đặc biệt", value: "95%", keywords: ["hoàn cảnh đặc biệt"], linked: true, line: 3}}
+  - {{text: "không liên kết", value: "100%", keywords: [], linked: false, line: 4}}
+reporting:
+  - {{period: "năm", due: "10/11", to: "Sở Y tế", line: 9}}
+  - {{period: "6 tháng", due: "10/06", to: "Sở Y tế", line: 9}}
+"""
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "pairs"
+    for split, pid, neighbour, names in (
+            ("holdout", "xa-a", "xa-b", ["Phòng Văn hóa - Xã hội", "Công an xã", "Trạm Y tế xã"]),
+            ("holdout", "xa-b", "xa-a", ["Phòng Văn hóa - Xã hội", "Trạm Y tế xã"])):
+        folder = root / split / pid
+        folder.mkdir(parents=True)
+        agencies = "\n".join(f"  - {{name: \"{n}\", line: {i + 10}}}" for i, n in enumerate(names))
+        (folder / "expected.yaml").write_text(PAIR.format(id=pid, split=split, neighbour=neighbour, agencies=agencies),
+                                              encoding="utf-8")
+    return root
+
+
+def test_draft_scores_count_agencies_through_the_registry_and_targets_and_dues(corpus: Path, tmp_path: Path):
+    pairs = load_pairs(corpus)
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(DRAFT, encoding="utf-8")
+    score = score_draft(load_registry(), pairs["xa-a"], load_plan_or_raise(draft))
+    # real: VHXH, Công an xã, Trạm Y tế; draft: VHXH, Công an xã, Đoàn Thanh niên → 2 of 3 each way
+    assert (score.agencies.hit, score.agencies.expected, score.agencies.proposed) == (2, 3, 3)
+    assert score.agencies.recall == pytest.approx(2 / 3) and score.agencies.precision == pytest.approx(2 / 3)
+    assert score.missing == ["Trạm Y tế xã"]
+    assert (score.targets.hit, score.targets.expected) == (1, 1)     # only the linked target counts
+    assert (score.dues.hit, score.dues.expected) == (1, 2)           # the yearly 10/11, not the 6-month 10/06
+
+
+def test_neighbour_plan_as_draft_scores_its_own_agencies(corpus: Path):
+    pairs = load_pairs(corpus)
+    score = score_neighbour(load_registry(), pairs["xa-a"], pairs["xa-b"])
+    assert (score.agencies.hit, score.agencies.expected, score.agencies.proposed) == (2, 3, 2)
+    assert score.agencies.precision == 1.0
+    assert (score.dues.hit, score.dues.expected) == (2, 2)
+
+
+def test_agency_key_reads_a_city_and_a_regional_office_at_the_child_level():
+    registry = load_registry()
+    assert agency_key(registry, "Công an thành phố") == agency_key(registry, "Công an tỉnh") == "cong-an-tinh"
+    assert agency_key(registry, "CÔNG AN  tỉnh") == "cong-an-tinh"
+    assert agency_key(registry, "Chi cục Hải quan khu vực XIX") == agency_key(registry, "Chi cục Hải quan khu vực XIII")
+    assert agency_key(registry, "Sở Du lịch") != agency_key(registry, "Sở Văn hóa, Thể thao và Du lịch")
+
+
+def test_the_real_pair_corpus_is_consistent_with_its_texts():
+    """Every pair loads; each agency's line is where the child names it; holdout keeps at least 40 % aside."""
+    import unicodedata
+
+    from helpers import FIXTURES
+
+    root = FIXTURES / "derive_pairs"
+    pairs = load_pairs(root)
+    assert len(pairs) >= 12
+    assert sum(p.split == "holdout" for p in pairs.values()) / len(pairs) >= 0.4
+    for pair in pairs.values():
+        text = (pair.folder / "child.txt").read_text(encoding="utf-8")
+        assert unicodedata.is_normalized("NFC", text), pair.id
+        lines = text.split("\n")
+        for name, line in pair.agencies:
+            near = " ".join(lines[line - 1:line + 3]).lower()
+            assert name.split()[-1].lower() in near or name.split()[0].lower() in near, (pair.id, name, line)
+        assert all(n in pairs for n in pair.neighbours), pair.id
