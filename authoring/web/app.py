@@ -178,7 +178,10 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     templates.env.filters["local"] = lambda moment: moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M:%S")
 
     def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
-        return templates.TemplateResponse(request, template, {"csrf": csrf_token(request), **context}, status_code=status)
+        # In the shared workspace every page carries the same bar: who is signed in, their unit, role and way out.
+        me = request.scope.get("state", {}).get("account")
+        return templates.TemplateResponse(request, template, {"csrf": csrf_token(request), "me": me, **context},
+                                          status_code=status)
 
     # --- reliability: CSRF, errors ---------------------------------------------------------
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 from starlette.middleware import Middleware
 
@@ -33,6 +33,10 @@ HERE = Path(__file__).resolve().parent
 MAX_PDF = 20 * 1024 * 1024
 MAX_P12 = 64 * 1024
 MAX_LIST = 256 * 1024
+# The home page's "what waits for me", one heading per step a role takes.
+WORK_HEADINGS = {"trinh": "Dự thảo cần soạn xong và trình lãnh đạo", "duyet": "Chờ bạn duyệt",
+                 "kiem-tra-the-thuc": "Chờ bạn kiểm tra thể thức", "ky": "Chờ bạn ký",
+                 "ban-hanh": "Chờ bạn cấp số và ban hành"}
 
 
 class WsError(Exception):
@@ -232,7 +236,39 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         for r in rows:
             (own if (r["unit"] is None or r["unit"].id == me.unit_id or not me.province_wide) else communes).append(r)
         return page(request, "workspace/home.html", own=own, communes=communes[:200], n_communes=len(communes),
-                    buoc=buoc)
+                    buoc=buoc, work=work_of(me, own), overdue=overdue_of(me, own))
+
+    def work_of(me: accounts.Account, rows: list[dict]) -> list[tuple[str, list[dict]]]:
+        """The plans waiting for *me*, by the step my roles take on them (draft, review, form check, sign, issue)."""
+        waiting: dict[str, list[dict]] = {}
+        for r in rows:
+            for transition in (workflow.allowed(me, r["flow"]) if r["flow"] else []):
+                # A head may review a draft directly, but it waits for them only once submitted.
+                if transition.id != "tra-lai" and not (transition.id == "duyet" and r["flow"].state == "draft"):
+                    waiting.setdefault(transition.id, []).append(r)
+        return [(WORK_HEADINGS[t], waiting[t]) for t in WORK_HEADINGS if t in waiting]
+
+    def overdue_of(me: accounts.Account, rows: list[dict]) -> list[dict]:
+        """Own plans not issued by the deadline the province set, and provincial plans with communes overdue."""
+        today = date.today()
+        out = []
+        with sessions() as session:
+            parents = {r["flow"].parent_plan_id for r in rows if r["flow"] and r["flow"].parent_plan_id}
+            due = dict(session.execute(select(WorkflowRow.plan_id, WorkflowRow.children_due)
+                                       .where(WorkflowRow.plan_id.in_(parents))).all()) if parents else {}
+            for r in rows:
+                flow = r["flow"]
+                if flow is None:
+                    continue
+                deadline = due.get(flow.parent_plan_id)
+                if deadline and deadline < today and flow.state != "issued":
+                    out.append({**r, "due": deadline, "late": 1})
+                elif r["children"] and flow.children_due and flow.children_due < today:
+                    late = session.scalar(select(func.count()).select_from(WorkflowRow).where(
+                        WorkflowRow.parent_plan_id == flow.plan_id, WorkflowRow.state != "issued"))
+                    if late:
+                        out.append({**r, "due": flow.children_due, "late": late})
+        return out
 
     # --- one plan: workflow, audit ---------------------------------------------------------------
 

@@ -1,0 +1,40 @@
+"""The workspace's navigation by role: one bar on every page (who, role, unit, way out, where to go) and a home
+page listing the plans waiting for each role's step."""
+
+from __future__ import annotations
+
+from ws_support import new_plan
+from ws_fixtures import *  # noqa: F401,F403  (fixtures)
+
+
+def test_every_page_carries_the_user_bar_with_name_role_unit_and_logout(users):
+    cv, admin = users("cv.anhson"), users("qt.so")
+    plan = new_plan(cv, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    for url in ("/", f"/ke-hoach/{plan}", "/khong-gian", f"/khong-gian/ke-hoach/{plan}", "/khong-gian/nhat-ky",
+                f"/ke-hoach/{plan}/phien-ban"):
+        page = cv.get(url).text
+        bar = page.split('<nav class="userbar"', 1)[1].split("</nav>", 1)[0]
+        for words in ("Đặng Thị Hoa", "Chuyên viên soạn thảo", "xã Anh Sơn", "Đăng xuất", 'href="/khong-gian"'):
+            assert words in bar, (url, words)
+        assert "Quản trị" not in bar
+    bar = admin.get("/").text.split('<nav class="userbar"', 1)[1]
+    assert 'href="/khong-gian/quan-tri"' in bar.split("</nav>", 1)[0]
+
+
+def test_each_role_home_lists_the_plans_waiting_for_its_step(users):
+    cv, ld, vt = users("cv.anhson"), users("ld.anhson"), users("vt.anhson")
+    plan = new_plan(cv, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    link = f'href="/khong-gian/ke-hoach/{plan}"'
+    work = cv.get("/khong-gian").text.split('id="viec-cua-toi"')[1].split("</section>")[0]
+    assert "cần soạn xong và trình lãnh đạo" in work and link in work
+    assert link not in ld.get("/khong-gian").text.split('id="viec-cua-toi"')[1].split("</section>")[0]
+    # the drafting officer's own action on the plan: "Trình lãnh đạo"
+    assert "Trình lãnh đạo" in cv.get(f"/khong-gian/ke-hoach/{plan}").text
+    assert cv.form(f"/khong-gian/ke-hoach/{plan}/buoc/trinh", follow_redirects=False).status_code == 303
+    work = ld.get("/khong-gian").text.split('id="viec-cua-toi"')[1].split("</section>")[0]
+    assert "Chờ bạn duyệt" in work and link in work
+    page = ld.get(f"/khong-gian/ke-hoach/{plan}").text
+    assert ">Duyệt</button>" in page and ">Trả lại</button>" in page
+    assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
+    work = vt.get("/khong-gian").text.split('id="viec-cua-toi"')[1].split("</section>")[0]
+    assert "Chờ bạn kiểm tra thể thức" in work and link in work
