@@ -9,6 +9,7 @@ import os
 import secrets
 import tempfile
 import threading
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -298,10 +299,12 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             steps.append({"key": key, "label": label, "done": i < reached, "now": i == reached})
         actions = workflow.allowed(me, flow)
         edit_reason = workflow.can_edit(me, flow)
+        planned = analysis.loaded.plan.document.date if analysis.format_ok else None
         return {"plan": plan, "flow": flow, "unit": unit, "log": log, "steps": steps, "actions": actions,
+                "planned_date": planned_words(planned) if planned else "chưa ghi",
                 "counts": counts, "format_ok": analysis.format_ok, "edit_reason": edit_reason, "parent": parent,
                 "number_text": f"{flow.number:02d}/{(analysis.tree or {}).get('document', {}).get('symbol', '')}"
-                if flow.number else "", "today": date.today().isoformat()}
+                if flow.number else "", "today": f"{date.today():%d/%m/%Y}"}
 
     @app.get("/khong-gian/ke-hoach/{plan_id}", response_class=HTMLResponse)
     def plan_page(request: Request, plan_id: int):
@@ -423,31 +426,42 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 flow.signed_file = f"ban-ky/{plan.id}/{name}"
                 summary += f" ({extra.get('how', '')})"
             if transition.id == "ban-hanh":
-                issued = issue(session, me, plan, flow, str(form.get("ngay") or ""))
-                summary += f": số {issued[0]:02d}, ngày {issued[1]:%d/%m/%Y}"
+                issued = issue(session, me, plan, flow, str(form.get("ngay") or ""), bool(form.get("theo_ngay")))
+                summary += f": số {issued[0]:02d}, ngày {issued[1]:%d/%m/%Y}" + (f" ({issued[2]})" if issued[2] else "")
                 if "body_key" in extra:
                     # In the same transaction as the number: if the body's signature fails, the number is not used.
-                    flow.signed_file = sign_as_body(flow, extra["body_key"], extra["body_password"], *issued)
+                    flow.signed_file = sign_as_body(flow, extra["body_key"], extra["body_password"], *issued[:2])
                     summary += " (số, ngày điền vào bản PDF đã ký; ký số của cơ quan)"
             audit.record(session, me, "ban-hanh" if transition.id == "ban-hanh" else "chuyen-buoc", summary, plan.id,
                          plan.head, state_from=before, state_to=flow.state, unit_id=flow.unit_id)
         return RedirectResponse(f"/khong-gian/ke-hoach/{plan.id}", status_code=303)
 
-    def issue(session, me, plan: PlanRow, flow: WorkflowRow, wanted: str) -> tuple[int, date]:
-        """Number from the unit's register for the year, the date; the plan saved with both (a new version)."""
-        try:
-            day = date.fromisoformat(wanted) if wanted else date.today()
-        except ValueError:
-            raise WsError("Ngày ban hành phải có dạng NĂM-THÁNG-NGÀY.")
+    def issue(session, me, plan: PlanRow, flow: WorkflowRow, wanted: str, follow_day: bool) -> tuple[int, date, str]:
+        """Number from the unit's register for the year, the date; the plan saved with both (a new version).
+        With *follow_day* the văn thư lets the chosen day replace a date the plan wrote differently ("2027")."""
+        day = day_from_form(wanted, "Ngày ban hành") or date.today()
         analysis = state.analysis(plan.id, plan.head)
         if not analysis.format_ok:
             raise WsError("Kế hoạch còn lỗi định dạng.")
+        loaded, changed = analysis.loaded, ""
+        planned = loaded.plan.document.date
+        if planned is not None and not issue_day_fits(planned, day):
+            if not follow_day:
+                raise WsError(f"Chưa ban hành được: kế hoạch ghi ngày ban hành là {planned_words(planned)}, "
+                              f"còn ngày ban hành bạn chọn là {day:%d/%m/%Y}.", 409,
+                              [f"Nếu kế hoạch ban hành đúng ngày {day:%d/%m/%Y}: đánh dấu ô «Ghi lại ngày của kế "
+                               "hoạch theo ngày ban hành» ngay dưới ô ngày rồi bấm lại «Cấp số và ban hành». Nội "
+                               "dung kế hoạch không đổi, chỉ dòng ngày tháng ở đầu văn bản đổi theo.",
+                               f"Nếu kế hoạch phải ban hành vào {planned_words(planned)}: chọn một ngày trong "
+                               "khoảng đó ở ô «Ngày ban hành»."])
+            changed = f"ngày của kế hoạch đổi từ {planned_words(planned)} thành {day:%d/%m/%Y}"
+            document = loaded.plan.document.model_copy(update={"date": core.PartialDate.parse(day)})
+            loaded = replace(loaded, plan=loaded.plan.model_copy(update={"document": document}))
         number = workflow.next_number(session, flow.unit_id, day.year)
         try:
-            core_issued_copy(analysis.loaded, number, day.isoformat())
+            core_issued_copy(loaded, number, day.isoformat())
         except core.InputError as exc:
-            raise WsError("Chưa ban hành được.", 409, [f.message + (f" — {f.suggestion}" if f.suggestion else "")
-                                                        for f in exc.findings])
+            raise WsError("Chưa ban hành được.", 409, [issue_refusal_words(f, number) for f in exc.findings])
 
         def stamp(tree):
             document = tree["document"]
@@ -469,7 +483,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         state.remember(plan.id, row.head, new)
         saved_number = row.head
         flow.number, flow.issued_on, flow.issued_version = number, day, saved_number
-        return number, day
+        return number, day, changed
 
     @app.get("/khong-gian/ke-hoach/{plan_id}/ban-ky")
     def signed_copy(request: Request, plan_id: int):
@@ -634,11 +648,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         if not workflow.acts_for_plan_unit(me, flow):
             raise WsError("Chỉ chuyên viên soạn thảo hoặc lãnh đạo của đơn vị ban hành kế hoạch tỉnh đặt được hạn cho "
                           "cấp xã.", 403)
-        text = str(form.get("han") or "").strip()
-        try:
-            due = date.fromisoformat(text) if text else None
-        except ValueError:
-            raise WsError(f"Ngày '{text[:20]}' không đọc được; chọn ngày trên lịch (ngày/tháng/năm).")
+        due = day_from_form(str(form.get("han") or ""), "Hạn ban hành")
         with sessions.begin() as session:
             row = session.get(WorkflowRow, plan_id)
             row.children_due = due
@@ -938,6 +948,45 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             audit.record(session, me, "tai-khoan", f"Tạo tài khoản {user.username} ({user.full_name}) — {unit.name}: "
                          + ", ".join(accounts.ROLES[r] for r in roles))
         return RedirectResponse("/khong-gian/quan-tri?tb=" + quote("Đã tạo tài khoản."), status_code=303)
+
+
+def day_from_form(text: str, label: str) -> date | None:
+    """A day typed as ngày/tháng/năm (06/01/2026), or sent by a date picker (2026-01-06); None when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = text.replace(".", "/").replace("-", "/").split("/")
+    try:
+        if len(parts) == 3 and len(parts[0]) == 4:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        if len(parts) == 3:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        pass
+    raise WsError(f"{label} «{text[:20]}» không phải một ngày có thật; ghi theo kiểu ngày/tháng/năm, ví dụ 06/01/2026.")
+
+
+def issue_day_fits(planned, day: date) -> bool:
+    """The plan's own date ("2027", "03/2027", "15/03/2027") allows issuing on *day*."""
+    if planned.year != day.year or (planned.month is not None and planned.month != day.month):
+        return False
+    return not planned.is_complete or planned.to_date() == day
+
+
+def planned_words(planned) -> str:
+    if planned.is_complete:
+        return f"ngày {planned.day:02d}/{planned.month:02d}/{planned.year}"
+    if planned.month is not None:
+        return f"tháng {planned.month:02d}/{planned.year}"
+    return f"năm {planned.year}"
+
+
+def issue_refusal_words(finding, number: int) -> str:
+    """What the issuing check found, told to the văn thư (the CLI's wording speaks of the file and its options)."""
+    if finding.path == "document.number":
+        return (f"Kế hoạch đã ghi sẵn một số khác số {number:02d} của sổ đăng ký. Trả lại để người soạn xóa số trong "
+                "phần «Thông tin văn bản», rồi cấp số lại.")
+    return finding.message[:1].upper() + finding.message[1:] + "."
 
 
 def core_lint(path: Path):
