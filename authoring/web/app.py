@@ -29,6 +29,7 @@ from . import core, engine, forms, ops
 from .pages import PageError, PageImages
 from .preview import preview_html
 from .store import Conflict, Store, migrate
+from .unit_check import unit_refusal
 
 HERE = Path(__file__).resolve().parent
 MAX_UPLOAD = 5 * 1024 * 1024  # a plan in Word is a few hundred kB; anything far larger is not a plan
@@ -462,6 +463,10 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         parent, index = engine.parent_plan(path, state.registry)
         if parent is None or index.has_errors:
             raise UserError("Văn bản cấp trên này còn lỗi định dạng nên chưa lập được kế hoạch cấp dưới.")
+        me = request.scope.get("state", {}).get("account")
+        refusal = unit_refusal(unit, parent, own_commune=me.unit_name if me and me.unit_level == "xa" else None)
+        if refusal:
+            raise UserError(refusal)
         try:
             # As if written beside the parent: an example parent is then named by its file name, found again
             # by the check through the links in the work folder.

@@ -38,3 +38,11 @@ def test_each_role_home_lists_the_plans_waiting_for_its_step(users):
     assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
     work = vt.get("/khong-gian").text.split('id="viec-cua-toi"')[1].split("</section>")[0]
     assert "Chờ bạn kiểm tra thể thức" in work and link in work
+
+
+def test_a_commune_user_derives_only_their_own_communes_plan(users):
+    cv = users("cv.anhson")
+    other = cv.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "xã Quỳnh Anh"})
+    assert other.status_code == 400 and "chỉ lập được kế hoạch của xã Anh Sơn" in other.text
+    own = cv.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "xã Anh Sơn"})
+    assert own.status_code == 200 and "Kế hoạch của xã Anh Sơn" in own.text
