@@ -804,7 +804,9 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
 
     def parent_title(doc_id: str) -> str:
         document = state.registry.documents.get(doc_id)
-        return f"{document.type} số {document.code}" if document and document.code else doc_id
+        if document and document.code:
+            return f"{document.type} số {document.code}"
+        return engine.parent_name(doc_id) or "văn bản cấp trên"
 
     def coverage_table(plan_id: int, analysis: engine.Analysis) -> str:
         """The coverage matrix in words: parent item, the plan's items that take it up, lead agencies by name."""

@@ -46,3 +46,17 @@ def test_a_commune_user_derives_only_their_own_communes_plan(users):
     assert other.status_code == 400 and "chỉ lập được kế hoạch của xã Anh Sơn" in other.text
     own = cv.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "xã Anh Sơn"})
     assert own.status_code == 200 and "Kế hoạch của xã Anh Sơn" in own.text
+
+
+def test_a_communes_coverage_page_names_the_province_plan_in_words_and_counts_its_linked_duties(users):
+    import re
+
+    from ws_support import derive_for, province_plan
+
+    so = users("cv.so")
+    province = province_plan(so)
+    plan = derive_for(so, province, ["xã Anh Sơn"])["xã Anh Sơn"]
+    page = users("cv.anhson").get(f"/ke-hoach/{plan}/bao-phu").text
+    assert "Kế hoạch của Ủy ban nhân dân tỉnh Nghệ An (2026)" in page
+    assert not re.search(r"nghe-an-\d{4}", page)          # never the plan's id
+    assert page.count("<td>Đủ</td>") >= 5                  # the five duties the province gives communes, linked
