@@ -783,7 +783,7 @@ def finding_html(finding, describe=None) -> str:
         words = lambda text: own(text.replace(f"«{_ALL_LABELS.get(field.key, '')}»", f"«{field.label}»")  # noqa: E731
                                  if field.key in _ALL_LABELS else text)
     fix = f'<div class="fix"><b>Cách sửa:</b> {_e(words(humanize(finding.suggestion)))}</div>' if finding.suggestion else ""
-    return (f'<div class="finding {SEVERITY_CLASS[sev]}" title="mã {_e(finding.code)}"><b>{SEVERITY_LABEL[sev]}:</b> '
+    return (f'<div class="finding {SEVERITY_CLASS[sev]}"><b>{SEVERITY_LABEL[sev]}:</b> '
             f'{_e(words(humanize(finding.message)))}{fix}</div>')
 
 

@@ -874,7 +874,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         finished = batch.state != "running"
         percent = int(100 * (batch.done + batch.failed) / batch.total) if batch.total else 100
         poll = "" if finished else f' hx-get="/khong-gian/lo/{batch.id}" hx-trigger="every 1s" hx-swap="outerHTML"'
-        way = "hàng đợi Redis (RQ)" if batch.backend == "rq" else "các tiến trình trên máy chủ"
+        way = "hàng đợi xử lý nền" if batch.backend == "rq" else "các tiến trình trên máy chủ"
         doing = "Đang xuất PDF" if batch.kind == "pdf" else "Đang lập"
         status = ("Đã xong" if batch.state == "finished" else "Dừng vì lỗi") if finished else doing
         messages = "".join(f"<li>{html.escape(m)}</li>" for m in (batch.messages or [])[:20])
