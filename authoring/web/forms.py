@@ -805,6 +805,25 @@ WEB_WORDING = [
     (re.compile(r"Thêm 'id: …'[^.]*\."), "Mục này cần mã riêng; thêm lại nhiệm vụ bằng nút «+ Nhiệm vụ» để kehoach tự đặt mã."),
     (re.compile(r"Thêm dòng '([a-z_]+): …' vào nhóm này\."), r"Điền ô '\1'."),
     (re.compile(r"thiếu trường bắt buộc"), "chưa điền ô bắt buộc"),
+    (re.compile(r"Ghi ngày ban hành theo văn bản được dẫn, vd\. 'date: [^']*':"),
+     "Điền ô «Ngày ban hành» của căn cứ này theo văn bản được dẫn (ngày/tháng/năm):"),
+    (re.compile(r"Thêm 'signature:' với .*"),
+     "Điền phần «Người ký»: quyền hạn ký (vd. TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH), chức vụ (vd. PHÓ CHỦ TỊCH) và họ "
+     "tên người ký (để «…» nếu chưa biết)."),
+    # The registries are kept by the project, not by the author: what the author can do is check and go on.
+    (re.compile(r"Bổ sung văn bản vào plans/registry/citations\.yaml kèm nguồn\."),
+     "Đối chiếu số, ký hiệu, ngày với bản gốc của văn bản; nếu đúng thì để nguyên — đây chỉ là lưu ý, không cản việc "
+     "trình, ký, ban hành."),
+    (re.compile(r"Dùng tên hoặc mã có trong plans/registry/agencies\.yaml, hoặc bổ sung danh mục\."),
+     "Chọn tên cơ quan trong danh sách gợi ý của ô; nếu cơ quan chưa có trong danh sách thì để nguyên tên đầy đủ — "
+     "đây chỉ là lưu ý."),
+    (re.compile(r"Thêm tệp plans/directives/\S+ \(cùng định dạng kế hoạch\) hoặc dùng --parent \S+"),
+     "Bỏ chọn văn bản đó ở «Văn bản cấp trên được triển khai», hoặc chọn một văn bản có trong thư viện."),
+    (re.compile(r" plans/directives/"), ""),
+    (re.compile(r"plans/registry/[\w/.-]+"), "danh mục của kehoach"),
+    # Field paths the core adds in brackets for the YAML file: the page shows the finding beside the field itself.
+    (re.compile(r" \((?=[a-z_]*[.\[])[a-z_\[\]\d.]+\)"), ""),
+    (re.compile(r" \((?:signature|bases|references|footnotes|annex|implements|recipients|document)\)"), ""),
 ]
 
 
