@@ -569,8 +569,10 @@ class FormRenderer:
 
     def agency_list(self, value, path: Path_, fid: str) -> str:
         items = value if isinstance(value, list) else ([value] if isinstance(value, str) else [])
-        inputs = "".join(f'<input type="text" list="ds-co-quan" name="v" value="{_e(self.names.name(v))}">' for v in items)
-        inputs += '<input type="text" list="ds-co-quan" name="v" value="" placeholder="thêm cơ quan…">'
+        label = _e(field_at(path).label if field_at(path) else "Cơ quan")
+        inputs = "".join(f'<input type="text" list="ds-co-quan" name="v" value="{_e(self.names.name(v))}" '
+                         f'aria-label="{label} {n}">' for n, v in enumerate(items, 1))
+        inputs += f'<input type="text" list="ds-co-quan" name="v" value="" placeholder="thêm cơ quan…" aria-label="{label}: thêm cơ quan">'
         return (f'<div class="agency-list" id="i-{fid}" hx-post="{self.url}/truong" '
                 f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
                 f'hx-include="#i-{fid} input, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
