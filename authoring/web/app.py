@@ -959,6 +959,48 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     if workspace_app.enabled(workspace):
         workspace_app.install(app, state, _data_dir(), redis)
 
+    def derive_for_api(file: str, unit: str, request: Request) -> int:
+        parent_path = library_path(file)
+        unit = " ".join(unit.split())
+        parent, index = engine.parent_plan(parent_path, state.registry)
+        if parent is None or index.has_errors:
+            raise UserError("Văn bản cấp trên này còn lỗi định dạng nên chưa lập được kế hoạch cấp dưới.")
+        me = request.scope.get("state", {}).get("account")
+        refusal = unit_refusal(unit, parent, own_commune=me.unit_name if me and me.unit_level == "xa" else None)
+        if refusal:
+            raise UserError(refusal)
+        try:
+            output = parent_path.parent / f".kehoach-web-{secrets.token_hex(4)}.yaml"
+            text, _report = core.derive(parent, unit, output)
+        except core.KehoachError as exc:
+            raise UserError(_error_text(exc))
+        except (IndexError, KeyError):
+            raise UserError(f"Văn bản này không giao nhiệm vụ hay chế độ báo cáo nào cho cấp của {unit}.")
+        return create_plan(text, f"Lập cho {unit} từ {library_name(parent_path)} (qua API)",
+                           f"Kế hoạch cấp dưới của {parent.plan.document.issuer.name}")
+
+    def api_account(request: Request):
+        return request.scope.get("state", {}).get("account")
+
+    def may_create(request: Request) -> str | None:
+        me = api_account(request)
+        if me is not None and not any(me.has(r) for r in ("soan-thao", "lanh-dao")):
+            return "Chỉ chuyên viên soạn thảo và lãnh đạo đơn vị tạo được kế hoạch mới."
+        return None
+
+    def may_edit(request: Request, plan_id: int) -> str | None:
+        me = api_account(request)
+        check = getattr(app.state, "edit_refusal", None)
+        return check(me, plan_id) if me is not None and check else None
+
+    from . import api
+
+    app.mount("/api/v1", api.create(api.Services(
+        state=state, plan_or_404=plan_or_404, create_plan=create_plan,
+        save=lambda plan_id, base, text, note: save(plan_id, base, text, note, before=state.analysis(plan_id, base)),
+        usable=usable, make_pdf=make_pdf, derive=derive_for_api, may_create=may_create, may_edit=may_edit,
+        names=lambda analysis: forms.describer(analysis.tree, state.registry))))
+
     return app
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
-from ..workspace import accounts, audit, dashboard, jobs, workflow
+from ..workspace import accounts, api_tokens, audit, dashboard, jobs, workflow
 from ..text import match_key, slug
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
@@ -79,6 +79,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     # for each of up to 50 users, so an edit does not re-read the plan it starts from.
     state.cache_limit = int(os.environ.get("KEHOACH_CACHE", "100"))
     app.state.filter_plans = visible_filter(access)
+    app.state.edit_refusal = lambda who, plan_id: edit_refusal(access, who, plan_id)
     app.state.workspace = True
     batches_lock = threading.Lock()
 
@@ -896,6 +897,39 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             raise WsError("Không tìm thấy lượt xử lý này.", 404)
         return HTMLResponse(progress_html(batch_id))
 
+    # --- access keys of the JSON API ------------------------------------------------------------
+
+    @app.get("/khong-gian/khoa-truy-cap", response_class=HTMLResponse)
+    def api_keys(request: Request):
+        me = who(request)
+        with sessions() as session:
+            keys = api_tokens.of_user(session, me.id)
+        return page(request, "workspace/keys.html", keys=keys, new_key=None)
+
+    @app.post("/khong-gian/khoa-truy-cap")
+    async def api_key_new(request: Request):
+        me = who(request)
+        form = await form_checked(request, max_files=0)
+        with sessions.begin() as session:
+            try:
+                key = api_tokens.create(session, me.id, str(form.get("ten_khoa") or ""))
+            except accounts.AccountError as exc:
+                raise WsError(str(exc))
+            audit.record(session, me, "tai-khoan", f"Tạo khóa truy cập «{' '.join(str(form.get('ten_khoa')).split())[:120]}»")
+        with sessions() as session:
+            keys = api_tokens.of_user(session, me.id)
+        return page(request, "workspace/keys.html", keys=keys, new_key=key)
+
+    @app.post("/khong-gian/khoa-truy-cap/{key_id}/thu-hoi")
+    async def api_key_revoke(request: Request, key_id: int):
+        me = who(request)
+        await form_checked(request, max_files=0)
+        with sessions.begin() as session:
+            if not api_tokens.revoke(session, me.id, key_id):
+                raise WsError("Không có khóa này.", 404)
+            audit.record(session, me, "tai-khoan", "Thu hồi một khóa truy cập")
+        return RedirectResponse("/khong-gian/khoa-truy-cap", status_code=303)
+
     # --- administration -------------------------------------------------------------------------
 
     @app.get("/khong-gian/quan-tri", response_class=HTMLResponse)
@@ -987,6 +1021,16 @@ def issue_refusal_words(finding, number: int) -> str:
         return (f"Kế hoạch đã ghi sẵn một số khác số {number:02d} của sổ đăng ký. Trả lại để người soạn xóa số trong "
                 "phần «Thông tin văn bản», rồi cấp số lại.")
     return finding.message[:1].upper() + finding.message[1:] + "."
+
+
+def edit_refusal(access: Access, who: accounts.Account, plan_id: int) -> str | None:
+    """Why *who* may not change the plan's content now (the API's rule, the same as the page's), or None."""
+    exists, unit_id, row = access.plan_place(plan_id)
+    if not exists or not access.visible(who, unit_id):
+        return "Không tìm thấy kế hoạch này."
+    if unit_id is not None and unit_id != who.unit_id:
+        return "Kế hoạch này thuộc đơn vị khác; bạn chỉ được xem."
+    return workflow.can_edit(who, row)
 
 
 def core_lint(path: Path):
