@@ -210,8 +210,11 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                      .outerjoin(UnitRow, UnitRow.id == PlanRow.unit_id).where(PlanRow.deleted.is_(False))
                      .order_by(PlanRow.updated_at.desc()))
             out = []
+            allowed: dict[int | None, bool] = {}   # one look-up per unit, not per plan
             for plan, flow, unit in session.execute(query):
-                if not access.visible(me, plan.unit_id):
+                if plan.unit_id not in allowed:
+                    allowed[plan.unit_id] = access.visible(me, plan.unit_id)
+                if not allowed[plan.unit_id]:
                     continue
                 out.append({"plan": plan, "flow": flow, "unit": unit,
                             "children": 0})
@@ -753,11 +756,12 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 audit.record(session, me, "lap-cap-duoi",
                              f"Lập dự thảo kế hoạch cho {batch.done} đơn vị cấp xã"
                              + (f" ({batch.failed} đơn vị chưa lập được)" if batch.failed else ""), plan_id)
-        except Exception as exc:  # shown on the dashboard; the batch can be started again
+        except Exception:  # shown on the dashboard in words; the batch can be started again
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at = "failed", now()
-                batch.messages = list(messages[-49:]) + [f"Lỗi: {exc}"]
+                batch.messages = list(messages[-49:]) + [
+                    "Lượt lập dừng vì lỗi của chương trình; các dự thảo đã lập vẫn còn. Hãy bấm lập lại cho các xã còn thiếu."]
         finally:
             CURRENT.reset(token)
 
@@ -794,11 +798,14 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         if flow.unit_id != me.unit_id:
             raise WsError("Chỉ người của đơn vị ban hành kế hoạch tỉnh xuất được PDF cho các xã.", 403)
         with sessions() as session:
-            children = list(session.execute(
-                select(PlanRow.id, PlanRow.head).join(WorkflowRow, WorkflowRow.plan_id == PlanRow.id)
+            found = list(session.execute(
+                select(PlanRow.id, PlanRow.head, UnitRow.name).join(WorkflowRow, WorkflowRow.plan_id == PlanRow.id)
+                .outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
                 .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
-        if not children:
+        if not found:
             raise WsError("Chưa có kế hoạch cấp xã nào để xuất PDF.")
+        children = [(pid, head) for pid, head, _name in found]
+        unit_names = {pid: name or "một đơn vị chưa gán" for pid, _head, name in found}
         items = [(pid, state.store.version(pid, head).yaml_text) for pid, head in children]
         heads = dict(children)
         with batches_lock, sessions.begin() as session:
@@ -823,15 +830,15 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                         batch.done += 1
                     else:
                         batch.failed += 1
-                        messages.append(f"Kế hoạch {result['plan']}: {result['error']}")
+                        messages.append(f"Kế hoạch của {unit_names.get(result['plan'], 'một đơn vị')}: {result['error']}")
                         batch.messages = list(messages[-50:])
 
             try:
                 backend = jobs.run_pdf_batch(items, store_one, redis=redis)
                 state_text = "finished"
-            except Exception as exc:
+            except Exception:  # told in words; the PDFs already made stay
                 backend, state_text = "process", "failed"
-                messages.append(f"Lỗi: {exc}")
+                messages.append("Lượt xuất dừng vì lỗi của chương trình; các PDF đã xuất vẫn còn. Hãy bấm xuất lại.")
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at, batch.backend = state_text, now(), backend

@@ -95,7 +95,8 @@ def test_five_people_take_a_plan_from_draft_to_issued_on_a_phone_and_every_page_
 
     flow = f"/khong-gian/ke-hoach/{plan}"
     # the chuyên viên: their home, the editor, the workflow page; submits by tapping «Trình lãnh đạo»
-    page = visit("cv.anhson", ["/khong-gian", f"/ke-hoach/{plan}", flow, "/khong-gian/nhat-ky", "/"])
+    page = visit("cv.anhson", ["/khong-gian", f"/ke-hoach/{plan}", flow, "/khong-gian/nhat-ky", "/",
+                               f"/ke-hoach/{plan}/phien-ban", f"/ke-hoach/{plan}/bao-phu", "/khong-gian/khoa-truy-cap"])
     page.goto(server + f"/ke-hoach/{plan}")
     signer = page.locator(f"#i-{slot_id(('signature', 'name'))}")
     signer.fill("Đỗ Văn Hùng")
