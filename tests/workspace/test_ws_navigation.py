@@ -60,3 +60,21 @@ def test_a_communes_coverage_page_names_the_province_plan_in_words_and_counts_it
     assert "Kế hoạch của Ủy ban nhân dân tỉnh Nghệ An (2026)" in page
     assert not re.search(r"nghe-an-\d{4}", page)          # never the plan's id
     assert page.count("<td>Đủ</td>") >= 5                  # the five duties the province gives communes, linked
+
+
+def test_home_pages_show_what_is_overdue_for_the_commune_and_the_province(users):
+    from datetime import date, timedelta
+
+    from ws_support import derive_for, province_plan
+
+    so = users("cv.so")
+    province = province_plan(so)
+    plan = derive_for(so, province, ["xã Anh Sơn"])["xã Anh Sơn"]
+    yesterday = date.today() - timedelta(days=1)
+    response = so.form(f"/khong-gian/tinh/{province}/han", {"han": f"{yesterday:%d/%m/%Y}"}, follow_redirects=False)
+    assert response.status_code == 303
+    commune = users("cv.anhson").get("/khong-gian").text.split('id="viec-cua-toi"')[1].split("</section>")[0]
+    assert "Quá hạn (1)" in commune and f'href="/khong-gian/ke-hoach/{plan}"' in commune
+    assert f"hạn ban hành {yesterday:%d/%m/%Y}, chưa ban hành" in commune
+    province_home = so.get("/khong-gian").text.split('id="viec-cua-toi"')[1].split("</section>")[0]
+    assert "1 xã, phường chưa ban hành" in province_home and f"/khong-gian/tinh/{province}?loc=qua-han" in province_home

@@ -102,6 +102,9 @@ def test_five_people_take_a_plan_from_draft_to_issued_on_a_phone_and_every_page_
     signer.fill("Đỗ Văn Hùng")
     signer.press("Enter")                                  # Enter saves a one-line box, once
     page.locator("#save-status", has_text="phiên bản 2").wait_for()
+    # said to screen readers in a region that stays on the page
+    page.locator("#thong-bao", has_text="Đã lưu phiên bản 2").wait_for(state="attached")
+    assert "Kiểm tra: 0 lỗi, " in page.text_content("#thong-bao")
     title = page.locator(f"#i-{slot_id(('document', 'title'))}")
     title.fill("Thực hiện công tác trẻ em năm 2026 trên địa bàn xã Anh Sơn")
     title.press("Control+Enter")                           # a paragraph box: Ctrl+Enter

@@ -49,3 +49,11 @@ function khScrollables() {
 document.addEventListener('DOMContentLoaded', khScrollables);
 document.addEventListener('htmx:afterSettle', khScrollables);
 window.addEventListener('resize', khScrollables);
+// After a save, screen readers hear what changed: the version saved and the check's counts (a region that stays put).
+document.addEventListener('htmx:afterSettle', function () {
+  var region = document.getElementById('thong-bao'), saved = document.getElementById('save-status');
+  var counts = document.querySelector('#summary .counts');
+  if (!region || !saved || saved.textContent.indexOf('Đã lưu') !== 0) { return; }
+  var text = saved.textContent.split(' lúc ')[0] + (counts ? '. Kiểm tra: ' + Array.prototype.map.call(counts.children, function (c) { return c.textContent; }).join(', ') : '');
+  if (region.textContent !== text) { region.textContent = text; }
+});
