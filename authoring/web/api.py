@@ -29,7 +29,8 @@ class Services:
     derive: Callable                      # (library file, unit, request) -> (plan id, summary)
     may_create: Callable                  # (request) -> reason or None
     may_edit: Callable                    # (request, plan id) -> reason or None
-    names: Callable                       # (analysis) -> (describe, AgencyNames)
+    names: Callable                       # (analysis) -> describe
+    step: Callable                        # (request) -> the workspace's step function, or None
 
 
 class ApiError(Exception):
@@ -92,6 +93,18 @@ class Saved(BaseModel):
     phien_ban: int
     loi: int
     canh_bao: int
+
+
+class Step(BaseModel):
+    ngay: str = Field("", description="Với «ban-hanh»: ngày ban hành ngày/tháng/năm (mặc định hôm nay)", max_length=20)
+    theo_ngay: bool = Field(False, description="Với «ban-hanh»: ghi lại ngày của kế hoạch theo ngày ban hành khi "
+                                               "kế hoạch ghi một năm, tháng khác")
+
+
+class StepDone(BaseModel):
+    buoc: str = Field(description="Bước hiện tại của kế hoạch")
+    so: int | None = Field(description="Số được cấp (sau khi ban hành)")
+    ngay_ban_hanh: str | None
 
 
 class Derive(BaseModel):
@@ -192,6 +205,20 @@ def create(services: Services) -> FastAPI:
                 raise
             raise ApiError(getattr(exc, "status", 400), exc.message) from exc
         return {"id": plan_id, "phien_ban": 1, **counts_of(state.analysis(plan_id, 1))}
+
+    @api.post("/ke-hoach/{plan_id}/buoc/{step}", response_model=StepDone,
+              summary="Bước quy trình: trinh, duyet, tra-lai, kiem-tra-the-thuc, ban-hanh (ký làm trên trang)")
+    async def take_step(plan_id: int, step: str, body: Step, request: Request):
+        run = services.step(request)
+        me = request.scope.get("state", {}).get("account")
+        if run is None or me is None:
+            raise ApiError(404, "Quy trình trình, duyệt, ký, ban hành chỉ có trong không gian làm việc chung.")
+        try:
+            return await run(me, plan_id, step, {"ngay": body.ngay, "theo_ngay": "1" if body.theo_ngay else ""})
+        except Exception as exc:   # the workflow's refusals, in words, with their reasons
+            if not hasattr(exc, "message"):
+                raise
+            raise ApiError(getattr(exc, "status", 400), exc.message, ly_do=list(getattr(exc, "reasons", []))) from exc
 
     @api.get("/ke-hoach/{plan_id}/van-ban.{kind}", summary="Xuất văn bản: docx hoặc pdf",
              responses={200: {"content": {"application/pdf": {}, "application/vnd.openxmlformats-officedocument."

@@ -999,7 +999,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         state=state, plan_or_404=plan_or_404, create_plan=create_plan,
         save=lambda plan_id, base, text, note: save(plan_id, base, text, note, before=state.analysis(plan_id, base)),
         usable=usable, make_pdf=make_pdf, derive=derive_for_api, may_create=may_create, may_edit=may_edit,
-        names=lambda analysis: forms.describer(analysis.tree, state.registry))))
+        names=lambda analysis: forms.describer(analysis.tree, state.registry),
+        step=lambda request: getattr(app.state, "api_step", None))))
 
     return app
 

@@ -332,6 +332,27 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         facts, extra = await gather_facts(transition, plan, flow, form)
         return await to_thread.run_sync(lambda: apply_step(me, plan, transition, facts, extra, form))
 
+    async def api_step(me: accounts.Account, plan_id: int, step: str, values: dict) -> dict:
+        """A workflow step asked through the JSON API: the page's guards, register and audit; signing stays on the
+        page (it needs the signed PDF or the certificate)."""
+        from anyio import to_thread
+
+        transition = workflow.TRANSITIONS.get(step)
+        if transition is None:
+            raise WsError("Không có bước này trong quy trình.", 404)
+        if transition.id == "ky":
+            raise WsError("Bước «Ký» làm trên trang: cần bản PDF đã ký số hoặc tệp chứng thư số.", 400)
+        plan, flow, _unit = load_flow(plan_id)
+        if not access.visible(me, plan.unit_id):
+            raise WsError("Không tìm thấy kế hoạch này.", 404)
+        facts, extra = await gather_facts(transition, plan, flow, values)
+        await to_thread.run_sync(lambda: apply_step(me, plan, transition, facts, extra, values))
+        _plan, flow, _unit = load_flow(plan_id)
+        return {"buoc": workflow.state_label(flow.state), "so": flow.number,
+                "ngay_ban_hanh": f"{flow.issued_on:%d/%m/%Y}" if flow.issued_on else None}
+
+    app.state.api_step = api_step
+
     async def gather_facts(transition, plan: PlanRow, flow: WorkflowRow, form) -> tuple[workflow.Facts, dict]:
         from anyio import to_thread
 

@@ -75,3 +75,22 @@ def test_the_api_reads_writes_checks_derives_and_renders_with_the_pages_permissi
         assert refused.status_code == 400 and "chỉ lập được kế hoạch của xã Anh Sơn" in refused.json()["loi"]
         bad = http.put(f"/api/v1/ke-hoach/{own}", headers=me, json={"phien_ban": "hai"})
         assert bad.status_code == 422 and "yaml" in bad.json()["truong"]
+
+
+def test_workflow_steps_through_the_api_follow_the_pages_roles_and_order(ws_app, users):
+    cv, ld = users("cv.anhson"), users("ld.anhson")
+    plan = new_plan(cv, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    with TestClient(ws_app) as http:
+        drafter = {"Authorization": f"Bearer {key_of(cv)}"}
+        head = {"Authorization": f"Bearer {key_of(ld)}"}
+        done = http.post(f"/api/v1/ke-hoach/{plan}/buoc/trinh", headers=drafter, json={})
+        assert done.status_code == 200 and done.json()["buoc"] == "Đã trình lãnh đạo"
+        refused = http.post(f"/api/v1/ke-hoach/{plan}/buoc/duyet", headers=drafter, json={})
+        assert refused.status_code == 403 and "lãnh đạo đơn vị" in refused.json()["loi"]
+        assert http.post(f"/api/v1/ke-hoach/{plan}/buoc/duyet", headers=head, json={}).json()["buoc"] == \
+            "Lãnh đạo đã duyệt nội dung"
+        early = http.post(f"/api/v1/ke-hoach/{plan}/buoc/ban-hanh", headers=head, json={"ngay": "07/12/2026"})
+        assert early.status_code in (403, 409) and early.json()["loi"]
+        assert http.post(f"/api/v1/ke-hoach/{plan}/buoc/ky", headers=head, json={}).status_code == 400
+    log = cv.get(f"/khong-gian/ke-hoach/{plan}").text
+    assert "Chuyên viên trình lãnh đạo đơn vị" in log and "Lãnh đạo đơn vị duyệt nội dung" in log
