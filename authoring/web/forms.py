@@ -822,6 +822,9 @@ WEB_WORDING = [
     (re.compile(r"Thêm tệp plans/directives/\S+ \(cùng định dạng kế hoạch\) hoặc dùng --parent \S+"),
      "Bỏ chọn văn bản đó ở «Văn bản cấp trên được triển khai», hoặc chọn một văn bản có trong thư viện."),
     (re.compile(r" plans/directives/"), ""),
+    (re.compile(r"Sửa mã mục cấp trên \(xem kehoach show --json của văn bản cấp trên\) hoặc thêm văn bản vào implements\."),
+     "Chọn lại mục ở ô «Đảm nhận mục của văn bản cấp trên» (gõ vài chữ của mục), hoặc đánh dấu văn bản cấp trên đó ở "
+     "«Văn bản cấp trên được triển khai»."),
     (re.compile(r"plans/registry/[\w/.-]+"), "danh mục của kehoach"),
     # Field paths the core adds in brackets for the YAML file: the page shows the finding beside the field itself.
     (re.compile(r" \((?=[a-z_]*[.\[])[a-z_\[\]\d.]+\)"), ""),

@@ -121,9 +121,10 @@ def guard(transition: Transition, facts: Facts) -> list[str]:
         if not facts.format_ok:
             reasons.append("Dự thảo còn lỗi định dạng.")
         if facts.check_errors:
-            reasons.append(f"Kiểm tra với văn bản cấp trên còn {facts.check_errors} lỗi (kehoach check).")
+            reasons.append(f"Kiểm tra nội dung còn {facts.check_errors} lỗi (xem bảng Kiểm tra ở trang soạn); "
+                           "người soạn sửa xong rồi trình lại.")
         for message in (facts.lint_errors or [])[:10]:
-            reasons.append(f"Thể thức văn bản Word: {message} (kehoach lint-docx).")
+            reasons.append(f"Thể thức bản Word xuất ra: {message}.")
     if transition.id == "ky":
         problem = signed_pdf_problem(facts.signed_pdf)
         if problem:

@@ -15,6 +15,7 @@ PATTERNS = {
     "mã quy tắc": re.compile(r"(?<![\w/-])[A-Z]\d{3}(?![\w/-])"),
     "đường dẫn trường": re.compile(r"\b[a-z_]+\[\d+\]|\b(?:document|signature|sections|bases|targets|tasks)\.[a-z_]+\b"),
     "cú pháp YAML": re.compile(r"'[a-z_]+:|\b[a-z_]+: \[|\[\.\.\]|\bnull\b"),
+    "lệnh dòng lệnh": re.compile(r"\bkehoach (?:check|validate|lint-docx|sign|issue|derive)\b|(?<![\w-])--[a-z][a-z-]+"),
     "chữ tiếng Anh": re.compile(r"\b(?:draft|submitted|reviewed|form-checked|signed|issued|error|warning|None|True|"
                                 r"False|true|false|Redis|RQ|queue|batch|finished|failed|running|taken|missing|"
                                 r"explained|no-lead|no-plan|Traceback|Exception)\b"),

@@ -185,7 +185,7 @@ def test_form_check_refused_while_check_has_errors(users):
     assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
     response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/kiem-tra-the-thuc")
     assert response.status_code == 409
-    assert "Chưa thực hiện được bước «Kiểm tra thể thức»" in response.text and "kehoach check" in response.text
+    assert "Chưa thực hiện được bước «Kiểm tra thể thức»" in response.text and "Kiểm tra nội dung còn" in response.text
     # sent back to the draft by the văn thư, editable again
     assert vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/tra-lai", follow_redirects=False).status_code == 303
     assert "Dự thảo" in cv.get(f"/khong-gian/ke-hoach/{plan}").text
