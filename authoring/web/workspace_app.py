@@ -165,7 +165,23 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         changes = core.semantic_diff(first.loaded, second.loaded)
         return diff_lines(changes, AgencyNames(state.registry, second.tree))
 
-    app.user_middleware.append(Middleware(WorkspaceGuard, access=access, after=after_request))
+    def keep_board_current(ctx: RequestContext) -> None:
+        """A commune plan's answers to its province plan's duties, recomputed once after its save (after the reply),
+        so the province's board reads them instead of checking every commune when it opens."""
+        for plan_id, number, _note in ctx.saved:
+            with sessions() as session:
+                flow = session.get(WorkflowRow, plan_id)
+                plan = session.get(PlanRow, plan_id)
+                stale = (flow is not None and flow.parent_plan_id is not None and plan is not None
+                         and plan.head == number and flow.checked_version != number)
+            if stale:
+                refresh_cells(plan_id, number)
+
+    def after_saves(ctx: RequestContext) -> None:
+        after_request(ctx)
+        keep_board_current(ctx)
+
+    app.user_middleware.append(Middleware(WorkspaceGuard, access=access, after=after_saves))
 
     # --- login ---------------------------------------------------------------------------------
 

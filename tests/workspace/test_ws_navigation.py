@@ -78,3 +78,20 @@ def test_home_pages_show_what_is_overdue_for_the_commune_and_the_province(users)
     assert f"hạn ban hành {yesterday:%d/%m/%Y}, chưa ban hành" in commune
     province_home = so.get("/khong-gian").text.split('id="viec-cua-toi"')[1].split("</section>")[0]
     assert "1 xã, phường chưa ban hành" in province_home and f"/khong-gian/tinh/{province}?loc=qua-han" in province_home
+
+
+def test_a_commune_edit_updates_its_board_row_after_the_save_not_when_the_board_opens(users, ws_app):
+    from sqlalchemy import select
+
+    from authoring.workspace.models import WorkflowRow
+    from ws_support import derive_for, province_plan
+
+    so = users("cv.so")
+    province = province_plan(so)
+    plan = derive_for(so, province, ["xã Anh Sơn"])["xã Anh Sơn"]
+    cv = users("cv.anhson")
+    response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch của xã Anh Sơn"})
+    assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
+    with ws_app.state.kh.store.sessions() as session:
+        row = session.scalar(select(WorkflowRow).where(WorkflowRow.plan_id == plan))
+        assert row.checked_version == 2 and row.cells   # the board has nothing to recompute for this commune
