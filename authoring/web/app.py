@@ -29,6 +29,7 @@ from . import core, engine, forms, ops
 from .pages import PageError, PageImages
 from .preview import preview_html
 from .store import Conflict, Store, migrate
+from .unit_check import unit_refusal
 
 HERE = Path(__file__).resolve().parent
 MAX_UPLOAD = 5 * 1024 * 1024  # a plan in Word is a few hundred kB; anything far larger is not a plan
@@ -178,7 +179,10 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     templates.env.filters["local"] = lambda moment: moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M:%S")
 
     def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
-        return templates.TemplateResponse(request, template, {"csrf": csrf_token(request), **context}, status_code=status)
+        # In the shared workspace every page carries the same bar: who is signed in, their unit, role and way out.
+        me = request.scope.get("state", {}).get("account")
+        return templates.TemplateResponse(request, template, {"csrf": csrf_token(request), "me": me, **context},
+                                          status_code=status)
 
     # --- reliability: CSRF, errors ---------------------------------------------------------
 
@@ -312,7 +316,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         for key in PARTS:
             if key == "implements":
                 parts.append(f'<section class="part" id="phan-implements"><h2>{html.escape(forms.IMPLEMENTS.label)}</h2>'
-                             f'{renderer.implements_box(tree.get("implements"), directive_titles())}</section>')
+                             f'{renderer.implements_box(tree.get("implements"), implements_titles(tree))}</section>')
                 continue
             if key == "annex":
                 annex_on = tree.get("annex") is not None
@@ -400,6 +404,24 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
                               "number": number, "year": doc.date.year, "title": doc.title})
         return items
 
+    def library_name(path: Path) -> str:
+        """A library document as its readers name it: «Kế hoạch số 07/KH-UBND của … (2025)», not its file."""
+        loaded, _ = engine.parent_plan(path, state.registry)
+        if loaded is None:
+            return "văn bản trong thư viện"
+        doc = loaded.plan.document
+        number = f" số {doc.number:02d}/{doc.symbol}" if doc.number else ""
+        return f"{doc.type}{number} của {doc.issuer.name} ({doc.date.year})"
+
+    def implements_titles(tree: dict) -> dict[str, str]:
+        """The library's directives, and the plan's other parents (a province plan in the workspace) in words."""
+        titles = dict(directive_titles())
+        chosen = tree.get("implements")
+        for ref in chosen if isinstance(chosen, list) else []:
+            if isinstance(ref, str) and ref not in titles:
+                titles[ref] = engine.parent_name(ref) or "Văn bản cấp trên chưa có trong thư viện"
+        return titles
+
     def directive_titles() -> dict[str, str]:
         """Library directives by the id a plan's 'implements' names them with, titled in words."""
         out = {}
@@ -436,7 +458,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         form = await request.form()
         path = library_path(str(form.get("file") or ""))
         text = path.read_text(encoding="utf-8")
-        plan_id = create_plan(text, f"Mở từ thư viện: {path.name}", f"Thư viện: {path.name}")
+        name = library_name(path)
+        plan_id = create_plan(text, f"Mở từ thư viện: {name}", f"Thư viện: {name}")
         return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
 
     @app.post("/tao/trong")
@@ -459,6 +482,10 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         parent, index = engine.parent_plan(path, state.registry)
         if parent is None or index.has_errors:
             raise UserError("Văn bản cấp trên này còn lỗi định dạng nên chưa lập được kế hoạch cấp dưới.")
+        me = request.scope.get("state", {}).get("account")
+        refusal = unit_refusal(unit, parent, own_commune=me.unit_name if me and me.unit_level == "xa" else None)
+        if refusal:
+            raise UserError(refusal)
         try:
             # As if written beside the parent: an example parent is then named by its file name, found again
             # by the check through the links in the work folder.
@@ -471,7 +498,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             raise UserError(f"Chưa lập được kế hoạch cho {unit} từ văn bản này: văn bản không giao nhiệm vụ hay chế độ "
                             "báo cáo nào cho cấp đó. Hãy chọn văn bản cấp trên trực tiếp của đơn vị, hoặc bắt đầu từ "
                             "kế hoạch trống.")
-        plan_id = create_plan(text, f"Lập cho {unit} từ {path.name}", f"Kế hoạch cấp dưới của {parent.plan.document.issuer.name}")
+        plan_id = create_plan(text, f"Lập cho {unit} từ {library_name(path)}", f"Kế hoạch cấp dưới của {parent.plan.document.issuer.name}")
         analysis = state.analysis(plan_id, 1)
         summary = (f"Đã lập dự thảo kế hoạch của {unit} từ {parent.plan.document.type.lower()} của "
                    f"{parent.plan.document.issuer.name}: {len(report.added)} mục (chỉ tiêu, nhiệm vụ, chế độ báo cáo) được "
@@ -739,9 +766,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         if kind == "yaml":
             return attachment(analysis.text.encode("utf-8"), f"{stem}.yaml", "application/yaml; charset=utf-8")
         if kind == "bao-cao":
-            report = core.CheckReport(core.FindingIndex(list(analysis.findings)), analysis.coverage,
-                                      (analysis.tree or {}).get("id"), analysis.parents)
-            body = core.check_report(report, "html", f"Kết quả kiểm tra kế hoạch {stem}")
+            body = check_report_html(plan_id, v or plan_or_404(plan_id).head, analysis)
             return attachment(body.encode("utf-8"), f"{stem}-kiem-tra.html", "text/html; charset=utf-8")
         need_valid(analysis)
         if kind == "json":
@@ -753,6 +778,29 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         if kind == "pdf":
             return attachment(make_pdf(analysis.loaded), f"{stem}.pdf", "application/pdf")
         raise UserError("Không có loại tệp này.", 404)
+
+    def check_report_html(plan_id: int, number: int, analysis: engine.Analysis) -> str:
+        """The check as the page shows it, to keep or send: each finding with where it is and how to fix it, in
+        words (the CLI's report names the file, lines and fields, which mean nothing outside the page)."""
+        tree = analysis.tree if isinstance(analysis.tree, dict) else {}
+        describe = forms.describer(tree, state.registry)
+        rows = []
+        for finding in analysis.findings:
+            path = yamledit.parse_path(finding.path) if finding.path else ()
+            field = forms.field_at(path) if path else None
+            place = (field.label if field else "Cả kế hoạch") + (where(tree, tuple(path) + ("x",)) if path else "")
+            sev = finding.severity.value
+            rows.append({"level": forms.SEVERITY_LABEL[sev], "cls": forms.SEVERITY_CLASS[sev], "place": place,
+                         "message": describe(forms.humanize(finding.message)),
+                         "fix": describe(forms.humanize(finding.suggestion)) if finding.suggestion else ""})
+        document = tree.get("document") if isinstance(tree.get("document"), dict) else {}
+        parents = ", ".join(map(parent_title, analysis.parents))
+        return templates.get_template("report.html").render(
+            title=str(document.get("title") or "(chưa có trích yếu)"),
+            issuer=str((document.get("issuer") or {}).get("name") or "") if isinstance(document.get("issuer"), dict) else "",
+            number=number, moment=time.strftime("%d/%m/%Y %H:%M"), counts=analysis.counts(), rows=rows,
+            parents=f"Đã đối chiếu với: {parents}." if parents else "Không có văn bản cấp trên trong thư viện để đối chiếu.",
+            coverage=coverage_table(plan_id, analysis) if analysis.format_ok else "")
 
     def make_pdf(loaded) -> bytes:
         with tempfile.TemporaryDirectory(prefix="kehoach-pdf-web-") as tmp, state.pdf_lock:
@@ -796,7 +844,9 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
 
     def parent_title(doc_id: str) -> str:
         document = state.registry.documents.get(doc_id)
-        return f"{document.type} số {document.code}" if document and document.code else doc_id
+        if document and document.code:
+            return f"{document.type} số {document.code}"
+        return engine.parent_name(doc_id) or "văn bản cấp trên"
 
     def coverage_table(plan_id: int, analysis: engine.Analysis) -> str:
         """The coverage matrix in words: parent item, the plan's items that take it up, lead agencies by name."""
@@ -908,6 +958,49 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
 
     if workspace_app.enabled(workspace):
         workspace_app.install(app, state, _data_dir(), redis)
+
+    def derive_for_api(file: str, unit: str, request: Request) -> int:
+        parent_path = library_path(file)
+        unit = " ".join(unit.split())
+        parent, index = engine.parent_plan(parent_path, state.registry)
+        if parent is None or index.has_errors:
+            raise UserError("Văn bản cấp trên này còn lỗi định dạng nên chưa lập được kế hoạch cấp dưới.")
+        me = request.scope.get("state", {}).get("account")
+        refusal = unit_refusal(unit, parent, own_commune=me.unit_name if me and me.unit_level == "xa" else None)
+        if refusal:
+            raise UserError(refusal)
+        try:
+            output = parent_path.parent / f".kehoach-web-{secrets.token_hex(4)}.yaml"
+            text, _report = core.derive(parent, unit, output)
+        except core.KehoachError as exc:
+            raise UserError(_error_text(exc))
+        except (IndexError, KeyError):
+            raise UserError(f"Văn bản này không giao nhiệm vụ hay chế độ báo cáo nào cho cấp của {unit}.")
+        return create_plan(text, f"Lập cho {unit} từ {library_name(parent_path)} (qua API)",
+                           f"Kế hoạch cấp dưới của {parent.plan.document.issuer.name}")
+
+    def api_account(request: Request):
+        return request.scope.get("state", {}).get("account")
+
+    def may_create(request: Request) -> str | None:
+        me = api_account(request)
+        if me is not None and not any(me.has(r) for r in ("soan-thao", "lanh-dao")):
+            return "Chỉ chuyên viên soạn thảo và lãnh đạo đơn vị tạo được kế hoạch mới."
+        return None
+
+    def may_edit(request: Request, plan_id: int) -> str | None:
+        me = api_account(request)
+        check = getattr(app.state, "edit_refusal", None)
+        return check(me, plan_id) if me is not None and check else None
+
+    from . import api
+
+    app.mount("/api/v1", api.create(api.Services(
+        state=state, plan_or_404=plan_or_404, create_plan=create_plan,
+        save=lambda plan_id, base, text, note: save(plan_id, base, text, note, before=state.analysis(plan_id, base)),
+        usable=usable, make_pdf=make_pdf, derive=derive_for_api, may_create=may_create, may_edit=may_edit,
+        names=lambda analysis: forms.describer(analysis.tree, state.registry),
+        step=lambda request: getattr(app.state, "api_step", None))))
 
     return app
 

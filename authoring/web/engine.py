@@ -123,3 +123,17 @@ def parent_items(parents: list[str]) -> list:
     with _LOCK:
         _CHOICES[key] = items
     return items
+
+
+def parent_name(ref: str) -> str | None:
+    """A parent plan found beside the plan (the library's examples, a province plan in the workspace) in words:
+    «Kế hoạch số 07/KH-UBND của Ủy ban nhân dân tỉnh Nghệ An (2026)»; None when it is not there."""
+    path = core.find_parent(ref, workdir() / "ke-hoach.yaml")
+    if path is None:
+        return None
+    loaded, index = parent_plan(path, core.load_registry())
+    if loaded is None:
+        return None
+    doc = loaded.plan.document
+    number = f" số {doc.number:02d}/{doc.symbol}" if doc.number and doc.symbol else ""
+    return f"{doc.type}{number} của {doc.issuer.name} ({doc.date.year})"

@@ -569,8 +569,10 @@ class FormRenderer:
 
     def agency_list(self, value, path: Path_, fid: str) -> str:
         items = value if isinstance(value, list) else ([value] if isinstance(value, str) else [])
-        inputs = "".join(f'<input type="text" list="ds-co-quan" name="v" value="{_e(self.names.name(v))}">' for v in items)
-        inputs += '<input type="text" list="ds-co-quan" name="v" value="" placeholder="thêm cơ quan…">'
+        label = _e(field_at(path).label if field_at(path) else "Cơ quan")
+        inputs = "".join(f'<input type="text" list="ds-co-quan" name="v" value="{_e(self.names.name(v))}" '
+                         f'aria-label="{label} {n}">' for n, v in enumerate(items, 1))
+        inputs += f'<input type="text" list="ds-co-quan" name="v" value="" placeholder="thêm cơ quan…" aria-label="{label}: thêm cơ quan">'
         return (f'<div class="agency-list" id="i-{fid}" hx-post="{self.url}/truong" '
                 f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
                 f'hx-include="#i-{fid} input, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
@@ -783,7 +785,7 @@ def finding_html(finding, describe=None) -> str:
         words = lambda text: own(text.replace(f"«{_ALL_LABELS.get(field.key, '')}»", f"«{field.label}»")  # noqa: E731
                                  if field.key in _ALL_LABELS else text)
     fix = f'<div class="fix"><b>Cách sửa:</b> {_e(words(humanize(finding.suggestion)))}</div>' if finding.suggestion else ""
-    return (f'<div class="finding {SEVERITY_CLASS[sev]}" title="mã {_e(finding.code)}"><b>{SEVERITY_LABEL[sev]}:</b> '
+    return (f'<div class="finding {SEVERITY_CLASS[sev]}"><b>{SEVERITY_LABEL[sev]}:</b> '
             f'{_e(words(humanize(finding.message)))}{fix}</div>')
 
 
@@ -805,6 +807,28 @@ WEB_WORDING = [
     (re.compile(r"Thêm 'id: …'[^.]*\."), "Mục này cần mã riêng; thêm lại nhiệm vụ bằng nút «+ Nhiệm vụ» để kehoach tự đặt mã."),
     (re.compile(r"Thêm dòng '([a-z_]+): …' vào nhóm này\."), r"Điền ô '\1'."),
     (re.compile(r"thiếu trường bắt buộc"), "chưa điền ô bắt buộc"),
+    (re.compile(r"Ghi ngày ban hành theo văn bản được dẫn, vd\. 'date: [^']*':"),
+     "Điền ô «Ngày ban hành» của căn cứ này theo văn bản được dẫn (ngày/tháng/năm):"),
+    (re.compile(r"Thêm 'signature:' với .*"),
+     "Điền phần «Người ký»: quyền hạn ký (vd. TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH), chức vụ (vd. PHÓ CHỦ TỊCH) và họ "
+     "tên người ký (để «…» nếu chưa biết)."),
+    # The registries are kept by the project, not by the author: what the author can do is check and go on.
+    (re.compile(r"Bổ sung văn bản vào plans/registry/citations\.yaml kèm nguồn\."),
+     "Đối chiếu số, ký hiệu, ngày với bản gốc của văn bản; nếu đúng thì để nguyên — đây chỉ là lưu ý, không cản việc "
+     "trình, ký, ban hành."),
+    (re.compile(r"Dùng tên hoặc mã có trong plans/registry/agencies\.yaml, hoặc bổ sung danh mục\."),
+     "Chọn tên cơ quan trong danh sách gợi ý của ô; nếu cơ quan chưa có trong danh sách thì để nguyên tên đầy đủ — "
+     "đây chỉ là lưu ý."),
+    (re.compile(r"Thêm tệp plans/directives/\S+ \(cùng định dạng kế hoạch\) hoặc dùng --parent \S+"),
+     "Bỏ chọn văn bản đó ở «Văn bản cấp trên được triển khai», hoặc chọn một văn bản có trong thư viện."),
+    (re.compile(r" plans/directives/"), ""),
+    (re.compile(r"Sửa mã mục cấp trên \(xem kehoach show --json của văn bản cấp trên\) hoặc thêm văn bản vào implements\."),
+     "Chọn lại mục ở ô «Đảm nhận mục của văn bản cấp trên» (gõ vài chữ của mục), hoặc đánh dấu văn bản cấp trên đó ở "
+     "«Văn bản cấp trên được triển khai»."),
+    (re.compile(r"plans/registry/[\w/.-]+"), "danh mục của kehoach"),
+    # Field paths the core adds in brackets for the YAML file: the page shows the finding beside the field itself.
+    (re.compile(r" \((?=[a-z_]*[.\[])[a-z_\[\]\d.]+\)"), ""),
+    (re.compile(r" \((?:signature|bases|references|footnotes|annex|implements|recipients|document)\)"), ""),
 ]
 
 

@@ -63,7 +63,10 @@ def _note_version(_mapper, _connection, target: VersionRow) -> None:
         ctx.saved.append((target.plan_id, target.number, target.note or ""))
 
 
-PUBLIC = ("/dang-nhap", "/tinh/", "/favicon.ico")
+PUBLIC = ("/dang-nhap", "/tinh/", "/favicon.ico", "/api/v1/openapi.json")
+API = "/api/"
+API_REFUSED = ('{"loi": "Thiếu khóa truy cập hoặc khóa không còn dùng được. Gửi tiêu đề Authorization: Bearer <khóa>; '
+               'tạo khóa ở trang «Khóa truy cập» sau khi đăng nhập."}').encode("utf-8")
 PLAN_PATH = re.compile(r"^/ke-hoach/(\d+)(/[^/]*)?")
 WS_PLAN_PATH = re.compile(r"^/khong-gian/(?:ke-hoach|tinh)/(\d+)")
 
@@ -80,6 +83,12 @@ class Access:
             return None
         with self.sessions() as session:
             return accounts.account(session, user_id)
+
+    def key_account(self, authorization: str) -> accounts.Account | None:
+        from ..workspace import api_tokens
+
+        with self.sessions.begin() as session:
+            return api_tokens.account_for(session, authorization)
 
     def plan_place(self, plan_id: int) -> tuple[bool, int | None, WorkflowRow | None]:
         """(exists, unit id, workflow row) of a plan."""
@@ -137,7 +146,13 @@ class WorkspaceGuard:
         session = scope.get("session") or {}
         from anyio import to_thread
 
-        who = await to_thread.run_sync(self.access.account, session.get("nguoi_dung"))
+        if path.startswith(API):   # scripts and other systems: an access key, never the browser's cookie (no CSRF)
+            who = await to_thread.run_sync(self.access.key_account, headers.get("authorization", ""))
+            if who is None:
+                return await self._send(send, 401, [(b"content-type", b"application/json"),
+                                                    (b"www-authenticate", b"Bearer")], API_REFUSED)
+        else:
+            who = await to_thread.run_sync(self.access.account, session.get("nguoi_dung"))
         if who is None:
             if method == "GET" and not htmx:
                 target = quote(path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""))

@@ -9,6 +9,7 @@ import os
 import secrets
 import tempfile
 import threading
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -16,12 +17,12 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
-from ..workspace import accounts, audit, dashboard, jobs, workflow
+from ..workspace import accounts, api_tokens, audit, dashboard, jobs, workflow
 from ..text import match_key, slug
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
@@ -33,6 +34,10 @@ HERE = Path(__file__).resolve().parent
 MAX_PDF = 20 * 1024 * 1024
 MAX_P12 = 64 * 1024
 MAX_LIST = 256 * 1024
+# The home page's "what waits for me", one heading per step a role takes.
+WORK_HEADINGS = {"trinh": "Dự thảo cần soạn xong và trình lãnh đạo", "duyet": "Chờ bạn duyệt",
+                 "kiem-tra-the-thuc": "Chờ bạn kiểm tra thể thức", "ky": "Chờ bạn ký",
+                 "ban-hanh": "Chờ bạn cấp số và ban hành"}
 
 
 class WsError(Exception):
@@ -74,6 +79,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     # for each of up to 50 users, so an edit does not re-read the plan it starts from.
     state.cache_limit = int(os.environ.get("KEHOACH_CACHE", "100"))
     app.state.filter_plans = visible_filter(access)
+    app.state.edit_refusal = lambda who, plan_id: edit_refusal(access, who, plan_id)
     app.state.workspace = True
     batches_lock = threading.Lock()
 
@@ -159,7 +165,23 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         changes = core.semantic_diff(first.loaded, second.loaded)
         return diff_lines(changes, AgencyNames(state.registry, second.tree))
 
-    app.user_middleware.append(Middleware(WorkspaceGuard, access=access, after=after_request))
+    def keep_board_current(ctx: RequestContext) -> None:
+        """A commune plan's answers to its province plan's duties, recomputed once after its save (after the reply),
+        so the province's board reads them instead of checking every commune when it opens."""
+        for plan_id, number, _note in ctx.saved:
+            with sessions() as session:
+                flow = session.get(WorkflowRow, plan_id)
+                plan = session.get(PlanRow, plan_id)
+                stale = (flow is not None and flow.parent_plan_id is not None and plan is not None
+                         and plan.head == number and flow.checked_version != number)
+            if stale:
+                refresh_cells(plan_id, number)
+
+    def after_saves(ctx: RequestContext) -> None:
+        after_request(ctx)
+        keep_board_current(ctx)
+
+    app.user_middleware.append(Middleware(WorkspaceGuard, access=access, after=after_saves))
 
     # --- login ---------------------------------------------------------------------------------
 
@@ -204,8 +226,11 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                      .outerjoin(UnitRow, UnitRow.id == PlanRow.unit_id).where(PlanRow.deleted.is_(False))
                      .order_by(PlanRow.updated_at.desc()))
             out = []
+            allowed: dict[int | None, bool] = {}   # one look-up per unit, not per plan
             for plan, flow, unit in session.execute(query):
-                if not access.visible(me, plan.unit_id):
+                if plan.unit_id not in allowed:
+                    allowed[plan.unit_id] = access.visible(me, plan.unit_id)
+                if not allowed[plan.unit_id]:
                     continue
                 out.append({"plan": plan, "flow": flow, "unit": unit,
                             "children": 0})
@@ -232,7 +257,39 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         for r in rows:
             (own if (r["unit"] is None or r["unit"].id == me.unit_id or not me.province_wide) else communes).append(r)
         return page(request, "workspace/home.html", own=own, communes=communes[:200], n_communes=len(communes),
-                    buoc=buoc)
+                    buoc=buoc, work=work_of(me, own), overdue=overdue_of(me, own))
+
+    def work_of(me: accounts.Account, rows: list[dict]) -> list[tuple[str, list[dict]]]:
+        """The plans waiting for *me*, by the step my roles take on them (draft, review, form check, sign, issue)."""
+        waiting: dict[str, list[dict]] = {}
+        for r in rows:
+            for transition in (workflow.allowed(me, r["flow"]) if r["flow"] else []):
+                # A head may review a draft directly, but it waits for them only once submitted.
+                if transition.id != "tra-lai" and not (transition.id == "duyet" and r["flow"].state == "draft"):
+                    waiting.setdefault(transition.id, []).append(r)
+        return [(WORK_HEADINGS[t], waiting[t]) for t in WORK_HEADINGS if t in waiting]
+
+    def overdue_of(me: accounts.Account, rows: list[dict]) -> list[dict]:
+        """Own plans not issued by the deadline the province set, and provincial plans with communes overdue."""
+        today = date.today()
+        out = []
+        with sessions() as session:
+            parents = {r["flow"].parent_plan_id for r in rows if r["flow"] and r["flow"].parent_plan_id}
+            due = dict(session.execute(select(WorkflowRow.plan_id, WorkflowRow.children_due)
+                                       .where(WorkflowRow.plan_id.in_(parents))).all()) if parents else {}
+            for r in rows:
+                flow = r["flow"]
+                if flow is None:
+                    continue
+                deadline = due.get(flow.parent_plan_id)
+                if deadline and deadline < today and flow.state != "issued":
+                    out.append({**r, "due": deadline, "late": 1})
+                elif r["children"] and flow.children_due and flow.children_due < today:
+                    late = session.scalar(select(func.count()).select_from(WorkflowRow).where(
+                        WorkflowRow.parent_plan_id == flow.plan_id, WorkflowRow.state != "issued"))
+                    if late:
+                        out.append({**r, "due": flow.children_due, "late": late})
+        return out
 
     # --- one plan: workflow, audit ---------------------------------------------------------------
 
@@ -262,10 +319,12 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             steps.append({"key": key, "label": label, "done": i < reached, "now": i == reached})
         actions = workflow.allowed(me, flow)
         edit_reason = workflow.can_edit(me, flow)
+        planned = analysis.loaded.plan.document.date if analysis.format_ok else None
         return {"plan": plan, "flow": flow, "unit": unit, "log": log, "steps": steps, "actions": actions,
+                "planned_date": planned_words(planned) if planned else "chưa ghi",
                 "counts": counts, "format_ok": analysis.format_ok, "edit_reason": edit_reason, "parent": parent,
                 "number_text": f"{flow.number:02d}/{(analysis.tree or {}).get('document', {}).get('symbol', '')}"
-                if flow.number else "", "today": date.today().isoformat()}
+                if flow.number else "", "today": f"{date.today():%d/%m/%Y}"}
 
     @app.get("/khong-gian/ke-hoach/{plan_id}", response_class=HTMLResponse)
     def plan_page(request: Request, plan_id: int):
@@ -288,6 +347,27 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
 
         facts, extra = await gather_facts(transition, plan, flow, form)
         return await to_thread.run_sync(lambda: apply_step(me, plan, transition, facts, extra, form))
+
+    async def api_step(me: accounts.Account, plan_id: int, step: str, values: dict) -> dict:
+        """A workflow step asked through the JSON API: the page's guards, register and audit; signing stays on the
+        page (it needs the signed PDF or the certificate)."""
+        from anyio import to_thread
+
+        transition = workflow.TRANSITIONS.get(step)
+        if transition is None:
+            raise WsError("Không có bước này trong quy trình.", 404)
+        if transition.id == "ky":
+            raise WsError("Bước «Ký» làm trên trang: cần bản PDF đã ký số hoặc tệp chứng thư số.", 400)
+        plan, flow, _unit = load_flow(plan_id)
+        if not access.visible(me, plan.unit_id):
+            raise WsError("Không tìm thấy kế hoạch này.", 404)
+        facts, extra = await gather_facts(transition, plan, flow, values)
+        await to_thread.run_sync(lambda: apply_step(me, plan, transition, facts, extra, values))
+        _plan, flow, _unit = load_flow(plan_id)
+        return {"buoc": workflow.state_label(flow.state), "so": flow.number,
+                "ngay_ban_hanh": f"{flow.issued_on:%d/%m/%Y}" if flow.issued_on else None}
+
+    app.state.api_step = api_step
 
     async def gather_facts(transition, plan: PlanRow, flow: WorkflowRow, form) -> tuple[workflow.Facts, dict]:
         from anyio import to_thread
@@ -387,31 +467,42 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 flow.signed_file = f"ban-ky/{plan.id}/{name}"
                 summary += f" ({extra.get('how', '')})"
             if transition.id == "ban-hanh":
-                issued = issue(session, me, plan, flow, str(form.get("ngay") or ""))
-                summary += f": số {issued[0]:02d}, ngày {issued[1]:%d/%m/%Y}"
+                issued = issue(session, me, plan, flow, str(form.get("ngay") or ""), bool(form.get("theo_ngay")))
+                summary += f": số {issued[0]:02d}, ngày {issued[1]:%d/%m/%Y}" + (f" ({issued[2]})" if issued[2] else "")
                 if "body_key" in extra:
                     # In the same transaction as the number: if the body's signature fails, the number is not used.
-                    flow.signed_file = sign_as_body(flow, extra["body_key"], extra["body_password"], *issued)
+                    flow.signed_file = sign_as_body(flow, extra["body_key"], extra["body_password"], *issued[:2])
                     summary += " (số, ngày điền vào bản PDF đã ký; ký số của cơ quan)"
             audit.record(session, me, "ban-hanh" if transition.id == "ban-hanh" else "chuyen-buoc", summary, plan.id,
                          plan.head, state_from=before, state_to=flow.state, unit_id=flow.unit_id)
         return RedirectResponse(f"/khong-gian/ke-hoach/{plan.id}", status_code=303)
 
-    def issue(session, me, plan: PlanRow, flow: WorkflowRow, wanted: str) -> tuple[int, date]:
-        """Number from the unit's register for the year, the date; the plan saved with both (a new version)."""
-        try:
-            day = date.fromisoformat(wanted) if wanted else date.today()
-        except ValueError:
-            raise WsError("Ngày ban hành phải có dạng NĂM-THÁNG-NGÀY.")
+    def issue(session, me, plan: PlanRow, flow: WorkflowRow, wanted: str, follow_day: bool) -> tuple[int, date, str]:
+        """Number from the unit's register for the year, the date; the plan saved with both (a new version).
+        With *follow_day* the văn thư lets the chosen day replace a date the plan wrote differently ("2027")."""
+        day = day_from_form(wanted, "Ngày ban hành") or date.today()
         analysis = state.analysis(plan.id, plan.head)
         if not analysis.format_ok:
             raise WsError("Kế hoạch còn lỗi định dạng.")
+        loaded, changed = analysis.loaded, ""
+        planned = loaded.plan.document.date
+        if planned is not None and not issue_day_fits(planned, day):
+            if not follow_day:
+                raise WsError(f"Chưa ban hành được: kế hoạch ghi ngày ban hành là {planned_words(planned)}, "
+                              f"còn ngày ban hành bạn chọn là {day:%d/%m/%Y}.", 409,
+                              [f"Nếu kế hoạch ban hành đúng ngày {day:%d/%m/%Y}: đánh dấu ô «Ghi lại ngày của kế "
+                               "hoạch theo ngày ban hành» ngay dưới ô ngày rồi bấm lại «Cấp số và ban hành». Nội "
+                               "dung kế hoạch không đổi, chỉ dòng ngày tháng ở đầu văn bản đổi theo.",
+                               f"Nếu kế hoạch phải ban hành vào {planned_words(planned)}: chọn một ngày trong "
+                               "khoảng đó ở ô «Ngày ban hành»."])
+            changed = f"ngày của kế hoạch đổi từ {planned_words(planned)} thành {day:%d/%m/%Y}"
+            document = loaded.plan.document.model_copy(update={"date": core.PartialDate.parse(day)})
+            loaded = replace(loaded, plan=loaded.plan.model_copy(update={"document": document}))
         number = workflow.next_number(session, flow.unit_id, day.year)
         try:
-            core_issued_copy(analysis.loaded, number, day.isoformat())
+            core_issued_copy(loaded, number, day.isoformat())
         except core.InputError as exc:
-            raise WsError("Chưa ban hành được.", 409, [f.message + (f" — {f.suggestion}" if f.suggestion else "")
-                                                        for f in exc.findings])
+            raise WsError("Chưa ban hành được.", 409, [issue_refusal_words(f, number) for f in exc.findings])
 
         def stamp(tree):
             document = tree["document"]
@@ -433,7 +524,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         state.remember(plan.id, row.head, new)
         saved_number = row.head
         flow.number, flow.issued_on, flow.issued_version = number, day, saved_number
-        return number, day
+        return number, day, changed
 
     @app.get("/khong-gian/ke-hoach/{plan_id}/ban-ky")
     def signed_copy(request: Request, plan_id: int):
@@ -600,11 +691,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         if not workflow.acts_for_plan_unit(me, flow):
             raise WsError("Chỉ chuyên viên soạn thảo hoặc lãnh đạo của đơn vị ban hành kế hoạch tỉnh đặt được hạn cho "
                           "cấp xã.", 403)
-        text = str(form.get("han") or "").strip()
-        try:
-            due = date.fromisoformat(text) if text else None
-        except ValueError:
-            raise WsError(f"Ngày '{text[:20]}' không đọc được; chọn ngày trên lịch (ngày/tháng/năm).")
+        due = day_from_form(str(form.get("han") or ""), "Hạn ban hành")
         with sessions.begin() as session:
             row = session.get(WorkflowRow, plan_id)
             row.children_due = due
@@ -708,11 +795,12 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 audit.record(session, me, "lap-cap-duoi",
                              f"Lập dự thảo kế hoạch cho {batch.done} đơn vị cấp xã"
                              + (f" ({batch.failed} đơn vị chưa lập được)" if batch.failed else ""), plan_id)
-        except Exception as exc:  # shown on the dashboard; the batch can be started again
+        except Exception:  # shown on the dashboard in words; the batch can be started again
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at = "failed", now()
-                batch.messages = list(messages[-49:]) + [f"Lỗi: {exc}"]
+                batch.messages = list(messages[-49:]) + [
+                    "Lượt lập dừng vì lỗi của chương trình; các dự thảo đã lập vẫn còn. Hãy bấm lập lại cho các xã còn thiếu."]
         finally:
             CURRENT.reset(token)
 
@@ -749,11 +837,14 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         if flow.unit_id != me.unit_id:
             raise WsError("Chỉ người của đơn vị ban hành kế hoạch tỉnh xuất được PDF cho các xã.", 403)
         with sessions() as session:
-            children = list(session.execute(
-                select(PlanRow.id, PlanRow.head).join(WorkflowRow, WorkflowRow.plan_id == PlanRow.id)
+            found = list(session.execute(
+                select(PlanRow.id, PlanRow.head, UnitRow.name).join(WorkflowRow, WorkflowRow.plan_id == PlanRow.id)
+                .outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
                 .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
-        if not children:
+        if not found:
             raise WsError("Chưa có kế hoạch cấp xã nào để xuất PDF.")
+        children = [(pid, head) for pid, head, _name in found]
+        unit_names = {pid: name or "một đơn vị chưa gán" for pid, _head, name in found}
         items = [(pid, state.store.version(pid, head).yaml_text) for pid, head in children]
         heads = dict(children)
         with batches_lock, sessions.begin() as session:
@@ -778,15 +869,15 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                         batch.done += 1
                     else:
                         batch.failed += 1
-                        messages.append(f"Kế hoạch {result['plan']}: {result['error']}")
+                        messages.append(f"Kế hoạch của {unit_names.get(result['plan'], 'một đơn vị')}: {result['error']}")
                         batch.messages = list(messages[-50:])
 
             try:
                 backend = jobs.run_pdf_batch(items, store_one, redis=redis)
                 state_text = "finished"
-            except Exception as exc:
+            except Exception:  # told in words; the PDFs already made stay
                 backend, state_text = "process", "failed"
-                messages.append(f"Lỗi: {exc}")
+                messages.append("Lượt xuất dừng vì lỗi của chương trình; các PDF đã xuất vẫn còn. Hãy bấm xuất lại.")
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at, batch.backend = state_text, now(), backend
@@ -830,7 +921,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         finished = batch.state != "running"
         percent = int(100 * (batch.done + batch.failed) / batch.total) if batch.total else 100
         poll = "" if finished else f' hx-get="/khong-gian/lo/{batch.id}" hx-trigger="every 1s" hx-swap="outerHTML"'
-        way = "hàng đợi Redis (RQ)" if batch.backend == "rq" else "các tiến trình trên máy chủ"
+        way = "hàng đợi xử lý nền" if batch.backend == "rq" else "các tiến trình trên máy chủ"
         doing = "Đang xuất PDF" if batch.kind == "pdf" else "Đang lập"
         status = ("Đã xong" if batch.state == "finished" else "Dừng vì lỗi") if finished else doing
         messages = "".join(f"<li>{html.escape(m)}</li>" for m in (batch.messages or [])[:20])
@@ -851,6 +942,39 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         if batch is None or plan is None or not access.visible(me, plan.unit_id):
             raise WsError("Không tìm thấy lượt xử lý này.", 404)
         return HTMLResponse(progress_html(batch_id))
+
+    # --- access keys of the JSON API ------------------------------------------------------------
+
+    @app.get("/khong-gian/khoa-truy-cap", response_class=HTMLResponse)
+    def api_keys(request: Request):
+        me = who(request)
+        with sessions() as session:
+            keys = api_tokens.of_user(session, me.id)
+        return page(request, "workspace/keys.html", keys=keys, new_key=None)
+
+    @app.post("/khong-gian/khoa-truy-cap")
+    async def api_key_new(request: Request):
+        me = who(request)
+        form = await form_checked(request, max_files=0)
+        with sessions.begin() as session:
+            try:
+                key = api_tokens.create(session, me.id, str(form.get("ten_khoa") or ""))
+            except accounts.AccountError as exc:
+                raise WsError(str(exc))
+            audit.record(session, me, "tai-khoan", f"Tạo khóa truy cập «{' '.join(str(form.get('ten_khoa')).split())[:120]}»")
+        with sessions() as session:
+            keys = api_tokens.of_user(session, me.id)
+        return page(request, "workspace/keys.html", keys=keys, new_key=key)
+
+    @app.post("/khong-gian/khoa-truy-cap/{key_id}/thu-hoi")
+    async def api_key_revoke(request: Request, key_id: int):
+        me = who(request)
+        await form_checked(request, max_files=0)
+        with sessions.begin() as session:
+            if not api_tokens.revoke(session, me.id, key_id):
+                raise WsError("Không có khóa này.", 404)
+            audit.record(session, me, "tai-khoan", "Thu hồi một khóa truy cập")
+        return RedirectResponse("/khong-gian/khoa-truy-cap", status_code=303)
 
     # --- administration -------------------------------------------------------------------------
 
@@ -904,6 +1028,55 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             audit.record(session, me, "tai-khoan", f"Tạo tài khoản {user.username} ({user.full_name}) — {unit.name}: "
                          + ", ".join(accounts.ROLES[r] for r in roles))
         return RedirectResponse("/khong-gian/quan-tri?tb=" + quote("Đã tạo tài khoản."), status_code=303)
+
+
+def day_from_form(text: str, label: str) -> date | None:
+    """A day typed as ngày/tháng/năm (06/01/2026), or sent by a date picker (2026-01-06); None when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = text.replace(".", "/").replace("-", "/").split("/")
+    try:
+        if len(parts) == 3 and len(parts[0]) == 4:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        if len(parts) == 3:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        pass
+    raise WsError(f"{label} «{text[:20]}» không phải một ngày có thật; ghi theo kiểu ngày/tháng/năm, ví dụ 06/01/2026.")
+
+
+def issue_day_fits(planned, day: date) -> bool:
+    """The plan's own date ("2027", "03/2027", "15/03/2027") allows issuing on *day*."""
+    if planned.year != day.year or (planned.month is not None and planned.month != day.month):
+        return False
+    return not planned.is_complete or planned.to_date() == day
+
+
+def planned_words(planned) -> str:
+    if planned.is_complete:
+        return f"ngày {planned.day:02d}/{planned.month:02d}/{planned.year}"
+    if planned.month is not None:
+        return f"tháng {planned.month:02d}/{planned.year}"
+    return f"năm {planned.year}"
+
+
+def issue_refusal_words(finding, number: int) -> str:
+    """What the issuing check found, told to the văn thư (the CLI's wording speaks of the file and its options)."""
+    if finding.path == "document.number":
+        return (f"Kế hoạch đã ghi sẵn một số khác số {number:02d} của sổ đăng ký. Trả lại để người soạn xóa số trong "
+                "phần «Thông tin văn bản», rồi cấp số lại.")
+    return finding.message[:1].upper() + finding.message[1:] + "."
+
+
+def edit_refusal(access: Access, who: accounts.Account, plan_id: int) -> str | None:
+    """Why *who* may not change the plan's content now (the API's rule, the same as the page's), or None."""
+    exists, unit_id, row = access.plan_place(plan_id)
+    if not exists or not access.visible(who, unit_id):
+        return "Không tìm thấy kế hoạch này."
+    if unit_id is not None and unit_id != who.unit_id:
+        return "Kế hoạch này thuộc đơn vị khác; bạn chỉ được xem."
+    return workflow.can_edit(who, row)
 
 
 def core_lint(path: Path):

@@ -214,10 +214,6 @@ def _local(moment: datetime | None) -> str:
     return moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
 
 
-def _short_ref(ref: str) -> str:
-    return ref.rsplit("#", 1)[-1]
-
-
 def to_html(board: Dashboard, state_labels: dict[str, str]) -> str:
     """A standalone page (for e-mail or printing): summary, table of communes, coverage matrix."""
     e = html.escape
@@ -236,7 +232,7 @@ def to_html(board: Dashboard, state_labels: dict[str, str]) -> str:
         rows.append(f"<tr><td>{e(row.unit)}</td><td>{e(row.state_label)}</td><td>{e(deadline)}</td><td>{e(check)}</td>"
                     f"{''.join(cells)}</tr>")
     legend = "".join(f"<li><span class='{k}'>{CELL_MARKS[k]}</span> {e(v)}</li>" for k, v in CELL_LABELS.items())
-    duties = "".join(f"<li><b>{i}.</b> {e(text)} <code>{e(_short_ref(ref))}</code></li>"
+    duties = "".join(f"<li><b>{i}.</b> {e(text)}</li>"
                      for i, (ref, text) in enumerate(board.duties, 1))
     states = ", ".join(f"{state_labels.get(k, 'Chưa có kế hoạch')}: {v}" for k, v in totals["states"].items())
     return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Tình hình triển khai — {e(board.plan_title[:80])}</title>
@@ -297,14 +293,14 @@ def to_xlsx(board: Dashboard) -> bytes:
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "B2"
     duties = book.create_sheet("Nhiệm vụ tỉnh giao")
-    duties.append(["NV", "Mã mục", "Nội dung"] + list(CELL_LABELS.values()))
+    duties.append(["NV", "Nội dung"] + list(CELL_LABELS.values()))
     for cell in duties[1]:
         cell.font = Font(bold=True)
     for i, item in enumerate(board.duty_totals(), 1):
-        duties.append([i, _short_ref(item["ref"]), item["text"]] + [item[k] for k in CELL_LABELS])
-    duties.column_dimensions["C"].width = 90
+        duties.append([i, item["text"]] + [item[k] for k in CELL_LABELS])
+    duties.column_dimensions["B"].width = 90
     for row in duties.iter_rows(min_row=2):
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,6 +1,6 @@
 """The drafting-to-issuing workflow of Nghị định 30 (Điều 12–16), as states and guarded transitions.
 
-dự thảo → lãnh đạo đã duyệt nội dung → văn thư đã kiểm tra thể thức → đã ký → đã ban hành
+dự thảo → (đã trình lãnh đạo) → lãnh đạo đã duyệt nội dung → văn thư đã kiểm tra thể thức → đã ký → đã ban hành
 
 Each transition is allowed to one role, in the plan's own unit (the province's users act on their own unit's
 plans; they only read the communes'). Guards keep the decree's order: no "form-checked" while `kehoach check` or
@@ -23,6 +23,7 @@ from .models import RegisterRow, WorkflowRow, now
 
 STATES = {
     "draft": "Dự thảo",
+    "submitted": "Đã trình lãnh đạo",
     "reviewed": "Lãnh đạo đã duyệt nội dung",
     "form-checked": "Văn thư đã kiểm tra thể thức",
     "signed": "Đã ký",
@@ -43,17 +44,22 @@ class Transition:
 
 TRANSITIONS = {
     t.id: t for t in (
-        Transition("duyet", ("draft",), "reviewed", ("lanh-dao",), "Duyệt nội dung", "Lãnh đạo đơn vị duyệt nội dung"),
-        Transition("kiem-tra-the-thuc", ("reviewed",), "form-checked", ("van-thu",), "Xác nhận đúng thể thức",
+        Transition("trinh", ("draft",), "submitted", ("soan-thao",), "Trình lãnh đạo",
+                   "Chuyên viên trình lãnh đạo đơn vị"),
+        Transition("duyet", ("draft", "submitted"), "reviewed", ("lanh-dao",), "Duyệt",
+                   "Lãnh đạo đơn vị duyệt nội dung"),
+        Transition("kiem-tra-the-thuc", ("reviewed",), "form-checked", ("van-thu",), "Kiểm tra thể thức",
                    "Văn thư kiểm tra thể thức, kỹ thuật trình bày"),
-        Transition("ky", ("form-checked",), "signed", ("nguoi-ky",), "Ký ban hành", "Người có thẩm quyền ký"),
-        Transition("ban-hanh", ("signed",), "issued", ("van-thu",), "Cấp số, ngày và phát hành",
+        Transition("ky", ("form-checked",), "signed", ("nguoi-ky",), "Ký", "Người có thẩm quyền ký"),
+        Transition("ban-hanh", ("signed",), "issued", ("van-thu",), "Cấp số và ban hành",
                    "Văn thư cấp số, ngày và phát hành"),
-        Transition("tra-lai", ("reviewed", "form-checked", "signed"), "draft", ("lanh-dao", "van-thu", "nguoi-ky"),
-                   "Trả lại để sửa", "Trả lại dự thảo để sửa"),
+        Transition("tra-lai", ("submitted", "reviewed", "form-checked", "signed"), "draft",
+                   ("lanh-dao", "van-thu", "nguoi-ky"), "Trả lại", "Trả lại dự thảo để sửa"),
     )
 }
-EDITABLE = {"draft"}
+# Who may change the content at each step: the drafter and the head in the draft; once submitted, the head
+# alone (Điều 12 khoản 2: the head reviews and may amend).
+EDITABLE = {"draft": {"soan-thao", "lanh-dao"}, "submitted": {"lanh-dao"}}
 EDITOR_ROLES = {"soan-thao", "lanh-dao"}
 
 
@@ -90,9 +96,9 @@ def can_edit(who: Account, row: WorkflowRow | None) -> str | None:
         return "Kế hoạch này thuộc đơn vị khác; bạn chỉ được xem."
     if not any(who.has(r) for r in EDITOR_ROLES):
         return "Vai trò của bạn không sửa nội dung kế hoạch (chỉ chuyên viên soạn thảo và lãnh đạo đơn vị sửa)."
-    if row is not None and row.state not in EDITABLE:
+    if row is not None and not any(who.has(r) for r in EDITABLE.get(row.state, ())):
         return (f"Kế hoạch đang ở bước «{state_label(row.state)}» nên không sửa được nội dung. "
-                "Muốn sửa, người có thẩm quyền bấm «Trả lại để sửa».")
+                "Muốn sửa, người có thẩm quyền bấm «Trả lại».")
     return None
 
 
@@ -109,15 +115,16 @@ class Facts:
 def guard(transition: Transition, facts: Facts) -> list[str]:
     """Reasons the transition may not happen now (empty: it may)."""
     reasons: list[str] = []
-    if transition.id == "duyet" and not facts.format_ok:
+    if transition.id in ("trinh", "duyet") and not facts.format_ok:
         reasons.append("Dự thảo còn lỗi định dạng (xem phần Kiểm tra); sửa xong mới trình duyệt được.")
     if transition.id == "kiem-tra-the-thuc":
         if not facts.format_ok:
             reasons.append("Dự thảo còn lỗi định dạng.")
         if facts.check_errors:
-            reasons.append(f"Kiểm tra với văn bản cấp trên còn {facts.check_errors} lỗi (kehoach check).")
+            reasons.append(f"Kiểm tra nội dung còn {facts.check_errors} lỗi (xem bảng Kiểm tra ở trang soạn); "
+                           "người soạn sửa xong rồi trình lại.")
         for message in (facts.lint_errors or [])[:10]:
-            reasons.append(f"Thể thức văn bản Word: {message} (kehoach lint-docx).")
+            reasons.append(f"Thể thức bản Word xuất ra: {message}.")
     if transition.id == "ky":
         problem = signed_pdf_problem(facts.signed_pdf)
         if problem:

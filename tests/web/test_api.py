@@ -218,7 +218,7 @@ def test_the_check_report_and_coverage_open(client):
 
 
 def test_a_plan_derived_from_an_example_is_checked_against_it(client):
-    page = client.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "huyện Hưng Nguyên"})
+    page = client.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "xã Quỳ Châu"})
     assert page.status_code == 200, page.text[:500]
     plan_id = int(re.search(r'href="/ke-hoach/(\d+)"', page.text).group(1))
     editor = client.get(f"/ke-hoach/{plan_id}").text
@@ -259,6 +259,22 @@ def test_implements_legal_basis_budget_and_annex(client):
 def test_a_commune_is_derived_from_the_province_plan_it_implements_after_2025(client):
     page = client.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "xã Hưng Nguyên"})
     assert page.status_code == 200 and "xã Hưng Nguyên" in page.text
+
+
+def test_deriving_refuses_a_commune_not_in_the_2025_list_with_close_names(client):
+    page = client.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "xã Quỳ Châuu"})
+    assert page.status_code == 400
+    assert "không có xã Quỳ Châuu" in page.text and "1678/NQ-UBTVQH15" in page.text and "Có phải: xã Quỳ Châu" in page.text
+    assert client.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml",
+                                         "unit": "xã Không Có Thật"}).status_code == 400
+
+
+def test_deriving_refuses_a_district_after_the_district_level_ended(client):
+    page = client.form("/tao/cap-duoi", {"file": "examples/nghe-an-2025-kh-07.yaml", "unit": "huyện Hưng Nguyên"})
+    assert page.status_code == 400 and "Cấp huyện đã kết thúc từ ngày 01/07/2025" in page.text
+    # the library's older plans keep their own units (practice on a 2024 plan)
+    older = client.form("/tao/cap-duoi", {"file": "directives/kh-61-2024-hai-phong.yaml", "unit": "quận Kiến An"})
+    assert older.status_code == 200
 
 
 def test_stale_or_forged_paths_are_refused_in_words(client):

@@ -6,6 +6,7 @@ import enum
 import re
 import typing
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -203,3 +204,28 @@ def test_references_footnotes_status_and_the_other_fields_are_edited(client):
     loaded_page = client.get(f"/ke-hoach/{plan_id}").text
     assert "Nghị định số 56/2017/NĐ-CP — Quy định chi tiết" in loaded_page    # the chosen registry entry, by name
     assert parse_path("footnotes.2") == ("footnotes", "2")
+
+
+def test_findings_of_the_library_and_check_fixtures_read_without_code():
+    """What the rules say about every library plan and check fixture, as the page words it: no file paths, field
+    paths, YAML syntax or command-line options (registry files, 'signature:', bases[0].date, --parent)."""
+    import glob
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workspace"))
+    from no_code import code_on_screen
+
+    from authoring.web import core, engine
+
+    registry = core.load_registry()
+    files = (sorted(glob.glob("plans/examples/*.yaml")) + sorted(glob.glob("tests/fixtures/*.yaml"))
+             + sorted(glob.glob("tests/fixtures/check/**/*.yaml", recursive=True)))
+    found = []
+    for name in files:
+        analysis = engine.analyse(Path(name).read_text(encoding="utf-8"))
+        describe = forms.describer(analysis.tree, registry)
+        for finding in analysis.findings:
+            for text in (finding.message, finding.suggestion):
+                words = describe(forms.humanize(text)) if text else ""
+                found += [f"{name}: {problem}" for problem in code_on_screen(words) if "parent.yaml" not in problem]
+    assert not found, "\n".join(found[:20])

@@ -108,13 +108,14 @@ def test_draft_to_issued_with_four_users_and_the_audit_log(users, p12, body_p12)
                                                     "v": "Thực hiện công tác trẻ em năm 2026 trên địa bàn xã Anh Sơn"})
     assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
     page = cv.get(f"/khong-gian/ke-hoach/{plan}").text
-    assert "Dự thảo" in page and "Không có việc nào dành cho vai trò của bạn" in page
-    # only the head of unit reviews
+    assert "Dự thảo" in page and "Trình lãnh đạo" in page and "Duyệt" not in page.split("Việc của bạn")[1]
+    # the drafting officer submits; only the head of unit reviews
+    assert cv.form(f"/khong-gian/ke-hoach/{plan}/buoc/trinh", follow_redirects=False).status_code == 303
     assert cv.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet").status_code == 403
     assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
     # no more edits once reviewed
     response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "2", "path": "document.title", "v": "Sửa muộn"})
-    assert response.status_code == 409 and "Trả lại để sửa" in response.text
+    assert response.status_code == 409 and "Trả lại" in response.text
     # the văn thư checks the form (check and lint-docx run), the signer cannot skip ahead
     assert nk.form(f"/khong-gian/ke-hoach/{plan}/buoc/ky").status_code in (403, 409)
     response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/kiem-tra-the-thuc", follow_redirects=False)
@@ -184,7 +185,7 @@ def test_form_check_refused_while_check_has_errors(users):
     assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
     response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/kiem-tra-the-thuc")
     assert response.status_code == 409
-    assert "Chưa thực hiện được bước «Xác nhận đúng thể thức»" in response.text and "kehoach check" in response.text
+    assert "Chưa thực hiện được bước «Kiểm tra thể thức»" in response.text and "Kiểm tra nội dung còn" in response.text
     # sent back to the draft by the văn thư, editable again
     assert vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/tra-lai", follow_redirects=False).status_code == 303
     assert "Dự thảo" in cv.get(f"/khong-gian/ke-hoach/{plan}").text

@@ -203,14 +203,14 @@ def test_one_plan_from_draft_to_issued_by_four_people(browser, server, p12, tmp_
     # 2. the head of unit reviews
     head = login(browser, server, "ld.quynhanh")
     head.goto(f"{server}/khong-gian/ke-hoach/{plan}")
-    head.click("button:has-text('Duyệt nội dung')")
+    head.click("button:has-text('Duyệt')")
     head.locator("ol.steps li.now", has_text="Lãnh đạo đã duyệt nội dung").wait_for()
     head.context.close()
 
     # 3. the văn thư checks the form (check + lint-docx on the rendered Word file)
     clerk = login(browser, server, "vt.quynhanh")
     clerk.goto(f"{server}/khong-gian/ke-hoach/{plan}")
-    clerk.click("button:has-text('Xác nhận đúng thể thức')")
+    clerk.click("button:has-text('Kiểm tra thể thức')")
     clerk.locator("ol.steps li.now", has_text="Văn thư đã kiểm tra thể thức").wait_for(timeout=60_000)
 
     # 4. the signer signs in place with a .p12
@@ -228,7 +228,7 @@ def test_one_plan_from_draft_to_issued_by_four_people(browser, server, p12, tmp_
 
     # 5. the văn thư numbers, dates and issues
     clerk.goto(f"{server}/khong-gian/ke-hoach/{plan}")
-    clerk.click("button:has-text('Cấp số, ngày và phát hành')")
+    clerk.click("button:has-text('Cấp số và ban hành')")
     clerk.locator("ol.steps li.now", has_text="Đã ban hành").wait_for()
     assert "01/KH-UBND" in clerk.inner_text("main")
     log = clerk.inner_text("#nhat-ky")
