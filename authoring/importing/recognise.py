@@ -450,7 +450,7 @@ class Recogniser:
                 task["timeframe"] = get("timeframe")
             if get("products"):
                 task["products"] = [p.strip() for p in re.split(r";", get("products")) if p.strip()]
-            if not task:   # a group heading row ("I | CẢI CÁCH THỂ CHẾ")
+            if not task or (re.fullmatch(r"[IVX]+\.?", first) and "lead" not in task):   # a group row ("I | CẢI CÁCH THỂ CHẾ")
                 group = {**({"label": label} if label else {}), "title": text, "blocks": []}
                 blocks.append(group)
                 continue

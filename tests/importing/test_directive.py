@@ -140,6 +140,8 @@ def test_a_task_table_kept_as_pipe_rows_in_a_text_gives_one_task_per_row_with_it
     assert first.text.startswith("Xây dựng, trình Thủ tướng Chính phủ ban hành") and "bo-tttt" in first.task.lead
     # a row whose words name a duty and a body ("nhiệm vụ", "cơ quan") is a row, not a new table
     assert sum(1 for s in loaded.plan.sections if (s.title or "").startswith("PHỤ LỤC II")) == 1
+    # a group row (Roman numeral, no lead) stays a group even when the copy spilled words into its last column
+    assert [b.label for b in annex.blocks] == ["I.", "II.", "III.", "IV.", "V.", "VI.", "VII."]
 
 
 def test_a_note_mark_whose_note_the_copy_lost_is_dropped_not_left_dangling(tmp_path):
