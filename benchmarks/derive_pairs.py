@@ -71,13 +71,14 @@ def run(root: Path, details: bool) -> int:
             for pair in chosen:
                 note = ""
                 score = None
-                if not pair.directives or pair.absent:
+                if not pair.directives:
                     note = " (chưa có văn bản cấp trên dạng directive)"
-                else:
+                else:   # derived from the parents at hand; those still missing are named
+                    note = f" (thiếu {', '.join(Path(a).stem for a in pair.absent)})" if pair.absent else ""
                     try:
                         score = score_draft(registry, pair, draft_of(pair, Path(tmp)))
                     except KehoachError as exc:
-                        note = f" (derive lỗi: {str(exc).splitlines()[0][:80]})"
+                        note += f" (derive lỗi: {str(exc).splitlines()[0][:80]})"
                 near = neighbours_mean([score_neighbour(registry, pair, pairs[n]) for n in pair.neighbours if n in pairs])
                 if score:
                     draft_r.append(score.agencies.recall)

@@ -27,12 +27,13 @@ _DUTY_VERB = re.compile(r"\s(?:chỉ đạo|chủ trì|phối hợp|có trách n
                         r"theo dõi|xây dựng|bảo đảm|đảm bảo|nghiên cứu|hướng dẫn|rà soát|chịu trách nhiệm|"
                         r"quán triệt|nâng cao|đẩy mạnh|tiếp tục|trong phạm vi)\b|[:.;(]", re.IGNORECASE)
 # The words an agency's name begins with, for bodies the registry does not know yet (kept as written).
-_BODY = re.compile(r"^(?:Bộ|Sở|Ủy ban|Uỷ ban|UBND|Công an|Ban|Hội|Viện|Tòa án|Toà án|Liên đoàn|Tỉnh đoàn|Thành đoàn|"
+_BODY = re.compile(r"^(?:Bộ|Sở|Ủy ban|Uỷ ban|UBND|Công an|Ban(?! hành)|Hội|Viện|Tòa án|Toà án|Liên đoàn|Tỉnh đoàn|Thành đoàn|"
                    r"Trung ương|Đoàn|Báo|Đài|Thông tấn xã|Văn phòng|Chi cục|Cục|Kho bạc|Ngân hàng|Thuế|Bảo hiểm|"
                    r"Kiểm toán|Cơ quan|Các cơ quan|Các bộ|Các sở|Bộ Chỉ huy|Bộ Tư lệnh|Thanh tra|Phòng|Trung tâm|"
                    r"Học viện|Trường(?! hợp))\b")
 _MAX_NAME_WORDS = 16
 # "Cơ quan chủ trì:", "Cơ quan phối hợp": the fields of a task table, not bodies.
+_TITLE_ONLY = re.compile(r"^(?:Các\s+)?(?:Bộ trưởng|Thủ trưởng|Chủ tịch|Giám đốc|Trưởng ban|Thủ trưởng các)$", re.IGNORECASE)
 _FIELD = re.compile(r"^(?:Cơ quan|Đơn vị)(?:\s+(?:chủ trì|phối hợp|thực hiện))?$", re.IGNORECASE)
 
 
@@ -140,6 +141,9 @@ class _Duties:
                 continue
             end = next((k for k in range(i, len(tokens)) if tokens[k] in (",", ";")), len(tokens))
             name = _HEAD.sub("", " ".join(tokens[i:end]))
+            if _TITLE_ONLY.match(name):   # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …": the body follows the comma
+                i = end
+                continue
             if not (_BODY.match(name) and 2 <= len(name.split()) <= _MAX_NAME_WORDS) or _FIELD.match(name):
                 break   # a heading names its bodies first; a sentence that begins otherwise addresses nobody
             if name not in names:

@@ -123,6 +123,33 @@ _UNIT_UPPER = re.compile(r"(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND)\s+(?
                          r"THỊ TRẤN|ĐẶC KHU)\s+(?P<name>.+)$")
 
 
+_ATTACHED = re.compile(r"^\(?\s*(?:Ban hành )?[Kk]èm theo (?:" + DOC_TYPES + r")\b")
+
+
+def _attached(body: list[str], recipients_at: int | None) -> tuple[int, int] | None:
+    """Where the text issued with a decision starts after its signature: (its title's first line, its content)."""
+    if recipients_at is None:
+        return None
+    for index in range(recipients_at + 1, len(body)):
+        if _ATTACHED.match(body[index].strip(" *")):
+            title = lambda i: i > recipients_at and not body[i].startswith("- ") and not AUTHORITY.match(body[i])  # noqa: E731
+            title_at = index - 1 if title(index - 1) else index
+            while title(title_at - 1) and is_upper_line(body[title_at - 1].strip(" *")):
+                title_at -= 1   # a title written over several lines
+            return title_at, index + 1
+    return None
+
+
+def _name_apart(text: str) -> str:
+    """A signature block copied as one line ("PHÓ THỦ TƯỚNG Nguyễn Hòa Bình"): the signer's name on its own line."""
+    words = text.split()
+    for k in range(1, len(words)):
+        if all(w[:1].isupper() and any(c.islower() for c in w) for w in words[k:]) \
+                and all(not any(c.islower() for c in w) for w in words[:k]):
+            return " ".join(words[:k]) + "\n" + " ".join(words[k:])
+    return text
+
+
 def _task_header(cells: list[str]) -> bool:
     from .sources import _is_task_header
 
@@ -234,6 +261,12 @@ class Recogniser:
         tail = body[recipients_at:] if recipients_at is not None else []
         preamble = body[:min(first_section, closing_end)]
         section_texts = body[first_section:closing_end]
+        attached = _attached(body, recipients_at)
+        if attached is not None:   # a decision "ban hành kèm theo": its duties are in the text after the signature
+            title_at, content_at = attached
+            tail = body[recipients_at:title_at]
+            start = next((i for i in range(content_at, len(body)) if re.match(r"^I\.\s", body[i])), content_at)
+            section_texts = body[start:]
         # Paragraphs after the last numbered item that address everyone ("Trên đây là …") close the body.
         closing: list[str] = []
         while section_texts and not LABEL.match(section_texts[-1]) and re.match(
@@ -274,6 +307,10 @@ class Recogniser:
             tree["closing"] = [{"text": t} for t in closing]
             self.reporting(tree["closing"][0], tree["closing"][0]["text"], [])
         self.closing(tree, tail, closing_left, closing_right)
+        for block in _walk(sections + tree.get("preamble", []) + tree.get("closing", [])):
+            for key in ("text", "title"):   # a mark whose note the copy lost ("gồm¹:") is dropped, not left dangling
+                if isinstance(block.get(key), str):
+                    block[key] = re.sub(r"\[\^(\d+)\]", lambda m: m.group(0) if m.group(1) in footnotes else "", block[key])
         if footnotes:
             tree["footnotes"] = footnotes
         recognised = {k: v for k, v in self.counts.items() if v}
@@ -413,7 +450,7 @@ class Recogniser:
                 task["timeframe"] = get("timeframe")
             if get("products"):
                 task["products"] = [p.strip() for p in re.split(r";", get("products")) if p.strip()]
-            if not task:   # a group heading row ("I | CẢI CÁCH THỂ CHẾ")
+            if not task or (re.fullmatch(r"[IVX]+\.?", first) and "lead" not in task):   # a group row ("I | CẢI CÁCH THỂ CHẾ")
                 group = {**({"label": label} if label else {}), "title": text, "blocks": []}
                 blocks.append(group)
                 continue
@@ -641,7 +678,8 @@ class Recogniser:
             tree["archive"] = archive
         sig_lines = []
         for text in sig:
-            sig_lines += [s.strip(" *") for s in re.split(nd30.AUTHORITY_SPLIT_RE.pattern + r"|(?<=[A-ZĐ]) (?=PHÓ |CHỦ TỊCH$)", text) if s.strip(" *")]
+            text = _name_apart(re.sub(r"[\[(]\s*[Đđ]ã ký\s*[\])]", " ", text))
+            sig_lines += [s.strip(" *\n") for s in re.split(r"\n|" + nd30.AUTHORITY_SPLIT_RE.pattern + r"|(?<=[A-ZĐ]) (?=PHÓ |CHỦ TỊCH$)", text) if s.strip(" *")]
         if sig_lines:
             authority = [s for s in sig_lines if AUTHORITY.match(s)]
             positions = [s for s in sig_lines if not AUTHORITY.match(s) and s == s.upper()]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import nd30
+from ..ooxml.facts import is_upper_line
 from ..text import nfc
 
 LABEL = re.compile(r"^(?P<label>(?:[IVX]+\.)|(?:\d{1,2}\.\d{1,2}\.)|(?:\d{1,2}\.)|(?:[a-zđ]\))|(?:-))\s+(?P<rest>.*)$")
@@ -49,7 +50,12 @@ def web_lines(raw: str) -> list[str]:
     """A copy from a web page as lines: literal "\\r\\n" escapes and "|" cell edges become line breaks."""
     raw = nfc(raw).replace("\\r\\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     lines: list[str] = []
+    table = False   # inside a task table ("| TT | Nhiệm vụ | Chủ trì | … |"): its rows stay whole
     for line in raw.split("\n"):
+        table = _is_row(line) and (table or _is_task_header([c.strip() for c in line.strip("| ").split("|")]))
+        if table:
+            lines.append(line.strip())
+            continue
         if "|" in line and not line.lstrip().startswith("|-"):
             cells = [c.strip() for c in line.split("|")]
             if len(cells) > 1:
@@ -68,7 +74,7 @@ def read_text(path: Path) -> list[Para]:
         for chunk in re.split(r"\n\s*\n", raw):
             current = ""
             for line in chunk.split("\n"):
-                if (line.startswith("- ") or line.startswith("**")) and current:
+                if (line.startswith(("- ", "**", "|")) or _is_row(current)) and current:
                     paragraphs.append(current)
                     current = line
                 else:
@@ -80,8 +86,26 @@ def read_text(path: Path) -> list[Para]:
     else:
         paragraphs = lines
     out: list[Para] = []
+    annex_title, table_open = None, False
     for text in (_clean(p) for p in paragraphs):
         if not text or text == "|":
+            continue
+        if re.match(r"^PHỤ LỤC\b", text):   # an annex after the text: only its task tables are read
+            annex_title, table_open = text, False
+            continue
+        if _is_row(text):
+            cells = [c.strip() for c in text.strip("| ").split("|")]
+            if not table_open and _is_task_header(cells):   # a row inside a table may name a duty and a body too
+                out.append(Para(" | ".join(cells), "annex-head", cells=cells, title=annex_title or "PHỤ LỤC"))
+                table_open = True
+                continue
+            if table_open:
+                out.append(Para(" | ".join(cells), "annex-row", cells=cells, title=annex_title or "PHỤ LỤC"))
+                continue
+        table_open = False
+        if annex_title is not None:
+            if is_upper_line(text) and annex_title.startswith("PHỤ LỤC") and len(annex_title) < 20:
+                annex_title = f"{annex_title}: {text}"   # "PHỤ LỤC II" then its title line
             continue
         last_body = next((p for p in reversed(out) if p.zone == "body"), None)
         if last_body is not None and text[0].islower() and not LABEL.match(text):
@@ -92,6 +116,12 @@ def read_text(path: Path) -> list[Para]:
             continue
         out.append(Para(text))
     return out
+
+
+def _is_row(text: str) -> bool:
+    """A row of a table kept in a plain text as "| cell | cell | cell |"."""
+    text = text.strip()
+    return text.startswith("|") and text.endswith("|") and text.count("|") >= 3
 
 
 _SENTENCE_END = re.compile(r"[.;:!?]\s*$")

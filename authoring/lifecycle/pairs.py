@@ -22,6 +22,9 @@ PERIODS = {"năm": "nam", "6 tháng": "6_thang", "quý": "quy", "tháng": "thang
 # the province; which region it is differs between provinces, the role does not.
 _REGION = re.compile(r"\s+khu vực\s+[\wÀ-ỹ]+$")
 _CITY = re.compile(r"\b(thành phố|tp)\b")
+# "UBND các xã/phường", "UBND phường, xã", "Ủy ban nhân dân các xã, phường, đặc khu": every commune of the province.
+_COMMUNES = re.compile(r"^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(?:(?:các|cấp)\s+(?:xã|phường|đặc khu|thị trấn)"
+                       r"|(?:xã|phường|đặc khu|thị trấn)(?=\s*[,/]))(?:\s*(?:,|/|và)\s*(?:xã|phường|đặc khu|thị trấn))*$")
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ def agency_key(registry: Registry, name: str) -> str:
     text = nfc(name).strip()
     candidates = [text, _REGION.sub("", text)]
     candidates += [_CITY.sub("tỉnh", match_key(c)) for c in candidates]
+    if _COMMUNES.match(match_key(text)):
+        candidates.insert(0, "UBND cấp xã")
     for candidate in candidates:
         found = registry.resolve_agency(candidate)
         if found:

@@ -112,3 +112,40 @@ def test_a_docx_cites_paragraphs_not_lines(tmp_path):
     loaded = _load(result.yaml_text, tmp_path)
     sources = [b.source for _, b in iter_blocks(loaded.plan) if b.agency and b.source]
     assert sources and all(s.startswith("003-lam-dong-kh-kiem-tra-cchc-2026.docx, đoạn ") for s in sources)
+
+
+NQ03 = {"type": "Nghị quyết", "number": 3, "symbol": "NQ-CP", "date": "2025-01-09", "issuer": "Chính phủ",
+        "title": "Ban hành Chương trình hành động của Chính phủ thực hiện Nghị quyết số 57-NQ/TW", "level": "trung_uong"}
+
+
+def test_the_programme_issued_with_a_resolution_is_read_after_its_signature(tmp_path):
+    # Nơi nhận and the signature close the resolution; the programme it issues ("Kèm theo …") follows and holds
+    # every duty: it must become the sections, not recipients or signature lines.
+    loaded = _load(import_directive(PAIRS / "parents" / "nq-03-2025.txt", NQ03).yaml_text, tmp_path)
+    plan = loaded.plan
+    assert len(plan.recipients) < 25 and all(len(r.name) < 120 for r in plan.recipients)
+    assert plan.signature is not None and plan.signature.name == "Nguyễn Hòa Bình"
+    titles = [s.title for s in plan.sections]
+    assert "MỤC TIÊU" in titles and "TỔ CHỨC THỰC HIỆN" in titles
+    duties = {d.agencies for d in iter_duties(plan)}
+    assert ("bo-tai-chinh",) in duties and ("bo-khcn", "bo-tttt") in duties
+
+
+def test_a_task_table_kept_as_pipe_rows_in_a_text_gives_one_task_per_row_with_its_lead(tmp_path):
+    loaded = _load(import_directive(PAIRS / "parents" / "nq-03-2025.txt", NQ03).yaml_text, tmp_path)
+    annex = next(s for s in loaded.plan.sections if (s.title or "").startswith("PHỤ LỤC II"))
+    tasks = [b for _, b in iter_blocks(loaded.plan) if b.task and b.task.lead and b.id.startswith("pl-")]
+    assert len(tasks) >= 100 and annex is not None
+    first = tasks[0]
+    assert first.text.startswith("Xây dựng, trình Thủ tướng Chính phủ ban hành") and "bo-tttt" in first.task.lead
+    # a row whose words name a duty and a body ("nhiệm vụ", "cơ quan") is a row, not a new table
+    assert sum(1 for s in loaded.plan.sections if (s.title or "").startswith("PHỤ LỤC II")) == 1
+    # a group row (Roman numeral, no lead) stays a group even when the copy spilled words into its last column
+    assert [b.label for b in annex.blocks] == ["I.", "II.", "III.", "IV.", "V.", "VI.", "VII."]
+
+
+def test_a_note_mark_whose_note_the_copy_lost_is_dropped_not_left_dangling(tmp_path):
+    text = (PAIRS / "parents" / "nq-03-2025.txt").read_text(encoding="utf-8")
+    assert "gồm¹:" in text
+    loaded = _load(import_directive(PAIRS / "parents" / "nq-03-2025.txt", NQ03).yaml_text, tmp_path)
+    assert not any("[^" in (b.text or "") for _, b in iter_blocks(loaded.plan))

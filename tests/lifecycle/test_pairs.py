@@ -137,3 +137,12 @@ def test_the_real_pair_corpus_is_consistent_with_its_texts():
             near = " ".join(lines[line - 1:line + 3]).lower()
             assert name.split()[-1].lower() in near or name.split()[0].lower() in near, (pair.id, name, line)
         assert all(n in pairs for n in pair.neighbours), pair.id
+
+
+def test_agency_key_reads_every_wording_of_all_the_communes_as_one_body():
+    registry = load_registry()
+    keys = {agency_key(registry, n) for n in ("UBND các xã/phường", "UBND các xã, phường", "UBND phường, xã",
+                                               "Ủy ban nhân dân các xã, phường, đặc khu", "UBND cấp xã")}
+    assert keys == {"ubnd-cap-xa"}
+    assert agency_key(registry, "UBND xã") == "ubnd-xa"   # one commune, in the commune's own plan
+
