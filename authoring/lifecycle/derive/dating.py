@@ -48,9 +48,19 @@ def local_dues(d: Draft) -> tuple[DayMonth, DayMonth, bool]:
             True)
 
 
-def draft_date(parents: list[LoadedPlan], unit: Unit, year: int | None) -> PartialDate:
+def draft_date(parents: list[LoadedPlan], unit: Unit, year: int | None, day: date | None = None) -> PartialDate:
+    """The draft's date as it prints before issue: the year of *day* when given, else the parents' or *year*."""
     registry = parents[0].registry
     top = parents[0].plan.document
+    if day is not None:
+        latest = max(parents, key=lambda p: p.plan.document.date.to_date() if p.plan.document.date.is_complete
+                     else date(p.plan.document.date.year, 1, 1))
+        issued = latest.plan.document.date
+        if issued.is_complete and day < issued.to_date():
+            raise UsageError(f"ngày {day:%d/%m/%Y} trước ngày ban hành văn bản cấp trên "
+                             f"({issued.to_date():%d/%m/%Y}, {latest.path.name})",
+                             "Chọn --date từ ngày ban hành văn bản cấp trên trở đi (mặc định: hôm nay).")
+        return PartialDate(day.year, day.month)   # the month keeps check on the same agencies (they change on a 1st)
     when = PartialDate(year) if year else PartialDate(max(p.plan.document.date.year for p in parents))
     if year is None and top.level == Level.CENTRAL:
         match = re.search(r"giai đoạn (\d{4})\s*-\s*(\d{4})", top.title)
@@ -69,16 +79,21 @@ def _in_2025_list(province: str | None, unit: Unit) -> bool:
     return bool(units and units.find(unit)) or unit.kind == "đặc khu"
 
 
-def check_pair(parents: list[LoadedPlan], unit: Unit, when: PartialDate) -> None:
+def check_pair(parents: list[LoadedPlan], unit: Unit, when: PartialDate, day: date | None = None) -> None:
     levels = {p.plan.document.level for p in parents}
     registry = parents[0].registry
-    on = date(when.year, when.month or 1, when.day or 1)
+    on = day or date(when.year, when.month or 1, when.day or 1)
     end = registry.district_level_ends
     source = str(parents[0].path)
     if unit.level == Level.DISTRICT and end and on >= end:
         raise InputError("Không lập được kế hoạch cấp huyện.", [Finding(
             "V101", Severity.ERROR, f"kế hoạch cấp dưới ngày {on:%d/%m/%Y}, sau khi cấp huyện kết thúc ({end:%d/%m/%Y})",
             source, suggestion="Lập kế hoạch cho xã, phường, đặc khu: --unit 'xã …' hoặc 'phường …'.")])
+    if Level.DISTRICT in levels and end and on >= end:
+        raise InputError("Không lập được kế hoạch cấp dưới từ kế hoạch cấp huyện ở ngày này.", [Finding(
+            "V101", Severity.ERROR, f"kế hoạch cấp dưới ngày {on:%d/%m/%Y}, sau khi cấp huyện kết thúc ({end:%d/%m/%Y}): "
+            "xã, phường, đặc khu thực hiện kế hoạch của tỉnh", source,
+            suggestion=f"Lập từ kế hoạch của tỉnh, hoặc ghi --date trước ngày {end:%d/%m/%Y} nếu là kế hoạch của năm đó.")])
     allowed = {Level.CENTRAL: {Level.PROVINCE}, Level.PROVINCE: {Level.DISTRICT, Level.COMMUNE},
                Level.DISTRICT: {Level.COMMUNE}, Level.COMMUNE: set()}
     for level in levels:

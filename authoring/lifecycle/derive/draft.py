@@ -8,12 +8,13 @@ from pathlib import Path
 from ...errors import InputError
 from ...findings import Finding, Severity
 from ...loading import LoadedPlan
+from ...loading.drafting import load_fields
 from ...loading.units import MERGER_SOURCE, parse_unit_list, province_after_2025, unit_list
 from ...loading.writer import dump_tree, load_tree, plan_to_yaml, plan_tree
 from ...model import Block, Document, Issuer, Level, Plan, Signature
 from ...model.units import UNIT_KINDS, Unit
 from ...text import slug
-from .context import DeriveReport, Draft, PLACEHOLDER, parse_unit
+from .context import PLACEHOLDER, DeriveReport, Draft, field_of, parse_unit
 from .dating import check_pair, draft_date, end_text, ordered, period_of
 from .local import from_local
 from .merge import fresh_tree, item_ids, merge
@@ -21,20 +22,21 @@ from .national import from_central
 from .phrasing import draft_title, mention, parent_citation
 
 
-def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5,
-                year: int | None = None) -> tuple[Plan, dict, list[str]]:
+def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5, year: int | None = None,
+                day: date | None = None) -> tuple[Plan, dict, list[str]]:
     """The draft plan of *unit* from *parents*, the end-of-line comments to write with it, and notes."""
     parents = ordered(parents)
-    when = draft_date(parents, unit, year)
-    check_pair(parents, unit, when)
+    when = draft_date(parents, unit, year, day)
+    check_pair(parents, unit, when, day)
     top = parents[0].plan.document
-    on = date(when.year, when.month or 1, when.day or 1)
+    on = day or date(when.year, when.month or 1, when.day or 1)
     end = parents[0].registry.district_level_ends
     if unit.level == Level.PROVINCE:
         province = province_after_2025(unit.name) if end and on >= end else unit.name
     else:
         province = province_after_2025(top.province) if end and on >= end else top.province
-    d = Draft(parents, unit, when, province, lead_days)
+    d = Draft(parents, unit, when, province, lead_days, day=day)
+    d.field = field_of(parents, d.fields)
     notes = d.notes
     if unit.level == Level.PROVINCE and province != unit.name:
         notes.append(f"{unit.full} hợp nhất vào tỉnh {province} ({MERGER_SOURCE}); kế hoạch ghi tên tỉnh {province}")
@@ -77,21 +79,26 @@ def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5,
     return plan, comments, notes
 
 
-def _header(plan: Plan, unit: Unit, notes: list[str]) -> str:
+def _header(plan: Plan, unit: Unit, notes: list[str], parents: list[LoadedPlan]) -> str:
     lines = [f"Bản dự thảo do kehoach derive lập từ {', '.join(plan.implements)} cho {unit.full}; sửa tự do, "
              "chạy lại derive vẫn giữ phần đã sửa.",
              "Chỗ ghi '…' là chỗ cần điền (kehoach check nhắc); mục có 'derived' là đề xuất của kehoach, không lấy từ "
              "văn bản cấp trên."]
+    found = field_of(parents, load_fields())
+    lines.append(f"Lĩnh vực của văn bản cấp trên: {found.name} (nhận ra từ tên và nội dung văn bản); các đề xuất chỉ "
+                 "theo lĩnh vực này." if found else "Văn bản cấp trên không thuộc lĩnh vực nào kehoach có đề xuất riêng: "
+                 "chỉ có câu chung, cơ quan lấy từ chính văn bản cấp trên.")
     lines += [f"Lưu ý: {note}." for note in notes]
     return "\n".join(lines)
 
 
-def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5,
-           year: int | None = None) -> tuple[str, DeriveReport]:
-    """YAML text of *unit*'s draft from *parent* (one loaded plan or a list), merged into *output* if it exists."""
+def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5, year: int | None = None,
+           day: date | None = None) -> tuple[str, DeriveReport]:
+    """YAML text of *unit*'s draft from *parent* (one loaded plan or a list), merged into *output* if it exists;
+    *day* is the day whose agencies, units and counterparts the draft uses (derive --date)."""
     parents = list(parent) if isinstance(parent, (list, tuple)) else [parent]
     unit = parse_unit(unit_text)
-    plan, comments, notes = build_draft(parents, unit, lead_days, year)
+    plan, comments, notes = build_draft(parents, unit, lead_days, year, day)
     report = DeriveReport(notes=list(notes))
     name = f"kế hoạch của {unit.full}"
     if output is not None and Path(output).is_file():
@@ -100,7 +107,7 @@ def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5,
         tree = merge(load_tree(output), fresh, report, {p.plan.id for p in parents})
         return dump_tree(tree, name=name), report
     report.added.extend(item_ids(plan_tree(plan), {}))
-    return plan_to_yaml(plan, _header(plan, unit, notes), comments, name=name), report
+    return plan_to_yaml(plan, _header(plan, unit, notes, parents), comments, name=name), report
 
 
 def _require_readable(output: Path) -> None:

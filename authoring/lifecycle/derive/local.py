@@ -12,8 +12,8 @@ from ...model import Block, DayMonth, Level, Recipient, Reporting
 from ...model.links import parent_items
 from ...model.walk import iter_duties, iter_reporting, iter_tasks
 from .. import assignments as A
-from .context import Draft, is_addressed, link
-from .counterparts import coordinator_of, counterpart_of, offices_of
+from .context import GENERIC_REASON, Draft, is_addressed, link
+from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
 from .phrasing import adapt, due_phrase, issuer_now, mention, names_of
 from .targets import target_blocks
 
@@ -28,7 +28,7 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
     if not district and pdoc.level == Level.PROVINCE and d.after_reform:
         collectives.add("ubnd-cap-huyen")  # after 07/2025 what the province asked of districts falls to communes
     own = "ubnd-huyen" if district else "ubnd-xa"
-    coordinator = coordinator_of(parent, collectives)
+    coordinator = coordinator_of(parent, collectives) or (d.field.lead if d.field is not None else None) or "van-phong-ubnd-tinh"
     lead = counterpart_of(d, coordinator, unit.level)
     if lead is None:
         raise InputError("Không xác định được cơ quan chủ trì ở cấp dưới.", [Finding(
@@ -86,6 +86,27 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
             duty(lead, text, [link(parent, item.id, items)], ups)
         else:
             duty(office, text, [link(parent, item.id, items)])
+    # A department's duty reaches the office holding its role in the commune (Công an tỉnh → Công an xã, Bộ Chỉ huy
+    # Quân sự tỉnh → Ban Chỉ huy Quân sự xã); one with no such office is a note, never dropped silently.
+    front_duties: list[Block] = []
+    if pdoc.level == Level.PROVINCE and unit.level == Level.COMMUNE:
+        for item in iter_duties(parent.plan):
+            if not item.id or not item.agencies or is_addressed(parent, collectives, item.agencies):
+                continue
+            agency_id = parent.agency_id(item.agencies[0]) or item.agencies[0]
+            agency = registry.agencies.get(agency_id)
+            if agency is None or agency.level != Level.PROVINCE or agency.collective or agency.kind == "chinh-quyen" \
+                    or (item.request and agency.kind != "doan-the") or item.block.reporting or item.block.derived \
+                    or STANDING.search(item.text):
+                continue   # the province's own reports, standing role and proposals stay the province's
+            office = counterpart_of(d, agency_id, unit.level)
+            if office and office == offices.get("front"):
+                front_duties.append(Block(id=d.new_id(f"{office}.{len(front_duties) + 1}"), label="-",
+                                          text=adapt(d, parent, item.text), links=[link(parent, item.id, items)]))
+            elif office:
+                duty(office, d.unique(adapt(d, parent, item.text)), [link(parent, item.id, items)])
+            else:
+                unplaced(d, parent, item.id, agency_id, adapt(d, parent, item.text))
     # Reports the parent asks of this level outside any duty (a closing paragraph).
     for path, block, report in iter_reporting(parent.plan):
         if block.agency or not is_addressed(parent, collectives, report.from_):
@@ -102,23 +123,22 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
                             + "; ".join(due_phrase(r) for r in pending) + "."), [], pending)
     duty(lead, d.unique(f"Chủ trì, tham mưu {own_name} triển khai Kế hoạch; hướng dẫn, theo dõi, đôn đốc các cơ "
                         f"quan, đơn vị thực hiện{'' if upward else '; tổng hợp, báo cáo kết quả theo quy định'}."),
-         derived=A.DERIVED_REASON)
+         derived=GENERIC_REASON)
     if offices.get("budget"):
         duty(offices["budget"], d.unique(f"Tham mưu {own_name} bố trí kinh phí thực hiện Kế hoạch trong dự toán "
-                                         "ngân sách hằng năm."), derived=A.DERIVED_REASON)
-    if offices.get("police"):
-        duty(offices["police"], d.unique("Phòng ngừa, phát hiện, xử lý kịp thời các hành vi xâm hại trẻ em trên "
-                                         "địa bàn; bảo vệ an toàn cho trẻ em là nạn nhân."), derived=A.DERIVED_REASON)
+                                         "ngân sách hằng năm."), derived=GENERIC_REASON)
+    if offices.get("police") and d.proposed_by_field("unit_police"):
+        duty(offices["police"], d.unique(d.field.unit_police), derived=d.reason)
     org = [Block(label=f"{i + 1}.", title=d.name(a), agency=[d.ref(a)], blocks=headings[a]) for i, a in enumerate(order)]
     if offices.get("front"):
         front = offices["front"]
         org.append(Block(label=f"{len(org) + 1}.", title=f"Đề nghị {d.name(front)} và các đoàn thể", agency=[d.ref(front)],
-                         blocks=[Block(id=d.new_id(f"{front}.1"), label="-", derived=A.DERIVED_REASON,
-                                       text="Tuyên truyền, vận động Nhân dân tham gia thực hiện Kế hoạch; giám sát việc "
-                                            "thực hiện chính sách, pháp luật về trẻ em.")]))
+                         blocks=front_duties or [Block(
+                             id=d.new_id(f"{front}.1"), label="-", text=d.proposal("unit_front"),
+                             derived=d.reason if d.proposed_by_field("unit_front") else GENERIC_REASON)]))
     if district:
-        sub_blocks = [Block(id=d.new_id("ubnd-cap-xa.ke-hoach"), label="-", derived=A.DERIVED_REASON,
-                            text="Xây dựng kế hoạch thực hiện trên địa bàn; bố trí người làm công tác bảo vệ, chăm sóc trẻ em.")]
+        sub_blocks = [Block(id=d.new_id("ubnd-cap-xa.ke-hoach"), label="-", text=d.proposal("unit_sub"),
+                            derived=d.reason if d.proposed_by_field("unit_sub") else GENERIC_REASON)]
         if downward:
             sub_blocks.append(Block(id=d.new_id("ubnd-cap-xa.bao-cao"), label="-", reporting=downward,
                                     text=f"Báo cáo kết quả về {own_name} (qua {lead_name}): "

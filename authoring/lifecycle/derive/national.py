@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from ... import nd30
 from ...model import Block, Budget, Level, Recipient, Reporting, ReportPeriod, Task
 from ...model.links import parent_items
-from ...model.walk import iter_duties, iter_tasks
+from ...model.drafting import FieldDuties
+from ...model.walk import iter_blocks, iter_duties, iter_tasks
 from .. import assignments as A
-from .context import Draft, is_addressed, link
-from .counterparts import department, ministry_of, province_lead
+from .context import GENERIC_REASON, Draft, is_addressed, link
+from .counterparts import department, ministry_of, names_standing, province_lead, to_province, unplaced
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
 from .targets import target_blocks
+
+# The province's press, proposed when the field has a press sentence or the parents ask for communication.
+PRESS = ("dai-ptth-tinh", "bao-tinh", "co-quan-thong-tin-dai-chung")
+ASKS_PRESS = re.compile(r"báo chí|truyền thông|tuyên truyền", re.IGNORECASE)
+PRESS_REASON = "đề xuất của kehoach vì văn bản cấp trên yêu cầu tuyên truyền, truyền thông; điều chỉnh cho phù hợp"
+DUE_REASON = "hạn do kehoach đề xuất (văn bản cấp trên không ghi ngày)"
 
 
 def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str]:
@@ -28,8 +37,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     sections.append(Block(label="I.", title="MỤC ĐÍCH, YÊU CẦU", blocks=[
         Block(label="1.", title="Mục đích", text=f"Triển khai kịp thời, đầy đủ, có hiệu quả {mentions} trên địa bàn "
               f"{d.unit.full}; xác định nhiệm vụ cụ thể và phân công trách nhiệm của các cơ quan, đơn vị, địa phương."),
-        Block(label="2.", title="Yêu cầu", text="Các sở, ban, ngành, địa phương lồng ghép các mục tiêu, chỉ tiêu về "
-              "trẻ em vào kế hoạch phát triển kinh tế - xã hội; thường xuyên kiểm tra, đánh giá, báo cáo kết quả."),
+        Block(label="2.", title="Yêu cầu", text=d.say(d.proposal("requirement"))),
     ]))
     targets = target_blocks(d)
     target_comments = dict(d.comments)
@@ -40,10 +48,12 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             d.comments[("sections", len(sections) - 1, "blocks", i, "text")] = comment
     # National tasks the province must take up → the province's tasks, each with a leading department.
     tasks = []
+    own_tasks = []
     for parent in d.parents:
         items = parent_items(parent)
         for _, block in iter_tasks(parent.plan):
             if not is_addressed(parent, addressed, block.task.lead):
+                own_tasks.append((parent, items, block))   # led by one central body: its counterpart's duty below
                 continue
             text = d.unique(adapt(d, parent, block.title or block.text or ""))
             if text is None:
@@ -79,13 +89,21 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                                          text=text, links=list(links), reporting=list(reporting), derived=derived))
 
     requests: list[tuple[tuple[str, ...], str, list[Block]]] = []
-    for key, duties in A.DEPARTMENT_DUTIES:
-        agency_id = department(d, key, lead)
+    # The field's usual duties (fields.yaml) when the parents are of a field that has them; else only the lead's.
+    # Without them the lead gets the standing duty, unless the parent already gives its counterpart that role.
+    if d.proposed_by_field("duties"):
+        defaults, reason = d.field.duties, d.reason
+    else:
+        defaults = [] if names_standing(d, lead) else [FieldDuties(agency="lead", sentences=[d.proposal("lead_duty")])]
+        reason = GENERIC_REASON
+        headings[lead], order[:0] = [], [lead]   # the lead heads the list, as every real plan does
+    for entry in defaults:
+        agency_id = department(d, entry.agency, lead)
         if agency_id is None:
             continue
-        for sentence in duties:
+        for sentence in entry.sentences:
             text = sentence.format(lead=lead_name, sub=sub_name, ministry=d.name(ministry) if ministry else "")
-            duty(agency_id, d.unique(adapt_plain(d, text)), derived=A.DERIVED_REASON)
+            duty(agency_id, d.unique(d.say(adapt_plain(d, text))), derived=reason)
     # Each ministry's duties go to its department; the province's own duties to the local governments.
     for parent in d.parents:
         items = parent_items(parent)
@@ -102,55 +120,69 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             elif first is not None and (item.request or first.kind == "doan-the"):
                 counterpart = d.now(first.counterparts.get("tinh")) if first.counterparts.get("tinh") else None
                 if counterpart:
-                    members, title = (A.REQUESTS[0][0], A.REQUESTS[0][1]) if counterpart == "uy-ban-mttq-tinh" \
+                    front = d.proposal("front")
+                    members, title = (tuple(front.members), d.say(front.title)) if counterpart == "uy-ban-mttq-tinh" \
                         else ((counterpart,), request_title(d, (counterpart,)))
                     block_text = d.unique(text)
                     if block_text:
                         requests.append((members, title, [Block(
                             id=d.new_id(f"{counterpart}.1"), label="-", text=block_text,
                             links=[link(parent, item.id, items)])]))
+                else:
+                    unplaced(d, parent, item.id, first.id, text)
             elif first is not None and first.level == Level.CENTRAL:
-                counterpart = first.counterparts.get("tinh")
-                if counterpart is None and first.id == "cac-bo-nganh":
-                    counterpart = "cac-so-nganh-tinh"
-                counterpart = d.now(counterpart) if counterpart else None
+                counterpart = to_province(d, first.id)
                 if counterpart:
                     duty(counterpart, d.unique(text), [link(parent, item.id, items)])
-    for key in ("sub",):
-        if sub not in headings:
-            duty(sub, d.unique("Xây dựng, ban hành kế hoạch thực hiện trên địa bàn; bố trí ngân sách, nhân lực; "
-                               "kiểm tra, rà soát bảo đảm môi trường sống an toàn cho trẻ em."), derived=A.DERIVED_REASON)
+                else:
+                    unplaced(d, parent, item.id, first.id, text)
+            elif first is None:
+                unplaced(d, parent, item.id, agencies[0], text)
+    # A task the parent gives one central body (a programme's project owned by a ministry) reaches its counterpart.
+    for parent, items, block in own_tasks:
+        text = adapt(d, parent, block.title or block.text or "")
+        for agency_id in [parent.agency_id(a) or a for a in block.task.lead][:1]:
+            counterpart = to_province(d, agency_id)
+            if counterpart:
+                duty(counterpart, d.unique(text), [link(parent, block.id, items)])
+            else:
+                unplaced(d, parent, block.id, agency_id, text)
+    if sub not in headings:
+        duty(sub, d.unique(d.proposal("sub")), derived=d.reason if d.proposed_by_field("sub") else GENERIC_REASON)
     if not requests:
-        members, title, sentence = A.REQUESTS[0]
-        requests.append((members, title, [Block(id=d.new_id("uy-ban-mttq-tinh.1"), label="-",
-                                                text=d.unique(sentence) or sentence, derived=A.DERIVED_REASON)]))
+        front = d.proposal("front")
+        requests.append((tuple(front.members), d.say(front.title), [Block(
+            id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
+            derived=d.reason if d.proposed_by_field("front") else GENERIC_REASON)]))
     topic = " ".join(p.plan.document.title for p in d.parents)
-    if A.ABUSE_TOPIC.search(topic):
-        for members, title, sentence in (A.COURT, A.CHILD_RIGHTS_ASSOCIATION):
-            requests.append((members, title, [Block(id=d.new_id(f"{members[0]}.1"), label="-", text=sentence,
-                                                    derived=A.DERIVED_REASON)]))
+    extra = d.field.topic_requests if d.field is not None else None
+    if extra and re.search(extra.words, topic, re.IGNORECASE):
+        for request in extra.requests:
+            requests.append((tuple(request.members), d.say(request.title), [Block(
+                id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence, derived=d.reason)]))
     # Local governments report before the province: 6-monthly and yearly, to the UBND through the lead department.
     due_6t, due_nam, proposed = local_dues(d)
     report_text = (f"{sub_name} và các sở, ban, ngành báo cáo kết quả thực hiện Kế hoạch 6 tháng trước ngày "
-                   f"{due_6t.text()}, năm trước ngày {due_nam.text()} về Ủy ban nhân dân tỉnh (qua {lead_name}) để "
+                   f"{due_6t.text()}, năm trước ngày {due_nam.text()} về {d.say('Ủy ban nhân dân tỉnh')} (qua {lead_name}) để "
                    "tổng hợp, báo cáo.")
     duty(sub, report_text, reporting=[
         Reporting(id="bc-dia-phuong-6t", from_=[sub, "cac-so-nganh-tinh"], to=["ubnd-tinh"], via=[lead],
-                  period=ReportPeriod.SIX_MONTHS, due=due_6t, derived=A.DERIVED_REASON if proposed else None),
+                  period=ReportPeriod.SIX_MONTHS, due=due_6t, derived=DUE_REASON if proposed else None),
         Reporting(id="bc-dia-phuong-nam", from_=[sub, "cac-so-nganh-tinh"], to=["ubnd-tinh"], via=[lead],
-                  period=ReportPeriod.ANNUAL, due=due_nam, derived=A.DERIVED_REASON if proposed else None)])
+                  period=ReportPeriod.ANNUAL, due=due_nam, derived=DUE_REASON if proposed else None)])
     org = []
     for agency_id in order:
         if agency_id == sub:
             continue
         org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
-    press, sentence = A.PRESS
-    press = [p for p in press if p in registry.agencies and d.now(p) == p]
-    if press:
+    # The press, when the field has its sentence or the parents themselves ask for communication.
+    press = [p for p in PRESS if p in registry.agencies and d.now(p) == p]
+    asks = any(ASKS_PRESS.search(f"{b.title or ''} {b.text or ''}") for p in d.parents for _, b in iter_blocks(p.plan))
+    if press and (d.proposed_by_field("press") or asks):
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
-                         blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=sentence,
-                                       derived=A.DERIVED_REASON)]))
+                         blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
+                                       derived=d.reason if d.proposed_by_field("press") else PRESS_REASON)]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
@@ -162,17 +194,17 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             "hạn báo cáo do kehoach đề xuất (văn bản cấp trên không ghi ngày); sửa theo hạn Bộ yêu cầu")
     closing = [Block(text=f"Trên đây là Kế hoạch triển khai thực hiện {mentions} trên địa bàn {d.unit.full}. Trong "
                           f"quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị, địa phương báo cáo về "
-                          f"Ủy ban nhân dân tỉnh (qua {lead_name}) để xem xét, giải quyết{nd30.END_MARK}")]
+                          f"{d.say('Ủy ban nhân dân tỉnh')} (qua {lead_name}) để xem xét, giải quyết{nd30.END_MARK}")]
     recipients = []
     if ministry:
         recipients.append(Recipient(name=d.name(ministry), purpose="để b/c", agency=[ministry]))
-    recipients += [Recipient(name="Thường trực Tỉnh ủy", purpose="để b/c", agency=["tinh-uy"]),
-                   Recipient(name="Thường trực Hội đồng nhân dân tỉnh", purpose="để b/c", agency=["hdnd-tinh"]),
-                   Recipient(name="Chủ tịch, các Phó Chủ tịch UBND tỉnh", agency=["chu-tich-ubnd-tinh"]),
-                   Recipient(name="Ủy ban MTTQ Việt Nam tỉnh", agency=["uy-ban-mttq-tinh"]),
-                   Recipient(name="Các sở, ban, ngành, đoàn thể cấp tỉnh", agency=["cac-so-nganh-tinh"]),
+    recipients += [Recipient(name=d.say("Thường trực Tỉnh ủy"), purpose="để b/c", agency=["tinh-uy"]),
+                   Recipient(name=d.say("Thường trực Hội đồng nhân dân tỉnh"), purpose="để b/c", agency=["hdnd-tinh"]),
+                   Recipient(name=d.say("Chủ tịch, các Phó Chủ tịch UBND tỉnh"), agency=["chu-tich-ubnd-tinh"]),
+                   Recipient(name=d.say("Ủy ban MTTQ Việt Nam tỉnh"), agency=["uy-ban-mttq-tinh"]),
+                   Recipient(name=d.say("Các sở, ban, ngành, đoàn thể cấp tỉnh"), agency=["cac-so-nganh-tinh"]),
                    Recipient(name=sub_name, agency=[sub])]
-    return sections, closing, recipients, "VT, KGVX"
+    return sections, closing, recipients, "VT, KGVX" if d.field is not None and d.field.id == "tre-em" else "VT"
 
 
 def _province_report(d: Draft, parent, items, report: Reporting, lead: str, ministry: str | None, duty) -> None:
@@ -185,7 +217,7 @@ def _province_report(d: Draft, parent, items, report: Reporting, lead: str, mini
     to_names = ", ".join(d.name(t) if t in d.registry.agencies else t for t in to)
     when = f" năm {report.due_year}" if report.due_year else ""
     due = f" trước ngày {report.due.text()}" if report.due else ""
-    text = f"Tham mưu Ủy ban nhân dân tỉnh báo cáo {report.period.label}{when} việc thực hiện Kế hoạch gửi {to_names}{due}."
+    text = f"Tham mưu {d.say('Ủy ban nhân dân tỉnh')} báo cáo {report.period.label}{when} việc thực hiện Kế hoạch gửi {to_names}{due}."
     duty(lead, d.unique(text), [], [Reporting(id=d.new_id(f"bc-tinh-{report.id}"), from_=[lead], to=to,
                                               period=report.period, due=report.due, due_year=report.due_year,
                                               links=[link(parent, report.id, items)])])

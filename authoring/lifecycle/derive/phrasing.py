@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from ...loading import LoadedPlan
 from ...model import Citation, Level, Reporting
 from ...model.plan import strip_footnote_marks
 from ...text import short_date
 from ...model.wording import TITLE_KEEP, after_reform_words, expand_abbreviations, full_codes, modernise, name_of, rescope, sentence_case
-from .. import assignments as A
 from .context import Draft, PLACEHOLDER
 from .counterparts import central_to_province
 
@@ -41,10 +39,7 @@ def mention(parent: LoadedPlan, d: Draft, later: bool = False) -> str:
     pdoc = parent.plan.document
     title = sentence_case(pdoc.title, _keep_words(d, parent))
     title = title[:1].lower() + title[1:] if title[:1].isupper() and not title[:2].isupper() else title
-    code = f"{pdoc.number:02d}/{pdoc.symbol}" if pdoc.number and pdoc.number < 10 else \
-        (f"{pdoc.number}/{pdoc.symbol}" if pdoc.number else f"{PLACEHOLDER}/{pdoc.symbol}")
-    if pdoc.type == "Chỉ thị" and pdoc.number:
-        code = f"{pdoc.number}-{pdoc.symbol}"
+    code = code_of(parent, d) or f"{PLACEHOLDER}/{pdoc.symbol}"
     if later:
         return f"{pdoc.type} số {code}"
     if pdoc.date.is_complete:
@@ -54,7 +49,22 @@ def mention(parent: LoadedPlan, d: Draft, later: bool = False) -> str:
     else:
         when = f"năm {pdoc.date.year}"
     joiner = " " if pdoc.type in ("Quyết định", "Nghị định", "Thông tư", "Nghị quyết") else " về "
+    if joiner == " về ":
+        title = re.sub(r"^về\s+", "", title, flags=re.IGNORECASE)   # a title that begins "Về …": never "về về"
     return f"{pdoc.type} số {code} {when} của {pdoc.issuer.name}{joiner}{title}"
+
+
+def code_of(parent: LoadedPlan, d: Draft) -> str | None:
+    """The parent's số, ký hiệu as the citation registry spells it, else as its kind writes it: '32/CT-TTg' for the
+    Government's, '28-CT/TW' for the Party's (a symbol with '/')."""
+    known = d.registry.documents.get(parent.plan.id)
+    if known is not None and known.code:
+        return known.code
+    pdoc = parent.plan.document
+    if not pdoc.number:
+        return None
+    number = f"{pdoc.number:02d}" if pdoc.number < 10 else str(pdoc.number)
+    return f"{number}-{pdoc.symbol}" if "/" in pdoc.symbol else f"{number}/{pdoc.symbol}"
 
 
 def _keep_words(d: Draft, parent: LoadedPlan) -> list[str]:
@@ -76,9 +86,7 @@ def _keep_words(d: Draft, parent: LoadedPlan) -> list[str]:
 
 def parent_citation(parent: LoadedPlan, d: Draft, index: int) -> Citation:
     pdoc = parent.plan.document
-    code = None
-    if pdoc.number:
-        code = f"{pdoc.number}-{pdoc.symbol}" if pdoc.type == "Chỉ thị" else f"{pdoc.number:02d}/{pdoc.symbol}"
+    code = code_of(parent, d)
     title = sentence_case(pdoc.title, _keep_words(d, parent))
     return Citation(id=f"cc-cap-tren-{index}", verb="Thực hiện", type=pdoc.type, code=code, date=pdoc.date,
                     issuer=pdoc.issuer.name, title=title,
