@@ -24,17 +24,31 @@ def item_ids(node, found: dict) -> dict:
 def merge(existing: CommentedMap, fresh: CommentedMap, report: DeriveReport, parent_ids: set[str]) -> CommentedMap:
     """Keep every human edit: existing items stay as written; new upstream items are appended where they belong."""
     have = item_ids(existing, {})
+    old_nodes = list(have.values())
     fresh_ids = item_ids(fresh, {})
     fresh_refs = {str(l["ref"]): l.get("fingerprint") for n in fresh_ids.values() for l in (n.get("links") or [])}
+    linked = {str(l["ref"]) for n in old_nodes for l in (n.get("links") or [])}
+    carried: set[str] = set()   # ids that came in inside a node already added or already present
     for item_id, node in fresh_ids.items():
+        if item_id in carried or node is fresh:   # the plan's own id: the file keeps its own
+            continue
         if item_id in have:
             report.kept.append(item_id)
+            continue
+        inner = set(item_ids(node, {}))
+        refs = {str(l["ref"]) for l in (node.get("links") or [])}
+        # The same report or parent item already in the draft (under an agency renamed since): keep the author's.
+        if (inner - {item_id}) & set(have) or (refs and refs <= linked):
+            report.kept.append(item_id)
+            carried |= inner
             continue
         target = _matching_container(existing, fresh, _find_parent(fresh, node))
         if target is not None:
             target.append(node)
             report.added.append(item_id)
-    for node in have.values():
+            carried |= inner
+            have.update(item_ids(node, {}))
+    for node in old_nodes:
         for old in node.get("links") or []:
             ref = str(old["ref"])
             if ref.split("#", 1)[0] not in parent_ids:
