@@ -65,3 +65,14 @@ def test_the_parent_is_cited_as_the_registry_spells_it_and_a_title_in_ve_says_ve
     assert "về về" not in text.lower() and "về tăng cường công tác bảo vệ bí mật nhà nước" in text
     nghe_an, _ = derive(parents_of(["ct-28-2023", "qd-1183-2024"]), "tỉnh Nghệ An", tmp_path / "na.yaml", year=2025)
     assert "Chỉ thị số 28-CT/TW" in nghe_an
+
+
+def test_issue_checks_the_plan_with_its_number_and_day_and_refuses_its_errors(tmp_path, runner):
+    draft = tmp_path / "tinh.yaml"
+    text, _ = derive(parents_of(["qd-23-2021"]), "tỉnh Nghệ An", draft, year=2025)  # 01/01/2025: Sở LĐTBXH leads
+    draft.write_text(text, encoding="utf-8")
+    assert runner.invoke(main, ["check", str(draft)]).exit_code == 0
+    result = runner.invoke(main, ["issue", str(draft), "--number", "7", "--date", "26/11/2025", "-d", str(tmp_path / "o")])
+    assert result.exit_code == 1, result.output
+    assert "26/11/2025" in result.output and "01/03/2025" in result.output and str(draft) in result.output
+    assert draft.read_text(encoding="utf-8") == text and not (tmp_path / "o").exists()
