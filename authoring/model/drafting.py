@@ -12,6 +12,7 @@ from .common import Strict
 class FieldDuties(Strict):
     agency: str = Field(description="Mã cơ quan trong agencies.yaml, hoặc 'lead' (cơ quan chủ trì của tỉnh).")
     sentences: list[str] = Field(min_length=1)
+    when: str | None = Field(None, description="Biểu thức chính quy: chỉ đề xuất khi văn bản cấp trên có các từ này.")
 
 
 class Request(Strict):

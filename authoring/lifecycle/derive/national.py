@@ -11,15 +11,13 @@ from ...model.drafting import FieldDuties
 from ...model.walk import iter_blocks, iter_duties, iter_tasks
 from .. import assignments as A
 from .context import GENERIC_REASON, Draft, is_addressed, link
-from .counterparts import department, ministry_of, names_standing, province_lead, to_province, unplaced
+from .counterparts import STANDING, department, ministry_of, names_standing, province_lead, to_province, unplaced
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
 from .targets import target_blocks
 
-# The province's press, proposed when the field has a press sentence or the parents ask for communication.
-PRESS = ("dai-ptth-tinh", "bao-tinh", "co-quan-thong-tin-dai-chung")
-ASKS_PRESS = re.compile(r"báo chí|truyền thông|tuyên truyền", re.IGNORECASE)
-PRESS_REASON = "đề xuất của kehoach vì văn bản cấp trên yêu cầu tuyên truyền, truyền thông; điều chỉnh cho phù hợp"
+# The province's press, proposed when the field has a press sentence (fields.yaml).
+PRESS = ("dai-ptth-tinh", "bao-tinh")
 DUE_REASON = "hạn do kehoach đề xuất (văn bản cấp trên không ghi ngày)"
 
 
@@ -91,17 +89,20 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     requests: list[tuple[tuple[str, ...], str, list[Block]]] = []
     # The field's usual duties (fields.yaml) when the parents are of a field that has them; else only the lead's.
     # Without them the lead gets the standing duty, unless the parent already gives its counterpart that role.
+    standing = names_standing(d, lead)
     if d.proposed_by_field("duties"):
         defaults, reason = d.field.duties, d.reason
     else:
-        defaults = [] if names_standing(d, lead) else [FieldDuties(agency="lead", sentences=[d.proposal("lead_duty")])]
+        defaults = [] if standing else [FieldDuties(agency="lead", sentences=[d.proposal("lead_duty")])]
         reason = GENERIC_REASON
-        headings[lead], order[:0] = [], [lead]   # the lead heads the list, as every real plan does
+    parent_words = " ".join(f"{b.title or ''} {b.text or ''}" for p in d.parents for _, b in iter_blocks(p.plan))
     for entry in defaults:
         agency_id = department(d, entry.agency, lead)
-        if agency_id is None:
+        if agency_id is None or (entry.when and not re.search(entry.when, parent_words, re.IGNORECASE)):
             continue
         for sentence in entry.sentences:
+            if entry.agency == "lead" and standing and STANDING.search(sentence):
+                continue   # the parent already makes the lead's counterpart the standing body: its own words say it
             text = sentence.format(lead=lead_name, sub=sub_name, ministry=d.name(ministry) if ministry else "")
             duty(agency_id, d.unique(d.say(adapt_plain(d, text))), derived=reason)
     # Each ministry's duties go to its department; the province's own duties to the local governments.
@@ -170,6 +171,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                   period=ReportPeriod.SIX_MONTHS, due=due_6t, derived=DUE_REASON if proposed else None),
         Reporting(id="bc-dia-phuong-nam", from_=[sub, "cac-so-nganh-tinh"], to=["ubnd-tinh"], via=[lead],
                   period=ReportPeriod.ANNUAL, due=due_nam, derived=DUE_REASON if proposed else None)])
+    if lead in order:   # the lead heads the list, as every real plan does
+        order.remove(lead)
+        order.insert(0, lead)
     org = []
     for agency_id in order:
         if agency_id == sub:
@@ -178,11 +182,10 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                          blocks=headings[agency_id]))
     # The press, when the field has its sentence or the parents themselves ask for communication.
     press = [p for p in PRESS if p in registry.agencies and d.now(p) == p]
-    asks = any(ASKS_PRESS.search(f"{b.title or ''} {b.text or ''}") for p in d.parents for _, b in iter_blocks(p.plan))
-    if press and (d.proposed_by_field("press") or asks):
+    if press and d.proposed_by_field("press"):
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
-                                       derived=d.reason if d.proposed_by_field("press") else PRESS_REASON)]))
+                                       derived=d.reason)]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
