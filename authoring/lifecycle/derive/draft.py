@@ -98,11 +98,13 @@ def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5, year
     *day* is the day whose agencies, units and counterparts the draft uses (derive --date)."""
     parents = list(parent) if isinstance(parent, (list, tuple)) else [parent]
     unit = parse_unit(unit_text)
+    existing = output is not None and Path(output).is_file()
+    if existing:
+        _require_readable(Path(output))   # the parent itself, or a broken earlier draft: refused before anything else
     plan, comments, notes = build_draft(parents, unit, lead_days, year, day)
     report = DeriveReport(notes=list(notes))
     name = f"kế hoạch của {unit.full}"
-    if output is not None and Path(output).is_file():
-        _require_readable(Path(output))
+    if existing:
         fresh = fresh_tree(plan, comments)
         tree = merge(load_tree(output), fresh, report, {p.plan.id for p in parents})
         return dump_tree(tree, name=name), report
