@@ -102,11 +102,10 @@ class Draft:
 
     def say(self, text: str) -> str:
         """A fixed sentence in the unit's own words: a centrally-run city says thành phố, Thành ủy, Thành đoàn."""
-        if self.unit.level == Level.PROVINCE and self.unit.kind == "thành phố":
+        city = self.unit.level == Level.PROVINCE and self.unit.kind == "thành phố"
+        if city or (self.province and match_key(self.province) in {match_key(c) for c in CENTRAL_CITIES}):
             for old, new in CITY_WORDS:
                 text = re.sub(old, new, text)
-        elif self.province and match_key(self.province) in {match_key(c) for c in CENTRAL_CITIES}:
-            text = re.sub(rf"\btỉnh {re.escape(self.province)}\b", f"thành phố {self.province}", text)
         return text
 
     def name(self, agency_id: str) -> str:

@@ -122,7 +122,7 @@ def issuer_now(d: Draft, parent: LoadedPlan) -> str:
     issuer = parent.agency_id(pdoc.issuer.agency) or pdoc.issuer.agency
     now = d.now(issuer)
     if now == issuer and now == "ubnd-tinh":
-        return f"Ủy ban nhân dân tỉnh {d.province}" if d.province else pdoc.issuer.name
+        return d.say(f"Ủy ban nhân dân tỉnh {d.province}") if d.province else pdoc.issuer.name
     if now == issuer:
         return pdoc.issuer.name
     return name_of(d.registry, now, d.on, d.province) if now else pdoc.issuer.name
