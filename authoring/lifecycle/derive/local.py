@@ -129,10 +129,14 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
                                          "ngân sách hằng năm."), derived=GENERIC_REASON)
     if offices.get("police") and d.proposed_by_field("unit_police"):
         duty(offices["police"], d.unique(d.field.unit_police), derived=d.reason)
+    if offices.get("group"):   # every office of the unit, as real plans close their list of duties
+        duty(offices["group"], d.unique(f"Căn cứ chức năng, nhiệm vụ, chủ động phối hợp với {lead_name} triển khai "
+                                        "các nội dung của Kế hoạch thuộc lĩnh vực phụ trách."), derived=GENERIC_REASON)
     org = [Block(label=f"{i + 1}.", title=d.name(a), agency=[d.ref(a)], blocks=headings[a]) for i, a in enumerate(order)]
     if offices.get("front"):
         front = offices["front"]
-        org.append(Block(label=f"{len(org) + 1}.", title=f"Đề nghị {d.name(front)} và các đoàn thể", agency=[d.ref(front)],
+        members = [d.ref(front)] + ([d.ref(offices["unions"])] if offices.get("unions") else [])
+        org.append(Block(label=f"{len(org) + 1}.", title=f"Đề nghị {d.name(front)} và các đoàn thể", agency=members,
                          blocks=front_duties or [Block(
                              id=d.new_id(f"{front}.1"), label="-", text=d.proposal("unit_front"),
                              derived=d.reason if d.proposed_by_field("unit_front") else GENERIC_REASON)]))
@@ -158,7 +162,7 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
     recipients.append(Recipient(name=f"Thường trực Đảng ủy, Hội đồng nhân dân {unit.kind}"))
     for block in org:
         recipients.append(Recipient(name=block.title.removeprefix("Đề nghị ").removesuffix(" và các đoàn thể"),
-                                    agency=block.agency))
+                                    agency=block.agency[:1]))
     archive = "VT, " + ("LĐTBXH" if lead == "phong-ldtbxh" else "VHXH")
     return sections, closing, recipients, archive
 
