@@ -478,7 +478,7 @@ def review(plan_file: str) -> None:
 @click.option("--units", "units_file", type=click.Path(dir_okay=False), help="Tệp danh sách đơn vị, mỗi dòng một đơn vị.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch cấp dưới (với --unit).")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (với --units; mặc định generated/).")
-@click.option("--date", "day_text", metavar="dd/mm/yyyy",
+@click.option("--date", "day_text", metavar="NGÀY/THÁNG/NĂM",
               help="Ngày lập kế hoạch: dùng cơ quan, đơn vị hành chính có ở ngày này (mặc định: hôm nay).")
 @click.option("--year", type=click.IntRange(2000, 2100), help="Năm của kế hoạch cấp dưới (thay cho --date; "
               "cơ quan lấy theo ngày 01/01 của năm).")
