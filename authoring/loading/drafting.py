@@ -6,7 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
-from ..model.drafting import FieldRegistry, RoleRegistry
+from ..model.drafting import DraftField, FieldRegistry, RoleRegistry
+from ..model.walk import iter_blocks
 from ..paths import registry_dir
 from .validate import load_model
 
@@ -30,3 +31,22 @@ def _cached(folder: str, name: str, model):
     if findings:
         raise InputError(f"Danh mục {name} có lỗi; kehoach không thể lập dự thảo.", findings)
     return value
+
+
+def parent_words(parents) -> str:
+    """Everything the parents say: their titles and every block's title and text."""
+    return " ".join([p.plan.document.title for p in parents] +
+                    [f"{b.title or ''} {b.text or ''}" for p in parents for _, b in iter_blocks(p.plan)])
+
+
+def field_of(parents, fields: FieldRegistry | None = None) -> DraftField | None:
+    """The parents' field: the one their titles name, else the one their text speaks of most (3 mentions at least)."""
+    fields = fields or load_fields()
+    titles = " ".join(p.plan.document.title for p in parents)
+    for candidate in fields.fields:
+        if candidate.pattern().search(titles):
+            return candidate
+    text = parent_words(parents)
+    counts = [(len(f.pattern().findall(text)), i) for i, f in enumerate(fields.fields)]
+    best, index = max(counts) if counts else (0, 0)
+    return fields.fields[index] if best >= 3 else None

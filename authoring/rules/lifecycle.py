@@ -25,6 +25,32 @@ def check_lifecycle(ctx: CheckContext) -> None:
     _blanks(ctx)
     _abolished_names(ctx)
     _old_year(ctx)
+    _foreign_field(ctx)
+
+
+def _foreign_field(ctx: CheckContext) -> None:
+    """A sentence of another field than the parents' (a drug-control plan speaking of children, copied from another
+    plan or from a default of another field) is flagged, unless the parents themselves say those words."""
+    from ..loading.drafting import field_of, load_fields, parent_words
+
+    if not ctx.parents:
+        return
+    fields = load_fields()
+    own = field_of(ctx.parents, fields)
+    if own is None:
+        return
+    said = parent_words(ctx.parents).lower()
+    foreign = [(f, w) for f in fields.fields if f.id != own.id for w in f.words if w.lower() not in said]
+    for path, text in _printed(ctx.plan):
+        if path[0] in ("bases", "preamble", "document"):
+            continue   # the parents cited by their own titles
+        lowered = text.lower()
+        found = next(((f, w) for f, w in foreign if w.lower() in lowered), None)
+        if found:
+            ctx.add("N105", Severity.WARNING, f"câu thuộc lĩnh vực {found[0].name} ('{found[1]}') trong kế hoạch thực "
+                                              f"hiện văn bản lĩnh vực {own.name}: «{_short(text)}»", path,
+                    f"Bỏ câu này hoặc viết lại theo lĩnh vực {own.name} của văn bản cấp trên (câu có thể chép từ kế "
+                    "hoạch của lĩnh vực khác).")
 
 
 def _blanks(ctx: CheckContext) -> None:

@@ -156,17 +156,3 @@ def _successor_for(registry, agency_id: str, on: date, words: re.Pattern, seen: 
         if successor.scope and words.search(successor.scope):
             return _successor_for(registry, successor.id, on, words, seen + (agency_id,))
     return None
-
-
-def field_of(parents: list[LoadedPlan], fields: FieldRegistry) -> DraftField | None:
-    """The parents' field: the one their titles name, else the one their text speaks of most (3 mentions at least)."""
-    from ...model.walk import iter_blocks
-
-    titles = " ".join(p.plan.document.title for p in parents)
-    for candidate in fields.fields:
-        if candidate.pattern().search(titles):
-            return candidate
-    text = " ".join(f"{b.title or ''} {b.text or ''}" for p in parents for _, b in iter_blocks(p.plan))
-    counts = [(len(f.pattern().findall(text)), i) for i, f in enumerate(fields.fields)]
-    best, index = max(counts) if counts else (0, 0)
-    return fields.fields[index] if best >= 3 else None

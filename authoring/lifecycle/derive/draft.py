@@ -8,13 +8,13 @@ from pathlib import Path
 from ...errors import InputError
 from ...findings import Finding, Severity
 from ...loading import LoadedPlan
-from ...loading.drafting import load_fields
+from ...loading.drafting import field_of, load_fields
 from ...loading.units import MERGER_SOURCE, parse_unit_list, province_after_2025, unit_list
 from ...loading.writer import dump_tree, load_tree, plan_to_yaml, plan_tree
 from ...model import Block, Document, Issuer, Level, Plan, Signature
 from ...model.units import UNIT_KINDS, Unit
 from ...text import slug
-from .context import PLACEHOLDER, DeriveReport, Draft, field_of, parse_unit
+from .context import PLACEHOLDER, DeriveReport, Draft, parse_unit
 from .dating import check_pair, draft_date, end_text, ordered, period_of
 from .local import from_local
 from .merge import fresh_tree, item_ids, merge
