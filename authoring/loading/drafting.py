@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,3 +51,20 @@ def field_of(parents, fields: FieldRegistry | None = None) -> DraftField | None:
     counts = [(len(f.pattern().findall(text)), i) for i, f in enumerate(fields.fields)]
     best, index = max(counts) if counts else (0, 0)
     return fields.fields[index] if best >= 3 else None
+
+
+def field_sentences(field: DraftField) -> list[str]:
+    """The match keys of the sentences kehoach proposes for *field* (their longest part between {slots})."""
+    from ..text import match_key
+
+    texts = [field.requirement, field.press, field.sub, field.unit_police, field.unit_front, field.unit_sub]
+    texts += [s for duty in field.duties for s in duty.sentences]
+    texts += [field.front.sentence] if field.front else []
+    texts += [r.sentence for r in field.topic_requests.requests] if field.topic_requests else []
+    keys = []
+    for text in filter(None, texts):
+        part = max(re.split(r"\{[a-z_]+\}", text), key=len)
+        key = match_key(part)
+        if len(key) >= 30:
+            keys.append(key)
+    return keys

@@ -29,9 +29,11 @@ def check_lifecycle(ctx: CheckContext) -> None:
 
 
 def _foreign_field(ctx: CheckContext) -> None:
-    """A sentence of another field than the parents' (a drug-control plan speaking of children, copied from another
-    plan or from a default of another field) is flagged, unless the parents themselves say those words."""
-    from ..loading.drafting import field_of, load_fields, parent_words
+    """A sentence kehoach proposes for another field than the parents' (fields.yaml: the children's duties in a
+    drug-control plan) is flagged. Real plans mention neighbouring fields (a children's plan speaks of drugs), so only
+    the proposals themselves are sought, never single words."""
+    from ..loading.drafting import field_of, field_sentences, load_fields
+    from ..text import match_key
 
     if not ctx.parents:
         return
@@ -39,18 +41,17 @@ def _foreign_field(ctx: CheckContext) -> None:
     own = field_of(ctx.parents, fields)
     if own is None:
         return
-    said = parent_words(ctx.parents).lower()
-    foreign = [(f, w) for f in fields.fields if f.id != own.id for w in f.words if w.lower() not in said]
+    own_keys = set(field_sentences(own))
+    # Only a field's own sentences: those that speak its words and that the parents' field does not share.
+    foreign = [(f, key) for f in fields.fields if f.id != own.id for key in field_sentences(f)
+               if key not in own_keys and f.pattern().search(key)]
     for path, text in _printed(ctx.plan):
-        if path[0] in ("bases", "preamble", "document"):
-            continue   # the parents cited by their own titles
-        lowered = text.lower()
-        found = next(((f, w) for f, w in foreign if w.lower() in lowered), None)
+        lowered = match_key(text)
+        found = next((f for f, key in foreign if key in lowered), None)
         if found:
-            ctx.add("N105", Severity.WARNING, f"câu thuộc lĩnh vực {found[0].name} ('{found[1]}') trong kế hoạch thực "
-                                              f"hiện văn bản lĩnh vực {own.name}: «{_short(text)}»", path,
-                    f"Bỏ câu này hoặc viết lại theo lĩnh vực {own.name} của văn bản cấp trên (câu có thể chép từ kế "
-                    "hoạch của lĩnh vực khác).")
+            ctx.add("N105", Severity.WARNING, f"câu đề xuất của lĩnh vực {found.name} trong kế hoạch thực hiện văn bản "
+                                              f"lĩnh vực {own.name}: «{_short(text)}»", path,
+                    f"Bỏ câu này hoặc viết lại theo lĩnh vực {own.name} của văn bản cấp trên.")
 
 
 def _blanks(ctx: CheckContext) -> None:
