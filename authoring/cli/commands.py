@@ -479,11 +479,14 @@ def review(plan_file: str) -> None:
 @click.option("--units", "units_file", type=click.Path(dir_okay=False), help="Tệp danh sách đơn vị, mỗi dòng một đơn vị.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp kế hoạch cấp dưới (với --unit).")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục kết quả (với --units; mặc định generated/).")
-@click.option("--year", type=WholeNumber(2000, 2100), help="Năm của kế hoạch cấp dưới (mặc định: theo văn bản cấp trên).")
+@click.option("--date", "day_text", metavar="NGÀY/THÁNG/NĂM",
+              help="Ngày lập kế hoạch: dùng cơ quan, đơn vị hành chính có ở ngày này (mặc định: hôm nay).")
+@click.option("--year", type=WholeNumber(2000, 2100), help="Năm của kế hoạch cấp dưới (thay cho --date; "
+              "cơ quan lấy theo ngày 01/01 của năm).")
 @click.option("--lead-days", type=WholeNumber(min=0), default=5, show_default=True,
               help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
 def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | None, output: str | None,
-           output_dir: str | None, year: int | None, lead_days: int) -> None:
+           output_dir: str | None, day_text: str | None, year: int | None, lead_days: int) -> None:
     """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
     from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
@@ -491,23 +494,29 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
 
     if bool(unit) == bool(units_file):
         raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
+    if day_text and year:
+        raise UsageError("chỉ dùng một trong hai: --date NGÀY hoặc --year NĂM")
+    day = None if year else (_parse_day(day_text) if day_text else _today())
     parents = [_load(name) for name in parent_files]
     if unit:
         units = [unit]
     else:
         units = units_from_file(Path(units_file))
     folder = Path(output_dir) if output_dir else _default_output("x", "").parent
-    done = []
+    drafted = []  # every unit is drafted (and refused if unknown) before any file is written
     for name in units:
         target = Path(output) if (unit and output) else None
-        text_out, report = derive_plan(parents, name, target, lead_days, year)
+        text_out, report = derive_plan(parents, name, target, lead_days, year, day)
         if target is None:
             from ..loading.library import plan_id
 
             draft_id = plan_id(text_out)
             target = folder / f"{draft_id}.yaml"
             if target.is_file():
-                text_out, report = derive_plan(parents, name, target, lead_days, year)
+                text_out, report = derive_plan(parents, name, target, lead_days, year, day)
+        drafted.append((name, target, text_out, report))
+    done = []
+    for name, target, text_out, report in drafted:
         write_atomic(target, text_out.encode("utf-8"))
         done.append(target)
         if unit:
@@ -520,6 +529,26 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
             click.echo(f"  Cấp trên đã bỏ {ref}: mục liên kết vẫn giữ, cần xem lại.")
     if not unit:
         click.echo(f"Đã tạo {len(done)} kế hoạch trong {folder}.")
+
+
+def _parse_day(text: str):
+    """derive --date: dd/mm/yyyy (or yyyy-mm-dd), a whole day; a bad value is a usage error."""
+    from ..errors import UsageError
+    from ..lifecycle.issue import parse_issue_date
+
+    try:
+        when = parse_issue_date(text)
+    except ValueError:
+        when = None
+    if when is None or not when.is_complete:
+        raise UsageError(f"--date '{text}' không phải một ngày đủ ngày, tháng, năm.", "Ví dụ: --date 26/11/2025.")
+    return when.to_date()
+
+
+def _today():
+    from datetime import date
+
+    return date.today()
 
 
 @main.command("new-year")
@@ -584,7 +613,7 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
                    "kế hoạch cấp dưới bằng kehoach derive.")
 @click.option("--type", "doc_type", type=click.Choice(sorted(nd30.TYPE_ABBREVIATIONS)), metavar="LOẠI",
               help="Loại văn bản (Quyết định, Chỉ thị, Kế hoạch…), khi văn bản không ghi.")
-@click.option("--number", type=click.IntRange(1), metavar="SỐ", help="Số văn bản, khi văn bản không ghi.")
+@click.option("--number", type=WholeNumber(1), metavar="SỐ", help="Số văn bản, khi văn bản không ghi.")
 def import_command(source: str, output: str | None, date_: str | None, symbol: str | None, title: str | None,
                    issuer: str | None, level: str | None, directive: bool, doc_type: str | None,
                    number: int | None) -> None:

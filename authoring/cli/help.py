@@ -36,7 +36,7 @@ SHORT = {
 
 EXAMPLES = {
     "check": "kehoach check plans/examples/nghe-an-2025-kh-07.yaml --format html -o bao-cao.html",
-    "derive": "kehoach derive plans/directives/kh-61-2024-hai-phong.yaml --unit \"quận Kiến An\" -o kien-an.yaml",
+    "derive": "kehoach derive plans/directives/qd-23-2021.yaml --unit \"tỉnh Nghệ An\" --date 26/11/2025 -o nghe-an.yaml",
     "diff": "kehoach diff ke-hoach-2025.yaml ke-hoach-2026.yaml",
     "export": "kehoach export --edxml ke-hoach.yaml --pdf ke-hoach-da-ky.pdf -o ke-hoach.edxml",
     "serve": "kehoach serve --port 8765",

@@ -7,7 +7,8 @@ validation, so the issued DOCX/PDF, rendered from the file as written, and the Y
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
@@ -73,11 +74,24 @@ def issue(path: Path, number: int, issued: str, force: bool = False, lead_days: 
     path = Path(path)
     loaded = load_plan_or_raise(path)
     when = validate_issue(loaded, number, issued)
-    report = run_check(path, [], lead_days)
-    errors = [f for f in report.index.sorted() if f.severity is Severity.ERROR]
+    text = _issued_text(path, number, when)
+    # Checked as it will be issued, with its number and date: agencies and units are those of the day of issue.
+    with tempfile.TemporaryDirectory(prefix="kehoach-issue-") as folder:
+        preview = Path(folder) / path.name
+        preview.write_text(text, encoding="utf-8")
+        report = run_check(preview, [], lead_days)
+    errors = [replace(f, file=str(path)) if f.file and Path(f.file).name == path.name else f
+              for f in report.index.sorted() if f.severity is Severity.ERROR]
     if errors and not force:
-        raise InputError(f"Chưa ban hành: kiểm tra nội dung còn {len(errors)} lỗi.", errors,
+        raise InputError(f"Chưa ban hành: kiểm tra kế hoạch với số {number:02d}, ngày "
+                         f"{when.day:02d}/{when.month:02d}/{when.year} còn {len(errors)} lỗi.", errors,
                          hint="Sửa các lỗi (kehoach check), hoặc ban hành vẫn giữ lỗi bằng --force.")
+    write_plan_text(path, text, may_replace_input=True)  # issuing writes its number and date back on purpose
+    return Issued(load_plan_or_raise(path), errors, text)
+
+
+def _issued_text(path: Path, number: int, when: PartialDate) -> str:
+    """The plan file's text with its number and date of issue filled in, comments kept."""
     tree = load_tree(path)
     doc = tree["document"]
     comment = doc.ca.items.get("date")
@@ -90,14 +104,11 @@ def issue(path: Path, number: int, issued: str, force: bool = False, lead_days: 
     if comment is not None:
         doc.ca.items.pop("date", None)
     doc.yaml_add_eol_comment(f"ban hành: số {number:02d}, ngày {when.day:02d}/{when.month:02d}/{when.year}", "date")
-    text = dump_tree(tree, name=f"kế hoạch {path.name}")
-    write_plan_text(path, text, may_replace_input=True)  # issuing writes its number and date back on purpose
-    return Issued(load_plan_or_raise(path), errors, text)
+    return dump_tree(tree, name=f"kế hoạch {path.name}")
 
 
 def issued_copy(loaded: LoadedPlan, number: int, issued: str) -> LoadedPlan:
     """The plan with its number and full date of issue, without touching the file (previews, tests)."""
-    from dataclasses import replace
 
     when = validate_issue(loaded, number, issued)
     document = loaded.plan.document.model_copy(update={"number": number, "date": when})

@@ -28,7 +28,8 @@ from ..model.links import parent_items
 from ..model.units import Unit
 from ..text import slug
 from ..loading.units import MERGER_SOURCE, province_after_2025, unit_list
-from ..model.wording import TITLE_KEEP, after_reform_words, current, ends, modernise, name_of, sentence_case
+from ..model.wording import (TITLE_KEEP, after_reform_words, current, ends, gone_patterns, modernise, name_of,
+                             sentence_case)
 
 AGENCY_KEYS = {"agency", "lead", "cooperating", "from", "to", "via"}
 
@@ -140,6 +141,8 @@ def new_year(loaded: LoadedPlan, year: int, unit_text: str | None = None) -> tup
     _flag_inner_collectives(roll, tree)
     _cover_parent_tasks(roll, tree)
     _flag_old_year(roll, tree, old_year)
+    _flag_expired_bases(roll, tree)
+    _flag_abolished_words(roll, tree)
     return dump_tree(tree, name=f"kế hoạch năm {year}"), roll.report
 
 
@@ -152,13 +155,21 @@ def _move_identity(roll: _Roll, tree, doc, old_year: int, delta: int) -> None:
     _comment(doc, "date", "ngày, tháng điền khi ban hành (kehoach issue)")
     doc.pop("number", None)
     title = str(doc["title"])
-    if isinstance(doc.get("period"), CommentedMap):
-        start, end = int(doc["period"]["from"]), int(doc["period"]["to"])
-        doc["period"]["from"], doc["period"]["to"] = start + delta, end + delta
-        title = title.replace(str(end), "\0END\0").replace(str(start), str(start + delta)) \
-            .replace("\0END\0", str(end + delta))
-    title = title.replace(str(old_year), str(year))
-    doc["title"] = title
+    period = doc.get("period") if isinstance(doc.get("period"), CommentedMap) else None
+    start, end = (int(period["from"]), int(period["to"])) if period is not None else (old_year, old_year)
+    if end > start:
+        # A programme's plan: its period is its parent's, never moved by a year nor rolled over as annual.
+        if year > end:
+            why = (f"giai đoạn {start} - {end} của kế hoạch đã kết thúc trước năm {year}: lập kế hoạch giai đoạn mới "
+                   "theo văn bản cấp trên mới (kehoach derive), không kéo dài giai đoạn cũ")
+            _comment(period, "to", "cần xem lại: " + why)
+            roll.report.flagged.append(("document.period", why))
+        else:
+            _comment(period, "to", f"giữ giai đoạn {start} - {end}: kế hoạch năm {year} vẫn thuộc giai đoạn này")
+        return
+    if period is not None:
+        period["from"], period["to"] = start + delta, end + delta
+    doc["title"] = title.replace(str(old_year), str(year))
 
 
 def _province(roll: _Roll, tree, doc) -> None:
@@ -519,3 +530,49 @@ def _flag_old_year(roll: _Roll, tree, old_year: int) -> None:
                 walk(item, f"{path}[{i}]")
 
     walk(tree, "")
+
+
+_PERIOD = re.compile(r"giai đoạn\s*(\d{4})\s*[-–]\s*(\d{4})", re.IGNORECASE)
+# District wording left in a sentence after the district level ended (Luật 72/2025/QH15).
+_DISTRICT_WORDS = re.compile(r"(?:Ủy ban nhân dân|UBND) (?:các )?(?:huyện|quận|thị xã)\b|\bcấp huyện\b|"
+                             r"\bcác huyện, (?:thành phố|thị xã)\b|\bhuyện, thị xã\b", re.IGNORECASE)
+
+
+def _flag_expired_bases(roll: _Roll, tree) -> None:
+    """A legal basis whose programme period ended before the new year is flagged: the new plan needs the current one."""
+    for i, base in enumerate(tree.get("bases") or []):
+        if not isinstance(base, CommentedMap):
+            continue
+        known = roll.registry.documents.get(str(base.get("registry"))) if base.get("registry") else None
+        for title in (str(base.get("title") or ""), known.title if known else ""):
+            match = _PERIOD.search(title)
+            if match and int(match.group(2)) < roll.year:
+                cited = f"{base.get('type') or ''} {base.get('code') or ''}".strip()
+                why = (f"căn cứ {cited} thuộc giai đoạn {match.group(1)} - {match.group(2)}, đã hết trước năm "
+                       f"{roll.year}: thay bằng văn bản đang có hiệu lực")
+                _comment(base, "title", "cần xem lại: " + why)
+                roll.report.flagged.append((f"bases[{i}]", why))
+                break
+
+
+def _flag_abolished_words(roll: _Roll, tree) -> None:
+    """Every name of an agency gone by the new year, and district wording, still in a sentence is flagged."""
+    end = roll.registry.district_level_ends
+    gone = gone_patterns(roll.registry, roll.on)
+    for path, block in _blocks(tree):
+        for key in ("title", "text"):
+            value = block.get(key)
+            if not isinstance(value, str):
+                continue
+            found = []
+            for pattern, agency in gone:
+                for match in pattern.finditer(value):
+                    if not re.search(r"của\s*(?:Bộ trưởng\s*)?$", value[max(0, match.start() - 14):match.start()]):
+                        found.append(match.group(0))   # an old document cited "của Bộ …" keeps its issuer
+            if end and roll.on >= end:
+                found += [m.group(0) for m in _DISTRICT_WORDS.finditer(value)]
+            if found:
+                names = ", ".join(dict.fromkeys(found))
+                why = f"câu văn còn nhắc cơ quan, đơn vị không còn vào năm {roll.year}: {names}"
+                _comment(block, key, "cần xem lại: " + why)
+                roll.report.flagged.append((f"{path}.{key}", why))

@@ -25,6 +25,33 @@ def check_lifecycle(ctx: CheckContext) -> None:
     _blanks(ctx)
     _abolished_names(ctx)
     _old_year(ctx)
+    _foreign_field(ctx)
+
+
+def _foreign_field(ctx: CheckContext) -> None:
+    """A sentence kehoach proposes for another field than the parents' (fields.yaml: the children's duties in a
+    drug-control plan) is flagged. Real plans mention neighbouring fields (a children's plan speaks of drugs), so only
+    the proposals themselves are sought, never single words."""
+    from ..loading.drafting import field_of, field_sentences, load_fields
+    from ..text import match_key
+
+    if not ctx.parents:
+        return
+    fields = load_fields()
+    own = field_of(ctx.parents, fields)
+    if own is None:
+        return
+    own_keys = set(field_sentences(own))
+    # Only a field's own sentences: those that speak its words and that the parents' field does not share.
+    foreign = [(f, key) for f in fields.fields if f.id != own.id for key in field_sentences(f)
+               if key not in own_keys and f.pattern().search(key)]
+    for path, text in _printed(ctx.plan):
+        lowered = match_key(text)
+        found = next((f for f, key in foreign if key in lowered), None)
+        if found:
+            ctx.add("N105", Severity.WARNING, f"câu đề xuất của lĩnh vực {found.name} trong kế hoạch thực hiện văn bản "
+                                              f"lĩnh vực {own.name}: «{_short(text)}»", path,
+                    f"Bỏ câu này hoặc viết lại theo lĩnh vực {own.name} của văn bản cấp trên.")
 
 
 def _blanks(ctx: CheckContext) -> None:

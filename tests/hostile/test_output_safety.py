@@ -143,6 +143,7 @@ def test_derive_over_a_broken_earlier_output_is_refused_and_keeps_it(runner, tmp
 def test_derive_again_merges_into_its_own_output(runner, tmp_path):
     out = tmp_path / "kien-an.yaml"
     for _ in range(2):
-        result = runner.invoke(main, ["derive", str(DIRECTIVE), "--unit", "quận Kiến An", "-o", str(out)])
+        result = runner.invoke(main, ["derive", str(DIRECTIVE), "--unit", "quận Kiến An", "-o", str(out),
+                                      "--year", "2024"])
         assert result.exit_code == 0, result.output
     assert "giữ nguyên" in result.output

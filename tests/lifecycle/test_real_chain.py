@@ -168,7 +168,8 @@ def test_a_kon_tum_commune_plan_is_one_of_quang_ngai_and_says_each_sentence_once
 def test_a_ward_of_kien_an_in_2024_gets_its_district_offices(tmp_path, runner):
     shutil.copy(example("kien-an"), tmp_path / "kien-an.yaml")
     out = tmp_path / "bac-son.yaml"
-    result = runner.invoke(main, ["derive", str(tmp_path / "kien-an.yaml"), "--unit", "phường Bắc Sơn", "-o", str(out)])
+    result = runner.invoke(main, ["derive", str(tmp_path / "kien-an.yaml"), "--unit", "phường Bắc Sơn", "-o", str(out),
+                                  "--date", "15/03/2024"])
     assert result.exit_code == 0, result.output
     plan = load_plan_or_raise(out).plan
     assert plan.sections[-1].blocks[0].agency == ["cong-chuc-vhxh-xa"]

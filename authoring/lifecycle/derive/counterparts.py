@@ -1,0 +1,176 @@
+"""Counterpart translation: who holds a parent agency's role in the draft's unit on the draft's day."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ...loading import LoadedPlan
+from ...model import Level
+from ...model.walk import iter_duties, iter_reporting
+from ...model.wording import ends
+from .context import Draft
+
+
+def central_to_province(d: Draft, text: str) -> str:
+    """A national sentence said by a province: central bodies become their counterparts, the Prime Minister the UBND."""
+    registry = d.registry
+    for swap in d.roles.swaps:
+        text = re.sub(rf"\b{re.escape(swap.national)}\b", d.say(swap.province), text)
+    for agency in registry.agencies.values():
+        if agency.level != Level.CENTRAL or "tinh" not in agency.counterparts or agency.collective:
+            continue
+        counterpart = d.now(agency.counterparts["tinh"])
+        if counterpart is None:
+            continue
+        for old in sorted({n.name for n in agency.names} | {a for a in agency.aliases if a[:1].isupper()},
+                          key=len, reverse=True):
+            text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", d.name(counterpart), text)
+    return text
+
+
+def to_province(d: Draft, agency_id: str) -> str | None:
+    """The province body holding a central body's role on the draft's day (Bộ Quốc phòng → Bộ Chỉ huy Quân sự tỉnh)."""
+    agency = d.registry.agencies.get(agency_id)
+    if agency is None:
+        return None
+    if agency.level == Level.PROVINCE:
+        return d.now(agency_id)
+    counterpart = agency.counterparts.get("tinh")
+    if counterpart is None and agency.id == "cac-bo-nganh":
+        counterpart = "cac-so-nganh-tinh"
+    if counterpart is None:
+        now = d.now(agency_id)   # a body merged away: its successor's counterpart (Bộ LĐTBXH → Bộ Y tế → Sở Y tế)
+        successor = d.registry.agencies.get(now) if now and now != agency_id else None
+        counterpart = successor.counterparts.get("tinh") if successor else None
+    return d.now(counterpart) if counterpart else None
+
+
+def unplaced(d: Draft, parent: LoadedPlan, item_id: str | None, agency_id: str, text: str) -> None:
+    """A parent duty no body of the unit holds: a note with the reason, never dropped silently."""
+    agency = d.registry.agencies.get(agency_id)
+    who = d.registry.agency_name(agency_id, d.on) if agency else agency_id
+    why = (agency.note.rstrip(". ") if agency is not None and agency.note else
+           f"danh mục cơ quan chưa có cơ quan tương ứng ở {d.unit.level.label} của {who}")
+    short = text if len(text) <= 90 else text[:87].rstrip() + "…"
+    where = f"mục {item_id} của {parent.plan.id}" if item_id else parent.plan.id
+    d.notes.append(f"nhiệm vụ giao {who} ({where}: \"{short}\") chưa chuyển cho cơ quan nào của {d.unit.full}: {why}; "
+                   "tự giao trong dự thảo, hoặc thêm cơ quan tương ứng (counterparts) trong plans/registry/agencies.yaml")
+
+
+STANDING = re.compile(r"cơ quan (thường trực|đầu mối)|là đầu mối", re.IGNORECASE)
+
+
+def province_lead(d: Draft) -> str:
+    """The province's lead, following the parent's: its standing body, else the body its reports go to, else the
+    field's usual lead (fields.yaml), else the first body the parent gives duties to."""
+    central = []
+    for parent in d.parents:
+        for item in iter_duties(parent.plan):
+            agency_id = parent.agency_id(item.agencies[0]) or item.agencies[0] if item.agencies else None
+            agency = d.registry.agencies.get(agency_id) if agency_id else None
+            if agency is None or agency.level != Level.CENTRAL or agency.collective or agency.kind != "co-quan":
+                continue
+            central.append(agency_id)
+            if STANDING.search(item.text):
+                found = to_province(d, agency_id)
+                if found:
+                    return found
+    for parent in d.parents:
+        for _, _, report in iter_reporting(parent.plan):
+            for name in list(report.via) + list(report.to):
+                found = to_province(d, parent.agency_id(name) or name)
+                if found and found != "ubnd-tinh" and not d.registry.agencies[found].collective:
+                    return found
+    if d.field is not None and d.field.lead and d.now(d.field.lead):
+        return d.now(d.field.lead)
+    for agency_id in central:
+        found = to_province(d, agency_id)
+        if found:
+            return found
+    return "van-phong-ubnd-tinh"
+
+
+def names_standing(d: Draft, lead: str) -> bool:
+    """Whether a parent already makes *lead*'s central counterpart the standing body (its duty says so)."""
+    for parent in d.parents:
+        for item in iter_duties(parent.plan):
+            if item.agencies and STANDING.search(item.text) and \
+                    to_province(d, parent.agency_id(item.agencies[0]) or item.agencies[0]) == lead:
+                return True
+    return False
+
+
+def ministry_of(d: Draft) -> str | None:
+    """The central body the province reports to: the parents' report addressee, else the field's ministry, else the
+    central counterpart of the province's lead."""
+    for parent in d.parents:
+        for _, _, report in iter_reporting(parent.plan):
+            for name in report.to:
+                agency_id = parent.agency_id(name) or name
+                if agency_id in d.registry.agencies and d.registry.agencies[agency_id].level == Level.CENTRAL:
+                    return d.now(agency_id)
+    if d.field is not None and d.field.ministry:
+        return d.now(d.field.ministry)
+    lead = d.registry.agencies.get(province_lead(d))
+    central = lead.counterparts.get("trung_uong") if lead else None
+    return d.now(central) if central else None
+
+
+def department(d: Draft, key: str, lead: str) -> str | None:
+    if key == "lead":
+        return lead
+    agency = d.registry.agencies.get(key)
+    if agency is None:
+        return None
+    return d.now(key)
+
+
+def coordinator_of(parent: LoadedPlan, collectives: set[str]) -> str | None:
+    """The department that coordinates the parent's work: the one its sub-units report through, or its issuer."""
+    for _, _, report in iter_reporting(parent.plan):
+        if collectives & {parent.agency_id(a) or a for a in report.from_}:
+            for name in list(report.via) + list(report.to):
+                agency_id = parent.agency_id(name) or name
+                if not agency_id.startswith("ubnd") and agency_id in parent.registry.agencies:
+                    return agency_id
+    issuer = parent.agency_id(parent.plan.document.issuer.agency) or parent.plan.document.issuer.agency
+    if not issuer.startswith("ubnd"):
+        return issuer
+    for duty in iter_duties(parent.plan):  # the first department the parent gives duties to (the "cơ quan thường trực")
+        agency_id = parent.agency_id(duty.agencies[0]) or duty.agencies[0]
+        agency = parent.registry.agencies.get(agency_id)
+        if agency and agency.kind == "co-quan" and not agency.collective:
+            return agency_id
+    return None
+
+
+def counterpart_of(d: Draft, agency_id: str, level: Level) -> str | None:
+    """The office at *level* that matches *agency_id*, following successors to the draft's date."""
+    for candidate in (d.now(agency_id), agency_id):
+        agency = d.registry.agencies.get(candidate) if candidate else None
+        found = agency.counterparts.get(level.value) if agency else None
+        if found and d.now(found) == found:
+            return found
+        # No direct counterpart: through the level between (Sở → Phòng ở huyện → công chức ở xã).
+        middle = d.registry.agencies.get(agency.counterparts.get("huyen")) if agency and level == Level.COMMUNE else None
+        found = middle.counterparts.get(level.value) if middle else None
+        if found and d.now(found) == found:
+            return found
+    return None
+
+
+def offices_of(d: Draft, district: bool) -> dict[str, str]:
+    """The unit's own offices by role, as they exist on the draft's date."""
+    wanted = d.roles.offices.get(Level.DISTRICT.value if district else Level.COMMUNE.value, {})
+    out = {}
+    for role, agency_id in wanted.items():
+        agency = d.registry.agencies.get(agency_id)
+        if agency and not ends(agency, d.on) and not _starts_later(agency, d.on):
+            out[role] = agency_id
+    return out
+
+
+def _starts_later(agency, on: date) -> bool:
+    start = agency.valid_from.to_date() if agency.valid_from and agency.valid_from.is_complete else None
+    return start is not None and on < start

@@ -1,0 +1,140 @@
+"""The draft plan put together, and `derive` itself: a fresh YAML, or a merge into the existing file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ...errors import InputError
+from ...findings import Finding, Severity
+from ...loading import LoadedPlan
+from ...loading.drafting import field_of, load_fields
+from ...loading.units import MERGER_SOURCE, parse_unit_list, province_after_2025, require_commune, unit_list
+from ...loading.writer import dump_tree, load_tree, plan_to_yaml, plan_tree
+from ...model import Block, Document, Issuer, Level, Plan, Signature
+from ...model.units import UNIT_KINDS, Unit
+from ...text import slug
+from .context import PLACEHOLDER, DeriveReport, Draft, parse_unit
+from .dating import check_pair, draft_date, end_text, ordered, period_of
+from .local import from_local
+from .merge import fresh_tree, item_ids, merge
+from .national import from_central
+from .phrasing import draft_title, mention, parent_citation
+
+
+def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5, year: int | None = None,
+                day: date | None = None) -> tuple[Plan, dict, list[str]]:
+    """The draft plan of *unit* from *parents*, the end-of-line comments to write with it, and notes."""
+    parents = ordered(parents)
+    when = draft_date(parents, unit, year, day)
+    check_pair(parents, unit, when, day)
+    top = parents[0].plan.document
+    on = day or date(when.year, when.month or 1, when.day or 1)
+    end = parents[0].registry.district_level_ends
+    if unit.level == Level.PROVINCE:
+        province = province_after_2025(unit.name) if end and on >= end else unit.name
+    else:
+        province = province_after_2025(top.province) if end and on >= end else top.province
+    d = Draft(parents, unit, when, province, lead_days, day=day)
+    d.field = field_of(parents, d.fields)
+    notes = d.notes
+    if unit.level == Level.PROVINCE and province != unit.name:
+        notes.append(f"{unit.full} hợp nhất vào tỉnh {province} ({MERGER_SOURCE}); kế hoạch ghi tên tỉnh {province}")
+        unit = Unit(unit.kind, province, unit.level)
+        d.unit = unit
+    if top.province and province != top.province:
+        notes.append(f"tỉnh {top.province} hợp nhất vào tỉnh {province} từ {end_text(parents)} ({MERGER_SOURCE})")
+    if unit.level == Level.COMMUNE and end and on >= end:
+        units = unit_list(province)
+        if units is None:
+            notes.append(f"chưa có danh sách xã, phường, đặc khu của tỉnh {province} trong plans/registry/units/; "
+                         f"chưa kiểm tra được {unit.full}")
+        else:  # an unknown commune or an abolished district: refused with the closest real names
+            require_commune(province, unit, str(parents[0].path))
+    if top.level == Level.CENTRAL:
+        sections, closing, recipients, archive = from_central(d)
+    else:
+        sections, closing, recipients, archive = from_local(d)
+    preamble_verb = "Thực hiện " + "; ".join(mention(p, d) for p in parents) + ";"
+    issuer_name = f"Ủy ban nhân dân {unit.full}"
+    preamble = [Block(text=preamble_verb),
+                Block(text=f"{issuer_name} ban hành Kế hoạch triển khai thực hiện trên địa bàn {unit.kind} như sau:")]
+    own = {Level.PROVINCE: "ubnd-tinh", Level.DISTRICT: "ubnd-huyen", Level.COMMUNE: "ubnd-xa"}[unit.level]
+    period = period_of(d)
+    document = Document(
+        type="Kế hoạch", issuer=Issuer(agency=own, name=issuer_name, header=["ỦY BAN NHÂN DÂN", unit.full.upper()]),
+        symbol="KH-UBND", place=unit.name, date=when, title=draft_title(d), level=unit.level, province=province,
+        district=unit.name if unit.level == Level.DISTRICT else (top.district if unit.level == Level.COMMUNE
+                                                                 and not d.after_reform else None),
+        commune=unit.name if unit.level == Level.COMMUNE else None, period=period)
+    authority = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"]
+    plan = Plan(kind="plan", id=f"{slug(unit.full)}-{when.year}", document=document,
+                implements=[p.plan.id for p in parents], bases=[parent_citation(p, d, i + 1) for i, p in enumerate(parents)],
+                preamble=preamble, sections=sections, closing=closing, recipients=recipients, archive=archive,
+                signature=Signature(authority=authority, positions=["PHÓ CHỦ TỊCH"], name=f"Họ và tên {PLACEHOLDER}"))
+    comments = dict(d.comments)
+    comments[("signature", "name")] = "điền họ tên người ký"
+    comments[("document", "date")] = "ngày, tháng điền khi ban hành (kehoach issue)"
+    return plan, comments, notes
+
+
+def _header(plan: Plan, unit: Unit, notes: list[str], parents: list[LoadedPlan]) -> str:
+    lines = [f"Bản dự thảo do kehoach derive lập từ {', '.join(plan.implements)} cho {unit.full}; sửa tự do, "
+             "chạy lại derive vẫn giữ phần đã sửa.",
+             "Chỗ ghi '…' là chỗ cần điền (kehoach check nhắc); mục có 'derived' là đề xuất của kehoach, không lấy từ "
+             "văn bản cấp trên."]
+    found = field_of(parents, load_fields())
+    lines.append(f"Lĩnh vực của văn bản cấp trên: {found.name} (nhận ra từ tên và nội dung văn bản); các đề xuất chỉ "
+                 "theo lĩnh vực này." if found else "Văn bản cấp trên không thuộc lĩnh vực nào kehoach có đề xuất riêng: "
+                 "chỉ có câu chung, cơ quan lấy từ chính văn bản cấp trên.")
+    lines += [f"Lưu ý: {note}." for note in notes]
+    return "\n".join(lines)
+
+
+def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5, year: int | None = None,
+           day: date | None = None) -> tuple[str, DeriveReport]:
+    """YAML text of *unit*'s draft from *parent* (one loaded plan or a list), merged into *output* if it exists;
+    *day* is the day whose agencies, units and counterparts the draft uses (derive --date)."""
+    parents = list(parent) if isinstance(parent, (list, tuple)) else [parent]
+    unit = parse_unit(unit_text)
+    existing = output is not None and Path(output).is_file()
+    if existing:
+        _require_readable(Path(output))   # the parent itself, or a broken earlier draft: refused before anything else
+    plan, comments, notes = build_draft(parents, unit, lead_days, year, day)
+    report = DeriveReport(notes=list(notes))
+    name = f"kế hoạch của {unit.full}"
+    if existing:
+        fresh = fresh_tree(plan, comments)
+        tree = merge(load_tree(output), fresh, report, {p.plan.id for p in parents})
+        return dump_tree(tree, name=name), report
+    report.added.extend(item_ids(plan_tree(plan), {}))
+    return plan_to_yaml(plan, _header(plan, unit, notes, parents), comments, name=name), report
+
+
+def _require_readable(output: Path) -> None:
+    """An existing lower-level plan is merged, so it is read as untrusted input first (syntax, aliases, size)."""
+    from ...fileio import refuse_if_read, rewrites
+    from ...loading.yamlio import read_yaml
+
+    refuse_if_read(output)  # the parent itself, or another file this command reads: never the output
+    tree, _, findings = read_yaml(output)
+    rewrites(output)
+    if findings or not isinstance(tree, dict):
+        raise InputError(f"Kế hoạch cấp dưới đã có ở {output} có lỗi nên chưa lập lại được (các phần đã sửa tay "
+                         "trong đó sẽ được giữ khi lập lại).", findings,
+                         hint=f"Sửa các lỗi của {output} rồi chạy lại; hoặc chọn tệp kết quả khác (-o).")
+
+
+def units_from_file(path: Path) -> list[str]:
+    """The units of a list file (one per line, bullets and numbering allowed); a line that names no unit is refused."""
+    parsed = parse_unit_list(path.read_text(encoding="utf-8-sig"), tuple(UNIT_KINDS))
+    if parsed.problems:
+        raise InputError(f"Danh sách đơn vị {path} có dòng không đọc được.", [
+            Finding("V105", Severity.ERROR, problem, str(path),
+                    suggestion="Mỗi dòng một đơn vị, bắt đầu bằng loại đơn vị, ví dụ: xã Nam Đàn, phường Vinh Hưng, huyện Cao Lộc.")
+            for problem in parsed.problems])
+    return [unit.name for unit in parsed.units]
+
+
+def output_name(unit_text: str, year: int) -> str:
+    return f"{slug(parse_unit(unit_text).full)}-{year}.yaml"

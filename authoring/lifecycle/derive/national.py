@@ -1,0 +1,226 @@
+"""Drafting trung ương → tỉnh: the province's tasks, departments' duties, requests and reports."""
+
+from __future__ import annotations
+
+import re
+
+from ... import nd30
+from ...model import Block, Budget, Level, Recipient, Reporting, ReportPeriod, Task
+from ...model.links import parent_items
+from ...model.drafting import FieldDuties
+from ...model.walk import iter_blocks, iter_duties, iter_tasks
+from .. import assignments as A
+from .context import GENERIC_REASON, Draft, is_addressed, link
+from .counterparts import STANDING, department, ministry_of, names_standing, province_lead, to_province, unplaced
+from .dating import local_dues, period_of
+from .phrasing import adapt, adapt_plain, and_names, mention, request_title
+from .targets import target_blocks
+
+# The province's press, proposed when the field has a press sentence (fields.yaml).
+PRESS = ("dai-ptth-tinh", "bao-tinh")
+DUE_REASON = "hạn do kehoach đề xuất (văn bản cấp trên không ghi ngày)"
+
+
+def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str]:
+    registry = d.registry
+    lead = province_lead(d)
+    lead_name = d.name(lead)
+    sub = "ubnd-cap-xa" if d.after_reform else "ubnd-cap-huyen"
+    sub_name = d.name(sub)
+    ministry = ministry_of(d)
+    addressed = {"ubnd-tinh", "cac-bo-nganh"}
+    period = period_of(d)
+    sections: list[Block] = []
+    mentions = "; ".join(mention(p, d, later=True) for p in d.parents)
+    sections.append(Block(label="I.", title="MỤC ĐÍCH, YÊU CẦU", blocks=[
+        Block(label="1.", title="Mục đích", text=f"Triển khai kịp thời, đầy đủ, có hiệu quả {mentions} trên địa bàn "
+              f"{d.unit.full}; xác định nhiệm vụ cụ thể và phân công trách nhiệm của các cơ quan, đơn vị, địa phương."),
+        Block(label="2.", title="Yêu cầu", text=d.say(d.proposal("requirement"))),
+    ]))
+    targets = target_blocks(d)
+    target_comments = dict(d.comments)
+    d.comments.clear()
+    if targets:
+        sections.append(Block(label="II.", title="CHỈ TIÊU", blocks=targets))
+        for i, comment in target_comments.items():
+            d.comments[("sections", len(sections) - 1, "blocks", i, "text")] = comment
+    # National tasks the province must take up → the province's tasks, each with a leading department.
+    tasks = []
+    own_tasks = []
+    for parent in d.parents:
+        items = parent_items(parent)
+        for _, block in iter_tasks(parent.plan):
+            if not is_addressed(parent, addressed, block.task.lead):
+                own_tasks.append((parent, items, block))   # led by one central body: its counterpart's duty below
+                continue
+            text = d.unique(adapt(d, parent, block.title or block.text or ""))
+            if text is None:
+                continue
+            lead_key, cooperating_keys = A.task_agencies(text)
+            task_lead = department(d, lead_key, lead)
+            cooperating = [a for a in (department(d, k, lead) for k in cooperating_keys) if a and a != task_lead]
+            tasks.append(Block(id=d.new_id(f"nv-{len(tasks) + 1}"), label=f"{len(tasks) + 1}.", text=text,
+                               task=Task(lead=[task_lead], cooperating=cooperating + ["cac-so-nganh-tinh", sub],
+                                         timeframe=f"{period.start}-{period.end}" if period.end > period.start
+                                         else "Năm " + str(period.start),
+                                         links=[link(parent, block.id, items)])))
+    roman = ["I", "II", "III", "IV", "V", "VI", "VII"]
+    if tasks:
+        sections.append(Block(label=f"{roman[len(sections)]}.", title="NHIỆM VỤ, GIẢI PHÁP", blocks=tasks))
+    sections.append(Block(label=f"{roman[len(sections)]}.", title="KINH PHÍ THỰC HIỆN",
+                          budget=Budget(sources=["ngan_sach_dia_phuong", "long_ghep", "xa_hoi_hoa", "hop_phap_khac"]),
+                          blocks=[Block(label="-", text="Ngân sách địa phương theo phân cấp hiện hành; lồng ghép trong "
+                                        "các chương trình, đề án có liên quan."),
+                                  Block(label="-", text="Huy động từ các tổ chức, cá nhân trong và ngoài nước và các "
+                                        "nguồn hợp pháp khác theo quy định của pháp luật.")]))
+    # Tổ chức thực hiện: departments in the real plans' order, then the local governments, then the requests.
+    headings: dict[str, list[Block]] = {}
+    order: list[str] = []
+
+    def duty(agency_id: str, text: str | None, links=(), reporting=(), derived: str | None = None):
+        if agency_id is None or text is None:
+            return
+        if agency_id not in headings:
+            headings[agency_id] = []
+            order.append(agency_id)
+        headings[agency_id].append(Block(id=d.new_id(f"{agency_id}.{len(headings[agency_id]) + 1}"), label="-",
+                                         text=text, links=list(links), reporting=list(reporting), derived=derived))
+
+    requests: list[tuple[tuple[str, ...], str, list[Block]]] = []
+    # The field's usual duties (fields.yaml) when the parents are of a field that has them; else only the lead's.
+    # Without them the lead gets the standing duty, unless the parent already gives its counterpart that role.
+    standing = names_standing(d, lead)
+    if d.proposed_by_field("duties"):
+        defaults, reason = d.field.duties, d.reason
+    else:
+        defaults = [] if standing else [FieldDuties(agency="lead", sentences=[d.proposal("lead_duty")])]
+        reason = GENERIC_REASON
+    parent_words = " ".join(f"{b.title or ''} {b.text or ''}" for p in d.parents for _, b in iter_blocks(p.plan))
+    for entry in defaults:
+        agency_id = department(d, entry.agency, lead)
+        if agency_id is None or (entry.when and not re.search(entry.when, parent_words, re.IGNORECASE)):
+            continue
+        for sentence in entry.sentences:
+            if entry.agency == "lead" and standing and STANDING.search(sentence):
+                continue   # the parent already makes the lead's counterpart the standing body: its own words say it
+            text = sentence.format(lead=lead_name, sub=sub_name, ministry=d.name(ministry) if ministry else "")
+            duty(agency_id, d.unique(d.say(adapt_plain(d, text))), derived=reason)
+    # Each ministry's duties go to its department; the province's own duties to the local governments.
+    for parent in d.parents:
+        items = parent_items(parent)
+        for item in iter_duties(parent.plan):
+            agencies = [parent.agency_id(a) or a for a in item.agencies]
+            if not item.id or not agencies:
+                continue
+            first = registry.agencies.get(agencies[0])
+            text = adapt(d, parent, item.text)
+            if agencies[0] == "ubnd-tinh":
+                duty(sub, d.unique(text), [link(parent, item.id, items)])
+                for report in item.block.reporting:
+                    _province_report(d, parent, items, report, lead, ministry, duty)
+            elif first is not None and (item.request or first.kind == "doan-the"):
+                counterpart = d.now(first.counterparts.get("tinh")) if first.counterparts.get("tinh") else None
+                if counterpart:
+                    front = d.proposal("front")
+                    members, title = (tuple(front.members), d.say(front.title)) if counterpart == "uy-ban-mttq-tinh" \
+                        else ((counterpart,), request_title(d, (counterpart,)))
+                    block_text = d.unique(text)
+                    if block_text:
+                        requests.append((members, title, [Block(
+                            id=d.new_id(f"{counterpart}.1"), label="-", text=block_text,
+                            links=[link(parent, item.id, items)])]))
+                else:
+                    unplaced(d, parent, item.id, first.id, text)
+            elif first is not None and first.level == Level.CENTRAL:
+                counterpart = to_province(d, first.id)
+                if counterpart:
+                    duty(counterpart, d.unique(text), [link(parent, item.id, items)])
+                else:
+                    unplaced(d, parent, item.id, first.id, text)
+            elif first is None:
+                unplaced(d, parent, item.id, agencies[0], text)
+    # A task the parent gives one central body (a programme's project owned by a ministry) reaches its counterpart.
+    for parent, items, block in own_tasks:
+        text = adapt(d, parent, block.title or block.text or "")
+        for agency_id in [parent.agency_id(a) or a for a in block.task.lead][:1]:
+            counterpart = to_province(d, agency_id)
+            if counterpart:
+                duty(counterpart, d.unique(text), [link(parent, block.id, items)])
+            else:
+                unplaced(d, parent, block.id, agency_id, text)
+    if sub not in headings:
+        duty(sub, d.unique(d.proposal("sub")), derived=d.reason if d.proposed_by_field("sub") else GENERIC_REASON)
+    if not requests:
+        front = d.proposal("front")
+        requests.append((tuple(front.members), d.say(front.title), [Block(
+            id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
+            derived=d.reason if d.proposed_by_field("front") else GENERIC_REASON)]))
+    topic = " ".join(p.plan.document.title for p in d.parents)
+    extra = d.field.topic_requests if d.field is not None else None
+    if extra and re.search(extra.words, topic, re.IGNORECASE):
+        for request in extra.requests:
+            requests.append((tuple(request.members), d.say(request.title), [Block(
+                id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence, derived=d.reason)]))
+    # Local governments report before the province: 6-monthly and yearly, to the UBND through the lead department.
+    due_6t, due_nam, proposed = local_dues(d)
+    report_text = (f"{sub_name} và các sở, ban, ngành báo cáo kết quả thực hiện Kế hoạch 6 tháng trước ngày "
+                   f"{due_6t.text()}, năm trước ngày {due_nam.text()} về {d.say('Ủy ban nhân dân tỉnh')} (qua {lead_name}) để "
+                   "tổng hợp, báo cáo.")
+    duty(sub, report_text, reporting=[
+        Reporting(id="bc-dia-phuong-6t", from_=[sub, "cac-so-nganh-tinh"], to=["ubnd-tinh"], via=[lead],
+                  period=ReportPeriod.SIX_MONTHS, due=due_6t, derived=DUE_REASON if proposed else None),
+        Reporting(id="bc-dia-phuong-nam", from_=[sub, "cac-so-nganh-tinh"], to=["ubnd-tinh"], via=[lead],
+                  period=ReportPeriod.ANNUAL, due=due_nam, derived=DUE_REASON if proposed else None)])
+    if lead in order:   # the lead heads the list, as every real plan does
+        order.remove(lead)
+        order.insert(0, lead)
+    org = []
+    for agency_id in order:
+        if agency_id == sub:
+            continue
+        org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
+                         blocks=headings[agency_id]))
+    # The press, when the field has its sentence or the parents themselves ask for communication.
+    press = [p for p in PRESS if p in registry.agencies and d.now(p) == p]
+    if press and d.proposed_by_field("press"):
+        org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
+                         blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
+                                       derived=d.reason)]))
+    org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
+    for members, title, blocks in requests:
+        org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
+    section_index = len(sections)
+    sections.append(Block(label=f"{roman[section_index]}.", title="TỔ CHỨC THỰC HIỆN", blocks=org))
+    if proposed:
+        sub_index = next(i for i, b in enumerate(org) if b.agency == [sub])
+        d.comments[("sections", section_index, "blocks", sub_index, "blocks", len(headings[sub]) - 1, "text")] = (
+            "hạn báo cáo do kehoach đề xuất (văn bản cấp trên không ghi ngày); sửa theo hạn Bộ yêu cầu")
+    closing = [Block(text=f"Trên đây là Kế hoạch triển khai thực hiện {mentions} trên địa bàn {d.unit.full}. Trong "
+                          f"quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị, địa phương báo cáo về "
+                          f"{d.say('Ủy ban nhân dân tỉnh')} (qua {lead_name}) để xem xét, giải quyết{nd30.END_MARK}")]
+    recipients = []
+    if ministry:
+        recipients.append(Recipient(name=d.name(ministry), purpose="để b/c", agency=[ministry]))
+    recipients += [Recipient(name=d.say("Thường trực Tỉnh ủy"), purpose="để b/c", agency=["tinh-uy"]),
+                   Recipient(name=d.say("Thường trực Hội đồng nhân dân tỉnh"), purpose="để b/c", agency=["hdnd-tinh"]),
+                   Recipient(name=d.say("Chủ tịch, các Phó Chủ tịch UBND tỉnh"), agency=["chu-tich-ubnd-tinh"]),
+                   Recipient(name=d.say("Ủy ban MTTQ Việt Nam tỉnh"), agency=["uy-ban-mttq-tinh"]),
+                   Recipient(name=d.say("Các sở, ban, ngành, đoàn thể cấp tỉnh"), agency=["cac-so-nganh-tinh"]),
+                   Recipient(name=sub_name, agency=[sub])]
+    return sections, closing, recipients, "VT, KGVX" if d.field is not None and d.field.id == "tre-em" else "VT"
+
+
+def _province_report(d: Draft, parent, items, report: Reporting, lead: str, ministry: str | None, duty) -> None:
+    """The province's report to the ministry (sơ kết, tổng kết, yearly), due no later than the parent says."""
+    if report.due_year and report.due_year < d.when.year:
+        d.notes.append(f"bỏ qua báo cáo {ReportPeriod(report.period).label} năm {report.due_year} của "
+                       f"{parent.plan.id} (trước năm của kế hoạch)")
+        return
+    to = [d.now(parent.agency_id(t) or t) or t for t in report.to]
+    to_names = ", ".join(d.name(t) if t in d.registry.agencies else t for t in to)
+    when = f" năm {report.due_year}" if report.due_year else ""
+    due = f" trước ngày {report.due.text()}" if report.due else ""
+    text = f"Tham mưu {d.say('Ủy ban nhân dân tỉnh')} báo cáo {report.period.label}{when} việc thực hiện Kế hoạch gửi {to_names}{due}."
+    duty(lead, d.unique(text), [], [Reporting(id=d.new_id(f"bc-tinh-{report.id}"), from_=[lead], to=to,
+                                              period=report.period, due=report.due, due_year=report.due_year,
+                                              links=[link(parent, report.id, items)])])

@@ -1,0 +1,69 @@
+"""Drafting registries: the fields a parent may belong to (with their proposals) and the roles of a unit's offices."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field
+
+from .common import Strict
+
+
+class FieldDuties(Strict):
+    agency: str = Field(description="Mã cơ quan trong agencies.yaml, hoặc 'lead' (cơ quan chủ trì của tỉnh).")
+    sentences: list[str] = Field(min_length=1)
+    when: str | None = Field(None, description="Biểu thức chính quy: chỉ đề xuất khi văn bản cấp trên có các từ này.")
+
+
+class Request(Strict):
+    members: list[str] = Field(min_length=1)
+    title: str
+    sentence: str
+
+
+class TopicRequests(Strict):
+    words: str = Field(description="Biểu thức chính quy: khi tên văn bản cấp trên có các từ này.")
+    requests: list[Request]
+
+
+class FieldDefaults(Strict):
+    """The sentences kehoach may propose for a draft; a field without them uses the generic ones."""
+
+    requirement: str | None = None
+    lead_duty: str | None = None
+    duties: list[FieldDuties] = []
+    front: Request | None = None
+    topic_requests: TopicRequests | None = None
+    press: str | None = None
+    sub: str | None = None
+    unit_police: str | None = None
+    unit_front: str | None = None
+    unit_sub: str | None = None
+
+
+class DraftField(FieldDefaults):
+    id: str
+    name: str
+    words: list[str] = Field(min_length=1, description="Từ nhận ra lĩnh vực trong văn bản cấp trên.")
+    lead: str | None = Field(None, description="Cơ quan chủ trì cấp tỉnh khi văn bản cấp trên không nói.")
+    ministry: str | None = Field(None, description="Bộ nhận báo cáo khi văn bản cấp trên không nói.")
+    source: str | None = None
+
+    def pattern(self) -> re.Pattern:
+        return re.compile("|".join(re.escape(w) for w in self.words), re.IGNORECASE)
+
+
+class FieldRegistry(Strict):
+    fields: list[DraftField]
+    generic: FieldDefaults
+
+
+class Swap(Strict):
+    national: str
+    province: str
+
+
+class RoleRegistry(Strict):
+    swaps: list[Swap] = []
+    offices: dict[str, dict[str, str]] = Field({}, description="Cấp → vai trò → mã cơ quan của chính đơn vị.")
+    source: str | None = None
