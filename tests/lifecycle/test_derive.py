@@ -30,7 +30,7 @@ def _derived(tmp_path, parent_path, unit, name="ke-hoach.yaml"):
 
 
 def test_commune_plan_derived_from_a_provincial_plan_passes_check_and_renders(tmp_path):
-    out, _ = _derived(tmp_path, PROVINCE, "xã Hòa Bình")
+    out, _ = _derived(tmp_path, PROVINCE, "xã Lộc Bình")
     report = run_check(out)
     assert not report.index.has_errors, [f.message for f in report.index.findings]
     assert {row["parent"] for row in report.coverage} == {"tinh-2026#p-xa-1", "tinh-2026#p-xa-2"}
@@ -62,31 +62,40 @@ def _show(path) -> str:
 
 
 def test_rederive_keeps_hand_edits_and_comments_and_reports_upstream_changes(tmp_path):
-    out, _ = _derived(tmp_path, PROVINCE, "xã Hòa Bình")
+    out, _ = _derived(tmp_path, PROVINCE, "xã Lộc Bình")
     edited = out.read_text(encoding="utf-8").replace(
         "Xây dựng kế hoạch công tác trẻ em năm 2026 của xã, phường.", "Trình Chủ tịch xã ban hành kế hoạch trước 31/3.")
     edited = edited.replace("kind: plan", "# cán bộ ghi chú: đã sửa mục 1\nkind: plan")
     out.write_text(edited, encoding="utf-8")
     parent = tmp_path / "parent.yaml"
     parent.write_text(parent.read_text(encoding="utf-8").replace("value: 95,", "value: 97,"), encoding="utf-8")
-    text, report = derive(load_plan_or_raise(parent), "xã Hòa Bình", out)
+    text, report = derive(load_plan_or_raise(parent), "xã Lộc Bình", out)
     assert "Trình Chủ tịch xã ban hành kế hoạch trước 31/3." in text and "# cán bộ ghi chú: đã sửa mục 1" in text
     assert report.changed_upstream == ["tinh-2026#ct-p1"] and not report.added
 
 
 def test_derive_for_many_units_writes_one_plan_each(tmp_path, runner):
     units = tmp_path / "don-vi.txt"
-    units.write_text("# các xã\nxã Hòa Bình\nphường Đông Kinh\nxã Mai Pha\n", encoding="utf-8")
+    units.write_text("# các xã\nxã Lộc Bình\nphường Đông Kinh\nphường Lương Văn Tri\n", encoding="utf-8")
     shutil.copy(PROVINCE, tmp_path / "parent.yaml")
     result = runner.invoke(main, ["derive", str(tmp_path / "parent.yaml"), "--units", str(units), "-d", str(tmp_path / "ra")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "ra").iterdir()) == [
-        "phuong-dong-kinh-2026.yaml", "xa-hoa-binh-2026.yaml", "xa-mai-pha-2026.yaml"]
+        "phuong-dong-kinh-2026.yaml", "phuong-luong-van-tri-2026.yaml", "xa-loc-binh-2026.yaml"]
+
+
+def test_a_unit_list_naming_a_commune_that_no_longer_exists_writes_nothing(tmp_path, runner):
+    units = tmp_path / "don-vi.txt"
+    units.write_text("xã Lộc Bình\nxã Mai Pha\n", encoding="utf-8")  # Mai Pha went into phường Đông Kinh in 2025
+    shutil.copy(PROVINCE, tmp_path / "parent.yaml")
+    result = runner.invoke(main, ["derive", str(tmp_path / "parent.yaml"), "--units", str(units), "-d", str(tmp_path / "ra")])
+    assert result.exit_code == 1 and "V106" in result.output and "xã Mai Pha" in result.output
+    assert not (tmp_path / "ra").exists() or not list((tmp_path / "ra").iterdir())
 
 
 def test_a_unit_list_with_a_line_naming_no_unit_is_refused_with_its_line(tmp_path, runner):
     units = tmp_path / "don-vi.txt"
-    units.write_text("1. xã Hòa Bình\n- phường Đông Kinh;\nThôn Bản Mới\n", encoding="utf-8")
+    units.write_text("1. xã Lộc Bình\n- phường Đông Kinh;\nThôn Bản Mới\n", encoding="utf-8")
     shutil.copy(PROVINCE, tmp_path / "parent.yaml")
     result = runner.invoke(main, ["derive", str(tmp_path / "parent.yaml"), "--units", str(units), "-d", str(tmp_path / "ra")])
     assert result.exit_code == 1 and "V105" in result.output and "Dòng 3: 'Thôn Bản Mới'" in result.output

@@ -146,10 +146,17 @@ def load_plan_or_raise_text(path: Path, text: str):
     return load_plan_or_raise(path).plan
 
 
-def test_a_unit_missing_from_the_2025_list_is_reported(tmp_path):
+def test_a_unit_missing_from_the_2025_list_is_refused_with_the_closest_names(tmp_path):
+    import pytest
+
+    from authoring.errors import InputError
+
     shutil.copy(example("nghe-an"), tmp_path / "nghe-an.yaml")
-    _, report = derive(load_plan_or_raise(tmp_path / "nghe-an.yaml"), "xã Không Có", tmp_path / "x.yaml")
-    assert any("không có trong danh sách" in n and "1678/NQ-UBTVQH15" in n for n in report.notes)
+    with pytest.raises(InputError) as refused:
+        derive(load_plan_or_raise(tmp_path / "nghe-an.yaml"), "xã Nghi Loc", tmp_path / "x.yaml")
+    finding = refused.value.findings[0]
+    assert finding.code == "V106" and "1678/NQ-UBTVQH15" in finding.message and "xã Nghi Lộc" in finding.suggestion
+    assert not (tmp_path / "x.yaml").exists()
 
 
 def test_a_kon_tum_commune_plan_is_one_of_quang_ngai_and_says_each_sentence_once(tmp_path):
