@@ -369,6 +369,47 @@ def _issue_values(number: int | None, issued: str | None, plan_file: str | None,
 
 
 @main.command()
+@click.argument("pdf_file", metavar="VAN_BAN_DA_KY.pdf")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
+              help="Đối chiếu họ tên người ký và cơ quan ban hành với tệp kế hoạch.")
+@click.option("--approved", "approved_file", type=click.Path(dir_okay=False),
+              help="Bản PDF đã duyệt (chưa ký): trang được ký phải đúng bản này.")
+@click.option("--trust", "trust_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Thêm chứng thư gốc tin cậy (PEM), ngoài danh sách plans/registry/trust/ (vd. CA riêng để thử).")
+@click.option("--issued", "require_body", is_flag=True, help="Văn bản phải có cả chữ ký số của cơ quan (đã phát hành).")
+def verify(pdf_file: str, plan_file: str | None, approved_file: str | None, trust_files: tuple[str, ...],
+           require_body: bool) -> None:
+    """Kiểm tra văn bản đã ký số: nguyên vẹn, chuỗi tin cậy, thay đổi sau khi ký, đúng bản duyệt, đúng người ký."""
+    import hashlib
+
+    from ..fileio import note_read
+    from ..pdf.verify import Expected, trust_roots, verify_error, verify_signed
+
+    source = Path(pdf_file)
+    for label, path in (("", pdf_file), ("--plan ", plan_file), ("--approved ", approved_file),
+                        *(("--trust ", t) for t in trust_files)):
+        if path and not Path(path).is_file():
+            raise InputError(f"Không tìm thấy tệp {label}{path} (để kiểm tra {source}).", hint="Kiểm tra lại đường dẫn.")
+    signer = organ = None
+    if plan_file:
+        from ..loading import load_plan_or_raise
+
+        loaded = load_plan_or_raise(Path(plan_file))
+        signature = loaded.plan.signature
+        signer, organ = (signature.name if signature else None), loaded.plan.document.issuer.name
+    note_read(source)
+    approved = hashlib.sha256(Path(approved_file).read_bytes()).hexdigest() if approved_file else None
+    verdict = verify_signed(source.read_bytes(), str(source), trust_roots([Path(t) for t in trust_files]),
+                            Expected(approved, signer, organ, require_body))
+    if not verdict.ok:
+        raise verify_error(verdict, str(source))
+    for report in verdict.signatures:
+        click.echo(f"Ô {report.field}: ký bởi {report.subject}, lúc {report.when} — nguyên vẹn, tin cậy.")
+    click.echo(f"{source}: chữ ký số hợp lệ; không có thay đổi nào sau khi ký ngoài điền số, ngày"
+               + (", đúng bản đã duyệt." if approved else "."))
+
+
+@main.command()
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--edxml", "as_edxml", is_flag=True, required=True,
               help="Gói tin edXML (QĐ 28/2018/QĐ-TTg, QCVN 102:2016/BTTTT) kèm bản PDF, để gửi qua trục liên thông.")
