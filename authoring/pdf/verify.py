@@ -162,8 +162,24 @@ def _info(reader) -> dict[str, str]:
 
 def _empty_value(sig_object) -> bool:
     contents = sig_object.get("/Contents")
-    raw = bytes(contents) if contents is not None else b""
+    if contents is None:
+        return True
+    # pypdf may read the value as text; its original bytes are what was signed (or not)
+    raw = getattr(contents, "original_bytes", None)
+    raw = raw if raw is not None else contents.encode("latin-1") if isinstance(contents, str) else bytes(contents)
     return not raw.strip(b"\x00")
+
+
+def _empty_signature_fields(data: bytes) -> list[str]:
+    """Signature fields that claim a value but hold no signature bytes (read with pypdf, which is lenient)."""
+    from pypdf import PdfReader
+
+    try:
+        fields = PdfReader(io.BytesIO(data)).get_fields() or {}
+        return [name for name, f in fields.items() if f.get("/FT") == "/Sig" and f.get("/V") is not None
+                and _empty_value(f["/V"].get_object())]
+    except Exception:  # pypdf raises many kinds for a broken file
+        return []
 
 
 def verify_signed(data: bytes, file: str, roots: list[TrustedRoot], expected: Expected | None = None,
@@ -190,7 +206,13 @@ def verify_signed(data: bytes, file: str, roots: list[TrustedRoot], expected: Ex
         signatures = reader.embedded_signatures
         info = _info(reader)
     except Exception as exc:  # pyHanko raises many kinds for a broken file
-        problems.append(f"Không đọc được {file} ({type(exc).__name__}): tệp hỏng hoặc không phải PDF do kehoach tạo.")
+        empty = _empty_signature_fields(data)
+        if empty:
+            problems.append(f"Ô {', '.join(empty)} của {file} có chữ ký rỗng (không có giá trị chữ ký nào): không "
+                            "phải văn bản đã ký số.")
+        else:
+            problems.append(f"Không đọc được {file} ({type(exc).__name__}): tệp hỏng hoặc không phải PDF do kehoach "
+                            "tạo.")
         return verdict
     if not signatures:
         problems.append(f"{file} chưa có chữ ký số nào (các ô chữ ký còn trống).")
@@ -249,7 +271,10 @@ def verify_signed(data: bytes, file: str, roots: list[TrustedRoot], expected: Ex
         candidates = _names(cert)
         if field == SIGNER_FIELD:
             for printed in {n for n in (info.get("SignerFullName"), expected.signer_name) if n}:
-                if not name_matches(printed, candidates):
+                if "…" in printed or "..." in printed:
+                    problems.append(f"Văn bản chưa in họ tên người ký (còn «{printed}»): ghi họ tên người ký vào "
+                                    "kế hoạch (phần chữ ký), tạo lại bản PDF rồi mới ký.")
+                elif not name_matches(printed, candidates):
                     problems.append(f"Người ký trong chứng thư số là {subject}, nhưng văn bản in tên người ký "
                                     f"{printed}: người ký phải ký bằng chứng thư của chính mình.")
         else:
