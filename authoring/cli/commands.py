@@ -285,9 +285,13 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 @click.option("--date", "issued", help="Ngày ban hành (06/01/2025 hoặc 2025-01-06), điền vào ô ngày, tháng trên trang 1.")
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
               help="Lấy số và ngày từ tệp kế hoạch đã ban hành (kehoach issue), thay cho --number và --date.")
+@click.option("--copy-type", type=click.Choice(["sao-y", "sao-luc", "trich-sao", "phu-luc"]), default="sao-y",
+              show_default=True, help="Với ô ChuKyBanSao: hình thức bản sao in trên chữ ký (SAO Y, SAO LỤC, TRÍCH "
+                                      "SAO), hoặc phu-luc cho phụ lục tách tệp (không in hình thức sao).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp đã ký (mặc định: <tên>-da-ky.pdf).")
 def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str | None, seal: str | None,
-         tsa: str | None, number: int | None, issued: str | None, plan_file: str | None, output: str | None) -> None:
+         tsa: str | None, number: int | None, issued: str | None, plan_file: str | None, copy_type: str,
+         output: str | None) -> None:
     """Ký số PAdES vào ô chữ ký theo Phụ lục I Nghị định 30: ảnh chữ ký, ảnh dấu, thời gian ký +07:00."""
     from ..fileio import write_atomic
     from ..pdf.checks import pdfa_problems
@@ -313,7 +317,8 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str |
     note_read(source)
     note_read(p12)
     signed = sign_pdf(source.read_bytes(), Path(p12), password, field, file=str(source),
-                      image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa, issue=values)
+                      image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa, issue=values,
+                      copy_type={"sao-y": "SAO Y", "sao-luc": "SAO LỤC", "trich-sao": "TRÍCH SAO"}.get(copy_type))
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
     write_atomic(target, signed.data)
     for warning in signed.warnings:

@@ -37,6 +37,8 @@ for _noisy in ("pyhanko", "fontTools", "PIL"):
 FONT_FOLDERS = ["/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"]
 VIETNAM = timezone(timedelta(hours=7), "+07:00")
 FIELDS = (SIGNER_FIELD, ORGAN_FIELD, COPY_FIELD)
+# Phụ lục I, Phần II: the copy's type on the body's signature of an electronic copy; None for an annex in its own file.
+COPY_TYPES = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
 MM_PER_PT = 25.4 / 72
 
 
@@ -210,7 +212,7 @@ def subject_warnings(subject: str, field: str, info: dict[str, str], file: str) 
 def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",
              image: Path | None = None, seal: Path | None = None, tsa: str | None = None,
              when: datetime | None = None, reason: str | None = None, location: str | None = None,
-             issue: IssueValues | None = None) -> Signed:
+             issue: IssueValues | None = None, copy_type: str | None = COPY_TYPES[0]) -> Signed:
     """Sign *pdf* into *field*; *file* names the PDF in every message.
 
     Signing ChuKyCoQuan on an unissued document also fills the số and ngày fields from *issue* (issuing.py), in
@@ -286,10 +288,10 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
     if field == SIGNER_FIELD:
         style = _signer_style(image, file, warnings)
     elif field == ORGAN_FIELD:
-        organ_name = info.get("OrganName") or subject
-        style = _organ_style(writer, widgets[ORGAN_FIELD], seal, file, warnings, organ_name, stamp_time)
+        # the name under the seal is the certificate's: what the body vouches for, not what the plan says
+        style = _organ_style(writer, widgets[ORGAN_FIELD], seal, file, warnings, subject, stamp_time)
     else:
-        style, box = _copy_style(writer.prev)
+        style, box = _copy_style(writer.prev, copy_type)
         new_field = fields.SigFieldSpec(COPY_FIELD, on_page=0, box=box)
     timestamper = time_stamper(tsa, file) if tsa else None
     meta = signers.PdfSignatureMetadata(
@@ -297,8 +299,8 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         reason=reason or {SIGNER_FIELD: "Ký duyệt văn bản", ORGAN_FIELD: "Ký số của cơ quan, tổ chức (phát hành)",
                           COPY_FIELD: "Ký số bản điện tử của cơ quan, tổ chức"}[field],
         location=location)
-    params = {"when": stamp_time, "organ": info.get("OrganName") or subject, "subject": subject,
-              "code": _code_line(info)}
+    params = {"when": stamp_time, "organ": subject, "subject": subject, "code": _code_line(info, writer.prev, pdf),
+              "kind": copy_type or ""}
     try:
         out = signers.PdfSigner(meta, signer, stamp_style=style, timestamper=timestamper,
                                 new_field_spec=new_field).sign_pdf(writer, appearance_text_params=params)
@@ -416,11 +418,27 @@ def _is_network_error(exc: Exception) -> bool:
     return any(word in text for word in ("timestamp", "connection", "timeout", "http", "url", "request"))
 
 
-def _code_line(info: dict[str, str]) -> str:
+def _code_line(info: dict[str, str], reader, pdf: bytes) -> str:
+    """"Số: 07/KH-UBND, ngày 06/01/2024": what page 1 shows, the số and ngày filled at signing included."""
+    from .issuing import issue_fields, printed_date
+    from .finishing import DAY_FIELD, MONTH_FIELD, NUMBER_FIELD
+
     number, notation = info.get("CodeNumber", ""), info.get("CodeNotation", "")
     if not notation:
         return ""
-    return nd30.number_line(int(number) if number.isdigit() else None, notation).replace("     ", "…")
+    filled = {name: value for name, (_, value) in issue_fields(reader).items() if value}
+    number = number or filled.get(NUMBER_FIELD, "")
+    line = nd30.number_line(int(number) if number.isdigit() else None, notation).replace("     ", "…")
+    issued = info.get("IssuedDate", "")
+    if issued:
+        year, month, day = issued.split("-")
+    elif DAY_FIELD in filled:
+        printed_year, printed_month = printed_date(pdf)
+        year = str(printed_year or "")
+        day, month = filled[DAY_FIELD], filled.get(MONTH_FIELD) or (f"{printed_month:02d}" if printed_month else "")
+    else:
+        return line
+    return f"{line}, ngày {day}/{month}/{year}" if day and month and year else line
 
 
 SIGNER_TEXT_PT = 9
@@ -521,19 +539,22 @@ def _plausible_size(picture: Picture) -> bool:
     return 20 <= width_mm <= 60
 
 
-def _copy_style(reader):
-    """Ô 14: text only, 10 pt, at the top right of page 1, partly in the top margin."""
+def _copy_style(reader, copy_type: str | None):
+    """Ô 14: text only, 10 pt, at the top right of page 1, partly in the top margin.
+
+    An electronic copy names its type first ("SAO Y", Phụ lục I Phần II); an annex in its own file does not.
+    """
     from pyhanko.pdf_utils import layout
     from pyhanko.stamp import TextStampStyle
 
     page = reader.root["/Pages"]["/Kids"][0].get_object()
     box = [float(v) for v in page.get("/MediaBox", [0, 0, 595.3, 841.9])]
+    lines = ["%(kind)s"] * bool(copy_type) + ["%(organ)s", "%(code)s", "Thời gian ký: %(when)s"]
     right, top = box[2] - 14, box[3] - 6
-    width, height = 215.0, 3 * round(COPY_TEXT_PT * 1.2) + 4
+    width, height = 215.0, len(lines) * round(COPY_TEXT_PT * 1.2) + 4
     rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MAX,
                                       margins=layout.Margins(2, 2, 2, 2),
                                       inner_content_scaling=layout.InnerScaling.NO_SCALING)
-    style = TextStampStyle(stamp_text="%(organ)s\n%(code)s\nThời gian ký: %(when)s",
-                           text_box_style=_text_box(COPY_TEXT_PT), inner_content_layout=rule, border_width=0,
-                           background=None)
+    style = TextStampStyle(stamp_text="\n".join(lines), text_box_style=_text_box(COPY_TEXT_PT),
+                           inner_content_layout=rule, border_width=0, background=None)
     return style, (round(right - width, 2), round(top - height, 2), round(right, 2), round(top, 2))
