@@ -233,10 +233,10 @@ def _add_task_annex(document, loaded: LoadedPlan) -> None:
             cell.width = Cm(ANNEX_COLUMNS[column][1])
             cell.paragraphs[0].style = "KH Bảng - nội dung" if column else "KH Bảng - tiêu đề"
             cell.paragraphs[0].add_run(value)
-    header_row = table.rows[0]._tr
-    tr_pr = header_row.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")  # the heading row repeats on every page of the annex
-    tr_pr.append(repeat)
+    for row in table.rows:   # a task's row never splits across pages (a row taller than a page still breaks)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    # the heading row repeats on every page of the annex (tblHeader follows cantSplit in CT_TrPr)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 # --- finishing touches ------------------------------------------------------

@@ -204,6 +204,11 @@ def test_task_annex_is_a_landscape_section_with_the_task_table(tmp_path):
     assert [c.text for c in table.rows[1].cells] == ["1", "Truyền thông về phòng, chống xâm hại trẻ em.", "Sở Y tế",
                                                     "Sở Văn hóa, Thể thao và Du lịch; Báo Lạng Sơn", "Quý II/2026",
                                                     "Phóng sự; tờ rơi"]
+    # no task row splits across pages; only the heading row repeats
+    for index, row in enumerate(table.rows):
+        properties = row._tr.trPr
+        assert properties is not None and properties.find(qn("w:cantSplit")) is not None, index
+        assert (properties.find(qn("w:tblHeader")) is not None) == (index == 0), index
     assert list(lint_docx(out)) == []
 
 
