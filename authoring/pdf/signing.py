@@ -271,9 +271,11 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
 
     filled: list[str] = []
     if field == ORGAN_FIELD:
-        from .issuing import fill_issue_fields
+        from .issuing import fill_issue_fields, record_in_metadata
 
         filled = fill_issue_fields(writer, pdf, info, issue, file)
+        if filled:
+            record_in_metadata(writer, issue)
     elif issue is not None:
         raise UsageError(f"--number, --date, --plan chỉ dùng khi văn thư ký ô {ORGAN_FIELD} (đang ký {file} vào ô "
                          f"{field}).", "Người ký ký ô ChuKyNguoiKy không kèm số, ngày; văn thư điền số, ngày khi ký "

@@ -204,3 +204,18 @@ def test_name_under_the_seal_is_the_certificates_not_the_plans(issued_at_signing
     text = _actual_text(widget)
     # the test body's certificate is Nghệ An's; the Kiến An plan prints another body, and the seal must not hide it
     assert "Ủy ban nhân dân tỉnh Nghệ An" in text and "Kiến An" not in text, text
+
+
+def test_metadata_carries_the_number_and_date_given_at_signing_under_the_bodys_signature(issued_at_signing, kit):
+    from authoring.pdf.checks import _xmp_value
+    from authoring.pdf.metadata import ND30_NS
+
+    before = PdfReader(str(issued_at_signing["signer"])).trailer["/Root"]["/Metadata"].get_object().get_data()
+    data = issued_at_signing["body"].read_bytes()
+    xmp = PdfReader(io.BytesIO(data)).trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert _xmp_value(before, ND30_NS, "CodeNumber") in ("", None)
+    assert _xmp_value(xmp, ND30_NS, "CodeNumber") == "07" and _xmp_value(xmp, ND30_NS, "IssuedDate") == "2024-01-06"
+    statuses = _validate(data, [kit["signer"][1], kit["body"][1]])
+    assert all(s.intact and s.valid and s.docmdp_ok for s in statuses.values())
+    assert statuses[ORGAN_FIELD].coverage.name == "ENTIRE_FILE"   # the body's signature covers the new packet
+    _still_pdfa(data)
