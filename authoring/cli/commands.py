@@ -271,7 +271,13 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 
 @main.command()
 @click.argument("pdf_file", metavar="VAN_BAN.pdf")
-@click.option("--p12", "p12", required=True, type=click.Path(dir_okay=False), help="Tệp chứng thư số (.p12 / .pfx).")
+@click.option("--p12", "p12", type=click.Path(dir_okay=False), help="Tệp chứng thư số (.p12 / .pfx).")
+@click.option("--remote", "remote_body", metavar="CƠ_QUAN",
+              help="Ký số từ xa (SmartCA, MySign…) bằng tài khoản của cơ quan cấu hình trong plans/registry/signing.yaml.")
+@click.option("--csc", "csc_url", metavar="URL", help="Ký số từ xa qua dịch vụ CSC ở địa chỉ này (cùng --credential).")
+@click.option("--credential", help="Mã chứng thư (credential) trên dịch vụ ký số từ xa, dùng với --csc.")
+@click.option("--otp", help="Mã OTP của dịch vụ ký số từ xa, nếu dịch vụ yêu cầu (mã truy cập: biến KEHOACH_CSC_TOKEN; "
+                            "mã PIN: KEHOACH_CSC_PIN).")
 @click.option("--password", envvar="KEHOACH_P12_PASSWORD", help="Mật khẩu của tệp .p12 (hoặc biến môi trường KEHOACH_P12_PASSWORD).")
 @click.option("--field", type=click.Choice(["ChuKyNguoiKy", "ChuKyCoQuan", "ChuKyBanSao"]), default="ChuKyNguoiKy",
               show_default=True,
@@ -289,7 +295,8 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
               show_default=True, help="Với ô ChuKyBanSao: hình thức bản sao in trên chữ ký (SAO Y, SAO LỤC, TRÍCH "
                                       "SAO), hoặc phu-luc cho phụ lục tách tệp (không in hình thức sao).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp đã ký (mặc định: <tên>-da-ky.pdf).")
-def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str | None, seal: str | None,
+def sign(pdf_file: str, p12: str | None, remote_body: str | None, csc_url: str | None, credential: str | None,
+         otp: str | None, password: str | None, field: str, image: str | None, seal: str | None,
          tsa: str | None, number: int | None, issued: str | None, plan_file: str | None, copy_type: str,
          output: str | None) -> None:
     """Ký số PAdES vào ô chữ ký theo Phụ lục I Nghị định 30: ảnh chữ ký, ảnh dấu, thời gian ký +07:00."""
@@ -300,7 +307,21 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str |
     source = Path(pdf_file)
     if not source.is_file():
         raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
-    if not Path(p12).is_file():
+    from ..errors import UsageError
+
+    if sum(bool(x) for x in (p12, remote_body, csc_url)) != 1:
+        raise UsageError(f"Chọn một cách ký {source}: --p12 TỆP, --remote CƠ_QUAN hoặc --csc URL --credential MÃ.",
+                         "Ví dụ: kehoach sign van-ban.pdf --p12 chung-thu.p12, hoặc --remote ubnd-quan-kien-an.")
+    if csc_url and not credential:
+        raise UsageError(f"--csc cần --credential (mã chứng thư trên dịch vụ ký số từ xa, để ký {source}).",
+                         "Nhà cung cấp dịch vụ (SmartCA, MySign) cho biết mã này.")
+    remote = None
+    if remote_body or csc_url:
+        from ..pdf.remote import account, configured_account
+
+        remote = (configured_account(remote_body, otp=otp) if remote_body else
+                  account(csc_url, credential, otp=otp))
+    elif not Path(p12).is_file():
         raise InputError(f"Không tìm thấy tệp chứng thư số {p12} (để ký {source}).", hint="Kiểm tra lại đường dẫn tệp .p12.")
     for option, value in (("--image", image), ("--seal", seal)):
         if value and not Path(value).is_file():
@@ -315,8 +336,9 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str |
 
     values = _issue_values(number, issued, plan_file, source)
     note_read(source)
-    note_read(p12)
-    signed = sign_pdf(source.read_bytes(), Path(p12), password, field, file=str(source),
+    if p12:
+        note_read(p12)
+    signed = sign_pdf(source.read_bytes(), Path(p12) if p12 else None, password, field, file=str(source), remote=remote,
                       image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa, issue=values,
                       copy_type={"sao-y": "SAO Y", "sao-luc": "SAO LỤC", "trich-sao": "TRÍCH SAO"}.get(copy_type))
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")

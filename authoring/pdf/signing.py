@@ -209,23 +209,27 @@ def subject_warnings(subject: str, field: str, info: dict[str, str], file: str) 
                                "cơ quan.")]
 
 
-def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",
+def sign_pdf(pdf: bytes, p12: Path | None, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",
              image: Path | None = None, seal: Path | None = None, tsa: str | None = None,
              when: datetime | None = None, reason: str | None = None, location: str | None = None,
-             issue: IssueValues | None = None, copy_type: str | None = COPY_TYPES[0]) -> Signed:
+             issue: IssueValues | None = None, copy_type: str | None = COPY_TYPES[0], remote=None) -> Signed:
     """Sign *pdf* into *field*; *file* names the PDF in every message.
 
     Signing ChuKyCoQuan on an unissued document also fills the số and ngày fields from *issue* (issuing.py), in
     the same incremental update.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+    from pyhanko.sign import signers
 
     file = file or "tệp PDF"
     if field not in FIELDS:
         raise InputError("Ô chữ ký không đúng.", [Finding(
             "K102", Severity.ERROR, f"không có ô chữ ký tên '{field}'", file,
             suggestion=f"Dùng một trong các ô: {', '.join(FIELDS)}.")])
+    if remote is not None:   # a remote-signing service (CSC API): the key never leaves the provider
+        from .remote import sign_remotely
+
+        return sign_remotely(remote, lambda signer: _prepare(signer, remote.url, pdf, field, file, image, seal, tsa,
+                                                             when, reason, location, issue, copy_type), file)
     try:
         signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(p12), passphrase=password.encode() if password else None)
     except (OSError, ValueError) as exc:
@@ -236,9 +240,47 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         raise InputError(f"Không dùng được chứng thư số để ký {file}.", [Finding(
             "K100", Severity.ERROR, f"không mở được tệp chứng thư số .p12 (sai mật khẩu hoặc tệp hỏng){': ' + reason_text if reason_text else ''}",
             str(p12), suggestion="Kiểm tra đường dẫn tệp .p12 và mật khẩu (--password).")])
+    prepared = _prepare(signer, p12, pdf, field, file, image, seal, tsa, when, reason, location, issue, copy_type)
+    try:
+        out = prepared.pdf_signer.sign_pdf(prepared.writer, appearance_text_params=prepared.params)
+    except Exception as exc:
+        failure = _tsa_failure(exc)
+        if tsa and failure is not None:
+            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {failure}",
+                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
+        if tsa and _is_network_error(exc):
+            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {exc}",
+                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
+        raise KehoachError(f"ký số {file} không thành công: {exc}",
+                           "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.") from None
+    return prepared.signed(out.getvalue())
+
+
+@dataclass
+class Prepared:
+    """Everything of a signature but the signing itself (local .p12, or a remote service awaited elsewhere)."""
+
+    pdf_signer: object
+    writer: object
+    params: dict
+    warnings: list[Finding]
+    subject: str
+    when: str
+    filled: list[str]
+
+    def signed(self, data: bytes) -> Signed:
+        return Signed(data, self.warnings, self.subject, self.when, self.filled)
+
+
+def _prepare(signer, key_source, pdf: bytes, field: str, file: str, image, seal, tsa, when, reason, location, issue,
+             copy_type) -> Prepared:
+    """Check the certificate and the PDF, fill the số/ngày fields, build the appearance: ready for *signer* to sign."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
     from .certcheck import refuse_encrypted, require_signing_certificate
 
-    require_signing_certificate(signer.signing_cert, p12, when)  # expired, not yet valid, not for signing: refused
+    require_signing_certificate(signer.signing_cert, key_source, when)  # expired, not yet valid, not for signing
     refuse_encrypted(pdf, file)
 
     class _KeepMetadata(IncrementalPdfFileWriter):
@@ -303,20 +345,8 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         location=location)
     params = {"when": stamp_time, "organ": subject, "subject": subject, "code": _code_line(info, writer.prev, pdf),
               "kind": copy_type or ""}
-    try:
-        out = signers.PdfSigner(meta, signer, stamp_style=style, timestamper=timestamper,
-                                new_field_spec=new_field).sign_pdf(writer, appearance_text_params=params)
-    except Exception as exc:
-        failure = _tsa_failure(exc)
-        if tsa and failure is not None:
-            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {failure}",
-                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
-        if tsa and _is_network_error(exc):
-            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {exc}",
-                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
-        raise KehoachError(f"ký số {file} không thành công: {exc}",
-                           "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.") from None
-    return Signed(out.getvalue(), warnings, subject, stamp_time, filled)
+    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style, timestamper=timestamper, new_field_spec=new_field)
+    return Prepared(pdf_signer, writer, params, warnings, subject, stamp_time, filled)
 
 
 class TsaFailure(Exception):
