@@ -417,17 +417,18 @@ def verify(pdf_file: str, plan_file: str | None, approved_file: str | None, trus
                         *(("--trust ", t) for t in trust_files)):
         if path and not Path(path).is_file():
             raise InputError(f"Không tìm thấy tệp {label}{path} (để kiểm tra {source}).", hint="Kiểm tra lại đường dẫn.")
-    signer = organ = None
+    signer = organ = number = None
     if plan_file:
         from ..loading import load_plan_or_raise
 
         loaded = load_plan_or_raise(Path(plan_file))
         signature = loaded.plan.signature
         signer, organ = (signature.name if signature else None), loaded.plan.document.issuer.name
+        number = loaded.plan.document.number
     note_read(source)
     approved = hashlib.sha256(Path(approved_file).read_bytes()).hexdigest() if approved_file else None
     verdict = verify_signed(source.read_bytes(), str(source), trust_roots([Path(t) for t in trust_files]),
-                            Expected(approved, signer, organ, require_body))
+                            Expected(approved, signer, organ, require_body, number))
     if not verdict.ok:
         raise verify_error(verdict, str(source))
     for report in verdict.signatures:

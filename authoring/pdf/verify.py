@@ -56,6 +56,7 @@ class Expected:
     signer_name: str | None = None          # from the plan: the signer printed under the signature
     organ_name: str | None = None           # from the plan: the issuing body
     require_body: bool = False              # the body's signature must be there (an issued document)
+    number: int | None = None               # from an issued plan: the số the body gave (filled or printed)
 
 
 @dataclass
@@ -182,6 +183,22 @@ def _empty_signature_fields(data: bytes) -> list[str]:
         return []
 
 
+def _shown_number(data: bytes, info: dict[str, str]) -> int | None:
+    """The số page 1 shows: printed (Info) or filled at the body's signature (field SoVanBan)."""
+    from pypdf import PdfReader
+
+    from .finishing import NUMBER_FIELD
+
+    if info.get("CodeNumber", "").isdigit():
+        return int(info["CodeNumber"])
+    try:
+        field = (PdfReader(io.BytesIO(data)).get_fields() or {}).get(NUMBER_FIELD)
+    except Exception:  # pypdf raises many kinds for a broken file; the signature checks have said why
+        return None
+    value = str(field.get("/V") or "") if field else ""
+    return int(value) if value.isdigit() else None
+
+
 def verify_signed(data: bytes, file: str, roots: list[TrustedRoot], expected: Expected | None = None,
                   now: datetime | None = None) -> Verdict:
     """Every reason, in Vietnamese, why *data* may not be taken as the signed document; none: it may."""
@@ -291,6 +308,11 @@ def verify_signed(data: bytes, file: str, roots: list[TrustedRoot], expected: Ex
         if status.coverage != SignatureCoverageLevel.ENTIRE_FILE and not updates_only:
             problems.append(f"{file} có phần được thêm vào sau chữ ký cuối cùng (ô {field}) mà không ai ký: phần "
                             "này có thể đổi số, ngày hoặc nội dung hiển thị.")
+    if expected.number is not None:
+        shown = _shown_number(data, info)
+        if shown is not None and shown != expected.number:
+            problems.append(f"{file} mang số {shown:02d}, nhưng kế hoạch đã ban hành với số {expected.number:02d}: "
+                            "không phải văn bản đã cấp số này.")
     if SIGNER_FIELD not in fields_signed and not any(f"ô {SIGNER_FIELD}" in p for p in problems):
         problems.append(f"{file} chưa có chữ ký của người có thẩm quyền (ô {SIGNER_FIELD}).")
     if expected.require_body and ORGAN_FIELD not in fields_signed:

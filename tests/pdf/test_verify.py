@@ -268,3 +268,10 @@ def test_approved_revision_is_found_only_at_a_revision_end():
     signed_data = base + b"2 0 obj\n%%EOF\n"
     assert approved_revision_matches(signed_data, hashlib.sha256(base).hexdigest())
     assert not approved_revision_matches(signed_data, hashlib.sha256(base[:-3]).hexdigest())
+
+
+def test_number_other_than_the_issued_plans_is_refused(signed, chain):
+    data = signed["body"].read_bytes()      # filled with số 07 at the body's signature
+    assert verify_signed(data, "co-quan-da-ky.pdf", _roots(chain), _expected(signed, number=7)).ok
+    verdict = verify_signed(data, "co-quan-da-ky.pdf", _roots(chain), _expected(signed, number=12))
+    assert any("mang số 07" in p and "số 12" in p for p in verdict.problems), verdict.problems
