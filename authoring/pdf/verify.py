@@ -18,6 +18,7 @@ from dataclasses import dataclass, field as dc_field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError
 from ..findings import Finding, Severity
 from ..paths import registry_dir
@@ -218,6 +219,10 @@ def verify_signed(data: bytes, file: str, roots: list[TrustedRoot], expected: Ex
     if not data.startswith(b"%PDF-"):
         problems.append(f"{file} không phải tệp PDF.")
         return verdict
+    if len(data) > limits.MAX_SIGNED_PDF_BYTES:
+        problems.append(f"{file} quá lớn ({len(data) // (1024 * 1024)} MB; tối đa "
+                        f"{limits.MAX_SIGNED_PDF_BYTES // (1024 * 1024)} MB cho một văn bản đã ký).")
+        return verdict
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
@@ -233,6 +238,11 @@ def verify_signed(data: bytes, file: str, roots: list[TrustedRoot], expected: Ex
         return verdict
     if not signatures:
         problems.append(f"{file} chưa có chữ ký số nào (các ô chữ ký còn trống).")
+        return verdict
+    if len(signatures) > limits.MAX_SIGNATURES:
+        problems.append(f"{file} có {len(signatures)} chữ ký số; một kế hoạch chỉ có chữ ký của người ký, của cơ quan "
+                        f"và của bản sao (tối đa {limits.MAX_SIGNATURES} được kiểm tra): tệp không phải văn bản của "
+                        "kehoach.")
         return verdict
     if expected.approved_sha256 and not approved_revision_matches(data, expected.approved_sha256):
         problems.append(f"{file} không phải bản đã duyệt: trang được ký khác bản PDF của phiên bản kế hoạch đang "

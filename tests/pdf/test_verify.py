@@ -275,3 +275,13 @@ def test_number_other_than_the_issued_plans_is_refused(signed, chain):
     assert verify_signed(data, "co-quan-da-ky.pdf", _roots(chain), _expected(signed, number=7)).ok
     verdict = verify_signed(data, "co-quan-da-ky.pdf", _roots(chain), _expected(signed, number=12))
     assert any("mang số 07" in p and "số 12" in p for p in verdict.problems), verdict.problems
+
+
+def test_oversized_or_over_signed_files_are_refused_without_validating(monkeypatch, signed, chain):
+    from authoring import limits
+
+    data = signed["body"].read_bytes()
+    monkeypatch.setattr(limits, "MAX_SIGNATURES", 1)
+    assert any("có 2 chữ ký số" in p for p in verify_signed(data, "x.pdf", _roots(chain), Expected()).problems)
+    monkeypatch.setattr(limits, "MAX_SIGNED_PDF_BYTES", 1000)
+    assert any("quá lớn" in p for p in verify_signed(data, "x.pdf", _roots(chain), Expected()).problems)
