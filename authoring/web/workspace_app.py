@@ -378,6 +378,11 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             except core.InputError as exc:
                 raise WsError("Chưa ban hành được: chữ ký số của cơ quan chưa ký được.", 400,
                               [f.message + (f" — {f.suggestion}" if f.suggestion else "") for f in exc.findings[:3]])
+        from ..pdf.verify import Expected, trust_roots, verify_signed
+
+        verdict = verify_signed(result.data, "Bản PDF đã ký", trust_roots(), Expected(require_body=True))
+        if not verdict.ok:   # e.g. another body's certificate, or one no trusted root vouches for
+            raise WsError("Chưa ban hành được: chữ ký số của cơ quan không hợp lệ.", 400, verdict.problems[:3])
         name = f"ban-hanh-so-{number:02d}-{secrets.token_hex(6)}.pdf"
         target = safe_path(signed.parent, name)
         target.write_bytes(result.data)
