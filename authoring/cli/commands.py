@@ -275,8 +275,8 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 @click.option("--remote", "remote_body", metavar="CƠ_QUAN",
               help="Ký số từ xa (SmartCA, MySign…) bằng tài khoản của cơ quan cấu hình trong plans/registry/signing.yaml.")
 @click.option("--csc", "csc_url", metavar="URL", help="Ký số từ xa qua dịch vụ CSC ở địa chỉ này (cùng --credential).")
-@click.option("--credential", help="Mã chứng thư (credential) trên dịch vụ ký số từ xa, dùng với --csc.")
-@click.option("--otp", help="Mã OTP của dịch vụ ký số từ xa, nếu dịch vụ yêu cầu (mã truy cập: biến KEHOACH_CSC_TOKEN; "
+@click.option("--credential", metavar="MÃ", help="Mã chứng thư (credential) trên dịch vụ ký số từ xa, dùng với --csc.")
+@click.option("--otp", metavar="MÃ_OTP", help="Mã OTP của dịch vụ ký số từ xa, nếu dịch vụ yêu cầu (mã truy cập: biến KEHOACH_CSC_TOKEN; "
                             "mã PIN: KEHOACH_CSC_PIN).")
 @click.option("--password", envvar="KEHOACH_P12_PASSWORD", help="Mật khẩu của tệp .p12 (hoặc biến môi trường KEHOACH_P12_PASSWORD).")
 @click.option("--field", type=click.Choice(["ChuKyNguoiKy", "ChuKyCoQuan", "ChuKyBanSao"]), default="ChuKyNguoiKy",
