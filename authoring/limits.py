@@ -65,3 +65,10 @@ SOFFICE_START_S = 60
 SOFFICE_PER_FILE_S = 60
 # After LibreOffice is asked to stop (SIGTERM), how long before its whole process group is killed.
 SOFFICE_GRACE_S = 3
+
+# --- Signed PDFs (kehoach verify, the signing step) -------------------------------------------------------
+
+# A signed PDF handed to `kehoach verify` or uploaded at the signing step: at most this large, this many signatures
+# (a plan carries two or three; each one costs a full validation).
+MAX_SIGNED_PDF_BYTES = 50 * 1024 * 1024
+MAX_SIGNATURES = 10

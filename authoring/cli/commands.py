@@ -272,7 +272,13 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 
 @main.command()
 @click.argument("pdf_file", metavar="VAN_BAN.pdf")
-@click.option("--p12", "p12", required=True, type=click.Path(dir_okay=False), help="Tệp chứng thư số (.p12 / .pfx).")
+@click.option("--p12", "p12", type=click.Path(dir_okay=False), help="Tệp chứng thư số (.p12 / .pfx).")
+@click.option("--remote", "remote_body", metavar="CƠ_QUAN",
+              help="Ký số từ xa (SmartCA, MySign…) bằng tài khoản của cơ quan cấu hình trong plans/registry/signing.yaml.")
+@click.option("--csc", "csc_url", metavar="URL", help="Ký số từ xa qua dịch vụ CSC ở địa chỉ này (cùng --credential).")
+@click.option("--credential", metavar="MÃ", help="Mã chứng thư (credential) trên dịch vụ ký số từ xa, dùng với --csc.")
+@click.option("--otp", metavar="MÃ_OTP", help="Mã OTP của dịch vụ ký số từ xa, nếu dịch vụ yêu cầu (mã truy cập: biến KEHOACH_CSC_TOKEN; "
+                            "mã PIN: KEHOACH_CSC_PIN).")
 @click.option("--password", envvar="KEHOACH_P12_PASSWORD", help="Mật khẩu của tệp .p12 (hoặc biến môi trường KEHOACH_P12_PASSWORD).")
 @click.option("--field", type=click.Choice(["ChuKyNguoiKy", "ChuKyCoQuan", "ChuKyBanSao"]), default="ChuKyNguoiKy",
               show_default=True,
@@ -286,9 +292,14 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
 @click.option("--date", "issued", help="Ngày ban hành (06/01/2025 hoặc 2025-01-06), điền vào ô ngày, tháng trên trang 1.")
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
               help="Lấy số và ngày từ tệp kế hoạch đã ban hành (kehoach issue), thay cho --number và --date.")
+@click.option("--copy-type", type=click.Choice(["sao-y", "sao-luc", "trich-sao", "phu-luc"]), default="sao-y",
+              show_default=True, help="Với ô ChuKyBanSao: hình thức bản sao in trên chữ ký (SAO Y, SAO LỤC, TRÍCH "
+                                      "SAO), hoặc phu-luc cho phụ lục tách tệp (không in hình thức sao).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp đã ký (mặc định: <tên>-da-ky.pdf).")
-def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str | None, seal: str | None,
-         tsa: str | None, number: int | None, issued: str | None, plan_file: str | None, output: str | None) -> None:
+def sign(pdf_file: str, p12: str | None, remote_body: str | None, csc_url: str | None, credential: str | None,
+         otp: str | None, password: str | None, field: str, image: str | None, seal: str | None,
+         tsa: str | None, number: int | None, issued: str | None, plan_file: str | None, copy_type: str,
+         output: str | None) -> None:
     """Ký số PAdES vào ô chữ ký theo Phụ lục I Nghị định 30: ảnh chữ ký, ảnh dấu, thời gian ký +07:00."""
     from ..fileio import write_atomic
     from ..pdf.checks import pdfa_problems
@@ -297,7 +308,21 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str |
     source = Path(pdf_file)
     if not source.is_file():
         raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
-    if not Path(p12).is_file():
+    from ..errors import UsageError
+
+    if sum(bool(x) for x in (p12, remote_body, csc_url)) != 1:
+        raise UsageError(f"Chọn một cách ký {source}: --p12 TỆP, --remote CƠ_QUAN hoặc --csc URL --credential MÃ.",
+                         "Ví dụ: kehoach sign van-ban.pdf --p12 chung-thu.p12, hoặc --remote ubnd-quan-kien-an.")
+    if csc_url and not credential:
+        raise UsageError(f"--csc cần --credential (mã chứng thư trên dịch vụ ký số từ xa, để ký {source}).",
+                         "Nhà cung cấp dịch vụ (SmartCA, MySign) cho biết mã này.")
+    remote = None
+    if remote_body or csc_url:
+        from ..pdf.remote import account, configured_account
+
+        remote = (configured_account(remote_body, otp=otp) if remote_body else
+                  account(csc_url, credential, otp=otp))
+    elif not Path(p12).is_file():
         raise InputError(f"Không tìm thấy tệp chứng thư số {p12} (để ký {source}).", hint="Kiểm tra lại đường dẫn tệp .p12.")
     for option, value in (("--image", image), ("--seal", seal)):
         if value and not Path(value).is_file():
@@ -312,9 +337,11 @@ def sign(pdf_file: str, p12: str, password: str | None, field: str, image: str |
 
     values = _issue_values(number, issued, plan_file, source)
     note_read(source)
-    note_read(p12)
-    signed = sign_pdf(source.read_bytes(), Path(p12), password, field, file=str(source),
-                      image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa, issue=values)
+    if p12:
+        note_read(p12)
+    signed = sign_pdf(source.read_bytes(), Path(p12) if p12 else None, password, field, file=str(source), remote=remote,
+                      image=Path(image) if image else None, seal=Path(seal) if seal else None, tsa=tsa, issue=values,
+                      copy_type={"sao-y": "SAO Y", "sao-luc": "SAO LỤC", "trich-sao": "TRÍCH SAO"}.get(copy_type))
     target = Path(output) if output else source.with_name(source.stem + "-da-ky.pdf")
     write_atomic(target, signed.data)
     for warning in signed.warnings:
@@ -367,6 +394,48 @@ def _issue_values(number: int | None, issued: str | None, plan_file: str | None,
     if not when.is_complete:
         raise UsageError(f"--date '{issued}' phải đủ ngày, tháng, năm (đang ký {source}).", "Ví dụ: --date 06/01/2025.")
     return IssueValues(number, when.to_date())
+
+
+@main.command()
+@click.argument("pdf_file", metavar="VAN_BAN_DA_KY.pdf")
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False),
+              help="Đối chiếu họ tên người ký và cơ quan ban hành với tệp kế hoạch.")
+@click.option("--approved", "approved_file", type=click.Path(dir_okay=False),
+              help="Bản PDF đã duyệt (chưa ký): trang được ký phải đúng bản này.")
+@click.option("--trust", "trust_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Thêm chứng thư gốc tin cậy (PEM), ngoài danh sách plans/registry/trust/ (vd. CA riêng để thử).")
+@click.option("--issued", "require_body", is_flag=True, help="Văn bản phải có cả chữ ký số của cơ quan (đã phát hành).")
+def verify(pdf_file: str, plan_file: str | None, approved_file: str | None, trust_files: tuple[str, ...],
+           require_body: bool) -> None:
+    """Kiểm tra văn bản đã ký số: nguyên vẹn, chuỗi tin cậy, thay đổi sau khi ký, đúng bản duyệt, đúng người ký."""
+    import hashlib
+
+    from ..fileio import note_read
+    from ..pdf.verify import Expected, trust_roots, verify_error, verify_signed
+
+    source = Path(pdf_file)
+    for label, path in (("", pdf_file), ("--plan ", plan_file), ("--approved ", approved_file),
+                        *(("--trust ", t) for t in trust_files)):
+        if path and not Path(path).is_file():
+            raise InputError(f"Không tìm thấy tệp {label}{path} (để kiểm tra {source}).", hint="Kiểm tra lại đường dẫn.")
+    signer = organ = number = None
+    if plan_file:
+        from ..loading import load_plan_or_raise
+
+        loaded = load_plan_or_raise(Path(plan_file))
+        signature = loaded.plan.signature
+        signer, organ = (signature.name if signature else None), loaded.plan.document.issuer.name
+        number = loaded.plan.document.number
+    note_read(source)
+    approved = hashlib.sha256(Path(approved_file).read_bytes()).hexdigest() if approved_file else None
+    verdict = verify_signed(source.read_bytes(), str(source), trust_roots([Path(t) for t in trust_files]),
+                            Expected(approved, signer, organ, require_body, number))
+    if not verdict.ok:
+        raise verify_error(verdict, str(source))
+    for report in verdict.signatures:
+        click.echo(f"Ô {report.field}: ký bởi {report.subject}, lúc {report.when} — nguyên vẹn, tin cậy.")
+    click.echo(f"{source}: chữ ký số hợp lệ; không có thay đổi nào sau khi ký ngoài điền số, ngày"
+               + (", đúng bản đã duyệt." if approved else "."))
 
 
 @main.command()

@@ -31,6 +31,7 @@ SHORT = {
     "show": "Tóm tắt một kế hoạch",
     "sign": "Ký số PAdES vào ô chữ ký của văn bản PDF",
     "text": "In nội dung kế hoạch dưới dạng văn bản thuần",
+    "verify": "Kiểm tra văn bản đã ký số trước khi nhận",
     "validate": "Kiểm tra định dạng tệp kế hoạch",
 }
 
@@ -51,6 +52,7 @@ EXAMPLES = {
     "show": "kehoach show plans/examples/nghe-an-2025-kh-07.yaml",
     "sign": "kehoach sign van-ban.pdf --p12 chung-thu.p12 --password MẬT_KHẨU",
     "text": "kehoach text plans/examples/nghe-an-2025-kh-07.yaml",
+    "verify": "kehoach verify van-ban-da-ky.pdf --plan ke-hoach.yaml --approved van-ban.pdf",
     "validate": "kehoach validate plans/examples/*.yaml",
 }
 

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, StreamObject
+from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, StreamObject
 
 from .. import nd30
 from ..render.metrics import text_width_pt
@@ -23,6 +23,7 @@ NUMBER_FIELD = "SoVanBan"
 DAY_FIELD = "NgayBanHanh"
 MONTH_FIELD = "ThangBanHanh"
 ISSUE_FIELDS = (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD)
+DOCMDP_AFTER_SIGNING = 2          # DocMDP level: filling form fields and signing, nothing else
 FIELD_FONT = "KhIssue"             # the /DR name of the page font the fields' /DA names
 
 
@@ -263,6 +264,26 @@ def _fix_icc_dates(writer: PdfWriter) -> None:
             stream.set_data(bytes(data))
 
 
+def field_lock(name: str) -> DictionaryObject:
+    """The /Lock of a signature field: what its signature freezes, and what may still change after it (/P).
+
+    The body's signature locks the số and ngày it gives (FieldMDP /Include), so an update after it that sets
+    another number breaks it. The signer's signature locks every field but those the body fills after it
+    (/Exclude). Both allow only what follows in issuing (/P 2: filling those fields, signing, a copy's signature).
+    """
+    from pypdf.generic import NumberObject, TextStringObject
+
+    if name == ORGAN_FIELD:
+        action, fields = "/Include", ISSUE_FIELDS
+    else:
+        action, fields = "/Exclude", ISSUE_FIELDS + (ORGAN_FIELD, COPY_FIELD)
+    return DictionaryObject({
+        NameObject("/Type"): NameObject("/SigFieldLock"), NameObject("/Action"): NameObject(action),
+        NameObject("/Fields"): ArrayObject([TextStringObject(f) for f in fields]),
+        NameObject("/P"): NumberObject(DOCMDP_AFTER_SIGNING),
+    })
+
+
 def _signature_field(writer: PdfWriter, page, name: str, box) -> None:
     from pypdf.generic import DictionaryObject, FloatObject, NumberObject, TextStringObject
 
@@ -274,6 +295,7 @@ def _signature_field(writer: PdfWriter, page, name: str, box) -> None:
         NameObject("/Rect"): ArrayObject([FloatObject(v) for v in box]),
         NameObject("/P"): page.indirect_reference,
         NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
+        NameObject("/Lock"): writer._add_object(field_lock(name)),
     })
     _attach_field(writer, page, widget)
 

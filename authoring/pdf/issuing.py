@@ -140,3 +140,29 @@ def _fill(writer, widget, text: str, engines: dict) -> None:
     widget[generic.pdf_name("/AP")] = generic.DictionaryObject({generic.pdf_name("/N"): writer.add_object(stream)})
     widget[generic.pdf_name("/V")] = generic.TextStringObject(text)
     writer.update_container(widget)
+
+
+def record_in_metadata(writer, values: IssueValues) -> bool:
+    """Phụ lục VI: the số and ngày given at signing written into the XMP packet (nd30:CodeNumber, nd30:IssuedDate).
+
+    In the body's signing revision, so the body's signature covers them. Only the XMP stream changes: pyHanko
+    accepts a well-formed metadata update after the signer's signature, while a changed Info dictionary would count
+    as a modification of the signed document (Info keeps its blanks; PDF/A ties only the standard keys to XMP).
+    """
+    from xml.sax.saxutils import escape
+
+    ref = writer.root.raw_get("/Metadata")
+    stream = ref.get_object() if ref is not None else None
+    if stream is None:
+        return False
+    packet = stream.data
+    changed = packet
+    for name, value in (("CodeNumber", nd30.number_text(values.number)), ("IssuedDate", values.issued.isoformat())):
+        changed = changed.replace(f"<nd30:{name}></nd30:{name}>".encode(),
+                                  f"<nd30:{name}>{escape(value)}</nd30:{name}>".encode())
+    if changed == packet:
+        return False
+    stream.strip_filters()   # XMP stays uncompressed (readable by any tool); pyHanko has no setter for stream data
+    stream._data = stream._encoded_data = changed
+    writer.mark_update(ref)
+    return True

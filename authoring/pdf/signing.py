@@ -37,6 +37,8 @@ for _noisy in ("pyhanko", "fontTools", "PIL"):
 FONT_FOLDERS = ["/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"]
 VIETNAM = timezone(timedelta(hours=7), "+07:00")
 FIELDS = (SIGNER_FIELD, ORGAN_FIELD, COPY_FIELD)
+# Phụ lục I, Phần II: the copy's type on the body's signature of an electronic copy; None for an annex in its own file.
+COPY_TYPES = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
 MM_PER_PT = 25.4 / 72
 
 
@@ -207,23 +209,27 @@ def subject_warnings(subject: str, field: str, info: dict[str, str], file: str) 
                                "cơ quan.")]
 
 
-def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",
+def sign_pdf(pdf: bytes, p12: Path | None, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",
              image: Path | None = None, seal: Path | None = None, tsa: str | None = None,
              when: datetime | None = None, reason: str | None = None, location: str | None = None,
-             issue: IssueValues | None = None) -> Signed:
+             issue: IssueValues | None = None, copy_type: str | None = COPY_TYPES[0], remote=None) -> Signed:
     """Sign *pdf* into *field*; *file* names the PDF in every message.
 
     Signing ChuKyCoQuan on an unissued document also fills the số and ngày fields from *issue* (issuing.py), in
     the same incremental update.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+    from pyhanko.sign import signers
 
     file = file or "tệp PDF"
     if field not in FIELDS:
         raise InputError("Ô chữ ký không đúng.", [Finding(
             "K102", Severity.ERROR, f"không có ô chữ ký tên '{field}'", file,
             suggestion=f"Dùng một trong các ô: {', '.join(FIELDS)}.")])
+    if remote is not None:   # a remote-signing service (CSC API): the key never leaves the provider
+        from .remote import sign_remotely
+
+        return sign_remotely(remote, lambda signer: _prepare(signer, remote.url, pdf, field, file, image, seal, tsa,
+                                                             when, reason, location, issue, copy_type), file)
     try:
         signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(p12), passphrase=password.encode() if password else None)
     except (OSError, ValueError) as exc:
@@ -234,9 +240,47 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         raise InputError(f"Không dùng được chứng thư số để ký {file}.", [Finding(
             "K100", Severity.ERROR, f"không mở được tệp chứng thư số .p12 (sai mật khẩu hoặc tệp hỏng){': ' + reason_text if reason_text else ''}",
             str(p12), suggestion="Kiểm tra đường dẫn tệp .p12 và mật khẩu (--password).")])
+    prepared = _prepare(signer, p12, pdf, field, file, image, seal, tsa, when, reason, location, issue, copy_type)
+    try:
+        out = prepared.pdf_signer.sign_pdf(prepared.writer, appearance_text_params=prepared.params)
+    except Exception as exc:
+        failure = _tsa_failure(exc)
+        if tsa and failure is not None:
+            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {failure}",
+                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
+        if tsa and _is_network_error(exc):
+            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {exc}",
+                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
+        raise KehoachError(f"ký số {file} không thành công: {exc}",
+                           "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.") from None
+    return prepared.signed(out.getvalue())
+
+
+@dataclass
+class Prepared:
+    """Everything of a signature but the signing itself (local .p12, or a remote service awaited elsewhere)."""
+
+    pdf_signer: object
+    writer: object
+    params: dict
+    warnings: list[Finding]
+    subject: str
+    when: str
+    filled: list[str]
+
+    def signed(self, data: bytes) -> Signed:
+        return Signed(data, self.warnings, self.subject, self.when, self.filled)
+
+
+def _prepare(signer, key_source, pdf: bytes, field: str, file: str, image, seal, tsa, when, reason, location, issue,
+             copy_type) -> Prepared:
+    """Check the certificate and the PDF, fill the số/ngày fields, build the appearance: ready for *signer* to sign."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
     from .certcheck import refuse_encrypted, require_signing_certificate
 
-    require_signing_certificate(signer.signing_cert, p12, when)  # expired, not yet valid, not for signing: refused
+    require_signing_certificate(signer.signing_cert, key_source, when)  # expired, not yet valid, not for signing
     refuse_encrypted(pdf, file)
 
     class _KeepMetadata(IncrementalPdfFileWriter):
@@ -269,9 +313,11 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
 
     filled: list[str] = []
     if field == ORGAN_FIELD:
-        from .issuing import fill_issue_fields
+        from .issuing import fill_issue_fields, record_in_metadata
 
         filled = fill_issue_fields(writer, pdf, info, issue, file)
+        if filled:
+            record_in_metadata(writer, issue)
     elif issue is not None:
         raise UsageError(f"--number, --date, --plan chỉ dùng khi văn thư ký ô {ORGAN_FIELD} (đang ký {file} vào ô "
                          f"{field}).", "Người ký ký ô ChuKyNguoiKy không kèm số, ngày; văn thư điền số, ngày khi ký "
@@ -286,10 +332,10 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
     if field == SIGNER_FIELD:
         style = _signer_style(image, file, warnings)
     elif field == ORGAN_FIELD:
-        organ_name = info.get("OrganName") or subject
-        style = _organ_style(writer, widgets[ORGAN_FIELD], seal, file, warnings, organ_name, stamp_time)
+        # the name under the seal is the certificate's: what the body vouches for, not what the plan says
+        style = _organ_style(writer, widgets[ORGAN_FIELD], seal, file, warnings, subject, stamp_time)
     else:
-        style, box = _copy_style(writer.prev)
+        style, box = _copy_style(writer.prev, copy_type)
         new_field = fields.SigFieldSpec(COPY_FIELD, on_page=0, box=box)
     timestamper = time_stamper(tsa, file) if tsa else None
     meta = signers.PdfSignatureMetadata(
@@ -297,22 +343,10 @@ def sign_pdf(pdf: bytes, p12: Path, password: str | None, field: str = SIGNER_FI
         reason=reason or {SIGNER_FIELD: "Ký duyệt văn bản", ORGAN_FIELD: "Ký số của cơ quan, tổ chức (phát hành)",
                           COPY_FIELD: "Ký số bản điện tử của cơ quan, tổ chức"}[field],
         location=location)
-    params = {"when": stamp_time, "organ": info.get("OrganName") or subject, "subject": subject,
-              "code": _code_line(info)}
-    try:
-        out = signers.PdfSigner(meta, signer, stamp_style=style, timestamper=timestamper,
-                                new_field_spec=new_field).sign_pdf(writer, appearance_text_params=params)
-    except Exception as exc:
-        failure = _tsa_failure(exc)
-        if tsa and failure is not None:
-            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {failure}",
-                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
-        if tsa and _is_network_error(exc):
-            raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {exc}",
-                               "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
-        raise KehoachError(f"ký số {file} không thành công: {exc}",
-                           "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.") from None
-    return Signed(out.getvalue(), warnings, subject, stamp_time, filled)
+    params = {"when": stamp_time, "organ": subject, "subject": subject, "code": _code_line(info, writer.prev, pdf),
+              "kind": copy_type or ""}
+    pdf_signer = signers.PdfSigner(meta, signer, stamp_style=style, timestamper=timestamper, new_field_spec=new_field)
+    return Prepared(pdf_signer, writer, params, warnings, subject, stamp_time, filled)
 
 
 class TsaFailure(Exception):
@@ -416,11 +450,27 @@ def _is_network_error(exc: Exception) -> bool:
     return any(word in text for word in ("timestamp", "connection", "timeout", "http", "url", "request"))
 
 
-def _code_line(info: dict[str, str]) -> str:
+def _code_line(info: dict[str, str], reader, pdf: bytes) -> str:
+    """"Số: 07/KH-UBND, ngày 06/01/2024": what page 1 shows, the số and ngày filled at signing included."""
+    from .issuing import issue_fields, printed_date
+    from .finishing import DAY_FIELD, MONTH_FIELD, NUMBER_FIELD
+
     number, notation = info.get("CodeNumber", ""), info.get("CodeNotation", "")
     if not notation:
         return ""
-    return nd30.number_line(int(number) if number.isdigit() else None, notation).replace("     ", "…")
+    filled = {name: value for name, (_, value) in issue_fields(reader).items() if value}
+    number = number or filled.get(NUMBER_FIELD, "")
+    line = nd30.number_line(int(number) if number.isdigit() else None, notation).replace("     ", "…")
+    issued = info.get("IssuedDate", "")
+    if issued:
+        year, month, day = issued.split("-")
+    elif DAY_FIELD in filled:
+        printed_year, printed_month = printed_date(pdf)
+        year = str(printed_year or "")
+        day, month = filled[DAY_FIELD], filled.get(MONTH_FIELD) or (f"{printed_month:02d}" if printed_month else "")
+    else:
+        return line
+    return f"{line}, ngày {day}/{month}/{year}" if day and month and year else line
 
 
 SIGNER_TEXT_PT = 9
@@ -521,19 +571,22 @@ def _plausible_size(picture: Picture) -> bool:
     return 20 <= width_mm <= 60
 
 
-def _copy_style(reader):
-    """Ô 14: text only, 10 pt, at the top right of page 1, partly in the top margin."""
+def _copy_style(reader, copy_type: str | None):
+    """Ô 14: text only, 10 pt, at the top right of page 1, partly in the top margin.
+
+    An electronic copy names its type first ("SAO Y", Phụ lục I Phần II); an annex in its own file does not.
+    """
     from pyhanko.pdf_utils import layout
     from pyhanko.stamp import TextStampStyle
 
     page = reader.root["/Pages"]["/Kids"][0].get_object()
     box = [float(v) for v in page.get("/MediaBox", [0, 0, 595.3, 841.9])]
+    lines = ["%(kind)s"] * bool(copy_type) + ["%(organ)s", "%(code)s", "Thời gian ký: %(when)s"]
     right, top = box[2] - 14, box[3] - 6
-    width, height = 215.0, 3 * round(COPY_TEXT_PT * 1.2) + 4
+    width, height = 215.0, len(lines) * round(COPY_TEXT_PT * 1.2) + 4
     rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MAX,
                                       margins=layout.Margins(2, 2, 2, 2),
                                       inner_content_scaling=layout.InnerScaling.NO_SCALING)
-    style = TextStampStyle(stamp_text="%(organ)s\n%(code)s\nThời gian ký: %(when)s",
-                           text_box_style=_text_box(COPY_TEXT_PT), inner_content_layout=rule, border_width=0,
-                           background=None)
+    style = TextStampStyle(stamp_text="\n".join(lines), text_box_style=_text_box(COPY_TEXT_PT),
+                           inner_content_layout=rule, border_width=0, background=None)
     return style, (round(right - width, 2), round(top - height, 2), round(right, 2), round(top, 2))

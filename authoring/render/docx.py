@@ -108,16 +108,57 @@ def body_paragraphs(plan: Plan) -> list[dict]:
     return paragraphs
 
 
+NBSP = "\u00a0"
+MAX_BOUND_WORDS = 6        # a name kept on one line is at most this long: a longer run would overflow the column
+_NOT_NAME = {"và", "của", "năm", "giai", "đoạn", "trên", "tại", "về", "theo", "với", "đến"}
+
+
+def keep_names_together(line: str) -> str:
+    """Non-breaking spaces inside a unit's name, kind word included ("huyện Quế Phong", "XUÂN TRƯỜNG - ĐÀ LẠT").
+
+    A header or trích yếu line that wraps must not cut a place name in two ("Nghệ / An"). The name is the run of
+    capitalised words after a kind word (tỉnh, huyện, xã…), up to a lower-case word, a number, a linking word or
+    punctuation; a " - " between two capitalised words belongs to the name.
+    """
+    from ..model.units import UNIT_KINDS
+
+    words = line.split(" ")
+    capitals = line == line.upper()
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        kind_len = next((n for n in (2, 1) if " ".join(words[index:index + n]).lower() in UNIT_KINDS), 0)
+        if not kind_len:
+            out.append(words[index])
+            index += 1
+            continue
+        end, in_part = index + kind_len, 0
+        while end < len(words) and end - index < MAX_BOUND_WORDS:
+            word = words[end]
+            joins = word == "-" and end + 1 < len(words) and words[end + 1][:1].isupper()
+            name_word = word[:1].isupper() and word.lower().strip(",;.") not in _NOT_NAME and not word[:1].isdigit()
+            # in capitals, case cannot tell where the name ends: most names are two words ("NGHỆ AN")
+            if not (joins or name_word) or name_word and capitals and in_part == 2:
+                break
+            in_part = 0 if joins else in_part + 1
+            end += 1
+            if word != "-" and word[-1:] in ",;.:)":
+                break
+        out.append(NBSP.join(words[index:end]) if end - index > kind_len else " ".join(words[index:end]))
+        index = end
+    return " ".join(out)
+
+
 def build_context(plan: Plan) -> dict:
     doc = plan.document
     signature = plan.signature
     return {
-        "governing_body": doc.governing_body or "",
-        "issuer_lines": [line for line in header_lines(plan) if line != doc.governing_body],
+        "governing_body": keep_names_together(doc.governing_body or ""),
+        "issuer_lines": [keep_names_together(line) for line in header_lines(plan) if line != doc.governing_body],
         "number_line": number_line(plan),
         "date_line": date_line(plan),
         "doc_type": doc.type.upper(),
-        "title": doc.title,
+        "title": keep_names_together(doc.title),
         "body": body_paragraphs(plan),
         "recipients_label": nd30.RECIPIENTS_LABEL,
         "recipients": [_rich([(line, False)]) for line in recipient_lines(plan)],
@@ -234,10 +275,10 @@ def _add_task_annex(document, loaded: LoadedPlan) -> None:
             cell.width = Cm(ANNEX_COLUMNS[column][1])
             cell.paragraphs[0].style = "KH Bảng - nội dung" if column else "KH Bảng - tiêu đề"
             cell.paragraphs[0].add_run(value)
-    header_row = table.rows[0]._tr
-    tr_pr = header_row.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")  # the heading row repeats on every page of the annex
-    tr_pr.append(repeat)
+    for row in table.rows:   # a task's row never splits across pages (a row taller than a page still breaks)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    # the heading row repeats on every page of the annex (tblHeader follows cantSplit in CT_TrPr)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 # --- finishing touches ------------------------------------------------------

@@ -173,7 +173,8 @@ def _styles(doc) -> None:
     _style(doc, "KH Kèm theo", "KHKemTheo", nd30.ANNEX_REFERENCE.printed, italic=True, align=center, after=12)
     _style(doc, "KH Bảng - tiêu đề", "KHBangTieuDe", 12, bold=True, align=center)
     _style(doc, "KH Bảng - nội dung", "KHBangNoiDung", 12, align=WD_ALIGN_PARAGRAPH.LEFT)
-    ref = _style(doc, "KH Dấu chú thích", "KHDauChuThich", 14, character=True)
+    # named as Word names its built-in style: LibreOffice then prints the number in the footnote area raised too
+    ref = _style(doc, "footnote reference", "KHDauChuThich", 14, character=True)
     ref.font.superscript = True
 
 

@@ -385,6 +385,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 if len(data) > MAX_PDF:
                     raise WsError("Tệp PDF quá lớn (tối đa 20 MB).", 413)
                 facts.signed_pdf = data
+                approved = await to_thread.run_sync(app.state.make_pdf, analysis.loaded) if analysis.format_ok else None
+                facts.expected = expected_of(analysis, approved)
                 extra["how"] = "tải lên bản đã ký số"
             elif p12 is not None and getattr(p12, "filename", ""):
                 if not analysis.format_ok:
@@ -394,6 +396,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                     raise WsError("Tệp chứng thư số quá lớn.", 413)
                 password = str(form.get("mat_khau_chung_thu") or "")
                 facts.signed_pdf = await to_thread.run_sync(sign_in_place, analysis, key, password)
+                facts.expected = expected_of(analysis, None)   # signed here, from this version's own PDF
                 extra["how"] = "ký số ngay trên hệ thống"
         if transition.id == "ban-hanh":
             p12 = form.get("chung_thu_co_quan")
@@ -413,6 +416,16 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             path.write_bytes(core.render_docx(analysis.loaded))
             index = core_lint(path)
             return [f.message for f in index.sorted() if f.severity.value == "error"]
+
+    def expected_of(analysis, approved: bytes | None):
+        """What the signed PDF must match: this version's PDF (byte-stable, so its hash), its signer and issuer."""
+        import hashlib
+
+        from ..pdf.verify import Expected
+
+        plan = analysis.loaded.plan
+        return Expected(hashlib.sha256(approved).hexdigest() if approved else None,
+                        plan.signature.name if plan.signature else None, plan.document.issuer.name)
 
     def sign_in_place(analysis, key: bytes, password: str) -> bytes:
         from ..pdf.signing import sign_pdf
@@ -445,6 +458,11 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             except core.InputError as exc:
                 raise WsError("Chưa ban hành được: chữ ký số của cơ quan chưa ký được.", 400,
                               [f.message + (f" — {f.suggestion}" if f.suggestion else "") for f in exc.findings[:3]])
+        from ..pdf.verify import Expected, trust_roots, verify_signed
+
+        verdict = verify_signed(result.data, "Bản PDF đã ký", trust_roots(), Expected(require_body=True))
+        if not verdict.ok:   # e.g. another body's certificate, or one no trusted root vouches for
+            raise WsError("Chưa ban hành được: chữ ký số của cơ quan không hợp lệ.", 400, verdict.problems[:3])
         name = f"ban-hanh-so-{number:02d}-{secrets.token_hex(6)}.pdf"
         target = safe_path(signed.parent, name)
         target.write_bytes(result.data)

@@ -110,6 +110,7 @@ class Facts:
     check_errors: int = 0
     lint_errors: list[str] | None = None       # messages of lint-docx errors on the rendered DOCX
     signed_pdf: bytes | None = None             # for "ký": the signed PDF (uploaded or signed in place)
+    expected: object | None = None              # for "ký": pdf.verify.Expected (approved version, printed names)
 
 
 def guard(transition: Transition, facts: Facts) -> list[str]:
@@ -126,28 +127,22 @@ def guard(transition: Transition, facts: Facts) -> list[str]:
         for message in (facts.lint_errors or [])[:10]:
             reasons.append(f"Thể thức bản Word xuất ra: {message}.")
     if transition.id == "ky":
-        problem = signed_pdf_problem(facts.signed_pdf)
+        problem = signed_pdf_problem(facts.signed_pdf, facts.expected)
         if problem:
             reasons.append(problem)
     return reasons
 
 
-def signed_pdf_problem(data: bytes | None) -> str | None:
-    """None when *data* is a PDF with at least one filled signature field, else why not."""
+def signed_pdf_problem(data: bytes | None, expected=None) -> str | None:
+    """None when *data* is the approved PDF validly signed (pdf.verify: integrity, chain, locks, names), else why not."""
     if not data:
         return "Chưa có bản PDF đã ký: tải lên bản đã ký số hoặc ký ngay bằng chứng thư số (.p12)."
     if not data.startswith(b"%PDF-"):
         return "Tệp tải lên không phải PDF."
-    from pypdf import PdfReader
+    from ..pdf.verify import verify_signed, trust_roots
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        fields = reader.get_fields() or {}
-    except Exception:  # pypdf raises many kinds for a broken file
-        return "Không đọc được tệp PDF đã ký."
-    if not any(f.get("/FT") == "/Sig" and f.get("/V") is not None for f in fields.values()):
-        return "Tệp PDF chưa có chữ ký số nào."
-    return None
+    verdict = verify_signed(data, "Bản PDF đã ký", trust_roots(), expected)
+    return None if verdict.ok else " ".join(verdict.problems)
 
 
 def take(session: Session, who: Account, plan_id: int, transition_id: str, facts: Facts) -> tuple[WorkflowRow, str]:

@@ -179,3 +179,43 @@ def test_number_and_date_from_an_issued_plan(pdfs, kit, runner, tmp_path, issued
     unissued_plan = _sign(runner, issued_at_signing["signer"], kit["body"][0], tmp_path / "4.pdf", "--field",
                           ORGAN_FIELD, "--plan", str(example("kien-an")))
     assert unissued_plan.exit_code == 1 and "K107" in unissued_plan.output and "kien-an" in unissued_plan.output
+
+
+def test_copy_of_a_document_numbered_at_signing_shows_that_number_and_date(issued_at_signing, kit):
+    from click.testing import CliRunner
+
+    from authoring.pdf.finishing import COPY_FIELD
+    from test_signing import _actual_text
+
+    out = issued_at_signing["dir"] / "ban-sao.pdf"
+    result = _sign(CliRunner(), issued_at_signing["body"], kit["body"][0], out, "--field", COPY_FIELD)
+    assert result.exit_code == 0, result.output
+    widget = next(a.get_object() for a in PdfReader(str(out)).pages[0]["/Annots"]
+                  if a.get_object().get("/T") == COPY_FIELD)
+    text = _actual_text(widget)
+    assert text.startswith("SAO Y") and "Số: 07/KH-UBND, ngày 06/01/2024" in text, text
+
+
+def test_name_under_the_seal_is_the_certificates_not_the_plans(issued_at_signing):
+    from test_signing import _actual_text
+
+    widget = next(a.get_object() for p in PdfReader(str(issued_at_signing["body"])).pages
+                  for a in (p.get("/Annots") or []) if a.get_object().get("/T") == ORGAN_FIELD)
+    text = _actual_text(widget)
+    # the test body's certificate is Nghệ An's; the Kiến An plan prints another body, and the seal must not hide it
+    assert "Ủy ban nhân dân tỉnh Nghệ An" in text and "Kiến An" not in text, text
+
+
+def test_metadata_carries_the_number_and_date_given_at_signing_under_the_bodys_signature(issued_at_signing, kit):
+    from authoring.pdf.checks import _xmp_value
+    from authoring.pdf.metadata import ND30_NS
+
+    before = PdfReader(str(issued_at_signing["signer"])).trailer["/Root"]["/Metadata"].get_object().get_data()
+    data = issued_at_signing["body"].read_bytes()
+    xmp = PdfReader(io.BytesIO(data)).trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert _xmp_value(before, ND30_NS, "CodeNumber") in ("", None)
+    assert _xmp_value(xmp, ND30_NS, "CodeNumber") == "07" and _xmp_value(xmp, ND30_NS, "IssuedDate") == "2024-01-06"
+    statuses = _validate(data, [kit["signer"][1], kit["body"][1]])
+    assert all(s.intact and s.valid and s.docmdp_ok for s in statuses.values())
+    assert statuses[ORGAN_FIELD].coverage.name == "ENTIRE_FILE"   # the body's signature covers the new packet
+    _still_pdfa(data)

@@ -190,3 +190,22 @@ def test_annex_table_repeats_its_header_row_on_every_page(tmp_path):
     assert len(annex) >= 2
     for page in annex:
         assert any("Cơ quan chủ trì" in line for line in page[:8]), page[:8]
+
+
+def test_footnote_numbers_are_raised_in_the_footnote_area_too(pdfs):
+    """LibreOffice prints a footnote's own number with Word's built-in "footnote reference" style: the template's
+    style carries that name, so the number is small and raised, as in the text."""
+    import subprocess
+
+    pdf = pdfs[example("kon-tum").stem]
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)
+    starts = [words[i] for i in range(len(words) - 2)
+              if (words[i][4], words[i + 1][4], words[i + 2][4]) == ("Các", "sở,", "ngành:")]   # "2 Các sở, ngành: …"
+    assert len(starts) == 1
+    x0, y0, _, y1, _ = (float(v) if n < 4 else v for n, v in enumerate(starts[0]))
+    numbers = [w for w in words if w[4] == "2" and 0 < x0 - float(w[2]) < 12 and abs(float(w[3]) - y1) < 12]
+    assert len(numbers) == 1, numbers
+    _, ny0, _, ny1, _ = numbers[0]
+    # smaller than the text, and its foot above the text's (pdftotext measures y downwards)
+    assert float(ny1) - float(ny0) < 0.8 * (y1 - y0) and float(ny1) < y1 - 1

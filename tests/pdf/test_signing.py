@@ -252,7 +252,9 @@ def test_electronic_copy_is_signed_top_right_of_page_1_in_10_pt_without_image(si
                                          (appearance.get("/Resources", {}).get("/XObject", {}) or {}).values()]
     joined = b" ".join(streams)
     assert b" 10 Tf" in joined and b"/Subtype /Image" not in joined
-    assert "Số: 07/KH-UBND" in _actual_text(widget)
+    text = _actual_text(widget)
+    assert text.startswith("SAO Y") and "Số: 07/KH-UBND, ngày 06/01/2025" in text   # Phụ lục I, Phần II
+    assert "Ủy ban nhân dân tỉnh Nghệ An" in text
     statuses = _validate(data, [kit["signer"][1], kit["body"][1]])
     assert set(statuses) == {SIGNER_FIELD, ORGAN_FIELD, COPY_FIELD} and all(s.intact for s in statuses.values())
     _still_pdfa(data)

@@ -71,7 +71,7 @@ def test_header_table_puts_issuer_left_and_national_title_right(rendered):
     header = document.tables[0]
     left = [p.text for p in header.cell(0, 0).paragraphs if p.text]
     right = [p.text for p in header.cell(0, 1).paragraphs if p.text]
-    assert left == ["ỦY BAN NHÂN DÂN", "TỈNH NGHỆ AN"]
+    assert left == ["ỦY BAN NHÂN DÂN", "TỈNH\u00a0NGHỆ\u00a0AN"]   # the place name never wraps inside
     assert right == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
 
 
@@ -147,7 +147,7 @@ def test_so_template_prints_the_governing_body_above_the_department(write_plan, 
     out = tmp_path / "so.docx"
     out.write_bytes(render_docx(loaded))
     left = [p.text for p in Document(str(out)).tables[0].cell(0, 0).paragraphs if p.text]
-    assert left == ["UBND TỈNH LẠNG SƠN", "SỞ Y TẾ"]
+    assert left == ["UBND TỈNH\u00a0LẠNG\u00a0SƠN", "SỞ Y TẾ"]
 
 
 def test_unknown_template_variable_is_an_error_not_silence(tmp_path):
@@ -204,6 +204,11 @@ def test_task_annex_is_a_landscape_section_with_the_task_table(tmp_path):
     assert [c.text for c in table.rows[1].cells] == ["1", "Truyền thông về phòng, chống xâm hại trẻ em.", "Sở Y tế",
                                                     "Sở Văn hóa, Thể thao và Du lịch; Báo Lạng Sơn", "Quý II/2026",
                                                     "Phóng sự; tờ rơi"]
+    # no task row splits across pages; only the heading row repeats
+    for index, row in enumerate(table.rows):
+        properties = row._tr.trPr
+        assert properties is not None and properties.find(qn("w:cantSplit")) is not None, index
+        assert (properties.find(qn("w:tblHeader")) is not None) == (index == 0), index
     assert list(lint_docx(out)) == []
 
 
@@ -247,3 +252,15 @@ def test_closing_block_and_headings_keep_together(rendered):
     assert document.styles["KH Khoản"].paragraph_format.keep_with_next
     assert all(document.styles[name].paragraph_format.keep_with_next
                for name in ("KH Mục", "KH Nơi nhận", "KH Thẩm quyền, chức vụ", "KH Chỗ ký"))
+
+
+def test_place_names_in_header_and_title_lines_are_kept_on_one_line():
+    from authoring.render.docx import keep_names_together
+
+    nbsp = "\u00a0"
+    assert keep_names_together("UBND HUYỆN QUẾ PHONG") == f"UBND HUYỆN{nbsp}QUẾ{nbsp}PHONG"
+    assert keep_names_together("PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT") == nbsp.join("PHƯỜNG XUÂN TRƯỜNG - ĐÀ LẠT".split())
+    # in mixed case the capitals say where the name ends; in capitals, two words
+    assert keep_names_together("trên địa bàn tỉnh Nghệ An năm 2025") == f"trên địa bàn tỉnh{nbsp}Nghệ{nbsp}An năm 2025"
+    assert keep_names_together("CỦA TỈNH NGHỆ AN TRIỂN KHAI") == f"CỦA TỈNH{nbsp}NGHỆ{nbsp}AN TRIỂN KHAI"
+    assert keep_names_together("các xã, phường trên địa bàn") == "các xã, phường trên địa bàn"

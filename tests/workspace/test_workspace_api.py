@@ -107,6 +107,9 @@ def test_draft_to_issued_with_four_users_and_the_audit_log(users, p12, body_p12)
     response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title",
                                                     "v": "Thực hiện công tác trẻ em năm 2026 trên địa bàn xã Anh Sơn"})
     assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
+    # the signer's name replaces the derived placeholder: a PDF printing "Họ và tên …" is not taken as signed
+    response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "2", "path": "signature.name", "v": "Đỗ Văn Hùng"})
+    assert response.status_code == 200 and "Đã lưu phiên bản 3" in response.text
     page = cv.get(f"/khong-gian/ke-hoach/{plan}").text
     assert "Dự thảo" in page and "Trình lãnh đạo" in page and "Duyệt" not in page.split("Việc của bạn")[1]
     # the drafting officer submits; only the head of unit reviews
@@ -114,7 +117,7 @@ def test_draft_to_issued_with_four_users_and_the_audit_log(users, p12, body_p12)
     assert cv.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet").status_code == 403
     assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
     # no more edits once reviewed
-    response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "2", "path": "document.title", "v": "Sửa muộn"})
+    response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "3", "path": "document.title", "v": "Sửa muộn"})
     assert response.status_code == 409 and "Trả lại" in response.text
     # the văn thư checks the form (check and lint-docx run), the signer cannot skip ahead
     assert nk.form(f"/khong-gian/ke-hoach/{plan}/buoc/ky").status_code in (403, 409)

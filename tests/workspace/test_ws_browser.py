@@ -170,7 +170,7 @@ def test_province_dashboard_with_twenty_communes(browser, server):
     page.context.close()
 
 
-def test_one_plan_from_draft_to_issued_by_four_people(browser, server, p12, tmp_path):
+def test_one_plan_from_draft_to_issued_by_four_people(browser, server, tmp_path):
     # the Sở derives the commune's draft (through the API; the dashboard test covers the page)
     province = province_plan_via_api(server)
     client, token = api_login(server, "cv.so")
@@ -198,6 +198,12 @@ def test_one_plan_from_draft_to_issued_by_four_people(browser, server, p12, tmp_
     title.fill("Thực hiện công tác bảo vệ, chăm sóc trẻ em năm 2026 trên địa bàn xã Quỳnh Anh")
     title.press("Tab")
     officer.locator("#save-status", has_text="phiên bản 2").wait_for()
+    # the signer's name replaces the derived placeholder ("Họ và tên …"): the signing step compares it with the
+    # certificate's
+    name = officer.locator(f"#i-{slot_id(('signature', 'name'))}")
+    name.fill("Tạ Văn Sơn")
+    name.press("Tab")
+    officer.locator("#save-status", has_text="phiên bản 3").wait_for()
     officer.context.close()
 
     # 2. the head of unit reviews
@@ -217,7 +223,7 @@ def test_one_plan_from_draft_to_issued_by_four_people(browser, server, p12, tmp_
     signer = login(browser, server, "nk.quynhanh")
     signer.goto(f"{server}/khong-gian/ke-hoach/{plan}")
     shot(signer, "quy-trinh-ky")
-    data, password = p12
+    data, password = make_p12("Tạ Văn Sơn")
     key = tmp_path / "chung-thu.p12"
     key.write_bytes(data)
     signer.set_input_files("#chung_thu", str(key))

@@ -89,8 +89,21 @@ def body_p12(tmp_path_factory):
 
 
 def make_p12(common_name: str) -> tuple[bytes, str]:
+    """Also trusted for the session (KEHOACH_TRUST_ROOTS): the signing step accepts only certificates that chain to a
+    root of the trust list."""
+    import os
+    import tempfile
+
+    from cryptography.hazmat.primitives import serialization
+
+    from authoring.pdf.verify import EXTRA_ROOTS_ENV
     from helpers import self_signed_p12
 
-    return self_signed_p12(common_name, b"mat-khau-ky")[0], "mat-khau-ky"
+    data, cert = self_signed_p12(common_name, b"mat-khau-ky")
+    handle, pem = tempfile.mkstemp(prefix="kehoach-goc-thu-", suffix=".pem")
+    os.write(handle, cert.public_bytes(serialization.Encoding.PEM))
+    os.close(handle)
+    os.environ[EXTRA_ROOTS_ENV] = os.pathsep.join(filter(None, [os.environ.get(EXTRA_ROOTS_ENV), pem]))
+    return data, "mat-khau-ky"
 
 

@@ -1,0 +1,76 @@
+"""The signing step takes only the approved PDF, validly signed by the printed signer: what a signer uploads is
+verified (pdf.verify), and a forged, a foreign, a wrong-version or a blank-signature PDF is refused with its reason."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from ws_support import derive_for, province_plan
+from ws_fixtures import *  # noqa: F401,F403  (fixtures)
+
+
+def _sign(pdf: bytes, p12: tuple[bytes, str], folder: Path, name: str) -> bytes:
+    from authoring.pdf.signing import sign_pdf
+
+    key = folder / f"{name}.p12"
+    key.write_bytes(p12[0])
+    return sign_pdf(pdf, key, p12[1], file=name).data
+
+
+def _upload(user, plan: int, data: bytes):
+    return user.form(f"/khong-gian/ke-hoach/{plan}/buoc/ky", files={"ban_ky": ("ban-ky.pdf", data, "application/pdf")},
+                     follow_redirects=False)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_upload_is_refused_unless_it_is_the_approved_version_signed_by_the_printed_signer(users, p12, tmp_path):
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject
+
+    so = users("cv.so")
+    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
+    cv, ld, vt, nk = users("cv.anhson"), users("ld.anhson"), users("vt.anhson"), users("nk.anhson")
+    assert cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "signature.name", "v": "Đỗ Văn Hùng"}).status_code == 200
+    older = cv.get(f"/ke-hoach/{plan}/tai/pdf?v=1").content          # printed "Họ và tên …": an earlier version
+    assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
+    assert vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/kiem-tra-the-thuc", follow_redirects=False).status_code == 303
+    approved = cv.get(f"/ke-hoach/{plan}/tai/pdf").content
+
+    stranger = make_p12("Phạm Văn Đức")
+    wrong_version = _sign(older, p12, tmp_path, "ban-cu")
+    foreign = _sign(approved, stranger, tmp_path, "nguoi-khac")
+    good = _sign(approved, p12, tmp_path, "dung")
+    forged = bytearray(good)
+    at = forged.index(b"/Producer") + 2
+    forged[at] = ord("X") if forged[at] != ord("X") else ord("Y")
+    writer = PdfWriter(clone_from=io.BytesIO(approved))
+    for ref in writer._root_object["/AcroForm"]["/Fields"]:
+        if ref.get_object()["/T"] == "ChuKyNguoiKy":
+            ref.get_object()[NameObject("/V")] = writer._add_object(DictionaryObject({
+                NameObject("/Type"): NameObject("/Sig"), NameObject("/Filter"): NameObject("/Adobe.PPKLite"),
+                NameObject("/SubFilter"): NameObject("/ETSI.CAdES.detached"),
+                NameObject("/ByteRange"): ArrayObject([NumberObject(0)] * 4),
+                NameObject("/Contents"): ByteStringObject(bytes(64))}))
+    blank = io.BytesIO()
+    writer.write(blank)
+
+    for data, reason in ((bytes(forged), "đã bị sửa sau khi ký"), (foreign, "Phạm Văn Đức"),
+                         (wrong_version, "không phải bản đã duyệt"), (blank.getvalue(), "chữ ký rỗng")):
+        response = _upload(nk, plan, data)
+        assert response.status_code == 409 and reason in response.text, response.text[-2000:]
+        assert 'class="state s-form-checked"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text   # still not signed
+    response = _upload(nk, plan, good)
+    assert response.status_code == 303, response.text[-2000:]
+    assert 'class="state s-signed"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text
+    # the body's signature by another body's certificate: the signed result is verified, refused, nothing issued
+    from datetime import date
+
+    other_body, other_password = make_p12("Ủy ban nhân dân tỉnh Lạng Sơn")
+    response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/ban-hanh",
+                       {"ngay": date.today().isoformat(), "mat_khau_chung_thu_co_quan": other_password},
+                       files={"chung_thu_co_quan": ("co-quan.p12", other_body, "application/x-pkcs12")})
+    assert response.status_code == 400 and "Ủy ban nhân dân tỉnh Lạng Sơn" in response.text, response.text[-1500:]
+    assert 'class="state s-signed"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text
