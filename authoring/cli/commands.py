@@ -635,3 +635,100 @@ _vietnamese_help(main)  # placeholders, ranges, short lines and examples in Viet
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# --- reports on a plan: the unit's form, its check, the Báo cáo ----------------------------------------------------
+
+def _load_results_files(loaded, results_files: tuple[str, ...]):
+    """Every results file checked against the plan; InputError with all their errors, warnings printed."""
+    from ..loading.results import load_results
+
+    found, errors, warnings = [], [], []
+    for name in results_files:
+        item, index = load_results(name, loaded.plan)
+        errors += [f for f in index.sorted() if f.severity.value == "error"]
+        warnings += [f for f in index.sorted() if f.severity.value != "error"]
+        if item is not None:
+            found.append(item)
+    if errors:
+        raise InputError("Tệp kết quả có lỗi, chưa lập được báo cáo.", errors)
+    return found, warnings
+
+
+def _period_option(value: str | None) -> str | None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from ..errors import UsageError
+    from ..model.results import PeriodCode
+
+    if value is None:
+        return None
+    try:
+        return TypeAdapter(PeriodCode).validate_python(value)
+    except ValidationError as exc:
+        raise UsageError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
+
+@main.command("report-form")
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("--unit", required=True, help="Tên đơn vị báo cáo: 'Ủy ban nhân dân xã Hưng Đông'.")
+@click.option("--period", required=True, help="Kỳ báo cáo: 2026-H1, 2026-H2, 2026-Q1 … 2026-Q4, 2026.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp mẫu kết quả (.yaml).")
+def report_form(plan_file: str, unit: str, period: str, output: str) -> None:
+    """Tạo tệp mẫu kết quả của một đơn vị cho một kỳ: đủ các chỉ tiêu, nhiệm vụ của kế hoạch, để đơn vị điền."""
+    from ..fileio import write_atomic
+    from ..lifecycle.report import results_form
+    from ..loading.results import results_to_yaml
+    from ..model.results import period_label
+
+    loaded = _load(plan_file)
+    form = results_form(loaded.plan, unit, _period_option(period))
+    header = (f"Kết quả thực hiện kế hoạch {loaded.plan.id}, {period_label(period)}, {unit}.\n"
+              "Ghi giá trị đạt được ở 'value' (tỷ lệ: có thể ghi tử số 'numerator', mẫu số 'denominator'), nguồn ở "
+              "'source';\ntrạng thái nhiệm vụ: chua_thuc_hien, dang_thuc_hien, hoan_thanh, khong_hoan_thanh; "
+              "tóm tắt hoặc lý do ở 'account'.")
+    write_atomic(Path(output), results_to_yaml(form, header, loaded.plan).encode("utf-8"))
+    click.echo(f"Đã tạo {output}: {len(form.targets)} chỉ tiêu, {len(form.work)} nhiệm vụ cần điền.")
+
+
+@main.command("report-check")
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.argument("results_files", metavar="KET_QUA.yaml...", nargs=-1, required=True)
+def report_check(plan_file: str, results_files: tuple[str, ...]) -> None:
+    """Kiểm tra tệp kết quả của các đơn vị: đơn vị đo, khoảng giá trị, tử số/mẫu số, chỉ tiêu, nhiệm vụ còn thiếu."""
+    loaded = _load(plan_file)
+    found, warnings = _load_results_files(loaded, results_files)
+    if warnings:
+        click.echo(render_text(warnings))
+    click.echo(f"{len(found)} tệp kết quả dùng được; {len(warnings)} cảnh báo.")
+
+
+@main.command("report")
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.argument("results_files", metavar="KET_QUA.yaml...", nargs=-1, required=True)
+@click.option("--period", help="Kỳ báo cáo (mặc định: kỳ của các tệp kết quả): 2026-H1, 2026-Q3, 2026, …")
+@click.option("--units", "units_file", type=click.Path(dir_okay=False),
+              help="Danh sách đơn vị phải báo cáo, mỗi dòng một tên: đơn vị chưa gửi được nêu tên trong báo cáo.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp báo cáo (.docx).")
+@click.option("--pdf", "with_pdf", is_flag=True, help="Tạo thêm bản PDF/A cạnh tệp DOCX.")
+def report(plan_file: str, results_files: tuple[str, ...], period: str | None, units_file: str | None, output: str,
+           with_pdf: bool) -> None:
+    """Lập Báo cáo kết quả thực hiện kế hoạch (DOCX theo Nghị định 30) từ kết quả của một hay nhiều đơn vị."""
+    from ..fileio import write_atomic
+    from ..lifecycle.report import expected_units, render_report, rollup
+
+    loaded = _load(plan_file)
+    found, warnings = _load_results_files(loaded, results_files)
+    period = _period_option(period) or found[0].results.period
+    expected = None
+    if units_file:
+        expected = expected_units(Path(units_file))
+    roll = rollup(loaded.plan, found, period, expected)
+    target = Path(output)
+    write_atomic(target, render_report(loaded, roll))
+    click.echo(f"Đã tạo {target}: {len(roll.units)} đơn vị đã báo cáo"
+               + (f", {len(roll.missing)} đơn vị chưa báo cáo" if roll.missing else "") + ".")
+    if warnings:
+        click.echo(f"Lưu ý: {len(warnings)} cảnh báo trong các tệp kết quả (xem bằng kehoach report-check).")
+    if with_pdf:
+        _make_pdfs([(target, target.with_suffix(".pdf"))])
