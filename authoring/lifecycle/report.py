@@ -367,7 +367,7 @@ def annex_tables(roll: Rollup) -> list[tuple[str, list[tuple[str, float]], list[
         unit_rows.append([str(n), unit, "chưa báo cáo", "", "", "", "", ""])
     tables.append(("KẾT QUẢ THEO ĐƠN VỊ",
                    [("STT", 1.2), ("Đơn vị", 6.0), ("Số chỉ tiêu đạt", 2.4), ("Chỉ tiêu chưa đạt (số thứ tự ở Phụ lục I)", 3.6),
-                    *((f"Nhiệm vụ {w.label}", 2.55) for w in WorkStatus)], unit_rows))
+                    *((f"Nhiệm vụ {w.label}", 3.0) for w in WorkStatus)], unit_rows))
     return tables
 
 

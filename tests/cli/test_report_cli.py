@@ -1,0 +1,41 @@
+"""`kehoach report-form`, `report-check` and `report`: the commands over results and the Báo cáo."""
+
+from __future__ import annotations
+
+from authoring.cli.commands import main
+from helpers import FIXTURES, MINIMAL
+
+GOOD = FIXTURES / "results" / "hoa-binh-2026-h1.yaml"
+
+
+def test_report_form_writes_a_form_the_check_accepts(runner, tmp_path):
+    out = tmp_path / "mau.yaml"
+    result = runner.invoke(main, ["report-form", str(MINIMAL), "--unit", "Ủy ban nhân dân xã Hòa Bình",
+                                  "--period", "2026-H1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 chỉ tiêu, 1 nhiệm vụ" in result.output
+    result = runner.invoke(main, ["report-check", str(MINIMAL), str(out)])
+    assert result.exit_code == 0 and "1 tệp kết quả dùng được" in result.output
+
+
+def test_a_malformed_period_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(main, ["report-form", str(MINIMAL), "--unit", "xã A", "--period", "2026-6",
+                                  "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 2 and "2026-H1" in result.output and "Traceback" not in result.output
+
+
+def test_results_with_errors_exit_1_naming_file_line_and_fix(runner, tmp_path):
+    bad = tmp_path / "sai.yaml"
+    bad.write_text(GOOD.read_text(encoding="utf-8").replace("value: 96", "value: 90"), encoding="utf-8")
+    result = runner.invoke(main, ["report", str(MINIMAL), str(bad), "-o", str(tmp_path / "bc.docx")])
+    assert result.exit_code == 1 and f"{bad}:8:" in result.output and "Q104" in result.output
+    assert "Cách sửa" in result.output and not (tmp_path / "bc.docx").exists()
+
+
+def test_report_writes_the_bao_cao_naming_units_that_did_not_report(runner, tmp_path):
+    units = tmp_path / "don-vi.txt"
+    units.write_text("xã Hòa Bình\nxã Nam Sơn\n", encoding="utf-8")
+    out = tmp_path / "bc.docx"
+    result = runner.invoke(main, ["report", str(MINIMAL), str(GOOD), "--units", str(units), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 đơn vị đã báo cáo, 1 đơn vị chưa báo cáo" in result.output and out.stat().st_size > 0
