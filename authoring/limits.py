@@ -63,3 +63,7 @@ SOFFICE_START_S = 60
 SOFFICE_PER_FILE_S = 60
 # After LibreOffice is asked to stop (SIGTERM), how long before its whole process group is killed.
 SOFFICE_GRACE_S = 3
+
+# A unit's results table (XLSX or CSV): a commune's form has tens of rows; a province's export a few thousand.
+MAX_RESULTS_TABLE_BYTES = 10 * 1024 * 1024
+MAX_RESULTS_ROWS = 5_000

@@ -687,8 +687,45 @@ def report_form(plan_file: str, unit: str, period: str, output: str) -> None:
               "Ghi giá trị đạt được ở 'value' (tỷ lệ: có thể ghi tử số 'numerator', mẫu số 'denominator'), nguồn ở "
               "'source';\ntrạng thái nhiệm vụ: chua_thuc_hien, dang_thuc_hien, hoan_thanh, khong_hoan_thanh; "
               "tóm tắt hoặc lý do ở 'account'.")
-    write_atomic(Path(output), results_to_yaml(form, header, loaded.plan).encode("utf-8"))
+    if Path(output).suffix.lower() == ".xlsx":
+        from ..lifecycle.report import item_texts
+        from ..render.results_xlsx import results_xlsx
+
+        write_atomic(Path(output), results_xlsx(loaded.plan, form, item_texts(loaded.plan)))
+    else:
+        write_atomic(Path(output), results_to_yaml(form, header, loaded.plan).encode("utf-8"))
     click.echo(f"Đã tạo {output}: {len(form.targets)} chỉ tiêu, {len(form.work)} nhiệm vụ cần điền.")
+
+
+@main.command("report-import")
+@click.argument("table_file", metavar="BANG.xlsx|BANG.csv")
+@click.option("--plan", "plan_file", required=True, type=click.Path(dir_okay=False), help="Kế hoạch được báo cáo.")
+@click.option("--unit", help="Với CSV: tên đơn vị báo cáo.")
+@click.option("--period", help="Với CSV: kỳ báo cáo (2026-H1, …).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp kết quả (.yaml).")
+def report_import(table_file: str, plan_file: str, unit: str | None, period: str | None, output: str) -> None:
+    """Nhập kết quả của một đơn vị từ bảng Excel (mẫu của report-form) hoặc tệp CSV của hệ thống khác."""
+    from ..errors import UsageError
+    from ..fileio import write_atomic
+    from ..importing.results_table import results_from_csv, results_from_xlsx
+    from ..loading.results import load_results, results_to_yaml
+
+    loaded = _load(plan_file)
+    if Path(table_file).suffix.lower() == ".csv":
+        if not unit or not period:
+            raise UsageError("với tệp CSV cần cho biết --unit ĐƠN_VỊ và --period KỲ")
+        results = results_from_csv(table_file, loaded.plan, unit, _period_option(period))
+    else:
+        results = results_from_xlsx(table_file)
+    text = results_to_yaml(results, f"Nhập từ {Path(table_file).name}.", loaded.plan)
+    _, index = load_results(output, loaded.plan, text=text)
+    if index.has_errors:
+        raise InputError(f"Bảng {table_file} có số liệu chưa đúng, chưa nhập được.", index.sorted())
+    write_atomic(Path(output), text.encode("utf-8"))
+    warnings = index.sorted()
+    if warnings:
+        click.echo(render_text(warnings))
+    click.echo(f"Đã tạo {output}: {len(results.targets)} chỉ tiêu, {len(results.work)} nhiệm vụ.")
 
 
 @main.command("report-check")

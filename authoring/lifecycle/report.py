@@ -31,6 +31,15 @@ def results_form(plan: Plan, unit: str, period: str) -> Results:
     )
 
 
+def item_texts(plan: Plan) -> dict[str, str]:
+    """Each target's and task's wording, as a unit reads it on its form."""
+    from ..model.walk import iter_targets
+
+    _, work = plan_items(plan)
+    texts = {t.id: t.indicator or (block.text or block.title or "") for _, block, t in iter_targets(plan)}
+    return {**texts, **{k: " ".join(v.split()) for k, v in work.items()}}
+
+
 def meets(target: Target, value: float | None) -> bool | None:
     """Whether *value* reaches the target; None when it cannot be judged (no figure, no committed value)."""
     if value is None or target.value is None:

@@ -39,3 +39,21 @@ def test_report_writes_the_bao_cao_naming_units_that_did_not_report(runner, tmp_
     result = runner.invoke(main, ["report", str(MINIMAL), str(GOOD), "--units", str(units), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "1 đơn vị đã báo cáo, 1 đơn vị chưa báo cáo" in result.output and out.stat().st_size > 0
+
+
+def test_report_form_as_xlsx_and_report_import_make_a_results_file(runner, tmp_path):
+    form = tmp_path / "mau.xlsx"
+    result = runner.invoke(main, ["report-form", str(MINIMAL), "--unit", "Ủy ban nhân dân xã Hòa Bình",
+                                  "--period", "2026-H1", "-o", str(form)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "ket-qua.yaml"
+    result = runner.invoke(main, ["report-import", str(form), "--plan", str(MINIMAL), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "kind: results" in out.read_text(encoding="utf-8")
+
+
+def test_report_import_of_a_csv_needs_unit_and_period(runner, tmp_path):
+    table = tmp_path / "xuat.csv"
+    table.write_text("Mã,Giá trị đạt được\nct-1,96\n", encoding="utf-8")
+    result = runner.invoke(main, ["report-import", str(table), "--plan", str(MINIMAL), "-o", str(tmp_path / "k.yaml")])
+    assert result.exit_code == 2 and "--unit" in result.output
