@@ -628,15 +628,6 @@ def serve(port: int, host: str, db: str | None) -> None:
     run_server(host=host, port=port, db=db)
 
 
-from .help import apply as _vietnamese_help  # noqa: E402
-
-_vietnamese_help(main)  # placeholders, ranges, short lines and examples in Vietnamese
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 # --- reports on a plan: the unit's form, its check, the Báo cáo ----------------------------------------------------
 
 def _load_results_files(loaded, results_files: tuple[str, ...]):
@@ -672,7 +663,7 @@ def _period_option(value: str | None) -> str | None:
 @main.command("report-form")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--unit", required=True, help="Tên đơn vị báo cáo: 'Ủy ban nhân dân xã Hưng Đông'.")
-@click.option("--period", required=True, help="Kỳ báo cáo: 2026-H1, 2026-H2, 2026-Q1 … 2026-Q4, 2026.")
+@click.option("--period", required=True, help="Kỳ báo cáo: 2026-H1, 2026-H2, 2026-Q1 đến 2026-Q4, hoặc 2026 (cả năm).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp mẫu kết quả (.yaml).")
 def report_form(plan_file: str, unit: str, period: str, output: str) -> None:
     """Tạo tệp mẫu kết quả của một đơn vị cho một kỳ: đủ các chỉ tiêu, nhiệm vụ của kế hoạch, để đơn vị điền."""
@@ -701,7 +692,7 @@ def report_form(plan_file: str, unit: str, period: str, output: str) -> None:
 @click.argument("table_file", metavar="BANG.xlsx|BANG.csv")
 @click.option("--plan", "plan_file", required=True, type=click.Path(dir_okay=False), help="Kế hoạch được báo cáo.")
 @click.option("--unit", help="Với CSV: tên đơn vị báo cáo.")
-@click.option("--period", help="Với CSV: kỳ báo cáo (2026-H1, …).")
+@click.option("--period", help="Với CSV: kỳ báo cáo, ví dụ 2026-H1.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp kết quả (.yaml).")
 def report_import(table_file: str, plan_file: str, unit: str | None, period: str | None, output: str) -> None:
     """Nhập kết quả của một đơn vị từ bảng Excel (mẫu của report-form) hoặc tệp CSV của hệ thống khác."""
@@ -743,7 +734,7 @@ def report_check(plan_file: str, results_files: tuple[str, ...]) -> None:
 @main.command("report")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.argument("results_files", metavar="KET_QUA.yaml...", nargs=-1, required=True)
-@click.option("--period", help="Kỳ báo cáo (mặc định: kỳ của các tệp kết quả): 2026-H1, 2026-Q3, 2026, …")
+@click.option("--period", help="Kỳ báo cáo (mặc định: kỳ của các tệp kết quả), ví dụ 2026-H1, 2026-Q3 hoặc 2026.")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False),
               help="Danh sách đơn vị phải báo cáo, mỗi dòng một tên: đơn vị chưa gửi được nêu tên trong báo cáo.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp báo cáo (.docx).")
@@ -769,3 +760,12 @@ def report(plan_file: str, results_files: tuple[str, ...], period: str | None, u
         click.echo(f"Lưu ý: {len(warnings)} cảnh báo trong các tệp kết quả (xem bằng kehoach report-check).")
     if with_pdf:
         _make_pdfs([(target, target.with_suffix(".pdf"))])
+
+
+from .help import apply as _vietnamese_help  # noqa: E402
+
+_vietnamese_help(main)  # placeholders, ranges, short lines and examples in Vietnamese
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
