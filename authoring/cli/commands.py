@@ -630,13 +630,41 @@ def serve(port: int, host: str, db: str | None) -> None:
 
 # --- reports on a plan: the unit's form, its check, the Báo cáo ----------------------------------------------------
 
-def _load_results_files(loaded, results_files: tuple[str, ...]):
-    """Every results file checked against the plan; InputError with all their errors, warnings printed."""
-    from ..loading.results import load_results
+def _unit_plans(folder: str | None) -> dict:
+    """The derived plans of the reporting units, by id, from a folder (results may report on them)."""
+    from .. import limits
+    from ..errors import UsageError
+    from ..loading.loader import load_plan
+
+    if folder is None:
+        return {}
+    files = sorted(Path(folder).glob("*.yaml"))
+    if len(files) > limits.MAX_RESULTS_ROWS:
+        raise UsageError(f"thư mục {folder} có hơn {limits.MAX_RESULTS_ROWS} tệp kế hoạch")
+    plans = {}
+    for file in files:
+        loaded, index = load_plan(file)
+        if loaded is not None and not index.has_errors:
+            plans[loaded.plan.id] = loaded.plan
+    return plans
+
+
+def _load_results_files(loaded, results_files: tuple[str, ...], unit_plans: dict | None = None):
+    """Every results file checked against the plan it reports on (the plan, or a unit's plan derived from it);
+    InputError with all their errors. Results on a unit's plan are restated on the plan's items."""
+    from ..lifecycle.report import lift_results
+    from ..loading.results import LoadedResults, load_results
 
     found, errors, warnings = [], [], []
     for name in results_files:
-        item, index = load_results(name, loaded.plan)
+        item, index = load_results(name)
+        own = (unit_plans or {}).get(item.results.plan) if item is not None else None
+        if own is not None and own.id != loaded.plan.id:
+            item, index = load_results(name, own)
+            if item is not None and not index.has_errors:
+                item = LoadedResults(lift_results(item.results, own, loaded.plan), item.path, item.source)
+        else:
+            item, index = load_results(name, loaded.plan)
         errors += [f for f in index.sorted() if f.severity.value == "error"]
         warnings += [f for f in index.sorted() if f.severity.value != "error"]
         if item is not None:
@@ -722,10 +750,12 @@ def report_import(table_file: str, plan_file: str, unit: str | None, period: str
 @main.command("report-check")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.argument("results_files", metavar="KET_QUA.yaml...", nargs=-1, required=True)
-def report_check(plan_file: str, results_files: tuple[str, ...]) -> None:
+@click.option("--plans", "plans_dir", type=click.Path(file_okay=False),
+              help="Thư mục kế hoạch của các đơn vị, khi kết quả báo cáo theo kế hoạch của đơn vị.")
+def report_check(plan_file: str, results_files: tuple[str, ...], plans_dir: str | None) -> None:
     """Kiểm tra tệp kết quả của các đơn vị: đơn vị đo, khoảng giá trị, tử số/mẫu số, chỉ tiêu, nhiệm vụ còn thiếu."""
     loaded = _load(plan_file)
-    found, warnings = _load_results_files(loaded, results_files)
+    found, warnings = _load_results_files(loaded, results_files, _unit_plans(plans_dir))
     if warnings:
         click.echo(render_text(warnings))
     click.echo(f"{len(found)} tệp kết quả dùng được; {len(warnings)} cảnh báo.")
@@ -737,16 +767,19 @@ def report_check(plan_file: str, results_files: tuple[str, ...]) -> None:
 @click.option("--period", help="Kỳ báo cáo (mặc định: kỳ của các tệp kết quả), ví dụ 2026-H1, 2026-Q3 hoặc 2026.")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False),
               help="Danh sách đơn vị phải báo cáo, mỗi dòng một tên: đơn vị chưa gửi được nêu tên trong báo cáo.")
+@click.option("--plans", "plans_dir", type=click.Path(file_okay=False),
+              help="Thư mục kế hoạch của các đơn vị (lập bằng derive): kết quả theo kế hoạch của đơn vị được quy về "
+                   "chỉ tiêu, nhiệm vụ của kế hoạch này qua liên kết.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp báo cáo (.docx).")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Tạo thêm bản PDF/A cạnh tệp DOCX.")
-def report(plan_file: str, results_files: tuple[str, ...], period: str | None, units_file: str | None, output: str,
-           with_pdf: bool) -> None:
+def report(plan_file: str, results_files: tuple[str, ...], period: str | None, units_file: str | None,
+           plans_dir: str | None, output: str, with_pdf: bool) -> None:
     """Lập Báo cáo kết quả thực hiện kế hoạch (DOCX theo Nghị định 30) từ kết quả của một hay nhiều đơn vị."""
     from ..fileio import write_atomic
     from ..lifecycle.report import expected_units, render_report, rollup
 
     loaded = _load(plan_file)
-    found, warnings = _load_results_files(loaded, results_files)
+    found, warnings = _load_results_files(loaded, results_files, _unit_plans(plans_dir))
     period = _period_option(period) or found[0].results.period
     expected = None
     if units_file:

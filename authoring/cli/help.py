@@ -11,7 +11,7 @@ METAVARS = {
     "output": "TỆP", "output_dir": "THƯ_MỤC", "fmt": "DẠNG", "port": "CỔNG", "host": "ĐỊA_CHỈ", "db": "ĐỊA_CHỈ_CSDL",
     "image": "ẢNH.png", "seal": "ẢNH_DẤU.png", "tsa": "ĐỊA_CHỈ_TSA", "pdf": "TỆP.pdf", "date_": "NGÀY", "symbol": "KÝ_HIỆU",
     "title": "TRÍCH_YẾU", "issuer": "TÊN", "level": "CẤP", "parent_files": "KE_HOACH_CAP_TREN.yaml",
-    "period": "KỲ", "plan_file": "KE_HOACH.yaml",
+    "period": "KỲ", "plan_file": "KE_HOACH.yaml", "plans_dir": "THƯ_MỤC",
 }
 
 # One line each in the command list (click would cut the docstring with "…").

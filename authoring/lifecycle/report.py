@@ -40,6 +40,50 @@ def item_texts(plan: Plan) -> dict[str, str]:
     return {**texts, **{k: " ".join(v.split()) for k, v in work.items()}}
 
 
+_PROGRESS = (WorkStatus.NOT_DONE, WorkStatus.NOT_STARTED, WorkStatus.IN_PROGRESS, WorkStatus.DONE)
+
+
+def lift_results(results: Results, own: Plan, parent: Plan) -> Results:
+    """A unit's results on its own (derived) plan, restated on the parent's targets and tasks through the links.
+
+    Items the unit added itself have no parent and stay in its own report. Several items linked to one parent item
+    count as done when all are done, not done when one is not done, else as the least advanced of them.
+    """
+    prefix = f"{parent.id}#"
+
+    def parent_id(links) -> str | None:
+        for link in links:
+            if link.ref.startswith(prefix):
+                return link.ref[len(prefix):]
+        return None
+
+    from ..model.walk import iter_blocks, iter_targets
+
+    target_parent = {t.id: parent_id(t.links) for _, _, t in iter_targets(own)}
+    block_parent = {b.id: parent_id(b.links) for _, b in iter_blocks(own) if b.id}
+    targets, seen = [], set()
+    for entry in results.targets:
+        up = target_parent.get(entry.target)
+        if up and up not in seen:
+            seen.add(up)
+            targets.append(entry.model_copy(update={"target": up}))
+    grouped: dict[str, list[WorkResult]] = {}
+    for entry in results.work:
+        up = block_parent.get(entry.item)
+        if up:
+            grouped.setdefault(up, []).append(entry)
+    work = []
+    for up, entries in grouped.items():
+        status = min((e.status for e in entries), key=_PROGRESS.index)
+        if status is WorkStatus.NOT_STARTED and any(e.status is not WorkStatus.NOT_STARTED for e in entries):
+            status = WorkStatus.IN_PROGRESS
+        accounts = "; ".join(e.account.strip().rstrip(".;") for e in entries if e.account)
+        spent = sum(e.spent for e in entries if e.spent is not None) if any(e.spent is not None for e in entries) \
+            else None
+        work.append(WorkResult(item=up, status=status, account=accounts or None, spent=spent))
+    return results.model_copy(update={"plan": parent.id, "targets": targets, "work": work})
+
+
 def meets(target: Target, value: float | None) -> bool | None:
     """Whether *value* reaches the target; None when it cannot be judged (no figure, no committed value)."""
     if value is None or target.value is None:
@@ -247,6 +291,9 @@ def _line(text: str, label: str = "-") -> Block:
     return Block(label=label, text=text)
 
 
+NAMED_UNITS = 10  # beyond this the body gives a count and the annex the names: 130 names make no sentence
+
+
 def _target_lines(roll: Rollup, single: bool) -> list[Block]:
     lines = []
     for t in roll.targets:
@@ -271,7 +318,8 @@ def _work_lines(roll: Rollup, work: dict[str, str], single: bool) -> list[Block]
         by_item.setdefault(item, []).append((unit, reason.strip().rstrip(".;")))
     for item, entries in by_item.items():
         reasons = "; ".join(dict.fromkeys(r for _, r in entries if r)) or "chưa nêu lý do"
-        where = "" if single else f" tại {len(entries)} đơn vị ({', '.join(u for u, _ in entries)})"
+        named = f" ({', '.join(u for u, _ in entries)})" if len(entries) <= NAMED_UNITS else " (xem Phụ lục II)"
+        where = "" if single else f" tại {len(entries)} đơn vị{named}"
         lines.append(_line(f"Nhiệm vụ «{_short(work.get(item, item))}» không hoàn thành{where}; lý do: {reasons};"))
     return lines
 
@@ -288,7 +336,11 @@ def _quoted(entries: list[tuple[str, str]], single: bool, blank: str) -> list[Bl
     by_text: dict[str, list[str]] = {}
     for unit, text in entries:
         by_text.setdefault(" ".join(text.split()).rstrip(".;"), []).append(unit)
-    return [_line(text + ("" if single else f" ({', '.join(units)})") + ";") for text, units in by_text.items()]
+    lines = []
+    for text, units in by_text.items():
+        named = f" ({', '.join(units)})" if len(units) <= NAMED_UNITS else f" ({len(units)} đơn vị)"
+        lines.append(_line(text + ("" if single else named) + ";"))
+    return lines
 
 
 def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:

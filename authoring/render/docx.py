@@ -230,12 +230,16 @@ def add_grid_table(document, columns, rows: list[list[str]]) -> None:
         cell.width = Cm(width)
         cell.paragraphs[0].style = "KH Bảng - tiêu đề"
         cell.paragraphs[0].add_run(heading)
-    for row, values in enumerate(rows, 1):
+    # Style ids looked up once: python-docx resolves a style name by scanning every style, for every cell.
+    body_id, heading_id = (document.styles[name].style_id for name in ("KH Bảng - nội dung", "KH Bảng - tiêu đề"))
+    for table_row, values in zip(table.rows[1:], rows):
+        cells = table_row.cells  # once a row: table.cell(r, c) walks the whole table each time
         for column, value in enumerate(values):
-            cell = table.cell(row, column)
+            cell = cells[column]
             cell.width = Cm(columns[column][1])
-            cell.paragraphs[0].style = "KH Bảng - nội dung" if column else "KH Bảng - tiêu đề"
-            cell.paragraphs[0].add_run(value)
+            paragraph = cell.paragraphs[0]
+            paragraph._p.style = body_id if column else heading_id
+            paragraph.add_run(value)
     header_row = table.rows[0]._tr
     tr_pr = header_row.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")  # the heading row repeats on every page of the annex

@@ -57,3 +57,21 @@ def test_report_import_of_a_csv_needs_unit_and_period(runner, tmp_path):
     table.write_text("Mã,Giá trị đạt được\nct-1,96\n", encoding="utf-8")
     result = runner.invoke(main, ["report-import", str(table), "--plan", str(MINIMAL), "-o", str(tmp_path / "k.yaml")])
     assert result.exit_code == 2 and "--unit" in result.output
+
+
+def test_report_with_unit_plans_rolls_communes_results_up_onto_the_province_plan(runner, tmp_path):
+    import shutil
+
+    plans = tmp_path / "ke-hoach-xa"
+    plans.mkdir()
+    shutil.copy(FIXTURES / "check" / "child.yaml", plans / "xa-2026.yaml")
+    shutil.copy(FIXTURES / "check" / "parent.yaml", tmp_path / "parent.yaml")
+    form = tmp_path / "ket-qua.yaml"
+    assert runner.invoke(main, ["report-form", str(plans / "xa-2026.yaml"), "--unit", "Ủy ban nhân dân xã Hòa Bình",
+                                "--period", "2026-H1", "-o", str(form)]).exit_code == 0
+    out = tmp_path / "bc.docx"
+    result = runner.invoke(main, ["report", str(tmp_path / "parent.yaml"), str(form), "--plans", str(plans),
+                                  "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["report", str(tmp_path / "parent.yaml"), str(form), "-o", str(out)])
+    assert result.exit_code == 1 and "Q100" in result.output  # without the commune's plan it cannot be read

@@ -108,3 +108,19 @@ def test_the_list_of_units_accepts_bullets_and_numbers(tmp_path):
     path = tmp_path / "don-vi.txt"
     path.write_text("1. xã Hòa Bình\n- phường Vinh Tân;\n\nxã Hòa Bình\n", encoding="utf-8")
     assert expected_units(path) == ["xã Hòa Bình", "phường Vinh Tân"]
+
+
+def test_a_communes_results_on_its_own_plan_are_restated_on_the_province_plan_through_links():
+    from authoring.lifecycle.report import lift_results
+
+    child = load_plan_or_raise(FIXTURES / "check" / "child.yaml").plan
+    parent = load_plan_or_raise(FIXTURES / "check" / "parent.yaml").plan
+    form = results_form(child, "Ủy ban nhân dân xã Hòa Bình", "2026-H1")
+    form.targets[0].value = 97
+    statuses = {"vhxh.1": WorkStatus.DONE, "vhxh.2": WorkStatus.NOT_DONE, "thon.1": WorkStatus.DONE}
+    for entry in form.work:
+        entry.status = statuses.get(entry.item, WorkStatus.DONE)
+    lifted = lift_results(form, child, parent)
+    assert lifted.plan == "tinh-2026"
+    assert [(t.target, t.value) for t in lifted.targets][:1] == [("ct-p1", 97)]
+    assert {w.item: w.status for w in lifted.work} == {"p-xa-1": WorkStatus.DONE, "p-xa-2": WorkStatus.NOT_DONE}
