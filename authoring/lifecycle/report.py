@@ -274,12 +274,12 @@ def _verdict(achieved: bool | None) -> str:
     return {True: "đạt", False: "chưa đạt", None: "chưa đánh giá được"}[achieved]
 
 
-def plan_citation(plan: Plan) -> str:
+def plan_citation(plan: Plan, with_issuer: bool = True) -> str:
     """'Kế hoạch số 07/KH-UBND ngày 06 tháng 01 năm 2025 của Ủy ban nhân dân tỉnh Nghệ An'."""
     doc = plan.document
     number = nd30.number_line(doc.number, doc.symbol).removeprefix("Số: ").strip()
     when = nd30_date_line(None, doc.date.year, doc.date.month, doc.date.day)
-    return f"{doc.type} số {number} {when} của {doc.issuer.name}"
+    return f"{doc.type} số {number} {when}" + (f" của {doc.issuer.name}" if with_issuer else "")
 
 
 def _symbol(plan: Plan) -> str:
@@ -352,11 +352,10 @@ def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
     when = period_label(roll.period)
     _, work = plan_items(plan)
     title = f"Kết quả thực hiện {plan_citation(plan)} {when}"
-    preamble = [Block(text=f"Thực hiện {plan_citation(plan)} về {doc.title[:1].lower() + doc.title[1:]}, "
-                           f"{doc.issuer.name} báo cáo kết quả thực hiện {when} như sau:")]
-    if doc.title.isupper():
-        preamble = [Block(text=f"Thực hiện {plan_citation(plan)}, {doc.issuer.name} báo cáo kết quả thực hiện "
-                               f"{when} như sau:")]
+    # The plan and the report have one issuer: the preamble names it once.
+    about = "" if doc.title.isupper() else f" về {doc.title[:1].lower() + doc.title[1:]}"
+    preamble = [Block(text=f"Thực hiện {plan_citation(plan, with_issuer=False)}{about}, {doc.issuer.name} báo cáo "
+                           f"kết quả thực hiện {when} như sau:")]
     results_blocks = [
         Block(label="1.", title="Kết quả thực hiện các chỉ tiêu", blocks=_target_lines(roll, single)),
         Block(label="2.", title="Kết quả thực hiện các nhiệm vụ", blocks=_work_lines(roll, work, single)),
@@ -378,8 +377,8 @@ def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
         Block(label="III.", title="ĐỀ XUẤT, KIẾN NGHỊ",
               blocks=_quoted(roll.proposals, single, "(Người soạn thảo bổ sung đề xuất, kiến nghị.)")),
     ]
-    closing = [Block(text=f"Trên đây là báo cáo kết quả thực hiện {plan_citation(plan)} {when} của "
-                          f"{doc.issuer.name}.")]
+    closing = [Block(text=f"Trên đây là báo cáo kết quả thực hiện {plan_citation(plan, with_issuer=False)} {when} "
+                          f"của {doc.issuer.name}.")]
     recipients = _recipients(loaded)
     signature = plan.signature
     if signature is not None:
