@@ -277,6 +277,8 @@ def _verdict(achieved: bool | None) -> str:
 def plan_citation(plan: Plan, with_issuer: bool = True) -> str:
     """'Kế hoạch số 07/KH-UBND ngày 06 tháng 01 năm 2025 của Ủy ban nhân dân tỉnh Nghệ An'."""
     doc = plan.document
+    if doc.number is None or doc.date.day is None:  # a draft plan: no gaps for a number and date inside a sentence
+        return f"{doc.type} số …/{doc.symbol} năm {doc.date.year}" + (f" của {doc.issuer.name}" if with_issuer else "")
     number = nd30.number_line(doc.number, doc.symbol).removeprefix("Số: ").strip()
     when = nd30_date_line(None, doc.date.year, doc.date.month, doc.date.day)
     return f"{doc.type} số {number} {when}" + (f" của {doc.issuer.name}" if with_issuer else "")

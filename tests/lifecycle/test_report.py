@@ -125,3 +125,9 @@ def test_a_communes_results_on_its_own_plan_are_restated_on_the_province_plan_th
     assert lifted.plan == "tinh-2026"
     assert [(t.target, t.value) for t in lifted.targets][:1] == [("ct-p1", 97)]
     assert {w.item: w.status for w in lifted.work} == {"p-xa-1": WorkStatus.DONE, "p-xa-2": WorkStatus.NOT_DONE}
+
+
+def test_a_draft_plan_is_cited_without_gaps_for_its_number_and_date(loaded):
+    from authoring.lifecycle.report import plan_citation
+
+    assert plan_citation(loaded.plan, with_issuer=False) == "Kế hoạch số …/KH-UBND năm 2026"
