@@ -102,3 +102,19 @@ def test_a_csv_row_with_an_unknown_code_is_an_error_naming_the_row(tmp_path, pla
     with pytest.raises(InputError) as excinfo:
         results_from_csv(path, plan, "xã Hòa Bình", "2026-H1")
     assert "dòng 2" in excinfo.value.findings[0].message
+
+
+def test_an_xlsx_declaring_xml_entities_is_refused_before_it_is_parsed(tmp_path, plan):
+    import zipfile
+
+    good = _filled(tmp_path, plan)
+    bad = tmp_path / "thuc-the.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                data = data.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet', 1)
+            target.writestr(info, data)
+    with pytest.raises(InputError) as excinfo:
+        results_from_xlsx(bad)
+    assert "DTD" in excinfo.value.findings[0].message
