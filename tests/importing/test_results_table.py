@@ -44,15 +44,6 @@ def test_the_filled_form_reads_back_as_results(tmp_path, plan):
     assert (results.plan, results.period) == ("thu-nghiem-2026", "2026-H1")
 
 
-def test_the_form_offers_the_status_labels_as_a_drop_down_and_is_the_same_twice(plan):
-    form = results_form(plan, "xã A", "2026-H1")
-    data = results_xlsx(plan, form, item_texts(plan))
-    assert data == results_xlsx(plan, form, item_texts(plan))
-    sheet = load_workbook(io.BytesIO(data))["Nhiệm vụ"]
-    (rule,) = sheet.data_validations.dataValidation
-    assert "hoàn thành" in rule.formula1 and str(rule.sqref) == "C2"
-
-
 def test_a_formula_is_refused_not_computed(tmp_path, plan):
     with pytest.raises(InputError) as excinfo:
         results_from_xlsx(_filled(tmp_path, plan, value="=F2/G2*100"))
