@@ -368,7 +368,9 @@ def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
         reported = len(roll.units)
         expected = reported + len(roll.missing)
         text = f"{reported}/{expected} đơn vị đã gửi báo cáo."
-        if roll.missing:
+        if len(roll.missing) > NAMED_UNITS:
+            text += f" Chưa gửi báo cáo: {len(roll.missing)} đơn vị (danh sách ở Phụ lục II)."
+        elif roll.missing:
             text += f" Chưa gửi báo cáo: {', '.join(roll.missing)}."
         results_blocks.append(Block(label=f"{len(results_blocks) + 1}.", title="Tình hình báo cáo của các đơn vị",
                                     text=text))

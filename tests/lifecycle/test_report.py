@@ -131,3 +131,14 @@ def test_a_draft_plan_is_cited_without_gaps_for_its_number_and_date(loaded):
     from authoring.lifecycle.report import plan_citation
 
     assert plan_citation(loaded.plan, with_issuer=False) == "Kế hoạch số …/KH-UBND năm 2026"
+
+
+def test_many_units_that_did_not_report_are_counted_in_the_body_and_named_in_the_annex(tmp_path, loaded):
+    from authoring.lifecycle.report import annex_tables
+    from authoring.render.plain import plan_text
+
+    units = [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50)]
+    expected = ["xã A"] + [f"xã Số {i}" for i in range(1, 13)]
+    roll = rollup(loaded.plan, units, "2026-H1", expected)
+    assert "Chưa gửi báo cáo: 12 đơn vị (danh sách ở Phụ lục II)." in plan_text(report_plan(loaded, roll))
+    assert [row[1] for row in annex_tables(roll)[1][2]][-1] == "xã Số 12"
