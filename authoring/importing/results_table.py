@@ -1,4 +1,4 @@
-"""A unit's results from a table: the XLSX form kehoach made, or a CSV export of another system; bounded, no formulas."""
+"""A unit's results from a table: kehoach's XLSX form or another system's CSV export; bounded, no formulas."""
 
 from __future__ import annotations
 

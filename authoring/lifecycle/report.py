@@ -243,7 +243,8 @@ def expected_units(path: Path) -> list[str]:
         raise InputError(f"Danh sách đơn vị {path} không được lưu theo bảng mã UTF-8.",
                          hint="Mở tệp và lưu lại với bảng mã UTF-8.") from None
     if len(raw) > limits.MAX_PLAN_BYTES:
-        raise InputError(f"Danh sách đơn vị {path} quá lớn.", hint="Mỗi dòng một tên đơn vị; kiểm tra có chọn nhầm tệp.")
+        raise InputError(f"Danh sách đơn vị {path} quá lớn.",
+                         hint="Mỗi dòng một tên đơn vị; kiểm tra có chọn nhầm tệp.")
     units = []
     for line in nfc(text).splitlines():
         name = re.sub(r"^\s*(?:[-+*•]|\d+[.)])?\s*", "", line).strip().rstrip(";,.")
@@ -346,7 +347,7 @@ def _quoted(entries: list[tuple[str, str]], single: bool, blank: str) -> list[Bl
 
 
 def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
-    """The Báo cáo kết quả thực hiện of the plan's issuer for one period, as a document model (number and date blank)."""
+    """The plan issuer's Báo cáo kết quả thực hiện for one period, as a document model (number and date blank)."""
     plan = loaded.plan
     doc = plan.document
     single = len(roll.units) == 1 and not roll.missing
@@ -430,7 +431,8 @@ def annex_tables(roll: Rollup) -> list[tuple[str, list[tuple[str, float]], list[
         n += 1
         unit_rows.append([str(n), unit, "chưa báo cáo", "", "", "", "", ""])
     tables.append(("KẾT QUẢ THEO ĐƠN VỊ",
-                   [("STT", 1.2), ("Đơn vị", 6.0), ("Số chỉ tiêu đạt", 2.4), ("Chỉ tiêu chưa đạt (số thứ tự ở Phụ lục I)", 3.6),
+                   [("STT", 1.2), ("Đơn vị", 6.0), ("Số chỉ tiêu đạt", 2.4),
+                    ("Chỉ tiêu chưa đạt (số thứ tự ở Phụ lục I)", 3.6),
                     *((f"Nhiệm vụ {w.label}", 3.0) for w in WorkStatus)], unit_rows))
     return tables
 

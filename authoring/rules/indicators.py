@@ -13,7 +13,7 @@ RATES = {"%", "‰"}
 
 
 def _same_kind(indicator_unit: str | None, target_unit: str | None) -> bool:
-    """A rate and a count are different indicators ("tỷ lệ trẻ em bị xâm hại được hỗ trợ" is not "số trẻ em bị xâm hại")."""
+    """A rate is not a count: "tỷ lệ trẻ em bị xâm hại được hỗ trợ" is not "số trẻ em bị xâm hại"."""
     if not indicator_unit or not target_unit:
         return True
     return (indicator_unit.strip() in RATES) == (target_unit.strip() in RATES)
@@ -26,7 +26,8 @@ def check_indicators(ctx: CheckContext) -> None:
         if target.indicator_code:
             if target.indicator_code not in by_id:
                 ctx.add("G102", Severity.ERROR, f"chỉ tiêu {target.id} ghi mã chỉ tiêu thống kê "
-                        f"'{target.indicator_code}', không có trong danh mục chỉ tiêu thống kê", path + ("indicator_code",),
+                        f"'{target.indicator_code}', không có trong danh mục chỉ tiêu thống kê",
+                        path + ("indicator_code",),
                         "Dùng một mã có trong plans/registry/indicators.yaml, hoặc bỏ 'indicator_code'.")
             continue
         wording = match_key(target.indicator or block_text(block))
@@ -35,6 +36,6 @@ def check_indicators(ctx: CheckContext) -> None:
                     all(match_key(phrase) in wording for phrase in indicator.match):
                 ctx.add("G101", Severity.WARNING, f"chỉ tiêu {target.id} có vẻ đo chỉ tiêu thống kê «{indicator.name}» "
                         "nhưng không ghi mã của chỉ tiêu đó", path,
-                        f"Thêm 'indicator_code: {indicator.id}' để số liệu báo cáo được tổng hợp theo chỉ tiêu thống kê "
-                        "quốc gia; nếu không phải, bỏ qua cảnh báo này.")
+                        f"Thêm 'indicator_code: {indicator.id}' để số liệu báo cáo được tổng hợp theo chỉ tiêu "
+                        "thống kê quốc gia; nếu không phải, bỏ qua cảnh báo này.")
                 break

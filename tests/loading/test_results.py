@@ -11,6 +11,7 @@ from authoring.loading.results import load_results, results_to_yaml
 from helpers import FIXTURES, MINIMAL
 
 GOOD = FIXTURES / "results" / "hoa-binh-2026-h1.yaml"
+NO_RATIO = (("    numerator: 48\n", ""), ("    denominator: 50\n", ""))
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +47,12 @@ def test_a_unit_of_measure_other_than_the_targets_is_an_error_naming_line_and_fi
 
 
 def test_a_percentage_above_100_is_out_of_range(tmp_path, plan):
-    _, index = _load(tmp_path, plan, ("value: 96", "value: 120"), ("    numerator: 48\n", ""), ("    denominator: 50\n", ""))
+    _, index = _load(tmp_path, plan, ("value: 96", "value: 120"), *NO_RATIO)
     assert _codes(index) == ["Q103"]
 
 
 def test_a_negative_figure_is_out_of_range(tmp_path, plan):
-    _, index = _load(tmp_path, plan, ("value: 96", "value: -1"), ("    numerator: 48\n", ""), ("    denominator: 50\n", ""))
+    _, index = _load(tmp_path, plan, ("value: 96", "value: -1"), *NO_RATIO)
     assert _codes(index) == ["Q103"]
 
 
