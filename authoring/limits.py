@@ -72,3 +72,7 @@ SOFFICE_GRACE_S = 3
 # (a plan carries two or three; each one costs a full validation).
 MAX_SIGNED_PDF_BYTES = 50 * 1024 * 1024
 MAX_SIGNATURES = 10
+
+# A unit's results table (XLSX or CSV): a commune's form has tens of rows; a province's export a few thousand.
+MAX_RESULTS_TABLE_BYTES = 10 * 1024 * 1024
+MAX_RESULTS_ROWS = 5_000

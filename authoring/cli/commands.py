@@ -766,6 +766,173 @@ def serve(port: int, host: str, db: str | None) -> None:
     run_server(host=host, port=port, db=db)
 
 
+# --- reports on a plan: the unit's form, its check, the Báo cáo ----------------------------------------------------
+
+def _unit_plans(folder: str | None) -> dict:
+    """The derived plans of the reporting units, by id, from a folder (results may report on them)."""
+    from .. import limits
+    from ..errors import UsageError
+    from ..loading.loader import load_plan
+
+    if folder is None:
+        return {}
+    files = sorted(Path(folder).glob("*.yaml"))
+    if len(files) > limits.MAX_RESULTS_ROWS:
+        raise UsageError(f"thư mục {folder} có hơn {limits.MAX_RESULTS_ROWS} tệp kế hoạch")
+    plans = {}
+    for file in files:
+        loaded, index = load_plan(file)
+        if loaded is not None and not index.has_errors:
+            plans[loaded.plan.id] = loaded.plan
+    return plans
+
+
+def _load_results_files(loaded, results_files: tuple[str, ...], unit_plans: dict | None = None):
+    """Every results file checked against the plan it reports on (the plan, or a unit's plan derived from it);
+    InputError with all their errors. Results on a unit's plan are restated on the plan's items."""
+    from ..lifecycle.report import lift_results
+    from ..loading.results import LoadedResults, load_results
+
+    found, errors, warnings = [], [], []
+    for name in results_files:
+        item, index = load_results(name)
+        own = (unit_plans or {}).get(item.results.plan) if item is not None else None
+        if own is not None and own.id != loaded.plan.id:
+            item, index = load_results(name, own)
+            if item is not None and not index.has_errors:
+                item = LoadedResults(lift_results(item.results, own, loaded.plan), item.path, item.source)
+        else:
+            item, index = load_results(name, loaded.plan)
+        errors += [f for f in index.sorted() if f.severity.value == "error"]
+        warnings += [f for f in index.sorted() if f.severity.value != "error"]
+        if item is not None:
+            found.append(item)
+    if errors:
+        raise InputError("Tệp kết quả có lỗi, chưa lập được báo cáo.", errors)
+    return found, warnings
+
+
+def _period_option(value: str | None) -> str | None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from ..errors import UsageError
+    from ..model.results import PeriodCode
+
+    if value is None:
+        return None
+    try:
+        return TypeAdapter(PeriodCode).validate_python(value)
+    except ValidationError as exc:
+        raise UsageError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
+
+@main.command("report-form")
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.option("--unit", required=True, help="Tên đơn vị báo cáo: 'Ủy ban nhân dân xã Hưng Đông'.")
+@click.option("--period", required=True, help="Kỳ báo cáo: 2026-H1, 2026-H2, 2026-Q1 đến 2026-Q4, hoặc 2026 (cả năm).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp mẫu kết quả (.yaml).")
+def report_form(plan_file: str, unit: str, period: str, output: str) -> None:
+    """Tạo tệp mẫu kết quả của một đơn vị cho một kỳ: đủ các chỉ tiêu, nhiệm vụ của kế hoạch, để đơn vị điền."""
+    from ..fileio import write_atomic
+    from ..lifecycle.report import results_form
+    from ..loading.results import results_to_yaml
+    from ..model.results import period_label
+
+    loaded = _load(plan_file)
+    form = results_form(loaded.plan, unit, _period_option(period))
+    header = (f"Kết quả thực hiện kế hoạch {loaded.plan.id}, {period_label(period)}, {unit}.\n"
+              "Ghi giá trị đạt được ở 'value' (tỷ lệ: có thể ghi tử số 'numerator', mẫu số 'denominator'), nguồn ở "
+              "'source';\ntrạng thái nhiệm vụ: chua_thuc_hien, dang_thuc_hien, hoan_thanh, khong_hoan_thanh; "
+              "tóm tắt hoặc lý do ở 'account'.")
+    if Path(output).suffix.lower() == ".xlsx":
+        from ..lifecycle.report import item_texts
+        from ..render.results_xlsx import results_xlsx
+
+        write_atomic(Path(output), results_xlsx(loaded.plan, form, item_texts(loaded.plan)))
+    else:
+        write_atomic(Path(output), results_to_yaml(form, header, loaded.plan).encode("utf-8"))
+    click.echo(f"Đã tạo {output}: {len(form.targets)} chỉ tiêu, {len(form.work)} nhiệm vụ cần điền.")
+
+
+@main.command("report-import")
+@click.argument("table_file", metavar="BANG.xlsx|BANG.csv")
+@click.option("--plan", "plan_file", required=True, type=click.Path(dir_okay=False), help="Kế hoạch được báo cáo.")
+@click.option("--unit", help="Với CSV: tên đơn vị báo cáo.")
+@click.option("--period", help="Với CSV: kỳ báo cáo, ví dụ 2026-H1.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp kết quả (.yaml).")
+def report_import(table_file: str, plan_file: str, unit: str | None, period: str | None, output: str) -> None:
+    """Nhập kết quả của một đơn vị từ bảng Excel (mẫu của report-form) hoặc tệp CSV của hệ thống khác."""
+    from ..errors import UsageError
+    from ..fileio import write_atomic
+    from ..importing.results_table import results_from_csv, results_from_xlsx
+    from ..loading.results import load_results, results_to_yaml
+
+    loaded = _load(plan_file)
+    if Path(table_file).suffix.lower() == ".csv":
+        if not unit or not period:
+            raise UsageError("với tệp CSV cần cho biết --unit ĐƠN_VỊ và --period KỲ")
+        results = results_from_csv(table_file, loaded.plan, unit, _period_option(period))
+    else:
+        results = results_from_xlsx(table_file)
+    text = results_to_yaml(results, f"Nhập từ {Path(table_file).name}.", loaded.plan)
+    _, index = load_results(output, loaded.plan, text=text)
+    if index.has_errors:
+        raise InputError(f"Bảng {table_file} có số liệu chưa đúng, chưa nhập được.", index.sorted())
+    write_atomic(Path(output), text.encode("utf-8"))
+    warnings = index.sorted()
+    if warnings:
+        click.echo(render_text(warnings))
+    click.echo(f"Đã tạo {output}: {len(results.targets)} chỉ tiêu, {len(results.work)} nhiệm vụ.")
+
+
+@main.command("report-check")
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.argument("results_files", metavar="KET_QUA.yaml...", nargs=-1, required=True)
+@click.option("--plans", "plans_dir", type=click.Path(file_okay=False),
+              help="Thư mục kế hoạch của các đơn vị, khi kết quả báo cáo theo kế hoạch của đơn vị.")
+def report_check(plan_file: str, results_files: tuple[str, ...], plans_dir: str | None) -> None:
+    """Kiểm tra tệp kết quả của các đơn vị: đơn vị đo, khoảng giá trị, tử số/mẫu số, chỉ tiêu, nhiệm vụ còn thiếu."""
+    loaded = _load(plan_file)
+    found, warnings = _load_results_files(loaded, results_files, _unit_plans(plans_dir))
+    if warnings:
+        click.echo(render_text(warnings))
+    click.echo(f"{len(found)} tệp kết quả dùng được; {len(warnings)} cảnh báo.")
+
+
+@main.command("report")
+@click.argument("plan_file", metavar="KE_HOACH.yaml")
+@click.argument("results_files", metavar="KET_QUA.yaml...", nargs=-1, required=True)
+@click.option("--period", help="Kỳ báo cáo (mặc định: kỳ của các tệp kết quả), ví dụ 2026-H1, 2026-Q3 hoặc 2026.")
+@click.option("--units", "units_file", type=click.Path(dir_okay=False),
+              help="Danh sách đơn vị phải báo cáo, mỗi dòng một tên: đơn vị chưa gửi được nêu tên trong báo cáo.")
+@click.option("--plans", "plans_dir", type=click.Path(file_okay=False),
+              help="Thư mục kế hoạch của các đơn vị (lập bằng derive): kết quả theo kế hoạch của đơn vị được quy về "
+                   "chỉ tiêu, nhiệm vụ của kế hoạch này qua liên kết.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp báo cáo (.docx).")
+@click.option("--pdf", "with_pdf", is_flag=True, help="Tạo thêm bản PDF/A cạnh tệp DOCX.")
+def report(plan_file: str, results_files: tuple[str, ...], period: str | None, units_file: str | None,
+           plans_dir: str | None, output: str, with_pdf: bool) -> None:
+    """Lập Báo cáo kết quả thực hiện kế hoạch (DOCX theo Nghị định 30) từ kết quả của một hay nhiều đơn vị."""
+    from ..fileio import write_atomic
+    from ..lifecycle.report import expected_units, render_report, rollup
+
+    loaded = _load(plan_file)
+    found, warnings = _load_results_files(loaded, results_files, _unit_plans(plans_dir))
+    period = _period_option(period) or found[0].results.period
+    expected = None
+    if units_file:
+        expected = expected_units(Path(units_file))
+    roll = rollup(loaded.plan, found, period, expected)
+    target = Path(output)
+    write_atomic(target, render_report(loaded, roll))
+    click.echo(f"Đã tạo {target}: {len(roll.units)} đơn vị đã báo cáo"
+               + (f", {len(roll.missing)} đơn vị chưa báo cáo" if roll.missing else "") + ".")
+    if warnings:
+        click.echo(f"Lưu ý: {len(warnings)} cảnh báo trong các tệp kết quả (xem bằng kehoach report-check).")
+    if with_pdf:
+        _make_pdfs([(target, target.with_suffix(".pdf"))])
+
+
 from .help import apply as _vietnamese_help  # noqa: E402
 
 _vietnamese_help(main)  # placeholders, ranges, short lines and examples in Vietnamese

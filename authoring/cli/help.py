@@ -11,6 +11,7 @@ METAVARS = {
     "output": "TỆP", "output_dir": "THƯ_MỤC", "fmt": "DẠNG", "port": "CỔNG", "host": "ĐỊA_CHỈ", "db": "ĐỊA_CHỈ_CSDL",
     "image": "ẢNH.png", "seal": "ẢNH_DẤU.png", "tsa": "ĐỊA_CHỈ_TSA", "pdf": "TỆP.pdf", "date_": "NGÀY", "symbol": "KÝ_HIỆU",
     "title": "TRÍCH_YẾU", "issuer": "TÊN", "level": "CẤP", "parent_files": "KE_HOACH_CAP_TREN.yaml",
+    "period": "KỲ", "plan_file": "KE_HOACH.yaml", "plans_dir": "THƯ_MỤC",
 }
 
 # One line each in the command list (click would cut the docstring with "…").
@@ -26,6 +27,10 @@ SHORT = {
     "new-year": "Lập kế hoạch năm sau từ kế hoạch năm nay",
     "pdf": "Chuyển DOCX sang PDF/A sẵn sàng ký số",
     "render": "Xuất kế hoạch ra văn bản DOCX (và PDF)",
+    "report": "Lập Báo cáo kết quả thực hiện kế hoạch (DOCX)",
+    "report-check": "Kiểm tra tệp kết quả của các đơn vị",
+    "report-form": "Tạo mẫu kết quả (YAML hoặc Excel) cho một đơn vị",
+    "report-import": "Nhập kết quả từ bảng Excel hoặc tệp CSV",
     "review": "Xác nhận liên kết tới mục của văn bản cấp trên",
     "schema": "In lược đồ JSON Schema cho trình soạn thảo",
     "show": "Tóm tắt một kế hoạch",
@@ -47,6 +52,10 @@ EXAMPLES = {
     "new-year": "kehoach new-year plans/examples/hai-phong-kien-an-2024-kh-chua-so.yaml --year 2026",
     "pdf": "kehoach pdf a.docx b.docx -d ban-pdf/",
     "render": "kehoach render --pdf plans/examples/nghe-an-2025-kh-07.yaml",
+    "report": "kehoach report ke-hoach.yaml ket-qua/*.yaml --units danh-sach-xa.txt -o bao-cao-2026-h1.docx",
+    "report-check": "kehoach report-check ke-hoach.yaml ket-qua/*.yaml",
+    "report-form": "kehoach report-form ke-hoach.yaml --unit \"Ủy ban nhân dân xã Hưng Đông\" --period 2026-H1 -o hung-dong.xlsx",
+    "report-import": "kehoach report-import hung-dong.xlsx --plan ke-hoach.yaml -o ket-qua/hung-dong-2026-h1.yaml",
     "review": "kehoach review ke-hoach.yaml",
     "schema": "kehoach schema -o schema/plan.schema.json",
     "show": "kehoach show plans/examples/nghe-an-2025-kh-07.yaml",

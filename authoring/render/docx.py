@@ -171,8 +171,11 @@ def _jinja_env() -> jinja2.Environment:
     return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
-def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
-    """The plan as DOCX bytes; the same plan and template always give the same bytes."""
+def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=None) -> bytes:
+    """The plan as DOCX bytes; the same plan and template always give the same bytes.
+
+    *add_annexes(document)* adds a document's own annexes (a Báo cáo's tables) before the finishing touches.
+    """
     template = Path(template) if template else choose_template(loaded)
     if not template.is_file():
         raise KehoachError(f"không tìm thấy mẫu văn bản {template}",
@@ -195,6 +198,8 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
     document = tpl.docx
     if loaded.plan.annex is not None:
         _add_task_annex(document, loaded)
+    if add_annexes is not None:
+        add_annexes(document)
     _size_rules(document)
     _keep_body_with_closing(document)
     _add_footnotes(document, loaded.plan.footnotes)
@@ -236,15 +241,11 @@ def annex_reference(plan: Plan) -> str:
     return f"(Kèm theo {doc.type} số {number} {when} của {doc.issuer.name})"
 
 
-def _add_task_annex(document, loaded: LoadedPlan) -> None:
-    """A landscape section after the signature: Phụ lục, its title, the reference line, the task table."""
+def start_annex(document, label: str, title: str, reference: str) -> None:
+    """A landscape section after the signature: Phụ lục, its title, the reference line."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm, Twips
+    from docx.shared import Twips
 
-    from ..model.walk import iter_tasks
-    from .plain import strip_emphasis
-
-    plan = loaded.plan
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Twips(16838), Twips(11906)
@@ -253,32 +254,53 @@ def _add_task_annex(document, loaded: LoadedPlan) -> None:
     page_numbers = OxmlElement("w:pgNumType")
     page_numbers.set(qn("w:start"), "1")  # ND30: each Phụ lục is numbered on its own
     section._sectPr.append(page_numbers)
-    document.add_paragraph(plan.annex.label, style="KH Phụ lục")
-    document.add_paragraph(plan.annex.title, style="KH Tên phụ lục")
-    document.add_paragraph(annex_reference(plan), style="KH Kèm theo")
-    tasks = list(iter_tasks(plan))
-    table = document.add_table(rows=1 + len(tasks), cols=len(ANNEX_COLUMNS))
+    document.add_paragraph(label, style="KH Phụ lục")
+    document.add_paragraph(title, style="KH Tên phụ lục")
+    document.add_paragraph(reference, style="KH Kèm theo")
+
+
+def add_grid_table(document, columns, rows: list[list[str]]) -> None:
+    """A bordered table: a heading row (repeated on every page) over *rows*; *columns* are (heading, width in cm)."""
+    from docx.shared import Cm
+
+    table = document.add_table(rows=1 + len(rows), cols=len(columns))
     table.style = "Table Grid"
     table.autofit = False
-    for column, (heading, width) in enumerate(ANNEX_COLUMNS):
+    for column, (heading, width) in enumerate(columns):
         table.columns[column].width = Cm(width)
         cell = table.cell(0, column)
         cell.width = Cm(width)
         cell.paragraphs[0].style = "KH Bảng - tiêu đề"
         cell.paragraphs[0].add_run(heading)
-    for row, (_, block) in enumerate(tasks, 1):
-        task = block.task
-        values = [str(row), strip_emphasis(block.title or block.text or ""), _agency_names(loaded, task.lead),
-                  _agency_names(loaded, task.cooperating), task.timeframe or "", "; ".join(task.products)]
+    # Style ids looked up once: python-docx resolves a style name by scanning every style, for every cell.
+    body_id, heading_id = (document.styles[name].style_id for name in ("KH Bảng - nội dung", "KH Bảng - tiêu đề"))
+    for table_row, values in zip(table.rows[1:], rows):
+        cells = table_row.cells  # once a row: table.cell(r, c) walks the whole table each time
         for column, value in enumerate(values):
-            cell = table.cell(row, column)
-            cell.width = Cm(ANNEX_COLUMNS[column][1])
-            cell.paragraphs[0].style = "KH Bảng - nội dung" if column else "KH Bảng - tiêu đề"
-            cell.paragraphs[0].add_run(value)
+            cell = cells[column]
+            cell.width = Cm(columns[column][1])
+            paragraph = cell.paragraphs[0]
+            paragraph._p.style = body_id if column else heading_id
+            paragraph.add_run(value)
     for row in table.rows:   # a task's row never splits across pages (a row taller than a page still breaks)
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     # the heading row repeats on every page of the annex (tblHeader follows cantSplit in CT_TrPr)
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+
+
+def _add_task_annex(document, loaded: LoadedPlan) -> None:
+    """The plan's Phụ lục: the task table."""
+    from ..model.walk import iter_tasks
+    from .plain import strip_emphasis
+
+    plan = loaded.plan
+    start_annex(document, plan.annex.label, plan.annex.title, annex_reference(plan))
+    rows = []
+    for row, (_, block) in enumerate(iter_tasks(plan), 1):
+        task = block.task
+        rows.append([str(row), strip_emphasis(block.title or block.text or ""), _agency_names(loaded, task.lead),
+                     _agency_names(loaded, task.cooperating), task.timeframe or "", "; ".join(task.products)])
+    add_grid_table(document, ANNEX_COLUMNS, rows)
 
 
 # --- finishing touches ------------------------------------------------------

@@ -15,12 +15,13 @@ from .context import CheckContext
 from .coverage import check_coverage
 from .deadlines import check_deadlines
 from .form import check_form
+from .indicators import check_indicators
 from .lifecycle import check_lifecycle
 from .links import check_links
 from .targets import check_targets
 
 FAMILIES = (check_links, check_targets, check_coverage, check_deadlines, check_citations, check_agencies, check_form,
-            check_lifecycle, check_completeness)
+            check_lifecycle, check_completeness, check_indicators)
 
 
 @dataclass

@@ -1,0 +1,445 @@
+"""From plan to report: the form a unit fills in, the roll-up of units' results, the Báo cáo as an ND30 document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import nd30
+from ..errors import InputError
+from ..findings import Finding, Severity
+from ..loading import LoadedPlan
+from ..loading.results import PERCENT_UNITS, LoadedResults, plan_budget_total, plan_items
+from ..model import Block, Comparator, Plan, Recipient, Signature, Target
+from ..model.common import PartialDate
+from ..model.plan import Document, Issuer
+from ..model.results import Results, TargetResult, WorkResult, WorkStatus, period_label
+from ..model.walk import iter_reporting
+from ..text import match_key, nd30_date_line, nfc
+from ..words import agencies as agency_names
+
+
+def results_form(plan: Plan, unit: str, period: str) -> Results:
+    """The form a unit fills in for one period: every target (with its unit) and every task and duty of the plan."""
+    targets, work = plan_items(plan)
+    return Results(
+        plan=plan.id, unit=unit, period=period,
+        targets=[TargetResult(target=t.id, unit=t.unit) for t in targets.values()
+                 if t.comparator is not Comparator.QUALITATIVE],
+        work=[WorkResult(item=item, status=WorkStatus.NOT_STARTED) for item in work],
+    )
+
+
+def item_texts(plan: Plan) -> dict[str, str]:
+    """Each target's and task's wording, as a unit reads it on its form."""
+    from ..model.walk import iter_targets
+
+    _, work = plan_items(plan)
+    texts = {t.id: t.indicator or (block.text or block.title or "") for _, block, t in iter_targets(plan)}
+    return {**texts, **{k: " ".join(v.split()) for k, v in work.items()}}
+
+
+_PROGRESS = (WorkStatus.NOT_DONE, WorkStatus.NOT_STARTED, WorkStatus.IN_PROGRESS, WorkStatus.DONE)
+
+
+def lift_results(results: Results, own: Plan, parent: Plan) -> Results:
+    """A unit's results on its own (derived) plan, restated on the parent's targets and tasks through the links.
+
+    Items the unit added itself have no parent and stay in its own report. Several items linked to one parent item
+    count as done when all are done, not done when one is not done, else as the least advanced of them.
+    """
+    prefix = f"{parent.id}#"
+
+    def parent_id(links) -> str | None:
+        for link in links:
+            if link.ref.startswith(prefix):
+                return link.ref[len(prefix):]
+        return None
+
+    from ..model.walk import iter_blocks, iter_targets
+
+    target_parent = {t.id: parent_id(t.links) for _, _, t in iter_targets(own)}
+    block_parent = {b.id: parent_id(b.links) for _, b in iter_blocks(own) if b.id}
+    targets, seen = [], set()
+    for entry in results.targets:
+        up = target_parent.get(entry.target)
+        if up and up not in seen:
+            seen.add(up)
+            targets.append(entry.model_copy(update={"target": up}))
+    grouped: dict[str, list[WorkResult]] = {}
+    for entry in results.work:
+        up = block_parent.get(entry.item)
+        if up:
+            grouped.setdefault(up, []).append(entry)
+    work = []
+    for up, entries in grouped.items():
+        status = min((e.status for e in entries), key=_PROGRESS.index)
+        if status is WorkStatus.NOT_STARTED and any(e.status is not WorkStatus.NOT_STARTED for e in entries):
+            status = WorkStatus.IN_PROGRESS
+        accounts = "; ".join(e.account.strip().rstrip(".;") for e in entries if e.account)
+        spent = sum(e.spent for e in entries if e.spent is not None) if any(e.spent is not None for e in entries) \
+            else None
+        work.append(WorkResult(item=up, status=status, account=accounts or None, spent=spent))
+    return results.model_copy(update={"plan": parent.id, "targets": targets, "work": work})
+
+
+def meets(target: Target, value: float | None) -> bool | None:
+    """Whether *value* reaches the target; None when it cannot be judged (no figure, no committed value)."""
+    if value is None or target.value is None:
+        return None
+    return {
+        Comparator.AT_LEAST: value >= target.value, Comparator.REACH: value >= target.value,
+        Comparator.ABOVE: value > target.value, Comparator.AT_MOST: value <= target.value,
+        Comparator.BELOW: value < target.value,
+    }.get(target.comparator)
+
+
+@dataclass
+class TargetRollup:
+    """One target across the reporting units."""
+
+    target: Target
+    reported: int = 0          # units that gave a figure
+    meeting: int = 0           # units whose figure reaches the target
+    total: float | None = None  # the province's figure: weighted percentage, or sum
+    weighted: bool = False     # total computed from numerators and denominators
+    achieved: bool | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return (self.target.unit or "").strip() in PERCENT_UNITS
+
+
+@dataclass
+class UnitSummary:
+    unit: str
+    targets_met: int = 0
+    targets_missed: list[str] = field(default_factory=list)
+    statuses: dict[WorkStatus, int] = field(default_factory=lambda: {s: 0 for s in WorkStatus})
+    spent: int = 0
+
+
+@dataclass
+class Rollup:
+    """The units' results for one plan and one period, added up."""
+
+    plan: Plan
+    period: str
+    targets: list[TargetRollup]
+    units: list[UnitSummary]
+    statuses: dict[str, dict[WorkStatus, int]]       # item id → status → number of units
+    not_done: list[tuple[str, str, str]]             # (unit, item id, reason) of tasks not done
+    missing: list[str]                               # units expected that did not report
+    difficulties: list[tuple[str, str]]
+    proposals: list[tuple[str, str]]
+    spent: int = 0
+
+
+def rollup(plan: Plan, loaded: list[LoadedResults], period: str, expected: list[str] | None = None) -> Rollup:
+    """Sums, weighted percentages and the number of units meeting each target, from units' results of one period."""
+    problems = []
+    seen: dict[str, str] = {}
+    for item in loaded:
+        r = item.results
+        if r.period != period:
+            problems.append(Finding("Q107", Severity.ERROR, f"tệp báo cáo kỳ {period_label(r.period)}, không phải kỳ "
+                                    f"{period_label(period)}", str(item.path), *item.source.locate(("period",)),
+                                    "period", f"Chọn đúng tệp của kỳ {period_label(period)}, hoặc sửa 'period'."))
+        if r.unit in seen:
+            problems.append(Finding("Q107", Severity.ERROR, f"{r.unit} đã có kết quả trong tệp {seen[r.unit]}",
+                                    str(item.path), *item.source.locate(("unit",)), "unit",
+                                    "Mỗi đơn vị chỉ nộp một tệp cho một kỳ; bỏ tệp thừa."))
+        seen.setdefault(r.unit, str(item.path))
+    if problems:
+        raise InputError("Các tệp kết quả không gộp được.", problems)
+    targets, work = plan_items(plan)
+    ordered = sorted(loaded, key=lambda x: x.results.unit)
+    summaries = []
+    statuses = {item: {s: 0 for s in WorkStatus} for item in work}
+    not_done, difficulties, proposals = [], [], []
+    rolls = {tid: TargetRollup(t) for tid, t in targets.items()}
+    sums: dict[str, list[float]] = {tid: [0.0, 0.0, 0.0, 0] for tid in targets}  # value sum, num, den, ratio count
+    for item in ordered:
+        r = item.results
+        summary = UnitSummary(r.unit)
+        for entry in r.targets:
+            roll = rolls.get(entry.target)
+            value = entry.value
+            if roll is None:
+                continue
+            if value is None and entry.numerator is not None and entry.denominator and roll.is_rate:
+                value = entry.numerator / entry.denominator * PERCENT_UNITS[roll.target.unit.strip()]
+            if value is None:
+                continue
+            roll.reported += 1
+            acc = sums[entry.target]
+            acc[0] += value
+            if entry.numerator is not None and entry.denominator:
+                acc[1] += entry.numerator
+                acc[2] += entry.denominator
+                acc[3] += 1
+            verdict = meets(roll.target, value)
+            if verdict:
+                roll.meeting += 1
+                summary.targets_met += 1
+            elif verdict is False:
+                summary.targets_missed.append(entry.target)
+        for entry in r.work:
+            if entry.item in statuses:
+                statuses[entry.item][entry.status] += 1
+            summary.statuses[entry.status] += 1
+            summary.spent += entry.spent or 0
+            if entry.status is WorkStatus.NOT_DONE:
+                not_done.append((r.unit, entry.item, entry.account or ""))
+        if r.difficulties:
+            difficulties.append((r.unit, r.difficulties))
+        if r.proposals:
+            proposals.append((r.unit, r.proposals))
+        summaries.append(summary)
+    for tid, roll in rolls.items():
+        acc = sums[tid]
+        if not roll.reported:
+            continue
+        if roll.is_rate:
+            scale = PERCENT_UNITS[roll.target.unit.strip()]
+            if acc[3] == roll.reported and acc[2]:
+                roll.total, roll.weighted = acc[1] / acc[2] * scale, True
+            else:
+                roll.total = acc[0] / roll.reported  # no denominators: the plain mean of the units' rates
+            roll.achieved = meets(roll.target, roll.total)
+        else:
+            roll.total = acc[0]
+            # A count target ("at least 1 playground") binds each unit: achieved when every reporting unit meets it.
+            roll.achieved = None if roll.target.value is None else roll.meeting == roll.reported
+    reported = {unit_key(s.unit) for s in summaries}
+    missing = [u for u in (expected or []) if unit_key(u) not in reported]
+    return Rollup(plan, period, list(rolls.values()), summaries, statuses, not_done, missing, difficulties, proposals,
+                  sum(s.spent for s in summaries))
+
+
+def unit_key(name: str) -> str:
+    """'Ủy ban nhân dân xã Hưng Đông', 'UBND xã Hưng Đông' and 'xã Hưng Đông' are the same reporting unit."""
+    key = match_key(name)
+    for prefix in ("ủy ban nhân dân ", "ubnd "):
+        key = key.removeprefix(prefix)
+    return key
+
+
+def expected_units(path: Path) -> list[str]:
+    """The units that must report, one a line (bullets and numbering allowed); the file is read bounded."""
+    from .. import limits
+    from ..fileio import note_read
+
+    note_read(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limits.MAX_PLAN_BYTES + 1)
+        text = raw.decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"Không đọc được danh sách đơn vị {path} ({exc.strerror}).",
+                         hint="Kiểm tra đường dẫn và tên tệp.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"Danh sách đơn vị {path} không được lưu theo bảng mã UTF-8.",
+                         hint="Mở tệp và lưu lại với bảng mã UTF-8.") from None
+    if len(raw) > limits.MAX_PLAN_BYTES:
+        raise InputError(f"Danh sách đơn vị {path} quá lớn.",
+                         hint="Mỗi dòng một tên đơn vị; kiểm tra có chọn nhầm tệp.")
+    units = []
+    for line in nfc(text).splitlines():
+        name = re.sub(r"^\s*(?:[-+*•]|\d+[.)])?\s*", "", line).strip().rstrip(";,.")
+        if name and name not in units:
+            units.append(name)
+    return units
+
+
+# --- the Báo cáo --------------------------------------------------------------------------------------------------
+
+def _number(value: float | None, unit: str | None = None) -> str:
+    if value is None:
+        return "chưa có số liệu"
+    text = f"{value:,.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")  # Vietnamese: 1.234,5
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit.strip() in PERCENT_UNITS else f"{text} {unit}"
+
+
+def _committed(target: Target) -> str:
+    if target.value is None:
+        return target.comparator.label
+    return f"{target.comparator.label} {_number(target.value, target.unit)}"
+
+
+def _verdict(achieved: bool | None) -> str:
+    return {True: "đạt", False: "chưa đạt", None: "chưa đánh giá được"}[achieved]
+
+
+def plan_citation(plan: Plan, with_issuer: bool = True) -> str:
+    """'Kế hoạch số 07/KH-UBND ngày 06 tháng 01 năm 2025 của Ủy ban nhân dân tỉnh Nghệ An'."""
+    doc = plan.document
+    if doc.number is None or doc.date.day is None:  # a draft plan: no gaps for a number and date inside a sentence
+        return f"{doc.type} số …/{doc.symbol} năm {doc.date.year}" + (f" của {doc.issuer.name}" if with_issuer else "")
+    number = nd30.number_line(doc.number, doc.symbol).removeprefix("Số: ").strip()
+    when = nd30_date_line(None, doc.date.year, doc.date.month, doc.date.day)
+    return f"{doc.type} số {number} {when}" + (f" của {doc.issuer.name}" if with_issuer else "")
+
+
+def _symbol(plan: Plan) -> str:
+    rest = plan.document.symbol.split("-", 1)[1] if "-" in plan.document.symbol else plan.document.symbol
+    return f"{nd30.TYPE_ABBREVIATIONS['Báo cáo']}-{rest}"
+
+
+def _line(text: str, label: str = "-") -> Block:
+    return Block(label=label, text=text)
+
+
+NAMED_UNITS = 10  # beyond this the body gives a count and the annex the names: 130 names make no sentence
+
+
+def _target_lines(roll: Rollup, single: bool) -> list[Block]:
+    lines = []
+    for t in roll.targets:
+        name = t.target.indicator or t.target.id
+        reached = _number(t.total, t.target.unit)
+        how = " (tính theo tử số, mẫu số của các đơn vị)" if t.weighted else ""
+        units = "" if single else f"; {t.meeting}/{t.reported} đơn vị đã báo cáo đạt chỉ tiêu"
+        lines.append(_line(f"{name}: kế hoạch {_committed(t.target)}; thực hiện {reached}{how}{units}; "
+                           f"đánh giá: {_verdict(t.achieved)};"))
+    if not lines:
+        lines.append(_line("Kế hoạch không có chỉ tiêu định lượng;"))
+    return lines
+
+
+def _work_lines(roll: Rollup, work: dict[str, str], single: bool) -> list[Block]:
+    totals = {s: sum(counts[s] for counts in roll.statuses.values()) for s in WorkStatus}
+    counted = sum(totals.values())
+    lines = [_line(f"Tổng số lượt nhiệm vụ được báo cáo: {counted}; trong đó "
+                   + ", ".join(f"{s.label}: {totals[s]}" for s in WorkStatus) + ";")]
+    by_item: dict[str, list[tuple[str, str]]] = {}
+    for unit, item, reason in roll.not_done:
+        by_item.setdefault(item, []).append((unit, reason.strip().rstrip(".;")))
+    for item, entries in by_item.items():
+        reasons = "; ".join(dict.fromkeys(r for _, r in entries if r)) or "chưa nêu lý do"
+        named = f" ({', '.join(u for u, _ in entries)})" if len(entries) <= NAMED_UNITS else " (xem Phụ lục II)"
+        where = "" if single else f" tại {len(entries)} đơn vị{named}"
+        lines.append(_line(f"Nhiệm vụ «{_short(work.get(item, item))}» không hoàn thành{where}; lý do: {reasons};"))
+    return lines
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split()).rstrip(".;:")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _quoted(entries: list[tuple[str, str]], single: bool, blank: str) -> list[Block]:
+    """Units' own words; the same words from several units once, with the units named."""
+    if not entries:
+        return [Block(text=blank)]
+    by_text: dict[str, list[str]] = {}
+    for unit, text in entries:
+        by_text.setdefault(" ".join(text.split()).rstrip(".;"), []).append(unit)
+    lines = []
+    for text, units in by_text.items():
+        named = f" ({', '.join(units)})" if len(units) <= NAMED_UNITS else f" ({len(units)} đơn vị)"
+        lines.append(_line(text + ("" if single else named) + ";"))
+    return lines
+
+
+def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
+    """The plan issuer's Báo cáo kết quả thực hiện for one period, as a document model (number and date blank)."""
+    plan = loaded.plan
+    doc = plan.document
+    single = len(roll.units) == 1 and not roll.missing
+    year = int(roll.period[:4])
+    when = period_label(roll.period)
+    _, work = plan_items(plan)
+    title = f"Kết quả thực hiện {plan_citation(plan)} {when}"
+    # The plan and the report have one issuer: the preamble names it once.
+    about = "" if doc.title.isupper() else f" về {doc.title[:1].lower() + doc.title[1:]}"
+    preamble = [Block(text=f"Thực hiện {plan_citation(plan, with_issuer=False)}{about}, {doc.issuer.name} báo cáo "
+                           f"kết quả thực hiện {when} như sau:")]
+    results_blocks = [
+        Block(label="1.", title="Kết quả thực hiện các chỉ tiêu", blocks=_target_lines(roll, single)),
+        Block(label="2.", title="Kết quả thực hiện các nhiệm vụ", blocks=_work_lines(roll, work, single)),
+    ]
+    if plan_budget_total(plan) is not None:
+        results_blocks.append(Block(label="3.", title="Kinh phí", text=f"Kinh phí đã chi: {_number(roll.spent)} đồng."))
+    if not single:
+        reported = len(roll.units)
+        expected = reported + len(roll.missing)
+        text = f"{reported}/{expected} đơn vị đã gửi báo cáo."
+        if len(roll.missing) > NAMED_UNITS:
+            text += f" Chưa gửi báo cáo: {len(roll.missing)} đơn vị (danh sách ở Phụ lục II)."
+        elif roll.missing:
+            text += f" Chưa gửi báo cáo: {', '.join(roll.missing)}."
+        results_blocks.append(Block(label=f"{len(results_blocks) + 1}.", title="Tình hình báo cáo của các đơn vị",
+                                    text=text))
+    sections = [
+        Block(label="I.", title="KẾT QUẢ THỰC HIỆN", blocks=results_blocks),
+        Block(label="II.", title="KHÓ KHĂN, VƯỚNG MẮC",
+              blocks=_quoted(roll.difficulties, single, "(Người soạn thảo bổ sung khó khăn, vướng mắc.)")),
+        Block(label="III.", title="ĐỀ XUẤT, KIẾN NGHỊ",
+              blocks=_quoted(roll.proposals, single, "(Người soạn thảo bổ sung đề xuất, kiến nghị.)")),
+    ]
+    closing = [Block(text=f"Trên đây là báo cáo kết quả thực hiện {plan_citation(plan, with_issuer=False)} {when} "
+                          f"của {doc.issuer.name}.")]
+    recipients = _recipients(loaded)
+    signature = plan.signature
+    if signature is not None:
+        signature = Signature(authority=signature.authority, positions=signature.positions, name=signature.name)
+    return Plan(
+        id=f"{plan.id}-bc-{roll.period.lower()}",
+        document=Document(type="Báo cáo", issuer=Issuer(**doc.issuer.model_dump()),
+                          governing_body=doc.governing_body, symbol=_symbol(plan), place=doc.place,
+                          date=PartialDate(year), title=title, level=doc.level, province=doc.province,
+                          district=doc.district, commune=doc.commune),
+        preamble=preamble, sections=sections, closing=closing, recipients=recipients,
+        archive=plan.archive or "VT", signature=signature,
+    )
+
+
+def _recipients(loaded: LoadedPlan) -> list[Recipient]:
+    """Whom the plan's reporting clauses send the report to; else 'Như trên'."""
+    plan = loaded.plan
+    names: list[str] = []
+    for _, _, reporting in iter_reporting(plan):
+        for to in reporting.to:
+            name = agency_names(loaded.registry, [to], plan.document.date.to_date(), plan.document.province)
+            if name not in names:
+                names.append(name)
+    return [Recipient(name=n, purpose="b/c") for n in names] or [Recipient(name="Như trên")]
+
+
+def annex_tables(roll: Rollup) -> list[tuple[str, list[tuple[str, float]], list[list[str]]]]:
+    """The annex tables of the report: (title, columns with widths in cm, rows)."""
+    target_rows = []
+    for i, t in enumerate(roll.targets, 1):
+        target_rows.append([str(i), t.target.indicator or t.target.id, _committed(t.target),
+                            _number(t.total, t.target.unit), f"{t.meeting}/{t.reported}", _verdict(t.achieved)])
+    tables = [("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+               [("STT", 1.2), ("Chỉ tiêu", 10.0), ("Kế hoạch", 3.2), ("Thực hiện", 3.2),
+                ("Số đơn vị đạt / đã báo cáo", 3.5), ("Đánh giá", 4.1)], target_rows)]
+    numbers = {t.target.id: str(i) for i, t in enumerate(roll.targets, 1)}  # a target by its row in Phụ lục I
+    unit_rows = []
+    n = 0
+    for s in roll.units:
+        n += 1
+        unit_rows.append([str(n), s.unit, str(s.targets_met), ", ".join(numbers[t] for t in s.targets_missed) or "—",
+                          *(str(s.statuses[w]) for w in WorkStatus)])
+    for unit in roll.missing:
+        n += 1
+        unit_rows.append([str(n), unit, "chưa báo cáo", "", "", "", "", ""])
+    tables.append(("KẾT QUẢ THEO ĐƠN VỊ",
+                   [("STT", 1.2), ("Đơn vị", 6.0), ("Số chỉ tiêu đạt", 2.4),
+                    ("Chỉ tiêu chưa đạt (số thứ tự ở Phụ lục I)", 3.6),
+                    *((f"Nhiệm vụ {w.label}", 3.0) for w in WorkStatus)], unit_rows))
+    return tables
+
+
+def render_report(loaded: LoadedPlan, roll: Rollup) -> bytes:
+    """The Báo cáo as DOCX bytes through the plans' own ND30 rendering, with its annex tables."""
+    from ..render.report_docx import render_report_docx
+
+    report = LoadedPlan.from_model(report_plan(loaded, roll), loaded.path, loaded.registry)
+    return render_report_docx(report, annex_tables(roll))

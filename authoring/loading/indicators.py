@@ -1,0 +1,27 @@
+"""Loading the indicator catalogue, once a process; a broken catalogue is reported like any bad input."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import InputError
+from ..model.indicators import IndicatorCatalogue
+from ..paths import registry_dir
+from .validate import load_model
+
+
+def load_indicators(folder: Path | None = None) -> IndicatorCatalogue:
+    return _cached(str((Path(folder) if folder else registry_dir()).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _cached(folder: str) -> IndicatorCatalogue:
+    catalogue, _, findings = load_model(Path(folder) / "indicators.yaml", IndicatorCatalogue)
+    if catalogue is None:
+        raise InputError("Danh mục chỉ tiêu thống kê (plans/registry/indicators.yaml) có lỗi.", findings)
+    ids = [i.id for i in catalogue.indicators]
+    if len(ids) != len(set(ids)):
+        raise InputError("Danh mục chỉ tiêu thống kê có mã trùng nhau.",
+                         hint="Mỗi chỉ tiêu trong plans/registry/indicators.yaml cần một 'id' riêng.")
+    return catalogue

@@ -1,0 +1,144 @@
+"""From results to report: the unit's form, the roll-up of several units, the Báo cáo as an ND30 DOCX."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+
+from authoring.errors import InputError
+from authoring.lifecycle.report import expected_units, meets, render_report, report_plan, results_form, rollup
+from authoring.loading import load_plan_or_raise
+from authoring.loading.results import load_results, results_to_yaml
+from authoring.model.results import WorkStatus
+from authoring.ooxml.reader import reading_order_lines
+from helpers import FIXTURES, MINIMAL
+
+GOOD = FIXTURES / "results" / "hoa-binh-2026-h1.yaml"
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_plan_or_raise(MINIMAL)
+
+
+def _unit(tmp_path, loaded, unit, value=None, numerator=None, denominator=None, status=WorkStatus.DONE,
+          account=None, period="2026-H1", difficulties=None):
+    form = results_form(loaded.plan, unit, period)
+    entry = form.targets[0]
+    entry.value, entry.numerator, entry.denominator = value, numerator, denominator
+    form.work[0].status, form.work[0].account = status, account
+    form.difficulties = difficulties
+    path = tmp_path / f"{len(list(tmp_path.iterdir()))}.yaml"
+    path.write_text(results_to_yaml(form, plan=loaded.plan), encoding="utf-8")
+    result, index = load_results(path, loaded.plan)
+    assert not index.has_errors, index.sorted()
+    return result
+
+
+def test_the_form_lists_every_target_with_its_unit_and_every_duty_not_started(loaded):
+    form = results_form(loaded.plan, "Ủy ban nhân dân xã Hòa Bình", "2026-H1")
+    assert [(t.target, t.unit, t.value) for t in form.targets] == [("ct-1", "%", None)]
+    assert [(w.item, w.status) for w in form.work] == [("vhxh.1", WorkStatus.NOT_STARTED)]
+
+
+def test_a_percentage_rolls_up_weighted_by_denominators_and_counts_units_meeting_it(tmp_path, loaded):
+    units = [_unit(tmp_path, loaded, "UBND xã A", 100, 10, 10), _unit(tmp_path, loaded, "UBND xã B", 90, 90, 100)]
+    (target,) = rollup(loaded.plan, units, "2026-H1").targets
+    # 100/110 = 90.9%, not the mean 95%: the large commune weighs more
+    assert target.weighted and round(target.total, 1) == 90.9
+    assert (target.meeting, target.reported, target.achieved) == (1, 2, False)
+
+
+def test_units_that_did_not_report_are_named(tmp_path, loaded):
+    units = [_unit(tmp_path, loaded, "Ủy ban nhân dân xã Hòa Bình", 96, 48, 50)]
+    roll = rollup(loaded.plan, units, "2026-H1", ["xã Hòa Bình", "xã Nam Sơn"])
+    assert roll.missing == ["xã Nam Sơn"]
+
+
+def test_results_of_another_period_or_a_unit_twice_are_refused(tmp_path, loaded):
+    a = _unit(tmp_path, loaded, "UBND xã A", 96)
+    with pytest.raises(InputError) as excinfo:
+        rollup(loaded.plan, [a, _unit(tmp_path, loaded, "UBND xã B", 96, period="2026-H2"),
+                             _unit(tmp_path, loaded, "UBND xã A", 97)], "2026-H1")
+    assert sorted(f.code for f in excinfo.value.findings) == ["Q107", "Q107"]
+
+
+def test_meets_follows_the_targets_direction(loaded):
+    target = loaded.plan.sections[0].blocks[0].targets[0]  # ít nhất 95%
+    assert meets(target, 95) is True and meets(target, 94.9) is False and meets(target, None) is None
+
+
+def test_the_report_is_a_bao_cao_with_blank_number_and_date_citing_the_plan(tmp_path, loaded):
+    units = [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50),
+             _unit(tmp_path, loaded, "UBND xã B", 80, 80, 100, WorkStatus.NOT_DONE, "Thiếu cán bộ.",
+                   difficulties="Thiếu kinh phí.")]
+    plan = report_plan(loaded, rollup(loaded.plan, units, "2026-H1", ["xã A", "xã B", "xã C"]))
+    doc = plan.document
+    assert (doc.type, doc.symbol, doc.number, doc.date.month) == ("Báo cáo", "BC-UBND", None, None)
+    assert doc.title.startswith("Kết quả thực hiện Kế hoạch số") and doc.title.endswith("6 tháng đầu năm 2026")
+    from authoring.render.plain import plan_text
+
+    text = plan_text(plan)
+    assert "2/3 đơn vị đã gửi báo cáo. Chưa gửi báo cáo: xã C." in text
+    assert "lý do: Thiếu cán bộ" in text and "Thiếu kinh phí (UBND xã B)" in text
+    assert "thực hiện 85,3% (tính theo tử số, mẫu số" in text  # (48 + 80) / (50 + 100)
+    assert plan.preamble[0].text.count("Ủy ban nhân dân xã Hòa Bình") == 1  # the plan's issuer is the reporter
+
+
+def test_the_report_docx_is_lint_clean_with_its_annex_tables_and_the_same_bytes_twice(tmp_path, loaded):
+    from authoring.rules.docx import lint_docx
+
+    units = [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50)]
+    roll = rollup(loaded.plan, units, "2026-H1", ["xã A", "xã C"])
+    data = render_report(loaded, roll)
+    assert data == render_report(loaded, roll)
+    out = tmp_path / "bao-cao.docx"
+    out.write_bytes(data)
+    assert list(lint_docx(out)) == []
+    document = Document(io.BytesIO(data))
+    lines = reading_order_lines(document)
+    assert "BÁO CÁO" in lines and "Phụ lục I" in lines and "Phụ lục II" in lines
+    targets, units_table = document.tables[-2], document.tables[-1]
+    assert [c.text for c in targets.rows[1].cells][2:] == ["ít nhất 95%", "96%", "1/1", "đạt"]
+    assert [c.text for c in units_table.rows[2].cells][1:3] == ["xã C", "chưa báo cáo"]
+
+
+def test_the_list_of_units_accepts_bullets_and_numbers(tmp_path):
+    path = tmp_path / "don-vi.txt"
+    path.write_text("1. xã Hòa Bình\n- phường Vinh Tân;\n\nxã Hòa Bình\n", encoding="utf-8")
+    assert expected_units(path) == ["xã Hòa Bình", "phường Vinh Tân"]
+
+
+def test_a_communes_results_on_its_own_plan_are_restated_on_the_province_plan_through_links():
+    from authoring.lifecycle.report import lift_results
+
+    child = load_plan_or_raise(FIXTURES / "check" / "child.yaml").plan
+    parent = load_plan_or_raise(FIXTURES / "check" / "parent.yaml").plan
+    form = results_form(child, "Ủy ban nhân dân xã Hòa Bình", "2026-H1")
+    form.targets[0].value = 97
+    statuses = {"vhxh.1": WorkStatus.DONE, "vhxh.2": WorkStatus.NOT_DONE, "thon.1": WorkStatus.DONE}
+    for entry in form.work:
+        entry.status = statuses.get(entry.item, WorkStatus.DONE)
+    lifted = lift_results(form, child, parent)
+    assert lifted.plan == "tinh-2026"
+    assert [(t.target, t.value) for t in lifted.targets][:1] == [("ct-p1", 97)]
+    assert {w.item: w.status for w in lifted.work} == {"p-xa-1": WorkStatus.DONE, "p-xa-2": WorkStatus.NOT_DONE}
+
+
+def test_a_draft_plan_is_cited_without_gaps_for_its_number_and_date(loaded):
+    from authoring.lifecycle.report import plan_citation
+
+    assert plan_citation(loaded.plan, with_issuer=False) == "Kế hoạch số …/KH-UBND năm 2026"
+
+
+def test_many_units_that_did_not_report_are_counted_in_the_body_and_named_in_the_annex(tmp_path, loaded):
+    from authoring.lifecycle.report import annex_tables
+    from authoring.render.plain import plan_text
+
+    units = [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50)]
+    expected = ["xã A"] + [f"xã Số {i}" for i in range(1, 13)]
+    roll = rollup(loaded.plan, units, "2026-H1", expected)
+    assert "Chưa gửi báo cáo: 12 đơn vị (danh sách ở Phụ lục II)." in plan_text(report_plan(loaded, roll))
+    assert [row[1] for row in annex_tables(roll)[1][2]][-1] == "xã Số 12"

@@ -1,0 +1,44 @@
+"""G101/G102: a target whose wording is a national statistical indicator should name it; a named code must exist."""
+
+from __future__ import annotations
+
+from authoring.loading.indicators import load_indicators
+from authoring.rules.check import run_check
+
+
+def _codes(path) -> list[str]:
+    return [f.code for f in run_check(path).index.sorted() if f.code.startswith("G")]
+
+
+SPECIAL = "95% trẻ em có hoàn cảnh đặc biệt được trợ giúp;"
+
+
+def test_a_target_worded_as_an_indicator_without_its_code_is_warned(write_plan):
+    path = write_plan()  # minimal: "95% trẻ em có hoàn cảnh đặc biệt được trợ giúp"
+    report = run_check(path)
+    (finding,) = [f for f in report.index.sorted() if f.code == "G101"]
+    assert "indicator_code: tre-em-hcdb-duoc-tro-giup" in finding.suggestion and finding.line is not None
+
+
+def test_a_target_naming_its_indicator_is_not_warned(write_plan):
+    path = write_plan(("comparator: at_least,", "comparator: at_least, indicator_code: tre-em-hcdb-duoc-tro-giup,"))
+    assert _codes(path) == []
+
+
+def test_an_unknown_indicator_code_is_an_error(write_plan):
+    path = write_plan(("comparator: at_least,", "comparator: at_least, indicator_code: khong-co,"))
+    assert _codes(path) == ["G102"]
+
+
+def test_a_count_is_not_taken_for_a_rate(write_plan):
+    path = write_plan((SPECIAL, "Có thêm 3 điểm vui chơi cho trẻ em;"), ('unit: "%"', "unit: điểm"))
+    assert _codes(path) == []
+
+
+def test_every_indicator_has_a_source_and_a_status_and_codes_are_never_guessed():
+    catalogue = load_indicators()
+    assert catalogue.source_document == "tt-13-2021" and len(catalogue.indicators) >= 10
+    for indicator in catalogue.indicators:
+        assert indicator.source and indicator.status
+        if indicator.code:  # a code read in the Thông tư itself, from one copy: single source at most
+            assert indicator.status.value in ("single_source", "confirmed")
