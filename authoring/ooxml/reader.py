@@ -42,14 +42,16 @@ def _text_nodes(element):
 
 
 def paragraph_text(p, footnote_marks: bool = False) -> str:
-    """The visible text of a paragraph: tabs as tabs, manual breaks as newlines; footnote references as [^n] on request.
+    """The visible text of a paragraph: tabs as tabs, manual breaks as newlines, non-breaking spaces as spaces;
+    footnote references as [^n] on request.
 
     Text boxes (a "DỰ THẢO" stamp), deleted revisions and the fallback copy Word keeps of every drawing are left out.
     """
     out = []
     for node in _text_nodes(p):
         if node.tag == qn("w:t"):
-            out.append(node.text or "")
+            # a non-breaking space only keeps words on one printed line: to a reader it is a space
+            out.append((node.text or "").replace("\u00a0", " ").replace("\u202f", " "))
         elif node.tag == qn("w:tab"):
             out.append("\t")
         elif node.tag in (qn("w:br"), qn("w:cr")):

@@ -117,3 +117,16 @@ def test_tables_are_read_whole_on_their_grid():
     table = next(c for c in regions.annexes if c.tag.endswith("}tbl"))
     rows = table_text_rows(table)
     assert len(rows) > 50 and len(rows[0]) == 7 and rows[0][4] == "Chủ trì thực hiện"
+
+
+def test_non_breaking_spaces_read_as_spaces(tmp_path):
+    """kehoach keeps "PHƯỜNG BÌNH ĐỨC" on one line with non-breaking spaces; a reader of the text sees plain words."""
+    from docx import Document
+
+    from authoring.ooxml.reader import open_document, reading_order_lines
+
+    document = Document()
+    document.add_paragraph("PHƯỜNG\u00a0BÌNH\u00a0ĐỨC và\u202fxã")
+    path = tmp_path / "nbsp.docx"
+    document.save(path)
+    assert reading_order_lines(open_document(path)) == ["PHƯỜNG BÌNH ĐỨC và xã"]
