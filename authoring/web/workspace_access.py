@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import contextvars
 import html
+import ipaddress
+import os
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, object_session
 
-from ..workspace import accounts, workflow
+from ..workspace import accounts, logins, workflow
 from ..workspace.models import UnitRow, WorkflowRow
 from .store import PlanRow, VersionRow
 
@@ -25,6 +27,7 @@ from .store import PlanRow, VersionRow
 @dataclass
 class RequestContext:
     account: accounts.Account | None
+    address: str = ""
     saved: list[tuple[int, int, str]] = field(default_factory=list)   # (plan_id, version, note) saved by the request
     created: list[int] = field(default_factory=list)                 # plan ids created by the request
 
@@ -42,11 +45,31 @@ def _stamp_plan(_mapper, _connection, target: PlanRow) -> None:
             target.owner_id = ctx.account.id
 
 
+def _pending(target) -> list | None:
+    """The audit work waiting for the end of the flush of *target*'s session (None outside a logged-in request)."""
+    ctx = CURRENT.get()
+    session = object_session(target)
+    if ctx is None or ctx.account is None or session is None:
+        return None
+    return session.info.setdefault("ws_pending", [])
+
+
 @event.listens_for(PlanRow, "after_insert")
 def _note_plan(_mapper, _connection, target: PlanRow) -> None:
     ctx = CURRENT.get()
     if ctx is not None:
         ctx.created.append(target.id)
+    pending = _pending(target)
+    if pending is not None:
+        pending.append(("plan", target.id, target.unit_id))
+
+
+@event.listens_for(PlanRow, "after_update")
+def _note_plan_change(_mapper, _connection, target: PlanRow) -> None:
+    pending = _pending(target)
+    history = inspect(target).attrs.deleted.history
+    if pending is not None and history.has_changes():
+        pending.append(("deleted", target.id, bool(target.deleted)))
 
 
 @event.listens_for(VersionRow, "before_insert")
@@ -61,6 +84,62 @@ def _note_version(_mapper, _connection, target: VersionRow) -> None:
     ctx = CURRENT.get()
     if ctx is not None:
         ctx.saved.append((target.plan_id, target.number, target.note or ""))
+    pending = _pending(target)
+    if pending is not None:
+        pending.append(("version", target.plan_id, target.number, target.note or ""))
+
+
+@event.listens_for(VersionRow, "after_update")
+def _note_version_name(_mapper, _connection, target: VersionRow) -> None:
+    pending = _pending(target)
+    if pending is not None and inspect(target).attrs.name.history.has_changes():
+        pending.append(("name", target.plan_id, target.number, target.name or ""))
+
+
+def plan_label(plan: PlanRow | None) -> str:
+    """A plan as people name it: its title and issuer, never its database id."""
+    if plan is None:
+        return "kế hoạch đã xóa"
+    title = " ".join((plan.title or "").split())[:200] or "Kế hoạch chưa có tên"
+    issuer = " ".join((plan.issuer or "").split())[:120]
+    return f"«{title}»" + (f" của {issuer}" if issuer else "")
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _audit_in_transaction(session: Session, _flush_context) -> None:
+    """The audit entry of a save, creation, deletion or naming joins the transaction of that change: both are
+    committed, or neither (a kill between the two cannot leave a confirmed version without its entry)."""
+    pending = session.info.pop("ws_pending", None)
+    ctx = CURRENT.get()
+    if not pending or ctx is None or ctx.account is None:
+        return
+    from ..workspace import audit
+
+    who, address = ctx.account, ctx.address
+    for kind, plan_id, *rest in pending:
+        plan = session.get(PlanRow, plan_id)
+        unit_id = plan.unit_id if plan is not None else None
+        label = plan_label(plan)
+        if kind == "plan":
+            if session.get(WorkflowRow, plan_id) is None and not any(
+                    isinstance(o, WorkflowRow) and o.plan_id == plan_id for o in session.new):
+                session.add(WorkflowRow(plan_id=plan_id, unit_id=rest[0], state="draft"))
+        elif kind == "version":
+            number, note = rest
+            action = "tao" if number == 1 else "sua"
+            summary = (f"Tạo kế hoạch {label}" if number == 1 else f"Sửa kế hoạch {label}, phiên bản {number}")
+            audit.record(session, who, action, summary + (f": {note}" if note else ""), plan_id, number,
+                         unit_id=unit_id, address=address, flush=False)
+        elif kind == "deleted":
+            gone = rest[0]
+            audit.record(session, who, "xoa" if gone else "khoi-phuc",
+                         f"{'Xóa' if gone else 'Khôi phục'} kế hoạch {label}", plan_id, unit_id=unit_id,
+                         address=address, flush=False)
+        elif kind == "name":
+            number, name = rest
+            audit.record(session, who, "dat-ten", f"Đặt tên phiên bản {number} của kế hoạch {label}: «{name}»"
+                         if name else f"Bỏ tên phiên bản {number} của kế hoạch {label}", plan_id, number,
+                         unit_id=unit_id, address=address, flush=False)
 
 
 PUBLIC = ("/dang-nhap", "/tinh/", "/favicon.ico")
@@ -75,11 +154,10 @@ class Access:
         self.sessions = sessions
         self.storage = storage
 
-    def account(self, user_id) -> accounts.Account | None:
-        if not isinstance(user_id, int):
-            return None
+    def account(self, token) -> tuple[accounts.Account, str] | None:
+        """The account and session id of the browser's session token, if that session is still open."""
         with self.sessions() as session:
-            return accounts.account(session, user_id)
+            return logins.resolve(session, token)
 
     def plan_place(self, plan_id: int) -> tuple[bool, int | None, WorkflowRow | None]:
         """(exists, unit id, workflow row) of a plan."""
@@ -117,6 +195,38 @@ def _html(status: int, message: str, htmx: bool) -> tuple[int, list, bytes]:
 NOT_FOUND = "Không tìm thấy trang hoặc kế hoạch này."
 
 
+def trusted_proxies() -> list:
+    """KEHOACH_TRUSTED_PROXIES: addresses or networks of the reverse proxies whose X-Forwarded-For is believed."""
+    nets = []
+    for part in os.environ.get("KEHOACH_TRUSTED_PROXIES", "").split(","):
+        if part.strip():
+            nets.append(ipaddress.ip_network(part.strip(), strict=False))
+    return nets
+
+
+def _trusted(address: str, nets: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in nets)
+
+
+def client_address(scope, nets: list | None = None) -> str:
+    """The real client: the peer, unless the peer is a trusted proxy; then the last X-Forwarded-For hop that is not
+    one (what a client writes in the header itself sits further left and is never believed)."""
+    peer = (scope.get("client") or ("?", 0))[0] or "?"
+    nets = trusted_proxies() if nets is None else nets
+    if not nets or not _trusted(peer, nets):
+        return peer[:64]
+    forwarded = [v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"x-forwarded-for"]
+    hops = [h.strip() for h in ",".join(forwarded).split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, nets):
+            return hop[:64]
+    return peer[:64]
+
+
 class WorkspaceGuard:
     """ASGI middleware: login required, plans scoped to units, edits only in the draft step by editors."""
 
@@ -137,23 +247,25 @@ class WorkspaceGuard:
         session = scope.get("session") or {}
         from anyio import to_thread
 
-        who = await to_thread.run_sync(self.access.account, session.get("nguoi_dung"))
+        found = await to_thread.run_sync(self.access.account, session.get("phien"))
+        who = found[0] if found else None
         if who is None:
             if method == "GET" and not htmx:
                 target = quote(path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""))
                 return await self._send(send, 303, [(b"location", f"/dang-nhap?tiep={target}".encode())], b"")
             return await self._send(send, *_html(401, "Phiên đăng nhập đã hết; hãy đăng nhập lại.", htmx))
         scope.setdefault("state", {})["account"] = who
+        scope["state"]["session_id"] = found[1]
         refusal = await to_thread.run_sync(self._refusal, who, path, method)
         if refusal is not None:
             return await self._send(send, *_html(refusal[0], refusal[1], htmx))
-        ctx = RequestContext(who)
+        ctx = RequestContext(who, client_address(scope))
         token = CURRENT.set(ctx)
         try:
             await self.app(scope, receive, send)
         finally:
             CURRENT.reset(token)
-        if ctx.saved or ctx.created:
+        if ctx.saved:
             # Shielded: a browser that closes right after its save must not cancel the audit entry of that save.
             from anyio import CancelScope
 

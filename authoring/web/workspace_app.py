@@ -21,13 +21,15 @@ from sqlalchemy.orm import sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
-from ..workspace import accounts, audit, dashboard, jobs, workflow
+from ..workspace import accounts, audit, dashboard, jobs, logins, workflow
 from ..text import match_key, slug
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
 from . import core, engine
 from .store import PlanRow, VersionRow
-from .workspace_access import CURRENT, Access, RequestContext, WorkspaceGuard, plan_visible, visible_filter
+from .workspace_access import (
+    CURRENT, Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
+)
 
 HERE = Path(__file__).resolve().parent
 MAX_PDF = 20 * 1024 * 1024
@@ -123,28 +125,19 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             return HTMLResponse(body, status_code=exc.status, headers={"HX-Reswap": "none"})
         return page(request, "workspace/error.html", exc.status, message=exc.message, reasons=exc.reasons)
 
-    # --- after each request: audit entries for what it saved -------------------------------------
+    # --- after each request: the semantic diff of what it saved ---------------------------------
+    # The entry of each save is written in the save's own transaction (workspace_access); the diff needs both
+    # versions analysed, so it follows as a second entry. Lost in a crash, it can be made again from the versions.
 
     def after_request(ctx: RequestContext) -> None:
-        with sessions.begin() as session:
-            for plan_id in ctx.created:
-                plan = session.get(PlanRow, plan_id)
-                workflow.ensure(session, plan_id, plan.unit_id if plan else None)
-        for plan_id, number, note in ctx.saved:
-            diff_lines = None
+        for plan_id, number, _note in ctx.saved:
             if number > 1:
                 diff_lines = version_diff(plan_id, number - 1, number)
-            with sessions.begin() as session:
-                if number == 1:
-                    audit.record(session, ctx.account, "tao", note or "Tạo kế hoạch", plan_id, number,
-                                 unit_id=unit_of(session, plan_id))
-                else:
-                    audit.record(session, ctx.account, "sua", note or "Sửa nội dung", plan_id, number,
-                                 diff=diff_lines, unit_id=unit_of(session, plan_id))
-
-    def unit_of(session, plan_id: int) -> int | None:
-        plan = session.get(PlanRow, plan_id)
-        return plan.unit_id if plan else None
+                with sessions.begin() as session:
+                    plan = session.get(PlanRow, plan_id)
+                    audit.record(session, ctx.account, "chi-tiet", f"Thay đổi nội dung của phiên bản {number}, "
+                                 f"kế hoạch {plan_label(plan)}", plan_id, number, diff=diff_lines,
+                                 unit_id=plan.unit_id if plan else None, address=ctx.address)
 
     def version_diff(plan_id: int, a: int, b: int) -> list[str]:
         from .app import diff_lines
@@ -170,31 +163,84 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     @app.post("/dang-nhap")
     async def login(request: Request):
         form = await form_checked(request, max_files=0)
-        username, password = str(form.get("ten") or ""), str(form.get("mat_khau") or "")
-        address = request.client.host if request.client else "?"
+        username, password = str(form.get("ten") or "")[:200], str(form.get("mat_khau") or "")[:1000]
+        address = client_address(request.scope)
         target = _safe_next(str(form.get("tiep") or "/khong-gian"))
         from anyio import to_thread
 
         def attempt():
             with sessions() as session:
-                return accounts.login(session, username, password, address)
+                try:
+                    account = accounts.login(session, username, password, address)
+                except accounts.LoginRefused as exc:
+                    audit.failed_login(session, username, address, str(exc))
+                    session.commit()
+                    raise
+                token = logins.start(session, account.id, address, request.headers.get("user-agent", ""))
+                audit.record(session, account, "dang-nhap", "Đăng nhập", address=address)
+                session.commit()
+                return token
 
         try:
-            account = await to_thread.run_sync(attempt)
+            token = await to_thread.run_sync(attempt)
         except accounts.LoginRefused as exc:
-            return page(request, "workspace/login.html", 401, next=target, error=exc.message if hasattr(exc, "message") else str(exc))
+            return page(request, "workspace/login.html", 401, next=target, error=str(exc))
         request.session.clear()   # a new session at login: no fixation
-        request.session["nguoi_dung"] = account.id
+        request.session["phien"] = token
         request.session["csrf"] = secrets.token_urlsafe(24)
-        with sessions.begin() as session:
-            audit.record(session, account, "dang-nhap", "Đăng nhập")
         return RedirectResponse(target, status_code=303)
 
     @app.post("/dang-xuat")
     async def logout(request: Request):
         await form_checked(request, max_files=0)
+        me, sid = who_or_none(request), request.scope.get("state", {}).get("session_id")
+        if me is not None and sid:
+            with sessions.begin() as session:
+                logins.end(session, sid)
+                audit.record(session, me, "dang-xuat", "Đăng xuất", address=client_address(request.scope))
         request.session.clear()
         return RedirectResponse("/dang-nhap", status_code=303)
+
+    @app.get("/khong-gian/phien", response_class=HTMLResponse)
+    def my_sessions(request: Request):
+        me = who(request)
+        with sessions() as session:
+            rows = logins.open_sessions(session, me.id)
+        return page(request, "workspace/sessions.html", rows=rows, current=request.state.session_id,
+                    message=request.query_params.get("tb", ""))
+
+    @app.post("/khong-gian/phien/ket-thuc")
+    async def end_my_session(request: Request):
+        me = who(request)
+        form = await form_checked(request, max_files=0)
+        with sessions.begin() as session:
+            if not logins.end(session, str(form.get("phien") or "")[:64], me.id):
+                raise WsError("Phiên này đã kết thúc hoặc không phải của bạn; hãy tải lại trang.", 404)
+            audit.record(session, me, "dang-xuat", "Kết thúc một phiên đăng nhập khác", address=client_address(request.scope))
+        return RedirectResponse("/khong-gian/phien?tb=" + quote("Đã kết thúc phiên đó."), status_code=303)
+
+    @app.post("/khong-gian/mat-khau")
+    async def change_my_password(request: Request):
+        me = who(request)
+        form = await form_checked(request, max_files=0)
+        old, new = str(form.get("mat_khau_cu") or "")[:1000], str(form.get("mat_khau_moi") or "")[:1000]
+        from anyio import to_thread
+
+        def change():
+            with sessions.begin() as session:
+                user = session.get(accounts.UserRow, me.id)
+                if not accounts.verify_password(user.password_hash, old):
+                    raise WsError("Mật khẩu hiện tại không đúng; hãy gõ lại.", 400)
+                try:
+                    accounts.set_password(session, me.id, new, keep_session=request.state.session_id)
+                except accounts.AccountError as exc:
+                    raise WsError(str(exc))
+                audit.record(session, me, "tai-khoan", "Đổi mật khẩu; các phiên đăng nhập khác đã kết thúc",
+                             address=client_address(request.scope))
+
+        await to_thread.run_sync(change)
+        return RedirectResponse("/khong-gian/phien?tb=" + quote("Đã đổi mật khẩu; các phiên khác đã kết thúc."),
+                                status_code=303)
 
     # --- the unit's plans ----------------------------------------------------------------------
 
@@ -451,35 +497,43 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
 
     @app.get("/khong-gian/ke-hoach/{plan_id}/nhat-ky.{kind}")
     def plan_audit_export(request: Request, plan_id: int, kind: str):
-        who(request)
+        me = who(request)
         with sessions() as session:
             rows = audit.entries(session, plan_id=plan_id, limit=100_000)
-        return export_audit(rows, f"nhat-ky-ke-hoach-{plan_id}", kind)
+        return export_audit(request, me, rows, f"nhat-ky-ke-hoach-{plan_id}", kind)
+
+    def plan_names(rows) -> dict[int, str]:
+        ids = {r.plan_id for r in rows if r.plan_id}
+        with sessions() as session:
+            return {p.id: plan_label(p) for p in session.scalars(select(PlanRow).where(PlanRow.id.in_(ids)))} if ids else {}
 
     @app.get("/khong-gian/nhat-ky", response_class=HTMLResponse)
     def unit_audit(request: Request):
         me = who(request)
         with sessions() as session:
-            scope = None if (me.province_wide or me.has("quan-tri")) else {me.unit_id}
-            rows = audit.entries(session, unit_ids=scope, limit=300)
-        return page(request, "workspace/audit.html", log=rows)
+            rows = audit.entries(session, unit_ids=audit.province_unit_ids(session, me), limit=300)
+        return page(request, "workspace/audit.html", log=rows, plan_names=plan_names(rows))
 
     @app.get("/khong-gian/nhat-ky.{kind}")
     def unit_audit_export(request: Request, kind: str):
         me = who(request)
         with sessions() as session:
-            scope = None if (me.province_wide or me.has("quan-tri")) else {me.unit_id}
-            rows = audit.entries(session, unit_ids=scope, limit=1_000_000)
-        return export_audit(rows, "nhat-ky", kind)
+            rows = audit.entries(session, unit_ids=audit.province_unit_ids(session, me), limit=1_000_000)
+        return export_audit(request, me, rows, "nhat-ky", kind)
 
-    def export_audit(rows, stem: str, kind: str) -> Response:
+    def export_audit(request: Request, me, rows, stem: str, kind: str) -> Response:
+        if kind not in ("csv", "xlsx"):
+            raise WsError("Không có loại tệp này.", 404)
+        names = plan_names(rows)
+        body = audit.to_csv(rows, names) if kind == "csv" else audit.to_xlsx(rows, plan_names=names)
+        with sessions.begin() as session:
+            audit.record(session, me, "xuat", f"Xuất nhật ký ({len(rows)} mục) ra tệp {kind.upper()}",
+                         address=client_address(request.scope))
         if kind == "csv":
-            return Response(audit.to_csv(rows), media_type="text/csv; charset=utf-8",
+            return Response(body, media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
-        if kind == "xlsx":
-            return Response(audit.to_xlsx(rows), media_type="application/vnd.openxmlformats-officedocument."
-                            "spreadsheetml.sheet", headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
-        raise WsError("Không có loại tệp này.", 404)
+        return Response(body, media_type="application/vnd.openxmlformats-officedocument."
+                        "spreadsheetml.sheet", headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
 
     # --- province dashboard ---------------------------------------------------------------------
 
@@ -731,12 +785,13 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                        unit_id=unit.id, owner_id=me.id)
         session.add(plan)
         session.flush()
-        session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=result["text"], note="Dự thảo lập từ kế hoạch tỉnh",
+        # The audit entry and the workflow row come with the flush (workspace_access); the row is completed here.
+        session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=result["text"],
+                               note=f"Dự thảo lập từ kế hoạch của {parent_label}"[:500],
                                counts=result["counts"], format_ok=result["format_ok"], author_id=me.id))
-        session.add(WorkflowRow(plan_id=plan.id, unit_id=unit.id, parent_plan_id=parent_plan_id, state="draft",
-                                checked_version=1, cells=result["cells"], counts=result["counts"], updated_at=now()))
-        audit.record(session, me, "tao", f"Dự thảo lập từ kế hoạch của {parent_label}", plan.id, 1,
-                     unit_id=unit.id)
+        flow = workflow.ensure(session, plan.id, unit.id)
+        flow.parent_plan_id, flow.checked_version, flow.cells, flow.counts = parent_plan_id, 1, result["cells"], result["counts"]
+        flow.updated_at = now()
 
     @app.post("/khong-gian/tinh/{plan_id}/pdf-xa")
     async def pdf_all(request: Request, plan_id: int):
@@ -973,7 +1028,7 @@ def _main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quan-tri", required=True, help="tên đăng nhập của quản trị")
     parser.add_argument("--ho-ten", default="Quản trị hệ thống")
     args = parser.parse_args(argv)
-    password = os.environ.get("KEHOACH_ADMIN_PASSWORD") or getpass.getpass("Mật khẩu quản trị (ít nhất 10 ký tự): ")
+    password = os.environ.get("KEHOACH_ADMIN_PASSWORD") or getpass.getpass("Mật khẩu quản trị (ít nhất 12 ký tự, không chứa tên đăng nhập): ")
     bootstrap(args.db or default_url(), args.tinh, args.co_quan, args.quan_tri, args.ho_ten, password, args.ky_hieu)
     print("Đã khởi tạo. Chạy: KEHOACH_WORKSPACE=1 kehoach serve")
     return 0
