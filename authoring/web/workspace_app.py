@@ -978,9 +978,27 @@ def _safe_next(target: str) -> str:
     return target
 
 
+def grant_application_role(session, role: str) -> None:
+    """PostgreSQL: the application's role may read and write every table but only read and add to the audit log;
+    the role that ran the migrations stays the owner (the only one who could drop a trigger or empty the log)."""
+    import re
+
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+        raise SystemExit(f"Tên vai trò PostgreSQL '{role}' không hợp lệ (chữ thường không dấu, số, gạch dưới).")
+    from sqlalchemy import text
+
+    for statement in (f"GRANT USAGE ON SCHEMA public TO {role}",
+                      f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+                      f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ws_audit FROM {role}",
+                      f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
+                      f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"):
+        session.execute(text(statement))
+
+
 def bootstrap(url: str, province_id: str, office: str, admin_user: str, admin_name: str, admin_password: str,
-              symbol: str = "KH-UBND") -> None:
-    """First start of a province's workspace: the province's units from the registry and one administrator."""
+              symbol: str = "KH-UBND", app_role: str | None = None) -> None:
+    """First start of a province's workspace (and after each upgrade, run by the database owner): the province's
+    units from the registry, one administrator, and on PostgreSQL the application role's rights."""
     from sqlalchemy import create_engine
 
     from .store import migrate
@@ -999,6 +1017,8 @@ def bootstrap(url: str, province_id: str, office: str, admin_user: str, admin_na
             accounts.add_unit(session, commune.name, commune.kind, "xa", province.id, head)
         if session.scalar(select(accounts.UserRow).where(accounts.UserRow.username == admin_user)) is None:
             accounts.add_user(session, admin_user, admin_name, admin_password, head, ["quan-tri"])
+        if app_role and engine_.dialect.name == "postgresql":
+            grant_application_role(session, app_role)
     engine_.dispose()
 
 
@@ -1017,6 +1037,7 @@ def _main(argv: list[str] | None = None) -> int:
     """python -m authoring.web.workspace_app --tinh nghe-an --co-quan "Sở Y tế tỉnh Nghệ An" --quan-tri admin"""
     import argparse
     import getpass
+    import sys
 
     from .store import default_url
 
@@ -1027,9 +1048,16 @@ def _main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ky-hieu", default="KH-UBND")
     parser.add_argument("--quan-tri", required=True, help="tên đăng nhập của quản trị")
     parser.add_argument("--ho-ten", default="Quản trị hệ thống")
+    parser.add_argument("--vai-tro-ung-dung", default=None,
+                        help="PostgreSQL: vai trò mà máy chủ web dùng (chỉ được đọc và thêm vào nhật ký), vd. kehoach")
     args = parser.parse_args(argv)
     password = os.environ.get("KEHOACH_ADMIN_PASSWORD") or getpass.getpass("Mật khẩu quản trị (ít nhất 12 ký tự, không chứa tên đăng nhập): ")
-    bootstrap(args.db or default_url(), args.tinh, args.co_quan, args.quan_tri, args.ho_ten, password, args.ky_hieu)
+    try:
+        bootstrap(args.db or default_url(), args.tinh, args.co_quan, args.quan_tri, args.ho_ten, password, args.ky_hieu,
+                  args.vai_tro_ung_dung)
+    except accounts.AccountError as exc:
+        print(f"Mật khẩu quản trị chưa dùng được: {exc}", file=sys.stderr)
+        return 1
     print("Đã khởi tạo. Chạy: KEHOACH_WORKSPACE=1 kehoach serve")
     return 0
 
