@@ -718,8 +718,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         if not names:
             raise WsError("Mọi đơn vị trong danh sách đã có dự thảo kế hoạch.")
         with batches_lock, sessions.begin() as session:
-            running = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id, BatchRow.state == "running"))
-            if running is not None:
+            if jobs.running_batch(session, plan_id) is not None:
                 raise WsError("Đang lập dự thảo cho cấp xã; hãy chờ lượt trước xong.", 409)
             batch = BatchRow(kind="lap-cap-duoi", plan_id=plan_id, user_id=me.id, total=len(names),
                              backend="rq" if jobs.redis_url(redis) else "process", messages=[])
@@ -753,7 +752,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                         messages.append(f"{result['unit']}: {result['error']}")
                         batch.messages = list(messages[-50:])
 
-            backend = jobs.run_batch(parent_name, parent_text, names, store_one, redis=redis)
+            with jobs.heartbeat(sessions, batch_id):
+                backend = jobs.run_batch(parent_name, parent_text, names, store_one, redis=redis)
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at, batch.backend = "finished", now(), backend
@@ -810,7 +810,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         items = [(pid, state.store.version(pid, head).yaml_text) for pid, head in children]
         heads = dict(children)
         with batches_lock, sessions.begin() as session:
-            if session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id, BatchRow.state == "running")):
+            if jobs.running_batch(session, plan_id) is not None:
                 raise WsError("Đang có một lượt xử lý cho kế hoạch này; hãy chờ xong.", 409)
             batch = BatchRow(kind="pdf", plan_id=plan_id, user_id=me.id, total=len(items),
                              backend="rq" if jobs.redis_url(redis) else "process", messages=[])
@@ -835,7 +835,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                         batch.messages = list(messages[-50:])
 
             try:
-                backend = jobs.run_pdf_batch(items, store_one, redis=redis)
+                with jobs.heartbeat(sessions, batch_id):
+                    backend = jobs.run_pdf_batch(items, store_one, redis=redis)
                 state_text = "finished"
             except Exception as exc:
                 backend, state_text = "process", "failed"
@@ -844,7 +845,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at, batch.backend = state_text, now(), backend
                 batch.messages = list(messages[-50:])
-                audit.record(session, me, "chuyen-buoc", f"Xuất PDF cho {batch.done} kế hoạch cấp xã", plan_id)
+                audit.record(session, me, "xuat", f"Xuất PDF cho {batch.done} kế hoạch cấp xã", plan_id)
 
         threading.Thread(target=work, daemon=True).start()
         if request.headers.get("hx-request") == "true":

@@ -159,4 +159,5 @@ class BatchRow(Base):
     backend: Mapped[str] = mapped_column(String(20), default="process")
     messages: Mapped[list | None] = mapped_column(JSON, nullable=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)   # last sign of life while running
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

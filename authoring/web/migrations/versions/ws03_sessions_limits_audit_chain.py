@@ -1,4 +1,4 @@
-"""Province workspace: server-side sessions, atomic login limits, and an audit log that refuses rewrites and backdating and is hash-chained.
+"""Province workspace: server-side sessions, atomic login limits, batch heartbeats, and an audit log that refuses rewrites and backdating and is hash-chained.
 
 Revision ID: ws03
 Revises: ws02
@@ -52,6 +52,8 @@ def upgrade() -> None:
     with op.batch_alter_table("ws_audit") as batch:
         batch.add_column(sa.Column("address", sa.String(64), nullable=True))
         batch.add_column(sa.Column("chain", sa.String(64), nullable=True))   # sha256 of the previous chain and this entry
+    with op.batch_alter_table("ws_batches") as batch:
+        batch.add_column(sa.Column("heartbeat_at", sa.DateTime, nullable=True))
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute(_PG_NO_BACKDATING)
@@ -85,6 +87,8 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS ws_audit_no_replace")
         op.execute("DROP TRIGGER IF EXISTS ws_audit_no_update")
         op.execute("DROP TRIGGER IF EXISTS ws_audit_no_delete")
+    with op.batch_alter_table("ws_batches") as batch:
+        batch.drop_column("heartbeat_at")
     with op.batch_alter_table("ws_audit") as batch:
         batch.drop_column("chain")
         batch.drop_column("address")
