@@ -275,12 +275,17 @@ class WorkspaceGuard:
     def _refusal(self, who: accounts.Account, path: str, method: str) -> tuple[int, str] | None:
         match = PLAN_PATH.match(path) or WS_PLAN_PATH.match(path)
         if match:
+            if len(match.group(1)) > 9:
+                return 404, NOT_FOUND   # beyond any id the database holds (a huge number used to answer 500)
             exists, unit_id, row = self.access.plan_place(int(match.group(1)))
             if not exists or not self.access.visible(who, unit_id):
                 return 404, NOT_FOUND   # another unit's plan is not there at all for this user
             # Every POST under /ke-hoach/<id>/ changes the plan (routes added later included): editors, draft only.
             if method == "POST" and match.re is PLAN_PATH:
-                if unit_id is not None and unit_id != who.unit_id:
+                if unit_id is None:
+                    # A plan from a single-user database belongs to no unit: nobody edits it until one is given.
+                    return 403, "Kế hoạch này chưa thuộc đơn vị nào; hãy nhờ quản trị gán đơn vị trước khi sửa."
+                if unit_id != who.unit_id:
                     return 403, "Kế hoạch này thuộc đơn vị khác; bạn chỉ được xem."
                 reason = workflow.can_edit(who, row)
                 if reason:

@@ -418,6 +418,10 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
 
     def apply_step(me, plan: PlanRow, transition, facts: workflow.Facts, extra: dict, form):
         issued = None
+        # What issuing reads from the store is read before the transaction: a request never holds one pooled
+        # connection while waiting for a second (18 at once used to exhaust the pool and hang every user).
+        base = (state.analysis(plan.id, plan.head), state.store.version(plan.id, plan.head).yaml_text) \
+            if transition.id == "ban-hanh" else None
         with sessions.begin() as session:
             try:
                 flow, before = workflow.take(session, me, plan.id, transition.id, facts)
@@ -433,7 +437,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 flow.signed_file = f"ban-ky/{plan.id}/{name}"
                 summary += f" ({extra.get('how', '')})"
             if transition.id == "ban-hanh":
-                issued = issue(session, me, plan, flow, str(form.get("ngay") or ""))
+                issued = issue(session, me, plan, flow, str(form.get("ngay") or ""), *base)
                 summary += f": số {issued[0]:02d}, ngày {issued[1]:%d/%m/%Y}"
                 if "body_key" in extra:
                     # In the same transaction as the number: if the body's signature fails, the number is not used.
@@ -443,13 +447,12 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                          plan.head, state_from=before, state_to=flow.state, unit_id=flow.unit_id)
         return RedirectResponse(f"/khong-gian/ke-hoach/{plan.id}", status_code=303)
 
-    def issue(session, me, plan: PlanRow, flow: WorkflowRow, wanted: str) -> tuple[int, date]:
+    def issue(session, me, plan: PlanRow, flow: WorkflowRow, wanted: str, analysis, base_text: str) -> tuple[int, date]:
         """Number from the unit's register for the year, the date; the plan saved with both (a new version)."""
         try:
             day = date.fromisoformat(wanted) if wanted else date.today()
         except ValueError:
             raise WsError("Ngày ban hành phải có dạng NĂM-THÁNG-NGÀY.")
-        analysis = state.analysis(plan.id, plan.head)
         if not analysis.format_ok:
             raise WsError("Kế hoạch còn lỗi định dạng.")
         number = workflow.next_number(session, flow.unit_id, day.year)
@@ -468,7 +471,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         row = session.get(PlanRow, plan.id, with_for_update=True)
         if row.head != plan.head:
             raise WsError("Kế hoạch vừa được lưu ở nơi khác; hãy tải lại trang rồi làm lại.", 409)
-        text = yamledit.transform(state.store.version(plan.id, plan.head).yaml_text, stamp)
+        text = yamledit.transform(base_text, stamp)
         new = engine.analyse(text)
         session.add(VersionRow(plan_id=plan.id, number=row.head + 1, yaml_text=text,
                                note=f"Ban hành: số {number:02d}, ngày {day:%d/%m/%Y}", counts=new.counts(),
@@ -764,7 +767,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at = "failed", now()
-                batch.messages = list(messages[-49:]) + [f"Lỗi: {exc}"]
+                batch.messages = list(messages[-49:]) + [jobs.failure_text(exc)]
         finally:
             CURRENT.reset(token)
 
@@ -840,7 +843,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 state_text = "finished"
             except Exception as exc:
                 backend, state_text = "process", "failed"
-                messages.append(f"Lỗi: {exc}")
+                messages.append(jobs.failure_text(exc))
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at, batch.backend = state_text, now(), backend

@@ -9,6 +9,7 @@ check summary and its coverage cells, so the web process only stores results.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -32,6 +33,16 @@ BEAT = 15.0
 STALE = timedelta(minutes=2)
 INTERRUPTED = ("Máy chủ đã dừng giữa chừng lượt này; các đơn vị đã xong được giữ nguyên. "
                "Bấm lại để làm tiếp cho các đơn vị còn lại.")
+
+
+def failure_text(exc: BaseException) -> str:
+    """What the dashboard says when a whole batch stopped: Vietnamese, what to do; the details go to the server log."""
+    logging.getLogger("kehoach.jobs").error("lượt xử lý dừng", exc_info=exc)
+    kind = f"{type(exc).__module__}.{type(exc).__name__}"
+    if kind.startswith("redis.") or isinstance(exc, (ConnectionError, TimeoutError)):
+        return ("Lỗi: không kết nối được hàng đợi Redis (KEHOACH_REDIS). Báo quản trị kiểm tra dịch vụ redis-server "
+                "và các tiến trình rq worker, rồi bấm lại.")
+    return "Lỗi ngoài dự kiến khi chạy lượt này (chi tiết trong nhật ký máy chủ); báo quản trị, rồi bấm lại."
 
 
 def running_batch(session: Session, plan_id: int):

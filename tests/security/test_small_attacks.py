@@ -1,0 +1,38 @@
+"""The smaller breaks of issue 24, item 8: huge ids, plans without a unit, the queue's error in English."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, text
+
+from authoring.workspace import jobs
+from ws_fixtures import *  # noqa: F401,F403  (fixtures)
+from ws_support import new_plan
+
+
+def test_a_huge_plan_id_is_not_found_not_a_server_error(users):
+    user = users("cv.anhson")
+    for url in ("/ke-hoach/99999999999999999999", "/khong-gian/ke-hoach/99999999999999999999",
+                "/khong-gian/tinh/99999999999999999999"):
+        assert user.get(url).status_code == 404, url
+    assert user.htmx("/ke-hoach/99999999999999999999/truong", {"base": "1", "path": "document.title", "v": "x"}).status_code == 404
+
+
+def test_a_plan_without_a_unit_cannot_be_edited_by_any_province(users, db_url):
+    so = users("cv.so")
+    plan = new_plan(so)
+    engine = create_engine(db_url)
+    with engine.begin() as connection:   # as if it came from a single-user database
+        connection.execute(text("UPDATE plans SET unit_id = NULL WHERE id = :id"), {"id": plan})
+        connection.execute(text("UPDATE ws_workflow SET unit_id = NULL WHERE plan_id = :id"), {"id": plan})
+    engine.dispose()
+    response = so.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Sửa trộm"})
+    assert response.status_code == 403 and "chưa thuộc đơn vị nào" in response.text
+
+
+def test_a_queue_that_cannot_be_reached_is_reported_in_vietnamese():
+    import redis
+
+    message = jobs.failure_text(redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused."))
+    assert "Redis" in message and "quản trị" in message and "Connection refused" not in message and "Error" not in message
+    other = jobs.failure_text(RuntimeError("boom in module x"))
+    assert "boom" not in other and "quản trị" in other
