@@ -36,3 +36,24 @@ def test_a_queue_that_cannot_be_reached_is_reported_in_vietnamese():
     assert "Redis" in message and "quản trị" in message and "Connection refused" not in message and "Error" not in message
     other = jobs.failure_text(RuntimeError("boom in module x"))
     assert "boom" not in other and "quản trị" in other
+
+
+def test_the_editor_does_not_parse_a_stored_plan_over_the_size_limit(ws_app, users, monkeypatch):
+    import time
+
+    from authoring import limits
+    from authoring.loading import edit
+    from authoring.web.store import Store
+
+    user = users("cv.anhson")
+    plan = new_plan(user, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    store = Store(ws_app.state.kh.store.url)
+    huge = store.version(plan).yaml_text + "# " + "x" * (limits.MAX_PLAN_BYTES + 1024) + "\n"
+    store.save(plan, 1, huge, "quá lớn", "", "", {}, False)   # as an old upload over the limit left it
+    store.engine.dispose()
+    parsed = []
+    real = edit.load_tree
+    monkeypatch.setattr(edit, "load_tree", lambda text: parsed.append(len(text)) or real(text))
+    assert user.get(f"/ke-hoach/{plan}").status_code == 200
+    time.sleep(0.3)   # the background reader would have started by now
+    assert not [n for n in parsed if n > limits.MAX_PLAN_BYTES]
