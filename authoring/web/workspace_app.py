@@ -81,7 +81,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(STATES=workflow.STATES, ROLES=accounts.ROLES, CELL_LABELS=dashboard.CELL_LABELS, DEADLINE_LABELS=dashboard.DEADLINE_LABELS,
-                                 CELL_MARKS=dashboard.CELL_MARKS, ACTIONS=audit.ACTIONS)
+                                 CELL_MARKS=dashboard.CELL_MARKS, ACTIONS=audit.ACTIONS,
+                                 ADMIN_ACTIONS=accounts.ADMIN_ACTIONS)
     from datetime import timezone
 
     templates.env.filters["local"] = lambda m: m.replace(tzinfo=timezone.utc).astimezone().strftime(
@@ -961,6 +962,20 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             audit.record(session, me, "tai-khoan", f"Tạo tài khoản {user.username} ({user.full_name}) — {unit.name}: "
                          + ", ".join(accounts.ROLES[r] for r in roles))
         return RedirectResponse("/khong-gian/quan-tri?tb=" + quote("Đã tạo tài khoản."), status_code=303)
+
+    @app.post("/khong-gian/quan-tri/tai-khoan")
+    async def admin_account(request: Request):
+        """Unlock a login, lock or reopen an account, change its roles: each ends the account's sessions if it must."""
+        me = who(request)
+        form = await form_checked(request, max_files=0)
+        with sessions.begin() as session:
+            try:
+                done = accounts.administer(session, str(form.get("ten") or ""), str(form.get("viec") or ""),
+                                           [str(r) for r in form.getlist("vai_tro")])
+            except accounts.AccountError as exc:
+                raise WsError(str(exc))
+            audit.record(session, me, "tai-khoan", done, address=client_address(request.scope))
+        return RedirectResponse("/khong-gian/quan-tri?tb=" + quote(done), status_code=303)
 
 
 def core_lint(path: Path):

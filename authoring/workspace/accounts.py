@@ -239,6 +239,33 @@ def account(session: Session, user_id: int) -> Account | None:
                    frozenset(role for role, u in rows if u.id == unit.id))
 
 
+ADMIN_ACTIONS = {"mo-khoa": "Cho đăng nhập lại ngay", "khoa": "Khóa tài khoản", "mo": "Mở lại tài khoản",
+                 "vai-tro": "Đổi vai trò"}
+
+
+def administer(session: Session, username: str, action: str, roles: list[str]) -> str:
+    """What the administrator does to an account; the sentence for the audit log and the page."""
+    user = session.scalar(select(UserRow).where(UserRow.username == username.strip().lower()))
+    if user is None:
+        raise AccountError("Không có tài khoản này; hãy chọn trong danh sách.")
+    who = f"{user.full_name} ({user.username})"
+    if action == "mo-khoa":
+        unlock(session, user.username)
+        return f"Cho {who} đăng nhập lại ngay (xóa các lần đăng nhập sai)"
+    if action in ("khoa", "mo"):
+        set_active(session, user.id, action == "mo")
+        return f"{'Mở lại' if action == 'mo' else 'Khóa'} tài khoản {who}" + ("; các phiên đăng nhập đã kết thúc"
+                                                                             if action == "khoa" else "")
+    if action == "vai-tro":
+        current = account(session, user.id)
+        unit = session.get(UnitRow, current.unit_id) if current else None
+        if unit is None:
+            raise AccountError("Tài khoản chưa thuộc đơn vị nào; hãy tạo lại tài khoản.")
+        set_roles(session, user.id, unit, roles)
+        return f"Đổi vai trò của {who} thành: {', '.join(ROLES[r] for r in ROLES if r in roles)}; các phiên đăng nhập đã kết thúc"
+    raise AccountError("Hãy chọn việc cần làm với tài khoản.")
+
+
 class LoginRefused(AccountError):
     pass
 

@@ -103,3 +103,26 @@ def test_the_cookie_holds_a_token_the_database_only_its_hash(users, db_url):
         ids = [row[0] for row in connection.execute(select(SessionRow.id))]
     engine.dispose()
     assert ids and all(re.fullmatch(r"[0-9a-f]{64}", i) for i in ids)
+
+
+def test_the_administrator_unlocks_locks_and_changes_roles_from_the_page(ws_app, users, db_url):
+    from test_login_attacks import post_login
+
+    admin, editor, signer = users("qt.so"), users("cv.anhson"), users("nk.anhson")
+    with TestClient(ws_app, client=("203.0.113.9", 1)) as attacker:
+        for _ in range(6):
+            post_login(attacker, "ld.anhson", "doan-bua-mat-khau")
+    assert admin.form("/khong-gian/quan-tri/tai-khoan", {"ten": "ld.anhson", "viec": "mo-khoa"},
+                      follow_redirects=False).status_code == 303
+    with TestClient(ws_app, client=("198.51.100.7", 1)) as owner:
+        assert post_login(owner, "ld.anhson", PASSWORD).status_code == 303
+    admin.form("/khong-gian/quan-tri/tai-khoan", {"ten": "cv.anhson", "viec": "vai-tro", "vai_tro": ["lanh-dao"]})
+    admin.form("/khong-gian/quan-tri/tai-khoan", {"ten": "nk.anhson", "viec": "khoa"})
+    assert not signed_in(editor.http) and not signed_in(signer.http)
+    with TestClient(ws_app) as again:
+        assert post_login(again, "nk.anhson", PASSWORD).status_code == 401
+    log = admin.get("/khong-gian/nhat-ky").text
+    assert "Đổi vai trò của Đặng Thị Hoa (cv.anhson) thành: Lãnh đạo đơn vị" in log
+    assert "Khóa tài khoản Đỗ Văn Hùng (nk.anhson)" in log and "Cho Vũ Văn Minh (ld.anhson) đăng nhập lại ngay" in log
+    # not for anyone else than the administrator
+    assert editor.form("/khong-gian/quan-tri/tai-khoan", {"ten": "nk.anhson", "viec": "mo"}).status_code in (401, 404)
