@@ -143,6 +143,10 @@ def _audit_in_transaction(session: Session, _flush_context) -> None:
 
 
 PUBLIC = ("/dang-nhap", "/tinh/", "/favicon.ico")
+# Downloads of a plan's content (Word, PDF, YAML, the signed copy, the communes' PDFs, the dashboard): each is logged.
+EXPORT_PATH = re.compile(r"^/(?:ke-hoach/(\d+)/tai/([a-z-]+)|khong-gian/ke-hoach/(\d+)/(ban-ky)"
+                         r"|khong-gian/tinh/(\d+)/(pdf-xa\.zip|bang\.[a-z]+))$")
+EXPORT_WHAT = {"ban-ky": "bản đã ký", "pdf-xa.zip": "PDF của các xã (.zip)"}
 PLAN_PATH = re.compile(r"^/ke-hoach/(\d+)(/[^/]*)?")
 WS_PLAN_PATH = re.compile(r"^/khong-gian/(?:ke-hoach|tinh)/(\d+)")
 
@@ -166,6 +170,14 @@ class Access:
             if plan is None or plan.deleted:
                 return False, None, None
             return True, plan.unit_id, session.get(WorkflowRow, plan_id)
+
+    def log_export(self, who: accounts.Account, address: str, plan_id: int, what: str) -> None:
+        from ..workspace import audit
+
+        with self.sessions.begin() as session:
+            plan = session.get(PlanRow, plan_id)
+            audit.record(session, who, "xuat", f"Tải {what} của kế hoạch {plan_label(plan)}", plan_id,
+                         plan.head if plan else None, unit_id=plan.unit_id if plan else None, address=address)
 
     def visible(self, who: accounts.Account, unit_id: int | None) -> bool:
         if who.has("quan-tri") or who.province_wide:
@@ -261,10 +273,21 @@ class WorkspaceGuard:
             return await self._send(send, *_html(refusal[0], refusal[1], htmx))
         ctx = RequestContext(who, client_address(scope))
         token = CURRENT.set(ctx)
+        export = EXPORT_PATH.match(path) if method == "GET" else None
+        status = []
+
+        async def watched(message):
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, watched if export else send)
         finally:
             CURRENT.reset(token)
+        if export and status and status[0] == 200:
+            plan_id, what = next((int(export.group(i)), export.group(i + 1)) for i in (1, 3, 5) if export.group(i))
+            await to_thread.run_sync(self.access.log_export, who, ctx.address, plan_id, EXPORT_WHAT.get(what, what))
         if ctx.saved:
             # Shielded: a browser that closes right after its save must not cancel the audit entry of that save.
             from anyio import CancelScope

@@ -963,6 +963,13 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                          + ", ".join(accounts.ROLES[r] for r in roles))
         return RedirectResponse("/khong-gian/quan-tri?tb=" + quote("Đã tạo tài khoản."), status_code=303)
 
+    @app.get("/khong-gian/quan-tri/nhat-ky", response_class=HTMLResponse)
+    def admin_audit_check(request: Request):
+        """The same check as `kehoach audit verify`: the hash chain over every entry (administrators only)."""
+        with sessions() as session:
+            verdict = audit.verify(session)
+        return page(request, "workspace/audit_check.html", verdict=verdict)
+
     @app.post("/khong-gian/quan-tri/tai-khoan")
     async def admin_account(request: Request):
         """Unlock a login, lock or reopen an account, change its roles: each ends the account's sessions if it must."""

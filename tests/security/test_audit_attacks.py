@@ -190,3 +190,23 @@ def test_audit_verify_finds_an_entry_edited_deleted_or_inserted(ws_app, users, d
     broken = verify(db_url)
     assert broken.exit_code == 1 and "Nhật ký đã bị can thiệp" in broken.output, broken.output
     assert "Traceback" not in broken.output
+
+
+def test_a_download_is_logged_as_an_export_with_the_plan_s_name(users, db_url):
+    user = users("cv.anhson")
+    plan = new_plan(user, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    assert user.get(f"/ke-hoach/{plan}/tai/yaml").status_code == 200
+    assert user.get(f"/ke-hoach/{plan}/tai/khong-co-loai-nay").status_code != 200
+    exports = [r for r in log_rows(db_url) if r.action == "xuat"]
+    assert len(exports) == 1 and exports[0].plan_id == plan and "yaml" in exports[0].summary
+    assert "«" in exports[0].summary and exports[0].address
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_administrator_s_page_finds_an_edited_entry_too(ws_app, users, db_url):
+    admin = users("qt.so")
+    assert "Nhật ký nguyên vẹn" in admin.get("/khong-gian/quan-tri/nhat-ky").text
+    tamper(db_url, "UPDATE ws_audit SET summary = 'không có gì' WHERE id = 1")
+    page = admin.get("/khong-gian/quan-tri/nhat-ky").text
+    assert "Nhật ký đã bị can thiệp: 1 chỗ không khớp" in page and "Mục số 1" in page
+    assert users("cv.so").get("/khong-gian/quan-tri/nhat-ky").status_code == 404
