@@ -78,41 +78,6 @@ def _name_pattern(name: str) -> str:
     return r"\s*[-–]\s*".join(parts)
 
 
-class _NamePattern:
-    """One printed name as a pattern, compiled only once a text holds every part of the name: a registry has ~200
-    names, a plan mentions a few, and compiling the rest (case-insensitive over Vietnamese letters) took most of the
-    time of `kehoach check`. Answers search, finditer and sub as a compiled pattern would."""
-
-    __slots__ = ("name", "parts", "_regex")
-    _last: tuple[str, str] = ("", "")   # the last text and its lower case: every name looks at the same text in turn
-
-    def __init__(self, name: str):
-        self.name = name
-        self.parts = [part.lower() for part in re.split(r"\s*[-–]\s*", name)]
-        self._regex = None
-
-    def _may_match(self, text: str) -> bool:
-        if _NamePattern._last[0] is not text:
-            _NamePattern._last = (text, text.lower())
-        lowered = _NamePattern._last[1]
-        return all(part in lowered for part in self.parts)
-
-    @property
-    def regex(self) -> re.Pattern:
-        if self._regex is None:
-            self._regex = re.compile(r"(?<![\wÀ-ỹ])" + _name_pattern(self.name) + r"(?![\wÀ-ỹ])", re.IGNORECASE)
-        return self._regex
-
-    def search(self, text: str):
-        return self.regex.search(text) if self._may_match(text) else None
-
-    def finditer(self, text: str):
-        return self.regex.finditer(text) if self._may_match(text) else iter(())
-
-    def sub(self, repl, text: str) -> str:
-        return self.regex.sub(repl, text) if self._may_match(text) else text
-
-
 _PATTERNS: dict = {}
 
 
@@ -123,7 +88,9 @@ def _compiled(registry, on: date) -> tuple[list, list]:
         living, gone = [], []
         for agency in registry.agencies.values():
             target = gone if ends(agency, on) else living
-            target.extend((_NamePattern(name), agency) for name in printed_names(agency))
+            for name in printed_names(agency):
+                pattern = re.compile(r"(?<![\wÀ-ỹ])" + _name_pattern(name) + r"(?![\wÀ-ỹ])", re.IGNORECASE)
+                target.append((pattern, agency))
         _PATTERNS[key] = (living, gone)
     return _PATTERNS[key]
 
