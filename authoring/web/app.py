@@ -551,7 +551,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     def editor(request: Request, plan_id: int):
         row = plan_or_404(plan_id)
         analysis = state.analysis(plan_id, row.head)
-        state.preload_tree(plan_id, row.head, analysis.text)
+        if analysis.tree is not None:   # only a text the reader accepted (size, aliases, depth) is parsed again
+            state.preload_tree(plan_id, row.head, analysis.text)
         names = names_for(analysis)
         return page(request, "editor.html", plan=row, number=row.head, editor=editor_html(plan_id, analysis),
                     summary=summary_html(plan_id, row.head, analysis), preview=preview_block(analysis),
