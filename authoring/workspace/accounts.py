@@ -99,7 +99,7 @@ def check_password(password: str, username: str = "") -> None:
     """AccountError (Vietnamese, saying how to fix it) when the password is too weak."""
     if len(password.strip()) < MIN_PASSWORD:
         raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự (không tính khoảng trắng ở đầu và cuối); "
-                           "nên dùng một câu ngắn dễ nhớ.")
+                           "hãy dùng một câu ngắn dễ nhớ.")
     name = username.strip().casefold()
     if name and (name in password.casefold() or password.casefold() in name):
         raise AccountError("Mật khẩu không được chứa tên đăng nhập; hãy chọn mật khẩu khác.")
