@@ -57,3 +57,23 @@ def test_the_editor_does_not_parse_a_stored_plan_over_the_size_limit(ws_app, use
     assert user.get(f"/ke-hoach/{plan}").status_code == 200
     time.sleep(0.3)   # the background reader would have started by now
     assert not [n for n in parsed if n > limits.MAX_PLAN_BYTES]
+
+
+def test_a_plan_upload_over_the_size_limit_is_refused_before_parsing_and_not_stored(users, db_url):
+    from authoring import limits
+
+    user = users("cv.anhson")
+    big = b"kind: plan\n# " + b"x" * (limits.MAX_PLAN_BYTES + 10) + b"\n"
+    response = user.form("/tao/tai-len", files={"file": ("lon.yaml", big, "application/x-yaml")})
+    assert response.status_code == 413 and "quá lớn" in response.text and "lon.yaml" in response.text
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM plans")).scalar() == 0
+    engine.dispose()
+
+
+def test_an_import_error_names_the_uploaded_file_not_the_server_s_folder(users):
+    user = users("cv.anhson")
+    response = user.form("/tao/tai-len", files={"file": ("ke-hoach-cu.docx", b"PK\x03\x04 khong phai docx", "application/zip")})
+    assert response.status_code == 400
+    assert "kehoach-nhap-" not in response.text and "/tmp" not in response.text
