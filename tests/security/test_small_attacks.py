@@ -77,3 +77,38 @@ def test_an_import_error_names_the_uploaded_file_not_the_server_s_folder(users):
     response = user.form("/tao/tai-len", files={"file": ("ke-hoach-cu.docx", b"PK\x03\x04 khong phai docx", "application/zip")})
     assert response.status_code == 400
     assert "kehoach-nhap-" not in response.text and "/tmp" not in response.text
+
+
+def test_two_requests_making_a_new_plan_s_workflow_row_at_once_both_succeed(db_url):
+    import threading
+
+    from sqlalchemy.orm import sessionmaker
+
+    from authoring.web.store import PlanRow, migrate
+    from authoring.workspace import workflow
+
+    migrate(db_url)
+    engine = create_engine(db_url, connect_args={"timeout": 30} if db_url.startswith("sqlite") else {})
+    sessions = sessionmaker(engine)
+    with sessions.begin() as session:
+        plan = PlanRow(title="Kế hoạch mới", issuer="UBND xã", origin="thử", head=1)
+        session.add(plan)
+        session.flush()
+        plan_id = plan.id
+    start, errors = threading.Barrier(6), []
+
+    def open_page():
+        start.wait()
+        try:
+            with sessions.begin() as session:
+                workflow.ensure(session, plan_id, None)
+        except Exception as exc:   # the page would have answered 500
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_page) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    engine.dispose()
+    assert not errors
