@@ -106,7 +106,7 @@ def test_the_cookie_holds_a_token_the_database_only_its_hash(users, db_url):
 
 
 def test_the_administrator_unlocks_locks_and_changes_roles_from_the_page(ws_app, users, db_url):
-    from test_login_attacks import post_login
+    from security_support import post_login
 
     admin, editor, signer = users("qt.so"), users("cv.anhson"), users("nk.anhson")
     with TestClient(ws_app, client=("203.0.113.9", 1)) as attacker:
