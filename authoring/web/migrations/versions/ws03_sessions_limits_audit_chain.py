@@ -18,7 +18,8 @@ _SKEW = "5 minutes"
 _PG_NO_BACKDATING = f"""
 CREATE OR REPLACE FUNCTION ws_audit_not_backdated() RETURNS trigger AS $$
 BEGIN
-  IF NEW.at < (now() AT TIME ZONE 'utc') - interval '{_SKEW}' OR NEW.at > (now() AT TIME ZONE 'utc') + interval '{_SKEW}' THEN
+  IF NEW.at < (clock_timestamp() AT TIME ZONE 'utc') - interval '{_SKEW}'
+     OR NEW.at > (clock_timestamp() AT TIME ZONE 'utc') + interval '{_SKEW}' THEN
     RAISE EXCEPTION 'nhật ký không nhận mục ghi lùi hoặc tới ngày giờ khác';
   END IF;
   RETURN NEW;
