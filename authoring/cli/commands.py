@@ -628,12 +628,12 @@ def serve(port: int, host: str, db: str | None) -> None:
     run_server(host=host, port=port, db=db)
 
 
-@main.group()
+@main.group(options_metavar="[TÙY_CHỌN]", subcommand_metavar="LỆNH [ĐỐI_SỐ]...")
 def audit() -> None:
     """Nhật ký hoạt động của không gian làm việc của tỉnh."""
 
 
-@audit.command("verify")
+@audit.command("verify", cls=KehoachCommand)
 @click.option("--db", envvar="KEHOACH_DB", help="Cơ sở dữ liệu (địa chỉ SQLAlchemy); mặc định SQLite trong thư mục dữ liệu của người dùng.")
 def audit_verify(db: str | None) -> None:
     """Kiểm tra nhật ký không bị sửa, xóa hay chèn thêm mục nào (chuỗi mã băm)."""

@@ -210,3 +210,10 @@ def test_the_administrator_s_page_finds_an_edited_entry_too(ws_app, users, db_ur
     page = admin.get("/khong-gian/quan-tri/nhat-ky").text
     assert "Nhật ký đã bị can thiệp: 1 chỗ không khớp" in page and "Mục số 1" in page
     assert users("cv.so").get("/khong-gian/quan-tri/nhat-ky").status_code == 404
+
+
+def test_audit_verify_on_a_database_without_a_log_exits_1_in_vietnamese(tmp_path):
+    result = verify(f"sqlite:///{tmp_path / 'trong.db'}")
+    assert result.exit_code == 1 and "Không đọc được nhật ký" in result.output and "Traceback" not in result.output
+    help_text = CliRunner().invoke(main, ["audit", "verify", "--help"]).output
+    assert "[TÙY_CHỌN]" in help_text and "OPTIONS" not in help_text
