@@ -239,6 +239,11 @@ def client_address(scope, nets: list | None = None) -> str:
     return peer[:64]
 
 
+# Requests of one account running at once in one server process: a browser needs 2–3 (a page, its panel, a poll);
+# more means a script, and one account must not take the whole thread pool (40 threads) from everyone else.
+PER_ACCOUNT = 6
+
+
 class WorkspaceGuard:
     """ASGI middleware: login required, plans scoped to units, edits only in the draft step by editors."""
 
@@ -246,6 +251,7 @@ class WorkspaceGuard:
         self.app = app
         self.access = access
         self.after = after   # callable(ctx) run after the request, in a worker thread
+        self.running: dict[int, int] = {}   # account id → its requests in progress (one event loop: no lock needed)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -271,6 +277,20 @@ class WorkspaceGuard:
         refusal = await to_thread.run_sync(self._refusal, who, path, method)
         if refusal is not None:
             return await self._send(send, *_html(refusal[0], refusal[1], htmx))
+        if self.running.get(who.id, 0) >= PER_ACCOUNT:
+            return await self._send(send, *_html(429, "Tài khoản của bạn đang có quá nhiều yêu cầu cùng lúc; hãy chờ "
+                                                      "vài giây rồi làm lại.", htmx))
+        self.running[who.id] = self.running.get(who.id, 0) + 1
+        try:
+            await self._guarded(scope, receive, send, who, path, method)
+        finally:
+            self.running[who.id] -= 1
+            if not self.running[who.id]:
+                del self.running[who.id]
+
+    async def _guarded(self, scope, receive, send, who, path: str, method: str) -> None:
+        from anyio import to_thread
+
         ctx = RequestContext(who, client_address(scope))
         token = CURRENT.set(ctx)
         export = EXPORT_PATH.match(path) if method == "GET" else None

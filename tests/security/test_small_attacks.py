@@ -112,3 +112,38 @@ def test_two_requests_making_a_new_plan_s_workflow_row_at_once_both_succeed(db_u
         t.join()
     engine.dispose()
     assert not errors
+
+
+def test_one_account_cannot_take_every_worker(ws_app, users, monkeypatch):
+    import threading
+    import time
+
+    from authoring.web import workspace_access
+    from authoring.workspace import audit
+    from ws_support import User
+
+    monkeypatch.setattr(workspace_access, "PER_ACCOUNT", 2)
+    real = audit.entries
+    monkeypatch.setattr(audit, "entries", lambda *a, **kw: time.sleep(1.0) or real(*a, **kw))
+    clients = [users("cv.so")] + [User(ws_app, "cv.so") for _ in range(3)]
+    other = users("cv.anhson")
+    codes, start = [], threading.Barrier(5)
+
+    def load(client):
+        start.wait()
+        codes.append(client.get("/khong-gian/nhat-ky").status_code)
+
+    def colleague():
+        start.wait()
+        time.sleep(0.2)
+        codes.append(("đồng nghiệp", other.get("/khong-gian").status_code))
+
+    threads = [threading.Thread(target=load, args=(c,)) for c in clients] + [threading.Thread(target=colleague)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for client in clients[1:]:
+        client.close()
+    assert sorted(c for c in codes if isinstance(c, int)) == [200, 200, 429, 429]
+    assert ("đồng nghiệp", 200) in codes   # another account is served meanwhile
