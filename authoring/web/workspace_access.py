@@ -282,13 +282,24 @@ class WorkspaceGuard:
                                                       "vài giây rồi làm lại.", htmx))
         self.running[who.id] = self.running.get(who.id, 0) + 1
         try:
-            await self._guarded(scope, receive, send, who, path, method)
+            ctx = await self._guarded(scope, receive, send, who, path, method)
         finally:
-            self.running[who.id] -= 1
-            if not self.running[who.id]:
-                del self.running[who.id]
+            self._release(who.id)
+        if ctx.saved:
+            # The answer is sent and the account's slot given back; the diff entry of what it saved follows.
+            # Shielded: a browser that closes right after its save must not cancel the audit entry of that save.
+            from anyio import CancelScope
 
-    async def _guarded(self, scope, receive, send, who, path: str, method: str) -> None:
+            with CancelScope(shield=True):
+                await to_thread.run_sync(self.after, ctx)
+
+    def _release(self, account_id: int) -> None:
+        if account_id in self.running:
+            self.running[account_id] -= 1
+            if not self.running[account_id]:
+                del self.running[account_id]
+
+    async def _guarded(self, scope, receive, send, who, path: str, method: str) -> RequestContext:
         from anyio import to_thread
 
         ctx = RequestContext(who, client_address(scope))
@@ -308,12 +319,7 @@ class WorkspaceGuard:
         if export and status and status[0] == 200:
             plan_id, what = next((int(export.group(i)), export.group(i + 1)) for i in (1, 3, 5) if export.group(i))
             await to_thread.run_sync(self.access.log_export, who, ctx.address, plan_id, EXPORT_WHAT.get(what, what))
-        if ctx.saved:
-            # Shielded: a browser that closes right after its save must not cancel the audit entry of that save.
-            from anyio import CancelScope
-
-            with CancelScope(shield=True):
-                await to_thread.run_sync(self.after, ctx)
+        return ctx
 
     def _refusal(self, who: accounts.Account, path: str, method: str) -> tuple[int, str] | None:
         match = PLAN_PATH.match(path) or WS_PLAN_PATH.match(path)
