@@ -97,6 +97,9 @@ def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> No
     if info is not None and not stat.S_ISREG(info.st_mode):
         _write_through(path, data)  # /dev/stdout, a pipe, a terminal: write to it, do not replace it
         return
+    if path.is_symlink() and not path.exists():
+        raise KehoachError(f"không ghi vào {path}: đây là một liên kết trỏ tới {os.readlink(path)}, nơi không tồn tại",
+                           hint="Xóa liên kết hỏng đó, hoặc chọn một tên tệp kết quả khác.")
     real = Path(os.path.realpath(path)) if path.is_symlink() else path  # a link stays a link
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
@@ -131,3 +134,20 @@ def _write_through(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise KehoachError(f"không ghi được vào {path} ({exc.strerror})",
                            hint="Chọn một tệp thường làm tệp kết quả.") from exc
+
+
+@contextlib.contextmanager
+def folder_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder of *path* (on its own folder, not the file: writes replace the file, and
+    a lock on a replaced file guards nothing). Two commands that rewrite a file there run one after the other."""
+    try:
+        import fcntl
+    except ImportError:   # no advisory locks on this system: nothing to hold
+        yield
+        return
+    fd = os.open(Path(path).resolve().parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)   # closing releases the lock

@@ -933,6 +933,45 @@ def report(plan_file: str, results_files: tuple[str, ...], period: str | None, u
         _make_pdfs([(target, target.with_suffix(".pdf"))])
 
 
+@main.group(options_metavar="[TÙY_CHỌN]", subcommand_metavar="LỆNH [ĐỐI_SỐ]...")
+def audit() -> None:
+    """Nhật ký hoạt động của không gian làm việc của tỉnh."""
+
+
+@audit.command("verify", cls=KehoachCommand)
+@click.option("--db", envvar="KEHOACH_DB", help="Cơ sở dữ liệu (địa chỉ SQLAlchemy); mặc định SQLite trong thư mục dữ liệu của người dùng.")
+def audit_verify(db: str | None) -> None:
+    """Kiểm tra nhật ký không bị sửa, xóa hay chèn thêm mục nào (chuỗi mã băm)."""
+    from ..extras import require
+
+    require("workspace")
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from ..web.store import default_url
+    from ..workspace.audit import verify
+
+    engine = create_engine(db or default_url())
+    try:
+        with Session(engine) as session:
+            verdict = verify(session)
+    except SQLAlchemyError:
+        raise InputError("Không đọc được nhật ký trong cơ sở dữ liệu này.",
+                         hint="Kiểm tra địa chỉ --db (hoặc KEHOACH_DB) và quyền đọc bảng nhật ký.")
+    finally:
+        engine.dispose()
+    click.echo(f"Đã kiểm tra {verdict.checked} mục nhật ký"
+               + (f" ({verdict.unchained} mục ghi trước khi có mã kiểm tra, không kiểm được)" if verdict.unchained else "")
+               + ".")
+    if verdict.problems:
+        for problem in verdict.problems[:100]:
+            click.echo(f"  {problem}", err=True)
+        raise InputError(f"Nhật ký đã bị can thiệp: {len(verdict.problems)} chỗ không khớp.",
+                         hint="Đối chiếu với bản sao lưu của cơ sở dữ liệu; báo ngay cho người phụ trách an toàn thông tin.")
+    click.echo(f"Nhật ký nguyên vẹn. Mã của mục cuối (ghi lại để phát hiện việc xóa bớt các mục cuối): {verdict.head}")
+
+
 from .help import apply as _vietnamese_help  # noqa: E402
 
 _vietnamese_help(main)  # placeholders, ranges, short lines and examples in Vietnamese

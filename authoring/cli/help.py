@@ -16,6 +16,7 @@ METAVARS = {
 
 # One line each in the command list (click would cut the docstring with "…").
 SHORT = {
+    "audit": "Kiểm tra nhật ký của không gian làm việc",
     "check": "Đối chiếu kế hoạch với văn bản cấp trên",
     "derive": "Lập dự thảo kế hoạch cấp dưới từ kế hoạch cấp trên",
     "diff": "So sánh nội dung hai phiên bản kế hoạch",
@@ -41,6 +42,7 @@ SHORT = {
 }
 
 EXAMPLES = {
+    "audit": "kehoach audit verify --db postgresql:///kehoach",
     "check": "kehoach check plans/examples/nghe-an-2025-kh-07.yaml --format html -o bao-cao.html",
     "derive": "kehoach derive plans/directives/qd-23-2021.yaml --unit \"tỉnh Nghệ An\" --date 26/11/2025 -o nghe-an.yaml",
     "diff": "kehoach diff ke-hoach-2025.yaml ke-hoach-2026.yaml",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
+from ..fileio import folder_lock
 from ..findings import Finding, Severity
 from ..loading import LoadedPlan, load_plan_or_raise
 from ..loading.writer import dump_tree, load_tree, write_plan_text
@@ -68,10 +69,17 @@ def validate_issue(loaded: LoadedPlan, number: int, issued: str) -> PartialDate:
 
 
 def issue(path: Path, number: int, issued: str, force: bool = False, lead_days: int = 5) -> Issued:
-    """Check, then fill number and date into the plan file itself; the returned plan is the file as written."""
+    """Check, then fill number and date into the plan file itself; the returned plan is the file as written.
+
+    Under a lock of the plan's folder from reading to writing: a second `issue` of the same plan waits, then reads
+    the number the first one wrote and refuses a different one (no number silently lost)."""
+    with folder_lock(path):
+        return _issue(Path(path), number, issued, force, lead_days)
+
+
+def _issue(path: Path, number: int, issued: str, force: bool, lead_days: int) -> Issued:
     from ..rules.check import run_check
 
-    path = Path(path)
     loaded = load_plan_or_raise(path)
     when = validate_issue(loaded, number, issued)
     text = _issued_text(path, number, when)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import html
 import json
@@ -24,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from .. import limits
 from ..loading import edit as yamledit
 from . import core, engine, forms, ops
 from .pages import PageError, PageImages
@@ -554,22 +556,35 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         if len(data) > MAX_UPLOAD:
             raise UserError("Tệp tải lên quá lớn (tối đa 5 MB).", 413)
         if suffix in (".yaml", ".yml"):
+            if len(data) > limits.MAX_PLAN_BYTES:   # refused before any parsing, and never stored
+                raise UserError(f"Tệp kế hoạch {name} quá lớn (tối đa {limits.MAX_PLAN_BYTES // 1048576} MB); "
+                                "một kế hoạch thật chỉ vài chục KB — hãy kiểm tra lại tệp.", 413)
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise UserError("Tệp YAML không theo bảng mã UTF-8; hãy lưu lại với bảng mã UTF-8.")
-            plan_id = create_plan(text, f"Tải lên {name}", f"Tệp {name}")
+            # Analysing a plan takes CPU: in the thread pool, so one upload never freezes everyone's pages.
+            plan_id = await run_in_threadpool(create_plan, text, f"Tải lên {name}", f"Tệp {name}")
             return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
-        with tempfile.TemporaryDirectory(prefix="kehoach-nhap-") as tmp:
-            source = Path(tmp) / f"tai-len{suffix}"   # never the user's own file name on disk
-            source.write_bytes(data)
-            try:
-                result = core.import_plan(source)
-            except core.InputError as exc:
-                return page(request, "import.html", 400, name=name, result=None,
-                            error=_error_text(exc), findings=exc.findings)
-        plan_id = create_plan(result.yaml_text, f"Nhập từ {name}", f"Nhập từ {name}")
-        analysis = state.analysis(plan_id, 1)
+
+        def convert():
+            with tempfile.TemporaryDirectory(prefix="kehoach-nhap-") as tmp:
+                source = Path(tmp) / f"tai-len{suffix}"   # never the user's own file name on disk
+                source.write_bytes(data)
+                try:
+                    return core.import_plan(source), None
+                except core.InputError as exc:
+                    # The server's temporary folder is nobody's business: findings name the uploaded file.
+                    exc.findings = [dataclasses.replace(f, file=name) if f.file else f for f in exc.findings]
+                    exc.message = exc.message.replace(str(source), name).replace(tmp, "")
+                    return None, exc
+
+        result, failure = await run_in_threadpool(convert)
+        if failure is not None:
+            return page(request, "import.html", 400, name=name, result=None,
+                        error=_error_text(failure), findings=failure.findings)
+        plan_id = await run_in_threadpool(create_plan, result.yaml_text, f"Nhập từ {name}", f"Nhập từ {name}")
+        analysis = await run_in_threadpool(state.analysis, plan_id, 1)
         return page(request, "import.html", name=name, result=result, plan_id=plan_id, error=None,
                     findings=analysis.findings, counts=analysis.counts(),
                     describe=forms.describer(analysis.tree, state.registry))
@@ -578,7 +593,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     def editor(request: Request, plan_id: int):
         row = plan_or_404(plan_id)
         analysis = state.analysis(plan_id, row.head)
-        state.preload_tree(plan_id, row.head, analysis.text)
+        if analysis.tree is not None:   # only a text the reader accepted (size, aliases, depth) is parsed again
+            state.preload_tree(plan_id, row.head, analysis.text)
         names = names_for(analysis)
         return page(request, "editor.html", plan=row, number=row.head, editor=editor_html(plan_id, analysis),
                     summary=summary_html(plan_id, row.head, analysis), preview=preview_block(analysis),

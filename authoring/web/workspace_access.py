@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import contextvars
 import html
+import ipaddress
+import os
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, object_session
 
-from ..workspace import accounts, workflow
+from ..workspace import accounts, logins, workflow
 from ..workspace.models import UnitRow, WorkflowRow
 from .store import PlanRow, VersionRow
 
@@ -25,6 +27,7 @@ from .store import PlanRow, VersionRow
 @dataclass
 class RequestContext:
     account: accounts.Account | None
+    address: str = ""
     saved: list[tuple[int, int, str]] = field(default_factory=list)   # (plan_id, version, note) saved by the request
     created: list[int] = field(default_factory=list)                 # plan ids created by the request
 
@@ -42,11 +45,31 @@ def _stamp_plan(_mapper, _connection, target: PlanRow) -> None:
             target.owner_id = ctx.account.id
 
 
+def _pending(target) -> list | None:
+    """The audit work waiting for the end of the flush of *target*'s session (None outside a logged-in request)."""
+    ctx = CURRENT.get()
+    session = object_session(target)
+    if ctx is None or ctx.account is None or session is None:
+        return None
+    return session.info.setdefault("ws_pending", [])
+
+
 @event.listens_for(PlanRow, "after_insert")
 def _note_plan(_mapper, _connection, target: PlanRow) -> None:
     ctx = CURRENT.get()
     if ctx is not None:
         ctx.created.append(target.id)
+    pending = _pending(target)
+    if pending is not None:
+        pending.append(("plan", target.id, target.unit_id))
+
+
+@event.listens_for(PlanRow, "after_update")
+def _note_plan_change(_mapper, _connection, target: PlanRow) -> None:
+    pending = _pending(target)
+    history = inspect(target).attrs.deleted.history
+    if pending is not None and history.has_changes():
+        pending.append(("deleted", target.id, bool(target.deleted)))
 
 
 @event.listens_for(VersionRow, "before_insert")
@@ -61,12 +84,72 @@ def _note_version(_mapper, _connection, target: VersionRow) -> None:
     ctx = CURRENT.get()
     if ctx is not None:
         ctx.saved.append((target.plan_id, target.number, target.note or ""))
+    pending = _pending(target)
+    if pending is not None:
+        pending.append(("version", target.plan_id, target.number, target.note or ""))
+
+
+@event.listens_for(VersionRow, "after_update")
+def _note_version_name(_mapper, _connection, target: VersionRow) -> None:
+    pending = _pending(target)
+    if pending is not None and inspect(target).attrs.name.history.has_changes():
+        pending.append(("name", target.plan_id, target.number, target.name or ""))
+
+
+def plan_label(plan: PlanRow | None) -> str:
+    """A plan as people name it: its title and issuer, never its database id."""
+    if plan is None:
+        return "kế hoạch đã xóa"
+    title = " ".join((plan.title or "").split())[:200] or "Kế hoạch chưa có tên"
+    issuer = " ".join((plan.issuer or "").split())[:120]
+    return f"«{title}»" + (f" của {issuer}" if issuer else "")
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _audit_in_transaction(session: Session, _flush_context) -> None:
+    """The audit entry of a save, creation, deletion or naming joins the transaction of that change: both are
+    committed, or neither (a kill between the two cannot leave a confirmed version without its entry)."""
+    pending = session.info.pop("ws_pending", None)
+    ctx = CURRENT.get()
+    if not pending or ctx is None or ctx.account is None:
+        return
+    from ..workspace import audit
+
+    who, address = ctx.account, ctx.address
+    for kind, plan_id, *rest in pending:
+        plan = session.get(PlanRow, plan_id)
+        unit_id = plan.unit_id if plan is not None else None
+        label = plan_label(plan)
+        if kind == "plan":
+            if session.get(WorkflowRow, plan_id) is None and not any(
+                    isinstance(o, WorkflowRow) and o.plan_id == plan_id for o in session.new):
+                session.add(WorkflowRow(plan_id=plan_id, unit_id=rest[0], state="draft"))
+        elif kind == "version":
+            number, note = rest
+            action = "tao" if number == 1 else "sua"
+            summary = (f"Tạo kế hoạch {label}" if number == 1 else f"Sửa kế hoạch {label}, phiên bản {number}")
+            audit.record(session, who, action, summary + (f": {note}" if note else ""), plan_id, number,
+                         unit_id=unit_id, address=address, flush=False)
+        elif kind == "deleted":
+            gone = rest[0]
+            audit.record(session, who, "xoa" if gone else "khoi-phuc",
+                         f"{'Xóa' if gone else 'Khôi phục'} kế hoạch {label}", plan_id, unit_id=unit_id,
+                         address=address, flush=False)
+        elif kind == "name":
+            number, name = rest
+            audit.record(session, who, "dat-ten", f"Đặt tên phiên bản {number} của kế hoạch {label}: «{name}»"
+                         if name else f"Bỏ tên phiên bản {number} của kế hoạch {label}", plan_id, number,
+                         unit_id=unit_id, address=address, flush=False)
 
 
 PUBLIC = ("/dang-nhap", "/tinh/", "/favicon.ico", "/api/v1/openapi.json")
 API = "/api/"
 API_REFUSED = ('{"loi": "Thiếu khóa truy cập hoặc khóa không còn dùng được. Gửi tiêu đề Authorization: Bearer <khóa>; '
                'tạo khóa ở trang «Khóa truy cập» sau khi đăng nhập."}').encode("utf-8")
+# Downloads of a plan's content (Word, PDF, YAML, the signed copy, the communes' PDFs, the dashboard): each is logged.
+EXPORT_PATH = re.compile(r"^/(?:ke-hoach/(\d+)/tai/([a-z-]+)|khong-gian/ke-hoach/(\d+)/(ban-ky)"
+                         r"|khong-gian/tinh/(\d+)/(pdf-xa\.zip|bang\.[a-z]+))$")
+EXPORT_WHAT = {"ban-ky": "bản đã ký", "pdf-xa.zip": "PDF của các xã (.zip)"}
 PLAN_PATH = re.compile(r"^/ke-hoach/(\d+)(/[^/]*)?")
 WS_PLAN_PATH = re.compile(r"^/khong-gian/(?:ke-hoach|tinh)/(\d+)")
 
@@ -78,11 +161,10 @@ class Access:
         self.sessions = sessions
         self.storage = storage
 
-    def account(self, user_id) -> accounts.Account | None:
-        if not isinstance(user_id, int):
-            return None
+    def account(self, token) -> tuple[accounts.Account, str] | None:
+        """The account and session id of the browser's session token, if that session is still open."""
         with self.sessions() as session:
-            return accounts.account(session, user_id)
+            return logins.resolve(session, token)
 
     def key_account(self, authorization: str) -> accounts.Account | None:
         from ..workspace import api_tokens
@@ -97,6 +179,14 @@ class Access:
             if plan is None or plan.deleted:
                 return False, None, None
             return True, plan.unit_id, session.get(WorkflowRow, plan_id)
+
+    def log_export(self, who: accounts.Account, address: str, plan_id: int, what: str) -> None:
+        from ..workspace import audit
+
+        with self.sessions.begin() as session:
+            plan = session.get(PlanRow, plan_id)
+            audit.record(session, who, "xuat", f"Tải {what} của kế hoạch {plan_label(plan)}", plan_id,
+                         plan.head if plan else None, unit_id=plan.unit_id if plan else None, address=address)
 
     def visible(self, who: accounts.Account, unit_id: int | None) -> bool:
         if who.has("quan-tri") or who.province_wide:
@@ -126,6 +216,43 @@ def _html(status: int, message: str, htmx: bool) -> tuple[int, list, bytes]:
 NOT_FOUND = "Không tìm thấy trang hoặc kế hoạch này."
 
 
+def trusted_proxies() -> list:
+    """KEHOACH_TRUSTED_PROXIES: addresses or networks of the reverse proxies whose X-Forwarded-For is believed."""
+    nets = []
+    for part in os.environ.get("KEHOACH_TRUSTED_PROXIES", "").split(","):
+        if part.strip():
+            nets.append(ipaddress.ip_network(part.strip(), strict=False))
+    return nets
+
+
+def _trusted(address: str, nets: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in nets)
+
+
+def client_address(scope, nets: list | None = None) -> str:
+    """The real client: the peer, unless the peer is a trusted proxy; then the last X-Forwarded-For hop that is not
+    one (what a client writes in the header itself sits further left and is never believed)."""
+    peer = (scope.get("client") or ("?", 0))[0] or "?"
+    nets = trusted_proxies() if nets is None else nets
+    if not nets or not _trusted(peer, nets):
+        return peer[:64]
+    forwarded = [v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"x-forwarded-for"]
+    hops = [h.strip() for h in ",".join(forwarded).split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, nets):
+            return hop[:64]
+    return peer[:64]
+
+
+# Requests of one account running at once in one server process: a browser needs 2–3 (a page, its panel, a poll);
+# more means a script, and one account must not take the whole thread pool (40 threads) from everyone else.
+PER_ACCOUNT = 6
+
+
 class WorkspaceGuard:
     """ASGI middleware: login required, plans scoped to units, edits only in the draft step by editors."""
 
@@ -133,6 +260,7 @@ class WorkspaceGuard:
         self.app = app
         self.access = access
         self.after = after   # callable(ctx) run after the request, in a worker thread
+        self.running: dict[int, int] = {}   # account id → its requests in progress (one event loop: no lock needed)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -151,39 +279,78 @@ class WorkspaceGuard:
             if who is None:
                 return await self._send(send, 401, [(b"content-type", b"application/json"),
                                                     (b"www-authenticate", b"Bearer")], API_REFUSED)
+            session_id = None
         else:
-            who = await to_thread.run_sync(self.access.account, session.get("nguoi_dung"))
+            found = await to_thread.run_sync(self.access.account, session.get("phien"))
+            who, session_id = found if found else (None, None)
         if who is None:
             if method == "GET" and not htmx:
                 target = quote(path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""))
                 return await self._send(send, 303, [(b"location", f"/dang-nhap?tiep={target}".encode())], b"")
             return await self._send(send, *_html(401, "Phiên đăng nhập đã hết; hãy đăng nhập lại.", htmx))
         scope.setdefault("state", {})["account"] = who
+        scope["state"]["session_id"] = session_id
         refusal = await to_thread.run_sync(self._refusal, who, path, method)
         if refusal is not None:
             return await self._send(send, *_html(refusal[0], refusal[1], htmx))
-        ctx = RequestContext(who)
-        token = CURRENT.set(ctx)
+        if self.running.get(who.id, 0) >= PER_ACCOUNT:
+            return await self._send(send, *_html(429, "Tài khoản của bạn đang có quá nhiều yêu cầu cùng lúc; hãy chờ "
+                                                      "vài giây rồi làm lại.", htmx))
+        self.running[who.id] = self.running.get(who.id, 0) + 1
         try:
-            await self.app(scope, receive, send)
+            ctx = await self._guarded(scope, receive, send, who, path, method)
         finally:
-            CURRENT.reset(token)
-        if ctx.saved or ctx.created:
+            self._release(who.id)
+        if ctx.saved:
+            # The answer is sent and the account's slot given back; the diff entry of what it saved follows.
             # Shielded: a browser that closes right after its save must not cancel the audit entry of that save.
             from anyio import CancelScope
 
             with CancelScope(shield=True):
                 await to_thread.run_sync(self.after, ctx)
 
+    def _release(self, account_id: int) -> None:
+        if account_id in self.running:
+            self.running[account_id] -= 1
+            if not self.running[account_id]:
+                del self.running[account_id]
+
+    async def _guarded(self, scope, receive, send, who, path: str, method: str) -> RequestContext:
+        from anyio import to_thread
+
+        ctx = RequestContext(who, client_address(scope))
+        token = CURRENT.set(ctx)
+        export = EXPORT_PATH.match(path) if method == "GET" else None
+        status = []
+
+        async def watched(message):
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched if export else send)
+        finally:
+            CURRENT.reset(token)
+        if export and status and status[0] == 200:
+            plan_id, what = next((int(export.group(i)), export.group(i + 1)) for i in (1, 3, 5) if export.group(i))
+            await to_thread.run_sync(self.access.log_export, who, ctx.address, plan_id, EXPORT_WHAT.get(what, what))
+        return ctx
+
     def _refusal(self, who: accounts.Account, path: str, method: str) -> tuple[int, str] | None:
         match = PLAN_PATH.match(path) or WS_PLAN_PATH.match(path)
         if match:
+            if len(match.group(1)) > 9:
+                return 404, NOT_FOUND   # beyond any id the database holds (a huge number used to answer 500)
             exists, unit_id, row = self.access.plan_place(int(match.group(1)))
             if not exists or not self.access.visible(who, unit_id):
                 return 404, NOT_FOUND   # another unit's plan is not there at all for this user
             # Every POST under /ke-hoach/<id>/ changes the plan (routes added later included): editors, draft only.
             if method == "POST" and match.re is PLAN_PATH:
-                if unit_id is not None and unit_id != who.unit_id:
+                if unit_id is None:
+                    # A plan from a single-user database belongs to no unit: nobody edits it until one is given.
+                    return 403, "Kế hoạch này chưa thuộc đơn vị nào; hãy nhờ quản trị gán đơn vị trước khi sửa."
+                if unit_id != who.unit_id:
                     return 403, "Kế hoạch này thuộc đơn vị khác; bạn chỉ được xem."
                 reason = workflow.can_edit(who, row)
                 if reason:

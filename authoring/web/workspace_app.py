@@ -22,13 +22,15 @@ from sqlalchemy.orm import sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
-from ..workspace import accounts, api_tokens, audit, dashboard, jobs, workflow
+from ..workspace import accounts, api_tokens, audit, dashboard, jobs, logins, workflow
 from ..text import match_key, slug
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
 from . import core, engine
 from .store import PlanRow, VersionRow
-from .workspace_access import CURRENT, Access, RequestContext, WorkspaceGuard, plan_visible, visible_filter
+from .workspace_access import (
+    CURRENT, Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
+)
 
 HERE = Path(__file__).resolve().parent
 MAX_PDF = 20 * 1024 * 1024
@@ -85,7 +87,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(STATES=workflow.STATES, ROLES=accounts.ROLES, CELL_LABELS=dashboard.CELL_LABELS, DEADLINE_LABELS=dashboard.DEADLINE_LABELS,
-                                 CELL_MARKS=dashboard.CELL_MARKS, ACTIONS=audit.ACTIONS)
+                                 CELL_MARKS=dashboard.CELL_MARKS, ACTIONS=audit.ACTIONS,
+                                 ADMIN_ACTIONS=accounts.ADMIN_ACTIONS)
     from datetime import timezone
 
     templates.env.filters["local"] = lambda m: m.replace(tzinfo=timezone.utc).astimezone().strftime(
@@ -129,28 +132,19 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             return HTMLResponse(body, status_code=exc.status, headers={"HX-Reswap": "none"})
         return page(request, "workspace/error.html", exc.status, message=exc.message, reasons=exc.reasons)
 
-    # --- after each request: audit entries for what it saved -------------------------------------
+    # --- after each request: the semantic diff of what it saved ---------------------------------
+    # The entry of each save is written in the save's own transaction (workspace_access); the diff needs both
+    # versions analysed, so it follows as a second entry. Lost in a crash, it can be made again from the versions.
 
     def after_request(ctx: RequestContext) -> None:
-        with sessions.begin() as session:
-            for plan_id in ctx.created:
-                plan = session.get(PlanRow, plan_id)
-                workflow.ensure(session, plan_id, plan.unit_id if plan else None)
-        for plan_id, number, note in ctx.saved:
-            diff_lines = None
+        for plan_id, number, _note in ctx.saved:
             if number > 1:
                 diff_lines = version_diff(plan_id, number - 1, number)
-            with sessions.begin() as session:
-                if number == 1:
-                    audit.record(session, ctx.account, "tao", note or "Tạo kế hoạch", plan_id, number,
-                                 unit_id=unit_of(session, plan_id))
-                else:
-                    audit.record(session, ctx.account, "sua", note or "Sửa nội dung", plan_id, number,
-                                 diff=diff_lines, unit_id=unit_of(session, plan_id))
-
-    def unit_of(session, plan_id: int) -> int | None:
-        plan = session.get(PlanRow, plan_id)
-        return plan.unit_id if plan else None
+                with sessions.begin() as session:
+                    plan = session.get(PlanRow, plan_id)
+                    audit.record(session, ctx.account, "chi-tiet", f"Thay đổi nội dung của phiên bản {number}, "
+                                 f"kế hoạch {plan_label(plan)}", plan_id, number, diff=diff_lines,
+                                 unit_id=plan.unit_id if plan else None, address=ctx.address)
 
     def version_diff(plan_id: int, a: int, b: int) -> list[str]:
         from .app import diff_lines
@@ -192,31 +186,84 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     @app.post("/dang-nhap")
     async def login(request: Request):
         form = await form_checked(request, max_files=0)
-        username, password = str(form.get("ten") or ""), str(form.get("mat_khau") or "")
-        address = request.client.host if request.client else "?"
+        username, password = str(form.get("ten") or "")[:200], str(form.get("mat_khau") or "")[:1000]
+        address = client_address(request.scope)
         target = _safe_next(str(form.get("tiep") or "/khong-gian"))
         from anyio import to_thread
 
         def attempt():
             with sessions() as session:
-                return accounts.login(session, username, password, address)
+                try:
+                    account = accounts.login(session, username, password, address)
+                except accounts.LoginRefused as exc:
+                    audit.failed_login(session, username, address, str(exc))
+                    session.commit()
+                    raise
+                token = logins.start(session, account.id, address, request.headers.get("user-agent", ""))
+                audit.record(session, account, "dang-nhap", "Đăng nhập", address=address)
+                session.commit()
+                return token
 
         try:
-            account = await to_thread.run_sync(attempt)
+            token = await to_thread.run_sync(attempt)
         except accounts.LoginRefused as exc:
-            return page(request, "workspace/login.html", 401, next=target, error=exc.message if hasattr(exc, "message") else str(exc))
+            return page(request, "workspace/login.html", 401, next=target, error=str(exc))
         request.session.clear()   # a new session at login: no fixation
-        request.session["nguoi_dung"] = account.id
+        request.session["phien"] = token
         request.session["csrf"] = secrets.token_urlsafe(24)
-        with sessions.begin() as session:
-            audit.record(session, account, "dang-nhap", "Đăng nhập")
         return RedirectResponse(target, status_code=303)
 
     @app.post("/dang-xuat")
     async def logout(request: Request):
         await form_checked(request, max_files=0)
+        me, sid = who_or_none(request), request.scope.get("state", {}).get("session_id")
+        if me is not None and sid:
+            with sessions.begin() as session:
+                logins.end(session, sid)
+                audit.record(session, me, "dang-xuat", "Đăng xuất", address=client_address(request.scope))
         request.session.clear()
         return RedirectResponse("/dang-nhap", status_code=303)
+
+    @app.get("/khong-gian/phien", response_class=HTMLResponse)
+    def my_sessions(request: Request):
+        me = who(request)
+        with sessions() as session:
+            rows = logins.open_sessions(session, me.id)
+        return page(request, "workspace/sessions.html", rows=rows, current=request.state.session_id,
+                    message=request.query_params.get("tb", ""))
+
+    @app.post("/khong-gian/phien/ket-thuc")
+    async def end_my_session(request: Request):
+        me = who(request)
+        form = await form_checked(request, max_files=0)
+        with sessions.begin() as session:
+            if not logins.end(session, str(form.get("phien") or "")[:64], me.id):
+                raise WsError("Phiên này đã kết thúc hoặc không phải của bạn; hãy tải lại trang.", 404)
+            audit.record(session, me, "dang-xuat", "Kết thúc một phiên đăng nhập khác", address=client_address(request.scope))
+        return RedirectResponse("/khong-gian/phien?tb=" + quote("Đã kết thúc phiên đó."), status_code=303)
+
+    @app.post("/khong-gian/mat-khau")
+    async def change_my_password(request: Request):
+        me = who(request)
+        form = await form_checked(request, max_files=0)
+        old, new = str(form.get("mat_khau_cu") or "")[:1000], str(form.get("mat_khau_moi") or "")[:1000]
+        from anyio import to_thread
+
+        def change():
+            with sessions.begin() as session:
+                user = session.get(accounts.UserRow, me.id)
+                if not accounts.verify_password(user.password_hash, old):
+                    raise WsError("Mật khẩu hiện tại không đúng; hãy gõ lại.", 400)
+                try:
+                    accounts.set_password(session, me.id, new, keep_session=request.state.session_id)
+                except accounts.AccountError as exc:
+                    raise WsError(str(exc))
+                audit.record(session, me, "tai-khoan", "Đổi mật khẩu; các phiên đăng nhập khác đã kết thúc",
+                             address=client_address(request.scope))
+
+        await to_thread.run_sync(change)
+        return RedirectResponse("/khong-gian/phien?tb=" + quote("Đã đổi mật khẩu; các phiên khác đã kết thúc."),
+                                status_code=303)
 
     # --- the unit's plans ----------------------------------------------------------------------
 
@@ -470,6 +517,10 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
 
     def apply_step(me, plan: PlanRow, transition, facts: workflow.Facts, extra: dict, form):
         issued = None
+        # What issuing reads from the store is read before the transaction: a request never holds one pooled
+        # connection while waiting for a second (18 at once used to exhaust the pool and hang every user).
+        base = (state.analysis(plan.id, plan.head), state.store.version(plan.id, plan.head).yaml_text) \
+            if transition.id == "ban-hanh" else None
         with sessions.begin() as session:
             try:
                 flow, before = workflow.take(session, me, plan.id, transition.id, facts)
@@ -485,7 +536,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 flow.signed_file = f"ban-ky/{plan.id}/{name}"
                 summary += f" ({extra.get('how', '')})"
             if transition.id == "ban-hanh":
-                issued = issue(session, me, plan, flow, str(form.get("ngay") or ""), bool(form.get("theo_ngay")))
+                issued = issue(session, me, plan, flow, str(form.get("ngay") or ""), *base, bool(form.get("theo_ngay")))
                 summary += f": số {issued[0]:02d}, ngày {issued[1]:%d/%m/%Y}" + (f" ({issued[2]})" if issued[2] else "")
                 if "body_key" in extra:
                     # In the same transaction as the number: if the body's signature fails, the number is not used.
@@ -495,11 +546,11 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                          plan.head, state_from=before, state_to=flow.state, unit_id=flow.unit_id)
         return RedirectResponse(f"/khong-gian/ke-hoach/{plan.id}", status_code=303)
 
-    def issue(session, me, plan: PlanRow, flow: WorkflowRow, wanted: str, follow_day: bool) -> tuple[int, date, str]:
+    def issue(session, me, plan: PlanRow, flow: WorkflowRow, wanted: str, analysis, base_text: str,
+              follow_day: bool) -> tuple[int, date, str]:
         """Number from the unit's register for the year, the date; the plan saved with both (a new version).
         With *follow_day* the văn thư lets the chosen day replace a date the plan wrote differently ("2027")."""
         day = day_from_form(wanted, "Ngày ban hành") or date.today()
-        analysis = state.analysis(plan.id, plan.head)
         if not analysis.format_ok:
             raise WsError("Kế hoạch còn lỗi định dạng.")
         loaded, changed = analysis.loaded, ""
@@ -531,7 +582,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         row = session.get(PlanRow, plan.id, with_for_update=True)
         if row.head != plan.head:
             raise WsError("Kế hoạch vừa được lưu ở nơi khác; hãy tải lại trang rồi làm lại.", 409)
-        text = yamledit.transform(state.store.version(plan.id, plan.head).yaml_text, stamp)
+        text = yamledit.transform(base_text, stamp)
         new = engine.analyse(text)
         session.add(VersionRow(plan_id=plan.id, number=row.head + 1, yaml_text=text,
                                note=f"Ban hành: số {number:02d}, ngày {day:%d/%m/%Y}", counts=new.counts(),
@@ -560,35 +611,43 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
 
     @app.get("/khong-gian/ke-hoach/{plan_id}/nhat-ky.{kind}")
     def plan_audit_export(request: Request, plan_id: int, kind: str):
-        who(request)
+        me = who(request)
         with sessions() as session:
             rows = audit.entries(session, plan_id=plan_id, limit=100_000)
-        return export_audit(rows, f"nhat-ky-ke-hoach-{plan_id}", kind)
+        return export_audit(request, me, rows, f"nhat-ky-ke-hoach-{plan_id}", kind)
+
+    def plan_names(rows) -> dict[int, str]:
+        ids = {r.plan_id for r in rows if r.plan_id}
+        with sessions() as session:
+            return {p.id: plan_label(p) for p in session.scalars(select(PlanRow).where(PlanRow.id.in_(ids)))} if ids else {}
 
     @app.get("/khong-gian/nhat-ky", response_class=HTMLResponse)
     def unit_audit(request: Request):
         me = who(request)
         with sessions() as session:
-            scope = None if (me.province_wide or me.has("quan-tri")) else {me.unit_id}
-            rows = audit.entries(session, unit_ids=scope, limit=300)
-        return page(request, "workspace/audit.html", log=rows)
+            rows = audit.entries(session, unit_ids=audit.province_unit_ids(session, me), limit=300)
+        return page(request, "workspace/audit.html", log=rows, plan_names=plan_names(rows))
 
     @app.get("/khong-gian/nhat-ky.{kind}")
     def unit_audit_export(request: Request, kind: str):
         me = who(request)
         with sessions() as session:
-            scope = None if (me.province_wide or me.has("quan-tri")) else {me.unit_id}
-            rows = audit.entries(session, unit_ids=scope, limit=1_000_000)
-        return export_audit(rows, "nhat-ky", kind)
+            rows = audit.entries(session, unit_ids=audit.province_unit_ids(session, me), limit=1_000_000)
+        return export_audit(request, me, rows, "nhat-ky", kind)
 
-    def export_audit(rows, stem: str, kind: str) -> Response:
+    def export_audit(request: Request, me, rows, stem: str, kind: str) -> Response:
+        if kind not in ("csv", "xlsx"):
+            raise WsError("Không có loại tệp này.", 404)
+        names = plan_names(rows)
+        body = audit.to_csv(rows, names) if kind == "csv" else audit.to_xlsx(rows, plan_names=names)
+        with sessions.begin() as session:
+            audit.record(session, me, "xuat", f"Xuất nhật ký ({len(rows)} mục) ra tệp {kind.upper()}",
+                         address=client_address(request.scope))
         if kind == "csv":
-            return Response(audit.to_csv(rows), media_type="text/csv; charset=utf-8",
+            return Response(body, media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
-        if kind == "xlsx":
-            return Response(audit.to_xlsx(rows), media_type="application/vnd.openxmlformats-officedocument."
-                            "spreadsheetml.sheet", headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
-        raise WsError("Không có loại tệp này.", 404)
+        return Response(body, media_type="application/vnd.openxmlformats-officedocument."
+                        "spreadsheetml.sheet", headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
 
     # --- province dashboard ---------------------------------------------------------------------
 
@@ -771,8 +830,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         if not names:
             raise WsError("Mọi đơn vị trong danh sách đã có dự thảo kế hoạch.")
         with batches_lock, sessions.begin() as session:
-            running = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id, BatchRow.state == "running"))
-            if running is not None:
+            if jobs.running_batch(session, plan_id) is not None:
                 raise WsError("Đang lập dự thảo cho cấp xã; hãy chờ lượt trước xong.", 409)
             batch = BatchRow(kind="lap-cap-duoi", plan_id=plan_id, user_id=me.id, total=len(names),
                              backend="rq" if jobs.redis_url(redis) else "process", messages=[])
@@ -806,7 +864,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                         messages.append(f"{result['unit']}: {result['error']}")
                         batch.messages = list(messages[-50:])
 
-            backend = jobs.run_batch(parent_name, parent_text, names, store_one, redis=redis)
+            with jobs.heartbeat(sessions, batch_id):
+                backend = jobs.run_batch(parent_name, parent_text, names, store_one, redis=redis)
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at, batch.backend = "finished", now(), backend
@@ -817,8 +876,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at = "failed", now()
-                batch.messages = list(messages[-49:]) + [
-                    "Lượt lập dừng vì lỗi của chương trình; các dự thảo đã lập vẫn còn. Hãy bấm lập lại cho các xã còn thiếu."]
+                batch.messages = list(messages[-49:]) + [jobs.failure_text(exc)]
         finally:
             CURRENT.reset(token)
 
@@ -839,12 +897,13 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                        unit_id=unit.id, owner_id=me.id)
         session.add(plan)
         session.flush()
-        session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=result["text"], note="Dự thảo lập từ kế hoạch tỉnh",
+        # The audit entry and the workflow row come with the flush (workspace_access); the row is completed here.
+        session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=result["text"],
+                               note=f"Dự thảo lập từ kế hoạch của {parent_label}"[:500],
                                counts=result["counts"], format_ok=result["format_ok"], author_id=me.id))
-        session.add(WorkflowRow(plan_id=plan.id, unit_id=unit.id, parent_plan_id=parent_plan_id, state="draft",
-                                checked_version=1, cells=result["cells"], counts=result["counts"], updated_at=now()))
-        audit.record(session, me, "tao", f"Dự thảo lập từ kế hoạch của {parent_label}", plan.id, 1,
-                     unit_id=unit.id)
+        flow = workflow.ensure(session, plan.id, unit.id)
+        flow.parent_plan_id, flow.checked_version, flow.cells, flow.counts = parent_plan_id, 1, result["cells"], result["counts"]
+        flow.updated_at = now()
 
     @app.post("/khong-gian/tinh/{plan_id}/pdf-xa")
     async def pdf_all(request: Request, plan_id: int):
@@ -866,7 +925,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         items = [(pid, state.store.version(pid, head).yaml_text) for pid, head in children]
         heads = dict(children)
         with batches_lock, sessions.begin() as session:
-            if session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id, BatchRow.state == "running")):
+            if jobs.running_batch(session, plan_id) is not None:
                 raise WsError("Đang có một lượt xử lý cho kế hoạch này; hãy chờ xong.", 409)
             batch = BatchRow(kind="pdf", plan_id=plan_id, user_id=me.id, total=len(items),
                              backend="rq" if jobs.redis_url(redis) else "process", messages=[])
@@ -891,16 +950,17 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                         batch.messages = list(messages[-50:])
 
             try:
-                backend = jobs.run_pdf_batch(items, store_one, redis=redis)
+                with jobs.heartbeat(sessions, batch_id):
+                    backend = jobs.run_pdf_batch(items, store_one, redis=redis)
                 state_text = "finished"
             except Exception:  # told in words; the PDFs already made stay
                 backend, state_text = "process", "failed"
-                messages.append("Lượt xuất dừng vì lỗi của chương trình; các PDF đã xuất vẫn còn. Hãy bấm xuất lại.")
+                messages.append(jobs.failure_text(exc))
             with sessions.begin() as session:
                 batch = session.get(BatchRow, batch_id)
                 batch.state, batch.finished_at, batch.backend = state_text, now(), backend
                 batch.messages = list(messages[-50:])
-                audit.record(session, me, "chuyen-buoc", f"Xuất PDF cho {batch.done} kế hoạch cấp xã", plan_id)
+                audit.record(session, me, "xuat", f"Xuất PDF cho {batch.done} kế hoạch cấp xã", plan_id)
 
         threading.Thread(target=work, daemon=True).start()
         if request.headers.get("hx-request") == "true":
@@ -1047,6 +1107,27 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                          + ", ".join(accounts.ROLES[r] for r in roles))
         return RedirectResponse("/khong-gian/quan-tri?tb=" + quote("Đã tạo tài khoản."), status_code=303)
 
+    @app.get("/khong-gian/quan-tri/nhat-ky", response_class=HTMLResponse)
+    def admin_audit_check(request: Request):
+        """The same check as `kehoach audit verify`: the hash chain over every entry (administrators only)."""
+        with sessions() as session:
+            verdict = audit.verify(session)
+        return page(request, "workspace/audit_check.html", verdict=verdict)
+
+    @app.post("/khong-gian/quan-tri/tai-khoan")
+    async def admin_account(request: Request):
+        """Unlock a login, lock or reopen an account, change its roles: each ends the account's sessions if it must."""
+        me = who(request)
+        form = await form_checked(request, max_files=0)
+        with sessions.begin() as session:
+            try:
+                done = accounts.administer(session, str(form.get("ten") or ""), str(form.get("viec") or ""),
+                                           [str(r) for r in form.getlist("vai_tro")])
+            except accounts.AccountError as exc:
+                raise WsError(str(exc))
+            audit.record(session, me, "tai-khoan", done, address=client_address(request.scope))
+        return RedirectResponse("/khong-gian/quan-tri?tb=" + quote(done), status_code=303)
+
 
 def day_from_form(text: str, label: str) -> date | None:
     """A day typed as ngày/tháng/năm (06/01/2026), or sent by a date picker (2026-01-06); None when empty."""
@@ -1116,9 +1197,27 @@ def _safe_next(target: str) -> str:
     return target
 
 
+def grant_application_role(session, role: str) -> None:
+    """PostgreSQL: the application's role may read and write every table but only read and add to the audit log;
+    the role that ran the migrations stays the owner (the only one who could drop a trigger or empty the log)."""
+    import re
+
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+        raise SystemExit(f"Tên vai trò PostgreSQL '{role}' không hợp lệ (chữ thường không dấu, số, gạch dưới).")
+    from sqlalchemy import text
+
+    for statement in (f"GRANT USAGE ON SCHEMA public TO {role}",
+                      f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+                      f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ws_audit FROM {role}",
+                      f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
+                      f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"):
+        session.execute(text(statement))
+
+
 def bootstrap(url: str, province_id: str, office: str, admin_user: str, admin_name: str, admin_password: str,
-              symbol: str = "KH-UBND") -> None:
-    """First start of a province's workspace: the province's units from the registry and one administrator."""
+              symbol: str = "KH-UBND", app_role: str | None = None) -> None:
+    """First start of a province's workspace (and after each upgrade, run by the database owner): the province's
+    units from the registry, one administrator, and on PostgreSQL the application role's rights."""
     from sqlalchemy import create_engine
 
     from .store import migrate
@@ -1137,6 +1236,8 @@ def bootstrap(url: str, province_id: str, office: str, admin_user: str, admin_na
             accounts.add_unit(session, commune.name, commune.kind, "xa", province.id, head)
         if session.scalar(select(accounts.UserRow).where(accounts.UserRow.username == admin_user)) is None:
             accounts.add_user(session, admin_user, admin_name, admin_password, head, ["quan-tri"])
+        if app_role and engine_.dialect.name == "postgresql":
+            grant_application_role(session, app_role)
     engine_.dispose()
 
 
@@ -1155,6 +1256,7 @@ def _main(argv: list[str] | None = None) -> int:
     """python -m authoring.web.workspace_app --tinh nghe-an --co-quan "Sở Y tế tỉnh Nghệ An" --quan-tri admin"""
     import argparse
     import getpass
+    import sys
 
     from .store import default_url
 
@@ -1165,9 +1267,16 @@ def _main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ky-hieu", default="KH-UBND")
     parser.add_argument("--quan-tri", required=True, help="tên đăng nhập của quản trị")
     parser.add_argument("--ho-ten", default="Quản trị hệ thống")
+    parser.add_argument("--vai-tro-ung-dung", default=None,
+                        help="PostgreSQL: vai trò mà máy chủ web dùng (chỉ được đọc và thêm vào nhật ký), vd. kehoach")
     args = parser.parse_args(argv)
-    password = os.environ.get("KEHOACH_ADMIN_PASSWORD") or getpass.getpass("Mật khẩu quản trị (ít nhất 10 ký tự): ")
-    bootstrap(args.db or default_url(), args.tinh, args.co_quan, args.quan_tri, args.ho_ten, password, args.ky_hieu)
+    password = os.environ.get("KEHOACH_ADMIN_PASSWORD") or getpass.getpass("Mật khẩu quản trị (ít nhất 12 ký tự, không chứa tên đăng nhập): ")
+    try:
+        bootstrap(args.db or default_url(), args.tinh, args.co_quan, args.quan_tri, args.ho_ten, password, args.ky_hieu,
+                  args.vai_tro_ung_dung)
+    except accounts.AccountError as exc:
+        print(f"Mật khẩu quản trị chưa dùng được: {exc}", file=sys.stderr)
+        return 1
     print("Đã khởi tạo. Chạy: KEHOACH_WORKSPACE=1 kehoach serve")
     return 0
 

@@ -1,5 +1,6 @@
 """Local accounts: argon2id password hashes, the five roles of Nghị định 30 (Điều 12–14) and the system's
-administrator, users belonging to units, and login rate limiting shared by every server process (in the database).
+administrator, users belonging to units, the password policy, and login limits shared by every server process (in
+the database).
 
 Passwords are never stored, returned or logged in clear: only `hash_password` sees them, and it keeps the hash.
 """
@@ -9,15 +10,17 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from ..text import nfc
-from .models import LoginFailureRow, MembershipRow, UnitRow, UserRow, now
+from .models import LoginLimitRow, MembershipRow, SessionRow, UnitRow, UserRow, now
 
 # role id → Vietnamese label (the only form users see)
 ROLES = {
@@ -35,17 +38,31 @@ ROLE_DUTIES = {
     "quan-tri": "quản lý đơn vị và tài khoản",
 }
 
-MIN_PASSWORD = 10
-MAX_FAILURES = 5                 # failures within the window before logins are refused
-WINDOW = timedelta(minutes=15)
+MIN_PASSWORD = 12               # NIST SP 800-63B §5.1.1.2 asks for at least 8; a shared office PC warrants more
+COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt"
+# Login limits. Up to FREE_TRIES failures of a user name (ADDRESS_TRIES of a client address, higher because a whole
+# office may leave through one address) are checked at once; after that each attempt must wait a delay that doubles
+# from FIRST_DELAY up to MAX_DELAY. Never a hard lock: the owner gets in after the delay, the administrator at once.
+FREE_TRIES = 5
+ADDRESS_TRIES = 30
+FIRST_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(minutes=15)
+FORGET_AFTER = timedelta(hours=24)   # failures older than this no longer count
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 
 # argon2id with OWASP's recommended minimum (Password Storage Cheat Sheet: m = 19 MiB, t = 2, p = 1): about 0.1 s
 # per login on one core of a modest server; tests may lower the cost. Hashes made with other parameters still verify
-# and are re-hashed with these at the next login.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+# and are re-hashed with these at the next login. The parameters are recorded in each hash ($argon2id$v=19$m=,t=,p=).
+ARGON2 = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
+_hasher = PasswordHasher(**ARGON2)
 # Each hash takes 19 MiB and a core: at most this many at once per process, so a burst of logins cannot exhaust memory.
 _HASH_SLOTS = threading.BoundedSemaphore(4)
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash with the current parameters, verified when the user is unknown: every answer takes one verification."""
+    return hasher.hash("không-có-người-dùng-này")
 
 
 def set_cost(time_cost: int, memory_cost: int) -> None:
@@ -58,9 +75,41 @@ class AccountError(Exception):
     """Something the administrator or the user can fix; the message is Vietnamese."""
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+@cache
+def _common() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _is_common(password: str) -> bool:
+    """One of the list, repeated, or followed by digits ("password123456", "matkhaumatkhau")."""
+    plain = re.sub(r"[\W_]+", "", nfc(password).casefold())
+    if plain in _common():
+        return True
+    stem = plain.rstrip("0123456789")
+    if stem in _common() and len(stem) >= 4:
+        return True
+    for size in range(1, len(plain) // 2 + 1):
+        if len(plain) % size == 0 and plain[:size] * (len(plain) // size) == plain:
+            return True   # one piece repeated: "abcabcabcabc", ten spaces, "111111111111"
+    return False
+
+
+def check_password(password: str, username: str = "") -> None:
+    """AccountError (Vietnamese, saying how to fix it) when the password is too weak."""
+    if len(password.strip()) < MIN_PASSWORD:
+        raise AccountError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự (không tính khoảng trắng ở đầu và cuối); "
+                           "hãy dùng một câu ngắn dễ nhớ.")
+    name = username.strip().casefold()
+    if name and (name in password.casefold() or password.casefold() in name):
+        raise AccountError("Mật khẩu không được chứa tên đăng nhập; hãy chọn mật khẩu khác.")
+    if _is_common(password) or len(set(password)) < 5:
+        raise AccountError("Mật khẩu này quá phổ biến hoặc quá dễ đoán (vd. 123456789012, matkhau2024); "
+                           "hãy chọn mật khẩu khác, ví dụ một câu ngắn dễ nhớ.")
+
+
+def hash_password(password: str, username: str = "") -> str:
+    check_password(password, username)
     with _HASH_SLOTS:
         return _hasher.hash(password)
 
@@ -124,7 +173,7 @@ def add_user(session: Session, username: str, full_name: str, password: str, uni
     full_name = nfc(" ".join(full_name.split()))
     if not full_name:
         raise AccountError("Hãy ghi họ và tên.")
-    user = UserRow(username=username, full_name=full_name, password_hash=hash_password(password))
+    user = UserRow(username=username, full_name=full_name, password_hash=hash_password(password, username))
     session.add(user)
     session.flush()
     for role in dict.fromkeys(roles):
@@ -133,11 +182,48 @@ def add_user(session: Session, username: str, full_name: str, password: str, uni
     return user
 
 
-def set_password(session: Session, user_id: int, password: str) -> None:
+def end_sessions(session: Session, user_id: int, keep: str | None = None) -> int:
+    """End every open session of a user (but *keep*, a session id); the number ended."""
+    query = update(SessionRow).where(SessionRow.user_id == user_id, SessionRow.ended_at.is_(None))
+    if keep is not None:
+        query = query.where(SessionRow.id != keep)
+    return session.execute(query.values(ended_at=now())).rowcount
+
+
+def set_password(session: Session, user_id: int, password: str, keep_session: str | None = None) -> None:
+    """A new password ends every other session of the user (a thief's copy of the cookie included)."""
     user = session.get(UserRow, user_id)
     if user is None:
         raise AccountError("Không có tài khoản này.")
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, user.username)
+    end_sessions(session, user_id, keep_session)
+
+
+def set_roles(session: Session, user_id: int, unit: UnitRow, roles: list[str]) -> None:
+    """New roles take effect at the next login: the user's sessions end."""
+    if not roles or any(r not in ROLES for r in roles):
+        raise AccountError("Hãy chọn ít nhất một vai trò hợp lệ.")
+    for row in session.scalars(select(MembershipRow).where(MembershipRow.user_id == user_id)):
+        session.delete(row)
+    session.flush()
+    for role in dict.fromkeys(roles):
+        session.add(MembershipRow(user_id=user_id, unit_id=unit.id, role=role))
+    end_sessions(session, user_id)
+
+
+def set_active(session: Session, user_id: int, active: bool) -> None:
+    user = session.get(UserRow, user_id)
+    if user is None:
+        raise AccountError("Không có tài khoản này.")
+    user.active = active
+    if not active:
+        end_sessions(session, user_id)
+
+
+def unlock(session: Session, username: str) -> None:
+    """The administrator lets a user try again at once, whatever failures others caused."""
+    session.execute(update(LoginLimitRow).where(LoginLimitRow.key == f"u:{username.strip().lower()}")
+                    .values(failures=0, blocked_until=None))
 
 
 def account(session: Session, user_id: int) -> Account | None:
@@ -153,41 +239,109 @@ def account(session: Session, user_id: int) -> Account | None:
                    frozenset(role for role, u in rows if u.id == unit.id))
 
 
-def _recent_failures(session: Session, key: str) -> int:
-    since = now() - WINDOW
-    return session.scalar(select(func.count()).select_from(LoginFailureRow)
-                          .where(LoginFailureRow.key == key, LoginFailureRow.at >= since)) or 0
+ADMIN_ACTIONS = {"mo-khoa": "Cho đăng nhập lại ngay", "khoa": "Khóa tài khoản", "mo": "Mở lại tài khoản",
+                 "vai-tro": "Đổi vai trò"}
+
+
+def administer(session: Session, username: str, action: str, roles: list[str]) -> str:
+    """What the administrator does to an account; the sentence for the audit log and the page."""
+    user = session.scalar(select(UserRow).where(UserRow.username == username.strip().lower()))
+    if user is None:
+        raise AccountError("Không có tài khoản này; hãy chọn trong danh sách.")
+    who = f"{user.full_name} ({user.username})"
+    if action == "mo-khoa":
+        unlock(session, user.username)
+        return f"Cho {who} đăng nhập lại ngay (xóa các lần đăng nhập sai)"
+    if action in ("khoa", "mo"):
+        set_active(session, user.id, action == "mo")
+        return f"{'Mở lại' if action == 'mo' else 'Khóa'} tài khoản {who}" + ("; các phiên đăng nhập đã kết thúc"
+                                                                             if action == "khoa" else "")
+    if action == "vai-tro":
+        current = account(session, user.id)
+        unit = session.get(UnitRow, current.unit_id) if current else None
+        if unit is None:
+            raise AccountError("Tài khoản chưa thuộc đơn vị nào; hãy tạo lại tài khoản.")
+        set_roles(session, user.id, unit, roles)
+        return f"Đổi vai trò của {who} thành: {', '.join(ROLES[r] for r in ROLES if r in roles)}; các phiên đăng nhập đã kết thúc"
+    raise AccountError("Hãy chọn việc cần làm với tài khoản.")
 
 
 class LoginRefused(AccountError):
     pass
 
 
+def _delay(excess: int) -> timedelta:
+    return min(FIRST_DELAY * (2 ** min(excess, 20)), MAX_DELAY)
+
+
+def _wait_text(until: datetime, moment: datetime) -> str:
+    seconds = max(1, int((until - moment).total_seconds() + 0.999))
+    return f"{seconds} giây" if seconds < 120 else f"{(seconds + 59) // 60} phút"
+
+
+def _reserve(session: Session, keys: list[tuple[str, int]], moment: datetime) -> datetime | None:
+    """Count this attempt against each key before the password is checked, in one transaction whose first statement
+    writes (so concurrent attempts queue on the rows, whatever the database): the moment until which one of the keys
+    must wait (nothing counted then), or None (counted, go on)."""
+    if session.in_transaction():
+        session.commit()
+    insert = _insert_ignore(session)
+    for key, _ in keys:
+        session.execute(insert(LoginLimitRow).values(key=key, failures=0, last_at=moment).on_conflict_do_nothing())
+    blocked = None
+    for key, free in keys:
+        session.execute(update(LoginLimitRow).where(LoginLimitRow.key == key).values(
+            failures=case((LoginLimitRow.last_at < moment - FORGET_AFTER, 1), else_=LoginLimitRow.failures + 1),
+            last_at=moment))
+        row = session.execute(select(LoginLimitRow.failures, LoginLimitRow.blocked_until)
+                              .where(LoginLimitRow.key == key)).one()
+        if row.blocked_until is not None and row.blocked_until > moment:
+            blocked = max(blocked or row.blocked_until, row.blocked_until)
+        elif row.failures >= free:
+            # This attempt goes on, and the next one of this key waits: concurrent attempts are refused here.
+            session.execute(update(LoginLimitRow).where(LoginLimitRow.key == key)
+                            .values(blocked_until=moment + _delay(row.failures - free)))
+    if blocked is not None:
+        session.rollback()
+        return blocked
+    session.commit()
+    return None
+
+
+def _insert_ignore(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def login(session: Session, username: str, password: str, address: str) -> Account:
     """The account, or LoginRefused with a message that does not tell which of name or password was wrong.
 
-    After MAX_FAILURES failures in WINDOW for a user name or an address, logins from it are refused until the
-    window has passed, even with the right password.
+    Each attempt is counted (by user name and by client address) before the password is checked; past the free
+    tries, attempts must wait a delay that doubles. Unknown, inactive and wrong all take one argon2 verification.
     """
-    username = username.strip().lower()[:80]
-    keys = [f"u:{username}", f"a:{address}"]
-    if any(_recent_failures(session, key) >= MAX_FAILURES for key in keys):
-        raise LoginRefused(f"Đăng nhập sai quá {MAX_FAILURES} lần; hãy thử lại sau {int(WINDOW.total_seconds() // 60)} phút "
-                           "hoặc nhờ quản trị đặt lại mật khẩu.")
+    username = nfc(username).strip().lower()[:80]
+    moment = now()
+    keys = [(f"u:{username}", FREE_TRIES), (f"a:{address[:64]}", ADDRESS_TRIES)]
+    blocked = _reserve(session, keys, moment)
+    if blocked is not None:
+        raise LoginRefused(f"Tên đăng nhập này hoặc máy này vừa đăng nhập sai nhiều lần; hãy thử lại sau "
+                           f"{_wait_text(blocked, moment)}, hoặc nhờ quản trị mở khóa ngay.")
     user = session.scalar(select(UserRow).where(UserRow.username == username))
-    ok = user is not None and user.active and verify_password(user.password_hash, password)
+    stored = user.password_hash if user is not None else _dummy_hash(_hasher)
+    ok = verify_password(stored, password) and user is not None and user.active
     if not ok:
-        if user is None:
-            with _HASH_SLOTS:
-                _hasher.hash("không-có-người-dùng")   # same time whether or not the name exists
-        for key in keys:
-            session.add(LoginFailureRow(key=key))
-        session.commit()
+        session.rollback()
         raise LoginRefused("Tên đăng nhập hoặc mật khẩu không đúng.")
     if _hasher.check_needs_rehash(user.password_hash):
         with _HASH_SLOTS:
             user.password_hash = _hasher.hash(password)
-    session.execute(delete(LoginFailureRow).where(LoginFailureRow.key == keys[0]))
+    # A success clears the user name's count, and gives back the address the try it had taken.
+    session.execute(update(LoginLimitRow).where(LoginLimitRow.key == keys[0][0]).values(failures=0, blocked_until=None))
+    session.execute(update(LoginLimitRow).where(LoginLimitRow.key == keys[1][0], LoginLimitRow.failures > 0)
+                    .values(failures=LoginLimitRow.failures - 1))
     session.commit()
     result = account(session, user.id)
     if result is None:

@@ -1,20 +1,24 @@
-"""The audit log: who did what, when, on which plan, and the semantic diff of every edit.
+"""The audit log: who did what, when, from where, on which plan, and the semantic diff of every edit.
 
-Append-only: this module only adds and reads entries; the application has no way to change or remove one, and the
-database refuses it too (triggers of the migration). Exported as CSV or XLSX for an inspection.
+Append-only: this module only adds and reads entries; the database refuses changes, removals, replacements and
+backdated entries (triggers of the migrations). Each entry carries a hash chained to the previous one, so `verify`
+finds an entry edited, deleted or inserted behind the application's back. Exported as CSV or XLSX for an inspection.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
+from dataclasses import dataclass
 from datetime import timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from .accounts import Account
-from .models import AuditRow
+from .models import AuditRow, UnitRow, UserRow, now
 from .workflow import state_label
 
 ACTIONS = {
@@ -25,20 +29,101 @@ ACTIONS = {
     "lap-cap-duoi": "Lập dự thảo cho cấp dưới",
     "dat-han": "Đặt hạn cho cấp dưới",
     "dang-nhap": "Đăng nhập",
+    "dang-nhap-sai": "Đăng nhập sai",
+    "dang-xuat": "Đăng xuất",
+    "xoa": "Xóa kế hoạch",
+    "khoi-phuc": "Khôi phục kế hoạch",
+    "dat-ten": "Đặt tên phiên bản",
+    "chi-tiet": "Chi tiết thay đổi nội dung",
+    "xuat": "Xuất tệp",
     "tai-khoan": "Quản lý tài khoản",
     "don-vi": "Quản lý đơn vị",
 }
 
 
+def _lock_chain(session: Session) -> None:
+    """One writer of the chain at a time, until the caller's transaction ends (then the next reads this entry)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(2402)"))
+    else:
+        # A write that touches no row still takes SQLite's write lock for the transaction.
+        session.execute(text("UPDATE ws_audit SET id = id WHERE 0"))
+
+
+def _digest(previous: str, row: AuditRow) -> str:
+    fields = [previous, row.at.isoformat(), row.user_id, row.user_name, row.unit_id, row.plan_id, row.action,
+              row.summary, row.version, row.state_from, row.state_to, row.diff, row.address]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
 def record(session: Session, who: Account | None, action: str, summary: str, plan_id: int | None = None,
            version: int | None = None, state_from: str | None = None, state_to: str | None = None,
-           diff: list[str] | None = None, unit_id: int | None = None) -> AuditRow:
-    row = AuditRow(user_id=who.id if who else None, user_name=f"{who.full_name} ({who.username})" if who else "hệ thống",
+           diff: list[str] | None = None, unit_id: int | None = None, address: str | None = None,
+           user_name: str | None = None, flush: bool = True) -> AuditRow:
+    """Add an entry in the caller's transaction: it is committed with the change it records, or not at all."""
+    _lock_chain(session)
+    previous = session.scalar(select(AuditRow.chain).where(AuditRow.chain.is_not(None))
+                              .order_by(AuditRow.id.desc()).limit(1)) or ""
+    row = AuditRow(at=now(), user_id=who.id if who else None,
+                   user_name=user_name or (f"{who.full_name} ({who.username})" if who else "hệ thống"),
                    unit_id=unit_id if unit_id is not None else (who.unit_id if who else None), plan_id=plan_id,
                    action=action, summary=summary[:4000], version=version, state_from=state_from, state_to=state_to,
-                   diff=diff or None)
+                   diff=diff or None, address=address[:64] if address else None)
+    waiting = session.info.get("ws_audit_last")
+    if waiting is not None and waiting in session.new:
+        previous = waiting.chain   # an entry added earlier in this transaction, not yet flushed: chain after it
+    row.chain = _digest(previous, row)
     session.add(row)
+    session.info["ws_audit_last"] = row
+    if flush:
+        session.flush()
     return row
+
+
+def failed_login(session: Session, username: str, address: str, reason: str) -> AuditRow:
+    """A refused login, scoped to the unit of the account tried (when there is one) so its province sees it."""
+    name = " ".join(username.split())[:80]
+    user = session.scalar(select(UserRow).where(UserRow.username == name.lower()))
+    unit_id = None
+    if user is not None:
+        from .accounts import account
+
+        found = account(session, user.id)
+        unit_id = found.unit_id if found else None
+    return record(session, None, "dang-nhap-sai", f"Đăng nhập sai với tên «{name}»: {reason}", unit_id=unit_id,
+                  address=address, user_name=f"tên đăng nhập «{name}»")
+
+
+@dataclass
+class Verdict:
+    checked: int
+    unchained: int            # entries written before the chain existed (migration ws03)
+    problems: list[str]       # Vietnamese, one per broken link
+    head: str                 # the last chain value: note it down to detect a later truncation of the tail
+
+
+def verify(session: Session) -> Verdict:
+    """Recompute the chain over every entry in order: any entry edited, deleted or inserted breaks a link."""
+    previous, checked, unchained, problems = "", 0, 0, []
+    for row in session.execute(select(AuditRow).order_by(AuditRow.id).execution_options(yield_per=1000)).scalars():
+        if row.chain is None:
+            if checked:
+                problems.append(f"Mục số {row.id} ({_local(row.at)}) không có mã kiểm tra: được chèn vào sau.")
+            unchained += 1
+            continue
+        checked += 1
+        if _digest(previous, row) != row.chain:
+            problems.append(f"Mục số {row.id} ({_local(row.at)}, {row.user_name}): nội dung đã bị sửa, hoặc mục "
+                            "ngay trước nó đã bị xóa hay chèn thêm.")
+        previous = row.chain
+    return Verdict(checked, unchained, problems, previous)
+
+
+def province_unit_ids(session: Session, who: Account) -> set[int]:
+    """Units whose entries *who* may read: the whole province for its provincial users, else their own unit."""
+    if who.province_wide or who.has("quan-tri"):
+        return set(session.scalars(select(UnitRow.id).where(UnitRow.province == who.province))) | {who.unit_id}
+    return {who.unit_id}
 
 
 def entries(session: Session, plan_id: int | None = None, unit_ids: set[int] | None = None,
@@ -51,29 +136,39 @@ def entries(session: Session, plan_id: int | None = None, unit_ids: set[int] | N
     return list(session.scalars(query))
 
 
-HEADERS = ["Thời điểm", "Người thực hiện", "Việc", "Nội dung", "Kế hoạch số", "Phiên bản", "Từ bước", "Sang bước",
-           "Thay đổi nội dung"]
+HEADERS = ["Thời điểm", "Người thực hiện", "Việc", "Nội dung", "Kế hoạch", "Phiên bản", "Từ bước", "Sang bước",
+           "Thay đổi nội dung", "Từ địa chỉ"]
 
 
 def _local(moment) -> str:
     return moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M:%S")
 
 
-def rows_for_export(rows: list[AuditRow]) -> list[list]:
-    return [[_local(r.at), r.user_name, ACTIONS.get(r.action, r.action), r.summary, r.plan_id or "", r.version or "",
-             state_label(r.state_from) if r.state_from else "", state_label(r.state_to) if r.state_to else "",
-             "\n".join(r.diff or [])] for r in sorted(rows, key=lambda r: r.id)]
+def _cell(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @, and tab or CR that hide them) starts with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
-def to_csv(rows: list[AuditRow]) -> bytes:
+def rows_for_export(rows: list[AuditRow], plan_names: dict[int, str] | None = None) -> list[list]:
+    names = plan_names or {}
+    return [[_cell(c) for c in (
+        _local(r.at), r.user_name, ACTIONS.get(r.action, r.action), r.summary,
+        names.get(r.plan_id, "") if r.plan_id else "", r.version or "",
+        state_label(r.state_from) if r.state_from else "", state_label(r.state_to) if r.state_to else "",
+        "\n".join(r.diff or []), r.address or "")] for r in sorted(rows, key=lambda r: r.id)]
+
+
+def to_csv(rows: list[AuditRow], plan_names: dict[int, str] | None = None) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    writer.writerows(rows_for_export(rows))
+    writer.writerows(rows_for_export(rows, plan_names))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")   # BOM: Excel opens Vietnamese correctly
 
 
-def to_xlsx(rows: list[AuditRow], title: str = "Nhật ký") -> bytes:
+def to_xlsx(rows: list[AuditRow], title: str = "Nhật ký", plan_names: dict[int, str] | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -83,9 +178,9 @@ def to_xlsx(rows: list[AuditRow], title: str = "Nhật ký") -> bytes:
     sheet.append(HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows_for_export(rows):
+    for row in rows_for_export(rows, plan_names):
         sheet.append(row)
-    for column, width in zip("ABCDEFGHI", (20, 30, 24, 60, 12, 10, 26, 26, 80)):
+    for column, width in zip("ABCDEFGHIJ", (20, 30, 24, 60, 40, 10, 26, 26, 80, 16)):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:

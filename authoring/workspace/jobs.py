@@ -9,18 +9,78 @@ check summary and its coverage cells, so the web process only stores results.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
 QUEUE = "kehoach"
 _PARENTS: dict[str, tuple[Path, object]] = {}
+# A running batch writes its heartbeat every BEAT; one silent for STALE was stopped (server killed or restarted).
+BEAT = 15.0
+STALE = timedelta(minutes=2)
+INTERRUPTED = ("Máy chủ đã dừng giữa chừng lượt này; các đơn vị đã xong được giữ nguyên. "
+               "Bấm lại để làm tiếp cho các đơn vị còn lại.")
+
+
+def failure_text(exc: BaseException) -> str:
+    """What the dashboard says when a whole batch stopped: Vietnamese, what to do; the details go to the server log."""
+    logging.getLogger("kehoach.jobs").error("lượt xử lý dừng", exc_info=exc)
+    kind = f"{type(exc).__module__}.{type(exc).__name__}"
+    if kind.startswith("redis.") or isinstance(exc, (ConnectionError, TimeoutError)):
+        return ("Lỗi: không kết nối được hàng đợi xử lý của máy chủ. Báo quản trị kiểm tra dịch vụ hàng đợi và các "
+                "tiến trình xử lý nền (chi tiết trong nhật ký máy chủ), rồi bấm lại.")
+    return "Lỗi ngoài dự kiến khi chạy lượt này (chi tiết trong nhật ký máy chủ); báo quản trị, rồi bấm lại."
+
+
+def running_batch(session: Session, plan_id: int):
+    """The plan's batch still running, or None. Takes the plan's workflow row for update first, so two server
+    processes cannot both start one; a batch whose heartbeat stopped is closed as interrupted, never left running."""
+    from .models import BatchRow, WorkflowRow, now
+
+    session.get(WorkflowRow, plan_id, with_for_update=True)
+    batch = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id, BatchRow.state == "running"))
+    if batch is not None and (batch.heartbeat_at or batch.started_at) < now() - STALE:
+        batch.state, batch.finished_at = "failed", now()
+        batch.messages = list(batch.messages or [])[-49:] + [INTERRUPTED]
+        return None
+    return batch
+
+
+@contextmanager
+def heartbeat(sessions, batch_id: int, every: float = BEAT):
+    """While the body runs, a thread stamps the batch as alive every *every* seconds."""
+    from .models import BatchRow, now
+
+    stop = threading.Event()
+
+    def beat():
+        while not stop.wait(every):
+            try:
+                with sessions.begin() as session:
+                    session.execute(update(BatchRow).where(BatchRow.id == batch_id).values(heartbeat_at=now()))
+            except Exception:   # a busy database: the next beat tries again, STALE leaves room for several
+                pass
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 5)
 
 
 def redis_url(explicit: str | None = None) -> str | None:

@@ -61,14 +61,31 @@ class MembershipRow(Base):
     role: Mapped[str] = mapped_column(String(30))
 
 
-class LoginFailureRow(Base):
-    """One failed login (by user name and by address), for rate limiting across server processes."""
+class LoginLimitRow(Base):
+    """Failed logins of one user name or one client address: counted by an atomic row update shared by every server
+    process; after a few, each new attempt must wait a delay that doubles (never a lock an attacker can hold)."""
 
-    __tablename__ = "ws_login_failures"
+    __tablename__ = "ws_login_limits"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime, default=now, index=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)    # "u:<user name>" or "a:<address>"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SessionRow(Base):
+    """A login session, kept on the server: the browser's cookie holds only a random token whose hash is the id.
+    Logout, a password or role change and deactivation end it; so do idle and absolute timeouts."""
+
+    __tablename__ = "ws_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)        # sha256 of the token, never the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("ws_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=now)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    agent: Mapped[str] = mapped_column(String(200), default="")
 
 
 class WorkflowRow(Base):
@@ -122,6 +139,8 @@ class AuditRow(Base):
     state_from: Mapped[str | None] = mapped_column(String(20), nullable=True)
     state_to: Mapped[str | None] = mapped_column(String(20), nullable=True)
     diff: Mapped[list | None] = mapped_column(JSON, nullable=True)       # sentences of the semantic diff
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)   # the client's address
+    chain: Mapped[str | None] = mapped_column(String(64), nullable=True)     # sha256(previous chain, this entry)
 
 
 class BatchRow(Base):
@@ -140,4 +159,5 @@ class BatchRow(Base):
     backend: Mapped[str] = mapped_column(String(20), default="process")
     messages: Mapped[list | None] = mapped_column(JSON, nullable=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)   # last sign of life while running
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -201,11 +201,15 @@ def next_number(session: Session, unit_id: int, year: int) -> int:
 
 
 def ensure(session: Session, plan_id: int, unit_id: int | None, parent_plan_id: int | None = None) -> WorkflowRow:
-    row = session.get(WorkflowRow, plan_id)
+    row = session.get(WorkflowRow, plan_id) or next(
+        (o for o in session.new if isinstance(o, WorkflowRow) and o.plan_id == plan_id), None)
     if row is None:
-        row = WorkflowRow(plan_id=plan_id, unit_id=unit_id, parent_plan_id=parent_plan_id, state="draft")
-        session.add(row)
-        session.flush()
+        try:
+            with session.begin_nested():
+                row = WorkflowRow(plan_id=plan_id, unit_id=unit_id, parent_plan_id=parent_plan_id, state="draft")
+                session.add(row)
+        except IntegrityError:   # another request made it first (two tabs opening a new plan)
+            row = session.get(WorkflowRow, plan_id, populate_existing=True)
     return row
 
 

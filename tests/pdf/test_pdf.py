@@ -221,3 +221,32 @@ def test_pdf_command_converts_many_files_with_one_start(rendered, runner, tmp_pa
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "ra").glob("*.pdf"))) == len(rendered)
     assert log.read_text().count("start") == 1
+
+
+def test_two_issues_of_one_plan_at_once_never_lose_a_number(tmp_path):
+    import threading
+
+    from authoring.errors import InputError
+    from authoring.lifecycle.issue import issue
+
+    plan = tmp_path / "kien-an.yaml"
+    plan.write_text(example("kien-an").read_text(encoding="utf-8"), encoding="utf-8")
+    outcomes = {}
+
+    def run(number):
+        try:
+            issue(plan, number, "02/04/2024", force=True)
+            outcomes[number] = "ok"
+        except InputError as exc:
+            outcomes[number] = str(exc) + " ".join(f.message for f in exc.findings)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in (7, 8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winner = [n for n, o in outcomes.items() if o == "ok"]
+    assert len(winner) == 1, outcomes
+    loser = ({7, 8} - set(winner)).pop()
+    assert f"đã có số {winner[0]:02d}" in outcomes[loser]
+    assert f"number: {winner[0]}" in plan.read_text(encoding="utf-8")

@@ -31,7 +31,7 @@ def test_login_required_and_wrong_passwords_rate_limited(ws_app):
             response = http.post("/dang-nhap", data={"csrf": token, "ten": "cv.so", "mat_khau": "sai-mat-khau"})
             assert response.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng" in response.text
         response = http.post("/dang-nhap", data={"csrf": token, "ten": "cv.so", "mat_khau": PASSWORD})
-        assert response.status_code == 401 and "quá 5 lần" in response.text   # even the right password, for now
+        assert response.status_code == 401 and "thử lại sau 30 giây" in response.text   # even the right password, for now
         # login without the form's token is refused
         assert http.post("/dang-nhap", data={"ten": "cv.anhson", "mat_khau": PASSWORD}).status_code == 403
 
@@ -45,7 +45,7 @@ def test_password_never_logged_or_stored_in_clear(ws_app, db_url, caplog, capfd)
     engine = create_engine(db_url)
     with engine.connect() as connection:
         hashes = [row[0] for row in connection.execute(text("SELECT password_hash FROM ws_users"))]
-        dump = " ".join(str(v) for table in ("ws_users", "ws_audit", "ws_login_failures", "ws_memberships")
+        dump = " ".join(str(v) for table in ("ws_users", "ws_audit", "ws_login_limits", "ws_sessions", "ws_memberships")
                         for row in connection.execute(text(f"SELECT * FROM {table}")) for v in row)
     engine.dispose()
     assert all(h.startswith("$argon2id$") for h in hashes) and PASSWORD not in dump
@@ -324,7 +324,7 @@ def test_administrator_adds_units_and_accounts(users, db_url):
     unit = re.search(r'<option value="(\d+)">xã Mẫu Sơn</option>', page).group(1)
     response = admin.form("/khong-gian/quan-tri/nguoi-dung", {"ten": "cv.mauson", "ho_ten": "Hoàng Thị Mai",
                                                               "mat_khau": "ngan", "don_vi": unit, "vai_tro": ["soan-thao"]})
-    assert response.status_code == 400 and "ít nhất 10 ký tự" in response.text
+    assert response.status_code == 400 and "ít nhất 12 ký tự" in response.text
     response = admin.form("/khong-gian/quan-tri/nguoi-dung", {"ten": "cv.mauson", "ho_ten": "Hoàng Thị Mai",
                                                               "mat_khau": PASSWORD, "don_vi": unit,
                                                               "vai_tro": ["soan-thao"]}, follow_redirects=False)

@@ -16,8 +16,9 @@ from authoring.workspace import accounts, audit, workflow
 from authoring.workspace.models import UnitRow
 from ws_fixtures import *  # noqa: F401,F403  (fixtures)
 
-WS_TABLES = {"ws_units", "ws_users", "ws_memberships", "ws_login_failures", "ws_workflow", "ws_registers", "ws_audit",
-             "ws_batches"}
+WS_TABLES = {"ws_units", "ws_users", "ws_memberships", "ws_login_limits", "ws_sessions", "ws_workflow", "ws_registers",
+             "ws_audit", "ws_batches"}
+WS01_TABLES = WS_TABLES - {"ws_login_limits", "ws_sessions"} | {"ws_login_failures"}
 
 
 def alembic(url: str) -> Config:
@@ -49,10 +50,12 @@ def test_alembic_upgrade_downgrade_upgrade(db_url):
     migrate(db_url)
     assert WS_TABLES | {"plans", "plan_versions"} <= tables(db_url)
     assert "children_due" in workflow_columns(db_url)
+    command.downgrade(alembic(db_url), "ws02")      # sessions and login limits go, the old failures table is back
+    assert WS01_TABLES <= tables(db_url) and not ({"ws_login_limits", "ws_sessions"} & tables(db_url))
     command.downgrade(alembic(db_url), "ws01")      # the communes' deadline column goes, the tables stay
-    assert "children_due" not in workflow_columns(db_url) and WS_TABLES <= tables(db_url)
+    assert "children_due" not in workflow_columns(db_url) and WS01_TABLES <= tables(db_url)
     command.downgrade(alembic(db_url), "0001")
-    assert not (WS_TABLES & tables(db_url))
+    assert not ((WS_TABLES | WS01_TABLES) & tables(db_url))
     assert {"plans", "plan_versions"} <= tables(db_url)
     command.downgrade(alembic(db_url), "base")
     assert not ({"plans", "plan_versions"} & tables(db_url))
@@ -130,7 +133,7 @@ def test_passwords_are_argon2_hashes_never_the_password(db_url):
         accounts.add_user(session, "cv.anhson", "Đặng Thị Hoa", secret, unit, ["soan-thao"])
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT password_hash FROM ws_users")).scalar()
-        everything = " ".join(str(v) for table in ("ws_users", "ws_audit", "ws_login_failures")
+        everything = " ".join(str(v) for table in ("ws_users", "ws_audit", "ws_login_limits")
                               for row in connection.execute(text(f"SELECT * FROM {table}")) for v in row)
     assert stored.startswith("$argon2id$") and secret not in stored
     assert secret not in everything
@@ -149,10 +152,10 @@ def test_units_and_memberships(db_url):
     with sessionmaker(engine).begin() as session:
         so = accounts.add_unit(session, "Sở Y tế tỉnh Nghệ An", "sở", "tinh", "nghe-an")
         xa = accounts.add_unit(session, "xã Anh Sơn", "xã", "xa", "nghe-an", so)
-        user = accounts.add_user(session, "ld.so", "Lê Văn Lãnh", "mat-khau-dai-du", so, ["lanh-dao", "nguoi-ky"])
+        user = accounts.add_user(session, "ld.so", "Lê Văn Lãnh", "chuoi-dai-du-muoi-hai", so, ["lanh-dao", "nguoi-ky"])
         who = accounts.account(session, user.id)
         assert who.province_wide and who.has("nguoi-ky") and who.role_labels == "Lãnh đạo đơn vị, Người ký"
         assert session.get(UnitRow, xa.id).parent_id == so.id
         with pytest.raises(accounts.AccountError):
-            accounts.add_user(session, "ld.so", "Trùng", "mat-khau-dai-du", so, ["lanh-dao"])
+            accounts.add_user(session, "ld.so", "Trùng", "chuoi-dai-du-muoi-hai", so, ["lanh-dao"])
     engine.dispose()

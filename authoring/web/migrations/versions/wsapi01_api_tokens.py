@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "wsapi01"
-down_revision = "ws02"
+down_revision = "ws03"
 branch_labels = None
 depends_on = None
 

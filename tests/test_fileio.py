@@ -1,0 +1,49 @@
+"""Writing results: -o through a dangling symbolic link is refused (nothing created where it points); a folder lock
+makes two rewrites of one file take turns."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from authoring.errors import KehoachError
+from authoring.fileio import folder_lock, write_atomic
+
+
+def test_output_through_a_dangling_link_is_refused_and_creates_nothing(tmp_path):
+    link = tmp_path / "ket-qua.docx"
+    link.symlink_to(tmp_path / "khong-co" / "sau" / "ket-qua.docx")
+    with pytest.raises(KehoachError) as refused:
+        write_atomic(link, b"du lieu")
+    assert "liên kết" in str(refused.value) and not (tmp_path / "khong-co").exists()
+
+
+def test_output_through_a_working_link_still_writes_its_target(tmp_path):
+    target = tmp_path / "that.docx"
+    target.write_bytes(b"cu")
+    link = tmp_path / "lien-ket.docx"
+    link.symlink_to(target)
+    write_atomic(link, b"moi")
+    assert link.is_symlink() and target.read_bytes() == b"moi"
+
+
+def test_the_folder_lock_makes_two_writers_take_turns(tmp_path):
+    plan = tmp_path / "ke-hoach.yaml"
+    inside, overlaps = [], []
+
+    def writer():
+        with folder_lock(plan):
+            if inside:
+                overlaps.append(1)
+            inside.append(1)
+            time.sleep(0.2)
+            inside.pop()
+
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not overlaps
