@@ -71,8 +71,9 @@ class ImportScore:
 
 def score_import(entries: list[dict] | None = None) -> ImportScore:
     from authoring.importing import import_plan
-    from authoring.ooxml.facts import document_facts
+    from authoring.importing.pdfsource import pdf_facts
     from authoring.loading import load_plan
+    from authoring.ooxml.facts import document_facts
 
     score = ImportScore()
     started = time.perf_counter()
@@ -80,7 +81,7 @@ def score_import(entries: list[dict] | None = None) -> ImportScore:
         path = CORPUS / entry["file"]
         expected = entry["expected"]
         try:
-            facts = document_facts(path)
+            facts = pdf_facts(path) if path.suffix == ".pdf" else document_facts(path)
         except Exception as exc:  # noqa: BLE001 - a crash is what is being counted
             score.crashes.append((entry["id"], f"facts: {type(exc).__name__}: {exc}"))
             continue
@@ -206,17 +207,32 @@ def score_libreoffice() -> list[str]:
     return lines
 
 
+KINDS = {"pdf": "PDF có lớp chữ", "scan": "bản quét (OCR)", "web": "bản chép từ web", "docx": "DOCX"}
+
+
 def main(verbose: bool = False, libreoffice: bool = False) -> None:
     entries = load_index()
-    imp = score_import(entries)
     lint = score_lint(entries)
-    web = sum(1 for e in entries if e["kind"] == "web")
-    print(f"Kho văn bản thật: {len(entries)} văn bản ({web} bản chép từ web, {len(entries) - web} DOCX)")
+    kinds = {k: sum(1 for e in entries if e["kind"] == k) for k in KINDS}
+    print(f"Kho văn bản thật: {len(entries)} văn bản (" + ", ".join(f"{n} {KINDS[k]}" for k, n in kinds.items() if n) + ")")
+    imp = ImportScore()
+    for kind, label in KINDS.items():
+        part = [e for e in entries if e["kind"] == kind]
+        if not part:
+            continue
+        score = score_import(part)
+        whole = len(part) - len({w[0] for w in score.wrong if w[1] != "bases"} | {c[0] for c in score.crashes})
+        print(f"[{label}] import  văn bản đúng mọi thông tin phần đầu: {whole}/{len(part)} = {whole / len(part):.0%}; "
+              f"từng thông tin: {score.right}/{score.fields} = {score.header:.1%}")
+        print(f"[{label}] import  căn cứ tìm đúng: {score.bases_right}/{score.bases_expected} = {score.bases_recall:.1%}; "
+              f"căn cứ thừa: {score.bases_found - score.bases_right}/{score.bases_found} = {score.bases_spurious:.1%}")
+        print(f"[{label}] import  lỗi chương trình: {len(score.crashes)}; YAML không hợp lệ: {len(score.invalid)}; "
+              f"từ chối có lý do (mã thoát 1): {len(score.refused)}; {score.seconds:.1f} s")
+        for name in ("fields", "right", "bases_expected", "bases_found", "bases_right"):
+            setattr(imp, name, getattr(imp, name) + getattr(score, name))
+        for name in ("crashes", "invalid", "refused", "wrong"):
+            getattr(imp, name).extend(getattr(score, name))
     print(f"import  thông tin phần đầu đúng: {imp.right}/{imp.fields} = {imp.header:.1%}")
-    print(f"import  căn cứ tìm đúng: {imp.bases_right}/{imp.bases_expected} = {imp.bases_recall:.1%}; "
-          f"căn cứ thừa: {imp.bases_found - imp.bases_right}/{imp.bases_found} = {imp.bases_spurious:.1%}")
-    print(f"import  lỗi chương trình: {len(imp.crashes)}; YAML không hợp lệ: {len(imp.invalid)}; "
-          f"từ chối có lý do (mã thoát 1): {len(imp.refused)}; {imp.seconds:.1f} s")
     print(f"lint-docx độ chính xác: {lint.right}/{lint.predicted} = {lint.precision:.1%}; "
           f"độ phủ: {lint.right}/{lint.expected} = {lint.recall:.1%}")
     if libreoffice:

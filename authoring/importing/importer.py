@@ -25,6 +25,7 @@ class ImportResult:
     exact: bool = False   # the DOCX carried kehoach's own data, unchanged since rendering
     missing: list[str] = field(default_factory=list)   # facts the document does not state, left empty
     doc_type: str | None = None
+    notes: list[str] = field(default_factory=list)     # what the reader says about the source (signatures, OCR, …)
 
 
 def _dump(tree: dict, note: str, path: Path) -> str:
@@ -63,6 +64,7 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
         raise InputError(f"Không tìm thấy tệp {path}.", [Finding("M100", Severity.ERROR, "không tìm thấy tệp", str(path),
                                                                  suggestion="Kiểm tra lại đường dẫn.")])
     suffix = path.suffix.lower()
+    notes: list[str] = []
     if suffix == ".docx":
         exact = _exact(path)
         if exact is not None:
@@ -78,6 +80,14 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
             raise InputError(f"Không đọc được {path}.", [Finding("M101", Severity.ERROR,
                                                                 f"tệp không phải văn bản Word (.docx) đọc được ({type(exc).__name__})",
                                                                 str(path), suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])
+    elif suffix == ".pdf":
+        from .pdfsource import read_pdf
+
+        pdf = read_pdf(path)
+        document = pdf.document
+        paras = read_docx(path, document)
+        facts = facts_from_docx(document)
+        notes += pdf.notes
     elif suffix in (".txt", ".md"):
         try:
             paras = read_text(path)
@@ -87,7 +97,7 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
                                                                 str(path), suggestion="Lưu lại tệp với bảng mã UTF-8.")])
     else:
         raise InputError(f"Không nhập được {path}.", [Finding("M103", Severity.ERROR, f"chưa hỗ trợ loại tệp '{suffix}'",
-                                                             str(path), suggestion="Dùng tệp .docx hoặc .txt.")])
+                                                             str(path), suggestion="Dùng tệp .docx, .pdf hoặc .txt.")])
     try:
         recognition = Recogniser(load_registry()).recognise(paras, facts, overrides)
     except ImportRefused as exc:
@@ -108,4 +118,4 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
             "mã (id), cơ quan và hạn báo cáo do kehoach đọc từ câu chữ."
             + (" Văn bản không ghi (để trống): " + "; ".join(missing) + "." if missing else ""))
     return ImportResult(_dump(recognition.tree, note, path), recognition.recognised, recognition.prose,
-                        missing=missing, doc_type=facts.doc_type)
+                        missing=missing, doc_type=facts.doc_type, notes=notes)

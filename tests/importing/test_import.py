@@ -140,7 +140,7 @@ def test_import_command_says_what_it_recognised(runner, tmp_path):
 
 @pytest.mark.parametrize("content, suffix, code", [
     (None, ".txt", "M100"), (b"PK\x03\x04 hong", ".docx", "M101"), ("\u00e9".encode("latin-1"), ".txt", "M102"),
-    (b"x", ".pdf", "M103"),
+    (b"x", ".pdf", "M106"), (b"x", ".odt", "M103"),
 ])
 def test_bad_input_is_a_clear_error(runner, tmp_path, content, suffix, code):
     path = tmp_path / f"vao{suffix}"

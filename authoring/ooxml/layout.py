@@ -1,0 +1,410 @@
+"""Words placed on pages (a PDF's text layer or OCR) laid out again as WordprocessingML, so that the one DOCX reader
+sees a PDF as it sees a Word file: the header's two columns as a table, centred tên loại and trích yếu, body
+paragraphs, the closing (Nơi nhận | signature) as a two-column table, and ruled tables as tables on their grid."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .. import nd30
+from ..text import match_key, nfc
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float = 12.0
+    confidence: float | None = None   # 0–100 when the word was read by OCR
+
+
+@dataclass
+class Cell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    text: str      # the cell's lines, one per paragraph, separated by newlines
+
+
+@dataclass
+class Table:
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    rows: int
+    cols: int
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    words: list[Word]
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    page: int
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        sizes = sorted(w.size for w in self.words)
+        return sizes[len(sizes) // 2]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def segments(self) -> list[list[Word]]:
+        """Runs of words separated by a gap wider than two spaces' worth of the font: the columns of a line."""
+        out: list[list[Word]] = []
+        for word in self.words:
+            if out and word.x0 - out[-1][-1].x1 <= 1.6 * self.size:
+                out[-1].append(word)
+            else:
+                out.append([word])
+        return out
+
+
+def lines_of(words: list[Word], page: int) -> list[Line]:
+    """Words grouped into lines by their baseline (a 12 pt label beside an 11 pt line below it stays apart); a word
+    in a smaller font raised within a line (a footnote mark) joins that line."""
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        for line in reversed(lines[-3:]):
+            baseline = line.words[0].bottom
+            if abs(word.bottom - baseline) <= 0.3 * max(word.size, line.words[0].size):
+                line.words.append(word)
+                break
+        else:
+            lines.append(Line([word], page))
+    merged: list[Line] = []
+    for line in lines:
+        host = next((m for m in reversed(merged[-2:]) if line.size < 0.8 * m.size
+                     and m.top - 1 <= (line.top + line.bottom) / 2 <= m.bottom + 1), None)
+        if host is not None and len(line.words) <= 2:
+            host.words.extend(line.words)
+        else:
+            merged.append(line)
+    for line in merged:
+        line.words.sort(key=lambda w: w.x0)
+    return sorted(merged, key=lambda l: l.top)
+
+
+def _furniture(line: Line, page: Page) -> bool:
+    """A page number standing alone at the top or the bottom of a page."""
+    near_edge = line.bottom < page.height * 0.1 or line.top > page.height * 0.9
+    return near_edge and bool(re.fullmatch(r"[-–\s]*(?:Trang\s*)?\d{1,4}[-–\s]*(?:/\s*\d{1,4})?", line.text))
+
+
+def _seg_text(words: list[Word]) -> str:
+    return nfc(" ".join(w.text for w in words))
+
+
+def _is_motto(text: str) -> bool:
+    return match_key(text).replace(" ", "").startswith(("conghoaxahoi", "conghòaxãhội"))
+
+
+_TYPE_KEYS = {match_key(name.upper()) for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
+
+
+def _is_type_line(text: str) -> bool:
+    return text.strip() == text.strip().upper() and match_key(text.strip()) in _TYPE_KEYS
+
+
+def _is_recipients(text: str) -> bool:
+    return match_key(text).startswith(("nơi nh", "noi nh"))
+
+
+# --- WordprocessingML ----------------------------------------------------------------------------------------
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _paragraph(text: str, centred: bool = False) -> etree._Element:
+    p = etree.Element(_w("p"))
+    if centred:
+        ppr = etree.SubElement(p, _w("pPr"))
+        etree.SubElement(ppr, _w("jc")).set(_w("val"), "center")
+    r = etree.SubElement(p, _w("r"))
+    t = etree.SubElement(r, _w("t"))
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return p
+
+
+def _layout_table(columns: list[list[str]]) -> etree._Element:
+    """One row, one cell per column, each line of a column a paragraph (a header or closing table)."""
+    tbl = etree.Element(_w("tbl"))
+    grid = etree.SubElement(tbl, _w("tblGrid"))
+    for _ in columns:
+        etree.SubElement(grid, _w("gridCol"))
+    tr = etree.SubElement(tbl, _w("tr"))
+    for lines in columns:
+        tc = etree.SubElement(tr, _w("tc"))
+        for line in lines or [""]:
+            tc.append(_paragraph(line))
+    return tbl
+
+
+def _data_table(rows: int, cols: int, cells: list[Cell]) -> etree._Element:
+    """A ruled table on its grid: a cell spanning columns is one w:tc with gridSpan, one spanning rows starts a
+    vMerge that the rows below continue — the grid the lines draw, as Word would store it."""
+    tbl = etree.Element(_w("tbl"))
+    grid = etree.SubElement(tbl, _w("tblGrid"))
+    for _ in range(cols):
+        etree.SubElement(grid, _w("gridCol"))
+    origin: dict[tuple[int, int], Cell] = {}
+    for cell in cells:
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                origin.setdefault((r, c), cell)
+    for r in range(rows):
+        tr = etree.SubElement(tbl, _w("tr"))
+        c = 0
+        while c < cols:
+            cell = origin.get((r, c))
+            tc = etree.SubElement(tr, _w("tc"))
+            span = cell.colspan if cell is not None and cell.col == c else 1
+            tcpr = etree.SubElement(tc, _w("tcPr"))
+            if span > 1:
+                etree.SubElement(tcpr, _w("gridSpan")).set(_w("val"), str(span))
+            if cell is not None and cell.rowspan > 1:
+                merge = etree.SubElement(tcpr, _w("vMerge"))
+                if cell.row == r:
+                    merge.set(_w("val"), "restart")
+            text = cell.text if cell is not None and cell.row == r and cell.col == c else ""
+            for line in text.split("\n"):
+                tc.append(_paragraph(line))
+            c += span
+    return tbl
+
+
+# --- the page read as a document ------------------------------------------------------------------------------
+
+@dataclass
+class _Block:
+    page: int
+    top: float
+    line: Line | None = None
+    table: Table | None = None
+    last_page: int | None = None   # a table joined over page breaks ends on this page
+
+
+def _blocks(pages: list[Page]) -> list[_Block]:
+    """Lines and ruled tables of every page in reading order; words inside a table belong to its cells only."""
+    blocks: list[_Block] = []
+    for number, page in enumerate(pages):
+        def inside(word: Word) -> bool:
+            cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+            return any(t.x0 <= cx <= t.x1 and t.top <= cy <= t.bottom for t in page.tables)
+
+        flow = [w for w in page.words if not inside(w)]
+        items = [_Block(number, line.top, line=line) for line in lines_of(flow, number) if not _furniture(line, page)]
+        items += [_Block(number, t.top, table=t) for t in page.tables]
+        blocks += sorted(items, key=lambda b: b.top)
+    return _join_tables(blocks)
+
+
+def _join_tables(blocks: list[_Block]) -> list[_Block]:
+    """A table that runs over a page break: the part on the next page joins it (its repeated header row dropped)."""
+    out: list[_Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if block.table is not None and previous is not None and previous.table is not None \
+                and (previous.last_page or previous.page) + 1 == block.page \
+                and previous.table.cols == block.table.cols:
+            head = {c.col: c.text for c in previous.table.cells if c.row == 0}
+            first = {c.col: c.text for c in block.table.cells if c.row == 0}
+            skip = 1 if first == head else 0
+            offset = previous.table.rows - skip
+            merged = Table(previous.table.top, previous.table.bottom, previous.table.x0, previous.table.x1,
+                           previous.table.rows + block.table.rows - skip, previous.table.cols,
+                           previous.table.cells + [Cell(c.row + offset, c.col, c.rowspan, c.colspan, c.text)
+                                                   for c in block.table.cells if c.row >= skip])
+            out[-1] = _Block(previous.page, previous.top, table=merged, last_page=block.page)
+            continue
+        out.append(block)
+    return out
+
+
+def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
+    """The header's two columns on the first page and where the header ends: lines whose parts sit in the columns
+    (issuer | Quốc hiệu, Số | date, V/v), up to the tên loại, "Kính gửi" or a line across the page."""
+    lines = []
+    for block in blocks[:16]:
+        if block.line is None or block.page != 0:
+            break
+        text = block.line.text
+        segments = block.line.segments()
+        wide = block.line.x1 - block.line.x0 > page.width * 0.5
+        if _is_type_line(text) or text.startswith("Kính gửi") or (len(segments) == 1 and wide) \
+                or _is_recipients(text):
+            break
+        lines.append(block.line)
+    if not any(_is_motto(_seg_text(s)) or nd30.NUMBER_START_RE.match(_seg_text(s)) for line in lines
+               for s in line.segments()):
+        return [[], []], 0
+    motto = next((s for line in lines for s in line.segments() if _is_motto(_seg_text(s))), None)
+    first = lines[0].segments()[0]
+    right_centre = (motto[0].x0 + motto[-1].x1) / 2 if motto else page.width * 0.65
+    left_centre = (first[0].x0 + first[-1].x1) / 2 if first is not motto else page.width * 0.25
+    columns: list[list[str]] = [[], []]
+    for line in lines:
+        parts: list[list[str]] = [[], []]
+        for seg in line.segments():
+            centre = (seg[0].x0 + seg[-1].x1) / 2
+            parts[0 if abs(centre - left_centre) <= abs(centre - right_centre) else 1].append(_seg_text(seg))
+        for side in (0, 1):
+            if not parts[side]:
+                continue
+            text = " ".join(parts[side])
+            if side == 0 and columns[0] and columns[0][-1].startswith(("V/v", "Về việc")) \
+                    and not re.match(r"^(Số|V/v)\b", text):
+                columns[0][-1] += " " + text   # the "V/v …" subject wrapped over lines is one line
+            else:
+                columns[side].append(text)
+    return columns, len(lines)
+
+
+def _closing(lines: list[Line], width: float) -> list[list[str]]:
+    """Nơi nhận on the left, the signature on the right; a recipient wrapped over two lines is one line."""
+    start = min(l.x0 for l in lines)
+    columns: list[list[str]] = [[], []]
+    for line in lines:
+        for seg in line.segments():
+            text = _seg_text(seg)
+            if seg[0].x0 > start + 0.3 * (width - 2 * start) or seg[0].x0 > width * 0.5:
+                columns[1].append(text)
+            elif columns[0] and not re.match(r"^[-+•–]|^N[oơ]i", text):
+                columns[0][-1] += " " + text
+            else:
+                columns[0].append(text)
+    return columns
+
+
+def _paragraphs(blocks: list[_Block], width: float) -> list[etree._Element]:
+    """Lines joined into paragraphs where the layout says a paragraph goes on: same alignment, no first-line
+    indent, the line above running to the right margin, no extra space above."""
+    lines = [b.line for b in blocks if b.line is not None]
+    if not lines:
+        return [_data_table(b.table.rows, b.table.cols, b.table.cells) for b in blocks if b.table is not None]
+    starts = sorted(round(l.x0) for l in lines)
+    left = max(set(starts), key=lambda x: (starts.count(x), -x))
+    right = sorted(l.x1 for l in lines)[int(len(lines) * 0.9)]
+    steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top)
+    step = steps[len(steps) // 3] if steps else 20.0
+    out: list[etree._Element] = []
+    current: list[Line] = []
+    centred_now = False
+
+    def flush():
+        if current:
+            out.append(_paragraph(nfc(" ".join(l.text for l in current)), centred_now))
+            current.clear()
+
+    previous: Line | None = None
+    in_title = False
+    for block in blocks:
+        if block.table is not None:
+            flush()
+            previous = None
+            out.append(_data_table(block.table.rows, block.table.cols, block.table.cells))
+            continue
+        line = block.line
+        inset_left, inset_right = line.x0 - left, right - line.x1
+        symmetric = abs(inset_left - inset_right) < max(30, 0.15 * width)
+        centred = inset_left > 15 and inset_right > 15 and symmetric
+        if previous is not None and _is_type_line(previous.text):
+            in_title = True
+        if in_title and symmetric and previous is not None and line.page == previous.page \
+                and line.top - previous.top <= step * 1.25 + 2:
+            centred = True   # a trích yếu line as wide as the page, centred among the other lines of the title
+        in_title = in_title and centred
+        new = previous is None or centred != centred_now
+        if not new:
+            gap = line.top - previous.top if line.page == previous.page else step
+            short = previous.x1 < right - 2.5 * previous.size and not centred
+            indented = not centred and line.x0 > left + 8
+            new = gap > step * 1.25 + 2 or short or indented or _is_type_line(previous.text) \
+                or (previous.text.isupper() != line.text.isupper() and centred)
+        if new:
+            flush()
+            centred_now = centred
+        current.append(line)
+        previous = line
+    flush()
+    return out
+
+
+def document_from_pages(pages: list[Page]):
+    """A python-docx Document holding the pages as Word would: header table, body, closing table, annexes."""
+    from docx import Document
+
+    document = Document()
+    body = document.element.body
+    for child in list(body):
+        if child.tag != _w("sectPr"):
+            body.remove(child)
+    section = body.find(_w("sectPr"))
+    blocks = _blocks(pages)
+    elements: list[etree._Element] = []
+    if blocks and pages:
+        columns, used = _header(blocks, pages[0])
+        if used:
+            elements.append(_layout_table(columns))
+        rest = blocks[used:]
+        width = pages[0].width
+        at = next((i for i, b in enumerate(rest)
+                   if b.line is not None and _is_recipients(_seg_text(b.line.segments()[0]))), None)
+        if at is None:
+            elements += _paragraphs(rest, width)
+        else:
+            page = rest[at].page
+            begin = at
+            while begin > 0 and rest[begin - 1].line is not None and rest[begin - 1].page == page \
+                    and rest[begin - 1].line.x0 > width * 0.45:
+                begin -= 1   # "TM. ỦY BAN NHÂN DÂN" standing a line above "Nơi nhận:"
+            end = at   # the closing may run onto the next page (the last recipients, the signer's name)
+            while end < len(rest) and rest[end].line is not None and rest[end].page <= page + 1 \
+                    and not re.match(r"^(PHỤ LỤC|Phụ lục|BIỂU MẪU|Biểu mẫu)\b", rest[end].line.text):
+                end += 1
+            elements += _paragraphs(rest[:begin], width)
+            elements.append(_layout_table(_closing([b.line for b in rest[begin:end]], pages[page].width)))
+            elements += _paragraphs(rest[end:], width)
+    for element in elements:
+        if section is not None:
+            section.addprevious(element)
+        else:
+            body.append(element)
+    return document
