@@ -81,13 +81,13 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
                                                                 f"tệp không phải văn bản Word (.docx) đọc được ({type(exc).__name__})",
                                                                 str(path), suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])
     elif suffix == ".pdf":
-        from .pdfsource import read_pdf
+        from .pdfsource import ocr_fact_notes, read_pdf
 
         pdf = read_pdf(path)
         document = pdf.document
         paras = read_docx(path, document)
         facts = facts_from_docx(document)
-        notes += pdf.notes
+        notes += pdf.notes + ocr_fact_notes(pdf, facts)
     elif suffix in (".txt", ".md"):
         try:
             paras = read_text(path)

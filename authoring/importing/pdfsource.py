@@ -24,6 +24,7 @@ class PdfRead:
     page_confidence: list[float] = field(default_factory=list)   # mean OCR confidence of each page read (0–100)
     signatures: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)                # what the import report must say
+    first_page_words: list = field(default_factory=list)          # a scan's words on page 1, with their confidence
 
 
 def _refuse(path: Path, code: str, message: str, fix: str = _FIX) -> InputError:
@@ -162,7 +163,32 @@ def read_pdf(path: Path) -> PdfRead:
     from .ocr import ocr_pages
 
     scanned, confidence, ocr_notes = ocr_pages(path, len(pages))
-    return PdfRead(document_from_pages(scanned), len(pages), True, confidence, facts, notes + ocr_notes)
+    read = PdfRead(document_from_pages(scanned), len(pages), True, confidence, facts, notes + ocr_notes)
+    read.first_page_words = scanned[0].words if scanned else []
+    return read
+
+
+def ocr_fact_notes(read: PdfRead, facts) -> list[str]:
+    """Each header fact read by OCR with the confidence of the words it was read from: for each part of the value
+    the best word that carries it, for the fact the weakest of its parts."""
+    if not read.ocr:
+        return []
+    confidence: dict[str, float] = {}
+    for word in read.first_page_words:
+        key = word.text.strip(".,:;")
+        confidence[key] = min(confidence.get(key, 100.0), word.confidence or 0.0)
+    out = []
+    for label, value in (("cơ quan ban hành", facts.issuer), ("số", facts.number), ("ký hiệu", facts.symbol),
+                         ("ngày", facts.date), ("địa danh", facts.place), ("trích yếu", facts.title)):
+        if not value:
+            continue
+        tokens = [t.strip(".,:;()") for t in re.split(r"[\s/-]+", str(value)) if t.strip(".,:;()")]
+        scores = [max(matches) for t in tokens
+                  if (matches := [c for key, c in confidence.items()
+                                  if t == key or len(t) >= 3 and t in key or t.lstrip("0") == key])]
+        found = f"độ tin cậy {min(scores):.0f}%" if scores else "độ tin cậy không rõ"
+        out.append(f"{label} '{value}' ({found})")
+    return ["Đọc bằng OCR, cần đối chiếu với bản gốc: " + "; ".join(out) + "."] if out else []
 
 
 def pdf_facts(path: Path):

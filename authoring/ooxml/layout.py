@@ -131,7 +131,9 @@ def _seg_text(words: list[Word]) -> str:
 
 
 def _is_motto(text: str) -> bool:
-    return match_key(text).replace(" ", "").startswith(("conghoaxahoi", "conghòaxãhội"))
+    from .facts import compact
+
+    return compact(text).startswith("CONGHOAXAHOI")
 
 
 _TYPE_KEYS = {match_key(name.upper()) for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}

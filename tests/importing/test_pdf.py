@@ -3,6 +3,9 @@ closing table, annex tables over page breaks); bad PDFs refused with a reason.""
 
 from __future__ import annotations
 
+import re
+import shutil
+
 import pytest
 from click.testing import CliRunner
 
@@ -69,3 +72,59 @@ def test_a_damaged_pdf_is_refused_not_crashed(tmp_path):
     broken.write_bytes((REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf").read_bytes()[:3000])
     result = CliRunner().invoke(main, ["import", str(broken), "-o", str(tmp_path / "x.yaml")])
     assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "x.yaml").exists()
+
+
+# --- scans: OCR --------------------------------------------------------------------------------------------------
+
+TESSERACT = shutil.which("tesseract") and shutil.which("pdftoppm")
+needs_ocr = pytest.mark.skipif(not TESSERACT, reason="Tesseract (tesseract-ocr-vie) is not installed; scripts/setup.sh")
+SCAN = REAL / "scan" / "010-lam-dong-cv-3653-vpcp-scan.pdf"
+
+
+@needs_ocr
+def test_a_turned_speckled_scan_gives_the_header_facts_of_the_original():
+    want, got = document_facts(REAL / "docx" / "010-lam-dong-cv-3653-vpcp.docx"), pdf_facts(SCAN)
+    for name in ("doc_type", "issuer", "number", "symbol", "date", "place", "title"):
+        assert getattr(got, name) == getattr(want, name), name
+
+
+@needs_ocr
+def test_a_scan_says_it_was_read_by_ocr_with_each_fact_and_page_confidence(tmp_path):
+    result = CliRunner().invoke(main, ["import", str(SCAN), "-o", str(tmp_path / "cv.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "bản quét" in result.output and re.search(r"trang 1: \d+%", result.output)
+    assert re.search(r"ký hiệu 'UBND-NC' \(độ tin cậy \d+%\)", result.output)
+    assert "quét nghiêng 1.2°" in result.output
+
+
+def test_the_skew_of_a_page_is_measured():
+    from PIL import Image, ImageDraw
+
+    from authoring.importing.ocr import skew_angle
+
+    page = Image.new("L", (800, 1000), 255)
+    draw = ImageDraw.Draw(page)
+    for y in range(100, 900, 40):
+        draw.rectangle((100, y, 700, y + 12), fill=0)   # lines of "text"
+    assert skew_angle(page) == 0.0
+    assert abs(skew_angle(page.rotate(-2.0, fillcolor=255)) - 2.0) <= 0.2
+
+
+def test_a_page_read_badly_is_named_page_by_page():
+    from authoring.importing.ocr import quality_notes
+
+    notes = quality_notes([93.4, 41.0, 88.0, 55.5])
+    assert "trang 1: 93%, trang 2: 41%" in notes[0]
+    assert notes[1].startswith("Trang 2, 4 đọc kém") and len(notes) == 2
+    assert len(quality_notes([90.0])) == 1
+
+
+def test_ocr_words_take_their_line_box_and_keep_their_confidence():
+    from authoring.importing import ocr
+
+    tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+           "4\t1\t1\t1\t1\t0\t100\t100\t900\t50\t-1\t\n"
+           "5\t1\t1\t1\t1\t1\t100\t110\t200\t30\t31.5\tKẾ\n"
+           "5\t1\t1\t1\t1\t2\t400\t105\t20\t5\t40\t_\n")
+    words = ocr._page_words(tsv, 72 / 300)
+    assert [w.text for w in words] == ["KẾ"] and words[0].confidence == 31.5 and words[0].top == 24.0
