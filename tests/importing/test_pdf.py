@@ -128,3 +128,42 @@ def test_ocr_words_take_their_line_box_and_keep_their_confidence():
            "5\t1\t1\t1\t1\t2\t400\t105\t20\t5\t40\t_\n")
     words = ocr._page_words(tsv, 72 / 300)
     assert [w.text for w in words] == ["KẾ"] and words[0].confidence == 31.5 and words[0].top == 24.0
+
+
+# --- signed PDFs ---------------------------------------------------------------------------------------------------
+
+def _signed(tmp_path, common_name: str):
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    from helpers import self_signed_p12
+
+    data, _ = self_signed_p12(common_name, b"mat-khau")
+    p12 = tmp_path / "ky.p12"
+    p12.write_bytes(data)
+    signer = signers.SimpleSigner.load_pkcs12(str(p12), passphrase=b"mat-khau")
+    out = BytesIO()
+    source = BytesIO((REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf").read_bytes())
+    signers.sign_pdf(IncrementalPdfFileWriter(source), signers.PdfSignatureMetadata(field_name="ChuKy"),
+                     signer=signer, output=out)
+    return out.getvalue()
+
+
+def test_a_signed_pdf_reports_its_signer_time_and_intact_signature(tmp_path):
+    pdf = tmp_path / "da-ky.pdf"
+    pdf.write_bytes(_signed(tmp_path, "Trịnh Ngọc Duệ"))
+    result = CliRunner().invoke(main, ["import", str(pdf), "-o", str(tmp_path / "cv.yaml")])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Chữ ký số: Trịnh Ngọc Duệ lúc 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d; chữ ký nguyên vẹn", result.output)
+
+
+def test_a_pdf_changed_after_signing_is_reported_as_not_intact(tmp_path):
+    data = bytearray(_signed(tmp_path, "Trịnh Ngọc Duệ"))
+    at = data.index(b"LibreOffice")   # the producer, inside the signed bytes: the digest no longer matches
+    data[at:at + 11] = b"LibreOffise"
+    pdf = tmp_path / "da-sua.pdf"
+    pdf.write_bytes(bytes(data))
+    result = CliRunner().invoke(main, ["import", str(pdf), "-o", str(tmp_path / "cv.yaml")])
+    assert result.exit_code == 0 and "KHÔNG còn nguyên vẹn" in result.output, result.output
