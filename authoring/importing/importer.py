@@ -108,8 +108,8 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
                     for name, what, option in exc.missing]
         raise InputError(f"Chưa nhập được {path}: " + "; ".join(w[1:] if w.startswith("!") else f"không có {w}"
                                                              for _, w, _ in exc.missing) + ".", findings)
-    missing = [m for m in facts.missing if not any(k in m for k in ("ký hiệu", "ngày ban hành", "trích yếu"))
-               or not overrides]
+    # A plan always has its ký hiệu, date and trích yếu: printed, given on the command line, or inferred (a warning).
+    missing = [m for m in facts.missing if not any(k in m for k in ("ký hiệu", "ngày ban hành", "trích yếu"))]
     if facts.number is None:
         missing.insert(0, "số văn bản (để trống: văn bản chưa ban hành)")
     if "signature" not in recognition.tree:
@@ -118,4 +118,4 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
             "mã (id), cơ quan và hạn báo cáo do kehoach đọc từ câu chữ."
             + (" Văn bản không ghi (để trống): " + "; ".join(missing) + "." if missing else ""))
     return ImportResult(_dump(recognition.tree, note, path), recognition.recognised, recognition.prose,
-                        missing=missing, doc_type=facts.doc_type, notes=notes)
+                        missing=missing, doc_type=facts.doc_type, notes=recognition.warnings + notes)

@@ -36,6 +36,7 @@ BUDGET_SOURCES = [("ngan_sach_trung_uong", "trung ương"), ("ngan_sach_dia_phuo
 UNIT_RE = re.compile(r"(?:Ủy ban nhân dân|UBND) (?P<kind>" + KIND_PATTERN + r") "
                      r"(?P<name>[A-ZĐ][\wÀ-ỹ]*(?: [A-ZĐ][\wÀ-ỹ]*)*)")
 AUTHORITY = nd30.AUTHORITY_RE
+_ISSUING = re.compile(r"(?:Ủy ban nhân dân|UBND) (?:" + KIND_PATTERN + r")(?: [A-ZĐ][\wÀ-ỹ]*)* (?:xây dựng|ban hành)\b")
 SYMBOL_SHAPE = nd30.SYMBOL_RE   # the shape the model accepts
 
 _MOTTO_KEYS = {match_key(t) for t in (*nd30.QUOC_HIEU_VARIANTS, nd30.TIEU_NGU_TEXT)}
@@ -54,6 +55,15 @@ class Recognition:
     tree: dict
     recognised: dict = field(default_factory=dict)
     prose: int = 0
+    warnings: list[str] = field(default_factory=list)   # what was inferred, and from which line
+
+
+def _quote(text: str, at: int = 0, limit: int = 90) -> str:
+    """*text* as quoted in a message: whole if short, else the part around position *at*, cut with "…"."""
+    if len(text) <= limit:
+        return text
+    start = max(0, min(at - limit // 2, len(text) - limit))
+    return ("…" if start else "") + text[start:start + limit].strip() + ("…" if start + limit < len(text) else "")
 
 
 def _level_of(label: str) -> int:
@@ -167,6 +177,7 @@ class Recogniser:
         self.registry = registry
         self.unit_kind: str | None = None
         self.used_ids: set[str] = set()
+        self.warnings: list[str] = []
         self.counts = {"chỉ tiêu": 0, "nhiệm vụ": 0, "nhiệm vụ của cơ quan": 0, "hạn báo cáo": 0, "văn bản dẫn chiếu": 0,
                        "nơi nhận": 0}
 
@@ -279,7 +290,7 @@ class Recogniser:
         recognised = {k: v for k, v in self.counts.items() if v}
         prose = sum(1 for b in _walk(sections + tree.get("preamble", []) + tree.get("closing", []))
                     if not any(k in b for k in ("targets", "task", "agency", "reporting", "budget")))
-        return Recognition(tree, recognised, prose)
+        return Recognition(tree, recognised, prose, self.warnings)
 
     # --- the document's identity ---------------------------------------------------------------------------------
     def document(self, facts: Facts, preamble: list[str], overrides: dict) -> tuple[dict, tuple | None]:
@@ -292,14 +303,18 @@ class Recogniser:
         symbol = overrides.get("symbol") or facts.symbol
         date = overrides.get("date") or facts.date
         title = overrides.get("title") or facts.title
-        if not symbol:
-            missing.append(("symbol", "ký hiệu văn bản (dòng 'Số: …/KH-UBND')", "--symbol KH-UBND"))
-        elif not SYMBOL_SHAPE.match(symbol):
+        if symbol and not SYMBOL_SHAPE.match(symbol):
             missing.append(("symbol", f"!ký hiệu '{symbol}' in trong văn bản không theo dạng kế hoạch lưu được (các nhóm "
                                       "chữ nối bằng '-' hoặc '/', không có dấu cách)",
                             "--symbol " + nd30.SYMBOL_EXAMPLE))
+        if not date and (year := re.search(r"\b(?:19|20)\d\d\b", title or "")):
+            date = year.group(0)   # "… NĂM 2019 - 2020": a plan is issued in the first year it covers
+            self.warnings.append(f"Văn bản không có dòng ngày tháng: năm ban hành {date} suy ra từ trích yếu "
+                                 f"\"{_quote(title, year.start())}\". Kiểm tra lại với bản gốc và sửa document.date "
+                                 "nếu khác.")
         if not date:
-            missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …')", "--date 2025-04-29"))
+            missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …'), trích yếu cũng không "
+                                    "ghi năm", "--date NĂM-THÁNG-NGÀY (như ghi trên bản gốc)"))
         if not title:
             missing.append(("title", "trích yếu (dòng dưới tên loại văn bản)", "--title \"Thực hiện …\""))
         texts = preamble + [facts.title or ""]
@@ -335,6 +350,18 @@ class Recogniser:
                 re.search(r"\bTHÀNH PHỐ " + re.escape(facts.place.upper()) + r"\b", " ".join(texts).upper()):
             level = "tinh"   # "… THÀNH PHỐ HÀ NỘI …" dated at Hà Nội: the city, a province-level unit
         level = overrides.get("level") or level
+        # Who issues: the header's issuer, or the preamble's "UBND tỉnh Lạng Sơn xây dựng / ban hành Kế hoạch …".
+        issuing = _ISSUING.search(" ".join(texts)) if not facts.issuer else None
+        issued_by_ubnd = bool(re.match(r"^(ỦY|UỶ) BAN NHÂN DÂN|^UBND", (facts.issuer or "").upper())) or bool(issuing)
+        abbreviation = nd30.TYPE_ABBREVIATIONS.get(facts.doc_type or "Kế hoạch")
+        if not symbol and issued_by_ubnd and abbreviation:
+            symbol = f"{abbreviation}-UBND"   # ND30 Phụ lục III: the type's abbreviation, then the issuing body's
+            source = f"cơ quan ban hành \"{facts.issuer}\"" if facts.issuer else \
+                f"câu \"… {issuing.group(0)} …\" ở phần mở đầu"
+            self.warnings.append(f"Văn bản không có dòng \"Số: …\": ký hiệu {symbol} suy ra từ tên loại "
+                                 f"{facts.doc_type or 'Kế hoạch'} và {source}. Kiểm tra lại với bản gốc.")
+        if not symbol:
+            missing.append(("symbol", "ký hiệu văn bản (dòng 'Số: …/KH-UBND')", "--symbol KÝ-HIỆU (như ghi trên bản gốc)"))
         if level is None:
             missing.append(("level", "cấp của cơ quan ban hành (tên cơ quan ban hành ở góc trái)", "--level tinh"))
         if missing:
