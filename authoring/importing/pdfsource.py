@@ -55,6 +55,10 @@ def _table(found, words: list[Word]) -> Table | None:
         return None
     xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
     ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
+    for bx0, btop, bx1, bbottom in boxes:
+        if any(btop <= (w.top + w.bottom) / 2 <= bbottom and bx0 <= (w.x0 + w.x1) / 2 <= bx1
+               and (w.x0 < bx0 - 2 or w.x1 > bx1 + 2) for w in words):
+            return None   # words run out of their "cell": shading or underlines behind running text, not a table
     cells = []
     for x0, top, x1, bottom in boxes:
         inner = [w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom]
@@ -67,8 +71,8 @@ def _table(found, words: list[Word]) -> Table | None:
         text = "\n".join(paragraphs)
         col, row = _index(xs, x0), _index(ys, top)
         cells.append(Cell(row, col, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col), nfc(text)))
-    x0, top, x1, bottom = found.bbox
-    return Table(top, bottom, x0, x1, len(ys) - 1, len(xs) - 1, cells)
+    left, top, right, bottom = found.bbox
+    return Table(top, bottom, left, right, len(ys) - 1, len(xs) - 1, cells)
 
 
 def _text_pages(path: Path) -> list[Page]:

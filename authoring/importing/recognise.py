@@ -258,6 +258,11 @@ class Recogniser:
             groups[-1].append(row)
         for group in groups:
             sections.append(self.annex_tasks(group))
+        tables: dict[int, list] = {}
+        for para in paras:
+            if para.zone == "annex-table":
+                tables.setdefault(para.table, []).append(para)
+        sections += [self.verbatim_table(rows) for rows in tables.values()]
         tree: dict = {"kind": "plan"}
         document, unit = self.document(facts, preamble, overrides)
         self.unit_kind = unit[0] if unit else None
@@ -425,6 +430,14 @@ class Recogniser:
             get = lambda name: row[columns[name]].strip() if name in columns and columns[name] < len(row) else ""  # noqa: E731
             text = get("text")
             if not text or re.fullmatch(r"[\d.()\s]*", text):
+                rest = [c for c in row if c.strip() and not re.fullmatch(r"[\d.()\s]*", c)]
+                if rest:   # text outside the content column: kept as the row reads, never dropped
+                    (group["blocks"] if group is not None else blocks).append({"text": " | ".join(rest)})
+                continue
+            target = group["blocks"] if group is not None else blocks
+            if target and target[-1].get("text") == text and "task" in target[-1]:
+                # a content cell merged down over several rows (vMerge) is one task with several agencies
+                self.merge_task(target[-1]["task"], row, get)
                 continue
             first = row[0].strip() if row else ""
             label = first if re.fullmatch(r"[\dIVX]+\.?|[a-zđ]\)", first) else ""
@@ -452,6 +465,25 @@ class Recogniser:
                 del block["blocks"]
         title = rows[0].title or "PHỤ LỤC"
         return {"title": title, "blocks": blocks} if blocks else {"title": title, "text": "(bảng phụ lục không có dòng nhiệm vụ)"}
+
+    def merge_task(self, task: dict, row: list[str], get) -> None:
+        for name in ("lead", "cooperating"):
+            for agency in (self.agencies_in(get(name)) or [get(name)]) if get(name) else []:
+                if agency not in task.setdefault(name, []):
+                    task[name].append(agency)
+        for name in ("timeframe",):
+            if get(name) and get(name) != task.get(name):
+                task[name] = f"{task[name]}; {get(name)}" if task.get(name) else get(name)
+
+    def verbatim_table(self, rows: list) -> dict:
+        """A table that is not a task table (a member list, a timetable) kept row by row as it reads, and said."""
+        title = rows[0].title or "PHỤ LỤC"
+        lines = [" | ".join(c for c in row.cells if c.strip()) for row in rows]
+        lines = [line for line in lines if line]
+        self.warnings.append(f"Bảng {rows[0].table} ({title}, {len(rows)} hàng, đầu bảng \"{_quote(lines[0] if lines else '', 0, 70)}\") "
+                             "không phải bảng phân công nhiệm vụ (không có cột nội dung và cột cơ quan chủ trì): giữ "
+                             f"nguyên văn từng hàng trong mục \"{_quote(title, 0, 60)}\"; sửa lại nếu cần.")
+        return {"title": title, "blocks": [{"text": line} for line in lines] or [{"text": "(bảng trống)"}]}
 
     # --- pieces ------------------------------------------------------------------
     def citations(self, text: str, verb: bool = False) -> list[dict]:
@@ -497,7 +529,8 @@ class Recogniser:
                 words = match_key(block.get("title", ""))
                 if "text" in block and not block.get("blocks") and "tổng quát" not in words and "chung" not in words:
                     self.targets(block, year, period, section, percentages=target_section)
-                if ("nội dung" in head or "nhiệm vụ" in head) and block in section.get("blocks", []) and block.get("label"):
+                if ("nội dung" in head or "nhiệm vụ" in head) and block in section.get("blocks", []) and block.get("label") \
+                        and "task" not in block:   # an annex row already read its task from the columns
                     self.task(block, section)
                 if "text" in block:
                     self.reporting(block, block["text"], agency)
