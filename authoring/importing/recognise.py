@@ -263,6 +263,11 @@ class Recogniser:
             if para.zone == "annex-table":
                 tables.setdefault(para.table, []).append(para)
         sections += [self.verbatim_table(rows) for rows in tables.values()]
+        prose: dict[str, list[str]] = {}
+        for para in paras:
+            if para.zone == "annex-text":
+                prose.setdefault(para.title or "PHỤ LỤC", []).append(para.text)
+        sections += [{"title": title, "blocks": [{"text": t} for t in texts]} for title, texts in prose.items()]
         tree: dict = {"kind": "plan"}
         document, unit = self.document(facts, preamble, overrides)
         self.unit_kind = unit[0] if unit else None

@@ -226,6 +226,8 @@ def read_docx(path: Path, document=None) -> list[Para]:
             text = " ".join(paragraph_text(child).split())
             if text and text == text.upper() and not text.startswith("(") and len(text) > 12:
                 annex_title = text
+            elif text and not re.match(r"^(PHỤ LỤC|Phụ lục|BIỂU MẪU|Biểu mẫu)\b", text) and not text.startswith("("):
+                out.append(Para(text, "annex-text", title=annex_title))   # prose of an annex: kept, never dropped
             continue
         rows = table_text_rows(child)
         number = tables.get(id(child))

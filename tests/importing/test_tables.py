@@ -96,3 +96,11 @@ def test_a_table_that_is_not_a_task_table_is_kept_row_by_row_and_named(tmp_path)
     assert "Nguyễn Văn Thành | Trưởng ban" in result.yaml_text and "Lê Thị Hoa | Thành viên" in result.yaml_text
     note = next(n for n in result.notes if "không phải bảng phân công nhiệm vụ" in n)
     assert re.match(r"^Bảng \d+ \(", note) and "STT | Họ và tên | Chức vụ" in note
+
+
+def test_the_prose_of_an_annex_is_kept(tmp_path):
+    document = Document(str(_plan_with_annex(tmp_path)))
+    document.add_paragraph("Ghi chú: các cơ quan gửi báo cáo về Sở Nội vụ trước ngày 15 hằng tháng.")
+    path = tmp_path / "kh-ghi-chu.docx"
+    document.save(str(path))
+    assert "Ghi chú: các cơ quan gửi báo cáo về Sở Nội vụ trước ngày 15 hằng tháng." in import_plan(path).yaml_text
