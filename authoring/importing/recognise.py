@@ -6,7 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from .. import nd30
+from .. import limits, nd30
 from ..loading.registry import Registry
 from ..model.units import CENTRAL_CITIES, KIND_PATTERN, level_of
 from ..text import match_key, slug
@@ -297,6 +297,7 @@ class Recogniser:
         self.closing(tree, tail, closing_left, closing_right)
         if footnotes:
             tree["footnotes"] = footnotes
+        self.flag_implausible(tree)
         recognised = {k: v for k, v in self.counts.items() if v}
         prose = sum(1 for b in _walk(sections + tree.get("preamble", []) + tree.get("closing", []))
                     if not any(k in b for k in ("targets", "task", "agency", "reporting", "budget")))
@@ -470,6 +471,37 @@ class Recogniser:
                 del block["blocks"]
         title = rows[0].title or "PHỤ LỤC"
         return {"title": title, "blocks": blocks} if blocks else {"title": title, "text": "(bảng phụ lục không có dòng nhiệm vụ)"}
+
+    def flag_implausible(self, tree: dict) -> None:
+        """Values the document prints but a plan cannot hold (a citation dated 5014, an issuer line of 229
+        characters): the document is kept, the value set aside or shortened, and each said with where it is."""
+        for group in ("bases", "references"):
+            for index, item in enumerate(tree.get(group, [])):
+                date = str(item.get("date", ""))
+                if date and not limits.MIN_YEAR <= int(date[:4]) <= limits.MAX_YEAR:
+                    del item["date"]
+                    self.warnings.append(f"{item.get('type', 'Văn bản')} {item.get('code') or item.get('title', '')} "
+                                         f"ghi ngày có năm {date[:4]} (có lẽ gõ nhầm ở bản gốc): ngày để trống, văn bản "
+                                         f"dẫn chiếu vẫn giữ. Ghi lại ngày đúng vào {group}[{index}].date.")
+        issuer = tree.get("document", {}).get("issuer", {})
+        for key in ("name", "agency"):
+            value = issuer.get(key, "")
+            if len(value) > limits.MAX_SHORT_FIELD:
+                cut = value[:limits.MAX_SHORT_FIELD - 1].rsplit(" ", 1)[0] + "…"
+                issuer[key] = cut
+                if key == "name":
+                    self.warnings.append(f"Tên cơ quan ban hành in dài {len(value)} ký tự (quá "
+                                         f"{limits.MAX_SHORT_FIELD}; có lẽ dòng khác bị nối vào): giữ đủ các dòng như in ở "
+                                         "document.issuer.header, tên rút gọn ở document.issuer.name — sửa lại cho đúng.")
+        if issuer.get("header"):
+            lines = []
+            for line in issuer["header"]:
+                while len(line) > limits.MAX_SHORT_FIELD:   # a printed line that long is kept, in pieces
+                    head = line[:limits.MAX_SHORT_FIELD].rsplit(" ", 1)[0]
+                    lines.append(head)
+                    line = line[len(head):].strip()
+                lines.append(line)
+            issuer["header"] = lines
 
     def merge_task(self, task: dict, row: list[str], get) -> None:
         for name in ("lead", "cooperating"):
