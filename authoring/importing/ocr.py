@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .. import limits
+from .. import limits, nd30
 from ..errors import InputError, ToolMissingError
 from ..findings import Finding, Severity
 from ..ooxml.layout import Page, Word
@@ -82,7 +82,7 @@ def _page_words(tsv: str, scale: float) -> list[Word]:
     for r in rows:
         if len(r) != 12 or r[0] != "5" or not r[11].strip():
             continue
-        if not any(c.isalnum() for c in r[11]) and (r[11].strip() not in ("-", "–", "+", "•", "./.")
+        if not any(c.isalnum() for c in r[11]) and (r[11].strip() not in ("-", "–", "+", "•", nd30.END_MARK)
                                                      or float(r[10]) < 80):
             continue   # specks and rules read as "_", "¬", "ˆ": a dash or bullet read clearly is kept, it starts a line
         left, top, width, height = (int(v) for v in r[6:10])
