@@ -132,10 +132,15 @@ class LintScore:
     false_positive: list = field(default_factory=list)
     missed: list = field(default_factory=list)
     forms: dict = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)   # rule → [judged, found of those, reported]
 
     @property
     def precision(self) -> float:
         return self.right / self.predicted if self.predicted else 1.0
+
+    def rule_recall(self, rule: str) -> float:
+        judged, found, _ = self.rules.get(rule, [0, 0, 0])
+        return found / judged if judged else 1.0
 
     @property
     def recall(self) -> float:
@@ -161,7 +166,25 @@ def score_lint(entries: list[dict] | None = None) -> LintScore:
         score.false_positive += [(entry["id"], rule, [f.message for f in report.items if f.rule == rule][:2])
                                  for rule in sorted(got - want)]
         score.missed += [(entry["id"], rule) for rule in sorted(want - got)]
+        for rule in got | want:
+            counts = score.rules.setdefault(rule, [0, 0, 0])
+            counts[0] += rule in want
+            counts[1] += rule in want and rule in got
+            counts[2] += rule in got
     return score
+
+
+# The judged DOCX split in two (issue 22): rules are tuned on the first part and only measured on the second. The
+# split was made after the earlier rules had seen all 17 files; issue 22's lint changes were written from the decree
+# and the issue's findings on other offices' files, without looking at the measured part.
+LINT_MEASURED = {"docx-002", "docx-004", "docx-006", "docx-008", "docx-010", "docx-012", "docx-014", "docx-016",
+                 "docx-017"}
+
+
+def lint_parts(entries: list[dict] | None = None) -> tuple[list[dict], list[dict]]:
+    """(tune, measured) judged DOCX entries."""
+    docx = [e for e in entries or load_index() if e["kind"] == "docx"]
+    return [e for e in docx if e["id"] not in LINT_MEASURED], [e for e in docx if e["id"] in LINT_MEASURED]
 
 
 def score_libreoffice() -> list[str]:
@@ -233,8 +256,15 @@ def main(verbose: bool = False, libreoffice: bool = False) -> None:
         for name in ("crashes", "invalid", "refused", "wrong"):
             getattr(imp, name).extend(getattr(score, name))
     print(f"import  thông tin phần đầu đúng: {imp.right}/{imp.fields} = {imp.header:.1%}")
-    print(f"lint-docx độ chính xác: {lint.right}/{lint.predicted} = {lint.precision:.1%}; "
+    tune, measured = lint_parts(entries)
+    for label, part in (("phần chỉnh", tune), ("phần đo", measured)):
+        score = score_lint(part)
+        print(f"lint-docx [{label}, {len(part)} tệp] độ chính xác: {score.right}/{score.predicted} = "
+              f"{score.precision:.1%}; độ phủ: {score.right}/{score.expected} = {score.recall:.1%}")
+    print(f"lint-docx [cả hai] độ chính xác: {lint.right}/{lint.predicted} = {lint.precision:.1%}; "
           f"độ phủ: {lint.right}/{lint.expected} = {lint.recall:.1%}")
+    for rule, (judged, found, reported) in sorted(lint.rules.items()):
+        print(f"  lint-docx {rule}: phát hiện {found}/{judged} lỗi đã chấm; báo {reported}")
     if libreoffice:
         for line in score_libreoffice():
             print(line)

@@ -551,7 +551,10 @@ def _recipients(lines, fmt: Formatting, report: _Report) -> None:
         where = f"nơi nhận, dòng {number}"
         if not text.startswith("-"):
             continue   # a continuation of the line above, or a note under the list
-        sizes = {f.size_pt for f in _formats(fmt, q, runs)} - {None}
+        # Only runs with letters count (a lone "- " at 12 pt is not a slip anyone sees), and not the "- Lưu" line,
+        # where the drafter's initials and the number of copies are often set smaller.
+        lettered = [r for r in runs if re.search(r"\w", "".join(t.text or "" for t in r.iter(qn("w:t"))))]
+        sizes = {f.size_pt for f in _formats(fmt, q, lettered)} - {None} if not text.startswith("- Lưu") else set()
         if sizes and not all(nd30.RECIPIENT_LINE.size_ok(size) for size in sizes) and not wrong_size:
             wrong_size.append(text)
             report.add("noi_nhan_format", E, f"dòng nơi nhận {_quote(text)} cỡ chữ {', '.join(f'{s:g}' for s in sorted(sizes))}, "
