@@ -158,8 +158,12 @@ def read_pdf(path: Path) -> PdfRead:
         pages = _text_pages(path)
     except InputError:
         raise
-    except Exception as exc:   # pdfminer on a damaged or crafted file
-        raise _refuse(path, "M106", f"tệp PDF hỏng hoặc không đọc được ({type(exc).__name__})")
+    except Exception as exc:   # pdfminer on a damaged, crafted or locked file
+        chain = f"{exc!r} {exc.__cause__!r} {exc.__context__!r}"
+        if "Password" in chain or "Encrypt" in chain:
+            raise _refuse(path, "M106", "tệp PDF có mật khẩu", "Mở tệp bằng mật khẩu, in ra PDF không đặt mật khẩu "
+                                                                 "rồi nhập lại.")
+        raise _refuse(path, "M106", "tệp PDF hỏng hoặc không đọc được")
     facts = signatures(path)
     notes = [_signature_note(f) for f in facts]
     if _has_text(pages):

@@ -167,3 +167,25 @@ def test_a_pdf_changed_after_signing_is_reported_as_not_intact(tmp_path):
     pdf.write_bytes(bytes(data))
     result = CliRunner().invoke(main, ["import", str(pdf), "-o", str(tmp_path / "cv.yaml")])
     assert result.exit_code == 0 and "KHÔNG còn nguyên vẹn" in result.output, result.output
+
+
+def test_a_pdf_with_more_pages_than_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from authoring import limits
+
+    monkeypatch.setattr(limits, "MAX_PDF_PAGES", 3)
+    result = CliRunner().invoke(main, ["import", str(REAL / "pdf" / "001-lam-dong-kh-cchc-2026.pdf"),
+                                       "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1 and "M106" in result.output and "quá 3 trang" in result.output
+
+
+def test_an_encrypted_pdf_is_refused_not_crashed(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf"))
+    writer.encrypt(user_password="mat-khau", owner_password="chu", algorithm="AES-128")
+    locked = tmp_path / "khoa.pdf"
+    with locked.open("wb") as handle:
+        writer.write(handle)
+    result = CliRunner().invoke(main, ["import", str(locked), "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "x.yaml").exists()
+    assert "tệp PDF có mật khẩu" in result.output and "Exception" not in result.output
