@@ -591,10 +591,10 @@ def _page_numbers(document, regions, fmt: Formatting, report: _Report) -> None:
     # "Different first page" alone does not make a document long: a one-page letter laid out from a template has it.
     several_pages = lines > _LINES_PER_PAGE or (section._sectPr.find(qn("w:titlePg")) is not None
                                                 and lines > _LINES_PER_PAGE * 3 // 4)
+    header = section.header   # read even for one page: a broken header reference is a damaged file, said as such
+    fields = _page_fields(header._element)
     if several_pages:
         sect_pr = section._sectPr
-        header = section.header
-        fields = _page_fields(header._element) if not header.is_linked_to_previous or True else []
         if not section.different_first_page_header_footer or sect_pr.find(qn("w:titlePg")) is None:
             report.add("page_number", E, "trang 1 không được đánh số, nhưng văn bản chưa đặt 'trang đầu khác' "
                                          "(different first page)", "đầu trang",
