@@ -26,6 +26,10 @@ class ImportResult:
     missing: list[str] = field(default_factory=list)   # facts the document does not state, left empty
     doc_type: str | None = None
     notes: list[str] = field(default_factory=list)     # what the reader says about the source (signatures, OCR, …)
+    # What the file itself attests, beside the text: each PDF signature (signer, organisation, time, intact,
+    # whole_file) and, for a scan, the mean OCR confidence of each page (0–100).
+    signatures: list[dict] = field(default_factory=list)
+    ocr_confidence: list[float] = field(default_factory=list)
 
 
 def _dump(tree: dict, note: str, path: Path) -> str:
@@ -65,6 +69,7 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
                                                                  suggestion="Kiểm tra lại đường dẫn.")])
     suffix = path.suffix.lower()
     notes: list[str] = []
+    pdf = None
     if suffix == ".docx":
         exact = _exact(path)
         if exact is not None:
@@ -118,4 +123,5 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
             "mã (id), cơ quan và hạn báo cáo do kehoach đọc từ câu chữ."
             + (" Văn bản không ghi (để trống): " + "; ".join(missing) + "." if missing else ""))
     return ImportResult(_dump(recognition.tree, note, path), recognition.recognised, recognition.prose,
-                        missing=missing, doc_type=facts.doc_type, notes=recognition.warnings + notes)
+                        missing=missing, doc_type=facts.doc_type, notes=recognition.warnings + notes,
+                        signatures=pdf.signatures if pdf else [], ocr_confidence=pdf.page_confidence if pdf else [])

@@ -19,7 +19,6 @@ _FIX = "Mở tệp bằng trình đọc PDF và lưu lại (In ra PDF), hoặc d
 @dataclass
 class PdfRead:
     document: object                      # python-docx Document rebuilt from the pages
-    pages: int
     ocr: bool = False
     page_confidence: list[float] = field(default_factory=list)   # mean OCR confidence of each page read (0–100)
     signatures: list[dict] = field(default_factory=list)
@@ -167,11 +166,11 @@ def read_pdf(path: Path) -> PdfRead:
     facts = signatures(path)
     notes = [_signature_note(f) for f in facts]
     if _has_text(pages):
-        return PdfRead(document_from_pages(pages), len(pages), signatures=facts, notes=notes)
+        return PdfRead(document_from_pages(pages), signatures=facts, notes=notes)
     from .ocr import ocr_pages
 
     scanned, confidence, ocr_notes = ocr_pages(path, len(pages))
-    read = PdfRead(document_from_pages(scanned), len(pages), True, confidence, facts, notes + ocr_notes)
+    read = PdfRead(document_from_pages(scanned), True, confidence, facts, notes + ocr_notes)
     read.first_page_words = scanned[0].words if scanned else []
     return read
 

@@ -157,6 +157,10 @@ def test_a_signed_pdf_reports_its_signer_time_and_intact_signature(tmp_path):
     result = CliRunner().invoke(main, ["import", str(pdf), "-o", str(tmp_path / "cv.yaml")])
     assert result.exit_code == 0, result.output
     assert re.search(r"Chữ ký số: Trịnh Ngọc Duệ lúc 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d; chữ ký nguyên vẹn", result.output)
+    from authoring.importing import import_plan
+
+    fact = import_plan(pdf).signatures[0]
+    assert fact["signer"] == "Trịnh Ngọc Duệ" and fact["intact"] and fact["whole_file"] and fact["time"]
 
 
 def test_a_pdf_changed_after_signing_is_reported_as_not_intact(tmp_path):
