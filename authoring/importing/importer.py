@@ -111,8 +111,14 @@ def import_plan(path: Path, overrides: dict | None = None) -> ImportResult:
                             str(path), None, None, f"document.{name}",
                             f"Ghi thông tin này vào văn bản gốc, hoặc chạy lại lệnh với {option}.")
                     for name, what, option in exc.missing]
+        scan = ""
+        if pdf is not None and pdf.ocr:   # on a scan, "not stated" may only mean "not read": say how it was read
+            findings += [Finding("M108", Severity.WARNING, note, str(path),
+                                 suggestion="Quét lại ở 300 dpi, thẳng trang, hoặc dùng bản Word của văn bản.")
+                         for note in pdf.notes]
+            scan = " Đây là bản quét đọc bằng OCR: có thể văn bản có ghi nhưng chữ không đọc được (xem độ tin cậy từng trang)."
         raise InputError(f"Chưa nhập được {path}: " + "; ".join(w[1:] if w.startswith("!") else f"không có {w}"
-                                                             for _, w, _ in exc.missing) + ".", findings)
+                                                             for _, w, _ in exc.missing) + "." + scan, findings)
     # A plan always has its ký hiệu, date and trích yếu: printed, given on the command line, or inferred (a warning).
     missing = [m for m in facts.missing if not any(k in m for k in ("ký hiệu", "ngày ban hành", "trích yếu"))]
     if facts.number is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -193,3 +194,19 @@ def test_an_encrypted_pdf_is_refused_not_crashed(tmp_path):
     result = CliRunner().invoke(main, ["import", str(locked), "-o", str(tmp_path / "x.yaml")])
     assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "x.yaml").exists()
     assert "tệp PDF có mật khẩu" in result.output and "Exception" not in result.output
+
+
+@needs_ocr
+def test_a_scan_too_poor_to_read_is_refused_page_by_page_not_as_a_document_without_facts(tmp_path):
+    from PIL import Image, ImageFilter
+
+    pngs = tmp_path / "p"
+    subprocess.run(["pdftoppm", "-r", "60", "-gray", "-png", "-f", "1", "-l", "1",
+                    str(REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf"), str(pngs)], check=True)
+    image = Image.open(next(tmp_path.glob("p*.png"))).filter(ImageFilter.GaussianBlur(1.2)).rotate(3.5, fillcolor=255)
+    scan = tmp_path / "mo.pdf"
+    image.save(scan, resolution=60)
+    result = CliRunner().invoke(main, ["import", str(scan), "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Đây là bản quét đọc bằng OCR" in result.output and "M108" in result.output
+    assert re.search(r"Trang 1 đọc kém \(độ tin cậy dưới 70%\)", result.output)
