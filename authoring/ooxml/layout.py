@@ -13,6 +13,7 @@ from .. import nd30
 from ..text import match_key, nfc
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MARK = "\x00"   # around a footnote mark inside a line's text, until it becomes a w:footnoteReference
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Word:
     bottom: float
     size: float = 12.0
     confidence: float | None = None   # 0–100 when the word was read by OCR
+    raised: bool = False              # set smaller above the line: a footnote mark when it is a number
 
 
 @dataclass
@@ -82,7 +84,8 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join(f"{_MARK}{w.text}{_MARK}" if w.raised and w.text.isdigit() else w.text for w in self.words) \
+            .replace(f" {_MARK}", _MARK)
 
     def segments(self) -> list[list[Word]]:
         """Runs of words separated by a gap wider than two spaces' worth of the font: the columns of a line."""
@@ -107,11 +110,17 @@ def lines_of(words: list[Word], page: int) -> list[Line]:
                 break
         else:
             lines.append(Line([word], page))
+    lines.sort(key=lambda l: l.top)
     merged: list[Line] = []
-    for line in lines:
-        host = next((m for m in reversed(merged[-2:]) if line.size < 0.8 * m.size
-                     and m.top - 1 <= (line.top + line.bottom) / 2 <= m.bottom + 1), None)
-        if host is not None and len(line.words) <= 2:
+    for index, line in enumerate(lines):
+        # A raised mark sorts before or after its host line (its baseline is higher): look at both neighbours.
+        near = lines[max(0, index - 2):index] + lines[index + 1:index + 3]
+        hosts = [m for m in near if len(line.words) <= 2 and line.size < 0.8 * m.size and len(m.words) > 2
+                 and m.top - 1 <= (line.top + line.bottom) / 2 <= m.bottom + 1 and m.bottom >= line.bottom]
+        host = min(hosts, key=lambda m: m.bottom - line.bottom, default=None)   # the line it is raised above
+        if host is not None:
+            for word in line.words:
+                word.raised = True
             host.words.extend(line.words)
         else:
             merged.append(line)
@@ -158,10 +167,14 @@ def _paragraph(text: str, centred: bool = False) -> etree._Element:
     if centred:
         ppr = etree.SubElement(p, _w("pPr"))
         etree.SubElement(ppr, _w("jc")).set(_w("val"), "center")
-    r = etree.SubElement(p, _w("r"))
-    t = etree.SubElement(r, _w("t"))
-    t.text = text
-    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    for index, part in enumerate(text.split(_MARK)):
+        r = etree.SubElement(p, _w("r"))
+        if index % 2:
+            etree.SubElement(r, _w("footnoteReference")).set(_w("id"), part)
+            continue
+        t = etree.SubElement(r, _w("t"))
+        t.text = part
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return p
 
 
@@ -223,8 +236,34 @@ class _Block:
     last_page: int | None = None   # a table joined over page breaks ends on this page
 
 
-def _blocks(pages: list[Page]) -> list[_Block]:
-    """Lines and ruled tables of every page in reading order; words inside a table belong to its cells only."""
+def _take_footnotes(lines: list[Line], page: Page, footnotes: dict[str, str]) -> list[Line]:
+    """The page without its footnotes: lines at the foot of the page in a smaller type, from one that starts with a
+    number, each number starting a note (its text into *footnotes*)."""
+    if len(lines) < 3:
+        return lines
+    sizes = sorted(l.size for l in lines)
+    body = sizes[len(sizes) // 2]
+    start = len(lines)
+    while start > 0 and lines[start - 1].top > page.height * 0.5 and lines[start - 1].size <= body - 1.5:
+        start -= 1
+    while start < len(lines) and not re.match(r"^\d{1,3}\s", lines[start].text.replace(_MARK, "")):
+        start += 1
+    current = None
+    for line in lines[start:]:
+        text = line.text.replace(_MARK, "")
+        number = re.match(r"^(\d{1,3})\s+(.*)$", text)
+        # "01 năm 2025 …" going on from "… ngày 03 tháng" is not note 1 again: a new note takes the next number
+        if number and number.group(1) not in footnotes and (current is None or int(number.group(1)) == int(current) + 1):
+            current = number.group(1)
+            footnotes[current] = number.group(2)
+        elif current is not None:
+            footnotes[current] += " " + text
+    return lines[:start]
+
+
+def _blocks(pages: list[Page], footnotes: dict[str, str]) -> list[_Block]:
+    """Lines and ruled tables of every page in reading order; words inside a table belong to its cells only; the
+    footnotes at the foot of each page go to *footnotes*."""
     blocks: list[_Block] = []
     for number, page in enumerate(pages):
         def inside(word: Word) -> bool:
@@ -232,7 +271,9 @@ def _blocks(pages: list[Page]) -> list[_Block]:
             return any(t.x0 <= cx <= t.x1 and t.top <= cy <= t.bottom for t in page.tables)
 
         flow = [w for w in page.words if not inside(w)]
-        items = [_Block(number, line.top, line=line) for line in lines_of(flow, number) if not _furniture(line, page)]
+        lines = [line for line in lines_of(flow, number) if not _furniture(line, page)]
+        lines = _take_footnotes(lines, page, footnotes)
+        items = [_Block(number, line.top, line=line) for line in lines]
         items += [_Block(number, t.top, table=t) for t in page.tables]
         blocks += sorted(items, key=lambda b: b.top)
     return _join_tables(blocks)
@@ -379,7 +420,8 @@ def document_from_pages(pages: list[Page]):
         if child.tag != _w("sectPr"):
             body.remove(child)
     section = body.find(_w("sectPr"))
-    blocks = _blocks(pages)
+    footnotes: dict[str, str] = {}
+    blocks = _blocks(pages, footnotes)
     elements: list[etree._Element] = []
     if blocks and pages:
         columns, used = _header(blocks, pages[0])
@@ -409,4 +451,22 @@ def document_from_pages(pages: list[Page]):
             section.addprevious(element)
         else:
             body.append(element)
+    if footnotes:
+        _add_footnotes(document, footnotes)
     return document
+
+
+def _add_footnotes(document, notes: dict[str, str]) -> None:
+    """The notes as a footnotes part, where the DOCX reader looks for them."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    root = etree.Element(_w("footnotes"), nsmap={"w": W})
+    for number, text in notes.items():
+        note = etree.SubElement(root, _w("footnote"))
+        note.set(_w("id"), number)
+        note.append(_paragraph(nfc(text.replace(_MARK, ""))))
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES,
+                etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)

@@ -63,3 +63,17 @@ def test_merged_cells_are_read_as_the_grid_they_draw():
     grid = table_text_rows(next(document.element.body.iter(qn("w:tbl"))))
     assert grid == [["I. CẢI CÁCH THỂ CHẾ", "", ""], ["1", "Rà soát văn bản", "Sở Tư pháp"],
                     ["1", "Rà soát văn bản", "Sở Nội vụ"]]
+
+
+def test_footnotes_at_the_foot_of_a_page_become_footnotes_and_their_marks_references():
+    from authoring.ooxml.reader import footnotes
+
+    words = (_line("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo điều hành", 85, 300, 14)
+             + [Word("1", 540, 545, 298, 306, 8.0)]                       # the raised mark after "hành"
+             + _line("Tiếp tục triển khai các nhiệm vụ trọng tâm của năm.", 120, 330, 14)   # indented: a new paragraph
+             + _line("1 Quyết định số 12/QĐ-UBND ngày 03 tháng", 85, 760, 10)
+             + _line("01 năm 2025 của UBND tỉnh.", 85, 772, 10))          # a note going on, not note 1 again
+    document = document_from_pages([Page(595.0, 842.0, words)])
+    assert footnotes(document) == [("1", "Quyết định số 12/QĐ-UBND ngày 03 tháng 01 năm 2025 của UBND tỉnh.")]
+    texts = [paragraph_text(p, footnote_marks=True) for p in document.element.body.iter(qn("w:p"))]
+    assert any(t.endswith("điều hành[^1]") for t in texts) and not any("Quyết định số 12" in t for t in texts)
