@@ -51,6 +51,21 @@ RATIO_CHECK_FROM_BYTES = 1024 * 1024
 # kehoach/plan.json inside our own DOCX: the model of a plan is ~100 KB.
 MAX_EMBEDDED_PLAN_BYTES = 4 * 1024 * 1024
 
+# --- PDF files (import) ----------------------------------------------------------------------------------
+
+# A signed plan with annexes is a few MB; a scan of 30 pages at 300 dpi ~20 MB.
+MAX_PDF_BYTES = 50 * 1024 * 1024
+# Pages read from a PDF's text layer: real plans have 5-40 pages with their annexes.
+MAX_PDF_PAGES = 200
+# Words on one page: a dense A4 page has ~800; a crafted page with millions would only burn memory.
+MAX_PDF_PAGE_WORDS = 20_000
+# Pages of a scan read by OCR (~5-10 s each on one core): the header, the body and the closing of a plan.
+MAX_OCR_PAGES = 30
+# Tesseract on one page; a page that takes longer is not a page of text.
+OCR_PAGE_TIMEOUT_S = 60
+# Resolution the scan is rasterised at for OCR: Tesseract reads 12-13 pt type best at 300 dpi.
+OCR_DPI = 300
+
 # --- RFC 3161 time-stamp server (sign --tsa) ---------------------------------------------------------
 
 # The whole exchange with the server: connect, send, answer (KEHOACH_TSA_TIMEOUT overrides, for tests).

@@ -71,8 +71,9 @@ class ImportScore:
 
 def score_import(entries: list[dict] | None = None) -> ImportScore:
     from authoring.importing import import_plan
-    from authoring.ooxml.facts import document_facts
+    from authoring.importing.pdfsource import pdf_facts
     from authoring.loading import load_plan
+    from authoring.ooxml.facts import document_facts
 
     score = ImportScore()
     started = time.perf_counter()
@@ -80,7 +81,7 @@ def score_import(entries: list[dict] | None = None) -> ImportScore:
         path = CORPUS / entry["file"]
         expected = entry["expected"]
         try:
-            facts = document_facts(path)
+            facts = pdf_facts(path) if path.suffix == ".pdf" else document_facts(path)
         except Exception as exc:  # noqa: BLE001 - a crash is what is being counted
             score.crashes.append((entry["id"], f"facts: {type(exc).__name__}: {exc}"))
             continue
@@ -131,10 +132,15 @@ class LintScore:
     false_positive: list = field(default_factory=list)
     missed: list = field(default_factory=list)
     forms: dict = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)   # rule → [judged, found of those, reported]
 
     @property
     def precision(self) -> float:
         return self.right / self.predicted if self.predicted else 1.0
+
+    def rule_recall(self, rule: str) -> float:
+        judged, found, _ = self.rules.get(rule, [0, 0, 0])
+        return found / judged if judged else 1.0
 
     @property
     def recall(self) -> float:
@@ -160,7 +166,25 @@ def score_lint(entries: list[dict] | None = None) -> LintScore:
         score.false_positive += [(entry["id"], rule, [f.message for f in report.items if f.rule == rule][:2])
                                  for rule in sorted(got - want)]
         score.missed += [(entry["id"], rule) for rule in sorted(want - got)]
+        for rule in got | want:
+            counts = score.rules.setdefault(rule, [0, 0, 0])
+            counts[0] += rule in want
+            counts[1] += rule in want and rule in got
+            counts[2] += rule in got
     return score
+
+
+# The judged DOCX split in two (issue 22): rules are tuned on the first part and only measured on the second. The
+# split was made after the earlier rules had seen all 17 files; issue 22's lint changes were written from the decree
+# and the issue's findings on other offices' files, without looking at the measured part.
+LINT_MEASURED = {"docx-002", "docx-004", "docx-006", "docx-008", "docx-010", "docx-012", "docx-014", "docx-016",
+                 "docx-017"}
+
+
+def lint_parts(entries: list[dict] | None = None) -> tuple[list[dict], list[dict]]:
+    """(tune, measured) judged DOCX entries."""
+    docx = [e for e in entries or load_index() if e["kind"] == "docx"]
+    return [e for e in docx if e["id"] not in LINT_MEASURED], [e for e in docx if e["id"] in LINT_MEASURED]
 
 
 def score_libreoffice() -> list[str]:
@@ -206,19 +230,41 @@ def score_libreoffice() -> list[str]:
     return lines
 
 
+KINDS = {"pdf": "PDF có lớp chữ", "scan": "bản quét (OCR)", "web": "bản chép từ web", "docx": "DOCX"}
+
+
 def main(verbose: bool = False, libreoffice: bool = False) -> None:
     entries = load_index()
-    imp = score_import(entries)
     lint = score_lint(entries)
-    web = sum(1 for e in entries if e["kind"] == "web")
-    print(f"Kho văn bản thật: {len(entries)} văn bản ({web} bản chép từ web, {len(entries) - web} DOCX)")
+    kinds = {k: sum(1 for e in entries if e["kind"] == k) for k in KINDS}
+    print(f"Kho văn bản thật: {len(entries)} văn bản (" + ", ".join(f"{n} {KINDS[k]}" for k, n in kinds.items() if n) + ")")
+    imp = ImportScore()
+    for kind, label in KINDS.items():
+        part = [e for e in entries if e["kind"] == kind]
+        if not part:
+            continue
+        score = score_import(part)
+        whole = len(part) - len({w[0] for w in score.wrong if w[1] != "bases"} | {c[0] for c in score.crashes})
+        print(f"[{label}] import  văn bản đúng mọi thông tin phần đầu: {whole}/{len(part)} = {whole / len(part):.0%}; "
+              f"từng thông tin: {score.right}/{score.fields} = {score.header:.1%}")
+        print(f"[{label}] import  căn cứ tìm đúng: {score.bases_right}/{score.bases_expected} = {score.bases_recall:.1%}; "
+              f"căn cứ thừa: {score.bases_found - score.bases_right}/{score.bases_found} = {score.bases_spurious:.1%}")
+        print(f"[{label}] import  lỗi chương trình: {len(score.crashes)}; YAML không hợp lệ: {len(score.invalid)}; "
+              f"từ chối có lý do (mã thoát 1): {len(score.refused)}; {score.seconds:.1f} s")
+        for name in ("fields", "right", "bases_expected", "bases_found", "bases_right"):
+            setattr(imp, name, getattr(imp, name) + getattr(score, name))
+        for name in ("crashes", "invalid", "refused", "wrong"):
+            getattr(imp, name).extend(getattr(score, name))
     print(f"import  thông tin phần đầu đúng: {imp.right}/{imp.fields} = {imp.header:.1%}")
-    print(f"import  căn cứ tìm đúng: {imp.bases_right}/{imp.bases_expected} = {imp.bases_recall:.1%}; "
-          f"căn cứ thừa: {imp.bases_found - imp.bases_right}/{imp.bases_found} = {imp.bases_spurious:.1%}")
-    print(f"import  lỗi chương trình: {len(imp.crashes)}; YAML không hợp lệ: {len(imp.invalid)}; "
-          f"từ chối có lý do (mã thoát 1): {len(imp.refused)}; {imp.seconds:.1f} s")
-    print(f"lint-docx độ chính xác: {lint.right}/{lint.predicted} = {lint.precision:.1%}; "
+    tune, measured = lint_parts(entries)
+    for label, part in (("phần chỉnh", tune), ("phần đo", measured)):
+        score = score_lint(part)
+        print(f"lint-docx [{label}, {len(part)} tệp] độ chính xác: {score.right}/{score.predicted} = "
+              f"{score.precision:.1%}; độ phủ: {score.right}/{score.expected} = {score.recall:.1%}")
+    print(f"lint-docx [cả hai] độ chính xác: {lint.right}/{lint.predicted} = {lint.precision:.1%}; "
           f"độ phủ: {lint.right}/{lint.expected} = {lint.recall:.1%}")
+    for rule, (judged, found, reported) in sorted(lint.rules.items()):
+        print(f"  lint-docx {rule}: phát hiện {found}/{judged} lỗi đã chấm; báo {reported}")
     if libreoffice:
         for line in score_libreoffice():
             print(line)

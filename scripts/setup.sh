@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets kehoach up on a Debian machine that has only Python (3.11+), from the lock files in requirements/:
-#   system packages (LibreOffice Writer, fonts metric-compatible with Times New Roman that cover
+#   system packages (LibreOffice Writer, Tesseract with its Vietnamese model, fonts metric-compatible with Times New Roman that cover
 #   Vietnamese, poppler-utils, Chromium for the web page's browser tests) when they are missing, a virtual environment in .venv, and the package.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
@@ -19,6 +19,9 @@ apt_install() {
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# Scans in: Tesseract with its Vietnamese model.
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || missing+=(tesseract-ocr-vie)
 if ! (command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Liberation Serif"); then
   missing+=(fonts-liberation2 fontconfig)
 fi

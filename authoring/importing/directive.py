@@ -229,13 +229,14 @@ def import_directive(path: Path, overrides: dict | None = None) -> DirectiveImpo
 
     path = Path(path)
     note_read(path)
-    paras, facts = read_source(path)
-    paras = [Para(_PAREN_LABEL.sub(r"\1. ", p.text), p.zone, p.cells, p.title) for p in paras]
+    source = read_source(path)
+    facts = source.facts
+    paras = [Para(_PAREN_LABEL.sub(r"\1. ", p.text), p.zone, p.cells, p.title) for p in source.paras]
     recogniser = Recogniser(load_registry())
     try:
         recognition = recogniser.recognise(paras, facts, overrides or {})
     except ImportRefused as exc:
-        raise refusal(path, exc) from None
+        raise refusal(path, exc, source.pdf) from None
     tree = recognition.tree
     text = path.suffix.lower() in (".txt", ".md")
     raw = path.read_text(encoding="utf-8-sig") if text else "\n".join(p.text for p in paras)

@@ -6,7 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-from .. import nd30
+from .. import limits, nd30
 from ..loading.registry import Registry
 from ..model.units import CENTRAL_CITIES, KIND_PATTERN, level_of
 from ..text import match_key, slug
@@ -36,6 +36,7 @@ BUDGET_SOURCES = [("ngan_sach_trung_uong", "trung ương"), ("ngan_sach_dia_phuo
 UNIT_RE = re.compile(r"(?:Ủy ban nhân dân|UBND) (?P<kind>" + KIND_PATTERN + r") "
                      r"(?P<name>[A-ZĐ][\wÀ-ỹ]*(?: [A-ZĐ][\wÀ-ỹ]*)*)")
 AUTHORITY = nd30.AUTHORITY_RE
+_ISSUING = re.compile(r"(?:Ủy ban nhân dân|UBND) (?:" + KIND_PATTERN + r")(?: [A-ZĐ][\wÀ-ỹ]*)* (?:xây dựng|ban hành)\b")
 SYMBOL_SHAPE = nd30.SYMBOL_RE   # the shape the model accepts
 
 _MOTTO_KEYS = {match_key(t) for t in (*nd30.QUOC_HIEU_VARIANTS, nd30.TIEU_NGU_TEXT)}
@@ -54,6 +55,15 @@ class Recognition:
     tree: dict
     recognised: dict = field(default_factory=dict)
     prose: int = 0
+    warnings: list[str] = field(default_factory=list)   # what was inferred, and from which line
+
+
+def _quote(text: str, at: int = 0, limit: int = 90) -> str:
+    """*text* as quoted in a message: whole if short, else the part around position *at*, cut with "…"."""
+    if len(text) <= limit:
+        return text
+    start = max(0, min(at - limit // 2, len(text) - limit))
+    return ("…" if start else "") + text[start:start + limit].strip() + ("…" if start + limit < len(text) else "")
 
 
 def _level_of(label: str) -> int:
@@ -194,6 +204,7 @@ class Recogniser:
         self.registry = registry
         self.unit_kind: str | None = None
         self.used_ids: set[str] = set()
+        self.warnings: list[str] = []
         self.counts = {"chỉ tiêu": 0, "nhiệm vụ": 0, "nhiệm vụ của cơ quan": 0, "hạn báo cáo": 0, "văn bản dẫn chiếu": 0,
                        "nơi nhận": 0}
 
@@ -280,6 +291,16 @@ class Recogniser:
             groups[-1].append(row)
         for group in groups:
             sections.append(self.annex_tasks(group))
+        tables: dict[int, list] = {}
+        for para in paras:
+            if para.zone == "annex-table":
+                tables.setdefault(para.table, []).append(para)
+        sections += [self.verbatim_table(rows) for rows in tables.values()]
+        prose: dict[str, list[str]] = {}
+        for para in paras:
+            if para.zone == "annex-text":
+                prose.setdefault(para.title or "PHỤ LỤC", []).append(para.text)
+        sections += [{"title": title, "blocks": [{"text": t} for t in texts]} for title, texts in prose.items()]
         tree: dict = {"kind": "plan"}
         document, unit = self.document(facts, preamble, overrides)
         self.unit_kind = unit[0] if unit else None
@@ -313,10 +334,11 @@ class Recogniser:
                     block[key] = re.sub(r"\[\^(\d+)\]", lambda m: m.group(0) if m.group(1) in footnotes else "", block[key])
         if footnotes:
             tree["footnotes"] = footnotes
+        self.flag_implausible(tree)
         recognised = {k: v for k, v in self.counts.items() if v}
         prose = sum(1 for b in _walk(sections + tree.get("preamble", []) + tree.get("closing", []))
                     if not any(k in b for k in ("targets", "task", "agency", "reporting", "budget")))
-        return Recognition(tree, recognised, prose)
+        return Recognition(tree, recognised, prose, self.warnings)
 
     # --- the document's identity ---------------------------------------------------------------------------------
     def document(self, facts: Facts, preamble: list[str], overrides: dict) -> tuple[dict, tuple | None]:
@@ -329,14 +351,18 @@ class Recogniser:
         symbol = overrides.get("symbol") or facts.symbol
         date = overrides.get("date") or facts.date
         title = overrides.get("title") or facts.title
-        if not symbol:
-            missing.append(("symbol", "ký hiệu văn bản (dòng 'Số: …/KH-UBND')", "--symbol KH-UBND"))
-        elif not SYMBOL_SHAPE.match(symbol):
+        if symbol and not SYMBOL_SHAPE.match(symbol):
             missing.append(("symbol", f"!ký hiệu '{symbol}' in trong văn bản không theo dạng kế hoạch lưu được (các nhóm "
                                       "chữ nối bằng '-' hoặc '/', không có dấu cách)",
                             "--symbol " + nd30.SYMBOL_EXAMPLE))
+        if not date and (year := re.search(r"\b(?:19|20)\d\d\b", title or "")):
+            date = year.group(0)   # "… NĂM 2019 - 2020": a plan is issued in the first year it covers
+            self.warnings.append(f"Văn bản không có dòng ngày tháng: năm ban hành {date} suy ra từ trích yếu "
+                                 f"\"{_quote(title, year.start())}\". Kiểm tra lại với bản gốc và sửa document.date "
+                                 "nếu khác.")
         if not date:
-            missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …')", "--date 2025-04-29"))
+            missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …'), trích yếu cũng không "
+                                    "ghi năm", "--date NĂM-THÁNG-NGÀY (như ghi trên bản gốc)"))
         if not title:
             missing.append(("title", "trích yếu (dòng dưới tên loại văn bản)", "--title \"Thực hiện …\""))
         texts = preamble + [facts.title or ""]
@@ -372,6 +398,18 @@ class Recogniser:
                 re.search(r"\bTHÀNH PHỐ " + re.escape(facts.place.upper()) + r"\b", " ".join(texts).upper()):
             level = "tinh"   # "… THÀNH PHỐ HÀ NỘI …" dated at Hà Nội: the city, a province-level unit
         level = overrides.get("level") or level
+        # Who issues: the header's issuer, or the preamble's "UBND tỉnh Lạng Sơn xây dựng / ban hành Kế hoạch …".
+        issuing = _ISSUING.search(" ".join(texts)) if not facts.issuer else None
+        issued_by_ubnd = bool(re.match(r"^(ỦY|UỶ) BAN NHÂN DÂN|^UBND", (facts.issuer or "").upper())) or bool(issuing)
+        abbreviation = nd30.TYPE_ABBREVIATIONS.get(facts.doc_type or "Kế hoạch")
+        if not symbol and issued_by_ubnd and abbreviation:
+            symbol = f"{abbreviation}-UBND"   # ND30 Phụ lục III: the type's abbreviation, then the issuing body's
+            source = f"cơ quan ban hành \"{facts.issuer}\"" if facts.issuer else \
+                f"câu \"… {issuing.group(0)} …\" ở phần mở đầu"
+            self.warnings.append(f"Văn bản không có dòng \"Số: …\": ký hiệu {symbol} suy ra từ tên loại "
+                                 f"{facts.doc_type or 'Kế hoạch'} và {source}. Kiểm tra lại với bản gốc.")
+        if not symbol:
+            missing.append(("symbol", "ký hiệu văn bản (dòng 'Số: …/KH-UBND')", "--symbol KÝ-HIỆU (như ghi trên bản gốc)"))
         if level is None:
             missing.append(("level", "cấp của cơ quan ban hành (tên cơ quan ban hành ở góc trái)", "--level tinh"))
         if missing:
@@ -436,6 +474,14 @@ class Recogniser:
             get = lambda name: row[columns[name]].strip() if name in columns and columns[name] < len(row) else ""  # noqa: E731
             text = get("text")
             if not text or re.fullmatch(r"[\d.()\s]*", text):
+                rest = [c for c in row if c.strip() and not re.fullmatch(r"[\d.()\s]*", c)]
+                if rest:   # text outside the content column: kept as the row reads, never dropped
+                    (group["blocks"] if group is not None else blocks).append({"text": " | ".join(rest)})
+                continue
+            target = group["blocks"] if group is not None else blocks
+            if target and target[-1].get("text") == text and "task" in target[-1]:
+                # a content cell merged down over several rows (vMerge) is one task with several agencies
+                self.merge_task(target[-1]["task"], row, get)
                 continue
             first = row[0].strip() if row else ""
             label = first if re.fullmatch(r"[\dIVX]+\.?|[a-zđ]\)", first) else ""
@@ -463,6 +509,56 @@ class Recogniser:
                 del block["blocks"]
         title = rows[0].title or "PHỤ LỤC"
         return {"title": title, "blocks": blocks} if blocks else {"title": title, "text": "(bảng phụ lục không có dòng nhiệm vụ)"}
+
+    def flag_implausible(self, tree: dict) -> None:
+        """Values the document prints but a plan cannot hold (a citation dated 5014, an issuer line of 229
+        characters): the document is kept, the value set aside or shortened, and each said with where it is."""
+        for group in ("bases", "references"):
+            for index, item in enumerate(tree.get(group, [])):
+                date = str(item.get("date", ""))
+                if date and not limits.MIN_YEAR <= int(date[:4]) <= limits.MAX_YEAR:
+                    del item["date"]
+                    self.warnings.append(f"{item.get('type', 'Văn bản')} {item.get('code') or item.get('title', '')} "
+                                         f"ghi ngày có năm {date[:4]} (có lẽ gõ nhầm ở bản gốc): ngày để trống, văn bản "
+                                         f"dẫn chiếu vẫn giữ. Ghi lại ngày đúng vào {group}[{index}].date.")
+        issuer = tree.get("document", {}).get("issuer", {})
+        for key in ("name", "agency"):
+            value = issuer.get(key, "")
+            if len(value) > limits.MAX_SHORT_FIELD:
+                cut = value[:limits.MAX_SHORT_FIELD - 1].rsplit(" ", 1)[0] + "…"
+                issuer[key] = cut
+                if key == "name":
+                    self.warnings.append(f"Tên cơ quan ban hành in dài {len(value)} ký tự (quá "
+                                         f"{limits.MAX_SHORT_FIELD}; có lẽ dòng khác bị nối vào): giữ đủ các dòng như in ở "
+                                         "document.issuer.header, tên rút gọn ở document.issuer.name — sửa lại cho đúng.")
+        if issuer.get("header"):
+            lines = []
+            for line in issuer["header"]:
+                while len(line) > limits.MAX_SHORT_FIELD:   # a printed line that long is kept, in pieces
+                    head = line[:limits.MAX_SHORT_FIELD].rsplit(" ", 1)[0]
+                    lines.append(head)
+                    line = line[len(head):].strip()
+                lines.append(line)
+            issuer["header"] = lines
+
+    def merge_task(self, task: dict, row: list[str], get) -> None:
+        for name in ("lead", "cooperating"):
+            for agency in (self.agencies_in(get(name)) or [get(name)]) if get(name) else []:
+                if agency not in task.setdefault(name, []):
+                    task[name].append(agency)
+        for name in ("timeframe",):
+            if get(name) and get(name) != task.get(name):
+                task[name] = f"{task[name]}; {get(name)}" if task.get(name) else get(name)
+
+    def verbatim_table(self, rows: list) -> dict:
+        """A table that is not a task table (a member list, a timetable) kept row by row as it reads, and said."""
+        title = rows[0].title or "PHỤ LỤC"
+        lines = [" | ".join(c for c in row.cells if c.strip()) for row in rows]
+        lines = [line for line in lines if line]
+        self.warnings.append(f"Bảng {rows[0].table} ({title}, {len(rows)} hàng, đầu bảng \"{_quote(lines[0] if lines else '', 0, 70)}\") "
+                             "không phải bảng phân công nhiệm vụ (không có cột nội dung và cột cơ quan chủ trì): giữ "
+                             f"nguyên văn từng hàng trong mục \"{_quote(title, 0, 60)}\"; sửa lại nếu cần.")
+        return {"title": title, "blocks": [{"text": line} for line in lines] or [{"text": "(bảng trống)"}]}
 
     # --- pieces ------------------------------------------------------------------
     def citations(self, text: str, verb: bool = False) -> list[dict]:
@@ -508,7 +604,8 @@ class Recogniser:
                 words = match_key(block.get("title", ""))
                 if "text" in block and not block.get("blocks") and "tổng quát" not in words and "chung" not in words:
                     self.targets(block, year, period, section, percentages=target_section)
-                if ("nội dung" in head or "nhiệm vụ" in head) and block in section.get("blocks", []) and block.get("label"):
+                if ("nội dung" in head or "nhiệm vụ" in head) and block in section.get("blocks", []) and block.get("label") \
+                        and "task" not in block:   # an annex row already read its task from the columns
                     self.task(block, section)
                 if "text" in block:
                     self.reporting(block, block["text"], agency)

@@ -20,6 +20,7 @@ class Para:
     zone: str = "body"   # body, closing-left, closing-right, footnote, annex-row
     cells: list[str] | None = None   # an annex table row, every column
     title: str | None = None         # the annex the row belongs to
+    table: int | None = None         # which table of the document (1, 2, …), for messages
 
 
 def _clean(text: str) -> str:
@@ -215,6 +216,27 @@ def read_docx(path: Path, document=None) -> list[Para]:
             if line.strip():
                 out.append(Para(" ".join(line.split()), zone))
 
+    every_table = list(document.element.body.iter(qn("w:tbl")))   # held, so that each proxy (and its id) stays
+    tables = {id(t): n for n, t in enumerate(every_table, 1)}
+
+    def body_table(table) -> None:
+        """A table in the body: a task table becomes task rows; a grid of several columns one line per row, its
+        cells joined by " | " (a timetable stays readable); a one-column box its paragraphs."""
+        rows = table_text_rows(table)
+        if rows and _is_task_header(rows[0]):
+            for index, row in enumerate(rows):
+                out.append(Para(" | ".join(row), "annex-head" if index == 0 else "annex-row", cells=row,
+                                table=tables.get(id(table))))
+            return
+        if max((sum(1 for c in row if c.strip()) for row in rows), default=0) >= 2:
+            for row in rows:
+                cells = [c for i, c in enumerate(row) if c.strip() and (i == 0 or c != row[i - 1])]
+                if cells:
+                    out.append(Para(" | ".join(cells), "body"))
+            return
+        for p in paragraphs_in(table):
+            add(p, "body")
+
     regions = find_regions(document)
     skipped = {id(c) for c in regions.headers + regions.header_paragraphs + regions.title}
     if regions.type_line is not None:
@@ -227,8 +249,7 @@ def read_docx(path: Path, document=None) -> list[Para]:
         if child.tag == qn("w:p"):
             add(child, "body")
         else:
-            for p in paragraphs_in(child):
-                add(p, "body")
+            body_table(child)
     if regions.closing is not None:
         columns = table_columns(regions.closing)
         for index, column in enumerate(columns[:2] if len(columns) > 1 else columns):
@@ -250,12 +271,17 @@ def read_docx(path: Path, document=None) -> list[Para]:
             text = " ".join(paragraph_text(child).split())
             if text and text == text.upper() and not text.startswith("(") and len(text) > 12:
                 annex_title = text
+            elif text and not re.match(r"^(PHỤ LỤC|Phụ lục|BIỂU MẪU|Biểu mẫu)\b", text) and not text.startswith("("):
+                out.append(Para(text, "annex-text", title=annex_title))   # prose of an annex: kept, never dropped
             continue
         rows = table_text_rows(child)
+        number = tables.get(id(child))
         if rows and _is_task_header(rows[0]):
             for index, row in enumerate(rows):
                 out.append(Para(" | ".join(row), "annex-head" if index == 0 else "annex-row", cells=row,
-                                title=annex_title))
+                                title=annex_title, table=number))
+        else:
+            out += [Para(" | ".join(row), "annex-table", cells=row, title=annex_title, table=number) for row in rows]
     for note_id, text in footnotes(document, footnote_marks=True):
         out.append(Para(f"[^{note_id}] {nfc(' '.join(text.split()))}", "footnote"))
     return _renumber_footnotes(out)

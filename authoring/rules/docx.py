@@ -498,7 +498,11 @@ def _closing(regions, fmt: Formatting, report: _Report) -> None:
     for p in right:
         text = paragraph_text(p).strip()
         prefix = nd30.AUTHORITY_LOOSE_RE.match(text)
-        if prefix and not nd30.AUTHORITY_RE.match(text) and not nd30.AUTHORITY_NO_SPACE_RE.match(text):
+        if prefix and nd30.AUTHORITY_NO_SPACE_RE.match(text):
+            report.add("signer_name_format", E, f"chữ viết tắt thẩm quyền trong {_quote(text)} phải có một dấu cách "
+                                                "sau dấu chấm", "phần cuối, cột phải",
+                       f"Sửa thành '{text[:prefix.end()]} {text[prefix.end():].lstrip()}'.")
+        elif prefix and not nd30.AUTHORITY_RE.match(text):
             report.add("signer_name_format", E, f"chữ viết tắt thẩm quyền trong {_quote(text)} phải có dấu chấm "
                                                 "(TM. / KT. / TL. / TUQ. / Q.)", "phần cuối, cột phải",
                        "Ví dụ: 'KT. CHỦ TỊCH'.")
@@ -534,16 +538,28 @@ def _recipients(lines, fmt: Formatting, report: _Report) -> None:
                    "phần cuối, cột trái", f"Sửa thành '{nd30.RECIPIENTS_LABEL}'.")
     label_runs = [r for r in runs if re.search(r"\w", "".join(t.text or "" for t in r.iter(qn("w:t"))))]
     run_fmts = _formats(fmt, p, label_runs)
-    if run_fmts and not (_all_bold(run_fmts) and _all_italic(run_fmts)):
+    label_low, label_high = nd30.RECIPIENTS_HEAD.sizes
+    size_ok = all(label_low <= r.size_pt <= label_high for r in run_fmts if r.size_pt)
+    if run_fmts and not (_all_bold(run_fmts) and _all_italic(run_fmts) and size_ok):
         report.add("noi_nhan_format", E, f"'{nd30.RECIPIENTS_LABEL}' phải in đậm, nghiêng, cỡ chữ "
                                          f"{nd30.RECIPIENTS_HEAD.size_text}", "phần cuối, cột trái",
                    f"Định dạng: đậm, nghiêng, cỡ {nd30.RECIPIENTS_HEAD.size_text}.")
     items = [(q, t.strip(), r) for q, t, r in lines[1:] if t.strip()]
+    wrong_size: list[str] = []   # said once for the list, not for every line
     for number, (q, text, runs) in enumerate(items, 1):
         last = number == len(items)
         where = f"nơi nhận, dòng {number}"
         if not text.startswith("-"):
             continue   # a continuation of the line above, or a note under the list
+        # Only runs with letters count (a lone "- " at 12 pt is not a slip anyone sees), and not the "- Lưu" line,
+        # where the drafter's initials and the number of copies are often set smaller.
+        lettered = [r for r in runs if re.search(r"\w", "".join(t.text or "" for t in r.iter(qn("w:t"))))]
+        sizes = {f.size_pt for f in _formats(fmt, q, lettered)} - {None} if not text.startswith("- Lưu") else set()
+        if sizes and not all(nd30.RECIPIENT_LINE.size_ok(size) for size in sizes) and not wrong_size:
+            wrong_size.append(text)
+            report.add("noi_nhan_format", E, f"dòng nơi nhận {_quote(text)} cỡ chữ {', '.join(f'{s:g}' for s in sorted(sizes))}, "
+                                             f"phải {nd30.RECIPIENT_LINE.size_text}", where,
+                       f"Đặt cỡ chữ {nd30.RECIPIENT_LINE.size_text} cho các dòng dưới '{nd30.RECIPIENTS_LABEL}'.")
         if last and not nd30.ARCHIVE_LINE_RE.match(text):
             report.add("noi_nhan_punctuation", E, f"dòng cuối nơi nhận {_quote(text)} phải là '- Lưu: VT, … .' và "
                                                   "kết thúc bằng dấu chấm", where,
@@ -572,11 +588,13 @@ def _page_numbers(document, regions, fmt: Formatting, report: _Report) -> None:
             for row in table_rows(child):
                 lines += max((sum(max(1, -(-len(paragraph_text(p)) // (_CHARS_PER_LINE // 2))) for p in cell)
                               for cell in row), default=0)
-    several_pages = section._sectPr.find(qn("w:titlePg")) is not None or lines > _LINES_PER_PAGE
+    # "Different first page" alone does not make a document long: a one-page letter laid out from a template has it.
+    several_pages = lines > _LINES_PER_PAGE or (section._sectPr.find(qn("w:titlePg")) is not None
+                                                and lines > _LINES_PER_PAGE * 3 // 4)
+    header = section.header   # read even for one page: a broken header reference is a damaged file, said as such
+    fields = _page_fields(header._element)
     if several_pages:
         sect_pr = section._sectPr
-        header = section.header
-        fields = _page_fields(header._element) if not header.is_linked_to_previous or True else []
         if not section.different_first_page_header_footer or sect_pr.find(qn("w:titlePg")) is None:
             report.add("page_number", E, "trang 1 không được đánh số, nhưng văn bản chưa đặt 'trang đầu khác' "
                                          "(different first page)", "đầu trang",
@@ -589,6 +607,12 @@ def _page_numbers(document, regions, fmt: Formatting, report: _Report) -> None:
             tabs = [t.get(qn("w:val")) for t in p.iter(qn("w:tab")) if t.get(qn("w:val"))]
             if pf.alignment != "center" and "center" not in tabs and not re.match(r"^\t", paragraph_text(p)):
                 report.add("page_number", E, "số trang phải căn giữa", "đầu trang", "Căn giữa đoạn chứa số trang.")
+            shown = [fmt.run(r, p) for r in p.iter(qn("w:r")) if any((t.text or "").strip() for t in r.iter(qn("w:t")))]
+            fonts = {f.font or "phông chữ của giao diện (theme)" for f in shown if f.font != nd30.FONT
+                     and (f.font or f.theme_font)}
+            if fonts:
+                report.add("page_number", E, f"số trang dùng phông {', '.join(sorted(fonts))}, phải là {nd30.FONT}",
+                           "đầu trang", f"Chọn phông {nd30.FONT} cho số trang (cả kiểu Header của đầu trang).")
             sizes = {fmt.run(r, p).size_pt for r in p.iter(qn("w:r"))} - {None}
             if sizes and not all(nd30.PAGE_NUMBER.size_ok(s) for s in sizes):
                 report.add("page_number", E, f"số trang cỡ chữ {', '.join(f'{s:g}' for s in sorted(sizes))}, phải "

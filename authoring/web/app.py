@@ -35,7 +35,7 @@ from .unit_check import unit_refusal
 
 HERE = Path(__file__).resolve().parent
 MAX_UPLOAD = 5 * 1024 * 1024  # a plan in Word is a few hundred kB; anything far larger is not a plan
-UPLOAD_SUFFIXES = {".yaml", ".yml", ".docx", ".txt", ".md"}
+UPLOAD_SUFFIXES = {".yaml", ".yml", ".docx", ".pdf", ".txt", ".md"}
 
 
 class UserError(Exception):
@@ -551,7 +551,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         name = Path(upload.filename).name
         suffix = Path(name).suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:
-            raise UserError(f"Chưa nhận loại tệp '{suffix or name}'. Dùng tệp Word (.docx), văn bản (.txt) hoặc kế hoạch (.yaml).")
+            raise UserError(f"Chưa nhận loại tệp '{suffix or name}'. Dùng tệp Word (.docx), PDF (.pdf), văn bản (.txt) hoặc kế hoạch (.yaml).")
         data = await upload.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
             raise UserError("Tệp tải lên quá lớn (tối đa 5 MB).", 413)

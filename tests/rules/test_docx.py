@@ -172,3 +172,74 @@ def test_a_landscape_page_keeps_the_decree_margins(tmp_path):
     found = [f for f in lint_docx(path) if f.code == "X102"]
     assert len(found) == 2 and all("trang ngang" in f.message for f in found)
     assert {"lề trái", "lề trên"} == {f.message.split(" trang")[0] for f in found}
+
+
+# --- issue 22: what lint-docx used to find on real files of other offices ------------------------------------------
+
+def _messages(path) -> list[str]:
+    return [f.message for f in lint_docx(path)]
+
+
+def _page_number_runs(document):
+    header = document.sections[0].header._element
+    return [r for r in header.iter(qn("w:r")) if any((t.text or "").strip() for t in r.iter(qn("w:t")))]
+
+
+def _set_font(run, name):
+    fonts = run.find(qn("w:rPr")).find(qn("w:rFonts")) if run.find(qn("w:rPr")) is not None else None
+    if fonts is None:
+        rpr = run.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = run.makeelement(qn("w:rPr"), {})
+            run.insert(0, rpr)
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr in ("ascii", "hAnsi", "cs"):
+        fonts.set(qn(f"w:{attr}"), name)
+
+
+ISSUE_22 = {
+    "recipient lines at 12 pt": (lambda d: [setattr(r.font, "size", Pt(12)) for p in _closing_paragraphs(d, 0)[1:]
+                                            for r in p.runs], "cỡ chữ 12, phải 11"),
+    "label at 11 pt": (lambda d: [setattr(r.font, "size", Pt(11)) for r in _closing_paragraphs(d, 0)[0].runs],
+                       "phải in đậm, nghiêng, cỡ chữ 12"),
+    "label not italic": (lambda d: [setattr(r.font, "italic", False) for r in _closing_paragraphs(d, 0)[0].runs],
+                         "phải in đậm, nghiêng"),
+    "KT.CHỦ TỊCH without the space": (lambda d: _set_text(next(p for p in _closing_paragraphs(d, 1)
+                                                               if p.text.startswith("KT.")), "KT.CHỦ TỊCH"),
+                                      "phải có một dấu cách sau dấu chấm"),
+    "page number in Calibri Light": (lambda d: [_set_font(r, "Calibri Light") for r in _page_number_runs(d)],
+                                     "số trang dùng phông Calibri Light"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ISSUE_22))
+def test_a_closing_or_page_number_slip_of_a_real_office_is_found(name, rendered, tmp_path):
+    document = Document(str(rendered[example("nghe-an").stem]))
+    breaking, message = ISSUE_22[name]
+    breaking(document)
+    broken = tmp_path / "hong.docx"
+    document.save(str(broken))
+    assert any(message in m for m in _messages(broken)), _messages(broken)
+
+
+def test_a_note_typed_inside_the_recipient_lines_is_not_a_finding(rendered, tmp_path):
+    document = Document(str(rendered[example("nghe-an").stem]))
+    last = _closing_paragraphs(document, 0)[-1]
+    note = last.insert_paragraph_before("(Kèm theo hồ sơ gửi qua Hệ thống quản lý văn bản)")
+    for run in note.runs:
+        run.font.size = Pt(11)
+    path = tmp_path / "ghi-chu.docx"
+    document.save(str(path))
+    assert list(lint_docx(path)) == []
+
+
+def test_a_one_page_letter_laid_out_with_a_different_first_page_needs_no_page_number(tmp_path):
+    document = Document()
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    document.add_paragraph("Kính gửi: Sở Nội vụ.")
+    document.add_paragraph("Ủy ban nhân dân tỉnh đề nghị Sở Nội vụ báo cáo kết quả trước ngày 10/5./.")
+    path = tmp_path / "cong-van.docx"
+    document.save(str(path))
+    assert not any(f.code == "X124" for f in lint_docx(path))

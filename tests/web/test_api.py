@@ -151,6 +151,16 @@ def test_import_text_lists_recognised_items(client):
     assert page.status_code == 200 and "Những gì đã nhận ra" in page.text
 
 
+def test_import_a_pdf_shows_what_to_check_against_the_original(client):
+    """Issue 22: a PDF is accepted, and what import inferred or set aside is on the page, not only in the CLI."""
+    data = (Path(__file__).parents[1] / "fixtures" / "real" / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf").read_bytes()
+    page = client.form("/tao/tai-len", files={"file": ("cong-van.pdf", data, "application/pdf")})
+    assert page.status_code == 200 and "Nhập tệp cong-van.pdf" in page.text
+    seed = next((Path(__file__).parents[1] / "fixtures" / "seeds").glob("000_*.txt")).read_bytes()
+    page = client.form("/tao/tai-len", files={"file": ("lang-son.txt", seed, "text/plain")})
+    assert page.status_code == 200 and "Cần đối chiếu với bản gốc" in page.text and "suy ra từ trích yếu" in page.text
+
+
 def test_derive_new_year_and_blank_plans(client):
     derived = client.form("/tao/cap-duoi", {"file": "directives/kh-61-2024-hai-phong.yaml", "unit": "quận Kiến An"})
     assert derived.status_code == 200 and "Kế hoạch của quận Kiến An" in derived.text

@@ -1,0 +1,141 @@
+"""A scanned PDF read by Tesseract's Vietnamese model: each page rasterised (pdftoppm), deskewed by Tesseract's own
+page analysis, its words with their positions and confidence; bounded in pages and time; pages read badly named."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .. import limits, nd30
+from ..errors import InputError, ToolMissingError
+from ..findings import Finding, Severity
+from ..ooxml.layout import Page, Word
+from ..text import nfc
+
+# Mean word confidence (0–100) under which a page is said to be read badly: Tesseract's own scale, where clean
+# 300 dpi print scores 85–95 and a faint or skewed photocopy falls below 70.
+POOR_PAGE_CONFIDENCE = 70.0
+_POINTS_PER_INCH = 72.0
+# Tesseract often loses the space after the unit word of an issuer line set in capitals ("TỈNHLÂM ĐỒNG").
+_GLUED = re.compile(r"^(TỈNH|HUYỆN|QUẬN|THỊ XÃ|PHƯỜNG|XÃ)(?=[A-ZĐÀ-Ỹ]{2,})")
+
+
+def _tools() -> tuple[str, str]:
+    tesseract, pdftoppm = shutil.which("tesseract"), shutil.which("pdftoppm")
+    if not tesseract or not pdftoppm:
+        raise ToolMissingError("Tệp PDF là bản quét (không có lớp chữ); để đọc được cần Tesseract có tiếng Việt và "
+                               "Poppler: cài bằng 'apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils'.")
+    return tesseract, pdftoppm
+
+
+def _run(command: list[str], path: Path, what: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(command, capture_output=True, timeout=limits.OCR_PAGE_TIMEOUT_S, check=True)
+    except subprocess.TimeoutExpired:
+        raise InputError(f"Không đọc được {path}: {what} quá {limits.OCR_PAGE_TIMEOUT_S} giây.",
+                         [Finding("M107", Severity.ERROR, f"{what} quá {limits.OCR_PAGE_TIMEOUT_S} giây", str(path),
+                                  suggestion="Quét lại trang ở 300 dpi, đen trắng, hoặc dùng bản Word của văn bản.")])
+    except subprocess.CalledProcessError as exc:
+        raise InputError(f"Không đọc được {path}: {what} không thành công.",
+                         [Finding("M107", Severity.ERROR, f"{what} không thành công "
+                                  f"({exc.stderr.decode('utf-8', 'replace').strip()[:120]})", str(path),
+                                  suggestion="Mở tệp bằng trình đọc PDF và in lại ra PDF, rồi nhập lại.")])
+
+
+# Skew searched for, in degrees either way, and the step: a page fed by hand sits within a few degrees.
+_MAX_SKEW = 4.0
+_SKEW_STEP = 0.2
+
+
+def skew_angle(picture) -> float:
+    """The turn that makes the text lines level: the angle whose rows of ink are sharpest (each row's ink averaged
+    into one pixel; level lines give rows that are all ink or all paper, so the spread of row values is largest)."""
+    from PIL import Image, ImageOps
+
+    small = ImageOps.invert(picture.convert("L"))
+    small.thumbnail((900, 900))
+    best, best_spread = 0.0, -1.0
+    steps = int(_MAX_SKEW / _SKEW_STEP)
+    for k in range(-steps, steps + 1):
+        angle = k * _SKEW_STEP
+        rows = small.rotate(angle, resample=Image.BILINEAR).resize((1, small.size[1]), Image.BOX)
+        values = list(rows.tobytes())   # mode L: one byte a row
+        mean = sum(values) / len(values)
+        spread = sum((v - mean) ** 2 for v in values)
+        if spread > best_spread + 1e-9:
+            best, best_spread = angle, spread
+    return best
+
+
+def _page_words(tsv: str, scale: float) -> list[Word]:
+    """Words of Tesseract's TSV (level 5 rows) in points. Each word takes the box of the line Tesseract put it in:
+    accents stacked above capitals and descenders below make word boxes of one line differ by a third of a line."""
+    rows = [line.split("\t") for line in tsv.splitlines()[1:]]
+    lines: dict[tuple, tuple[int, int]] = {}
+    for r in rows:
+        if len(r) == 12 and r[0] == "4":
+            lines[tuple(r[1:5])] = (int(r[7]), int(r[9]))
+    words = []
+    for r in rows:
+        if len(r) != 12 or r[0] != "5" or not r[11].strip():
+            continue
+        if not any(c.isalnum() for c in r[11]) and (r[11].strip() not in ("-", "–", "+", "•", nd30.END_MARK)
+                                                     or float(r[10]) < 80):
+            continue   # specks and rules read as "_", "¬", "ˆ": a dash or bullet read clearly is kept, it starts a line
+        left, top, width, height = (int(v) for v in r[6:10])
+        top, height = lines.get(tuple(r[1:5]), (top, height))
+        size = max(height * scale * 0.6, 6.0)   # a line box with Vietnamese accents is ~5/3 of the type size
+        text = _GLUED.sub(r"\1 ", nfc(r[11].strip()))
+        words.append(Word(text, left * scale, (left + width) * scale, top * scale,
+                          (top + height) * scale, size, float(r[10])))
+    return words
+
+
+def quality_notes(confidence: list[float]) -> list[str]:
+    """What the report says of a scan: read by OCR, each page's confidence, and the pages read badly."""
+    notes = ["Tệp PDF là bản quét: chữ được đọc bằng nhận dạng chữ (OCR, Tesseract tiếng Việt); mọi thông tin nhập "
+             "từ tệp này cần đối chiếu lại với bản gốc. Độ tin cậy từng trang: "
+             + ", ".join(f"trang {n}: {c:.0f}%" for n, c in enumerate(confidence, 1)) + "."]
+    poor = [str(n) for n, c in enumerate(confidence, 1) if c < POOR_PAGE_CONFIDENCE]
+    if poor:
+        notes.append(f"Trang {', '.join(poor)} đọc kém (độ tin cậy dưới {POOR_PAGE_CONFIDENCE:.0f}%): chữ có thể sai; "
+                     "hãy quét lại ở 300 dpi, thẳng trang, hoặc dùng bản Word của văn bản.")
+    return notes
+
+
+def ocr_pages(path: Path, page_count: int) -> tuple[list[Page], list[float], list[str]]:
+    """The pages of a scan as words (at most MAX_OCR_PAGES), the mean confidence of each, and what to tell the user."""
+    tesseract, pdftoppm = _tools()
+    count = min(page_count, limits.MAX_OCR_PAGES)
+    notes = []
+    if page_count > count:
+        notes.append(f"Bản quét có {page_count} trang; kehoach chỉ đọc {count} trang đầu bằng nhận dạng chữ (OCR). "
+                     "Phần còn lại không được nhập.")
+    pages, confidence = [], []
+    scale = _POINTS_PER_INCH / limits.OCR_DPI
+    with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as folder:
+        for number in range(1, count + 1):
+            image = Path(folder) / f"trang-{number}"
+            _run([pdftoppm, "-r", str(limits.OCR_DPI), "-gray", "-png", "-singlefile", "-f", str(number), "-l",
+                  str(number), str(path), str(image)], path, f"chuyển trang {number} thành ảnh")
+            png = image.with_suffix(".png")
+            from PIL import Image
+
+            with Image.open(png) as picture:
+                width, height = picture.size
+                angle = skew_angle(picture)
+                if angle:   # Tesseract reads a turned page, but its word boxes then cross the lines
+                    picture.rotate(angle, resample=Image.BICUBIC, fillcolor=255).save(png)
+                    notes.append(f"Trang {number} quét nghiêng {abs(angle):.1f}°, đã được xoay thẳng trước khi đọc.")
+            done = _run([tesseract, str(png), "stdout", "-l", "vie", "--psm", "1", "--dpi", str(limits.OCR_DPI),
+                         "tsv"], path, f"nhận dạng chữ trang {number}")
+            words = _page_words(done.stdout.decode("utf-8", "replace"), scale)
+            mean = sum(w.confidence for w in words) / len(words) if words else 0.0
+            confidence.append(mean)
+            pages.append(Page(width * scale, height * scale, words))
+    notes[:0] = quality_notes(confidence)[:1]
+    notes += quality_notes(confidence)[1:]
+    return pages, confidence, notes

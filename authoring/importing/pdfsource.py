@@ -1,0 +1,205 @@
+"""A PDF as it arrives — text layer, or a scan read by Tesseract — turned into the document the DOCX reader reads,
+with what the PDF itself attests (its signatures) and how well a scan could be read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import limits
+from ..errors import InputError
+from ..findings import Finding, Severity
+from ..ooxml.layout import Cell, Page, Table, Word, document_from_pages, lines_of
+from ..text import nfc
+
+_FIX = "Mở tệp bằng trình đọc PDF và lưu lại (In ra PDF), hoặc dùng bản Word (.docx) của văn bản."
+
+
+@dataclass
+class PdfRead:
+    document: object                      # python-docx Document rebuilt from the pages
+    ocr: bool = False
+    page_confidence: list[float] = field(default_factory=list)   # mean OCR confidence of each page read (0–100)
+    signatures: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)                # what the import report must say
+    first_page_words: list = field(default_factory=list)          # a scan's words on page 1, with their confidence
+
+
+def _refuse(path: Path, code: str, message: str, fix: str = _FIX) -> InputError:
+    return InputError(f"Không nhập được {path}: {message}.",
+                      [Finding(code, Severity.ERROR, message, str(path), suggestion=fix)])
+
+
+_ITEM_START = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*\.\s|[a-zđ]\)\s|N[oơ]i nh)")
+
+
+def _snap(values: list[float]) -> list[float]:
+    """Ruling positions, positions closer than 3 pt taken as one line."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > 3:
+            out.append(v)
+    return out
+
+
+def _index(lines: list[float], value: float) -> int:
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
+
+
+def _table(found, words: list[Word]) -> Table | None:
+    """A ruled table as found by pdfplumber, its cells placed on the grid the rulings draw (spans kept)."""
+    boxes = [c for c in found.cells if c]
+    if not boxes:
+        return None
+    xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
+    ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
+    for bx0, btop, bx1, bbottom in boxes:
+        if any(btop <= (w.top + w.bottom) / 2 <= bbottom and bx0 <= (w.x0 + w.x1) / 2 <= bx1
+               and (w.x0 < bx0 - 2 or w.x1 > bx1 + 2) for w in words):
+            return None   # words run out of their "cell": shading or underlines behind running text, not a table
+    cells = []
+    for x0, top, x1, bottom in boxes:
+        inner = [w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom]
+        paragraphs: list[str] = []
+        for line in lines_of(inner, 0):
+            if paragraphs and not _ITEM_START.match(line.text):
+                paragraphs[-1] += " " + line.text   # a wrapped line goes on; "- …", "1. …" start a new paragraph
+            else:
+                paragraphs.append(line.text)
+        text = "\n".join(paragraphs)
+        col, row = _index(xs, x0), _index(ys, top)
+        cells.append(Cell(row, col, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col), nfc(text)))
+    left, top, right, bottom = found.bbox
+    return Table(top, bottom, left, right, len(ys) - 1, len(xs) - 1, cells)
+
+
+def _text_pages(path: Path) -> list[Page]:
+    import pdfplumber
+
+    pages: list[Page] = []
+    with pdfplumber.open(path) as pdf:
+        if len(pdf.pages) > limits.MAX_PDF_PAGES:
+            raise _refuse(path, "M106", f"tệp có {len(pdf.pages)} trang, quá {limits.MAX_PDF_PAGES} trang kehoach đọc",
+                          "Tách phần văn bản cần nhập ra một tệp PDF riêng.")
+        for page in pdf.pages:
+            chars = page.chars
+            if len(chars) > limits.MAX_PDF_PAGE_WORDS * 10:
+                raise _refuse(path, "M106", f"trang {page.page_number} có quá nhiều chữ ({len(chars)} ký tự)")
+            raw = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
+            words = [Word(nfc(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
+                     if w["text"].strip()]
+            tables = [t for t in (_table(f, words) for f in page.find_tables()) if t and t.rows and t.cols > 1]
+            pages.append(Page(float(page.width), float(page.height), words, tables))
+    return pages
+
+
+def _has_text(pages: list[Page]) -> bool:
+    """A text layer worth reading: real words on the first page (a scan has none, or a few OCR crumbs)."""
+    return bool(pages) and sum(len(w.text) for w in pages[0].words) >= 80
+
+
+def signatures(path: Path) -> list[dict]:
+    """Each signature of a PDF: the signer as its certificate names them, the time it claims, whether the signed bytes
+    are intact and whether it covers the whole file. Trust in the signer's CA is not judged here (no roots given)."""
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko_certvalidator import ValidationContext
+    except ImportError:
+        return []
+    out = []
+    try:
+        with path.open("rb") as handle:
+            reader = PdfFileReader(handle, strict=False)
+            for sig in reader.embedded_signatures:
+                fact = {"field": sig.field_name, "signer": "", "organisation": "", "time": None,
+                        "intact": False, "whole_file": False}
+                try:
+                    subject = sig.signer_cert.subject.native
+                    fact["signer"] = nfc(subject.get("common_name", "") or "")
+                    fact["organisation"] = nfc(subject.get("organization_name", "") or "")
+                    when = sig.self_reported_timestamp
+                    fact["time"] = when.isoformat() if when else None
+                    status = validate_pdf_signature(sig, ValidationContext(trust_roots=[], allow_fetching=False))
+                    fact["intact"] = bool(status.intact and status.valid)
+                    fact["whole_file"] = status.coverage.name == "ENTIRE_FILE"
+                except Exception:   # a damaged signature is reported as not intact, never a crash
+                    pass
+                out.append(fact)
+    except Exception:   # no readable signature dictionary at all: the PDF is read as unsigned
+        return out
+    return out
+
+
+def _signature_note(fact: dict) -> str:
+    who = fact["signer"] or "(không rõ tên)"
+    if fact["organisation"]:
+        who += f", {fact['organisation']}"
+    when = f" lúc {fact['time'][:19].replace('T', ' ')}" if fact.get("time") else ""
+    state = ("nguyên vẹn" if fact["intact"] else "KHÔNG còn nguyên vẹn (tệp đã bị sửa sau khi ký, hoặc chữ ký hỏng)")
+    if fact["intact"] and not fact["whole_file"]:
+        state += ", nhưng tệp còn phần được thêm sau khi ký"
+    return (f"Chữ ký số: {who}{when}; chữ ký {state}. kehoach không kiểm tra chứng thư với tổ chức chứng thực "
+            "— hãy kiểm tra bằng phần mềm ký số của cơ quan.")
+
+
+def read_pdf(path: Path) -> PdfRead:
+    """The PDF's pages as a document: from its text layer, else (a scan) by OCR; bounded in size, pages and time."""
+    path = Path(path)
+    if path.stat().st_size > limits.MAX_PDF_BYTES:
+        raise _refuse(path, "M106", f"tệp lớn hơn {limits.MAX_PDF_BYTES // (1024 * 1024)} MB",
+                      "Tách phần văn bản cần nhập ra một tệp PDF riêng.")
+    with path.open("rb") as handle:
+        if not handle.read(1024).lstrip().startswith(b"%PDF"):
+            raise _refuse(path, "M106", "tệp không phải PDF (không có dấu hiệu %PDF ở đầu tệp)")
+    try:
+        pages = _text_pages(path)
+    except InputError:
+        raise
+    except Exception as exc:   # pdfminer on a damaged, crafted or locked file
+        chain = f"{exc!r} {exc.__cause__!r} {exc.__context__!r}"
+        if "Password" in chain or "Encrypt" in chain:
+            raise _refuse(path, "M106", "tệp PDF có mật khẩu", "Mở tệp bằng mật khẩu, in ra PDF không đặt mật khẩu "
+                                                                 "rồi nhập lại.")
+        raise _refuse(path, "M106", "tệp PDF hỏng hoặc không đọc được")
+    facts = signatures(path)
+    notes = [_signature_note(f) for f in facts]
+    if _has_text(pages):
+        return PdfRead(document_from_pages(pages), signatures=facts, notes=notes)
+    from .ocr import ocr_pages
+
+    scanned, confidence, ocr_notes = ocr_pages(path, len(pages))
+    read = PdfRead(document_from_pages(scanned), True, confidence, facts, notes + ocr_notes)
+    read.first_page_words = scanned[0].words if scanned else []
+    return read
+
+
+def ocr_fact_notes(read: PdfRead, facts) -> list[str]:
+    """Each header fact read by OCR with the confidence of the words it was read from: for each part of the value
+    the best word that carries it, for the fact the weakest of its parts."""
+    if not read.ocr:
+        return []
+    confidence: dict[str, float] = {}
+    for word in read.first_page_words:
+        key = word.text.strip(".,:;")
+        confidence[key] = min(confidence.get(key, 100.0), word.confidence or 0.0)
+    out = []
+    for label, value in (("cơ quan ban hành", facts.issuer), ("số", facts.number), ("ký hiệu", facts.symbol),
+                         ("ngày", facts.date), ("địa danh", facts.place), ("trích yếu", facts.title)):
+        if not value:
+            continue
+        tokens = [t.strip(".,:;()") for t in re.split(r"[\s/-]+", str(value)) if t.strip(".,:;()")]
+        scores = [max(matches) for t in tokens
+                  if (matches := [c for key, c in confidence.items()
+                                  if t == key or len(t) >= 3 and t in key or t.lstrip("0") == key])]
+        found = f"độ tin cậy {min(scores):.0f}%" if scores else "độ tin cậy không rõ"
+        out.append(f"{label} '{value}' ({found})")
+    return ["Đọc bằng OCR, cần đối chiếu với bản gốc: " + "; ".join(out) + "."] if out else []
+
+
+def pdf_facts(path: Path):
+    """The header facts of a PDF, read as those of a DOCX."""
+    from ..ooxml.facts import facts_from_docx
+
+    return facts_from_docx(read_pdf(Path(path)).document)

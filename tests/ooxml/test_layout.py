@@ -1,0 +1,79 @@
+"""Words placed on a page rebuilt as WordprocessingML: the one DOCX reader then finds header columns, title, closing
+and tables as in a Word file."""
+
+from __future__ import annotations
+
+from docx.oxml.ns import qn
+
+from authoring.ooxml.facts import facts_from_docx
+from authoring.ooxml.layout import Cell, Page, Table, Word, document_from_pages, lines_of
+from authoring.ooxml.reader import find_regions, paragraph_text, table_columns, table_text_rows
+
+
+def _line(text: str, x0: float, top: float, size: float = 13.0) -> list[Word]:
+    """The words of *text* set from x0 on one baseline, about 0.5 em a letter."""
+    words, x = [], x0
+    for word in text.split():
+        width = len(word) * size * 0.5
+        words.append(Word(word, x, x + width, top, top + size, size))
+        x += width + size * 0.3
+    return words
+
+
+def _page() -> Page:
+    words = (_line("ỦY BAN NHÂN DÂN", 100, 56) + _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 260, 56)
+             + _line("XÃ HÒA BÌNH", 112, 72) + _line("Độc lập - Tự do - Hạnh phúc", 300, 72)
+             + _line("Số: 12/KH-UBND", 105, 98) + _line("Hòa Bình, ngày 5 tháng 3 năm 2026", 290, 98)
+             + _line("KẾ HOẠCH", 270, 140, 14)
+             + _line("Thực hiện công tác trẻ em năm 2026", 200, 158, 14)
+             + _line("I. MỤC ĐÍCH", 85, 200, 14)
+             + _line("1. Bảo đảm quyền trẻ em trên địa bàn xã.", 120, 220, 14)
+             + _line("Nơi nhận:", 85, 600, 12) + _line("TM. ỦY BAN NHÂN DÂN", 360, 600, 13)
+             + _line("- UBND huyện;", 85, 614, 11) + _line("CHỦ TỊCH", 390, 616, 13)
+             + _line("- Lưu: VT.", 85, 628, 11) + _line("Lê Văn An", 385, 680, 13)
+             + _line("2", 297, 20))   # a page number at the top: furniture, dropped
+    return Page(595.0, 842.0, words)
+
+
+def test_the_header_columns_title_and_closing_come_back_as_in_a_word_file():
+    document = document_from_pages([_page()])
+    facts = facts_from_docx(document)
+    assert (facts.number, facts.symbol, facts.date, facts.place) == ("12", "KH-UBND", "2026-03-05", "Hòa Bình")
+    assert facts.doc_type == "Kế hoạch" and facts.title == "Thực hiện công tác trẻ em năm 2026"
+    regions = find_regions(document)
+    left, right = (table_columns(regions.closing)[i] for i in (0, 1))
+    assert [paragraph_text(p) for p in left] == ["Nơi nhận:", "- UBND huyện;", "- Lưu: VT."]
+    assert [paragraph_text(p) for p in right] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Lê Văn An"]
+    assert "2" not in [paragraph_text(p) for p in document.element.body.iter(qn("w:p"))]
+
+
+def test_a_label_and_the_smaller_line_under_it_are_two_lines():
+    words = _line("Nơi nhận:", 85, 600, 12) + _line("- Như Điều 3;", 85, 611, 11)
+    assert [line.text for line in lines_of(words, 0)] == ["Nơi nhận:", "- Như Điều 3;"]
+
+
+def test_merged_cells_are_read_as_the_grid_they_draw():
+    """A content cell over two rows (vMerge) repeats down; a heading over three columns (gridSpan) fills the first."""
+    table = Table(300, 400, 85, 510, 3, 3, [
+        Cell(0, 0, 1, 3, "I. CẢI CÁCH THỂ CHẾ"),
+        Cell(1, 0, 2, 1, "1"), Cell(1, 1, 2, 1, "Rà soát văn bản"), Cell(1, 2, 1, 1, "Sở Tư pháp"),
+        Cell(2, 2, 1, 1, "Sở Nội vụ")])
+    page = Page(595.0, 842.0, _line("PHỤ LỤC", 270, 100), [table])
+    document = document_from_pages([page])
+    grid = table_text_rows(next(document.element.body.iter(qn("w:tbl"))))
+    assert grid == [["I. CẢI CÁCH THỂ CHẾ", "", ""], ["1", "Rà soát văn bản", "Sở Tư pháp"],
+                    ["1", "Rà soát văn bản", "Sở Nội vụ"]]
+
+
+def test_footnotes_at_the_foot_of_a_page_become_footnotes_and_their_marks_references():
+    from authoring.ooxml.reader import footnotes
+
+    words = (_line("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo điều hành", 85, 300, 14)
+             + [Word("1", 540, 545, 298, 306, 8.0)]                       # the raised mark after "hành"
+             + _line("Tiếp tục triển khai các nhiệm vụ trọng tâm của năm.", 120, 330, 14)   # indented: a new paragraph
+             + _line("1 Quyết định số 12/QĐ-UBND ngày 03 tháng", 85, 760, 10)
+             + _line("01 năm 2025 của UBND tỉnh.", 85, 772, 10))          # a note going on, not note 1 again
+    document = document_from_pages([Page(595.0, 842.0, words)])
+    assert footnotes(document) == [("1", "Quyết định số 12/QĐ-UBND ngày 03 tháng 01 năm 2025 của UBND tỉnh.")]
+    texts = [paragraph_text(p, footnote_marks=True) for p in document.element.body.iter(qn("w:p"))]
+    assert any(t.endswith("điều hành[^1]") for t in texts) and not any("Quyết định số 12" in t for t in texts)
