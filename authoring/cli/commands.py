@@ -215,16 +215,27 @@ def _make_pdfs(pairs: list[tuple[Path, Path]]) -> None:
 
 
 @main.command()
-@click.argument("plan_file", metavar="KE_HOACH.yaml")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp DOCX kết quả (mặc định: generated/<tên>.docx).")
+@click.argument("plan_files", metavar="KE_HOACH.yaml...", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Tệp DOCX kết quả, khi xuất một kế hoạch (mặc định: generated/<tên>.docx).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác thay cho mẫu chuẩn trong templates/.")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Tạo thêm bản PDF/A sẵn sàng ký số, cạnh tệp DOCX.")
-def render(plan_file: str, output: str | None, template: str | None, with_pdf: bool) -> None:
-    """Xuất kế hoạch ra văn bản DOCX (và PDF) theo thể thức Nghị định 30/2020/NĐ-CP."""
-    loaded = _load(plan_file)
-    target = _write_docx(loaded, Path(output) if output else _default_output(plan_file, ".docx"), template)
+def render(plan_files: tuple[str, ...], output: str | None, template: str | None, with_pdf: bool) -> None:
+    """Xuất một hoặc nhiều kế hoạch ra văn bản DOCX (và PDF) theo thể thức Nghị định 30/2020/NĐ-CP."""
+    from ..errors import UsageError
+
+    if output and len(plan_files) > 1:
+        raise UsageError("-o/--output chỉ dùng khi xuất một kế hoạch; nhiều kế hoạch được ghi vào generated/<tên>.docx")
+    loaded = [_load(name) for name in plan_files]  # every plan is read before any file is written
+    targets = [Path(output) if output else _default_output(name, ".docx") for name in plan_files]
+    _render_all(loaded, targets, template, with_pdf)
+
+
+def _render_all(loaded: list, targets: list[Path], template: str | None, with_pdf: bool) -> None:
+    """Render plans in this process (the template is read and compiled once), then their PDFs in one batch."""
+    written = [_write_docx(plan, target, template) for plan, target in zip(loaded, targets)]
     if with_pdf:
-        _make_pdfs([(target, target.with_suffix(".pdf"))])
+        _make_pdfs([(target, target.with_suffix(".pdf")) for target in written])
 
 
 @main.command()
@@ -482,8 +493,10 @@ def review(plan_file: str) -> None:
 @click.option("--year", type=WholeNumber(2000, 2100), help="Năm của kế hoạch cấp dưới (mặc định: theo văn bản cấp trên).")
 @click.option("--lead-days", type=WholeNumber(min=0), default=5, show_default=True,
               help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
+@click.option("--render", "with_docx", is_flag=True, help="Xuất luôn mỗi dự thảo ra DOCX, cạnh tệp YAML.")
+@click.option("--pdf", "with_pdf", is_flag=True, help="Với --render: tạo thêm bản PDF/A của mỗi dự thảo.")
 def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | None, output: str | None,
-           output_dir: str | None, year: int | None, lead_days: int) -> None:
+           output_dir: str | None, year: int | None, lead_days: int, with_docx: bool, with_pdf: bool) -> None:
     """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
     from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
@@ -491,6 +504,8 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
 
     if bool(unit) == bool(units_file):
         raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
+    if with_pdf and not with_docx:
+        raise UsageError("--pdf đi cùng --render")
     parents = [_load(name) for name in parent_files]
     if unit:
         units = [unit]
@@ -520,6 +535,9 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
             click.echo(f"  Cấp trên đã bỏ {ref}: mục liên kết vẫn giữ, cần xem lại.")
     if not unit:
         click.echo(f"Đã tạo {len(done)} kế hoạch trong {folder}.")
+    if with_docx:
+        _render_all([_load(str(target)) for target in done], [target.with_suffix(".docx") for target in done],
+                    None, with_pdf)
 
 
 @main.command("new-year")
