@@ -203,13 +203,22 @@ def _write_docx(loaded, target: Path, template: str | None) -> Path:
 
 
 def _make_pdfs(pairs: list[tuple[Path, Path]]) -> None:
+    import time
+
     from ..pdf.convert import docx_to_pdf
+    from ..pdf.office import worker_count
 
     if len(pairs) == 1:
         docx_to_pdf(pairs)
     else:
-        with click.progressbar(length=len(pairs), label="Chuyển sang PDF", file=sys.stderr) as bar:
+        workers = worker_count(len(pairs))
+        start = time.monotonic()
+        label = f"Chuyển sang PDF ({workers} LibreOffice song song)" if workers > 1 else "Chuyển sang PDF"
+        with click.progressbar(length=len(pairs), label=label, file=sys.stderr) as bar:
             docx_to_pdf(pairs, progress=lambda _: bar.update(1))
+        seconds = time.monotonic() - start
+        click.echo(f"Đã chuyển {len(pairs)} văn bản sang PDF/A trong {seconds:.1f} giây "
+                   f"({seconds / len(pairs):.2f} giây mỗi văn bản).", err=True)
     for _, pdf in pairs:
         click.echo(f"Đã tạo {pdf} (PDF/A-2b, có ô chữ ký số)")
 
