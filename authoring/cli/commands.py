@@ -251,7 +251,7 @@ def _render_all(loaded: list, targets: list[Path], template: str | None, with_pd
 @click.argument("docx_files", metavar="VAN_BAN.docx...", nargs=-1, required=True)
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục ghi PDF (mặc định: cạnh tệp DOCX).")
 def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
-    """Chuyển DOCX sang PDF/A-2b sẵn sàng ký số; nhiều tệp dùng chung một lần khởi động LibreOffice."""
+    """Chuyển DOCX sang PDF/A-2b sẵn sàng ký số; nhiều tệp đi qua các LibreOffice chạy song song, mỗi lõi một."""
     pairs = []
     for name in docx_files:
         source = Path(name)

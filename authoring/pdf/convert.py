@@ -1,4 +1,4 @@
-"""DOCX files to finished PDF/A files: one LibreOffice for the batch, every output written whole."""
+"""DOCX files to finished PDF/A files: a pool of LibreOffice workers for the batch, every output written whole."""
 
 from __future__ import annotations
 
