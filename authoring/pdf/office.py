@@ -85,9 +85,10 @@ def _timeout(count: int) -> float:
 
 
 def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | None = None,
-                   workers: int | None = None) -> dict[Path, bytes]:
+                   workers: int | None = None, on_pdf: Callable[[Path, bytes], None] | None = None) -> dict[Path, bytes]:
     """Convert DOCX files to PDF/A bytes through LibreOffice workers, each started once for its share of the files
-    (again only if it dies). *workers*: how many run side by side (default: worker_count).
+    (again only if it dies). *workers*: how many run side by side (default: worker_count). *on_pdf(docx, bytes)* is
+    called as each PDF arrives, one call at a time, while LibreOffice goes on with the next files.
 
     Returns {docx path: pdf bytes}. Raises KehoachError naming the files LibreOffice could not convert, or saying
     it stopped answering. Whatever LibreOffice does, its processes and the temporary folder are gone on return,
@@ -97,6 +98,13 @@ def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | No
 
     soffice = find_soffice()
     results: dict[Path, bytes] = {}
+    arrived = None
+    if progress or on_pdf:
+        def arrived(source: Path) -> None:
+            if on_pdf:
+                on_pdf(source, results[source])
+            if progress:
+                progress(source)
     with interrupts_unwind(), owned_tempdir() as work:
         # Unique names in one folder: two inputs called ke-hoach.docx must not overwrite each other's PDF.
         staged: dict[Path, Path] = {}
@@ -108,9 +116,9 @@ def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | No
         count = workers or worker_count(len(staged))
         shares = [share for share in (list(staged)[slot::count] for slot in range(count)) if share]
         if len(shares) <= 1:
-            _convert_share(soffice, 0, shares[0] if shares else [], staged, work, progress, results, None)
+            _convert_share(soffice, 0, shares[0] if shares else [], staged, work, arrived, results, None)
         else:
-            _convert_in_parallel(soffice, shares, staged, work, progress, results)
+            _convert_in_parallel(soffice, shares, staged, work, arrived, results)
     return results
 
 

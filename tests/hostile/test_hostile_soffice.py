@@ -36,6 +36,10 @@ case "$FAKE_MODE" in
   linger) convert good "$@"; sleep 1000 & echo $! >> "$FAKE_PIDS"; wait ;;
   junk) convert junk "$@" ;;
   fake-pdf) convert fake_pdf "$@" ;;
+  wait) first=1; for arg in "$@"; do case "$arg" in *.docx)
+      b=$(basename "${arg%.docx}"); echo "convert $arg -> $out/$b.pdf using filter : pdf"
+      if [ -z "$first" ]; then for i in $(seq 50); do [ -e "$FAKE_WAIT" ] && break; sleep 0.1; done; fi
+      first=; cp "$FAKE_GOOD_PDF" "$out/$b.pdf";; esac; done ;;
 esac
 """
 
@@ -228,4 +232,23 @@ def test_ctrl_c_during_a_pool_leaves_nothing_behind(fake, a_docx, tmp_path):
     out, err = process.communicate(timeout=20)
     assert process.returncode == 130, err.decode()
     assert "Đã dừng theo yêu cầu" in err.decode() and "Traceback" not in err.decode()
+    _assert_nothing_left(fake)
+
+
+def test_each_pdf_is_handed_over_while_libreoffice_goes_on_with_the_next(fake, a_docx, tmp_path, monkeypatch):
+    fake("wait")  # the fake converts the second file only once the first has been handed over (or after 5 s)
+    marker = tmp_path / "da-nhan"
+    monkeypatch.setenv("FAKE_WAIT", str(marker))
+    monkeypatch.setenv("KEHOACH_PDF_WORKERS", "1")
+    files = _copies(a_docx, tmp_path / "vao", 2)
+    handed = []
+
+    def on_pdf(docx, data):
+        handed.append((docx, data[:5]))
+        marker.touch()
+
+    start = time.monotonic()
+    results = convert_to_pdf(files, on_pdf=on_pdf)
+    assert handed == [(files[0], b"%PDF-"), (files[1], b"%PDF-")] and sorted(results) == sorted(files)
+    assert time.monotonic() - start < 4.5
     _assert_nothing_left(fake)
