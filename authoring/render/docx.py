@@ -23,7 +23,7 @@ from ..model import Block, Level, Plan
 from ..paths import TEMPLATES_DIR
 from ..ooxml.formatting import Formatting
 from ..ooxml.reader import EMBEDDED_PLAN_NAMESPACE, EMBEDDED_PLAN_PART, paragraph_text
-from ..ooxml.package import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
+from ..ooxml.package import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, insert_in_order, set_run_fonts, zip_members
 from .metrics import text_width_pt
 from .plain import (
     date_line, header_lines, printed_blocks, with_end_mark, is_section_heading, number_line, printed_title, recipient_lines,
@@ -205,9 +205,32 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None) -> bytes:
     _core_properties(document, loaded.plan)
     _custom_properties(document, loaded)
     _embed_model(document, loaded.plan)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return deterministic_zip(buffer.getvalue())
+    return _package_bytes(document)
+
+
+class _Members:
+    """Collects a package's members in the order python-docx writes them, instead of zipping them."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.items.append((pack_uri.membername, blob))
+
+
+def _package_bytes(document) -> bytes:
+    """The DOCX zipped once with fixed timestamps: the members python-docx's save writes, in its order (its own save
+    would compress everything a first time, only for deterministic_zip to undo and redo it)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, package.parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, package.parts)
+    return zip_members(members.items)
 
 
 # --- task annex --------------------------------------------------------------

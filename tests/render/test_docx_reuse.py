@@ -1,4 +1,4 @@
-"""A template is read and compiled once per process, and rendering many plans gives the bytes of one-by-one."""
+"""A template is read and compiled once per process, the DOCX zipped once, and many plans give the bytes of one-by-one."""
 
 import shutil
 
@@ -47,3 +47,16 @@ def test_an_edited_template_is_read_again(tmp_path):
     template.write_bytes(data + b"\0")  # a different size: a new file for the cache, still a readable zip
     assert render_docx(loaded, template) == first
     assert len([key for key in docx_module._TEMPLATES if key[0] == str(template.resolve())]) == 2
+
+
+def test_each_member_of_the_docx_is_compressed_once(monkeypatch):
+    import io
+    import zipfile
+
+    loaded = load_plan_or_raise(example("kien-an"))
+    writes = []
+    original = zipfile.ZipFile.writestr
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", lambda self, info, data, *a, **k: writes.append(1) or original(
+        self, info, data, *a, **k))
+    data = render_docx(loaded)
+    assert len(writes) == len(zipfile.ZipFile(io.BytesIO(data)).infolist())
