@@ -1,4 +1,4 @@
-"""A template is read and compiled once per process, the DOCX zipped once, and many plans give the bytes of one-by-one."""
+"""A template is read and compiled once per process, the DOCX zipped once; many plans give one-by-one's bytes."""
 
 import shutil
 
