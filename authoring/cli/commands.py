@@ -235,8 +235,13 @@ def render(plan_files: tuple[str, ...], output: str | None, template: str | None
 
     if output and len(plan_files) > 1:
         raise UsageError("-o/--output chỉ dùng khi xuất một kế hoạch; nhiều kế hoạch được ghi vào generated/<tên>.docx")
-    loaded = [_load(name) for name in plan_files]  # every plan is read before any file is written
     targets = [Path(output) if output else _default_output(name, ".docx") for name in plan_files]
+    seen: dict[Path, str] = {}
+    for name, target in zip(plan_files, targets):
+        if target in seen:
+            raise UsageError(f"{seen[target]} và {name} cùng ghi ra {target}; đổi tên một tệp hoặc xuất riêng với -o")
+        seen[target] = name
+    loaded = [_load(name) for name in plan_files]  # every plan is read before any file is written
     _render_all(loaded, targets, template, with_pdf)
 
 

@@ -57,3 +57,15 @@ def test_derive_for_many_units_renders_each_draft_in_the_same_run(runner, tmp_pa
 def test_derive_pdf_without_render_is_a_usage_error(runner, tmp_path):
     result = runner.invoke(main, ["derive", str(example("kien-an")), "--unit", "xã Hòa Bình", "--pdf"])
     assert result.exit_code == 2 and "--render" in result.output
+
+
+def test_two_plans_that_would_write_the_same_file_are_a_usage_error(runner, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setattr("authoring.paths.output_dir", lambda: tmp_path / "many")
+    other = tmp_path / "khac" / example("kien-an").name
+    other.parent.mkdir()
+    shutil.copy(example("kien-an"), other)
+    result = runner.invoke(main, ["render", str(example("kien-an")), str(other)])
+    assert result.exit_code == 2 and "cùng ghi ra" in result.output
+    assert not (tmp_path / "many").exists()
