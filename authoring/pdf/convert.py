@@ -12,9 +12,11 @@ from .finishing import finish_pdf
 from .metadata import meta_from_docx
 
 
-def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None] | None = None) -> list[Path]:
+def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None] | None = None,
+                workers: int | None = None) -> list[Path]:
     """Convert (docx, pdf) pairs; each PDF is finished, checked as PDF/A, then written atomically as soon as
-    LibreOffice has made it (the finishing overlaps the conversion of the next files)."""
+    LibreOffice has made it (the finishing overlaps the conversion of the next files). *workers*: LibreOffice
+    processes side by side (default one per core; 1 where the caller already runs one job per core)."""
     from ..ooxml.safety import damaged_document
 
     targets: dict[Path, list[Path]] = {}
@@ -31,5 +33,5 @@ def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None]
         if progress:
             progress(docx)
 
-    convert_to_pdf(list(targets), on_pdf=finish)
+    convert_to_pdf(list(targets), workers=workers, on_pdf=finish)
     return [Path(target) for _, target in pairs]

@@ -233,3 +233,12 @@ def test_a_pool_of_workers_gives_the_bytes_of_one_libreoffice(rendered, tmp_path
         docx_to_pdf(pairs)
         outputs[workers] = [pdf.read_bytes() for _, pdf in pairs]
     assert outputs["1"] == outputs["2"]
+
+
+def test_a_caller_that_runs_one_job_per_core_can_ask_for_one_libreoffice(rendered, tmp_path, monkeypatch):
+    real = find_soffice()
+    log = tmp_path / "so-lan-khoi-dong"
+    monkeypatch.setenv("KEHOACH_SOFFICE", str(_wrapper(tmp_path, f'echo start >> {log}\nexec {real} "$@"\n')))
+    docs = [rendered[example(name).stem] for name in ("kien-an", "lang-son")]
+    docx_to_pdf([(docx, tmp_path / f"{docx.stem}.pdf") for docx in docs], workers=1)
+    assert log.read_text().count("start") == 1 and all((tmp_path / f"{d.stem}.pdf").is_file() for d in docs)
