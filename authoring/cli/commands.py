@@ -217,8 +217,8 @@ def _make_pdfs(pairs: list[tuple[Path, Path]]) -> None:
         with click.progressbar(length=len(pairs), label=label, file=sys.stderr) as bar:
             docx_to_pdf(pairs, progress=lambda _: bar.update(1))
         seconds = time.monotonic() - start
-        click.echo(f"Đã chuyển {len(pairs)} văn bản sang PDF/A trong {seconds:.1f} giây "
-                   f"({seconds / len(pairs):.2f} giây mỗi văn bản).", err=True)
+        total, each = f"{seconds:.1f}".replace(".", ","), f"{seconds / len(pairs):.2f}".replace(".", ",")  # 2,5 giây
+        click.echo(f"Đã chuyển {len(pairs)} văn bản sang PDF/A trong {total} giây ({each} giây mỗi văn bản).", err=True)
     for _, pdf in pairs:
         click.echo(f"Đã tạo {pdf} (PDF/A-2b, có ô chữ ký số)")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -222,6 +223,8 @@ def test_pdf_command_converts_many_files_with_one_start_per_worker(rendered, run
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "ra").glob("*.pdf"))) == len(rendered)
     assert log.read_text().count("start") == worker_count(len(rendered)) == min(os.cpu_count(), len(rendered))
+    assert re.search(rf"Đã chuyển {len(rendered)} văn bản sang PDF/A trong \d+,\d giây \(\d+,\d\d giây mỗi văn bản\)\.",
+                     result.output)
 
 
 def test_a_pool_of_workers_gives_the_bytes_of_one_libreoffice(rendered, tmp_path, monkeypatch):
