@@ -98,13 +98,13 @@ def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | No
 
     soffice = find_soffice()
     results: dict[Path, bytes] = {}
-    arrived = None
-    if progress or on_pdf:
-        def arrived(source: Path) -> None:
-            if on_pdf:
-                on_pdf(source, results[source])
-            if progress:
-                progress(source)
+
+    def arrived(source: Path) -> None:
+        if on_pdf:
+            on_pdf(source, results[source])
+        if progress:
+            progress(source)
+
     with interrupts_unwind(), owned_tempdir() as work:
         # Unique names in one folder: two inputs called ke-hoach.docx must not overwrite each other's PDF.
         staged: dict[Path, Path] = {}
@@ -113,7 +113,7 @@ def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | No
             target.parent.mkdir(exist_ok=True)
             shutil.copyfile(source, target)
             staged[target] = Path(source)
-        count = workers or worker_count(len(staged))
+        count = min(workers, MAX_WORKERS) if workers else worker_count(len(staged))
         shares = [share for share in (list(staged)[slot::count] for slot in range(count)) if share]
         if len(shares) <= 1:
             _convert_share(soffice, 0, shares[0] if shares else [], staged, work, arrived, results, None)
@@ -134,7 +134,7 @@ def _convert_in_parallel(soffice: str, shares: list[list[Path]], staged, work: P
 
     def run(slot: int, share: list[Path]) -> None:
         try:
-            _convert_share(soffice, slot, share, staged, work, report if progress else None, results, stop)
+            _convert_share(soffice, slot, share, staged, work, report, results, stop)
         except BaseException as exc:  # carried to the main thread, which raises it
             with lock:
                 errors.append(exc)
