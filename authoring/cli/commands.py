@@ -203,35 +203,60 @@ def _write_docx(loaded, target: Path, template: str | None) -> Path:
 
 
 def _make_pdfs(pairs: list[tuple[Path, Path]]) -> None:
+    import time
+
     from ..pdf.convert import docx_to_pdf
+    from ..pdf.office import worker_count
 
     if len(pairs) == 1:
         docx_to_pdf(pairs)
     else:
-        with click.progressbar(length=len(pairs), label="Chuyển sang PDF", file=sys.stderr) as bar:
+        workers = worker_count(len(pairs))
+        start = time.monotonic()
+        label = f"Chuyển sang PDF ({workers} LibreOffice song song)" if workers > 1 else "Chuyển sang PDF"
+        with click.progressbar(length=len(pairs), label=label, file=sys.stderr) as bar:
             docx_to_pdf(pairs, progress=lambda _: bar.update(1))
+        seconds = time.monotonic() - start
+        total, each = f"{seconds:.1f}".replace(".", ","), f"{seconds / len(pairs):.2f}".replace(".", ",")  # 2,5 giây
+        click.echo(f"Đã chuyển {len(pairs)} văn bản sang PDF/A trong {total} giây ({each} giây mỗi văn bản).", err=True)
     for _, pdf in pairs:
         click.echo(f"Đã tạo {pdf} (PDF/A-2b, có ô chữ ký số)")
 
 
 @main.command()
-@click.argument("plan_file", metavar="KE_HOACH.yaml")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp DOCX kết quả (mặc định: generated/<tên>.docx).")
+@click.argument("plan_files", metavar="KE_HOACH.yaml...", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Tệp DOCX kết quả, khi xuất một kế hoạch (mặc định: generated/<tên>.docx).")
 @click.option("--template", type=click.Path(dir_okay=False), help="Dùng mẫu DOCX khác thay cho mẫu chuẩn trong templates/.")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Tạo thêm bản PDF/A sẵn sàng ký số, cạnh tệp DOCX.")
-def render(plan_file: str, output: str | None, template: str | None, with_pdf: bool) -> None:
-    """Xuất kế hoạch ra văn bản DOCX (và PDF) theo thể thức Nghị định 30/2020/NĐ-CP."""
-    loaded = _load(plan_file)
-    target = _write_docx(loaded, Path(output) if output else _default_output(plan_file, ".docx"), template)
+def render(plan_files: tuple[str, ...], output: str | None, template: str | None, with_pdf: bool) -> None:
+    """Xuất một hoặc nhiều kế hoạch ra văn bản DOCX (và PDF) theo thể thức Nghị định 30/2020/NĐ-CP."""
+    from ..errors import UsageError
+
+    if output and len(plan_files) > 1:
+        raise UsageError("-o/--output chỉ dùng khi xuất một kế hoạch; nhiều kế hoạch được ghi vào generated/<tên>.docx")
+    targets = [Path(output) if output else _default_output(name, ".docx") for name in plan_files]
+    seen: dict[Path, str] = {}
+    for name, target in zip(plan_files, targets):
+        if target in seen:
+            raise UsageError(f"{seen[target]} và {name} cùng ghi ra {target}; đổi tên một tệp hoặc xuất riêng với -o")
+        seen[target] = name
+    loaded = [_load(name) for name in plan_files]  # every plan is read before any file is written
+    _render_all(loaded, targets, template, with_pdf)
+
+
+def _render_all(loaded: list, targets: list[Path], template: str | None, with_pdf: bool) -> None:
+    """Render plans in this process (the template is read and compiled once), then their PDFs in one batch."""
+    written = [_write_docx(plan, target, template) for plan, target in zip(loaded, targets)]
     if with_pdf:
-        _make_pdfs([(target, target.with_suffix(".pdf"))])
+        _make_pdfs([(target, target.with_suffix(".pdf")) for target in written])
 
 
 @main.command()
 @click.argument("docx_files", metavar="VAN_BAN.docx...", nargs=-1, required=True)
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Thư mục ghi PDF (mặc định: cạnh tệp DOCX).")
 def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
-    """Chuyển DOCX sang PDF/A-2b sẵn sàng ký số; nhiều tệp dùng chung một lần khởi động LibreOffice."""
+    """Chuyển DOCX sang PDF/A-2b sẵn sàng ký số; nhiều tệp đi qua các LibreOffice chạy song song, mỗi lõi một."""
     pairs = []
     for name in docx_files:
         source = Path(name)
@@ -554,8 +579,11 @@ def review(plan_file: str) -> None:
               "cơ quan lấy theo ngày 01/01 của năm).")
 @click.option("--lead-days", type=WholeNumber(min=0), default=5, show_default=True,
               help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
+@click.option("--render", "with_docx", is_flag=True, help="Xuất luôn mỗi dự thảo ra DOCX, cạnh tệp YAML.")
+@click.option("--pdf", "with_pdf", is_flag=True, help="Với --render: tạo thêm bản PDF/A của mỗi dự thảo.")
 def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | None, output: str | None,
-           output_dir: str | None, day_text: str | None, year: int | None, lead_days: int) -> None:
+           output_dir: str | None, day_text: str | None, year: int | None, lead_days: int, with_docx: bool,
+           with_pdf: bool) -> None:
     """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
     from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
@@ -566,6 +594,8 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
     if day_text and year:
         raise UsageError("chỉ dùng một trong hai: --date NGÀY hoặc --year NĂM")
     day = None if year else (_parse_day(day_text) if day_text else _today())
+    if with_pdf and not with_docx:
+        raise UsageError("--pdf đi cùng --render")
     parents = [_load(name) for name in parent_files]
     if unit:
         units = [unit]
@@ -598,6 +628,9 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
             click.echo(f"  Cấp trên đã bỏ {ref}: mục liên kết vẫn giữ, cần xem lại.")
     if not unit:
         click.echo(f"Đã tạo {len(done)} kế hoạch trong {folder}.")
+    if with_docx:
+        _render_all([_load(str(target)) for target in done], [target.with_suffix(".docx") for target in done],
+                    None, with_pdf)
 
 
 def _parse_day(text: str):

@@ -61,12 +61,17 @@ def set_run_fonts(rpr, font: str) -> None:
 def deterministic_zip(data: bytes) -> bytes:
     """Rewrite a DOCX zip with fixed timestamps and attributes, so equal content gives equal bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
+    return zip_members([(info.filename, source.read(info.filename)) for info in source.infolist()])
+
+
+def zip_members(members: list[tuple[str, bytes]]) -> bytes:
+    """(name, bytes) members as a zip with fixed timestamps and attributes, in the order given."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+        for name, blob in members:
+            fixed = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             fixed.create_system = 3
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, blob)
     return out.getvalue()

@@ -1,4 +1,4 @@
-"""DOCX files to finished PDF/A files: one LibreOffice for the batch, every output written whole."""
+"""DOCX files to finished PDF/A files: a pool of LibreOffice workers for the batch, every output written whole."""
 
 from __future__ import annotations
 
@@ -12,17 +12,26 @@ from .finishing import finish_pdf
 from .metadata import meta_from_docx
 
 
-def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None] | None = None) -> list[Path]:
-    """Convert (docx, pdf) pairs; each PDF is finished, checked as PDF/A, then written atomically."""
-    raw = convert_to_pdf([docx for docx, _ in pairs], progress)
-    written = []
-    for docx, target in pairs:
-        from ..ooxml.safety import damaged_document
+def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None] | None = None,
+                workers: int | None = None) -> list[Path]:
+    """Convert (docx, pdf) pairs; each PDF is finished, checked as PDF/A, then written atomically as soon as
+    LibreOffice has made it (the finishing overlaps the conversion of the next files). *workers*: LibreOffice
+    processes side by side (default one per core; 1 where the caller already runs one job per core)."""
+    from ..ooxml.safety import damaged_document
 
+    targets: dict[Path, list[Path]] = {}
+    for docx, target in pairs:
+        targets.setdefault(Path(docx), []).append(Path(target))
+
+    def finish(docx: Path, raw: bytes) -> None:
         with damaged_document(docx, "P100"):
-            meta = meta_from_docx(Path(docx))
-        data = finish_pdf(raw[Path(docx)], meta)
-        require_pdfa(data, str(target))
-        write_atomic(Path(target), data)
-        written.append(Path(target))
-    return written
+            meta = meta_from_docx(docx)
+        data = finish_pdf(raw, meta)
+        for target in targets[docx]:
+            require_pdfa(data, str(target))
+            write_atomic(target, data)
+        if progress:
+            progress(docx)
+
+    convert_to_pdf(list(targets), workers=workers, on_pdf=finish)
+    return [Path(target) for _, target in pairs]

@@ -1,4 +1,4 @@
-"""A headless LibreOffice that converts many DOCX files per start-up, restarted if it dies."""
+"""Headless LibreOffice workers (one per core, each with its own profile) converting many DOCX files per start-up."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -20,6 +21,18 @@ PDF_FILTER = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":
 INSTALL_HINT = ("Cài LibreOffice và phông chữ: sudo apt-get install -y libreoffice-writer-nogui fonts-liberation2 "
                 "(hoặc chạy bash scripts/setup.sh).")
 MAX_ATTEMPTS = 3
+MAX_WORKERS = 8  # each LibreOffice takes ~200 MB; more than the cores only makes them wait for each other
+
+
+class _Stopped(Exception):
+    """Another worker failed or the user pressed Ctrl+C: this worker's LibreOffice is stopped."""
+
+
+def worker_count(files: int) -> int:
+    """LibreOffice workers for *files* documents: one per core (KEHOACH_PDF_WORKERS chooses), never more than files."""
+    chosen = os.environ.get("KEHOACH_PDF_WORKERS", "")
+    wanted = int(chosen) if chosen.isdigit() and int(chosen) > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, files, MAX_WORKERS))
 
 
 def find_soffice() -> str:
@@ -36,19 +49,20 @@ def find_soffice() -> str:
 
 
 @contextmanager
-def _profile() -> Iterator[Path]:
-    """A LibreOffice user profile kept between runs (start-up is faster); a private one if it is in use."""
+def _profile(slot: int = 0) -> Iterator[Path]:
+    """Worker *slot*'s LibreOffice user profile, kept between runs (start-up is faster); a private one if it is in use."""
     cache = cache_dir()
+    name = "libreoffice-profile" if slot == 0 else f"libreoffice-profile-{slot}"
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        lock = open(cache / "libreoffice-profile.lock", "w")
+        lock = open(cache / f"{name}.lock", "w")
     except OSError:
         lock = None
     if lock is not None:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             try:
-                yield cache / "libreoffice-profile"
+                yield cache / name
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
                 lock.close()
@@ -70,18 +84,28 @@ def _timeout(count: int) -> float:
     return limits.SOFFICE_START_S + limits.SOFFICE_PER_FILE_S * count
 
 
-def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | None = None) -> dict[Path, bytes]:
-    """Convert DOCX files to PDF/A bytes, starting LibreOffice once for the batch (again only if it dies).
+def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | None = None,
+                   workers: int | None = None, on_pdf: Callable[[Path, bytes], None] | None = None) -> dict[Path, bytes]:
+    """Convert DOCX files to PDF/A bytes through LibreOffice workers, each started once for its share of the files
+    (again only if it dies). *workers*: how many run side by side (default: worker_count). *on_pdf(docx, bytes)* is
+    called as each PDF arrives, one call at a time, while LibreOffice goes on with the next files.
 
     Returns {docx path: pdf bytes}. Raises KehoachError naming the files LibreOffice could not convert, or saying
     it stopped answering. Whatever LibreOffice does, its processes and the temporary folder are gone on return,
-    on error, and on Ctrl+C or SIGTERM (see authoring/pdf/guarded.py).
+    on error, and on Ctrl+C or SIGTERM (see authoring/pdf/guarded.py); one worker failing stops the others.
     """
-    from .guarded import TimedOut, interrupts_unwind, owned_tempdir
+    from .guarded import interrupts_unwind, owned_tempdir
 
     soffice = find_soffice()
     results: dict[Path, bytes] = {}
-    with interrupts_unwind(), owned_tempdir() as work, _profile() as profile:
+
+    def arrived(source: Path) -> None:
+        if on_pdf:
+            on_pdf(source, results[source])
+        if progress:
+            progress(source)
+
+    with interrupts_unwind(), owned_tempdir() as work:
         # Unique names in one folder: two inputs called ke-hoach.docx must not overwrite each other's PDF.
         staged: dict[Path, Path] = {}
         for index, source in enumerate(docx_files):
@@ -89,14 +113,66 @@ def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | No
             target.parent.mkdir(exist_ok=True)
             shutil.copyfile(source, target)
             staged[target] = Path(source)
-        pending = list(staged)
+        count = min(workers, MAX_WORKERS) if workers else worker_count(len(staged))
+        shares = [share for share in (list(staged)[slot::count] for slot in range(count)) if share]
+        if len(shares) <= 1:
+            _convert_share(soffice, 0, shares[0] if shares else [], staged, work, arrived, results, None)
+        else:
+            _convert_in_parallel(soffice, shares, staged, work, arrived, results)
+    return results
+
+
+def _convert_in_parallel(soffice: str, shares: list[list[Path]], staged, work: Path, progress, results) -> None:
+    """One thread per worker, each guarding its own LibreOffice; the first error stops them all and is raised."""
+    stop = threading.Event()
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def report(path: Path) -> None:
+        with lock:
+            progress(path)
+
+    def run(slot: int, share: list[Path]) -> None:
+        try:
+            _convert_share(soffice, slot, share, staged, work, report, results, stop)
+        except BaseException as exc:  # carried to the main thread, which raises it
+            with lock:
+                errors.append(exc)
+            stop.set()
+
+    threads = [threading.Thread(target=run, args=(slot, share), name=f"kehoach-soffice-{slot}", daemon=True)
+               for slot, share in enumerate(shares)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.1)  # a short wait, so Ctrl+C reaches the main thread at once
+    except BaseException:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        raise
+    failures = [error for error in errors if not isinstance(error, _Stopped)]
+    if failures:
+        raise failures[0]
+
+
+def _convert_share(soffice: str, slot: int, files: list[Path], staged, work: Path, progress, results,
+                   stop: threading.Event | None) -> None:
+    from .guarded import TimedOut
+
+    folder = work / f"worker-{slot}"
+    folder.mkdir()
+    with _profile(slot) as profile:
+        pending = list(files)
         attempts = 0
         while pending and attempts < MAX_ATTEMPTS:
             attempts += 1
-            out_dir = work / f"out-{attempts}"
+            out_dir = folder / f"out-{attempts}"
             out_dir.mkdir()
             try:
-                _run_batch(soffice, profile, pending, out_dir, staged, progress, results, work)
+                _run_batch(soffice, profile, pending, out_dir, staged, progress, results, folder, stop)
             except TimedOut:
                 names = ", ".join(str(staged[p]) for p in pending if staged[p] not in results)
                 raise KehoachError(
@@ -109,7 +185,6 @@ def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | No
             names = ", ".join(str(staged[p]) for p in pending)
             raise KehoachError(f"LibreOffice không chuyển được sang PDF: {names}",
                                "Mở tệp trong LibreOffice để xem có lỗi không; thử lại sau khi đóng các cửa sổ LibreOffice đang mở.")
-    return results
 
 
 def _is_pdf(data: bytes) -> bool:
@@ -126,7 +201,8 @@ def _is_pdf(data: bytes) -> bool:
         return False
 
 
-def _run_batch(soffice, profile: Path, files: list[Path], out_dir: Path, staged, progress, results, work: Path) -> None:
+def _run_batch(soffice, profile: Path, files: list[Path], out_dir: Path, staged, progress, results, work: Path,
+               stop: threading.Event | None = None) -> None:
     from .guarded import run_guarded
 
     command = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
@@ -152,6 +228,8 @@ def _run_batch(soffice, profile: Path, files: list[Path], out_dir: Path, staged,
             current[0] = Path(line.split(" -> ")[0][len("convert "):].strip())
 
     def finished() -> bool:
+        if stop is not None and stop.is_set():
+            raise _Stopped  # run_guarded stops this worker's LibreOffice on the way out
         if current[0] is not None:
             collect(current[0])
         return all(staged[f] in results for f in files)

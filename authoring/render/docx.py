@@ -23,7 +23,7 @@ from ..model import Block, Level, Plan
 from ..paths import TEMPLATES_DIR
 from ..ooxml.formatting import Formatting
 from ..ooxml.reader import EMBEDDED_PLAN_NAMESPACE, EMBEDDED_PLAN_PART, paragraph_text
-from ..ooxml.package import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, deterministic_zip, insert_in_order, set_run_fonts
+from ..ooxml.package import PPR_ORDER, SETTINGS_BEFORE_FOOTNOTEPR, insert_in_order, set_run_fonts, zip_members
 from .metrics import text_width_pt
 from .plain import (
     date_line, header_lines, printed_blocks, with_end_mark, is_section_heading, number_line, printed_title, recipient_lines,
@@ -167,8 +167,51 @@ def build_context(plan: Plan) -> dict:
     }
 
 
+class _CompilingOnceEnvironment(jinja2.Environment):
+    """Compiles each template part once per process: a batch renders the same parts of the same template many times."""
+
+    MAX_COMPILED = 64  # parts of a few templates; a long-running server given many --template files stays bounded
+
+    def __init__(self) -> None:
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=True)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = super().from_string(source)
+            if len(self._compiled) >= self.MAX_COMPILED:
+                self._compiled.clear()
+            self._compiled[source] = compiled
+        return compiled
+
+
+_ENV: list[jinja2.Environment] = []
+
+
 def _jinja_env() -> jinja2.Environment:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    if not _ENV:
+        _ENV.append(_CompilingOnceEnvironment())
+    return _ENV[0]
+
+
+_TEMPLATES: dict[tuple[str, int, int], tuple[bytes, frozenset[str]]] = {}
+
+
+def _template(path: Path) -> tuple[bytes, frozenset[str]]:
+    """The template's bytes and the variables it uses, read once per process (again if the file changes)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _TEMPLATES.get(key)
+    if cached is None:
+        data = path.read_bytes()
+        names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(_jinja_env())
+        if len(_TEMPLATES) >= 16:
+            _TEMPLATES.clear()
+        cached = _TEMPLATES[key] = (data, frozenset(names))
+    return cached
 
 
 def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=None) -> bytes:
@@ -182,9 +225,10 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=No
                            hint="Dùng một mẫu trong thư mục templates/ hoặc tạo lại bằng: "
                                 "python -m authoring.render.template_builder")
     context = build_context(loaded.plan)
-    tpl = DocxTemplate(str(template))
+    data, names = _template(template)
+    tpl = DocxTemplate(io.BytesIO(data))
     env = _jinja_env()
-    unknown = sorted(tpl.get_undeclared_template_variables(env) - set(context) - {"p", "line"})
+    unknown = sorted(names - set(context) - {"p", "line"})
     if unknown:
         raise KehoachError(
             f"mẫu {template.name} dùng biến không có trong dữ liệu kế hoạch: {', '.join(unknown)}",
@@ -207,9 +251,32 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=No
     _core_properties(document, loaded.plan)
     _custom_properties(document, loaded)
     _embed_model(document, loaded.plan)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return deterministic_zip(buffer.getvalue())
+    return _package_bytes(document)
+
+
+class _Members:
+    """Collects a package's members in the order python-docx writes them, instead of zipping them."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.items.append((pack_uri.membername, blob))
+
+
+def _package_bytes(document) -> bytes:
+    """The DOCX zipped once with fixed timestamps: the members python-docx's save writes, in its order (its own save
+    would compress everything a first time, only for deterministic_zip to undo and redo it)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, package.parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, package.parts)
+    return zip_members(members.items)
 
 
 # --- task annex --------------------------------------------------------------

@@ -255,7 +255,7 @@ def pdf_chunk(items: list[tuple[int, str]]) -> list[dict]:
             out.append({"plan": plan_id, "ok": False, "pdf": b"", "error": str(exc)[:300]})
     if pairs:
         try:
-            docx_to_pdf([(docx, pdf) for _, docx, pdf in pairs])
+            docx_to_pdf([(docx, pdf) for _, docx, pdf in pairs], workers=1)  # each job already takes a core
             out.extend({"plan": plan_id, "ok": True, "pdf": pdf.read_bytes(), "error": ""} for plan_id, _, pdf in pairs)
         except Exception as exc:
             out.extend({"plan": plan_id, "ok": False, "pdf": b"", "error": f"không xuất được PDF ({exc})"[:300]}

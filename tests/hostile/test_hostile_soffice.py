@@ -36,6 +36,10 @@ case "$FAKE_MODE" in
   linger) convert good "$@"; sleep 1000 & echo $! >> "$FAKE_PIDS"; wait ;;
   junk) convert junk "$@" ;;
   fake-pdf) convert fake_pdf "$@" ;;
+  wait) first=1; for arg in "$@"; do case "$arg" in *.docx)
+      b=$(basename "${arg%.docx}"); echo "convert $arg -> $out/$b.pdf using filter : pdf"
+      if [ -z "$first" ]; then for i in $(seq 50); do [ -e "$FAKE_WAIT" ] && break; sleep 0.1; done; fi
+      first=; cp "$FAKE_GOOD_PDF" "$out/$b.pdf";; esac; done ;;
 esac
 """
 
@@ -180,4 +184,71 @@ def test_kill_9_leaves_no_libreoffice_and_the_next_run_removes_its_folder(fake, 
     fake("linger")
     fake.pids.unlink()
     convert_to_pdf([a_docx])
+    _assert_nothing_left(fake)
+
+
+def _copies(a_docx: Path, folder: Path, count: int) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    paths = [folder / f"ke-hoach-{index}.docx" for index in range(count)]
+    for path in paths:
+        path.write_bytes(a_docx.read_bytes())
+    return paths
+
+
+def test_a_pool_gives_each_worker_its_own_libreoffice_and_profile(fake, a_docx, tmp_path, monkeypatch):
+    fake("linger")
+    monkeypatch.setenv("KEHOACH_PDF_WORKERS", "2")
+    files = _copies(a_docx, tmp_path / "vao", 4)
+    done = []
+    results = convert_to_pdf(files, progress=done.append)
+    assert sorted(results) == sorted(files) and sorted(done) == sorted(files)
+    leaders = [line for line in fake.pids.read_text().split()]
+    assert len(leaders) == 4  # two LibreOffice, each with the one child it started
+    assert sorted(p.name for p in (tmp_path / "cache" / "kehoach").glob("*.lock")) == [
+        "libreoffice-profile-1.lock", "libreoffice-profile.lock"]
+    _assert_nothing_left(fake)
+
+
+def test_a_hanging_worker_stops_the_whole_pool(fake, a_docx, tmp_path, monkeypatch):
+    fake("hang")
+    monkeypatch.setenv("KEHOACH_PDF_WORKERS", "2")
+    start = time.monotonic()
+    with pytest.raises(KehoachError, match="không trả lời"):
+        convert_to_pdf(_copies(a_docx, tmp_path / "vao", 3))
+    assert time.monotonic() - start < 15
+    _assert_nothing_left(fake)
+
+
+def test_ctrl_c_during_a_pool_leaves_nothing_behind(fake, a_docx, tmp_path):
+    env = fake("hang")
+    env.update(KEHOACH_SOFFICE_TIMEOUT="60", KEHOACH_PDF_WORKERS="2")
+    files = _copies(a_docx, tmp_path / "vao", 2)
+    process = subprocess.Popen([sys.executable, "-m", "authoring.cli", "pdf", *map(str, files), "-d", str(tmp_path / "ra")],
+                               cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while (not fake.pids.exists() or len(fake.pids.read_text().split()) < 4) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 130, err.decode()
+    assert "Đã dừng theo yêu cầu" in err.decode() and "Traceback" not in err.decode()
+    _assert_nothing_left(fake)
+
+
+def test_each_pdf_is_handed_over_while_libreoffice_goes_on_with_the_next(fake, a_docx, tmp_path, monkeypatch):
+    fake("wait")  # the fake converts the second file only once the first has been handed over (or after 5 s)
+    marker = tmp_path / "da-nhan"
+    monkeypatch.setenv("FAKE_WAIT", str(marker))
+    monkeypatch.setenv("KEHOACH_PDF_WORKERS", "1")
+    files = _copies(a_docx, tmp_path / "vao", 2)
+    handed = []
+
+    def on_pdf(docx, data):
+        handed.append((docx, data[:5]))
+        marker.touch()
+
+    start = time.monotonic()
+    results = convert_to_pdf(files, on_pdf=on_pdf)
+    assert handed == [(files[0], b"%PDF-"), (files[1], b"%PDF-")] and sorted(results) == sorted(files)
+    assert time.monotonic() - start < 4.5
     _assert_nothing_left(fake)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
+import re
 import stat
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from pypdf import PdfReader
 
 from authoring.cli import main
 from authoring.errors import ToolMissingError
-from authoring.pdf.office import convert_to_pdf, find_soffice
+from authoring.pdf.office import convert_to_pdf, find_soffice, worker_count
 from authoring.pdf.checks import _fonts_of, pdfa_problems
 from authoring.pdf.finishing import ORGAN_FIELD, SIGNER_FIELD
 from authoring.pdf.convert import docx_to_pdf
@@ -212,7 +214,7 @@ exec {real} "$@"
         assert data.startswith(b"%PDF") and b"%%EOF" in data[-1024:]
 
 
-def test_pdf_command_converts_many_files_with_one_start(rendered, runner, tmp_path, monkeypatch):
+def test_pdf_command_converts_many_files_with_one_start_per_worker(rendered, runner, tmp_path, monkeypatch):
     real = find_soffice()
     log = tmp_path / "so-lan-khoi-dong"
     script = _wrapper(tmp_path, f'echo start >> {log}\nexec {real} "$@"\n')
@@ -220,7 +222,29 @@ def test_pdf_command_converts_many_files_with_one_start(rendered, runner, tmp_pa
     result = runner.invoke(main, ["pdf", "-d", str(tmp_path / "ra"), *map(str, rendered.values())])
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "ra").glob("*.pdf"))) == len(rendered)
-    assert log.read_text().count("start") == 1
+    assert log.read_text().count("start") == worker_count(len(rendered)) == min(os.cpu_count(), len(rendered))
+    assert re.search(rf"Đã chuyển {len(rendered)} văn bản sang PDF/A trong \d+,\d giây \(\d+,\d\d giây mỗi văn bản\)\.",
+                     result.output)
+
+
+def test_a_pool_of_workers_gives_the_bytes_of_one_libreoffice(rendered, tmp_path, monkeypatch):
+    docs = [rendered[example(name).stem] for name in ("kien-an", "lang-son", "nghe-an")]
+    outputs = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("KEHOACH_PDF_WORKERS", workers)
+        pairs = [(docx, tmp_path / workers / f"{docx.stem}.pdf") for docx in docs]
+        docx_to_pdf(pairs)
+        outputs[workers] = [pdf.read_bytes() for _, pdf in pairs]
+    assert outputs["1"] == outputs["2"]
+
+
+def test_a_caller_that_runs_one_job_per_core_can_ask_for_one_libreoffice(rendered, tmp_path, monkeypatch):
+    real = find_soffice()
+    log = tmp_path / "so-lan-khoi-dong"
+    monkeypatch.setenv("KEHOACH_SOFFICE", str(_wrapper(tmp_path, f'echo start >> {log}\nexec {real} "$@"\n')))
+    docs = [rendered[example(name).stem] for name in ("kien-an", "lang-son")]
+    docx_to_pdf([(docx, tmp_path / f"{docx.stem}.pdf") for docx in docs], workers=1)
+    assert log.read_text().count("start") == 1 and all((tmp_path / f"{d.stem}.pdf").is_file() for d in docs)
 
 
 def test_two_issues_of_one_plan_at_once_never_lose_a_number(tmp_path):

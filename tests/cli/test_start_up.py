@@ -1,0 +1,37 @@
+"""What a command loads: `check`, `validate` and `--help` import neither the web, the PDF nor the workspace layers,
+nor the heavy libraries only other commands need (start-up time is paid on every run)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from helpers import example
+
+PROBE = """
+import json, sys
+sys.argv = ["kehoach", *json.loads(sys.argv[1])]
+from authoring.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout = sys.__stdout__
+print("\\nMODULES " + json.dumps(sorted(sys.modules)))
+"""
+NOT_NEEDED = ("authoring.web", "authoring.pdf", "authoring.workspace", "authoring.importing", "authoring.render",
+              "docx", "docxtpl", "pypdf", "lxml", "sqlalchemy", "fastapi", "starlette", "jinja2", "pyhanko")
+
+
+@pytest.mark.parametrize("args, ran", [(["--help"], "click"), (["validate", "kon-tum"], "authoring.loading.loader"),
+                                       (["check", "kon-tum"], "authoring.rules.check")])
+def test_a_command_imports_only_what_it_needs(args, ran):
+    args = [str(example(arg)) if arg == "kon-tum" else arg for arg in args]
+    run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=120)
+    modules = json.loads(run.stdout.rsplit("MODULES ", 1)[1])
+    assert ran in modules, run.stderr  # the command did run
+    loaded = sorted({name for name in modules for heavy in NOT_NEEDED if name == heavy or name.startswith(heavy + ".")})
+    assert not loaded, f"kehoach {args[0]} imports {loaded}"
