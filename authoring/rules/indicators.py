@@ -36,6 +36,6 @@ def check_indicators(ctx: CheckContext) -> None:
                     all(match_key(phrase) in wording for phrase in indicator.match):
                 ctx.add("G101", Severity.WARNING, f"chỉ tiêu {target.id} có vẻ đo chỉ tiêu thống kê «{indicator.name}» "
                         "nhưng không ghi mã của chỉ tiêu đó", path,
-                        f"Thêm 'indicator_code: {indicator.id}' để số liệu báo cáo được tổng hợp theo chỉ tiêu "
-                        "thống kê quốc gia; nếu không phải, bỏ qua cảnh báo này.")
+                        f"Chọn «{indicator.name}» ở ô «Mã chỉ tiêu thống kê» của chỉ tiêu này để số liệu báo cáo "
+                        "được tổng hợp theo chỉ tiêu thống kê quốc gia; nếu không phải, bỏ qua cảnh báo này.")
                 break

@@ -17,7 +17,8 @@ def test_a_target_worded_as_an_indicator_without_its_code_is_warned(write_plan):
     path = write_plan()  # minimal: "95% trẻ em có hoàn cảnh đặc biệt được trợ giúp"
     report = run_check(path)
     (finding,) = [f for f in report.index.sorted() if f.code == "G101"]
-    assert "indicator_code: tre-em-hcdb-duoc-tro-giup" in finding.suggestion and finding.line is not None
+    assert "«Mã chỉ tiêu thống kê»" in finding.suggestion and finding.line is not None
+    assert "indicator_code" not in finding.suggestion  # the page shows it: words, not YAML
 
 
 def test_a_target_naming_its_indicator_is_not_warned(write_plan):

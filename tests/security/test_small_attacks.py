@@ -33,7 +33,7 @@ def test_a_queue_that_cannot_be_reached_is_reported_in_vietnamese():
     import redis
 
     message = jobs.failure_text(redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused."))
-    assert "Redis" in message and "quản trị" in message and "Connection refused" not in message and "Error" not in message
+    assert "hàng đợi xử lý" in message and "Redis" not in message and "quản trị" in message and "Connection refused" not in message and "Error" not in message
     other = jobs.failure_text(RuntimeError("boom in module x"))
     assert "boom" not in other and "quản trị" in other
 
