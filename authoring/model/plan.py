@@ -73,8 +73,8 @@ class Target(Strict):
 
     id: ItemId
     indicator: str | None = Field(None, description="Tên chỉ tiêu; mặc định là câu văn của mục chứa nó.")
-    indicator_code: ShortLine | None = Field(None, description="Mã chỉ tiêu thống kê (plans/registry/indicators.yaml) "
-                                             "mà chỉ tiêu này đo, vd. xa-co-diem-vui-choi.")
+    indicator_code: ShortLine | None = Field(None, description="Chỉ tiêu thống kê quốc gia mà chỉ tiêu này đo (theo "
+                                             "danh mục chỉ tiêu thống kê về trẻ em của kehoach).")
     value: float | None = Field(None, description="Giá trị cam kết (số).")
     range: list[float] | None = Field(None, min_length=2, max_length=2,
                                       description="Khoảng giá trị khi văn bản ghi 'từ … đến …', vd. [12, 15].")

@@ -47,6 +47,9 @@ def test_no_code_on_any_page_or_download_of_a_full_workflow(users, p12):
               f"/ke-hoach/{province}/tai/bao-cao", f"/khong-gian/ke-hoach/{province}"])
     walk(users("qt.so"), ["/khong-gian/quan-tri", "/khong-gian/nhat-ky"])
     walk(cv, pages_of(plan))
+    # the signer's name replaces the derived placeholder: a PDF printing "Họ và tên …" is not taken as signed
+    response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "signature.name", "v": "Đỗ Văn Hùng"})
+    assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
     assert cv.form(f"/khong-gian/ke-hoach/{plan}/buoc/trinh", follow_redirects=False).status_code == 303
     walk(ld, pages_of(plan))
     assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
