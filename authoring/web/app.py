@@ -473,14 +473,10 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         plan_id = create_plan(text, "Kế hoạch trống", "Kế hoạch trống")
         return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
 
-    @app.post("/tao/cap-duoi")
-    async def start_derived(request: Request):
-        await require_csrf(request)
-        form = await request.form()
-        path = library_path(str(form.get("file") or ""))
-        unit = " ".join(str(form.get("unit") or "").split())
-        if not unit:
-            raise UserError("Hãy ghi tên đơn vị cấp dưới, kèm loại: 'xã Hòa Bình', 'phường …', 'quận …'.")
+    def derive_draft(file: str, unit: str, request: Request):
+        """(parent's path, parent, draft text, derive report) for *unit* from a library file: the page and the API
+        refuse the same units (unknown, abolished, another commune's) with the same words."""
+        path = library_path(file)
         parent, index = engine.parent_plan(path, state.registry)
         if parent is None or index.has_errors:
             raise UserError("Văn bản cấp trên này còn lỗi định dạng nên chưa lập được kế hoạch cấp dưới.")
@@ -500,6 +496,16 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             raise UserError(f"Chưa lập được kế hoạch cho {unit} từ văn bản này: văn bản không giao nhiệm vụ hay chế độ "
                             "báo cáo nào cho cấp đó. Hãy chọn văn bản cấp trên trực tiếp của đơn vị, hoặc bắt đầu từ "
                             "kế hoạch trống.")
+        return path, parent, text, report
+
+    @app.post("/tao/cap-duoi")
+    async def start_derived(request: Request):
+        await require_csrf(request)
+        form = await request.form()
+        unit = " ".join(str(form.get("unit") or "").split())
+        if not unit:
+            raise UserError("Hãy ghi tên đơn vị cấp dưới, kèm loại: 'xã Hòa Bình', 'phường …', 'quận …'.")
+        path, parent, text, report = derive_draft(str(form.get("file") or ""), unit, request)
         plan_id = create_plan(text, f"Lập cho {unit} từ {library_name(path)}", f"Kế hoạch cấp dưới của {parent.plan.document.issuer.name}")
         analysis = state.analysis(plan_id, 1)
         summary = (f"Đã lập dự thảo kế hoạch của {unit} từ {parent.plan.document.type.lower()} của "
@@ -976,22 +982,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         workspace_app.install(app, state, _data_dir(), redis)
 
     def derive_for_api(file: str, unit: str, request: Request) -> int:
-        parent_path = library_path(file)
         unit = " ".join(unit.split())
-        parent, index = engine.parent_plan(parent_path, state.registry)
-        if parent is None or index.has_errors:
-            raise UserError("Văn bản cấp trên này còn lỗi định dạng nên chưa lập được kế hoạch cấp dưới.")
-        me = request.scope.get("state", {}).get("account")
-        refusal = unit_refusal(unit, parent, own_commune=me.unit_name if me and me.unit_level == "xa" else None)
-        if refusal:
-            raise UserError(refusal)
-        try:
-            output = parent_path.parent / f".kehoach-web-{secrets.token_hex(4)}.yaml"
-            text, _report = core.derive(parent, unit, output)
-        except core.KehoachError as exc:
-            raise UserError(_error_text(exc))
-        except (IndexError, KeyError):
-            raise UserError(f"Văn bản này không giao nhiệm vụ hay chế độ báo cáo nào cho cấp của {unit}.")
+        parent_path, parent, text, _report = derive_draft(file, unit, request)
         return create_plan(text, f"Lập cho {unit} từ {library_name(parent_path)} (qua API)",
                            f"Kế hoạch cấp dưới của {parent.plan.document.issuer.name}")
 
