@@ -6,7 +6,6 @@ token, the PIN or the OTP the phone shows) are given at signing time, never writ
 
 from __future__ import annotations
 
-import asyncio
 import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -69,7 +68,9 @@ def configured_account(body: str, **secrets) -> RemoteAccount:
 
 def sign_remotely(remote: RemoteAccount, prepare, file: str):
     """Fetch the credential's certificates, let *prepare* build the signature, have the service sign its hash."""
-    return asyncio.run(_sign(remote, prepare, file))
+    from .signing import run_async
+
+    return run_async(lambda: _sign(remote, prepare, file))
 
 
 async def _sign(remote: RemoteAccount, prepare, file: str):

@@ -209,6 +209,21 @@ def subject_warnings(subject: str, field: str, info: dict[str, str], file: str) 
                                "cơ quan.")]
 
 
+def run_async(make_coroutine):
+    """Run pyHanko's asynchronous signing to its end from synchronous code: here, or in a thread of its own when this
+    thread already runs an event loop (asyncio.run refuses to nest; seen under a browser test's loop)."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
 def sign_pdf(pdf: bytes, p12: Path | None, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",
              image: Path | None = None, seal: Path | None = None, tsa: str | None = None,
              when: datetime | None = None, reason: str | None = None, location: str | None = None,
@@ -242,7 +257,8 @@ def sign_pdf(pdf: bytes, p12: Path | None, password: str | None, field: str = SI
             str(p12), suggestion="Kiểm tra đường dẫn tệp .p12 và mật khẩu (--password).")])
     prepared = _prepare(signer, p12, pdf, field, file, image, seal, tsa, when, reason, location, issue, copy_type)
     try:
-        out = prepared.pdf_signer.sign_pdf(prepared.writer, appearance_text_params=prepared.params)
+        out = run_async(lambda: prepared.pdf_signer.async_sign_pdf(prepared.writer,
+                                                                    appearance_text_params=prepared.params))
     except Exception as exc:
         failure = _tsa_failure(exc)
         if tsa and failure is not None:
@@ -251,7 +267,8 @@ def sign_pdf(pdf: bytes, p12: Path | None, password: str | None, field: str = SI
         if tsa and _is_network_error(exc):
             raise KehoachError(f"không lấy được dấu thời gian cho {file} từ máy chủ {tsa}: {exc}",
                                "Kiểm tra địa chỉ --tsa và kết nối mạng, hoặc ký không có dấu thời gian.") from None
-        raise KehoachError(f"ký số {file} không thành công: {exc}",
+        logging.getLogger("kehoach.signing").error("ký số %s không thành công", file, exc_info=exc)
+        raise KehoachError(f"ký số {file} không thành công (chi tiết kỹ thuật trong nhật ký của chương trình)",
                            "Kiểm tra chứng thư số còn hiệu lực và tệp PDF chưa bị khóa.") from None
     return prepared.signed(out.getvalue())
 

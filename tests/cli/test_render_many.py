@@ -43,7 +43,7 @@ def test_derive_for_many_units_renders_each_draft_in_the_same_run(runner, tmp_pa
     from helpers import FIXTURES
 
     units = tmp_path / "don-vi.txt"
-    units.write_text("xã Hòa Bình\nphường Đông Kinh\n", encoding="utf-8")
+    units.write_text("xã Lộc Bình\nphường Đông Kinh\n", encoding="utf-8")
     shutil.copy(FIXTURES / "check" / "parent.yaml", tmp_path / "parent.yaml")
     result = runner.invoke(main, ["derive", str(tmp_path / "parent.yaml"), "--units", str(units), "-d", str(tmp_path / "ra"),
                                   "--render"])

@@ -283,3 +283,21 @@ def test_a_seal_that_is_not_red_or_not_transparent_is_warned_about(pdfs, kit, ru
                    "--seal", str(flat))
     assert result.exit_code == 0, result.output
     assert "K111" in result.output and "K112" in result.output
+
+
+def test_signing_from_code_that_already_runs_an_event_loop(pdfs, kit):
+    """pyHanko signs asynchronously; kehoach's synchronous signing still works when the calling thread runs an event
+    loop (a server's handler, a browser test), instead of failing with asyncio's 'cannot be called' refusal."""
+    import asyncio
+
+    from authoring.pdf.signing import sign_pdf
+
+    source = next(iter(pdfs.values())).read_bytes()
+
+    async def inside_a_loop():
+        return sign_pdf(source, kit["signer"][0], "mat-khau", file="trong-vong-lap").data
+
+    signed = asyncio.run(inside_a_loop())
+    assert signed.startswith(b"%PDF") and len(signed) > len(source)
+    assert any(f.get("/FT") == "/Sig" and f.get("/V") is not None
+               for f in PdfReader(io.BytesIO(signed)).get_fields().values())
