@@ -507,8 +507,10 @@ def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | N
     unsure = [organ for organ in [envelope.sender, *envelope.recipients]
               if organ.organ_id and organ.organ_id_status not in (None, "confirmed")]
     for organ in unsure:
+        from ..model.common import Status
+
         click.echo(f"Cảnh báo ({plan_file}): mã định danh {organ.organ_id} của '{organ.name}' chưa được xác nhận "
-                   f"({organ.organ_id_status}); kiểm tra với văn thư trước khi gửi.", err=True)
+                   f"(danh mục ghi: {Status(organ.organ_id_status).label}); kiểm tra với văn thư trước khi gửi.", err=True)
     if missing:
         click.echo(f"Cảnh báo ({plan_file}): {len(missing)} cơ quan chưa có mã định danh trong danh mục "
                    f"(plans/registry/agencies.yaml, trường organ_ids), OrganId để trống: {'; '.join(missing)}.", err=True)
