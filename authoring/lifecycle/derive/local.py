@@ -15,7 +15,7 @@ from .. import assignments as A
 from .context import GENERIC_REASON, Draft, is_addressed, link
 from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
 from .phrasing import adapt, due_phrase, issuer_now, mention, names_of
-from .targets import target_blocks
+from .targets import add_target_section
 
 
 def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str]:
@@ -41,13 +41,7 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
     sections: list[Block] = [Block(label="I.", title="MỤC ĐÍCH, YÊU CẦU", blocks=[Block(
         text=f"Triển khai kịp thời, hiệu quả {mention(parent, d, later=True)} của {issuer_now(d, parent)} trên địa "
              f"bàn {unit.full}; phân công cụ thể trách nhiệm của các cơ quan, đơn vị và bảo đảm chế độ báo cáo.")])]
-    targets = target_blocks(d)
-    target_comments = dict(d.comments)
-    d.comments.clear()
-    if targets:
-        sections.append(Block(label="II.", title="CHỈ TIÊU", blocks=targets))
-        for i, comment in target_comments.items():
-            d.comments[("sections", 1, "blocks", i, "text")] = comment
+    add_target_section(d, sections)
     items = parent_items(parent)
     headings: dict[str, list[Block]] = {lead: []}
     order = [lead]

@@ -14,7 +14,7 @@ from .context import GENERIC_REASON, Draft, is_addressed, link
 from .counterparts import STANDING, department, ministry_of, names_standing, province_lead, to_province, unplaced
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
-from .targets import target_blocks
+from .targets import add_target_section
 
 # The province's press, proposed when the field has a press sentence (fields.yaml).
 PRESS = ("dai-ptth-tinh", "bao-tinh")
@@ -37,13 +37,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
               f"{d.unit.full}; xác định nhiệm vụ cụ thể và phân công trách nhiệm của các cơ quan, đơn vị, địa phương."),
         Block(label="2.", title="Yêu cầu", text=d.say(d.proposal("requirement"))),
     ]))
-    targets = target_blocks(d)
-    target_comments = dict(d.comments)
-    d.comments.clear()
-    if targets:
-        sections.append(Block(label="II.", title="CHỈ TIÊU", blocks=targets))
-        for i, comment in target_comments.items():
-            d.comments[("sections", len(sections) - 1, "blocks", i, "text")] = comment
+    add_target_section(d, sections)
     # National tasks the province must take up → the province's tasks, each with a leading department.
     tasks = []
     own_tasks = []

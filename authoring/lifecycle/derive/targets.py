@@ -70,3 +70,14 @@ def target_blocks(d: Draft) -> list[Block]:
             blocks.append(Block(label="-", text=text, targets=copies))
             d.comments[len(blocks) - 1] = f"từ {parent.plan.id}: " + ", ".join(t.id for t in kept)
     return blocks
+
+
+def add_target_section(d: Draft, sections: list[Block]) -> None:
+    """The draft's "II. CHỈ TIÊU" after the sections so far, with the targets' comments moved to where they now sit."""
+    targets = target_blocks(d)
+    target_comments = dict(d.comments)
+    d.comments.clear()
+    if targets:
+        sections.append(Block(label="II.", title="CHỈ TIÊU", blocks=targets))
+        for i, comment in target_comments.items():
+            d.comments[("sections", len(sections) - 1, "blocks", i, "text")] = comment
