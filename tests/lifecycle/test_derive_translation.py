@@ -83,7 +83,8 @@ def test_each_central_body_reaches_its_province_counterpart_and_a_body_without_o
     assert owners["kt-ma-tuy#nv2"] == ["so-y-te"]                 # a project owned by Bộ Y tế reaches Sở Y tế
     assert owners["kt-ma-tuy#tinh-1"] == ["ubnd-cap-xa"]          # the province's own duty, spread to its communes
     assert "kt-ma-tuy#csb-1" not in owners
-    assert any("Cảnh sát biển" in note and "csb-1" in note for note in report.notes)
+    assert any("Cảnh sát biển" in note and "Chủ trì đấu tranh với tội phạm ma túy trên biển" in note and "csb-1" not in note
+               for note in report.notes)  # the duty by its words, never by its id
     assert "Ủy ban nhân dân các huyện" not in plan_text(plan)      # 26/11/2025: no districts any more
     secrets = _owners(_draft(tmp_path, PARENTS["bi-mat-nha-nuoc"], name="bm.yaml")[1])
     assert secrets["kt-bi-mat#ta-1"] == ["toa-an-tinh"]

@@ -46,16 +46,18 @@ def to_province(d: Draft, agency_id: str) -> str | None:
     return d.now(counterpart) if counterpart else None
 
 
-def unplaced(d: Draft, parent: LoadedPlan, item_id: str | None, agency_id: str, text: str) -> None:
+def unplaced(d: Draft, parent: LoadedPlan, agency_id: str, text: str) -> None:
     """A parent duty no body of the unit holds: a note with the reason, never dropped silently."""
     agency = d.registry.agencies.get(agency_id)
     who = d.registry.agency_name(agency_id, d.on) if agency else agency_id
     why = (agency.note.rstrip(". ") if agency is not None and agency.note else
            f"danh mục cơ quan chưa có cơ quan tương ứng ở {d.unit.level.label} của {who}")
+    from .phrasing import mention   # phrasing reads counterparts: imported here, not at the top
+
     short = text if len(text) <= 90 else text[:87].rstrip() + "…"
-    where = f"mục {item_id} của {parent.plan.id}" if item_id else parent.plan.id
-    d.notes.append(f"nhiệm vụ giao {who} ({where}: \"{short}\") chưa chuyển cho cơ quan nào của {d.unit.full}: {why}; "
-                   "tự giao trong dự thảo, hoặc thêm cơ quan tương ứng (counterparts) trong plans/registry/agencies.yaml")
+    d.notes.append(f"nhiệm vụ mà {mention(parent, d, later=True)} giao {who} (\"{short}\") chưa chuyển cho cơ quan nào "
+                   f"của {d.unit.full}: {why}; tự giao trong dự thảo, hoặc bổ sung cơ quan tương ứng vào danh mục cơ "
+                   "quan (tệp agencies.yaml của danh mục)")
 
 
 STANDING = re.compile(r"cơ quan (thường trực|đầu mối)|là đầu mối", re.IGNORECASE)

@@ -100,7 +100,7 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
             elif office:
                 duty(office, d.unique(adapt(d, parent, item.text)), [link(parent, item.id, items)])
             else:
-                unplaced(d, parent, item.id, agency_id, adapt(d, parent, item.text))
+                unplaced(d, parent, agency_id, adapt(d, parent, item.text))
     # Reports the parent asks of this level outside any duty (a closing paragraph).
     for path, block, report in iter_reporting(parent.plan):
         if block.agency or not is_addressed(parent, collectives, report.from_):

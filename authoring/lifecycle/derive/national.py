@@ -124,15 +124,15 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                             id=d.new_id(f"{counterpart}.1"), label="-", text=block_text,
                             links=[link(parent, item.id, items)])]))
                 else:
-                    unplaced(d, parent, item.id, first.id, text)
+                    unplaced(d, parent, first.id, text)
             elif first is not None and first.level == Level.CENTRAL:
                 counterpart = to_province(d, first.id)
                 if counterpart:
                     duty(counterpart, d.unique(text), [link(parent, item.id, items)])
                 else:
-                    unplaced(d, parent, item.id, first.id, text)
+                    unplaced(d, parent, first.id, text)
             elif first is None:
-                unplaced(d, parent, item.id, agencies[0], text)
+                unplaced(d, parent, agencies[0], text)
     # A task the parent gives one central body (a programme's project owned by a ministry) reaches its counterpart.
     for parent, items, block in own_tasks:
         text = adapt(d, parent, block.title or block.text or "")
@@ -141,7 +141,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             if counterpart:
                 duty(counterpart, d.unique(text), [link(parent, block.id, items)])
             else:
-                unplaced(d, parent, block.id, agency_id, text)
+                unplaced(d, parent, agency_id, text)
     if sub not in headings:
         duty(sub, d.unique(d.proposal("sub")), derived=d.reason if d.proposed_by_field("sub") else GENERIC_REASON)
     if not requests:
