@@ -10,7 +10,7 @@ from datetime import date
 from ...errors import UsageError
 from ...loading import LoadedPlan
 from ...loading.drafting import load_fields, load_roles
-from ...model import Level, Link, PartialDate
+from ...model import Block, Level, Link, PartialDate
 from ...model.drafting import DraftField, FieldRegistry, RoleRegistry
 from ...model.plan import strip_footnote_marks
 from ...model.units import CENTRAL_CITIES, Unit
@@ -134,6 +134,20 @@ class Draft:
             candidate, n = f"{base}-{n}", n + 1
         self._ids.add(candidate)
         return candidate
+
+
+def duty_filer(d: Draft, headings: dict[str, list[Block]], order: list[str]):
+    """The one way a draft files a duty under its agency's heading (new headings in the order met, ids numbered per
+    agency); a duty with no agency or no text is not filed."""
+    def duty(agency_id: str | None, text: str | None, links=(), reporting=(), derived: str | None = None) -> None:
+        if agency_id is None or text is None:
+            return
+        if agency_id not in headings:
+            headings[agency_id] = []
+            order.append(agency_id)
+        headings[agency_id].append(Block(id=d.new_id(f"{agency_id}.{len(headings[agency_id]) + 1}"), label="-",
+                                         text=text, links=list(links), reporting=list(reporting), derived=derived))
+    return duty
 
 
 def link(parent: LoadedPlan, item_id: str, items: dict) -> Link:

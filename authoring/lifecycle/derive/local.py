@@ -12,7 +12,7 @@ from ...model import Block, DayMonth, Level, Recipient, Reporting
 from ...model.links import parent_items
 from ...model.walk import iter_duties, iter_reporting, iter_tasks
 from .. import assignments as A
-from .context import GENERIC_REASON, Draft, is_addressed, link
+from .context import Draft, GENERIC_REASON, duty_filer, is_addressed, link
 from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
 from .phrasing import adapt, due_phrase, issuer_now, mention, names_of
 from .targets import add_target_section
@@ -46,14 +46,7 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
     headings: dict[str, list[Block]] = {lead: []}
     order = [lead]
 
-    def duty(agency_id, text, links=(), reporting=(), derived=None):
-        if text is None:
-            return
-        if agency_id not in headings:
-            headings[agency_id] = []
-            order.append(agency_id)
-        headings[agency_id].append(Block(id=d.new_id(f"{agency_id}.{len(headings[agency_id]) + 1}"), label="-",
-                                         text=text, links=list(links), reporting=list(reporting), derived=derived))
+    duty = duty_filer(d, headings, order)
 
     # The parent's tasks and duties for this level's collective become the unit's own, spread over its offices.
     for _, block in iter_tasks(parent.plan):

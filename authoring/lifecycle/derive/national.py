@@ -10,7 +10,7 @@ from ...model.links import parent_items
 from ...model.drafting import FieldDuties
 from ...model.walk import iter_blocks, iter_duties, iter_tasks
 from .. import assignments as A
-from .context import GENERIC_REASON, Draft, is_addressed, link
+from .context import Draft, GENERIC_REASON, duty_filer, is_addressed, link
 from .counterparts import STANDING, department, ministry_of, names_standing, province_lead, to_province, unplaced
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
@@ -71,14 +71,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     headings: dict[str, list[Block]] = {}
     order: list[str] = []
 
-    def duty(agency_id: str, text: str | None, links=(), reporting=(), derived: str | None = None):
-        if agency_id is None or text is None:
-            return
-        if agency_id not in headings:
-            headings[agency_id] = []
-            order.append(agency_id)
-        headings[agency_id].append(Block(id=d.new_id(f"{agency_id}.{len(headings[agency_id]) + 1}"), label="-",
-                                         text=text, links=list(links), reporting=list(reporting), derived=derived))
+    duty = duty_filer(d, headings, order)
 
     requests: list[tuple[tuple[str, ...], str, list[Block]]] = []
     # The field's usual duties (fields.yaml) when the parents are of a field that has them; else only the lead's.
