@@ -98,3 +98,39 @@ def test_the_layer_test_catches_an_upward_import(tmp_path):
         assert [layer_of(t) for _, t in imports] == ["render"] and "render" not in ALLOWED["model"]
     finally:
         probe.unlink()
+
+
+WEB = PACKAGE / "web"
+
+
+def test_the_page_and_the_workspace_do_not_import_each_other():
+    """web/app.py composes the application; web/workspace_app.py holds the workspace's deployment entry points:
+    one may use the other, never both ways (a cycle makes a newcomer read both to understand either)."""
+    app = {target for _, target in imported_modules(WEB / "app.py")}
+    workspace = {target for _, target in imported_modules(WEB / "workspace_app.py")}
+    assert not ("authoring.web.workspace_app" in app and "authoring.web.app" in workspace)
+
+
+def test_web_routes_live_in_routers_at_module_level():
+    """No module of the web layer defines its routes inside a function (one long factory): a route is a
+    decorated module-level function of a router under web/routes/, found by the path it serves."""
+    nested = []
+    for path in sorted(WEB.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for outer in ast.walk(tree):
+            if not isinstance(outer, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for inner in ast.walk(outer):
+                if inner is outer or not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                for decorator in inner.decorator_list:
+                    call = decorator.func if isinstance(decorator, ast.Call) else decorator
+                    if isinstance(call, ast.Attribute) and call.attr in ("get", "post", "put", "delete", "patch",
+                                                                         "exception_handler", "middleware"):
+                        nested.append(f"{path.relative_to(PACKAGE)}:{inner.lineno} {inner.name}")
+    assert not nested, f"routes defined inside a function: {nested}"
+
+
+def test_web_routes_are_grouped_by_what_users_do():
+    routers = {p.stem for p in (WEB / "routes").glob("*.py")} - {"__init__"}
+    assert {"plans", "versions", "workflow", "board", "administration", "api"} <= routers
