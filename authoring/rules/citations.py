@@ -45,7 +45,16 @@ def _check_one(ctx: CheckContext, registry, citation: Citation, path) -> None:
         return  # a law cited by its name only ("Luật Trẻ em năm 2016")
     by_code = registry.documents_with_code(citation.code)
     if entry is None and by_code:
-        entry = next((d for d in by_code if citation.date and d.date and d.date.year == citation.date.year), by_code[0])
+        entry = next((d for d in by_code if citation.date and d.date and d.date.year == citation.date.year), None)
+        if entry is None and citation.date and all(d.date for d in by_code):
+            # Numbers restart every year: 23/CT-TTg of 2021 is another directive than 23/CT-TTg of 2020.
+            known = by_code[0]
+            ctx.add("R109", Severity.INFO, f"văn bản '{citation.code}' năm {citation.date.year} chưa có trong danh mục; "
+                                           f"danh mục chỉ có văn bản cùng số năm {known.date.year}: {_first_mention(known)}",
+                    path + ("code",), "Nếu đúng là văn bản năm " + str(citation.date.year) + ", bổ sung văn bản vào "
+                    "plans/registry/citations.yaml kèm nguồn; nếu là văn bản năm " + str(known.date.year) + ", sửa ngày.")
+            return
+        entry = entry or by_code[0]
     if entry is None:
         miscited = [d for d in registry.documents.values() if match_key(citation.code) in map(match_key, d.miscited_as)]
         if miscited:

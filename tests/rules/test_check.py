@@ -158,6 +158,18 @@ def test_R105_proposes_the_document_of_the_same_day(plan):
     assert "23/QĐ-TTg" in found["R105"][0].suggestion
 
 
+def test_R109_a_same_number_document_of_another_year_is_another_document_not_a_wrong_date(plan):
+    """Chỉ thị 23/CT-TTg of 2021 is not the registry's 23/CT-TTg of 2020: numbers restart each year."""
+    found = codes(plan((CITATION, "  - {type: Chỉ thị, code: 23/CT-TTg, date: 2021-05-26, issuer: Thủ tướng Chính phủ}")))
+    assert "R109" in found and not set(found) & {"R102", "R103", "R104"}
+    assert "2020" in found["R109"][0].message and "2021" in found["R109"][0].message
+
+
+def test_the_same_number_in_the_registrys_year_is_still_checked_against_it(plan):
+    found = codes(plan((CITATION, "  - {type: Chỉ thị, code: 23/CT-TTg, date: 2020-05-27, issuer: Thủ tướng Chính phủ}")))
+    assert "R103" in found and "R109" not in found
+
+
 def test_R107_a_symbol_written_with_a_space(plan):
     assert "R107" in codes(plan(("Tham mưu xây dựng và triển khai Kế hoạch.",
                                  "Tham mưu triển khai Chỉ thị số 28- CT/TW.")))
