@@ -101,6 +101,11 @@ def load_registry(folder: Path | None = None) -> Registry:
     return _load_registry_cached(str(folder.resolve()), own)
 
 
+def forget_loaded() -> None:
+    """Read the registries again on next use (after a unit's layer was written)."""
+    _load_registry_cached.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _load_registry_cached(folder: str, own: tuple[str, ...] = ()) -> Registry:
     agencies: dict[str, Agency] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from .common import ItemId, Level, PartialDate, Status, Strict
@@ -53,6 +55,7 @@ class Agency(Strict):
     status: Status = Status.CONFIRMED
     note: str | None = None
     organ_ids: list[OrganIdentifier] = Field([], description="Mã định danh điện tử của từng cơ quan cụ thể, có nguồn.")
+    review: Literal["pending"] | None = Field(None, description="pending: đơn vị thêm từ trang web, chờ Sở duyệt.")
 
     @property
     def current_name(self) -> str:
@@ -79,6 +82,7 @@ class CitedDocument(Strict):
     status: Status = Status.CONFIRMED
     source: str | None = None
     note: str | None = None
+    review: Literal["pending"] | None = Field(None, description="pending: đơn vị thêm từ trang web, chờ Sở duyệt.")
 
 
 class CitationRegistry(Strict):

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import forms, workspace_site
-from .routes import errors, plans, versions
+from .routes import errors, plans, registry, versions
 from .site import HERE, Site, State, UserError
 from .store import migrate
 
@@ -59,6 +59,9 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     from .store import default_url
     from .warm_office import WarmOffice
 
+    # The unit's own registry layer, which «Thêm vào danh mục của đơn vị» writes: KEHOACH_OWN_REGISTRY, else a folder
+    # of the page's data (set for this process, so the checks the page runs read it as the CLI would).
+    os.environ.setdefault("KEHOACH_OWN_REGISTRY", str(_data_dir() / "danh-muc"))
     url = db_url or default_url()
     migrate(url)
     state = State(url)
@@ -99,6 +102,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     app.add_exception_handler(Exception, errors.internal_error)
     app.include_router(plans.router)
     app.include_router(versions.router)
+    app.include_router(registry.router)
     app.state.make_pdf = site.make_pdf
     if workspace_site.enabled(workspace):
         workspace_site.install(app, state, _data_dir(), redis)

@@ -13,6 +13,7 @@ from ..model.walk import iter_blocks, iter_tasks  # noqa: F401
 
 # Loading: the same code as the CLI, plus the loader's cross-field checks for the fast in-memory path
 from ..loading import LoadedPlan, load_plan, load_registry  # noqa: F401
+from ..loading import own_registry  # noqa: F401
 from ..loading.messages import field_path, validation_findings  # noqa: F401
 from ..loading.yamlio import DateText, SourceMap, read_yaml  # noqa: F401
 
@@ -41,6 +42,6 @@ from ..lifecycle.new_year import new_year  # noqa: F401
 from ..nd30 import QUOC_HIEU_TEXT, RECIPIENTS_LABEL, TIEU_NGU_TEXT  # noqa: F401
 
 # Paths and text services
-from ..paths import DIRECTIVES_DIR, EXAMPLES_DIR  # noqa: F401
+from ..paths import DIRECTIVES_DIR, EXAMPLES_DIR, own_registry_dirs  # noqa: F401
 from ..text import match_key, nfc, nfc_tree, slug, strip_diacritics  # noqa: F401
 from ..model.links import ParentItem, parent_items  # noqa: F401

@@ -9,6 +9,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from pydantic import BaseModel
 
@@ -430,7 +431,7 @@ class FormRenderer:
 
     # slots -------------------------------------------------------------------------
     def slot(self, path: Path_) -> str:
-        return render_slot(path, self.findings.get(path, []), self.describe)
+        return render_slot(path, self.findings.get(path, []), self.describe, self.plan_id)
 
     def _hx(self, path: Path_) -> str:
         return (f'hx-post="{self.url}/truong" hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' '
@@ -685,9 +686,14 @@ class FormRenderer:
         return f'<span class="badge">{n}</span>' if n else ""
 
 
-def document_label(document) -> str:
-    """A registry document as people cite it: «Luật số 102/2016/QH13 — Luật Trẻ em»."""
+def document_label(document, dated: bool = False) -> str:
+    """A registry document as people cite it: «Luật số 102/2016/QH13 — Luật Trẻ em»; *dated* adds its date, which
+    tells apart documents of the same number (numbers restart every year: 23/CT-TTg of 2020 and of 2021)."""
     head = f"{document.type} số {document.code}" if document.code else document.type
+    if dated and document.date:
+        head += f" ngày {core.own_registry.shown(document.date)}"
+    if dated and getattr(document, "review", None) == "pending":
+        head += " (đơn vị bổ sung, chờ Sở duyệt)"
     return f"{head} — {document.title}"[:220] if document.title else head
 
 
@@ -705,8 +711,8 @@ def search_documents(registry, query: str, limit: int = 12) -> list:
     return out[:limit]
 
 
-def render_slot(path: Path_, findings: list, describe=None) -> str:
-    items = "".join(finding_html(f, describe) for f in findings)
+def render_slot(path: Path_, findings: list, describe=None, plan_id: int | None = None) -> str:
+    items = "".join(finding_html(f, describe, plan_id) for f in findings)
     return f'<div class="fnd" id="{slot_id(path)}">{items}</div>'
 
 
@@ -775,7 +781,11 @@ SEVERITY_CLASS = {"error": "loi", "warning": "canh-bao", "info": "thong-tin"}
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 
 
-def finding_html(finding, describe=None) -> str:
+# Findings about a document or an agency the registry does not know: fixed by adding it to the unit's own layer.
+REGISTRY_ADDS = {"R106": "van-ban", "R109": "van-ban", "A103": "co-quan"}
+
+
+def finding_html(finding, describe=None, plan_id: int | None = None) -> str:
     sev = finding.severity.value
     words = describe or (lambda text: text)
     path = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", finding.path or ""))
@@ -785,8 +795,12 @@ def finding_html(finding, describe=None) -> str:
         words = lambda text: own(text.replace(f"«{_ALL_LABELS.get(field.key, '')}»", f"«{field.label}»")  # noqa: E731
                                  if field.key in _ALL_LABELS else text)
     fix = f'<div class="fix"><b>Cách sửa:</b> {_e(words(humanize(finding.suggestion)))}</div>' if finding.suggestion else ""
+    add = ""
+    if plan_id is not None and finding.code in REGISTRY_ADDS:
+        query = urlencode({"loai": REGISTRY_ADDS[finding.code], "o": finding.path or ""})
+        add = f'<a class="button" href="/ke-hoach/{plan_id}/danh-muc?{_e(query)}">Thêm vào danh mục của đơn vị</a>'
     return (f'<div class="finding {SEVERITY_CLASS[sev]}"><b>{SEVERITY_LABEL[sev]}:</b> '
-            f'{_e(words(humanize(finding.message)))}{fix}</div>')
+            f'{_e(words(humanize(finding.message)))}{fix}{add}</div>')
 
 
 _ALL_LABELS = {}
@@ -814,11 +828,13 @@ WEB_WORDING = [
      "tên người ký (để «…» nếu chưa biết)."),
     # The registries are kept by the project, not by the author: what the author can do is check and go on.
     (re.compile(r"Bổ sung văn bản vào plans/registry/citations\.yaml kèm nguồn\."),
-     "Đối chiếu số, ký hiệu, ngày với bản gốc của văn bản; nếu đúng thì để nguyên — đây chỉ là lưu ý, không cản việc "
-     "trình, ký, ban hành."),
+     "Đối chiếu số, ký hiệu, ngày với bản gốc của văn bản; nếu đúng, bấm «Thêm vào danh mục của đơn vị» và ghi nguồn "
+     "đối chiếu — đây chỉ là lưu ý, không cản việc trình, ký, ban hành."),
+    (re.compile(r"bổ sung văn bản vào plans/registry/citations\.yaml kèm nguồn"),
+     "bấm «Thêm vào danh mục của đơn vị» và ghi nguồn đối chiếu"),
     (re.compile(r"Dùng tên hoặc mã có trong plans/registry/agencies\.yaml, hoặc bổ sung danh mục\."),
-     "Chọn tên cơ quan trong danh sách gợi ý của ô; nếu cơ quan chưa có trong danh sách thì để nguyên tên đầy đủ — "
-     "đây chỉ là lưu ý."),
+     "Chọn tên cơ quan trong danh sách gợi ý của ô; nếu cơ quan chưa có trong danh sách, bấm «Thêm vào danh mục của "
+     "đơn vị» và ghi nguồn — đây chỉ là lưu ý."),
     (re.compile(r"Thêm tệp plans/directives/\S+ \(cùng định dạng kế hoạch\) hoặc dùng --parent \S+"),
      "Bỏ chọn văn bản đó ở «Văn bản cấp trên được triển khai», hoặc chọn một văn bản có trong thư viện."),
     (re.compile(r" plans/directives/"), ""),

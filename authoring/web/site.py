@@ -155,6 +155,12 @@ class Site:
 
     # --- helpers ---------------------------------------------------------------------------
 
+    def reload_registry(self) -> None:
+        """After the unit's own registry layer changed: read the registry again and check every plan anew."""
+        self.state.registry = core.load_registry()
+        with self.state.lock:
+            self.state.cache.clear()
+
     def plan_or_404(self, plan_id: int):
         row = self.state.store.plan(plan_id)
         if row is None:
@@ -399,7 +405,7 @@ class Site:
                 except (KeyError, IndexError, TypeError):
                     pass
         body = self.status_fragments(plan_id, number, analysis, note)
-        body += self.slot_updates(current, analysis)
+        body += self.slot_updates(current, analysis, plan_id)
         if field.kind in ("agencies", "links"):
             names = forms.AgencyNames(self.state.registry, analysis.tree, names.parents)
             renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {},
@@ -419,7 +425,7 @@ class Site:
             analysis = engine.analyse(new_text)
         return new_text, analysis
 
-    def slot_updates(self, before: engine.Analysis, after: engine.Analysis) -> str:
+    def slot_updates(self, before: engine.Analysis, after: engine.Analysis, plan_id: int | None = None) -> str:
         old, new = self.findings_by_slot(before), self.findings_by_slot(after)
         describe = forms.describer(after.tree, self.state.registry)
         out = []
@@ -429,7 +435,7 @@ class Site:
             old_text = [f.message for f in old.get(slot, [])]
             new_text = [f.message for f in new.get(slot, [])]
             if old_text != new_text:
-                out.append(forms.render_slot(slot, new.get(slot, []), describe).replace('<div class="fnd"', '<div class="fnd" hx-swap-oob="true"', 1))
+                out.append(forms.render_slot(slot, new.get(slot, []), describe, plan_id).replace('<div class="fnd"', '<div class="fnd" hx-swap-oob="true"', 1))
         return "".join(out)
 
     def change_structure(self, plan_id: int, base: int, current: engine.Analysis, change, note_of,

@@ -8,6 +8,7 @@ import pytest
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("KEHOACH_OWN_REGISTRY", str(tmp_path / "danh-muc"))   # the unit's own layer, per test
     from authoring.web.app import create_app
 
     return create_app(f"sqlite:///{tmp_path / 'kehoach.db'}")

@@ -40,8 +40,9 @@ def server(tmp_path_factory):
     from authoring.web.app import create_app
 
     folder = tmp_path_factory.mktemp("web")
-    before = os.environ.get("XDG_DATA_HOME")
+    before = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "KEHOACH_OWN_REGISTRY")}
     os.environ["XDG_DATA_HOME"] = str(folder / "data")   # the session secret goes there, not in the user's folder
+    os.environ["KEHOACH_OWN_REGISTRY"] = str(folder / "danh-muc")   # the unit's own registry layer
     app = create_app(f"sqlite:///{folder / 'kehoach.db'}", warm_office=True)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -56,10 +57,11 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(10)
-    if before is None:
-        os.environ.pop("XDG_DATA_HOME", None)
-    else:
-        os.environ["XDG_DATA_HOME"] = before
+    for key, value in before.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 def shot(page, name: str) -> None:
@@ -280,3 +282,28 @@ def test_the_printed_pages_are_the_pdfs_pages(page, server):
     assert len(pdf.pages) == images.count()                       # as many pictures as the PDF has pages
     shot(printed, "trang-in")
     printed.close()
+
+
+def test_an_unknown_directive_is_added_to_the_units_registry_from_its_finding(page, server, tmp_path):
+    """Chỉ thị 23/CT-TTg of 2021 is not the library's directive of 2020: the finding offers to add it, with its source."""
+    text = example("nghe-an").read_text(encoding="utf-8").replace("\nbases:\n", "\nbases:\n  - {type: Chỉ thị, code: "
+                                                                    "23/CT-TTg, date: 2021-05-26, issuer: Thủ tướng Chính "
+                                                                    "phủ, title: Về tăng cường}\n", 1)
+    upload = tmp_path / "ke-hoach-23-2021.yaml"
+    upload.write_text(text, encoding="utf-8")
+    page.goto(server + "/")
+    page.set_input_files("#upload", str(upload))
+    page.click("text=Tải lên và nhập")
+    page.wait_for_selector("#editor")
+    finding = page.locator(".fnd .finding", has_text="năm 2021 chưa có trong danh mục")
+    finding.first.wait_for()
+    finding.first.locator("a", has_text="Thêm vào danh mục của đơn vị").click()
+    page.locator("h1", has_text="Thêm vào danh mục của đơn vị").wait_for()
+    assert page.input_value("#dm-code") == "23/CT-TTg" and page.input_value("#dm-date") == "26/05/2021"
+    page.fill("#dm-source", "Công báo, bản chính lưu tại văn thư")
+    shot(page, "them-danh-muc")
+    page.click("button:has-text('Thêm vào danh mục')")
+    page.wait_for_selector("#editor")
+    assert page.locator(".finding", has_text="năm 2021 chưa có trong danh mục").count() == 0
+    page.goto(server + "/danh-muc")
+    assert "Chờ Sở duyệt" in page.inner_text("main")

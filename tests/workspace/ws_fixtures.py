@@ -54,6 +54,7 @@ def db_url(request, tmp_path):
 def ws_app(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("KEHOACH_STORAGE", str(tmp_path / "luu-tru"))
+    monkeypatch.setenv("KEHOACH_OWN_REGISTRY", str(tmp_path / "danh-muc"))   # the province's own layer, per test
     seed(db_url)
     from authoring.web.app import create_app
 

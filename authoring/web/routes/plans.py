@@ -225,7 +225,7 @@ def search_documents(request: Request, plan_id: int, q: str = "", path: str = ""
     buttons = "".join(
         f'<button type="button" class="result" hx-post="/ke-hoach/{plan_id}/can-cu" '
         f'hx-vals=\'{html.escape(json.dumps({"path": path, "v": d.id}), quote=True)}\' hx-target="#editor" '
-        f'hx-swap="innerHTML" hx-include="#base-version">{html.escape(forms.document_label(d))}</button>'
+        f'hx-swap="innerHTML" hx-include="#base-version">{html.escape(forms.document_label(d, dated=True))}</button>'
         for d in found)
     return HTMLResponse(f'<div class="result-list">{buttons}</div>')
 

@@ -1,0 +1,151 @@
+"""Routes of the unit's own registry: add a document or an agency a finding names, and the Sở's review of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from .. import core
+from ...loading import edit as yamledit
+from ..site import UserError, site_of
+
+router = APIRouter()
+KINDS = {"van-ban": "documents", "co-quan": "agencies"}
+
+
+def layer() -> Path:
+    """The unit's own layer: the first KEHOACH_OWN_REGISTRY folder (create_app sets one when none is given)."""
+    folders = core.own_registry_dirs()
+    if not folders:
+        raise UserError("Chưa đặt thư mục danh mục riêng của đơn vị (biến KEHOACH_OWN_REGISTRY); báo quản trị hệ thống.")
+    return folders[0]
+
+
+def _day_text(value) -> str:
+    """A plan's date as the form shows it (dd/mm/yyyy, or what is known of it)."""
+    try:
+        return core.own_registry.shown(core.PartialDate.parse(value)) if value else ""
+    except ValueError:
+        return str(value)
+
+
+def _prefill(tree: dict, kind: str, where: str) -> dict:
+    """The citation or agency the finding is about, read from the plan at *where*, to fill the form."""
+    try:
+        path = yamledit.parse_path(where) if where else ()
+        if path and (path[-1] == "code" if kind == "van-ban" else isinstance(path[-1], int)):
+            path = path[:-1]   # the citation holding the number; an agency written as one name, not a list
+        node = yamledit.get_in(tree, path)
+    except (KeyError, IndexError, TypeError, ValueError):
+        node = None
+    if isinstance(node, list) and kind == "co-quan":
+        index = yamledit.parse_path(where)[-1]
+        node = node[index] if isinstance(index, int) and index < len(node) else None
+    if kind == "van-ban":
+        node = node if isinstance(node, dict) else {}
+        return {k: str(node.get(k) or "") for k in ("type", "code", "issuer", "title")} | {
+            "date": _day_text(node.get("date")), "source": ""}
+    name = node if isinstance(node, str) else (node.get("name") or node.get("agency") or "") if isinstance(node, dict) else ""
+    level = ((tree.get("document") or {}).get("level") if isinstance(tree.get("document"), dict) else None) or "xa"
+    return {"name": str(name), "level": str(level), "source": ""}
+
+
+def _form_page(request: Request, site, plan, kind: str, values: dict, error: str = "", status: int = 200):
+    levels = [(level.value, level.label) for level in core.Level]
+    return site.page(request, "registry_add.html", status, plan=plan, kind=kind, values=values, levels=levels,
+                     error=error)
+
+
+@router.get("/ke-hoach/{plan_id}/danh-muc", response_class=HTMLResponse)
+def add_form(request: Request, plan_id: int, loai: str = "van-ban", o: str = ""):
+    """The form a finding about an unknown document or agency links to, filled from the plan."""
+    site = site_of(request)
+    row = site.plan_or_404(plan_id)
+    if loai not in KINDS:
+        raise UserError("Chỉ thêm được văn bản hoặc cơ quan vào danh mục.", 404)
+    analysis = site.state.analysis(plan_id, row.head)
+    tree = analysis.tree if isinstance(analysis.tree, dict) else {}
+    return _form_page(request, site, row, loai, _prefill(tree, loai, o[:300]))
+
+
+@router.post("/ke-hoach/{plan_id}/danh-muc")
+async def add_entry(request: Request, plan_id: int):
+    site = site_of(request)
+    await site.require_csrf(request)
+    form = await request.form()
+    row = site.plan_or_404(plan_id)
+    kind = str(form.get("loai") or "")
+    if kind not in KINDS:
+        raise UserError("Chỉ thêm được văn bản hoặc cơ quan vào danh mục.")
+    values = {k: str(form.get(k) or "")[:400] for k in ("type", "code", "date", "issuer", "title", "name", "level", "source")}
+    me = request.scope.get("state", {}).get("account")
+    added_by = f"{me.full_name} ({me.unit_name})" if me is not None else "một người dùng"
+    try:
+        if kind == "van-ban":
+            day = _read_day(values["date"])
+            core.own_registry.add_document(layer(), type=values["type"], code=values["code"], day=day, issuer=values["issuer"],
+                                      title=values["title"], source=values["source"], added_by=added_by)
+        else:
+            core.own_registry.add_agency(layer(), name=values["name"], level=values["level"], source=values["source"],
+                                    added_by=added_by)
+    except core.InputError as exc:
+        message = exc.findings[0] if exc.findings else None
+        text = (f"{message.message[:1].upper()}{message.message[1:]}. {message.suggestion or ''}" if message
+                else exc.message)
+        return _form_page(request, site, row, kind, values, text.strip(), 400)
+    site.reload_registry()
+    return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+
+
+def _read_day(text: str):
+    """dd/mm/yyyy (or mm/yyyy, yyyy) as typed in the form; nothing when left blank."""
+    parts = [p for p in text.replace("-", "/").replace(".", "/").split("/") if p.strip()]
+    if not parts:
+        return None
+    try:
+        numbers = [int(p) for p in parts]
+        iso = "-".join([f"{numbers[-1]:04d}"] + [f"{n:02d}" for n in reversed(numbers[:-1])])
+        return core.PartialDate.parse(iso)
+    except ValueError:
+        raise core.InputError("ngày ban hành không đúng dạng", [core.Finding(
+            "L124", core.Severity.ERROR, f"ngày ban hành «{text}» không đúng dạng", path="ngày ban hành",
+            suggestion="Ghi ngày/tháng/năm, vd. 26/05/2021.")]) from None
+
+
+def _may_approve(request: Request) -> bool:
+    """The Sở reviews what units add: a province-level leader in the shared workspace."""
+    me = request.scope.get("state", {}).get("account")
+    return me is not None and me.province_wide and me.has("lanh-dao")
+
+
+@router.get("/danh-muc", response_class=HTMLResponse)
+def own_entries(request: Request):
+    site = site_of(request)
+    folders = core.own_registry_dirs()
+    rows = []
+    for kind, entry in core.own_registry.entries(folders[0]) if folders else []:
+        if kind == "documents":
+            label = f"{entry.get('type', '')} số {entry.get('code', '')}".strip() + (
+                f" ngày {_day_text(entry.get('date'))}" if entry.get("date") else "") + f" — {entry.get('title', '')}"
+        else:
+            label = (entry.get("names") or [{}])[-1].get("name", "")
+        rows.append({"kind": "Văn bản" if kind == "documents" else "Cơ quan", "key": kind, "id": entry.get("id"),
+                     "label": label, "source": entry.get("source", ""), "pending": entry.get("review") == "pending"})
+    return site.page(request, "registry.html", rows=rows, may_approve=_may_approve(request))
+
+
+@router.post("/danh-muc/duyet")
+async def approve(request: Request):
+    site = site_of(request)
+    await site.require_csrf(request)
+    form = await request.form()
+    if not _may_approve(request):
+        raise UserError("Chỉ lãnh đạo của Sở duyệt được mục đơn vị bổ sung vào danh mục.", 403)
+    me = request.scope.get("state", {}).get("account")
+    if not core.own_registry.approve(layer(), str(form.get("loai") or ""), str(form.get("muc") or ""),
+                                f"{me.full_name} ({me.unit_name})"):
+        raise UserError("Mục này không còn chờ duyệt (có thể đã được duyệt).", 409)
+    site.reload_registry()
+    return RedirectResponse("/danh-muc", status_code=303)
