@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from . import core
+import re
 
+from . import core
 
 FIELD_NAMES = {"number": "Số", "symbol": "Ký hiệu", "title": "Trích yếu", "place": "Địa danh", "date": "Ngày ban hành"}
 COMPARATOR_WORDS = {c.value: c.label for c in core.Comparator}
@@ -13,11 +14,17 @@ def _value_text(text: str | None) -> str:
     """'at_least 95% (2025)' from the diff module, with the direction in words."""
     if not text:
         return "—"
-    import re
-
     head, _, rest = text.partition(" ")
     rest = re.sub(r"^(-?[\d.]+)(?=[^\d\s.%‰)])", r"\1 ", rest)   # '4điểm vui chơi' → '4 điểm vui chơi'; '95%' stays
     return f"{COMPARATOR_WORDS.get(head, head)} {rest}".strip()
+
+
+def _field_value(field: str, value) -> str:
+    """A document field as the page shows it: its date as ngày/tháng/năm (2026-12-07 → 07/12/2026)."""
+    text = str(value) if value not in (None, "") else "—"
+    if field != "date":
+        return text
+    return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", r"\3/\2/\1", re.sub(r"\b(\d{4})-(\d{2})\b(?!-)", r"\2/\1", text))
 
 
 def diff_lines(changes: dict, names) -> list[str]:
@@ -25,7 +32,8 @@ def diff_lines(changes: dict, names) -> list[str]:
     labels = core.DIFF_LABELS
     lines = []
     for entry in changes["document"]:
-        lines.append(f"Văn bản — {FIELD_NAMES.get(entry['field'], entry['field'])}: {entry['old'] or '—'} → {entry['new'] or '—'}")
+        lines.append(f"Văn bản — {FIELD_NAMES.get(entry['field'], entry['field'])}: {_field_value(entry['field'], entry['old'])} → "
+                     f"{_field_value(entry['field'], entry['new'])}")
     for entry in changes["targets"]:
         lines.append(f"Chỉ tiêu ({labels[entry['change']]}): {_value_text(entry.get('old'))} → {_value_text(entry.get('new'))}")
     for entry in changes["duties"]:
