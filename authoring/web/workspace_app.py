@@ -1128,6 +1128,13 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             audit.record(session, me, "tai-khoan", done, address=client_address(request.scope))
         return RedirectResponse("/khong-gian/quan-tri?tb=" + quote(done), status_code=303)
 
+    # --- results of the plans (their own router: authoring/web/reports_pages.py) ----------------------------------
+    from . import reports_pages
+
+    app.state.reports = reports_pages.Helpers(state, sessions, access, page, who, form_checked, WsError,
+                                              client_address)
+    app.include_router(reports_pages.router)
+
 
 def day_from_form(text: str, label: str) -> date | None:
     """A day typed as ngày/tháng/năm (06/01/2026), or sent by a date picker (2026-01-06); None when empty."""
