@@ -28,6 +28,9 @@ from .store import PlanRow
 router = APIRouter()
 MAX_XLSX = 10 * 1024 * 1024
 MAX_TEXT = 2000
+# The results file's field names in the checks' suggestions, as the page labels them.
+FIELD_WORDS = {"value": "Giá trị đạt được", "numerator": "Tử số", "denominator": "Mẫu số", "source": "Nguồn số liệu",
+               "note": "Nguồn số liệu", "spent": "Kinh phí đã chi", "account": "Tóm tắt kết quả"}
 PERIOD_RE = re.compile(r"^\d{4}(-(H[12]|Q[1-4]))?$")
 
 
@@ -172,6 +175,8 @@ def check_figures(results: Results, plan) -> tuple[str | None, dict[str, list[st
         # Under its field the message needs no item id: the field's heading already names the target.
         message = re.sub(r"^(chỉ tiêu|nhiệm vụ) [\w.#-]+: ", "", finding.message) if finding.path else finding.message
         words = message + (f". {finding.suggestion}" if finding.suggestion else "")
+        for key, label in FIELD_WORDS.items():
+            words = words.replace(f"'{key}'", f"ô «{label}»")
         if finding.severity is Severity.ERROR:
             errors.setdefault(finding.path or "", []).append(words[:1].upper() + words[1:])
         elif finding.code != "Q105":   # every item is on the page: nothing is left out
@@ -386,7 +391,8 @@ def _board(h: Helpers, where: Place, period: str) -> Board:
         plans = {f.unit_id: f.plan_id for f in session.scalars(
             select(WorkflowRow).where(WorkflowRow.parent_plan_id == where.plan.id))}
         reports = report_flow.of_parent(session, where.plan.id, period)
-    for unit in communes:
+    # Communes with a plan first (they are the ones expected to report now), each group in the registry's order.
+    for unit in sorted(communes, key=lambda u: u.id not in plans):
         name = reporting_name(unit)
         board.expected.append(name)
         row = reports.get(unit.id)
