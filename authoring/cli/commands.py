@@ -849,6 +849,19 @@ def _load_results_files(loaded, results_files: tuple[str, ...], unit_plans: dict
     return found, warnings
 
 
+def _results_in(folder: str) -> tuple[str, ...]:
+    """The results files (*.yaml) of a folder, bounded; UsageError when there are none."""
+    from .. import limits
+    from ..errors import UsageError
+
+    files = sorted(str(f) for f in Path(folder).glob("*.yaml"))
+    if not files:
+        raise UsageError(f"thư mục {folder} không có tệp kết quả (.yaml) nào")
+    if len(files) > limits.MAX_RESULTS_ROWS:
+        raise UsageError(f"thư mục {folder} có hơn {limits.MAX_RESULTS_ROWS} tệp kết quả")
+    return tuple(files)
+
+
 def _period_option(value: str | None) -> str | None:
     from pydantic import TypeAdapter, ValidationError
 
@@ -945,21 +958,29 @@ def report_check(plan_file: str, results_files: tuple[str, ...], plans_dir: str 
 @click.option("--plans", "plans_dir", type=click.Path(file_okay=False),
               help="Thư mục kế hoạch của các đơn vị (lập bằng derive): kết quả theo kế hoạch của đơn vị được quy về "
                    "chỉ tiêu, nhiệm vụ của kế hoạch này qua liên kết.")
+@click.option("--previous", "previous_dir", type=click.Path(file_okay=False),
+              help="Thư mục tệp kết quả của kỳ trước (cùng kỳ năm trước): báo cáo ghi số liệu kỳ đó và mức tăng, giảm.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp báo cáo (.docx).")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Tạo thêm bản PDF/A cạnh tệp DOCX.")
 def report(plan_file: str, results_files: tuple[str, ...], period: str | None, units_file: str | None,
-           plans_dir: str | None, output: str, with_pdf: bool) -> None:
+           plans_dir: str | None, previous_dir: str | None, output: str, with_pdf: bool) -> None:
     """Lập Báo cáo kết quả thực hiện kế hoạch (DOCX theo Nghị định 30) từ kết quả của một hay nhiều đơn vị."""
     from ..fileio import write_atomic
-    from ..lifecycle.report import expected_units, render_report, rollup
+    from ..lifecycle.report import compare, expected_units, render_report, rollup
 
     loaded = _load(plan_file)
-    found, warnings = _load_results_files(loaded, results_files, _unit_plans(plans_dir))
+    unit_plans = _unit_plans(plans_dir)
+    found, warnings = _load_results_files(loaded, results_files, unit_plans)
     period = _period_option(period) or found[0].results.period
     expected = None
     if units_file:
         expected = expected_units(Path(units_file))
     roll = rollup(loaded.plan, found, period, expected)
+    if previous_dir:
+        earlier = _results_in(previous_dir)
+        before, more = _load_results_files(loaded, earlier, unit_plans)
+        warnings += more
+        roll = compare(roll, rollup(loaded.plan, before, before[0].results.period))
     target = Path(output)
     write_atomic(target, render_report(loaded, roll))
     click.echo(f"Đã tạo {target}: {len(roll.units)} đơn vị đã báo cáo"

@@ -105,6 +105,7 @@ class TargetRollup:
     total: float | None = None  # the province's figure: weighted percentage, or sum
     weighted: bool = False     # total computed from numerators and denominators
     achieved: bool | None = None
+    previous: float | None = None  # the figure of the period compared with (same period last year), if given
 
     @property
     def is_rate(self) -> bool:
@@ -134,6 +135,7 @@ class Rollup:
     difficulties: list[tuple[str, str]]
     proposals: list[tuple[str, str]]
     spent: int = 0
+    previous_period: str | None = None   # the earlier period whose figures stand beside these (compare)
 
 
 def rollup(plan: Plan, loaded: list[LoadedResults], period: str, expected: list[str] | None = None) -> Rollup:
@@ -216,6 +218,48 @@ def rollup(plan: Plan, loaded: list[LoadedResults], period: str, expected: list[
     missing = [u for u in (expected or []) if unit_key(u) not in reported]
     return Rollup(plan, period, list(rolls.values()), summaries, statuses, not_done, missing, difficulties, proposals,
                   sum(s.spent for s in summaries))
+
+
+def previous_period(code: str) -> str:
+    """The same period one year earlier: '2026-H1' → '2025-H1', '2026' → '2025' (cùng kỳ năm trước)."""
+    return f"{int(code[:4]) - 1}{code[4:]}"
+
+
+def compare(current: Rollup, previous: Rollup) -> Rollup:
+    """*current* with each target's figure of an earlier period beside it (a trend: tăng, giảm so với cùng kỳ)."""
+    if previous.period >= current.period:
+        raise InputError(f"Kỳ so sánh ({period_label(previous.period)}) phải trước kỳ báo cáo "
+                         f"({period_label(current.period)}).", hint="Chọn các tệp kết quả của kỳ trước.")
+    before = {t.target.id: t.total for t in previous.targets}
+    for t in current.targets:
+        t.previous = before.get(t.target.id)
+    current.previous_period = previous.period
+    return current
+
+
+def compared_with(roll: Rollup) -> str:
+    """'cùng kỳ năm 2025' for the same period a year before, else the period's name ('6 tháng cuối năm 2025')."""
+    if roll.previous_period is None:
+        return ""
+    if roll.previous_period == previous_period(roll.period):
+        return f"cùng kỳ năm {roll.previous_period[:4]}"
+    return period_label(roll.previous_period)
+
+
+def change_words(t: TargetRollup) -> str:
+    """'tăng 2 điểm vui chơi', 'giảm 1,5 điểm phần trăm', 'không đổi'; rates change in percentage points."""
+    if t.total is None or t.previous is None:
+        return "chưa so sánh được"
+    delta = round(t.total - t.previous, 1)
+    if delta == 0:
+        return "không đổi"
+    unit = (t.target.unit or "").strip()
+    amount = _number(abs(delta))
+    if t.is_rate:
+        amount += " điểm phần trăm" if unit == "%" else " phần nghìn"
+    elif unit:
+        amount += f" {unit}"
+    return f"{'tăng' if delta > 0 else 'giảm'} {amount}"
 
 
 def unit_key(name: str) -> str:
@@ -304,7 +348,11 @@ def _target_lines(roll: Rollup, single: bool) -> list[Block]:
         reached = _number(t.total, t.target.unit)
         how = " (tính theo tử số, mẫu số của các đơn vị)" if t.weighted else ""
         units = "" if single else f"; {t.meeting}/{t.reported} đơn vị đã báo cáo đạt chỉ tiêu"
-        lines.append(_line(f"{name}: kế hoạch {_committed(t.target)}; thực hiện {reached}{how}{units}; "
+        trend = ""
+        if roll.previous_period is not None:
+            trend = (f"; {compared_with(roll)}: {_number(t.previous, t.target.unit)}"
+                     + (f", {change_words(t)}" if t.previous is not None and t.total is not None else ""))
+        lines.append(_line(f"{name}: kế hoạch {_committed(t.target)}; thực hiện {reached}{how}{trend}{units}; "
                            f"đánh giá: {_verdict(t.achieved)};"))
     if not lines:
         lines.append(_line("Kế hoạch không có chỉ tiêu định lượng;"))
@@ -414,12 +462,20 @@ def _recipients(loaded: LoadedPlan) -> list[Recipient]:
 def annex_tables(roll: Rollup) -> list[tuple[str, list[tuple[str, float]], list[list[str]]]]:
     """The annex tables of the report: (title, columns with widths in cm, rows)."""
     target_rows = []
+    trend = roll.previous_period is not None
     for i, t in enumerate(roll.targets, 1):
+        before = [_number(t.previous, t.target.unit), change_words(t)] if trend else []
         target_rows.append([str(i), t.target.indicator or t.target.id, _committed(t.target),
-                            _number(t.total, t.target.unit), f"{t.meeting}/{t.reported}", _verdict(t.achieved)])
-    tables = [("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
-               [("STT", 1.2), ("Chỉ tiêu", 10.0), ("Kế hoạch", 3.2), ("Thực hiện", 3.2),
-                ("Số đơn vị đạt / đã báo cáo", 3.5), ("Đánh giá", 4.1)], target_rows)]
+                            _number(t.total, t.target.unit), *before, f"{t.meeting}/{t.reported}",
+                            _verdict(t.achieved)])
+    columns = [("STT", 1.2), ("Chỉ tiêu", 10.0), ("Kế hoạch", 3.2), ("Thực hiện", 3.2),
+               ("Số đơn vị đạt / đã báo cáo", 3.5), ("Đánh giá", 4.1)]
+    if trend:   # two more columns in the same page width
+        since = compared_with(roll)
+        columns = [("STT", 1.2), ("Chỉ tiêu", 6.3), ("Kế hoạch", 3.0), ("Thực hiện", 3.0),
+                   (since[:1].upper() + since[1:], 3.0), (f"Tăng, giảm so với {since}", 3.2),
+                   ("Số đơn vị đạt / đã báo cáo", 2.9), ("Đánh giá", 2.6)]
+    tables = [("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", columns, target_rows)]
     numbers = {t.target.id: str(i) for i, t in enumerate(roll.targets, 1)}  # a target by its row in Phụ lục I
     unit_rows = []
     n = 0

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from ..errors import InputError
 from ..findings import Severity
-from ..lifecycle.report import item_texts, lift_results, render_report, results_form, rollup
+from ..lifecycle.report import (change_words, compare, compared_with, item_texts, lift_results, previous_period,
+                                render_report, results_form, rollup)
 from ..loading import LoadedPlan
 from ..loading.results import LoadedResults, load_results, plan_budget_total, plan_items, results_to_yaml
 from ..loading.yamlio import SourceMap
@@ -427,25 +428,43 @@ def _province_place(h: Helpers, request: Request, plan_id: int):
     return me, where
 
 
+def _province_rollup(h: Helpers, where: Place, period: str):
+    """The period's roll-up of the reports counted, beside the same period last year's when there was one."""
+    board = _board(h, where, period)
+    roll = rollup(where.loaded.plan, board.counted, period, board.expected)
+    earlier = previous_period(period)
+    before = _board(h, where, earlier)
+    if before.counted:
+        roll = compare(roll, rollup(where.loaded.plan, before.counted, earlier))
+    return board, roll
+
+
 @router.get("/khong-gian/tong-hop/{plan_id}", response_class=HTMLResponse)
 def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
     h = _h(request)
     me, where = _province_place(h, request, plan_id)
     period = _checked_period(h, ky, where)
-    board = _board(h, where, period)
-    roll = rollup(where.loaded.plan, board.counted, period, board.expected)
+    board, roll = _province_rollup(h, where, period)
     targets = [{"text": t.target.indicator or t.target.id, "committed": _committed(t.target),
-                "total": _plain(round(t.total, 1)) + (t.target.unit if t.is_rate else f" {t.target.unit or ''}")
-                if t.total is not None else "chưa có số liệu", "meeting": t.meeting, "reported": t.reported,
+                "total": _figure(t.total, t.target.unit), "meeting": t.meeting, "reported": t.reported,
                 "verdict": {True: "Đạt", False: "Chưa đạt", None: "Chưa đánh giá được"}[t.achieved],
-                "key": {True: "dat", False: "chua-dat", None: "chua-danh-gia"}[t.achieved]} for t in roll.targets]
+                "key": {True: "dat", False: "chua-dat", None: "chua-danh-gia"}[t.achieved],
+                "previous": _figure(t.previous, t.target.unit) if roll.previous_period else "",
+                "change": change_words(t) if roll.previous_period else ""} for t in roll.targets]
     counts = {k: 0 for k in ("submitted", "accepted", "returned", "draft", "none")}
     for r in board.rows:
         counts[r["key"]] = counts.get(r["key"], 0) + 1
     return h.page(request, "reports/province.html", plan=where.plan, unit=where.unit, period=period,
                   period_words=period_label(period), periods=_periods(where.loaded.plan.document.date.year, period),
                   rows=board.rows, targets=targets, counted=len(board.counted), total=len(board.rows),
-                  counts=counts, message=tb[:300], q=quote(period))
+                  counts=counts, message=tb[:300], q=quote(period), since=compared_with(roll))
+
+
+def _figure(value: float | None, unit: str | None) -> str:
+    if value is None:
+        return "chưa có số liệu"
+    unit = (unit or "").strip()
+    return _plain(round(value, 1)) + (unit if unit in ("%", "‰") else f" {unit}" if unit else "")
 
 
 def _committed(target) -> str:
@@ -460,10 +479,9 @@ def province_report(request: Request, plan_id: int, ky: str = ""):
     h = _h(request)
     _, where = _province_place(h, request, plan_id)
     period = _checked_period(h, ky, where)
-    board = _board(h, where, period)
+    board, roll = _province_rollup(h, where, period)
     if not board.counted:
         raise h.error(f"Chưa đơn vị nào gửi báo cáo {period_label(period)}; chưa lập được báo cáo tổng hợp.", 409)
-    roll = rollup(where.loaded.plan, board.counted, period, board.expected)
     data = render_report(where.loaded, roll)
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f"attachment; filename=\"bao-cao-ket-qua-{period}.docx\""})

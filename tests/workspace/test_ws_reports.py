@@ -172,3 +172,20 @@ def fill_xlsx(data: bytes, value: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def test_province_rollup_shows_the_same_period_last_year_and_the_change(world):
+    app, user, province, communes = world
+    plan = communes["xã Nam Đàn"]
+    officer = user("cv.namdan")
+    fields = form_fields(officer.get(f"/khong-gian/ket-qua/{plan}?ky=2025-H1").text)
+    first = next(k for k in fields if k.endswith(".value"))
+    fields[first] = "1"
+    assert officer.form(f"/khong-gian/ket-qua/{plan}/luu?ky=2025-H1", fields).status_code in (200, 303)
+    board = user("cv.so").get(f"/khong-gian/tong-hop/{province}?ky={PERIOD}").text
+    assert "Cùng kỳ năm 2025" not in board          # a draft of last year is not counted
+    assert officer.form(f"/khong-gian/ket-qua/{plan}/buoc/gui?ky=2025-H1").status_code in (200, 303)
+    board = user("cv.so").get(f"/khong-gian/tong-hop/{province}?ky={PERIOD}").text
+    assert "<th scope=\"col\">Cùng kỳ năm 2025</th>" in board
+    row = re.search(r'<table id="tong-hop">.*?<tbody><tr>(.*?)</tr>', board, re.S).group(1)
+    assert "<td>1 " in row and "tăng" in row, row
