@@ -394,6 +394,42 @@ def _quoted(entries: list[tuple[str, str]], single: bool, blank: str) -> list[Bl
     return lines
 
 
+def next_period(code: str) -> str:
+    """The period after *code*: '2026-H1' → '2026-H2', '2026-H2' → '2027-H1', '2026-Q4' → '2027-Q1', '2026' → '2027'."""
+    year, part = int(code[:4]), code[5:]
+    if not part:
+        return str(year + 1)
+    kind, number = part[0], int(part[1])
+    last = 2 if kind == "H" else 4
+    return f"{year}-{kind}{number + 1}" if number < last else f"{year + 1}-{kind}1"
+
+
+def _overall(roll: Rollup, single: bool) -> str:
+    """Targets achieved and tasks done, in one sentence (the figures of section II, summed up)."""
+    judged = [t for t in roll.targets if t.achieved is not None]
+    achieved = sum(1 for t in judged if t.achieved)
+    totals = {s: sum(counts[s] for counts in roll.statuses.values()) for s in WorkStatus}
+    counted = sum(totals.values())
+    done = totals[WorkStatus.DONE]
+    share = f" ({_number(round(done / counted * 100, 1))}%)" if counted else ""
+    targets = f"{achieved}/{len(judged)} chỉ tiêu đạt kế hoạch" if judged else "chưa đánh giá được chỉ tiêu nào"
+    tasks = f"{done}/{counted} lượt nhiệm vụ hoàn thành{share}" if counted else "chưa có nhiệm vụ nào được báo cáo"
+    return f"{targets}; {tasks}" + ("" if single else f"; {len(roll.units)} đơn vị đã gửi báo cáo") + ";"
+
+
+def _ahead_lines(roll: Rollup, work: dict[str, str]) -> list[Block]:
+    """The tasks to carry on: those not finished everywhere, then a line for the author's own priorities."""
+    open_items = [item for item, counts in roll.statuses.items()
+                  if sum(counts.values()) and counts[WorkStatus.DONE] < sum(counts.values())]
+    lines = []
+    if open_items:
+        named = "; ".join(f"«{_short(work.get(i, i), 80)}»" for i in open_items[:NAMED_UNITS])
+        more = f" và {len(open_items) - NAMED_UNITS} nhiệm vụ khác" if len(open_items) > NAMED_UNITS else ""
+        lines.append(_line(f"Tiếp tục thực hiện các nhiệm vụ chưa hoàn thành: {named}{more};"))
+    lines.append(Block(text="(Người soạn thảo bổ sung các nhiệm vụ trọng tâm của kỳ tới.)"))
+    return lines
+
+
 def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
     """The plan issuer's Báo cáo kết quả thực hiện for one period, as a document model (number and date blank)."""
     plan = loaded.plan
@@ -423,11 +459,22 @@ def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
             text += f" Chưa gửi báo cáo: {', '.join(roll.missing)}."
         results_blocks.append(Block(label=f"{len(results_blocks) + 1}.", title="Tình hình báo cáo của các đơn vị",
                                     text=text))
+    # The sections of real Báo cáo kết quả (tests/fixtures/real/reports/): direction, results, overall assessment,
+    # the next period's tasks, proposals. What kehoach cannot know is left as a line for the author to fill in.
+    ahead = next_period(roll.period)
     sections = [
-        Block(label="I.", title="KẾT QUẢ THỰC HIỆN", blocks=results_blocks),
-        Block(label="II.", title="KHÓ KHĂN, VƯỚNG MẮC",
-              blocks=_quoted(roll.difficulties, single, "(Người soạn thảo bổ sung khó khăn, vướng mắc.)")),
-        Block(label="III.", title="ĐỀ XUẤT, KIẾN NGHỊ",
+        Block(label="I.", title="CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH",
+              blocks=[Block(text="(Người soạn thảo bổ sung các văn bản chỉ đạo, đôn đốc, kiểm tra đã ban hành, tổ chức "
+                                 f"trong {when}.)")]),
+        Block(label="II.", title="KẾT QUẢ THỰC HIỆN", blocks=results_blocks),
+        Block(label="III.", title="ĐÁNH GIÁ CHUNG", blocks=[
+            Block(label="1.", title="Kết quả đạt được", blocks=[_line(_overall(roll, single))]),
+            Block(label="2.", title="Khó khăn, vướng mắc",
+                  blocks=_quoted(roll.difficulties, single, "(Người soạn thảo bổ sung khó khăn, vướng mắc.)")),
+        ]),
+        Block(label="IV.", title=f"PHƯƠNG HƯỚNG, NHIỆM VỤ {period_label(ahead).upper()}",
+              blocks=_ahead_lines(roll, work)),
+        Block(label="V.", title="ĐỀ XUẤT, KIẾN NGHỊ",
               blocks=_quoted(roll.proposals, single, "(Người soạn thảo bổ sung đề xuất, kiến nghị.)")),
     ]
     closing = [Block(text=f"Trên đây là báo cáo kết quả thực hiện {plan_citation(plan, with_issuer=False)} {when} "
