@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from .. import limits
 from ..errors import InputError
 from ..findings import Severity
 from ..lifecycle.report import (change_words, compare, compared_with, item_texts, lift_results, previous_period,
@@ -280,7 +281,8 @@ def _store(h: Helpers, request: Request, me, where: Place, period: str, text: st
 async def report_save(request: Request, plan_id: int, ky: str = ""):
     h = _h(request)
     me = h.who(request)
-    form = await h.form_checked(request, max_files=0)
+    # Three fields a task, four a target: a plan's whole form, bounded like a results file (limits.py).
+    form = await h.form_checked(request, max_files=0, max_fields=4 * limits.MAX_RESULTS_ROWS + 10)
     where = _place(h, me, plan_id)
     period = _checked_period(h, ky, where)
     name = reporting_name(where.unit) if where.unit is not None else where.loaded.plan.document.issuer.name

@@ -105,8 +105,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         return templates.TemplateResponse(request, template, {"csrf": csrf_token(request), "me": who_or_none(request),
                                                               **context}, status_code=status)
 
-    async def form_checked(request: Request, max_files: int = 2):
-        form = await request.form(max_files=max_files, max_fields=200, max_part_size=MAX_PDF + 1024)
+    async def form_checked(request: Request, max_files: int = 2, max_fields: int = 200):
+        form = await request.form(max_files=max_files, max_fields=max_fields, max_part_size=MAX_PDF + 1024)
         expected = request.session.get("csrf")
         sent = request.headers.get("x-csrf-token") or form.get("csrf")
         if not expected or not sent or not secrets.compare_digest(str(sent), str(expected)):

@@ -189,3 +189,12 @@ def test_province_rollup_shows_the_same_period_last_year_and_the_change(world):
     assert "<th scope=\"col\">Cùng kỳ năm 2025</th>" in board
     row = re.search(r'<table id="tong-hop">.*?<tbody><tr>(.*?)</tr>', board, re.S).group(1)
     assert "<td>1 " in row and "tăng" in row, row
+
+
+def test_a_plan_with_hundreds_of_tasks_fits_in_one_posted_form(world):
+    """Three fields a task: a plan of 100 tasks posts 300 fields, more than the workspace's other forms allow."""
+    app, user, province, communes = world
+    plan = communes["xã Anh Sơn"]
+    fields = {f"khac-{i}": "x" for i in range(400)}
+    response = user("cv.anhson").form(f"/khong-gian/ket-qua/{plan}/luu?ky=2027-H1", fields, follow_redirects=False)
+    assert response.status_code == 303, response.text[:300]
