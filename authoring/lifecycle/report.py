@@ -40,6 +40,11 @@ def item_texts(plan: Plan) -> dict[str, str]:
     return {**texts, **{k: " ".join(v.split()) for k, v in work.items()}}
 
 
+def target_name(plan: Plan, target: Target) -> str:
+    """A target as a reader knows it: its indicator, else the words of the item that states it (never its id)."""
+    return (item_texts(plan).get(target.id) or target.id).strip().rstrip(";.")
+
+
 _PROGRESS = (WorkStatus.NOT_DONE, WorkStatus.NOT_STARTED, WorkStatus.IN_PROGRESS, WorkStatus.DONE)
 
 
@@ -344,7 +349,7 @@ NAMED_UNITS = 10  # beyond this the body gives a count and the annex the names: 
 def _target_lines(roll: Rollup, single: bool) -> list[Block]:
     lines = []
     for t in roll.targets:
-        name = t.target.indicator or t.target.id
+        name = target_name(roll.plan, t.target)
         reached = _number(t.total, t.target.unit)
         how = " (tính theo tử số, mẫu số của các đơn vị)" if t.weighted else ""
         units = "" if single else f"; {t.meeting}/{t.reported} đơn vị đã báo cáo đạt chỉ tiêu"
@@ -512,7 +517,7 @@ def annex_tables(roll: Rollup) -> list[tuple[str, list[tuple[str, float]], list[
     trend = roll.previous_period is not None
     for i, t in enumerate(roll.targets, 1):
         before = [_number(t.previous, t.target.unit), change_words(t)] if trend else []
-        target_rows.append([str(i), t.target.indicator or t.target.id, _committed(t.target),
+        target_rows.append([str(i), target_name(roll.plan, t.target), _committed(t.target),
                             _number(t.total, t.target.unit), *before, f"{t.meeting}/{t.reported}",
                             _verdict(t.achieved)])
     columns = [("STT", 1.2), ("Chỉ tiêu", 10.0), ("Kế hoạch", 3.2), ("Thực hiện", 3.2),

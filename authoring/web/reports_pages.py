@@ -18,7 +18,7 @@ from .. import limits
 from ..errors import InputError
 from ..findings import Severity
 from ..lifecycle.report import (change_words, compare, compared_with, item_texts, lift_results, previous_period,
-                                render_report, results_form, rollup)
+                                render_report, results_form, rollup, target_name)
 from ..loading import LoadedPlan
 from ..loading.results import LoadedResults, load_results, plan_budget_total, plan_items, results_to_yaml
 from ..loading.yamlio import SourceMap
@@ -447,7 +447,7 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
     me, where = _province_place(h, request, plan_id)
     period = _checked_period(h, ky, where)
     board, roll = _province_rollup(h, where, period)
-    targets = [{"text": t.target.indicator or t.target.id, "committed": _committed(t.target),
+    targets = [{"text": target_name(where.loaded.plan, t.target), "committed": _committed(t.target),
                 "total": _figure(t.total, t.target.unit), "meeting": t.meeting, "reported": t.reported,
                 "verdict": {True: "Đạt", False: "Chưa đạt", None: "Chưa đánh giá được"}[t.achieved],
                 "key": {True: "dat", False: "chua-dat", None: "chua-danh-gia"}[t.achieved],

@@ -181,3 +181,12 @@ def test_the_report_with_last_year_is_lint_clean(tmp_path, loaded):
     assert list(lint_docx(out)) == []
     cells = [c.text for c in Document(out).tables[-2].rows[1].cells]
     assert cells[3:6] == ["80%", "90%", "giảm 10 điểm phần trăm"]
+
+
+def test_a_target_without_indicator_is_named_by_its_words_never_its_id(tmp_path, loaded):
+    from authoring.lifecycle.report import annex_tables
+    from authoring.render.plain import plan_text
+
+    roll = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50)], "2026-H1")
+    assert annex_tables(roll)[0][2][0][1] == "95% trẻ em có hoàn cảnh đặc biệt được trợ giúp"
+    assert "ct-1" not in plan_text(report_plan(loaded, roll))
