@@ -905,13 +905,14 @@ def report_form(plan_file: str, unit: str, period: str, output: str) -> None:
 
 
 @main.command("report-import")
-@click.argument("table_file", metavar="BANG.xlsx|BANG.csv")
+@click.argument("table_file", metavar="BANG.xlsx|BANG.csv|BAO_CAO.docx")
 @click.option("--plan", "plan_file", required=True, type=click.Path(dir_okay=False), help="Kế hoạch được báo cáo.")
-@click.option("--unit", help="Với CSV: tên đơn vị báo cáo.")
-@click.option("--period", help="Với CSV: kỳ báo cáo, ví dụ 2026-H1.")
+@click.option("--unit", help="Với CSV, báo cáo Word: tên đơn vị báo cáo.")
+@click.option("--period", help="Với CSV: kỳ báo cáo, ví dụ 2026-H1 (báo cáo Word: đọc từ tên báo cáo nếu không ghi).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp kết quả (.yaml).")
 def report_import(table_file: str, plan_file: str, unit: str | None, period: str | None, output: str) -> None:
-    """Nhập kết quả của một đơn vị từ bảng Excel (mẫu của report-form) hoặc tệp CSV của hệ thống khác."""
+    """Nhập kết quả của một đơn vị từ bảng Excel (mẫu của report-form), tệp CSV của hệ thống khác, hoặc bảng chỉ tiêu
+    trong báo cáo Word của đơn vị."""
     from ..errors import UsageError
     from ..fileio import write_atomic
     from ..importing.results_table import results_from_csv, results_from_xlsx
@@ -922,6 +923,12 @@ def report_import(table_file: str, plan_file: str, unit: str | None, period: str
         if not unit or not period:
             raise UsageError("với tệp CSV cần cho biết --unit ĐƠN_VỊ và --period KỲ")
         results = results_from_csv(table_file, loaded.plan, unit, _period_option(period))
+    elif Path(table_file).suffix.lower() == ".docx":
+        from ..importing.results_report import results_from_report_docx
+
+        if not unit:
+            raise UsageError("với báo cáo Word cần cho biết --unit ĐƠN_VỊ (đơn vị gửi báo cáo)")
+        results = results_from_report_docx(table_file, loaded.plan, unit, _period_option(period))
     else:
         results = results_from_xlsx(table_file)
     text = results_to_yaml(results, f"Nhập từ {Path(table_file).name}.", loaded.plan)
