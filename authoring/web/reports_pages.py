@@ -17,7 +17,8 @@ from sqlalchemy import select
 from .. import limits
 from ..errors import InputError
 from ..findings import Severity
-from ..lifecycle.report import (change_words, compare, compared_with, item_texts, lift_results, previous_period,
+from ..lifecycle.report import (change_words, compare, compared_with, item_texts, lift_results, meets,
+                                previous_period,
                                 render_report, results_form, rollup, target_name)
 from ..loading import LoadedPlan
 from ..loading.results import LoadedResults, load_results, plan_budget_total, plan_items, results_to_yaml
@@ -453,13 +454,60 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
                 "key": {True: "dat", False: "chua-dat", None: "chua-danh-gia"}[t.achieved],
                 "previous": _figure(t.previous, t.target.unit) if roll.previous_period else "",
                 "change": change_words(t) if roll.previous_period else ""} for t in roll.targets]
+    columns, matrix = _heat_map(where, board)
     counts = {k: 0 for k in ("submitted", "accepted", "returned", "draft", "none")}
     for r in board.rows:
         counts[r["key"]] = counts.get(r["key"], 0) + 1
     return h.page(request, "reports/province.html", plan=where.plan, unit=where.unit, period=period,
                   period_words=period_label(period), periods=_periods(where.loaded.plan.document.date.year, period),
                   rows=board.rows, targets=targets, counted=len(board.counted), total=len(board.rows),
-                  counts=counts, message=tb[:300], q=quote(period), since=compared_with(roll))
+                  counts=counts, message=tb[:300], q=quote(period), since=compared_with(roll), columns=columns,
+                  matrix=matrix)
+
+
+def _heat_map(where: Place, board: Board) -> tuple[list[str], list[dict]]:
+    """Communes that reported × targets: each commune's figure, and whether it meets the plan's target."""
+    targets, _ = plan_items(where.loaded.plan)
+    ids = list(targets)   # the roll-up's order: column n is row n of the targets table
+    columns = [f"Chỉ tiêu {i}" for i in range(1, len(ids) + 1)]
+    matrix = []
+    for item in board.counted:
+        values = {e.target: e.value for e in item.results.targets}
+        cells = []
+        for t in ids:
+            value = values.get(t)
+            verdict = meets(targets[t], value)
+            cells.append({"text": _figure(value, targets[t].unit) if value is not None else "—",
+                          "key": {True: "dat", False: "chua-dat", None: "chua-danh-gia"}[verdict]})
+        matrix.append({"unit": item.results.unit, "cells": cells})
+    return columns, matrix
+
+
+@router.get("/khong-gian/tong-hop/{plan_id}/bang.xlsx")
+def province_table(request: Request, plan_id: int, ky: str = ""):
+    """The roll-up, the reports' states and each commune's figures, for Excel."""
+    from ..render.results_xlsx import tables_xlsx
+
+    h = _h(request)
+    _, where = _province_place(h, request, plan_id)
+    period = _checked_period(h, ky, where)
+    board, roll = _province_rollup(h, where, period)
+    names = {t.target.id: target_name(where.loaded.plan, t.target) for t in roll.targets}
+    summary = [[i, names[t.target.id], _committed(t.target), t.total, t.meeting, t.reported,
+                {True: "Đạt", False: "Chưa đạt", None: "Chưa đánh giá được"}[t.achieved]]
+               for i, t in enumerate(roll.targets, 1)]
+    states = [[i, r["unit"].name, r["state"]] for i, r in enumerate(board.rows, 1)]
+    ids = [t.target.id for t in roll.targets]
+    figures = [[i, item.results.unit, *({e.target: e.value for e in item.results.targets}.get(t) for t in ids)]
+               for i, item in enumerate(board.counted, 1)]
+    data = tables_xlsx([
+        ("Tổng hợp", ["STT", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Số đơn vị đạt", "Số đơn vị đã báo cáo",
+                      "Đánh giá"], summary),
+        ("Tình hình báo cáo", ["STT", "Đơn vị", "Tình trạng"], states),
+        ("Số liệu từng đơn vị", ["STT", "Đơn vị", *(names[t] for t in ids)], figures),
+    ])
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=\"tong-hop-ket-qua-{period}.xlsx\""})
 
 
 def _figure(value: float | None, unit: str | None) -> str:

@@ -198,3 +198,28 @@ def test_a_plan_with_hundreds_of_tasks_fits_in_one_posted_form(world):
     fields = {f"khac-{i}": "x" for i in range(400)}
     response = user("cv.anhson").form(f"/khong-gian/ket-qua/{plan}/luu?ky=2027-H1", fields, follow_redirects=False)
     assert response.status_code == 303, response.text[:300]
+
+
+def test_province_sees_each_communes_figure_against_the_target_and_exports_it_to_excel(world):
+    from openpyxl import load_workbook
+
+    app, user, province, communes = world
+    plan = communes["xã Nam Đàn"]
+    officer = user("cv.namdan")
+    if "Đã gửi cấp trên" not in officer.get(f"/khong-gian/ket-qua/{plan}?ky=2026-H2").text:
+        fields = form_fields(officer.get(f"/khong-gian/ket-qua/{plan}?ky=2026-H2").text)
+        fields[next(k for k in fields if k.endswith(".value"))] = "0"
+        assert officer.form(f"/khong-gian/ket-qua/{plan}/luu?ky=2026-H2", fields).status_code in (200, 303)
+        assert officer.form(f"/khong-gian/ket-qua/{plan}/buoc/gui?ky=2026-H2").status_code in (200, 303)
+    board = user("cv.so").get(f"/khong-gian/tong-hop/{province}?ky=2026-H2").text
+    row = re.search(r'<table id="ban-do-nhiet">.*?<tbody><tr>(.*?)</tr>', board, re.S).group(1)
+    assert "Ủy ban nhân dân xã Nam Đàn" in row and 'class="h-chua-dat">0 ' in row, row
+    data = user("cv.so").get(f"/khong-gian/tong-hop/{province}/bang.xlsx?ky=2026-H2")
+    assert data.status_code == 200
+    assert data.content == user("cv.so").get(f"/khong-gian/tong-hop/{province}/bang.xlsx?ky=2026-H2").content
+    book = load_workbook(io.BytesIO(data.content))
+    assert book.sheetnames == ["Tổng hợp", "Tình hình báo cáo", "Số liệu từng đơn vị"]
+    figures = list(book["Số liệu từng đơn vị"].iter_rows(values_only=True))
+    assert figures[1][1] == "Ủy ban nhân dân xã Nam Đàn" and figures[1][2] == 0
+    states = [r[2] for r in book["Tình hình báo cáo"].iter_rows(min_row=2, values_only=True)]
+    assert len(states) == 130 and states.count("Đã gửi cấp trên") == 1
