@@ -21,7 +21,7 @@ from ..lifecycle.report import (change_words, compare, compared_with, item_texts
                                 previous_period,
                                 render_report, results_form, rollup, target_name)
 from ..loading import LoadedPlan
-from ..loading.results import LoadedResults, load_results, plan_budget_total, plan_items, results_to_yaml
+from ..loading.results import LoadedResults, load_results, plan_budget_total, plan_items
 from ..loading.yamlio import SourceMap
 from ..model.results import Results, TargetResult, WorkResult, WorkStatus, period_label
 from ..workspace import report_flow
@@ -55,7 +55,7 @@ def _h(request: Request) -> Helpers:
     return request.app.state.reports
 
 
-def _period(ky: str, fallback_year: int) -> str:
+def _period(ky: str) -> str:
     ky = (ky or "").strip()
     if not ky:
         today = date.today()
@@ -187,14 +187,14 @@ def check_figures(results: Results, plan) -> tuple[str | None, dict[str, list[st
     return (None if errors else text), errors, warnings
 
 
-def _stored(row: report_flow.ResultsRow | None, plan) -> Results | None:
+def _stored(row: report_flow.ResultsRow | None) -> Results | None:
     if row is None or not row.text:
         return None
     loaded, _ = load_results("ket-qua.yaml", None, text=row.text)
     return loaded.results if loaded is not None else None
 
 
-def _form_rows(plan, results: Results, has_budget: bool) -> tuple[list[dict], list[dict]]:
+def _form_rows(plan, results: Results) -> tuple[list[dict], list[dict]]:
     targets, work = plan_items(plan)
     texts = item_texts(plan)
     base = results_form(plan, results.unit, results.period)
@@ -226,15 +226,15 @@ def _plain(value) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _report_context(h: Helpers, request: Request, me, where: Place, period: str, results: Results | None = None,
+def _report_context(h: Helpers, me, where: Place, period: str, results: Results | None = None,
                     errors: dict | None = None, warnings: list | None = None, message: str = "") -> dict:
     with h.sessions() as session:
         row = report_flow.find(session, where.plan.id, period)
     unit = where.unit
     name = reporting_name(unit) if unit is not None else where.loaded.plan.document.issuer.name
-    shown = results or _stored(row, where.loaded.plan) or results_form(where.loaded.plan, name, period)
+    shown = results or _stored(row) or results_form(where.loaded.plan, name, period)
     has_budget = plan_budget_total(where.loaded.plan) is not None
-    target_rows, work_rows = _form_rows(where.loaded.plan, shown, has_budget)
+    target_rows, work_rows = _form_rows(where.loaded.plan, shown)
     refusal = report_flow.edit_refusal(me, where.plan.unit_id, row) if where.plan.unit_id else \
         "Kế hoạch này chưa thuộc đơn vị nào."
     return {"plan": where.plan, "unit": unit, "parent": where.parent, "period": period,
@@ -252,13 +252,13 @@ def report_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
     h = _h(request)
     me = h.who(request)
     where = _place(h, me, plan_id)
-    period = _checked_period(h, ky, where)
-    return h.page(request, "reports/unit.html", **_report_context(h, request, me, where, period, message=tb[:200]))
+    period = _checked_period(h, ky)
+    return h.page(request, "reports/unit.html", **_report_context(h, me, where, period, message=tb[:200]))
 
 
-def _checked_period(h: Helpers, ky: str, where: Place) -> str:
+def _checked_period(h: Helpers, ky: str) -> str:
     try:
-        return _period(ky, where.loaded.plan.document.date.year)
+        return _period(ky)
     except InputError as exc:
         raise h.error(f"{exc} {exc.hint or ''}".strip(), 400)
 
@@ -285,14 +285,14 @@ async def report_save(request: Request, plan_id: int, ky: str = ""):
     # Three fields a task, four a target: a plan's whole form, bounded like a results file (limits.py).
     form = await h.form_checked(request, max_files=0, max_fields=4 * limits.MAX_RESULTS_ROWS + 10)
     where = _place(h, me, plan_id)
-    period = _checked_period(h, ky, where)
+    period = _checked_period(h, ky)
     name = reporting_name(where.unit) if where.unit is not None else where.loaded.plan.document.issuer.name
     results, problems = results_from_form(form, where.loaded.plan, name, period)
     text, errors, warnings = check_figures(results, where.loaded.plan)
     for key, messages in problems.items():
         errors.setdefault(key, []).extend(messages)
     if errors:
-        context = _report_context(h, request, me, where, period, results, errors, warnings)
+        context = _report_context(h, me, where, period, results, errors, warnings)
         return h.page(request, "reports/unit.html", 422, **context)
     _store(h, request, me, where, period, text, "nhập trên trang")
     return _back(plan_id, period, "Đã lưu số liệu." + (f" Lưu ý: {' '.join(warnings)}" if warnings else ""))
@@ -306,7 +306,7 @@ async def report_upload(request: Request, plan_id: int, ky: str = ""):
     me = h.who(request)
     form = await h.form_checked(request, max_files=1)
     where = _place(h, me, plan_id)
-    period = _checked_period(h, ky, where)
+    period = _checked_period(h, ky)
     upload = form.get("bang")
     if upload is None or not hasattr(upload, "read"):
         raise h.error("Hãy chọn tệp Excel (.xlsx) đã điền.", 400)
@@ -331,7 +331,7 @@ async def report_upload(request: Request, plan_id: int, ky: str = ""):
     results = results.model_copy(update={"unit": name})
     text, errors, warnings = check_figures(results, where.loaded.plan)
     if errors:
-        context = _report_context(h, request, me, where, period, results, errors, warnings)
+        context = _report_context(h, me, where, period, results, errors, warnings)
         return h.page(request, "reports/unit.html", 422, **context)
     _store(h, request, me, where, period, text, "tải lên bảng Excel")
     return _back(plan_id, period, "Đã nhập số liệu từ bảng Excel." + (f" Lưu ý: {' '.join(warnings)}" if warnings else ""))
@@ -344,7 +344,7 @@ def report_template(request: Request, plan_id: int, ky: str = ""):
     h = _h(request)
     me = h.who(request)
     where = _place(h, me, plan_id)
-    period = _checked_period(h, ky, where)
+    period = _checked_period(h, ky)
     name = reporting_name(where.unit) if where.unit is not None else where.loaded.plan.document.issuer.name
     form = results_form(where.loaded.plan, name, period)
     data = results_xlsx(where.loaded.plan, form, item_texts(where.loaded.plan))
@@ -359,7 +359,7 @@ async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
     me = h.who(request)
     form = await h.form_checked(request, max_files=0)
     where = _place(h, me, plan_id)
-    period = _checked_period(h, ky, where)
+    period = _checked_period(h, ky)
     try:
         with h.sessions.begin() as session:
             row = report_flow.find(session, plan_id, period)
@@ -446,7 +446,7 @@ def _province_rollup(h: Helpers, where: Place, period: str):
 def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
     h = _h(request)
     me, where = _province_place(h, request, plan_id)
-    period = _checked_period(h, ky, where)
+    period = _checked_period(h, ky)
     board, roll = _province_rollup(h, where, period)
     targets = [{"text": target_name(where.loaded.plan, t.target), "committed": _committed(t.target),
                 "total": _figure(t.total, t.target.unit), "meeting": t.meeting, "reported": t.reported,
@@ -490,7 +490,7 @@ def province_table(request: Request, plan_id: int, ky: str = ""):
 
     h = _h(request)
     _, where = _province_place(h, request, plan_id)
-    period = _checked_period(h, ky, where)
+    period = _checked_period(h, ky)
     board, roll = _province_rollup(h, where, period)
     names = {t.target.id: target_name(where.loaded.plan, t.target) for t in roll.targets}
     summary = [[i, names[t.target.id], _committed(t.target), t.total, t.meeting, t.reported,
@@ -506,6 +506,8 @@ def province_table(request: Request, plan_id: int, ky: str = ""):
         ("Tình hình báo cáo", ["STT", "Đơn vị", "Tình trạng"], states),
         ("Số liệu từng đơn vị", ["STT", "Đơn vị", *(names[t] for t in ids)], figures),
     ])
+    h.access.log_export(h.who(request), h.address(request.scope), plan_id,
+                        f"bảng tổng hợp kết quả {period_label(period)} (Excel)")
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=\"tong-hop-ket-qua-{period}.xlsx\""})
 
@@ -528,10 +530,12 @@ def _committed(target) -> str:
 def province_report(request: Request, plan_id: int, ky: str = ""):
     h = _h(request)
     _, where = _province_place(h, request, plan_id)
-    period = _checked_period(h, ky, where)
+    period = _checked_period(h, ky)
     board, roll = _province_rollup(h, where, period)
     if not board.counted:
         raise h.error(f"Chưa đơn vị nào gửi báo cáo {period_label(period)}; chưa lập được báo cáo tổng hợp.", 409)
     data = render_report(where.loaded, roll)
+    h.access.log_export(h.who(request), h.address(request.scope), plan_id,
+                        f"Báo cáo kết quả {period_label(period)} (Word)")
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f"attachment; filename=\"bao-cao-ket-qua-{period}.docx\""})

@@ -223,3 +223,5 @@ def test_province_sees_each_communes_figure_against_the_target_and_exports_it_to
     assert figures[1][1] == "Ủy ban nhân dân xã Nam Đàn" and figures[1][2] == 0
     states = [r[2] for r in book["Tình hình báo cáo"].iter_rows(min_row=2, values_only=True)]
     assert len(states) == 130 and states.count("Đã gửi cấp trên") == 1
+    log = user("cv.so").get(f"/khong-gian/ke-hoach/{province}").text
+    assert "Tải bảng tổng hợp kết quả 6 tháng cuối năm 2026 (Excel)" in log   # an export is in the audit log
