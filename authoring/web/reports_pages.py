@@ -230,6 +230,7 @@ def _report_context(h: Helpers, me, where: Place, period: str, results: Results 
                     errors: dict | None = None, warnings: list | None = None, message: str = "") -> dict:
     with h.sessions() as session:
         row = report_flow.find(session, where.plan.id, period)
+        due = report_flow.due_of(session, where.parent.id if where.parent is not None else where.plan.id, period)
     unit = where.unit
     name = reporting_name(unit) if unit is not None else where.loaded.plan.document.issuer.name
     shown = results or _stored(row) or results_form(where.loaded.plan, name, period)
@@ -244,7 +245,8 @@ def _report_context(h: Helpers, me, where: Place, period: str, results: Results 
             "has_budget": has_budget, "difficulties": shown.difficulties or "", "proposals": shown.proposals or "",
             "errors": errors or {}, "error_count": sum(len(v) for v in (errors or {}).values()),
             "warnings": warnings or [], "refusal": refusal, "steps": report_flow.allowed(me, row),
-            "message": message, "q": quote(period)}
+            "message": message, "q": quote(period), "due": due,
+            "late": report_flow.late(row, due, date.today())}
 
 
 @router.get("/khong-gian/ket-qua/{plan_id}", response_class=HTMLResponse)
@@ -382,6 +384,7 @@ class Board:
     rows: list[dict] = field(default_factory=list)
     counted: list[LoadedResults] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
+    due: date | None = None
 
 
 def _board(h: Helpers, where: Place, period: str) -> Board:
@@ -395,6 +398,8 @@ def _board(h: Helpers, where: Place, period: str) -> Board:
         plans = {f.unit_id: f.plan_id for f in session.scalars(
             select(WorkflowRow).where(WorkflowRow.parent_plan_id == where.plan.id))}
         reports = report_flow.of_parent(session, where.plan.id, period)
+        board.due = report_flow.due_of(session, where.plan.id, period)
+    today = date.today()
     # Communes with a plan first (they are the ones expected to report now), each group in the registry's order.
     for unit in sorted(communes, key=lambda u: u.id not in plans):
         name = reporting_name(unit)
@@ -403,7 +408,7 @@ def _board(h: Helpers, where: Place, period: str) -> Board:
         entry = {"unit": unit, "plan_id": plans.get(unit.id), "row": row,
                  "state": report_flow.state_label(row.state) if row else
                  ("Chưa nhập số liệu" if unit.id in plans else "Chưa có kế hoạch"),
-                 "key": row.state if row else "none"}
+                 "key": row.state if row else "none", "late": report_flow.late(row, board.due, today)}
         board.rows.append(entry)
         if row is None or row.state not in report_flow.COUNTED:
             continue
@@ -462,7 +467,27 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
                   period_words=period_label(period), periods=_periods(where.loaded.plan.document.date.year, period),
                   rows=board.rows, targets=targets, counted=len(board.counted), total=len(board.rows),
                   counts=counts, message=tb[:300], q=quote(period), since=compared_with(roll), columns=columns,
-                  matrix=matrix)
+                  matrix=matrix, due=board.due, late=sum(1 for r in board.rows if r["late"]),
+                  may_set_due=me.unit_id == where.plan.unit_id and any(me.has(r) for r in report_flow.EDITORS))
+
+
+@router.post("/khong-gian/tong-hop/{plan_id}/han")
+async def province_due(request: Request, plan_id: int, ky: str = ""):
+    """The plan's unit sets the date by which the communes must send the period's results (empty: none)."""
+    from .workspace_app import day_from_form
+
+    h = _h(request)
+    me, where = _province_place(h, request, plan_id)
+    form = await h.form_checked(request, max_files=0)
+    period = _checked_period(h, ky)
+    day = day_from_form(str(form.get("han") or "")[:40], "Hạn gửi báo cáo")
+    try:
+        with h.sessions.begin() as session:
+            report_flow.set_due(session, me, plan_id, where.plan.unit_id, period, day, h.address(request.scope))
+    except report_flow.ReportFlowError as exc:
+        raise h.error(exc.message, exc.status)
+    words = f"Hạn gửi báo cáo {period_label(period)}: {day:%d/%m/%Y}." if day else "Đã bỏ hạn gửi báo cáo."
+    return RedirectResponse(f"/khong-gian/tong-hop/{plan_id}?ky={quote(period)}&tb={quote(words)}", status_code=303)
 
 
 def _heat_map(where: Place, board: Board) -> tuple[list[str], list[dict]]:

@@ -8,9 +8,9 @@ Every step is an audit entry, in the same transaction as the change it records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..model.results import period_label
@@ -47,6 +47,18 @@ class ResultsRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")                 # the reason it was returned
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class ReportDueRow(Base):
+    """The date by which the units must send their results for one period of a plan (set by the plan's unit)."""
+
+    __tablename__ = "ws_report_due"
+    __table_args__ = (UniqueConstraint("plan_id", "period", name="uq_ws_report_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(Integer, index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    due: Mapped[date] = mapped_column(Date)
 
 
 @dataclass(frozen=True)
@@ -163,3 +175,33 @@ def of_parent(session: Session, parent_plan_id: int, period: str) -> dict[int, R
     rows = session.scalars(select(ResultsRow).where(ResultsRow.parent_plan_id == parent_plan_id,
                                                     ResultsRow.period == period))
     return {r.unit_id: r for r in rows}
+
+
+def due_of(session: Session, plan_id: int, period: str) -> date | None:
+    """The date by which reports on plan *plan_id* (or on plans derived from it) are due for the period."""
+    return session.scalar(select(ReportDueRow.due).where(ReportDueRow.plan_id == plan_id,
+                                                         ReportDueRow.period == period))
+
+
+def set_due(session: Session, who: Account, plan_id: int, plan_unit_id: int | None, period: str, day: date | None,
+            address: str | None = None) -> None:
+    """The plan's unit (its chuyên viên or lãnh đạo) sets or clears the period's deadline; an audit entry."""
+    if plan_unit_id is None or who.unit_id != plan_unit_id or not any(who.has(r) for r in EDITORS):
+        raise ReportFlowError("Chỉ chuyên viên soạn thảo hoặc lãnh đạo của đơn vị ban hành kế hoạch đặt được hạn gửi "
+                              "báo cáo.", 403)
+    row = session.scalar(select(ReportDueRow).where(ReportDueRow.plan_id == plan_id, ReportDueRow.period == period))
+    if day is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(ReportDueRow(plan_id=plan_id, period=period, due=day))
+    else:
+        row.due = day
+    audit.record(session, who, "dat-han", f"Đặt hạn gửi báo cáo kết quả {period_label(period)}: {day:%d/%m/%Y}"
+                 if day else f"Bỏ hạn gửi báo cáo kết quả {period_label(period)}", plan_id=plan_id,
+                 unit_id=plan_unit_id, address=address)
+
+
+def late(row: ResultsRow | None, due: date | None, today: date) -> bool:
+    """Not sent (or sent back) and the deadline has passed."""
+    return due is not None and today > due and (row is None or row.state not in COUNTED)

@@ -225,3 +225,23 @@ def test_province_sees_each_communes_figure_against_the_target_and_exports_it_to
     assert len(states) == 130 and states.count("Đã gửi cấp trên") == 1
     log = user("cv.so").get(f"/khong-gian/ke-hoach/{province}").text
     assert "Tải bảng tổng hợp kết quả 6 tháng cuối năm 2026 (Excel)" in log   # an export is in the audit log
+
+
+def test_the_province_sets_a_deadline_and_sees_who_is_late(world):
+    app, user, province, communes = world
+    so = user("cv.so")
+    url = f"/khong-gian/tong-hop/{province}/han?ky=2027-H1"
+    bad = so.form(url, {"han": "31/02/2027"})
+    assert bad.status_code == 400 and "không phải một ngày có thật" in bad.text
+    assert user("cv.namdan").form(url, {"han": "01/01/2000"}).status_code == 404   # a commune: not its page
+    assert so.form(url, {"han": "15/06/2027"}, follow_redirects=False).status_code == 303
+    board = so.get(f"/khong-gian/tong-hop/{province}?ky=2027-H1").text
+    assert "Hạn gửi báo cáo 6 tháng đầu năm 2027: <b>15/06/2027</b>" in board and 'id="qua-han">0<' in board
+    # a deadline in the past: every commune that has not sent is late, on the board and on its own page
+    assert so.form(url, {"han": "02/01/2000"}, follow_redirects=False).status_code == 303
+    board = so.get(f"/khong-gian/tong-hop/{province}?ky=2027-H1").text
+    assert 'id="qua-han">130<' in board and board.count("quá hạn</span>") == 130
+    page = user("cv.anhson").get(f"/khong-gian/ket-qua/{communes['xã Anh Sơn']}?ky=2027-H1").text
+    assert "Hạn gửi báo cáo: <b>02/01/2000</b>" in page and "đã quá hạn, chưa gửi" in page
+    log = so.get(f"/khong-gian/ke-hoach/{province}").text
+    assert "Đặt hạn gửi báo cáo kết quả 6 tháng đầu năm 2027: 02/01/2000" in log

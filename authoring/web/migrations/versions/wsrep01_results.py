@@ -1,4 +1,4 @@
-"""Province workspace: each unit's results for one period of its plan, and where the report stands.
+"""Province workspace: each unit's results for one period of its plan, where the report stands, and the deadlines.
 
 Revision ID: wsrep01
 Revises: wsapi01
@@ -29,7 +29,16 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.UniqueConstraint("plan_id", "period", name="uq_ws_results"),
     )
+    op.create_table(
+        "ws_report_due",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), nullable=False, index=True),
+        sa.Column("period", sa.String(10), nullable=False),
+        sa.Column("due", sa.Date, nullable=False),
+        sa.UniqueConstraint("plan_id", "period", name="uq_ws_report_due"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("ws_report_due")
     op.drop_table("ws_results")
