@@ -355,6 +355,25 @@ def report_template(request: Request, plan_id: int, ky: str = ""):
                     headers={"Content-Disposition": f"attachment; filename=\"{file}\""})
 
 
+@router.get("/khong-gian/ket-qua/{plan_id}/bao-cao.docx")
+def unit_report(request: Request, plan_id: int, ky: str = ""):
+    """The unit's own Báo cáo for the period, from its saved figures, through the same rendering as the CLI."""
+    h = _h(request)
+    me = h.who(request)
+    where = _place(h, me, plan_id)
+    period = _checked_period(h, ky)
+    with h.sessions() as session:
+        row = report_flow.find(session, plan_id, period)
+    loaded, index = load_results("ket-qua.yaml", where.loaded.plan, text=row.text) if row and row.text else (None, None)
+    if loaded is None or index.has_errors:
+        raise h.error(f"Chưa có số liệu {period_label(period)} đã lưu cho kế hoạch này; hãy nhập và lưu số liệu "
+                      "trước.", 409)
+    data = render_report(where.loaded, rollup(where.loaded.plan, [loaded], period))
+    h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(period)} (Word)")
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Content-Disposition": f"attachment; filename=\"bao-cao-ket-qua-{period}.docx\""})
+
+
 @router.post("/khong-gian/ket-qua/{plan_id}/buoc/{step}")
 async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
     h = _h(request)

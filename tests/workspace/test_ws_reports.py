@@ -245,3 +245,25 @@ def test_the_province_sets_a_deadline_and_sees_who_is_late(world):
     assert "Hạn gửi báo cáo: <b>02/01/2000</b>" in page and "đã quá hạn, chưa gửi" in page
     log = so.get(f"/khong-gian/ke-hoach/{province}").text
     assert "Đặt hạn gửi báo cáo kết quả 6 tháng đầu năm 2027: 02/01/2000" in log
+
+
+def test_a_commune_downloads_its_own_bao_cao_from_its_saved_figures(world, tmp_path):
+    from docx import Document
+
+    from authoring.rules.docx import lint_docx
+
+    app, user, province, communes = world
+    plan = communes["xã Anh Sơn"]
+    officer = user("cv.anhson")
+    assert officer.get(f"/khong-gian/ket-qua/{plan}/bao-cao.docx?ky=2030-H1").status_code == 409   # nothing saved
+    fields = form_fields(officer.get(f"/khong-gian/ket-qua/{plan}?ky=2028-H1").text)
+    fields[next(k for k in fields if k.endswith(".value"))] = "4"
+    assert officer.form(f"/khong-gian/ket-qua/{plan}/luu?ky=2028-H1", fields).status_code in (200, 303)
+    assert 'id="tai-bao-cao-don-vi"' in officer.get(f"/khong-gian/ket-qua/{plan}?ky=2028-H1").text
+    response = officer.get(f"/khong-gian/ket-qua/{plan}/bao-cao.docx?ky=2028-H1")
+    assert response.status_code == 200
+    path = tmp_path / "bc.docx"
+    path.write_bytes(response.content)
+    assert list(lint_docx(path)) == []
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "6 tháng đầu năm 2028" in text and "của Ủy ban nhân dân xã Anh Sơn)" in text
