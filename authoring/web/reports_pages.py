@@ -21,7 +21,7 @@ from ..lifecycle.report import (change_words, compare, compared_with, item_texts
                                 previous_period,
                                 render_report, results_form, rollup, target_name)
 from ..loading import LoadedPlan
-from ..loading.results import LoadedResults, load_results, plan_budget_total, plan_items
+from ..loading.results import LoadedResults, load_results, plan_budget_total, plan_items, results_yaml
 from ..loading.yamlio import SourceMap
 from ..model.results import Results, TargetResult, WorkResult, WorkStatus, period_label
 from ..workspace import report_flow
@@ -162,15 +162,7 @@ def results_from_form(form, plan, unit: str, period: str) -> tuple[Results, dict
 def check_figures(results: Results, plan) -> tuple[str | None, dict[str, list[str]], list[str]]:
     """The results as YAML (None when they cannot be written) with the Q1xx checks of `kehoach report-check`:
     errors by field, and warnings."""
-    import io
-
-    from ..loading.writer import to_tree
-    from ..loading.yamlio import make_yaml
-
-    data = results.model_dump(mode="json", exclude_none=True)
-    buffer = io.StringIO()
-    make_yaml().dump(to_tree({"kind": "results", **{k: v for k, v in data.items() if k != "kind"}}), buffer)
-    text = buffer.getvalue()
+    text = results_yaml(results)
     _, index = load_results("ket-qua.yaml", plan, text=text)
     errors: dict[str, list[str]] = {}
     warnings = []
