@@ -471,6 +471,11 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
                 "previous": _figure(t.previous, t.target.unit) if roll.previous_period else "",
                 "change": change_words(t) if roll.previous_period else ""} for t in roll.targets]
     columns, matrix = _heat_map(where, board)
+    # Weakest first: the communes a Sở officer calls first.
+    bars = sorted(({"unit": u.unit, "done": u.statuses[WorkStatus.DONE], "total": sum(u.statuses.values())}
+                   for u in roll.units), key=lambda b: (b["done"] / b["total"] if b["total"] else 0, b["unit"]))
+    for b in bars:
+        b["pct"] = round(b["done"] / b["total"] * 100) if b["total"] else 0
     counts = {k: 0 for k in ("submitted", "accepted", "returned", "draft", "none")}
     for r in board.rows:
         counts[r["key"]] = counts.get(r["key"], 0) + 1
@@ -478,7 +483,7 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
                   period_words=period_label(period), periods=_periods(where.loaded.plan.document.date.year, period),
                   rows=board.rows, targets=targets, counted=len(board.counted), total=len(board.rows),
                   counts=counts, message=tb[:300], q=quote(period), since=compared_with(roll), columns=columns,
-                  matrix=matrix, due=board.due, late=sum(1 for r in board.rows if r["late"]),
+                  matrix=matrix, bars=bars, due=board.due, late=sum(1 for r in board.rows if r["late"]),
                   may_set_due=me.unit_id == where.plan.unit_id and any(me.has(r) for r in report_flow.EDITORS))
 
 

@@ -214,6 +214,8 @@ def test_province_sees_each_communes_figure_against_the_target_and_exports_it_to
     board = user("cv.so").get(f"/khong-gian/tong-hop/{province}?ky=2026-H2").text
     row = re.search(r'<table id="ban-do-nhiet">.*?<tbody><tr>(.*?)</tr>', board, re.S).group(1)
     assert "Ủy ban nhân dân xã Nam Đàn" in row and 'class="h-chua-dat">0 ' in row, row
+    bars = re.search(r'<table id="hoan-thanh".*?</table>', board, re.S).group(0)
+    assert re.search(r'<th scope="row">Ủy ban nhân dân xã Nam Đàn</th><td><progress max="100" value="0"', bars)
     data = user("cv.so").get(f"/khong-gian/tong-hop/{province}/bang.xlsx?ky=2026-H2")
     assert data.status_code == 200
     assert data.content == user("cv.so").get(f"/khong-gian/tong-hop/{province}/bang.xlsx?ky=2026-H2").content
