@@ -6,7 +6,7 @@
    2026-H1 generated (seeded, so the same every run), written through the results writer, checked against its plan;
    each commune's own Báo cáo rendered and linted.
 2. The province's Báo cáo built from the communes' figures (lifted onto the province plan through the links), with
-   two communes that did not report; linted.
+   two communes that did not report and the same period of 2025 beside each target; linted.
 3. Roll-up time for U generated units (results in memory) and the time to render its Báo cáo.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from authoring.lifecycle.derive import derive  # noqa: E402
-from authoring.lifecycle.report import lift_results, render_report, results_form, rollup  # noqa: E402
+from authoring.lifecycle.report import compare, lift_results, render_report, results_form, rollup  # noqa: E402
 from authoring.loading import LoadedPlan, load_plan_or_raise  # noqa: E402
 from authoring.loading.results import LoadedResults, load_results, results_to_yaml  # noqa: E402
 from authoring.loading.yamlio import SourceMap  # noqa: E402
@@ -32,6 +32,7 @@ from authoring.rules.docx import lint_docx  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 PROVINCE = ROOT / "plans" / "examples" / "nghe-an-2025-kh-07.yaml"
 PERIOD = "2026-H1"
+LAST_YEAR = "2025-H1"   # the same period a year before: the province's report shows the change
 WEIGHTS = {WorkStatus.DONE: 5, WorkStatus.IN_PROGRESS: 3, WorkStatus.NOT_STARTED: 1, WorkStatus.NOT_DONE: 1}
 REASONS = ["Thiếu kinh phí", "Thiếu cán bộ chuyên trách", "Chưa có hướng dẫn của cấp trên"]
 
@@ -72,7 +73,7 @@ def main() -> None:
     names = units_of_nghe_an()
     chosen, absent = names[: args.communes], names[args.communes: args.communes + 2]
     rng = random.Random(27)
-    lifted, findings, commune_lint = [], 0, 0
+    lifted, last_year, findings, commune_lint = [], [], 0, 0
     started = time.perf_counter()
     for name in chosen:
         text, _ = derive([province], name, None, 5, 2026)
@@ -89,8 +90,10 @@ def main() -> None:
         commune_lint += lint(docx)
         lifted.append(LoadedResults(lift_results(loaded.results, own.plan, province.plan), results_file,
                                     loaded.source))
+        before = fill(results_form(own.plan, f"Ủy ban nhân dân {name}", LAST_YEAR), rng)
+        last_year.append(LoadedResults(lift_results(before, own.plan, province.plan), results_file, loaded.source))
     communes_s = time.perf_counter() - started
-    roll = rollup(province.plan, lifted, PERIOD, chosen + absent)
+    roll = compare(rollup(province.plan, lifted, PERIOD, chosen + absent), rollup(province.plan, last_year, LAST_YEAR))
     province_docx = out / f"bao-cao-tinh-{PERIOD}.docx"
     province_docx.write_bytes(render_report(province, roll))
     print(f"{len(chosen)} xã: kế hoạch, kết quả, báo cáo trong {communes_s:.1f} s; {findings} phát hiện trong tệp kết "

@@ -849,6 +849,19 @@ def _load_results_files(loaded, results_files: tuple[str, ...], unit_plans: dict
     return found, warnings
 
 
+def _results_in(folder: str) -> tuple[str, ...]:
+    """The results files (*.yaml) of a folder, bounded; UsageError when there are none."""
+    from .. import limits
+    from ..errors import UsageError
+
+    files = sorted(str(f) for f in Path(folder).glob("*.yaml"))
+    if not files:
+        raise UsageError(f"thư mục {folder} không có tệp kết quả (.yaml) nào")
+    if len(files) > limits.MAX_RESULTS_ROWS:
+        raise UsageError(f"thư mục {folder} có hơn {limits.MAX_RESULTS_ROWS} tệp kết quả")
+    return tuple(files)
+
+
 def _period_option(value: str | None) -> str | None:
     from pydantic import TypeAdapter, ValidationError
 
@@ -892,13 +905,14 @@ def report_form(plan_file: str, unit: str, period: str, output: str) -> None:
 
 
 @main.command("report-import")
-@click.argument("table_file", metavar="BANG.xlsx|BANG.csv")
+@click.argument("table_file", metavar="BANG.xlsx|BANG.csv|BAO_CAO.docx")
 @click.option("--plan", "plan_file", required=True, type=click.Path(dir_okay=False), help="Kế hoạch được báo cáo.")
-@click.option("--unit", help="Với CSV: tên đơn vị báo cáo.")
-@click.option("--period", help="Với CSV: kỳ báo cáo, ví dụ 2026-H1.")
+@click.option("--unit", help="Với CSV, báo cáo Word: tên đơn vị báo cáo.")
+@click.option("--period", help="Với CSV: kỳ báo cáo, ví dụ 2026-H1 (báo cáo Word: đọc từ tên báo cáo nếu không ghi).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp kết quả (.yaml).")
 def report_import(table_file: str, plan_file: str, unit: str | None, period: str | None, output: str) -> None:
-    """Nhập kết quả của một đơn vị từ bảng Excel (mẫu của report-form) hoặc tệp CSV của hệ thống khác."""
+    """Nhập kết quả của một đơn vị từ bảng Excel (mẫu của report-form), tệp CSV của hệ thống khác, hoặc bảng chỉ tiêu
+    trong báo cáo Word của đơn vị."""
     from ..errors import UsageError
     from ..fileio import write_atomic
     from ..importing.results_table import results_from_csv, results_from_xlsx
@@ -909,6 +923,12 @@ def report_import(table_file: str, plan_file: str, unit: str | None, period: str
         if not unit or not period:
             raise UsageError("với tệp CSV cần cho biết --unit ĐƠN_VỊ và --period KỲ")
         results = results_from_csv(table_file, loaded.plan, unit, _period_option(period))
+    elif Path(table_file).suffix.lower() == ".docx":
+        from ..importing.results_report import results_from_report_docx
+
+        if not unit:
+            raise UsageError("với báo cáo Word cần cho biết --unit ĐƠN_VỊ (đơn vị gửi báo cáo)")
+        results = results_from_report_docx(table_file, loaded.plan, unit, _period_option(period))
     else:
         results = results_from_xlsx(table_file)
     text = results_to_yaml(results, f"Nhập từ {Path(table_file).name}.", loaded.plan)
@@ -945,21 +965,29 @@ def report_check(plan_file: str, results_files: tuple[str, ...], plans_dir: str 
 @click.option("--plans", "plans_dir", type=click.Path(file_okay=False),
               help="Thư mục kế hoạch của các đơn vị (lập bằng derive): kết quả theo kế hoạch của đơn vị được quy về "
                    "chỉ tiêu, nhiệm vụ của kế hoạch này qua liên kết.")
+@click.option("--previous", "previous_dir", type=click.Path(file_okay=False),
+              help="Thư mục tệp kết quả của kỳ trước (cùng kỳ năm trước): báo cáo ghi số liệu kỳ đó và mức tăng, giảm.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp báo cáo (.docx).")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Tạo thêm bản PDF/A cạnh tệp DOCX.")
 def report(plan_file: str, results_files: tuple[str, ...], period: str | None, units_file: str | None,
-           plans_dir: str | None, output: str, with_pdf: bool) -> None:
+           plans_dir: str | None, previous_dir: str | None, output: str, with_pdf: bool) -> None:
     """Lập Báo cáo kết quả thực hiện kế hoạch (DOCX theo Nghị định 30) từ kết quả của một hay nhiều đơn vị."""
     from ..fileio import write_atomic
-    from ..lifecycle.report import expected_units, render_report, rollup
+    from ..lifecycle.report import compare, expected_units, render_report, rollup
 
     loaded = _load(plan_file)
-    found, warnings = _load_results_files(loaded, results_files, _unit_plans(plans_dir))
+    unit_plans = _unit_plans(plans_dir)
+    found, warnings = _load_results_files(loaded, results_files, unit_plans)
     period = _period_option(period) or found[0].results.period
     expected = None
     if units_file:
         expected = expected_units(Path(units_file))
     roll = rollup(loaded.plan, found, period, expected)
+    if previous_dir:
+        earlier = _results_in(previous_dir)
+        before, more = _load_results_files(loaded, earlier, unit_plans)
+        warnings += more
+        roll = compare(roll, rollup(loaded.plan, before, before[0].results.period))
     target = Path(output)
     write_atomic(target, render_report(loaded, roll))
     click.echo(f"Đã tạo {target}: {len(roll.units)} đơn vị đã báo cáo"

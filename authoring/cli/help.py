@@ -31,7 +31,7 @@ SHORT = {
     "report": "Lập Báo cáo kết quả thực hiện kế hoạch (DOCX)",
     "report-check": "Kiểm tra tệp kết quả của các đơn vị",
     "report-form": "Tạo mẫu kết quả (YAML hoặc Excel) cho một đơn vị",
-    "report-import": "Nhập kết quả từ bảng Excel hoặc tệp CSV",
+    "report-import": "Nhập kết quả từ bảng Excel, tệp CSV hoặc báo cáo Word",
     "review": "Xác nhận liên kết tới mục của văn bản cấp trên",
     "schema": "In lược đồ JSON Schema cho trình soạn thảo",
     "show": "Tóm tắt một kế hoạch",

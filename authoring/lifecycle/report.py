@@ -40,6 +40,11 @@ def item_texts(plan: Plan) -> dict[str, str]:
     return {**texts, **{k: " ".join(v.split()) for k, v in work.items()}}
 
 
+def target_name(plan: Plan, target: Target) -> str:
+    """A target as a reader knows it: its indicator, else the words of the item that states it (never its id)."""
+    return (item_texts(plan).get(target.id) or target.id).strip().rstrip(";.")
+
+
 _PROGRESS = (WorkStatus.NOT_DONE, WorkStatus.NOT_STARTED, WorkStatus.IN_PROGRESS, WorkStatus.DONE)
 
 
@@ -105,6 +110,7 @@ class TargetRollup:
     total: float | None = None  # the province's figure: weighted percentage, or sum
     weighted: bool = False     # total computed from numerators and denominators
     achieved: bool | None = None
+    previous: float | None = None  # the figure of the period compared with (same period last year), if given
 
     @property
     def is_rate(self) -> bool:
@@ -134,6 +140,7 @@ class Rollup:
     difficulties: list[tuple[str, str]]
     proposals: list[tuple[str, str]]
     spent: int = 0
+    previous_period: str | None = None   # the earlier period whose figures stand beside these (compare)
 
 
 def rollup(plan: Plan, loaded: list[LoadedResults], period: str, expected: list[str] | None = None) -> Rollup:
@@ -218,6 +225,48 @@ def rollup(plan: Plan, loaded: list[LoadedResults], period: str, expected: list[
                   sum(s.spent for s in summaries))
 
 
+def previous_period(code: str) -> str:
+    """The same period one year earlier: '2026-H1' → '2025-H1', '2026' → '2025' (cùng kỳ năm trước)."""
+    return f"{int(code[:4]) - 1}{code[4:]}"
+
+
+def compare(current: Rollup, previous: Rollup) -> Rollup:
+    """*current* with each target's figure of an earlier period beside it (a trend: tăng, giảm so với cùng kỳ)."""
+    if previous.period >= current.period:
+        raise InputError(f"Kỳ so sánh ({period_label(previous.period)}) phải trước kỳ báo cáo "
+                         f"({period_label(current.period)}).", hint="Chọn các tệp kết quả của kỳ trước.")
+    before = {t.target.id: t.total for t in previous.targets}
+    for t in current.targets:
+        t.previous = before.get(t.target.id)
+    current.previous_period = previous.period
+    return current
+
+
+def compared_with(roll: Rollup) -> str:
+    """'cùng kỳ năm 2025' for the same period a year before, else the period's name ('6 tháng cuối năm 2025')."""
+    if roll.previous_period is None:
+        return ""
+    if roll.previous_period == previous_period(roll.period):
+        return f"cùng kỳ năm {roll.previous_period[:4]}"
+    return period_label(roll.previous_period)
+
+
+def change_words(t: TargetRollup) -> str:
+    """'tăng 2 điểm vui chơi', 'giảm 1,5 điểm phần trăm', 'không đổi'; rates change in percentage points."""
+    if t.total is None or t.previous is None:
+        return "chưa so sánh được"
+    delta = round(t.total - t.previous, 1)
+    if delta == 0:
+        return "không đổi"
+    unit = (t.target.unit or "").strip()
+    amount = _number(abs(delta))
+    if t.is_rate:
+        amount += " điểm phần trăm" if unit == "%" else " phần nghìn"
+    elif unit:
+        amount += f" {unit}"
+    return f"{'tăng' if delta > 0 else 'giảm'} {amount}"
+
+
 def unit_key(name: str) -> str:
     """'Ủy ban nhân dân xã Hưng Đông', 'UBND xã Hưng Đông' and 'xã Hưng Đông' are the same reporting unit."""
     key = match_key(name)
@@ -300,11 +349,15 @@ NAMED_UNITS = 10  # beyond this the body gives a count and the annex the names: 
 def _target_lines(roll: Rollup, single: bool) -> list[Block]:
     lines = []
     for t in roll.targets:
-        name = t.target.indicator or t.target.id
+        name = target_name(roll.plan, t.target)
         reached = _number(t.total, t.target.unit)
         how = " (tính theo tử số, mẫu số của các đơn vị)" if t.weighted else ""
         units = "" if single else f"; {t.meeting}/{t.reported} đơn vị đã báo cáo đạt chỉ tiêu"
-        lines.append(_line(f"{name}: kế hoạch {_committed(t.target)}; thực hiện {reached}{how}{units}; "
+        trend = ""
+        if roll.previous_period is not None:
+            trend = (f"; {compared_with(roll)}: {_number(t.previous, t.target.unit)}"
+                     + (f", {change_words(t)}" if t.previous is not None and t.total is not None else ""))
+        lines.append(_line(f"{name}: kế hoạch {_committed(t.target)}; thực hiện {reached}{how}{trend}{units}; "
                            f"đánh giá: {_verdict(t.achieved)};"))
     if not lines:
         lines.append(_line("Kế hoạch không có chỉ tiêu định lượng;"))
@@ -346,6 +399,42 @@ def _quoted(entries: list[tuple[str, str]], single: bool, blank: str) -> list[Bl
     return lines
 
 
+def next_period(code: str) -> str:
+    """The period after *code*: '2026-H1' → '2026-H2', '2026-H2' → '2027-H1', '2026-Q4' → '2027-Q1', '2026' → '2027'."""
+    year, part = int(code[:4]), code[5:]
+    if not part:
+        return str(year + 1)
+    kind, number = part[0], int(part[1])
+    last = 2 if kind == "H" else 4
+    return f"{year}-{kind}{number + 1}" if number < last else f"{year + 1}-{kind}1"
+
+
+def _overall(roll: Rollup, single: bool) -> str:
+    """Targets achieved and tasks done, in one sentence (the figures of section II, summed up)."""
+    judged = [t for t in roll.targets if t.achieved is not None]
+    achieved = sum(1 for t in judged if t.achieved)
+    totals = {s: sum(counts[s] for counts in roll.statuses.values()) for s in WorkStatus}
+    counted = sum(totals.values())
+    done = totals[WorkStatus.DONE]
+    share = f" ({_number(round(done / counted * 100, 1))}%)" if counted else ""
+    targets = f"{achieved}/{len(judged)} chỉ tiêu đạt kế hoạch" if judged else "chưa đánh giá được chỉ tiêu nào"
+    tasks = f"{done}/{counted} lượt nhiệm vụ hoàn thành{share}" if counted else "chưa có nhiệm vụ nào được báo cáo"
+    return f"{targets}; {tasks}" + ("" if single else f"; {len(roll.units)} đơn vị đã gửi báo cáo") + ";"
+
+
+def _ahead_lines(roll: Rollup, work: dict[str, str]) -> list[Block]:
+    """The tasks to carry on: those not finished everywhere, then a line for the author's own priorities."""
+    open_items = [item for item, counts in roll.statuses.items()
+                  if sum(counts.values()) and counts[WorkStatus.DONE] < sum(counts.values())]
+    lines = []
+    if open_items:
+        named = "; ".join(f"«{_short(work.get(i, i), 80)}»" for i in open_items[:NAMED_UNITS])
+        more = f" và {len(open_items) - NAMED_UNITS} nhiệm vụ khác" if len(open_items) > NAMED_UNITS else ""
+        lines.append(_line(f"Tiếp tục thực hiện các nhiệm vụ chưa hoàn thành: {named}{more};"))
+    lines.append(Block(text="(Người soạn thảo bổ sung các nhiệm vụ trọng tâm của kỳ tới.)"))
+    return lines
+
+
 def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
     """The plan issuer's Báo cáo kết quả thực hiện for one period, as a document model (number and date blank)."""
     plan = loaded.plan
@@ -375,11 +464,22 @@ def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
             text += f" Chưa gửi báo cáo: {', '.join(roll.missing)}."
         results_blocks.append(Block(label=f"{len(results_blocks) + 1}.", title="Tình hình báo cáo của các đơn vị",
                                     text=text))
+    # The sections of real Báo cáo kết quả (tests/fixtures/real/reports/): direction, results, overall assessment,
+    # the next period's tasks, proposals. What kehoach cannot know is left as a line for the author to fill in.
+    ahead = next_period(roll.period)
     sections = [
-        Block(label="I.", title="KẾT QUẢ THỰC HIỆN", blocks=results_blocks),
-        Block(label="II.", title="KHÓ KHĂN, VƯỚNG MẮC",
-              blocks=_quoted(roll.difficulties, single, "(Người soạn thảo bổ sung khó khăn, vướng mắc.)")),
-        Block(label="III.", title="ĐỀ XUẤT, KIẾN NGHỊ",
+        Block(label="I.", title="CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH",
+              blocks=[Block(text="(Người soạn thảo bổ sung các văn bản chỉ đạo, đôn đốc, kiểm tra đã ban hành, tổ chức "
+                                 f"trong {when}.)")]),
+        Block(label="II.", title="KẾT QUẢ THỰC HIỆN", blocks=results_blocks),
+        Block(label="III.", title="ĐÁNH GIÁ CHUNG", blocks=[
+            Block(label="1.", title="Kết quả đạt được", blocks=[_line(_overall(roll, single))]),
+            Block(label="2.", title="Khó khăn, vướng mắc",
+                  blocks=_quoted(roll.difficulties, single, "(Người soạn thảo bổ sung khó khăn, vướng mắc.)")),
+        ]),
+        Block(label="IV.", title=f"PHƯƠNG HƯỚNG, NHIỆM VỤ {period_label(ahead).upper()}",
+              blocks=_ahead_lines(roll, work)),
+        Block(label="V.", title="ĐỀ XUẤT, KIẾN NGHỊ",
               blocks=_quoted(roll.proposals, single, "(Người soạn thảo bổ sung đề xuất, kiến nghị.)")),
     ]
     closing = [Block(text=f"Trên đây là báo cáo kết quả thực hiện {plan_citation(plan, with_issuer=False)} {when} "
@@ -414,12 +514,20 @@ def _recipients(loaded: LoadedPlan) -> list[Recipient]:
 def annex_tables(roll: Rollup) -> list[tuple[str, list[tuple[str, float]], list[list[str]]]]:
     """The annex tables of the report: (title, columns with widths in cm, rows)."""
     target_rows = []
+    trend = roll.previous_period is not None
     for i, t in enumerate(roll.targets, 1):
-        target_rows.append([str(i), t.target.indicator or t.target.id, _committed(t.target),
-                            _number(t.total, t.target.unit), f"{t.meeting}/{t.reported}", _verdict(t.achieved)])
-    tables = [("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
-               [("STT", 1.2), ("Chỉ tiêu", 10.0), ("Kế hoạch", 3.2), ("Thực hiện", 3.2),
-                ("Số đơn vị đạt / đã báo cáo", 3.5), ("Đánh giá", 4.1)], target_rows)]
+        before = [_number(t.previous, t.target.unit), change_words(t)] if trend else []
+        target_rows.append([str(i), target_name(roll.plan, t.target), _committed(t.target),
+                            _number(t.total, t.target.unit), *before, f"{t.meeting}/{t.reported}",
+                            _verdict(t.achieved)])
+    columns = [("STT", 1.2), ("Chỉ tiêu", 10.0), ("Kế hoạch", 3.2), ("Thực hiện", 3.2),
+               ("Số đơn vị đạt / đã báo cáo", 3.5), ("Đánh giá", 4.1)]
+    if trend:   # two more columns in the same page width
+        since = compared_with(roll)
+        columns = [("STT", 1.2), ("Chỉ tiêu", 6.3), ("Kế hoạch", 3.0), ("Thực hiện", 3.0),
+                   (since[:1].upper() + since[1:], 3.0), (f"Tăng, giảm so với {since}", 3.2),
+                   ("Số đơn vị đạt / đã báo cáo", 2.9), ("Đánh giá", 2.6)]
+    tables = [("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", columns, target_rows)]
     numbers = {t.target.id: str(i) for i, t in enumerate(roll.targets, 1)}  # a target by its row in Phụ lục I
     unit_rows = []
     n = 0

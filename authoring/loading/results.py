@@ -183,8 +183,8 @@ def load_results_or_raise(path: Path | str, plan: Plan) -> LoadedResults:
     return loaded
 
 
-def results_to_yaml(results: Results, header: str | None = None, plan: Plan | None = None) -> str:
-    """A results model as YAML, read back and checked before it is returned (the one writer of results files)."""
+def results_yaml(results: Results, header: str | None = None) -> str:
+    """A results model as YAML text, not yet checked against a plan (the page checks it and shows the findings)."""
     import io
 
     from .writer import to_tree
@@ -196,7 +196,12 @@ def results_to_yaml(results: Results, header: str | None = None, plan: Plan | No
         tree.yaml_set_start_comment(header)
     buffer = io.StringIO()
     make_yaml().dump(tree, buffer)
-    text = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def results_to_yaml(results: Results, header: str | None = None, plan: Plan | None = None) -> str:
+    """A results model as YAML, read back and checked before it is returned (the one writer of results files)."""
+    text = results_yaml(results, header)
     loaded, index = load_results("kết quả", plan, text=text)
     if loaded is None or any(f.severity is Severity.ERROR for f in index):
         raise InputError("kehoach chưa tạo được tệp kết quả: dữ liệu sinh ra chưa hợp lệ (lỗi của chương trình, "

@@ -77,6 +77,29 @@ def results_xlsx(plan: Plan, form: Results, texts: dict[str, str]) -> bytes:
     return _deterministic(buffer.getvalue())
 
 
+def tables_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    """Plain tables as an XLSX workbook, one sheet each (title, headings, rows), headings bold; the same bytes for
+    the same tables."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, headings, rows in sheets:
+        ws = book.create_sheet(title[:31])
+        ws.append(headings)
+        for row in rows:
+            ws.append(row)
+        for i, heading in enumerate(headings, 1):
+            ws.cell(1, i).font = Font(bold=True)
+            ws.column_dimensions[get_column_letter(i)].width = 60 if i == 2 else 18
+        ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _deterministic(buffer.getvalue())
+
+
 def _deterministic(data: bytes) -> bytes:
     """Same form, same bytes: openpyxl stamps the creation time into docProps/core.xml."""
     import re

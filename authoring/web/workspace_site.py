@@ -111,8 +111,8 @@ class WorkspaceSite:
         return self.templates.TemplateResponse(request, template, {"csrf": self.csrf_token(request), "me": self.who_or_none(request),
                                                               **context}, status_code=status)
 
-    async def form_checked(self, request: Request, max_files: int = 2):
-        form = await request.form(max_files=max_files, max_fields=200, max_part_size=MAX_PDF + 1024)
+    async def form_checked(self, request: Request, max_files: int = 2, max_fields: int = 200):
+        form = await request.form(max_files=max_files, max_fields=max_fields, max_part_size=MAX_PDF + 1024)
         expected = request.session.get("csrf")
         sent = request.headers.get("x-csrf-token") or form.get("csrf")
         if not expected or not sent or not secrets.compare_digest(str(sent), str(expected)):
@@ -655,11 +655,14 @@ def ws_of(request) -> WorkspaceSite:
 
 def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     """Mount the workspace on the web application *app* whose storage and caches are *state*."""
+    from .routes import reports as reports_pages
     from .routes import administration, board, errors, workflow
 
-    app.state.workspace_site = WorkspaceSite(app, state, data_dir, redis)
+    site = app.state.workspace_site = WorkspaceSite(app, state, data_dir, redis)
     app.add_exception_handler(WsError, errors.workspace_error)
-    for router in (administration.router, workflow.router, board.router):
+    app.state.reports = reports_pages.Helpers(state, site.sessions, site.access, site.page, site.who, site.form_checked,
+                                              WsError, client_address)
+    for router in (administration.router, workflow.router, board.router, reports_pages.router):
         app.include_router(router)
 
 

@@ -38,6 +38,7 @@ ACTIONS = {
     "xuat": "Xuất tệp",
     "tai-khoan": "Quản lý tài khoản",
     "don-vi": "Quản lý đơn vị",
+    "ket-qua": "Báo cáo kết quả thực hiện",
 }
 
 

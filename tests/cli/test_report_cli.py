@@ -75,3 +75,25 @@ def test_report_with_unit_plans_rolls_communes_results_up_onto_the_province_plan
     assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["report", str(tmp_path / "parent.yaml"), str(form), "-o", str(out)])
     assert result.exit_code == 1 and "Q100" in result.output  # without the commune's plan it cannot be read
+
+
+def test_report_with_last_year_folder_writes_the_change_beside_each_target(runner, tmp_path):
+    from docx import Document
+
+    earlier = tmp_path / "2025-h1"
+    earlier.mkdir()
+    text = GOOD.read_text(encoding="utf-8").replace("period: 2026-H1", "period: 2025-H1")
+    text = text.replace("value: 96", "value: 90").replace("numerator: 48", "numerator: 45")
+    (earlier / "hoa-binh.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "bc.docx"
+    result = runner.invoke(main, ["report", str(MINIMAL), str(GOOD), "--previous", str(earlier), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = [c.text for c in Document(out).tables[-2].rows[1].cells]
+    assert cells[4:6] == ["90%", "tăng 6 điểm phần trăm"]
+
+
+def test_report_with_an_empty_previous_folder_is_a_usage_error(runner, tmp_path):
+    (tmp_path / "trong").mkdir()
+    result = runner.invoke(main, ["report", str(MINIMAL), str(GOOD), "--previous", str(tmp_path / "trong"),
+                                  "-o", str(tmp_path / "bc.docx")])
+    assert result.exit_code == 2 and "không có tệp kết quả" in result.output

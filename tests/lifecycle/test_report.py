@@ -142,3 +142,51 @@ def test_many_units_that_did_not_report_are_counted_in_the_body_and_named_in_the
     roll = rollup(loaded.plan, units, "2026-H1", expected)
     assert "Chưa gửi báo cáo: 12 đơn vị (danh sách ở Phụ lục II)." in plan_text(report_plan(loaded, roll))
     assert [row[1] for row in annex_tables(roll)[1][2]][-1] == "xã Số 12"
+
+
+def test_the_same_period_last_year_stands_beside_each_target_with_the_change_in_points(tmp_path, loaded):
+    from authoring.lifecycle.report import annex_tables, compare, previous_period
+
+    now = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50)], "2026-H1")
+    before = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 90, 45, 50, period="2025-H1")], "2025-H1")
+    assert previous_period("2026-H1") == "2025-H1" and previous_period("2026") == "2025"
+    roll = compare(now, before)
+    from authoring.render.plain import plan_text
+
+    text = plan_text(report_plan(loaded, roll))
+    assert "thực hiện 96% (tính theo tử số, mẫu số của các đơn vị); cùng kỳ năm 2025: 90%, tăng 6 điểm phần trăm" in text
+    columns, rows = annex_tables(roll)[0][1:]
+    assert [c for c, _ in columns][4:6] == ["Cùng kỳ năm 2025", "Tăng, giảm so với cùng kỳ năm 2025"]
+    assert rows[0][3:6] == ["96%", "90%", "tăng 6 điểm phần trăm"]
+    assert round(sum(w for _, w in columns), 1) == round(sum(w for _, w in annex_tables(now)[0][1]), 1)
+
+
+def test_a_later_period_is_refused_as_the_one_to_compare_with(tmp_path, loaded):
+    from authoring.lifecycle.report import compare
+
+    now = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 96)], "2026-H1")
+    later = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 90, period="2026-H2")], "2026-H2")
+    with pytest.raises(InputError, match="phải trước kỳ báo cáo"):
+        compare(now, later)
+
+
+def test_the_report_with_last_year_is_lint_clean(tmp_path, loaded):
+    from authoring.lifecycle.report import compare
+    from authoring.rules.docx import lint_docx
+
+    now = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 80, 40, 50)], "2026-H1", ["xã A", "xã B"])
+    before = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 90, 45, 50, period="2025-H1")], "2025-H1")
+    out = tmp_path / "bao-cao.docx"
+    out.write_bytes(render_report(loaded, compare(now, before)))
+    assert list(lint_docx(out)) == []
+    cells = [c.text for c in Document(out).tables[-2].rows[1].cells]
+    assert cells[3:6] == ["80%", "90%", "giảm 10 điểm phần trăm"]
+
+
+def test_a_target_without_indicator_is_named_by_its_words_never_its_id(tmp_path, loaded):
+    from authoring.lifecycle.report import annex_tables
+    from authoring.render.plain import plan_text
+
+    roll = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50)], "2026-H1")
+    assert annex_tables(roll)[0][2][0][1] == "95% trẻ em có hoàn cảnh đặc biệt được trợ giúp"
+    assert "ct-1" not in plan_text(report_plan(loaded, roll))

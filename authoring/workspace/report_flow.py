@@ -1,0 +1,207 @@
+"""A unit's results for one period of its plan, and their workflow: drafted → sent to the province → accepted or returned.
+
+The reporting unit's chuyên viên and lãnh đạo fill the figures in while the report is a draft (or was returned); its
+lãnh đạo sends it; the unit that issued the parent plan (the province's Sở) accepts it or returns it with a reason.
+Every step is an audit entry, in the same transaction as the change it records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ..model.results import period_label
+from . import audit
+from .accounts import Account
+from .models import Base, now
+
+STATES = {
+    "draft": "Đang soạn",
+    "submitted": "Đã gửi cấp trên",
+    "accepted": "Cấp trên đã tiếp nhận",
+    "returned": "Cấp trên trả lại để sửa",
+}
+# Reports the province counts in its roll-up: the ones sent to it and not returned.
+COUNTED = ("submitted", "accepted")
+EDITABLE = ("draft", "returned")
+EDITORS = ("soan-thao", "lanh-dao")
+
+
+class ResultsRow(Base):
+    """One unit's results (the YAML of `kehoach report-form`) for one period of one plan, and where they stand."""
+
+    __tablename__ = "ws_results"
+    __table_args__ = (UniqueConstraint("plan_id", "period", name="uq_ws_results"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(Integer, index=True)            # the plan reported on (the unit's own)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("ws_units.id"), index=True)
+    receiver_unit_id: Mapped[int | None] = mapped_column(ForeignKey("ws_units.id"), nullable=True)
+    parent_plan_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    text: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")                 # the reason it was returned
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class ReportDueRow(Base):
+    """The date by which the units must send their results for one period of a plan (set by the plan's unit)."""
+
+    __tablename__ = "ws_report_due"
+    __table_args__ = (UniqueConstraint("plan_id", "period", name="uq_ws_report_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(Integer, index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    due: Mapped[date] = mapped_column(Date)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    sources: tuple[str, ...]
+    target: str
+    label: str
+    done: str
+    receiver: bool          # taken by the receiving unit (else by the reporting unit)
+    roles: tuple[str, ...]
+
+
+STEPS = {s.id: s for s in (
+    Step("gui", EDITABLE, "submitted", "Gửi báo cáo lên cấp trên", "Gửi báo cáo kết quả lên cấp trên", False,
+         ("lanh-dao",)),
+    Step("tiep-nhan", ("submitted",), "accepted", "Tiếp nhận", "Tiếp nhận báo cáo kết quả", True, EDITORS),
+    Step("tra-lai", ("submitted",), "returned", "Trả lại để sửa", "Trả lại báo cáo kết quả để sửa", True, EDITORS),
+)}
+
+
+class ReportFlowError(Exception):
+    """A step or an edit refused; the message (Vietnamese) says why and what to do."""
+
+    def __init__(self, message: str, status: int = 409):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def state_label(state: str) -> str:
+    return STATES.get(state, state)
+
+
+def find(session: Session, plan_id: int, period: str) -> ResultsRow | None:
+    return session.scalar(select(ResultsRow).where(ResultsRow.plan_id == plan_id, ResultsRow.period == period))
+
+
+def edit_refusal(who: Account, unit_id: int, row: ResultsRow | None) -> str | None:
+    """None when *who* may change the figures now, else the reason."""
+    if who.unit_id != unit_id:
+        return "Báo cáo này của đơn vị khác; bạn chỉ được xem."
+    if not any(who.has(r) for r in EDITORS):
+        return "Chỉ chuyên viên soạn thảo và lãnh đạo đơn vị nhập số liệu báo cáo."
+    if row is not None and row.state not in EDITABLE:
+        return f"Báo cáo đang ở bước «{state_label(row.state)}» nên không sửa được; chờ cấp trên tiếp nhận hoặc trả lại."
+    return None
+
+
+def allowed(who: Account, row: ResultsRow | None) -> list[Step]:
+    """The steps *who* may take now (the buttons to show)."""
+    if row is None:
+        return []
+    out = []
+    for step in STEPS.values():
+        unit = row.receiver_unit_id if step.receiver else row.unit_id
+        if row.state in step.sources and unit is not None and who.unit_id == unit and any(who.has(r) for r in step.roles):
+            out.append(step)
+    return out
+
+
+def save(session: Session, who: Account, plan_id: int, unit_id: int, period: str, text: str,
+         receiver_unit_id: int | None = None, parent_plan_id: int | None = None, how: str = "nhập trên trang",
+         address: str | None = None) -> ResultsRow:
+    """Store the figures (already checked by the caller) as the unit's draft for the period; one audit entry."""
+    row = find(session, plan_id, period)
+    refusal = edit_refusal(who, unit_id, row)
+    if refusal:
+        raise ReportFlowError(refusal, 403 if row is None or row.state in EDITABLE else 409)
+    if row is None:
+        row = ResultsRow(plan_id=plan_id, unit_id=unit_id, period=period, state="draft", version=0)
+        session.add(row)
+    row.receiver_unit_id, row.parent_plan_id = receiver_unit_id, parent_plan_id
+    row.text, row.version, row.updated_at = text, row.version + 1, now()
+    audit.record(session, who, "ket-qua", f"Lưu số liệu báo cáo kết quả {period_label(period)} ({how}), lần "
+                 f"{row.version}", plan_id=plan_id, unit_id=unit_id, address=address)
+    return row
+
+
+def take(session: Session, who: Account, row: ResultsRow, step_id: str, reason: str = "",
+         address: str | None = None) -> ResultsRow:
+    """Move the report one step; refused (ReportFlowError) to anyone the step does not belong to."""
+    step = STEPS.get(step_id)
+    if step is None:
+        raise ReportFlowError("Không có bước này trong quy trình báo cáo; hãy tải lại trang.", 404)
+    if step not in allowed(who, row):
+        who_may = "cấp trên nhận báo cáo" if step.receiver else "lãnh đạo đơn vị báo cáo"
+        raise ReportFlowError(f"Bạn không thực hiện được bước «{step.label}»: báo cáo đang ở bước "
+                              f"«{state_label(row.state)}», bước này dành cho {who_may}.", 403)
+    if step.id == "gui" and not row.text:
+        raise ReportFlowError("Báo cáo chưa có số liệu; hãy nhập và lưu số liệu trước khi gửi.")
+    reason = " ".join(reason.split())[:1000]
+    if step.id == "tra-lai" and not reason:
+        raise ReportFlowError("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.", 400)
+    before = row.state
+    row.state, row.updated_at = step.target, now()
+    row.note = reason if step.id == "tra-lai" else ""
+    summary = (f"{step.done}, {period_label(row.period)}: {state_label(before)} → {state_label(row.state)}"
+               + (f"; lý do: {reason}" if reason else ""))
+    audit.record(session, who, "ket-qua", summary, plan_id=row.plan_id, version=row.version, unit_id=row.unit_id,
+                 address=address)
+    return row
+
+
+def counted(session: Session, parent_plan_id: int, period: str) -> list[ResultsRow]:
+    """The reports on plans derived from *parent_plan_id* that the receiving unit counts for the period."""
+    return list(session.scalars(select(ResultsRow).where(
+        ResultsRow.parent_plan_id == parent_plan_id, ResultsRow.period == period,
+        ResultsRow.state.in_(COUNTED)).order_by(ResultsRow.unit_id)))
+
+
+def of_parent(session: Session, parent_plan_id: int, period: str) -> dict[int, ResultsRow]:
+    """Every report (any state) on plans derived from *parent_plan_id* for the period, by reporting unit."""
+    rows = session.scalars(select(ResultsRow).where(ResultsRow.parent_plan_id == parent_plan_id,
+                                                    ResultsRow.period == period))
+    return {r.unit_id: r for r in rows}
+
+
+def due_of(session: Session, plan_id: int, period: str) -> date | None:
+    """The date by which reports on plan *plan_id* (or on plans derived from it) are due for the period."""
+    return session.scalar(select(ReportDueRow.due).where(ReportDueRow.plan_id == plan_id,
+                                                         ReportDueRow.period == period))
+
+
+def set_due(session: Session, who: Account, plan_id: int, plan_unit_id: int | None, period: str, day: date | None,
+            address: str | None = None) -> None:
+    """The plan's unit (its chuyên viên or lãnh đạo) sets or clears the period's deadline; an audit entry."""
+    if plan_unit_id is None or who.unit_id != plan_unit_id or not any(who.has(r) for r in EDITORS):
+        raise ReportFlowError("Chỉ chuyên viên soạn thảo hoặc lãnh đạo của đơn vị ban hành kế hoạch đặt được hạn gửi "
+                              "báo cáo.", 403)
+    row = session.scalar(select(ReportDueRow).where(ReportDueRow.plan_id == plan_id, ReportDueRow.period == period))
+    if day is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(ReportDueRow(plan_id=plan_id, period=period, due=day))
+    else:
+        row.due = day
+    audit.record(session, who, "dat-han", f"Đặt hạn gửi báo cáo kết quả {period_label(period)}: {day:%d/%m/%Y}"
+                 if day else f"Bỏ hạn gửi báo cáo kết quả {period_label(period)}", plan_id=plan_id,
+                 unit_id=plan_unit_id, address=address)
+
+
+def late(row: ResultsRow | None, due: date | None, today: date) -> bool:
+    """Not sent (or sent back) and the deadline has passed."""
+    return due is not None and today > due and (row is None or row.state not in COUNTED)
