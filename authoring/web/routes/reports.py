@@ -294,7 +294,7 @@ async def report_save(request: Request, plan_id: int, ky: str = ""):
 
 @router.post("/khong-gian/ket-qua/{plan_id}/tai-len", response_class=HTMLResponse)
 async def report_upload(request: Request, plan_id: int, ky: str = ""):
-    from ..importing.results_table import results_from_xlsx
+    from ...importing.results_table import results_from_xlsx
 
     h = _h(request)
     me = h.who(request)
@@ -333,7 +333,7 @@ async def report_upload(request: Request, plan_id: int, ky: str = ""):
 
 @router.get("/khong-gian/ket-qua/{plan_id}/mau.xlsx")
 def report_template(request: Request, plan_id: int, ky: str = ""):
-    from ..render.results_xlsx import results_xlsx
+    from ...render.results_xlsx import results_xlsx
 
     h = _h(request)
     me = h.who(request)
@@ -527,7 +527,7 @@ def _heat_map(where: Place, board: Board) -> tuple[list[str], list[dict]]:
 @router.get("/khong-gian/tong-hop/{plan_id}/bang.xlsx")
 def province_table(request: Request, plan_id: int, ky: str = ""):
     """The roll-up, the reports' states and each commune's figures, for Excel."""
-    from ..render.results_xlsx import tables_xlsx
+    from ...render.results_xlsx import tables_xlsx
 
     h = _h(request)
     _, where = _province_place(h, request, plan_id)
