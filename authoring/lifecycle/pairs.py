@@ -16,6 +16,10 @@ from ..model.walk import iter_blocks, iter_reporting, iter_targets
 from ..text import match_key, nfc
 
 # The report periods as expected.yaml writes them (the words of the plan) → the model's codes.
+# The corpus's folders: tune is what derive may be tuned on; the others are held out (scores only, never details).
+SPLITS = ("tune", "holdout", "holdout2")
+HELD_OUT = frozenset(SPLITS[1:])
+
 PERIODS = {"năm": "nam", "6 tháng": "6_thang", "quý": "quy", "tháng": "thang", "đột xuất": "dot_xuat"}
 
 # "Chi cục Hải quan khu vực XIX", "Ngân hàng Nhà nước khu vực 8": the central body's regional office seated in
@@ -81,8 +85,9 @@ def load_pair(folder: Path, root: Path) -> Pair:
 
 
 def load_pairs(root: Path) -> dict[str, Pair]:
+    """Every pair of every split folder of *root*."""
     pairs = {}
-    for split in ("tune", "holdout"):
+    for split in SPLITS:
         for folder in sorted((root / split).iterdir()) if (root / split).is_dir() else ():
             if (folder / "expected.yaml").is_file():
                 pair = load_pair(folder, root)

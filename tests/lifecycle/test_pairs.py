@@ -146,3 +146,49 @@ def test_agency_key_reads_every_wording_of_all_the_communes_as_one_body():
     assert keys == {"ubnd-cap-xa"}
     assert agency_key(registry, "UBND xã") == "ubnd-xa"   # one commune, in the commune's own plan
 
+
+
+def _benchmark():
+    import importlib.util
+
+    from helpers import ROOT
+
+    spec = importlib.util.spec_from_file_location("derive_pairs_benchmark", ROOT / "benchmarks" / "derive_pairs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture()
+def three_splits(tmp_path: Path) -> Path:
+    """One pair derived from the same real directive in each split folder: tune, holdout, holdout2."""
+    from helpers import ROOT
+
+    root = tmp_path / "pairs"
+    directive = ROOT / "plans" / "directives" / "qd-23-2021.yaml"
+    for split in ("tune", "holdout", "holdout2"):
+        folder = root / split / f"dak-nong-{split}"
+        folder.mkdir(parents=True)
+        text = PAIR.format(id=f"dak-nong-{split}", split=split, neighbour="",
+                           agencies='  - {name: "Sở Y tế", line: 1}\n  - {name: "Sở Không Có Thật", line: 2}')
+        text = text.replace('directive: ""', f'directive: "{directive}"').replace("xã Hòa Bình", "tỉnh Đắk Nông")
+        (folder / "expected.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_every_split_folder_is_read_and_held_out_parts_are_named(three_splits: Path):
+    from authoring.lifecycle.pairs import HELD_OUT
+
+    pairs = load_pairs(three_splits)
+    assert {p.split for p in pairs.values()} == {"tune", "holdout", "holdout2"}
+    assert HELD_OUT == {"holdout", "holdout2"}
+
+
+def test_benchmark_prints_holdout2_apart_and_never_details_a_held_out_pair(three_splits: Path, capsys):
+    _benchmark().run(three_splits, details=True)
+    out = capsys.readouterr().out
+    sections = {part.split(" ", 1)[0]: part for part in out.split("\n## ")[1:]}
+    assert set(sections) == {"tune", "holdout", "holdout2"}
+    assert "dak-nong-holdout2" in sections["holdout2"] and "dak-nong-holdout2" not in sections["holdout"]
+    assert "thiếu: Sở Không Có Thật" in sections["tune"]        # the tune pair's details are listed...
+    assert "thiếu:" not in sections["holdout"] and "thiếu:" not in sections["holdout2"]   # ...never a held-out one's
