@@ -72,8 +72,9 @@ def run(root: Path, details: bool) -> int:
             for pair in chosen:
                 note = ""
                 score = None
-                if not pair.directives:
-                    note = " (chưa có văn bản cấp trên dạng directive)"
+                if not pair.directives:   # the named parents not yet written are said, so the gap can be filled
+                    missing = f": thiếu {', '.join(Path(a).stem for a in pair.absent)}" if pair.absent else ""
+                    note = f" (chưa có văn bản cấp trên dạng directive{missing})"
                 else:   # derived from the parents at hand; those still missing are named
                     note = f" (thiếu {', '.join(Path(a).stem for a in pair.absent)})" if pair.absent else ""
                     try:

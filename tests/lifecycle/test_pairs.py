@@ -194,3 +194,13 @@ def test_benchmark_prints_holdout2_apart_and_never_details_a_held_out_pair(three
     assert "dak-nong-holdout2" in sections["holdout2"] and "dak-nong-holdout2" not in sections["holdout"]
     assert "thiếu: Sở Không Có Thật" in sections["tune"]        # the tune pair's details are listed...
     assert "thiếu:" not in sections["holdout"] and "thiếu:" not in sections["holdout2"]   # ...never a held-out one's
+
+
+def test_benchmark_names_the_parent_texts_a_pair_still_lacks(tmp_path: Path, capsys):
+    folder = tmp_path / "pairs" / "holdout2" / "xa-c"
+    folder.mkdir(parents=True)
+    text = PAIR.format(id="xa-c", split="holdout2", neighbour="", agencies='  - {name: "Công an xã", line: 1}')
+    (folder / "expected.yaml").write_text(text.replace('directive: ""', 'directive: "parents/qd-9999-2030.yaml"'),
+                                          encoding="utf-8")
+    _benchmark().run(tmp_path / "pairs", details=False)
+    assert "xa-c (chưa có văn bản cấp trên dạng directive: thiếu qd-9999-2030)" in capsys.readouterr().out
