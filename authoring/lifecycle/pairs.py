@@ -26,6 +26,12 @@ PERIODS = {"năm": "nam", "6 tháng": "6_thang", "quý": "quy", "tháng": "thang
 # the province; which region it is differs between provinces, the role does not.
 _REGION = re.compile(r"\s+khu vực\s+[\wÀ-ỹ]+$")
 _CITY = re.compile(r"\b(thành phố|tp)\b")
+# At the commune level a ward's plan says "phường", "tổ dân phố" and "Mặt trận Tổ quốc Việt Nam" where a commune's
+# says "xã", "thôn" and "MTTQ": the same roles, read alike when a name is not in the registry.
+_COMMUNE_WORDS = ((re.compile(r"\b(?:ủy ban )?mặt trận tổ quốc(?: việt nam)?\b|\b(?:ủy ban )?mttq(?: việt nam| vn)?\b"), "mttq"),
+                  (re.compile(r"\b(?:phường|đặc khu)\b"), "xã"),
+                  (re.compile(r"\b(?:tổ dân phố|khu dân cư|khu phố)\b"), "thôn"),
+                  (re.compile(r"\b(?:của|các)\s+"), ""))
 # "UBND các xã/phường", "UBND phường, xã", "Ủy ban nhân dân các xã, phường, đặc khu": every commune of the province.
 _COMMUNES = re.compile(r"^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(?:(?:các|cấp)\s+(?:xã|phường|đặc khu|thị trấn)"
                        r"|(?:xã|phường|đặc khu|thị trấn)(?=\s*[,/]))(?:\s*(?:,|/|và)\s*(?:xã|phường|đặc khu|thị trấn))*$")
@@ -109,7 +115,10 @@ def agency_key(registry: Registry, name: str) -> str:
         found = registry.resolve_agency(candidate)
         if found:
             return found
-    return "~" + _CITY.sub("tỉnh", match_key(_REGION.sub("", text)))
+    key = _CITY.sub("tỉnh", match_key(_REGION.sub("", text)))
+    for pattern, word in _COMMUNE_WORDS:
+        key = pattern.sub(word, key)
+    return "~" + re.sub(r"\s+", " ", key).strip()
 
 
 @dataclass

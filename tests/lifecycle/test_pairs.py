@@ -204,3 +204,14 @@ def test_benchmark_names_the_parent_texts_a_pair_still_lacks(tmp_path: Path, cap
                                           encoding="utf-8")
     _benchmark().run(tmp_path / "pairs", details=False)
     assert "xa-c (chưa có văn bản cấp trên dạng directive: thiếu qd-9999-2030)" in capsys.readouterr().out
+
+
+def test_agency_key_reads_a_ward_and_a_commune_front_committee_as_the_same_role():
+    registry = load_registry()
+    assert agency_key(registry, "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam phường") == \
+        agency_key(registry, "Ban Thường trực Ủy ban MTTQ Việt Nam xã")
+    assert agency_key(registry, "Các tổ chức thành viên của MTTQ Việt Nam phường") == \
+        agency_key(registry, "Các tổ chức thành viên của Mặt trận Tổ quốc xã")
+    assert agency_key(registry, "Ban công tác Mặt trận các tổ dân phố") == \
+        agency_key(registry, "Ban Công tác Mặt trận các thôn")
+    assert agency_key(registry, "Ban Công tác Mặt trận các thôn") != agency_key(registry, "Ban Thường trực Ủy ban MTTQ xã")
