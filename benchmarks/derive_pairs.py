@@ -2,11 +2,11 @@
 
     .venv/bin/python benchmarks/derive_pairs.py [--details] [--pairs tests/fixtures/derive_pairs]
 
-For every pair of tests/fixtures/derive_pairs/ (tune and holdout printed apart): `derive` (the library function) on
+For every pair of tests/fixtures/derive_pairs/ (tune, holdout and holdout2 printed apart): `derive` (the library function) on
 the parent directive for the child's unit and day; then, against the facts written by hand from the real child plan,
 agency recall and precision (through the registry, at the child's level), linked targets and reporting dues found.
 The same for each neighbour's real plan (another province implementing the same parent) used as the draft.
---details lists, for tune pairs only, the agencies missed and added (holdout stays aside).
+--details lists, for tune pairs only, the agencies missed and added (holdout and holdout2 stay aside).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from authoring.errors import KehoachError  # noqa: E402
 from authoring.lifecycle.derive import derive  # noqa: E402
-from authoring.lifecycle.pairs import Pair, Score, load_pairs, mean, score_draft, score_neighbour  # noqa: E402
+from authoring.lifecycle.pairs import (HELD_OUT, SPLITS, Pair, Score, load_pairs, mean, score_draft,  # noqa: E402
+                                       score_neighbour)
 from authoring.loading import load_plan, load_plan_or_raise, load_registry  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "derive_pairs"
@@ -60,7 +61,7 @@ def run(root: Path, details: bool) -> int:
     registry = load_registry()
     pairs = load_pairs(root)
     with tempfile.TemporaryDirectory() as tmp:
-        for split in ("tune", "holdout"):
+        for split in SPLITS:
             chosen = [p for p in pairs.values() if p.split == split]
             print(f"\n## {split} ({len(chosen)} cặp)\n")
             print("| cặp | dự thảo: thu hồi | dự thảo: chính xác | láng giềng: thu hồi | láng giềng: chính xác "
@@ -71,8 +72,9 @@ def run(root: Path, details: bool) -> int:
             for pair in chosen:
                 note = ""
                 score = None
-                if not pair.directives:
-                    note = " (chưa có văn bản cấp trên dạng directive)"
+                if not pair.directives:   # the named parents not yet written are said, so the gap can be filled
+                    missing = f": thiếu {', '.join(Path(a).stem for a in pair.absent)}" if pair.absent else ""
+                    note = f" (chưa có văn bản cấp trên dạng directive{missing})"
                 else:   # derived from the parents at hand; those still missing are named
                     note = f" (thiếu {', '.join(Path(a).stem for a in pair.absent)})" if pair.absent else ""
                     try:
@@ -93,7 +95,7 @@ def run(root: Path, details: bool) -> int:
                       f"| {pct(near[0]) if near else '—'} | {pct(near[1]) if near else '—'} "
                       f"| {frac(score.targets) if score else '—'} / {near[2] if near else '—'} "
                       f"| {frac(score.dues) if score else '—'} / {near[3] if near else '—'} |")
-                if details and split == "tune" and score:
+                if details and split not in HELD_OUT and score:
                     print(f"|   thiếu: {', '.join(score.missing) or '—'}; thêm: {', '.join(score.extra) or '—'} |||||||")
             print(f"| **trung bình** | **{pct(mean(draft_r))}** | **{pct(mean(draft_p))}** | **{pct(mean(near_r))}** "
                   f"| **{pct(mean(near_p))}** | | |")
@@ -107,7 +109,7 @@ def run(root: Path, details: bool) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=Path, default=ROOT, help="thư mục các cặp (mặc định tests/fixtures/derive_pairs)")
-    parser.add_argument("--details", action="store_true", help="liệt kê cơ quan thiếu, thêm (chỉ các cặp tune)")
+    parser.add_argument("--details", action="store_true", help="liệt kê cơ quan thiếu, thêm (chỉ các cặp tune; holdout, holdout2 không bao giờ)")
     args = parser.parse_args()
     return run(args.pairs.resolve(), args.details)
 

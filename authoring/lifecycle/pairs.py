@@ -16,12 +16,22 @@ from ..model.walk import iter_blocks, iter_reporting, iter_targets
 from ..text import match_key, nfc
 
 # The report periods as expected.yaml writes them (the words of the plan) → the model's codes.
+# The corpus's folders: tune is what derive may be tuned on; the others are held out (scores only, never details).
+SPLITS = ("tune", "holdout", "holdout2")
+HELD_OUT = frozenset(SPLITS[1:])
+
 PERIODS = {"năm": "nam", "6 tháng": "6_thang", "quý": "quy", "tháng": "thang", "đột xuất": "dot_xuat"}
 
 # "Chi cục Hải quan khu vực XIX", "Ngân hàng Nhà nước khu vực 8": the central body's regional office seated in
 # the province; which region it is differs between provinces, the role does not.
 _REGION = re.compile(r"\s+khu vực\s+[\wÀ-ỹ]+$")
 _CITY = re.compile(r"\b(thành phố|tp)\b")
+# At the commune level a ward's plan says "phường", "tổ dân phố" and "Mặt trận Tổ quốc Việt Nam" where a commune's
+# says "xã", "thôn" and "MTTQ": the same roles, read alike when a name is not in the registry.
+_COMMUNE_WORDS = ((re.compile(r"\b(?:ủy ban )?mặt trận tổ quốc(?: việt nam)?\b|\b(?:ủy ban )?mttq(?: việt nam| vn)?\b"), "mttq"),
+                  (re.compile(r"\b(?:phường|đặc khu)\b"), "xã"),
+                  (re.compile(r"\b(?:tổ dân phố|khu dân cư|khu phố)\b"), "thôn"),
+                  (re.compile(r"\b(?:của|các)\s+"), ""))
 # "UBND các xã/phường", "UBND phường, xã", "Ủy ban nhân dân các xã, phường, đặc khu": every commune of the province.
 _COMMUNES = re.compile(r"^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(?:(?:các|cấp)\s+(?:xã|phường|đặc khu|thị trấn)"
                        r"|(?:xã|phường|đặc khu|thị trấn)(?=\s*[,/]))(?:\s*(?:,|/|và)\s*(?:xã|phường|đặc khu|thị trấn))*$")
@@ -81,8 +91,9 @@ def load_pair(folder: Path, root: Path) -> Pair:
 
 
 def load_pairs(root: Path) -> dict[str, Pair]:
+    """Every pair of every split folder of *root*."""
     pairs = {}
-    for split in ("tune", "holdout"):
+    for split in SPLITS:
         for folder in sorted((root / split).iterdir()) if (root / split).is_dir() else ():
             if (folder / "expected.yaml").is_file():
                 pair = load_pair(folder, root)
@@ -104,7 +115,10 @@ def agency_key(registry: Registry, name: str) -> str:
         found = registry.resolve_agency(candidate)
         if found:
             return found
-    return "~" + _CITY.sub("tỉnh", match_key(_REGION.sub("", text)))
+    key = _CITY.sub("tỉnh", match_key(_REGION.sub("", text)))
+    for pattern, word in _COMMUNE_WORDS:
+        key = pattern.sub(word, key)
+    return "~" + re.sub(r"\s+", " ", key).strip()
 
 
 @dataclass

@@ -120,15 +120,17 @@ def test_agency_key_reads_a_city_and_a_regional_office_at_the_child_level():
 
 
 def test_the_real_pair_corpus_is_consistent_with_its_texts():
-    """Every pair loads; each agency's line is where the child names it; holdout keeps at least 40 % aside."""
+    """Every pair loads; each agency's line is where the child names it; the held-out parts keep at least 40 % aside."""
     import unicodedata
 
     from helpers import FIXTURES
 
+    from authoring.lifecycle.pairs import HELD_OUT
+
     root = FIXTURES / "derive_pairs"
     pairs = load_pairs(root)
     assert len(pairs) >= 12
-    assert sum(p.split == "holdout" for p in pairs.values()) / len(pairs) >= 0.4
+    assert sum(p.split in HELD_OUT for p in pairs.values()) / len(pairs) >= 0.4
     for pair in pairs.values():
         text = (pair.folder / "child.txt").read_text(encoding="utf-8")
         assert unicodedata.is_normalized("NFC", text), pair.id
@@ -146,3 +148,70 @@ def test_agency_key_reads_every_wording_of_all_the_communes_as_one_body():
     assert keys == {"ubnd-cap-xa"}
     assert agency_key(registry, "UBND xã") == "ubnd-xa"   # one commune, in the commune's own plan
 
+
+
+def _benchmark():
+    import importlib.util
+
+    from helpers import ROOT
+
+    spec = importlib.util.spec_from_file_location("derive_pairs_benchmark", ROOT / "benchmarks" / "derive_pairs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture()
+def three_splits(tmp_path: Path) -> Path:
+    """One pair derived from the same real directive in each split folder: tune, holdout, holdout2."""
+    from helpers import ROOT
+
+    root = tmp_path / "pairs"
+    directive = ROOT / "plans" / "directives" / "qd-23-2021.yaml"
+    for split in ("tune", "holdout", "holdout2"):
+        folder = root / split / f"dak-nong-{split}"
+        folder.mkdir(parents=True)
+        text = PAIR.format(id=f"dak-nong-{split}", split=split, neighbour="",
+                           agencies='  - {name: "Sở Y tế", line: 1}\n  - {name: "Sở Không Có Thật", line: 2}')
+        text = text.replace('directive: ""', f'directive: "{directive}"').replace("xã Hòa Bình", "tỉnh Đắk Nông")
+        (folder / "expected.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_every_split_folder_is_read_and_held_out_parts_are_named(three_splits: Path):
+    from authoring.lifecycle.pairs import HELD_OUT
+
+    pairs = load_pairs(three_splits)
+    assert {p.split for p in pairs.values()} == {"tune", "holdout", "holdout2"}
+    assert HELD_OUT == {"holdout", "holdout2"}
+
+
+def test_benchmark_prints_holdout2_apart_and_never_details_a_held_out_pair(three_splits: Path, capsys):
+    _benchmark().run(three_splits, details=True)
+    out = capsys.readouterr().out
+    sections = {part.split(" ", 1)[0]: part for part in out.split("\n## ")[1:]}
+    assert set(sections) == {"tune", "holdout", "holdout2"}
+    assert "dak-nong-holdout2" in sections["holdout2"] and "dak-nong-holdout2" not in sections["holdout"]
+    assert "thiếu: Sở Không Có Thật" in sections["tune"]        # the tune pair's details are listed...
+    assert "thiếu:" not in sections["holdout"] and "thiếu:" not in sections["holdout2"]   # ...never a held-out one's
+
+
+def test_benchmark_names_the_parent_texts_a_pair_still_lacks(tmp_path: Path, capsys):
+    folder = tmp_path / "pairs" / "holdout2" / "xa-c"
+    folder.mkdir(parents=True)
+    text = PAIR.format(id="xa-c", split="holdout2", neighbour="", agencies='  - {name: "Công an xã", line: 1}')
+    (folder / "expected.yaml").write_text(text.replace('directive: ""', 'directive: "parents/qd-9999-2030.yaml"'),
+                                          encoding="utf-8")
+    _benchmark().run(tmp_path / "pairs", details=False)
+    assert "xa-c (chưa có văn bản cấp trên dạng directive: thiếu qd-9999-2030)" in capsys.readouterr().out
+
+
+def test_agency_key_reads_a_ward_and_a_commune_front_committee_as_the_same_role():
+    registry = load_registry()
+    assert agency_key(registry, "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam phường") == \
+        agency_key(registry, "Ban Thường trực Ủy ban MTTQ Việt Nam xã")
+    assert agency_key(registry, "Các tổ chức thành viên của MTTQ Việt Nam phường") == \
+        agency_key(registry, "Các tổ chức thành viên của Mặt trận Tổ quốc xã")
+    assert agency_key(registry, "Ban công tác Mặt trận các tổ dân phố") == \
+        agency_key(registry, "Ban Công tác Mặt trận các thôn")
+    assert agency_key(registry, "Ban Công tác Mặt trận các thôn") != agency_key(registry, "Ban Thường trực Ủy ban MTTQ xã")
