@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import html
+import json
 import re
 import typing
 from html.parser import HTMLParser
@@ -188,7 +190,7 @@ def test_references_footnotes_status_and_the_other_fields_are_edited(client):
     client.htmx(f"/ke-hoach/{plan_id}/thao-tac", {"op": "append", "path": "references", "base": base + 2})
     results = client.get(f"/ke-hoach/{plan_id}/tim-van-ban", params={"q": "tre em 56/2017", "path": "references[0]"}).text
     assert "Nghị định số 56/2017/NĐ-CP" in results
-    doc_id = re.search(r'&quot;v&quot;: &quot;([^&]+)&quot;', results).group(1)
+    doc_id = json.loads(html.unescape(re.search(r"hx-vals='([^']+)'", results).group(1)))["v"]
     filled = client.htmx(f"/ke-hoach/{plan_id}/can-cu", {"path": "references[0]", "v": doc_id, "base": base + 3})
     assert filled.status_code == 200 and "Nghị định số 56/2017/NĐ-CP — Quy định chi tiết" in filled.text
     for path, value in (("recipients_label", "Nơi nhận"), ("status", "confirmed"), ("kind", "plan"),

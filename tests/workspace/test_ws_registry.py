@@ -27,6 +27,7 @@ def test_a_province_leader_approves_what_a_commune_added_and_a_commune_cannot(us
     refused = commune.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"})
     assert refused.status_code == 403 and "review: pending" in layer.read_text(encoding="utf-8")
     province = users("ld.so")
+    assert 'href="/danh-muc"' in province.get("/khong-gian").text   # reached from the bar of every page
     assert "Duyệt</button>" in province.get("/danh-muc").text
     approved = province.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"}, follow_redirects=False)
     assert approved.status_code == 303

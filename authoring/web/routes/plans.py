@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import json
 import tempfile
 from datetime import date
@@ -216,18 +215,11 @@ def search_documents(request: Request, plan_id: int, q: str = "", path: str = ""
     """The citation registry searched by number or words; a result fills the legal basis at *path*."""
     site = site_of(request)
     site.plan_or_404(plan_id)
-    found = forms.search_documents(site.state.registry, q[:200])
     if not q.strip():
         return HTMLResponse("")
-    if not found:
-        return HTMLResponse('<p class="muted">Không có văn bản nào trong danh mục khớp với chữ đã gõ; '
-                            'hãy thử số hiệu (vd. 56/2017) hoặc điền tay các ô bên dưới.</p>')
-    buttons = "".join(
-        f'<button type="button" class="result" hx-post="/ke-hoach/{plan_id}/can-cu" '
-        f'hx-vals=\'{html.escape(json.dumps({"path": path, "v": d.id}), quote=True)}\' hx-target="#editor" '
-        f'hx-swap="innerHTML" hx-include="#base-version">{html.escape(forms.document_label(d, dated=True))}</button>'
-        for d in found)
-    return HTMLResponse(f'<div class="result-list">{buttons}</div>')
+    found = forms.search_documents(site.state.registry, q[:200])
+    return site.templates.TemplateResponse(request, "_citation_results.html", {
+        "found": found, "plan_id": plan_id, "path": path, "label": forms.document_label})
 
 
 @router.post("/ke-hoach/{plan_id}/can-cu")
