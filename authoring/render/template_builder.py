@@ -39,7 +39,7 @@ PAGE = {side: Twips(value) for side, value in nd30.PRINTED_MARGINS_TWIPS.items()
 TEXT_WIDTH_CM = (nd30.A4_MM[0] - nd30.MARGINS_MM["left"][0] - nd30.MARGINS_MM["right"][0]) / 10
 HEADER_COLS_CM = (6.5, 10.0)  # Mẫu 1.4 proportions, fitted to the text width
 CLOSING_COLS_CM = (6.0, 10.5)
-SIGNATURE_ROOM_LINES = 5
+SIGNATURE_ROOM_LINES = 10
 RECIPIENT_DASH = "- "       # each recipient line starts with it; wrapped lines hang under the text after it
 
 
@@ -301,8 +301,8 @@ def build(governing_line: bool) -> bytes:
     _para(recipients, "{{ recipients_label }}", "KH Nơi nhận", first=True)
     _repeat(recipients, "recipients", "KH Nơi nhận - dòng", rich=True)
     _repeat(signature, "authority", "KH Thẩm quyền, chức vụ", first=True)
-    # Room for the signature and the seal (ND30 ô 7c và 8): five empty lines, so a 36 mm seal centred on the
-    # signature reaches little beyond the title line above and the name below.
+    # Room for the signature and the seal (ND30 ô 7c và 8): a 42 mm seal and the two caption lines under it fit
+    # between the title and the name, so the seal can cover the signature's left third without touching either.
     for _ in range(SIGNATURE_ROOM_LINES):
         _para(signature, "", "KH Chỗ ký")
     _para(signature, "{{ signer }}", "KH Họ tên người ký")
