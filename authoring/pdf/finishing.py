@@ -24,6 +24,7 @@ DAY_FIELD = "NgayBanHanh"
 MONTH_FIELD = "ThangBanHanh"
 ISSUE_FIELDS = (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD)
 DOCMDP_AFTER_SIGNING = 2          # DocMDP level: filling form fields and signing, nothing else
+NUMBER_FIELD_OFFSET_PT = 0.5       # the number field starts this far after the colon of "Số:"
 FIELD_FONT = "KhIssue"             # the /DR name of the page font the fields' /DA names
 
 
@@ -118,7 +119,7 @@ def issue_blanks(page) -> list[Blank]:
         number = nd30.NUMBER_LINE_RE.match(text)
         if number and not number.group("number") and not any(b.name == NUMBER_FIELD for b in blanks):
             # from just after "Số:" (the space belongs to the blank: three digits fit) to the "/" of the ký hiệu
-            left = x + text_width_pt(text[:text.index(":") + 1], size) + 0.5
+            left = x + text_width_pt(text[:text.index(":") + 1], size) + NUMBER_FIELD_OFFSET_PT
             right = x + text_width_pt(text[:text.index("/")], size)
             blanks.append(_blank(NUMBER_FIELD, left, right, y, size, False, "right", font))
             continue

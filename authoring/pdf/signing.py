@@ -477,7 +477,7 @@ def _code_line(info: dict[str, str], reader, pdf: bytes) -> str:
         return ""
     filled = {name: value for name, (_, value) in issue_fields(reader).items() if value}
     number = number or filled.get(NUMBER_FIELD, "")
-    line = nd30.number_line(int(number) if number.isdigit() else None, notation).replace("     ", "…")
+    line = nd30.number_line(int(number) if number.isdigit() else None, notation).replace(nd30.NUMBER_BLANK, "…")
     issued = info.get("IssuedDate", "")
     if issued:
         year, month, day = issued.split("-")
