@@ -595,6 +595,25 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         flow.number, flow.issued_on, flow.issued_version = number, day, saved_number
         return number, day, changed
 
+    @app.get("/khong-gian/ke-hoach/{plan_id}/ban-de-ky")
+    def copy_to_sign(request: Request, plan_id: int):
+        """The prepared PDF of the current version, for a USB token's signing software: the bytes the signing step
+        checks an upload against (same plan, same bytes), their SHA-256 in X-Kehoach-SHA256."""
+        import hashlib
+
+        me = who(request)
+        plan, _flow, _unit = load_flow(plan_id)
+        if not access.visible(me, plan.unit_id):
+            raise WsError("Không tìm thấy kế hoạch này.", 404)
+        analysis = state.analysis(plan.id, plan.head)
+        if not analysis.format_ok:
+            raise WsError("Kế hoạch còn lỗi định dạng nên chưa in ra PDF để ký được.")
+        data = app.state.make_pdf(analysis.loaded)
+        name = f"ke-hoach-{plan_id}-ban-{plan.head}-de-ky.pdf"
+        return Response(data, media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                 "X-Kehoach-SHA256": hashlib.sha256(data).hexdigest()})
+
     @app.get("/khong-gian/ke-hoach/{plan_id}/ban-ky")
     def signed_copy(request: Request, plan_id: int):
         who(request)
