@@ -132,6 +132,9 @@ def clean_symbol(symbol: str) -> str:
 # The blank of an unissued number: with the space after "Số:", as wide as " 07" in Times, so a one- or two-digit
 # number filled in at signing sits one space after the colon and against the "/" (0.25 em a space, 0.5 em a digit).
 NUMBER_BLANK = "    "
+# The blank of an unissued day or month: two digits wide, so "06" filled in at signing has one space on each side
+# (a one-digit month, 3 to 9, is centred: half a digit more on each side).
+DATE_BLANK = "    "
 
 
 def number_text(number: int | None) -> str:

@@ -1,6 +1,6 @@
 """Số and ngày at issue: the body's signature fills the blanks page 1 left for them.
 
-An unissued document prints "Số:      /KH-UBND" and "…, ngày      tháng      năm 2025" (NĐ 30: the number and date
+An unissued document prints "Số:     /KH-UBND" and "…, ngày      tháng      năm 2025" (NĐ 30: the number and date
 are given by the văn thư at issue). `finish_pdf` puts read-only text fields over those blanks
 (finishing.issue_blanks); when the văn thư signs ô ChuKyCoQuan, the values are written into the fields — value and
 appearance, in the same incremental update as the body's signature. Filling form fields is a change PDF signatures

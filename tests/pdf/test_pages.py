@@ -24,14 +24,14 @@ SPACE_PT = 0.25 * 13   # a Times space at the 13 pt of the Số line
 DIGIT_PT = 0.5 * 13
 
 
-def _line_words(pdf: Path, first: str) -> list[tuple[str, float, float]]:
-    """(word, x0, x1) of the page-1 line that starts with the word *first*, left to right."""
+def _line_words(pdf: Path, first: str, right_column: bool = False) -> list[tuple[str, float, float]]:
+    """(word, x0, x1) of the page-1 line that starts with the word *first* (in the header's left or right column)."""
     out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True, text=True,
                          check=True).stdout
     words = [(w, float(a), float(b), float(c)) for a, b, c, _, w in
              re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
-    start = next(w for w in words if w[0] == first)
-    return sorted(((w, x0, x1) for w, x0, y0, x1 in words if abs(y0 - start[2]) < 3 and x0 < 300), key=lambda w: w[1])
+    start = next(w for w in words if w[0] == first and (w[1] > 300) == right_column)
+    return sorted(((w, x0, x1) for w, x0, y0, x1 in words if abs(y0 - start[2]) < 3 and (x0 > 300) == right_column), key=lambda w: w[1])
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +90,12 @@ def test_a_draft_with_a_typed_number_prints_du_thao_and_no_number_in_the_pdf(tmp
     page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "DỰ THẢO" in page and re.search(r"Số:\s+/KH-UBND", page) and "07/KH-UBND" not in page
+
+
+def test_the_day_and_month_filled_at_signing_have_one_space_around_them(numbered):
+    words = _line_words(numbered[12], "Kiến", right_column=True)
+    texts = [w for w, *_ in words]
+    at = texts.index("ngày")
+    assert texts[at:at + 5] == ["ngày", "06", "tháng", "01", "năm"], texts
+    for left, right in zip(words[at:at + 4], words[at + 1:at + 5]):   # ngày|06|tháng|01|năm
+        assert abs((right[1] - left[2]) - SPACE_PT) < 0.8, f"cách giữa '{left[0]}' và '{right[0]}': {right[1] - left[2]:.2f} pt"
