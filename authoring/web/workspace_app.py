@@ -425,6 +425,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         if transition.id == "kiem-tra-the-thuc" and analysis.format_ok:
             facts.lint_errors = await to_thread.run_sync(lint_errors, analysis)
         if transition.id == "ky":
+            refuse_typed_number(analysis)
             upload = form.get("ban_ky")
             p12 = form.get("chung_thu")
             if upload is not None and getattr(upload, "filename", ""):
@@ -456,6 +457,14 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 extra["body_key"] = key
                 extra["body_password"] = str(form.get("mat_khau_chung_thu_co_quan") or "")
         return facts, extra
+
+    def refuse_typed_number(analysis) -> None:
+        """A number typed into the plan before issue would be signed as a draft ("DỰ THẢO", no number): refused."""
+        if analysis.format_ok and core.is_unissued_with_number(analysis.loaded.plan):
+            number = analysis.loaded.plan.document.number
+            raise WsError(f"Chưa ký được: kế hoạch ghi sẵn số {number:02d} ở ô «Số» (phần «Thông tin văn bản») trong khi chưa ban "
+                          "hành, nên bản in là bản «DỰ THẢO», không có số.", 409,
+                          ["Xóa số ở ô «Số» rồi ký lại: số do văn thư cấp từ sổ đăng ký ở bước «Cấp số và ban hành»."])
 
     def lint_errors(analysis) -> list[str]:
         with tempfile.TemporaryDirectory(prefix="kehoach-the-thuc-") as tmp:
@@ -608,6 +617,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         analysis = state.analysis(plan.id, plan.head)
         if not analysis.format_ok:
             raise WsError("Kế hoạch còn lỗi định dạng nên chưa in ra PDF để ký được.")
+        refuse_typed_number(analysis)
         data = app.state.make_pdf(analysis.loaded)
         name = f"ke-hoach-{plan_id}-ban-{plan.head}-de-ky.pdf"
         return Response(data, media_type="application/pdf",

@@ -101,3 +101,21 @@ def test_token_hand_off_offers_the_prepared_pdf_and_its_hash_and_takes_it_back_o
     response = _upload(nk, plan, _sign(offered.content, p12, tmp_path, "token"))
     assert response.status_code == 303, response.text[-2000:]
     assert 'class="state s-signed"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_number_typed_before_issue_is_refused_at_signing_naming_the_field(users, p12, tmp_path):
+    so = users("cv.so")
+    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
+    cv, ld, vt, nk = users("cv.anhson"), users("ld.anhson"), users("vt.anhson"), users("nk.anhson")
+    # a derived plan is dated by its year only until issue ("date: 2026"): a number typed now bypasses the register
+    for base, (path, value) in enumerate((("signature.name", "Đỗ Văn Hùng"), ("document.number", "7")), start=1):
+        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": str(base), "path": path, "v": value})
+        assert response.status_code == 200, response.text[-800:]
+    assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
+    assert vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/kiem-tra-the-thuc", follow_redirects=False).status_code == 303
+    offered = nk.get(f"/khong-gian/ke-hoach/{plan}/ban-de-ky")
+    assert offered.status_code == 409 and "«Số»" in offered.text and "07" in offered.text, offered.text[-1500:]
+    response = _upload(nk, plan, b"%PDF-1.7\n")
+    assert response.status_code == 409 and "«Số»" in response.text and "DỰ THẢO" in response.text
+    assert 'class="state s-form-checked"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text
