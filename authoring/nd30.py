@@ -129,9 +129,22 @@ def clean_symbol(symbol: str) -> str:
     return re.sub(r"\s*([/.(])\s*", r"\1", symbol).replace(" )", ")")
 
 
+# The blank of an unissued number: with the space after "Số:", as wide as " 07" in Times, so a one- or two-digit
+# number filled in at signing sits one space after the colon and against the "/" (0.25 em a space, 0.5 em a digit).
+NUMBER_BLANK = "    "
+# The blank of an unissued day or month: two digits wide, so "06" filled in at signing has one space on each side
+# (a one-digit month, 3 to 9, is centred: half a digit more on each side).
+DATE_BLANK = "    "
+
+
 def number_text(number: int | None) -> str:
     """The number as printed: a leading zero below 10; blank (spaces) until issue."""
-    return f"{number:02d}" if number is not None else "     "
+    return f"{number:02d}" if number is not None else NUMBER_BLANK
+
+
+# A document not yet issued carries no number and is marked "DỰ THẢO" (framed, upper case) in the Số cell, as the
+# drafts in tests/fixtures/real do (docx-004) [P]: ND30 itself numbers a document only at issue (Điều 15, 16).
+DRAFT_MARK = "DỰ THẢO"
 
 
 def number_line(number: int | None, symbol: str) -> str:

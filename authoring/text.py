@@ -66,9 +66,9 @@ def nd30_date_line(place: str | None, year: int, month: int | None, day: int | N
 
     ``nd30_date_line("Nghệ An", 2025, 1, 6)`` → "Nghệ An, ngày 06 tháng 01 năm 2025".
     """
-    from .nd30 import day_text, month_text
+    from .nd30 import DATE_BLANK, day_text, month_text
 
-    line = f"ngày {day_text(day) if day else '     '} tháng {month_text(month) if month else '     '} năm {year}"
+    line = f"ngày {day_text(day) if day else DATE_BLANK} tháng {month_text(month) if month else DATE_BLANK} năm {year}"
     return f"{place}, {line}" if place else line
 
 

@@ -192,12 +192,16 @@ def _default_output(plan_file: str, suffix: str) -> Path:
 
 def _write_docx(loaded, target: Path, template: str | None) -> Path:
     from ..fileio import write_atomic
-    from ..render.docx import render_docx
     from ..fileio import note_read
+    from ..render.docx import draft_finding, render_docx
+    from ..reports import render_text
 
     if template:
         note_read(template)
     write_atomic(target, render_docx(loaded, Path(template) if template else None))
+    draft = draft_finding(loaded)
+    if draft is not None:
+        click.echo(render_text([draft]), err=True)
     click.echo(f"Đã tạo {target}")
     return target
 

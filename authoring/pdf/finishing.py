@@ -17,13 +17,14 @@ SIGNER_FIELD = "ChuKyNguoiKy"       # the person's signature (ô 7c)
 ORGAN_FIELD = "ChuKyCoQuan"         # the issuing body's signature, over the left third of it (ô 8)
 COPY_FIELD = "ChuKyBanSao"          # the body's signature on an electronic copy or annex file (ô 14), made at signing
 SEAL_FIELD_MM = 42                 # the largest seal the body's field holds at its real size
-SEAL_TEXT_BAND_PT = 25.0           # under the seal: the body's name and the signing time (two lines, 8 pt at most)
+SEAL_TEXT_BAND_PT = 21.0           # under the seal: the body's name and the signing time (two 8 pt lines, 10 pt apart)
 # Text fields over the blanks an unissued document leaves (số, ngày, tháng): the văn thư's signature fills them.
 NUMBER_FIELD = "SoVanBan"
 DAY_FIELD = "NgayBanHanh"
 MONTH_FIELD = "ThangBanHanh"
 ISSUE_FIELDS = (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD)
 DOCMDP_AFTER_SIGNING = 2          # DocMDP level: filling form fields and signing, nothing else
+NUMBER_FIELD_OFFSET_PT = 0.5       # the number field starts this far after the colon of "Số:"
 FIELD_FONT = "KhIssue"             # the /DR name of the page font the fields' /DA names
 
 
@@ -59,24 +60,22 @@ def signature_boxes(reader: PdfReader, name: str | None, last_title: str | None)
         _, x, y, size = name_hit
         size = size or 14
         centre = x + text_width_pt(name, size, bold=True) / 2
+        if title_hit is None:   # a title too long for one line wraps: its last piece is the centred line above
+            above = [h for h in hits if h[2] > y + size
+                     and abs(h[1] + text_width_pt(h[0], h[3] or size, bold=True) / 2 - centre) < 8]
+            title_hit = min(above, key=lambda h: h[2], default=None)
         top = title_hit[2] - 4 if title_hit else y + 5 * size
         bottom = y + size
         width = 170.0
         signer = (centre - width / 2, bottom, centre + width / 2, top)
-        # Room for a round seal up to SEAL_FIELD_MM across: `sign --seal` draws the seal at its real size inside,
-        # right-aligned, so a smaller seal lies inside the largest one. Its right edge goes on the signer's left
-        # third (Phụ lục I) when the lines leave room; with a long title or name, the seal moves up or down in the
-        # gap and then left until it touches no letter of the signer's block (and, if possible, none of the
-        # recipients' column). The field never changes after the signer signs, so all this is decided here.
+        # The body's field spans the gap between the title and the name, from clear of the recipients' column to
+        # the signer's centre: `sign --seal` puts the seal inside it over the left third of the signature image it
+        # measures then (the field cannot change once the signer has signed). Title and name lie outside the gap.
         seal = SEAL_FIELD_MM * 72 / 25.4
-        block, others = [], []
-        for hit in hits:
-            box = _line_box(hit)
-            in_block = abs(hit[1] + text_width_pt(hit[0], hit[3] or size, bold=True) / 2 - centre) < 8
-            (block if in_block else others if box[2] < centre else []).append(box)
-        seal_right, middle = place_seal(block, others, signer[0] + width * nd30.SEAL_OVER_SIGNATURE, bottom, top,
-                                        seal / 2)
-        organ = (seal_right - seal, middle - seal / 2 - SEAL_TEXT_BAND_PT, seal_right, middle + seal / 2)
+        column = [box[2] for box in map(_line_box, hits) if box[2] < centre - width / 2 and box[1] < top
+                  and box[3] > bottom]
+        left = max([signer[0] - seal] + [right + SEAL_CLEARANCE_PT for right in column])
+        organ = (left, bottom, centre, top)
         return FieldBoxes(index, tuple(round(v, 2) for v in signer), tuple(round(v, 2) for v in organ))
     return None
 
@@ -120,7 +119,7 @@ def issue_blanks(page) -> list[Blank]:
         number = nd30.NUMBER_LINE_RE.match(text)
         if number and not number.group("number") and not any(b.name == NUMBER_FIELD for b in blanks):
             # from just after "Số:" (the space belongs to the blank: three digits fit) to the "/" of the ký hiệu
-            left = x + text_width_pt(text[:text.index(":") + 1], size) + 0.5
+            left = x + text_width_pt(text[:text.index(":") + 1], size) + NUMBER_FIELD_OFFSET_PT
             right = x + text_width_pt(text[:text.index("/")], size)
             blanks.append(_blank(NUMBER_FIELD, left, right, y, size, False, "right", font))
             continue
@@ -147,7 +146,7 @@ def _blank(name, left, right, baseline, size, italic, align, font) -> Blank:
     return Blank(name, box, round(descent, 2), size, italic, align, font)
 
 
-SEAL_CLEARANCE_PT = 2.0            # between the seal (or its caption) and any letter of the signer's block
+SEAL_CLEARANCE_PT = 2.0            # between the body's field and the recipients' column
 
 
 def _line_box(hit) -> tuple[float, float, float, float]:
@@ -155,59 +154,6 @@ def _line_box(hit) -> tuple[float, float, float, float]:
     text, x, y, size = hit[:4]
     size = size or 14
     return x, y - 0.25 * size, x + text_width_pt(text, size, bold=True), y + 1.0 * size
-
-
-def seal_right_clear_of(lines, centre_y: float, radius: float) -> float:
-    """The furthest right a round seal of *radius*, centred at *centre_y*, may end without touching *lines*.
-
-    A smaller seal drawn right-aligned in the same place lies inside this circle, so it is clear too. The caption
-    under the seal (SEAL_TEXT_BAND_PT) must also stay left of any line at its height.
-    """
-    reach = radius + SEAL_CLEARANCE_PT
-    right = float("inf")
-    for x0, y0, _, y1 in lines:
-        dy = 0.0 if y0 <= centre_y <= y1 else min(abs(centre_y - y0), abs(centre_y - y1))
-        if dy < reach:
-            right = min(right, x0 - (reach * reach - dy * dy) ** 0.5 + radius)
-        band_top, band_bottom = centre_y - radius, centre_y - radius - SEAL_TEXT_BAND_PT
-        if y0 < band_top and y1 > band_bottom:
-            right = min(right, x0 - SEAL_CLEARANCE_PT)
-    return right
-
-
-def seal_right_after(lines, centre_y: float, radius: float) -> float:
-    """The furthest left a round seal (and its caption) may end without touching *lines* to its left."""
-    reach = radius + SEAL_CLEARANCE_PT
-    left = float("-inf")
-    for _, y0, x1, y1 in lines:
-        dy = 0.0 if y0 <= centre_y <= y1 else min(abs(centre_y - y0), abs(centre_y - y1))
-        if dy < reach:
-            left = max(left, x1 + (reach * reach - dy * dy) ** 0.5 + radius)
-        band_top, band_bottom = centre_y - radius, centre_y - radius - SEAL_TEXT_BAND_PT
-        if y0 < band_top and y1 > band_bottom:
-            left = max(left, x1 + SEAL_CLEARANCE_PT + 2 * radius)
-    return left
-
-
-def place_seal(block, others, third: float, bottom: float, top: float, radius: float) -> tuple[float, float]:
-    """(right edge, centre height) of the seal: clear of *block* always, of *others* when there is room.
-
-    The centre is tried at every point between the name line and the last title line; the position that lets the
-    seal reach furthest right (nearest the left third of the signature) wins, the middle of the gap on a tie. When
-    no position clears the recipients' column too, the seal stays level with the signature (the middle of the gap)
-    and only the signer's block is kept clear.
-    """
-    middle = (bottom + top) / 2
-    best = None
-    steps = int(top - bottom) + 1
-    for step in range(steps):
-        centre_y = bottom + step
-        right = min(third, seal_right_clear_of(block, centre_y, radius))
-        left = seal_right_after(others, centre_y, radius)
-        key = (right >= left, right if right >= left else -abs(centre_y - middle), -abs(centre_y - middle))
-        if best is None or key > best[0]:
-            best = (key, right, centre_y)
-    return (best[1], best[2]) if best else (third, middle)
 
 
 def finish_pdf(raw: bytes, meta: PdfMeta) -> bytes:

@@ -1,6 +1,6 @@
 """Số and ngày at issue: the body's signature fills the blanks page 1 left for them.
 
-An unissued document prints "Số:      /KH-UBND" and "…, ngày      tháng      năm 2025" (NĐ 30: the number and date
+An unissued document prints "Số:     /KH-UBND" and "…, ngày      tháng      năm 2025" (NĐ 30: the number and date
 are given by the văn thư at issue). `finish_pdf` puts read-only text fields over those blanks
 (finishing.issue_blanks); when the văn thư signs ô ChuKyCoQuan, the values are written into the fields — value and
 appearance, in the same incremental update as the body's signature. Filling form fields is a change PDF signatures
@@ -16,7 +16,7 @@ from datetime import date
 from .. import nd30
 from ..errors import InputError
 from ..findings import Finding, Severity
-from .finishing import DAY_FIELD, ISSUE_FIELDS, MONTH_FIELD, NUMBER_FIELD
+from .finishing import DAY_FIELD, ISSUE_FIELDS, MONTH_FIELD, NUMBER_FIELD, NUMBER_FIELD_OFFSET_PT
 
 EXAMPLE = "--number 7 --date 06/01/2025 (hoặc --plan KE_HOACH.yaml đã ban hành bằng kehoach issue)"
 
@@ -107,6 +107,9 @@ def fill_issue_fields(writer, pdf: bytes, info: dict[str, str], values: IssueVal
     return empty
 
 
+NUMBER_SPACE_EM = 0.25        # a Times space: what separates "Số:" from the number
+
+
 def _fill(writer, widget, text: str, engines: dict) -> None:
     """The field's value and its appearance: the text in the line's face and size, on the line's baseline."""
     from pyhanko.pdf_utils import generic
@@ -125,7 +128,11 @@ def _fill(writer, widget, text: str, engines: dict) -> None:
     engine.font_size = size
     shaped = engine.shape(text)
     advance = shaped.x_advance * size
-    scale = min(1.0, width / advance) if advance else 1.0   # four digits in a three-digit blank: narrowed, not cut
+    room = width
+    if widget.get("/Q") == 2:   # the number: one space after "Số:" always (the field starts 0.5 pt after the colon)
+        room = width - (NUMBER_SPACE_EM * size - NUMBER_FIELD_OFFSET_PT)
+    # three or four digits in the blank of two: narrowed to the room left after that space, never over it
+    scale = min(1.0, room / advance) if advance else 1.0
     x = width - advance * scale if widget.get("/Q") == 2 else (width - advance * scale) / 2
     baseline = 0.3 * size     # finishing._blank: the box starts 0.3 em under the baseline
     ops = b"/Tx BMC q BT /F1 %g Tf %g Tz %g %g Td %s ET Q EMC" % (size, round(scale * 100, 2), round(x, 3), baseline,

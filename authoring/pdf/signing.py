@@ -350,7 +350,7 @@ def _prepare(signer, key_source, pdf: bytes, field: str, file: str, image, seal,
         style = _signer_style(image, file, warnings)
     elif field == ORGAN_FIELD:
         # the name under the seal is the certificate's: what the body vouches for, not what the plan says
-        style = _organ_style(writer, widgets[ORGAN_FIELD], seal, file, warnings, subject, stamp_time)
+        style = _organ_style(writer, widgets, seal, file, warnings, subject, stamp_time)
     else:
         style, box = _copy_style(writer.prev, copy_type)
         new_field = fields.SigFieldSpec(COPY_FIELD, on_page=0, box=box)
@@ -477,7 +477,7 @@ def _code_line(info: dict[str, str], reader, pdf: bytes) -> str:
         return ""
     filled = {name: value for name, (_, value) in issue_fields(reader).items() if value}
     number = number or filled.get(NUMBER_FIELD, "")
-    line = nd30.number_line(int(number) if number.isdigit() else None, notation).replace("     ", "…")
+    line = nd30.number_line(int(number) if number.isdigit() else None, notation).replace(nd30.NUMBER_BLANK, "…")
     issued = info.get("IssuedDate", "")
     if issued:
         year, month, day = issued.split("-")
@@ -538,20 +538,64 @@ def caption_size(lines: list[str], width: float) -> float:
     return max(6, min(SEAL_TEXT_PT, int(width / widest) if widest else SEAL_TEXT_PT))
 
 
-def _organ_style(writer, entry, seal: Path | None, file: str, warnings: list[Finding], organ: str, when: str):
-    """The seal at its real size, right edge on the signer's left third, the body's name and signing time under it.
+def signature_image_box(widget) -> tuple[float, float, float, float]:
+    """Where the signer's signature shows on the page: the image its appearance draws, else the field itself.
 
-    The field keeps the size `finish` gave it: changing a field after the signer signed would count as a
-    modification of the signed document.
+    Read from the appearance stream (the transformations in force when the image is painted), so the seal is placed
+    over what the reader sees, whatever size the signer's PNG had.
+    """
+    from pypdf.generic import ContentStream
+
+    rect = [float(v) for v in widget["/Rect"]]
+    try:
+        appearance = widget["/AP"]["/N"].get_object()
+        images = {name for name, ref in appearance.get("/Resources", {}).get("/XObject", {}).items()
+                  if ref.get_object().get("/Subtype") == "/Image"}
+        matrix, stack, box = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], None
+        for operands, operator in ContentStream(appearance, None).operations:
+            if operator == b"q":
+                stack.append(matrix)
+            elif operator == b"Q" and stack:
+                matrix = stack.pop()
+            elif operator == b"cm":
+                a, b, c, d, e, f = (float(v) for v in operands)
+                m = matrix
+                matrix = [a * m[0] + b * m[2], a * m[1] + b * m[3], c * m[0] + d * m[2], c * m[1] + d * m[3],
+                          e * m[0] + f * m[2] + m[4], e * m[1] + f * m[3] + m[5]]
+            elif operator == b"Do" and operands and operands[0] in images:
+                xs = [matrix[4], matrix[4] + matrix[0] + matrix[2]]
+                ys = [matrix[5], matrix[5] + matrix[1] + matrix[3]]
+                box = (rect[0] + min(xs), rect[1] + min(ys), rect[0] + max(xs), rect[1] + max(ys))
+    except (KeyError, AttributeError, TypeError, ValueError):
+        box = None
+    return box or tuple(rect)
+
+
+def seal_place(field, image_box, seal_w: float, seal_h: float) -> tuple[float, float]:
+    """(left, bottom) of the seal inside the body's *field*: its right edge on the left third of the signature image
+    (Phụ lục I, ô 8), seal and caption centred on the image's height; kept inside the field, which finishing made clear
+    of the title, the name and the recipients' column."""
+    left = image_box[0] + (image_box[2] - image_box[0]) * nd30.SEAL_OVER_SIGNATURE - seal_w
+    left = min(max(left, field[0]), field[2] - seal_w)
+    bottom = (image_box[1] + image_box[3]) / 2 - (seal_h - SEAL_TEXT_BAND_PT) / 2   # seal and caption level with it
+    bottom = min(max(bottom, field[1] + SEAL_TEXT_BAND_PT), field[3] - seal_h)
+    return left, bottom
+
+
+def _organ_style(writer, widgets, seal: Path | None, file: str, warnings: list[Finding], organ: str, when: str):
+    """The seal at its real size over the left third of the signature image, the body's name and signing time under it.
+
+    The field keeps the rectangle `finish` gave it (changing a field after the signer signed would count as a
+    modification of the signed document); the seal moves inside it.
     """
     from pyhanko.pdf_utils import layout
     from pyhanko.stamp import TextStampStyle
 
-    widget, _, _ = entry
+    widget = widgets[ORGAN_FIELD][0]
     rect = [float(v) for v in widget["/Rect"]]
     field_w, field_h = rect[2] - rect[0], rect[3] - rect[1]
     room_w, room_h = field_w, field_h - SEAL_TEXT_BAND_PT
-    seal_w = nd30.SEAL_DIAMETER_MM / MM_PER_PT
+    seal_w = seal_h = nd30.SEAL_DIAMETER_MM / MM_PER_PT
     background = None
     if seal is not None:
         picture = load_picture(seal, file, default_width_mm=nd30.SEAL_DIAMETER_MM)
@@ -565,17 +609,23 @@ def _organ_style(writer, entry, seal: Path | None, file: str, warnings: list[Fin
                                     suggestion="Kiểm tra độ phân giải (dpi) ghi trong tệp PNG: ảnh dấu in đúng kích thước thật."))
             scale = min(room_w / picture.width_pt, room_h / picture.height_pt)
             picture = Picture(picture.image, picture.width_pt * scale, picture.height_pt * scale)
-        seal_w = picture.width_pt
+        seal_w, seal_h = picture.width_pt, picture.height_pt
         background = _pdf_image(picture)
+    signer = widgets.get(SIGNER_FIELD)
+    image_box = signature_image_box(signer[0]) if signer else tuple(rect)
+    left, bottom = seal_place(rect, image_box, seal_w, seal_h)
+    # pyHanko's margins are whole points: round the same way for the seal and its caption
+    margin_left, margin_bottom = round(left - rect[0]), round(bottom - rect[1])
+    margin_right = max(0, round(field_w - margin_left - seal_w))
     size = caption_size([organ, when], seal_w - 2)
-    left_gap = max(0.0, field_w - seal_w)
-    image_rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MAX,
-                                            y_align=layout.AxisAlignment.ALIGN_MID,
-                                            margins=layout.Margins(0, 0, 0, int(SEAL_TEXT_BAND_PT)),
+    image_rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MIN,
+                                            y_align=layout.AxisAlignment.ALIGN_MIN,
+                                            margins=layout.Margins(margin_left, 0, 0, margin_bottom),
                                             inner_content_scaling=layout.InnerScaling.NO_SCALING)
     text_rule = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID,
-                                           y_align=layout.AxisAlignment.ALIGN_MIN,
-                                           margins=layout.Margins(int(left_gap), 0, 0, 1),
+                                           y_align=layout.AxisAlignment.ALIGN_MAX,
+                                           margins=layout.Margins(margin_left, margin_right,
+                                                                  round(field_h) - margin_bottom + 1, 0),
                                            inner_content_scaling=layout.InnerScaling.NO_SCALING)
     return TextStampStyle(stamp_text="%(organ)s\n%(when)s", text_box_style=_text_box(size),
                           inner_content_layout=text_rule, border_width=0, background=background,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -224,6 +226,10 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=No
         raise KehoachError(f"không tìm thấy mẫu văn bản {template}",
                            hint="Dùng một mẫu trong thư mục templates/ hoặc tạo lại bằng: "
                                 "python -m authoring.render.template_builder")
+    original = loaded
+    if is_unissued_with_number(loaded.plan):   # a typed number is not the register's: print a draft, no number
+        document = loaded.plan.document.model_copy(update={"number": None})
+        loaded = replace(loaded, plan=loaded.plan.model_copy(update={"document": document}))
     context = build_context(loaded.plan)
     data, names = _template(template)
     tpl = DocxTemplate(io.BytesIO(data))
@@ -240,6 +246,8 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=No
         raise KehoachError(f"mẫu {template.name} có thẻ {{{{ … }}}} hoặc {{% … %}} sai cú pháp{where}",
                            hint="Mở mẫu trong Word, sửa thẻ {{ … }} / {%p … %} cho đúng cú pháp.") from exc
     document = tpl.docx
+    if original is not loaded:
+        _mark_draft(document)
     if loaded.plan.annex is not None:
         _add_task_annex(document, loaded)
     if add_annexes is not None:
@@ -250,8 +258,70 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=No
     _explicit_fonts(document)
     _core_properties(document, loaded.plan)
     _custom_properties(document, loaded)
-    _embed_model(document, loaded.plan)
+    _embed_model(document, original.plan)   # the plan as written, typed number included
     return _package_bytes(document)
+
+
+def is_unissued_with_number(plan: Plan) -> bool:
+    """A number typed into a plan whose date of issue is not complete: issuing (the register) has not given it."""
+    doc = plan.document
+    return doc.number is not None and not doc.date.is_complete
+
+
+def draft_finding(loaded: LoadedPlan):
+    """The warning that a typed number is not printed: where it is, and how to issue the plan instead."""
+    from ..findings import Finding, Severity
+
+    if not is_unissued_with_number(loaded.plan):
+        return None
+    doc = loaded.plan.document
+    line, column = loaded.locate(("document", "number"))
+    return Finding("I110", Severity.WARNING,
+                   f"kế hoạch ghi số {nd30.number_text(doc.number)} nhưng chưa có đủ ngày ban hành (ngày ghi "
+                   f"'{doc.date.iso()}'): văn bản in «{nd30.DRAFT_MARK}» và để trống số", str(loaded.path), line,
+                   column, "document.number",
+                   "Số do văn thư cấp khi ban hành: xóa dòng number rồi chạy kehoach issue --number SỐ --date "
+                   "NGÀY/THÁNG/NĂM; nếu kế hoạch đã ban hành, ghi đủ ngày ở document.date.")
+
+
+def _mark_draft(document) -> None:
+    """"DỰ THẢO", framed and bold, under the Số line of the header (where real drafts put it)."""
+    for paragraph in document.element.body.iter(qn("w:p")):
+        if nd30.NUMBER_START_RE.match(paragraph_text(paragraph)):
+            break
+    else:
+        return
+    mark = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    style = paragraph.find(qn("w:pPr"))
+    if style is not None and style.find(qn("w:pStyle")) is not None:
+        ppr.append(copy.deepcopy(style.find(qn("w:pStyle"))))
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), "8")
+        line.set(qn("w:space"), "1")
+        line.set(qn("w:color"), "000000")
+        borders.append(line)
+    ppr.append(borders)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:before"), "120")
+    ppr.append(spacing)
+    indent = OxmlElement("w:ind")   # the frame hugs the word, not the whole cell
+    indent.set(qn("w:left"), "900")
+    indent.set(qn("w:right"), "900")
+    ppr.append(indent)
+    mark.append(ppr)
+    run = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:b"))
+    run.append(rpr)
+    text = OxmlElement("w:t")
+    text.text = nd30.DRAFT_MARK
+    run.append(text)
+    mark.append(run)
+    paragraph.addnext(mark)
 
 
 class _Members:

@@ -39,7 +39,10 @@ PAGE = {side: Twips(value) for side, value in nd30.PRINTED_MARGINS_TWIPS.items()
 TEXT_WIDTH_CM = (nd30.A4_MM[0] - nd30.MARGINS_MM["left"][0] - nd30.MARGINS_MM["right"][0]) / 10
 HEADER_COLS_CM = (6.5, 10.0)  # Mẫu 1.4 proportions, fitted to the text width
 CLOSING_COLS_CM = (6.0, 10.5)
-SIGNATURE_ROOM_LINES = 5
+SIGNATURE_ROOM_LINES = 10
+# Exact height of each empty line: the gap then holds a 42 mm seal (119 pt), its two caption lines (21 pt) and 2 pt
+# above and below, and no more, so the closing block (which cannot split) is no taller than it must be.
+SIGNATURE_ROOM_LINE_PT = 14.8
 RECIPIENT_DASH = "- "       # each recipient line starts with it; wrapped lines hang under the text after it
 
 
@@ -164,7 +167,8 @@ def _styles(doc) -> None:
            hanging=Pt(round(text_width_pt(RECIPIENT_DASH, nd30.RECIPIENT_LINE.printed), 1)), **closing)
     _style(doc, "KH Thẩm quyền, chức vụ", "KHThamQuyen", nd30.AUTHORITY.printed, bold=True, align=center, before=0,
            **closing)
-    _style(doc, "KH Chỗ ký", "KHChoKy", nd30.SIGNER_NAME.printed, align=center, line=1.0, **closing)
+    _style(doc, "KH Chỗ ký", "KHChoKy", nd30.SIGNER_NAME.printed, align=center, line=Pt(SIGNATURE_ROOM_LINE_PT),
+           **closing)
     _style(doc, "KH Họ tên người ký", "KHHoTen", nd30.SIGNER_NAME.printed, bold=True, align=center, keep_lines=True)
     _style(doc, "KH Số trang", "KHSoTrang", nd30.PAGE_NUMBER.printed, align=center)
     _style(doc, "KH Chú thích", "KHChuThich", 12, align=justify)
@@ -301,8 +305,8 @@ def build(governing_line: bool) -> bytes:
     _para(recipients, "{{ recipients_label }}", "KH Nơi nhận", first=True)
     _repeat(recipients, "recipients", "KH Nơi nhận - dòng", rich=True)
     _repeat(signature, "authority", "KH Thẩm quyền, chức vụ", first=True)
-    # Room for the signature and the seal (ND30 ô 7c và 8): five empty lines, so a 36 mm seal centred on the
-    # signature reaches little beyond the title line above and the name below.
+    # Room for the signature and the seal (ND30 ô 7c và 8): a 42 mm seal and the two caption lines under it fit
+    # between the title and the name, so the seal can cover the signature's left third without touching either.
     for _ in range(SIGNATURE_ROOM_LINES):
         _para(signature, "", "KH Chỗ ký")
     _para(signature, "{{ signer }}", "KH Họ tên người ký")

@@ -47,7 +47,7 @@ def test_validate_writes_an_html_report_whole(runner, write_plan, tmp_path):
 def test_text_prints_the_plan_in_reading_order(runner):
     result = runner.invoke(main, ["text", str(MINIMAL)])
     lines = result.output.splitlines()
-    assert lines[:3] == ["ỦY BAN NHÂN DÂN", "XÃ HÒA BÌNH", "Số:      /KH-UBND"]
+    assert lines[:3] == ["ỦY BAN NHÂN DÂN", "XÃ HÒA BÌNH", "Số:     /KH-UBND"]
     assert lines.index("I. CHỈ TIÊU") < lines.index("II. TỔ CHỨC THỰC HIỆN")
 
 

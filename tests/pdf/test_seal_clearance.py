@@ -1,24 +1,28 @@
-"""The body's seal never touches a letter of the signer's block, however long the title or the name.
+"""The body's seal covers the left third of the signature image and touches no printed letter, whatever the layout.
 
-Variants of the Nghệ An plan with long titles and names are rendered, converted, signed by the signer (image)
-and the body (a round 36 mm seal, and a 42 mm one, the largest the field holds); the last page is read back as
-pixels and no red pixel may fall inside the box of any word of the signer's block (pdftotext -bbox of the unsigned
-PDF); with a short title and name, inside no word of the page at all.
+The five examples, two commune plans derived from the Nghệ An plan and variants of it with long titles and names are
+rendered, converted, signed by the signer (a blue 50 × 20 mm signature image) and by the body (a red round seal of
+36 mm and of 42 mm, the largest the field holds); the signed last page is read back as pixels (pdftoppm, 72 dpi: one
+pixel a point). The signature image's box is its blue pixels; the seal must reach 25–40 % across it from the left
+(Phụ lục I, ô 8: about a third), no red pixel may fall on a word of the unsigned page (pdftotext -bbox), and the
+caption under the seal (the body's name and signing time) may overlap no word either.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from authoring.pdf.finishing import ORGAN_FIELD, SIGNER_FIELD, seal_right_clear_of
+from authoring.pdf.finishing import ORGAN_FIELD
 from helpers import example
-from test_signing import _sign, kit  # noqa: F401  (kit is a fixture)
+from test_signing import kit  # noqa: F401  (kit is a fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
                                 reason="cần pdftoppm, pdftotext (poppler-utils)")
@@ -26,44 +30,88 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None or shutil.which
 VARIANTS = {
     "dai": ("    - PHÓ CHỦ TỊCH THƯỜNG TRỰC", "Nguyễn Thị Phương Thảo Nguyên"),
     "rat-dai": ("    - PHÓ CHỦ TỊCH THƯỜNG TRỰC ỦY BAN NHÂN DÂN", "Tôn Nữ Hoàng Thị Phương Thảo Nguyên"),
-    "ngan": ("    - PHÓ CHỦ TỊCH", "Bùi Đình Long"),
 }
+COMMUNES = {"xa-que-phong": "xã Quế Phong", "xa-con-cuong": "xã Con Cuông"}
+SEALS_MM = (36, 42)
+
+
+def _plans(folder: Path) -> dict[str, Path]:
+    """The examples, two derived commune plans and the long-title variants: stem → plan file."""
+    from authoring.lifecycle.derive import derive
+    from authoring.loading import load_plan_or_raise
+
+    from helpers import EXAMPLES
+
+    plans = {path.stem: path for path in EXAMPLES}
+    parent = example("nghe-an")
+    for stem, unit in COMMUNES.items():
+        target = folder / f"{stem}.yaml"
+        text, _ = derive(load_plan_or_raise(parent), unit, target)
+        target.write_text(text, encoding="utf-8")
+        plans[stem] = target
+    for stem, (title, name) in VARIANTS.items():
+        text = parent.read_text(encoding="utf-8")
+        plans[stem] = (text.replace("    - PHÓ CHỦ TỊCH\n", f"{title}\n").replace("name: Bùi Đình Long", f"name: {name}"))
+    return plans
 
 
 @pytest.fixture(scope="session")
-def long_blocks(tmp_path_factory):
+def signed_pages(kit, tmp_path_factory):
+    """stem, seal size → (unsigned PDF, signed PDF, last page number)."""
     from authoring.loading import load_plan_or_raise
     from authoring.pdf.convert import docx_to_pdf
+    from authoring.pdf.issuing import IssueValues, printed_date
+    from authoring.pdf.signing import sign_pdf
     from authoring.render.docx import render_docx
 
-    source = example("nghe-an")
-    text = source.read_text(encoding="utf-8")
-    out = tmp_path_factory.mktemp("con-dau")
+    out = tmp_path_factory.mktemp("dau-phu-chu-ky")
     pairs = []
-    for stem, (title, name) in VARIANTS.items():
-        variant = text.replace("    - PHÓ CHỦ TỊCH\n", f"{title}\n").replace("name: Bùi Đình Long", f"name: {name}")
-        plan = source.with_name(f".tmp-seal-{stem}.yaml")   # beside the example: the registry resolves the same way
-        plan.write_text(variant, encoding="utf-8")
-        try:
-            docx = out / f"{stem}.docx"
-            docx.write_bytes(render_docx(load_plan_or_raise(plan)))
-        finally:
-            plan.unlink()
+    for stem, plan in _plans(out).items():
+        if isinstance(plan, str):   # a variant: written beside the example, so the registry resolves the same way
+            path = example("nghe-an").with_name(f".tmp-seal-{stem}.yaml")
+            path.write_text(plan, encoding="utf-8")
+            try:
+                loaded = load_plan_or_raise(path)
+            finally:
+                path.unlink()
+        else:
+            loaded = load_plan_or_raise(plan)
+        docx = out / f"{stem}.docx"
+        docx.write_bytes(render_docx(loaded))
         pairs.append((docx, out / f"{stem}.pdf"))
     docx_to_pdf(pairs)
-    return {stem: out / f"{stem}.pdf" for stem in VARIANTS}
+    signed = {}
+    for _, pdf in pairs:
+        data = pdf.read_bytes()
+        first = sign_pdf(data, kit["signer"][0], "mat-khau", image=kit["image"]).data
+        year, month = printed_date(data)
+        issue = IssueValues(7, date(year, month or 1, 6)) if _blank_number(pdf) else None
+        for millimetres in SEALS_MM:
+            second = sign_pdf(first, kit["body"][0], "mat-khau", field=ORGAN_FIELD, seal=_seal_png(out, millimetres),
+                              issue=issue).data
+            target = out / f"{pdf.stem}-{millimetres}.pdf"
+            target.write_bytes(second)
+            signed[pdf.stem, millimetres] = (pdf, target, len(PdfReader(io.BytesIO(second)).pages))
+    return signed
+
+
+def _blank_number(pdf: Path) -> bool:
+    from authoring.pdf.finishing import NUMBER_FIELD
+
+    return any(a.get_object().get("/T") == NUMBER_FIELD for a in PdfReader(str(pdf)).pages[0].get("/Annots", []))
 
 
 def _seal_png(folder: Path, millimetres: int) -> Path:
     from PIL import Image, ImageDraw
 
-    side = round(millimetres / 25.4 * 300)
-    seal = Image.new("RGBA", (side, side), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(seal)
-    draw.ellipse([3, 3, side - 3, side - 3], outline=(220, 0, 0, 255), width=14)
-    draw.regular_polygon((side // 2, side // 2, side // 8), 5, fill=(220, 0, 0, 255))
     path = folder / f"dau-{millimetres}.png"
-    seal.save(path, dpi=(300, 300))
+    if not path.exists():
+        side = round(millimetres / 25.4 * 300)
+        seal = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+        draw = ImageDraw.Draw(seal)
+        draw.ellipse([3, 3, side - 3, side - 3], outline=(220, 0, 0, 255), width=14)
+        draw.regular_polygon((side // 2, side // 2, side // 8), 5, fill=(220, 0, 0, 255))
+        seal.save(path, dpi=(300, 300))
     return path
 
 
@@ -74,57 +122,59 @@ def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]
             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
 
 
-def _red_pixels(pdf: Path, page: int, folder: Path) -> set[tuple[int, int]]:
-    """Red pixels of one page at 72 dpi (one pixel a point), origin top left like pdftotext's boxes."""
-    from PIL import Image
+def _masks(pdf: Path, page: int):
+    """(red mask, blue mask) of one page at 72 dpi, origin top left like pdftotext's boxes."""
+    from PIL import Image, ImageChops
 
-    prefix = folder / f"{pdf.stem}-{page}"
+    prefix = pdf.with_name(f"{pdf.stem}-anh")
     subprocess.run(["pdftoppm", "-r", "72", "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
                     str(prefix)], check=True)
-    image = Image.open(f"{prefix}.png").convert("RGB")
-    return {(x, y) for y in range(image.height) for x in range(image.width)
-            if (lambda r, g, b: r > 170 and g < 90 and b < 90)(*image.getpixel((x, y)))}
+    red, green, blue = Image.open(f"{prefix}.png").convert("RGB").split()
+
+    def above(channel, level):
+        return channel.point(lambda v: 255 if v > level else 0, mode="1")
+
+    def below(channel, level):
+        return channel.point(lambda v: 255 if v < level else 0, mode="1")
+
+    is_red = ImageChops.logical_and(ImageChops.logical_and(above(red, 170), below(green, 90)), below(blue, 90))
+    is_blue = ImageChops.logical_and(ImageChops.logical_and(above(blue, 150), below(red, 100)), below(green, 120))
+    return is_red, is_blue
 
 
-@pytest.mark.parametrize("stem", list(VARIANTS))
-@pytest.mark.parametrize("millimetres", [36, 42])
-def test_seal_touches_no_word_of_the_page(long_blocks, kit, runner, tmp_path, stem, millimetres):
-    pdf = long_blocks[stem]
-    title, name = VARIANTS[stem]
-    first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
-    assert _sign(runner, pdf, kit["signer"][0], first, "--image", str(kit["image"])).exit_code == 0
-    result = _sign(runner, first, kit["body"][0], second, "--field", ORGAN_FIELD, "--seal",
-                   str(_seal_png(tmp_path, millimetres)))
-    assert result.exit_code == 0, result.output
-    page = len(PdfReader(str(pdf)).pages)
-    words = _words(pdf, page)
-    if stem != "ngan":   # long lines: the signer's block is kept clear; the recipients' column may not be
-        block_top = min(y0 for w, x0, y0, x1, y1 in words if w == "TM.")
-        words = [w for w in words if w[1] > 300 and w[2] >= block_top - 1]
-    assert any(w == name.split()[-1] for w, *_ in words) and any(w == title.split()[-1] for w, *_ in words)
-    red = _red_pixels(second, page, tmp_path)
-    assert len(red) > 300   # the seal is drawn
-    touched = sorted({w for w, x0, y0, x1, y1 in words for (x, y) in red
-                      if x0 - 0.5 <= x <= x1 + 0.5 and y0 - 0.5 <= y <= y1 + 0.5})
-    assert touched == [], f"ảnh dấu đè lên chữ: {touched}"
+def seal_coverage(red, blue) -> float:
+    """How far across the signature image (the box of its blue pixels) the seal reaches from the left, 0 to 1."""
+    x0, y0, x1, y1 = blue.getbbox()
+    over = red.crop((x0, y0, x1, y1)).getbbox()
+    return over[2] / (x1 - x0) if over else 0.0
 
 
-def test_seal_keeps_to_the_left_third_when_the_lines_leave_room(long_blocks):
-    """A short name: the field's right edge is on the left third of the signer's field, as Phụ lục I draws it."""
-    fields = {}
-    reader = PdfReader(str(long_blocks["ngan"]))
-    for annotation in reader.pages[-1].get("/Annots", []):
-        widget = annotation.get_object()
-        fields[str(widget["/T"])] = [float(v) for v in widget["/Rect"]]
-    signer, organ = fields[SIGNER_FIELD], fields[ORGAN_FIELD]
-    third = signer[0] + (signer[2] - signer[0]) / 3
-    assert organ[2] <= third + 0.01 and organ[2] > third - 40
+def red_on_words(red, words) -> list[str]:
+    """The words with a red pixel in their box."""
+    return sorted({w for w, x0, y0, x1, y1 in words
+                   if red.crop((int(x0), int(y0), int(x1 + 1), int(y1 + 1))).getbbox() is not None})
 
 
-def test_clearance_geometry():
-    # A line right of the seal's centre at its height: the seal ends 2 pt before it.
-    assert seal_right_clear_of([(300.0, 95.0, 400.0, 105.0)], 100.0, 50.0) == pytest.approx(298.0)
-    # A line far above or below does not matter.
-    assert seal_right_clear_of([(300.0, 200.0, 400.0, 210.0)], 100.0, 50.0) == float("inf")
-    # A line that only grazes the circle's top lets the seal reach further right than a line at its centre.
-    assert 298.0 < seal_right_clear_of([(300.0, 145.0, 400.0, 160.0)], 100.0, 50.0) < 350.0
+def test_seal_covers_a_third_of_the_signature_and_no_letter(signed_pages):
+    failures = []
+    assert len({stem for stem, _ in signed_pages}) == 5 + len(COMMUNES) + len(VARIANTS)
+    for (stem, millimetres), (unsigned, signed, page) in sorted(signed_pages.items()):
+        red, blue = _masks(signed, page)
+        assert blue.getbbox() and red.getbbox(), f"{stem} {millimetres} mm: chưa thấy chữ ký, dấu"
+        seal = red.getbbox()
+        assert abs((seal[2] - seal[0]) - millimetres / 25.4 * 72) < 4, f"{stem} {millimetres} mm: {seal}"   # real size
+        coverage = seal_coverage(red, blue)
+        if not 0.25 <= coverage <= 0.40:
+            failures.append(f"{stem} {millimetres} mm: dấu trùm {coverage:.0%} chữ ký")
+        words = _words(unsigned, page)
+        touched = red_on_words(red, words)
+        if touched:
+            failures.append(f"{stem} {millimetres} mm: dấu đè lên chữ {touched}")
+        printed = {(w, round(x0), round(y0)) for w, x0, y0, *_ in words}
+        caption = [w for w in _words(signed, page) if (w[0], round(w[1]), round(w[2])) not in printed]
+        assert any("Nghệ An" in w[0] for w in caption), f"{stem}: chưa thấy tên cơ quan dưới dấu"
+        crossed = sorted({c[0] for c in caption for w in words
+                          if c[1] < w[3] and w[1] < c[3] and c[2] < w[4] and w[2] < c[4]})
+        if crossed:
+            failures.append(f"{stem} {millimetres} mm: tên cơ quan, thời gian ký đè lên chữ {crossed}")
+    assert failures == []

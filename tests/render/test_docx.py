@@ -264,3 +264,40 @@ def test_place_names_in_header_and_title_lines_are_kept_on_one_line():
     assert keep_names_together("trên địa bàn tỉnh Nghệ An năm 2025") == f"trên địa bàn tỉnh{nbsp}Nghệ{nbsp}An năm 2025"
     assert keep_names_together("CỦA TỈNH NGHỆ AN TRIỂN KHAI") == f"CỦA TỈNH{nbsp}NGHỆ{nbsp}AN TRIỂN KHAI"
     assert keep_names_together("các xã, phường trên địa bàn") == "các xã, phường trên địa bàn"
+
+
+def _header_cell_texts(path) -> list[str]:
+    """The paragraphs of the Số cell (the header table's second row, left), as the DOCX XML holds them."""
+    cell = Document(str(path)).tables[0].rows[1].cells[0]
+    return [p.text for p in cell.paragraphs]
+
+
+def test_a_typed_number_on_an_unissued_plan_prints_du_thao_and_no_number(runner, write_plan, tmp_path):
+    from authoring.cli import main
+
+    plan = write_plan(("  symbol: KH-UBND", "  number: 7\n  symbol: KH-UBND"), ("  date: 2026-01-06", "  date: 2026-01"))
+    out = tmp_path / "du-thao.docx"
+    result = runner.invoke(main, ["render", str(plan), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _header_cell_texts(out) == ["Số:     /KH-UBND", "DỰ THẢO"]
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    assert "07/KH-UBND" not in xml and xml.count("DỰ THẢO") == 1
+    custom = zipfile.ZipFile(out).read("docProps/custom.xml").decode("utf-8")
+    assert re.search(r'name="CodeNumber"[^>]*><vt:lpwstr>\s*</vt:lpwstr>|name="CodeNumber"[^>]*><vt:lpwstr/>', custom)
+    # The warning names the file, the line and the field of the typed number, and how to issue instead.
+    assert f"{plan}:9" in result.output and "[document.number]" in result.output and "DỰ THẢO" in result.output
+    assert "kehoach issue" in result.output
+
+
+def test_an_issued_plan_and_an_unnumbered_one_carry_no_draft_mark(rendered):
+    assert _header_cell_texts(rendered[example("nghe-an").stem]) == ["Số: 07/KH-UBND"]
+    assert _header_cell_texts(rendered[example("kien-an").stem]) == ["Số:     /KH-UBND"]
+
+
+@pytest.mark.parametrize("number, printed", [(7, "Số: 07/KH-UBND"), (12, "Số: 12/KH-UBND"), (409, "Số: 409/KH-UBND"),
+                                             (1234, "Số: 1234/KH-UBND")])
+def test_an_issued_number_of_one_to_four_digits_follows_so_after_one_space(write_plan, tmp_path, number, printed):
+    plan = write_plan(("  symbol: KH-UBND", f"  number: {number}\n  symbol: KH-UBND"))
+    out = tmp_path / "ke-hoach.docx"
+    out.write_bytes(render_docx(load_plan_or_raise(plan)))
+    assert _header_cell_texts(out) == [printed]

@@ -74,3 +74,48 @@ def test_upload_is_refused_unless_it_is_the_approved_version_signed_by_the_print
                        files={"chung_thu_co_quan": ("co-quan.p12", other_body, "application/x-pkcs12")})
     assert response.status_code == 400 and "Ủy ban nhân dân tỉnh Lạng Sơn" in response.text, response.text[-1500:]
     assert 'class="state s-signed"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_token_hand_off_offers_the_prepared_pdf_and_its_hash_and_takes_it_back_only_signed(users, p12, tmp_path):
+    """A USB token's signing software works outside kehoach: the page offers the very PDF the signing step checks
+    uploads against, with its SHA-256; signed by the printed signer it is taken, returned unsigned it is refused."""
+    import hashlib
+
+    so = users("cv.so")
+    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
+    cv, ld, vt, nk = users("cv.anhson"), users("ld.anhson"), users("vt.anhson"), users("nk.anhson")
+    assert cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "signature.name", "v": "Đỗ Văn Hùng"}).status_code == 200
+    assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
+    assert vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/kiem-tra-the-thuc", follow_redirects=False).status_code == 303
+    page = nk.get(f"/khong-gian/ke-hoach/{plan}").text
+    assert f'href="/khong-gian/ke-hoach/{plan}/ban-de-ky"' in page and "USB token" in page
+    offered = nk.get(f"/khong-gian/ke-hoach/{plan}/ban-de-ky")
+    assert offered.status_code == 200 and offered.content.startswith(b"%PDF")
+    assert offered.headers["x-kehoach-sha256"] == hashlib.sha256(offered.content).hexdigest()
+    assert "attachment" in offered.headers["content-disposition"]
+    assert nk.get(f"/khong-gian/ke-hoach/{plan}/ban-de-ky").content == offered.content   # the same bytes each time
+    response = _upload(nk, plan, offered.content)   # not signed: refused, with its reason
+    assert response.status_code == 409 and "chưa có chữ ký số nào" in response.text, response.text[-2000:]
+    assert 'class="state s-form-checked"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text
+    response = _upload(nk, plan, _sign(offered.content, p12, tmp_path, "token"))
+    assert response.status_code == 303, response.text[-2000:]
+    assert 'class="state s-signed"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_number_typed_before_issue_is_refused_at_signing_naming_the_field(users, p12, tmp_path):
+    so = users("cv.so")
+    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
+    cv, ld, vt, nk = users("cv.anhson"), users("ld.anhson"), users("vt.anhson"), users("nk.anhson")
+    # a derived plan is dated by its year only until issue ("date: 2026"): a number typed now bypasses the register
+    for base, (path, value) in enumerate((("signature.name", "Đỗ Văn Hùng"), ("document.number", "7")), start=1):
+        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": str(base), "path": path, "v": value})
+        assert response.status_code == 200, response.text[-800:]
+    assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
+    assert vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/kiem-tra-the-thuc", follow_redirects=False).status_code == 303
+    offered = nk.get(f"/khong-gian/ke-hoach/{plan}/ban-de-ky")
+    assert offered.status_code == 409 and "«Số»" in offered.text and "07" in offered.text, offered.text[-1500:]
+    response = _upload(nk, plan, b"%PDF-1.7\n")
+    assert response.status_code == 409 and "«Số»" in response.text and "DỰ THẢO" in response.text
+    assert 'class="state s-form-checked"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text

@@ -56,6 +56,28 @@ async def take_step(request: Request, plan_id: int, step: str):
     return await to_thread.run_sync(lambda: ws.apply_step(me, plan, transition, facts, extra, form))
 
 
+@router.get("/khong-gian/ke-hoach/{plan_id}/ban-de-ky")
+def copy_to_sign(request: Request, plan_id: int):
+    """The prepared PDF of the current version, for a USB token's signing software: the bytes the signing step
+    checks an upload against (same plan, same bytes), their SHA-256 in X-Kehoach-SHA256."""
+    import hashlib
+
+    ws = ws_of(request)
+    me = ws.who(request)
+    plan, _flow, _unit = ws.load_flow(plan_id)
+    if not ws.access.visible(me, plan.unit_id):
+        raise WsError("Không tìm thấy kế hoạch này.", 404)
+    analysis = ws.state.analysis(plan.id, plan.head)
+    if not analysis.format_ok:
+        raise WsError("Kế hoạch còn lỗi định dạng nên chưa in ra PDF để ký được.")
+    ws.refuse_typed_number(analysis)
+    data = ws.app.state.make_pdf(analysis.loaded)
+    name = f"ke-hoach-{plan_id}-ban-{plan.head}-de-ky.pdf"
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Kehoach-SHA256": hashlib.sha256(data).hexdigest()})
+
+
 @router.get("/khong-gian/ke-hoach/{plan_id}/ban-ky")
 def signed_copy(request: Request, plan_id: int):
     ws = ws_of(request)

@@ -1,0 +1,101 @@
+"""Page 1 as issued: the số filled at signing spaced right for one to four digits; a draft prints "DỰ THẢO", no số.
+
+The Kiến An example (no number) is signed by the signer, then by the body with numbers of one to four digits;
+pdftotext -bbox reads where "Số:", the number and the ký hiệu landed. A plan with a typed number but no full date of
+issue is rendered and converted; its page 1 text carries "DỰ THẢO" and no number.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from authoring.pdf.finishing import ORGAN_FIELD
+from helpers import example
+from test_signing import _sign, kit  # noqa: F401  (kit is a fixture)
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="cần pdftotext (poppler-utils)")
+
+SPACE_PT = 0.25 * 13   # a Times space at the 13 pt of the Số line
+DIGIT_PT = 0.5 * 13
+
+
+def _line_words(pdf: Path, first: str, right_column: bool = False) -> list[tuple[str, float, float]]:
+    """(word, x0, x1) of the page-1 line that starts with the word *first* (in the header's left or right column)."""
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    words = [(w, float(a), float(b), float(c)) for a, b, c, _, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+    start = next(w for w in words if w[0] == first and (w[1] > 300) == right_column)
+    return sorted(((w, x0, x1) for w, x0, y0, x1 in words if abs(y0 - start[2]) < 3 and (x0 > 300) == right_column), key=lambda w: w[1])
+
+
+@pytest.fixture(scope="session")
+def numbered(pdfs, kit, tmp_path_factory):
+    """The Kiến An PDF issued at signing with the numbers 7, 12, 409 and 1234: number → signed PDF."""
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    out = tmp_path_factory.mktemp("so-1-4-chu-so")
+    signed = out / "nguoi-ky.pdf"
+    assert _sign(runner, pdfs[example("kien-an").stem], kit["signer"][0], signed, "--image",
+                 str(kit["image"])).exit_code == 0
+    result = {}
+    for number in (7, 12, 409, 1234):
+        target = out / f"so-{number}.pdf"
+        done = _sign(runner, signed, kit["body"][0], target, "--field", ORGAN_FIELD, "--number", str(number),
+                     "--date", "06/01/2024")
+        assert done.exit_code == 0, done.output
+        result[number] = target
+    return result
+
+
+@pytest.mark.parametrize("number", [7, 12, 409, 1234])
+def test_the_number_filled_at_signing_sits_one_space_after_so_and_against_the_slash(numbered, pdfs, number):
+    unsigned = {w: (x0, x1) for w, x0, x1 in _line_words(pdfs[example("kien-an").stem], "Số:")}
+    words = _line_words(numbered[number], "Số:")
+    assert words[0][0] == "Số:"
+    text = f"{number:02d}"
+    assert [w for w, *_ in words[:3]] == ["Số:", text, "/KH-UBND"], words
+    (_, _, colon), (_, left, right), (_, slash, _) = words[:3]
+    assert abs((left - colon) - SPACE_PT) < 0.6, f"Số: {text}: cách 'Số:' {left - colon:.2f} pt, phải là một dấu cách"
+    assert abs(slash - right) < 0.6                                          # against the "/", no gap
+    assert slash == pytest.approx(unsigned["/KH-UBND"][0], abs=0.3)          # the ký hiệu has not moved
+    if len(text) <= 2:   # the blank is one space and two digits wide: they print at their own width
+        assert right - left == pytest.approx(len(text) * DIGIT_PT, abs=0.6)
+    else:                # three or four digits are narrowed into it (partial: the page was laid out before the số)
+        assert 0.5 * len(text) * DIGIT_PT - 0.6 <= right - left < len(text) * DIGIT_PT
+
+
+def test_a_draft_with_a_typed_number_prints_du_thao_and_no_number_in_the_pdf(tmp_path):
+    from authoring.loading import load_plan_or_raise
+    from authoring.pdf.convert import docx_to_pdf
+    from authoring.render.docx import render_docx
+
+    source = example("nghe-an")
+    variant = source.with_name(".tmp-du-thao.yaml")   # beside the example: the registry resolves the same way
+    variant.write_text(source.read_text(encoding="utf-8").replace("  date: 2025-01-06", "  date: 2025-01"),
+                       encoding="utf-8")
+    try:
+        docx = tmp_path / "du-thao.docx"
+        docx.write_bytes(render_docx(load_plan_or_raise(variant)))
+    finally:
+        variant.unlink()
+    pdf = tmp_path / "du-thao.pdf"
+    docx_to_pdf([(docx, pdf)])
+    page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "DỰ THẢO" in page and re.search(r"Số:\s+/KH-UBND", page) and "07/KH-UBND" not in page
+
+
+def test_the_day_and_month_filled_at_signing_have_one_space_around_them(numbered):
+    words = _line_words(numbered[12], "Kiến", right_column=True)
+    texts = [w for w, *_ in words]
+    at = texts.index("ngày")
+    assert texts[at:at + 5] == ["ngày", "06", "tháng", "01", "năm"], texts
+    for left, right in zip(words[at:at + 4], words[at + 1:at + 5]):   # ngày|06|tháng|01|năm
+        assert abs((right[1] - left[2]) - SPACE_PT) < 0.8, f"cách giữa '{left[0]}' và '{right[0]}': {right[1] - left[2]:.2f} pt"
