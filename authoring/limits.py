@@ -59,6 +59,9 @@ MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 200
 # Words on one page: a dense A4 page has ~800; a crafted page with millions would only burn memory.
 MAX_PDF_PAGE_WORDS = 20_000
+# Annotations drawn per page (an e-office PDF has 2-6 signature fields a page); a crafted page with thousands would
+# each be interpreted.
+MAX_PDF_ANNOTATIONS = 50
 # Pages of a scan read by OCR (~5-10 s each on one core): the header, the body and the closing of a plan.
 MAX_OCR_PAGES = 30
 # Tesseract on one page; a page that takes longer is not a page of text.

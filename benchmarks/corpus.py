@@ -231,6 +231,9 @@ def score_libreoffice() -> list[str]:
 
 
 KINDS = {"pdf": "PDF có lớp chữ", "scan": "bản quét (OCR)", "web": "bản chép từ web", "docx": "DOCX"}
+# Real PDFs and scans are split before any fix into a part tuned on and a part only measured (README.md); the PDFs
+# printed from the corpus's own DOCX carry no part.
+PARTS = {None: "", "tune": ", thật, phần chỉnh", "measured": ", thật, phần đo"}
 
 
 def main(verbose: bool = False, libreoffice: bool = False) -> None:
@@ -239,8 +242,9 @@ def main(verbose: bool = False, libreoffice: bool = False) -> None:
     kinds = {k: sum(1 for e in entries if e["kind"] == k) for k in KINDS}
     print(f"Kho văn bản thật: {len(entries)} văn bản (" + ", ".join(f"{n} {KINDS[k]}" for k, n in kinds.items() if n) + ")")
     imp = ImportScore()
-    for kind, label in KINDS.items():
-        part = [e for e in entries if e["kind"] == kind]
+    groups = [(f"{label}{PARTS[p]}", [e for e in entries if e["kind"] == kind and e.get("part") == p])
+              for kind, label in KINDS.items() for p in PARTS]
+    for label, part in groups:
         if not part:
             continue
         score = score_import(part)
