@@ -437,6 +437,10 @@ def bases_in(text: str, own: str | None = None, received: bool = False) -> list[
             continue
         if _BASIS_VERB.match(clause) or (received and _RECEIVED.match(clause)):
             state = True
+        elif state and clause[:1].islower() and not CITATION_SEARCH.match(clause):
+            # "; đề xuất nhiệm vụ …": a ";" inside the cited document's title, not the end of the basis clause; what
+            # it names is nested in that title, and the next clause may still cite ("; Công văn số 336/…").
+            continue
         elif not (state and (CITATION_SEARCH.match(clause) or re.match(rf"^(?:và\s+)?(?:{CITED_TYPES})\b", clause))):
             state = False
         if not state:

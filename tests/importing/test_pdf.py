@@ -67,6 +67,13 @@ def test_the_number_and_day_an_e_office_writes_into_a_signed_pdf_are_read():
     assert (facts.number, facts.symbol, facts.date) == ("4186", "SNNMT-CCQLĐĐ", "2026-04-09")
 
 
+def test_a_basis_clause_goes_on_after_a_semicolon_inside_the_cited_title():
+    """Bộ Nội vụ 5816: "Triển khai thực hiện Quyết định số 145/QĐ-BNV … về việc ban hành Kế hoạch sơ kết …; đề xuất
+    nhiệm vụ …; Công văn số 336/BNV-CCHC … và Công văn số 376/BNV-CCHC …, trong thời gian vừa qua"."""
+    facts = pdf_facts(REAL / "pdf" / "109-bnv-cv-5816-so-ket-cchc.pdf")
+    assert [b["code"] for b in facts.bases] == ["145/QĐ-BNV", "336/BNV-CCHC", "376/BNV-CCHC"]
+
+
 def test_a_real_signed_pdf_imports_with_its_signatures_and_no_traceback(tmp_path):
     """Its chains cannot be built without roots: pyHanko logs a traceback for each, which the user must not see
     (a subprocess, as pytest's own log capture would hide them)."""
