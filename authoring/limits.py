@@ -69,6 +69,16 @@ OCR_PAGE_TIMEOUT_S = 60
 # Resolution the scan is rasterised at for OCR: Tesseract reads 12-13 pt type best at 300 dpi.
 OCR_DPI = 300
 
+# --- edXML packages (import) ------------------------------------------------------------------------------
+
+# An envelope carries its PDF in base64 (4/3 of its size); lxml, without huge_tree, refuses a text node over 10 MB,
+# so an attached PDF of up to ~7 MB, which a signed plan is.
+MAX_EDXML_BYTES = 12 * 1024 * 1024
+# Attachments looked at for the document (a plan, its annexes, a cover letter).
+MAX_EDXML_ATTACHMENTS = 20
+# One header field (Subject, OrganName): a trích yếu is a few hundred characters.
+MAX_EDXML_FIELD_CHARS = 2000
+
 # --- RFC 3161 time-stamp server (sign --tsa) ---------------------------------------------------------
 
 # The whole exchange with the server: connect, send, answer (KEHOACH_TSA_TIMEOUT overrides, for tests).
