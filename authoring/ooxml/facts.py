@@ -382,7 +382,8 @@ def preamble_of(paragraphs: list[str]) -> list[str]:
     """The paragraphs before the first section heading ("I.", "1.", "Điều 1", "QUYẾT ĐỊNH:"), addressee left out."""
     out = []
     for text in paragraphs:
-        if _SECTION_START.match(text.strip()):
+        # "“1. Theo quy định tại …": another document's numbered points, quoted; the opening has ended.
+        if _SECTION_START.match(text.strip().lstrip("“\"'‘")):
             break
         if _ADDRESSEE.match(text.strip()) or _AUTHORITY_HEAD.match(text.strip()) and is_upper_line(text):
             continue
