@@ -59,12 +59,25 @@ MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 200
 # Words on one page: a dense A4 page has ~800; a crafted page with millions would only burn memory.
 MAX_PDF_PAGE_WORDS = 20_000
+# Annotations drawn per page (an e-office PDF has 2-6 signature fields a page); a crafted page with thousands would
+# each be interpreted.
+MAX_PDF_ANNOTATIONS = 50
 # Pages of a scan read by OCR (~5-10 s each on one core): the header, the body and the closing of a plan.
 MAX_OCR_PAGES = 30
 # Tesseract on one page; a page that takes longer is not a page of text.
 OCR_PAGE_TIMEOUT_S = 60
 # Resolution the scan is rasterised at for OCR: Tesseract reads 12-13 pt type best at 300 dpi.
 OCR_DPI = 300
+
+# --- edXML packages (import) ------------------------------------------------------------------------------
+
+# An envelope carries its PDF in base64 (4/3 of its size); lxml, without huge_tree, refuses a text node over 10 MB,
+# so an attached PDF of up to ~7 MB, which a signed plan is.
+MAX_EDXML_BYTES = 12 * 1024 * 1024
+# Attachments looked at for the document (a plan, its annexes, a cover letter).
+MAX_EDXML_ATTACHMENTS = 20
+# One header field (Subject, OrganName): a trích yếu is a few hundred characters.
+MAX_EDXML_FIELD_CHARS = 2000
 
 # --- RFC 3161 time-stamp server (sign --tsa) ---------------------------------------------------------
 

@@ -707,7 +707,7 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 
 
 @main.command("import")
-@click.argument("source", metavar="VAN_BAN.docx|VAN_BAN.pdf|VAN_BAN.txt")
+@click.argument("source", metavar="VAN_BAN.docx|VAN_BAN.pdf|GOI_TIN.edxml|VAN_BAN.txt")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp YAML kết quả (mặc định generated/<tên>.yaml).")
 @click.option("--date", "date_", metavar="NĂM[-THÁNG[-NGÀY]]", help="Ngày ban hành, khi văn bản không ghi.")
 @click.option("--symbol", metavar="KH-UBND", help="Ký hiệu, khi văn bản không có dòng 'Số: …/…'.")
@@ -725,7 +725,7 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 def import_command(source: str, output: str | None, date_: str | None, symbol: str | None, title: str | None,
                    issuer: str | None, level: str | None, directive: bool, doc_type: str | None,
                    number: int | None) -> None:
-    """Nhập kế hoạch cũ (Word, PDF, bản quét PDF hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
+    """Nhập kế hoạch cũ (Word, PDF, bản quét PDF, gói tin edXML hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
     from ..fileio import note_read, refuse_if_read, write_atomic
     from ..importing import import_plan
     from ..loading import load_plan

@@ -70,8 +70,8 @@ class Source:
 
 
 def read_source(path: Path) -> Source:
-    """Paragraphs with zones and the identity facts of a .docx, .pdf (text layer or scan) or .txt file; anything else
-    is refused."""
+    """Paragraphs with zones and the identity facts of a .docx, .pdf (text layer or scan), .edxml package or .txt
+    file; anything else is refused."""
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp {path}.", [Finding("M100", Severity.ERROR, "không tìm thấy tệp", str(path),
                                                                  suggestion="Kiểm tra lại đường dẫn.")])
@@ -92,6 +92,10 @@ def read_source(path: Path) -> Source:
         pdf = read_pdf(path)
         facts = facts_from_docx(pdf.document)
         return Source(read_docx(path, pdf.document), facts, pdf, pdf.notes + ocr_fact_notes(pdf, facts))
+    if suffix == ".edxml":
+        from .edxml import read_envelope
+
+        return read_envelope(path, read_source)
     if suffix in (".txt", ".md"):
         from .. import limits
 
@@ -105,7 +109,7 @@ def read_source(path: Path) -> Source:
             raise InputError(f"Không đọc được {path}.", [Finding("M102", Severity.ERROR, "tệp văn bản không theo bảng mã UTF-8",
                                                                 str(path), suggestion="Lưu lại tệp với bảng mã UTF-8.")])
     raise InputError(f"Không nhập được {path}.", [Finding("M103", Severity.ERROR, f"chưa hỗ trợ loại tệp '{suffix}'",
-                                                         str(path), suggestion="Dùng tệp .docx, .pdf hoặc .txt.")])
+                                                         str(path), suggestion="Dùng tệp .docx, .pdf, .edxml hoặc .txt.")])
 
 
 def refusal(path: Path, exc: ImportRefused, pdf=None) -> InputError:

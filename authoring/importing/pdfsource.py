@@ -3,6 +3,7 @@ with what the PDF itself attests (its signatures) and how well a scan could be r
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,73 @@ def _table(found, words: list[Word]) -> Table | None:
     return Table(top, bottom, left, right, len(ys) - 1, len(xs) - 1, cells)
 
 
+# Above this distance from the top edge no ND30 margin lets the document print: text there is the e-office's own
+# stamp ("Cơ quan phát hành: …"), not the document.
+_STAMP_MARGIN = 36.0
+
+
+def _chars_of(item):
+    from pdfminer.layout import LTChar, LTContainer
+
+    if isinstance(item, LTChar):
+        yield item
+    elif isinstance(item, LTContainer):
+        for child in item:
+            yield from _chars_of(child)
+
+
+def _appearance_words(page) -> list[Word]:
+    """The text drawn in the page's annotations: the số and the day an e-office writes into a signed PDF at issue
+    time are signature fields' appearances, not page content, so pdfplumber's words lack them."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdftypes import PDFStream, resolve1
+    from pdfminer.utils import MATRIX_IDENTITY, apply_matrix_pt, mult_matrix
+
+    words: list[Word] = []
+    top_edge = float(page.page_obj.mediabox[3])
+    for ref in (resolve1(page.page_obj.annots) or [])[:limits.MAX_PDF_ANNOTATIONS]:
+        try:
+            data = resolve1(ref)
+            if int(resolve1(data.get("F", 0)) or 0) & 0b100010:   # Hidden or NoView: not on the page
+                continue
+            appearance = resolve1(data.get("AP"))
+            normal = resolve1(appearance.get("N")) if isinstance(appearance, dict) else None
+            if not isinstance(normal, PDFStream):
+                continue
+            rect = [float(resolve1(v)) for v in resolve1(data["Rect"])]
+            box = [float(resolve1(v)) for v in resolve1(normal.attrs.get("BBox", [0, 0, 1, 1]))]
+            matrix = tuple(float(resolve1(v)) for v in resolve1(normal.attrs.get("Matrix", MATRIX_IDENTITY)))
+            corners = [apply_matrix_pt(matrix, (x, y)) for x in (box[0], box[2]) for y in (box[1], box[3])]
+            bx0, by0 = min(c[0] for c in corners), min(c[1] for c in corners)
+            bx1, by1 = max(c[0] for c in corners), max(c[1] for c in corners)
+            if bx1 - bx0 < 1 or by1 - by0 < 1 or top_edge - max(rect[1], rect[3]) < _STAMP_MARGIN:
+                continue
+            sx, sy = abs(rect[2] - rect[0]) / (bx1 - bx0), abs(rect[3] - rect[1]) / (by1 - by0)
+            placed = (sx, 0, 0, sy, min(rect[0], rect[2]) - bx0 * sx, min(rect[1], rect[3]) - by0 * sy)
+            manager = PDFResourceManager()
+            device = PDFPageAggregator(manager)
+            device.begin_page(page.page_obj, MATRIX_IDENTITY)
+            PDFPageInterpreter(manager, device).render_contents(resolve1(normal.attrs.get("Resources")) or {},
+                                                                [normal], ctm=mult_matrix(matrix, placed))
+            device.end_page(page.page_obj)
+            chars = [c for c in _chars_of(device.get_result())][:limits.MAX_PDF_PAGE_WORDS]
+        except Exception:   # a broken appearance draws nothing; the page's own text is still read
+            continue
+        current: list = []
+        for char in chars + [None]:
+            if char is not None and char.get_text().strip() and (not current or (
+                    abs(char.y1 - current[-1].y1) < 2 and char.x0 - current[-1].x1 < char.size * 0.25)):
+                current.append(char)
+                continue
+            if current:
+                words.append(Word(nfc("".join(c.get_text() for c in current)), current[0].x0, current[-1].x1,
+                                  top_edge - max(c.y1 for c in current), top_edge - min(c.y0 for c in current),
+                                  float(current[0].size)))
+            current = [char] if char is not None and char.get_text().strip() else []
+    return words
+
+
 def _text_pages(path: Path) -> list[Page]:
     import pdfplumber
 
@@ -89,6 +157,7 @@ def _text_pages(path: Path) -> list[Page]:
             raw = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
             words = [Word(nfc(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
                      if w["text"].strip()]
+            words += _appearance_words(page)
             tables = [t for t in (_table(f, words) for f in page.find_tables()) if t and t.rows and t.cols > 1]
             pages.append(Page(float(page.width), float(page.height), words, tables))
     return pages
@@ -109,6 +178,12 @@ def signatures(path: Path) -> list[dict]:
     except ImportError:
         return []
     out = []
+    # pyHanko logs each chain it cannot build (no roots are given, by design) with a traceback: not for the user.
+    quiet = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
+    saved = [(logger.level, logger.propagate) for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL + 1)
+        logger.propagate = False
     try:
         with path.open("rb") as handle:
             reader = PdfFileReader(handle, strict=False)
@@ -129,6 +204,10 @@ def signatures(path: Path) -> list[dict]:
                 out.append(fact)
     except Exception:   # no readable signature dictionary at all: the PDF is read as unsigned
         return out
+    finally:
+        for logger, (level, propagate) in zip(quiet, saved):
+            logger.setLevel(level)
+            logger.propagate = propagate
     return out
 
 

@@ -382,7 +382,8 @@ def preamble_of(paragraphs: list[str]) -> list[str]:
     """The paragraphs before the first section heading ("I.", "1.", "Điều 1", "QUYẾT ĐỊNH:"), addressee left out."""
     out = []
     for text in paragraphs:
-        if _SECTION_START.match(text.strip()):
+        # "“1. Theo quy định tại …": another document's numbered points, quoted; the opening has ended.
+        if _SECTION_START.match(text.strip().lstrip("“\"'‘")):
             break
         if _ADDRESSEE.match(text.strip()) or _AUTHORITY_HEAD.match(text.strip()) and is_upper_line(text):
             continue
@@ -437,6 +438,10 @@ def bases_in(text: str, own: str | None = None, received: bool = False) -> list[
             continue
         if _BASIS_VERB.match(clause) or (received and _RECEIVED.match(clause)):
             state = True
+        elif state and clause[:1].islower() and not CITATION_SEARCH.match(clause):
+            # "; đề xuất nhiệm vụ …": a ";" inside the cited document's title, not the end of the basis clause; what
+            # it names is nested in that title, and the next clause may still cite ("; Công văn số 336/…").
+            continue
         elif not (state and (CITATION_SEARCH.match(clause) or re.match(rf"^(?:và\s+)?(?:{CITED_TYPES})\b", clause))):
             state = False
         if not state:

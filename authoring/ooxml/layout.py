@@ -304,8 +304,14 @@ def _join_tables(blocks: list[_Block]) -> list[_Block]:
 def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
     """The header's two columns on the first page and where the header ends: lines whose parts sit in the columns
     (issuer | Quốc hiệu, Số | date, V/v), up to the tên loại, "Kính gửi" or a line across the page."""
+    # Above the Quốc hiệu only the issuer's column can hold the document: a line right of it or across the page is a
+    # stamp ("SAO Y; …; Thời gian ký", "Cơ quan phát hành: …") or the scanner's edge, and is left out.
+    motto_at = next((i for i, b in enumerate(blocks[:16]) if b.line is not None and b.page == 0
+                     and any(_is_motto(_seg_text(s)) for s in b.line.segments())), 0)
+    skip = motto_at if all(b.line is not None and (b.line.x0 > page.width * 0.4 or (
+        len(b.line.segments()) == 1 and b.line.x1 - b.line.x0 > page.width * 0.5)) for b in blocks[:motto_at]) else 0
     lines = []
-    for block in blocks[:16]:
+    for block in blocks[skip:skip + 16]:
         if block.line is None or block.page != 0:
             break
         text = block.line.text
@@ -337,7 +343,7 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
                 columns[0][-1] += " " + text   # the "V/v …" subject wrapped over lines is one line
             else:
                 columns[side].append(text)
-    return columns, len(lines)
+    return columns, skip + len(lines)
 
 
 def _closing(lines: list[Line], width: float) -> list[list[str]]:

@@ -560,6 +560,9 @@ def _recipients(lines, fmt: Formatting, report: _Report) -> None:
             report.add("noi_nhan_format", E, f"dòng nơi nhận {_quote(text)} cỡ chữ {', '.join(f'{s:g}' for s in sorted(sizes))}, "
                                              f"phải {nd30.RECIPIENT_LINE.size_text}", where,
                        f"Đặt cỡ chữ {nd30.RECIPIENT_LINE.size_text} cho các dòng dưới '{nd30.RECIPIENTS_LABEL}'.")
+        # A note typed to the right of the list ("- Cổng thông tin điện tử Chính phủ;      Để đăng dự thảo"), after
+        # a tab or a run of spaces, is not part of the recipient line whose punctuation is judged.
+        text = re.split(r"(?<=[;,.])(?:\t|\s{2,})", text, maxsplit=1)[0].rstrip()
         if last and not nd30.ARCHIVE_LINE_RE.match(text):
             report.add("noi_nhan_punctuation", E, f"dòng cuối nơi nhận {_quote(text)} phải là '- Lưu: VT, … .' và "
                                                   "kết thúc bằng dấu chấm", where,

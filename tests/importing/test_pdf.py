@@ -17,7 +17,7 @@ from authoring.ooxml.facts import document_facts
 from helpers import ROOT
 
 REAL = ROOT / "tests" / "fixtures" / "real"
-PDFS = sorted((REAL / "pdf").glob("*.pdf"))
+PDFS = sorted(p for p in (REAL / "pdf").glob("*.pdf") if (REAL / "docx" / f"{p.stem}.docx").is_file())
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.stem[:3])
@@ -58,6 +58,34 @@ def test_import_of_a_pdf_writes_a_valid_plan(tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "Cải cách hành chính nhà nước năm 2026 tỉnh Lâm Đồng" in text and "Sở Nội vụ" in text
+
+
+def test_the_number_and_day_an_e_office_writes_into_a_signed_pdf_are_read():
+    """Sở NN&MT Lâm Đồng 4186: "Số:" and "ngày … tháng 4" are blanks in the page; the văn thư's signing tool draws
+    4186 and 09 in signature fields over them."""
+    facts = pdf_facts(REAL / "pdf" / "105-lam-dong-snnmt-cv-4186-hiep-hoi-bds.pdf")
+    assert (facts.number, facts.symbol, facts.date) == ("4186", "SNNMT-CCQLĐĐ", "2026-04-09")
+
+
+def test_a_basis_clause_goes_on_after_a_semicolon_inside_the_cited_title():
+    """Bộ Nội vụ 5816: "Triển khai thực hiện Quyết định số 145/QĐ-BNV … về việc ban hành Kế hoạch sơ kết …; đề xuất
+    nhiệm vụ …; Công văn số 336/BNV-CCHC … và Công văn số 376/BNV-CCHC …, trong thời gian vừa qua"."""
+    facts = pdf_facts(REAL / "pdf" / "109-bnv-cv-5816-so-ket-cchc.pdf")
+    assert [b["code"] for b in facts.bases] == ["145/QĐ-BNV", "336/BNV-CCHC", "376/BNV-CCHC"]
+
+
+def test_a_real_signed_pdf_imports_with_its_signatures_and_no_traceback(tmp_path):
+    """Its chains cannot be built without roots: pyHanko logs a traceback for each, which the user must not see
+    (a subprocess, as pytest's own log capture would hide them)."""
+    import sys
+
+    out = tmp_path / "cv.yaml"
+    result = subprocess.run([sys.executable, "-m", "authoring.cli", "import",
+                             str(REAL / "pdf" / "105-lam-dong-snnmt-cv-4186-hiep-hoi-bds.pdf"), "-o", str(out)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Chữ ký số: ") == 5 and "Bùi Thanh Hà" in result.stdout
+    assert "Traceback" not in result.stderr and "pyhanko" not in result.stderr.replace("pyhanko/sign/signers", "")
 
 
 def test_a_file_named_pdf_that_is_not_one_is_refused_with_exit_1(tmp_path):

@@ -77,3 +77,30 @@ def test_footnotes_at_the_foot_of_a_page_become_footnotes_and_their_marks_refere
     assert footnotes(document) == [("1", "Quyết định số 12/QĐ-UBND ngày 03 tháng 01 năm 2025 của UBND tỉnh.")]
     texts = [paragraph_text(p, footnote_marks=True) for p in document.element.body.iter(qn("w:p"))]
     assert any(t.endswith("điều hành[^1]") for t in texts) and not any("Quyết định số 12" in t for t in texts)
+
+
+def test_a_stamp_or_scanner_edge_above_the_quoc_hieu_is_not_the_header():
+    """A scanned "SAO Y" copy (Công an tỉnh Lâm Đồng 1710): the scanner's dark edge across the top and the copy stamp
+    at the right sit above the Quốc hiệu; the issuer is still read from its column."""
+    words = (_line("mwwwœữỮœgœggggtELƯNNNnmrmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm", 10, 8)
+             + _line("SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; Thời gian ký: 2025-06-04T15:55:36+07:00", 300, 24, 9)
+             + _line("BỘ CÔNG AN", 110, 56) + _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 260, 56)
+             + _line("CÔNG AN TỈNH LÂM ĐỒNG", 90, 72) + _line("Độc lập - Tự do - Hạnh phúc", 300, 72)
+             + _line("Số: 1710/CAT-PA05", 100, 98) + _line("Lâm Đồng, ngày 04 tháng 6 năm 2025", 290, 98)
+             + _line("V/v trao đổi thông tin thành viên", 95, 116, 12)
+             + _line("Kính gửi: Văn phòng Tỉnh ủy", 200, 160, 14)
+             + _line("Ngày 04/4/2024, Chủ tịch UBND tỉnh ban hành Quyết định số 607/QĐ-UBND.", 85, 190, 14))
+    facts = facts_from_docx(document_from_pages([Page(595.0, 842.0, words)]))
+    assert (facts.parent_issuer, facts.issuer) == ("BỘ CÔNG AN", "CÔNG AN TỈNH LÂM ĐỒNG")
+    assert (facts.symbol, facts.date, facts.place) == ("CAT-PA05", "2025-06-04", "Lâm Đồng")
+    assert facts.title == "V/v trao đổi thông tin thành viên"
+
+
+def test_a_parent_issuer_set_a_little_above_the_quoc_hieu_is_kept():
+    words = (_line("BỘ CÔNG AN", 110, 50) + _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 260, 58)
+             + _line("CÔNG AN TỈNH LÂM ĐỒNG", 90, 72) + _line("Độc lập - Tự do - Hạnh phúc", 300, 74)
+             + _line("Số: 1413/CAT-PC04", 100, 98) + _line("Lâm Đồng, ngày 16 tháng 3 năm 2026", 290, 98)
+             + _line("V/v hỗ trợ kinh phí", 110, 116, 12)
+             + _line("Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh", 150, 160, 14))
+    facts = facts_from_docx(document_from_pages([Page(595.0, 842.0, words)]))
+    assert facts.parent_issuer == "BỘ CÔNG AN" and facts.symbol == "CAT-PC04"
