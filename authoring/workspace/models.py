@@ -143,6 +143,18 @@ class AuditRow(Base):
     chain: Mapped[str | None] = mapped_column(String(64), nullable=True)     # sha256(previous chain, this entry)
 
 
+class AuditHeadRow(Base):
+    """How many chained entries the log has, the last one's chain value and time, moved forward in the
+    transaction of each entry (never back: triggers): the last entries deleted no longer match it."""
+
+    __tablename__ = "ws_audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)   # always 1
+    entries: Mapped[int] = mapped_column(Integer)
+    chain: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class BatchRow(Base):
     """A batch job (derive drafts for every commune), its progress and outcome."""
 
