@@ -22,14 +22,14 @@ from sqlalchemy.orm import sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
-from ..workspace import accounts, api_tokens, audit, dashboard, jobs, logins, workflow
+from ..workspace import accounts, api_tokens, audit, dashboard, logins, workflow
 from ..text import match_key, slug
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
-from . import core, engine
+from . import core, engine, workspace_batch
 from .store import PlanRow, VersionRow
 from .workspace_access import (
-    CURRENT, Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
+    Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -84,6 +84,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     app.state.edit_refusal = lambda who, plan_id: edit_refusal(access, who, plan_id)
     app.state.workspace = True
     batches_lock = threading.Lock()
+    batches = workspace_batch.Launcher(sessions, storage, redis)
+    batches.watch()
 
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(STATES=workflow.STATES, ROLES=accounts.ROLES, CELL_LABELS=dashboard.CELL_LABELS, DEADLINE_LABELS=dashboard.DEADLINE_LABELS,
@@ -753,6 +755,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             rows = [r for r in rows if board.deadline(r) == "overdue"]
         elif loc in workflow.STATES:
             rows = [r for r in rows if r.state == loc]
+        batches.check(plan_id)
         with sessions() as session:
             batch = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id).order_by(BatchRow.id.desc()))
         can_derive = workflow.acts_for_plan_unit(me, info["flow"])
@@ -829,81 +832,26 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         names = [n for n in names if match_key(n) not in existing]
         if not names:
             raise WsError("Mọi đơn vị trong danh sách đã có dự thảo kế hoạch.")
-        with batches_lock, sessions.begin() as session:
-            if jobs.running_batch(session, plan_id) is not None:
-                raise WsError("Đang lập dự thảo cho cấp xã; hãy chờ lượt trước xong.", 409)
-            batch = BatchRow(kind="lap-cap-duoi", plan_id=plan_id, user_id=me.id, total=len(names),
-                             backend="rq" if jobs.redis_url(redis) else "process", messages=[])
-            session.add(batch)
-            session.flush()
-            batch_id = batch.id
-        parent_name, parent_text = materialise_parent(plan_id)
         province_id = (unit.province if unit else "") or ""
-        thread = threading.Thread(target=run_derive_batch, daemon=True,
-                                  args=(batch_id, me, plan_id, parent_name, parent_text, names, kinds, province_id))
-        thread.start()
+        revived: list[int] = []
+        with batches_lock, sessions.begin() as session:
+            busy = batches.running(session, plan_id, revived) is not None
+            if not busy:
+                batch = BatchRow(kind="lap-cap-duoi", plan_id=plan_id, user_id=me.id, total=len(names),
+                                 backend=batches.backend, messages=[],
+                                 params={"units": names, "kinds": kinds, "province": province_id,
+                                         "address": client_address(request.scope)})
+                session.add(batch)
+                session.flush()
+                batch_id = batch.id
+        for taken_up in revived:
+            batches.launch(taken_up)
+        if busy:
+            raise WsError("Đang lập dự thảo cho cấp xã; hãy chờ lượt trước xong.", 409)
+        batches.launch(batch_id)
         if request.headers.get("hx-request") == "true":
             return HTMLResponse(progress_html(batch_id))
         return RedirectResponse(f"/khong-gian/tinh/{plan_id}", status_code=303)
-
-    def run_derive_batch(batch_id, me, plan_id, parent_name, parent_text, names, kinds, province_id):
-        with sessions() as session:
-            parent_row = session.get(PlanRow, plan_id)
-            parent_label = f"{parent_row.issuer}: {parent_row.title[:120]}" if parent_row else f"kế hoạch {plan_id}"
-        token = CURRENT.set(RequestContext(me))
-        messages: list[str] = []
-        try:
-            def store_one(result: dict) -> None:
-                with sessions.begin() as session:
-                    batch = session.get(BatchRow, batch_id)
-                    if result["ok"]:
-                        save_derived(session, me, plan_id, parent_label, result, kinds, province_id)
-                        batch.done += 1
-                    else:
-                        batch.failed += 1
-                        messages.append(f"{result['unit']}: {result['error']}")
-                        batch.messages = list(messages[-50:])
-
-            with jobs.heartbeat(sessions, batch_id):
-                backend = jobs.run_batch(parent_name, parent_text, names, store_one, redis=redis)
-            with sessions.begin() as session:
-                batch = session.get(BatchRow, batch_id)
-                batch.state, batch.finished_at, batch.backend = "finished", now(), backend
-                audit.record(session, me, "lap-cap-duoi",
-                             f"Lập dự thảo kế hoạch cho {batch.done} đơn vị cấp xã"
-                             + (f" ({batch.failed} đơn vị chưa lập được)" if batch.failed else ""), plan_id)
-        except Exception:  # shown on the dashboard in words; the batch can be started again
-            with sessions.begin() as session:
-                batch = session.get(BatchRow, batch_id)
-                batch.state, batch.finished_at = "failed", now()
-                batch.messages = list(messages[-49:]) + [jobs.failure_text(exc)]
-        finally:
-            CURRENT.reset(token)
-
-    def save_derived(session, me, parent_plan_id: int, parent_label: str, result: dict, kinds: dict, province_id: str):
-        name = result["unit"]
-        unit = session.scalar(select(UnitRow).where(UnitRow.name == name))
-        if unit is None:
-            province_unit = session.get(UnitRow, me.unit_id)
-            unit = accounts.add_unit(session, name, kinds.get(name, name.split()[0]), "xa", province_id,
-                                     province_unit)
-        try:
-            tree_doc = dict(yamledit.load_tree(result["text"]).get("document") or {})
-        except Exception:  # the title is only for lists; the plan itself is stored whatever happens
-            tree_doc = {}
-        title = str(tree_doc.get("title") or "")[:1000]
-        issuer = str((tree_doc.get("issuer") or {}).get("name") or "")[:300]
-        plan = PlanRow(title=title, issuer=issuer, origin=f"Lập từ kế hoạch của {parent_label}"[:500], head=1,
-                       unit_id=unit.id, owner_id=me.id)
-        session.add(plan)
-        session.flush()
-        # The audit entry and the workflow row come with the flush (workspace_access); the row is completed here.
-        session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=result["text"],
-                               note=f"Dự thảo lập từ kế hoạch của {parent_label}"[:500],
-                               counts=result["counts"], format_ok=result["format_ok"], author_id=me.id))
-        flow = workflow.ensure(session, plan.id, unit.id)
-        flow.parent_plan_id, flow.checked_version, flow.cells, flow.counts = parent_plan_id, 1, result["cells"], result["counts"]
-        flow.updated_at = now()
 
     @app.post("/khong-gian/tinh/{plan_id}/pdf-xa")
     async def pdf_all(request: Request, plan_id: int):
@@ -920,49 +868,20 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
         if not found:
             raise WsError("Chưa có kế hoạch cấp xã nào để xuất PDF.")
-        children = [(pid, head) for pid, head, _name in found]
-        unit_names = {pid: name or "một đơn vị chưa gán" for pid, _head, name in found}
-        items = [(pid, state.store.version(pid, head).yaml_text) for pid, head in children]
-        heads = dict(children)
+        revived: list[int] = []
         with batches_lock, sessions.begin() as session:
-            if jobs.running_batch(session, plan_id) is not None:
-                raise WsError("Đang có một lượt xử lý cho kế hoạch này; hãy chờ xong.", 409)
-            batch = BatchRow(kind="pdf", plan_id=plan_id, user_id=me.id, total=len(items),
-                             backend="rq" if jobs.redis_url(redis) else "process", messages=[])
-            session.add(batch)
-            session.flush()
-            batch_id = batch.id
-
-        def work():
-            messages: list[str] = []
-
-            def store_one(result: dict) -> None:
-                with sessions.begin() as session:
-                    batch = session.get(BatchRow, batch_id)
-                    if result["ok"]:
-                        folder = safe_path(storage, "pdf", str(result["plan"]))
-                        folder.mkdir(parents=True, exist_ok=True)
-                        safe_path(folder, f"v{heads[result['plan']]}.pdf").write_bytes(result["pdf"])
-                        batch.done += 1
-                    else:
-                        batch.failed += 1
-                        messages.append(f"Kế hoạch của {unit_names.get(result['plan'], 'một đơn vị')}: {result['error']}")
-                        batch.messages = list(messages[-50:])
-
-            try:
-                with jobs.heartbeat(sessions, batch_id):
-                    backend = jobs.run_pdf_batch(items, store_one, redis=redis)
-                state_text = "finished"
-            except Exception:  # told in words; the PDFs already made stay
-                backend, state_text = "process", "failed"
-                messages.append(jobs.failure_text(exc))
-            with sessions.begin() as session:
-                batch = session.get(BatchRow, batch_id)
-                batch.state, batch.finished_at, batch.backend = state_text, now(), backend
-                batch.messages = list(messages[-50:])
-                audit.record(session, me, "xuat", f"Xuất PDF cho {batch.done} kế hoạch cấp xã", plan_id)
-
-        threading.Thread(target=work, daemon=True).start()
+            busy = batches.running(session, plan_id, revived) is not None
+            if not busy:
+                batch = BatchRow(kind="pdf", plan_id=plan_id, user_id=me.id, total=len(found), backend=batches.backend,
+                                 messages=[], params={"address": client_address(request.scope)})
+                session.add(batch)
+                session.flush()
+                batch_id = batch.id
+        for taken_up in revived:
+            batches.launch(taken_up)
+        if busy:
+            raise WsError("Đang có một lượt xử lý cho kế hoạch này; hãy chờ xong.", 409)
+        batches.launch(batch_id)
         if request.headers.get("hx-request") == "true":
             return HTMLResponse(progress_html(batch_id))
         return RedirectResponse(f"/khong-gian/tinh/{plan_id}", status_code=303)
@@ -1019,6 +938,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             plan = session.get(PlanRow, batch.plan_id) if batch else None
         if batch is None or plan is None or not access.visible(me, plan.unit_id):
             raise WsError("Không tìm thấy lượt xử lý này.", 404)
+        batches.check(batch.plan_id)
         return HTMLResponse(progress_html(batch_id))
 
     # --- access keys of the JSON API ------------------------------------------------------------

@@ -28,11 +28,19 @@ from sqlalchemy.orm import Session
 
 QUEUE = "kehoach"
 _PARENTS: dict[str, tuple[Path, object]] = {}
-# A running batch writes its heartbeat every BEAT; one silent for STALE was stopped (server killed or restarted).
-BEAT = 15.0
-STALE = timedelta(minutes=2)
+# A running batch writes its heartbeat every BEAT; one silent for STALE lost its worker (killed or restarted).
+# KEHOACH_BATCH_STALE (seconds) shortens it for the fault tests.
+STALE = timedelta(seconds=float(os.environ.get("KEHOACH_BATCH_STALE") or 120))
+BEAT = STALE.total_seconds() / 8
+# A batch whose worker died is started again this many times in all, then closed with the reason.
+MAX_ATTEMPTS = 3
 INTERRUPTED = ("Máy chủ đã dừng giữa chừng lượt này; các đơn vị đã xong được giữ nguyên. "
                "Bấm lại để làm tiếp cho các đơn vị còn lại.")
+RESUMED = ("Tiến trình xử lý nền đã dừng giữa chừng; lượt được làm tiếp cho các đơn vị còn lại "
+           "(lần chạy thứ {n}), các đơn vị đã xong được giữ nguyên.")
+GAVE_UP = ("Lượt này đã dừng {n} lần vì tiến trình xử lý nền bị dừng giữa chừng; các đơn vị đã xong được giữ "
+           "nguyên. Báo quản trị kiểm tra các tiến trình xử lý nền (rq worker), rồi bấm lại để làm tiếp cho các đơn "
+           "vị còn lại.")
 
 
 def failure_text(exc: BaseException) -> str:
@@ -45,26 +53,61 @@ def failure_text(exc: BaseException) -> str:
     return "Lỗi ngoài dự kiến khi chạy lượt này (chi tiết trong nhật ký máy chủ); báo quản trị, rồi bấm lại."
 
 
-def running_batch(session: Session, plan_id: int):
+def is_stale(batch) -> bool:
+    from .models import now
+
+    return batch.state == "running" and (batch.heartbeat_at or batch.started_at) < now() - STALE
+
+
+def close(batch, state: str, message: str | None = None) -> None:
+    from .models import now
+
+    batch.state, batch.finished_at = state, now()
+    if message:
+        batch.messages = list(batch.messages or [])[-49:] + [message]
+
+
+def take_over(batch) -> bool:
+    """A stale batch counts one more start and is alive again (True: the caller starts its job after the commit),
+    or, stopped too often, is closed as failed with the reason in words."""
+    from .models import now
+
+    attempts = batch.attempts or 1
+    if attempts >= MAX_ATTEMPTS:
+        close(batch, "failed", GAVE_UP.format(n=attempts))
+        return False
+    batch.attempts, batch.heartbeat_at = attempts + 1, now()
+    batch.messages = list(batch.messages or [])[-49:] + [RESUMED.format(n=attempts + 1)]
+    return True
+
+
+def running_batch(session: Session, plan_id: int, revive: Callable | None = None):
     """The plan's batch still running, or None. Takes the plan's workflow row for update first, so two server
-    processes cannot both start one; a batch whose heartbeat stopped is closed as interrupted, never left running."""
-    from .models import BatchRow, WorkflowRow, now
+    processes cannot both start (or take over) one. A batch whose heartbeat stopped is never left running:
+    *revive(session, batch)* may bring it back (True), else it is closed as interrupted."""
+    from .models import BatchRow, WorkflowRow
 
     session.get(WorkflowRow, plan_id, with_for_update=True)
     batch = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id, BatchRow.state == "running"))
-    if batch is not None and (batch.heartbeat_at or batch.started_at) < now() - STALE:
-        batch.state, batch.finished_at = "failed", now()
-        batch.messages = list(batch.messages or [])[-49:] + [INTERRUPTED]
+    if batch is not None and is_stale(batch):
+        if revive is not None and revive(session, batch):
+            return batch
+        if batch.state == "running":
+            close(batch, "failed", INTERRUPTED)
         return None
     return batch
 
 
 @contextmanager
-def heartbeat(sessions, batch_id: int, every: float = BEAT):
-    """While the body runs, a thread stamps the batch as alive every *every* seconds."""
+def heartbeat(sessions, batch_id: int, every: float | None = None):
+    """While the body runs, a thread stamps the batch as alive every *every* seconds (the first stamp at once)."""
     from .models import BatchRow, now
 
     stop = threading.Event()
+    with sessions.begin() as session:
+        session.execute(update(BatchRow).where(BatchRow.id == batch_id).values(heartbeat_at=now()))
+
+    every = every or BEAT
 
     def beat():
         while not stop.wait(every):
@@ -174,10 +217,10 @@ class Progress:
 
 
 def run_batch(parent_name: str, parent_text: str, units: list[str], on_result: Callable[[dict], None],
-              redis: str | None = None, workers: int | None = None, timeout: float = 1800) -> str:
+              redis: str | None = None, workers: int | None = None, timeout: float = 1800, queue: bool = True) -> str:
     """Derive every unit's draft; *on_result* is called in this thread as each one finishes. Returns the backend
-    used: 'rq' or 'process'."""
-    url = redis_url(redis)
+    used: 'rq' or 'process' (always, with queue=False: the caller is itself a queue job)."""
+    url = redis_url(redis) if queue else None
     if url:
         _run_rq(url, parent_name, parent_text, units, on_result, timeout)
         return "rq"
@@ -267,18 +310,18 @@ def pdf_chunk(items: list[tuple[int, str]]) -> list[dict]:
 
 
 def run_pdf_batch(items: list[tuple[int, str]], on_result: Callable[[dict], None], redis: str | None = None,
-                  chunk: int = 10, timeout: float = 3600) -> str:
+                  chunk: int = 10, timeout: float = 3600, queue: bool = True) -> str:
     """PDFs of many plans in chunks (one LibreOffice start per chunk), through RQ or local processes."""
     chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
-    url = redis_url(redis)
+    url = redis_url(redis) if queue else None
     if url:
         from redis import Redis
         from rq import Queue
         from rq.job import Job
 
         connection = Redis.from_url(url)
-        queue = Queue(QUEUE, connection=connection)
-        pending = {queue.enqueue(pdf_chunk, part, job_timeout=1800, result_ttl=600).id: part for part in chunks}
+        rq_queue = Queue(QUEUE, connection=connection)
+        pending = {rq_queue.enqueue(pdf_chunk, part, job_timeout=1800, result_ttl=600).id: part for part in chunks}
         deadline = time.monotonic() + timeout
         while pending and time.monotonic() < deadline:
             for job in Job.fetch_many(list(pending), connection=connection):

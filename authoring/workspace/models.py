@@ -156,7 +156,7 @@ class AuditHeadRow(Base):
 
 
 class BatchRow(Base):
-    """A batch job (derive drafts for every commune), its progress and outcome."""
+    """A batch job (derive drafts, or PDFs, for every commune), its progress and outcome, written by the job itself."""
 
     __tablename__ = "ws_batches"
 
@@ -173,3 +173,5 @@ class BatchRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)   # last sign of life while running
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    params: Mapped[dict | None] = mapped_column(JSON, nullable=True)   # what the job needs: units, kinds, province
+    attempts: Mapped[int] = mapped_column(Integer, default=1)          # started again after a worker died

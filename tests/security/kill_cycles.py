@@ -59,6 +59,24 @@ class Server:
             self.process.wait(10)
 
 
+class Worker:
+    """`rq worker kehoach` as docs/deploy.md runs it (same database and storage as the web), killable with -9."""
+
+    def __init__(self, redis_url: str, env: dict):
+        self.redis_url, self.env, self.process = redis_url, env, None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "rq.cli", "worker", "kehoach", "--url", self.redis_url, "--worker-class",
+             "rq.worker.SimpleWorker", "--quiet"], env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)   # the worker and its derive processes
+            self.process.wait(10)
+
+
 def _login(http: httpx.Client, base: str) -> str:
     token = re.search(r'name="csrf" value="([^"]+)"', http.get(base + "/dang-nhap").text).group(1)
     response = http.post(base + "/dang-nhap", data={"csrf": token, "ten": "cv.anhson", "mat_khau": PASSWORD})
