@@ -278,7 +278,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
             allowed: dict[int | None, bool] = {}   # one look-up per unit, not per plan
             for plan, flow, unit in session.execute(query):
                 if plan.unit_id not in allowed:
-                    allowed[plan.unit_id] = access.visible(me, plan.unit_id)
+                    allowed[plan.unit_id] = access.visible(me, plan.unit_id, session)
                 if not allowed[plan.unit_id]:
                     continue
                 out.append({"plan": plan, "flow": flow, "unit": unit,

@@ -41,6 +41,7 @@ class Server:
             self.env.update(KEHOACH_REDIS=redis_url, KEHOACH_BATCH_STALE=str(STALE), KEHOACH_BATCH_PROCESSES="1")
         self.process = None
         self.url = ""
+        self.log: Path | None = None   # the server's error output, to read when a test fails
 
     def start(self) -> None:
         port = _port()
@@ -48,7 +49,8 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "authoring.web.workspace_app:factory", "--host", "127.0.0.1",
              "--port", str(port), "--log-level", "warning"], env=self.env, cwd=ROOT,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            stdout=subprocess.DEVNULL, stderr=self.log.open("ab") if self.log else subprocess.DEVNULL,
+            start_new_session=True)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
