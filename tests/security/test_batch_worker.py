@@ -132,3 +132,31 @@ def test_a_batch_whose_worker_keeps_dying_is_closed_with_its_reason(queued_app):
     assert "rq worker" in batch.messages[-1] and "bấm lại" in batch.messages[-1]
     assert "Traceback" not in " ".join(batch.messages)
     so.close()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_pdfs_for_every_commune_are_made_by_the_worker(queued_app):
+    import io
+    import zipfile
+
+    app, worker, sessions, _redis_url = queued_app
+    so = User(app, "cv.so")
+    province = province_plan(so)
+    start_batch(so, province)
+    worker.start()
+    wait_for(sessions, province, so, lambda b: b.state != "running")
+    worker.kill()
+    response = so.form(f"/khong-gian/tinh/{province}/pdf-xa", follow_redirects=False)
+    assert response.status_code == 303, response.text
+    time.sleep(2)
+    assert batch_of(sessions, province).done == 0          # no worker: the web process makes no PDF
+    worker.start()
+    batch = wait_for(sessions, province, so, lambda b: b.state != "running", timeout=300)
+    assert batch.kind == "pdf" and batch.state == "finished" and batch.done == len(NAMES), batch.messages
+    archive = zipfile.ZipFile(io.BytesIO(so.get(f"/khong-gian/tinh/{province}/pdf-xa.zip").content))
+    assert len(archive.namelist()) == len(NAMES)
+    assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
+    with sessions() as session:
+        assert session.scalar(select(AuditRow).where(AuditRow.action == "xuat", AuditRow.plan_id == province,
+                                                     AuditRow.summary.contains(f"cho {len(NAMES)} kế hoạch")))
+    so.close()
