@@ -130,6 +130,12 @@ def verify(session: Session) -> Verdict:
 
 
 def _tail_problems(session: Session, checked: int, previous: str, last) -> list[str]:
+    from sqlalchemy import inspect
+
+    if not inspect(session.connection()).has_table(AuditHeadRow.__tablename__):
+        return ["Cơ sở dữ liệu chưa được nâng cấp nên chưa có sổ ghi mục cuối của nhật ký: chưa kiểm được các mục "
+                "cuối có bị xóa không. Chạy lại `kehoach serve` (hoặc lệnh khởi tạo không gian làm việc) một lần để "
+                "nâng cấp, rồi kiểm tra lại."]
     head = session.get(AuditHeadRow, 1)
     if head is None:
         return [f"Sổ ghi mục cuối của nhật ký bị mất (đã bị xóa) trong khi nhật ký có {checked} mục: không còn biết "

@@ -234,6 +234,22 @@ def test_the_application_cannot_move_the_log_s_head_back(ws_app, users, db_url):
     assert "chỉ được tiến lên" in str(refused.value)
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_audit_verify_on_a_database_not_yet_upgraded_says_to_upgrade(ws_app, users, db_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from authoring.web.store import MIGRATIONS
+
+    users("cv.anhson")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", db_url)
+    command.downgrade(config, "wsapi01")
+    result = verify(db_url)
+    assert result.exit_code == 1 and "chưa được nâng cấp" in result.output and "Traceback" not in result.output
+
+
 def test_a_download_is_logged_as_an_export_with_the_plan_s_name(users, db_url):
     user = users("cv.anhson")
     plan = new_plan(user, "hai-phong-kien-an-2024-kh-chua-so.yaml")
