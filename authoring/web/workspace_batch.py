@@ -217,7 +217,7 @@ def _drafts(sessions, batch_id: int, plan_id: int, me, params: dict) -> None:
                 batch.params = {**(batch.params or {}), "failed": [*((batch.params or {}).get("failed") or []), name]}
 
     if remaining:
-        jobs.run_batch(f"ke-hoach-{plan_id}.yaml", parent_text, remaining, store_one, queue=False,
+        jobs.run_batch(f"ke-hoach-{plan_id}.yaml", parent_text, remaining, store_one,
                        workers=_pool_size(len(remaining)))
 
 
@@ -289,7 +289,7 @@ def _pdfs(sessions, batch_id: int, plan_id: int, storage: Path) -> int:
                     f"Kế hoạch của {names.get(result['plan'], 'một đơn vị')}: {result['error']}"]
 
     if items:
-        jobs.run_pdf_batch(items, store_one, queue=False)
+        jobs.run_pdf_batch(items, store_one)
     with sessions() as session:
         return session.get(BatchRow, batch_id).done
 
