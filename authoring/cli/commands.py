@@ -1038,7 +1038,7 @@ def audit_verify(db: str | None) -> None:
             click.echo(f"  {problem}", err=True)
         raise InputError(f"Nhật ký đã bị can thiệp: {len(verdict.problems)} chỗ không khớp.",
                          hint="Đối chiếu với bản sao lưu của cơ sở dữ liệu; báo ngay cho người phụ trách an toàn thông tin.")
-    click.echo(f"Nhật ký nguyên vẹn. Mã của mục cuối (ghi lại để phát hiện việc xóa bớt các mục cuối): {verdict.head}")
+    click.echo(f"Nhật ký nguyên vẹn, đủ đến mục cuối. Mã của mục cuối: {verdict.head}")
 
 
 from .help import apply as _vietnamese_help  # noqa: E402

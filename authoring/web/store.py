@@ -105,7 +105,11 @@ class Store:
     def __init__(self, url: str):
         self.url = url
         connect_args = {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
-        self.engine = create_engine(url, connect_args=connect_args)
+        # KEHOACH_DB_POOL: connections per process (no overflow), e.g. to fit PostgreSQL's max_connections.
+        pool = {"pool_size": int(os.environ["KEHOACH_DB_POOL"]), "max_overflow": 0,
+                "pool_timeout": float(os.environ.get("KEHOACH_DB_POOL_TIMEOUT") or 30)} \
+            if os.environ.get("KEHOACH_DB_POOL") else {}
+        self.engine = create_engine(url, connect_args=connect_args, **pool)
         if url.startswith("sqlite"):
             @event.listens_for(self.engine, "connect")
             def _pragmas(dbapi_connection, _record):
@@ -121,13 +125,14 @@ class Store:
         with self.sessions() as session:
             rows = list(session.scalars(select(PlanRow).where(PlanRow.deleted.is_(False))
                                         .order_by(PlanRow.updated_at.desc())))
-            return [r for r in rows if self.visible(r)] if self.visible else rows
+        # Filtered after the connection is given back: the check may need one of its own.
+        return [r for r in rows if self.visible(r)] if self.visible else rows
 
     def plan(self, plan_id: int) -> PlanRow | None:
         with self.sessions() as session:
             row = session.get(PlanRow, plan_id)
-            ok = row is not None and not row.deleted and (self.visible is None or self.visible(row))
-            return row if ok else None
+        ok = row is not None and not row.deleted and (self.visible is None or self.visible(row))
+        return row if ok else None
 
     def version(self, plan_id: int, number: int | None = None) -> VersionRow | None:
         with self.sessions() as session:

@@ -188,13 +188,17 @@ class Access:
             audit.record(session, who, "xuat", f"Tải {what} của kế hoạch {plan_label(plan)}", plan_id,
                          plan.head if plan else None, unit_id=plan.unit_id if plan else None, address=address)
 
-    def visible(self, who: accounts.Account, unit_id: int | None) -> bool:
+    def visible(self, who: accounts.Account, unit_id: int | None, session=None) -> bool:
+        """Whether *who* may see a plan of *unit_id*; inside an open *session*, read with it (a request never holds
+        one pooled connection while waiting for a second: with a small pool, that deadlocks)."""
         if who.has("quan-tri") or who.province_wide:
             if who.has("quan-tri") or unit_id is None:
                 return True
-            with self.sessions() as session:
+            if session is not None:
                 unit = session.get(UnitRow, unit_id)
                 return unit is not None and (unit.province == who.province or unit.id == who.unit_id)
+            with self.sessions() as own:
+                return self.visible(who, unit_id, own)
         return unit_id == who.unit_id
 
 

@@ -26,6 +26,7 @@ def grant_application_role(session, role: str) -> None:
     for statement in (f"GRANT USAGE ON SCHEMA public TO {role}",
                       f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
                       f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ws_audit FROM {role}",
+                      f"REVOKE DELETE, TRUNCATE, REFERENCES, TRIGGER ON ws_audit_head FROM {role}",
                       f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {role}",
                       f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"):
         session.execute(text(statement))

@@ -20,14 +20,14 @@ from sqlalchemy.orm import sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
-from ..workspace import accounts, audit, dashboard, jobs, workflow
+from ..workspace import accounts, audit, dashboard, workflow
 from ..text import match_key
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
-from . import core, engine
+from . import core, engine, workspace_batch
 from .store import PlanRow, VersionRow
 from .workspace_access import (
-    CURRENT, Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
+    Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -84,6 +84,8 @@ class WorkspaceSite:
         app.state.edit_refusal = lambda who, plan_id: edit_refusal(access, who, plan_id)
         app.state.workspace = True
         batches_lock = threading.Lock()
+        self.batches = workspace_batch.Launcher(sessions, storage, redis)
+        self.batches.watch()
 
         templates = Jinja2Templates(directory=str(HERE / "templates"))
         templates.env.globals.update(STATES=workflow.STATES, ROLES=accounts.ROLES, CELL_LABELS=dashboard.CELL_LABELS, DEADLINE_LABELS=dashboard.DEADLINE_LABELS,
@@ -183,7 +185,7 @@ class WorkspaceSite:
             allowed: dict[int | None, bool] = {}   # one look-up per unit, not per plan
             for plan, flow, unit in session.execute(query):
                 if plan.unit_id not in allowed:
-                    allowed[plan.unit_id] = self.access.visible(me, plan.unit_id)
+                    allowed[plan.unit_id] = self.access.visible(me, plan.unit_id, session)
                 if not allowed[plan.unit_id]:
                     continue
                 out.append({"plan": plan, "flow": flow, "unit": unit,
@@ -576,65 +578,6 @@ class WorkspaceSite:
         with self.sessions.begin() as session:
             flow = session.get(WorkflowRow, plan_id)
             flow.cells, flow.counts, flow.checked_version = cells, analysis.counts(), head
-
-    def run_derive_batch(self, batch_id, me, plan_id, parent_name, parent_text, names, kinds, province_id):
-        with self.sessions() as session:
-            parent_row = session.get(PlanRow, plan_id)
-            parent_label = f"{parent_row.issuer}: {parent_row.title[:120]}" if parent_row else f"kế hoạch {plan_id}"
-        token = CURRENT.set(RequestContext(me))
-        messages: list[str] = []
-        try:
-            def store_one(result: dict) -> None:
-                with self.sessions.begin() as session:
-                    batch = session.get(BatchRow, batch_id)
-                    if result["ok"]:
-                        self.save_derived(session, me, plan_id, parent_label, result, kinds, province_id)
-                        batch.done += 1
-                    else:
-                        batch.failed += 1
-                        messages.append(f"{result['unit']}: {result['error']}")
-                        batch.messages = list(messages[-50:])
-
-            with jobs.heartbeat(self.sessions, batch_id):
-                backend = jobs.run_batch(parent_name, parent_text, names, store_one, redis=self.redis)
-            with self.sessions.begin() as session:
-                batch = session.get(BatchRow, batch_id)
-                batch.state, batch.finished_at, batch.backend = "finished", now(), backend
-                audit.record(session, me, "lap-cap-duoi",
-                             f"Lập dự thảo kế hoạch cho {batch.done} đơn vị cấp xã"
-                             + (f" ({batch.failed} đơn vị chưa lập được)" if batch.failed else ""), plan_id)
-        except Exception:  # shown on the dashboard in words; the batch can be started again
-            with self.sessions.begin() as session:
-                batch = session.get(BatchRow, batch_id)
-                batch.state, batch.finished_at = "failed", now()
-                batch.messages = list(messages[-49:]) + [jobs.failure_text(exc)]
-        finally:
-            CURRENT.reset(token)
-
-    def save_derived(self, session, me, parent_plan_id: int, parent_label: str, result: dict, kinds: dict, province_id: str):
-        name = result["unit"]
-        unit = session.scalar(select(UnitRow).where(UnitRow.name == name))
-        if unit is None:
-            province_unit = session.get(UnitRow, me.unit_id)
-            unit = accounts.add_unit(session, name, kinds.get(name, name.split()[0]), "xa", province_id,
-                                     province_unit)
-        try:
-            tree_doc = dict(yamledit.load_tree(result["text"]).get("document") or {})
-        except Exception:  # the title is only for lists; the plan itself is stored whatever happens
-            tree_doc = {}
-        title = str(tree_doc.get("title") or "")[:1000]
-        issuer = str((tree_doc.get("issuer") or {}).get("name") or "")[:300]
-        plan = PlanRow(title=title, issuer=issuer, origin=f"Lập từ kế hoạch của {parent_label}"[:500], head=1,
-                       unit_id=unit.id, owner_id=me.id)
-        session.add(plan)
-        session.flush()
-        # The audit entry and the workflow row come with the flush (workspace_access); the row is completed here.
-        session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=result["text"],
-                               note=f"Dự thảo lập từ kế hoạch của {parent_label}"[:500],
-                               counts=result["counts"], format_ok=result["format_ok"], author_id=me.id))
-        flow = workflow.ensure(session, plan.id, unit.id)
-        flow.parent_plan_id, flow.checked_version, flow.cells, flow.counts = parent_plan_id, 1, result["cells"], result["counts"]
-        flow.updated_at = now()
 
     def progress_html(self, batch_id: int) -> str:
         with self.sessions() as session:

@@ -2,7 +2,8 @@
 
 Append-only: this module only adds and reads entries; the database refuses changes, removals, replacements and
 backdated entries (triggers of the migrations). Each entry carries a hash chained to the previous one, so `verify`
-finds an entry edited, deleted or inserted behind the application's back. Exported as CSV or XLSX for an inspection.
+finds an entry edited, deleted or inserted behind the application's back; the head row (count, last chain value),
+moved in the same transaction, finds the last entries deleted. Exported as CSV or XLSX for an inspection.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import json
 from dataclasses import dataclass
 from datetime import timezone
 
-from sqlalchemy import select, text
+from sqlalchemy import DateTime, select, text
 from sqlalchemy.orm import Session
 
 from .accounts import Account
-from .models import AuditRow, UnitRow, UserRow, now
+from .models import AuditHeadRow, AuditRow, UnitRow, UserRow, now
 from .workflow import state_label
 
 ACTIONS = {
@@ -75,6 +76,11 @@ def record(session: Session, who: Account | None, action: str, summary: str, pla
         previous = waiting.chain   # an entry added earlier in this transaction, not yet flushed: chain after it
     row.chain = _digest(previous, row)
     session.add(row)
+    head = session.get(AuditHeadRow, 1)
+    if head is None:
+        session.add(AuditHeadRow(id=1, entries=1, chain=row.chain, at=row.at))
+    else:
+        head.entries, head.chain, head.at = head.entries + 1, row.chain, row.at
     session.info["ws_audit_last"] = row
     if flush:
         session.flush()
@@ -100,12 +106,13 @@ class Verdict:
     checked: int
     unchained: int            # entries written before the chain existed (migration ws03)
     problems: list[str]       # Vietnamese, one per broken link
-    head: str                 # the last chain value: note it down to detect a later truncation of the tail
+    head: str                 # the last chain value
 
 
 def verify(session: Session) -> Verdict:
-    """Recompute the chain over every entry in order: any entry edited, deleted or inserted breaks a link."""
-    previous, checked, unchained, problems = "", 0, 0, []
+    """Recompute the chain over every entry in order: any entry edited, deleted or inserted breaks a link; the last
+    entries deleted leave the log short of its head row; a saved version without its entry is named too."""
+    previous, checked, unchained, problems, last = "", 0, 0, [], None
     for row in session.execute(select(AuditRow).order_by(AuditRow.id).execution_options(yield_per=1000)).scalars():
         if row.chain is None:
             if checked:
@@ -117,7 +124,43 @@ def verify(session: Session) -> Verdict:
             problems.append(f"Mục số {row.id} ({_local(row.at)}, {row.user_name}): nội dung đã bị sửa, hoặc mục "
                             "ngay trước nó đã bị xóa hay chèn thêm.")
         previous = row.chain
+        last = row
+    problems += _tail_problems(session, checked, previous, last)
+    problems += _unlogged_versions(session)
     return Verdict(checked, unchained, problems, previous)
+
+
+def _tail_problems(session: Session, checked: int, previous: str, last) -> list[str]:
+    from sqlalchemy import inspect
+
+    if not inspect(session.connection()).has_table(AuditHeadRow.__tablename__):
+        return ["Cơ sở dữ liệu chưa được nâng cấp nên chưa có sổ ghi mục cuối của nhật ký: chưa kiểm được các mục "
+                "cuối có bị xóa không. Chạy lại `kehoach serve` (hoặc lệnh khởi tạo không gian làm việc) một lần để "
+                "nâng cấp, rồi kiểm tra lại."]
+    head = session.get(AuditHeadRow, 1)
+    if head is None:
+        return [f"Sổ ghi mục cuối của nhật ký bị mất (đã bị xóa) trong khi nhật ký có {checked} mục: không còn biết "
+                "các mục cuối có đủ không."] if checked else []
+    if head.entries == checked and head.chain == previous:
+        return []
+    if head.entries > checked:
+        after = f"sau mục số {last.id} ({_local(last.at)})" if last is not None else "từ đầu"
+        return [f"Thiếu {head.entries - checked} mục cuối của nhật ký: sổ ghi mục cuối ghi {head.entries} mục, mục "
+                f"cuối cùng ghi lúc {_local(head.at)}, nhưng nhật ký chỉ còn {checked} mục — các mục {after} "
+                "đã bị xóa."]
+    return [f"Sổ ghi mục cuối của nhật ký ({head.entries} mục, mục cuối ghi lúc {_local(head.at)}) không khớp với "
+            f"nhật ký ({checked} mục): sổ hoặc các mục cuối đã bị sửa."]
+
+
+def _unlogged_versions(session: Session) -> list[str]:
+    """Versions saved by a signed-in person (author known) whose creation or edit entry is not in the log."""
+    versions = session.execute(text(
+        "SELECT v.plan_id, v.number, v.created_at, p.title FROM plan_versions v JOIN plans p ON p.id = v.plan_id "
+        "WHERE v.author_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ws_audit a WHERE a.plan_id = v.plan_id "
+        "AND a.version = v.number AND a.action IN ('tao', 'sua')) ORDER BY v.created_at, v.id LIMIT 101")
+        .columns(created_at=DateTime)).all()
+    return [f"Phiên bản {number} của kế hoạch «{' '.join((title or '').split())[:120] or 'chưa có tên'}» (lưu lúc "
+            f"{_local(created)}) không có mục nhật ký: mục đã bị xóa." for _plan, number, created, title in versions]
 
 
 def province_unit_ids(session: Session, who: Account) -> set[int]:

@@ -1,9 +1,9 @@
-"""Batch work: derive drafts for every commune of a province in parallel processes.
+"""Batch work: derive drafts (or PDFs) for every commune of a province in parallel processes, and the batch's life.
 
-Through RQ on Redis when a queue is configured (KEHOACH_REDIS or --redis, e.g. redis://127.0.0.1:6379/0; run
-`rq worker kehoach --url …` on as many machines or cores as wanted), in this machine's processes otherwise
-(ProcessPoolExecutor). Each task gets the provincial plan's text and one unit; it returns the commune's draft, its
-check summary and its coverage cells, so the web process only stores results.
+A batch is one queue job (authoring/web/workspace_batch.py, run by `rq worker kehoach` when KEHOACH_REDIS is set);
+inside it, the communes are derived in this machine's processes (ProcessPoolExecutor). Each task gets the provincial
+plan's text and one unit and returns the commune's draft, its check summary and its coverage cells. Here also: the
+heartbeat, when a silent batch is stale, taking it over or closing it with its reason.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import logging
 import os
 import tempfile
 import threading
-import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -28,11 +27,19 @@ from sqlalchemy.orm import Session
 
 QUEUE = "kehoach"
 _PARENTS: dict[str, tuple[Path, object]] = {}
-# A running batch writes its heartbeat every BEAT; one silent for STALE was stopped (server killed or restarted).
-BEAT = 15.0
-STALE = timedelta(minutes=2)
+# A running batch writes its heartbeat every BEAT; one silent for STALE lost its worker (killed or restarted).
+# KEHOACH_BATCH_STALE (seconds) shortens it for the fault tests.
+STALE = timedelta(seconds=float(os.environ.get("KEHOACH_BATCH_STALE") or 120))
+BEAT = STALE.total_seconds() / 8
+# A batch whose worker died is started again this many times in all, then closed with the reason.
+MAX_ATTEMPTS = 3
 INTERRUPTED = ("Máy chủ đã dừng giữa chừng lượt này; các đơn vị đã xong được giữ nguyên. "
                "Bấm lại để làm tiếp cho các đơn vị còn lại.")
+RESUMED = ("Tiến trình xử lý nền đã dừng giữa chừng; lượt được làm tiếp cho các đơn vị còn lại "
+           "(lần chạy thứ {n}), các đơn vị đã xong được giữ nguyên.")
+GAVE_UP = ("Lượt này đã dừng {n} lần vì tiến trình xử lý nền bị dừng giữa chừng; các đơn vị đã xong được giữ "
+           "nguyên. Báo quản trị kiểm tra các tiến trình xử lý nền (rq worker), rồi bấm lại để làm tiếp cho các đơn "
+           "vị còn lại.")
 
 
 def failure_text(exc: BaseException) -> str:
@@ -45,26 +52,61 @@ def failure_text(exc: BaseException) -> str:
     return "Lỗi ngoài dự kiến khi chạy lượt này (chi tiết trong nhật ký máy chủ); báo quản trị, rồi bấm lại."
 
 
-def running_batch(session: Session, plan_id: int):
+def is_stale(batch) -> bool:
+    from .models import now
+
+    return batch.state == "running" and (batch.heartbeat_at or batch.started_at) < now() - STALE
+
+
+def close(batch, state: str, message: str | None = None) -> None:
+    from .models import now
+
+    batch.state, batch.finished_at = state, now()
+    if message:
+        batch.messages = list(batch.messages or [])[-49:] + [message]
+
+
+def take_over(batch) -> bool:
+    """A stale batch counts one more start and is alive again (True: the caller starts its job after the commit),
+    or, stopped too often, is closed as failed with the reason in words."""
+    from .models import now
+
+    attempts = batch.attempts or 1
+    if attempts >= MAX_ATTEMPTS:
+        close(batch, "failed", GAVE_UP.format(n=attempts))
+        return False
+    batch.attempts, batch.heartbeat_at = attempts + 1, now()
+    batch.messages = list(batch.messages or [])[-49:] + [RESUMED.format(n=attempts + 1)]
+    return True
+
+
+def running_batch(session: Session, plan_id: int, revive: Callable | None = None):
     """The plan's batch still running, or None. Takes the plan's workflow row for update first, so two server
-    processes cannot both start one; a batch whose heartbeat stopped is closed as interrupted, never left running."""
-    from .models import BatchRow, WorkflowRow, now
+    processes cannot both start (or take over) one. A batch whose heartbeat stopped is never left running:
+    *revive(session, batch)* may bring it back (True), else it is closed as interrupted."""
+    from .models import BatchRow, WorkflowRow
 
     session.get(WorkflowRow, plan_id, with_for_update=True)
     batch = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id, BatchRow.state == "running"))
-    if batch is not None and (batch.heartbeat_at or batch.started_at) < now() - STALE:
-        batch.state, batch.finished_at = "failed", now()
-        batch.messages = list(batch.messages or [])[-49:] + [INTERRUPTED]
+    if batch is not None and is_stale(batch):
+        if revive is not None and revive(session, batch):
+            return batch
+        if batch.state == "running":
+            close(batch, "failed", INTERRUPTED)
         return None
     return batch
 
 
 @contextmanager
-def heartbeat(sessions, batch_id: int, every: float = BEAT):
-    """While the body runs, a thread stamps the batch as alive every *every* seconds."""
+def heartbeat(sessions, batch_id: int, every: float | None = None):
+    """While the body runs, a thread stamps the batch as alive every *every* seconds (the first stamp at once)."""
     from .models import BatchRow, now
 
     stop = threading.Event()
+    with sessions.begin() as session:
+        session.execute(update(BatchRow).where(BatchRow.id == batch_id).values(heartbeat_at=now()))
+
+    every = every or BEAT
 
     def beat():
         while not stop.wait(every):
@@ -174,13 +216,9 @@ class Progress:
 
 
 def run_batch(parent_name: str, parent_text: str, units: list[str], on_result: Callable[[dict], None],
-              redis: str | None = None, workers: int | None = None, timeout: float = 1800) -> str:
-    """Derive every unit's draft; *on_result* is called in this thread as each one finishes. Returns the backend
-    used: 'rq' or 'process'."""
-    url = redis_url(redis)
-    if url:
-        _run_rq(url, parent_name, parent_text, units, on_result, timeout)
-        return "rq"
+              workers: int | None = None) -> str:
+    """Derive every unit's draft in this machine's processes; *on_result* is called in this thread as each one
+    finishes. Run by a batch's queue job on the worker (authoring/web/workspace_batch.py), or by the CLI."""
     workers = workers or min(len(units), os.cpu_count() or 2, 8) or 1
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
         futures = {pool.submit(derive_one, parent_name, parent_text, unit): unit for unit in units}
@@ -192,39 +230,6 @@ def run_batch(parent_name: str, parent_text: str, units: list[str], on_result: C
                           "cells": {}, "error": f"tiến trình xử lý bị dừng ({type(exc).__name__})"}
             on_result(result)
     return "process"
-
-
-def _run_rq(url: str, parent_name: str, parent_text: str, units: list[str], on_result, timeout: float) -> None:
-    from redis import Redis
-    from rq import Queue
-
-    connection = Redis.from_url(url)
-    queue = Queue(QUEUE, connection=connection)
-    jobs = {queue.enqueue(derive_one, parent_name, parent_text, unit, job_timeout=600, result_ttl=3600,
-                          failure_ttl=3600).id: unit for unit in units}
-    pending = dict(jobs)
-    deadline = time.monotonic() + timeout
-    from rq.job import Job
-
-    while pending and time.monotonic() < deadline:
-        for job in Job.fetch_many(list(pending), connection=connection):
-            if job is None:
-                continue
-            status = job.get_status(refresh=False)
-            status = getattr(status, "value", status)
-            if status == "finished":
-                on_result(job.return_value())
-            elif status in ("failed", "stopped", "canceled"):
-                on_result({"unit": pending[job.id], "ok": False, "text": "", "counts": {}, "format_ok": False,
-                           "cells": {}, "error": "hàng đợi báo lỗi khi xử lý đơn vị này"})
-            else:
-                continue
-            pending.pop(job.id)
-        if pending:
-            time.sleep(0.2)
-    for unit in pending.values():
-        on_result({"unit": unit, "ok": False, "text": "", "counts": {}, "format_ok": False, "cells": {},
-                   "error": "quá thời gian chờ hàng đợi (kiểm tra các tiến trình rq worker)"})
 
 
 # --- PDFs for many plans ------------------------------------------------------------------------
@@ -266,38 +271,9 @@ def pdf_chunk(items: list[tuple[int, str]]) -> list[dict]:
     return out
 
 
-def run_pdf_batch(items: list[tuple[int, str]], on_result: Callable[[dict], None], redis: str | None = None,
-                  chunk: int = 10, timeout: float = 3600) -> str:
-    """PDFs of many plans in chunks (one LibreOffice start per chunk), through RQ or local processes."""
+def run_pdf_batch(items: list[tuple[int, str]], on_result: Callable[[dict], None], chunk: int = 10) -> str:
+    """PDFs of many plans in chunks (one LibreOffice start per chunk), in a local child process."""
     chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
-    url = redis_url(redis)
-    if url:
-        from redis import Redis
-        from rq import Queue
-        from rq.job import Job
-
-        connection = Redis.from_url(url)
-        queue = Queue(QUEUE, connection=connection)
-        pending = {queue.enqueue(pdf_chunk, part, job_timeout=1800, result_ttl=600).id: part for part in chunks}
-        deadline = time.monotonic() + timeout
-        while pending and time.monotonic() < deadline:
-            for job in Job.fetch_many(list(pending), connection=connection):
-                status = getattr(job.get_status(refresh=False), "value", job.get_status(refresh=False))
-                if status == "finished":
-                    for result in job.return_value():
-                        on_result(result)
-                elif status in ("failed", "stopped", "canceled"):
-                    for plan_id, _ in pending[job.id]:
-                        on_result({"plan": plan_id, "ok": False, "pdf": b"", "error": "hàng đợi báo lỗi"})
-                else:
-                    continue
-                pending.pop(job.id)
-            if pending:
-                time.sleep(0.3)
-        for part in pending.values():
-            for plan_id, _ in part:
-                on_result({"plan": plan_id, "ok": False, "pdf": b"", "error": "quá thời gian chờ hàng đợi"})
-        return "rq"
     # LibreOffice uses one profile: chunks run one after another in a single child process.
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("forkserver")) as pool:
         for results in pool.map(pdf_chunk, chunks):

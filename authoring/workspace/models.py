@@ -143,8 +143,20 @@ class AuditRow(Base):
     chain: Mapped[str | None] = mapped_column(String(64), nullable=True)     # sha256(previous chain, this entry)
 
 
+class AuditHeadRow(Base):
+    """How many chained entries the log has, the last one's chain value and time, moved forward in the
+    transaction of each entry (never back: triggers): the last entries deleted no longer match it."""
+
+    __tablename__ = "ws_audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)   # always 1
+    entries: Mapped[int] = mapped_column(Integer)
+    chain: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class BatchRow(Base):
-    """A batch job (derive drafts for every commune), its progress and outcome."""
+    """A batch job (derive drafts, or PDFs, for every commune), its progress and outcome, written by the job itself."""
 
     __tablename__ = "ws_batches"
 
@@ -161,3 +173,5 @@ class BatchRow(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)   # last sign of life while running
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    params: Mapped[dict | None] = mapped_column(JSON, nullable=True)   # what the job needs: units, kinds, province
+    attempts: Mapped[int] = mapped_column(Integer, default=1)          # started again after a worker died

@@ -192,6 +192,64 @@ def test_audit_verify_finds_an_entry_edited_deleted_or_inserted(ws_app, users, d
     assert "Traceback" not in broken.output
 
 
+def test_audit_verify_finds_the_last_entries_deleted_by_the_database_owner(ws_app, users, db_url):
+    user = users("cv.anhson")
+    new_plan(user, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    user.form("/dang-xuat")
+    rows = log_rows(db_url)
+    kept = rows[-3]
+    tamper(db_url, f"DELETE FROM ws_audit WHERE id > {kept.id}")   # the last two entries, the chain intact before
+    broken = verify(db_url)
+    assert broken.exit_code == 1 and "Nhật ký đã bị can thiệp" in broken.output, broken.output
+    assert "Thiếu 2 mục cuối của nhật ký" in broken.output and f"sau mục số {kept.id}" in broken.output
+    assert "Traceback" not in broken.output
+
+
+def test_audit_verify_finds_a_deleted_tail_even_when_the_head_row_was_put_back(ws_app, users, db_url):
+    """The owner deletes the tail and forces the head row to match: the saved versions still name their entries."""
+    user = users("cv.anhson")
+    plan = new_plan(user, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    user.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch phòng chống lụt bão"})
+    edit = [r for r in log_rows(db_url) if r.action == "sua"][-1]
+    kept = [r for r in log_rows(db_url) if r.id < edit.id][-1]
+    guards = ["DROP TRIGGER IF EXISTS ws_audit_head_forward_only", "DROP TRIGGER IF EXISTS ws_audit_head_no_delete"] \
+        if db_url.startswith("sqlite") else ["ALTER TABLE ws_audit_head DISABLE TRIGGER USER"]
+    tamper(db_url, *guards, f"DELETE FROM ws_audit WHERE id >= {edit.id}",
+           f"UPDATE ws_audit_head SET entries = (SELECT COUNT(*) FROM ws_audit WHERE chain IS NOT NULL), "
+           f"chain = (SELECT chain FROM ws_audit WHERE id = {kept.id})")
+    broken = verify(db_url)
+    assert broken.exit_code == 1, broken.output
+    assert "Phiên bản 2 của kế hoạch «Kế hoạch phòng chống lụt bão»" in broken.output
+    assert "không có mục nhật ký" in broken.output
+
+
+def test_the_application_cannot_move_the_log_s_head_back(ws_app, users, db_url):
+    users("cv.anhson")
+    engine = create_engine(db_url)
+    with pytest.raises(Exception) as refused, engine.begin() as connection:
+        connection.execute(text("UPDATE ws_audit_head SET entries = entries - 1"))
+    with pytest.raises(Exception), engine.begin() as connection:
+        connection.execute(text("DELETE FROM ws_audit_head"))
+    engine.dispose()
+    assert "chỉ được tiến lên" in str(refused.value)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_audit_verify_on_a_database_not_yet_upgraded_says_to_upgrade(ws_app, users, db_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from authoring.web.store import MIGRATIONS
+
+    users("cv.anhson")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", db_url)
+    command.downgrade(config, "wsapi01")
+    result = verify(db_url)
+    assert result.exit_code == 1 and "chưa được nâng cấp" in result.output and "Traceback" not in result.output
+
+
 def test_a_download_is_logged_as_an_export_with_the_plan_s_name(users, db_url):
     user = users("cv.anhson")
     plan = new_plan(user, "hai-phong-kien-an-2024-kh-chua-so.yaml")
@@ -209,6 +267,9 @@ def test_the_administrator_s_page_finds_an_edited_entry_too(ws_app, users, db_ur
     tamper(db_url, "UPDATE ws_audit SET summary = 'không có gì' WHERE id = 1")
     page = admin.get("/khong-gian/quan-tri/nhat-ky").text
     assert "Nhật ký đã bị can thiệp: 1 chỗ không khớp" in page and "Mục số 1" in page
+    last = log_rows(db_url)[-1]
+    tamper(db_url, f"DELETE FROM ws_audit WHERE id = {last.id}")
+    assert "Thiếu 1 mục cuối của nhật ký" in admin.get("/khong-gian/quan-tri/nhat-ky").text
     assert users("cv.so").get("/khong-gian/quan-tri/nhat-ky").status_code == 404
 
 

@@ -37,7 +37,8 @@ def two_roles(postgres, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("statement", ["TRUNCATE ws_audit", "DELETE FROM ws_audit", "UPDATE ws_audit SET summary = ''",
                                        "DROP TRIGGER ws_audit_no_update ON ws_audit", "ALTER TABLE ws_audit DISABLE TRIGGER ALL",
-                                       "DROP TABLE ws_audit"])
+                                       "DROP TABLE ws_audit", "DELETE FROM ws_audit_head", "TRUNCATE ws_audit_head",
+                                       "DROP TRIGGER ws_audit_head_forward_only ON ws_audit_head"])
 def test_the_application_role_cannot_rewrite_the_log(two_roles, statement):
     _owner, app = two_roles
     engine = create_engine(app)

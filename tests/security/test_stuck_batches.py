@@ -65,3 +65,16 @@ def test_the_heartbeat_keeps_a_long_batch_alive(db_url):
     with sessions() as session:
         assert now() - session.get(BatchRow, batch_id).heartbeat_at < timedelta(seconds=5)
     engine.dispose()
+
+
+def test_a_stale_batch_is_taken_up_again_until_it_has_stopped_too_often(db_url):
+    engine, sessions, plan_id, batch_id = plan_with_batch(db_url, jobs.STALE + timedelta(seconds=5))
+    with sessions.begin() as session:
+        batch = session.get(BatchRow, batch_id)
+        assert jobs.take_over(batch) and batch.attempts == 2 and batch.state == "running"
+        assert not jobs.is_stale(batch) and "làm tiếp" in batch.messages[-1]
+        batch.attempts = jobs.MAX_ATTEMPTS
+        assert not jobs.take_over(batch)
+        assert batch.state == "failed" and batch.finished_at is not None
+        assert f"đã dừng {jobs.MAX_ATTEMPTS} lần" in batch.messages[-1] and "bấm lại" in batch.messages[-1]
+    engine.dispose()

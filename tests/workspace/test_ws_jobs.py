@@ -1,10 +1,8 @@
-"""Deriving every commune's draft: in this machine's processes, and through a real RQ queue on Redis (loopback)."""
+"""Deriving every commune's draft, and PDFs of many plans, in this machine's processes (what a batch's queue job does
+on the worker: tests/security/test_batch_worker.py runs it through a real RQ worker)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,22 +23,6 @@ def province_text(tmp_path_factory):
     loaded, _ = load_plan(ROOT / "plans/examples/nghe-an-2025-kh-07.yaml")
     text, _report = core.new_year(loaded, 2026)
     return text
-
-
-@pytest.fixture
-def rq_workers(redis_url):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    workers = [subprocess.Popen([sys.executable, "-m", "rq.cli", "worker", jobs.QUEUE, "--url", redis_url,
-                                 "--worker-class", "rq.worker.SimpleWorker", "--quiet"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
-    yield workers
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
 
 
 def collect(**kwargs) -> tuple[str, dict]:
@@ -69,15 +51,6 @@ def test_derive_in_local_processes(province_text):
     _check(results, province_text)
 
 
-def test_derive_through_rq_on_redis(province_text, redis_url, rq_workers):
-    backend, results = collect(text=province_text, redis=redis_url, timeout=300)
-    assert backend == "rq"
-    _check(results, province_text)
-    from redis import Redis
-
-    assert Redis.from_url(redis_url).connection_pool.connection_kwargs["host"] == "127.0.0.1"
-
-
 def test_one_failing_unit_does_not_stop_the_batch(province_text):
     result = jobs.derive_one("ke-hoach-tinh.yaml", province_text, "huyện Cũ")
     assert not result["ok"] and result["error"]
@@ -85,12 +58,12 @@ def test_one_failing_unit_does_not_stop_the_batch(province_text):
     assert not result["ok"] and "lỗi định dạng" in result["error"]
 
 
-def test_pdfs_for_many_plans_through_rq(province_text, redis_url, rq_workers):
+def test_pdfs_for_many_plans_in_chunks(province_text):
     drafts = [jobs.derive_one("ke-hoach-tinh.yaml", province_text, unit)["text"] for unit in UNITS[:2]]
     got = {}
     backend = jobs.run_pdf_batch([(1, drafts[0]), (2, drafts[1]), (3, "kind: plan\nid: hong\n")],
-                                 lambda r: got.__setitem__(r["plan"], r), redis=redis_url, chunk=2)
-    assert backend == "rq"
+                                 lambda r: got.__setitem__(r["plan"], r), chunk=2)
+    assert backend == "process"
     assert got[1]["ok"] and got[1]["pdf"].startswith(b"%PDF") and got[2]["ok"]
     assert not got[3]["ok"] and "lỗi định dạng" in got[3]["error"]
     from pypdf import PdfReader

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from ...loading import units
-from ...workspace import audit, dashboard, jobs, workflow
+from ...workspace import audit, dashboard, workflow
 from ...text import match_key, slug
-from ...workspace.models import BatchRow, UnitRow, WorkflowRow, now
+from ...workspace.models import BatchRow, UnitRow, WorkflowRow
 from .. import core
 from ..store import PlanRow
+from ..workspace_access import client_address
 from ..workspace_site import MAX_LIST, WsError, day_from_form, safe_path, ws_of
 
 router = APIRouter()
@@ -36,6 +35,7 @@ def province_dashboard(request: Request, plan_id: int, loc: str = ""):
         rows = [r for r in rows if board.deadline(r) == "overdue"]
     elif loc in workflow.STATES:
         rows = [r for r in rows if r.state == loc]
+    ws.batches.check(plan_id)
     with ws.sessions() as session:
         batch = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id).order_by(BatchRow.id.desc()))
     can_derive = workflow.acts_for_plan_unit(me, info["flow"])
@@ -118,19 +118,23 @@ async def derive_all(request: Request, plan_id: int):
     names = [n for n in names if match_key(n) not in existing]
     if not names:
         raise WsError("Mọi đơn vị trong danh sách đã có dự thảo kế hoạch.")
-    with ws.batches_lock, ws.sessions.begin() as session:
-        if jobs.running_batch(session, plan_id) is not None:
-            raise WsError("Đang lập dự thảo cho cấp xã; hãy chờ lượt trước xong.", 409)
-        batch = BatchRow(kind="lap-cap-duoi", plan_id=plan_id, user_id=me.id, total=len(names),
-                         backend="rq" if jobs.redis_url(ws.redis) else "process", messages=[])
-        session.add(batch)
-        session.flush()
-        batch_id = batch.id
-    parent_name, parent_text = ws.materialise_parent(plan_id)
     province_id = (unit.province if unit else "") or ""
-    thread = threading.Thread(target=ws.run_derive_batch, daemon=True,
-                              args=(batch_id, me, plan_id, parent_name, parent_text, names, kinds, province_id))
-    thread.start()
+    revived: list[int] = []
+    with ws.batches_lock, ws.sessions.begin() as session:
+        busy = ws.batches.running(session, plan_id, revived) is not None
+        if not busy:
+            batch = BatchRow(kind="lap-cap-duoi", plan_id=plan_id, user_id=me.id, total=len(names),
+                             backend=ws.batches.backend, messages=[],
+                             params={"units": names, "kinds": kinds, "province": province_id,
+                                     "address": client_address(request.scope)})
+            session.add(batch)
+            session.flush()
+            batch_id = batch.id
+    for taken_up in revived:
+        ws.batches.launch(taken_up)
+    if busy:
+        raise WsError("Đang lập dự thảo cho cấp xã; hãy chờ lượt trước xong.", 409)
+    ws.batches.launch(batch_id)
     if request.headers.get("hx-request") == "true":
         return HTMLResponse(ws.progress_html(batch_id))
     return RedirectResponse(f"/khong-gian/tinh/{plan_id}", status_code=303)
@@ -152,49 +156,20 @@ async def pdf_all(request: Request, plan_id: int):
             .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
     if not found:
         raise WsError("Chưa có kế hoạch cấp xã nào để xuất PDF.")
-    children = [(pid, head) for pid, head, _name in found]
-    unit_names = {pid: name or "một đơn vị chưa gán" for pid, _head, name in found}
-    items = [(pid, ws.state.store.version(pid, head).yaml_text) for pid, head in children]
-    heads = dict(children)
+    revived: list[int] = []
     with ws.batches_lock, ws.sessions.begin() as session:
-        if jobs.running_batch(session, plan_id) is not None:
-            raise WsError("Đang có một lượt xử lý cho kế hoạch này; hãy chờ xong.", 409)
-        batch = BatchRow(kind="pdf", plan_id=plan_id, user_id=me.id, total=len(items),
-                         backend="rq" if jobs.redis_url(ws.redis) else "process", messages=[])
-        session.add(batch)
-        session.flush()
-        batch_id = batch.id
-
-    def work():
-        messages: list[str] = []
-
-        def store_one(result: dict) -> None:
-            with ws.sessions.begin() as session:
-                batch = session.get(BatchRow, batch_id)
-                if result["ok"]:
-                    folder = safe_path(ws.storage, "pdf", str(result["plan"]))
-                    folder.mkdir(parents=True, exist_ok=True)
-                    safe_path(folder, f"v{heads[result['plan']]}.pdf").write_bytes(result["pdf"])
-                    batch.done += 1
-                else:
-                    batch.failed += 1
-                    messages.append(f"Kế hoạch của {unit_names.get(result['plan'], 'một đơn vị')}: {result['error']}")
-                    batch.messages = list(messages[-50:])
-
-        try:
-            with jobs.heartbeat(ws.sessions, batch_id):
-                backend = jobs.run_pdf_batch(items, store_one, redis=ws.redis)
-            state_text = "finished"
-        except Exception:  # told in words; the PDFs already made stay
-            backend, state_text = "process", "failed"
-            messages.append(jobs.failure_text(exc))
-        with ws.sessions.begin() as session:
-            batch = session.get(BatchRow, batch_id)
-            batch.state, batch.finished_at, batch.backend = state_text, now(), backend
-            batch.messages = list(messages[-50:])
-            audit.record(session, me, "xuat", f"Xuất PDF cho {batch.done} kế hoạch cấp xã", plan_id)
-
-    threading.Thread(target=work, daemon=True).start()
+        busy = ws.batches.running(session, plan_id, revived) is not None
+        if not busy:
+            batch = BatchRow(kind="pdf", plan_id=plan_id, user_id=me.id, total=len(found), backend=ws.batches.backend,
+                             messages=[], params={"address": client_address(request.scope)})
+            session.add(batch)
+            session.flush()
+            batch_id = batch.id
+    for taken_up in revived:
+        ws.batches.launch(taken_up)
+    if busy:
+        raise WsError("Đang có một lượt xử lý cho kế hoạch này; hãy chờ xong.", 409)
+    ws.batches.launch(batch_id)
     if request.headers.get("hx-request") == "true":
         return HTMLResponse(ws.progress_html(batch_id))
     return RedirectResponse(f"/khong-gian/tinh/{plan_id}", status_code=303)
@@ -235,4 +210,5 @@ def batch_progress(request: Request, batch_id: int):
         plan = session.get(PlanRow, batch.plan_id) if batch else None
     if batch is None or plan is None or not ws.access.visible(me, plan.unit_id):
         raise WsError("Không tìm thấy lượt xử lý này.", 404)
+    ws.batches.check(batch.plan_id)
     return HTMLResponse(ws.progress_html(batch_id))

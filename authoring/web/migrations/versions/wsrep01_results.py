@@ -1,14 +1,14 @@
 """Province workspace: each unit's results for one period of its plan, where the report stands, and the deadlines.
 
 Revision ID: wsrep01
-Revises: wsapi01
+Revises: ws05
 Create Date: 2026-12-07
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "wsrep01"
-down_revision = "wsapi01"
+down_revision = "ws05"
 branch_labels = None
 depends_on = None
 
