@@ -497,7 +497,7 @@ class Site:
             issuer=str((document.get("issuer") or {}).get("name") or "") if isinstance(document.get("issuer"), dict) else "",
             number=number, moment=time.strftime("%d/%m/%Y %H:%M"), counts=analysis.counts(), rows=rows,
             parents=f"Đã đối chiếu với: {parents}." if parents else "Không có văn bản cấp trên trong thư viện để đối chiếu.",
-            coverage=self.coverage_table(plan_id, analysis) if analysis.format_ok else "")
+            coverage=self.coverage_rows(plan_id, analysis) if analysis.format_ok else None)
 
     def make_pdf(self, loaded) -> bytes:
         with tempfile.TemporaryDirectory(prefix="kehoach-pdf-web-") as tmp, self.state.pdf_lock:
@@ -513,10 +513,11 @@ class Site:
             return f"{document.type} số {document.code}"
         return engine.parent_name(doc_id) or "văn bản cấp trên"
 
-    def coverage_table(self, plan_id: int, analysis: engine.Analysis) -> str:
-        """The coverage matrix in words: parent item, the plan's items that take it up, lead agencies by name."""
+    def coverage_rows(self, plan_id: int, analysis: engine.Analysis) -> list[dict]:
+        """The coverage matrix in words (templates/_coverage.html): parent item, the plan's items that take it up,
+        lead agencies by name."""
         if not analysis.coverage:
-            return "<p>Không có nhiệm vụ cấp trên nào giao cho cấp này trong thư viện.</p>"
+            return []
         tree = analysis.tree or {}
         names = forms.AgencyNames(self.state.registry, tree)
         describe = forms.describer(tree, self.state.registry)
@@ -527,19 +528,14 @@ class Site:
         rows = []
         for item in analysis.coverage:
             ok = bool(item["covered_by"]) and bool(item["lead"])
-            mark = "Đủ" if ok else ("Thiếu cơ quan chủ trì" if item["covered_by"] else "Chưa có mục nào")
-            taken = ", ".join(
-                f'<a href="/ke-hoach/{plan_id}#{forms.slot_id(places[i])}">{html.escape(describe(i))}</a>'
-                if i in places else html.escape(describe(i)) for i in item["covered_by"])
-            status = core.Status(item["status"]).label if item["status"] else ""
-            document = self.parent_title(item["parent"].split("#")[0])
-            rows.append(f"<tr class='{'ok' if ok else 'missing'}'><td>{mark}</td><td>{html.escape(document)}</td>"
-                        f"<td>{html.escape(item['text'])}</td><td>{taken or '—'}</td>"
-                        f"<td>{html.escape(', '.join(names.name(a) for a in item['lead'])) or '—'}</td>"
-                        f"<td>{html.escape(status)}</td></tr>")
-        return ("<table><thead><tr><th>Tình trạng</th><th>Văn bản cấp trên</th><th>Nhiệm vụ cấp trên</th>"
-                "<th>Mục của kế hoạch đảm nhận</th><th>Cơ quan chủ trì</th><th>Độ tin cậy dữ liệu</th></tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>")
+            rows.append({
+                "ok": ok, "mark": "Đủ" if ok else ("Thiếu cơ quan chủ trì" if item["covered_by"] else "Chưa có mục nào"),
+                "document": self.parent_title(item["parent"].split("#")[0]), "text": item["text"],
+                "taken": [(f"/ke-hoach/{plan_id}#{forms.slot_id(places[i])}" if i in places else None, describe(i))
+                          for i in item["covered_by"]],
+                "lead": ", ".join(names.name(a) for a in item["lead"]),
+                "status": core.Status(item["status"]).label if item["status"] else ""})
+        return rows
 
     def part_name(self, plan_id: int, version) -> str:
         """The part of the plan a run of saves was in, in words («Thông tin văn bản», mục «2. Sở Y tế»)."""

@@ -297,7 +297,7 @@ def coverage(request: Request, plan_id: int):
     site = site_of(request)
     row = site.plan_or_404(plan_id)
     analysis = site.state.analysis(plan_id, row.head)
-    return site.page(request, "coverage.html", plan=row, matrix=site.coverage_table(plan_id, analysis),
+    return site.page(request, "coverage.html", plan=row, rows=site.coverage_rows(plan_id, analysis),
                 parents=[site.parent_title(p) for p in analysis.parents])
 
 
