@@ -129,7 +129,7 @@ def _worker_store() -> Store:
 
 def _storage() -> Path:
     from .app import _data_dir
-    from .workspace_app import storage_root
+    from .workspace_site import storage_root
 
     return storage_root(_data_dir())
 
@@ -255,7 +255,7 @@ def save_derived(session, me, parent_plan_id: int, parent_label: str, result: di
 
 def _pdfs(sessions, batch_id: int, plan_id: int, storage: Path) -> int:
     """PDF/A of the newest version of every commune plan; a resumed run keeps those this batch already made."""
-    from .workspace_app import safe_path
+    from .workspace_site import safe_path
 
     with sessions() as session:
         started = session.get(BatchRow, batch_id).started_at
