@@ -287,7 +287,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             lines = diff_lines(core.semantic_diff(before.loaded, analysis.loaded), forms.AgencyNames(state.registry, analysis.tree))
             change = "; ".join(lines) if lines else None
         saved = state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok,
-                                 session_key, part, change)
+                                 session_key, part, change, analysis)
         state.remember(plan_id, saved.number, analysis)
         return saved.number, analysis
 

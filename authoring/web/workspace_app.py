@@ -77,6 +77,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     storage = storage_root(data_dir)
     access = Access(sessions, storage)
     state.store.visible = plan_visible(access)
+    state.store.save_hooks.append(dashboard.coverage_on_save)   # the board's coverage, in each save's transaction
     # Each of a process's users edits their own plan: keep two analyses (the version edited and the one saved)
     # for each of up to 50 users, so an edit does not re-read the plan it starts from.
     state.cache_limit = int(os.environ.get("KEHOACH_CACHE", "100"))
@@ -689,40 +690,17 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                 .outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
                 .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
         stale = [(f, p) for f, p, u in children if f.checked_version != p.head]
-        for f, p in stale:
+        for f, p in stale:  # saved before coverage was kept on save; every save since keeps it
             refresh_cells(f.plan_id, p.head)
-        if stale:
-            with sessions() as session:
+        with sessions() as session:
+            if stale:
                 children = list(session.execute(
                     select(WorkflowRow, PlanRow, UnitRow).join(PlanRow, PlanRow.id == WorkflowRow.plan_id)
                     .outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
                     .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
-        by_unit = {}
-        for f, p, u in children:
-            if u is not None:
-                by_unit[match_key(u.name)] = (f, p, u)
-        rows = []
-        seen = set()
-        names = [(c.name, c.kind) for c in province.units] if province else []
-        for _f, _p, u in children:
-            if u is not None and match_key(u.name) not in {match_key(n) for n, _ in names}:
-                names.append((u.name, u.kind))
-        for name, kind in names:
-            key = match_key(name)
-            if key in seen:
-                continue
-            seen.add(key)
-            row = dashboard.CommuneRow(unit=name, kind=kind,
-                                       not_assigned={ref for ref, heirs in scope.items() if name not in heirs})
-            if key in by_unit:
-                f, p, u = by_unit[key]
-                row.plan_id, row.state = p.id, f.state
-                row.state_label = workflow.state_label(f.state)
-                row.counts, row.cells = f.counts or {}, f.cells or {}
-                row.updated_at = p.updated_at
-                row.number = f"{f.number:02d}" if f.number else ""
-                row.issued_on = f.issued_on
-            rows.append(row)
+            coverage = dashboard.coverage_of(session, plan_id)
+        registry_units = [(c.name, c.kind) for c in province.units] if province else []
+        rows = dashboard.commune_rows(registry_units, children, coverage, scope)
         doc = analysis.loaded.plan.document
         board = dashboard.Dashboard(plan_title=doc.title, issuer=doc.issuer.name,
                                     province_name=province.name if province else (doc.province or ""),
@@ -734,11 +712,10 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         analysis = state.analysis(plan_id, head)
         cells = dashboard.cells_of(analysis.loaded, analysis.coverage) if analysis.format_ok else {}
         with sessions.begin() as session:
-            flow = session.get(WorkflowRow, plan_id)
-            flow.cells, flow.counts, flow.checked_version = cells, analysis.counts(), head
+            dashboard.keep_coverage(session, session.get(WorkflowRow, plan_id), head, cells, analysis.counts())
 
     @app.get("/khong-gian/tinh/{plan_id}", response_class=HTMLResponse)
-    def province_dashboard(request: Request, plan_id: int, loc: str = ""):
+    def province_dashboard(request: Request, plan_id: int, loc: str = "", trang: int = 1):
         me = who(request)
         board, info = build_dashboard(plan_id, me)
         rows = board.rows
@@ -756,8 +733,10 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         with sessions() as session:
             batch = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id).order_by(BatchRow.id.desc()))
         can_derive = workflow.acts_for_plan_unit(me, info["flow"])
+        rows, trang, pages = dashboard.page_of(rows, trang)
         return page(request, "workspace/dashboard.html", board=board, rows=rows, totals=board.totals(),
-                    duty_totals=board.duty_totals(), batch=batch, can_derive=can_derive, loc=loc, **info)
+                    duty_totals=board.duty_totals(), batch=batch, can_derive=can_derive, loc=loc, trang=trang,
+                    pages=pages, **info)
 
     @app.post("/khong-gian/tinh/{plan_id}/han")
     async def set_commune_deadline(request: Request, plan_id: int):
@@ -902,7 +881,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                                note=f"Dự thảo lập từ kế hoạch của {parent_label}"[:500],
                                counts=result["counts"], format_ok=result["format_ok"], author_id=me.id))
         flow = workflow.ensure(session, plan.id, unit.id)
-        flow.parent_plan_id, flow.checked_version, flow.cells, flow.counts = parent_plan_id, 1, result["cells"], result["counts"]
+        flow.parent_plan_id = parent_plan_id
+        dashboard.keep_coverage(session, flow, 1, result["cells"], result["counts"])
         flow.updated_at = now()
 
     @app.post("/khong-gian/tinh/{plan_id}/pdf-xa")

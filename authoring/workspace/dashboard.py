@@ -133,6 +133,60 @@ def cells_of(loaded, coverage: list[dict]) -> dict[str, dict]:
     return out
 
 
+def keep_coverage(session, flow, number: int, cells: dict, counts: dict) -> None:
+    """Store a commune plan's answers (cells_of) for version *number* in *session*'s transaction: the board's rows
+    of ws_coverage replace the plan's earlier ones, and the workflow row records the version they are of."""
+    from sqlalchemy import delete, insert
+
+    from .models import CoverageRow
+
+    flow.counts, flow.checked_version = counts, number
+    session.execute(delete(CoverageRow).where(CoverageRow.plan_id == flow.plan_id))
+    if flow.parent_plan_id is None or not cells:
+        return
+    session.execute(insert(CoverageRow), [
+        {"plan_id": flow.plan_id, "ref": ref[:300], "parent_plan_id": flow.parent_plan_id, "version": number,
+         "status": cell["status"], "agencies": cell.get("agencies") or [], "note": cell.get("note") or ""}
+        for ref, cell in sorted(cells.items())])
+
+
+def coverage_on_save(session, plan_id: int, number: int, analysis) -> None:
+    """Store hook (web/store.Store.save_hooks): a commune plan saved under a parent plan gets its answers to that
+    plan's duties recomputed from the analysis the save already made, in the save's transaction."""
+    from .models import WorkflowRow
+
+    flow = session.get(WorkflowRow, plan_id)
+    if flow is None or flow.parent_plan_id is None:
+        return
+    cells = cells_of(analysis.loaded, analysis.coverage) if analysis.format_ok else {}
+    keep_coverage(session, flow, number, cells, analysis.counts())
+
+
+def coverage_of(session, parent_plan_id: int) -> dict[int, dict[str, dict]]:
+    """Every commune plan's answers to *parent_plan_id*'s duties, in one query: {plan_id: {ref: cell}}."""
+    from sqlalchemy import select
+
+    from .models import CoverageRow
+
+    out: dict[int, dict[str, dict]] = {}
+    rows = session.execute(select(CoverageRow.plan_id, CoverageRow.ref, CoverageRow.status, CoverageRow.agencies,
+                                  CoverageRow.note).where(CoverageRow.parent_plan_id == parent_plan_id))
+    for plan_id, ref, status, agencies, note in rows:
+        out.setdefault(plan_id, {})[ref] = {"status": status, "agencies": agencies or [], "note": note or ""}
+    return out
+
+
+PAGE_SIZE = 200   # units in one page of the board: a province's 168 communes fit in one, the country's 3,321 in 17
+
+
+def page_of(rows: list, page: int, size: int | None = None) -> tuple[list, int, int]:
+    """(rows of page *page*, counted from 1 and brought within range, number of pages)."""
+    size = size or PAGE_SIZE
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, page), pages)
+    return rows[(page - 1) * size: page * size], page, pages
+
+
 @dataclass
 class CommuneRow:
     unit: str
@@ -171,6 +225,35 @@ class CommuneRow:
         given = [ref for ref in refs if ref not in self.not_assigned]
         return bool(given) and self.plan_id is not None and all(
             self.cell(ref)["status"] in ("taken", "explained") for ref in given)
+
+
+def commune_rows(registry_units: list[tuple[str, str]], children, coverage: dict[int, dict[str, dict]],
+                 scope: dict[str, set[str]]) -> list["CommuneRow"]:
+    """The board's rows: the province's units as the registry lists them, then units with a plan the registry does not
+    know; each with its plan's step and answers. *children*: (WorkflowRow, PlanRow, UnitRow | None) of the plans under
+    the province plan; *coverage*: coverage_of."""
+    from ..text import match_key
+    from .workflow import state_label
+
+    by_unit = {match_key(u.name): (f, p, u) for f, p, u in children if u is not None}
+    names, keys = [], set()
+    for name, kind in registry_units + [(u.name, u.kind) for _f, _p, u in children if u is not None]:
+        key = match_key(name)
+        if key not in keys:   # a unit once, under the registry's spelling when it has one
+            keys.add(key)
+            names.append((key, name, kind))
+    rows = []
+    for key, name, kind in names:
+        row = CommuneRow(unit=name, kind=kind, not_assigned={ref for ref, heirs in scope.items() if name not in heirs})
+        if key in by_unit:
+            f, p, _u = by_unit[key]
+            row.plan_id, row.state, row.state_label = p.id, f.state, state_label(f.state)
+            row.counts, row.cells = f.counts or {}, coverage.get(p.id, {})
+            row.updated_at = p.updated_at
+            row.number = f"{f.number:02d}" if f.number else ""
+            row.issued_on = f.issued_on
+        rows.append(row)
+    return rows
 
 
 @dataclass
