@@ -29,7 +29,7 @@ from .. import limits
 from ..loading import edit as yamledit
 from . import core, engine, forms, ops
 from .pages import PageError, PageImages
-from .preview import preview_html
+from .preview import PagesAhead, preview_html
 from .store import Conflict, Store, migrate
 from .unit_check import unit_refusal
 
@@ -167,6 +167,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         try:
             yield
         finally:
+            state.ahead.stop()
             office.stop()
 
     app = FastAPI(title="kehoach", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
@@ -289,6 +290,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         saved = state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok,
                                  session_key, part, change, analysis)
         state.remember(plan_id, saved.number, analysis)
+        state.ahead.saved(plan_id, text, analysis.loaded if analysis.format_ok else None)
         return saved.number, analysis
 
     def findings_by_slot(analysis: engine.Analysis) -> dict:
@@ -832,6 +834,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             core.docx_to_pdf([(docx, pdf)])
             return pdf.read_bytes()
 
+    state.ahead = PagesAhead(lambda plan_id, text, loaded: state.pages.pages(plan_id, text, lambda: make_pdf(loaded)))
+
     @app.get("/ke-hoach/{plan_id}/trang-in", response_class=HTMLResponse)
     def printed_pages(request: Request, plan_id: int, v: int | None = None):
         """The real pages, as the PDF download prints them (the side preview's page breaks are estimated)."""
@@ -839,6 +843,8 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         analysis, _ = usable(plan_id, v)
         need_valid(analysis)
         number = v or row.head
+        state.ahead.watch(plan_id)          # from now on its saves have their pages made ahead
+        state.ahead.take(plan_id, analysis.text)
         try:
             digest, count, more = state.pages.pages(plan_id, analysis.text, lambda: make_pdf(analysis.loaded))
         except PageError as exc:
