@@ -77,6 +77,7 @@ class State:
         self.pdf_lock = threading.Lock()
         self.trees: OrderedDict = OrderedDict()   # (plan, version) → ruamel tree of that version's text
         self.pages = PageImages()                 # "Xem trang in": pictures of the PDF's pages by content hash
+        self.changes: OrderedDict = OrderedDict()  # (plan, version) → what its save changed, in sentences
 
     def take_tree(self, plan_id: int, number: int, text: str):
         """The round-trip tree of a version, taken out of the cache (the taker mutates it), else read from text.
@@ -126,6 +127,12 @@ class State:
             self.cache[(plan_id, number)] = result
             while len(self.cache) > self.cache_limit:
                 self.cache.popitem(last=False)
+
+    def take_change(self, plan_id: int, number: int) -> list[str] | None:
+        """The sentences of the semantic diff the save of this version made (the audit log's detail entry reuses
+        them instead of diffing the two versions again); None when unknown."""
+        with self.lock:
+            return self.changes.pop((plan_id, number), None)
 
 
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]", "testserver"]
@@ -283,13 +290,18 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         and what changed in words (the semantic diff, as `kehoach diff`)."""
         analysis = analysis or engine.analyse(text)
         title, issuer = describe(analysis)
-        change = None
+        change, lines = None, None
         if before is not None and before.loaded is not None and analysis.loaded is not None:
             lines = diff_lines(core.semantic_diff(before.loaded, analysis.loaded), forms.AgencyNames(state.registry, analysis.tree))
             change = "; ".join(lines) if lines else None
         saved = state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok,
                                  session_key, part, change, analysis)
         state.remember(plan_id, saved.number, analysis)
+        if lines is not None:   # version base → saved.number, as the audit log's detail entry describes it
+            with state.lock:
+                state.changes[(plan_id, saved.number)] = lines
+                while len(state.changes) > 200:
+                    state.changes.popitem(last=False)
         state.ahead.saved(plan_id, text, analysis.loaded if analysis.format_ok else None)
         return saved.number, analysis
 

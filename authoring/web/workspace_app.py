@@ -140,7 +140,9 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     def after_request(ctx: RequestContext) -> None:
         for plan_id, number, _note in ctx.saved:
             if number > 1:
-                diff_lines = version_diff(plan_id, number - 1, number)
+                diff_lines = state.take_change(plan_id, number)
+                if diff_lines is None:
+                    diff_lines = version_diff(plan_id, number - 1, number)
                 with sessions.begin() as session:
                     plan = session.get(PlanRow, plan_id)
                     audit.record(session, ctx.account, "chi-tiet", f"Thay đổi nội dung của phiên bản {number}, "
