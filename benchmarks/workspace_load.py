@@ -152,6 +152,7 @@ def derive_drafts(url: str, communes: list[str]) -> dict[str, int]:
     from authoring.web import core, engine as web_engine
     from authoring.web.store import PlanRow, VersionRow
     from authoring.workspace import audit, jobs
+    from authoring.workspace.dashboard import keep_coverage
     from authoring.loading import load_plan
     from authoring.workspace.models import UnitRow, WorkflowRow, now
 
@@ -182,8 +183,10 @@ def derive_drafts(url: str, communes: list[str]) -> dict[str, int]:
             session.flush()
             session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=result["text"], note="Dự thảo",
                                    counts=result["counts"], format_ok=result["format_ok"]))
-            session.add(WorkflowRow(plan_id=plan.id, unit_id=unit_id, parent_plan_id=province.id, state="draft",
-                                    checked_version=1, cells=result["cells"], counts=result["counts"], updated_at=now()))
+            flow = WorkflowRow(plan_id=plan.id, unit_id=unit_id, parent_plan_id=province.id, state="draft",
+                               updated_at=now())
+            session.add(flow)
+            keep_coverage(session, flow, 1, result["cells"], result["counts"])
             audit.record(session, None, "tao", "Dự thảo lập từ kế hoạch tỉnh", plan.id, 1, unit_id=unit_id)
             found[result["unit"]] = plan.id
 
