@@ -846,7 +846,11 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
             core.docx_to_pdf([(docx, pdf)])
             return pdf.read_bytes()
 
-    state.ahead = PagesAhead(lambda plan_id, text, loaded: state.pages.pages(plan_id, text, lambda: make_pdf(loaded)))
+    def pages_ahead(plan_id: int, text: str, loaded) -> None:
+        digest, _count, _more = state.pages.pages(plan_id, text, lambda: make_pdf(loaded))
+        state.pages.cut_all(plan_id, digest)
+
+    state.ahead = PagesAhead(pages_ahead)
 
     @app.get("/ke-hoach/{plan_id}/trang-in", response_class=HTMLResponse)
     def printed_pages(request: Request, plan_id: int, v: int | None = None):
