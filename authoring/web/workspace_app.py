@@ -30,6 +30,7 @@ from . import core, engine
 from .store import PlanRow, VersionRow
 from .workspace_access import (
     CURRENT, Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
+    visible_unit,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -276,11 +277,8 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
                      .outerjoin(UnitRow, UnitRow.id == PlanRow.unit_id).where(PlanRow.deleted.is_(False))
                      .order_by(PlanRow.updated_at.desc()))
             out = []
-            allowed: dict[int | None, bool] = {}   # one look-up per unit, not per plan
             for plan, flow, unit in session.execute(query):
-                if plan.unit_id not in allowed:
-                    allowed[plan.unit_id] = access.visible(me, plan.unit_id)
-                if not allowed[plan.unit_id]:
+                if not visible_unit(me, plan.unit_id, unit):   # the unit is joined: no query per unit
                     continue
                 out.append({"plan": plan, "flow": flow, "unit": unit,
                             "children": 0})

@@ -94,3 +94,23 @@ def test_the_board_pages_its_units_and_keeps_the_filter_in_the_page_links(ws_app
     assert "Trang 3/3" in third and units(third) == 30
     assert units(so.get(f"/khong-gian/tinh/{province}?trang=99").text) == 30   # beyond the last: the last page
     assert 'href="?loc=chua-co&amp;trang=2"' in so.get(f"/khong-gian/tinh/{province}?loc=chua-co").text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_plan_list_is_loaded_without_a_query_per_unit(ws_app, users, db_url):
+    from sqlalchemy import event
+
+    so = users("cv.so")
+    province = province_plan(so)
+    derive_for(so, province, ["xã Anh Sơn", "xã Nam Đàn", "phường Vinh Hưng"])
+    engine = ws_app.state.kh.store.engine
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        response = so.get("/khong-gian")
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert response.status_code == 200
+    units = [s for s in statements if "FROM ws_units" in s and "JOIN" not in s]
+    assert len(units) <= 1, units   # the session's own unit at most; the plans' units come with the list's query
