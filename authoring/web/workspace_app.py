@@ -684,20 +684,21 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
         province = province_of(plan, unit, analysis)
         duties = dashboard.duties_for_communes(analysis.loaded, province)
         scope = dashboard.duty_scope(analysis.loaded, province)
+        # Columns, not objects: a national roll-up has 3,321 children, and building ORM objects was most of the time.
+        children_query = (
+            select(WorkflowRow.plan_id, WorkflowRow.state, WorkflowRow.counts, WorkflowRow.number,
+                   WorkflowRow.issued_on, WorkflowRow.checked_version, PlanRow.head, PlanRow.updated_at,
+                   UnitRow.name.label("unit_name"), UnitRow.kind.label("unit_kind"))
+            .join(PlanRow, PlanRow.id == WorkflowRow.plan_id).outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
+            .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False)))
         with sessions() as session:
-            children = list(session.execute(
-                select(WorkflowRow, PlanRow, UnitRow).join(PlanRow, PlanRow.id == WorkflowRow.plan_id)
-                .outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
-                .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
-        stale = [(f, p) for f, p, u in children if f.checked_version != p.head]
-        for f, p in stale:  # saved before coverage was kept on save; every save since keeps it
-            refresh_cells(f.plan_id, p.head)
+            children = list(session.execute(children_query))
+        stale = [c for c in children if c.checked_version != c.head]
+        for child in stale:  # saved before coverage was kept on save; every save since keeps it
+            refresh_cells(child.plan_id, child.head)
         with sessions() as session:
             if stale:
-                children = list(session.execute(
-                    select(WorkflowRow, PlanRow, UnitRow).join(PlanRow, PlanRow.id == WorkflowRow.plan_id)
-                    .outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
-                    .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
+                children = list(session.execute(children_query))
             coverage = dashboard.coverage_of(session, plan_id)
         registry_units = [(c.name, c.kind) for c in province.units] if province else []
         rows = dashboard.commune_rows(registry_units, children, coverage, scope)

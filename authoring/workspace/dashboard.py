@@ -230,14 +230,14 @@ class CommuneRow:
 def commune_rows(registry_units: list[tuple[str, str]], children, coverage: dict[int, dict[str, dict]],
                  scope: dict[str, set[str]]) -> list["CommuneRow"]:
     """The board's rows: the province's units as the registry lists them, then units with a plan the registry does not
-    know; each with its plan's step and answers. *children*: (WorkflowRow, PlanRow, UnitRow | None) of the plans under
-    the province plan; *coverage*: coverage_of."""
+    know; each with its plan's step and answers. *children*: rows of the plans under the province plan (plan_id,
+    state, counts, number, issued_on, updated_at, unit_name, unit_kind); *coverage*: coverage_of."""
     from ..text import match_key
     from .workflow import state_label
 
-    by_unit = {match_key(u.name): (f, p, u) for f, p, u in children if u is not None}
+    by_unit = {match_key(c.unit_name): c for c in children if c.unit_name is not None}
     names, keys = [], set()
-    for name, kind in registry_units + [(u.name, u.kind) for _f, _p, u in children if u is not None]:
+    for name, kind in registry_units + [(c.unit_name, c.unit_kind) for c in children if c.unit_name is not None]:
         key = match_key(name)
         if key not in keys:   # a unit once, under the registry's spelling when it has one
             keys.add(key)
@@ -245,13 +245,13 @@ def commune_rows(registry_units: list[tuple[str, str]], children, coverage: dict
     rows = []
     for key, name, kind in names:
         row = CommuneRow(unit=name, kind=kind, not_assigned={ref for ref, heirs in scope.items() if name not in heirs})
-        if key in by_unit:
-            f, p, _u = by_unit[key]
-            row.plan_id, row.state, row.state_label = p.id, f.state, state_label(f.state)
-            row.counts, row.cells = f.counts or {}, coverage.get(p.id, {})
-            row.updated_at = p.updated_at
-            row.number = f"{f.number:02d}" if f.number else ""
-            row.issued_on = f.issued_on
+        child = by_unit.get(key)
+        if child is not None:
+            row.plan_id, row.state, row.state_label = child.plan_id, child.state, state_label(child.state)
+            row.counts, row.cells = child.counts or {}, coverage.get(child.plan_id, {})
+            row.updated_at = child.updated_at
+            row.number = f"{child.number:02d}" if child.number else ""
+            row.issued_on = child.issued_on
         rows.append(row)
     return rows
 
