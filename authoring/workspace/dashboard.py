@@ -155,11 +155,14 @@ def coverage_on_save(session, plan_id: int, number: int, analysis) -> None:
     plan's duties recomputed from the analysis the save already made, in the save's transaction."""
     from .models import WorkflowRow
 
-    flow = session.get(WorkflowRow, plan_id)
-    if flow is None or flow.parent_plan_id is None:
-        return
-    cells = cells_of(analysis.loaded, analysis.coverage) if analysis.format_ok else {}
-    keep_coverage(session, flow, number, cells, analysis.counts())
+    # Before the version is flushed: the flush writes the audit entry, whose hash chain is locked for every writer
+    # of the province until commit, so nothing of this may run after it (it made every other save wait).
+    with session.no_autoflush:
+        flow = session.get(WorkflowRow, plan_id)
+        if flow is None or flow.parent_plan_id is None:
+            return
+        cells = cells_of(analysis.loaded, analysis.coverage) if analysis.format_ok else {}
+        keep_coverage(session, flow, number, cells, analysis.counts())
 
 
 def coverage_of(session, parent_plan_id: int) -> dict[int, dict[str, dict]]:
