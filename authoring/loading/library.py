@@ -17,17 +17,35 @@ def plan_id(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _id_of(candidate: Path) -> str | None:
+    try:
+        with open(candidate, encoding="utf-8") as handle:
+            head = handle.read(4000)
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = _ID_LINE.search(head)
+    return match.group(1) if match else None
+
+
+# (ref, folder) → the file last found with that id: the web server checks each edit against the same parent, in a
+# folder that also holds every plan being checked at that moment (reading them all was a tenth of a save under load).
+_FOUND: dict[tuple[str, str], Path] = {}
+
+
 def _by_id(ref: str, folder: Path) -> Path | None:
-    """The YAML file in *folder* whose top-level id is *ref* (a derived plan names its parent plan by id)."""
+    """The YAML file in *folder* whose top-level id is *ref* (a derived plan names its parent plan by id): the one
+    found last time while it still has that id, else the first in name order."""
+    key = (ref, str(folder))
+    known = _FOUND.get(key)
+    if known is not None and _id_of(known) == ref:
+        return known
     if not folder.is_dir():
         return None
     for candidate in sorted(folder.glob("*.y*ml")):
-        try:
-            head = candidate.read_text(encoding="utf-8")[:4000]
-        except (OSError, UnicodeDecodeError):
-            continue
-        match = _ID_LINE.search(head)
-        if match and match.group(1) == ref:
+        if _id_of(candidate) == ref:
+            if len(_FOUND) > 256:
+                _FOUND.clear()
+            _FOUND[key] = candidate
             return candidate
     return None
 

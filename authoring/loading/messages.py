@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import typing
 
 from pydantic import BaseModel, ValidationError
@@ -86,6 +85,8 @@ def _message(error: dict, root: type[BaseModel]) -> tuple[str, str | None, bool]
     if kind == "extra_forbidden":
         owner = model_at(root, loc[:-1])
         allowed = _field_names(owner) if owner else []
+        import difflib
+
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.5)
         hint = f"Có phải ý bạn là '{close[0]}'? " if close else ""
         listing = ", ".join(allowed)

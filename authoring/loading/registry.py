@@ -108,26 +108,104 @@ def forget_loaded() -> None:
 
 @lru_cache(maxsize=8)
 def _load_registry_cached(folder: str, own: tuple[str, ...] = ()) -> Registry:
+    layers = []
+    for index, base in enumerate(Path(f) for f in (folder, *own)):
+        for name in ("agencies.yaml", "citations.yaml"):
+            file = base / name
+            if index > 0 and not file.is_file():
+                continue  # a user's layer may hold only one of the two
+            layers.append(file)
+    key = _disk_key(layers)
+    cached = _read_disk_cache(key) if key else None
+    if cached is not None:
+        from ..fileio import note_read
+
+        for file in layers:
+            note_read(file)  # read as surely as if parsed: this command's output must not overwrite it
+        return cached
+    registry = _build_registry(layers)
+    if key:
+        _write_disk_cache(key, registry)
+    return registry
+
+
+def _build_registry(layers: list[Path]) -> Registry:
     agencies: dict[str, Agency] = {}
     documents: dict[str, CitedDocument] = {}
     findings = []
-    for index, base in enumerate(Path(f) for f in (folder, *own)):
-        layered = index > 0
-        for name, model, into, items in (("agencies.yaml", AgencyRegistry, agencies, "agencies"),
-                                         ("citations.yaml", CitationRegistry, documents, "documents")):
-            file = base / name
-            if layered and not file.is_file():
-                continue  # a user's layer may hold only one of the two
-            loaded, _, found = load_model(file, model)
-            findings += found
-            if loaded is None:
-                continue
-            entries = getattr(loaded, items)
-            findings += _duplicate_registry_ids([e.id for e in entries], file)
-            into.update((e.id, e) for e in entries)  # a layer's entry replaces the built-in one with its id
+    for file in layers:
+        model, into, items = ((AgencyRegistry, agencies, "agencies") if file.name == "agencies.yaml"
+                              else (CitationRegistry, documents, "documents"))
+        loaded, _, found = load_model(file, model)
+        findings += found
+        if loaded is None:
+            continue
+        entries = getattr(loaded, items)
+        findings += _duplicate_registry_ids([e.id for e in entries], file)
+        into.update((e.id, e) for e in entries)  # a layer's entry replaces the built-in one with its id
     if findings:
         raise InputError("Danh mục cơ quan hoặc danh mục văn bản có lỗi; kehoach không thể chạy tiếp.", findings)
     return Registry.build(list(agencies.values()), list(documents.values()))
+
+
+# Parsing and validating the registry is a third of `kehoach validate`; the built Registry is kept on disk, keyed by
+# the registry files' bytes and by the code that builds it, so any change to either rebuilds it.
+_CACHE_KEEP = 8
+_CACHE_SOURCES = ("model/common.py", "model/registry.py", "loading/registry.py", "loading/validate.py", "text.py")
+
+
+def _disk_key(layers: list[Path]) -> str | None:
+    import hashlib
+    import sys
+
+    import pydantic
+
+    digest = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}".encode())
+    root = Path(__file__).resolve().parent.parent
+    try:
+        for relative in _CACHE_SOURCES:
+            digest.update((root / relative).read_bytes())
+        for file in layers:
+            digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
+    except OSError:
+        return None  # a missing or unreadable file: let the normal path report it
+    return digest.hexdigest()
+
+
+def _cache_file(key: str) -> Path:
+    from ..paths import cache_dir
+
+    return cache_dir() / "registry" / f"{key}.pickle"
+
+
+def _read_disk_cache(key: str) -> Registry | None:
+    import pickle
+
+    try:
+        data = _cache_file(key).read_bytes()
+        registry = pickle.loads(data)  # our own file in the user's cache, named by the hash of what it was built from
+    except Exception:  # absent, truncated or from another version: build it again
+        return None
+    return registry if isinstance(registry, Registry) else None
+
+
+def _write_disk_cache(key: str, registry: Registry) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    target = _cache_file(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Keep a few builds (several checkouts or registry layers may share the cache); drop the oldest.
+        for old in sorted(target.parent.glob("*.pickle"), key=lambda f: f.stat().st_mtime)[:-_CACHE_KEEP]:
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".registry.", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pickle.dumps(registry, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only home: the registry is simply built each run
 
 
 def _duplicate_registry_ids(ids: list[str], file: Path) -> list:

@@ -18,7 +18,7 @@ from .. import limits
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors (they are usually typos)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_enum_values=False, defer_build=True)
 
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")

@@ -17,6 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from . import forms, workspace_site
 from .routes import errors, plans, registry, versions
+from .preview import PagesAhead
 from .site import HERE, Site, State, UserError
 from .store import migrate
 
@@ -82,6 +83,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         try:
             yield
         finally:
+            state.ahead.stop()
             office.stop()
 
     app = FastAPI(title="kehoach", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
@@ -96,6 +98,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     templates.env.filters["local"] = lambda moment: moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M:%S")
     site = Site(app, state, templates)
     app.state.site = site
+    state.ahead = PagesAhead(site.pages_ahead)
     app.add_exception_handler(UserError, errors.user_error)
     app.add_exception_handler(StarletteHTTPException, errors.http_error)
     app.add_exception_handler(RequestValidationError, errors.bad_request)

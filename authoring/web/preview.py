@@ -1,9 +1,13 @@
-"""The printed pages as HTML (A4, ND30 layout), from the same printed-lines layer the DOCX is built from."""
+"""The printed pages as HTML (A4, ND30 layout), from the same printed-lines layer the DOCX is built from; and the
+real printed pages («Xem trang in») made ahead, in the background, after each save of a plan someone looks at."""
 
 from __future__ import annotations
 
 import html
+import logging
 import re
+import threading
+import time
 
 from . import core
 
@@ -87,3 +91,79 @@ def preview_html(plan, loaded=None) -> str:
 <td class="ky">{signature}</td></tr></table>
 {f'<div class="footnotes">{notes}</div>' if notes else ''}
 </div>{annex_html(loaded) if loaded is not None and plan.annex is not None else ''}"""
+
+
+class PagesAhead:
+    """Once someone has opened «Xem trang in» for a plan, each later save of it has its printed pages made in the
+    background (one plan at a time, only its newest version, after *delay* s without a further save), so the next
+    «Xem trang in» finds them made instead of waiting for LibreOffice. *build(plan_id, text, loaded)* makes them
+    (PageImages.pages through the PDF converter); plans nobody looks at cost nothing."""
+
+    def __init__(self, build, delay: float = 2.0, watched_max: int = 200):
+        self.build = build
+        self.delay = delay
+        self.watched_max = watched_max
+        self.watched: dict[int, None] = {}                 # plans whose printed pages were asked for, oldest first
+        self.pending: dict[int, tuple[float, str, object]] = {}   # plan → (not before, text, loaded)
+        self.cond = threading.Condition()
+        self.thread: threading.Thread | None = None
+        self.stopped = False
+
+    def watch(self, plan_id: int) -> None:
+        with self.cond:
+            self.watched.pop(plan_id, None)
+            self.watched[plan_id] = None
+            while len(self.watched) > self.watched_max:
+                self.watched.pop(next(iter(self.watched)))
+
+    def saved(self, plan_id: int, text: str, loaded) -> bool:
+        """A version of *plan_id* was saved: make its pages ahead if the plan is watched. True when scheduled."""
+        if loaded is None:
+            return False
+        with self.cond:
+            if plan_id not in self.watched or self.stopped:
+                return False
+            self.pending[plan_id] = (time.monotonic() + self.delay, text, loaded)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="kehoach-trang-in-truoc", daemon=True)
+                self.thread.start()
+            self.cond.notify()
+            return True
+
+    def take(self, plan_id: int, text: str) -> bool:
+        """The request wants this very text now: drop it from the queue (the request makes it itself, or finds it
+        made). True when it was waiting."""
+        with self.cond:
+            waiting = self.pending.get(plan_id)
+            if waiting is not None and waiting[1] == text:
+                del self.pending[plan_id]
+                return True
+            return False
+
+    def stop(self) -> None:
+        with self.cond:
+            self.stopped = True
+            self.pending.clear()
+            self.cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self.cond:
+                while not self.stopped:
+                    now = time.monotonic()
+                    due = [(at, plan_id) for plan_id, (at, _, _) in self.pending.items()]
+                    if due and min(due)[0] <= now:
+                        plan_id = min(due)[1]
+                        _, text, loaded = self.pending.pop(plan_id)
+                        break
+                    self.cond.wait(timeout=(min(due)[0] - now) if due else 60)
+                    if not due and not self.pending:
+                        self.thread = None   # idle: the next save starts a new thread
+                        return
+                else:
+                    return
+            try:
+                self.build(plan_id, text, loaded)
+            except Exception:  # noqa: BLE001 — ahead of time only: the page makes them on request and says why not
+                logging.getLogger(__name__).warning("Chưa làm trước được trang in của một kế hoạch; trang «Xem trang "
+                                                    "in» sẽ làm khi được mở.", exc_info=True)

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from ..loading import edit as yamledit
 from . import core, engine, forms, ops
 from .pages import PageImages
-from .preview import preview_html
+from .preview import PagesAhead, preview_html
 from .store import Conflict, Store
 from .changes import diff_lines
 from .unit_check import unit_refusal
@@ -50,6 +50,8 @@ class State:
         self.pdf_lock = threading.Lock()
         self.trees: OrderedDict = OrderedDict()   # (plan, version) → ruamel tree of that version's text
         self.pages = PageImages()                 # "Xem trang in": pictures of the PDF's pages by content hash
+        self.changes: OrderedDict = OrderedDict()  # (plan, version) → what its save changed, in sentences
+        self.ahead: PagesAhead | None = None       # pages made in the background after a save (set by the site)
 
     def take_tree(self, plan_id: int, number: int, text: str):
         """The round-trip tree of a version, taken out of the cache (the taker mutates it), else read from text.
@@ -93,6 +95,12 @@ class State:
         result = engine.analyse(text)
         self.remember(plan_id, number, result)
         return result
+
+    def take_change(self, plan_id: int, number: int) -> list[str] | None:
+        """The sentences of the semantic diff the save of this version made (the audit log's detail entry reuses
+        them instead of diffing the two versions again); None when unknown."""
+        with self.lock:
+            return self.changes.pop((plan_id, number), None)
 
     def remember(self, plan_id: int, number: int, result: engine.Analysis) -> None:
         with self.lock:
@@ -187,13 +195,19 @@ class Site:
         and what changed in words (the semantic diff, as `kehoach diff`)."""
         analysis = analysis or engine.analyse(text)
         title, issuer = self.describe(analysis)
-        change = None
+        change, lines = None, None
         if before is not None and before.loaded is not None and analysis.loaded is not None:
             lines = diff_lines(core.semantic_diff(before.loaded, analysis.loaded), forms.AgencyNames(self.state.registry, analysis.tree))
             change = "; ".join(lines) if lines else None
         saved = self.state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok,
-                                 session_key, part, change)
+                                      session_key, part, change, analysis)
         self.state.remember(plan_id, saved.number, analysis)
+        if lines is not None:   # version base → saved.number, as the audit log's detail entry describes it
+            with self.state.lock:
+                self.state.changes[(plan_id, saved.number)] = lines
+                while len(self.state.changes) > 200:
+                    self.state.changes.popitem(last=False)
+        self.state.ahead.saved(plan_id, text, analysis.loaded if analysis.format_ok else None)
         return saved.number, analysis
 
     def findings_by_slot(self, analysis: engine.Analysis) -> dict:
@@ -506,6 +520,10 @@ class Site:
             pdf = Path(tmp) / "ke-hoach.pdf"
             core.docx_to_pdf([(docx, pdf)])
             return pdf.read_bytes()
+
+    def pages_ahead(self, plan_id: int, text: str, loaded) -> None:
+        digest, _count, _more = self.state.pages.pages(plan_id, text, lambda: self.make_pdf(loaded))
+        self.state.pages.cut_all(plan_id, digest)
 
     def parent_title(self, doc_id: str) -> str:
         document = self.state.registry.documents.get(doc_id)

@@ -120,6 +120,9 @@ class Store:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # The province workspace (issue 15) sets this: plans of units the logged-in user may not see are absent.
         self.visible = None
+        # Called as hook(session, plan_id, number, analysis) inside the transaction of each save (the province
+        # workspace keeps its board's coverage so): what they write is committed with the version, or not at all.
+        self.save_hooks: list = []
 
     def list_plans(self) -> list[PlanRow]:
         with self.sessions() as session:
@@ -159,7 +162,7 @@ class Store:
 
     def save(self, plan_id: int, base: int, text: str, note: str, title: str, issuer: str, counts: dict,
              format_ok: bool, session_key: str | None = None, part: str | None = None,
-             change: str | None = None) -> Saved:
+             change: str | None = None, analysis=None) -> Saved:
         """Store a new version on top of version *base*, in one transaction; Conflict when *base* is not the latest."""
         try:
             with self.sessions.begin() as session:
@@ -178,6 +181,9 @@ class Store:
                     plan.title = title
                 if issuer:
                     plan.issuer = issuer
+                if analysis is not None:
+                    for hook in self.save_hooks:
+                        hook(session, plan_id, number, analysis)
                 return Saved(plan_id, number)
         except IntegrityError:  # two saves raced past the head check: the unique (plan, number) stops the second
             current = self.plan(plan_id)

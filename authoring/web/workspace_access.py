@@ -191,15 +191,21 @@ class Access:
     def visible(self, who: accounts.Account, unit_id: int | None, session=None) -> bool:
         """Whether *who* may see a plan of *unit_id*; inside an open *session*, read with it (a request never holds
         one pooled connection while waiting for a second: with a small pool, that deadlocks)."""
-        if who.has("quan-tri") or who.province_wide:
-            if who.has("quan-tri") or unit_id is None:
-                return True
+        if (who.has("quan-tri") or who.province_wide) and not who.has("quan-tri") and unit_id is not None:
             if session is not None:
-                unit = session.get(UnitRow, unit_id)
-                return unit is not None and (unit.province == who.province or unit.id == who.unit_id)
+                return visible_unit(who, unit_id, session.get(UnitRow, unit_id))
             with self.sessions() as own:
-                return self.visible(who, unit_id, own)
-        return unit_id == who.unit_id
+                return visible_unit(who, unit_id, own.get(UnitRow, unit_id))
+        return visible_unit(who, unit_id, None)
+
+
+def visible_unit(who: accounts.Account, unit_id: int | None, unit: UnitRow | None) -> bool:
+    """Whether *who* may see the plans of unit *unit_id*, whose row *unit* a list has already loaded (no query)."""
+    if who.has("quan-tri") or who.province_wide:
+        if who.has("quan-tri") or unit_id is None:
+            return True
+        return unit is not None and (unit.province == who.province or unit.id == who.unit_id)
+    return unit_id == who.unit_id
 
 
 def _html(status: int, message: str, htmx: bool) -> tuple[int, list, bytes]:

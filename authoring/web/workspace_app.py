@@ -67,7 +67,10 @@ def factory():
     names = [n.strip() for n in os.environ.get("KEHOACH_HOSTS", "").split(",") if n.strip()]
     # Served under its own names, it sits behind the HTTPS proxy: the session cookie is Secure unless KEHOACH_HTTPS=0.
     https = os.environ.get("KEHOACH_HTTPS", "1" if names else "0") != "0"
-    return create_app(workspace=True, hosts=(names + LOOPBACK_NAMES) if names else None, https_only=https)
+    # One LibreOffice kept running (KEHOACH_WARM_OFFICE=0: none): «Xem trang in» and PDF downloads skip its start-up.
+    warm = os.environ.get("KEHOACH_WARM_OFFICE", "1") != "0"
+    return create_app(workspace=True, hosts=(names + LOOPBACK_NAMES) if names else None, https_only=https,
+                      warm_office=warm)
 
 
 def _main(argv: list[str] | None = None) -> int:

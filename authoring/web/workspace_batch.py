@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from ..loading import edit as yamledit
 from ..text import match_key
-from ..workspace import accounts, audit, jobs, workflow
+from ..workspace import accounts, audit, dashboard, jobs, workflow
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from .store import PlanRow, Store, VersionRow, default_url
 from .workspace_access import CURRENT, RequestContext
@@ -248,8 +248,8 @@ def save_derived(session, me, parent_plan_id: int, parent_label: str, result: di
                            note=f"Dự thảo lập từ kế hoạch của {parent_label}"[:500],
                            counts=result["counts"], format_ok=result["format_ok"], author_id=me.id))
     flow = workflow.ensure(session, plan.id, unit.id)
-    flow.parent_plan_id, flow.checked_version, flow.cells, flow.counts = (parent_plan_id, 1, result["cells"],
-                                                                         result["counts"])
+    flow.parent_plan_id = parent_plan_id
+    dashboard.keep_coverage(session, flow, 1, result["cells"], result["counts"])
     flow.updated_at = now()
 
 

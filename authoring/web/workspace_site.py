@@ -21,13 +21,13 @@ from starlette.middleware import Middleware
 
 from ..loading import units
 from ..workspace import accounts, audit, dashboard, workflow
-from ..text import match_key
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
 from . import core, engine, workspace_batch
 from .store import PlanRow, VersionRow
 from .workspace_access import (
     Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
+    visible_unit,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -77,6 +77,7 @@ class WorkspaceSite:
         storage = storage_root(data_dir)
         access = Access(sessions, storage)
         state.store.visible = plan_visible(access)
+        state.store.save_hooks.append(dashboard.coverage_on_save)   # the board's coverage, in each save's transaction
         # Each of a process's users edits their own plan: keep two analyses (the version edited and the one saved)
         # for each of up to 50 users, so an edit does not re-read the plan it starts from.
         state.cache_limit = int(os.environ.get("KEHOACH_CACHE", "100"))
@@ -138,7 +139,9 @@ class WorkspaceSite:
     def after_request(self, ctx: RequestContext) -> None:
         for plan_id, number, _note in ctx.saved:
             if number > 1:
-                diff_lines = self.version_diff(plan_id, number - 1, number)
+                diff_lines = self.state.take_change(plan_id, number)
+                if diff_lines is None:
+                    diff_lines = self.version_diff(plan_id, number - 1, number)
                 with self.sessions.begin() as session:
                     plan = session.get(PlanRow, plan_id)
                     audit.record(session, ctx.account, "chi-tiet", f"Thay đổi nội dung của phiên bản {number}, "
@@ -182,11 +185,8 @@ class WorkspaceSite:
                      .outerjoin(UnitRow, UnitRow.id == PlanRow.unit_id).where(PlanRow.deleted.is_(False))
                      .order_by(PlanRow.updated_at.desc()))
             out = []
-            allowed: dict[int | None, bool] = {}   # one look-up per unit, not per plan
             for plan, flow, unit in session.execute(query):
-                if plan.unit_id not in allowed:
-                    allowed[plan.unit_id] = self.access.visible(me, plan.unit_id, session)
-                if not allowed[plan.unit_id]:
+                if not visible_unit(me, plan.unit_id, unit):   # the unit is joined: no query per unit
                     continue
                 out.append({"plan": plan, "flow": flow, "unit": unit,
                             "children": 0})
@@ -525,46 +525,24 @@ class WorkspaceSite:
         province = self.province_of(plan, unit, analysis)
         duties = dashboard.duties_for_communes(analysis.loaded, province)
         scope = dashboard.duty_scope(analysis.loaded, province)
+        # Columns, not objects: a national roll-up has 3,321 children, and building ORM objects was most of the time.
+        children_query = (
+            select(WorkflowRow.plan_id, WorkflowRow.state, WorkflowRow.counts, WorkflowRow.number,
+                   WorkflowRow.issued_on, WorkflowRow.checked_version, PlanRow.head, PlanRow.updated_at,
+                   UnitRow.name.label("unit_name"), UnitRow.kind.label("unit_kind"))
+            .join(PlanRow, PlanRow.id == WorkflowRow.plan_id).outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
+            .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False)))
         with self.sessions() as session:
-            children = list(session.execute(
-                select(WorkflowRow, PlanRow, UnitRow).join(PlanRow, PlanRow.id == WorkflowRow.plan_id)
-                .outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
-                .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
-        stale = [(f, p) for f, p, u in children if f.checked_version != p.head]
-        for f, p in stale:
-            self.refresh_cells(f.plan_id, p.head)
-        if stale:
-            with self.sessions() as session:
-                children = list(session.execute(
-                    select(WorkflowRow, PlanRow, UnitRow).join(PlanRow, PlanRow.id == WorkflowRow.plan_id)
-                    .outerjoin(UnitRow, UnitRow.id == WorkflowRow.unit_id)
-                    .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
-        by_unit = {}
-        for f, p, u in children:
-            if u is not None:
-                by_unit[match_key(u.name)] = (f, p, u)
-        rows = []
-        seen = set()
-        names = [(c.name, c.kind) for c in province.units] if province else []
-        for _f, _p, u in children:
-            if u is not None and match_key(u.name) not in {match_key(n) for n, _ in names}:
-                names.append((u.name, u.kind))
-        for name, kind in names:
-            key = match_key(name)
-            if key in seen:
-                continue
-            seen.add(key)
-            row = dashboard.CommuneRow(unit=name, kind=kind,
-                                       not_assigned={ref for ref, heirs in scope.items() if name not in heirs})
-            if key in by_unit:
-                f, p, u = by_unit[key]
-                row.plan_id, row.state = p.id, f.state
-                row.state_label = workflow.state_label(f.state)
-                row.counts, row.cells = f.counts or {}, f.cells or {}
-                row.updated_at = p.updated_at
-                row.number = f"{f.number:02d}" if f.number else ""
-                row.issued_on = f.issued_on
-            rows.append(row)
+            children = list(session.execute(children_query))
+        stale = [c for c in children if c.checked_version != c.head]
+        for child in stale:  # saved before coverage was kept on save; every save since keeps it
+            self.refresh_cells(child.plan_id, child.head)
+        with self.sessions() as session:
+            if stale:
+                children = list(session.execute(children_query))
+            coverage = dashboard.coverage_of(session, plan_id)
+        registry_units = [(c.name, c.kind) for c in province.units] if province else []
+        rows = dashboard.commune_rows(registry_units, children, coverage, scope)
         doc = analysis.loaded.plan.document
         board = dashboard.Dashboard(plan_title=doc.title, issuer=doc.issuer.name,
                                     province_name=province.name if province else (doc.province or ""),
@@ -576,8 +554,7 @@ class WorkspaceSite:
         analysis = self.state.analysis(plan_id, head)
         cells = dashboard.cells_of(analysis.loaded, analysis.coverage) if analysis.format_ok else {}
         with self.sessions.begin() as session:
-            flow = session.get(WorkflowRow, plan_id)
-            flow.cells, flow.counts, flow.checked_version = cells, analysis.counts(), head
+            dashboard.keep_coverage(session, session.get(WorkflowRow, plan_id), head, cells, analysis.counts())
 
     def progress_html(self, batch_id: int) -> str:
         with self.sessions() as session:

@@ -133,6 +133,63 @@ def cells_of(loaded, coverage: list[dict]) -> dict[str, dict]:
     return out
 
 
+def keep_coverage(session, flow, number: int, cells: dict, counts: dict) -> None:
+    """Store a commune plan's answers (cells_of) for version *number* in *session*'s transaction: the board's rows
+    of ws_coverage replace the plan's earlier ones, and the workflow row records the version they are of."""
+    from sqlalchemy import delete, insert
+
+    from .models import CoverageRow
+
+    flow.counts, flow.checked_version = counts, number
+    session.execute(delete(CoverageRow).where(CoverageRow.plan_id == flow.plan_id))
+    if flow.parent_plan_id is None or not cells:
+        return
+    session.execute(insert(CoverageRow), [
+        {"plan_id": flow.plan_id, "ref": ref[:300], "parent_plan_id": flow.parent_plan_id, "version": number,
+         "status": cell["status"], "agencies": cell.get("agencies") or [], "note": cell.get("note") or ""}
+        for ref, cell in sorted(cells.items())])
+
+
+def coverage_on_save(session, plan_id: int, number: int, analysis) -> None:
+    """Store hook (web/store.Store.save_hooks): a commune plan saved under a parent plan gets its answers to that
+    plan's duties recomputed from the analysis the save already made, in the save's transaction."""
+    from .models import WorkflowRow
+
+    # Before the version is flushed: the flush writes the audit entry, whose hash chain is locked for every writer
+    # of the province until commit, so nothing of this may run after it (it made every other save wait).
+    with session.no_autoflush:
+        flow = session.get(WorkflowRow, plan_id)
+        if flow is None or flow.parent_plan_id is None:
+            return
+        cells = cells_of(analysis.loaded, analysis.coverage) if analysis.format_ok else {}
+        keep_coverage(session, flow, number, cells, analysis.counts())
+
+
+def coverage_of(session, parent_plan_id: int) -> dict[int, dict[str, dict]]:
+    """Every commune plan's answers to *parent_plan_id*'s duties, in one query: {plan_id: {ref: cell}}."""
+    from sqlalchemy import select
+
+    from .models import CoverageRow
+
+    out: dict[int, dict[str, dict]] = {}
+    rows = session.execute(select(CoverageRow.plan_id, CoverageRow.ref, CoverageRow.status, CoverageRow.agencies,
+                                  CoverageRow.note).where(CoverageRow.parent_plan_id == parent_plan_id))
+    for plan_id, ref, status, agencies, note in rows:
+        out.setdefault(plan_id, {})[ref] = {"status": status, "agencies": agencies or [], "note": note or ""}
+    return out
+
+
+PAGE_SIZE = 200   # units in one page of the board: a province's 168 communes fit in one, the country's 3,321 in 17
+
+
+def page_of(rows: list, page: int, size: int | None = None) -> tuple[list, int, int]:
+    """(rows of page *page*, counted from 1 and brought within range, number of pages)."""
+    size = size or PAGE_SIZE
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(1, page), pages)
+    return rows[(page - 1) * size: page * size], page, pages
+
+
 @dataclass
 class CommuneRow:
     unit: str
@@ -171,6 +228,35 @@ class CommuneRow:
         given = [ref for ref in refs if ref not in self.not_assigned]
         return bool(given) and self.plan_id is not None and all(
             self.cell(ref)["status"] in ("taken", "explained") for ref in given)
+
+
+def commune_rows(registry_units: list[tuple[str, str]], children, coverage: dict[int, dict[str, dict]],
+                 scope: dict[str, set[str]]) -> list["CommuneRow"]:
+    """The board's rows: the province's units as the registry lists them, then units with a plan the registry does not
+    know; each with its plan's step and answers. *children*: rows of the plans under the province plan (plan_id,
+    state, counts, number, issued_on, updated_at, unit_name, unit_kind); *coverage*: coverage_of."""
+    from ..text import match_key
+    from .workflow import state_label
+
+    by_unit = {match_key(c.unit_name): c for c in children if c.unit_name is not None}
+    names, keys = [], set()
+    for name, kind in registry_units + [(c.unit_name, c.unit_kind) for c in children if c.unit_name is not None]:
+        key = match_key(name)
+        if key not in keys:   # a unit once, under the registry's spelling when it has one
+            keys.add(key)
+            names.append((key, name, kind))
+    rows = []
+    for key, name, kind in names:
+        row = CommuneRow(unit=name, kind=kind, not_assigned={ref for ref, heirs in scope.items() if name not in heirs})
+        child = by_unit.get(key)
+        if child is not None:
+            row.plan_id, row.state, row.state_label = child.plan_id, child.state, state_label(child.state)
+            row.counts, row.cells = child.counts or {}, coverage.get(child.plan_id, {})
+            row.updated_at = child.updated_at
+            row.number = f"{child.number:02d}" if child.number else ""
+            row.issued_on = child.issued_on
+        rows.append(row)
+    return rows
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -101,12 +101,27 @@ class WorkflowRow(Base):
     issued_on: Mapped[datetime | None] = mapped_column(Date, nullable=True)
     issued_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     signed_file: Mapped[str | None] = mapped_column(String(300), nullable=True)   # relative to storage
-    checked_version: Mapped[int | None] = mapped_column(Integer, nullable=True)     # version the cells are of
-    cells: Mapped[dict | None] = mapped_column(JSON, nullable=True)   # coverage answers for the dashboard
+    checked_version: Mapped[int | None] = mapped_column(Integer, nullable=True)   # version counts and coverage are of
     # On a provincial plan: the date by which every commune and ward must have issued its own plan (set by the Sở).
     children_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     counts: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class CoverageRow(Base):
+    """A commune plan's answer to one duty of its parent plan (what the province's board shows in a cell), written in
+    the transaction that saves the version it was checked on: the board reads these rows, it checks no plan."""
+
+    __tablename__ = "ws_coverage"
+    __table_args__ = (Index("ix_ws_coverage_parent", "parent_plan_id", "ref", "status"),)
+
+    plan_id: Mapped[int] = mapped_column(Integer, primary_key=True)            # the commune's plan
+    ref: Mapped[str] = mapped_column(String(300), primary_key=True)            # the parent duty: "plan-id#item-id"
+    parent_plan_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)                              # the commune plan's version checked
+    status: Mapped[str] = mapped_column(String(20))                            # a key of dashboard.CELL_LABELS
+    agencies: Mapped[list | None] = mapped_column(JSON, nullable=True)         # names of the agencies taking it up
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class RegisterRow(Base):

@@ -35,3 +35,16 @@ def test_a_command_imports_only_what_it_needs(args, ran):
     assert ran in modules, run.stderr  # the command did run
     loaded = sorted({name for name in modules for heavy in NOT_NEEDED if name == heavy or name.startswith(heavy + ".")})
     assert not loaded, f"kehoach {args[0]} imports {loaded}"
+
+
+def test_validate_loads_no_package_metadata_and_no_check_rules():
+    """pydantic's plugin loader would import importlib.metadata (and email) only to find plugins off; validate needs
+    no check rule and no difflib unless a field is misspelt."""
+    run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(["validate", str(example("kon-tum"))])],
+                         capture_output=True, text=True, timeout=120)
+    modules = json.loads(run.stdout.rsplit("MODULES ", 1)[1])
+    assert "authoring.loading.loader" in modules, run.stderr
+    loaded = sorted(name for name in modules
+                    if name.split(".")[0] in ("email", "difflib") or name.startswith(("importlib.metadata",
+                                                                                       "authoring.rules")))
+    assert not loaded, f"kehoach validate imports {loaded}"

@@ -87,3 +87,58 @@ def test_a_broken_own_registry_is_reported_with_its_file(tmp_path, monkeypatch):
     with pytest.raises(InputError) as caught:
         load_registry()
     assert any(str(tmp_path / "agencies.yaml") in (f.file or "") for f in caught.value.findings)
+
+
+def _fresh(folder):
+    from authoring.loading.registry import _load_registry_cached
+
+    _load_registry_cached.cache_clear()  # the in-process cache would hide the disk cache
+    try:
+        return load_registry(folder)
+    finally:
+        _load_registry_cached.cache_clear()
+
+
+def test_registry_kept_on_disk_equals_the_registry_read_from_yaml(tmp_path, monkeypatch):
+    import shutil
+
+    from authoring.paths import registry_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "danh-muc"
+    shutil.copytree(registry_dir(), folder)
+    built = _fresh(folder)
+    assert len(list((tmp_path / "cache" / "kehoach" / "registry").glob("*.pickle"))) == 1
+    kept = _fresh(folder)
+    assert kept is not built
+    assert kept.agencies == built.agencies and kept.documents == built.documents
+    assert kept.resolve_agency("Uỷ ban nhân dân tỉnh Nghệ An") == "ubnd-tinh"
+
+
+def test_a_changed_registry_file_is_read_again_not_taken_from_the_disk_cache(tmp_path, monkeypatch):
+    import shutil
+
+    from authoring.paths import registry_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "danh-muc"
+    shutil.copytree(registry_dir(), folder)
+    assert _fresh(folder).agencies["so-y-te"].names[-1].name == "Sở Y tế"
+    agencies = folder / "agencies.yaml"
+    agencies.write_text(agencies.read_text(encoding="utf-8").replace("{name: Sở Y tế}", "{name: Sở Y tế tỉnh}", 1),
+                        encoding="utf-8")
+    assert _fresh(folder).agencies["so-y-te"].names[-1].name == "Sở Y tế tỉnh"
+
+
+def test_a_damaged_disk_cache_is_rebuilt_from_yaml(tmp_path, monkeypatch):
+    import shutil
+
+    from authoring.paths import registry_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "danh-muc"
+    shutil.copytree(registry_dir(), folder)
+    _fresh(folder)
+    (kept,) = (tmp_path / "cache" / "kehoach" / "registry").glob("*.pickle")
+    kept.write_bytes(b"not a pickle")
+    assert _fresh(folder).resolve_agency("Sở Y Tế") == "so-y-te"

@@ -53,3 +53,15 @@ def test_the_printed_pages_page_refuses_unknown_pictures(client):
     missing = client.get(f"/ke-hoach/{plan_id}/trang-in/{'0' * 64}/1.png")
     assert missing.status_code == 404 and "Không có ảnh trang này" in missing.text
     assert client.get(f"/ke-hoach/{plan_id}/trang-in/..%2F..%2Fetc/1.png").status_code == 404
+
+
+def test_pictures_are_cut_only_when_asked_for_so_the_page_answers_once_the_pdf_is_made(tmp_path):
+    images = pages.PageImages(tmp_path)
+    digest, count, more = images.pages(1, "kế hoạch B", lambda: _pdf(5))
+    assert (count, more) == (5, False)
+    assert not list((tmp_path / digest).glob("*.png"))          # no picture cut yet
+    third = images.image(1, digest, 3)
+    assert third is not None and third.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in (tmp_path / digest).glob("*.png")) == ["3.png"]
+    images.cut_all(1, digest)
+    assert len(list((tmp_path / digest).glob("*.png"))) == 5

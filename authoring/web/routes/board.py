@@ -19,7 +19,7 @@ router = APIRouter()
 
 
 @router.get("/khong-gian/tinh/{plan_id}", response_class=HTMLResponse)
-def province_dashboard(request: Request, plan_id: int, loc: str = ""):
+def province_dashboard(request: Request, plan_id: int, loc: str = "", trang: int = 1):
     ws = ws_of(request)
     me = ws.who(request)
     board, info = ws.build_dashboard(plan_id, me)
@@ -39,8 +39,10 @@ def province_dashboard(request: Request, plan_id: int, loc: str = ""):
     with ws.sessions() as session:
         batch = session.scalar(select(BatchRow).where(BatchRow.plan_id == plan_id).order_by(BatchRow.id.desc()))
     can_derive = workflow.acts_for_plan_unit(me, info["flow"])
+    rows, trang, pages = dashboard.page_of(rows, trang)
     return ws.page(request, "workspace/dashboard.html", board=board, rows=rows, totals=board.totals(),
-                duty_totals=board.duty_totals(), batch=batch, can_derive=can_derive, loc=loc, **info)
+                   duty_totals=board.duty_totals(), batch=batch, can_derive=can_derive, loc=loc, trang=trang,
+                   pages=pages, **info)
 
 
 @router.post("/khong-gian/tinh/{plan_id}/han")

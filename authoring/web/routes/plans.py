@@ -271,6 +271,8 @@ def printed_pages(request: Request, plan_id: int, v: int | None = None):
     analysis, _ = site.usable(plan_id, v)
     site.need_valid(analysis)
     number = v or row.head
+    site.state.ahead.watch(plan_id)          # from now on its saves have their pages made ahead
+    site.state.ahead.take(plan_id, analysis.text)
     try:
         digest, count, more = site.state.pages.pages(plan_id, analysis.text, lambda: site.make_pdf(analysis.loaded))
     except PageError as exc:

@@ -1,0 +1,64 @@
+"""What one save costs in the workspace: the audit log's detail entry of an edit reuses the semantic diff the save
+made (the same sentences as diffing the two versions anew), instead of diffing them again after the reply."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from ws_support import new_plan
+from ws_fixtures import *  # noqa: F401,F403  (fixtures)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_detail_entry_of_an_edit_is_the_diff_the_save_made_not_a_second_diff(ws_app, users, db_url, monkeypatch):
+    from authoring.web import core
+    from authoring.workspace.models import AuditRow
+
+    cv = users("cv.anhson")
+    plan = new_plan(cv, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    diffs = []
+    real = core.semantic_diff
+    monkeypatch.setattr(core, "semantic_diff", lambda a, b: diffs.append(1) or real(a, b))
+    response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title",
+                                                    "v": "Kế hoạch sửa một lần, so sánh một lần"})
+    assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
+    assert len(diffs) == 1
+    engine = create_engine(db_url)
+    with Session(engine) as session:
+        entry = session.scalar(select(AuditRow).where(AuditRow.plan_id == plan, AuditRow.action == "chi-tiet"))
+    engine.dispose()
+    state = ws_app.state.kh
+    from authoring.web.app import diff_lines
+    from authoring.web.forms import AgencyNames
+
+    first, second = state.analysis(plan, 1), state.analysis(plan, 2)
+    anew = diff_lines(real(first.loaded, second.loaded), AgencyNames(state.registry, second.tree))
+    assert entry is not None and entry.diff == anew and any("Kế hoạch sửa một lần, so sánh một lần" in line
+                                                            for line in anew)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_saves_board_answers_are_written_before_the_audit_chain_is_locked(ws_app, users, db_url):
+    """The audit chain is locked for every writer of the province until the save commits: the save's own work must
+    be done before it takes that lock, or every other save waits for it."""
+    from sqlalchemy import event
+
+    from ws_support import derive_for, province_plan
+
+    so = users("cv.so")
+    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
+    cv = users("cv.anhson")
+    statements = []
+    listen = lambda *args: statements.append(" ".join(args[2].split()))  # noqa: E731
+    engine = ws_app.state.kh.store.engine
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch xã"})
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
+    lock = statements.index("UPDATE ws_audit SET id = id WHERE 0")
+    coverage = next(i for i, s in enumerate(statements) if s.startswith("INSERT INTO ws_coverage"))
+    assert coverage < lock
