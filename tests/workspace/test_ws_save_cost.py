@@ -30,7 +30,7 @@ def test_the_detail_entry_of_an_edit_is_the_diff_the_save_made_not_a_second_diff
         entry = session.scalar(select(AuditRow).where(AuditRow.plan_id == plan, AuditRow.action == "chi-tiet"))
     engine.dispose()
     state = ws_app.state.kh
-    from authoring.web.app import diff_lines
+    from authoring.web.changes import diff_lines
     from authoring.web.forms import AgencyNames
 
     first, second = state.analysis(plan, 1), state.analysis(plan, 2)
