@@ -1,8 +1,11 @@
-"""Drafting registries: the fields a parent may belong to (with their proposals) and the roles of a unit's offices."""
+"""Drafting registries: the fields a parent may belong to (with their proposals), the roles of a unit's offices and
+the competences of bodies."""
 
 from __future__ import annotations
 
 import re
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -67,3 +70,24 @@ class RoleRegistry(Strict):
     swaps: list[Swap] = []
     offices: dict[str, dict[str, str]] = Field({}, description="Cấp → vai trò → mã cơ quan của chính đơn vị.")
     source: str | None = None
+
+
+class Competence(Strict):
+    """The subject matter one body holds by law, as the phrases a duty uses to name it."""
+
+    agency: str = Field(description="Mã cơ quan trong agencies.yaml.")
+    words: list[str] = Field(min_length=1, description="Cụm từ chỉ lĩnh vực cơ quan được giao quản lý.")
+    certainty: Literal["C", "S", "U"] = Field(description="C đã đối chiếu, S theo tài liệu tóm lược, U suy luận.")
+    source: str
+
+    def pattern(self) -> re.Pattern:
+        # Case kept: 'khoa học' is the subject matter, 'Sở Khoa học và Công nghệ' a body's name.
+        return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in self.words))
+
+
+class CompetenceRegistry(Strict):
+    """Who holds which subject matter at the province and at the commune (plans/registry/competences.yaml)."""
+
+    source: str
+    province: list[Competence]
+    commune: list[Competence]

@@ -9,6 +9,7 @@ from ...loading import LoadedPlan
 from ...model import Level
 from ...model.walk import iter_duties, iter_reporting
 from ...model.wording import ends
+from .competences import holders
 from .context import Draft
 
 
@@ -65,7 +66,8 @@ STANDING = re.compile(r"cơ quan (thường trực|đầu mối)|là đầu mố
 
 def province_lead(d: Draft) -> str:
     """The province's lead, following the parent's: its standing body, else the body its reports go to, else the
-    field's usual lead (fields.yaml), else the first body the parent gives duties to."""
+    field's usual lead (fields.yaml), else the body whose competence the parents' titles name, else the first body the
+    parent gives duties to."""
     central = []
     for parent in d.parents:
         for item in iter_duties(parent.plan):
@@ -86,6 +88,9 @@ def province_lead(d: Draft) -> str:
                     return found
     if d.field is not None and d.field.lead and d.now(d.field.lead):
         return d.now(d.field.lead)
+    found = holders(d, Level.PROVINCE, " ".join(p.plan.document.title for p in d.parents))
+    if found:   # the department whose competence the parents' titles name (thi đua → Sở Nội vụ)
+        return found[0].agency
     for agency_id in central:
         found = to_province(d, agency_id)
         if found:
