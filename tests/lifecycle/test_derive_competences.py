@@ -14,14 +14,15 @@ from helpers import FIXTURES
 PAIRS = FIXTURES / "derive_pairs" / "parents"
 
 
-def _directive(tmp_path, title: str, duties: list[str], date_text: str = "2025-09-15", name: str = "cha.yaml"):
-    """A small national decision giving *duties* to 'các bộ, ngành' and 'UBND các tỉnh' (a test's, not a real text)."""
+def _directive(tmp_path, title: str, duties: list[str], date_text: str = "2025-09-15", name: str = "cha.yaml",
+               to: str = "cac-bo-nganh"):
+    """A small national decision giving *duties* to 'các bộ, ngành' (or *to*) (a test's, not a real text)."""
     lines = ["kind: directive", "id: kt-tham-quyen", "document:", "  type: Quyết định",
              "  issuer: {agency: thu-tuong, name: Thủ tướng Chính phủ, header: [THỦ TƯỚNG CHÍNH PHỦ]}",
              "  number: 99", "  symbol: QĐ-TTg", "  place: Hà Nội", f"  date: {date_text}", f"  title: {title}",
              "  level: trung_uong", "source: kiểm thử", "status: inferred", "sections:", "  - label: I.",
              "    title: TỔ CHỨC THỰC HIỆN", "    blocks:", "      - label: '1.'",
-             "        title: Các bộ, cơ quan ngang bộ", "        agency: cac-bo-nganh", "        blocks:"]
+             "        title: Các cơ quan", f"        agency: {to}", "        blocks:"]
     for i, text in enumerate(duties):
         lines += [f"          - id: bo-{i + 1}", "            label: '-'", f"            text: {text}"]
     path = tmp_path / name
@@ -100,3 +101,17 @@ def test_press_and_front_are_proposed_only_when_the_parent_asks_for_propaganda_o
     _, plan = _draft(tmp_path, loud, name="sau.yaml")
     agencies = {a for b in plan.blocks() for a in b.agency}
     assert {"dai-ptth-tinh", "uy-ban-mttq-tinh"} <= agencies
+
+
+def test_a_duty_the_province_gives_every_commune_goes_to_the_commune_office_its_words_name(tmp_path):
+    parent = _directive(tmp_path, "Về công tác cơ sở", ["Tổ chức gọi công dân thực hiện nghĩa vụ quân sự đúng luật.",
+                                                         "Rà soát, cập nhật hộ tịch, chứng thực theo quy định."],
+                        to="ubnd-tinh")
+    _draft(tmp_path, parent, name="tinh.yaml")
+    province = load_plan_or_raise(tmp_path / "tinh.yaml")
+    text, plan = _draft(tmp_path, province, "phường Vinh Hưng", date(2025, 12, 10), name="phuong.yaml")
+    by_text = {child.text: block.agency for block in plan.blocks() if block.agency for child in block.blocks}
+    assert any("nghĩa vụ quân sự" in t and a[0].startswith("Ban Chỉ huy Quân sự phường") for t, a in by_text.items())
+    assert any("hộ tịch" in t and a == ["van-phong-hdnd-ubnd-xa"] for t, a in by_text.items())
+    assert "theo chức năng: Văn phòng HĐND và UBND phụ trách lĩnh vực này" in text
+    assert "tham mưu Ủy ban nhân dân tỉnh" not in " ".join(by_text)   # the province's advisory lines stay there

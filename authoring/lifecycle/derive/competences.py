@@ -33,7 +33,7 @@ def _short(source: str) -> str:
 
 
 def _table(d: Draft, level: Level) -> list[Competence]:
-    return d.competences.commune if level == Level.COMMUNE else d.competences.province
+    return {Level.COMMUNE: d.competences.commune, Level.PROVINCE: d.competences.province}.get(level, [])
 
 
 def holders(d: Draft, level: Level, text: str | None, topic: frozenset[str] = frozenset()) -> list[Holder]:

@@ -123,7 +123,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                 duty(sub, d.unique(text), [link(parent, item.id, items)])
                 for holder in found:
                     line = f"Chủ trì, tham mưu {d.say('Ủy ban nhân dân tỉnh')} {clause_naming(text, holder.words)}."
-                    duty(holder.agency, d.unique(line), [link(parent, item.id, items)], reason=holder.reason(d))
+                    duty(holder.agency, d.unique(line), [link(parent, item.id, items)], derived=holder.reason(d))
                 for report in item.block.reporting:
                     _province_report(d, parent, items, report, lead, ministry, duty)
             elif first is not None and (item.request or first.kind == "doan-the"):
@@ -243,4 +243,4 @@ def _spread(d: Draft, duty, found, text: str, links) -> None:
     duty(primary.agency, d.unique(text), links, reason=primary.reason(d))
     for other in found[1:]:
         line = f"Phối hợp với {d.name(primary.agency)} {first_clause(text)}."
-        duty(other.agency, d.unique(line), links, reason=other.reason(d))
+        duty(other.agency, d.unique(line), links, derived=other.reason(d))
