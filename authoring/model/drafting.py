@@ -38,6 +38,7 @@ class FieldDefaults(Strict):
     front: Request | None = None
     topic_requests: TopicRequests | None = None
     press: str | None = None
+    group: str | None = Field(None, description="Câu cho 'Các sở, ban, ngành' khi văn bản cấp trên giao chung các bộ, ngành.")
     sub: str | None = None
     unit_police: str | None = None
     unit_front: str | None = None
@@ -66,8 +67,19 @@ class Swap(Strict):
     province: str
 
 
+class CentralOnly(Strict):
+    """What only central bodies do (laws, decrees): such a ministry's task is not a department's."""
+
+    products: str = Field(description="Biểu thức chính quy trên sản phẩm của nhiệm vụ.")
+    words: str = Field(description="Biểu thức chính quy trên lời của nhiệm vụ.")
+
+    def matches(self, text: str, products=()) -> bool:
+        return bool(re.search(self.words, text) or any(re.search(self.products, p) for p in products))
+
+
 class RoleRegistry(Strict):
     swaps: list[Swap] = []
+    central_only: CentralOnly | None = None
     offices: dict[str, dict[str, str]] = Field({}, description="Cấp → vai trò → mã cơ quan của chính đơn vị.")
     source: str | None = None
 

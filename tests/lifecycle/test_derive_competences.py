@@ -115,3 +115,21 @@ def test_a_duty_the_province_gives_every_commune_goes_to_the_commune_office_its_
     assert any("hộ tịch" in t and a == ["van-phong-hdnd-ubnd-xa"] for t, a in by_text.items())
     assert "theo chức năng: Văn phòng HĐND và UBND phụ trách lĩnh vực này" in text
     assert "tham mưu Ủy ban nhân dân tỉnh" not in " ".join(by_text)   # the province's advisory lines stay there
+
+
+def test_a_ministrys_law_or_decree_to_draft_is_not_a_departments_duty_and_the_draft_says_so(tmp_path):
+    parent = _directive(tmp_path, "Về giáo dục", ["Xây dựng Nghị định quy định về học phí, trình Chính phủ.",
+                                                  "Hướng dẫn các cơ sở giáo dục thực hiện chương trình mới."],
+                        to="bo-gddt")
+    out = tmp_path / "du-thao.yaml"
+    text, report = derive([parent], "tỉnh Nghệ An", out, day=date(2025, 11, 26))
+    assert "học phí" not in text and "chương trình mới" in text
+    assert any("1 nhiệm vụ của các bộ là soạn thảo, trình, ban hành luật, nghị định" in n for n in report.notes)
+
+
+def test_several_ministries_named_in_one_string_each_reach_their_department(tmp_path):
+    parent = _directive(tmp_path, "Về hạ tầng", ["Phát triển hạ tầng năng lượng và hạ tầng giao thông thông minh."],
+                        to="'Bộ Công Thương, Bộ Xây dựng và Bộ Tư pháp'")
+    _, plan = _draft(tmp_path, parent)
+    headings = {a for b in plan.blocks() for a in b.agency}
+    assert {"so-cong-thuong", "so-xay-dung", "so-tu-phap"} <= headings

@@ -107,19 +107,6 @@ def topic_words(d: Draft, level: Level, texts: list[str]) -> frozenset[str]:
     return frozenset(w for w, n in counts.items() if n >= max(3, TOPIC_SHARE * len(texts)))
 
 
-def best_holder(d: Draft, level: Level, text: str) -> Holder | None:
-    found = holders(d, level, text)
-    return found[0] if found else None
-
-
-def first_clause(text: str, limit: int = 110) -> str:
-    """The opening clause of a duty, to name it in a cooperating body's line."""
-    clause = re.split(r"[;:.](?:\s|$)", text.strip(), maxsplit=1)[0].strip()
-    if len(clause) > limit:
-        clause = clause[:limit].rsplit(" ", 1)[0].rstrip(" ,") + " …"
-    return clause[:1].lower() + clause[1:] if clause[:2] != clause[:2].upper() else clause
-
-
 def clause_naming(text: str, words: tuple[str, ...]) -> str:
     """The clause of a duty (between semicolons) that names one of *words*, its first letter lowered."""
     clauses = [c.strip(" .") for c in text.split(";") if c.strip(" .")]

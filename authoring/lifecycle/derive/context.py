@@ -164,6 +164,22 @@ def duty_filer(d: Draft, headings: dict[str, list[Block]], order: list[str]):
     return duty
 
 
+def cooperation(d: Draft, primary: str, text: str, agency_id: str, words: tuple[str, ...] = ()) -> str | None:
+    """The line of *agency_id*, cooperating with *primary* on a duty: on its own subject (*words*) when the duty names
+    it, else by its name; None when the draft already says it."""
+    if words:
+        return d.unique(f"Phối hợp với {d.name(primary)} {first_clause(text).rstrip(' …')} (về {', '.join(words[:2])}).")
+    return d.unique(f"{d.name(agency_id)} phối hợp với {d.name(primary)} {first_clause(text)}.")
+
+
+def first_clause(text: str, limit: int = 110) -> str:
+    """The opening clause of a duty, to name it in a cooperating body's line."""
+    clause = re.split(r"[;:.](?:\s|$)", text.strip(), maxsplit=1)[0].strip()
+    if len(clause) > limit:
+        clause = clause[:limit].rsplit(" ", 1)[0].rstrip(" ,") + " …"
+    return clause[:1].lower() + clause[1:] if clause[:2] != clause[:2].upper() else clause
+
+
 def comment_reasons(d: Draft, sections: list[Block]) -> None:
     """The reasons kehoach gave a parent's duty to a body (competence spreading), as comments beside the duty."""
     def walk(blocks: list[Block], path: tuple) -> None:

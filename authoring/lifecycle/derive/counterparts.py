@@ -181,3 +181,28 @@ def offices_of(d: Draft, district: bool) -> dict[str, str]:
 def _starts_later(agency, on: date) -> bool:
     start = agency.valid_from.to_date() if agency.valid_from and agency.valid_from.is_complete else None
     return start is not None and on < start
+
+
+# Where an imported parent names several bodies in one string ("Bộ Công Thương, Bộ Xây dựng và Bộ Tư pháp").
+_JOINED = re.compile(r",\s*|\s+và\s+(?=(Bộ|Ban|Ủy ban|Văn phòng|Tổng|Ngân hàng|Viện|Tòa|Kiểm toán|Thanh tra)\b)")
+
+
+def resolved(d: Draft, parent: LoadedPlan, names) -> list[str]:
+    """The registry ids of the bodies *names* give, each of a joined string on its own; a name the registry does not
+    know is kept as written (it becomes a note, never dropped)."""
+    out = []
+    for name in names:
+        found = parent.agency_id(name) or (name if name in d.registry.agencies else None)
+        if found is None:
+            parts = [p for p in _JOINED.split(name) if p and p.strip() and not re.fullmatch(r"Bộ|Ban|Ủy ban|Văn phòng|Tổng|"
+                                                                                        r"Ngân hàng|Viện|Tòa|Kiểm toán|Thanh tra", p)]
+            hits = [h for h in (d.registry.resolve_agency(p.strip()) for p in parts) if h]
+            out += [h for h in hits if h not in out] if hits else [name]
+        elif found not in out:
+            out.append(found)
+    return out
+
+
+def central_only(d: Draft, text: str, products=()) -> bool:
+    """Whether a ministry's duty is one only central bodies do (draft, submit, issue laws and decrees: roles.yaml)."""
+    return d.roles.central_only is not None and d.roles.central_only.matches(text, products)

@@ -10,8 +10,8 @@ from ...findings import Finding, Severity
 from ...model import Block, DayMonth, Level, Recipient, Reporting
 from ...model.links import parent_items
 from ...model.walk import iter_duties, iter_reporting, iter_tasks
-from .competences import first_clause, holders, topic_words
-from .context import Draft, GENERIC_REASON, comment_reasons, duty_filer, is_addressed, link
+from .competences import holders, topic_words
+from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
 from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
 from .phrasing import adapt, due_phrase, issuer_now, mention, names_of
 from .targets import add_target_section
@@ -72,8 +72,8 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
         else:
             duty(office, text, [link(parent, item.id, items)], reason=found[0].reason(d) if found else None)
             for other in found[1:] if text else []:
-                duty(other.agency, d.unique(f"Phối hợp với {d.name(office)} {first_clause(text)}."),
-                     [link(parent, item.id, items)], derived=other.reason(d))
+                duty(other.agency, cooperation(d, office, text, other.agency, other.words), [link(parent, item.id, items)],
+                     derived=other.reason(d))
     # A department's duty reaches the office holding its role in the commune (Công an tỉnh → Công an xã, Bộ Chỉ huy
     # Quân sự tỉnh → Ban Chỉ huy Quân sự xã); one with no such office is a note, never dropped silently.
     front_duties: list[Block] = []

@@ -10,9 +10,10 @@ from ...model.links import parent_items
 from ...model.drafting import FieldDuties
 from ...model.walk import iter_blocks, iter_duties, iter_tasks
 from ...loading.drafting import parent_words as words_of
-from .competences import clause_naming, first_clause, holders, topic_words
-from .context import Draft, GENERIC_REASON, comment_reasons, duty_filer, is_addressed, link
-from .counterparts import STANDING, department, ministry_of, names_standing, province_lead, to_province, unplaced
+from .competences import clause_naming, holders, topic_words
+from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
+from .counterparts import (STANDING, central_only, department, ministry_of, names_standing, province_lead, resolved,
+                           to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
 from .targets import add_target_section
@@ -23,6 +24,7 @@ PRESS = ("dai-ptth-tinh", "bao-tinh")
 COLLECTIVE = ("ubnd-tinh", "cac-bo-nganh")
 # The parents ask for communication / social mobilisation: the press and the Front are proposed (issue 21).
 PROPAGANDA = re.compile(r"tuyên truyền|truyền thông|báo chí|thông tin đại chúng|phổ biến", re.IGNORECASE)
+GROUP = re.compile(r"(các|Các) bộ, (ban, )?ngành|bộ, ngành, địa phương|cơ quan ngang bộ")
 MOBILISATION = re.compile(r"Mặt trận|đoàn thể|tổ chức chính trị - xã hội|vận động|đoàn viên|hội viên", re.IGNORECASE)
 DUE_REASON = "hạn do kehoach đề xuất (văn bản cấp trên không ghi ngày)"
 
@@ -106,10 +108,11 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             text = sentence.format(lead=lead_name, sub=sub_name, ministry=d.name(ministry) if ministry else "")
             duty(agency_id, d.unique(d.say(adapt_plain(d, text))), derived=reason)
     # Each ministry's duties go to its department; the province's own duties to the local governments.
+    skipped = 0   # a ministry's laws and decrees to draft: not a department's task
     for parent in d.parents:
         items = parent_items(parent)
         for item in iter_duties(parent.plan):
-            agencies = [parent.agency_id(a) or a for a in item.agencies]
+            agencies = resolved(d, parent, item.agencies)
             if not item.id or not agencies:
                 continue
             first = registry.agencies.get(agencies[0])
@@ -140,25 +143,39 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                 else:
                     unplaced(d, parent, first.id, text)
             elif first is not None and first.level == Level.CENTRAL:
-                counterpart = to_province(d, first.id)
-                if counterpart:
-                    duty(counterpart, d.unique(text), [link(parent, item.id, items)])
+                if central_only(d, item.text):
+                    skipped += 1
                 else:
-                    unplaced(d, parent, first.id, text)
+                    _to_counterparts(d, duty, parent, [a for a in agencies if a in registry.agencies
+                                                       and registry.agencies[a].level == Level.CENTRAL], text,
+                                     [link(parent, item.id, items)])
             elif first is None:
                 unplaced(d, parent, agencies[0], text)
     # A task the parent gives one central body (a programme's project owned by a ministry) reaches its counterpart.
     for parent, items, block in own_tasks:
         text = adapt(d, parent, block.title or block.text or "")
-        for agency_id in [parent.agency_id(a) or a for a in block.task.lead][:1]:
-            counterpart = to_province(d, agency_id)
-            if counterpart:
-                duty(counterpart, d.unique(text), [link(parent, block.id, items)])
-            else:
-                unplaced(d, parent, agency_id, text)
+        if central_only(d, block.title or block.text or "", block.task.products):
+            skipped += 1
+            continue
+        _to_counterparts(d, duty, parent, resolved(d, parent, block.task.lead[:1]), text, [link(parent, block.id, items)])
+    if skipped:
+        d.notes.append(f"{skipped} nhiệm vụ của các bộ là soạn thảo, trình, ban hành luật, nghị định, thông tư: việc "
+                       "của trung ương, không chuyển thành nhiệm vụ của sở (roles.yaml, central_only); thêm tay nếu tỉnh "
+                       "cần phối hợp")
     if sub not in headings:
         duty(sub, d.unique(d.proposal("sub")), derived=d.reason if d.proposed_by_field("sub") else GENERIC_REASON)
-    asked = words_of(d.parents)
+    # What the parents ask of the province itself (its title, its duties and tasks for every province or ministry).
+    topic_of = " ".join(p.plan.document.title for p in d.parents)
+    asked = " ".join([topic_of]
+                     + [item.text for p in d.parents for item in iter_duties(p.plan)
+                        if set(resolved(d, p, item.agencies)) & set(COLLECTIVE)]
+                     + [b.title or b.text or "" for p in d.parents for _, b in iter_tasks(p.plan)
+                        if is_addressed(p, set(COLLECTIVE), b.task.lead)])
+    if asked == topic_of:   # a parent (or its excerpt) that gives no body a duty: all it says is what it asks
+        asked = words_of(d.parents)
+    # "Các sở, ban, ngành" when the parents address every ministry and no department heading says it yet.
+    if GROUP.search(words_of(d.parents)) and "cac-so-nganh-tinh" not in headings:
+        duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=GENERIC_REASON)
     if not requests and (d.proposed_by_field("front") or MOBILISATION.search(asked) or PROPAGANDA.search(asked)):
         front = d.proposal("front")
         requests.append((tuple(front.members), d.say(front.title), [Block(
@@ -242,5 +259,24 @@ def _spread(d: Draft, duty, found, text: str, links) -> None:
     primary = found[0]
     duty(primary.agency, d.unique(text), links, reason=primary.reason(d))
     for other in found[1:]:
-        line = f"Phối hợp với {d.name(primary.agency)} {first_clause(text)}."
-        duty(other.agency, d.unique(line), links, derived=other.reason(d))
+        duty(other.agency, cooperation(d, primary.agency, text, other.agency, other.words), links,
+             derived=other.reason(d))
+
+
+def _to_counterparts(d: Draft, duty, parent, central: list[str], text: str, links) -> None:
+    """A duty the parent gives one or more central bodies: the first one's province counterpart takes it, the others'
+    cooperate; a body with no counterpart is a note."""
+    found = []
+    for agency_id in central:
+        counterpart = to_province(d, agency_id)
+        if counterpart is None:
+            unplaced(d, parent, agency_id, text)
+        elif counterpart not in found:
+            found.append(counterpart)
+    if not found:
+        return
+    duty(found[0], d.unique(text), links)
+    together = ", ".join(d.registry.agency_name(a, d.on) for a in central if a in d.registry.agencies)
+    for other in found[1:]:
+        duty(other, cooperation(d, found[0], text, other), links,
+             derived=f"văn bản cấp trên giao chung cho {together}")
