@@ -95,12 +95,12 @@ def test_press_and_front_are_proposed_only_when_the_parent_asks_for_propaganda_o
     quiet = _directive(tmp_path, "Về quản lý tài sản công", ["Rà soát, sắp xếp lại tài sản công theo quy định."])
     _, plan = _draft(tmp_path, quiet)
     agencies = {a for b in plan.blocks() for a in b.agency}
-    assert not agencies & {"bao-tinh", "dai-ptth-tinh", "uy-ban-mttq-tinh"}
+    assert not agencies & {"bao-ptth-tinh", "uy-ban-mttq-tinh"}
     loud = _directive(tmp_path, "Về quản lý tài sản công", ["Tuyên truyền, vận động Nhân dân chấp hành quy định."],
                       name="cha2.yaml")
     _, plan = _draft(tmp_path, loud, name="sau.yaml")
     agencies = {a for b in plan.blocks() for a in b.agency}
-    assert {"dai-ptth-tinh", "uy-ban-mttq-tinh"} <= agencies
+    assert {"bao-ptth-tinh", "uy-ban-mttq-tinh"} <= agencies   # from 07/2025 the province's one press body
 
 
 def test_a_duty_the_province_gives_every_commune_goes_to_the_commune_office_its_words_name(tmp_path):

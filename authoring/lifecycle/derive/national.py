@@ -207,7 +207,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
         org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
     # The press, when the field has its sentence or the parents themselves ask for communication.
-    press = [p for p in PRESS if p in registry.agencies and d.now(p) == p]
+    press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
     if press and (d.proposed_by_field("press") or PROPAGANDA.search(asked)):
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
