@@ -67,6 +67,14 @@ class Swap(Strict):
     province: str
 
 
+class Head(Strict):
+    """How a head's title is said once the body is the province's ("Bộ trưởng" before "Sở …" → "Giám đốc")."""
+
+    national: str
+    before: str
+    province: str
+
+
 class CentralOnly(Strict):
     """What only central bodies do (laws, decrees): such a ministry's task is not a department's."""
 
@@ -79,6 +87,7 @@ class CentralOnly(Strict):
 
 class RoleRegistry(Strict):
     swaps: list[Swap] = []
+    heads: list[Head] = []
     central_only: CentralOnly | None = None
     offices: dict[str, dict[str, str]] = Field({}, description="Cấp → vai trò → mã cơ quan của chính đơn vị.")
     source: str | None = None

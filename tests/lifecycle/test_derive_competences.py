@@ -133,3 +133,9 @@ def test_several_ministries_named_in_one_string_each_reach_their_department(tmp_
     _, plan = _draft(tmp_path, parent)
     headings = {a for b in plan.blocks() for a in b.agency}
     assert {"so-cong-thuong", "so-xay-dung", "so-tu-phap"} <= headings
+
+
+def test_a_ministers_title_becomes_the_province_heads_title(tmp_path):
+    text, _ = _draft(tmp_path, load_plan_or_raise(PAIRS / "ct-32-2025.yaml"))
+    assert "Giám đốc Sở Nội vụ chỉ đạo" in text and "Giao Giám đốc Công an tỉnh giúp" in text
+    assert "Bộ trưởng Sở" not in text and "Bộ trưởng Công an tỉnh" not in text

@@ -63,22 +63,18 @@ def _sentence_starts_lowered(text: str) -> str:
     return re.sub(r"(^|[.;:(]\s*|-\s+)(\w)", lambda m: m.group(1) + m.group(2).lower(), text)
 
 
-_NAMES: dict[int, re.Pattern] = {}
-
-
 def _without_names(d: Draft, text: str) -> str:
     """*text* without the registry's names of bodies ('Bộ Chỉ huy quân sự tỉnh' names a body, not its subject)."""
-    key = id(d.registry)
-    if key not in _NAMES:
+    if d.body_names is None:
         names = set()
         for agency in d.registry.agencies.values():
             for name in [n.name for n in agency.names] + list(agency.aliases):
                 name = re.sub(r"\s*\{\w+\}", "", name).strip()
                 if len(name.split()) >= 2:
                     names.add(name)
-        _NAMES[key] = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names, key=len, reverse=True)),
-                                 re.IGNORECASE)
-    return _NAMES[key].sub(" ", text)
+        d.body_names = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names, key=len, reverse=True)),
+                                  re.IGNORECASE)
+    return d.body_names.sub(" ", text)
 
 
 def _holder_on_day(d: Draft, agency_id: str, words: list[str]) -> str | None:

@@ -60,6 +60,7 @@ class Draft:
     comments: dict = member(default_factory=dict)
     notes: list[str] = member(default_factory=list)
     reasons: dict = member(default_factory=dict)   # block id → why kehoach gave that duty to that body (a comment)
+    body_names: re.Pattern | None = None   # every registry name of a body (competences: names are not subjects)
     _seen: set = member(default_factory=set)
     _ids: set = member(default_factory=set)
 
@@ -168,15 +169,17 @@ def cooperation(d: Draft, primary: str, text: str, agency_id: str, words: tuple[
     """The line of *agency_id*, cooperating with *primary* on a duty: on its own subject (*words*) when the duty names
     it, else by its name; None when the draft already says it."""
     if words:
-        return d.unique(f"Phối hợp với {d.name(primary)} {first_clause(text).rstrip(' …')} (về {', '.join(words[:2])}).")
+        return d.unique(f"Phối hợp với {d.name(primary)} {first_clause(text)} (về {', '.join(words[:2])}).")
     return d.unique(f"{d.name(agency_id)} phối hợp với {d.name(primary)} {first_clause(text)}.")
 
 
 def first_clause(text: str, limit: int = 110) -> str:
-    """The opening clause of a duty, to name it in a cooperating body's line."""
+    """The opening clause of a duty, to name it in a cooperating body's line: cut at its last comma within *limit*
+    (else at a word, with '…'), its first letter lowered."""
     clause = re.split(r"[;:.](?:\s|$)", text.strip(), maxsplit=1)[0].strip()
     if len(clause) > limit:
-        clause = clause[:limit].rsplit(" ", 1)[0].rstrip(" ,") + " …"
+        head = clause[:limit]
+        clause = head[:head.rfind(",")] if head.rfind(",") > limit // 2 else head.rsplit(" ", 1)[0].rstrip(" ,") + " …"
     return clause[:1].lower() + clause[1:] if clause[:2] != clause[:2].upper() else clause
 
 

@@ -27,6 +27,8 @@ def central_to_province(d: Draft, text: str) -> str:
         for old in sorted({n.name for n in agency.names} | {a for a in agency.aliases if a[:1].isupper()},
                           key=len, reverse=True):
             text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", d.name(counterpart), text)
+    for head in d.roles.heads:   # "Bộ trưởng Sở Nội vụ" → "Giám đốc Sở Nội vụ"
+        text = re.sub(rf"\b{re.escape(head.national)} (?={re.escape(d.say(head.before))})", head.province + " ", text)
     return text
 
 
