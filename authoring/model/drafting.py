@@ -38,6 +38,7 @@ class FieldDefaults(Strict):
     front: Request | None = None
     topic_requests: TopicRequests | None = None
     press: str | None = None
+    budget: str | None = Field(None, description="Câu cho cơ quan giữ chức năng ngân sách (mục Kinh phí của dự thảo).")
     group: str | None = Field(None, description="Câu cho 'Các sở, ban, ngành' khi văn bản cấp trên giao chung các bộ, ngành.")
     sub: str | None = None
     unit_police: str | None = None

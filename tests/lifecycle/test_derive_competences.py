@@ -80,6 +80,8 @@ def test_the_lead_is_the_department_whose_competence_the_title_names_when_the_pa
     parent = load_plan_or_raise(PAIRS / "qd-2437-2025.yaml")   # a campaign of emulation (thi đua): Sở Nội vụ
     _, plan = _draft(tmp_path, parent, "tỉnh Đắk Lắk")
     assert plan.sections[-1].blocks[0].agency == ["so-noi-vu"]
+    # the draft's budget section has its adviser: the body holding the budget competence
+    assert any(b.agency == ["so-tai-chinh"] for b in plan.sections[-1].blocks)
 
 
 def test_before_the_2025_reorganisation_the_subject_goes_to_the_body_that_held_it_then(tmp_path):

@@ -158,6 +158,10 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             skipped += 1
             continue
         _to_counterparts(d, duty, parent, resolved(d, parent, block.task.lead[:1]), text, [link(parent, block.id, items)])
+    # Every draft has a budget section: the body holding the budget competence advises on it (competences.yaml).
+    budget = holders(d, Level.PROVINCE, "ngân sách")
+    if budget and budget[0].agency not in headings:
+        duty(budget[0].agency, d.unique(d.say(d.proposal("budget"))), derived=GENERIC_REASON)
     if skipped:
         d.notes.append(f"{skipped} nhiệm vụ của các bộ là soạn thảo, trình, ban hành luật, nghị định, thông tư: việc "
                        "của trung ương, không chuyển thành nhiệm vụ của sở (roles.yaml, central_only); thêm tay nếu tỉnh "
