@@ -68,6 +68,8 @@ def test_a_duty_of_every_ministry_goes_to_the_departments_its_words_name_with_th
     assert "vì nhiệm vụ nói 'phần mềm'" in text
     # a body's name in the duty ("các Sở: Nội vụ, …, Khoa học và Công nghệ") is not its subject matter
     assert owners["cac-bo-nganh.9"] == {"cac-so-nganh-tinh"}
+    # the directive's own subject ('bí mật nhà nước', in most duties) is the lead's, it picks no body per duty
+    assert owners["cac-bo-nganh.1"] == {"cac-so-nganh-tinh"}
 
 
 def test_a_duty_naming_no_bodys_subject_stays_with_the_group_the_parent_addresses(tmp_path):
