@@ -70,6 +70,8 @@ def test_a_duty_of_every_ministry_goes_to_the_departments_its_words_name_with_th
     assert owners["cac-bo-nganh.9"] == {"cac-so-nganh-tinh"}
     # the directive's own subject ('bí mật nhà nước', in most duties) is the lead's, it picks no body per duty
     assert owners["cac-bo-nganh.1"] == {"cac-so-nganh-tinh"}
+    # no duty given to every ministry is lost on the way
+    assert {f"cac-bo-nganh.{i}" for i in range(1, 14)} <= set(owners)
 
 
 def test_a_duty_naming_no_bodys_subject_stays_with_the_group_the_parent_addresses(tmp_path):
@@ -143,3 +145,15 @@ def test_a_ministers_title_becomes_the_province_heads_title(tmp_path):
     text, _ = _draft(tmp_path, load_plan_or_raise(PAIRS / "ct-32-2025.yaml"))
     assert "Giám đốc Sở Nội vụ chỉ đạo" in text and "Giao Giám đốc Công an tỉnh giúp" in text
     assert "Bộ trưởng Sở" not in text and "Bộ trưởng Công an tỉnh" not in text
+
+
+def test_a_task_the_parent_gives_the_localities_is_the_provinces_own_task_not_a_note(tmp_path):
+    parent = _directive(tmp_path, "Về hạ tầng", ["Xây dựng kế hoạch phát triển hạ tầng trong các khu công nghiệp."],
+                        to="Các địa phương")
+    out = tmp_path / "du-thao.yaml"
+    text, report = derive([parent], "tỉnh Nghệ An", out, day=date(2025, 11, 26))
+    assert not any("Các địa phương" in n for n in report.notes)
+    out.write_text(text, encoding="utf-8")
+    owners = _owners(load_plan_or_raise(out).plan)
+    # 'khu công nghiệp' is the industrial-zone board's phrase, though 'công nghiệp' alone is Sở Công Thương's
+    assert "ban-ql-kkt-tinh" in owners["bo-1"] and "ubnd-cap-xa" in owners["bo-1"]

@@ -42,12 +42,15 @@ def holders(d: Draft, level: Level, text: str | None, topic: frozenset[str] = fr
     if not text:
         return []
     text = _without_names(d, _sentence_starts_lowered(text))
+    table = _table(d, level)
+    matches = [(m.start(), m.end(), i, m.group(0).lower()) for i, c in enumerate(table) for m in c.pattern().finditer(text)]
+    # A phrase inside a longer one of another body is that body's ('công nghiệp' in 'khu công nghiệp').
+    kept = [m for m in matches if not any(o[0] <= m[0] and m[1] <= o[1] and o[1] - o[0] > m[1] - m[0] for o in matches)]
     found: dict[str, tuple[int, list[str], Competence]] = {}
-    for index, competence in enumerate(_table(d, level)):
+    for index, competence in enumerate(table):
         words = []
-        for match in competence.pattern().finditer(text):
-            word = match.group(0).lower()
-            if word not in topic and word not in words:
+        for _, _, i, word in sorted(kept):
+            if i == index and word not in topic and word not in words:
                 words.append(word)
         agency_id = _holder_on_day(d, competence.agency, words) if words else None
         if agency_id is None:

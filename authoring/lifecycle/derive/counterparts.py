@@ -186,7 +186,7 @@ def _starts_later(agency, on: date) -> bool:
 
 
 # Where an imported parent names several bodies in one string ("Bộ Công Thương, Bộ Xây dựng và Bộ Tư pháp").
-_JOINED = re.compile(r",\s*|\s+và\s+(?=(Bộ|Ban|Ủy ban|Văn phòng|Tổng|Ngân hàng|Viện|Tòa|Kiểm toán|Thanh tra)\b)")
+_JOINED = re.compile(r"[,;]\s*|\s+và\s+(?=(Bộ|Ban|Ủy ban|Văn phòng|Tổng|Ngân hàng|Viện|Tòa|Kiểm toán|Thanh tra)\b)")
 
 
 def resolved(d: Draft, parent: LoadedPlan, names) -> list[str]:

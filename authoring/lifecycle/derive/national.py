@@ -56,7 +56,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     for parent in d.parents:
         items = parent_items(parent)
         for _, block in iter_tasks(parent.plan):
-            if not is_addressed(parent, addressed, block.task.lead):
+            if not set(resolved(d, parent, block.task.lead)) & addressed:
                 own_tasks.append((parent, items, block))   # led by one central body: its counterpart's duty below
                 continue
             text = d.unique(adapt(d, parent, block.title or block.text or ""))
