@@ -1,8 +1,11 @@
-"""Drafting registries: the fields a parent may belong to (with their proposals) and the roles of a unit's offices."""
+"""Drafting registries: the fields a parent may belong to (with their proposals), the roles of a unit's offices and
+the competences of bodies."""
 
 from __future__ import annotations
 
 import re
+
+from typing import Literal
 
 from pydantic import Field
 
@@ -35,6 +38,8 @@ class FieldDefaults(Strict):
     front: Request | None = None
     topic_requests: TopicRequests | None = None
     press: str | None = None
+    budget: str | None = Field(None, description="Câu cho cơ quan giữ chức năng ngân sách (mục Kinh phí của dự thảo).")
+    group: str | None = Field(None, description="Câu cho 'Các sở, ban, ngành' khi văn bản cấp trên giao chung các bộ, ngành.")
     sub: str | None = None
     unit_police: str | None = None
     unit_front: str | None = None
@@ -63,7 +68,48 @@ class Swap(Strict):
     province: str
 
 
+class Head(Strict):
+    """How a head's title is said once the body is the province's ("Bộ trưởng" before "Sở …" → "Giám đốc")."""
+
+    national: str
+    before: str
+    province: str
+
+
+class CentralOnly(Strict):
+    """What only central bodies do (laws, decrees): such a ministry's task is not a department's."""
+
+    products: str = Field(description="Biểu thức chính quy trên sản phẩm của nhiệm vụ.")
+    words: str = Field(description="Biểu thức chính quy trên lời của nhiệm vụ.")
+
+    def matches(self, text: str, products=()) -> bool:
+        return bool(re.search(self.words, text) or any(re.search(self.products, p) for p in products))
+
+
 class RoleRegistry(Strict):
     swaps: list[Swap] = []
+    heads: list[Head] = []
+    central_only: CentralOnly | None = None
     offices: dict[str, dict[str, str]] = Field({}, description="Cấp → vai trò → mã cơ quan của chính đơn vị.")
     source: str | None = None
+
+
+class Competence(Strict):
+    """The subject matter one body holds by law, as the phrases a duty uses to name it."""
+
+    agency: str = Field(description="Mã cơ quan trong agencies.yaml.")
+    words: list[str] = Field(min_length=1, description="Cụm từ chỉ lĩnh vực cơ quan được giao quản lý.")
+    certainty: Literal["C", "S", "U"] = Field(description="C đã đối chiếu, S theo tài liệu tóm lược, U suy luận.")
+    source: str
+
+    def pattern(self) -> re.Pattern:
+        # Case kept: 'khoa học' is the subject matter, 'Sở Khoa học và Công nghệ' a body's name.
+        return re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in self.words))
+
+
+class CompetenceRegistry(Strict):
+    """Who holds which subject matter at the province and at the commune (plans/registry/competences.yaml)."""
+
+    source: str
+    province: list[Competence]
+    commune: list[Competence]

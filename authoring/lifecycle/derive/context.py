@@ -9,9 +9,9 @@ from datetime import date
 
 from ...errors import UsageError
 from ...loading import LoadedPlan
-from ...loading.drafting import load_fields, load_roles
+from ...loading.drafting import load_competences, load_fields, load_roles
 from ...model import Block, Level, Link, PartialDate
-from ...model.drafting import DraftField, FieldRegistry, RoleRegistry
+from ...model.drafting import CompetenceRegistry, DraftField, FieldRegistry, RoleRegistry
 from ...model.plan import strip_footnote_marks
 from ...model.units import CENTRAL_CITIES, Unit
 from ...model.wording import current, ends, name_of
@@ -56,8 +56,11 @@ class Draft:
     field: DraftField | None = None   # the parents' field (children, drugs, …), None when none is recognised
     fields: FieldRegistry = member(default_factory=load_fields)
     roles: RoleRegistry = member(default_factory=load_roles)
+    competences: CompetenceRegistry = member(default_factory=load_competences)
     comments: dict = member(default_factory=dict)
     notes: list[str] = member(default_factory=list)
+    reasons: dict = member(default_factory=dict)   # block id → why kehoach gave that duty to that body (a comment)
+    body_names: re.Pattern | None = None   # every registry name of a body (competences: names are not subjects)
     _seen: set = member(default_factory=set)
     _ids: set = member(default_factory=set)
 
@@ -84,6 +87,14 @@ class Draft:
                 return found
         found, _ = current(self.registry, agency_id, self.on)
         return found
+
+    def exists(self, agency_id: str) -> bool:
+        """Whether *agency_id* is in being on the draft's day (not yet abolished, already set up)."""
+        agency = self.registry.agencies.get(agency_id)
+        if agency is None or ends(agency, self.on):
+            return False
+        start = agency.valid_from.to_date() if agency.valid_from and agency.valid_from.is_complete else None
+        return start is None or self.on >= start
 
     def proposal(self, name: str):
         """What kehoach may propose (*name* of fields.yaml): the field's own, else the generic one."""
@@ -139,15 +150,48 @@ class Draft:
 def duty_filer(d: Draft, headings: dict[str, list[Block]], order: list[str]):
     """The one way a draft files a duty under its agency's heading (new headings in the order met, ids numbered per
     agency); a duty with no agency or no text is not filed."""
-    def duty(agency_id: str | None, text: str | None, links=(), reporting=(), derived: str | None = None) -> None:
+    def duty(agency_id: str | None, text: str | None, links=(), reporting=(), derived: str | None = None,
+             reason: str | None = None) -> None:
         if agency_id is None or text is None:
             return
         if agency_id not in headings:
             headings[agency_id] = []
             order.append(agency_id)
-        headings[agency_id].append(Block(id=d.new_id(f"{agency_id}.{len(headings[agency_id]) + 1}"), label="-",
-                                         text=text, links=list(links), reporting=list(reporting), derived=derived))
+        block = Block(id=d.new_id(f"{agency_id}.{len(headings[agency_id]) + 1}"), label="-", text=text,
+                      links=list(links), reporting=list(reporting), derived=derived)
+        headings[agency_id].append(block)
+        if reason:
+            d.reasons[block.id] = reason
     return duty
+
+
+def cooperation(d: Draft, primary: str, text: str, agency_id: str, words: tuple[str, ...] = ()) -> str | None:
+    """The line of *agency_id*, cooperating with *primary* on a duty: on its own subject (*words*) when the duty names
+    it, else by its name; None when the draft already says it."""
+    if words:
+        return d.unique(f"Phối hợp với {d.name(primary)} {first_clause(text)} (về {', '.join(words[:2])}).")
+    return d.unique(f"{d.name(agency_id)} phối hợp với {d.name(primary)} {first_clause(text)}.")
+
+
+def first_clause(text: str, limit: int = 110) -> str:
+    """The opening clause of a duty, to name it in a cooperating body's line: cut at its last comma within *limit*
+    (else at a word, with '…'), its first letter lowered."""
+    clause = re.split(r"[;:.](?:\s|$)", text.strip(), maxsplit=1)[0].strip()
+    if len(clause) > limit:
+        head = clause[:limit]
+        clause = head[:head.rfind(",")] if head.rfind(",") > limit // 2 else head.rsplit(" ", 1)[0].rstrip(" ,") + " …"
+    return clause[:1].lower() + clause[1:] if clause[:2] != clause[:2].upper() else clause
+
+
+def comment_reasons(d: Draft, sections: list[Block]) -> None:
+    """The reasons kehoach gave a parent's duty to a body (competence spreading), as comments beside the duty."""
+    def walk(blocks: list[Block], path: tuple) -> None:
+        for i, block in enumerate(blocks):
+            if block.id in d.reasons:
+                d.comments[path + (i, "text")] = d.reasons[block.id]
+            walk(block.blocks, path + (i, "blocks"))
+    for i, section in enumerate(sections):
+        walk(section.blocks, ("sections", i, "blocks"))
 
 
 def link(parent: LoadedPlan, item_id: str, items: dict) -> Link:

@@ -9,6 +9,7 @@ from ...loading import LoadedPlan
 from ...model import Level
 from ...model.walk import iter_duties, iter_reporting
 from ...model.wording import ends
+from .competences import holders
 from .context import Draft
 
 
@@ -26,6 +27,8 @@ def central_to_province(d: Draft, text: str) -> str:
         for old in sorted({n.name for n in agency.names} | {a for a in agency.aliases if a[:1].isupper()},
                           key=len, reverse=True):
             text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", d.name(counterpart), text)
+    for head in d.roles.heads:   # "Bộ trưởng Sở Nội vụ" → "Giám đốc Sở Nội vụ"
+        text = re.sub(rf"\b{re.escape(head.national)} (?={re.escape(d.say(head.before))})", head.province + " ", text)
     return text
 
 
@@ -49,7 +52,7 @@ def to_province(d: Draft, agency_id: str) -> str | None:
 def unplaced(d: Draft, parent: LoadedPlan, agency_id: str, text: str) -> None:
     """A parent duty no body of the unit holds: a note with the reason, never dropped silently."""
     agency = d.registry.agencies.get(agency_id)
-    who = d.registry.agency_name(agency_id, d.on) if agency else agency_id
+    who = d.name(agency_id) if agency else agency_id
     why = (agency.note.rstrip(". ") if agency is not None and agency.note else
            f"danh mục cơ quan chưa có cơ quan tương ứng ở {d.unit.level.label} của {who}")
     from .phrasing import mention   # phrasing reads counterparts: imported here, not at the top
@@ -65,7 +68,8 @@ STANDING = re.compile(r"cơ quan (thường trực|đầu mối)|là đầu mố
 
 def province_lead(d: Draft) -> str:
     """The province's lead, following the parent's: its standing body, else the body its reports go to, else the
-    field's usual lead (fields.yaml), else the first body the parent gives duties to."""
+    field's usual lead (fields.yaml), else the body whose competence the parents' titles name, else the first body the
+    parent gives duties to."""
     central = []
     for parent in d.parents:
         for item in iter_duties(parent.plan):
@@ -86,6 +90,9 @@ def province_lead(d: Draft) -> str:
                     return found
     if d.field is not None and d.field.lead and d.now(d.field.lead):
         return d.now(d.field.lead)
+    found = holders(d, Level.PROVINCE, " ".join(p.plan.document.title for p in d.parents))
+    if found:   # the department whose competence the parents' titles name (thi đua → Sở Nội vụ)
+        return found[0].agency
     for agency_id in central:
         found = to_province(d, agency_id)
         if found:
@@ -176,3 +183,28 @@ def offices_of(d: Draft, district: bool) -> dict[str, str]:
 def _starts_later(agency, on: date) -> bool:
     start = agency.valid_from.to_date() if agency.valid_from and agency.valid_from.is_complete else None
     return start is not None and on < start
+
+
+# Where an imported parent names several bodies in one string ("Bộ Công Thương, Bộ Xây dựng và Bộ Tư pháp").
+_JOINED = re.compile(r"[,;]\s*|\s+và\s+(?=(Bộ|Ban|Ủy ban|Văn phòng|Tổng|Ngân hàng|Viện|Tòa|Kiểm toán|Thanh tra)\b)")
+
+
+def resolved(d: Draft, parent: LoadedPlan, names) -> list[str]:
+    """The registry ids of the bodies *names* give, each of a joined string on its own; a name the registry does not
+    know is kept as written (it becomes a note, never dropped)."""
+    out = []
+    for name in names:
+        found = parent.agency_id(name) or (name if name in d.registry.agencies else None)
+        if found is None:
+            parts = [p for p in _JOINED.split(name) if p and p.strip() and not re.fullmatch(r"Bộ|Ban|Ủy ban|Văn phòng|Tổng|"
+                                                                                        r"Ngân hàng|Viện|Tòa|Kiểm toán|Thanh tra", p)]
+            hits = [h for h in (d.registry.resolve_agency(p.strip()) for p in parts) if h]
+            out += [h for h in hits if h not in out] if hits else [name]
+        elif found not in out:
+            out.append(found)
+    return out
+
+
+def central_only(d: Draft, text: str, products=()) -> bool:
+    """Whether a ministry's duty is one only central bodies do (draft, submit, issue laws and decrees: roles.yaml)."""
+    return d.roles.central_only is not None and d.roles.central_only.matches(text, products)

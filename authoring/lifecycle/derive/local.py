@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from ... import nd30
@@ -11,8 +10,8 @@ from ...findings import Finding, Severity
 from ...model import Block, DayMonth, Level, Recipient, Reporting
 from ...model.links import parent_items
 from ...model.walk import iter_duties, iter_reporting, iter_tasks
-from .. import assignments as A
-from .context import Draft, GENERIC_REASON, duty_filer, is_addressed, link
+from .competences import holders, topic_words
+from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
 from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
 from .phrasing import adapt, due_phrase, issuer_now, mention, names_of
 from .targets import add_target_section
@@ -53,15 +52,14 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
         if is_addressed(parent, collectives, block.task.lead):
             duty(lead, d.unique(adapt(d, parent, block.title or block.text or "")), [link(parent, block.id, items)])
     upward, downward = [], []
-    for item in iter_duties(parent.plan):
-        if not item.id or not is_addressed(parent, collectives, item.agencies):
-            continue
+    ours = [item for item in iter_duties(parent.plan) if item.id and is_addressed(parent, collectives, item.agencies)]
+    topic = topic_words(d, unit.level, [item.text for item in ours])
+    for item in ours:
         text = d.unique(adapt(d, parent, item.text))
-        office = lead
-        for pattern, role in A.COMMUNE_OFFICE:
-            if text and re.search(pattern, text, re.IGNORECASE) and offices.get(role) and not item.block.reporting:
-                office = offices[role]
-                break
+        # The office whose competence the duty's words name takes it (competences.yaml), the others it names cooperate.
+        found = [] if item.block.reporting else holders(d, unit.level, text, topic)
+        found = [h for h in found if h.agency != offices.get("front")]   # the Front is asked, not given duties
+        office = found[0].agency if found else lead
         reports = [r for r in item.block.reporting if is_addressed(parent, collectives, r.from_)]
         if reports:
             ups, downs = _unit_reports(d, parent, items, reports, lead, own)
@@ -72,7 +70,10 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
                 text = text.rstrip(". ") + ": " + "; ".join(due_phrase(r) for r in ups) + "."
             duty(lead, text, [link(parent, item.id, items)], ups)
         else:
-            duty(office, text, [link(parent, item.id, items)])
+            duty(office, text, [link(parent, item.id, items)], reason=found[0].reason(d) if found else None)
+            for other in found[1:] if text else []:
+                duty(other.agency, cooperation(d, office, text, other.agency, other.words), [link(parent, item.id, items)],
+                     derived=other.reason(d))
     # A department's duty reaches the office holding its role in the commune (Công an tỉnh → Công an xã, Bộ Chỉ huy
     # Quân sự tỉnh → Ban Chỉ huy Quân sự xã); one with no such office is a note, never dropped silently.
     front_duties: list[Block] = []
@@ -137,6 +138,7 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
         org.append(Block(label=f"{len(org) + 1}.", title=d.name("ubnd-cap-xa"), agency=["ubnd-cap-xa"], blocks=sub_blocks))
     roman = ["I", "II", "III", "IV", "V"]
     sections.append(Block(label=f"{roman[len(sections)]}.", title="TỔ CHỨC THỰC HIỆN", blocks=org))
+    comment_reasons(d, sections)
     closing = [Block(text=f"Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị báo cáo về "
                           f"{own_name} (qua {lead_name}) để xem xét, giải quyết{nd30.END_MARK}")]
     issuer = d.now(parent.agency_id(pdoc.issuer.agency) or pdoc.issuer.agency)

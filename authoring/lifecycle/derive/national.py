@@ -9,15 +9,23 @@ from ...model import Block, Budget, Level, Recipient, Reporting, ReportPeriod, T
 from ...model.links import parent_items
 from ...model.drafting import FieldDuties
 from ...model.walk import iter_blocks, iter_duties, iter_tasks
-from .. import assignments as A
-from .context import Draft, GENERIC_REASON, duty_filer, is_addressed, link
-from .counterparts import STANDING, department, ministry_of, names_standing, province_lead, to_province, unplaced
+from ...loading.drafting import parent_words as words_of
+from .competences import clause_naming, holders, topic_words
+from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
+from .counterparts import (STANDING, central_only, department, ministry_of, names_standing, province_lead, resolved,
+                           to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
 from .targets import add_target_section
 
-# The province's press, proposed when the field has a press sentence (fields.yaml).
+# The province's press, proposed when the field has a press sentence (fields.yaml) or the parents ask for propaganda.
 PRESS = ("dai-ptth-tinh", "bao-tinh")
+# What a central parent gives every ministry or every province: the province spreads it over its bodies by competence.
+COLLECTIVE = ("ubnd-tinh", "cac-bo-nganh")
+# The parents ask for communication / social mobilisation: the press and the Front are proposed (issue 21).
+PROPAGANDA = re.compile(r"tuyên truyền|truyền thông|báo chí|thông tin đại chúng|phổ biến", re.IGNORECASE)
+GROUP = re.compile(r"(các|Các) bộ, (ban, )?ngành|bộ, ngành, địa phương|cơ quan ngang bộ")
+MOBILISATION = re.compile(r"Mặt trận|đoàn thể|tổ chức chính trị - xã hội|vận động|đoàn viên|hội viên", re.IGNORECASE)
 DUE_REASON = "hạn do kehoach đề xuất (văn bản cấp trên không ghi ngày)"
 
 
@@ -38,22 +46,29 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
         Block(label="2.", title="Yêu cầu", text=d.say(d.proposal("requirement"))),
     ]))
     add_target_section(d, sections)
-    # National tasks the province must take up → the province's tasks, each with a leading department.
+    # Words in many of the parents' duties are their subject (the lead holds it), not a hint at who holds one duty.
+    topic = topic_words(d, Level.PROVINCE, [item.text for p in d.parents for item in iter_duties(p.plan)]
+                        + [b.title or b.text or "" for p in d.parents for _, b in iter_tasks(p.plan)])
+    # National tasks the province must take up → the province's tasks, each led by the department whose competence
+    # the task's words name (else the province's lead).
     tasks = []
     own_tasks = []
     for parent in d.parents:
         items = parent_items(parent)
         for _, block in iter_tasks(parent.plan):
-            if not is_addressed(parent, addressed, block.task.lead):
+            if not set(resolved(d, parent, block.task.lead)) & addressed:
                 own_tasks.append((parent, items, block))   # led by one central body: its counterpart's duty below
                 continue
             text = d.unique(adapt(d, parent, block.title or block.text or ""))
             if text is None:
                 continue
-            lead_key, cooperating_keys = A.task_agencies(text)
-            task_lead = department(d, lead_key, lead)
-            cooperating = [a for a in (department(d, k, lead) for k in cooperating_keys) if a and a != task_lead]
-            tasks.append(Block(id=d.new_id(f"nv-{len(tasks) + 1}"), label=f"{len(tasks) + 1}.", text=text,
+            found = holders(d, Level.PROVINCE, text, topic)
+            task_lead = found[0].agency if found else lead
+            cooperating = [h.agency for h in found[1:]] + ([lead] if lead != task_lead else [])
+            task_id = d.new_id(f"nv-{len(tasks) + 1}")
+            if found:
+                d.reasons[task_id] = found[0].reason(d)
+            tasks.append(Block(id=task_id, label=f"{len(tasks) + 1}.", text=text,
                                task=Task(lead=[task_lead], cooperating=cooperating + ["cac-so-nganh-tinh", sub],
                                          timeframe=f"{period.start}-{period.end}" if period.end > period.start
                                          else "Năm " + str(period.start),
@@ -93,16 +108,25 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             text = sentence.format(lead=lead_name, sub=sub_name, ministry=d.name(ministry) if ministry else "")
             duty(agency_id, d.unique(d.say(adapt_plain(d, text))), derived=reason)
     # Each ministry's duties go to its department; the province's own duties to the local governments.
+    skipped = 0   # a ministry's laws and decrees to draft: not a department's task
     for parent in d.parents:
         items = parent_items(parent)
         for item in iter_duties(parent.plan):
-            agencies = [parent.agency_id(a) or a for a in item.agencies]
+            agencies = resolved(d, parent, item.agencies)
             if not item.id or not agencies:
                 continue
             first = registry.agencies.get(agencies[0])
             text = adapt(d, parent, item.text)
-            if agencies[0] == "ubnd-tinh":
+            found = holders(d, Level.PROVINCE, text, topic) if set(agencies) & set(COLLECTIVE) else []
+            if found and agencies[0] != "ubnd-tinh":   # every ministry's duty: to the departments its words name
+                _spread(d, duty, found, text, [link(parent, item.id, items)])
+                for report in item.block.reporting:
+                    _province_report(d, parent, items, report, lead, ministry, duty)
+            elif agencies[0] == "ubnd-tinh":   # the province's own: its local governments, its departments advise
                 duty(sub, d.unique(text), [link(parent, item.id, items)])
+                for holder in found:
+                    line = f"Chủ trì, tham mưu {d.say('Ủy ban nhân dân tỉnh')} {clause_naming(text, holder.words)}."
+                    duty(holder.agency, d.unique(line), [link(parent, item.id, items)], derived=holder.reason(d))
                 for report in item.block.reporting:
                     _province_report(d, parent, items, report, lead, ministry, duty)
             elif first is not None and (item.request or first.kind == "doan-the"):
@@ -119,25 +143,44 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                 else:
                     unplaced(d, parent, first.id, text)
             elif first is not None and first.level == Level.CENTRAL:
-                counterpart = to_province(d, first.id)
-                if counterpart:
-                    duty(counterpart, d.unique(text), [link(parent, item.id, items)])
+                if central_only(d, item.text):
+                    skipped += 1
                 else:
-                    unplaced(d, parent, first.id, text)
+                    _to_counterparts(d, duty, parent, [a for a in agencies if a in registry.agencies
+                                                       and registry.agencies[a].level == Level.CENTRAL], text,
+                                     [link(parent, item.id, items)])
             elif first is None:
                 unplaced(d, parent, agencies[0], text)
     # A task the parent gives one central body (a programme's project owned by a ministry) reaches its counterpart.
     for parent, items, block in own_tasks:
         text = adapt(d, parent, block.title or block.text or "")
-        for agency_id in [parent.agency_id(a) or a for a in block.task.lead][:1]:
-            counterpart = to_province(d, agency_id)
-            if counterpart:
-                duty(counterpart, d.unique(text), [link(parent, block.id, items)])
-            else:
-                unplaced(d, parent, agency_id, text)
+        if central_only(d, block.title or block.text or "", block.task.products):
+            skipped += 1
+            continue
+        _to_counterparts(d, duty, parent, resolved(d, parent, block.task.lead[:1]), text, [link(parent, block.id, items)])
+    # Every draft has a budget section: the body holding the budget competence advises on it (competences.yaml).
+    budget = holders(d, Level.PROVINCE, "ngân sách")
+    if budget and budget[0].agency not in headings:
+        duty(budget[0].agency, d.unique(d.say(d.proposal("budget"))), derived=GENERIC_REASON)
+    if skipped:
+        d.notes.append(f"{skipped} nhiệm vụ của các bộ là soạn thảo, trình, ban hành luật, nghị định, thông tư: việc "
+                       "của trung ương, không chuyển thành nhiệm vụ của sở (roles.yaml, central_only); thêm tay nếu tỉnh "
+                       "cần phối hợp")
     if sub not in headings:
         duty(sub, d.unique(d.proposal("sub")), derived=d.reason if d.proposed_by_field("sub") else GENERIC_REASON)
-    if not requests:
+    # What the parents ask of the province itself (its title, its duties and tasks for every province or ministry).
+    topic_of = " ".join(p.plan.document.title for p in d.parents)
+    asked = " ".join([topic_of]
+                     + [item.text for p in d.parents for item in iter_duties(p.plan)
+                        if set(resolved(d, p, item.agencies)) & set(COLLECTIVE)]
+                     + [b.title or b.text or "" for p in d.parents for _, b in iter_tasks(p.plan)
+                        if is_addressed(p, set(COLLECTIVE), b.task.lead)])
+    if asked == topic_of:   # a parent (or its excerpt) that gives no body a duty: all it says is what it asks
+        asked = words_of(d.parents)
+    # "Các sở, ban, ngành" when the parents address every ministry and no department heading says it yet.
+    if GROUP.search(words_of(d.parents)) and "cac-so-nganh-tinh" not in headings:
+        duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=GENERIC_REASON)
+    if not requests and (d.proposed_by_field("front") or MOBILISATION.search(asked) or PROPAGANDA.search(asked)):
         front = d.proposal("front")
         requests.append((tuple(front.members), d.say(front.title), [Block(
             id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
@@ -168,16 +211,17 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
         org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
     # The press, when the field has its sentence or the parents themselves ask for communication.
-    press = [p for p in PRESS if p in registry.agencies and d.now(p) == p]
-    if press and d.proposed_by_field("press"):
+    press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
+    if press and (d.proposed_by_field("press") or PROPAGANDA.search(asked)):
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
-                                       derived=d.reason)]))
+                                       derived=d.reason if d.proposed_by_field("press") else GENERIC_REASON)]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
     section_index = len(sections)
     sections.append(Block(label=f"{roman[section_index]}.", title="TỔ CHỨC THỰC HIỆN", blocks=org))
+    comment_reasons(d, sections)
     if proposed:
         sub_index = next(i for i, b in enumerate(org) if b.agency == [sub])
         d.comments[("sections", section_index, "blocks", sub_index, "blocks", len(headings[sub]) - 1, "text")] = (
@@ -211,3 +255,32 @@ def _province_report(d: Draft, parent, items, report: Reporting, lead: str, mini
     duty(lead, d.unique(text), [], [Reporting(id=d.new_id(f"bc-tinh-{report.id}"), from_=[lead], to=to,
                                               period=report.period, due=report.due, due_year=report.due_year,
                                               links=[link(parent, report.id, items)])])
+
+
+def _spread(d: Draft, duty, found, text: str, links) -> None:
+    """A duty of every ministry or province: the body its words name most takes it, the others it names cooperate;
+    each with the reason as a comment."""
+    primary = found[0]
+    duty(primary.agency, d.unique(text), links, reason=primary.reason(d))
+    for other in found[1:]:
+        duty(other.agency, cooperation(d, primary.agency, text, other.agency, other.words), links,
+             derived=other.reason(d))
+
+
+def _to_counterparts(d: Draft, duty, parent, central: list[str], text: str, links) -> None:
+    """A duty the parent gives one or more central bodies: the first one's province counterpart takes it, the others'
+    cooperate; a body with no counterpart is a note."""
+    found = []
+    for agency_id in central:
+        counterpart = to_province(d, agency_id)
+        if counterpart is None:
+            unplaced(d, parent, agency_id, text)
+        elif counterpart not in found:
+            found.append(counterpart)
+    if not found:
+        return
+    duty(found[0], d.unique(text), links)
+    together = ", ".join(d.registry.agency_name(a, d.on) for a in central if a in d.registry.agencies)
+    for other in found[1:]:
+        duty(other, cooperation(d, found[0], text, other), links,
+             derived=f"văn bản cấp trên giao chung cho {together}")

@@ -1,0 +1,116 @@
+"""Competence spreading: which body of the unit holds what a duty's words name (plans/registry/competences.yaml)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...model import Level
+from ...model.drafting import Competence
+from .context import Draft
+
+# A duty given to a whole level reaches at most this many bodies: the one whose subject matter it names most, and the
+# next ones it also names (more would give every body every duty).
+MOST = 3
+# Words found in at least this share of the parent's duties are its subject, not a hint at who holds one duty.
+TOPIC_SHARE = 0.4
+
+
+@dataclass(frozen=True)
+class Holder:
+    agency: str
+    words: tuple[str, ...]   # the duty's phrases that name the body's subject matter, in the order met
+    competence: Competence
+
+    def reason(self, d: Draft) -> str:
+        quoted = "', '".join(self.words[:3])
+        return (f"theo chức năng: {d.name(self.agency)} phụ trách lĩnh vực này ({_short(self.competence.source)}) "
+                f"vì nhiệm vụ nói '{quoted}'; điều chỉnh cho phù hợp")
+
+
+def _short(source: str) -> str:
+    return source if len(source) <= 60 else source[:57].rstrip(" ,;:") + "…"
+
+
+def _table(d: Draft, level: Level) -> list[Competence]:
+    return {Level.COMMUNE: d.competences.commune, Level.PROVINCE: d.competences.province}.get(level, [])
+
+
+def holders(d: Draft, level: Level, text: str | None, topic: frozenset[str] = frozenset()) -> list[Holder]:
+    """The bodies of *level* existing on the draft's day whose subject matter *text* names, the most phrases first
+    (the registry's order on ties), at most MOST; words of the parent's own subject (*topic*) do not count."""
+    if not text:
+        return []
+    text = _without_names(d, _sentence_starts_lowered(text))
+    table = _table(d, level)
+    matches = [(m.start(), m.end(), i, m.group(0).lower()) for i, c in enumerate(table) for m in c.pattern().finditer(text)]
+    # A phrase inside a longer one of another body is that body's ('công nghiệp' in 'khu công nghiệp').
+    kept = [m for m in matches if not any(o[0] <= m[0] and m[1] <= o[1] and o[1] - o[0] > m[1] - m[0] for o in matches)]
+    found: dict[str, tuple[int, list[str], Competence]] = {}
+    for index, competence in enumerate(table):
+        words = []
+        for _, _, i, word in sorted(kept):
+            if i == index and word not in topic and word not in words:
+                words.append(word)
+        agency_id = _holder_on_day(d, competence.agency, words) if words else None
+        if agency_id is None:
+            continue
+        first, known, _ = found.get(agency_id, (index, [], competence))
+        found[agency_id] = (first, known + [w for w in words if w not in known], competence)
+    ranked = sorted(found.items(), key=lambda kv: (-len(kv[1][1]), kv[1][0]))
+    return [Holder(agency_id, tuple(words), competence) for agency_id, (_, words, competence) in ranked][:MOST]
+
+
+def _sentence_starts_lowered(text: str) -> str:
+    """*text* with the first letter of each sentence or item lowered, so that only bodies' names stay capitalised."""
+    return re.sub(r"(^|[.;:(]\s*|-\s+)(\w)", lambda m: m.group(1) + m.group(2).lower(), text)
+
+
+def _without_names(d: Draft, text: str) -> str:
+    """*text* without the registry's names of bodies ('Bộ Chỉ huy quân sự tỉnh' names a body, not its subject)."""
+    if d.body_names is None:
+        names = set()
+        for agency in d.registry.agencies.values():
+            for name in [n.name for n in agency.names] + list(agency.aliases):
+                name = re.sub(r"\s*\{\w+\}", "", name).strip()
+                if len(name.split()) >= 2:
+                    names.add(name)
+        d.body_names = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names, key=len, reverse=True)),
+                                  re.IGNORECASE)
+    return d.body_names.sub(" ", text)
+
+
+def _holder_on_day(d: Draft, agency_id: str, words: list[str]) -> str | None:
+    """Who held the subject matter on the draft's day: the body of the registry, or before the 2025 reorganisation the
+    body it took that subject from (the successor's scope names it: Sở LĐTBXH for 'trẻ em', Sở TTTT for 'chuyển đổi
+    số'); None when neither is in being."""
+    for old in d.registry.agencies.values():
+        for successor in old.successors:
+            if successor.id == agency_id and successor.scope and d.exists(old.id) \
+                    and any(w in successor.scope.lower() for w in words):
+                return old.id
+    return agency_id if d.exists(agency_id) else None
+
+
+def topic_words(d: Draft, level: Level, texts: list[str]) -> frozenset[str]:
+    """The competence phrases found in so many of the parent's duties that they are its subject (e.g. 'bí mật nhà
+    nước' in every duty of a state-secrets directive): the lead holds those, they do not pick a body per duty."""
+    if len(texts) < 3:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for text in texts:
+        text = _without_names(d, _sentence_starts_lowered(text))
+        seen = {m.group(0).lower() for c in _table(d, level) for m in c.pattern().finditer(text)}
+        for word in seen:
+            counts[word] = counts.get(word, 0) + 1
+    return frozenset(w for w, n in counts.items() if n >= max(3, TOPIC_SHARE * len(texts)))
+
+
+def clause_naming(text: str, words: tuple[str, ...]) -> str:
+    """The clause of a duty (between semicolons) that names one of *words*, its first letter lowered."""
+    clauses = [c.strip(" .") for c in text.split(";") if c.strip(" .")]
+    lowered = [_sentence_starts_lowered(c) for c in clauses]
+    for clause in lowered:
+        if any(w in clause.lower() for w in words):
+            return clause
+    return lowered[0] if lowered else text
