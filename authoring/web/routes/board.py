@@ -121,25 +121,9 @@ async def derive_all(request: Request, plan_id: int):
     if not names:
         raise WsError("Mọi đơn vị trong danh sách đã có dự thảo kế hoạch.")
     province_id = (unit.province if unit else "") or ""
-    revived: list[int] = []
-    with ws.batches_lock, ws.sessions.begin() as session:
-        busy = ws.batches.running(session, plan_id, revived) is not None
-        if not busy:
-            batch = BatchRow(kind="lap-cap-duoi", plan_id=plan_id, user_id=me.id, total=len(names),
-                             backend=ws.batches.backend, messages=[],
-                             params={"units": names, "kinds": kinds, "province": province_id,
-                                     "address": client_address(request.scope)})
-            session.add(batch)
-            session.flush()
-            batch_id = batch.id
-    for taken_up in revived:
-        ws.batches.launch(taken_up)
-    if busy:
-        raise WsError("Đang lập dự thảo cho cấp xã; hãy chờ lượt trước xong.", 409)
-    ws.batches.launch(batch_id)
-    if request.headers.get("hx-request") == "true":
-        return HTMLResponse(ws.progress_html(batch_id))
-    return RedirectResponse(f"/khong-gian/tinh/{plan_id}", status_code=303)
+    return start_batch(request, ws, me, plan_id, "lap-cap-duoi", len(names),
+                       {"units": names, "kinds": kinds, "province": province_id},
+                       "Đang lập dự thảo cho cấp xã; hãy chờ lượt trước xong.")
 
 
 @router.post("/khong-gian/tinh/{plan_id}/pdf-xa")
@@ -158,19 +142,26 @@ async def pdf_all(request: Request, plan_id: int):
             .where(WorkflowRow.parent_plan_id == plan_id, PlanRow.deleted.is_(False))))
     if not found:
         raise WsError("Chưa có kế hoạch cấp xã nào để xuất PDF.")
+    return start_batch(request, ws, me, plan_id, "pdf", len(found), {},
+                       "Đang có một lượt xử lý cho kế hoạch này; hãy chờ xong.")
+
+
+def start_batch(request: Request, ws, me, plan_id: int, kind: str, total: int, params: dict, busy: str):
+    """Record a batch for the worker (unless one runs for this plan: *busy* is said), take up batches whose
+    worker died, and answer with its progress."""
     revived: list[int] = []
     with ws.batches_lock, ws.sessions.begin() as session:
-        busy = ws.batches.running(session, plan_id, revived) is not None
-        if not busy:
-            batch = BatchRow(kind="pdf", plan_id=plan_id, user_id=me.id, total=len(found), backend=ws.batches.backend,
-                             messages=[], params={"address": client_address(request.scope)})
+        running = ws.batches.running(session, plan_id, revived) is not None
+        if not running:
+            batch = BatchRow(kind=kind, plan_id=plan_id, user_id=me.id, total=total, backend=ws.batches.backend,
+                             messages=[], params={**params, "address": client_address(request.scope)})
             session.add(batch)
             session.flush()
             batch_id = batch.id
     for taken_up in revived:
         ws.batches.launch(taken_up)
-    if busy:
-        raise WsError("Đang có một lượt xử lý cho kế hoạch này; hãy chờ xong.", 409)
+    if running:
+        raise WsError(busy, 409)
     ws.batches.launch(batch_id)
     if request.headers.get("hx-request") == "true":
         return HTMLResponse(ws.progress_html(batch_id))
