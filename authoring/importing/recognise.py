@@ -224,6 +224,18 @@ class Recogniser:
         Names may themselves contain "và" (Sở Giáo dục và Đào tạo), so the longest run of words that the
         registry knows is taken first, then separators (",", "và") are skipped and the next name is sought.
         """
+        return self.agencies_and_rest(head)[0]
+
+    def cell_agencies(self, cell: str) -> list[str]:
+        """The agencies of a table cell: the ids the registry knows, then what follows them as written — a cell
+        is the plan's content, nothing of it is dropped ("Các địa phương, các cơ quan có nguồn thu …")."""
+        found, rest = self.agencies_and_rest(cell)
+        if not found:
+            return [cell.strip(" ,.")] if cell.strip(" ,.") else []
+        return found + ([rest] if rest else [])
+
+    def agencies_and_rest(self, head: str) -> tuple[list[str], str]:
+        """agencies_in, and the words after the last name it knows ("" when every name is known)."""
         head = re.sub(r"^(Đề nghị|Yêu cầu)\s+", "", head.strip())
         tokens = re.findall(r"[^\s,;:]+|[,;:]", head)
         found: list[str] = []
@@ -248,7 +260,8 @@ class Recogniser:
             if match[0] not in found:
                 found.append(match[0])
             i = match[1]
-        return found
+        rest = " ".join(tokens[i:]).replace(" ,", ",").replace(" ;", ";").strip(" ,;.")
+        return found, rest
 
     # --- whole plan --------------------------------------------------------------
     def recognise(self, paras: list[Para], facts: Facts | None = None, overrides: dict | None = None) -> Recognition:
@@ -488,10 +501,10 @@ class Recogniser:
             label = f"{label}." if label and not label.endswith((".", ")")) else label
             task: dict = {}
             if get("lead"):
-                task["lead"] = self.agencies_in(get("lead")) or [get("lead")]
+                task["lead"] = self.cell_agencies(get("lead"))
             if get("cooperating"):
                 task["cooperating"] = [a for part in re.split(r"[;\n]", get("cooperating"))
-                                       for a in (self.agencies_in(part) or [part.strip(" ,.")]) if a]
+                                       for a in self.cell_agencies(part) if a]
             if get("timeframe"):
                 task["timeframe"] = get("timeframe")
             if get("products"):
@@ -543,7 +556,7 @@ class Recogniser:
 
     def merge_task(self, task: dict, row: list[str], get) -> None:
         for name in ("lead", "cooperating"):
-            for agency in (self.agencies_in(get(name)) or [get(name)]) if get(name) else []:
+            for agency in self.cell_agencies(get(name)) if get(name) else []:
                 if agency not in task.setdefault(name, []):
                     task[name].append(agency)
         for name in ("timeframe",):

@@ -86,10 +86,18 @@ class CentralOnly(Strict):
         return bool(re.search(self.words, text) or any(re.search(self.products, p) for p in products))
 
 
+class Localities(Strict):
+    """How a national document names every province at once ("các địa phương"): the province's own government."""
+
+    agency: str = Field(description="Mã cơ quan trong agencies.yaml (UBND tỉnh).")
+    names: list[str] = Field(description="Các cách gọi chung.")
+
+
 class RoleRegistry(Strict):
     swaps: list[Swap] = []
     heads: list[Head] = []
     central_only: CentralOnly | None = None
+    localities: Localities | None = None
     offices: dict[str, dict[str, str]] = Field({}, description="Cấp → vai trò → mã cơ quan của chính đơn vị.")
     source: str | None = None
 

@@ -108,3 +108,27 @@ def test_the_prose_of_an_annex_is_kept(tmp_path):
     path = tmp_path / "kh-ghi-chu.docx"
     document.save(str(path))
     assert "Ghi chú: các cơ quan gửi báo cáo về Sở Nội vụ trước ngày 15 hằng tháng." in import_plan(path).yaml_text
+
+
+def test_a_cell_naming_a_known_agency_then_others_keeps_the_others_as_written():
+    """"Sở Tài chính, các cơ quan có nguồn thu nộp ngân sách": the known name becomes its agency, the rest of the cell
+    stays as the plan wrote it instead of vanishing."""
+    from authoring.importing.recognise import Recogniser
+
+    recogniser = Recogniser(load_registry())
+    cell = "Sở Tài chính, các cơ quan có nguồn thu nộp ngân sách nhà nước"
+    found = recogniser.cell_agencies(cell)
+    assert found[0] == recogniser.registry.resolve_agency("Sở Tài chính")
+    assert found[1:] == ["các cơ quan có nguồn thu nộp ngân sách nhà nước"]
+    assert recogniser.cell_agencies("Sở Tài chính") == found[:1]
+    assert recogniser.cell_agencies(" Ban chỉ đạo của xã. ") == ["Ban chỉ đạo của xã"]
+
+
+def test_the_localities_of_a_province_plan_are_not_read_as_the_province_government():
+    """In a province's plan "Các địa phương" are its communes: only a national parent's "các địa phương" is the
+    province itself (derive reads it so through roles.yaml, not through the registry's names)."""
+    from authoring.importing.recognise import Recogniser
+
+    recogniser = Recogniser(load_registry())
+    cell = "Các địa phương, các cơ quan có nguồn thu nộp ngân sách nhà nước"
+    assert "ubnd-tinh" not in recogniser.cell_agencies(cell)

@@ -9,6 +9,7 @@ from ...loading import LoadedPlan
 from ...model import Level
 from ...model.walk import iter_duties, iter_reporting
 from ...model.wording import ends
+from ...text import match_key
 from .competences import holders
 from .context import Draft
 
@@ -192,13 +193,19 @@ _JOINED = re.compile(r"[,;]\s*|\s+và\s+(?=(Bộ|Ban|Ủy ban|Văn phòng|Tổng
 def resolved(d: Draft, parent: LoadedPlan, names) -> list[str]:
     """The registry ids of the bodies *names* give, each of a joined string on its own; a name the registry does not
     know is kept as written (it becomes a note, never dropped)."""
+    places = d.roles.localities
+    localities = {match_key(w) for w in places.names} if places else set()
+
+    def one(name: str) -> str | None:   # "các địa phương" of a national document: the province's own government
+        return d.registry.resolve_agency(name) or (places.agency if match_key(name) in localities else None)
+
     out = []
     for name in names:
-        found = parent.agency_id(name) or (name if name in d.registry.agencies else None)
+        found = parent.agency_id(name) or (name if name in d.registry.agencies else None) or one(name)
         if found is None:
             parts = [p for p in _JOINED.split(name) if p and p.strip() and not re.fullmatch(r"Bộ|Ban|Ủy ban|Văn phòng|Tổng|"
                                                                                         r"Ngân hàng|Viện|Tòa|Kiểm toán|Thanh tra", p)]
-            hits = [h for h in (d.registry.resolve_agency(p.strip()) for p in parts) if h]
+            hits = [h for h in (one(p.strip()) for p in parts) if h]
             out += [h for h in hits if h not in out] if hits else [name]
         elif found not in out:
             out.append(found)
