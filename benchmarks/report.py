@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from authoring.lifecycle.derive import derive  # noqa: E402
 from authoring.lifecycle.report import compare, lift_results, render_report, results_form, rollup  # noqa: E402
-from authoring.loading import LoadedPlan, load_plan_or_raise  # noqa: E402
+from authoring.loading import LoadedPlan, load_plan_or_raise, units  # noqa: E402
 from authoring.loading.results import LoadedResults, load_results, results_to_yaml  # noqa: E402
 from authoring.loading.yamlio import SourceMap  # noqa: E402
 from authoring.model.results import WorkStatus  # noqa: E402
@@ -38,6 +38,7 @@ REASONS = ["Thiếu kinh phí", "Thiếu cán bộ chuyên trách", "Chưa có h
 
 
 def fill(form, rng: random.Random):
+    """A unit's figures as generated data: seeded, so the same every run (also used by the pipeline's test)."""
     for entry in form.targets:
         entry.value = float(rng.choice([0, 1, 1, 2, 3]))
         entry.source = "Sổ theo dõi của Ủy ban nhân dân cấp xã"
@@ -51,10 +52,7 @@ def fill(form, rng: random.Random):
 
 
 def units_of_nghe_an() -> list[str]:
-    import re
-
-    text = (ROOT / "plans" / "registry" / "units" / "nghe-an.yaml").read_text(encoding="utf-8")
-    return re.findall(r'name: "([^"]+)"', text)
+    return [u.name for u in units.load_provinces()["nghe-an"].units]
 
 
 def lint(path: Path) -> int:

@@ -103,15 +103,9 @@ class WorkspaceSite:
         app.state.api_step = self.api_step
         app.state.materialise_parent = self.materialise_parent
 
-    def csrf_token(self, request: Request) -> str:
-        token = request.session.get("csrf")
-        if not token:
-            token = secrets.token_urlsafe(24)
-            request.session["csrf"] = token
-        return token
-
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
-        return self.templates.TemplateResponse(request, template, {"csrf": self.csrf_token(request), "me": self.who_or_none(request),
+        csrf = self.app.state.site.csrf_token(request)   # one token per browser session, shared with the editor's pages
+        return self.templates.TemplateResponse(request, template, {"csrf": csrf, "me": self.who_or_none(request),
                                                               **context}, status_code=status)
 
     async def form_checked(self, request: Request, max_files: int = 2, max_fields: int = 200):

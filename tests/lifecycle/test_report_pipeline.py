@@ -4,9 +4,9 @@ the folder of communes' plans with two communes that did not report and last yea
 
 from __future__ import annotations
 
+import importlib.util
 import random
-import re
-from pathlib import Path
+import sys
 
 import pytest
 from docx import Document
@@ -16,33 +16,21 @@ from authoring.lifecycle.derive import derive
 from authoring.lifecycle.report import render_report, results_form, rollup
 from authoring.loading import load_plan_or_raise
 from authoring.loading.results import load_results, results_to_yaml
-from authoring.model.results import WorkStatus
 from authoring.ooxml.reader import reading_order_lines
 from authoring.rules.docx import lint_docx
 from helpers import ROOT
 
-PROVINCE = ROOT / "plans" / "examples" / "nghe-an-2025-kh-07.yaml"
-WEIGHTS = {WorkStatus.DONE: 5, WorkStatus.IN_PROGRESS: 3, WorkStatus.NOT_STARTED: 1, WorkStatus.NOT_DONE: 1}
-REASONS = ["Thiếu kinh phí", "Thiếu cán bộ chuyên trách", "Chưa có hướng dẫn của cấp trên"]
+# The figures are generated as benchmarks/report.py generates them (one generator, seeded).
+_spec = importlib.util.spec_from_file_location("report_benchmark", ROOT / "benchmarks" / "report.py")
+report_benchmark = importlib.util.module_from_spec(_spec)
+sys.modules["report_benchmark"] = report_benchmark
+_spec.loader.exec_module(report_benchmark)
+PROVINCE = report_benchmark.PROVINCE
+filled = report_benchmark.fill
 
 
 def communes(n: int) -> list[str]:
-    text = (ROOT / "plans" / "registry" / "units" / "nghe-an.yaml").read_text(encoding="utf-8")
-    return re.findall(r'name: "([^"]+)"', text)[:n]
-
-
-def filled(form, rng: random.Random):
-    """A commune's figures as generated data: seeded, so the same every run."""
-    for entry in form.targets:
-        entry.value = float(rng.choice([0, 1, 1, 2, 3]))
-        entry.source = "Sổ theo dõi của Ủy ban nhân dân cấp xã"
-    for entry in form.work:
-        entry.status = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
-        if entry.status is WorkStatus.NOT_DONE:
-            entry.account = rng.choice(REASONS)
-    if rng.random() < 0.3:
-        form.difficulties = rng.choice(REASONS)
-    return form
+    return report_benchmark.units_of_nghe_an()[:n]
 
 
 @pytest.fixture(scope="module")
