@@ -12,7 +12,7 @@ from ..loading import load_registry
 from ..loading.writer import SCHEMA_LINE, dump_tree, to_tree
 from ..text import match_key, nfc, slug
 from .importer import read_source, refusal
-from .recognise import ImportRefused, Recogniser
+from .recognise import _ATTACHED, ImportRefused, Recogniser
 from .sources import Para
 
 # "(1) Bộ Công an …": a numbered item as decisions print them; read like "1. …".
@@ -32,6 +32,10 @@ _BODY = re.compile(r"^(?:Bộ|Sở|Ủy ban|Uỷ ban|UBND|Công an|Ban(?! hành)
                    r"Kiểm toán|Cơ quan|Các cơ quan|Các bộ|Các sở|Bộ Chỉ huy|Bộ Tư lệnh|Thanh tra|Phòng|Trung tâm|"
                    r"Học viện|Trường(?! hợp))\b")
 _MAX_NAME_WORDS = 16
+# "Điều 5. Tổ chức thực hiện": a circular's articles, read as sections when no programme is issued with the text.
+_ARTICLE = re.compile(r"^Điều\s+(\d{1,2})\.\s*")
+_ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
+          "XVII", "XVIII", "XIX", "XX")
 # "Cơ quan chủ trì:", "Cơ quan phối hợp": the fields of a task table, not bodies.
 _TITLE_ONLY = re.compile(r"^(?:Các\s+)?(?:Bộ trưởng|Thủ trưởng|Chủ tịch|Giám đốc|Trưởng ban|Thủ trưởng các)$", re.IGNORECASE)
 _FIELD = re.compile(r"^(?:Cơ quan|Đơn vị)(?:\s+(?:chủ trì|phối hợp|thực hiện))?$", re.IGNORECASE)
@@ -217,6 +221,21 @@ def _listed_targets(tree: dict, recogniser: Recogniser) -> None:
         run(tree.get(group, []), False)
 
 
+def _articles_as_sections(paras: list[Para]) -> list[Para]:
+    """A text set out in articles only (a circular): each "Điều N." becomes section N, so its clauses nest under it.
+
+    A decision whose duties are in the programme issued with it keeps its articles as they are: the importer reads
+    that programme after the signature.
+    """
+    texts = [p.text.strip(" *") for p in paras]
+    first = next((i for i, t in enumerate(texts) if _ARTICLE.match(t)), None)
+    if first is None or any(re.match(r"^I\.\s", t) for t in texts[:first]) or any(_ATTACHED.match(t) for t in texts):
+        return paras
+    return [Para(_ARTICLE.sub(lambda m: f"{_ROMAN[int(m.group(1))]}. " if int(m.group(1)) < len(_ROMAN) else m.group(0),
+                              p.text.strip(" *")) if p.zone == "body" else p.text, p.zone, p.cells, p.title)
+            for p in paras]
+
+
 def _directive_id(document: dict) -> str:
     abbr = nd30.TYPE_ABBREVIATIONS.get(document.get("type", ""), "vb")
     year = str(document["date"])[:4]
@@ -231,7 +250,7 @@ def import_directive(path: Path, overrides: dict | None = None) -> DirectiveImpo
     note_read(path)
     source = read_source(path)
     facts = source.facts
-    paras = [Para(_PAREN_LABEL.sub(r"\1. ", p.text), p.zone, p.cells, p.title) for p in source.paras]
+    paras = _articles_as_sections([Para(_PAREN_LABEL.sub(r"\1. ", p.text), p.zone, p.cells, p.title) for p in source.paras])
     recogniser = Recogniser(load_registry())
     try:
         recognition = recogniser.recognise(paras, facts, overrides or {})

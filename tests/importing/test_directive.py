@@ -150,3 +150,16 @@ def test_a_note_mark_whose_note_the_copy_lost_is_dropped_not_left_dangling(tmp_p
     assert "gồm¹:" in text
     loaded = _load(import_directive(PAIRS / "parents" / "nq-03-2025.txt", NQ03).yaml_text, tmp_path)
     assert not any("[^" in (b.text or "") for _, b in iter_blocks(loaded.plan))
+
+
+def test_a_circular_set_out_in_articles_gives_the_duties_of_its_implementation_article(tmp_path):
+    # Thông tư 10/2022/TT-BLĐTBXH has no "I." sections: its duties are in "Điều 5. Tổ chức thực hiện"
+    result = import_directive(PAIRS / "parents" / "tt-10-2022.txt", {"level": "trung_uong"})
+    loaded = _load(result.yaml_text, tmp_path)
+    articles = [s for s in loaded.plan.sections if s.title == "Tổ chức thực hiện"]
+    assert len(articles) == 1 and articles[0].label == "V."
+    duties = {d.agencies for d in iter_duties(loaded.plan)}
+    assert ("bo-ldtbxh",) in duties and ("ubnd-tinh",) in duties and ("cac-bo-nganh",) in duties
+    lines = (PAIRS / "parents" / "tt-10-2022.txt").read_text(encoding="utf-8").split("\n")
+    lead = next(b for b in articles[0].blocks if b.agency == ["ubnd-tinh"] or b.agency == ("ubnd-tinh",))
+    assert lines[int(lead.source.rsplit(" ", 1)[1]) - 1].startswith("3. Ủy ban nhân dân các tỉnh")
