@@ -215,3 +215,26 @@ def test_agency_key_reads_a_ward_and_a_commune_front_committee_as_the_same_role(
     assert agency_key(registry, "Ban công tác Mặt trận các tổ dân phố") == \
         agency_key(registry, "Ban Công tác Mặt trận các thôn")
     assert agency_key(registry, "Ban Công tác Mặt trận các thôn") != agency_key(registry, "Ban Thường trực Ủy ban MTTQ xã")
+
+
+def test_every_parent_text_is_nfc_small_sourced_and_imported_as_a_reviewed_directive():
+    """A parent's full text is NFC and at most 300 kB, its source is in the README table, its directive loads, reviewed."""
+    import unicodedata
+
+    from helpers import FIXTURES
+
+    root = FIXTURES / "derive_pairs"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    texts = sorted((root / "parents").glob("*.txt"))
+    assert texts
+    for text in texts:
+        body = text.read_text(encoding="utf-8")
+        assert unicodedata.is_normalized("NFC", body) and len(body.encode("utf-8")) <= 300_000, text.name
+        assert f"| `parents/{text.name}` |" in readme, f"{text.name}: nguồn chưa ghi trong README"
+        directive = text.with_suffix(".yaml")
+        head = directive.read_text(encoding="utf-8").split("\n", 4)[:4]
+        assert any(line.startswith("# Đã xem lại tay") for line in head), directive.name
+        assert load_plan_or_raise(directive).plan.kind == "directive"
+    for pair in load_pairs(root).values():
+        for name in pair.absent:
+            assert not (root / "parents" / f"{name}.yaml").exists(), (pair.id, name)
