@@ -170,6 +170,10 @@ TYPE_ABBREVIATIONS = {
     "Giấy mời": "GM", "Giấy giới thiệu": "GGT", "Giấy nghỉ phép": "GNP", "Phiếu gửi": "PG", "Phiếu chuyển": "PC",
     "Phiếu báo": "PB", "Bản sao y": "SY", "Bản trích sao": "TrS", "Bản sao lục": "SL",
 }
+# Legal documents a plan implements but never is (Luật Ban hành văn bản quy phạm pháp luật): their số carries the
+# year of issue, "Số: 10/2022/TT-BLĐTBXH".
+LEGAL_TYPE_ABBREVIATIONS = {"Thông tư": "TT", "Thông tư liên tịch": "TTLT", "Nghị định": "NĐ"}
+ALL_TYPE_ABBREVIATIONS = {**TYPE_ABBREVIATIONS, **LEGAL_TYPE_ABBREVIATIONS}
 LETTER = "Công văn"   # the one common type with no type line: its trích yếu is "V/v …" under the number
 
 
@@ -204,7 +208,7 @@ def type_of_symbol(symbol: str | None) -> str | None:
     if not symbol:
         return None
     first = re.split(r"[-/]", symbol.strip())[0].upper()
-    return next((name for name, abbr in TYPE_ABBREVIATIONS.items() if abbr.upper() == first), None)
+    return next((name for name, abbr in ALL_TYPE_ABBREVIATIONS.items() if abbr.upper() == first), None)
 
 
 def form_of(type_name: str | None) -> Form:

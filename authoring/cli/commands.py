@@ -727,8 +727,8 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 @click.option("--directive", is_flag=True,
               help="Nhập thành văn bản cấp trên (kind: directive) kèm danh sách nhiệm vụ giao cho từng cơ quan, để lập "
                    "kế hoạch cấp dưới bằng kehoach derive.")
-@click.option("--type", "doc_type", type=click.Choice(sorted(nd30.TYPE_ABBREVIATIONS)), metavar="LOẠI",
-              help="Loại văn bản (Quyết định, Chỉ thị, Kế hoạch…), khi văn bản không ghi.")
+@click.option("--type", "doc_type", type=click.Choice(sorted(nd30.ALL_TYPE_ABBREVIATIONS)), metavar="LOẠI",
+              help="Loại văn bản (Quyết định, Chỉ thị, Thông tư, Kế hoạch…), khi văn bản không ghi.")
 @click.option("--number", type=WholeNumber(1), metavar="SỐ", help="Số văn bản, khi văn bản không ghi.")
 def import_command(source: str, output: str | None, date_: str | None, symbol: str | None, title: str | None,
                    issuer: str | None, level: str | None, directive: bool, doc_type: str | None,

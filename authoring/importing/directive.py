@@ -237,7 +237,7 @@ def _articles_as_sections(paras: list[Para]) -> list[Para]:
 
 
 def _directive_id(document: dict) -> str:
-    abbr = nd30.TYPE_ABBREVIATIONS.get(document.get("type", ""), "vb")
+    abbr = nd30.ALL_TYPE_ABBREVIATIONS.get(document.get("type", ""), "vb")
     year = str(document["date"])[:4]
     return slug(f"{abbr} {document.get('number', '')} {year}")
 

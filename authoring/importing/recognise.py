@@ -450,6 +450,8 @@ class Recogniser:
         number = str(overrides.get("number") or facts.number or "")
         if number.isdigit() and int(number) > 0:
             document["number"] = int(number)
+            if facts.number_year and not overrides.get("number"):
+                document["number_year"] = int(facts.number_year)   # "10/2022/TT-BLĐTBXH": cited with its year
         document["symbol"] = symbol
         if facts.place:
             document["place"] = facts.place

@@ -202,6 +202,7 @@ class Document(Strict):
     issuer: Issuer
     governing_body: ShortLine | None = Field(None, description="Cơ quan chủ quản in phía trên (chỉ với Sở): 'UBND TỈNH NGHỆ AN'.")
     number: int | None = Field(None, ge=1, description="Số văn bản; để trống trước khi ban hành.")
+    number_year: Year | None = Field(None, description="Năm in trong số của văn bản quy phạm pháp luật: 2022 trong 10/2022/TT-BLĐTBXH.")
     symbol: ShortLine = Field(description="Ký hiệu: KH-UBND, KH-SYT, …")
     place: ShortLine | None = Field(None, description="Địa danh ghi ở dòng ngày tháng.")
     date: PartialDate = Field(description="Ngày ban hành; 2024 hoặc 2021-02 khi ngày, tháng còn để trống.")

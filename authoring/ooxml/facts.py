@@ -18,7 +18,7 @@ BOUNDARY = None   # a cell edge, a blank line or a drawn rule between two lines 
 _QH_KEY = "CONGHOAXAHOICHUNGHIAVIETNAM"
 _TN_KEY = "DOCLAPTUDOHANHPHUC"
 _SEPARATOR = re.compile(r"^[\s\-–—_=.*•·~oO]{0,}$")
-_TYPE_NAMES = {match_key(name): name for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
+_TYPE_NAMES = {match_key(name): name for name in (*nd30.ALL_TYPE_ABBREVIATIONS, nd30.LETTER)}
 _AUTHORITY_HEAD = re.compile(r"^(CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|"
                              r"HỘI ĐỒNG NHÂN DÂN|CHÁNH VĂN PHÒNG|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG)\b")
 _ORG_HEAD = re.compile(r"^(SỞ|BỘ|CÔNG AN|TRUNG TÂM|BAN|VĂN PHÒNG|CỤC|CHI CỤC|PHÒNG|TRƯỜNG|BỆNH VIỆN|ỦY BAN|UỶ BAN|"

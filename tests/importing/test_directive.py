@@ -163,3 +163,19 @@ def test_a_circular_set_out_in_articles_gives_the_duties_of_its_implementation_a
     lines = (PAIRS / "parents" / "tt-10-2022.txt").read_text(encoding="utf-8").split("\n")
     lead = next(b for b in articles[0].blocks if b.agency == ["ubnd-tinh"] or b.agency == ("ubnd-tinh",))
     assert lines[int(lead.source.rsplit(" ", 1)[1]) - 1].startswith("3. Ủy ban nhân dân các tỉnh")
+
+
+def test_a_circular_is_read_as_a_thong_tu_and_its_code_keeps_the_year(tmp_path):
+    # "THÔNG TƯ" under the date line is the document's type; "Số: 10/2022/TT-BLĐTBXH" keeps its year when cited
+    result = import_directive(PAIRS / "parents" / "tt-10-2022.txt", {"level": "trung_uong"})
+    loaded = _load(result.yaml_text, tmp_path, "tt-10-2022.yaml")
+    document = loaded.plan.document
+    assert loaded.plan.id == "tt-10-2022" and document.type == "Thông tư"
+    assert document.number == 10 and document.number_year == 2022 and document.symbol == "TT-BLĐTBXH"
+    assert document.title.startswith("Hướng dẫn giám sát, đánh giá thực hiện Chương trình")
+    out = tmp_path / "draft.yaml"
+    code = CliRunner().invoke(main, ["derive", str(tmp_path / "tt-10-2022.yaml"), "--unit", "thành phố Cần Thơ",
+                                     "--date", "15/10/2025", "-o", str(out)])
+    assert code.exit_code == 0, code.output
+    draft = out.read_text(encoding="utf-8")
+    assert "10/2022/TT-BLĐTBXH" in draft and "10/TT-BLĐTBXH" not in draft

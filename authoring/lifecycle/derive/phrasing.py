@@ -64,6 +64,8 @@ def code_of(parent: LoadedPlan, d: Draft) -> str | None:
     if not pdoc.number:
         return None
     number = f"{pdoc.number:02d}" if pdoc.number < 10 else str(pdoc.number)
+    if pdoc.number_year:
+        return f"{number}/{pdoc.number_year}/{pdoc.symbol}"   # a legal document's: 10/2022/TT-BLĐTBXH
     return f"{number}-{pdoc.symbol}" if "/" in pdoc.symbol else f"{number}/{pdoc.symbol}"
 
 
@@ -75,6 +77,8 @@ def _keep_words(d: Draft, parent: LoadedPlan) -> list[str]:
             keep.append(p.plan.document.province)
         if p.plan.document.number:
             keep.append(f"{p.plan.document.number}/{p.plan.document.symbol}")
+            if p.plan.document.number_year:
+                keep.append(f"{p.plan.document.number}/{p.plan.document.number_year}/{p.plan.document.symbol}")
             keep.append(f"{p.plan.document.number}-{p.plan.document.symbol}")
     for doc in d.registry.documents.values():
         if doc.code:
