@@ -131,6 +131,8 @@ def _summary(data: dict) -> str:
 
     registry = load_registry()
     number = f"{data['number']:02d}" if data["number"] else "…"
+    if data.get("number_year"):
+        number = f"{number}/{data['number_year']}"   # 10/2022/TT-BLĐTBXH
     lines = [
         f"{data['type']} số {number}/{data['symbol']} — {data['issuer']}",
         f"  Ngày: {data['date'] or data['date_partial'] + ' (chưa đủ ngày, tháng)'}; "

@@ -41,6 +41,7 @@ def plan_to_json(loaded: LoadedPlan) -> dict:
         "issuer_agency": agency(doc.issuer.agency),
         "governing_body": doc.governing_body,
         "number": doc.number,
+        **({"number_year": doc.number_year} if doc.number_year else {}),   # only legal documents carry one
         "symbol": doc.symbol,
         "place": doc.place,
         "date": doc.date.iso() if doc.date.is_complete else None,

@@ -88,3 +88,11 @@ def test_report_format_is_chosen_in_vietnamese(runner):
     assert plain.exit_code == 0 and "0 lỗi" in plain.output
     wrong = runner.invoke(main, ["validate", "--format", "pdf", str(MINIMAL)])
     assert wrong.exit_code == 2 and "văn bản, json, html" in wrong.output
+
+
+def test_show_cites_a_legal_document_with_the_year_in_its_number(runner):
+    from helpers import FIXTURES
+
+    result = runner.invoke(main, ["show", str(FIXTURES / "derive_pairs" / "parents" / "tt-10-2022.yaml")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Thông tư số 10/2022/TT-BLĐTBXH — Bộ Lao động - Thương binh và Xã hội")
