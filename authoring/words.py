@@ -39,6 +39,8 @@ def enum_label(value, enum_class) -> str:
 def document(plan) -> str:
     """A plan or directive as people cite it: "Kế hoạch số 61/KH-SLĐTBXH", "Quyết định số 23/QĐ-TTg"."""
     doc = plan.document
+    if doc.number and doc.number_year:
+        return f"{doc.type} số {doc.number}/{doc.number_year}/{doc.symbol}"   # 10/2022/TT-BLĐTBXH
     if doc.number:
         return f"{doc.type} số {doc.number}{'-' if '/' in doc.symbol else '/'}{doc.symbol}"  # 28-CT/TW
     return f"{doc.type} {doc.symbol} năm {doc.date.year}"

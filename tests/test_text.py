@@ -85,3 +85,12 @@ def test_a_law_is_cited_by_name_and_later_mentions_by_number():
 
     assert citation_first_mention("Luật", None, None, "Quốc hội", "Trẻ em") == "Luật Trẻ em"
     assert citation_later_mention("Quyết định", "23/QĐ-TTg") == "Quyết định số 23/QĐ-TTg"
+
+
+def test_a_legal_document_is_cited_with_the_year_in_its_number():
+    from authoring import words
+    from authoring.loading import load_plan_or_raise
+    from helpers import FIXTURES
+
+    circular = load_plan_or_raise(FIXTURES / "derive_pairs" / "parents" / "tt-10-2022.yaml")
+    assert words.document(circular.plan) == "Thông tư số 10/2022/TT-BLĐTBXH"
