@@ -435,8 +435,9 @@ def _ahead_lines(roll: Rollup, work: dict[str, str]) -> list[Block]:
     return lines
 
 
-def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
-    """The plan issuer's Báo cáo kết quả thực hiện for one period, as a document model (number and date blank)."""
+def report_plan(loaded: LoadedPlan, roll: Rollup, number: int | None = None, day=None) -> Plan:
+    """The plan issuer's Báo cáo kết quả thực hiện for one period, as a document model: number and date blank until
+    the văn thư gives them (*number* from the unit's register, *day* a date)."""
     plan = loaded.plan
     doc = plan.document
     single = len(roll.units) == 1 and not roll.missing
@@ -492,7 +493,7 @@ def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
         id=f"{plan.id}-bc-{roll.period.lower()}",
         document=Document(type="Báo cáo", issuer=Issuer(**doc.issuer.model_dump()),
                           governing_body=doc.governing_body, symbol=_symbol(plan), place=doc.place,
-                          date=PartialDate(year), title=title, level=doc.level, province=doc.province,
+                          number=number, date=PartialDate.parse(day) if day else PartialDate(year), title=title, level=doc.level, province=doc.province,
                           district=doc.district, commune=doc.commune),
         preamble=preamble, sections=sections, closing=closing, recipients=recipients,
         archive=plan.archive or "VT", signature=signature,
@@ -545,9 +546,9 @@ def annex_tables(roll: Rollup) -> list[tuple[str, list[tuple[str, float]], list[
     return tables
 
 
-def render_report(loaded: LoadedPlan, roll: Rollup) -> bytes:
+def render_report(loaded: LoadedPlan, roll: Rollup, number: int | None = None, day=None) -> bytes:
     """The Báo cáo as DOCX bytes through the plans' own ND30 rendering, with its annex tables."""
     from ..render.report_docx import render_report_docx
 
-    report = LoadedPlan.from_model(report_plan(loaded, roll), loaded.path, loaded.registry)
+    report = LoadedPlan.from_model(report_plan(loaded, roll, number, day), loaded.path, loaded.registry)
     return render_report_docx(report, annex_tables(roll))

@@ -49,6 +49,7 @@ class Helpers:
     form_checked: object     # the posted form, CSRF checked
     error: type              # WsError
     address: object          # client_address(scope)
+    site: object = None      # the WorkspaceSite: its storage, its PDF lock, the body's signature at issue
 
 
 def _h(request: Request) -> Helpers:
@@ -237,7 +238,7 @@ def _report_context(h: Helpers, me, where: Place, period: str, results: Results 
             "has_budget": has_budget, "difficulties": shown.difficulties or "", "proposals": shown.proposals or "",
             "errors": errors or {}, "error_count": sum(len(v) for v in (errors or {}).values()),
             "warnings": warnings or [], "refusal": refusal, "steps": report_flow.allowed(me, row),
-            "message": message, "q": quote(period), "due": due,
+            "message": message, "q": quote(period), "due": due, "today": f"{date.today():%d/%m/%Y}",
             "late": report_flow.late(row, due, date.today())}
 
 
@@ -347,6 +348,15 @@ def report_template(request: Request, plan_id: int, ky: str = ""):
                     headers={"Content-Disposition": f"attachment; filename=\"{file}\""})
 
 
+def _unit_docx(h: Helpers, where: Place, row: report_flow.ResultsRow | None, period: str) -> bytes:
+    """The unit's Báo cáo from its saved figures, with the number and date the văn thư gave it once issued."""
+    loaded, index = load_results("ket-qua.yaml", where.loaded.plan, text=row.text) if row and row.text else (None, None)
+    if loaded is None or index.has_errors:
+        raise h.error(f"Chưa có số liệu {period_label(period)} đã lưu cho kế hoạch này; hãy nhập và lưu số liệu "
+                      "trước.", 409)
+    return render_report(where.loaded, rollup(where.loaded.plan, [loaded], period), row.number, row.issued_on)
+
+
 @router.get("/khong-gian/ket-qua/{plan_id}/bao-cao.docx")
 def unit_report(request: Request, plan_id: int, ky: str = ""):
     """The unit's own Báo cáo for the period, from its saved figures, through the same rendering as the CLI."""
@@ -356,32 +366,167 @@ def unit_report(request: Request, plan_id: int, ky: str = ""):
     period = _checked_period(h, ky)
     with h.sessions() as session:
         row = report_flow.find(session, plan_id, period)
-    loaded, index = load_results("ket-qua.yaml", where.loaded.plan, text=row.text) if row and row.text else (None, None)
-    if loaded is None or index.has_errors:
-        raise h.error(f"Chưa có số liệu {period_label(period)} đã lưu cho kế hoạch này; hãy nhập và lưu số liệu "
-                      "trước.", 409)
-    data = render_report(where.loaded, rollup(where.loaded.plan, [loaded], period))
+    data = _unit_docx(h, where, row, period)
     h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(period)} (Word)")
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f"attachment; filename=\"bao-cao-ket-qua-{period}.docx\""})
 
 
-@router.post("/khong-gian/ket-qua/{plan_id}/buoc/{step}")
-async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
+def _unit_pdf(h: Helpers, where: Place, row: report_flow.ResultsRow, period: str) -> bytes:
+    """The Báo cáo to be signed, as PDF/A with its signature fields: the same bytes for the same figures."""
+    from ...pdf.convert import docx_to_pdf
+
+    docx = _unit_docx(h, where, row, period)
+    with tempfile.TemporaryDirectory(prefix="kehoach-bao-cao-ky-") as tmp, h.state.pdf_lock:
+        source, target = Path(tmp) / "bao-cao.docx", Path(tmp) / "bao-cao.pdf"
+        source.write_bytes(docx)
+        docx_to_pdf([(source, target)])
+        return target.read_bytes()
+
+
+def _expected(where: Place, pdf: bytes | None):
+    """What a signed Báo cáo must match: these bytes (when given), the plan's signer and issuer."""
+    import hashlib
+
+    from ...pdf.verify import Expected
+
+    plan = where.loaded.plan
+    return Expected(hashlib.sha256(pdf).hexdigest() if pdf else None,
+                    plan.signature.name if plan.signature else None, plan.document.issuer.name)
+
+
+def _reviewed_row(h: Helpers, plan_id: int, period: str) -> report_flow.ResultsRow:
+    with h.sessions() as session:
+        row = report_flow.find(session, plan_id, period)
+    if row is None or row.state != "reviewed":
+        raise h.error("Bản để ký chỉ có khi lãnh đạo đã duyệt báo cáo và chưa ký.", 409)
+    return row
+
+
+@router.get("/khong-gian/ket-qua/{plan_id}/ban-de-ky")
+def report_to_sign(request: Request, plan_id: int, ky: str = ""):
+    """The PDF a USB token's software signs outside kehoach, with its SHA-256: the signing step takes back only
+    these bytes, signed."""
+    import hashlib
+
     h = _h(request)
     me = h.who(request)
-    form = await h.form_checked(request, max_files=0)
     where = _place(h, me, plan_id)
     period = _checked_period(h, ky)
-    try:
+    data = _unit_pdf(h, where, _reviewed_row(h, plan_id, period), period)
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=\"bao-cao-ket-qua-{period}-de-ky.pdf\"",
+        "X-Kehoach-Sha256": hashlib.sha256(data).hexdigest()})
+
+
+@router.get("/khong-gian/ket-qua/{plan_id}/ban-da-ky")
+def report_signed(request: Request, plan_id: int, ky: str = ""):
+    h = _h(request)
+    me = h.who(request)
+    _place(h, me, plan_id)
+    period = _checked_period(h, ky)
+    with h.sessions() as session:
+        row = report_flow.find(session, plan_id, period)
+    if row is None or not row.signed_file:
+        raise h.error("Báo cáo này chưa có bản đã ký.", 404)
+    from ..workspace_site import safe_path
+
+    data = safe_path(h.site.storage, *row.signed_file.split("/")).read_bytes()
+    h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(period)} (bản đã ký)")
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=\"bao-cao-ket-qua-{period}-da-ky.pdf\""})
+
+
+async def _signing_facts(h: Helpers, where: Place, row: report_flow.ResultsRow | None, period: str, form):
+    """The signed Báo cáo: uploaded (signed outside, e.g. with a USB token) or signed here with a .p12."""
+    from anyio import to_thread
+
+    from ...pdf.signing import sign_pdf
+    from ...workspace.workflow import Facts
+    from ..workspace_site import MAX_P12, MAX_PDF
+
+    if row is None or row.state != "reviewed":
+        return Facts(), ""
+    upload, key_file = form.get("ban_ky"), form.get("chung_thu")
+    if upload is not None and getattr(upload, "filename", ""):
+        data = await upload.read(MAX_PDF + 1)
+        if len(data) > MAX_PDF:
+            raise h.error("Tệp PDF quá lớn (tối đa 20 MB).", 413)
+        approved = await to_thread.run_sync(_unit_pdf, h, where, row, period)
+        return Facts(signed_pdf=data, expected=_expected(where, approved)), "tải lên bản đã ký số"
+    if key_file is not None and getattr(key_file, "filename", ""):
+        key = await key_file.read(MAX_P12 + 1)
+        if len(key) > MAX_P12:
+            raise h.error("Tệp chứng thư số quá lớn.", 413)
+        password = str(form.get("mat_khau_chung_thu") or "")
+
+        def sign() -> bytes:
+            pdf = _unit_pdf(h, where, row, period)
+            with tempfile.TemporaryDirectory(prefix="kehoach-ky-bao-cao-") as tmp:
+                p12 = Path(tmp) / "chung-thu.p12"
+                p12.write_bytes(key)
+                p12.chmod(0o600)
+                try:
+                    return sign_pdf(pdf, p12, password or None, file="bản PDF của báo cáo").data
+                except InputError as exc:
+                    raise h.error("Chưa ký được: " + "; ".join(f.message for f in exc.findings[:2]), 400)
+
+        return Facts(signed_pdf=await to_thread.run_sync(sign), expected=_expected(where, None)), \
+            "ký số ngay trên hệ thống"
+    return Facts(), ""
+
+
+def _signed_name(plan_id: int, period: str) -> str:
+    import secrets
+
+    return f"bao-cao-ky/{plan_id}/{period}-{secrets.token_hex(6)}.pdf"
+
+
+def _keep_signed(h: Helpers, relative: str, data: bytes) -> None:
+    from ..workspace_site import safe_path
+
+    target = safe_path(h.site.storage, *relative.split("/"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+@router.post("/khong-gian/ket-qua/{plan_id}/buoc/{step}")
+async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
+    from anyio import to_thread
+
+    from ..workspace_site import day_from_form
+
+    h = _h(request)
+    me = h.who(request)
+    form = await h.form_checked(request, max_files=1)
+    where = _place(h, me, plan_id)
+    period = _checked_period(h, ky)
+    facts, how = None, ""
+    if step == "ky":
+        with h.sessions() as session:
+            row = report_flow.find(session, plan_id, period)
+        if row is not None and report_flow.STEPS["ky"] in report_flow.allowed(me, row):
+            facts, how = await _signing_facts(h, where, row, period, form)
+    day = day_from_form(str(form.get("ngay") or "")[:40], "Ngày ban hành") if step == "cap-so" else None
+    signed_file = _signed_name(plan_id, period) if facts is not None and facts.signed_pdf else None
+
+    def apply() -> str:
+        # In a worker thread: verifying a signature runs its own event loop.
         with h.sessions.begin() as session:
             row = report_flow.find(session, plan_id, period)
             if row is None:
                 raise report_flow.ReportFlowError("Đơn vị chưa nhập số liệu cho kỳ này.", 404)
-            report_flow.take(session, me, row, step, str(form.get("ly_do") or ""), h.address(request.scope))
-            words = report_flow.state_label(row.state)
+            report_flow.take(session, me, row, step, str(form.get("ly_do") or ""), h.address(request.scope),
+                             facts=facts, signed_file=signed_file, day=day)
+            if step == "ky":   # in the transaction: a file that cannot be written leaves the report unsigned
+                _keep_signed(h, signed_file, facts.signed_pdf)
+            words = report_flow.state_label(row.state) + (f" ({how})" if how else "")
+            return words + (f", số {row.number:02d}, ngày {row.issued_on:%d/%m/%Y}" if row.number else "")
+
+    try:
+        words = await to_thread.run_sync(apply)
     except report_flow.ReportFlowError as exc:
-        raise h.error(exc.message, exc.status)
+        raise h.error(exc.message, exc.status, exc.reasons)
     if report_flow.STEPS[step].receiver and where.parent is not None:
         return RedirectResponse(f"/khong-gian/tong-hop/{where.parent.id}?ky={quote(period)}&tb="
                                 f"{quote(f'Báo cáo của {where.unit.name}: {words}.')}", status_code=303)
@@ -476,9 +621,10 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
                    for u in roll.units), key=lambda b: (b["done"] / b["total"] if b["total"] else 0, b["unit"]))
     for b in bars:
         b["pct"] = round(b["done"] / b["total"] * 100) if b["total"] else 0
-    counts = {k: 0 for k in ("submitted", "accepted", "returned", "draft", "none")}
+    counts = {k: 0 for k in ("sent", "accepted", "returned", "working", "none")}
     for r in board.rows:
-        counts[r["key"]] = counts.get(r["key"], 0) + 1
+        key = r["key"] if r["key"] in counts else "working"   # drafted, reviewed, signed or numbered: not sent yet
+        counts[key] += 1
     return h.page(request, "reports/province.html", plan=where.plan, unit=where.unit, period=period,
                   period_words=period_label(period), periods=_periods(where.loaded.plan.document.date.year, period),
                   rows=board.rows, targets=targets, counted=len(board.counted), total=len(board.rows),
