@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .. import nd30
@@ -11,7 +12,7 @@ from ..errors import InputError
 from ..findings import Finding, Severity
 from ..loading import LoadedPlan
 from ..loading.results import PERCENT_UNITS, LoadedResults, plan_budget_total, plan_items
-from ..model import Block, Comparator, Plan, Recipient, Signature, Target
+from ..model import Block, Comparator, Plan, Recipient, Reporting, Signature, Target
 from ..model.common import PartialDate
 from ..model.plan import Document, Issuer
 from ..model.results import Results, TargetResult, WorkResult, WorkStatus, period_label
@@ -223,6 +224,34 @@ def rollup(plan: Plan, loaded: list[LoadedResults], period: str, expected: list[
     missing = [u for u in (expected or []) if unit_key(u) not in reported]
     return Rollup(plan, period, list(rolls.values()), summaries, statuses, not_done, missing, difficulties, proposals,
                   sum(s.spent for s in summaries))
+
+
+def reporting_due(clause: Reporting, period: str) -> date | None:
+    """The date a report for *period* is due under one reporting clause of a plan, or None when the clause says no
+    date for that period. A yearly clause due 01/12 gives 01/12 of the year reported on (due in January to June:
+    the report on the year before); a six-monthly one due 10/6 gives 10/6 for the first half and, six months
+    later, 10/12 for the second; a clause with its own year (due_year) applies to that year only."""
+    match = re.fullmatch(r"(\d{4})(?:-(H[12]|Q[1-4]))?", period)
+    if clause.due is None or match is None:
+        return None
+    year, part = int(match.group(1)), match.group(2)
+    day, month = clause.due.day, clause.due.month
+    kind = clause.period.value
+    if kind == "nam" and part is None:
+        when = (year if month >= 7 else year + 1, month)
+    elif kind == "6_thang" and part in ("H1", "H2"):
+        first = month if month <= 6 else month - 6          # written for the first half, or for the second
+        when = (year, first) if part == "H1" else (year + (first + 6 > 12), (first + 6 - 1) % 12 + 1)
+    else:
+        return None
+    if clause.due_year is not None and clause.due_year != when[0]:
+        return None
+    for last in (day, 30, 29, 28):   # 31/… six months on is the month's last day
+        try:
+            return date(when[0], when[1], last)
+        except ValueError:
+            continue
+    return None
 
 
 def previous_period(code: str) -> str:

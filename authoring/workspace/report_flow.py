@@ -224,6 +224,44 @@ def of_parent(session: Session, parent_plan_id: int, period: str) -> dict[int, R
     return {r.unit_id: r for r in rows}
 
 
+def due_from_plans(period: str, *plans) -> date | None:
+    """The period's due date of the communes' report, from the reporting clauses (`reporting:`) that name the
+    communes among the senders: the unit's own plan first, then the plan it was derived from (None: skipped)."""
+    from ..lifecycle.report import reporting_due
+    from ..model.walk import iter_reporting
+    from .dashboard import COMMUNE_DUTY_HOLDERS
+
+    for loaded in plans:
+        if loaded is None:
+            continue
+        days = [day for _, _, clause in iter_reporting(loaded.plan)
+                if {loaded.agency_id(a) or a for a in clause.from_} & COMMUNE_DUTY_HOLDERS
+                and (day := reporting_due(clause, period)) is not None]
+        if days:
+            return min(days)
+    return None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    day: date
+    set_by_hand: bool    # the plan's unit set (or moved) it; else the plan's reporting clause gives it
+
+    @property
+    def words(self) -> str:
+        return "do đơn vị ban hành kế hoạch đặt" if self.set_by_hand else "theo mục chế độ báo cáo của kế hoạch"
+
+
+def deadline(session: Session, plan_id: int, period: str, *plans) -> Deadline | None:
+    """When reports on plan *plan_id* (or on plans derived from it) are due for the period: the date its unit set,
+    else the one its reporting clauses give (due_from_plans over *plans*)."""
+    day = due_of(session, plan_id, period)
+    if day is not None:
+        return Deadline(day, True)
+    day = due_from_plans(period, *plans)
+    return Deadline(day, False) if day is not None else None
+
+
 def due_of(session: Session, plan_id: int, period: str) -> date | None:
     """The date by which reports on plan *plan_id* (or on plans derived from it) are due for the period."""
     return session.scalar(select(ReportDueRow.due).where(ReportDueRow.plan_id == plan_id,

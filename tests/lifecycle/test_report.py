@@ -190,3 +190,26 @@ def test_a_target_without_indicator_is_named_by_its_words_never_its_id(tmp_path,
     roll = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50)], "2026-H1")
     assert annex_tables(roll)[0][2][0][1] == "95% trẻ em có hoàn cảnh đặc biệt được trợ giúp"
     assert "ct-1" not in plan_text(report_plan(loaded, roll))
+
+
+@pytest.mark.parametrize("kind, due, due_year, period, expected", [
+    ("nam", "01/12", None, "2026", "2026-12-01"),          # the Nghệ An 2025 plan's yearly report
+    ("nam", "15/01", None, "2026", "2027-01-15"),          # due in January: the report on the year before
+    ("nam", "01/12", None, "2026-H1", None),               # a yearly clause says nothing of a half year
+    ("6_thang", "10/6", None, "2026-H1", "2026-06-10"),
+    ("6_thang", "10/6", None, "2026-H2", "2026-12-10"),    # six months on
+    ("6_thang", "15/11", None, "2026-H1", "2026-05-15"),   # written for the second half
+    ("6_thang", "31/5", None, "2026-H2", "2026-11-30"),    # 31/11 does not exist: the month's last day
+    ("6_thang", "10/5", 2024, "2026-H1", None),            # Kiến An: due 10/5/2024, that year only
+    ("6_thang", "10/5", 2024, "2024-H1", "2024-05-10"),
+    ("quy", "15/3", None, "2026-Q1", None),
+    ("nam", None, None, "2026", None),
+])
+def test_a_reporting_clause_gives_the_due_date_of_each_period(kind, due, due_year, period, expected):
+    from authoring.lifecycle.report import reporting_due
+    from authoring.model import Reporting
+
+    clause = Reporting.model_validate({"id": "bc", "from": ["ubnd-cap-xa"], "to": ["so-ldtbxh"], "period": kind,
+                                       **({"due": due} if due else {}), **({"due_year": due_year} if due_year else {})})
+    got = reporting_due(clause, period)
+    assert (got.isoformat() if got else None) == expected

@@ -351,3 +351,43 @@ def test_a_commune_downloads_its_own_bao_cao_from_its_saved_figures(world, tmp_p
     assert list(lint_docx(path)) == []
     text = "\n".join(p.text for p in Document(path).paragraphs)
     assert "6 tháng đầu năm 2028" in text and "của Ủy ban nhân dân xã Anh Sơn)" in text
+
+
+def test_the_deadline_comes_from_the_plans_reporting_clause_unless_the_province_sets_one(world):
+    """The Nghệ An plan asks the communes (the former districts' successors) for a yearly report before 01/12."""
+    app, user, province, communes = world
+    so = user("cv.so")
+    board = so.get(f"/khong-gian/tong-hop/{province}?ky=2020").text
+    assert "Hạn gửi báo cáo năm 2020: <b>01/12/2020</b>" in board and "theo mục chế độ báo cáo của kế hoạch" in board
+    assert 'id="qua-han">130<' in board
+    assert "Kế hoạch không ghi hạn gửi báo cáo kỳ này" in so.get(f"/khong-gian/tong-hop/{province}?ky=2040-H1").text
+    page = user("cv.anhson").get(f"/khong-gian/ket-qua/{communes['xã Anh Sơn']}?ky=2040").text
+    assert "Hạn gửi báo cáo: <b>01/12/2040</b>" in page and "đã quá hạn" not in page
+    # the province moves it: its date wins, and says so
+    assert so.form(f"/khong-gian/tong-hop/{province}/han?ky=2040", {"han": "15/12/2040"}).status_code in (200, 303)
+    board = so.get(f"/khong-gian/tong-hop/{province}?ky=2040").text
+    assert "<b>15/12/2040</b>" in board and "do đơn vị ban hành kế hoạch đặt" in board
+
+
+def test_home_pages_remind_the_commune_of_reports_due_late_or_waiting_and_the_province_of_late_communes(world):
+    from datetime import date, timedelta
+
+    app, user, province, communes = world
+    so, plan = user("cv.so"), communes["xã Anh Sơn"]
+    assert so.form(f"/khong-gian/tong-hop/{province}/han?ky=2026-H2", {"han": "02/01/2000"}).status_code in (200, 303)
+    home = user("cv.anhson").get("/khong-gian").text
+    late = re.search(r'<li class="r-late"><a href="/khong-gian/ket-qua/\d+\?ky=2026-H2">Báo cáo kết quả 6 tháng cuối '
+                     r'năm 2026</a> — <b class="c loi">quá hạn từ 02/01/2000, chưa gửi</b>', home)
+    assert late, home[home.find('id="nhac-bao-cao"'):][:1500]
+    assert re.search(r"\d+ xã, phường chưa gửi báo cáo, hạn 02/01/2000", so.get("/khong-gian").text)
+    soon = date.today() + timedelta(days=10)
+    assert so.form(f"/khong-gian/tong-hop/{province}/han?ky=2026-H2", {"han": f"{soon:%d/%m/%Y}"}).status_code in (200, 303)
+    home = user("cv.anhson").get("/khong-gian").text
+    assert f"hạn gửi {soon:%d/%m/%Y}, còn 10 ngày" in home
+    # a report submitted to the head waits for them on their home page
+    fields = form_fields(user("cv.anhson").get(f"/khong-gian/ket-qua/{plan}?ky=2026-H2").text)
+    fields[next(k for k in fields if k.endswith(".value"))] = "1"
+    assert user("cv.anhson").form(f"/khong-gian/ket-qua/{plan}/luu?ky=2026-H2", fields).status_code in (200, 303)
+    assert "chờ bạn: Duyệt" not in user("ld.anhson").get("/khong-gian").text     # a draft is the drafter's
+    assert user("cv.anhson").form(f"/khong-gian/ket-qua/{plan}/buoc/trinh?ky=2026-H2").status_code in (200, 303)
+    assert "chờ bạn: Duyệt" in user("ld.anhson").get("/khong-gian").text

@@ -223,7 +223,8 @@ def _report_context(h: Helpers, me, where: Place, period: str, results: Results 
                     errors: dict | None = None, warnings: list | None = None, message: str = "") -> dict:
     with h.sessions() as session:
         row = report_flow.find(session, where.plan.id, period)
-        due = report_flow.due_of(session, where.parent.id if where.parent is not None else where.plan.id, period)
+        due = report_flow.deadline(session, where.parent.id if where.parent is not None else where.plan.id, period,
+                                   where.loaded, _parent_loaded(h, where))
     unit = where.unit
     name = reporting_name(unit) if unit is not None else where.loaded.plan.document.issuer.name
     shown = results or _stored(row) or results_form(where.loaded.plan, name, period)
@@ -238,8 +239,16 @@ def _report_context(h: Helpers, me, where: Place, period: str, results: Results 
             "has_budget": has_budget, "difficulties": shown.difficulties or "", "proposals": shown.proposals or "",
             "errors": errors or {}, "error_count": sum(len(v) for v in (errors or {}).values()),
             "warnings": warnings or [], "refusal": refusal, "steps": report_flow.allowed(me, row),
-            "message": message, "q": quote(period), "due": due, "today": f"{date.today():%d/%m/%Y}",
-            "late": report_flow.late(row, due, date.today())}
+            "message": message, "q": quote(period), "due": due.day if due else None,
+            "due_words": due.words if due else "", "today": f"{date.today():%d/%m/%Y}",
+            "late": report_flow.late(row, due.day if due else None, date.today())}
+
+
+def _parent_loaded(h: Helpers, where: Place) -> LoadedPlan | None:
+    if where.parent is None:
+        return None
+    analysis = h.state.analysis(where.parent.id, where.parent.head)
+    return analysis.loaded if analysis.format_ok else None
 
 
 @router.get("/khong-gian/ket-qua/{plan_id}", response_class=HTMLResponse)
@@ -533,6 +542,71 @@ async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
     return _back(plan_id, period, f"Báo cáo: {words}.")
 
 
+# --- reminders on the workspace home ----------------------------------------------------------------------------
+
+REMIND_DAYS = 30   # a report due within this many days is announced on the home page
+
+
+def reminders(request: Request, me, rows: list[dict], today: date | None = None) -> list[dict]:
+    """What the home page reminds *me* of about reports of results: for a unit, its reports due soon, overdue,
+    returned to fix, and the steps waiting for my role; for the province, the communes late with theirs. The dates
+    come from each plan's reporting clauses (or the one its unit set)."""
+    h = _h(request)
+    today = today or date.today()
+    out: list[dict] = []
+    for r in rows:
+        flow, plan = r["flow"], r["plan"]
+        if flow is None or r["unit"] is None or r["unit"].id != me.unit_id:
+            continue
+        analysis = h.state.analysis(plan.id, plan.head)
+        if not analysis.format_ok:
+            continue
+        year = analysis.loaded.plan.document.date.year
+        periods = [f"{year}-H1", f"{year}-H2", str(year)]
+        link = f"/khong-gian/ket-qua/{plan.id}"
+        with h.sessions() as session:
+            if flow.parent_plan_id:   # a unit's own plan, derived from the province's: its reports to send
+                parent = session.get(PlanRow, flow.parent_plan_id)
+                above = h.state.analysis(parent.id, parent.head) if parent is not None else None
+                above = above.loaded if above is not None and above.format_ok else None
+                sent = {row.period: row for row in session.scalars(
+                    select(report_flow.ResultsRow).where(report_flow.ResultsRow.plan_id == plan.id))}
+                for period in sorted(set(periods) | set(sent)):
+                    row = sent.get(period)
+                    item = {"plan": plan, "period": period, "words": period_label(period),
+                            "href": f"{link}?ky={quote(period)}"}
+                    # As for plans: a head may review a draft directly, but it waits for them once submitted.
+                    steps = [s for s in report_flow.allowed(me, row) if s.id != "tra-lai-du-thao"
+                             and not (s.id == "duyet" and row.state in report_flow.EDITABLE)]
+                    if steps:
+                        out.append({**item, "kind": "step", "text": f"chờ bạn: {steps[0].label}"})
+                    if row is not None and row.state == "returned":
+                        out.append({**item, "kind": "returned", "text": f"cấp trên trả lại để sửa: {row.note}"})
+                        continue
+                    if row is not None and row.state in report_flow.COUNTED:
+                        continue
+                    due = report_flow.deadline(session, flow.parent_plan_id, period, analysis.loaded, above)
+                    if due is None:
+                        continue
+                    if due.day < today:
+                        out.append({**item, "kind": "late", "text": f"quá hạn từ {due.day:%d/%m/%Y}, chưa gửi"})
+                    elif (due.day - today).days <= REMIND_DAYS:
+                        out.append({**item, "kind": "due", "text": f"hạn gửi {due.day:%d/%m/%Y}, còn "
+                                                                     f"{(due.day - today).days} ngày"})
+            elif r["children"] and me.province_wide:   # the province's plan: communes late with their reports
+                for period in periods:
+                    due = report_flow.deadline(session, plan.id, period, analysis.loaded)
+                    if due is None or due.day >= today:
+                        continue
+                    counted = len(report_flow.counted(session, plan.id, period))
+                    missing = r["children"] - counted
+                    if missing > 0:
+                        out.append({"plan": plan, "period": period, "words": period_label(period), "kind": "late",
+                                    "href": f"/khong-gian/tong-hop/{plan.id}?ky={quote(period)}",
+                                    "text": f"{missing} xã, phường chưa gửi báo cáo, hạn {due.day:%d/%m/%Y}"})
+    return out
+
+
 # --- the province: who reported, the roll-up, its Báo cáo --------------------------------------------------------
 
 @dataclass
@@ -541,6 +615,7 @@ class Board:
     counted: list[LoadedResults] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
     due: date | None = None
+    due_words: str = ""
 
 
 def _board(h: Helpers, where: Place, period: str) -> Board:
@@ -554,7 +629,8 @@ def _board(h: Helpers, where: Place, period: str) -> Board:
         plans = {f.unit_id: f.plan_id for f in session.scalars(
             select(WorkflowRow).where(WorkflowRow.parent_plan_id == where.plan.id))}
         reports = report_flow.of_parent(session, where.plan.id, period)
-        board.due = report_flow.due_of(session, where.plan.id, period)
+        deadline = report_flow.deadline(session, where.plan.id, period, where.loaded)
+        board.due, board.due_words = (deadline.day, deadline.words) if deadline else (None, "")
     today = date.today()
     # Communes with a plan first (they are the ones expected to report now), each group in the registry's order.
     for unit in sorted(communes, key=lambda u: u.id not in plans):
@@ -629,7 +705,7 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
                   period_words=period_label(period), periods=_periods(where.loaded.plan.document.date.year, period),
                   rows=board.rows, targets=targets, counted=len(board.counted), total=len(board.rows),
                   counts=counts, message=tb[:300], q=quote(period), since=compared_with(roll), columns=columns,
-                  matrix=matrix, bars=bars, due=board.due, late=sum(1 for r in board.rows if r["late"]),
+                  matrix=matrix, bars=bars, due=board.due, due_words=board.due_words, late=sum(1 for r in board.rows if r["late"]),
                   may_set_due=me.unit_id == where.plan.unit_id and any(me.has(r) for r in report_flow.EDITORS))
 
 
