@@ -43,3 +43,24 @@ def test_every_indicator_has_a_source_and_a_status_and_codes_are_never_guessed()
         assert indicator.source and indicator.status
         if indicator.code:  # a code read in the Thông tư itself, from one copy: single source at most
             assert indicator.status.value in ("single_source", "confirmed")
+
+
+def test_a_vaccination_rate_target_is_told_the_rate_indicator_and_a_count_the_communes_count(write_plan):
+    from authoring.rules.check import run_check
+
+    rate = write_plan((SPECIAL, "Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ các loại vắc xin đạt 97%;"))
+    (finding,) = [f for f in run_check(rate).index.sorted() if f.code == "G101"]
+    assert "«Tỷ lệ trẻ em dưới một tuổi được tiêm chủng đầy đủ các loại vắc xin»" in finding.message
+    count = write_plan((SPECIAL, "Có 120 trẻ em dưới 1 tuổi được tiêm chủng đầy đủ các loại vắc xin;"),
+                       ('unit: "%"', "unit: trẻ em"))
+    (finding,) = [f for f in run_check(count).index.sorted() if f.code == "G101"]
+    assert "«Số trẻ em dưới một tuổi được tiêm chủng đầy đủ các loại vắc xin»" in finding.message
+
+
+def test_formulas_breakdowns_and_periods_are_given_with_their_own_confidence():
+    catalogue = {i.id: i for i in load_indicators().indicators}
+    u5 = catalogue["ty-suat-chet-duoi-5-tuoi"]
+    assert "× 1.000" in u5.formula and u5.breakdown == ["giới tính"] and u5.period == "năm"
+    for indicator in catalogue.values():
+        if indicator.formula:   # a formula says how sure it is, apart from the indicator's name
+            assert indicator.formula_status is not None, indicator.id
