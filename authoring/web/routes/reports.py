@@ -507,7 +507,7 @@ async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
 
     h = _h(request)
     me = h.who(request)
-    form = await h.form_checked(request, max_files=1)
+    form = await h.form_checked(request, max_files=2)   # ký: the signed PDF, or the certificate (a browser sends both)
     where = _place(h, me, plan_id)
     period = _checked_period(h, ky)
     facts, how = None, ""
