@@ -146,7 +146,16 @@ def test_the_commune_report_is_submitted_reviewed_signed_numbered_sent_then_retu
     pdf = cv.get(f"{url}/ban-da-ky?ky={PERIOD}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and b"/ByteRange" in pdf.content
     # the văn thư numbers it from the commune's register, then sends it
-    assert vt.form(f"{url}/buoc/cap-so?ky={PERIOD}", {"ngay": "10/06/2026"}, follow_redirects=False).status_code == 303
+    body, body_password = make_p12("Ủy ban nhân dân xã Anh Sơn")
+    numbered = vt.form(f"{url}/buoc/cap-so?ky={PERIOD}", {"ngay": "10/06/2026", "mat_khau_chung_thu_co_quan": body_password},
+                       files={"chung_thu_co_quan": ("co-quan.p12", body, "application/x-pkcs12")}, follow_redirects=False)
+    assert numbered.status_code == 303, numbered.text[-1500:]
+    issued_pdf = cv.get(f"{url}/ban-da-ky?ky={PERIOD}").content
+    assert issued_pdf.startswith(pdf.content[:8]) and issued_pdf.count(b"/ByteRange") == 2   # signer, then the body
+    from authoring.pdf.verify import Expected, trust_roots, verify_signed
+
+    verdict = verify_signed(issued_pdf, "bản đã ban hành", trust_roots(), Expected(require_body=True))
+    assert verdict.ok, verdict.problems
     page = cv.get(f"{url}?ky={PERIOD}").text
     number = re.search(r'id="so-bao-cao">Số: <b>(\d+)</b>, ngày <b>10/06/2026</b>', page)
     assert number and "Đã cấp số" in page, page[:3000]

@@ -485,6 +485,19 @@ async def _signing_facts(h: Helpers, where: Place, row: report_flow.ResultsRow |
     return Facts(), ""
 
 
+async def _body_key(h: Helpers, form) -> tuple[bytes, str] | None:
+    """The body's certificate (.p12) and its password, when the văn thư gives one at «Cấp số»."""
+    from ..workspace_site import MAX_P12
+
+    key_file = form.get("chung_thu_co_quan")
+    if key_file is None or not getattr(key_file, "filename", ""):
+        return None
+    key = await key_file.read(MAX_P12 + 1)
+    if len(key) > MAX_P12:
+        raise h.error("Tệp chứng thư số quá lớn.", 413)
+    return key, str(form.get("mat_khau_chung_thu_co_quan") or "")
+
+
 def _signed_name(plan_id: int, period: str) -> str:
     import secrets
 
@@ -518,6 +531,7 @@ async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
             facts, how = await _signing_facts(h, where, row, period, form)
     day = day_from_form(str(form.get("ngay") or "")[:40], "Ngày ban hành") if step == "cap-so" else None
     signed_file = _signed_name(plan_id, period) if facts is not None and facts.signed_pdf else None
+    body_key = await _body_key(h, form) if step == "cap-so" else None
 
     def apply() -> str:
         # In a worker thread: verifying a signature runs its own event loop.
@@ -529,7 +543,14 @@ async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
                              facts=facts, signed_file=signed_file, day=day)
             if step == "ky":   # in the transaction: a file that cannot be written leaves the report unsigned
                 _keep_signed(h, signed_file, facts.signed_pdf)
-            words = report_flow.state_label(row.state) + (f" ({how})" if how else "")
+            if body_key is not None:
+                # As for a plan: the body's signature fills the số and ngày of the signed PDF, in the number's
+                # transaction, so a failed signature leaves the number unused.
+                if not row.signed_file:
+                    raise report_flow.ReportFlowError("Chưa có bản PDF đã ký của người ký để văn thư ký số của cơ quan.")
+                row.signed_file = h.site.sign_as_body(row, *body_key, row.number, row.issued_on)
+            how_now = how or ("số, ngày điền vào bản PDF đã ký; ký số của cơ quan" if body_key else "")
+            words = report_flow.state_label(row.state) + (f" ({how_now})" if how_now else "")
             return words + (f", số {row.number:02d}, ngày {row.issued_on:%d/%m/%Y}" if row.number else "")
 
     try:
