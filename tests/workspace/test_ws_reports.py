@@ -188,6 +188,42 @@ def test_the_commune_report_is_submitted_reviewed_signed_numbered_sent_then_retu
         assert words in log, words
 
 
+def test_token_hand_off_takes_back_only_the_offered_report_signed_by_its_signer(world, tmp_path):
+    """A USB token signs outside kehoach: the offered PDF comes back unsigned (refused), signed by someone else
+    (refused), signed by the printed signer (taken)."""
+    import hashlib
+
+    from authoring.pdf.signing import sign_pdf
+    from ws_fixtures import make_p12
+
+    app, user, province, communes = world
+    plan = communes["xã Anh Sơn"]
+    url = f"/khong-gian/ket-qua/{plan}"
+    name_signer(app, user("cv.anhson"), plan, "Đỗ Văn Hùng")
+    fields = form_fields(user("cv.anhson").get(f"{url}?ky=2031-H1").text)
+    fields[next(k for k in fields if k.endswith(".value"))] = "1"
+    assert user("cv.anhson").form(f"{url}/luu?ky=2031-H1", fields).status_code in (200, 303)
+    assert user("nk.anhson").get(f"{url}/ban-de-ky?ky=2031-H1").status_code == 409   # not reviewed yet
+    assert user("ld.anhson").form(f"{url}/buoc/duyet?ky=2031-H1", follow_redirects=False).status_code == 303
+    offered = user("nk.anhson").get(f"{url}/ban-de-ky?ky=2031-H1")
+    assert offered.headers["x-kehoach-sha256"] == hashlib.sha256(offered.content).hexdigest()
+
+    def signed_by(name: str) -> bytes:
+        key, password = make_p12(name)
+        path = tmp_path / f"{len(name)}.p12"
+        path.write_bytes(key)
+        return sign_pdf(offered.content, path, password, file="bc").data
+
+    def upload(data: bytes):
+        return user("nk.anhson").form(f"{url}/buoc/ky?ky=2031-H1", files={"ban_ky": ("bc.pdf", data, "application/pdf")},
+                                      follow_redirects=False)
+
+    stranger = upload(signed_by("Phạm Văn Đức"))
+    assert stranger.status_code == 409 and "Đỗ Văn Hùng" in stranger.text, stranger.text[-1500:]
+    assert upload(signed_by("Đỗ Văn Hùng")).status_code == 303
+    assert "Đã ký" in user("cv.anhson").get(f"{url}?ky=2031-H1").text
+
+
 def test_a_report_signed_by_nobody_or_unsigned_is_refused_at_signing(world):
     app, user, province, communes = world
     plan = communes["xã Anh Sơn"]
