@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..model.results import period_label
 from . import audit, workflow
-from .accounts import Account
+from .accounts import ROLES, Account
 from .models import Base, now
 
 STATES = {
@@ -174,7 +174,7 @@ def take(session: Session, who: Account, row: ResultsRow, step_id: str, reason: 
         raise ReportFlowError("Không có bước này trong quy trình báo cáo; hãy tải lại trang.", 404)
     if step not in allowed(who, row):
         who_may = "cấp trên nhận báo cáo" if step.receiver else " hoặc ".join(
-            workflow._role_label(r) for r in step.roles) + " của đơn vị báo cáo"
+            ROLES[r].lower() for r in step.roles) + " của đơn vị báo cáo"
         raise ReportFlowError(f"Bạn không thực hiện được bước «{step.label}»: báo cáo đang ở bước "
                               f"«{state_label(row.state)}», bước này dành cho {who_may}.", 403)
     if step.id in ("trinh", "duyet") and not row.text:

@@ -127,7 +127,8 @@ def test_the_commune_report_is_submitted_reviewed_signed_numbered_sent_then_retu
     page = cv.get(f"{url}?ky={PERIOD}").text
     assert "Đã trình lãnh đạo" in page and 'id="luu"' not in page and "«Trả lại dự thảo»" in page
     assert cv.form(f"{url}/luu?ky={PERIOD}", {}).status_code == 409
-    assert nk.form(f"{url}/buoc/ky?ky={PERIOD}").status_code == 403            # not reviewed yet
+    early = nk.form(f"{url}/buoc/ky?ky={PERIOD}")                              # not reviewed yet
+    assert early.status_code == 403 and "«Đã trình lãnh đạo», bước này dành cho người ký của đơn vị" in early.text
     assert ld.form(f"{url}/buoc/duyet?ky={PERIOD}", follow_redirects=False).status_code == 303
     # the signer signs: nothing uploaded is refused, saying what to do; a .p12 signs it in place
     refused = nk.form(f"{url}/buoc/ky?ky={PERIOD}")
