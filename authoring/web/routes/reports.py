@@ -547,7 +547,8 @@ async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
                 # As for a plan: the body's signature fills the số and ngày of the signed PDF, in the number's
                 # transaction, so a failed signature leaves the number unused.
                 if not row.signed_file:
-                    raise report_flow.ReportFlowError("Chưa có bản PDF đã ký của người ký để văn thư ký số của cơ quan.")
+                    raise report_flow.ReportFlowError("Chưa có bản PDF đã ký của người ký để văn thư ký số của "
+                                                      "cơ quan.")
                 row.signed_file = h.site.sign_as_body(row, *body_key, row.number, row.issued_on)
             how_now = how or ("số, ngày điền vào bản PDF đã ký; ký số của cơ quan" if body_key else "")
             words = report_flow.state_label(row.state) + (f" ({how_now})" if how_now else "")
@@ -726,7 +727,8 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
                   period_words=period_label(period), periods=_periods(where.loaded.plan.document.date.year, period),
                   rows=board.rows, targets=targets, counted=len(board.counted), total=len(board.rows),
                   counts=counts, message=tb[:300], q=quote(period), since=compared_with(roll), columns=columns,
-                  matrix=matrix, bars=bars, due=board.due, due_words=board.due_words, late=sum(1 for r in board.rows if r["late"]),
+                  matrix=matrix, bars=bars, due=board.due, due_words=board.due_words,
+                  late=sum(1 for r in board.rows if r["late"]),
                   may_set_due=me.unit_id == where.plan.unit_id and any(me.has(r) for r in report_flow.EDITORS))
 
 
