@@ -226,12 +226,21 @@ def rollup(plan: Plan, loaded: list[LoadedResults], period: str, expected: list[
                   sum(s.spent for s in summaries))
 
 
+# Nghị định 09/2019/NĐ-CP, Điều 12: a monthly report's figures close on the 14th of the month reported on, a
+# quarterly one's on the 14th of the quarter's last month; a due day before the 15th is the report on the month
+# (quarter) before.
+CLOSING_DAY = 14
+
+
 def reporting_due(clause: Reporting, period: str) -> date | None:
     """The date a report for *period* is due under one reporting clause of a plan, or None when the clause says no
     date for that period. A yearly clause due 01/12 gives 01/12 of the year reported on (due in January to June:
     the report on the year before); a six-monthly one due 10/6 gives 10/6 for the first half and, six months
-    later, 10/12 for the second; a clause with its own year (due_year) applies to that year only."""
-    match = re.fullmatch(r"(\d{4})(?:-(H[12]|Q[1-4]))?", period)
+    later, 10/12 for the second; a quarterly one is written for the first quarter (20/3: the 20th of each
+    quarter's last month; 05/4: the 5th of the month after each quarter); a monthly one («trước ngày 20 hằng
+    tháng», written 20/1) gives that day of the month reported on, or of the next month when the day is before
+    the figures close (CLOSING_DAY); a clause with its own year (due_year) applies to that year only."""
+    match = re.fullmatch(r"(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?", period)
     if clause.due is None or match is None:
         return None
     year, part = int(match.group(1)), match.group(2)
@@ -242,6 +251,13 @@ def reporting_due(clause: Reporting, period: str) -> date | None:
     elif kind == "6_thang" and part in ("H1", "H2"):
         first = month if month <= 6 else month - 6          # written for the first half, or for the second
         when = (year, first) if part == "H1" else (year + (first + 6 > 12), (first + 6 - 1) % 12 + 1)
+    elif kind == "quy" and part is not None and part[0] == "Q":
+        offset = (month - 1) % 3                            # 0, 1: in the next quarter; 2: in the quarter's last month
+        index = (int(part[1]) - 1) * 3 + 2 + (offset + 1 if offset < 2 else 0)
+        when = (year + index // 12, index % 12 + 1)
+    elif kind == "thang" and part is not None and part.isdigit():
+        index = int(part) - 1 + (day <= CLOSING_DAY)
+        when = (year + index // 12, index % 12 + 1)
     else:
         return None
     if clause.due_year is not None and clause.due_year != when[0]:
@@ -252,6 +268,18 @@ def reporting_due(clause: Reporting, period: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def plan_periods(plan: Plan, year: int) -> list[str]:
+    """The periods of *year* a plan's reporting clauses ask reports for: the half years and the year always, then
+    the quarters and the months when a clause is quarterly or monthly."""
+    kinds = {clause.period.value for _, _, clause in iter_reporting(plan)}
+    codes = [f"{year}-H1", f"{year}-H2", str(year)]
+    if "quy" in kinds:
+        codes += [f"{year}-Q{q}" for q in range(1, 5)]
+    if "thang" in kinds:
+        codes += [f"{year}-{m:02d}" for m in range(1, 13)]
+    return codes
 
 
 def previous_period(code: str) -> str:
@@ -429,10 +457,13 @@ def _quoted(entries: list[tuple[str, str]], single: bool, blank: str) -> list[Bl
 
 
 def next_period(code: str) -> str:
-    """The period after *code*: '2026-H1' → '2026-H2', '2026-H2' → '2027-H1', '2026-Q4' → '2027-Q1', '2026' → '2027'."""
+    """The period after *code*: '2026-H1' → '2026-H2', '2026-H2' → '2027-H1', '2026-Q4' → '2027-Q1',
+    '2026-12' → '2027-01', '2026' → '2027'."""
     year, part = int(code[:4]), code[5:]
     if not part:
         return str(year + 1)
+    if part.isdigit():
+        return f"{year}-{int(part) + 1:02d}" if int(part) < 12 else f"{year + 1}-01"
     kind, number = part[0], int(part[1])
     last = 2 if kind == "H" else 4
     return f"{year}-{kind}{number + 1}" if number < last else f"{year + 1}-{kind}1"

@@ -437,3 +437,14 @@ def test_home_pages_remind_the_commune_of_reports_due_late_or_waiting_and_the_pr
     assert "chờ bạn: Duyệt" not in user("ld.anhson").get("/khong-gian").text     # a draft is the drafter's
     assert user("cv.anhson").form(f"/khong-gian/ket-qua/{plan}/buoc/trinh?ky=2026-H2").status_code in (200, 303)
     assert "chờ bạn: Duyệt" in user("ld.anhson").get("/khong-gian").text
+
+
+def test_the_page_opens_a_monthly_or_quarterly_period_and_refuses_a_malformed_one(world):
+    app, user, province, communes = world
+    url = f"/khong-gian/ket-qua/{communes['xã Nam Đàn']}"
+    monthly = user("cv.namdan").get(f"{url}?ky=2026-03")
+    assert monthly.status_code == 200 and "tháng 3 năm 2026" in monthly.text
+    assert 'value="2026-03" selected' in monthly.text or 'value="2026-03"' in monthly.text
+    assert "quý II năm 2026" in user("cv.namdan").get(f"{url}?ky=2026-Q2").text
+    refused = user("cv.namdan").get(f"{url}?ky=2026-13")
+    assert refused.status_code == 400 and "không đúng dạng" in refused.text

@@ -18,12 +18,12 @@ from ... import limits
 from ...errors import InputError
 from ...findings import Severity
 from ...lifecycle.report import (change_words, compare, compared_with, item_texts, lift_results, meets,
-                                previous_period,
+                                plan_periods, previous_period,
                                 render_report, results_form, rollup, target_name)
 from ...loading import LoadedPlan
 from ...loading.results import LoadedResults, load_results, plan_budget_total, plan_items, results_yaml
 from ...loading.yamlio import SourceMap
-from ...model.results import Results, TargetResult, WorkResult, WorkStatus, period_label
+from ...model.results import Results, TargetResult, WorkResult, WorkStatus, is_period, period_label
 from ...workspace import report_flow
 from ...workspace.models import UnitRow, WorkflowRow
 from ..store import PlanRow
@@ -34,7 +34,6 @@ MAX_TEXT = 2000
 # The results file's field names in the checks' suggestions, as the page labels them.
 FIELD_WORDS = {"value": "Giá trị đạt được", "numerator": "Tử số", "denominator": "Mẫu số", "source": "Nguồn số liệu",
                "note": "Nguồn số liệu", "spent": "Kinh phí đã chi", "account": "Tóm tắt kết quả"}
-PERIOD_RE = re.compile(r"^\d{4}(-(H[12]|Q[1-4]))?$")
 
 
 @dataclass
@@ -61,14 +60,18 @@ def _period(ky: str) -> str:
     if not ky:
         today = date.today()
         return f"{today.year}-H1" if today.month <= 6 else f"{today.year}-H2"
-    if not PERIOD_RE.match(ky):
+    if not is_period(ky):
         raise InputError(f"Kỳ báo cáo «{ky[:20]}» không đúng dạng.",
-                         hint="Chọn kỳ trong danh sách: 6 tháng đầu năm, 6 tháng cuối năm hoặc cả năm.")
+                         hint="Chọn kỳ trong danh sách: 6 tháng đầu năm, 6 tháng cuối năm, cả năm, "
+                         "hoặc quý, tháng khi kế hoạch có báo cáo quý, tháng.")
     return ky
 
 
-def _periods(year: int, current: str) -> list[tuple[str, str]]:
-    codes = [f"{y}{p}" for y in (year, year + 1) for p in ("-H1", "-H2", "")]
+def _periods(year: int, current: str, *plans) -> list[tuple[str, str]]:
+    """The periods offered: those the plans' reporting clauses ask for (quarters, months when a clause says so),
+    in the plan's year and the next."""
+    codes = list(dict.fromkeys(c for y in (year, year + 1) for loaded in plans if loaded is not None
+                               for c in plan_periods(loaded.plan, y)))
     if current not in codes:
         codes.insert(0, current)
     return [(c, period_label(c)) for c in codes]
@@ -233,7 +236,8 @@ def _report_context(h: Helpers, me, where: Place, period: str, results: Results 
     refusal = report_flow.edit_refusal(me, where.plan.unit_id, row) if where.plan.unit_id else \
         "Kế hoạch này chưa thuộc đơn vị nào."
     return {"plan": where.plan, "unit": unit, "parent": where.parent, "period": period,
-            "period_words": period_label(period), "periods": _periods(where.loaded.plan.document.date.year, period),
+            "period_words": period_label(period),
+            "periods": _periods(where.loaded.plan.document.date.year, period, where.loaded, _parent_loaded(h, where)),
             "row": row, "state_words": report_flow.state_label(row.state) if row else "Chưa nhập số liệu",
             "targets": target_rows, "work": work_rows, "statuses": [(s.value, s.label) for s in WorkStatus],
             "has_budget": has_budget, "difficulties": shown.difficulties or "", "proposals": shown.proposals or "",
@@ -584,13 +588,15 @@ def reminders(request: Request, me, rows: list[dict], today: date | None = None)
         if not analysis.format_ok:
             continue
         year = analysis.loaded.plan.document.date.year
-        periods = [f"{year}-H1", f"{year}-H2", str(year)]
+        periods = plan_periods(analysis.loaded.plan, year)
         link = f"/khong-gian/ket-qua/{plan.id}"
         with h.sessions() as session:
             if flow.parent_plan_id:   # a unit's own plan, derived from the province's: its reports to send
                 parent = session.get(PlanRow, flow.parent_plan_id)
                 above = h.state.analysis(parent.id, parent.head) if parent is not None else None
                 above = above.loaded if above is not None and above.format_ok else None
+                if above is not None:
+                    periods = list(dict.fromkeys(periods + plan_periods(above.plan, year)))
                 sent = {row.period: row for row in session.scalars(
                     select(report_flow.ResultsRow).where(report_flow.ResultsRow.plan_id == plan.id))}
                 for period in sorted(set(periods) | set(sent)):
@@ -724,7 +730,8 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
         key = r["key"] if r["key"] in counts else "working"   # drafted, reviewed, signed or numbered: not sent yet
         counts[key] += 1
     return h.page(request, "reports/province.html", plan=where.plan, unit=where.unit, period=period,
-                  period_words=period_label(period), periods=_periods(where.loaded.plan.document.date.year, period),
+                  period_words=period_label(period),
+                  periods=_periods(where.loaded.plan.document.date.year, period, where.loaded, _parent_loaded(h, where)),
                   rows=board.rows, targets=targets, counted=len(board.counted), total=len(board.rows),
                   counts=counts, message=tb[:300], q=quote(period), since=compared_with(roll), columns=columns,
                   matrix=matrix, bars=bars, due=board.due, due_words=board.due_words,
