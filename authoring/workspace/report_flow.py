@@ -101,6 +101,9 @@ STEPS = {s.id: s for s in (
     Step("tiep-nhan", ("sent",), "accepted", "Tiếp nhận", "Tiếp nhận báo cáo kết quả", True, EDITORS),
     Step("tra-lai", ("sent",), "returned", "Trả lại để sửa", "Trả lại báo cáo kết quả để sửa", True, EDITORS),
 )}
+STALE = "Số liệu kỳ này vừa được người khác lưu; hãy đọc lại bản mới nhất rồi sửa trên đó."
+
+
 class ReportFlowError(Exception):
     """A step or an edit refused; the message (Vietnamese) says why and what to do."""
 
@@ -147,17 +150,27 @@ def allowed(who: Account, row: ResultsRow | None) -> list[Step]:
 
 def save(session: Session, who: Account, plan_id: int, unit_id: int, period: str, text: str,
          receiver_unit_id: int | None = None, parent_plan_id: int | None = None, how: str = "nhập trên trang",
-         address: str | None = None) -> ResultsRow:
-    """Store the figures (already checked by the caller) as the unit's draft for the period; one audit entry."""
+         address: str | None = None, base_version: int | None = None) -> ResultsRow:
+    """Store the figures (already checked by the caller) as the unit's draft for the period; one audit entry. With
+    *base_version* (the version the caller edited, 0 for none yet), a newer save in between is refused (409)."""
     row = find(session, plan_id, period)
     refusal = edit_refusal(who, unit_id, row)
     if refusal:
         raise ReportFlowError(refusal, 403 if row is None or row.state in EDITABLE else 409)
+    if base_version is not None and base_version != (row.version if row is not None else 0):
+        raise ReportFlowError(STALE, 409)
     if row is None:
-        row = ResultsRow(plan_id=plan_id, unit_id=unit_id, period=period, state="draft", version=0)
+        row = ResultsRow(plan_id=plan_id, unit_id=unit_id, period=period, state="draft", version=1, text=text,
+                         receiver_unit_id=receiver_unit_id, parent_plan_id=parent_plan_id, updated_at=now())
         session.add(row)
-    row.receiver_unit_id, row.parent_plan_id = receiver_unit_id, parent_plan_id
-    row.text, row.version, row.updated_at = text, row.version + 1, now()
+    else:
+        # Conditional on the version read above: of two saves at once, the second is refused.
+        changed = session.execute(update(ResultsRow).where(ResultsRow.id == row.id, ResultsRow.version == row.version)
+                                  .values(text=text, version=row.version + 1, updated_at=now(),
+                                          receiver_unit_id=receiver_unit_id, parent_plan_id=parent_plan_id))
+        if changed.rowcount != 1:
+            raise ReportFlowError(STALE, 409)
+        session.refresh(row)
     audit.record(session, who, "ket-qua", f"Lưu số liệu báo cáo kết quả {period_label(period)} ({how}), lần "
                  f"{row.version}", plan_id=plan_id, unit_id=unit_id, address=address)
     return row
