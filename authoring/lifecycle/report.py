@@ -226,9 +226,9 @@ def rollup(plan: Plan, loaded: list[LoadedResults], period: str, expected: list[
                   sum(s.spent for s in summaries))
 
 
-# Nghị định 09/2019/NĐ-CP, Điều 12: a monthly report's figures close on the 14th of the month reported on, a
-# quarterly one's on the 14th of the quarter's last month; a due day before the 15th is the report on the month
-# (quarter) before.
+# A monthly report's figures close on the 14th of the month reported on, a quarterly one's on the 14th of the
+# quarter's last month, so a due day before the 15th is the report on the month before. [S]: read in Khánh Hòa's
+# Quyết định 01/2023/QĐ-UBND, Điều 4, which restates Nghị định 09/2019/NĐ-CP, Điều 12 (not read here).
 CLOSING_DAY = 14
 
 
