@@ -94,8 +94,18 @@ def test_the_api_lists_reads_writes_and_steps_a_communes_report_with_the_pages_r
         body = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode("utf-8")
         assert "6 tháng đầu năm 2026" in body and f"{numbered['so']:02d}/BC-UBND" in body
         assert http.get(f"{base}/2026-H7", headers=cv).status_code == 400
+        # the province: who reported, each target rolled up, and its own Báo cáo naming the communes still silent
+        rollup = http.get(f"/api/v1/ke-hoach/{province}/tong-hop/{PERIOD}", headers=so).json()
+        communes = {r["don_vi"]: r for r in rollup["xa"]}
+        assert rollup["da_tinh"] == 1 and communes["xã Anh Sơn"]["trang_thai"] == "Cấp trên đã tiếp nhận"
+        assert communes["xã Nam Đàn"]["ke_hoach"] == world[3]["xã Nam Đàn"] and rollup["chi_tieu"]
+        assert http.get(f"/api/v1/ke-hoach/{province}/tong-hop/{PERIOD}", headers=cv).status_code == 404   # a commune
+        document = http.get(f"/api/v1/ke-hoach/{province}/tong-hop/{PERIOD}/van-ban.docx", headers=so)
+        assert document.status_code == 200
+        text = zipfile.ZipFile(io.BytesIO(document.content)).read("word/document.xml").decode("utf-8")
+        assert "Nam Đàn" in text and "6 tháng đầu năm 2026" in text
         spec = http.get("/api/v1/openapi.json").json()
-        assert {"/ke-hoach/{plan_id}/bao-cao", "/ke-hoach/{plan_id}/bao-cao/{ky}",
+        assert {"/ke-hoach/{plan_id}/bao-cao", "/ke-hoach/{plan_id}/bao-cao/{ky}", "/ke-hoach/{plan_id}/tong-hop/{ky}",
                 "/ke-hoach/{plan_id}/bao-cao/{ky}/buoc/{step}", "/ke-hoach/{plan_id}/bao-cao/{ky}/van-ban.docx"} <= \
             set(spec["paths"])
     log = user("cv.anhson").get(f"/khong-gian/ket-qua/{plan}?ky={PERIOD}").text

@@ -1,4 +1,4 @@
-"""The Báo cáo kết quả in the JSON API (/api/v1): a unit's reports, figures, steps and document, as on the page."""
+"""The Báo cáo kết quả in the JSON API (/api/v1): a unit's reports, figures, steps, documents, the province's roll-up."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ...findings import Severity
-from ...lifecycle.report import plan_periods, results_form
+from ...lifecycle.report import plan_periods, render_report, results_form, target_name
 from ...loading.results import load_results, results_yaml
 from ...model.results import is_period, period_label
 from ...workspace import report_flow
@@ -225,3 +225,68 @@ def report_document(request: Request, plan_id: int, ky: str):
     h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(ky)} (Word, qua API)")
     return Response(data, media_type=DOCX,
                     headers={"Content-Disposition": f'attachment; filename="bao-cao-ket-qua-{ky}.docx"'})
+
+
+class CommuneReport(BaseModel):
+    don_vi: str
+    ke_hoach: int | None = Field(description="Số của kế hoạch của xã (null: xã chưa có kế hoạch)")
+    trang_thai: str
+    qua_han: bool
+
+
+class TargetRollup(BaseModel):
+    chi_tieu: str = Field(description="Chỉ tiêu của kế hoạch tỉnh, bằng lời")
+    ke_hoach: str = Field(description="Mức kế hoạch giao")
+    dat_duoc: str = Field(description="Tổng của các xã đã báo cáo (tổng, hoặc tỷ lệ bình quân theo mẫu số)")
+    danh_gia: str = Field(description="Đạt, Chưa đạt hoặc Chưa đánh giá được")
+    so_xa_dat: int
+    so_xa_bao_cao: int
+
+
+class ProvinceRollup(BaseModel):
+    ky: str
+    ten_ky: str
+    han: str | None
+    da_tinh: int = Field(description="Số xã có báo cáo đã gửi hoặc đã tiếp nhận (được tính vào tổng hợp)")
+    tong_so_xa: int
+    xa: list[CommuneReport]
+    chi_tieu: list[TargetRollup]
+
+
+def _province(request: Request, plan_id: int, ky: str):
+    h = _helpers(request)
+    if not is_period(ky):
+        raise ApiError(400, f"Kỳ báo cáo «{ky[:20]}» không đúng dạng; viết 2026-H1, 2026-Q1, 2026-03 hoặc 2026.")
+    try:
+        me, where = pages._province_place(h, request, plan_id)
+        board, roll = pages._province_rollup(h, where, ky)
+    except Exception as exc:
+        raise _as_api(exc) from exc
+    return h, me, where, board, roll
+
+
+@router.get("/ke-hoach/{plan_id}/tong-hop/{ky}", response_model=ProvinceRollup,
+            summary="Tổng hợp của tỉnh: xã nào đã gửi, quá hạn, và kết quả từng chỉ tiêu (như trang tổng hợp)")
+def province_rollup(request: Request, plan_id: int, ky: str):
+    _h, _me, where, board, roll = _province(request, plan_id, ky)
+    verdict = {True: "Đạt", False: "Chưa đạt", None: "Chưa đánh giá được"}
+    return {"ky": ky, "ten_ky": period_label(ky), "han": f"{board.due:%d/%m/%Y}" if board.due else None,
+            "da_tinh": len(board.counted), "tong_so_xa": len(board.rows),
+            "xa": [{"don_vi": r["unit"].name, "ke_hoach": r["plan_id"], "trang_thai": r["state"],
+                    "qua_han": bool(r["late"])} for r in board.rows],
+            "chi_tieu": [{"chi_tieu": target_name(where.loaded.plan, t.target),
+                          "ke_hoach": pages._committed(t.target), "dat_duoc": pages._figure(t.total, t.target.unit),
+                          "danh_gia": verdict[t.achieved], "so_xa_dat": t.meeting, "so_xa_bao_cao": t.reported}
+                         for t in roll.targets]}
+
+
+@router.get("/ke-hoach/{plan_id}/tong-hop/{ky}/van-ban.docx", summary="Tải Báo cáo kết quả của tỉnh (Word)",
+            responses={200: {"content": {DOCX: {}}}})
+def province_document(request: Request, plan_id: int, ky: str):
+    h, me, where, board, roll = _province(request, plan_id, ky)
+    if not board.counted:
+        raise ApiError(409, f"Chưa xã nào gửi báo cáo {period_label(ky)}; chưa lập được báo cáo tổng hợp.")
+    data = render_report(where.loaded, roll)
+    h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(ky)} (Word, qua API)")
+    return Response(data, media_type=DOCX,
+                    headers={"Content-Disposition": f'attachment; filename="bao-cao-ket-qua-tinh-{ky}.docx"'})
