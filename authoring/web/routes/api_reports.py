@@ -1,4 +1,4 @@
-"""The Báo cáo kết quả in the JSON API (/api/v1): a unit's reports, figures, steps, documents, the province's roll-up."""
+"""The Báo cáo kết quả in the JSON API (/api/v1): a unit's reports, figures, steps, documents; the roll-up."""
 
 from __future__ import annotations
 
