@@ -893,7 +893,8 @@ def _period_option(value: str | None) -> str | None:
 @main.command("report-form")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.option("--unit", required=True, help="Tên đơn vị báo cáo: 'Ủy ban nhân dân xã Hưng Đông'.")
-@click.option("--period", required=True, help="Kỳ báo cáo: 2026-H1, 2026-H2, 2026-Q1 đến 2026-Q4, hoặc 2026 (cả năm).")
+@click.option("--period", required=True, help="Kỳ báo cáo: 2026-H1, 2026-H2, 2026-Q1 đến 2026-Q4 (quý), 2026-01 đến "
+                                                   "2026-12 (tháng), hoặc 2026 (cả năm).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Tệp mẫu kết quả (.yaml).")
 def report_form(plan_file: str, unit: str, period: str, output: str) -> None:
     """Tạo tệp mẫu kết quả của một đơn vị cho một kỳ: đủ các chỉ tiêu, nhiệm vụ của kế hoạch, để đơn vị điền."""
@@ -973,7 +974,8 @@ def report_check(plan_file: str, results_files: tuple[str, ...], plans_dir: str 
 @main.command("report")
 @click.argument("plan_file", metavar="KE_HOACH.yaml")
 @click.argument("results_files", metavar="KET_QUA.yaml...", nargs=-1, required=True)
-@click.option("--period", help="Kỳ báo cáo (mặc định: kỳ của các tệp kết quả), ví dụ 2026-H1, 2026-Q3 hoặc 2026.")
+@click.option("--period", help="Kỳ báo cáo (mặc định: kỳ của các tệp kết quả), ví dụ 2026-H1, 2026-Q3, 2026-03 hoặc "
+                                   "2026.")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False),
               help="Danh sách đơn vị phải báo cáo, mỗi dòng một tên: đơn vị chưa gửi được nêu tên trong báo cáo.")
 @click.option("--plans", "plans_dir", type=click.Path(file_okay=False),

@@ -24,6 +24,10 @@ CITATION = re.compile(
 LAW = re.compile(r"Luật (?P<name>[A-ZĐ][\wÀ-ỹ ]+?) năm (?P<year>\d{4})")
 PERCENT = re.compile(r"(?P<low>\d+(?:[.,]\d+)?)\s*(?:-\s*(?P<high>\d+(?:[.,]\d+)?))?\s*%")
 DEADLINE = re.compile(r"trước ngày\s*\**\s*(?P<d>\d{1,2})\s*(?:/|tháng\s*)(?P<m>\d{1,2})(?:\s*(?:/|năm\s*)(?P<y>\d{4}))?")
+# "trước ngày 20 hằng tháng", "trước ngày 20 hằng quý", "trước ngày 20 tháng cuối quý": kept as the first month's
+# (quarter's) date, the way a six-monthly due is kept as the first half's (reporting_due reads them back).
+RECURRING_DEADLINE = re.compile(r"trước ngày\s*\**\s*(?P<d>\d{1,2})\s*(?:(?:của )?(?:hằng|hàng|mỗi) (?P<k>tháng|quý)"
+                                r"|(?:của )?(?P<last>tháng cuối (?:của )?(?:mỗi |hằng |hàng )?quý))")
 # "chậm nhất trong tháng 6", "chậm nhất vào tháng 12/2026": by the last day of that month.
 MONTH_DEADLINE = re.compile(r"chậm nhất (?:là |vào )?(?:trong )?tháng (?P<m>\d{1,2})(?:\s*(?:/|năm\s*)(?P<y>\d{4}))?")
 PERIOD_WORDS = [("6_thang", re.compile(r"(?:0?6|sáu) tháng")), ("quy", re.compile(r"\bquý\b")),
@@ -723,6 +727,15 @@ class Recogniser:
                     if hits and hits[-1] > last:
                         period, last = key, hits[-1]
                 found.append((period, f"{int(m.group('d')):02d}/{int(m.group('m')):02d}", m.group("y")))
+            for m in RECURRING_DEADLINE.finditer(clause):
+                day = int(m.group("d"))
+                if not 1 <= day <= 31:
+                    continue
+                if m.group("k") == "tháng":
+                    found.append(("thang", f"{day:02d}/01", None))
+                else:   # the 20th of each quarter: of its last month; the 5th: of the month after it
+                    month = 3 if m.group("last") or day > 14 else 4
+                    found.append(("quy", f"{day:02d}/{month:02d}", None))
             if "báo cáo" in clause:
                 for m in MONTH_DEADLINE.finditer(clause):
                     month = int(m.group("m"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from .. import nd30
@@ -11,7 +12,7 @@ from ..errors import InputError
 from ..findings import Finding, Severity
 from ..loading import LoadedPlan
 from ..loading.results import PERCENT_UNITS, LoadedResults, plan_budget_total, plan_items
-from ..model import Block, Comparator, Plan, Recipient, Signature, Target
+from ..model import Block, Comparator, Plan, Recipient, Reporting, Signature, Target
 from ..model.common import PartialDate
 from ..model.plan import Document, Issuer
 from ..model.results import Results, TargetResult, WorkResult, WorkStatus, period_label
@@ -225,6 +226,62 @@ def rollup(plan: Plan, loaded: list[LoadedResults], period: str, expected: list[
                   sum(s.spent for s in summaries))
 
 
+# A monthly report's figures close on the 14th of the month reported on, a quarterly one's on the 14th of the
+# quarter's last month, so a due day before the 15th is the report on the month before. [S]: read in Khánh Hòa's
+# Quyết định 01/2023/QĐ-UBND, Điều 4, which restates Nghị định 09/2019/NĐ-CP, Điều 12 (not read here).
+CLOSING_DAY = 14
+
+
+def reporting_due(clause: Reporting, period: str) -> date | None:
+    """The date a report for *period* is due under one reporting clause of a plan, or None when the clause says no
+    date for that period. A yearly clause due 01/12 gives 01/12 of the year reported on (due in January to June:
+    the report on the year before); a six-monthly one due 10/6 gives 10/6 for the first half and, six months
+    later, 10/12 for the second; a quarterly one is written for the first quarter (20/3: the 20th of each
+    quarter's last month; 05/4: the 5th of the month after each quarter); a monthly one («trước ngày 20 hằng
+    tháng», written 20/1) gives that day of the month reported on, or of the next month when the day is before
+    the figures close (CLOSING_DAY); a clause with its own year (due_year) applies to that year only."""
+    match = re.fullmatch(r"(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?", period)
+    if clause.due is None or match is None:
+        return None
+    year, part = int(match.group(1)), match.group(2)
+    day, month = clause.due.day, clause.due.month
+    kind = clause.period.value
+    if kind == "nam" and part is None:
+        when = (year if month >= 7 else year + 1, month)
+    elif kind == "6_thang" and part in ("H1", "H2"):
+        first = month if month <= 6 else month - 6          # written for the first half, or for the second
+        when = (year, first) if part == "H1" else (year + (first + 6 > 12), (first + 6 - 1) % 12 + 1)
+    elif kind == "quy" and part is not None and part[0] == "Q":
+        offset = (month - 1) % 3                            # 0, 1: in the next quarter; 2: in the quarter's last month
+        index = (int(part[1]) - 1) * 3 + 2 + (offset + 1 if offset < 2 else 0)
+        when = (year + index // 12, index % 12 + 1)
+    elif kind == "thang" and part is not None and part.isdigit():
+        index = int(part) - 1 + (day <= CLOSING_DAY)
+        when = (year + index // 12, index % 12 + 1)
+    else:
+        return None
+    if clause.due_year is not None and clause.due_year != when[0]:
+        return None
+    for last in (day, 30, 29, 28):   # 31/… six months on is the month's last day
+        try:
+            return date(when[0], when[1], last)
+        except ValueError:
+            continue
+    return None
+
+
+def plan_periods(plan: Plan, year: int) -> list[str]:
+    """The periods of *year* a plan's reporting clauses ask reports for: the half years and the year always, then
+    the quarters and the months when a clause is quarterly or monthly."""
+    kinds = {clause.period.value for _, _, clause in iter_reporting(plan)}
+    codes = [f"{year}-H1", f"{year}-H2", str(year)]
+    if "quy" in kinds:
+        codes += [f"{year}-Q{q}" for q in range(1, 5)]
+    if "thang" in kinds:
+        codes += [f"{year}-{m:02d}" for m in range(1, 13)]
+    return codes
+
+
 def previous_period(code: str) -> str:
     """The same period one year earlier: '2026-H1' → '2025-H1', '2026' → '2025' (cùng kỳ năm trước)."""
     return f"{int(code[:4]) - 1}{code[4:]}"
@@ -400,10 +457,13 @@ def _quoted(entries: list[tuple[str, str]], single: bool, blank: str) -> list[Bl
 
 
 def next_period(code: str) -> str:
-    """The period after *code*: '2026-H1' → '2026-H2', '2026-H2' → '2027-H1', '2026-Q4' → '2027-Q1', '2026' → '2027'."""
+    """The period after *code*: '2026-H1' → '2026-H2', '2026-H2' → '2027-H1', '2026-Q4' → '2027-Q1',
+    '2026-12' → '2027-01', '2026' → '2027'."""
     year, part = int(code[:4]), code[5:]
     if not part:
         return str(year + 1)
+    if part.isdigit():
+        return f"{year}-{int(part) + 1:02d}" if int(part) < 12 else f"{year + 1}-01"
     kind, number = part[0], int(part[1])
     last = 2 if kind == "H" else 4
     return f"{year}-{kind}{number + 1}" if number < last else f"{year + 1}-{kind}1"
@@ -435,8 +495,9 @@ def _ahead_lines(roll: Rollup, work: dict[str, str]) -> list[Block]:
     return lines
 
 
-def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
-    """The plan issuer's Báo cáo kết quả thực hiện for one period, as a document model (number and date blank)."""
+def report_plan(loaded: LoadedPlan, roll: Rollup, number: int | None = None, day=None) -> Plan:
+    """The plan issuer's Báo cáo kết quả thực hiện for one period, as a document model: number and date blank until
+    the văn thư gives them (*number* from the unit's register, *day* a date)."""
     plan = loaded.plan
     doc = plan.document
     single = len(roll.units) == 1 and not roll.missing
@@ -492,7 +553,8 @@ def report_plan(loaded: LoadedPlan, roll: Rollup) -> Plan:
         id=f"{plan.id}-bc-{roll.period.lower()}",
         document=Document(type="Báo cáo", issuer=Issuer(**doc.issuer.model_dump()),
                           governing_body=doc.governing_body, symbol=_symbol(plan), place=doc.place,
-                          date=PartialDate(year), title=title, level=doc.level, province=doc.province,
+                          number=number, date=PartialDate.parse(day) if day else PartialDate(year), title=title,
+                          level=doc.level, province=doc.province,
                           district=doc.district, commune=doc.commune),
         preamble=preamble, sections=sections, closing=closing, recipients=recipients,
         archive=plan.archive or "VT", signature=signature,
@@ -545,9 +607,9 @@ def annex_tables(roll: Rollup) -> list[tuple[str, list[tuple[str, float]], list[
     return tables
 
 
-def render_report(loaded: LoadedPlan, roll: Rollup) -> bytes:
+def render_report(loaded: LoadedPlan, roll: Rollup, number: int | None = None, day=None) -> bytes:
     """The Báo cáo as DOCX bytes through the plans' own ND30 rendering, with its annex tables."""
     from ..render.report_docx import render_report_docx
 
-    report = LoadedPlan.from_model(report_plan(loaded, roll), loaded.path, loaded.registry)
+    report = LoadedPlan.from_model(report_plan(loaded, roll, number, day), loaded.path, loaded.registry)
     return render_report_docx(report, annex_tables(roll))

@@ -24,4 +24,10 @@ def _cached(folder: str) -> IndicatorCatalogue:
     if len(ids) != len(set(ids)):
         raise InputError("Danh mục chỉ tiêu thống kê có mã trùng nhau.",
                          hint="Mỗi chỉ tiêu trong plans/registry/indicators.yaml cần một 'id' riêng.")
+    codes = [(i.catalogue, i.code) for i in catalogue.indicators if i.code]
+    if len(codes) != len(set(codes)):
+        twice = sorted({f"{c} ({k})" for k, c in codes if codes.count((k, c)) > 1})
+        raise InputError(f"Danh mục chỉ tiêu thống kê có mã số trùng nhau trong cùng phụ lục: {', '.join(twice)}.",
+                         hint="Mỗi mã số chỉ có một chỉ tiêu trong một phụ lục; sửa 'code' hoặc 'catalogue' theo văn "
+                              "bản nguồn.")
     return catalogue

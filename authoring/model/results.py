@@ -10,21 +10,27 @@ from pydantic import AfterValidator, Field
 
 from .common import RefText, ShortLine, Strict
 
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")
 
 
 def _check_period(value: str) -> str:
     if not _PERIOD_RE.match(value):
         raise ValueError(f"kỳ báo cáo '{value}' không đúng dạng; viết 2026-H1 (6 tháng đầu năm), 2026-H2, "
-                         "2026-Q1 … 2026-Q4 (quý) hoặc 2026 (cả năm)")
+                         "2026-Q1 … 2026-Q4 (quý), 2026-01 … 2026-12 (tháng) hoặc 2026 (cả năm)")
     return value
+
+
+def is_period(code: str) -> bool:
+    """Whether *code* is a period code (2026-H1, 2026-Q3, 2026-03, 2026)."""
+    return bool(_PERIOD_RE.match(code))
 
 
 PeriodCode = Annotated[str, AfterValidator(_check_period)]
 
 
 def period_label(code: str) -> str:
-    """'2026-H1' → '6 tháng đầu năm 2026', '2026-Q3' → 'quý III năm 2026', '2026' → 'năm 2026'."""
+    """'2026-H1' → '6 tháng đầu năm 2026', '2026-Q3' → 'quý III năm 2026', '2026-03' → 'tháng 3 năm 2026',
+    '2026' → 'năm 2026'."""
     match = _PERIOD_RE.match(code)
     if not match:
         return code
@@ -35,7 +41,9 @@ def period_label(code: str) -> str:
         return f"6 tháng đầu năm {year}"
     if part == "H2":
         return f"6 tháng cuối năm {year}"
-    return f"quý {('I', 'II', 'III', 'IV')[int(part[1]) - 1]} năm {year}"
+    if part[0] == "Q":
+        return f"quý {('I', 'II', 'III', 'IV')[int(part[1]) - 1]} năm {year}"
+    return f"tháng {int(part)} năm {year}"
 
 
 class WorkStatus(str, Enum):
@@ -79,7 +87,7 @@ class Results(Strict):
     kind: Literal["results"] = "results"
     plan: RefText = Field(description="Mã kế hoạch được báo cáo (id của kế hoạch).")
     unit: ShortLine = Field(description="Tên đơn vị báo cáo: Ủy ban nhân dân xã Hưng Đông.")
-    period: PeriodCode = Field(description="Kỳ báo cáo: 2026-H1, 2026-H2, 2026-Q1 … 2026-Q4, 2026.")
+    period: PeriodCode = Field(description="Kỳ báo cáo: 2026-H1, 2026-H2, 2026-Q1 … 2026-Q4, 2026-01 … 2026-12, 2026.")
     targets: list[TargetResult] = []
     work: list[WorkResult] = []
     difficulties: str | None = Field(None, description="Khó khăn, vướng mắc.")

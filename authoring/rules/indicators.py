@@ -34,8 +34,9 @@ def check_indicators(ctx: CheckContext) -> None:
         for indicator in catalogue.indicators:
             if _same_kind(indicator.unit, target.unit) and indicator.match and \
                     all(match_key(phrase) in wording for phrase in indicator.match):
-                ctx.add("G101", Severity.WARNING, f"chỉ tiêu {target.id} có vẻ đo chỉ tiêu thống kê «{indicator.name}» "
-                        "nhưng không ghi mã của chỉ tiêu đó", path,
+                where = indicator.reference(catalogue.source_title)
+                ctx.add("G101", Severity.WARNING, f"chỉ tiêu {target.id} có vẻ đo chỉ tiêu thống kê «{indicator.name}»"
+                        + (f" ({where})" if where else "") + " nhưng không ghi mã của chỉ tiêu đó", path,
                         f"Chọn «{indicator.name}» ở ô «Mã chỉ tiêu thống kê» của chỉ tiêu này để số liệu báo cáo "
                         "được tổng hợp theo chỉ tiêu thống kê quốc gia; nếu không phải, bỏ qua cảnh báo này.")
                 break

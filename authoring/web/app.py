@@ -117,6 +117,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         save=lambda plan_id, base, text, note: site.save(plan_id, base, text, note, before=state.analysis(plan_id, base)),
         usable=site.usable, make_pdf=site.make_pdf, derive=site.derive_for_api, may_create=site.may_create, may_edit=site.may_edit,
         names=lambda analysis: forms.describer(analysis.tree, state.registry),
-        step=lambda request: getattr(app.state, "api_step", None))))
+        step=lambda request: getattr(app.state, "api_step", None),
+        reports=lambda request: getattr(app.state, "reports", None))))
 
     return app

@@ -584,7 +584,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     site = app.state.workspace_site = WorkspaceSite(app, state, data_dir, redis)
     app.add_exception_handler(WsError, errors.workspace_error)
     app.state.reports = reports_pages.Helpers(state, site.sessions, site.access, site.page, site.who, site.form_checked,
-                                              WsError, client_address)
+                                              WsError, client_address, site)
     for router in (administration.router, workflow.router, board.router, reports_pages.router):
         app.include_router(router)
 

@@ -40,3 +40,15 @@ def test_an_issuer_line_of_229_characters_is_kept_whole_in_the_header_and_flagge
     assert len(issuer["name"]) <= 200 and issuer["name"].endswith("…")
     assert " ".join(issuer["header"]) == long_name and all(len(line) <= 200 for line in issuer["header"])
     assert any(f"dài {len(long_name)} ký tự" in w for w in recogniser.warnings)
+
+
+def test_monthly_and_quarterly_report_deadlines_are_read_as_the_first_months_date():
+    """«trước ngày 20 hằng tháng», «trước ngày 20 tháng cuối quý», «trước ngày 05 hằng quý» become deadlines the
+    report's due dates can be computed from (reporting_due), not clauses without a date."""
+    recogniser = Recogniser(load_registry())
+    block: dict = {}
+    text = ("Các xã báo cáo kết quả về Sở Y tế trước ngày 20 hằng tháng; báo cáo quý gửi trước ngày 18 tháng cuối "
+            "quý; báo cáo nhanh quý trước ngày 05 hằng quý.")
+    recogniser.reporting(block, text, ["ubnd-cap-xa"])
+    assert [(r["period"], r["due"]) for r in block["reporting"]] == [("thang", "20/01"), ("quy", "18/03"),
+                                                                     ("quy", "05/04")]

@@ -190,3 +190,68 @@ def test_a_target_without_indicator_is_named_by_its_words_never_its_id(tmp_path,
     roll = rollup(loaded.plan, [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50)], "2026-H1")
     assert annex_tables(roll)[0][2][0][1] == "95% trẻ em có hoàn cảnh đặc biệt được trợ giúp"
     assert "ct-1" not in plan_text(report_plan(loaded, roll))
+
+
+@pytest.mark.parametrize("kind, due, due_year, period, expected", [
+    ("nam", "01/12", None, "2026", "2026-12-01"),          # the Nghệ An 2025 plan's yearly report
+    ("nam", "15/01", None, "2026", "2027-01-15"),          # due in January: the report on the year before
+    ("nam", "01/12", None, "2026-H1", None),               # a yearly clause says nothing of a half year
+    ("6_thang", "10/6", None, "2026-H1", "2026-06-10"),
+    ("6_thang", "10/6", None, "2026-H2", "2026-12-10"),    # six months on
+    ("6_thang", "15/11", None, "2026-H1", "2026-05-15"),   # written for the second half
+    ("6_thang", "31/5", None, "2026-H2", "2026-11-30"),    # 31/11 does not exist: the month's last day
+    ("6_thang", "10/5", 2024, "2026-H1", None),            # Kiến An: due 10/5/2024, that year only
+    ("6_thang", "10/5", 2024, "2024-H1", "2024-05-10"),
+    ("quy", "20/3", None, "2026-Q1", "2026-03-20"),        # the 20th of each quarter's last month
+    ("quy", "20/3", None, "2026-Q3", "2026-09-20"),
+    ("quy", "05/4", None, "2026-Q1", "2026-04-05"),        # the 5th of the month after the quarter
+    ("quy", "05/4", None, "2026-Q4", "2027-01-05"),
+    ("quy", "20/3", None, "2026-H1", None),                # a quarterly clause says nothing of a half year
+    ("thang", "20/01", None, "2026-03", "2026-03-20"),     # «trước ngày 20 hằng tháng»: in the month reported on
+    ("thang", "05/01", None, "2026-03", "2026-04-05"),     # before the figures close (14th): the month after
+    ("thang", "05/01", None, "2026-12", "2027-01-05"),
+    ("thang", "31/01", None, "2026-02", "2026-02-28"),     # the month's last day
+    ("thang", "20/01", None, "2026-Q1", None),
+    ("nam", None, None, "2026", None),
+])
+def test_a_reporting_clause_gives_the_due_date_of_each_period(kind, due, due_year, period, expected):
+    from authoring.lifecycle.report import reporting_due
+    from authoring.model import Reporting
+
+    clause = Reporting.model_validate({"id": "bc", "from": ["ubnd-cap-xa"], "to": ["so-ldtbxh"], "period": kind,
+                                       **({"due": due} if due else {}), **({"due_year": due_year} if due_year else {})})
+    got = reporting_due(clause, period)
+    assert (got.isoformat() if got else None) == expected
+
+
+@pytest.mark.parametrize("code, after", [("2026-H2", "2027-H1"), ("2026-Q4", "2027-Q1"), ("2026-03", "2026-04"),
+                                         ("2026-12", "2027-01"), ("2026", "2027")])
+def test_the_next_period_follows_the_same_rhythm(code, after):
+    from authoring.lifecycle.report import next_period
+
+    assert next_period(code) == after
+
+
+def test_a_monthly_report_is_titled_by_its_month_and_looks_ahead_to_the_next(tmp_path, loaded):
+    from authoring.render.plain import plan_text
+
+    units = [_unit(tmp_path, loaded, "UBND xã A", 96, 48, 50, period="2026-03")]
+    plan = report_plan(loaded, rollup(loaded.plan, units, "2026-03"))
+    assert plan.document.title.endswith("tháng 3 năm 2026") and plan.id.endswith("-bc-2026-03")
+    assert "PHƯƠNG HƯỚNG, NHIỆM VỤ THÁNG 4 NĂM 2026" in plan_text(plan)
+
+
+def test_a_plan_offers_quarters_and_months_only_when_a_clause_reports_so():
+    from authoring.lifecycle.report import plan_periods
+    from authoring.model import Reporting
+    from authoring.model.walk import iter_blocks
+
+    plan = load_plan_or_raise(MINIMAL).plan.model_copy(deep=True)
+    assert plan_periods(plan, 2026) == ["2026-H1", "2026-H2", "2026"]
+    clause = {"from": ["ubnd-cap-xa"], "to": ["so-ldtbxh"]}
+    next(iter_blocks(plan))[1].reporting = [
+        Reporting.model_validate({"id": "bc-q", "period": "quy", "due": "20/3", **clause}),
+        Reporting.model_validate({"id": "bc-t", "period": "thang", "due": "20/1", **clause})]
+    periods = plan_periods(plan, 2026)
+    assert periods[3:7] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"] and periods[7] == "2026-01" and \
+        periods[-1] == "2026-12"

@@ -76,3 +76,36 @@ def test_the_version_names_migration_goes_up_and_down(tmp_path):
     assert "name" not in columns and "session_key" not in columns
     with Store(url).engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT yaml_text FROM plan_versions").scalar() == "v1"
+
+
+def test_reports_sent_before_the_report_workflow_stay_sent_after_the_upgrade_and_back(tmp_path):
+    """wsrep02: 'submitted' meant 'sent to the province'; it now means 'trình lãnh đạo'."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from authoring.web.store import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url)
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+    command.upgrade(config, "ws04_coverage")
+    store = Store(url)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO plans (id, title, issuer, origin, head, created_at, updated_at, deleted) "
+                                   "VALUES (1, 'KH', 'UBND', '', 1, '2026-01-01', '2026-01-01', 0)")
+        connection.exec_driver_sql("INSERT INTO ws_units (id, name, kind, level, province, symbol) "
+                                   "VALUES (1, 'xã Anh Sơn', 'xã', 'xa', 'nghe-an', 'KH-UBND')")
+        connection.exec_driver_sql("INSERT INTO ws_results (plan_id, unit_id, period, state, text, version, note, "
+                                   "updated_at) VALUES (1, 1, '2026-H1', 'submitted', 'x', 1, '', '2026-06-01')")
+    command.upgrade(config, "head")
+    columns = {c["name"] for c in inspect(store.engine).get_columns("ws_results")}
+    assert {"number", "issued_on", "signed_file"} <= columns
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT state FROM ws_results").scalar() == "sent"
+    store.engine.dispose()
+    command.downgrade(config, "ws04_coverage")
+    with Store(url).engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT state FROM ws_results").scalar() == "submitted"

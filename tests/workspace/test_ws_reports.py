@@ -91,35 +91,160 @@ def test_commune_figures_checked_on_the_page_with_the_message_under_the_field(wo
     assert form_fields(response.text)[first] == "2"
 
 
-def test_report_workflow_sent_by_the_head_returned_then_accepted_by_the_province(world):
+def issued(app, plan: int, period: str) -> None:
+    """The report numbered and ready to send: the steps before (trình, duyệt, ký, cấp số) are tested above."""
+    from sqlalchemy import text
+
+    with app.state.kh.store.engine.begin() as connection:
+        connection.execute(text("UPDATE ws_results SET state = 'issued' WHERE plan_id = :p AND period = :k"),
+                           {"p": plan, "k": period})
+
+
+def name_signer(app, officer, plan: int, name: str) -> None:
+    from sqlalchemy import text
+
+    with app.state.kh.store.engine.begin() as connection:
+        head = connection.execute(text("SELECT head FROM plans WHERE id = :p"), {"p": plan}).scalar()
+    response = officer.htmx(f"/ke-hoach/{plan}/truong", {"base": str(head), "path": "signature.name", "v": name})
+    assert response.status_code == 200, response.text[-800:]
+
+
+def test_the_commune_report_is_submitted_reviewed_signed_numbered_sent_then_returned_and_accepted(world, tmp_path):
+    from docx import Document
+
+    from ws_fixtures import make_p12
+
     app, user, province, communes = world
     plan = communes["xã Anh Sơn"]
     url = f"/khong-gian/ket-qua/{plan}"
     if "Đang soạn" not in user("cv.anhson").get(f"{url}?ky={PERIOD}").text:
         test_commune_figures_checked_on_the_page_with_the_message_under_the_field(world)
-    # the chuyên viên may not send: only the head of the commune
-    assert user("cv.anhson").form(f"{url}/buoc/gui?ky={PERIOD}").status_code == 403
-    # the province cannot accept a draft
-    assert user("cv.so").form(f"{url}/buoc/tiep-nhan?ky={PERIOD}").status_code == 403
-    assert user("ld.anhson").form(f"{url}/buoc/gui?ky={PERIOD}", follow_redirects=False).status_code == 303
-    page = user("cv.anhson").get(f"{url}?ky={PERIOD}").text
+    cv, ld, vt, nk, so = (user(n) for n in ("cv.anhson", "ld.anhson", "vt.anhson", "nk.anhson", "cv.so"))
+    # a draft is neither sent nor accepted: it is first submitted to the head, who reviews it
+    assert ld.form(f"{url}/buoc/gui?ky={PERIOD}").status_code == 403
+    assert so.form(f"{url}/buoc/tiep-nhan?ky={PERIOD}").status_code == 403
+    assert cv.form(f"{url}/buoc/trinh?ky={PERIOD}", follow_redirects=False).status_code == 303
+    page = cv.get(f"{url}?ky={PERIOD}").text
+    assert "Đã trình lãnh đạo" in page and 'id="luu"' not in page and "«Trả lại dự thảo»" in page
+    assert cv.form(f"{url}/luu?ky={PERIOD}", {}).status_code == 409
+    early = nk.form(f"{url}/buoc/ky?ky={PERIOD}")                              # not reviewed yet
+    assert early.status_code == 403 and "«Đã trình lãnh đạo», bước này dành cho người ký của đơn vị" in early.text
+    assert ld.form(f"{url}/buoc/duyet?ky={PERIOD}", follow_redirects=False).status_code == 303
+    # the signer signs: nothing uploaded is refused, saying what to do; a .p12 signs it in place
+    refused = nk.form(f"{url}/buoc/ky?ky={PERIOD}")
+    assert refused.status_code == 409 and "Chưa có bản PDF đã ký" in refused.text
+    page = nk.get(f"{url}?ky={PERIOD}").text
+    assert 'id="ban-de-ky"' in page and 'name="chung_thu"' in page
+    # the Báo cáo prints the signer of the commune's plan: unnamed, it cannot be signed
+    key, password = make_p12("Đỗ Văn Hùng")
+    unnamed = nk.form(f"{url}/buoc/ky?ky={PERIOD}", {"mat_khau_chung_thu": password},
+                      files={"chung_thu": ("ky.p12", key, "application/x-pkcs12")})
+    assert unnamed.status_code == 409 and "chưa in họ tên người ký" in unnamed.text
+    name_signer(app, cv, plan, "Đỗ Văn Hùng")
+    signed = nk.form(f"{url}/buoc/ky?ky={PERIOD}", {"mat_khau_chung_thu": password},
+                     files={"chung_thu": ("ky.p12", key, "application/x-pkcs12")}, follow_redirects=False)
+    assert signed.status_code == 303, signed.text[-1500:]
+    pdf = cv.get(f"{url}/ban-da-ky?ky={PERIOD}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and b"/ByteRange" in pdf.content
+    # the văn thư numbers it from the commune's register, then sends it
+    body, body_password = make_p12("Ủy ban nhân dân xã Anh Sơn")
+    numbered = vt.form(f"{url}/buoc/cap-so?ky={PERIOD}", {"ngay": "10/06/2026", "mat_khau_chung_thu_co_quan": body_password},
+                       files={"chung_thu_co_quan": ("co-quan.p12", body, "application/x-pkcs12")}, follow_redirects=False)
+    assert numbered.status_code == 303, numbered.text[-1500:]
+    issued_pdf = cv.get(f"{url}/ban-da-ky?ky={PERIOD}").content
+    assert issued_pdf.startswith(pdf.content[:8]) and issued_pdf.count(b"/ByteRange") == 2   # signer, then the body
+    from authoring.pdf.verify import Expected, trust_roots, verify_signed
+
+    verdict = verify_signed(issued_pdf, "bản đã ban hành", trust_roots(), Expected(require_body=True))
+    assert verdict.ok, verdict.problems
+    page = cv.get(f"{url}?ky={PERIOD}").text
+    number = re.search(r'id="so-bao-cao">Số: <b>(\d+)</b>, ngày <b>10/06/2026</b>', page)
+    assert number and "Đã cấp số" in page, page[:3000]
+    docx = tmp_path / "bc.docx"
+    docx.write_bytes(cv.get(f"{url}/bao-cao.docx?ky={PERIOD}").content)
+    text = "\n".join(p.text for p in Document(docx).paragraphs) + "\n".join(
+        c.text for t in Document(docx).tables for r in t.rows for c in r.cells)
+    assert f"Số: {number.group(1)}/BC-UBND" in text and "ngày 10 tháng 6 năm 2026" in text, text[:800]
+    assert so.form(f"{url}/buoc/tiep-nhan?ky={PERIOD}").status_code == 403   # numbered, not sent yet
+    assert vt.form(f"{url}/buoc/gui?ky={PERIOD}", follow_redirects=False).status_code == 303
+    page = cv.get(f"{url}?ky={PERIOD}").text
     assert "Đã gửi cấp trên" in page and 'id="so-lieu"' in page and 'id="luu"' not in page   # no more edits
-    assert user("cv.anhson").form(f"{url}/luu?ky={PERIOD}", {}).status_code == 409
     # another commune sees nothing of it
     assert user("cv.namdan").get(f"{url}?ky={PERIOD}").status_code == 404
     # returned without a reason: refused; with one: back to the commune, which may edit again
-    assert user("cv.so").form(f"{url}/buoc/tra-lai?ky={PERIOD}").status_code == 400
-    response = user("cv.so").form(f"{url}/buoc/tra-lai?ky={PERIOD}", {"ly_do": "Thiếu nguồn số liệu."},
-                                  follow_redirects=False)
+    assert so.form(f"{url}/buoc/tra-lai?ky={PERIOD}").status_code == 400
+    response = so.form(f"{url}/buoc/tra-lai?ky={PERIOD}", {"ly_do": "Thiếu nguồn số liệu."}, follow_redirects=False)
     assert response.status_code == 303
-    page = user("cv.anhson").get(f"{url}?ky={PERIOD}").text
+    page = cv.get(f"{url}?ky={PERIOD}").text
     assert "Cấp trên trả lại để sửa" in page and "Thiếu nguồn số liệu." in page and 'id="luu"' in page
-    assert user("ld.anhson").form(f"{url}/buoc/gui?ky={PERIOD}").status_code in (200, 303)
-    assert user("cv.so").form(f"{url}/buoc/tiep-nhan?ky={PERIOD}").status_code in (200, 303)
-    log = user("cv.anhson").get(f"/khong-gian/ke-hoach/{plan}").text
-    for words in ("Gửi báo cáo kết quả lên cấp trên", "Trả lại báo cáo kết quả để sửa", "lý do: Thiếu nguồn số liệu",
-                  "Tiếp nhận báo cáo kết quả", "Lưu số liệu báo cáo kết quả"):
+    assert 'id="so-bao-cao"' not in page and 'id="tai-ban-da-ky"' not in page   # signed and numbered again later
+    issued(app, plan, PERIOD)
+    assert vt.form(f"{url}/buoc/gui?ky={PERIOD}").status_code in (200, 303)
+    assert so.form(f"{url}/buoc/tiep-nhan?ky={PERIOD}").status_code in (200, 303)
+    log = cv.get(f"/khong-gian/ke-hoach/{plan}").text
+    for words in ("Chuyên viên trình lãnh đạo báo cáo kết quả", "Lãnh đạo đơn vị duyệt báo cáo kết quả",
+                  "Người có thẩm quyền ký báo cáo kết quả", f"Văn thư cấp số báo cáo kết quả",
+                  "Gửi báo cáo kết quả lên cấp trên", "Trả lại báo cáo kết quả để sửa",
+                  "lý do: Thiếu nguồn số liệu", "Tiếp nhận báo cáo kết quả", "Lưu số liệu báo cáo kết quả"):
         assert words in log, words
+
+
+def test_token_hand_off_takes_back_only_the_offered_report_signed_by_its_signer(world, tmp_path):
+    """A USB token signs outside kehoach: the offered PDF comes back unsigned (refused), signed by someone else
+    (refused), signed by the printed signer (taken)."""
+    import hashlib
+
+    from authoring.pdf.signing import sign_pdf
+    from ws_fixtures import make_p12
+
+    app, user, province, communes = world
+    plan = communes["xã Anh Sơn"]
+    url = f"/khong-gian/ket-qua/{plan}"
+    name_signer(app, user("cv.anhson"), plan, "Đỗ Văn Hùng")
+    fields = form_fields(user("cv.anhson").get(f"{url}?ky=2031-H1").text)
+    fields[next(k for k in fields if k.endswith(".value"))] = "1"
+    assert user("cv.anhson").form(f"{url}/luu?ky=2031-H1", fields).status_code in (200, 303)
+    assert user("nk.anhson").get(f"{url}/ban-de-ky?ky=2031-H1").status_code == 409   # not reviewed yet
+    assert user("ld.anhson").form(f"{url}/buoc/duyet?ky=2031-H1", follow_redirects=False).status_code == 303
+    offered = user("nk.anhson").get(f"{url}/ban-de-ky?ky=2031-H1")
+    assert offered.headers["x-kehoach-sha256"] == hashlib.sha256(offered.content).hexdigest()
+
+    def signed_by(name: str) -> bytes:
+        key, password = make_p12(name)
+        path = tmp_path / f"{len(name)}.p12"
+        path.write_bytes(key)
+        return sign_pdf(offered.content, path, password, file="bc").data
+
+    def upload(data: bytes):
+        return user("nk.anhson").form(f"{url}/buoc/ky?ky=2031-H1", files={"ban_ky": ("bc.pdf", data, "application/pdf")},
+                                      follow_redirects=False)
+
+    stranger = upload(signed_by("Phạm Văn Đức"))
+    assert stranger.status_code == 409 and "Đỗ Văn Hùng" in stranger.text, stranger.text[-1500:]
+    assert upload(signed_by("Đỗ Văn Hùng")).status_code == 303
+    assert "Đã ký" in user("cv.anhson").get(f"{url}?ky=2031-H1").text
+
+
+def test_a_report_signed_by_nobody_or_unsigned_is_refused_at_signing(world):
+    app, user, province, communes = world
+    plan = communes["xã Anh Sơn"]
+    url = f"/khong-gian/ket-qua/{plan}"
+    fields = form_fields(user("cv.anhson").get(f"{url}?ky=2029-H1").text)
+    fields[next(k for k in fields if k.endswith(".value"))] = "1"
+    assert user("cv.anhson").form(f"{url}/luu?ky=2029-H1", fields).status_code in (200, 303)
+    assert user("ld.anhson").form(f"{url}/buoc/duyet?ky=2029-H1", follow_redirects=False).status_code == 303
+    offered = user("nk.anhson").get(f"{url}/ban-de-ky?ky=2029-H1")
+    assert offered.status_code == 200 and offered.content.startswith(b"%PDF")
+    assert user("nk.anhson").get(f"{url}/ban-de-ky?ky=2029-H1").content == offered.content   # same bytes each time
+    response = user("nk.anhson").form(f"{url}/buoc/ky?ky=2029-H1",
+                                      files={"ban_ky": ("bc.pdf", offered.content, "application/pdf")})
+    assert response.status_code == 409 and "chưa có chữ ký số nào" in response.text, response.text[-1500:]
+    assert "Lãnh đạo đã duyệt" in user("cv.anhson").get(f"{url}?ky=2029-H1").text
+    # sent back to the drafter with a reason, the figures may be changed again
+    assert user("nk.anhson").form(f"{url}/buoc/tra-lai-du-thao?ky=2029-H1", {"ly_do": "Sửa số liệu chỉ tiêu 1."},
+                                  follow_redirects=False).status_code == 303
+    page = user("cv.anhson").get(f"{url}?ky=2029-H1").text
+    assert "Trả lại dự thảo: Sửa số liệu chỉ tiêu 1." in page and 'id="luu"' in page
 
 
 def test_excel_upload_then_province_rollup_and_its_bao_cao(world):
@@ -139,6 +264,7 @@ def test_excel_upload_then_province_rollup_and_its_bao_cao(world):
     bad = officer.form(f"/khong-gian/ket-qua/{plan}/tai-len?ky={PERIOD}",
                        files={"bang": ("x.xlsx", fill_xlsx(template.content, value="-1"), "application/octet-stream")})
     assert bad.status_code == 422 and "số âm" in bad.text
+    issued(app, plan, PERIOD)
     assert officer.form(f"/khong-gian/ket-qua/{plan}/buoc/gui?ky={PERIOD}").status_code in (200, 303)
     board = user("cv.so").get(f"/khong-gian/tong-hop/{province}?ky={PERIOD}")
     assert board.status_code == 200, board.text[:500]
@@ -184,6 +310,7 @@ def test_province_rollup_shows_the_same_period_last_year_and_the_change(world):
     assert officer.form(f"/khong-gian/ket-qua/{plan}/luu?ky=2025-H1", fields).status_code in (200, 303)
     board = user("cv.so").get(f"/khong-gian/tong-hop/{province}?ky={PERIOD}").text
     assert "Cùng kỳ năm 2025" not in board          # a draft of last year is not counted
+    issued(app, plan, "2025-H1")
     assert officer.form(f"/khong-gian/ket-qua/{plan}/buoc/gui?ky=2025-H1").status_code in (200, 303)
     board = user("cv.so").get(f"/khong-gian/tong-hop/{province}?ky={PERIOD}").text
     assert "<th scope=\"col\">Cùng kỳ năm 2025</th>" in board
@@ -210,6 +337,7 @@ def test_province_sees_each_communes_figure_against_the_target_and_exports_it_to
         fields = form_fields(officer.get(f"/khong-gian/ket-qua/{plan}?ky=2026-H2").text)
         fields[next(k for k in fields if k.endswith(".value"))] = "0"
         assert officer.form(f"/khong-gian/ket-qua/{plan}/luu?ky=2026-H2", fields).status_code in (200, 303)
+        issued(app, plan, "2026-H2")
         assert officer.form(f"/khong-gian/ket-qua/{plan}/buoc/gui?ky=2026-H2").status_code in (200, 303)
     board = user("cv.so").get(f"/khong-gian/tong-hop/{province}?ky=2026-H2").text
     row = re.search(r'<table id="ban-do-nhiet">.*?<tbody><tr>(.*?)</tr>', board, re.S).group(1)
@@ -269,3 +397,54 @@ def test_a_commune_downloads_its_own_bao_cao_from_its_saved_figures(world, tmp_p
     assert list(lint_docx(path)) == []
     text = "\n".join(p.text for p in Document(path).paragraphs)
     assert "6 tháng đầu năm 2028" in text and "của Ủy ban nhân dân xã Anh Sơn)" in text
+
+
+def test_the_deadline_comes_from_the_plans_reporting_clause_unless_the_province_sets_one(world):
+    """The Nghệ An plan asks the communes (the former districts' successors) for a yearly report before 01/12."""
+    app, user, province, communes = world
+    so = user("cv.so")
+    board = so.get(f"/khong-gian/tong-hop/{province}?ky=2020").text
+    assert "Hạn gửi báo cáo năm 2020: <b>01/12/2020</b>" in board and "theo mục chế độ báo cáo của kế hoạch" in board
+    assert 'id="qua-han">130<' in board
+    assert "Kế hoạch không ghi hạn gửi báo cáo kỳ này" in so.get(f"/khong-gian/tong-hop/{province}?ky=2040-H1").text
+    page = user("cv.anhson").get(f"/khong-gian/ket-qua/{communes['xã Anh Sơn']}?ky=2040").text
+    assert "Hạn gửi báo cáo: <b>01/12/2040</b>" in page and "đã quá hạn" not in page
+    # the province moves it: its date wins, and says so
+    assert so.form(f"/khong-gian/tong-hop/{province}/han?ky=2040", {"han": "15/12/2040"}).status_code in (200, 303)
+    board = so.get(f"/khong-gian/tong-hop/{province}?ky=2040").text
+    assert "<b>15/12/2040</b>" in board and "do đơn vị ban hành kế hoạch đặt" in board
+
+
+def test_home_pages_remind_the_commune_of_reports_due_late_or_waiting_and_the_province_of_late_communes(world):
+    from datetime import date, timedelta
+
+    app, user, province, communes = world
+    so, plan = user("cv.so"), communes["xã Anh Sơn"]
+    assert so.form(f"/khong-gian/tong-hop/{province}/han?ky=2026-H2", {"han": "02/01/2000"}).status_code in (200, 303)
+    home = user("cv.anhson").get("/khong-gian").text
+    late = re.search(r'<li class="r-late"><a href="/khong-gian/ket-qua/\d+\?ky=2026-H2">Báo cáo kết quả 6 tháng cuối '
+                     r'năm 2026</a> — <b class="c loi">quá hạn từ 02/01/2000, chưa gửi</b>', home)
+    assert late, home[home.find('id="nhac-bao-cao"'):][:1500]
+    assert re.search(r"\d+ xã, phường chưa gửi báo cáo, hạn 02/01/2000", so.get("/khong-gian").text)
+    soon = date.today() + timedelta(days=10)
+    assert so.form(f"/khong-gian/tong-hop/{province}/han?ky=2026-H2", {"han": f"{soon:%d/%m/%Y}"}).status_code in (200, 303)
+    home = user("cv.anhson").get("/khong-gian").text
+    assert f"hạn gửi {soon:%d/%m/%Y}, còn 10 ngày" in home
+    # a report submitted to the head waits for them on their home page
+    fields = form_fields(user("cv.anhson").get(f"/khong-gian/ket-qua/{plan}?ky=2026-H2").text)
+    fields[next(k for k in fields if k.endswith(".value"))] = "1"
+    assert user("cv.anhson").form(f"/khong-gian/ket-qua/{plan}/luu?ky=2026-H2", fields).status_code in (200, 303)
+    assert "chờ bạn: Duyệt" not in user("ld.anhson").get("/khong-gian").text     # a draft is the drafter's
+    assert user("cv.anhson").form(f"/khong-gian/ket-qua/{plan}/buoc/trinh?ky=2026-H2").status_code in (200, 303)
+    assert "chờ bạn: Duyệt" in user("ld.anhson").get("/khong-gian").text
+
+
+def test_the_page_opens_a_monthly_or_quarterly_period_and_refuses_a_malformed_one(world):
+    app, user, province, communes = world
+    url = f"/khong-gian/ket-qua/{communes['xã Nam Đàn']}"
+    monthly = user("cv.namdan").get(f"{url}?ky=2026-03")
+    assert monthly.status_code == 200 and "tháng 3 năm 2026" in monthly.text
+    assert 'value="2026-03" selected' in monthly.text or 'value="2026-03"' in monthly.text
+    assert "quý II năm 2026" in user("cv.namdan").get(f"{url}?ky=2026-Q2").text
+    refused = user("cv.namdan").get(f"{url}?ky=2026-13")
+    assert refused.status_code == 400 and "không đúng dạng" in refused.text

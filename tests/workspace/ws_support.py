@@ -19,6 +19,7 @@ USERS = {
     "vt.anhson": ("xã Anh Sơn", ["van-thu"], "Bùi Thị Lan"),
     "nk.anhson": ("xã Anh Sơn", ["nguoi-ky"], "Đỗ Văn Hùng"),
     "cv.namdan": ("xã Nam Đàn", ["soan-thao", "lanh-dao"], "Ngô Thị Thu"),
+    "vt.namdan": ("xã Nam Đàn", ["van-thu", "nguoi-ky"], "Phan Văn Nhân"),
     "cv.quynhanh": ("xã Quỳnh Anh", ["soan-thao"], "Đặng Văn Quý"),
     "ld.quynhanh": ("xã Quỳnh Anh", ["lanh-dao"], "Lý Thị Mai"),
     "vt.quynhanh": ("xã Quỳnh Anh", ["van-thu"], "Chu Thị Nga"),

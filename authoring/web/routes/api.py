@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from fastapi import APIRouter, FastAPI, Request
@@ -31,6 +31,7 @@ class Services:
     may_edit: Callable                    # (request, plan id) -> reason or None
     names: Callable                       # (analysis) -> describe
     step: Callable                        # (request) -> the workspace's step function, or None
+    reports: Callable = field(default=lambda request: None)   # (request) -> the report pages' helpers, or None
 
 
 class ApiError(Exception):
@@ -267,7 +268,8 @@ def render(request: Request, plan_id: int, kind: str, phien_ban: int | None = No
 
 def create(services: Services) -> FastAPI:
     api = FastAPI(title="kehoach — API kế hoạch", version="1",
-                  description="Đọc, tạo, sửa, kiểm tra, lập kế hoạch cấp dưới và xuất văn bản; cùng quyền như trang web. "
+                  description="Đọc, tạo, sửa, kiểm tra, lập kế hoạch cấp dưới và xuất văn bản; nhập số liệu, trình, gửi "
+                              "và tải Báo cáo kết quả; cùng quyền như trang web. "
                               "Trong không gian làm việc chung, mỗi yêu cầu mang `Authorization: Bearer <khóa>`.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
 
@@ -275,4 +277,7 @@ def create(services: Services) -> FastAPI:
     api.add_exception_handler(ApiError, refused)
     api.add_exception_handler(RequestValidationError, malformed)
     api.include_router(router)
+    from . import api_reports   # it builds on this module's errors
+
+    api.include_router(api_reports.router)
     return api

@@ -18,12 +18,12 @@ from ... import limits
 from ...errors import InputError
 from ...findings import Severity
 from ...lifecycle.report import (change_words, compare, compared_with, item_texts, lift_results, meets,
-                                previous_period,
+                                plan_periods, previous_period,
                                 render_report, results_form, rollup, target_name)
 from ...loading import LoadedPlan
 from ...loading.results import LoadedResults, load_results, plan_budget_total, plan_items, results_yaml
 from ...loading.yamlio import SourceMap
-from ...model.results import Results, TargetResult, WorkResult, WorkStatus, period_label
+from ...model.results import Results, TargetResult, WorkResult, WorkStatus, is_period, period_label
 from ...workspace import report_flow
 from ...workspace.models import UnitRow, WorkflowRow
 from ..store import PlanRow
@@ -34,7 +34,6 @@ MAX_TEXT = 2000
 # The results file's field names in the checks' suggestions, as the page labels them.
 FIELD_WORDS = {"value": "Giá trị đạt được", "numerator": "Tử số", "denominator": "Mẫu số", "source": "Nguồn số liệu",
                "note": "Nguồn số liệu", "spent": "Kinh phí đã chi", "account": "Tóm tắt kết quả"}
-PERIOD_RE = re.compile(r"^\d{4}(-(H[12]|Q[1-4]))?$")
 
 
 @dataclass
@@ -49,6 +48,7 @@ class Helpers:
     form_checked: object     # the posted form, CSRF checked
     error: type              # WsError
     address: object          # client_address(scope)
+    site: object = None      # the WorkspaceSite: its storage, its PDF lock, the body's signature at issue
 
 
 def _h(request: Request) -> Helpers:
@@ -60,14 +60,18 @@ def _period(ky: str) -> str:
     if not ky:
         today = date.today()
         return f"{today.year}-H1" if today.month <= 6 else f"{today.year}-H2"
-    if not PERIOD_RE.match(ky):
+    if not is_period(ky):
         raise InputError(f"Kỳ báo cáo «{ky[:20]}» không đúng dạng.",
-                         hint="Chọn kỳ trong danh sách: 6 tháng đầu năm, 6 tháng cuối năm hoặc cả năm.")
+                         hint="Chọn kỳ trong danh sách: 6 tháng đầu năm, 6 tháng cuối năm, cả năm, "
+                         "hoặc quý, tháng khi kế hoạch có báo cáo quý, tháng.")
     return ky
 
 
-def _periods(year: int, current: str) -> list[tuple[str, str]]:
-    codes = [f"{y}{p}" for y in (year, year + 1) for p in ("-H1", "-H2", "")]
+def _periods(year: int, current: str, *plans) -> list[tuple[str, str]]:
+    """The periods offered: those the plans' reporting clauses ask for (quarters, months when a clause says so),
+    in the plan's year and the next."""
+    codes = list(dict.fromkeys(c for y in (year, year + 1) for loaded in plans if loaded is not None
+                               for c in plan_periods(loaded.plan, y)))
     if current not in codes:
         codes.insert(0, current)
     return [(c, period_label(c)) for c in codes]
@@ -222,7 +226,8 @@ def _report_context(h: Helpers, me, where: Place, period: str, results: Results 
                     errors: dict | None = None, warnings: list | None = None, message: str = "") -> dict:
     with h.sessions() as session:
         row = report_flow.find(session, where.plan.id, period)
-        due = report_flow.due_of(session, where.parent.id if where.parent is not None else where.plan.id, period)
+        due = report_flow.deadline(session, where.parent.id if where.parent is not None else where.plan.id, period,
+                                   where.loaded, _parent_loaded(h, where))
     unit = where.unit
     name = reporting_name(unit) if unit is not None else where.loaded.plan.document.issuer.name
     shown = results or _stored(row) or results_form(where.loaded.plan, name, period)
@@ -231,14 +236,23 @@ def _report_context(h: Helpers, me, where: Place, period: str, results: Results 
     refusal = report_flow.edit_refusal(me, where.plan.unit_id, row) if where.plan.unit_id else \
         "Kế hoạch này chưa thuộc đơn vị nào."
     return {"plan": where.plan, "unit": unit, "parent": where.parent, "period": period,
-            "period_words": period_label(period), "periods": _periods(where.loaded.plan.document.date.year, period),
+            "period_words": period_label(period),
+            "periods": _periods(where.loaded.plan.document.date.year, period, where.loaded, _parent_loaded(h, where)),
             "row": row, "state_words": report_flow.state_label(row.state) if row else "Chưa nhập số liệu",
             "targets": target_rows, "work": work_rows, "statuses": [(s.value, s.label) for s in WorkStatus],
             "has_budget": has_budget, "difficulties": shown.difficulties or "", "proposals": shown.proposals or "",
             "errors": errors or {}, "error_count": sum(len(v) for v in (errors or {}).values()),
             "warnings": warnings or [], "refusal": refusal, "steps": report_flow.allowed(me, row),
-            "message": message, "q": quote(period), "due": due,
-            "late": report_flow.late(row, due, date.today())}
+            "message": message, "q": quote(period), "due": due.day if due else None,
+            "due_words": due.words if due else "", "today": f"{date.today():%d/%m/%Y}",
+            "late": report_flow.late(row, due.day if due else None, date.today())}
+
+
+def _parent_loaded(h: Helpers, where: Place) -> LoadedPlan | None:
+    if where.parent is None:
+        return None
+    analysis = h.state.analysis(where.parent.id, where.parent.head)
+    return analysis.loaded if analysis.format_ok else None
 
 
 @router.get("/khong-gian/ket-qua/{plan_id}", response_class=HTMLResponse)
@@ -347,6 +361,15 @@ def report_template(request: Request, plan_id: int, ky: str = ""):
                     headers={"Content-Disposition": f"attachment; filename=\"{file}\""})
 
 
+def _unit_docx(h: Helpers, where: Place, row: report_flow.ResultsRow | None, period: str) -> bytes:
+    """The unit's Báo cáo from its saved figures, with the number and date the văn thư gave it once issued."""
+    loaded, index = load_results("ket-qua.yaml", where.loaded.plan, text=row.text) if row and row.text else (None, None)
+    if loaded is None or index.has_errors:
+        raise h.error(f"Chưa có số liệu {period_label(period)} đã lưu cho kế hoạch này; hãy nhập và lưu số liệu "
+                      "trước.", 409)
+    return render_report(where.loaded, rollup(where.loaded.plan, [loaded], period), row.number, row.issued_on)
+
+
 @router.get("/khong-gian/ket-qua/{plan_id}/bao-cao.docx")
 def unit_report(request: Request, plan_id: int, ky: str = ""):
     """The unit's own Báo cáo for the period, from its saved figures, through the same rendering as the CLI."""
@@ -356,36 +379,260 @@ def unit_report(request: Request, plan_id: int, ky: str = ""):
     period = _checked_period(h, ky)
     with h.sessions() as session:
         row = report_flow.find(session, plan_id, period)
-    loaded, index = load_results("ket-qua.yaml", where.loaded.plan, text=row.text) if row and row.text else (None, None)
-    if loaded is None or index.has_errors:
-        raise h.error(f"Chưa có số liệu {period_label(period)} đã lưu cho kế hoạch này; hãy nhập và lưu số liệu "
-                      "trước.", 409)
-    data = render_report(where.loaded, rollup(where.loaded.plan, [loaded], period))
+    data = _unit_docx(h, where, row, period)
     h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(period)} (Word)")
     return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f"attachment; filename=\"bao-cao-ket-qua-{period}.docx\""})
 
 
-@router.post("/khong-gian/ket-qua/{plan_id}/buoc/{step}")
-async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
+def _unit_pdf(h: Helpers, where: Place, row: report_flow.ResultsRow, period: str) -> bytes:
+    """The Báo cáo to be signed, as PDF/A with its signature fields: the same bytes for the same figures."""
+    from ...pdf.convert import docx_to_pdf
+
+    docx = _unit_docx(h, where, row, period)
+    with tempfile.TemporaryDirectory(prefix="kehoach-bao-cao-ky-") as tmp, h.state.pdf_lock:
+        source, target = Path(tmp) / "bao-cao.docx", Path(tmp) / "bao-cao.pdf"
+        source.write_bytes(docx)
+        docx_to_pdf([(source, target)])
+        return target.read_bytes()
+
+
+def _expected(where: Place, pdf: bytes | None):
+    """What a signed Báo cáo must match: these bytes (when given), the plan's signer and issuer."""
+    import hashlib
+
+    from ...pdf.verify import Expected
+
+    plan = where.loaded.plan
+    return Expected(hashlib.sha256(pdf).hexdigest() if pdf else None,
+                    plan.signature.name if plan.signature else None, plan.document.issuer.name)
+
+
+def _reviewed_row(h: Helpers, plan_id: int, period: str) -> report_flow.ResultsRow:
+    with h.sessions() as session:
+        row = report_flow.find(session, plan_id, period)
+    if row is None or row.state != "reviewed":
+        raise h.error("Bản để ký chỉ có khi lãnh đạo đã duyệt báo cáo và chưa ký.", 409)
+    return row
+
+
+@router.get("/khong-gian/ket-qua/{plan_id}/ban-de-ky")
+def report_to_sign(request: Request, plan_id: int, ky: str = ""):
+    """The PDF a USB token's software signs outside kehoach, with its SHA-256: the signing step takes back only
+    these bytes, signed."""
+    import hashlib
+
     h = _h(request)
     me = h.who(request)
-    form = await h.form_checked(request, max_files=0)
     where = _place(h, me, plan_id)
     period = _checked_period(h, ky)
-    try:
+    data = _unit_pdf(h, where, _reviewed_row(h, plan_id, period), period)
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=\"bao-cao-ket-qua-{period}-de-ky.pdf\"",
+        "X-Kehoach-Sha256": hashlib.sha256(data).hexdigest()})
+
+
+@router.get("/khong-gian/ket-qua/{plan_id}/ban-da-ky")
+def report_signed(request: Request, plan_id: int, ky: str = ""):
+    h = _h(request)
+    me = h.who(request)
+    _place(h, me, plan_id)
+    period = _checked_period(h, ky)
+    with h.sessions() as session:
+        row = report_flow.find(session, plan_id, period)
+    if row is None or not row.signed_file:
+        raise h.error("Báo cáo này chưa có bản đã ký.", 404)
+    from ..workspace_site import safe_path
+
+    data = safe_path(h.site.storage, *row.signed_file.split("/")).read_bytes()
+    h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(period)} (bản đã ký)")
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=\"bao-cao-ket-qua-{period}-da-ky.pdf\""})
+
+
+async def _signing_facts(h: Helpers, where: Place, row: report_flow.ResultsRow | None, period: str, form):
+    """The signed Báo cáo: uploaded (signed outside, e.g. with a USB token) or signed here with a .p12."""
+    from anyio import to_thread
+
+    from ...pdf.signing import sign_pdf
+    from ...workspace.workflow import Facts
+    from ..workspace_site import MAX_P12, MAX_PDF
+
+    if row is None or row.state != "reviewed":
+        return Facts(), ""
+    upload, key_file = form.get("ban_ky"), form.get("chung_thu")
+    if upload is not None and getattr(upload, "filename", ""):
+        data = await upload.read(MAX_PDF + 1)
+        if len(data) > MAX_PDF:
+            raise h.error("Tệp PDF quá lớn (tối đa 20 MB).", 413)
+        approved = await to_thread.run_sync(_unit_pdf, h, where, row, period)
+        return Facts(signed_pdf=data, expected=_expected(where, approved)), "tải lên bản đã ký số"
+    if key_file is not None and getattr(key_file, "filename", ""):
+        key = await key_file.read(MAX_P12 + 1)
+        if len(key) > MAX_P12:
+            raise h.error("Tệp chứng thư số quá lớn.", 413)
+        password = str(form.get("mat_khau_chung_thu") or "")
+
+        def sign() -> bytes:
+            pdf = _unit_pdf(h, where, row, period)
+            with tempfile.TemporaryDirectory(prefix="kehoach-ky-bao-cao-") as tmp:
+                p12 = Path(tmp) / "chung-thu.p12"
+                p12.write_bytes(key)
+                p12.chmod(0o600)
+                try:
+                    return sign_pdf(pdf, p12, password or None, file="bản PDF của báo cáo").data
+                except InputError as exc:
+                    raise h.error("Chưa ký được: " + "; ".join(f.message for f in exc.findings[:2]), 400)
+
+        return Facts(signed_pdf=await to_thread.run_sync(sign), expected=_expected(where, None)), \
+            "ký số ngay trên hệ thống"
+    return Facts(), ""
+
+
+async def _body_key(h: Helpers, form) -> tuple[bytes, str] | None:
+    """The body's certificate (.p12) and its password, when the văn thư gives one at «Cấp số»."""
+    from ..workspace_site import MAX_P12
+
+    key_file = form.get("chung_thu_co_quan")
+    if key_file is None or not getattr(key_file, "filename", ""):
+        return None
+    key = await key_file.read(MAX_P12 + 1)
+    if len(key) > MAX_P12:
+        raise h.error("Tệp chứng thư số quá lớn.", 413)
+    return key, str(form.get("mat_khau_chung_thu_co_quan") or "")
+
+
+def _signed_name(plan_id: int, period: str) -> str:
+    import secrets
+
+    return f"bao-cao-ky/{plan_id}/{period}-{secrets.token_hex(6)}.pdf"
+
+
+def _keep_signed(h: Helpers, relative: str, data: bytes) -> None:
+    from ..workspace_site import safe_path
+
+    target = safe_path(h.site.storage, *relative.split("/"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+@router.post("/khong-gian/ket-qua/{plan_id}/buoc/{step}")
+async def report_step(request: Request, plan_id: int, step: str, ky: str = ""):
+    from anyio import to_thread
+
+    from ..workspace_site import day_from_form
+
+    h = _h(request)
+    me = h.who(request)
+    form = await h.form_checked(request, max_files=2)   # ký: the signed PDF, or the certificate (a browser sends both)
+    where = _place(h, me, plan_id)
+    period = _checked_period(h, ky)
+    facts, how = None, ""
+    if step == "ky":
+        with h.sessions() as session:
+            row = report_flow.find(session, plan_id, period)
+        if row is not None and report_flow.STEPS["ky"] in report_flow.allowed(me, row):
+            facts, how = await _signing_facts(h, where, row, period, form)
+    day = day_from_form(str(form.get("ngay") or "")[:40], "Ngày ban hành") if step == "cap-so" else None
+    signed_file = _signed_name(plan_id, period) if facts is not None and facts.signed_pdf else None
+    body_key = await _body_key(h, form) if step == "cap-so" else None
+
+    def apply() -> str:
+        # In a worker thread: verifying a signature runs its own event loop.
         with h.sessions.begin() as session:
             row = report_flow.find(session, plan_id, period)
             if row is None:
                 raise report_flow.ReportFlowError("Đơn vị chưa nhập số liệu cho kỳ này.", 404)
-            report_flow.take(session, me, row, step, str(form.get("ly_do") or ""), h.address(request.scope))
-            words = report_flow.state_label(row.state)
+            report_flow.take(session, me, row, step, str(form.get("ly_do") or ""), h.address(request.scope),
+                             facts=facts, signed_file=signed_file, day=day)
+            if step == "ky":   # in the transaction: a file that cannot be written leaves the report unsigned
+                _keep_signed(h, signed_file, facts.signed_pdf)
+            if body_key is not None:
+                # As for a plan: the body's signature fills the số and ngày of the signed PDF, in the number's
+                # transaction, so a failed signature leaves the number unused.
+                if not row.signed_file:
+                    raise report_flow.ReportFlowError("Chưa có bản PDF đã ký của người ký để văn thư ký số của "
+                                                      "cơ quan.")
+                row.signed_file = h.site.sign_as_body(row, *body_key, row.number, row.issued_on)
+            how_now = how or ("số, ngày điền vào bản PDF đã ký; ký số của cơ quan" if body_key else "")
+            words = report_flow.state_label(row.state) + (f" ({how_now})" if how_now else "")
+            return words + (f", số {row.number:02d}, ngày {row.issued_on:%d/%m/%Y}" if row.number else "")
+
+    try:
+        words = await to_thread.run_sync(apply)
     except report_flow.ReportFlowError as exc:
-        raise h.error(exc.message, exc.status)
+        raise h.error(exc.message, exc.status, exc.reasons)
     if report_flow.STEPS[step].receiver and where.parent is not None:
         return RedirectResponse(f"/khong-gian/tong-hop/{where.parent.id}?ky={quote(period)}&tb="
                                 f"{quote(f'Báo cáo của {where.unit.name}: {words}.')}", status_code=303)
     return _back(plan_id, period, f"Báo cáo: {words}.")
+
+
+# --- reminders on the workspace home ----------------------------------------------------------------------------
+
+REMIND_DAYS = 30   # a report due within this many days is announced on the home page
+
+
+def reminders(request: Request, me, rows: list[dict], today: date | None = None) -> list[dict]:
+    """What the home page reminds *me* of about reports of results: for a unit, its reports due soon, overdue,
+    returned to fix, and the steps waiting for my role; for the province, the communes late with theirs. The dates
+    come from each plan's reporting clauses (or the one its unit set)."""
+    h = _h(request)
+    today = today or date.today()
+    out: list[dict] = []
+    for r in rows:
+        flow, plan = r["flow"], r["plan"]
+        if flow is None or r["unit"] is None or r["unit"].id != me.unit_id:
+            continue
+        analysis = h.state.analysis(plan.id, plan.head)
+        if not analysis.format_ok:
+            continue
+        year = analysis.loaded.plan.document.date.year
+        periods = plan_periods(analysis.loaded.plan, year)
+        link = f"/khong-gian/ket-qua/{plan.id}"
+        with h.sessions() as session:
+            if flow.parent_plan_id:   # a unit's own plan, derived from the province's: its reports to send
+                parent = session.get(PlanRow, flow.parent_plan_id)
+                above = h.state.analysis(parent.id, parent.head) if parent is not None else None
+                above = above.loaded if above is not None and above.format_ok else None
+                if above is not None:
+                    periods = list(dict.fromkeys(periods + plan_periods(above.plan, year)))
+                sent = {row.period: row for row in session.scalars(
+                    select(report_flow.ResultsRow).where(report_flow.ResultsRow.plan_id == plan.id))}
+                for period in sorted(set(periods) | set(sent)):
+                    row = sent.get(period)
+                    item = {"plan": plan, "period": period, "words": period_label(period),
+                            "href": f"{link}?ky={quote(period)}"}
+                    # As for plans: a head may review a draft directly, but it waits for them once submitted.
+                    steps = [s for s in report_flow.allowed(me, row) if s.id != "tra-lai-du-thao"
+                             and not (s.id == "duyet" and row.state in report_flow.EDITABLE)]
+                    if steps:
+                        out.append({**item, "kind": "step", "text": f"chờ bạn: {steps[0].label}"})
+                    if row is not None and row.state == "returned":
+                        out.append({**item, "kind": "returned", "text": f"cấp trên trả lại để sửa: {row.note}"})
+                        continue
+                    if row is not None and row.state in report_flow.COUNTED:
+                        continue
+                    due = report_flow.deadline(session, flow.parent_plan_id, period, analysis.loaded, above)
+                    if due is None:
+                        continue
+                    if due.day < today:
+                        out.append({**item, "kind": "late", "text": f"quá hạn từ {due.day:%d/%m/%Y}, chưa gửi"})
+                    elif (due.day - today).days <= REMIND_DAYS:
+                        out.append({**item, "kind": "due", "text": f"hạn gửi {due.day:%d/%m/%Y}, còn "
+                                                                     f"{(due.day - today).days} ngày"})
+            elif r["children"] and me.province_wide:   # the province's plan: communes late with their reports
+                for period in periods:
+                    due = report_flow.deadline(session, plan.id, period, analysis.loaded)
+                    if due is None or due.day >= today:
+                        continue
+                    counted = len(report_flow.counted(session, plan.id, period))
+                    missing = r["children"] - counted
+                    if missing > 0:
+                        out.append({"plan": plan, "period": period, "words": period_label(period), "kind": "late",
+                                    "href": f"/khong-gian/tong-hop/{plan.id}?ky={quote(period)}",
+                                    "text": f"{missing} xã, phường chưa gửi báo cáo, hạn {due.day:%d/%m/%Y}"})
+    return out
 
 
 # --- the province: who reported, the roll-up, its Báo cáo --------------------------------------------------------
@@ -396,6 +643,7 @@ class Board:
     counted: list[LoadedResults] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
     due: date | None = None
+    due_words: str = ""
 
 
 def _board(h: Helpers, where: Place, period: str) -> Board:
@@ -409,7 +657,8 @@ def _board(h: Helpers, where: Place, period: str) -> Board:
         plans = {f.unit_id: f.plan_id for f in session.scalars(
             select(WorkflowRow).where(WorkflowRow.parent_plan_id == where.plan.id))}
         reports = report_flow.of_parent(session, where.plan.id, period)
-        board.due = report_flow.due_of(session, where.plan.id, period)
+        deadline = report_flow.deadline(session, where.plan.id, period, where.loaded)
+        board.due, board.due_words = (deadline.day, deadline.words) if deadline else (None, "")
     today = date.today()
     # Communes with a plan first (they are the ones expected to report now), each group in the registry's order.
     for unit in sorted(communes, key=lambda u: u.id not in plans):
@@ -476,14 +725,17 @@ def province_page(request: Request, plan_id: int, ky: str = "", tb: str = ""):
                    for u in roll.units), key=lambda b: (b["done"] / b["total"] if b["total"] else 0, b["unit"]))
     for b in bars:
         b["pct"] = round(b["done"] / b["total"] * 100) if b["total"] else 0
-    counts = {k: 0 for k in ("submitted", "accepted", "returned", "draft", "none")}
+    counts = {k: 0 for k in ("sent", "accepted", "returned", "working", "none")}
     for r in board.rows:
-        counts[r["key"]] = counts.get(r["key"], 0) + 1
+        key = r["key"] if r["key"] in counts else "working"   # drafted, reviewed, signed or numbered: not sent yet
+        counts[key] += 1
     return h.page(request, "reports/province.html", plan=where.plan, unit=where.unit, period=period,
-                  period_words=period_label(period), periods=_periods(where.loaded.plan.document.date.year, period),
+                  period_words=period_label(period),
+                  periods=_periods(where.loaded.plan.document.date.year, period, where.loaded, _parent_loaded(h, where)),
                   rows=board.rows, targets=targets, counted=len(board.counted), total=len(board.rows),
                   counts=counts, message=tb[:300], q=quote(period), since=compared_with(roll), columns=columns,
-                  matrix=matrix, bars=bars, due=board.due, late=sum(1 for r in board.rows if r["late"]),
+                  matrix=matrix, bars=bars, due=board.due, due_words=board.due_words,
+                  late=sum(1 for r in board.rows if r["late"]),
                   may_set_due=me.unit_id == where.plan.unit_id and any(me.has(r) for r in report_flow.EDITORS))
 
 

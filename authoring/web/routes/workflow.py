@@ -24,8 +24,11 @@ def home(request: Request, don_vi: str = "", buoc: str = ""):
     own, communes = [], []
     for r in rows:
         (own if (r["unit"] is None or r["unit"].id == me.unit_id or not me.province_wide) else communes).append(r)
+    from .reports import reminders
+
     return ws.page(request, "workspace/home.html", own=own, communes=communes[:200], n_communes=len(communes),
-                buoc=buoc, work=ws.work_of(me, own), overdue=ws.overdue_of(me, own))
+                buoc=buoc, work=ws.work_of(me, own), overdue=ws.overdue_of(me, own),
+                report_reminders=reminders(request, me, own))
 
 
 @router.get("/khong-gian/ke-hoach/{plan_id}", response_class=HTMLResponse)
