@@ -24,7 +24,7 @@ from ..findings import Finding, Severity
 from ..paths import registry_dir
 from ..text import match_key
 from .finishing import COPY_FIELD, ORGAN_FIELD, SIGNER_FIELD
-from .signing import iso_time
+from .signing import iso_time, run_async
 
 MAX_REVISIONS = 64                   # %%EOF markers looked at when finding the approved revision
 CLOCK_SKEW = timedelta(minutes=10)   # a signing time this far in the future is refused
@@ -207,7 +207,7 @@ def verify_signed(data: bytes, file: str, roots: list[TrustedRoot], expected: Ex
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign.validation.errors import SignatureValidationError
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
@@ -261,7 +261,7 @@ def verify_signed(data: bytes, file: str, roots: list[TrustedRoot], expected: Ex
                             "đã ký số.")
             continue
         try:
-            status = validate_pdf_signature(signature, signer_validation_context=context)
+            status = run_async(lambda: async_validate_pdf_signature(signature, signer_validation_context=context))
         except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
             problems.append(f"Không kiểm tra được {who} (ô {field}) trong {file}: chữ ký hỏng ({type(exc).__name__}).")
             continue
