@@ -539,12 +539,13 @@ def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | N
               help="Dạng báo cáo: văn bản, json hoặc html.")
 def lint_docx_command(docx_files: tuple[str, ...], fmt: str) -> None:
     """Kiểm tra thể thức một văn bản DOCX (của kehoach hoặc soạn tay) theo Nghị định 30."""
+    from ..pdf.office import page_count
     from ..rules.docx import lint_docx_report
 
     index = FindingIndex()
     forms = []
     for docx_file in docx_files:
-        report = lint_docx_report(docx_file)
+        report = lint_docx_report(docx_file, count_pages=page_count)
         index.extend(report.index.findings)
         forms.append(f"{docx_file}: kiểm tra theo thể thức {report.form.type_name} ({report.form.sample}, "
                      "Phụ lục III Nghị định 30)")

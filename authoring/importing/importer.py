@@ -87,11 +87,11 @@ def read_source(path: Path) -> Source:
                                                                 "tệp không phải văn bản Word (.docx) đọc được: nội dung bên trong bị hỏng",
                                                                 str(path), suggestion="Mở và lưu lại tệp bằng Word hoặc LibreOffice.")])
     if suffix == ".pdf":
-        from .pdfsource import ocr_fact_notes, read_pdf
+        from .pdfsource import facts_of, ocr_fact_notes, read_pdf
 
         pdf = read_pdf(path)
-        facts = facts_from_docx(pdf.document)
-        return Source(read_docx(path, pdf.document), facts, pdf, pdf.notes + ocr_fact_notes(pdf, facts))
+        facts, unread = facts_of(pdf)
+        return Source(read_docx(path, pdf.document), facts, pdf, pdf.notes + unread + ocr_fact_notes(pdf, facts))
     if suffix == ".edxml":
         from .edxml import read_envelope
 

@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import limits
+from .. import limits, nd30
 from ..errors import InputError
 from ..findings import Finding, Severity
-from ..ooxml.layout import Cell, Page, Table, Word, document_from_pages, lines_of
+from ..ooxml.layout import Cell, Page, Table, Word, document_from_pages, lines_of, opens_a_document
 from ..text import nfc
 
 _FIX = "Mở tệp bằng trình đọc PDF và lưu lại (In ra PDF), hoặc dùng bản Word (.docx) của văn bản."
@@ -142,6 +142,26 @@ def _appearance_words(page) -> list[Word]:
     return words
 
 
+# A rule typed as underscores ("_______" under the issuer, the Tiêu ngữ or the trích yếu): a drawing in a DOCX, text
+# in the text layer of some e-office PDFs (VGCASignService); read as text it joins the line beside it.
+_RULE_TEXT = re.compile(r"_{3,}")
+_WORD_GAP = 0.15
+
+
+def _touching_joined(words: list[Word]) -> list[Word]:
+    """Words that touch on one line are one word: pdfplumber splits a word where the type size changes ("V" at
+    12.5 pt, "/v" at 12 pt), which would read "V /v"."""
+    out: list[Word] = []
+    for word in words:
+        last = out[-1] if out else None
+        if last is not None and -1 <= word.x0 - last.x1 <= 0.5 and abs(word.bottom - last.bottom) <= 0.2 * last.size:
+            out[-1] = Word(last.text + word.text, last.x0, word.x1, min(last.top, word.top),
+                           max(last.bottom, word.bottom), max(last.size, word.size))
+        else:
+            out.append(word)
+    return out
+
+
 def _text_pages(path: Path) -> list[Page]:
     import pdfplumber
 
@@ -154,18 +174,26 @@ def _text_pages(path: Path) -> list[Page]:
             chars = page.chars
             if len(chars) > limits.MAX_PDF_PAGE_WORDS * 10:
                 raise _refuse(path, "M106", f"trang {page.page_number} có quá nhiều chữ ({len(chars)} ký tự)")
-            raw = page.extract_words(extra_attrs=["size"], keep_blank_chars=False)
-            words = [Word(nfc(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
-                     if w["text"].strip()]
-            words += _appearance_words(page)
+            # Words are split at a gap of 0.15 of the type size, not a fixed 3 pt: some e-office PDFs place each
+            # word with a 2.75 pt gap and no space character ("V/vhợpnhấtTCXH-NN…" with the default).
+            raw = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, x_tolerance_ratio=_WORD_GAP)
+            words = [Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
+                     if (text := _RULE_TEXT.sub("", nfc(w["text"])).strip())]
+            words = _touching_joined(words) + _appearance_words(page)
             tables = [t for t in (_table(f, words) for f in page.find_tables()) if t and t.rows and t.cols > 1]
             pages.append(Page(float(page.width), float(page.height), words, tables))
     return pages
 
 
+# Letters of text on page 1 below which a PDF is read as a scan: a first page with its header, trích yếu and the
+# start of the body has many hundreds; a scan carries at most a signing stamp's text ("SAO Y; CÔNG AN TỈNH LÂM ĐỒNG;
+# Thời gian ký: …", 82 letters on a scan of the corpus) or a running header.
+_TEXT_LAYER_LETTERS = 300
+
+
 def _has_text(pages: list[Page]) -> bool:
-    """A text layer worth reading: real words on the first page (a scan has none, or a few OCR crumbs)."""
-    return bool(pages) and sum(len(w.text) for w in pages[0].words) >= 80
+    """A text layer worth reading: real words on the first page (a scan has none, a signing stamp, or OCR crumbs)."""
+    return bool(pages) and sum(len(w.text) for w in pages[0].words) >= _TEXT_LAYER_LETTERS
 
 
 def signatures(path: Path) -> list[dict]:
@@ -223,6 +251,16 @@ def _signature_note(fact: dict) -> str:
             "— hãy kiểm tra bằng phần mềm ký số của cơ quan.")
 
 
+def _first_document(pages: list[Page]) -> tuple[list[Page], list[str]]:
+    """The pages of the file's first document, and what to say when another one follows it in the same file."""
+    start = next((n for n, page in enumerate(pages[1:], 1) if opens_a_document(page, n)), None)
+    if start is None:
+        return pages, []
+    return pages[:start], [
+        f"Tệp chứa hơn một văn bản: từ trang {start + 1} là một văn bản khác (có Quốc hiệu và dòng 'Số: …' riêng). "
+        f"kehoach chỉ nhập văn bản đầu tiên (trang 1–{start}); hãy tách văn bản sau ra tệp riêng nếu cần nhập nó."]
+
+
 def read_pdf(path: Path) -> PdfRead:
     """The PDF's pages as a document: from its text layer, else (a scan) by OCR; bounded in size, pages and time."""
     path = Path(path)
@@ -245,11 +283,13 @@ def read_pdf(path: Path) -> PdfRead:
     facts = signatures(path)
     notes = [_signature_note(f) for f in facts]
     if _has_text(pages):
-        return PdfRead(document_from_pages(pages), signatures=facts, notes=notes)
+        pages, more = _first_document(pages)
+        return PdfRead(document_from_pages(pages), signatures=facts, notes=notes + more)
     from .ocr import ocr_pages
 
     scanned, confidence, ocr_notes = ocr_pages(path, len(pages))
-    read = PdfRead(document_from_pages(scanned), True, confidence, facts, notes + ocr_notes)
+    scanned, more = _first_document(scanned)
+    read = PdfRead(document_from_pages(scanned), True, confidence, facts, notes + ocr_notes + more)
     read.first_page_words = scanned[0].words if scanned else []
     return read
 
@@ -277,8 +317,142 @@ def ocr_fact_notes(read: PdfRead, facts) -> list[str]:
     return ["Đọc bằng OCR, cần đối chiếu với bản gốc: " + "; ".join(out) + "."] if out else []
 
 
-def pdf_facts(path: Path):
-    """The header facts of a PDF, read as those of a DOCX."""
+# A digit OCR reads with less confidence than this is not taken as the số or the day: on issued scans they are
+# written by hand or stamped after printing, and a guessed number is worse than a blank the user fills in.
+# Tesseract gives printed digits 90-97 on the corpus's scans; a handwritten "1710" glued to "Số:" came out "4340" at
+# 83, a stamped "932" as "332" at 67.
+_DIGIT_CONFIDENCE = 88.0
+# A day or month is one or two digits standing alone, which Tesseract scores lower when right (a handwritten "04"
+# read right at 76): below this it is not taken.
+_DAY_CONFIDENCE = 70.0
+_NUMBER_LINE = nd30.OCR_NUMBER_LINE_RE
+_DATE_LINE = nd30.OCR_DATE_LINE_RE
+
+
+def _bare(text: str) -> str:
+    from ..text import strip_diacritics
+
+    return re.sub(r"[^A-Z]", "", strip_diacritics(text).upper().replace("Đ", "D"))
+
+
+def _known_issuers() -> list[str]:
+    """Issuing bodies as printed (upper case): the registry's agencies, each province-level one also with every
+    province of the unit lists ("CÔNG AN TỈNH LÂM ĐỒNG"), and the people's committees."""
+    from ..loading import load_registry
+    from ..loading.units import load_provinces
+
+    provinces = [p.name for p in load_provinces().values()]
+    names = {"ỦY BAN NHÂN DÂN", "UBND"}
+    for agency in load_registry().agencies.values():
+        for name in [n.name for n in agency.names] + list(agency.aliases):
+            if "{" in name:
+                continue
+            names.add(name.upper())
+            if agency.level == "tinh" and re.search(r"\btỉnh$", name):
+                names.update(f"{name[:-len('tỉnh')]}{p}".upper() for p in provinces)
+    names.update(p.upper() for p in provinces)
+    names.update(f"ỦY BAN NHÂN DÂN {p}".upper() for p in provinces)
+    names.update(f"UBND {p}".upper() for p in provinces)
+    return sorted(names, key=len, reverse=True)
+
+
+def _issuer_by_registry(lines: list[str]) -> list[str]:
+    """OCR's issuer lines set right by the registry of agency names: two lines read as one ("BỘCÔNGAN CÔNG AN TỈNH
+    LÂM ĐÔNG") split where a known name ends, and a line that is a known name but for its marks ("LÂM ĐÔNG")
+    written as the registry writes it. A line the registry does not know is kept as read."""
+    from ..ooxml.facts import _ORG_HEAD
+
+    known = {_bare(n): n for n in _known_issuers()}
+    ordered = sorted(known, key=len, reverse=True)
+    # What starts a body's name ("SỞ", "TỔ", "CÔNG AN", …), marks off: the second of two glued lines starts so.
+    words = {_bare(h): h for h in _ORG_HEAD.pattern.strip("^()\\b").split("|") if " " not in h}
+    heads = tuple({_bare(h) for h in _ORG_HEAD.pattern.strip("^()\\b").split("|")} | set(known))
+    joined: list[str] = []
+    for line in lines:   # a name wrapped over two lines ("ỦY BAN NHÂN DÂN" / "TỈNH LÂM ĐỒNG") is one name
+        if joined and _bare(joined[-1] + line) in known:
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    out: list[str] = []
+    for line in joined:
+        rest = line
+        while rest:
+            bare = _bare(rest)
+            if bare in known:
+                out.append(known[bare])
+                break
+            head = next((k for k in ordered if len(k) >= 6 and bare.startswith(k) and bare[len(k):]
+                         and bare[len(k):].startswith(heads)), None)
+            if head is None:
+                first, _, tail = rest.partition(" ")
+                spelled = words.get(_bare(first))   # "TỎ CÔNG TÁC …": the name's first word as the decree writes it
+                out.append(f"{spelled} {tail}".strip() if spelled and tail else rest)
+                break
+            out.append(known[head])
+            letters, cut = 0, 0
+            for cut, char in enumerate(rest):   # where, in the line as read, the known name's letters end
+                if _bare(char):
+                    letters += 1
+                if letters == len(head):
+                    break
+            rest = rest[cut + 1:].strip()
+    return out
+
+
+def facts_of(read: PdfRead):
+    """The header facts of a PDF read as those of a DOCX, and what the import report must add. On a scan a số or a day
+    that OCR cannot read for sure (handwritten, stamped) is left empty and said unreadable, never guessed."""
     from ..ooxml.facts import facts_from_docx
 
-    return facts_from_docx(read_pdf(Path(path)).document)
+    facts = facts_from_docx(read.document)
+    if not read.ocr:
+        return facts, []
+    if facts.issuer_lines or facts.parent_issuer:
+        lines = _issuer_by_registry(([facts.parent_issuer] if facts.parent_issuer else []) + facts.issuer_lines)
+        if len(lines) >= 2:
+            facts.parent_issuer, facts.issuer = " ".join(lines[:-1]), lines[-1]
+        elif lines:
+            facts.issuer = lines[0]
+    lines = lines_of(read.first_page_words, 0)
+    issued = False   # a draft scanned before its number and day were given keeps them blank, and that is no flaw
+    sure = lambda words, floor=_DIGIT_CONFIDENCE: all((w.confidence or 0) >= floor for w in words)  # noqa: E731
+    notes = []
+    for line in lines:
+        text = line.text
+        number = _NUMBER_LINE.match(text)
+        if number and "number" not in facts.unreadable:
+            digits = number.group("number")
+            carriers = [w for w in line.words if digits and re.search(r"\d", w.text)
+                        and (w.text.strip(":;.") in digits or digits in w.text)]
+            if facts.symbol is None:
+                facts.symbol = number.group("symbol").rstrip(".")
+            issued = bool(re.search(r"\w", digits))   # ink on the Số line, not dots: an issued paper, whose day is never left blank either
+            if issued and (facts.number is None or not re.fullmatch(r"\d{1,5}", digits) or not sure(carriers)):
+                facts.number = None
+                facts.unreadable.append("number")
+                notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1) không đọc được, có thể viết tay hoặc đóng dấu: "
+                             "kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
+        date = _DATE_LINE.search(text)
+        if date and facts.place is None and date.group("place"):
+            facts.place = date.group("place")   # the date itself garbled ("ngày“$ tháng"): the place before it stands
+        if date and "date" not in facts.unreadable and facts.date and facts.date[:4] == date.group("year"):
+            day, month = date.group("day"), date.group("month")
+            carriers = [w for w in line.words if w.text in (day, month)]
+            if (len(facts.date) < 10 and issued) or not sure(carriers, _DAY_CONFIDENCE):
+                facts.date_partial, facts.date = facts.date[:7] if len(facts.date) >= 7 and sure(
+                    [w for w in carriers if w.text == month], _DAY_CONFIDENCE) else facts.date[:4], None
+                facts.unreadable.append("date")
+                notes.append(f"Ngày ban hành ở \"{date.group(0)}\" (trang 1) không đọc được đủ ngày, tháng, có thể viết "
+                             "tay: kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
+    if facts.place:
+        from ..loading.units import load_provinces
+
+        # "Lâm Đông" for "Lâm Đồng": a place OCR read but for its marks is the province the unit lists spell
+        spelled = {_bare(p.short_name): p.short_name for p in load_provinces().values()}
+        facts.place = spelled.get(_bare(facts.place), facts.place)
+    return facts, notes
+
+
+def pdf_facts(path: Path):
+    """The header facts of a PDF, read as those of a DOCX (a scan's unreadable số or day left empty)."""
+    return facts_of(read_pdf(Path(path)))[0]

@@ -372,7 +372,11 @@ class Recogniser:
             missing.append(("symbol", f"!ký hiệu '{symbol}' in trong văn bản không theo dạng kế hoạch lưu được (các nhóm "
                                       "chữ nối bằng '-' hoặc '/', không có dấu cách)",
                             "--symbol " + nd30.SYMBOL_EXAMPLE))
-        if not date and (year := re.search(r"\b(?:19|20)\d\d\b", title or "")):
+        if not date and facts.date_partial:
+            date = facts.date_partial   # the day could not be read (handwritten on a scan): what was read, said so
+            self.warnings.append(f"Ngày ban hành không đọc được đủ (có thể viết tay): tạm ghi {date}, là phần đọc "
+                                 "được. Sửa document.date theo bản gốc.")
+        elif not date and (year := re.search(r"\b(?:19|20)\d\d\b", title or "")):
             date = year.group(0)   # "… NĂM 2019 - 2020": a plan is issued in the first year it covers
             self.warnings.append(f"Văn bản không có dòng ngày tháng: năm ban hành {date} suy ra từ trích yếu "
                                  f"\"{_quote(title, year.start())}\". Kiểm tra lại với bản gốc và sửa document.date "

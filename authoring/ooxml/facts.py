@@ -22,7 +22,7 @@ _TYPE_NAMES = {match_key(name): name for name in (*nd30.ALL_TYPE_ABBREVIATIONS, 
 _AUTHORITY_HEAD = re.compile(r"^(CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|"
                              r"HỘI ĐỒNG NHÂN DÂN|CHÁNH VĂN PHÒNG|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG)\b")
 _ORG_HEAD = re.compile(r"^(SỞ|BỘ|CÔNG AN|TRUNG TÂM|BAN|VĂN PHÒNG|CỤC|CHI CỤC|PHÒNG|TRƯỜNG|BỆNH VIỆN|ỦY BAN|UỶ BAN|"
-                       r"UBND|HỘI|THANH TRA|ĐÀI|BÁO|BỘ CHỈ HUY|KHO BẠC|TỔNG CỤC|ĐẢNG ỦY|HỘI ĐỒNG)\b")
+                       r"UBND|HỘI|THANH TRA|ĐÀI|BÁO|BỘ CHỈ HUY|KHO BẠC|TỔNG CỤC|ĐẢNG ỦY|HỘI ĐỒNG|TỔ)\b")
 _SECTION_START = re.compile(r"^(?:[IVX]+\.\s|\d{1,2}\.\s|\d+\.\d+\.|[A-DĐ]\.\s|Phần\b|PHẦN\b|Chương\b|CHƯƠNG\b|Điều \d|"
                             r"QUYẾT ĐỊNH\s*:|QUYẾT NGHỊ\s*:|CHỈ THỊ\s*:)")
 _ADDRESSEE = re.compile(r"^Kính gửi\b")
@@ -63,6 +63,8 @@ class Facts:
     bases: list[dict] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)   # fields printed but not legible (handwritten on a scan)
+    date_partial: str | None = None  # the year (and month) read around an unreadable day: the plan's date meanwhile
 
     @property
     def code(self) -> str | None:
@@ -331,7 +333,7 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
     if subject and not title:
         title = subject
         facts.doc_type = facts.doc_type or nd30.LETTER
-    facts.title = clean(" ".join(title)) or None
+    facts.title = re.sub(r"(?<![./])\.$", "", clean(" ".join(title))) or None   # a closing full stop is not the title's
     # Preamble: from after the title to the first section heading.
     if body is None:
         body = _paragraphs(items[i:] if (qh or title or facts.symbol) else items)
@@ -487,7 +489,7 @@ def facts_from_docx(document) -> Facts:
     left, right = regions.header_columns()
     issuer_lines = []
     for line in left:
-        if re.match(r"^(Số\s*:|V/v|Về việc)", line):
+        if nd30.NUMBER_START_RE.match(line) or re.match(r"^(V/v|Về việc)", line):
             break
         if is_upper_line(line):
             issuer_lines.append(line)

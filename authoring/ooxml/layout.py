@@ -90,12 +90,22 @@ class Line:
     def segments(self) -> list[list[Word]]:
         """Runs of words separated by a gap wider than two spaces' worth of the font: the columns of a line."""
         out: list[list[Word]] = []
-        for word in self.words:
-            if out and word.x0 - out[-1][-1].x1 <= 1.6 * self.size:
+        for index, word in enumerate(self.words):
+            if out and word.x0 - out[-1][-1].x1 <= 1.6 * self.size and not _motto_starts(self.words, index):
                 out[-1].append(word)
             else:
                 out.append([word])
         return out
+
+
+def _motto_starts(words: list[Word], index: int) -> bool:
+    """The Quốc hiệu begins at this word: it is a column of its own however close the issuer's line runs to it (an
+    issuer line set wide, "THỦ TƯỚNG CHÍNH PHỦ  CỘNG HÒA …", leaves less than two spaces between them)."""
+    if index == 0 or not words[index].text.upper().startswith("CỘNG"):
+        return False
+    from .facts import compact
+
+    return compact(" ".join(w.text for w in words[index:index + 4])).startswith("CONGHOAXAHOI")
 
 
 def lines_of(words: list[Word], page: int) -> list[Line]:
@@ -145,11 +155,10 @@ def _is_motto(text: str) -> bool:
     return compact(text).startswith("CONGHOAXAHOI")
 
 
-_TYPE_KEYS = {match_key(name.upper()) for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
-
-
 def _is_type_line(text: str) -> bool:
-    return text.strip() == text.strip().upper() and match_key(text.strip()) in _TYPE_KEYS
+    from .reader import is_type_line
+
+    return is_type_line(text)
 
 
 def _is_recipients(text: str) -> bool:
@@ -236,6 +245,14 @@ class _Block:
     last_page: int | None = None   # a table joined over page breaks ends on this page
 
 
+def opens_a_document(page: Page, number: int) -> bool:
+    """The page starts a document of its own: the Quốc hiệu and a "Số: …" line in its top third (a second letter
+    scanned into the same file). A Quy chế issued with a Quyết định repeats the Quốc hiệu but has no "Số:" line."""
+    lines = lines_of([w for w in page.words if w.bottom < page.height / 3], number)
+    texts = [_seg_text(segment) for line in lines for segment in line.segments()]
+    return any(_is_motto(t) for t in texts) and any(nd30.NUMBER_START_RE.match(t) for t in texts)
+
+
 def _take_footnotes(lines: list[Line], page: Page, footnotes: dict[str, str]) -> list[Line]:
     """The page without its footnotes: lines at the foot of the page in a smaller type, from one that starts with a
     number, each number starting a note (its text into *footnotes*)."""
@@ -318,7 +335,7 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
         segments = block.line.segments()
         wide = block.line.x1 - block.line.x0 > page.width * 0.5
         if _is_type_line(text) or text.startswith("Kính gửi") or (len(segments) == 1 and wide) \
-                or _is_recipients(text):
+                or _is_recipients(text) or any(_is_type_line(_seg_text(s)) for s in segments):
             break
         lines.append(block.line)
     if not any(_is_motto(_seg_text(s)) or nd30.NUMBER_START_RE.match(_seg_text(s)) for line in lines
@@ -344,6 +361,32 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
             else:
                 columns[side].append(text)
     return columns, skip + len(lines)
+
+
+def _without_stamp(blocks: list[_Block], page: Page) -> list[_Block]:
+    """The tên loại and trích yếu without the "ĐẾN" stamp a văn thư puts left of them on a received paper ("UBND
+    TỈNH LÂM ĐỒNG / ĐẾN Số: 1614 Ngày: … Chuyển: …", read by OCR as a column of crumbs): between the header and the
+    body, when the tên loại shares its line with text on the left, the left part of those lines is the stamp. A
+    công văn's "V/v" column is not touched (its tên loại line has nothing beside it)."""
+    zone = []
+    for index, block in enumerate(blocks):
+        if block.line is None or block.page != 0 or block.line.text.startswith("Kính gửi") \
+                or (block.line.x1 - block.line.x0 > page.width * 0.6 and len(block.line.segments()) == 1):
+            break
+        zone.append(index)
+    types = [blocks[i].line.segments()[-1] for i in zone
+             if len(blocks[i].line.segments()) > 1 and _is_type_line(_seg_text(blocks[i].line.segments()[-1]))]
+    if not types:
+        return blocks
+    column = types[0][0].x0   # the tên loại's left edge: the stamp ends before it, the centred title reaches past it
+    out = list(blocks)
+    for index in zone:
+        segments = blocks[index].line.segments()
+        kept = [w for n, s in enumerate(segments) if not (s[-1].x1 < column and (n < len(segments) - 1
+                                                                                 or len(segments) == 1)) for w in s]
+        letters = sum(c.isalpha() for c in _seg_text(kept))
+        out[index] = _Block(0, blocks[index].top, line=Line(kept, 0)) if kept and letters >= 3 else None
+    return [b for b in out if b is not None]
 
 
 def _closing(lines: list[Line], width: float) -> list[list[str]]:
@@ -433,7 +476,7 @@ def document_from_pages(pages: list[Page]):
         columns, used = _header(blocks, pages[0])
         if used:
             elements.append(_layout_table(columns))
-        rest = blocks[used:]
+        rest = _without_stamp(blocks[used:], pages[0])
         width = pages[0].width
         at = next((i for i, b in enumerate(rest)
                    if b.line is not None and _is_recipients(_seg_text(b.line.segments()[0]))), None)

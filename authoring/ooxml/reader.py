@@ -177,7 +177,16 @@ _GAP = re.compile(r"\t| {3,}")   # what separates two columns laid out with spac
 
 def is_type_line(text: str) -> bool:
     """'KẾ HOẠCH', 'QUYẾT ĐỊNH', … standing alone (the tên loại line)."""
-    return text.strip() == text.strip().upper() and match_key(text.strip()) in _TYPE_LINES
+    return text.strip() == text.strip().upper() and (match_key(text.strip()) in _TYPE_LINES
+                                                     or _bare(text) in _TYPE_LINES_BARE)
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[^A-Z ]", "", strip_diacritics(text.strip()).upper().replace("Đ", "D")).strip()
+
+
+# The tên loại with its marks off: OCR reads "QUYÉT ĐỊNH" for "QUYẾT ĐỊNH"; no two names differ only in their marks.
+_TYPE_LINES_BARE = {_bare(name) for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
 
 
 def _texts(element) -> list[str]:
@@ -224,6 +233,7 @@ class Regions:
     title: list = field(default_factory=list)       # trích yếu paragraph(s), or the "V/v …" lines of a công văn
     closing: object | None = None                   # the table with Nơi nhận and the signature
     closing_paragraphs: list = field(default_factory=list)  # a closing laid out with spaces and tabs
+    signer_outside: object | None = None            # the signer's name typed under the closing table, placed by indent
     annex_start: int | None = None                  # index in children where the annexes (Phụ lục) begin
     body_start: int = 0
     body_end: int = 0
@@ -343,6 +353,8 @@ def find_regions(document) -> Regions:
                 regions.title.append(children[probe])   # not centred, but right under the tên loại: the trích yếu
                 probe += 1
                 break
+            if regions.title and texts[children.index(regions.title[-1])].rstrip().endswith("."):
+                break   # a trích yếu closed by a full stop ("… về dữ liệu."): a centred line below starts the body
             if not _centred(children[probe], fmt) or text.startswith("Kính gửi") or (regions.title and text == text.upper() and
                                                   texts[children.index(regions.title[0])] != texts[children.index(regions.title[0])].upper()):
                 break
@@ -374,11 +386,26 @@ def find_regions(document) -> Regions:
     regions.body_end = end
     # Annexes: after the closing, from the first "Phụ lục" heading (or the first section break).
     after = end + (1 if regions.closing is not None else len(regions.closing_paragraphs))
+    if regions.closing is not None:
+        # The name left out of the table's right column and typed below it, pushed right by an indent or spaces
+        # ("  Hồ Văn Mười" under a table whose right column ends with "CHỦ TỊCH"): the closing's, not an annex.
+        probe = after
+        while probe < min(len(children), after + 3) and children[probe].tag == qn("w:p") and not texts[probe]:
+            probe += 1
+        if probe < len(children) and children[probe].tag == qn("w:p") and _is_person_name(texts[probe]):
+            regions.signer_outside = children[probe]
+            after = probe + 1
     for i in range(after, len(children)):
         if children[i].tag == qn("w:p") and (_annex_heading(texts[i]) or texts[i]):
             regions.annex_start = i
             break
     return regions
+
+
+def _is_person_name(text: str) -> bool:
+    """A Vietnamese full name on its own: two to five words, each a capital then small letters ("Hồ Văn Mười")."""
+    words = text.split()
+    return 2 <= len(words) <= 5 and all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in words)
 
 
 def _section_break(p) -> bool:

@@ -122,6 +122,19 @@ def convert_to_pdf(docx_files: list[Path], progress: Callable[[Path], None] | No
     return results
 
 
+def page_count(docx: Path) -> int | None:
+    """The pages of a DOCX as LibreOffice lays it out, or None when LibreOffice is missing or cannot convert it."""
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        pdf = convert_to_pdf([Path(docx)], workers=1)[Path(docx)]
+        return len(PdfReader(io.BytesIO(pdf)).pages)
+    except Exception:   # no LibreOffice, a file it cannot convert, a PDF it wrote badly: the caller estimates
+        return None
+
+
 def _convert_in_parallel(soffice: str, shares: list[list[Path]], staged, work: Path, progress, results) -> None:
     """One thread per worker, each guarding its own LibreOffice; the first error stops them all and is raised."""
     stop = threading.Event()

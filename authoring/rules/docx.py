@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from docx.oxml.ns import qn
 
@@ -141,14 +142,16 @@ def lint_docx(path: Path | str) -> FindingIndex:
     return lint_docx_report(path).index
 
 
-def lint_docx_report(path: Path | str) -> LintReport:
+def lint_docx_report(path: Path | str, count_pages: Callable[[Path], int | None] | None = None) -> LintReport:
+    """*count_pages(path)*: the pages of the laid-out document (LibreOffice), asked only when the page-number rule
+    depends on whether the document has one page or several; None, or a None answer, keeps the estimate."""
     from ..ooxml.safety import damaged_document
 
     with damaged_document(path, "X100"):
-        return _lint_docx_report(Path(path))
+        return _lint_docx_report(Path(path), count_pages)
 
 
-def _lint_docx_report(path: Path) -> LintReport:
+def _lint_docx_report(path: Path, count_pages: Callable[[Path], int | None] | None = None) -> LintReport:
     report = _Report(str(path))
     document = open_document(path, "X100")  # limits, safe XML; InputError (exit 1) for a damaged or hostile file
     fmt = Formatting(document)
@@ -160,7 +163,7 @@ def _lint_docx_report(path: Path) -> LintReport:
     _title(regions, form, fmt, report)
     _body(regions, form, fmt, report)
     _closing(regions, fmt, report)
-    _page_numbers(document, regions, fmt, report)
+    _page_numbers(document, regions, fmt, report, lambda: count_pages(path) if count_pages else None)
     return LintReport(form, report.items, report.finish())
 
 
@@ -506,6 +509,13 @@ def _closing(regions, fmt: Formatting, report: _Report) -> None:
             report.add("signer_name_format", E, f"chữ viết tắt thẩm quyền trong {_quote(text)} phải có dấu chấm "
                                                 "(TM. / KT. / TL. / TUQ. / Q.)", "phần cuối, cột phải",
                        "Ví dụ: 'KT. CHỦ TỊCH'.")
+    if regions.signer_outside is not None:
+        text = paragraph_text(regions.signer_outside).strip()
+        report.add("signer_name_format", E, f"họ tên người ký {_quote(text)} nằm ngoài bảng chữ ký, dưới bảng, được "
+                                            "đẩy sang phải bằng thụt lề hoặc dấu cách, không căn giữa dưới chức vụ",
+                   "phần cuối, dưới bảng chữ ký",
+                   "Đưa họ tên vào cột phải của bảng chữ ký, dưới chức vụ, căn giữa, in đậm; xóa đoạn dưới bảng.")
+        return
     name = right[-1]
     text = paragraph_text(name).strip()
     if text == text.upper():
@@ -580,7 +590,7 @@ _CHARS_PER_LINE = 80
 _LINES_PER_PAGE = 48
 
 
-def _page_numbers(document, regions, fmt: Formatting, report: _Report) -> None:
+def _page_numbers(document, regions, fmt: Formatting, report: _Report, laid_out: Callable[[], int | None]) -> None:
     sections = document.sections
     section = sections[0]
     lines = 0
@@ -596,6 +606,13 @@ def _page_numbers(document, regions, fmt: Formatting, report: _Report) -> None:
                                                 and lines > _LINES_PER_PAGE * 3 // 4)
     header = section.header   # read even for one page: a broken header reference is a damaged file, said as such
     fields = _page_fields(header._element)
+    numbered_right = fields and section.different_first_page_header_footer \
+        and section._sectPr.find(qn("w:titlePg")) is not None
+    if not numbered_right and (several_pages or lines > _LINES_PER_PAGE // 2):
+        # The estimate decides a finding (or misses one): the page count of the laid-out document is worth its cost.
+        pages = laid_out()
+        if pages is not None:
+            several_pages = pages > 1
     if several_pages:
         sect_pr = section._sectPr
         if not section.different_first_page_header_footer or sect_pr.find(qn("w:titlePg")) is None:

@@ -20,9 +20,9 @@ _spec.loader.exec_module(corpus)
 
 @pytest.fixture(scope="module")
 def scored():
-    # The measured part is scored by benchmarks/corpus.py only: a threshold on it would be tuning on it. Real scans
-    # take minutes of OCR: benchmarks/corpus.py scores them, tests/importing/test_pdf.py pins what they need.
-    return corpus.score_import([e for e in corpus.load_index() if e.get("part") != "measured"
+    # The measured parts are scored by benchmarks/corpus.py only: a threshold on them would be tuning on them. Real
+    # scans take minutes of OCR: benchmarks/corpus.py scores them, tests/importing/test_pdf.py pins what they need.
+    return corpus.score_import([e for e in corpus.load_index() if e.get("part") not in ("measured", "fresh")
                                 and not (e["kind"] == "scan" and e.get("part"))])
 
 

@@ -34,7 +34,7 @@ def test_the_closing_is_read_in_its_two_columns_even_over_a_page_break():
     paras = read_docx(pdf, read_pdf(pdf).document)
     left = [p.text for p in paras if p.zone == "closing-left"]
     right = [p.text for p in paras if p.zone == "closing-right"]
-    assert left[0] == "Nơi nhận:" and left[-1] == "- Lưu: VT, NC. Châu" and len(left) == 14
+    assert left[0] == "Nơi nhận:" and left[-1] == "- Lưu: VT, NC.Châu" and len(left) == 14   # as the DOCX types it
     assert right == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Ngọc Phúc"]
 
 
@@ -72,6 +72,51 @@ def test_a_basis_clause_goes_on_after_a_semicolon_inside_the_cited_title():
     nhiệm vụ …; Công văn số 336/BNV-CCHC … và Công văn số 376/BNV-CCHC …, trong thời gian vừa qua"."""
     facts = pdf_facts(REAL / "pdf" / "109-bnv-cv-5816-so-ket-cchc.pdf")
     assert [b["code"] for b in facts.bases] == ["145/QĐ-BNV", "336/BNV-CCHC", "376/BNV-CCHC"]
+
+
+def test_an_issuer_line_set_close_to_the_quoc_hieu_is_a_column_of_its_own():
+    """Thủ tướng QĐ 2319 (VGCASignService): "THỦ TƯỚNG CHÍNH PHỦ" ends 19 pt before "CỘNG HÒA …", less than two
+    spaces' worth, and the header was read as one line across the page."""
+    facts = pdf_facts(REAL / "pdf" / "108-ttg-qd-2319-ban-chi-dao-du-lieu.pdf")
+    assert (facts.issuer, facts.number, facts.symbol, facts.date, facts.place) == \
+        ("THỦ TƯỚNG CHÍNH PHỦ", "2319", "QĐ-TTg", "2025-10-20", "Hà Nội")
+    assert facts.title == "Thành lập Ban Chỉ đạo quốc gia về dữ liệu"
+
+
+def test_a_sở_header_under_its_province_line_is_read():
+    facts = pdf_facts(REAL / "pdf" / "106-lam-dong-syt-cv-1239-ban-vi-tien-bo.pdf")
+    assert (facts.parent_issuer, facts.issuer, facts.number, facts.symbol) == \
+        ("UBND TỈNH LÂM ĐỒNG", "SỞ Y TẾ", "1239", "SYT-TCCB")
+    assert facts.title == "V/v cử đại diện lãnh đạo tham gia Ban Vì sự tiến bộ của phụ nữ"
+
+
+def test_rules_typed_as_underscores_in_the_text_layer_are_not_text():
+    """Công điện VPCP 58: "_______" under the issuer, the Tiêu ngữ and the trích yếu are words of the text layer."""
+    pdf = REAL / "pdf" / "102-vpcp-cd-58-ban-chi-dao-du-lieu.pdf"
+    facts = pdf_facts(pdf)
+    assert (facts.issuer, facts.symbol, facts.date) == ("VĂN PHÒNG CHÍNH PHỦ", "CĐ-VPCP", "2026-01-10")
+    assert facts.title == "Phiên họp lần thứ nhất Ban Chỉ đạo quốc gia về dữ liệu"
+    assert "___" not in "\n".join(p.text for p in read_pdf(pdf).document.paragraphs)
+
+
+def test_words_placed_apart_without_space_characters_are_split():
+    """Bộ Tư pháp 3917: each word of the "V/v" trích yếu is placed 2.75 pt after the last, with no space character."""
+    facts = pdf_facts(REAL / "pdf" / "104-btp-cv-3917-hop-nhat-hoi.pdf")
+    assert facts.title == ("V/v hợp nhất TCXH-NN của công chứng viên, luật sư khi thực hiện hợp nhất địa giới hành "
+                           "chính")
+
+
+def test_a_file_holding_two_letters_imports_the_first_and_says_so(tmp_path):
+    """Bộ Tư pháp 3917: pages 3-4 are a second letter of the same day, with its own Quốc hiệu and Số line."""
+    pdf = REAL / "pdf" / "104-btp-cv-3917-hop-nhat-hoi.pdf"
+    read = read_pdf(pdf)
+    assert any("từ trang 3 là một văn bản khác" in note and "trang 1–2" in note for note in read.notes)
+    text = "\n".join(p.text for p in read.document.paragraphs)
+    assert "Hiệp hội Công chứng viên Việt Nam" not in text.split("Nơi nhận")[0] and text.count("CỘNG HOÀ") <= 1
+    out = tmp_path / "cv.yaml"
+    result = CliRunner().invoke(main, ["import", str(pdf), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "chỉ nhập văn bản đầu tiên (trang 1–2)" in result.output
 
 
 def test_a_real_signed_pdf_imports_with_its_signatures_and_no_traceback(tmp_path):
@@ -238,3 +283,101 @@ def test_a_scan_too_poor_to_read_is_refused_page_by_page_not_as_a_document_witho
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "Đây là bản quét đọc bằng OCR" in result.output and "M108" in result.output
     assert re.search(r"Trang 1 đọc kém \(độ tin cậy dưới 70%\)", result.output)
+
+
+# --- scans as they arrive: handwritten số and day, "ĐẾN" stamps, issuer lines run together (issue 22) -----------
+
+def _ocr_read(rows, confidence: float = 95.0):
+    """An OCR'd one-page read from rows of (top, [(x0, text) or (x0, text, confidence), …]), 13 pt words."""
+    from authoring.importing.pdfsource import PdfRead
+    from authoring.ooxml.layout import Page, Word, document_from_pages
+
+    words = []
+    for top, items in rows:
+        for item in items:
+            x0, text, conf = (*item, confidence) if len(item) == 2 else item
+            for n, part in enumerate(text.split(" ")):   # a word every 7 pt a letter, one space apart
+                start = x0 + sum(len(p) * 7 + 4 for p in text.split(" ")[:n])
+                words.append(Word(part, start, start + len(part) * 7, top, top + 15, 13.0, conf))
+    page = Page(595, 842, words)
+    read = PdfRead(document_from_pages([page]), ocr=True, page_confidence=[confidence])
+    read.first_page_words = words
+    return read
+
+
+_HEAD = [(50, [(95, "BỘ CÔNG AN"), (300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+         (68, [(85, "CÔNG AN TỈNH LÂM ĐỒNG"), (330, "Độc lập - Tự do - Hạnh phúc")])]
+_BODY = [(260, [(90, "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về công tác phòng, chống ma túy trên địa bàn")]),
+         (278, [(90, "tỉnh, Công an tỉnh đề nghị các cơ quan, đơn vị phối hợp thực hiện các nội dung sau đây.")])]
+
+
+def test_a_handwritten_number_and_day_on_a_scan_are_said_unreadable_not_guessed():
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số:4340", 83.0), (160, "/CAT-PA05"), (300, "Lâm Đồng, ngày"), (410, "tháng 6 năm 2025")]),
+        (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.symbol, facts.date, facts.date_partial) == (None, "CAT-PA05", None, "2025-06")
+    assert facts.unreadable == ["number", "date"]
+    assert any("Số văn bản" in n and "không đọc được" in n and "trang 1" in n for n in notes)
+    assert any("Ngày ban hành" in n and "không đoán" in n for n in notes)
+
+
+def test_a_scanned_draft_keeps_its_blank_number_and_day_as_blanks():
+    """A draft scanned before the văn thư gave it a number: "Số:      /CV-CAT" and "ngày    tháng 4" are blanks, not
+    unreadable handwriting."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [(90, [(100, "Số: /CAT-PA05"), (300, "Lâm Đồng, ngày"), (410, "tháng 4 năm 2026")]),
+                              (120, [(90, "V/v hỗ trợ kinh phí")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.symbol, facts.date, facts.unreadable, notes) == (None, "CAT-PA05", "2026-04", [], [])
+
+
+def test_a_number_read_clearly_on_a_scan_is_kept():
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [(90, [(100, "Số: 1413/CAT-PC04"), (300, "Lâm Đồng, ngày 16 tháng 3 năm 2026")]),
+                              (120, [(90, "V/v hỗ trợ kinh phí")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.date, facts.unreadable, notes) == ("1413", "2026-03-16", [], [])
+
+
+def test_two_issuer_lines_read_as_one_are_split_and_spelled_by_the_registry():
+    """OCR of Công an tỉnh Lâm Đồng 1413: "BỘCÔNGAN" glued, "LÂM ĐÔNG" for "LÂM ĐỒNG"; a place read without its
+    mark is the province the unit lists spell."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read([(50, [(95, "BỘCÔNGAN CÔNG AN TỈNH LÂM ĐÔNG"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+                      (68, [(330, "Độc lập - Tự do - Hạnh phúc")]),
+                      (90, [(100, "Số: 1413/CAT-PC04"), (300, "Lâm Đông, ngày 16 tháng 3 năm 2026")]),
+                      (120, [(90, "V/v hỗ trợ kinh phí")])] + _BODY)
+    facts, _ = facts_of(read)
+    assert (facts.parent_issuer, facts.issuer, facts.place) == ("BỘ CÔNG AN", "CÔNG AN TỈNH LÂM ĐỒNG", "Lâm Đồng")
+    from authoring.importing.pdfsource import _issuer_by_registry
+
+    assert _issuer_by_registry(["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"]) == ["ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"]
+
+
+def test_a_received_stamp_left_of_the_type_line_is_not_the_title():
+    """Bộ Công an KH 996 as received: the boxed "UBND TỈNH LÂM ĐỒNG / ĐẾN Số … Ngày …" stamp sits left of "KẾ
+    HOẠCH" and its trích yếu; OCR reads the type line with a wrong mark ("QUYÉT" for "QUYẾT" elsewhere)."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số: 996/KH-C04"), (300, "Hà Nội, ngày 24 tháng 02 năm 2026")]),
+        (112, [(40, "UBND TỈNH LÂM ĐỒNG")]),
+        (134, [(75, "Số.....|6.4"), (288, "KẾ HOẠCH")]),
+        (150, [(75, "Ngày0(12.14"), (197, "Phối hợp kiểm soát các hoạt động hợp pháp")]),
+        (168, [(234, "liên quan đến ma túy năm 2026")]),
+        (180, [(84, "°.g0940009506006609906")])] + _BODY)
+    facts, _ = facts_of(read)
+    assert facts.title == "Phối hợp kiểm soát các hoạt động hợp pháp liên quan đến ma túy năm 2026"
+    assert facts.issuer == "CÔNG AN TỈNH LÂM ĐỒNG"
+
+
+def test_a_type_line_read_with_a_wrong_mark_is_still_the_type_line():
+    from authoring.ooxml.reader import is_type_line
+
+    assert is_type_line("QUYÉT ĐỊNH") and is_type_line("KẾ HOẠCH") and not is_type_line("QUYẾT TÂM")
