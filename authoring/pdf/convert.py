@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -10,6 +11,7 @@ from .office import convert_to_pdf
 from .checks import require_pdfa
 from .finishing import finish_pdf
 from .metadata import meta_from_docx
+from .tail import tail_split_docx
 
 
 def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None] | None = None,
@@ -33,5 +35,20 @@ def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None]
         if progress:
             progress(docx)
 
-    convert_to_pdf(list(targets), workers=workers, on_pdf=finish)
+    # A last paragraph moved whole with the closing block: LibreOffice lays out once more a copy of the DOCX whose
+    # last paragraph is cut before its last two lines (tail.py), after this batch: one more LibreOffice start.
+    again: dict[Path, Path] = {}
+    with tempfile.TemporaryDirectory(prefix="kehoach-pdf-duoi-") as folder:
+        def first(docx: Path, raw: bytes) -> None:
+            cut = tail_split_docx(docx, raw)
+            if cut is None:
+                finish(docx, raw)
+                return
+            copy = Path(folder) / f"{len(again):04d}-{docx.name}"
+            copy.write_bytes(cut)
+            again[copy] = docx
+
+        convert_to_pdf(list(targets), workers=workers, on_pdf=first)
+        if again:
+            convert_to_pdf(list(again), workers=1, on_pdf=lambda copy, raw: finish(again[copy], raw))
     return [Path(target) for _, target in pairs]

@@ -209,3 +209,49 @@ def test_footnote_numbers_are_raised_in_the_footnote_area_too(pdfs):
     _, ny0, _, ny1, _ = numbers[0]
     # smaller than the text, and its foot above the text's (pdftotext measures y downwards)
     assert float(ny1) - float(ny0) < 0.8 * (y1 - y0) and float(ny1) < y1 - 1
+
+
+MAX_BLANK = 0.25   # of the text area's height, at the foot of a page that is not the last
+
+
+def _page_blanks(pdf: Path) -> list[dict]:
+    """For each page (pdfplumber words): the blank under its lowest text line as a share of the text area, the top
+    of its first body line, the top of "Nơi nhận:" (None if absent), the lowest line, and whether it is landscape."""
+    import pdfplumber
+
+    from authoring import nd30
+
+    top = nd30.PRINTED_MARGINS_TWIPS["top"] / 20
+    bottom_margin = nd30.PRINTED_MARGINS_TWIPS["bottom"] / 20
+    out = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            words = [w for w in page.extract_words() if w["bottom"] > top]   # not the page number above the text
+            area_bottom = float(page.height) - bottom_margin
+            lowest = max(w["bottom"] for w in words)
+            heads = [w["top"] for w, after in zip(words, words[1:]) if (w["text"], after["text"]) == ("Nơi", "nhận:")]
+            out.append({"blank": (area_bottom - lowest) / (area_bottom - top), "space": area_bottom - lowest,
+                        "first": min(w["top"] for w in words), "lowest": lowest, "closing": heads[-1] if heads else None,
+                        "lead": len({round(w["top"]) for w in words if heads and w["bottom"] < heads[-1] - 1}),
+                        "landscape": page.width > page.height})
+    return out
+
+
+def test_no_page_but_the_last_is_left_more_than_a_quarter_blank_unless_the_closing_block_forces_it(layout_pdfs):
+    """Only the last two lines of the last paragraph go with the closing block: a page left more than a quarter
+    blank is one the block (with those lines) could not fit in, or the one before an annex's landscape section."""
+    report, figures = {}, {}
+    for stem, (_loaded, pdf) in layout_pdfs.items():
+        pages = _page_blanks(pdf)
+        figures[stem] = [round(100 * p["blank"]) for p in pages[:-1]]
+        for number, (page, after) in enumerate(zip(pages, pages[1:]), start=1):
+            if page["blank"] <= MAX_BLANK or after["landscape"] != page["landscape"]:
+                continue
+            forced = after["closing"] is not None and after["lead"] <= 2 \
+                and after["lowest"] - after["first"] > page["space"]   # the block and its lines are taller
+            if not forced:
+                report.setdefault(stem, []).append(
+                    f"trang {number} trống {page['blank']:.0%} ở cuối; trang sau mở đầu bằng {after['lead']} dòng")
+    assert report == {}, (report, figures)
+    # what this was written for: the whole last paragraph no longer goes with the block
+    assert max(figures["dak-nong-2021-kh-chua-so"]) < 33 and max(figures["lang-son-2019-kh-chua-so"]) < 27, figures
