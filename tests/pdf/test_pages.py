@@ -144,3 +144,35 @@ def test_the_day_and_month_filled_at_signing_have_one_space_around_them(numbered
     assert texts[at:at + 5] == ["ngày", "06", "tháng", "01", "năm"], texts
     for left, right in zip(words[at:at + 4], words[at + 1:at + 5]):   # ngày|06|tháng|01|năm
         assert abs((right[1] - left[2]) - SPACE_PT) < 0.8, f"cách giữa '{left[0]}' và '{right[0]}': {right[1] - left[2]:.2f} pt"
+
+
+@pytest.fixture(scope="session")
+def issued_pdfs(tmp_path_factory) -> dict[int, Path]:
+    """The Kiến An plan issued (kehoach issue's copy) with the numbers 7, 409 and 1234, rendered and converted."""
+    from authoring.lifecycle.issue import issued_copy
+    from authoring.loading import load_plan_or_raise
+    from authoring.pdf.convert import docx_to_pdf
+    from authoring.render.docx import render_docx
+
+    out = tmp_path_factory.mktemp("so-in-san")
+    loaded = load_plan_or_raise(example("kien-an"))
+    pairs = {}
+    for number in (7, 409, 1234):
+        docx = out / f"so-{number}.docx"
+        docx.write_bytes(render_docx(issued_copy(loaded, number, "06/01/2024")))
+        pairs[number] = (docx, out / f"so-{number}.pdf")
+    docx_to_pdf(list(pairs.values()))
+    return {number: pdf for number, (_, pdf) in pairs.items()}
+
+
+@pytest.mark.parametrize("number", [7, 409, 1234])
+def test_an_issued_plan_prints_its_number_one_space_after_so_and_against_the_slash(issued_pdfs, number):
+    """Read with pdfplumber (page content, where an issued plan's number is printed): "Số: 1234/KH-UBND"."""
+    import pdfplumber
+
+    with pdfplumber.open(issued_pdfs[number]) as document:
+        words = document.pages[0].extract_words()
+    at = next(i for i, w in enumerate(words) if w["text"] == "Số:")
+    so, code = words[at], words[at + 1]
+    assert code["text"] == f"{number:02d}/KH-UBND" and abs(code["top"] - so["top"]) < 1, code
+    assert abs((code["x0"] - so["x1"]) - SPACE_PT) < 0.6, f"cách 'Số:' {code['x0'] - so['x1']:.2f} pt"
