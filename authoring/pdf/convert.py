@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -37,14 +36,16 @@ def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None]
 
     # A last paragraph moved whole with the closing block: LibreOffice lays out once more a copy of the DOCX whose
     # last paragraph is cut before its last two lines (tail.py), after this batch: one more LibreOffice start.
+    from .guarded import owned_tempdir
+
     again: dict[Path, Path] = {}
-    with tempfile.TemporaryDirectory(prefix="kehoach-pdf-duoi-") as folder:
+    with owned_tempdir() as folder:   # named after this process: a kill -9 leaves it to the next run to remove
         def first(docx: Path, raw: bytes) -> None:
             cut = tail_split_docx(docx, raw)
             if cut is None:
                 finish(docx, raw)
                 return
-            copy = Path(folder) / f"{len(again):04d}-{docx.name}"
+            copy = folder / f"{len(again):04d}-{docx.name}"
             copy.write_bytes(cut)
             again[copy] = docx
 
