@@ -322,6 +322,12 @@ class WorkspaceSite:
                 extra["body_password"] = str(form.get("mat_khau_chung_thu_co_quan") or "")
         return facts, extra
 
+    def issued_of(self, plan_id: int) -> bool:
+        """Whether the register gave this plan its number (step «Cấp số và ban hành»)."""
+        with self.sessions() as session:
+            flow = session.get(WorkflowRow, plan_id)
+            return flow is not None and flow.number is not None
+
     def refuse_typed_number(self, analysis, flow: WorkflowRow) -> None:
         """Here a plan is issued when the register gave its number (flow.number, at «Cấp số và ban hành»): a number
         typed before that, with a full date or not, would sign a draft as if issued. Refused."""
@@ -583,6 +589,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     from .routes import administration, board, errors, workflow
 
     site = app.state.workspace_site = WorkspaceSite(app, state, data_dir, redis)
+    app.state.site.issued_of = site.issued_of   # the register, not a typed number, makes a plan issued here
     app.add_exception_handler(WsError, errors.workspace_error)
     app.state.reports = reports_pages.Helpers(state, site.sessions, site.access, site.page, site.who, site.form_checked,
                                               WsError, client_address)

@@ -4,6 +4,7 @@ verified (pdf.verify), and a forged, a foreign, a wrong-version or a blank-signa
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,11 @@ def test_a_number_typed_before_issue_is_refused_at_signing_naming_the_field(user
     assert vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/kiem-tra-the-thuc", follow_redirects=False).status_code == 303
     offered = nk.get(f"/khong-gian/ke-hoach/{plan}/ban-de-ky")
     assert offered.status_code == 409 and "«Số»" in offered.text and "07" in offered.text, offered.text[-1500:]
+    # and the DOCX the workspace gives prints it as a draft: «DỰ THẢO», no number
+    docx = cv.get(f"/ke-hoach/{plan}/tai/docx")
+    assert docx.status_code == 200
+    xml = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode("utf-8")
+    assert "DỰ THẢO" in xml and "07/KH-UBND" not in xml
     response = _upload(nk, plan, b"%PDF-1.7\n")
     assert response.status_code == 409 and "«Số»" in response.text and "DỰ THẢO" in response.text
     assert 'class="state s-form-checked"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text
