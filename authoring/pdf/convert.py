@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Callable
 
@@ -41,7 +42,11 @@ def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None]
     again: dict[Path, Path] = {}
     with owned_tempdir() as folder:   # named after this process: a kill -9 leaves it to the next run to remove
         def first(docx: Path, raw: bytes) -> None:
-            cut = tail_split_docx(docx, raw)
+            try:
+                cut = tail_split_docx(docx, raw)
+            except Exception:   # only a better page break is lost: the first layout stands, the PDF is still made
+                logging.getLogger("kehoach.pdf").warning("không dàn lại được đoạn cuối của %s", docx, exc_info=True)
+                cut = None
             if cut is None:
                 finish(docx, raw)
                 return

@@ -280,3 +280,16 @@ def test_no_page_but_the_last_is_left_more_than_a_quarter_blank_unless_the_closi
     assert report == {}, (report, figures)
     # what this was written for: the whole last paragraph no longer goes with the block
     assert max(figures["dak-nong-2021-kh-chua-so"]) < 33 and max(figures["lang-son-2019-kh-chua-so"]) < 27, figures
+
+
+def test_a_last_paragraph_that_cannot_be_read_back_keeps_the_first_layout(rendered, tmp_path, monkeypatch):
+    """Laying the last paragraph out again is a better page break, never a reason for no PDF."""
+    import authoring.pdf.tail as tail
+
+    def broken(pdf):
+        raise ValueError("PDF lạ")
+
+    monkeypatch.setattr(tail, "closing_page_lead", broken)
+    target = tmp_path / "dak-nong.pdf"
+    docx_to_pdf([(rendered[example("dak-nong").stem], target)])
+    assert PdfReader(str(target)).pages and any("Nơi nhận:" in line for line in page_lines(target)[-1])
