@@ -40,6 +40,7 @@ def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None]
     from .guarded import owned_tempdir
 
     again: dict[Path, Path] = {}
+    order = {docx: index for index, docx in enumerate(targets)}
     with owned_tempdir() as folder:   # named after this process: a kill -9 leaves it to the next run to remove
         def first(docx: Path, raw: bytes) -> None:
             try:
@@ -50,11 +51,11 @@ def docx_to_pdf(pairs: list[tuple[Path, Path]], progress: Callable[[Path], None]
             if cut is None:
                 finish(docx, raw)
                 return
-            copy = folder / f"{len(again):04d}-{docx.name}"
+            copy = folder / f"{order[docx]:05d}-{docx.name}"   # by input order, not arrival: the same name each run
             copy.write_bytes(cut)
             again[copy] = docx
 
         convert_to_pdf(list(targets), workers=workers, on_pdf=first)
         if again:
-            convert_to_pdf(list(again), workers=1, on_pdf=lambda copy, raw: finish(again[copy], raw))
+            convert_to_pdf(sorted(again), workers=1, on_pdf=lambda copy, raw: finish(again[copy], raw))
     return [Path(target) for _, target in pairs]
