@@ -10,6 +10,7 @@ permit after the signer's signature (pyHanko counts it as form filling), so the 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,11 +55,45 @@ def issue_fields(reader) -> dict[str, tuple[object, str | None]]:
     return out
 
 
-def printed_date(pdf: bytes) -> tuple[int | None, int | None]:
-    """(year, month) the date line of page 1 prints; month None while blank."""
+def page_one_text(pdf: bytes) -> str:
+    """The text layer of page 1 (page content only, not form fields), NFC."""
     from pypdf import PdfReader
 
-    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    from ..text import nfc
+
+    return nfc(PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "")
+
+
+def refuse_draft_or_unnumbered(pdf: bytes, field: str, fields: dict, info: dict[str, str], file: str) -> None:
+    """A draft is never signed; the body signs only what carries a number and date, printed or filled now (K109).
+
+    *fields*: issue_fields of the PDF. Page 1 printing "DỰ THẢO" is a plan whose number did not come from the
+    register (render/docx.py); a PDF with no số printed and no số field to fill cannot be issued by signing it.
+    """
+    from .finishing import ORGAN_FIELD
+
+    text = page_one_text(pdf)
+    # the mark is a line of its own (a trích yếu in capitals may say "DỰ THẢO" inside a sentence)
+    if re.search(rf"^\s*{nd30.DRAFT_MARK}\s*$", text, re.MULTILINE):
+        raise InputError(f"Không ký {file}: đây là bản dự thảo.", [Finding(
+            "K109", Severity.ERROR, f"trang 1 của văn bản in «{nd30.DRAFT_MARK}»: bản dự thảo chưa được cấp số qua sổ "
+                                    "đăng ký văn bản nên không ký số để ban hành", file,
+            suggestion="Xóa số đã gõ trong kế hoạch (document.number), tạo lại PDF (kehoach pdf), ký bản đó; văn thư "
+                       "cấp số khi ký ô ChuKyCoQuan (--number, --date) hoặc ban hành bằng kehoach issue.")])
+    if field != ORGAN_FIELD or NUMBER_FIELD in fields:
+        return
+    match = nd30.NUMBER_SEARCH_RE.search(text)
+    if not info.get("CodeNumber", "").isdigit() and not (match and match.group("number")):
+        raise InputError(f"Không ký {file}: văn bản chưa có số ban hành.", [Finding(
+            "K109", Severity.ERROR, "trang 1 không in số văn bản và không có ô số để văn thư điền khi ký: ký số của "
+                                    "cơ quan lên văn bản này sẽ ban hành một văn bản không có số", file,
+            suggestion="Tạo PDF bằng kehoach pdf từ kế hoạch (có sẵn ô số, ngày), rồi ký ô ChuKyCoQuan với --number "
+                       "và --date.")])
+
+
+def printed_date(pdf: bytes) -> tuple[int | None, int | None]:
+    """(year, month) the date line of page 1 prints; month None while blank."""
+    text = page_one_text(pdf)
     match = nd30.DATE_SEARCH_RE.search(text)
     if not match:
         return None, None

@@ -328,6 +328,9 @@ def _prepare(signer, key_source, pdf: bytes, field: str, file: str, image, seal,
                                     "chỉ ký lên văn bản đã có chữ ký của người có thẩm quyền", file,
             suggestion="Người ký ký trước (kehoach sign … --field ChuKyNguoiKy), văn thư ký sau (Điều 32 Nghị định 30).")])
 
+    from .issuing import issue_fields, refuse_draft_or_unnumbered
+
+    refuse_draft_or_unnumbered(pdf, field, issue_fields(writer.prev), info, file)
     filled: list[str] = []
     if field == ORGAN_FIELD:
         from .issuing import fill_issue_fields, record_in_metadata

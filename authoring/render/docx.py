@@ -216,10 +216,13 @@ def _template(path: Path) -> tuple[bytes, frozenset[str]]:
     return cached
 
 
-def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=None) -> bytes:
+def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=None,
+                issued: bool | None = None) -> bytes:
     """The plan as DOCX bytes; the same plan and template always give the same bytes.
 
     *add_annexes(document)* adds a document's own annexes (a Báo cáo's tables) before the finishing touches.
+    *issued*: whether a register gave the plan its number (the workspace knows); False prints any typed number as
+    a draft. None: the file decides (a number with a full date of issue, as kehoach issue writes it).
     """
     template = Path(template) if template else choose_template(loaded)
     if not template.is_file():
@@ -227,7 +230,8 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=No
                            hint="Dùng một mẫu trong thư mục templates/ hoặc tạo lại bằng: "
                                 "python -m authoring.render.template_builder")
     original = loaded
-    if is_unissued_with_number(loaded.plan):   # a typed number is not the register's: print a draft, no number
+    typed = issued is False and loaded.plan.document.number is not None
+    if typed or is_unissued_with_number(loaded.plan):   # a typed number is not the register's: a draft, no number
         document = loaded.plan.document.model_copy(update={"number": None})
         loaded = replace(loaded, plan=loaded.plan.model_copy(update={"document": document}))
     context = build_context(loaded.plan)

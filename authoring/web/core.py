@@ -24,7 +24,7 @@ from ..loading.library import find_parent  # noqa: F401
 from ..reports import check_report  # noqa: F401
 
 # Rendering
-from ..render.docx import ANNEX_COLUMNS, annex_reference, is_unissued_with_number, render_docx  # noqa: F401
+from ..render.docx import ANNEX_COLUMNS, annex_reference, render_docx  # noqa: F401
 from ..paths import cache_dir as office_cache_dir  # noqa: F401
 from ..pdf.office import find_soffice  # noqa: F401
 from ..pdf.convert import docx_to_pdf  # noqa: F401

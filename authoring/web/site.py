@@ -11,6 +11,7 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 from fastapi import Request
@@ -119,6 +120,8 @@ class Site:
 
     def __init__(self, app, state: State, templates):
         self.app, self.state, self.templates = app, state, templates
+        # whether a register gave a plan its number (the workspace sets this); None: the plan's file decides
+        self.issued_of: Callable[[int], bool | None] = lambda plan_id: None
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         # In the shared workspace every page carries the same bar: who is signed in, their unit, role and way out.
@@ -513,16 +516,17 @@ class Site:
             parents=f"Đã đối chiếu với: {parents}." if parents else "Không có văn bản cấp trên trong thư viện để đối chiếu.",
             coverage=self.coverage_rows(plan_id, analysis) if analysis.format_ok else None)
 
-    def make_pdf(self, loaded) -> bytes:
+    def make_pdf(self, loaded, issued: bool | None = None) -> bytes:
         with tempfile.TemporaryDirectory(prefix="kehoach-pdf-web-") as tmp, self.state.pdf_lock:
             docx = Path(tmp) / "ke-hoach.docx"
-            docx.write_bytes(core.render_docx(loaded))
+            docx.write_bytes(core.render_docx(loaded, issued=issued))
             pdf = Path(tmp) / "ke-hoach.pdf"
             core.docx_to_pdf([(docx, pdf)])
             return pdf.read_bytes()
 
     def pages_ahead(self, plan_id: int, text: str, loaded) -> None:
-        digest, _count, _more = self.state.pages.pages(plan_id, text, lambda: self.make_pdf(loaded))
+        digest, _count, _more = self.state.pages.pages(plan_id, text,
+                                                       lambda: self.make_pdf(loaded, self.issued_of(plan_id)))
         self.state.pages.cut_all(plan_id, digest)
 
     def parent_title(self, doc_id: str) -> str:

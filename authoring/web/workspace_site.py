@@ -289,7 +289,7 @@ class WorkspaceSite:
         if transition.id == "kiem-tra-the-thuc" and analysis.format_ok:
             facts.lint_errors = await to_thread.run_sync(self.lint_errors, analysis)
         if transition.id == "ky":
-            self.refuse_typed_number(analysis)
+            self.refuse_typed_number(analysis, flow)
             upload = form.get("ban_ky")
             p12 = form.get("chung_thu")
             if upload is not None and getattr(upload, "filename", ""):
@@ -322,10 +322,17 @@ class WorkspaceSite:
                 extra["body_password"] = str(form.get("mat_khau_chung_thu_co_quan") or "")
         return facts, extra
 
-    def refuse_typed_number(self, analysis) -> None:
-        """A number typed into the plan before issue would be signed as a draft ("DỰ THẢO", no number): refused."""
-        if analysis.format_ok and core.is_unissued_with_number(analysis.loaded.plan):
-            number = analysis.loaded.plan.document.number
+    def issued_of(self, plan_id: int) -> bool:
+        """Whether the register gave this plan its number (step «Cấp số và ban hành»)."""
+        with self.sessions() as session:
+            flow = session.get(WorkflowRow, plan_id)
+            return flow is not None and flow.number is not None
+
+    def refuse_typed_number(self, analysis, flow: WorkflowRow) -> None:
+        """Here a plan is issued when the register gave its number (flow.number, at «Cấp số và ban hành»): a number
+        typed before that, with a full date or not, would sign a draft as if issued. Refused."""
+        number = analysis.loaded.plan.document.number if analysis.format_ok else None
+        if number is not None and flow.number is None:
             raise WsError(f"Chưa ký được: kế hoạch ghi sẵn số {number:02d} ở ô «Số» (phần «Thông tin văn bản») trong khi chưa ban "
                           "hành, nên bản in là bản «DỰ THẢO», không có số.", 409,
                           ["Xóa số ở ô «Số» rồi ký lại: số do văn thư cấp từ sổ đăng ký ở bước «Cấp số và ban hành»."])
@@ -582,6 +589,7 @@ def install(app, state, data_dir: Path, redis: str | None = None) -> None:
     from .routes import administration, board, errors, workflow
 
     site = app.state.workspace_site = WorkspaceSite(app, state, data_dir, redis)
+    app.state.site.issued_of = site.issued_of   # the register, not a typed number, makes a plan issued here
     app.add_exception_handler(WsError, errors.workspace_error)
     app.state.reports = reports_pages.Helpers(state, site.sessions, site.access, site.page, site.who, site.form_checked,
                                               WsError, client_address, site)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from pypdf.generic import NameObject
+
 from authoring.pdf.finishing import ORGAN_FIELD
 from helpers import example
 from test_signing import _sign, kit  # noqa: F401  (kit is a fixture)
@@ -71,25 +73,68 @@ def test_the_number_filled_at_signing_sits_one_space_after_so_and_against_the_sl
         assert 0.5 * len(text) * DIGIT_PT - 0.6 <= right - left < len(text) * DIGIT_PT
 
 
-def test_a_draft_with_a_typed_number_prints_du_thao_and_no_number_in_the_pdf(tmp_path):
+@pytest.fixture(scope="session")
+def draft_pdf(tmp_path_factory) -> Path:
+    """The Nghệ An plan with its number typed but its date of issue incomplete, as a finished PDF."""
     from authoring.loading import load_plan_or_raise
     from authoring.pdf.convert import docx_to_pdf
     from authoring.render.docx import render_docx
 
+    out = tmp_path_factory.mktemp("du-thao")
     source = example("nghe-an")
     variant = source.with_name(".tmp-du-thao.yaml")   # beside the example: the registry resolves the same way
     variant.write_text(source.read_text(encoding="utf-8").replace("  date: 2025-01-06", "  date: 2025-01"),
                        encoding="utf-8")
     try:
-        docx = tmp_path / "du-thao.docx"
+        docx = out / "du-thao.docx"
         docx.write_bytes(render_docx(load_plan_or_raise(variant)))
     finally:
         variant.unlink()
-    pdf = tmp_path / "du-thao.pdf"
+    pdf = out / "du-thao.pdf"
     docx_to_pdf([(docx, pdf)])
-    page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
+    return pdf
+
+
+def test_a_draft_with_a_typed_number_prints_du_thao_and_no_number_in_the_pdf(draft_pdf):
+    page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(draft_pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "DỰ THẢO" in page and re.search(r"Số:\s+/KH-UBND", page) and "07/KH-UBND" not in page
+
+
+@pytest.mark.parametrize("field", ["ChuKyNguoiKy", "ChuKyBanSao"])
+def test_sign_refuses_a_pdf_marked_du_thao_saying_how_to_get_one_to_sign(draft_pdf, kit, tmp_path, field):
+    from click.testing import CliRunner
+
+    target = tmp_path / "da-ky.pdf"
+    result = _sign(CliRunner(), draft_pdf, kit["signer"][0], target, "--field", field)
+    assert result.exit_code == 1, result.output
+    assert "K109" in result.output and "DỰ THẢO" in result.output and "document.number" in result.output
+    assert "Traceback" not in result.output and not target.exists()
+
+
+def test_the_body_refuses_to_sign_a_pdf_with_no_number_printed_and_none_to_fill(pdfs, kit, tmp_path):
+    """A PDF whose số field was taken away (made elsewhere): the body's signature would issue it without a number."""
+    from click.testing import CliRunner
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject
+
+    from authoring.pdf.finishing import NUMBER_FIELD
+
+    writer = PdfWriter(clone_from=str(pdfs[example("kien-an").stem]))
+    keep = lambda refs: ArrayObject(r for r in refs if r.get_object().get("/T") != NUMBER_FIELD)  # noqa: E731
+    writer.pages[0][NameObject("/Annots")] = keep(writer.pages[0]["/Annots"])
+    form = writer._root_object["/AcroForm"]
+    form[NameObject("/Fields")] = keep(form["/Fields"])
+    bare = tmp_path / "khong-o-so.pdf"
+    writer.write(bare)
+    runner = CliRunner()
+    signed = tmp_path / "nguoi-ky.pdf"
+    assert _sign(runner, bare, kit["signer"][0], signed).exit_code == 0
+    target = tmp_path / "co-quan.pdf"
+    result = _sign(runner, signed, kit["body"][0], target, "--field", ORGAN_FIELD, "--number", "7", "--date",
+                   "06/01/2024")
+    assert result.exit_code == 1, result.output
+    assert "K109" in result.output and "không in số" in result.output and not target.exists()
 
 
 def test_the_day_and_month_filled_at_signing_have_one_space_around_them(numbered):
@@ -99,3 +144,35 @@ def test_the_day_and_month_filled_at_signing_have_one_space_around_them(numbered
     assert texts[at:at + 5] == ["ngày", "06", "tháng", "01", "năm"], texts
     for left, right in zip(words[at:at + 4], words[at + 1:at + 5]):   # ngày|06|tháng|01|năm
         assert abs((right[1] - left[2]) - SPACE_PT) < 0.8, f"cách giữa '{left[0]}' và '{right[0]}': {right[1] - left[2]:.2f} pt"
+
+
+@pytest.fixture(scope="session")
+def issued_pdfs(tmp_path_factory) -> dict[int, Path]:
+    """The Kiến An plan issued (kehoach issue's copy) with the numbers 7, 409 and 1234, rendered and converted."""
+    from authoring.lifecycle.issue import issued_copy
+    from authoring.loading import load_plan_or_raise
+    from authoring.pdf.convert import docx_to_pdf
+    from authoring.render.docx import render_docx
+
+    out = tmp_path_factory.mktemp("so-in-san")
+    loaded = load_plan_or_raise(example("kien-an"))
+    pairs = {}
+    for number in (7, 409, 1234):
+        docx = out / f"so-{number}.docx"
+        docx.write_bytes(render_docx(issued_copy(loaded, number, "06/01/2024")))
+        pairs[number] = (docx, out / f"so-{number}.pdf")
+    docx_to_pdf(list(pairs.values()))
+    return {number: pdf for number, (_, pdf) in pairs.items()}
+
+
+@pytest.mark.parametrize("number", [7, 409, 1234])
+def test_an_issued_plan_prints_its_number_one_space_after_so_and_against_the_slash(issued_pdfs, number):
+    """Read with pdfplumber (page content, where an issued plan's number is printed): "Số: 1234/KH-UBND"."""
+    import pdfplumber
+
+    with pdfplumber.open(issued_pdfs[number]) as document:
+        words = document.pages[0].extract_words()
+    at = next(i for i, w in enumerate(words) if w["text"] == "Số:")
+    so, code = words[at], words[at + 1]
+    assert code["text"] == f"{number:02d}/KH-UBND" and abs(code["top"] - so["top"]) < 1, code
+    assert abs((code["x0"] - so["x1"]) - SPACE_PT) < 0.6, f"cách 'Số:' {code['x0'] - so['x1']:.2f} pt"

@@ -224,7 +224,9 @@ def test_pdf_command_converts_many_files_with_one_start_per_worker(rendered, run
     result = runner.invoke(main, ["pdf", "-d", str(tmp_path / "ra"), *map(str, rendered.values())])
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "ra").glob("*.pdf"))) == len(rendered)
-    assert log.read_text().count("start") == worker_count(len(rendered)) == min(os.cpu_count(), len(rendered))
+    # one start per worker, and one more for the plans whose last paragraph moved whole with the closing block
+    # (Đắk Nông, Lạng Sơn: laid out again with only its last two lines kept with the block, pdf/tail.py)
+    assert log.read_text().count("start") == worker_count(len(rendered)) + 1 == min(os.cpu_count(), len(rendered)) + 1
     assert re.search(rf"Đã chuyển {len(rendered)} văn bản sang PDF/A trong \d+,\d giây \(\d+,\d\d giây mỗi văn bản\)\.",
                      result.output)
 
@@ -244,7 +246,8 @@ def test_a_caller_that_runs_one_job_per_core_can_ask_for_one_libreoffice(rendere
     real = find_soffice()
     log = tmp_path / "so-lan-khoi-dong"
     monkeypatch.setenv("KEHOACH_SOFFICE", str(_wrapper(tmp_path, f'echo start >> {log}\nexec {real} "$@"\n')))
-    docs = [rendered[example(name).stem] for name in ("kien-an", "lang-son")]
+    # two plans LibreOffice lays out once (Lạng Sơn would be laid out again, pdf/tail.py: a second start)
+    docs = [rendered[example(name).stem] for name in ("kien-an", "nghe-an")]
     docx_to_pdf([(docx, tmp_path / f"{docx.stem}.pdf") for docx in docs], workers=1)
     assert log.read_text().count("start") == 1 and all((tmp_path / f"{d.stem}.pdf").is_file() for d in docs)
 

@@ -289,6 +289,16 @@ def test_a_typed_number_on_an_unissued_plan_prints_du_thao_and_no_number(runner,
     assert "kehoach issue" in result.output
 
 
+def test_a_number_with_a_full_date_prints_du_thao_when_the_register_did_not_give_it(tmp_path):
+    """The workspace says issued=False until «Cấp số và ban hành»: a typed number and full date are still a draft."""
+    loaded = load_plan_or_raise(example("nghe-an"))   # number 7, date 2025-01-06
+    for issued, cell in ((False, ["Số:     /KH-UBND", "DỰ THẢO"]), (None, ["Số: 07/KH-UBND"]),
+                         (True, ["Số: 07/KH-UBND"])):
+        out = tmp_path / f"{issued}.docx"
+        out.write_bytes(render_docx(loaded, issued=issued))
+        assert _header_cell_texts(out) == cell, issued
+
+
 def test_an_issued_plan_and_an_unnumbered_one_carry_no_draft_mark(rendered):
     assert _header_cell_texts(rendered[example("nghe-an").stem]) == ["Số: 07/KH-UBND"]
     assert _header_cell_texts(rendered[example("kien-an").stem]) == ["Số:     /KH-UBND"]

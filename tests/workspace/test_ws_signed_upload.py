@@ -4,6 +4,7 @@ verified (pdf.verify), and a forged, a foreign, a wrong-version or a blank-signa
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -104,18 +105,27 @@ def test_token_hand_off_offers_the_prepared_pdf_and_its_hash_and_takes_it_back_o
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_a_number_typed_before_issue_is_refused_at_signing_naming_the_field(users, p12, tmp_path):
+@pytest.mark.parametrize("typed_date", [None, "06/01/2026"], ids=["year-only", "full-date"])
+def test_a_number_typed_before_issue_is_refused_at_signing_naming_the_field(users, p12, tmp_path, typed_date):
     so = users("cv.so")
     plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
     cv, ld, vt, nk = users("cv.anhson"), users("ld.anhson"), users("vt.anhson"), users("nk.anhson")
-    # a derived plan is dated by its year only until issue ("date: 2026"): a number typed now bypasses the register
-    for base, (path, value) in enumerate((("signature.name", "Đỗ Văn Hùng"), ("document.number", "7")), start=1):
+    # a derived plan is dated by its year only until issue ("date: 2026"): a number typed now bypasses the register,
+    # and so does a number typed with a full date: only «Cấp số và ban hành» gives one
+    edits = [("signature.name", "Đỗ Văn Hùng"), ("document.number", "7")]
+    edits += [("document.date", typed_date)] if typed_date else []
+    for base, (path, value) in enumerate(edits, start=1):
         response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": str(base), "path": path, "v": value})
         assert response.status_code == 200, response.text[-800:]
     assert ld.form(f"/khong-gian/ke-hoach/{plan}/buoc/duyet", follow_redirects=False).status_code == 303
     assert vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/kiem-tra-the-thuc", follow_redirects=False).status_code == 303
     offered = nk.get(f"/khong-gian/ke-hoach/{plan}/ban-de-ky")
     assert offered.status_code == 409 and "«Số»" in offered.text and "07" in offered.text, offered.text[-1500:]
+    # and the DOCX the workspace gives prints it as a draft: «DỰ THẢO», no number
+    docx = cv.get(f"/ke-hoach/{plan}/tai/docx")
+    assert docx.status_code == 200
+    xml = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode("utf-8")
+    assert "DỰ THẢO" in xml and "07/KH-UBND" not in xml
     response = _upload(nk, plan, b"%PDF-1.7\n")
     assert response.status_code == 409 and "«Số»" in response.text and "DỰ THẢO" in response.text
     assert 'class="state s-form-checked"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text

@@ -256,10 +256,10 @@ def download(request: Request, plan_id: int, kind: str, v: int | None = None):
         data = json.dumps(core.plan_to_json(analysis.loaded), ensure_ascii=False, indent=2).encode("utf-8")
         return site.attachment(data, f"{stem}.json", "application/json")
     if kind == "docx":
-        return site.attachment(core.render_docx(analysis.loaded), f"{stem}.docx",
+        return site.attachment(core.render_docx(analysis.loaded, issued=site.issued_of(plan_id)), f"{stem}.docx",
                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     if kind == "pdf":
-        return site.attachment(site.make_pdf(analysis.loaded), f"{stem}.pdf", "application/pdf")
+        return site.attachment(site.make_pdf(analysis.loaded, site.issued_of(plan_id)), f"{stem}.pdf", "application/pdf")
     raise UserError("Không có loại tệp này.", 404)
 
 
@@ -274,7 +274,8 @@ def printed_pages(request: Request, plan_id: int, v: int | None = None):
     site.state.ahead.watch(plan_id)          # from now on its saves have their pages made ahead
     site.state.ahead.take(plan_id, analysis.text)
     try:
-        digest, count, more = site.state.pages.pages(plan_id, analysis.text, lambda: site.make_pdf(analysis.loaded))
+        digest, count, more = site.state.pages.pages(plan_id, analysis.text,
+                                                     lambda: site.make_pdf(analysis.loaded, site.issued_of(plan_id)))
     except PageError as exc:
         raise UserError(str(exc), 503)
     images = [f"/ke-hoach/{plan_id}/trang-in/{digest}/{n}.png" for n in range(1, count + 1)]

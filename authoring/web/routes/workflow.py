@@ -67,13 +67,13 @@ def copy_to_sign(request: Request, plan_id: int):
 
     ws = ws_of(request)
     me = ws.who(request)
-    plan, _flow, _unit = ws.load_flow(plan_id)
+    plan, flow, _unit = ws.load_flow(plan_id)
     if not ws.access.visible(me, plan.unit_id):
         raise WsError("Không tìm thấy kế hoạch này.", 404)
     analysis = ws.state.analysis(plan.id, plan.head)
     if not analysis.format_ok:
         raise WsError("Kế hoạch còn lỗi định dạng nên chưa in ra PDF để ký được.")
-    ws.refuse_typed_number(analysis)
+    ws.refuse_typed_number(analysis, flow)
     data = ws.app.state.make_pdf(analysis.loaded)
     name = f"ke-hoach-{plan_id}-ban-{plan.head}-de-ky.pdf"
     return Response(data, media_type="application/pdf",
