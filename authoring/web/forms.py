@@ -692,8 +692,6 @@ def document_label(document, dated: bool = False) -> str:
     head = f"{document.type} số {document.code}" if document.code else document.type
     if dated and document.date:
         head += f" ngày {core.own_registry.shown(document.date)}"
-    if dated and getattr(document, "review", None) == "pending":
-        head += " (đơn vị bổ sung, chờ Sở duyệt)"
     return f"{head} — {document.title}"[:220] if document.title else head
 
 

@@ -52,6 +52,8 @@ class State:
         self.pages = PageImages()                 # "Xem trang in": pictures of the PDF's pages by content hash
         self.changes: OrderedDict = OrderedDict()  # (plan, version) → what its save changed, in sentences
         self.ahead: PagesAhead | None = None       # pages made in the background after a save (set by the site)
+        # plan id → the registry its unit checks against, None for the built-in one (set by the workspace)
+        self.unit_registry = None
 
     def take_tree(self, plan_id: int, number: int, text: str):
         """The round-trip tree of a version, taken out of the cache (the taker mutates it), else read from text.
@@ -92,9 +94,18 @@ class State:
             if row is None:
                 raise UserError("Không tìm thấy phiên bản này của kế hoạch.", 404)
             text = row.yaml_text
-        result = engine.analyse(text)
+        result = self.analyse(plan_id, text)
         self.remember(plan_id, number, result)
         return result
+
+    def registry_for(self, plan_id: int):
+        """The registry the plan's unit checks against (the server's own when its unit adds nothing)."""
+        return (self.unit_registry(plan_id) if self.unit_registry is not None else None) or self.registry
+
+    def analyse(self, plan_id: int | None, text: str) -> engine.Analysis:
+        """engine.analyse against the registry of the plan's unit (its own layer and its parents' in the workspace)."""
+        registry = self.unit_registry(plan_id) if self.unit_registry is not None and plan_id is not None else None
+        return engine.analyse(text, registry)
 
     def take_change(self, plan_id: int, number: int) -> list[str] | None:
         """The sentences of the semantic diff the save of this version made (the audit log's detail entry reuses
@@ -185,7 +196,8 @@ class Site:
         analysis = engine.analyse(text)
         title, issuer = self.describe(analysis)
         saved = self.state.store.create(text, note, origin, title, issuer, analysis.counts(), analysis.format_ok)
-        self.state.remember(saved.plan_id, saved.number, analysis)
+        if self.state.unit_registry is None or self.state.unit_registry(saved.plan_id) is None:
+            self.state.remember(saved.plan_id, saved.number, analysis)   # else checked again with the unit's layer
         return saved.plan_id
 
     def save(self, plan_id: int, base: int, text: str, note: str, analysis: engine.Analysis | None = None,
@@ -193,7 +205,7 @@ class Site:
              part: str | None = None) -> tuple[int, engine.Analysis]:
         """Every save is a version; it remembers the session and part edited (to group a run of saves in the list)
         and what changed in words (the semantic diff, as `kehoach diff`)."""
-        analysis = analysis or engine.analyse(text)
+        analysis = analysis or self.state.analyse(plan_id, text)
         title, issuer = self.describe(analysis)
         change, lines = None, None
         if before is not None and before.loaded is not None and analysis.loaded is not None:
@@ -395,7 +407,7 @@ class Site:
         except forms.FieldError as exc:
             raise UserError(str(exc))
         try:
-            text, checked = self.set_checked(current.text, path, value)
+            text, checked = self.set_checked(current.text, path, value, plan_id)
         except (AttributeError, TypeError, KeyError, IndexError):
             raise UserError("Không lưu được: ô này không còn ở chỗ cũ trong kế hoạch. Hãy tải lại trang rồi nhập lại.", 409)
         if text == current.text:
@@ -428,15 +440,15 @@ class Site:
             body = widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path)) + body
         return HTMLResponse(body)
 
-    def set_checked(self, text: str, path, value) -> tuple[str, engine.Analysis]:
+    def set_checked(self, text: str, path, value, plan_id: int | None = None) -> tuple[str, engine.Analysis]:
         """The text with the new value, and its analysis; a splice that does not read back exactly is redone
         by the YAML writer (the analysis reads the new text anyway, so the check costs nothing extra)."""
         new_text = yamledit.set_value(text, path, value)
-        analysis = engine.analyse(new_text)
+        analysis = self.state.analyse(plan_id, new_text)
         if value is not None and (not isinstance(analysis.tree, dict)
                                   or yamledit.get_in(analysis.tree, path) != core.nfc_tree(value)):
             new_text = yamledit.transform(text, lambda tree: yamledit.set_in_tree(tree, path, value))
-            analysis = engine.analyse(new_text)
+            analysis = self.state.analyse(plan_id, new_text)
         return new_text, analysis
 
     def slot_updates(self, before: engine.Analysis, after: engine.Analysis, plan_id: int | None = None) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
-from ..workspace import accounts, audit, dashboard, workflow
+from ..workspace import accounts, audit, dashboard, unit_registry, workflow
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
 from . import core, engine, workspace_batch
@@ -102,6 +102,18 @@ class WorkspaceSite:
         app.user_middleware.append(Middleware(WorkspaceGuard, access=access, after=self.after_saves))
         app.state.api_step = self.api_step
         app.state.materialise_parent = self.materialise_parent
+        state.unit_registry = self.registry_of_plan
+
+    # --- each unit's own registry layer ----------------------------------------------------------
+
+    def registry_of_plan(self, plan_id: int):
+        """The registry a plan is checked against: the built-in one with the approved entries of its unit and of the
+        units above it (None when they have none, so the built-in one is used as is)."""
+        base = core.load_registry()
+        with self.sessions() as session:
+            plan = session.get(PlanRow, plan_id)
+            registry = unit_registry.registry_for(session, base, plan.unit_id if plan is not None else None)
+        return None if registry is base else registry
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         csrf = self.app.state.site.csrf_token(request)   # one token per browser session, shared with the editor's pages
@@ -456,7 +468,7 @@ class WorkspaceSite:
         if row.head != plan.head:
             raise WsError("Kế hoạch vừa được lưu ở nơi khác; hãy tải lại trang rồi làm lại.", 409)
         text = yamledit.transform(base_text, stamp)
-        new = engine.analyse(text)
+        new = self.state.analyse(plan.id, text)
         session.add(VersionRow(plan_id=plan.id, number=row.head + 1, yaml_text=text,
                                note=f"Ban hành: số {number:02d}, ngày {day:%d/%m/%Y}", counts=new.counts(),
                                format_ok=new.format_ok))
