@@ -709,9 +709,11 @@ def search_documents(registry, query: str, limit: int = 12) -> list:
     return out[:limit]
 
 
-def render_slot(path: Path_, findings: list, describe=None, plan_id: int | None = None) -> str:
+def render_slot(path: Path_, findings: list, describe=None, plan_id: int | None = None, oob: bool = False) -> str:
+    """The place beside a field where its findings show; *oob*: sent to replace the one on the page (htmx)."""
     items = "".join(finding_html(f, describe, plan_id) for f in findings)
-    return f'<div class="fnd" id="{slot_id(path)}">{items}</div>'
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return f'<div class="fnd"{swap} id="{slot_id(path)}">{items}</div>'
 
 
 def _excerpt(text, limit: int = 70) -> str:
