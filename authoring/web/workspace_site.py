@@ -3,7 +3,6 @@ routes share (login, workflow steps, signing, the board, batches); routes are in
 
 from __future__ import annotations
 
-import html
 import os
 import secrets
 import tempfile
@@ -23,7 +22,7 @@ from ..loading import units
 from ..workspace import accounts, audit, dashboard, unit_registry, workflow
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
-from . import core, engine, workspace_batch
+from . import core, engine, fragments, workspace_batch
 from .store import PlanRow, VersionRow
 from .workspace_access import (
     Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
@@ -569,18 +568,11 @@ class WorkspaceSite:
             return ""
         finished = batch.state != "running"
         percent = int(100 * (batch.done + batch.failed) / batch.total) if batch.total else 100
-        poll = "" if finished else f' hx-get="/khong-gian/lo/{batch.id}" hx-trigger="every 1s" hx-swap="outerHTML"'
         way = "hàng đợi xử lý nền" if batch.backend == "rq" else "các tiến trình trên máy chủ"
         doing = "Đang xuất PDF" if batch.kind == "pdf" else "Đang lập"
         status = ("Đã xong" if batch.state == "finished" else "Dừng vì lỗi") if finished else doing
-        messages = "".join(f"<li>{html.escape(m)}</li>" for m in (batch.messages or [])[:20])
-        reload = (f' <a class="button" href="/khong-gian/tinh/{batch.plan_id}">Xem bảng theo dõi</a>' if finished else "")
-        if finished and batch.kind == "pdf" and batch.done:
-            reload += f' <a class="button" href="/khong-gian/tinh/{batch.plan_id}/pdf-xa.zip">Tải PDF (.zip)</a>'
-        return (f'<div id="tien-do" class="progress"{poll}><b>{status}</b>: {batch.done + batch.failed}/{batch.total} đơn vị '
-                f'({batch.done} {"đã xuất PDF" if batch.kind == "pdf" else "đã lập"}, {batch.failed} chưa được) — qua {way}.'
-                f'<div class="bar"><span style="width:{percent}%"></span></div>{reload}'
-                f'{"<ul class=muted>" + messages + "</ul>" if messages else ""}</div>')
+        return fragments.render("progress", batch=batch, finished=finished, percent=percent, way=way, status=status,
+                                messages=(batch.messages or [])[:20])
 
 
 def ws_of(request) -> WorkspaceSite:
