@@ -421,7 +421,7 @@ class Site:
             renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {},
                                           forms.describer(analysis.tree, self.state.registry))
             widget = renderer.agency_list if field.kind == "agencies" else renderer.link_list
-            body = widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path)) + body
+            body = str(widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path))) + body
         return HTMLResponse(body)
 
     def set_checked(self, text: str, path, value, plan_id: int | None = None) -> tuple[str, engine.Analysis]:
