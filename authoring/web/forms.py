@@ -455,53 +455,55 @@ class FormRenderer:
             return self.model_group(field, value, path)
         if field.kind == "models":
             return self.model_list(field, value, path)
-        fid = slot_id(path)
+        fid, path_text = slot_id(path), core.field_path(path)
         shown_help = field.help if field.help.rstrip(".").lower() != field.label.lower() else ""
+        findings = [finding_html(f, self.describe, self.plan_id) for f in self.findings.get(path, [])]
         control = self.control(field, field.default if value is None else value, path, fid)
-        return _m().field(field.kind, core.field_path(path), fid, field.label, field.required, control, shown_help,
-                          self.slot(path))
+        return _m().field(field.kind, path_text, fid, field.label, field.required, shown_help, findings, self.url,
+                          _vals(path=path_text), **control)
 
-    def control(self, field: FieldInfo, value, path: Path_, fid: str) -> Markup:
-        m, url, vals = _m(), self.url, _vals(path=core.field_path(path))
+    def control(self, field: FieldInfo, value, path: Path_, fid: str) -> dict:
+        """How the field's own control is drawn: the arguments of the field macro for a box or a list to choose from,
+        or the control already rendered (lists of agencies or parent items, check boxes, the registry search)."""
         number = lambda n: "" if n is None else (f"{n:g}" if isinstance(n, float) else n)  # noqa: E731
         if field.kind == "longtext":
-            return m.textarea(fid, url, vals, "" if value is None else value, max(2, min(12, len(str(value or "")) // 90 + 1)))
+            return {"value": "" if value is None else value, "rows": max(2, min(12, len(str(value or "")) // 90 + 1))}
         if field.kind == "text":
-            return m.input(fid, url, vals, "" if value is None else value)
+            return {"value": "" if value is None else value}
         if field.kind in ("number", "int"):
-            return m.input(fid, url, vals, number(value), cls="num", inputmode="decimal")
+            return {"value": number(value), "cls": "num", "inputmode": "decimal"}
         if field.kind == "date":
-            return m.input(fid, url, vals, date_to_form(value), cls="date",
-                           placeholder="ngày/tháng/năm, vd. 06/01/2025; hoặc chỉ năm")
+            return {"value": date_to_form(value), "cls": "date", "placeholder": "ngày/tháng/năm, vd. 06/01/2025; hoặc chỉ năm"}
         if field.kind == "daymonth":
-            return m.input(fid, url, vals, "" if value is None else value, cls="date", placeholder="vd. 10/5")
+            return {"value": "" if value is None else value, "cls": "date", "placeholder": "vd. 10/5"}
         if field.kind == "enum":
             options = [] if field.required else [("", "— chưa chọn —")]
             for member in field.enum:
                 label = getattr(member, "label", member.value)
                 options.append((member.value, label[:1].upper() + label[1:]))
-            return m.select(fid, url, vals, options, value)
+            return {"value": value, "options": options}
         if field.kind == "choice":
-            return m.select(fid, url, vals, list(CHOICES[(field.model, field.key)].items()), value)
-        if field.kind == "range":
-            low, high = (value + [None, None])[:2] if isinstance(value, list) else (None, None)
-            return m.range(fid, url, vals, number(low), number(high))
-        if field.kind == "links":
-            return self.link_list(value, path, fid)
-        if field.kind == "registry":
-            return self.registry_search(value, path, fid)
-        if field.kind == "footnotes":
-            return self.footnote_list(value, path)
+            return {"value": value, "options": list(CHOICES[(field.model, field.key)].items())}
         if field.kind == "lines":
             lines = value if isinstance(value, list) else ([] if value is None else [value])
-            return m.textarea(fid, url, vals, "\n".join(map(str, lines)), max(2, len(lines) + 1), "mỗi dòng một mục")
-        if field.kind == "sources":
-            return m.checks(f"i-{fid}", url, vals, list(BUDGET_SOURCES.items()), value if isinstance(value, list) else [])
+            return {"value": "\n".join(map(str, lines)), "rows": max(2, len(lines) + 1), "placeholder": "mỗi dòng một mục"}
         if field.kind == "agency":
-            return m.input(fid, url, vals, self.names.name(value) if value else "", list="ds-co-quan",
-                           placeholder="gõ tên cơ quan")
+            return {"value": self.names.name(value) if value else "", "list": "ds-co-quan", "placeholder": "gõ tên cơ quan"}
+        vals = _vals(path=core.field_path(path))
+        if field.kind == "range":
+            low, high = (value + [None, None])[:2] if isinstance(value, list) else (None, None)
+            return {"control": _m().range(fid, self.url, vals, number(low), number(high))}
+        if field.kind == "sources":
+            return {"control": _m().checks(f"i-{fid}", self.url, vals, list(BUDGET_SOURCES.items()),
+                                           value if isinstance(value, list) else [])}
+        if field.kind == "links":
+            return {"control": self.link_list(value, path, fid)}
+        if field.kind == "registry":
+            return {"control": self.registry_search(value, path, fid)}
+        if field.kind == "footnotes":
+            return {"control": self.footnote_list(value, path)}
         if field.kind == "agencies":
-            return self.agency_list(value, path, fid)
+            return {"control": self.agency_list(value, path, fid)}
         raise ValueError(field.kind)
 
     def implements_box(self, value, library: dict[str, str]) -> Markup:
