@@ -61,6 +61,9 @@ def test_a_communes_addition_waits_for_the_so_and_then_counts_for_that_commune_o
     assert _finding(anhson, own) == ""                                  # counts for the commune now
     assert _finding(quynhanh, other) and "chờ" not in _finding(quynhanh, other)   # and still not for another
     assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0]}).status_code == 409
+    log = province.get("/khong-gian/nhat-ky").text                     # both steps in the log, in words
+    assert "Thêm vào danh mục của đơn vị (chờ Sở duyệt): Chỉ thị số 23/CT-TTg ngày 26/05/2021" in log
+    assert "Duyệt mục của danh mục đơn vị: Chỉ thị số 23/CT-TTg ngày 26/05/2021" in log
 
 
 def test_what_the_so_adds_applies_to_its_communes_once_approved(users):

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from .. import core
 from ...loading import edit as yamledit
-from ...workspace import unit_registry
+from ...workspace import audit, unit_registry
 from ..site import UserError, site_of
 
 router = APIRouter()
@@ -92,7 +92,9 @@ async def add_entry(request: Request, plan_id: int):
         if _workspace(request):
             # the layer of the plan's unit, in the workspace's database; it applies to that unit and its children
             with request.app.state.workspace_site.sessions.begin() as session:
-                unit_registry.add(session, core.load_registry(), row.unit_id, KINDS[kind], fields, added_by)
+                added = unit_registry.add(session, core.load_registry(), row.unit_id, KINDS[kind], fields, added_by)
+                audit.record(session, me, "danh-muc", f"Thêm vào danh mục của đơn vị (chờ Sở duyệt): "
+                             f"{_label(added.kind, added.data)}", plan_id, unit_id=row.unit_id)
         elif kind == "van-ban":
             core.own_registry.add_document(layer(), added_by=added_by, **fields)
         else:
@@ -181,7 +183,11 @@ async def approve(request: Request):
         except ValueError:
             row_id = 0
         with request.app.state.workspace_site.sessions.begin() as session:
-            done = unit_registry.approve(session, row_id, reviewer) is not None
+            entry = unit_registry.approve(session, row_id, reviewer)
+            if entry is not None:
+                audit.record(session, me, "danh-muc", f"Duyệt mục của danh mục đơn vị: {_label(entry.kind, entry.data)}",
+                             unit_id=entry.unit_id)
+            done = entry is not None
     else:
         done = core.own_registry.approve(layer(), str(form.get("loai") or ""), str(form.get("muc") or ""), reviewer)
     if not done:
