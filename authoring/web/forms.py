@@ -433,6 +433,41 @@ def _join(pieces) -> Markup:
     return Markup("").join(pieces)
 
 
+@dataclass(slots=True)
+class FieldSpec:
+    """One field as the fields macro draws it (every attribute set: a missing one is slow to look up in Jinja)."""
+
+    html: object = None          # a whole group or list, already rendered
+    control: object = None       # the field's own control, already rendered (lists, check boxes, search)
+    kind: str = ""
+    path: str = ""
+    fid: str = ""
+    label: str = ""
+    required: bool = False
+    help: str = ""
+    vals: str = ""
+    findings: list = ()
+    value: object = ""
+    rows: int = 0
+    options: list | None = None
+    cls: str = ""
+    inputmode: str = ""
+    placeholder: str = ""
+    list: str = ""
+    more: str = ""
+
+
+@dataclass(slots=True)
+class OpSpec:
+    """A button of a block (move, add, delete), as the block macro draws it."""
+
+    vals: str
+    text: str
+    title: str
+    cls: str = ""
+    confirm: str | None = None
+
+
 class FormRenderer:
     """HTML of the editor for one plan tree, from the macros of templates/_macros/editor.html; every input posts its
     own path when it changes."""
@@ -451,16 +486,20 @@ class FormRenderer:
 
     # fields ------------------------------------------------------------------------
     def field(self, field: FieldInfo, value, path: Path_) -> Markup:
+        return _m().fields(self.url, [self.field_spec(field, value, path)])
+
+    def field_spec(self, field: FieldInfo, value, path: Path_, more: str = "") -> "FieldSpec":
+        """What the fields macro draws for one field (*more*: first, last or only of the folded ones)."""
         if field.kind == "model":
-            return self.model_group(field, value, path)
+            return FieldSpec(html=self.model_group(field, value, path), more=more)
         if field.kind == "models":
-            return self.model_list(field, value, path)
+            return FieldSpec(html=self.model_list(field, value, path), more=more)
         fid, path_text = slot_id(path), core.field_path(path)
         shown_help = field.help if field.help.rstrip(".").lower() != field.label.lower() else ""
-        findings = [finding_html(f, self.describe, self.plan_id) for f in self.findings.get(path, [])]
-        control = self.control(field, field.default if value is None else value, path, fid)
-        return _m().field(field.kind, path_text, fid, field.label, field.required, shown_help, findings, self.url,
-                          _vals(path=path_text), **control)
+        return FieldSpec(kind=field.kind, path=path_text, fid=fid, label=field.label, required=field.required,
+                         help=shown_help, vals=_vals(path=path_text), more=more,
+                         findings=[finding_html(f, self.describe, self.plan_id) for f in self.findings.get(path, [])],
+                         **self.control(field, field.default if value is None else value, path, fid))
 
     def control(self, field: FieldInfo, value, path: Path_, fid: str) -> dict:
         """How the field's own control is drawn: the arguments of the field macro for a box or a list to choose from,
@@ -561,17 +600,23 @@ class FormRenderer:
     def fields(self, model, data: dict, path: Path_, skip=()) -> Markup:
         """The fields of a model; the rarely needed ones (data status, source, notes) folded under «Thêm»."""
         shown = [f for f in cached_fields(model) if f.key not in skip]
-        main = _join(self.field(f, data.get(f.key), path + (f.key,)) for f in shown if f.key not in SECONDARY)
+        main = [f for f in shown if f.key not in SECONDARY]
         more = [f for f in shown if f.key in SECONDARY]
-        if not more:
-            return main
+        items = [self.field_spec(f, data.get(f.key), path + (f.key,)) for f in main]
+        for i, f in enumerate(more):
+            place = "only" if len(more) == 1 else "first" if i == 0 else "last" if i == len(more) - 1 else ""
+            items.append(self.field_spec(f, data.get(f.key), path + (f.key,), place))
         filled = any(data.get(f.key) not in (None, "", []) for f in more)
-        inner = _join(self.field(f, data.get(f.key), path + (f.key,)) for f in more)
         words = ", ".join(f.label.split(" (")[0].lower() for f in more)
-        return _m().more(main, words, inner, filled)
+        return _m().fields(self.url, items, words, filled)
 
     def op_button(self, op: str, path: Path_, text: str, title: str, cls: str = "", confirm: str | None = None) -> Markup:
         return _m().op_button(self.url, _vals(op=op, path=core.field_path(path)), text, title, cls, confirm)
+
+    @staticmethod
+    def op(op: str, path: Path_, text: str, title: str, cls: str = "", confirm: str | None = None) -> "OpSpec":
+        """A block's button, drawn by the block macro itself."""
+        return OpSpec(_vals(op=op, path=core.field_path(path)), text, title, cls, confirm)
 
     def model_list(self, field: FieldInfo, value, path: Path_) -> Markup:
         items = value if isinstance(value, list) else []
@@ -605,14 +650,14 @@ class FormRenderer:
     def block(self, data: dict, path: Path_, index: int, count: int) -> Markup:
         head = " ".join(str(p) for p in (data.get("label"), data.get("title") or data.get("text")) if p)
         head = head if len(head) <= 90 else head[:89] + "…"
-        ops = [self.op_button("up", path, "↑", "Chuyển lên trên") if index > 0 else "",
-               self.op_button("down", path, "↓", "Chuyển xuống dưới") if index < count - 1 else "",
-               self.op_button("indent", path, "→", "Thụt vào: thành mục con của mục trên") if index > 0 else "",
-               self.op_button("outdent", path, "←", "Lùi ra: thành mục ngang hàng với mục cha") if len(path) > 2 else "",
-               self.op_button("add_after", path, "+ Mục sau", "Thêm một mục ngay sau mục này"),
-               self.op_button("add_child", path, "+ Mục con", "Thêm một mục con"),
-               self.op_button("delete", path, "Xóa", "Xóa mục này cùng các mục con", "danger",
-                              "Xóa mục này cùng mọi mục con của nó?")]
+        op = self.op
+        ops = [op("up", path, "↑", "Chuyển lên trên") if index > 0 else None,
+               op("down", path, "↓", "Chuyển xuống dưới") if index < count - 1 else None,
+               op("indent", path, "→", "Thụt vào: thành mục con của mục trên") if index > 0 else None,
+               op("outdent", path, "←", "Lùi ra: thành mục ngang hàng với mục cha") if len(path) > 2 else None,
+               op("add_after", path, "+ Mục sau", "Thêm một mục ngay sau mục này"),
+               op("add_child", path, "+ Mục con", "Thêm một mục con"),
+               op("delete", path, "Xóa", "Xóa mục này cùng các mục con", "danger", "Xóa mục này cùng mọi mục con của nó?")]
         core_fields = self.fields(core.Block, data, path, skip=("targets", "task", "agency", "reporting", "budget", "blocks"))
         data_parts = []
         fields = {f.key: f for f in cached_fields(core.Block)}
@@ -631,19 +676,19 @@ class FormRenderer:
             data_parts.append(self.model_group(fields["budget"], data.get("budget"), path + ("budget",)))
         adders = []
         if not data.get("targets"):
-            adders.append(self.op_button("add_target", path, "+ Chỉ tiêu", "Thêm chỉ tiêu cho mục này"))
+            adders.append(op("add_target", path, "+ Chỉ tiêu", "Thêm chỉ tiêu cho mục này"))
         if data.get("task") is None:
-            adders.append(self.op_button("add_task", path, "+ Nhiệm vụ (chủ trì, phối hợp)", "Ghi cơ quan chủ trì, phối hợp, thời gian"))
+            adders.append(op("add_task", path, "+ Nhiệm vụ (chủ trì, phối hợp)", "Ghi cơ quan chủ trì, phối hợp, thời gian"))
         if data.get("agency") is None:
-            adders.append(self.op_button("add_agency", path, "+ Giao cho cơ quan", "Các mục con là nhiệm vụ của cơ quan này"))
+            adders.append(op("add_agency", path, "+ Giao cho cơ quan", "Các mục con là nhiệm vụ của cơ quan này"))
         if not data.get("reporting"):
-            adders.append(self.op_button("add_reporting", path, "+ Chế độ báo cáo", "Thêm chế độ báo cáo"))
+            adders.append(op("add_reporting", path, "+ Chế độ báo cáo", "Thêm chế độ báo cáo"))
         if data.get("budget") is None:
-            adders.append(self.op_button("add_budget", path, "+ Kinh phí", "Thêm kinh phí"))
+            adders.append(op("add_budget", path, "+ Kinh phí", "Thêm kinh phí"))
         children = data.get("blocks") or []
         child_html = self.block_list(fields["blocks"], children, path + ("blocks",)) if children else ""
-        return _m().block(len(path) // 2, slot_id(path), len(path) <= 2, head, self.badge(path), ops, self.slot(path),
-                          core_fields, data_parts, adders, child_html)
+        return _m().block(len(path) // 2, slot_id(path), len(path) <= 2, head, self.badge(path), self.url,
+                          [o for o in ops if o], self.slot(path), core_fields, data_parts, adders, child_html)
 
     def badge(self, path: Path_) -> int:
         """How many findings lie inside a block, so a closed block still shows it needs attention."""
