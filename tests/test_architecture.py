@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "authoring"
@@ -134,3 +135,35 @@ def test_web_routes_live_in_routers_at_module_level():
 def test_web_routes_are_grouped_by_what_users_do():
     routers = {p.stem for p in (WEB / "routes").glob("*.py")} - {"__init__"}
     assert {"plans", "versions", "workflow", "board", "administration", "api"} <= routers
+
+
+TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def html_in_strings(path: Path) -> list[str]:
+    """The string literals of a module (its docstrings aside) holding an HTML tag: 'file:line «…»'."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body
+                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [f"{path.relative_to(PACKAGE)}:{node.lineno} «{node.value[:60]}»" for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+            and TAG.search(node.value)]
+
+
+def test_the_page_and_the_workspace_build_no_html_in_python_strings():
+    """HTML is written in Jinja templates and macros (web/templates), autoescaped: a tag in a Python string of the
+    web or workspace layer is markup escaped by hand, where a forgotten escape is an injection."""
+    found = [hit for folder in (WEB, PACKAGE / "workspace") for path in sorted(folder.rglob("*.py"))
+             for hit in html_in_strings(path)]
+    assert not found, "HTML trong chuỗi Python:\n" + "\n".join(found)
+
+
+def test_the_html_test_catches_a_tag_built_in_an_f_string():
+    probe = WEB / "_probe_html.py"
+    probe.write_text('"""Probe."""\n\n\ndef alert(text):\n    return f\'<div class="alert">{text}</div>\'\n',
+                     encoding="utf-8")
+    try:
+        assert {hit.split(" ")[0] for hit in html_in_strings(probe)} == {"web/_probe_html.py:5"}
+    finally:
+        probe.unlink()

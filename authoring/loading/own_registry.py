@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 from ..errors import InputError
 from ..fileio import write_atomic
 from ..findings import Finding, Severity
-from ..model import AgencyRegistry, CitationRegistry, CitedDocument, Level, PartialDate
+from ..model import Agency, AgencyRegistry, CitationRegistry, CitedDocument, Level, PartialDate
 from ..text import nfc, slug
 from .registry import forget_loaded, load_registry
 
@@ -74,35 +74,35 @@ def _source(source: str) -> str:
     return source
 
 
-def add_document(folder: Path, *, type: str, code: str, day: PartialDate | None, issuer: str, title: str,
-                 source: str, added_by: str) -> str:
-    """Add a cited document to the unit's layer, pending the Sở's review; the id of the new entry."""
+def document_entry(registry, taken: set[str], *, type: str, code: str, day: PartialDate | None, issuer: str, title: str,
+                   source: str, added_by: str) -> dict:
+    """A cited document as a unit adds it, pending the Sở's review, checked against *registry* (and the ids *taken*
+    in the layer it goes to); refused with a finding that says what to write."""
     type, code, issuer, title = (nfc(" ".join(v.split()))[:300] for v in (type, code, issuer, title))
     for value, label in ((type, "loại văn bản"), (issuer, "cơ quan ban hành"), (title, "trích yếu")):
         if not value:
             raise _refuse(f"chưa ghi {label} của văn bản", f"Ghi {label} như trên bản chính của văn bản.", label)
-    entries = _read(folder, "documents")
-    if len(entries) >= MAX_ENTRIES:
-        raise _refuse("danh mục của đơn vị đã quá nhiều mục", "Nhờ Sở gộp các mục đã duyệt vào danh mục chung.", "danh mục")
-    registry = load_registry()
     if day is not None and code and any(d.date and d.date == day for d in registry.documents_with_code(code)):
         raise _refuse(f"văn bản {code} ngày {shown(day)} đã có trong danh mục",
                       "Chọn văn bản này ở ô tìm căn cứ thay vì thêm lại.", "số, ký hiệu")
+    if code and registry.pending_document(code, day.year if day else None):
+        raise _refuse(f"văn bản {code} đã được thêm vào danh mục của đơn vị, đang chờ Sở duyệt",
+                      "Không cần thêm lại; nhắc lãnh đạo Sở duyệt ở trang «Danh mục của đơn vị».", "số, ký hiệu")
     number = re.match(r"[0-9a-z]+", slug(code)) if code else None
     stem = "-".join(p for p in (slug(type)[:12], number.group(0) if number else "", str(day.year) if day else "") if p)
-    entry = {"id": _new_id(stem, set(registry.documents) | {e.get("id") for e in entries}), "type": type}
+    entry = {"id": _new_id(stem, set(registry.documents) | {p.id for p in registry.pending} | taken), "type": type}
     if code:
         entry["code"] = code
     if day is not None:
         entry["date"] = day.iso()
     entry.update({"issuer": issuer, "title": title, "status": "unconfirmed", "review": "pending",
                   "source": _source(source), "note": f"Do {nfc(added_by)[:200]} thêm từ trang kehoach."})
-    _write(folder, "documents", entries + [entry])
-    return entry["id"]
+    CitedDocument.model_validate(entry)
+    return entry
 
 
-def add_agency(folder: Path, *, name: str, level: str, source: str, added_by: str) -> str:
-    """Add an agency to the unit's layer, pending the Sở's review; the id of the new entry."""
+def agency_entry(registry, taken: set[str], *, name: str, level: str, source: str, added_by: str) -> dict:
+    """An agency as a unit adds it, pending the Sở's review, checked against *registry*; refused with a finding."""
     name = nfc(" ".join(name.split()))[:300]
     if not name:
         raise _refuse("chưa ghi tên cơ quan", "Ghi tên đầy đủ của cơ quan, vd. «Trung tâm Y tế huyện Quỳ Châu».", "tên cơ quan")
@@ -110,18 +110,44 @@ def add_agency(folder: Path, *, name: str, level: str, source: str, added_by: st
         level = Level(level).value
     except ValueError:
         raise _refuse("chưa chọn cấp của cơ quan", "Chọn cấp: trung ương, tỉnh hoặc xã.", "cấp") from None
-    registry = load_registry()
     if registry.resolve_agency(name) is not None:
         raise _refuse(f"cơ quan «{name}» đã có trong danh mục", "Chọn cơ quan này trong danh sách thay vì thêm lại.",
                       "tên cơ quan")
-    entries = _read(folder, "agencies")
+    if registry.pending_agency(name) is not None:
+        raise _refuse(f"cơ quan «{name}» đã được thêm vào danh mục của đơn vị, đang chờ Sở duyệt",
+                      "Không cần thêm lại; nhắc lãnh đạo Sở duyệt ở trang «Danh mục của đơn vị».", "tên cơ quan")
+    entry = {"id": _new_id(name, set(registry.agencies) | {p.id for p in registry.pending} | taken),
+             "names": [{"name": name}], "level": level, "kind": "co-quan", "status": "unconfirmed", "review": "pending",
+             "source": _source(source), "note": f"Do {nfc(added_by)[:200]} thêm từ trang kehoach."}
+    Agency.model_validate(entry)
+    return entry
+
+
+def approved(entry: dict, reviewer: str) -> dict:
+    """The entry after the Sở's review: no longer pending, checked against one source, the reviewer named."""
+    entry = {k: v for k, v in entry.items() if k != "review"}
+    entry["status"] = "single_source"
+    entry["note"] = f"{entry.get('note', '')} Sở duyệt: {nfc(reviewer)[:200]}.".strip()
+    return entry
+
+
+def _add(folder: Path, kind: str, make) -> str:
+    entries = _read(folder, kind)
     if len(entries) >= MAX_ENTRIES:
         raise _refuse("danh mục của đơn vị đã quá nhiều mục", "Nhờ Sở gộp các mục đã duyệt vào danh mục chung.", "danh mục")
-    entry = {"id": _new_id(name, set(registry.agencies) | {e.get("id") for e in entries}), "names": [{"name": name}],
-             "level": level, "kind": "co-quan", "status": "unconfirmed", "review": "pending", "source": _source(source),
-             "note": f"Do {nfc(added_by)[:200]} thêm từ trang kehoach."}
-    _write(folder, "agencies", entries + [entry])
+    entry = make(load_registry(), {e.get("id") for e in entries})
+    _write(folder, kind, entries + [entry])
     return entry["id"]
+
+
+def add_document(folder: Path, **values) -> str:
+    """Add a cited document to the folder's layer, pending the Sở's review; the id of the new entry."""
+    return _add(folder, "documents", lambda registry, taken: document_entry(registry, taken, **values))
+
+
+def add_agency(folder: Path, **values) -> str:
+    """Add an agency to the folder's layer, pending the Sở's review; the id of the new entry."""
+    return _add(folder, "agencies", lambda registry, taken: agency_entry(registry, taken, **values))
 
 
 def entries(folder: Path) -> list[tuple[str, dict]]:
@@ -134,15 +160,9 @@ def approve(folder: Path, kind: str, entry_id: str, reviewer: str) -> bool:
     if kind not in FILES:
         return False
     items = _read(folder, kind)
-    for entry in items:
+    for i, entry in enumerate(items):
         if entry.get("id") == entry_id and entry.get("review") == "pending":
-            entry.pop("review")
-            entry["status"] = "single_source"
-            entry["note"] = f"{entry.get('note', '')} Sở duyệt: {nfc(reviewer)[:200]}.".strip()
+            items[i] = approved(entry, reviewer)
             _write(folder, kind, items)
             return True
     return False
-
-
-def document_of(entry: dict) -> CitedDocument:
-    return CitedDocument.model_validate(entry)

@@ -26,10 +26,15 @@ class Registry:
     _by_name: dict[str, str] = field(default_factory=dict)
     _patterns: list[tuple[re.Pattern, str]] = field(default_factory=list)
     _by_code: dict[str, list[str]] = field(default_factory=dict)
+    # Entries a unit added from the page that the Sở has not yet approved: no check counts them, a finding says so.
+    pending: list[Agency | CitedDocument] = field(default_factory=list)
 
     @classmethod
     def build(cls, agencies: list[Agency], documents: list[CitedDocument]) -> "Registry":
         registry = cls()
+        registry.pending = [e for e in [*documents, *agencies] if e.review == "pending"]
+        agencies = [a for a in agencies if a.review != "pending"]
+        documents = [d for d in documents if d.review != "pending"]
         for agency in agencies:
             registry.agencies[agency.id] = agency
             for name in [n.name for n in agency.names] + agency.aliases:
@@ -86,6 +91,27 @@ class Registry:
 
     def documents_with_code(self, code: str) -> list[CitedDocument]:
         return [self.documents[i] for i in self._by_code.get(match_key(code), [])]
+
+    def pending_document(self, code: str, year: int | None) -> CitedDocument | None:
+        """A document of this number (and year, when known) a unit added and the Sở has not yet approved."""
+        return next((d for d in self.pending if isinstance(d, CitedDocument) and d.code
+                     and match_key(d.code) == match_key(code) and (year is None or d.date is None or d.date.year == year)),
+                    None)
+
+    def pending_agency(self, text: str) -> Agency | None:
+        """An agency of this name a unit added and the Sở has not yet approved."""
+        key = match_key(text)
+        return next((a for a in self.pending if isinstance(a, Agency)
+                     and key in {match_key(n) for n in [*(x.name for x in a.names), *a.aliases]}), None)
+
+    def with_layer(self, agencies: list[dict], documents: list[dict]) -> "Registry":
+        """This registry with a unit's own entries laid over it (an entry with a built-in id replaces it); entries
+        pending the Sở's review are kept aside, as in a layer read from files."""
+        added_agencies = {a.id: a for a in (Agency.model_validate(e) for e in agencies)}
+        added_documents = {d.id: d for d in (CitedDocument.model_validate(e) for e in documents)}
+        return Registry.build([*{**self.agencies, **added_agencies}.values(), *(p for p in self.pending if isinstance(p, Agency))],
+                              [*{**self.documents, **added_documents}.values(),
+                               *(p for p in self.pending if isinstance(p, CitedDocument))])
 
     def close_agency_ids(self, text: str, n: int = 3) -> list[str]:
         import difflib

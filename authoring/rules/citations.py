@@ -25,6 +25,12 @@ def _same_issuer(written: str, registered: str) -> bool:
     return a == b or a in b or b in a
 
 
+def _pending(registry, citation: Citation) -> str:
+    """Said when a unit added the document from the page: it counts once the Sở approves it."""
+    year = citation.date.year if citation.date else None
+    return " (đơn vị đã bổ sung, đang chờ Sở duyệt)" if registry.pending_document(citation.code, year) else ""
+
+
 def check_citations(ctx: CheckContext) -> None:
     registry = ctx.registry
     for group in ("bases", "references"):
@@ -49,7 +55,8 @@ def _check_one(ctx: CheckContext, registry, citation: Citation, path) -> None:
         if entry is None and citation.date and all(d.date for d in by_code):
             # Numbers restart every year: 23/CT-TTg of 2021 is another directive than 23/CT-TTg of 2020.
             known = by_code[0]
-            ctx.add("R109", Severity.INFO, f"văn bản '{citation.code}' năm {citation.date.year} chưa có trong danh mục; "
+            ctx.add("R109", Severity.INFO, f"văn bản '{citation.code}' năm {citation.date.year} chưa có trong danh mục"
+                                           f"{_pending(registry, citation)}; "
                                            f"danh mục chỉ có văn bản cùng số năm {known.date.year}: {_first_mention(known)}",
                     path + ("code",), "Nếu đúng là văn bản năm " + str(citation.date.year) + ", bổ sung văn bản vào "
                     "plans/registry/citations.yaml kèm nguồn; nếu là văn bản năm " + str(known.date.year) + ", sửa ngày.")
@@ -70,7 +77,8 @@ def _check_one(ctx: CheckContext, registry, citation: Citation, path) -> None:
                                               f"cùng loại là {_first_mention(near[0])}", path + ("code",),
                     f"Kiểm tra lại số, ký hiệu; có thể là '{near[0].code}'.")
         else:
-            ctx.add("R106", Severity.INFO, f"văn bản '{citation.code}' chưa có trong danh mục văn bản nên chưa đối chiếu được",
+            ctx.add("R106", Severity.INFO, f"văn bản '{citation.code}' chưa có trong danh mục văn bản"
+                                           f"{_pending(registry, citation)} nên chưa đối chiếu được",
                     path + ("code",), "Bổ sung văn bản vào plans/registry/citations.yaml kèm nguồn.")
         return
     if entry.code and match_key(entry.code) != match_key(citation.code):

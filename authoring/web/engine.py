@@ -83,8 +83,10 @@ def check_loaded(loaded, index, lead_days: int = 5) -> core.CheckReport:
     return core.check_loaded(loaded, index, None, lead_days, parent_plan)
 
 
-def analyse_file(path: Path, text: str) -> Analysis:
-    registry = core.load_registry()
+def analyse_file(path: Path, text: str, registry=None) -> Analysis:
+    """*registry*: the one the plan's unit checks against (its own layer laid over the built-in one); default, the
+    built-in registry with the user's own folders."""
+    registry = registry or core.load_registry()
     loaded, index = core.load_plan(path, registry, text=text)
     tree, _, _ = core.read_yaml(path, text.encode("utf-8"))  # cached by content: the reader ran once
     tree = tree if isinstance(tree, dict) else None
@@ -96,10 +98,10 @@ def analyse_file(path: Path, text: str) -> Analysis:
     return Analysis(text, tree, loaded, index.sorted(), coverage, parents, format_ok)
 
 
-def analyse(text: str) -> Analysis:
+def analyse(text: str, registry=None) -> Analysis:
     """Validate and check a plan text exactly as `kehoach validate` and `kehoach check` would."""
     with plan_file(text) as path:
-        return analyse_file(path, text)
+        return analyse_file(path, text, registry)
 
 
 _CHOICES: dict[tuple, object] = {}

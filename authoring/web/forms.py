@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import html
 import json
 import re
 import types
@@ -11,10 +10,11 @@ import typing
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from .. import nd30
-from . import core
+from . import core, fragments
 
 Path_ = tuple
 
@@ -414,12 +414,63 @@ def read_field(field: FieldInfo, values: list[str], previous, names: AgencyNames
 
 # --- rendering ------------------------------------------------------------------------------
 
-def _e(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+_EDITOR = None
+
+
+def _m():
+    """The editor's macros (templates/_macros/editor.html), loaded once."""
+    global _EDITOR
+    if _EDITOR is None:
+        _EDITOR = fragments.ENV.get_template("_macros/editor.html").module
+    return _EDITOR
+
+
+def _vals(**values) -> str:
+    return json.dumps(values)
+
+
+def _join(pieces) -> Markup:
+    return Markup("").join(pieces)
+
+
+@dataclass(slots=True)
+class FieldSpec:
+    """One field as the fields macro draws it (every attribute set: a missing one is slow to look up in Jinja)."""
+
+    html: object = None          # a whole group or list, already rendered
+    control: object = None       # the field's own control, already rendered (lists, check boxes, search)
+    kind: str = ""
+    path: str = ""
+    fid: str = ""
+    label: str = ""
+    required: bool = False
+    help: str = ""
+    vals: str = ""
+    findings: list = ()
+    value: object = ""
+    rows: int = 0
+    options: list | None = None
+    cls: str = ""
+    inputmode: str = ""
+    placeholder: str = ""
+    list: str = ""
+    more: str = ""
+
+
+@dataclass(slots=True)
+class OpSpec:
+    """A button of a block (move, add, delete), as the block macro draws it."""
+
+    vals: str
+    text: str
+    title: str
+    cls: str = ""
+    confirm: str | None = None
 
 
 class FormRenderer:
-    """HTML of the editor for one plan tree; every input posts its own path when it changes."""
+    """HTML of the editor for one plan tree, from the macros of templates/_macros/editor.html; every input posts its
+    own path when it changes."""
 
     def __init__(self, plan_id: int, tree: dict, names: AgencyNames, findings_by_slot: dict, describe=None):
         self.describe = describe
@@ -430,103 +481,81 @@ class FormRenderer:
         self.url = f"/ke-hoach/{plan_id}"
 
     # slots -------------------------------------------------------------------------
-    def slot(self, path: Path_) -> str:
+    def slot(self, path: Path_) -> Markup:
         return render_slot(path, self.findings.get(path, []), self.describe, self.plan_id)
 
-    def _hx(self, path: Path_) -> str:
-        return (f'hx-post="{self.url}/truong" hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' '
-                f'hx-trigger="change" hx-swap="none" hx-include="#base-version"')
-
     # fields ------------------------------------------------------------------------
-    def field(self, field: FieldInfo, value, path: Path_) -> str:
-        label = _e(field.label) + (' <span class="req" title="bắt buộc">*</span>' if field.required else "")
-        fid = slot_id(path)
-        shown_help = field.help if field.help.rstrip(".").lower() != field.label.lower() else ""
-        help_html = f'<div class="help">{_e(shown_help)}</div>' if shown_help and field.kind not in ("model", "models") else ""
-        if field.kind == "model":
-            return self.model_group(field, value, path)
-        if field.kind == "models":
-            return self.model_list(field, value, path)
-        control = self.control(field, field.default if value is None else value, path, fid)
-        return (f'<div class="field k-{field.kind}" data-path="{_e(core.field_path(path))}">'
-                f'<label for="i-{fid}">{label}</label>{control}{help_html}{self.slot(path)}</div>')
+    def field(self, field: FieldInfo, value, path: Path_) -> Markup:
+        return _m().fields(self.url, [self.field_spec(field, value, path)])
 
-    def control(self, field: FieldInfo, value, path: Path_, fid: str) -> str:
-        hx = self._hx(path)
-        common = f'id="i-{fid}" name="v" {hx}'
+    def field_spec(self, field: FieldInfo, value, path: Path_, more: str = "") -> "FieldSpec":
+        """What the fields macro draws for one field (*more*: first, last or only of the folded ones)."""
+        if field.kind == "model":
+            return FieldSpec(html=self.model_group(field, value, path), more=more)
+        if field.kind == "models":
+            return FieldSpec(html=self.model_list(field, value, path), more=more)
+        fid, path_text = slot_id(path), core.field_path(path)
+        shown_help = field.help if field.help.rstrip(".").lower() != field.label.lower() else ""
+        return FieldSpec(kind=field.kind, path=path_text, fid=fid, label=field.label, required=field.required,
+                         help=shown_help, vals=_vals(path=path_text), more=more,
+                         findings=[finding_html(f, self.describe, self.plan_id) for f in self.findings.get(path, [])],
+                         **self.control(field, field.default if value is None else value, path, fid))
+
+    def control(self, field: FieldInfo, value, path: Path_, fid: str) -> dict:
+        """How the field's own control is drawn: the arguments of the field macro for a box or a list to choose from,
+        or the control already rendered (lists of agencies or parent items, check boxes, the registry search)."""
+        number = lambda n: "" if n is None else (f"{n:g}" if isinstance(n, float) else n)  # noqa: E731
         if field.kind == "longtext":
-            rows = max(2, min(12, len(str(value or "")) // 90 + 1))
-            return f'<textarea {common} rows="{rows}">{_e(value)}</textarea>'
-        if field.kind in ("text",):
-            return f'<input type="text" {common} value="{_e(value)}">'
+            return {"value": "" if value is None else value, "rows": max(2, min(12, len(str(value or "")) // 90 + 1))}
+        if field.kind == "text":
+            return {"value": "" if value is None else value}
         if field.kind in ("number", "int"):
-            shown = "" if value is None else (f"{value:g}" if isinstance(value, float) else value)
-            return f'<input type="text" inputmode="decimal" class="num" {common} value="{_e(shown)}">'
+            return {"value": number(value), "cls": "num", "inputmode": "decimal"}
         if field.kind == "date":
-            return (f'<input type="text" class="date" {common} value="{_e(date_to_form(value))}" '
-                    f'placeholder="ngày/tháng/năm, vd. 06/01/2025; hoặc chỉ năm">')
+            return {"value": date_to_form(value), "cls": "date", "placeholder": "ngày/tháng/năm, vd. 06/01/2025; hoặc chỉ năm"}
         if field.kind == "daymonth":
-            return f'<input type="text" class="date" {common} value="{_e(value)}" placeholder="vd. 10/5">'
+            return {"value": "" if value is None else value, "cls": "date", "placeholder": "vd. 10/5"}
         if field.kind == "enum":
-            options = [] if field.required else ['<option value="">— chưa chọn —</option>']
+            options = [] if field.required else [("", "— chưa chọn —")]
             for member in field.enum:
                 label = getattr(member, "label", member.value)
-                selected = " selected" if value == member.value else ""
-                options.append(f'<option value="{_e(member.value)}"{selected}>{_e(label[:1].upper() + label[1:])}</option>')
-            return f'<select {common}>{"".join(options)}</select>'
+                options.append((member.value, label[:1].upper() + label[1:]))
+            return {"value": value, "options": options}
         if field.kind == "choice":
-            options = CHOICES[(field.model, field.key)]
-            return f'<select {common}>' + "".join(
-                f'<option value="{_e(k)}"{" selected" if value == k else ""}>{_e(v)}</option>' for k, v in options.items()) + "</select>"
-        if field.kind == "range":
-            low, high = (value + [None, None])[:2] if isinstance(value, list) else (None, None)
-            shown = lambda n: "" if n is None else (f"{n:g}" if isinstance(n, float) else n)  # noqa: E731
-            return (f'<div class="range" id="i-{fid}" hx-post="{self.url}/truong" '
-                    f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                    f'hx-include="#i-{fid} input, #base-version" hx-swap="none">'
-                    f'<input type="text" inputmode="decimal" class="num" name="v" value="{_e(shown(low))}" aria-label="từ"> đến '
-                    f'<input type="text" inputmode="decimal" class="num" name="v" value="{_e(shown(high))}" aria-label="đến"></div>')
-        if field.kind == "links":
-            return self.link_list(value, path, fid)
-        if field.kind == "registry":
-            return self.registry_search(value, path, fid)
-        if field.kind == "footnotes":
-            return self.footnote_list(value, path)
+            return {"value": value, "options": list(CHOICES[(field.model, field.key)].items())}
         if field.kind == "lines":
             lines = value if isinstance(value, list) else ([] if value is None else [value])
-            return (f'<textarea {common} rows="{max(2, len(lines) + 1)}" placeholder="mỗi dòng một mục">'
-                    f'{_e(chr(10).join(map(str, lines)))}</textarea>')
-        if field.kind == "sources":
-            chosen = value if isinstance(value, list) else []
-            boxes = "".join(
-                f'<label class="check"><input type="checkbox" name="v" value="{k}"{" checked" if k in chosen else ""}> {_e(v)}</label>'
-                for k, v in BUDGET_SOURCES.items())
-            return (f'<div class="checks" id="i-{fid}" hx-post="{self.url}/truong" '
-                    f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                    f'hx-include="#i-{fid} input, #base-version" hx-swap="none">{boxes}</div>')
+            return {"value": "\n".join(map(str, lines)), "rows": max(2, len(lines) + 1), "placeholder": "mỗi dòng một mục"}
         if field.kind == "agency":
-            return (f'<input type="text" list="ds-co-quan" {common} value="{_e(self.names.name(value) if value else "")}" '
-                    f'placeholder="gõ tên cơ quan">')
+            return {"value": self.names.name(value) if value else "", "list": "ds-co-quan", "placeholder": "gõ tên cơ quan"}
+        vals = _vals(path=core.field_path(path))
+        if field.kind == "range":
+            low, high = (value + [None, None])[:2] if isinstance(value, list) else (None, None)
+            return {"control": _m().range(fid, self.url, vals, number(low), number(high))}
+        if field.kind == "sources":
+            return {"control": _m().checks(f"i-{fid}", self.url, vals, list(BUDGET_SOURCES.items()),
+                                           value if isinstance(value, list) else [])}
+        if field.kind == "links":
+            return {"control": self.link_list(value, path, fid)}
+        if field.kind == "registry":
+            return {"control": self.registry_search(value, path, fid)}
+        if field.kind == "footnotes":
+            return {"control": self.footnote_list(value, path)}
         if field.kind == "agencies":
-            return self.agency_list(value, path, fid)
+            return {"control": self.agency_list(value, path, fid)}
         raise ValueError(field.kind)
 
-    def implements_box(self, value, library: dict[str, str]) -> str:
+    def implements_box(self, value, library: dict[str, str]) -> Markup:
         """Check boxes for the directives of the library; refs the plan has beyond them stay ticked."""
         chosen = value if isinstance(value, list) else []
         options = dict(library)
         for ref in chosen:
             options.setdefault(ref, ref)
-        boxes = "".join(
-            f'<label class="check block"><input type="checkbox" name="v" value="{_e(ref)}"'
-            f'{" checked" if ref in chosen else ""}> {_e(title)}</label>' for ref, title in options.items())
         path = ("implements",)
-        return (f'<div class="field" data-path="implements"><div class="checks" id="i-{slot_id(path)}" '
-                f'hx-post="{self.url}/truong" hx-vals=\'{_e(json.dumps({"path": "implements"}))}\' hx-trigger="change" '
-                f'hx-include="#i-{slot_id(path)} input, #base-version" hx-swap="none">{boxes}</div>'
-                f'<div class="help">{_e(IMPLEMENTS.help)}</div>{self.slot(path)}</div>')
+        return _m().implements(self.url, _vals(path="implements"), slot_id(path), list(options.items()), chosen,
+                               IMPLEMENTS.help, self.slot(path))
 
-    def link_list(self, value, path: Path_, fid: str) -> str:
+    def link_list(self, value, path: Path_, fid: str) -> Markup:
         """The parent items this item takes up, each shown by its words; a new one is picked by typing words."""
         links = value if isinstance(value, list) else []
         shown = []
@@ -536,73 +565,60 @@ class FormRenderer:
                 label = self.names.parents.by_ref.get(ref)
                 shown.append(label or ("Mục không còn trong văn bản cấp trên đang đối chiếu "
                                        + (self.describe(ref) if self.describe else "")).strip())
-        inputs = "".join(f'<input type="text" list="ds-muc-cap-tren" name="v" value="{_e(text)}">' for text in shown)
-        inputs += '<input type="text" list="ds-muc-cap-tren" name="v" value="" placeholder="gõ vài chữ của mục cấp trên…">'
-        return (f'<div class="link-list" id="i-{fid}" hx-post="{self.url}/truong" '
-                f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                f'hx-include="#i-{fid} input, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
+        return _m().typed_list("link-list", fid, self.url, _vals(path=core.field_path(path)), shown, "ds-muc-cap-tren",
+                               "gõ vài chữ của mục cấp trên…")
 
-    def registry_search(self, value, path: Path_, fid: str) -> str:
+    def registry_search(self, value, path: Path_, fid: str) -> Markup:
         """The citation registry entry this basis is, by its name, and a search to pick (another) one."""
         document = self.names.registry.documents.get(value) if isinstance(value, str) else None
-        chosen = (f'<div class="chosen">{_e(document_label(document))}</div>' if document is not None else
-                  '<div class="chosen muted">chưa gắn với văn bản nào trong danh mục</div>')
-        owner = core.field_path(path[:-1])
-        return (f'<div class="registry" id="i-{fid}">{chosen}'
-                f'<input type="search" name="q" placeholder="tìm trong danh mục: số hiệu hoặc vài chữ của tên" '
-                f'hx-get="{self.url}/tim-van-ban" hx-vals=\'{_e(json.dumps({"path": owner}))}\' '
-                f'hx-trigger="input changed delay:250ms, search" hx-target="next .results" hx-swap="innerHTML">'
-                f'<div class="results"></div></div>')
+        return _m().registry_search(fid, self.url, _vals(path=core.field_path(path[:-1])),
+                                    document_label(document) if document is not None else "")
 
-    def footnote_list(self, value, path: Path_) -> str:
+    def footnote_list(self, value, path: Path_) -> Markup:
         notes = value if isinstance(value, dict) else {}
-        parts = []
+        items = []
         for key, text in notes.items():
             here = path + (str(key),)
-            fid = slot_id(here)
-            parts.append(f'<div class="item" id="{fid}-item"><div class="item-head"><span>Chú thích [^{_e(key)}]</span>'
-                         f'{self.op_button("remove", here, "Xóa", "Xóa chú thích này", "danger", "Xóa chú thích này?")}</div>'
-                         f'<div class="field k-longtext" data-path="{_e(core.field_path(here))}">'
-                         f'<textarea id="i-{fid}" name="v" {self._hx(here)} rows="{max(2, min(8, len(str(text or "")) // 90 + 1))}" '
-                         f'aria-label="Nội dung chú thích [^{_e(key)}]">{_e(text)}</textarea>{self.slot(here)}</div></div>')
+            button = self.op_button("remove", here, "Xóa", "Xóa chú thích này", "danger", "Xóa chú thích này?")
+            items.append(_m().footnote(slot_id(here), key, button, core.field_path(here), self.url,
+                                       _vals(path=core.field_path(here)), max(2, min(8, len(str(text or "")) // 90 + 1)),
+                                       "" if text is None else text, self.slot(here)))
         add = self.op_button("add_footnote", path, "+ Thêm chú thích", "Thêm một chú thích cuối trang")
-        return f'<div class="footnotes" id="i-{slot_id(path)}">{"".join(parts)}<div class="add">{add}</div></div>'
+        return _m().footnotes(slot_id(path), items, add)
 
-    def agency_list(self, value, path: Path_, fid: str) -> str:
+    def agency_list(self, value, path: Path_, fid: str) -> Markup:
         items = value if isinstance(value, list) else ([value] if isinstance(value, str) else [])
-        label = _e(field_at(path).label if field_at(path) else "Cơ quan")
-        inputs = "".join(f'<input type="text" list="ds-co-quan" name="v" value="{_e(self.names.name(v))}" '
-                         f'aria-label="{label} {n}">' for n, v in enumerate(items, 1))
-        inputs += f'<input type="text" list="ds-co-quan" name="v" value="" placeholder="thêm cơ quan…" aria-label="{label}: thêm cơ quan">'
-        return (f'<div class="agency-list" id="i-{fid}" hx-post="{self.url}/truong" '
-                f'hx-vals=\'{_e(json.dumps({"path": core.field_path(path)}))}\' hx-trigger="change" '
-                f'hx-include="#i-{fid} input, #base-version" hx-target="this" hx-swap="outerHTML">{inputs}</div>')
+        label = field_at(path).label if field_at(path) else "Cơ quan"
+        return _m().typed_list("agency-list", fid, self.url, _vals(path=core.field_path(path)),
+                               [self.names.name(v) for v in items], "ds-co-quan", "thêm cơ quan…", label,
+                               f"{label}: thêm cơ quan")
 
-    def model_group(self, field: FieldInfo, value, path: Path_) -> str:
+    def model_group(self, field: FieldInfo, value, path: Path_, action: str = "") -> Markup:
         body = self.fields(field.sub, value if isinstance(value, dict) else {}, path)
-        return (f'<fieldset class="group" data-path="{_e(core.field_path(path))}"><legend>{_e(field.label)}</legend>'
-                f'{self.slot(path)}{body}</fieldset>')
+        return _m().group(core.field_path(path), field.label, self.slot(path), body, action=action)
 
-    def fields(self, model, data: dict, path: Path_, skip=()) -> str:
+    def fields(self, model, data: dict, path: Path_, skip=()) -> Markup:
         """The fields of a model; the rarely needed ones (data status, source, notes) folded under «Thêm»."""
         shown = [f for f in cached_fields(model) if f.key not in skip]
-        main = "".join(self.field(f, data.get(f.key), path + (f.key,)) for f in shown if f.key not in SECONDARY)
+        main = [f for f in shown if f.key not in SECONDARY]
         more = [f for f in shown if f.key in SECONDARY]
-        if not more:
-            return main
+        items = [self.field_spec(f, data.get(f.key), path + (f.key,)) for f in main]
+        for i, f in enumerate(more):
+            place = "only" if len(more) == 1 else "first" if i == 0 else "last" if i == len(more) - 1 else ""
+            items.append(self.field_spec(f, data.get(f.key), path + (f.key,), place))
         filled = any(data.get(f.key) not in (None, "", []) for f in more)
-        inner = "".join(self.field(f, data.get(f.key), path + (f.key,)) for f in more)
         words = ", ".join(f.label.split(" (")[0].lower() for f in more)
-        return (main + f'<details class="more"{" open" if filled else ""}><summary>Thêm: {_e(words)}</summary>'
-                f'{inner}</details>')
+        return _m().fields(self.url, items, words, filled)
 
-    def op_button(self, op: str, path: Path_, text: str, title: str, cls: str = "", confirm: str | None = None) -> str:
-        vals = _e(json.dumps({"op": op, "path": core.field_path(path)}))
-        confirm_attr = f' hx-confirm="{_e(confirm)}"' if confirm else ""
-        return (f'<button type="button" class="op {cls}" title="{_e(title)}" hx-post="{self.url}/thao-tac" '
-                f'hx-vals=\'{vals}\' hx-target="#editor" hx-swap="innerHTML" hx-include="#base-version"{confirm_attr}>{text}</button>')
+    def op_button(self, op: str, path: Path_, text: str, title: str, cls: str = "", confirm: str | None = None) -> Markup:
+        return _m().op_button(self.url, _vals(op=op, path=core.field_path(path)), text, title, cls, confirm)
 
-    def model_list(self, field: FieldInfo, value, path: Path_) -> str:
+    @staticmethod
+    def op(op: str, path: Path_, text: str, title: str, cls: str = "", confirm: str | None = None) -> "OpSpec":
+        """A block's button, drawn by the block macro itself."""
+        return OpSpec(_vals(op=op, path=core.field_path(path)), text, title, cls, confirm)
+
+    def model_list(self, field: FieldInfo, value, path: Path_) -> Markup:
         items = value if isinstance(value, list) else []
         noun = "văn bản dẫn chiếu" if path == ("references",) else ITEM_NAMES.get(field.sub.__name__, "mục")
         if field.sub is core.Block:
@@ -618,72 +634,65 @@ class FormRenderer:
                 body = self.fields(field.sub, data, here, skip=("registry",))
             else:
                 body = self.fields(field.sub, data, here)
-            parts.append(f'<div class="item" id="{slot_id(here)}-item"><div class="item-head"><span>{_e(noun.capitalize())} {i + 1}</span>'
-                         f'{self.op_button("delete", here, "Xóa", f"Xóa {noun} này", "danger", f"Xóa {noun} {i + 1}?")}</div>'
-                         f'{self.slot(here)}{extra}{body}</div>')
+            button = self.op_button("delete", here, "Xóa", f"Xóa {noun} này", "danger", f"Xóa {noun} {i + 1}?")
+            parts.append(_m().item(slot_id(here), f"{noun.capitalize()} {i + 1}", button, self.slot(here), extra, body))
         add = self.op_button("append", path, f"+ Thêm {noun}", f"Thêm {noun}")
-        return (f'<fieldset class="group list" data-path="{_e(core.field_path(path))}"><legend>{_e(field.label)}</legend>'
-                f'{self.slot(path)}{"".join(parts)}<div class="add">{add}</div></fieldset>')
+        return _m().group(core.field_path(path), field.label, self.slot(path), _join(parts) + _m().add(add),
+                          cls="group list")
 
     # the section tree ----------------------------------------------------------------
-    def block_list(self, field: FieldInfo, items: list, path: Path_) -> str:
-        cards = "".join(self.block(item if isinstance(item, dict) else {}, path + (i,), i, len(items))
-                        for i, item in enumerate(items))
+    def block_list(self, field: FieldInfo, items: list, path: Path_) -> Markup:
+        cards = [self.block(item if isinstance(item, dict) else {}, path + (i,), i, len(items))
+                 for i, item in enumerate(items)]
         add = self.op_button("append", path, "+ Thêm mục", "Thêm một mục vào cuối")
-        return f'<div class="blocks" data-path="{_e(core.field_path(path))}">{self.slot(path)}{cards}<div class="add">{add}</div></div>'
+        return _m().blocks(core.field_path(path), self.slot(path), cards, add)
 
-    def block(self, data: dict, path: Path_, index: int, count: int) -> str:
+    def block(self, data: dict, path: Path_, index: int, count: int) -> Markup:
         head = " ".join(str(p) for p in (data.get("label"), data.get("title") or data.get("text")) if p)
         head = head if len(head) <= 90 else head[:89] + "…"
-        ops = [self.op_button("up", path, "↑", "Chuyển lên trên") if index > 0 else "",
-               self.op_button("down", path, "↓", "Chuyển xuống dưới") if index < count - 1 else "",
-               self.op_button("indent", path, "→", "Thụt vào: thành mục con của mục trên") if index > 0 else "",
-               self.op_button("outdent", path, "←", "Lùi ra: thành mục ngang hàng với mục cha") if len(path) > 2 else "",
-               self.op_button("add_after", path, "+ Mục sau", "Thêm một mục ngay sau mục này"),
-               self.op_button("add_child", path, "+ Mục con", "Thêm một mục con"),
-               self.op_button("delete", path, "Xóa", "Xóa mục này cùng các mục con", "danger",
-                              "Xóa mục này cùng mọi mục con của nó?")]
+        op = self.op
+        ops = [op("up", path, "↑", "Chuyển lên trên") if index > 0 else None,
+               op("down", path, "↓", "Chuyển xuống dưới") if index < count - 1 else None,
+               op("indent", path, "→", "Thụt vào: thành mục con của mục trên") if index > 0 else None,
+               op("outdent", path, "←", "Lùi ra: thành mục ngang hàng với mục cha") if len(path) > 2 else None,
+               op("add_after", path, "+ Mục sau", "Thêm một mục ngay sau mục này"),
+               op("add_child", path, "+ Mục con", "Thêm một mục con"),
+               op("delete", path, "Xóa", "Xóa mục này cùng các mục con", "danger", "Xóa mục này cùng mọi mục con của nó?")]
         core_fields = self.fields(core.Block, data, path, skip=("targets", "task", "agency", "reporting", "budget", "blocks"))
         data_parts = []
         fields = {f.key: f for f in cached_fields(core.Block)}
         if data.get("agency") is not None:
             data_parts.append(self.field(fields["agency"], data.get("agency"), path + ("agency",)))
-            data_parts.append(f'<div class="add">{self.op_button("add_duty", path, "+ Thêm nhiệm vụ cho cơ quan này", "Thêm một nhiệm vụ (mục con) của cơ quan")}</div>')
+            data_parts.append(_m().add(self.op_button("add_duty", path, "+ Thêm nhiệm vụ cho cơ quan này",
+                                                      "Thêm một nhiệm vụ (mục con) của cơ quan")))
         if data.get("targets"):
             data_parts.append(self.field(fields["targets"], data.get("targets"), path + ("targets",)))
         if data.get("task") is not None:
-            task = fields["task"]
-            data_parts.append(self.model_group(task, data.get("task"), path + ("task",))
-                              .replace("</legend>", "</legend>" + self.op_button("remove", path + ("task",), "Bỏ", "Bỏ dữ liệu nhiệm vụ", "danger"), 1))
+            remove = self.op_button("remove", path + ("task",), "Bỏ", "Bỏ dữ liệu nhiệm vụ", "danger")
+            data_parts.append(self.model_group(fields["task"], data.get("task"), path + ("task",), remove))
         if data.get("reporting"):
             data_parts.append(self.field(fields["reporting"], data.get("reporting"), path + ("reporting",)))
         if data.get("budget") is not None:
             data_parts.append(self.model_group(fields["budget"], data.get("budget"), path + ("budget",)))
         adders = []
         if not data.get("targets"):
-            adders.append(self.op_button("add_target", path, "+ Chỉ tiêu", "Thêm chỉ tiêu cho mục này"))
+            adders.append(op("add_target", path, "+ Chỉ tiêu", "Thêm chỉ tiêu cho mục này"))
         if data.get("task") is None:
-            adders.append(self.op_button("add_task", path, "+ Nhiệm vụ (chủ trì, phối hợp)", "Ghi cơ quan chủ trì, phối hợp, thời gian"))
+            adders.append(op("add_task", path, "+ Nhiệm vụ (chủ trì, phối hợp)", "Ghi cơ quan chủ trì, phối hợp, thời gian"))
         if data.get("agency") is None:
-            adders.append(self.op_button("add_agency", path, "+ Giao cho cơ quan", "Các mục con là nhiệm vụ của cơ quan này"))
+            adders.append(op("add_agency", path, "+ Giao cho cơ quan", "Các mục con là nhiệm vụ của cơ quan này"))
         if not data.get("reporting"):
-            adders.append(self.op_button("add_reporting", path, "+ Chế độ báo cáo", "Thêm chế độ báo cáo"))
+            adders.append(op("add_reporting", path, "+ Chế độ báo cáo", "Thêm chế độ báo cáo"))
         if data.get("budget") is None:
-            adders.append(self.op_button("add_budget", path, "+ Kinh phí", "Thêm kinh phí"))
+            adders.append(op("add_budget", path, "+ Kinh phí", "Thêm kinh phí"))
         children = data.get("blocks") or []
-        child_html = ""
-        if children:
-            child_html = self.block_list(fields["blocks"], children, path + ("blocks",))
-        open_attr = " open" if len(path) <= 2 else ""
-        return (f'<details class="block depth-{len(path) // 2}" id="{slot_id(path)}-item"{open_attr}>'
-                f'<summary><span class="bhead">{_e(head) or "(mục trống)"}</span>{self.badge(path)}</summary>'
-                f'<div class="bops">{"".join(ops)}</div>{self.slot(path)}{core_fields}{"".join(data_parts)}'
-                f'<div class="adders">{"".join(adders)}</div>{child_html}</details>')
+        child_html = self.block_list(fields["blocks"], children, path + ("blocks",)) if children else ""
+        return _m().block(len(path) // 2, slot_id(path), len(path) <= 2, head, self.badge(path), self.url,
+                          [o for o in ops if o], self.slot(path), core_fields, data_parts, adders, child_html)
 
-    def badge(self, path: Path_) -> str:
+    def badge(self, path: Path_) -> int:
         """How many findings lie inside a block, so a closed block still shows it needs attention."""
-        n = sum(len(v) for k, v in self.findings.items() if k[:len(path)] == path)
-        return f'<span class="badge">{n}</span>' if n else ""
+        return sum(len(v) for k, v in self.findings.items() if k[:len(path)] == path)
 
 
 def document_label(document, dated: bool = False) -> str:
@@ -692,8 +701,6 @@ def document_label(document, dated: bool = False) -> str:
     head = f"{document.type} số {document.code}" if document.code else document.type
     if dated and document.date:
         head += f" ngày {core.own_registry.shown(document.date)}"
-    if dated and getattr(document, "review", None) == "pending":
-        head += " (đơn vị bổ sung, chờ Sở duyệt)"
     return f"{head} — {document.title}"[:220] if document.title else head
 
 
@@ -711,9 +718,9 @@ def search_documents(registry, query: str, limit: int = 12) -> list:
     return out[:limit]
 
 
-def render_slot(path: Path_, findings: list, describe=None, plan_id: int | None = None) -> str:
-    items = "".join(finding_html(f, describe, plan_id) for f in findings)
-    return f'<div class="fnd" id="{slot_id(path)}">{items}</div>'
+def render_slot(path: Path_, findings: list, describe=None, plan_id: int | None = None, oob: bool = False) -> Markup:
+    """The place beside a field where its findings show; *oob*: sent to replace the one on the page (htmx)."""
+    return _m().slot(slot_id(path), [finding_html(f, describe, plan_id) for f in findings], oob)
 
 
 def _excerpt(text, limit: int = 70) -> str:
@@ -785,7 +792,7 @@ SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Lưu ý"}
 REGISTRY_ADDS = {"R106": "van-ban", "R109": "van-ban", "A103": "co-quan"}
 
 
-def finding_html(finding, describe=None, plan_id: int | None = None) -> str:
+def finding_html(finding, describe=None, plan_id: int | None = None) -> Markup:
     sev = finding.severity.value
     words = describe or (lambda text: text)
     path = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", finding.path or ""))
@@ -794,13 +801,11 @@ def finding_html(finding, describe=None, plan_id: int | None = None) -> str:
         own = words
         words = lambda text: own(text.replace(f"«{_ALL_LABELS.get(field.key, '')}»", f"«{field.label}»")  # noqa: E731
                                  if field.key in _ALL_LABELS else text)
-    fix = f'<div class="fix"><b>Cách sửa:</b> {_e(words(humanize(finding.suggestion)))}</div>' if finding.suggestion else ""
+    fix = words(humanize(finding.suggestion)) if finding.suggestion else ""
     add = ""
     if plan_id is not None and finding.code in REGISTRY_ADDS:
-        query = urlencode({"loai": REGISTRY_ADDS[finding.code], "o": finding.path or ""})
-        add = f'<a class="button" href="/ke-hoach/{plan_id}/danh-muc?{_e(query)}">Thêm vào danh mục của đơn vị</a>'
-    return (f'<div class="finding {SEVERITY_CLASS[sev]}"><b>{SEVERITY_LABEL[sev]}:</b> '
-            f'{_e(words(humanize(finding.message)))}{fix}{add}</div>')
+        add = f"/ke-hoach/{plan_id}/danh-muc?" + urlencode({"loai": REGISTRY_ADDS[finding.code], "o": finding.path or ""})
+    return _m().finding(SEVERITY_CLASS[sev], SEVERITY_LABEL[sev], words(humanize(finding.message)), fix, add)
 
 
 _ALL_LABELS = {}

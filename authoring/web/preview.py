@@ -3,26 +3,41 @@ real printed pages («Xem trang in») made ahead, in the background, after each 
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import threading
 import time
 
-from . import core
+from . import core, fragments
 
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
 
 
-def _inline(text: str | None) -> str:
-    """Text as printed: **bold** and *italic* kept as such, footnote marks as superscript numbers."""
-    escaped = html.escape(text or "")
-    escaped = _EMPHASIS.sub(lambda m: f"<b>{m.group(1)}</b>" if m.group(1) else f"<i>{m.group(2)}</i>", escaped)
-    return core.FOOTNOTE_RE.sub(lambda m: f"<sup>{html.escape(m.group(1))}</sup>", escaped)
+def pieces(text: str | None) -> list[tuple[str, list[tuple[bool, str]]]]:
+    """Text as printed, in runs: (style: '' / 'b' / 'i', [(is footnote mark, words)]) — **bold** and *italic* kept as
+    such, footnote marks shown as superscript numbers (templates/_fragments/printed.html)."""
+    text = text or ""
+    runs, at = [], 0
+    for match in _EMPHASIS.finditer(text):
+        runs.append(("", text[at:match.start()]))
+        runs.append(("b", match.group(1)) if match.group(1) else ("i", match.group(2)))
+        at = match.end()
+    runs.append(("", text[at:]))
+    out = []
+    for style, run in runs:
+        if not run and not style:
+            continue
+        parts, last = [], 0
+        for mark in core.FOOTNOTE_RE.finditer(run):
+            parts += [(False, run[last:mark.start()]), (True, mark.group(1))]
+            last = mark.end()
+        parts.append((False, run[last:]))
+        out.append((style, [(sup, words) for sup, words in parts if words or sup]))
+    return out
 
 
-def _paragraph(block, top_level: bool, last: bool) -> str:
-    """One body paragraph, laid out as the DOCX paragraph: bold head, then the text."""
+def _paragraph(block, top_level: bool, last: bool) -> dict:
+    """One body paragraph, laid out as the DOCX paragraph: bold head, then the text; (bold, text) parts."""
     title = core.printed_title(block, top_level)
     section = core.is_section_heading(block, top_level)
     text = block.text
@@ -30,18 +45,17 @@ def _paragraph(block, top_level: bool, last: bool) -> str:
         text = core.with_end_mark(text)
     head = " ".join(p for p in (block.label, title) if p)
     if title:
-        body = f"<b>{_inline(head)}</b>"
+        parts = [(True, head)]
         if text:
-            sep = " " if title.endswith(":") else ": "
-            body += sep + (f"<b>{_inline(text)}</b>" if top_level else _inline(text))
+            parts += [(False, " " if title.endswith(":") else ": "), (top_level, text)]
     elif head and text:
-        body = _inline(f"{head} {text}")
+        parts = [(False, f"{head} {text}")]
     else:
-        body = _inline(text or head)
-    return f'<p class="{"muc" if section else "nd"}">{body}</p>'
+        parts = [(False, text or head)]
+    return {"cls": "muc" if section else "nd", "parts": parts}
 
 
-def annex_html(loaded) -> str:
+def _annex(loaded) -> dict:
     """The task annex as the DOCX lays it out: a landscape page, its title, the reference line, the task table."""
     plan = loaded.plan
     on = plan.document.date.to_date()
@@ -54,43 +68,28 @@ def annex_html(loaded) -> str:
                          if agency_id and agency_id == value else value)
         return "; ".join(shown)
 
-    head = "".join(f"<th>{html.escape(title)}</th>" for title, _ in core.ANNEX_COLUMNS)
     rows = []
     for number, (_, block) in enumerate(core.iter_tasks(plan), 1):
         task = block.task
-        cells = [str(number), core.strip_emphasis(block.title or block.text or ""), names(task.lead),
-                 names(task.cooperating), task.timeframe or "", "; ".join(task.products)]
-        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-    return (f'<div class="a4 ngang"><div class="pl">{html.escape(plan.annex.label)}</div>'
-            f'<div class="pl-ten">{html.escape(plan.annex.title)}</div>'
-            f'<div class="pl-kem">{html.escape(core.annex_reference(plan))}</div>'
-            f'<table class="pl-bang"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+        rows.append([str(number), core.strip_emphasis(block.title or block.text or ""), names(task.lead),
+                     names(task.cooperating), task.timeframe or "", "; ".join(task.products)])
+    return {"label": plan.annex.label, "title": plan.annex.title, "reference": core.annex_reference(plan),
+            "columns": [title for title, _ in core.ANNEX_COLUMNS], "rows": rows}
 
 
 def preview_html(plan, loaded=None) -> str:
     doc = plan.document
-    issuer = core.header_lines(plan)
-    left = "".join(f'<div class="{"cq-chu-quan" if doc.governing_body and i == 0 else "cq"}">{html.escape(line)}</div>'
-                   for i, line in enumerate(issuer))
     flat = core.printed_blocks(plan)
-    body = "".join(_paragraph(b, t, i == len(flat) - 1) for i, (b, t) in enumerate(flat))
-    recipients = "".join(f"<div>{_inline(line)}</div>" for line in core.recipient_lines(plan))
-    signature = ""
-    if plan.signature:
-        sig = plan.signature
-        signature = ("".join(f"<div class='tq'>{html.escape(line)}</div>" for line in sig.authority + sig.positions)
-                     + f"<div class='ky-space'></div><div class='ten'>{html.escape(sig.name)}</div>")
-    notes = "".join(f"<div class='fn'><sup>{html.escape(k)}</sup> {_inline(v)}</div>" for k, v in plan.footnotes.items())
-    return f"""<div class="a4" lang="vi">
-<table class="hdr"><tr><td class="l">{left}<div class="rule"></div><div class="so">{html.escape(core.number_line(plan))}</div></td>
-<td class="r"><div class="qh">{core.QUOC_HIEU_TEXT}</div><div class="tn">{core.TIEU_NGU_TEXT}</div>
-<div class="rule long"></div><div class="ngay">{html.escape(core.date_line(plan))}</div></td></tr></table>
-<div class="loai">{html.escape(doc.type.upper())}</div><div class="trich-yeu">{_inline(doc.title)}</div><div class="rule mid"></div>
-<div class="body">{body}</div>
-<table class="ket"><tr><td class="noi-nhan"><div class="nn-label">{html.escape(core.RECIPIENTS_LABEL)}</div>{recipients}</td>
-<td class="ky">{signature}</td></tr></table>
-{f'<div class="footnotes">{notes}</div>' if notes else ''}
-</div>{annex_html(loaded) if loaded is not None and plan.annex is not None else ''}"""
+    signature = ({"lines": plan.signature.authority + plan.signature.positions, "name": plan.signature.name}
+                 if plan.signature else None)
+    return fragments.render(
+        "printed", pieces=pieces, issuer=core.header_lines(plan), governing=bool(doc.governing_body),
+        number_line=core.number_line(plan), quoc_hieu=core.QUOC_HIEU_TEXT, tieu_ngu=core.TIEU_NGU_TEXT,
+        date_line=core.date_line(plan), doc_type=doc.type.upper(), title=doc.title,
+        paragraphs=[_paragraph(b, t, i == len(flat) - 1) for i, (b, t) in enumerate(flat)],
+        recipients_label=core.RECIPIENTS_LABEL, recipients=core.recipient_lines(plan), signature=signature,
+        footnotes=list(plan.footnotes.items()),
+        annex=_annex(loaded) if loaded is not None and plan.annex is not None else None)
 
 
 class PagesAhead:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
 import json
-import os
 import secrets
 import tempfile
 import threading
@@ -18,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..loading import edit as yamledit
-from . import core, engine, forms, ops
+from . import core, engine, forms, fragments, ops
 from .pages import PageImages
 from .preview import PagesAhead, preview_html
 from .store import Conflict, Store
@@ -53,6 +51,8 @@ class State:
         self.pages = PageImages()                 # "Xem trang in": pictures of the PDF's pages by content hash
         self.changes: OrderedDict = OrderedDict()  # (plan, version) → what its save changed, in sentences
         self.ahead: PagesAhead | None = None       # pages made in the background after a save (set by the site)
+        # plan id → the registry its unit checks against, None for the built-in one (set by the workspace)
+        self.unit_registry = None
 
     def take_tree(self, plan_id: int, number: int, text: str):
         """The round-trip tree of a version, taken out of the cache (the taker mutates it), else read from text.
@@ -93,9 +93,18 @@ class State:
             if row is None:
                 raise UserError("Không tìm thấy phiên bản này của kế hoạch.", 404)
             text = row.yaml_text
-        result = engine.analyse(text)
+        result = self.analyse(plan_id, text)
         self.remember(plan_id, number, result)
         return result
+
+    def registry_for(self, plan_id: int):
+        """The registry the plan's unit checks against (the server's own when its unit adds nothing)."""
+        return (self.unit_registry(plan_id) if self.unit_registry is not None else None) or self.registry
+
+    def analyse(self, plan_id: int | None, text: str) -> engine.Analysis:
+        """engine.analyse against the registry of the plan's unit (its own layer and its parents' in the workspace)."""
+        registry = self.unit_registry(plan_id) if self.unit_registry is not None and plan_id is not None else None
+        return engine.analyse(text, registry)
 
     def take_change(self, plan_id: int, number: int) -> list[str] | None:
         """The sentences of the semantic diff the save of this version made (the audit log's detail entry reuses
@@ -161,8 +170,8 @@ class Site:
         return request.headers.get("hx-request") == "true"
 
     def alert_fragment(self, message: str, kind: str = "loi", extra: str = "") -> str:
-        return (f'<div id="alert" hx-swap-oob="true" class="alert {kind}" role="alert">{html.escape(message)}{extra}'
-                f'<button type="button" class="close" onclick="this.parentElement.className=\'alert hidden\'">Đóng</button></div>')
+        """*extra*: markup rendered from a fragment (what to do next)."""
+        return fragments.render("alert", message=message, kind=kind, extra=fragments.markup(extra))
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -188,7 +197,8 @@ class Site:
         analysis = engine.analyse(text)
         title, issuer = self.describe(analysis)
         saved = self.state.store.create(text, note, origin, title, issuer, analysis.counts(), analysis.format_ok)
-        self.state.remember(saved.plan_id, saved.number, analysis)
+        if self.state.unit_registry is None or self.state.unit_registry(saved.plan_id) is None:
+            self.state.remember(saved.plan_id, saved.number, analysis)   # else checked again with the unit's layer
         return saved.plan_id
 
     def save(self, plan_id: int, base: int, text: str, note: str, analysis: engine.Analysis | None = None,
@@ -196,7 +206,7 @@ class Site:
              part: str | None = None) -> tuple[int, engine.Analysis]:
         """Every save is a version; it remembers the session and part edited (to group a run of saves in the list)
         and what changed in words (the semantic diff, as `kehoach diff`)."""
-        analysis = analysis or engine.analyse(text)
+        analysis = analysis or self.state.analyse(plan_id, text)
         title, issuer = self.describe(analysis)
         change, lines = None, None
         if before is not None and before.loaded is not None and analysis.loaded is not None:
@@ -234,8 +244,8 @@ class Site:
         parts = []
         for key in self.PARTS:
             if key == "implements":
-                parts.append(f'<section class="part" id="phan-implements"><h2>{html.escape(forms.IMPLEMENTS.label)}</h2>'
-                             f'{renderer.implements_box(tree.get("implements"), self.implements_titles(tree))}</section>')
+                parts.append({"key": key, "heading": forms.IMPLEMENTS.label, "body": fragments.markup(
+                    renderer.implements_box(tree.get("implements"), self.implements_titles(tree)))})
                 continue
             if key == "annex":
                 annex_on = tree.get("annex") is not None
@@ -243,19 +253,17 @@ class Site:
                                             "Bỏ phụ lục bảng nhiệm vụ" if annex_on else "+ Thêm phụ lục bảng nhiệm vụ (trang ngang)",
                                             "Phụ lục lập từ các mục có dữ liệu nhiệm vụ")
                 body = renderer.fields(core.Annex, tree.get("annex") or {}, ("annex",)) if annex_on else ""
-                parts.append(f'<section class="part" id="phan-annex"><h2>Phụ lục</h2>{button}{body}</section>')
+                parts.append({"key": key, "heading": "Phụ lục", "body": fragments.markup(button + body)})
                 continue
             if key == "khac":
                 inner = "".join(renderer.field(plan_fields[k], tree.get(k), (k,)) for k in self.OTHER)
-                parts.append(f'<section class="part" id="phan-khac"><details><summary><h2>Thông tin khác</h2></summary>'
-                             f'{inner}</details></section>')
+                parts.append({"key": key, "heading": "Thông tin khác", "body": fragments.markup(inner), "folded": True})
                 continue
             field = plan_fields[key]
-            inner = renderer.field(field, tree.get(key), (key,))
-            parts.append(f'<section class="part" id="phan-{key}"><h2>{html.escape(field.label)}</h2>{inner}</section>'
-                         if field.kind not in ("model", "models") or key in ("sections", "preamble", "closing")
-                         else f'<section class="part" id="phan-{key}">{inner}</section>')
-        return "".join(parts)
+            titled = field.kind not in ("model", "models") or key in ("sections", "preamble", "closing")
+            parts.append({"key": key, "heading": field.label if titled else "",
+                          "body": fragments.markup(renderer.field(field, tree.get(key), (key,)))})
+        return fragments.render("editor_parts", parts=parts)
 
     def summary_html(self, plan_id: int, number: int, analysis: engine.Analysis) -> str:
         counts = analysis.counts()
@@ -264,40 +272,27 @@ class Site:
         for finding in analysis.findings:
             path = yamledit.parse_path(finding.path) if finding.path else ()
             slot = forms.slot_for(path)
-            target = f"#{forms.slot_id(slot)}" if slot else "#editor"
-            items.append(f'<li><a href="{target}" onclick="return khGoto(\'{forms.slot_id(slot) if slot else ""}\')">'
-                         f'{forms.finding_html(finding, describe)}</a></li>')
+            items.append({"target": f"#{forms.slot_id(slot)}" if slot else "#editor",
+                          "slot": forms.slot_id(slot) if slot else "", "finding": fragments.markup(forms.finding_html(finding, describe))})
         state_text = ("Chưa đọc được kế hoạch: sửa các lỗi định dạng dưới đây trước."
                       if not analysis.format_ok else
                       f"Đã đối chiếu với: {', '.join(map(self.parent_title, analysis.parents)) or 'không có văn bản cấp trên trong thư viện'}.")
-        return (f'<div id="summary" hx-swap-oob="true"><div class="counts"><span class="c loi">{counts["error"]} lỗi</span>'
-                f'<span class="c canh-bao">{counts["warning"]} cảnh báo</span><span class="c thong-tin">{counts["info"]} lưu ý</span></div>'
-                f'<p class="muted">{html.escape(state_text)} '
-                f'<a href="/ke-hoach/{plan_id}/bao-phu" target="_blank">Ma trận bao phủ</a></p>'
-                f'<ul class="findings">{"".join(items) or "<li class=ok>Không có lỗi, cảnh báo hay lưu ý nào.</li>"}</ul></div>')
+        return fragments.render("summary", counts=counts, state_text=state_text, plan_id=plan_id, items=items)
 
     def preview_block(self, analysis: engine.Analysis) -> str:
-        if analysis.loaded is None:
-            return ('<div id="preview" hx-swap-oob="true"><p class="alert canh-bao">Chưa xem trước được: kế hoạch còn lỗi '
-                    'định dạng (xem phần Kiểm tra). Bản xem trước sẽ hiện lại khi sửa xong.</p></div>')
-        return f'<div id="preview" hx-swap-oob="true">{preview_html(analysis.loaded.plan, analysis.loaded)}</div>'
+        body = fragments.markup(preview_html(analysis.loaded.plan, analysis.loaded)) if analysis.loaded is not None else None
+        return fragments.render("preview", body=body)
 
     def status_fragments(self, plan_id: int, number: int, analysis: engine.Analysis, note: str) -> str:
-        stamp = time.strftime("%H:%M:%S")
-        return (f'<input type="hidden" id="base-version" name="base" value="{number}" hx-swap-oob="true">'
-                f'<span id="save-status" hx-swap-oob="true">Đã lưu phiên bản {number} ({html.escape(note)}) lúc {stamp}</span>'
-                + self.summary_html(plan_id, number, analysis) + self.preview_block(analysis)
-                + '<div id="alert" hx-swap-oob="true" class="alert hidden"></div>')
+        return fragments.render("saved", number=number, note=note, stamp=time.strftime("%H:%M:%S"),
+                                summary=fragments.markup(self.summary_html(plan_id, number, analysis)),
+                                preview=fragments.markup(self.preview_block(analysis)))
 
     def conflict_response(self, plan_id: int, head: int, path: str | None = None, values: list[str] | None = None):
-        extra = ""
-        if path is not None:
-            payload = html.escape(json.dumps({"path": path, "v": values or [], "base": head}, ensure_ascii=False), quote=True)
-            shown = html.escape("; ".join(v for v in (values or []) if v)[:300])
-            extra = (f'<div>Nội dung bạn vừa nhập (chưa lưu): <q>{shown}</q></div>'
-                     f'<button type="button" hx-post="/ke-hoach/{plan_id}/truong" hx-vals="{payload}" hx-swap="none">'
-                     f'Ghi nội dung của tôi lên bản mới nhất</button> ')
-        extra += f'<a class="button" href="/ke-hoach/{plan_id}">Tải lại bản mới nhất</a>'
+        payload = (json.dumps({"path": path, "v": values or [], "base": head}, ensure_ascii=False)
+                   if path is not None else None)
+        extra = fragments.render("conflict", plan_id=plan_id, payload=payload,
+                                 shown="; ".join(v for v in (values or []) if v)[:300])
         message = (f"Kế hoạch vừa được lưu ở một cửa sổ hoặc thẻ khác (phiên bản {head}), nên thay đổi này chưa được lưu "
                    "để không ghi đè lên thay đổi kia. Không có nội dung nào bị mất.")
         return HTMLResponse(self.alert_fragment(message, "canh-bao", extra), status_code=409, headers={"HX-Reswap": "none"})
@@ -398,7 +393,7 @@ class Site:
         except forms.FieldError as exc:
             raise UserError(str(exc))
         try:
-            text, checked = self.set_checked(current.text, path, value)
+            text, checked = self.set_checked(current.text, path, value, plan_id)
         except (AttributeError, TypeError, KeyError, IndexError):
             raise UserError("Không lưu được: ô này không còn ở chỗ cũ trong kế hoạch. Hãy tải lại trang rồi nhập lại.", 409)
         if text == current.text:
@@ -428,18 +423,18 @@ class Site:
             renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {},
                                           forms.describer(analysis.tree, self.state.registry))
             widget = renderer.agency_list if field.kind == "agencies" else renderer.link_list
-            body = widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path)) + body
+            body = str(widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path))) + body
         return HTMLResponse(body)
 
-    def set_checked(self, text: str, path, value) -> tuple[str, engine.Analysis]:
+    def set_checked(self, text: str, path, value, plan_id: int | None = None) -> tuple[str, engine.Analysis]:
         """The text with the new value, and its analysis; a splice that does not read back exactly is redone
         by the YAML writer (the analysis reads the new text anyway, so the check costs nothing extra)."""
         new_text = yamledit.set_value(text, path, value)
-        analysis = engine.analyse(new_text)
+        analysis = self.state.analyse(plan_id, new_text)
         if value is not None and (not isinstance(analysis.tree, dict)
                                   or yamledit.get_in(analysis.tree, path) != core.nfc_tree(value)):
             new_text = yamledit.transform(text, lambda tree: yamledit.set_in_tree(tree, path, value))
-            analysis = engine.analyse(new_text)
+            analysis = self.state.analyse(plan_id, new_text)
         return new_text, analysis
 
     def slot_updates(self, before: engine.Analysis, after: engine.Analysis, plan_id: int | None = None) -> str:
@@ -452,7 +447,7 @@ class Site:
             old_text = [f.message for f in old.get(slot, [])]
             new_text = [f.message for f in new.get(slot, [])]
             if old_text != new_text:
-                out.append(forms.render_slot(slot, new.get(slot, []), describe, plan_id).replace('<div class="fnd"', '<div class="fnd" hx-swap-oob="true"', 1))
+                out.append(forms.render_slot(slot, new.get(slot, []), describe, plan_id, oob=True))
         return "".join(out)
 
     def change_structure(self, plan_id: int, base: int, current: engine.Analysis, change, note_of,

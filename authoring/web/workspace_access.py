@@ -9,7 +9,6 @@ request saved.
 from __future__ import annotations
 
 import contextvars
-import html
 import ipaddress
 import os
 import re
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session, object_session
 
 from ..workspace import accounts, logins, workflow
 from ..workspace.models import UnitRow, WorkflowRow
+from . import fragments
 from .store import PlanRow, VersionRow
 
 
@@ -209,16 +209,11 @@ def visible_unit(who: accounts.Account, unit_id: int | None, unit: UnitRow | Non
 
 
 def _html(status: int, message: str, htmx: bool) -> tuple[int, list, bytes]:
-    text = html.escape(message)
     if htmx:
-        body = (f'<div id="alert" hx-swap-oob="true" class="alert loi" role="alert">{text}'
-                f'<button type="button" class="close" onclick="this.parentElement.className=\'alert hidden\'">Đóng</button></div>')
+        body = fragments.render("alert", message=message)
         headers = [(b"content-type", b"text/html; charset=utf-8"), (b"hx-reswap", b"none")]
     else:
-        body = ('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>kehoach</title>'
-                '<link rel="stylesheet" href="/tinh/app.css"></head><body><header class="top"><a href="/" class="brand">'
-                'kehoach</a></header><main><section class="card"><h1>Không thực hiện được</h1>'
-                f'<p class="alert loi">{text}</p><p><a href="/khong-gian">Về trang làm việc</a></p></section></main></body></html>')
+        body = fragments.render("bare_error", message=message)
         headers = [(b"content-type", b"text/html; charset=utf-8")]
     return status, headers, body.encode("utf-8")
 

@@ -3,7 +3,6 @@ routes share (login, workflow steps, signing, the board, batches); routes are in
 
 from __future__ import annotations
 
-import html
 import os
 import secrets
 import tempfile
@@ -20,10 +19,10 @@ from sqlalchemy.orm import sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
-from ..workspace import accounts, audit, dashboard, workflow
+from ..workspace import accounts, audit, dashboard, unit_registry, workflow
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
-from . import core, engine, workspace_batch
+from . import core, engine, fragments, workspace_batch
 from .store import PlanRow, VersionRow
 from .workspace_access import (
     Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
@@ -102,6 +101,18 @@ class WorkspaceSite:
         app.user_middleware.append(Middleware(WorkspaceGuard, access=access, after=self.after_saves))
         app.state.api_step = self.api_step
         app.state.materialise_parent = self.materialise_parent
+        state.unit_registry = self.registry_of_plan
+
+    # --- each unit's own registry layer ----------------------------------------------------------
+
+    def registry_of_plan(self, plan_id: int):
+        """The registry a plan is checked against: the built-in one with the approved entries of its unit and of the
+        units above it (None when they have none, so the built-in one is used as is)."""
+        base = core.load_registry()
+        with self.sessions() as session:
+            plan = session.get(PlanRow, plan_id)
+            registry = unit_registry.registry_for(session, base, plan.unit_id if plan is not None else None)
+        return None if registry is base else registry
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         csrf = self.app.state.site.csrf_token(request)   # one token per browser session, shared with the editor's pages
@@ -463,7 +474,7 @@ class WorkspaceSite:
         if row.head != plan.head:
             raise WsError("Kế hoạch vừa được lưu ở nơi khác; hãy tải lại trang rồi làm lại.", 409)
         text = yamledit.transform(base_text, stamp)
-        new = engine.analyse(text)
+        new = self.state.analyse(plan.id, text)
         session.add(VersionRow(plan_id=plan.id, number=row.head + 1, yaml_text=text,
                                note=f"Ban hành: số {number:02d}, ngày {day:%d/%m/%Y}", counts=new.counts(),
                                format_ok=new.format_ok))
@@ -564,18 +575,11 @@ class WorkspaceSite:
             return ""
         finished = batch.state != "running"
         percent = int(100 * (batch.done + batch.failed) / batch.total) if batch.total else 100
-        poll = "" if finished else f' hx-get="/khong-gian/lo/{batch.id}" hx-trigger="every 1s" hx-swap="outerHTML"'
         way = "hàng đợi xử lý nền" if batch.backend == "rq" else "các tiến trình trên máy chủ"
         doing = "Đang xuất PDF" if batch.kind == "pdf" else "Đang lập"
         status = ("Đã xong" if batch.state == "finished" else "Dừng vì lỗi") if finished else doing
-        messages = "".join(f"<li>{html.escape(m)}</li>" for m in (batch.messages or [])[:20])
-        reload = (f' <a class="button" href="/khong-gian/tinh/{batch.plan_id}">Xem bảng theo dõi</a>' if finished else "")
-        if finished and batch.kind == "pdf" and batch.done:
-            reload += f' <a class="button" href="/khong-gian/tinh/{batch.plan_id}/pdf-xa.zip">Tải PDF (.zip)</a>'
-        return (f'<div id="tien-do" class="progress"{poll}><b>{status}</b>: {batch.done + batch.failed}/{batch.total} đơn vị '
-                f'({batch.done} {"đã xuất PDF" if batch.kind == "pdf" else "đã lập"}, {batch.failed} chưa được) — qua {way}.'
-                f'<div class="bar"><span style="width:{percent}%"></span></div>{reload}'
-                f'{"<ul class=muted>" + messages + "</ul>" if messages else ""}</div>')
+        return fragments.render("progress", batch=batch, finished=finished, percent=percent, way=way, status=status,
+                                messages=(batch.messages or [])[:20])
 
 
 def ws_of(request) -> WorkspaceSite:

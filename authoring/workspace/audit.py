@@ -40,6 +40,7 @@ ACTIONS = {
     "tai-khoan": "Quản lý tài khoản",
     "don-vi": "Quản lý đơn vị",
     "ket-qua": "Báo cáo kết quả thực hiện",
+    "danh-muc": "Danh mục của đơn vị",
 }
 
 

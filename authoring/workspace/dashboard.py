@@ -4,7 +4,6 @@ agency, missing, or explained). Exported to XLSX (openpyxl) and HTML."""
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from dataclasses import dataclass, field
@@ -300,45 +299,29 @@ def _local(moment: datetime | None) -> str:
     return moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
 
 
-def to_html(board: Dashboard, state_labels: dict[str, str]) -> str:
-    """A standalone page (for e-mail or printing): summary, table of communes, coverage matrix."""
-    e = html.escape
-    totals = board.totals()
-    head = "".join(f"<th title='{e(text)}'>{i}</th>" for i, (ref, text) in enumerate(board.duties, 1))
+def export_rows(board: Dashboard) -> list[dict]:
+    """The board's rows in words, for the standalone page (templates/workspace/board_export.html): unit, step,
+    deadline, check counts, and each duty's cell with its mark and what it means."""
     rows = []
     for row in board.rows:
         cells = []
         for ref, _ in board.duties:
             cell = row.cell(ref)
             title = CELL_LABELS[cell["status"]] + (": " + ", ".join(cell["agencies"]) if cell["agencies"] else "")
-            cells.append(f"<td class='{cell['status']}' title='{e(title)}'>{CELL_MARKS[cell['status']]}</td>")
+            cells.append({"status": cell["status"], "title": title, "mark": CELL_MARKS[cell["status"]]})
         counts = row.counts or {}
         check = (f"{counts.get('error', 0)} lỗi, {counts.get('warning', 0)} cảnh báo" if row.plan_id is not None else "")
-        deadline = DEADLINE_LABELS.get(board.deadline(row), "")
-        rows.append(f"<tr><td>{e(row.unit)}</td><td>{e(row.state_label)}</td><td>{e(deadline)}</td><td>{e(check)}</td>"
-                    f"{''.join(cells)}</tr>")
-    legend = "".join(f"<li><span class='{k}'>{CELL_MARKS[k]}</span> {e(v)}</li>" for k, v in CELL_LABELS.items())
-    duties = "".join(f"<li><b>{i}.</b> {e(text)}</li>"
-                     for i, (ref, text) in enumerate(board.duties, 1))
-    states = ", ".join(f"{state_labels.get(k, 'Chưa có kế hoạch')}: {v}" for k, v in totals["states"].items())
-    return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Tình hình triển khai — {e(board.plan_title[:80])}</title>
-<style>body{{font-family:"Times New Roman",serif;margin:1.5em}}table{{border-collapse:collapse;font-size:13px}}
-td,th{{border:1px solid #999;padding:3px 6px;vertical-align:top}}th{{background:#eee}}.taken{{background:#dff0d8}}
-.missing{{background:#f2dede}}.explained{{background:#d9edf7}}.no-lead{{background:#fcf8e3}}.no-plan{{color:#888}}.proposed{{background:#fcf8e3}}
-.not-assigned{{color:#bbb}}
-ul.legend{{list-style:none;padding:0;display:flex;gap:1.5em}}</style></head><body>
-<h1>Tình hình triển khai kế hoạch ở cấp xã</h1>
-<p><b>{e(board.issuer)}</b> — {e(board.plan_title)}</p>
-<p>{e(board.province_name)}: {totals['units']} đơn vị cấp xã (theo Nghị quyết {e(board.resolution)}); {totals['with_plan']} đơn vị đã có
-kế hoạch; {totals['complete']} đơn vị đảm nhận đủ mọi nhiệm vụ tỉnh giao. Theo bước: {e(states)}.</p>
-<p>{e(_due_sentence(board, totals))}</p>
-<h2>Nhiệm vụ tỉnh giao cho cấp xã</h2><ol class="plain">{duties}</ol>
-<ul class="legend">{legend}</ul>
-<table><thead><tr><th>Đơn vị</th><th>Bước</th><th>Hạn ban hành</th><th>Kiểm tra</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>
-</body></html>"""
+        rows.append({"unit": row.unit, "state": row.state_label, "deadline": DEADLINE_LABELS.get(board.deadline(row), ""),
+                     "check": check, "cells": cells})
+    return rows
 
 
-def _due_sentence(board: Dashboard, totals: dict) -> str:
+def states_sentence(totals: dict, state_labels: dict[str, str]) -> str:
+    """How many communes are at each step, in words."""
+    return ", ".join(f"{state_labels.get(k, 'Chưa có kế hoạch')}: {v}" for k, v in totals["states"].items())
+
+
+def due_sentence(board: Dashboard, totals: dict) -> str:
     if board.due is None:
         return "Chưa đặt hạn ban hành kế hoạch cấp xã."
     return (f"Hạn ban hành kế hoạch cấp xã: {board.due:%d/%m/%Y}; {totals['overdue']} đơn vị quá hạn chưa ban hành "

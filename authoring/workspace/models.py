@@ -190,3 +190,22 @@ class BatchRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     params: Mapped[dict | None] = mapped_column(JSON, nullable=True)   # what the job needs: units, kinds, province
     attempts: Mapped[int] = mapped_column(Integer, default=1)          # started again after a worker died
+
+
+class RegistryEntryRow(Base):
+    """A document or an agency a unit added to its own registry layer from the page, with its source; it counts in the
+    checks of that unit's plans and its children's once a leader of the Sở approved it (Alembic revision wsreg01)."""
+
+    __tablename__ = "ws_registry_entries"
+    __table_args__ = (UniqueConstraint("unit_id", "kind", "entry_id", name="uq_ws_registry_entries"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("ws_units.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))                        # documents | agencies
+    entry_id: Mapped[str] = mapped_column(String(120))
+    data: Mapped[dict] = mapped_column(JSON)                             # the entry as the registry's files write it
+    pending: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_by: Mapped[str] = mapped_column(String(300))
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    reviewed_by: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

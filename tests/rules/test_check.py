@@ -165,6 +165,26 @@ def test_R109_a_same_number_document_of_another_year_is_another_document_not_a_w
     assert "2020" in found["R109"][0].message and "2021" in found["R109"][0].message
 
 
+def test_a_document_a_unit_added_counts_only_once_the_so_approves_it_and_the_finding_says_it_waits(plan, tmp_path,
+                                                                                                   monkeypatch):
+    from authoring.loading import own_registry
+    from authoring.model import PartialDate
+
+    layer = tmp_path / "danh-muc"
+    monkeypatch.setenv("KEHOACH_OWN_REGISTRY", str(layer))
+    entry = own_registry.add_document(layer, type="Chỉ thị", code="23/CT-TTg", day=PartialDate.parse("2021-05-26"),
+                                      issuer="Thủ tướng Chính phủ", title="Về tăng cường", source="Công báo",
+                                      added_by="xã Quỳ Châu")
+    child = plan((CITATION, "  - {type: Chỉ thị, code: 23/CT-TTg, date: 2021-05-26, issuer: Thủ tướng Chính phủ}"))
+    try:
+        waiting = codes(child)["R109"][0].message
+        assert "đang chờ Sở duyệt" in waiting
+        own_registry.approve(layer, "documents", entry, "Lê Văn Lãnh (Sở Y tế)")
+        assert "R109" not in codes(child)
+    finally:
+        own_registry.forget_loaded()
+
+
 def test_the_same_number_in_the_registrys_year_is_still_checked_against_it(plan):
     found = codes(plan((CITATION, "  - {type: Chỉ thị, code: 23/CT-TTg, date: 2020-05-27, issuer: Thủ tướng Chính phủ}")))
     assert "R103" in found and "R109" not in found

@@ -34,7 +34,7 @@ def _add_link(page: str, kind: str) -> str:
     return chosen[0]
 
 
-def test_a_same_number_directive_of_another_year_is_added_to_the_units_registry_pending_review(client, tmp_path):
+def test_a_same_number_directive_of_another_year_is_added_pending_review_and_counts_once_approved(client, tmp_path):
     plan_id = _plan_citing(client, BASE_2021, tmp_path)
     page = client.get(f"/ke-hoach/{plan_id}").text
     assert "năm 2021 chưa có trong danh mục" in page and "Thêm vào danh mục của đơn vị" in page
@@ -48,20 +48,26 @@ def test_a_same_number_directive_of_another_year_is_added_to_the_units_registry_
     assert answer.status_code == 303
     layer = (Path(os.environ["KEHOACH_OWN_REGISTRY"]) / "citations.yaml").read_text(encoding="utf-8")
     assert "review: pending" in layer and "source: Công báo, bản chính lưu tại văn thư" in layer
+    # pending: the finding stays, saying it waits for the review
     after = client.get(f"/ke-hoach/{plan_id}").text
-    assert "năm 2021 chưa có trong danh mục" not in after
+    assert "năm 2021 chưa có trong danh mục (đơn vị đã bổ sung, đang chờ Sở duyệt)" in after
     listing = client.get("/danh-muc").text
-    assert "Chờ Sở duyệt" in listing and "26/05/2021" in listing and "Duyệt</button>" not in listing
+    assert "Chờ Sở duyệt" in listing and "26/05/2021" in listing and "Duyệt</button>" in listing   # one's own folder
+    approved = client.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"}, follow_redirects=False)
+    assert approved.status_code == 303 and "Đã duyệt" in client.get("/danh-muc").text
+    assert "năm 2021 chưa có trong danh mục" not in client.get(f"/ke-hoach/{plan_id}").text
 
 
-def test_the_citation_search_tells_same_number_documents_apart_by_date(client, tmp_path):
+def test_the_citation_search_tells_same_number_documents_apart_by_date_and_offers_only_approved_ones(client, tmp_path):
     plan_id = _plan_citing(client, BASE_2021, tmp_path)
     client.form(f"/ke-hoach/{plan_id}/danh-muc", {
         "loai": "van-ban", "type": "Chỉ thị", "code": "23/CT-TTg", "date": "26/05/2021", "issuer": "Thủ tướng Chính phủ",
         "title": "Về tăng cường", "source": "Công báo"})
     results = client.get(f"/ke-hoach/{plan_id}/tim-van-ban", params={"q": "23/CT-TTg", "path": "bases[0]"}).text
-    assert "Chỉ thị số 23/CT-TTg ngày 26/05/2020" in results
-    assert "Chỉ thị số 23/CT-TTg ngày 26/05/2021 (đơn vị bổ sung, chờ Sở duyệt)" in results
+    assert "Chỉ thị số 23/CT-TTg ngày 26/05/2020" in results and "26/05/2021" not in results   # pending: not offered
+    client.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"})
+    results = client.get(f"/ke-hoach/{plan_id}/tim-van-ban", params={"q": "23/CT-TTg", "path": "bases[0]"}).text
+    assert "Chỉ thị số 23/CT-TTg ngày 26/05/2020" in results and "Chỉ thị số 23/CT-TTg ngày 26/05/2021" in results
 
 
 def test_an_entry_without_its_source_is_refused_in_words_and_nothing_is_written(client, tmp_path):
@@ -84,6 +90,10 @@ def test_an_unknown_agency_is_added_from_its_finding(client):
     answer = client.form(f"/ke-hoach/{plan_id}/danh-muc", {"loai": "co-quan", "name": name, "level": "tinh",
                                                           "source": "Quyết định thành lập"}, follow_redirects=False)
     assert answer.status_code == 303
+    waiting = client.get(f"/ke-hoach/{plan_id}").text
+    assert waiting.count("không có trong danh mục cơ quan") == count and "đang chờ Sở duyệt" in waiting
+    entry = re.search(r'name="muc" value="([^"]+)"', client.get("/danh-muc").text).group(1)
+    client.form("/danh-muc/duyet", {"loai": "agencies", "muc": html.unescape(entry)})
     after = client.get(f"/ke-hoach/{plan_id}").text
     assert after.count("không có trong danh mục cơ quan") < count
     assert f"«{name}»" not in after or "không có trong danh mục cơ quan" not in after.split(f"«{name}»")[1][:80]

@@ -25,11 +25,20 @@ SHOTS = os.environ.get("KEHOACH_SHOTS")
 AXE = Axe()
 # Controls a finger taps; links inside running text are exempt (WCAG 2.2, 2.5.8).
 TAP_TARGETS = """() => [...document.querySelectorAll(
-  'button, input:not([type=hidden]), select, textarea, summary, nav a, .actions a, td a, li > a:only-child, a.button')]
+  'button, input:not([type=hidden]):not(.file-input), select, textarea, summary, nav a, .actions a, td a, li > a:only-child, a.button, label.button')]
   .filter(e => e.offsetParent !== null)
   .map(e => { const r = e.getBoundingClientRect(); return {w: r.width, h: r.height,
               what: (e.innerText || e.value || e.name || e.tagName).slice(0, 40)}; })
   .filter(r => r.w > 0 && (r.w < 24 || r.h < 24))"""
+# The browser's file control says "Choose File" / "No file chosen": it must be hidden (tapped through its label), with
+# a Vietnamese «Chọn tệp…» label and the chosen file's name in Vietnamese beside it.
+ENGLISH_FILE_CONTROLS = """() => [...document.querySelectorAll('input[type=file]')].filter(e => {
+  const r = e.getBoundingClientRect();
+  const button = [...(e.labels || [])].some(l => l.textContent.trim() === 'Chọn tệp…' && l.getBoundingClientRect().height >= 24);
+  const shown = document.getElementById(e.getAttribute('aria-describedby') || '');
+  return r.width > 1 || r.height > 1 || getComputedStyle(e).opacity !== '0' || !button || !shown
+    || !/^(Chưa chọn tệp|Đã chọn: )/.test(shown.textContent);
+}).map(e => e.id || e.name)"""
 
 
 def login(browser, server: str, username: str, viewport: dict):
@@ -60,6 +69,9 @@ def inspect(page, url: str, problems: list[str], name: str) -> None:
     small = page.evaluate(TAP_TARGETS)
     if small:
         problems.append(f"{where}: {len(small)} chỗ bấm nhỏ hơn 24 px, vd. {small[:4]}")
+    english = page.evaluate(ENGLISH_FILE_CONTROLS)
+    if english:
+        problems.append(f"{where}: ô chọn tệp hiện chữ tiếng Anh của trình duyệt («Choose File»): {english}")
     for problem in code_on_screen(page.inner_text("body")):
         problems.append(f"{where}: {problem}")
     if SHOTS:
@@ -158,6 +170,7 @@ def play_five_roles(browser, server: str, tmp_path, window: str) -> list[str]:
     key.write_bytes(data)
     page.goto(server + flow)
     page.set_input_files("#chung_thu", str(key))
+    assert page.inner_text("#chung_thu-ten") == f"Đã chọn: chung-thu-{suffix}.p12"
     page.fill("#mat_khau_chung_thu", password)
     _shot(page, shots, "6-nguoi-ky")
     page.click("#buoc-ky button[type=submit]")

@@ -1,36 +1,78 @@
-"""The Sở reviews what units add to the registry from the page; a commune cannot approve its own additions."""
+"""Each unit's own registry layer in the workspace: what a commune adds waits for the Sở's review, counts in its own
+checks (and its children's) once approved, never in another commune's; a commune cannot approve its own additions."""
 
 from __future__ import annotations
 
-import os
+import re
 from pathlib import Path
 
 from ws_fixtures import *  # noqa: F401,F403
 
-
-def _pending_document() -> Path:
-    from authoring.loading import own_registry
-    from authoring.model import PartialDate
-
-    folder = Path(os.environ["KEHOACH_OWN_REGISTRY"])
-    own_registry.add_document(folder, type="Chỉ thị", code="23/CT-TTg", day=PartialDate.parse("2021-05-26"),
-                              issuer="Thủ tướng Chính phủ", title="Về tăng cường", source="Công báo",
-                              added_by="Vũ Văn Minh (xã Anh Sơn)")
-    return folder / "citations.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "plans" / "examples" / "nghe-an-2025-kh-07.yaml"
+CITATION = "  - {type: Chỉ thị, code: 23/CT-TTg, date: 2021-05-26, issuer: Thủ tướng Chính phủ, title: Về tăng cường}\n"
+SAME_NUMBER = "năm 2021 chưa có trong danh mục"
+DOCUMENT = {"loai": "van-ban", "type": "Chỉ thị", "code": "23/CT-TTg", "date": "26/05/2021",
+            "issuer": "Thủ tướng Chính phủ", "title": "Về tăng cường", "source": "Công báo, bản chính lưu tại văn thư"}
 
 
-def test_a_province_leader_approves_what_a_commune_added_and_a_commune_cannot(users):
-    layer = _pending_document()
-    commune = users("ld.anhson")
-    listing = commune.get("/danh-muc").text
-    assert "Chờ Sở duyệt" in listing and "Duyệt</button>" not in listing
-    refused = commune.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"})
-    assert refused.status_code == 403 and "review: pending" in layer.read_text(encoding="utf-8")
+def _plan_citing_2021(user) -> int:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("\nbases:\n", "\nbases:\n" + CITATION, 1)
+    answer = user.form("/tao/tai-len", files={"file": ("ke-hoach.yaml", text.encode("utf-8"), "application/yaml")},
+                       follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:300]
+    return int(answer.headers["location"].rsplit("/", 1)[1])
+
+
+def _finding(user, plan_id: int) -> str:
+    page = user.get(f"/ke-hoach/{plan_id}").text
+    found = re.search(rf"[^<>]*{SAME_NUMBER}[^<>]*", page)
+    return found.group() if found else ""
+
+
+def _entry_ids(user) -> list[str]:
+    return re.findall(r'name="muc" value="(\d+)"', user.get("/danh-muc").text)
+
+
+def test_a_communes_addition_waits_for_the_so_and_then_counts_for_that_commune_only(users, tmp_path):
+    anhson, quynhanh = users("cv.anhson"), users("cv.quynhanh")
+    own, other = _plan_citing_2021(anhson), _plan_citing_2021(quynhanh)
+    assert _finding(anhson, own) and _finding(quynhanh, other)
+    added = anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT, follow_redirects=False)
+    assert added.status_code == 303
+    # in the commune's layer in the database, not in the server's folder
+    assert not (tmp_path / "danh-muc" / "citations.yaml").exists()
+    assert "đang chờ Sở duyệt" in _finding(anhson, own)                 # pending: the finding stays and says why
+    assert "chờ Sở duyệt" not in _finding(quynhanh, other)              # another commune knows nothing of it
+    listing = anhson.get("/danh-muc").text
+    assert "Chờ Sở duyệt" in listing and "xã Anh Sơn" in listing and "Duyệt</button>" not in listing
+    assert "Chỉ thị số 23/CT-TTg ngày 26/05/2021" not in quynhanh.get("/danh-muc").text
+    again = anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT)
+    assert again.status_code == 400 and "đang chờ Sở duyệt" in again.text   # added once is enough
+    # the commune's leader cannot approve; the Sở's leader can
     province = users("ld.so")
-    assert 'href="/danh-muc"' in province.get("/khong-gian").text   # reached from the bar of every page
-    assert "Duyệt</button>" in province.get("/danh-muc").text
-    approved = province.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"}, follow_redirects=False)
+    entry = _entry_ids(province)
+    assert len(entry) == 1
+    refused = users("ld.anhson").form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0]})
+    assert refused.status_code == 403 and "đang chờ Sở duyệt" in _finding(anhson, own)
+    approved = province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0]}, follow_redirects=False)
     assert approved.status_code == 303
-    text = layer.read_text(encoding="utf-8")
-    assert "review: pending" not in text and "status: single_source" in text and "Lê Văn Lãnh" in text
-    assert "Sở đã duyệt" in province.get("/danh-muc").text
+    listing = province.get("/danh-muc").text
+    assert "Sở đã duyệt" in listing
+    assert _finding(anhson, own) == ""                                  # counts for the commune now
+    assert _finding(quynhanh, other) and "chờ" not in _finding(quynhanh, other)   # and still not for another
+    assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0]}).status_code == 409
+    log = province.get("/khong-gian/nhat-ky").text                     # both steps in the log, in words
+    assert "Thêm vào danh mục của đơn vị (chờ Sở duyệt): Chỉ thị số 23/CT-TTg ngày 26/05/2021" in log
+    assert "Duyệt mục của danh mục đơn vị: Chỉ thị số 23/CT-TTg ngày 26/05/2021" in log
+
+
+def test_what_the_so_adds_applies_to_its_communes_once_approved(users):
+    so, anhson = users("cv.so"), users("cv.anhson")
+    province_plan, commune_plan = _plan_citing_2021(so), _plan_citing_2021(anhson)
+    assert so.form(f"/ke-hoach/{province_plan}/danh-muc", DOCUMENT, follow_redirects=False).status_code == 303
+    # waiting, for the Sở's plans and its communes' alike
+    assert "đang chờ Sở duyệt" in _finding(so, province_plan) and "đang chờ Sở duyệt" in _finding(anhson, commune_plan)
+    leader = users("ld.so")
+    assert 'href="/danh-muc"' in leader.get("/khong-gian").text      # reached from the bar of every page
+    leader.form("/danh-muc/duyet", {"loai": "documents", "muc": _entry_ids(leader)[0]})
+    assert _finding(so, province_plan) == "" and _finding(anhson, commune_plan) == ""

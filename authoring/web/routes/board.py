@@ -74,7 +74,11 @@ def dashboard_export(request: Request, plan_id: int, kind: str):
         return Response(dashboard.to_xlsx(board), media_type="application/vnd.openxmlformats-officedocument."
                         "spreadsheetml.sheet", headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
     if kind == "html":
-        return Response(dashboard.to_html(board, workflow.STATES).encode("utf-8"), media_type="text/html; charset=utf-8",
+        totals = board.totals()
+        page = ws.templates.get_template("workspace/board_export.html").render(
+            board=board, totals=totals, rows=dashboard.export_rows(board), due=dashboard.due_sentence(board, totals),
+            states=dashboard.states_sentence(totals, workflow.STATES))
+        return Response(page.encode("utf-8"), media_type="text/html; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.html"'})
     raise WsError("Không có loại tệp này.", 404)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 
 from fastapi import Request
@@ -10,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import core
+from .. import core, fragments
 from ..workspace_site import ws_of
 from ..site import UserError, site_of
 
@@ -55,8 +54,6 @@ async def internal_error(request: Request, exc: Exception):
 async def workspace_error(request: Request, exc):
     ws = ws_of(request)
     if request.headers.get("hx-request") == "true":
-        extra = "".join(f"<li>{html.escape(r)}</li>" for r in exc.reasons)
-        body = (f'<div id="alert" hx-swap-oob="true" class="alert loi" role="alert">{html.escape(exc.message)}'
-                f'{"<ul>" + extra + "</ul>" if extra else ""}</div>')
+        body = fragments.render("alert", message=exc.message, reasons=exc.reasons, close=False)
         return HTMLResponse(body, status_code=exc.status, headers={"HX-Reswap": "none"})
     return ws.page(request, "workspace/error.html", exc.status, message=exc.message, reasons=exc.reasons)

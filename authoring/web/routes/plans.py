@@ -217,7 +217,7 @@ def search_documents(request: Request, plan_id: int, q: str = "", path: str = ""
     site.plan_or_404(plan_id)
     if not q.strip():
         return HTMLResponse("")
-    found = forms.search_documents(site.state.registry, q[:200])
+    found = forms.search_documents(site.state.registry_for(plan_id), q[:200])
     return site.templates.TemplateResponse(request, "_citation_results.html", {
         "found": found, "plan_id": plan_id, "path": path, "label": forms.document_label})
 
@@ -231,8 +231,9 @@ async def pick_citation(request: Request, plan_id: int):
     base = site.base_of(form)
     path = yamledit.parse_path(str(form.get("path") or ""))
     wanted = str(form.get("v") or "").strip()
-    document = site.state.registry.documents.get(wanted) or next(
-        (d for d in site.state.registry.documents.values() if wanted and wanted in f"{d.type} {d.code or ''} — {d.title}"), None)
+    registry = site.state.registry_for(plan_id)
+    document = registry.documents.get(wanted) or next(
+        (d for d in registry.documents.values() if wanted and wanted in f"{d.type} {d.code or ''} — {d.title}"), None)
     if document is None:
         raise UserError("Không tìm thấy văn bản này trong danh mục; hãy điền tay các ô bên dưới.")
     current = site.state.analysis(plan_id, base)

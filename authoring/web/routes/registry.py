@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from .. import core
 from ...loading import edit as yamledit
+from ...workspace import audit, unit_registry
 from ..site import UserError, site_of
 
 router = APIRouter()
@@ -84,12 +85,20 @@ async def add_entry(request: Request, plan_id: int):
     added_by = f"{me.full_name} ({me.unit_name})" if me is not None else "một người dùng"
     try:
         if kind == "van-ban":
-            day = _read_day(values["date"])
-            core.own_registry.add_document(layer(), type=values["type"], code=values["code"], day=day, issuer=values["issuer"],
-                                      title=values["title"], source=values["source"], added_by=added_by)
+            fields = dict(type=values["type"], code=values["code"], day=_read_day(values["date"]), issuer=values["issuer"],
+                          title=values["title"], source=values["source"])
         else:
-            core.own_registry.add_agency(layer(), name=values["name"], level=values["level"], source=values["source"],
-                                    added_by=added_by)
+            fields = dict(name=values["name"], level=values["level"], source=values["source"])
+        if _workspace(request):
+            # the layer of the plan's unit, in the workspace's database; it applies to that unit and its children
+            with request.app.state.workspace_site.sessions.begin() as session:
+                added = unit_registry.add(session, core.load_registry(), row.unit_id, KINDS[kind], fields, added_by)
+                audit.record(session, me, "danh-muc", f"Thêm vào danh mục của đơn vị (chờ Sở duyệt): "
+                             f"{_label(added.kind, added.data)}", plan_id, unit_id=row.unit_id)
+        elif kind == "van-ban":
+            core.own_registry.add_document(layer(), added_by=added_by, **fields)
+        else:
+            core.own_registry.add_agency(layer(), added_by=added_by, **fields)
     except core.InputError as exc:
         message = exc.findings[0] if exc.findings else None
         text = (f"{message.message[:1].upper()}{message.message[1:]}. {message.suggestion or ''}" if message
@@ -114,26 +123,49 @@ def _read_day(text: str):
             suggestion="Ghi ngày/tháng/năm, vd. 26/05/2021.")]) from None
 
 
+def _workspace(request: Request) -> bool:
+    return bool(getattr(request.app.state, "workspace", False))
+
+
 def _may_approve(request: Request) -> bool:
-    """The Sở reviews what units add: a province-level leader in the shared workspace."""
+    """The Sở reviews what units add: a province-level leader in the shared workspace; on one's own computer, the
+    user owns the folder and reviews what they added."""
+    if not _workspace(request):
+        return True
     me = request.scope.get("state", {}).get("account")
     return me is not None and me.province_wide and me.has("lanh-dao")
 
 
+def _label(kind: str, entry: dict) -> str:
+    if kind == "documents":
+        return f"{entry.get('type', '')} số {entry.get('code', '')}".strip() + (
+            f" ngày {_day_text(entry.get('date'))}" if entry.get("date") else "") + f" — {entry.get('title', '')}"
+    return (entry.get("names") or [{}])[-1].get("name", "")
+
+
+def _row(kind: str, entry: dict, key: str, unit: str = "") -> dict:
+    return {"kind": "Văn bản" if kind == "documents" else "Cơ quan", "key": kind, "id": key, "label": _label(kind, entry),
+            "source": entry.get("source", ""), "pending": entry.get("review") == "pending", "unit": unit}
+
+
 @router.get("/danh-muc", response_class=HTMLResponse)
 def own_entries(request: Request):
+    """The units' own entries: in the workspace, the Sở sees every unit's, a commune its own and those of the units
+    above it (which apply to its plans too)."""
     site = site_of(request)
-    folders = core.own_registry_dirs()
     rows = []
-    for kind, entry in core.own_registry.entries(folders[0]) if folders else []:
-        if kind == "documents":
-            label = f"{entry.get('type', '')} số {entry.get('code', '')}".strip() + (
-                f" ngày {_day_text(entry.get('date'))}" if entry.get("date") else "") + f" — {entry.get('title', '')}"
-        else:
-            label = (entry.get("names") or [{}])[-1].get("name", "")
-        rows.append({"kind": "Văn bản" if kind == "documents" else "Cơ quan", "key": kind, "id": entry.get("id"),
-                     "label": label, "source": entry.get("source", ""), "pending": entry.get("review") == "pending"})
-    return site.page(request, "registry.html", rows=rows, may_approve=_may_approve(request))
+    if _workspace(request):
+        me = request.scope.get("state", {}).get("account")
+        with request.app.state.workspace_site.sessions() as session:
+            units = None if me is None or me.province_wide else set(unit_registry.lineage(session, me.unit_id))
+            for entry, unit in unit_registry.entries(session, units if me is not None else set()):
+                rows.append(_row(entry.kind, entry.data, str(entry.id), unit.name))
+    else:
+        folders = core.own_registry_dirs()
+        for kind, entry in core.own_registry.entries(folders[0]) if folders else []:
+            rows.append(_row(kind, entry, entry.get("id", "")))
+    return site.page(request, "registry.html", rows=rows, may_approve=_may_approve(request),
+                     workspace=_workspace(request))
 
 
 @router.post("/danh-muc/duyet")
@@ -144,8 +176,21 @@ async def approve(request: Request):
     if not _may_approve(request):
         raise UserError("Chỉ lãnh đạo của Sở duyệt được mục đơn vị bổ sung vào danh mục.", 403)
     me = request.scope.get("state", {}).get("account")
-    if not core.own_registry.approve(layer(), str(form.get("loai") or ""), str(form.get("muc") or ""),
-                                f"{me.full_name} ({me.unit_name})"):
+    reviewer = f"{me.full_name} ({me.unit_name})" if me is not None else "người dùng"
+    if _workspace(request):
+        try:
+            row_id = int(str(form.get("muc") or ""))
+        except ValueError:
+            row_id = 0
+        with request.app.state.workspace_site.sessions.begin() as session:
+            entry = unit_registry.approve(session, row_id, reviewer)
+            if entry is not None:
+                audit.record(session, me, "danh-muc", f"Duyệt mục của danh mục đơn vị: {_label(entry.kind, entry.data)}",
+                             unit_id=entry.unit_id)
+            done = entry is not None
+    else:
+        done = core.own_registry.approve(layer(), str(form.get("loai") or ""), str(form.get("muc") or ""), reviewer)
+    if not done:
         raise UserError("Mục này không còn chờ duyệt (có thể đã được duyệt).", 409)
     site.reload_registry()
     return RedirectResponse("/danh-muc", status_code=303)

@@ -57,3 +57,12 @@ document.addEventListener('htmx:afterSettle', function () {
   var text = saved.textContent.split(' lúc ')[0] + (counts ? '. Kiểm tra: ' + Array.prototype.map.call(counts.children, function (c) { return c.textContent; }).join(', ') : '');
   if (region.textContent !== text) { region.textContent = text; }
 });
+// A file chooser shows the chosen file's name in Vietnamese words (templates/_macros/file.html), not the browser's.
+document.addEventListener('change', function (e) {
+  var t = e.target;
+  if (!t.matches || !t.matches('input.file-input')) { return; }
+  var shown = document.getElementById(t.id + '-ten');
+  if (!shown) { return; }
+  shown.textContent = t.files && t.files.length
+    ? 'Đã chọn: ' + Array.prototype.map.call(t.files, function (f) { return f.name; }).join(', ') : 'Chưa chọn tệp';
+});
