@@ -9,13 +9,11 @@ import authoring.web
 
 TEMPLATES = Path(authoring.web.__file__).parent / "templates"
 CHOOSER = TEMPLATES / "_macros" / "file.html"
-# reports/ belongs to the report workflow's own pages (another engineer's files this session): to move next.
-NOT_YET = {TEMPLATES / "reports" / "unit.html"}
 
 
 def test_every_upload_form_uses_the_vietnamese_file_chooser_not_the_browsers_choose_file():
     bare = [str(t.relative_to(TEMPLATES)) for t in TEMPLATES.rglob("*.html")
-            if t != CHOOSER and t not in NOT_YET and re.search(r'type="file"', t.read_text(encoding="utf-8"))]
+            if t != CHOOSER and re.search(r'type="file"', t.read_text(encoding="utf-8"))]
     assert not bare, f"ô chọn tệp của trình duyệt (hiện «Choose File») trong: {bare}"
 
 

@@ -1,14 +1,14 @@
 """Province workspace: each unit's own registry layer (documents and agencies added from the page, pending the Sở's review).
 
 Revision ID: wsreg01
-Revises: ws04_coverage
+Revises: wsrep02
 Create Date: 2026-12-07
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "wsreg01"
-down_revision = "ws04_coverage"
+down_revision = "wsrep02"
 branch_labels = None
 depends_on = None
 
