@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "authoring"
 
-BASE = {"errors", "extras", "findings", "nd30", "text", "words", "paths", "fileio", "limits", "__init__"}
+BASE = {"aio", "errors", "extras", "findings", "nd30", "text", "words", "paths", "fileio", "limits", "__init__"}
 # layer → layers it may import (besides itself and the base modules); mirrors docs/architecture.md.
 ALLOWED = {
     "base": set(),

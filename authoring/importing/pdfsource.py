@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import limits, nd30
+from ..aio import run_async
 from ..errors import InputError
 from ..findings import Finding, Severity
 from ..ooxml.layout import Cell, Page, Table, Word, document_from_pages, lines_of, opens_a_document
@@ -201,7 +202,7 @@ def signatures(path: Path) -> list[dict]:
     are intact and whether it covers the whole file. Trust in the signer's CA is not judged here (no roots given)."""
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
-        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko.sign.validation import async_validate_pdf_signature
         from pyhanko_certvalidator import ValidationContext
     except ImportError:
         return []
@@ -224,7 +225,8 @@ def signatures(path: Path) -> list[dict]:
                     fact["organisation"] = nfc(subject.get("organization_name", "") or "")
                     when = sig.self_reported_timestamp
                     fact["time"] = when.isoformat() if when else None
-                    status = validate_pdf_signature(sig, ValidationContext(trust_roots=[], allow_fetching=False))
+                    status = run_async(lambda: async_validate_pdf_signature(
+                        sig, ValidationContext(trust_roots=[], allow_fetching=False)))
                     fact["intact"] = bool(status.intact and status.valid)
                     fact["whole_file"] = status.coverage.name == "ENTIRE_FILE"
                 except Exception:   # a damaged signature is reported as not intact, never a crash

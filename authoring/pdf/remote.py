@@ -68,7 +68,7 @@ def configured_account(body: str, **secrets) -> RemoteAccount:
 
 def sign_remotely(remote: RemoteAccount, prepare, file: str):
     """Fetch the credential's certificates, let *prepare* build the signature, have the service sign its hash."""
-    from .signing import run_async
+    from ..aio import run_async
 
     return run_async(lambda: _sign(remote, prepare, file))
 

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .. import nd30
+from ..aio import run_async
 from ..errors import InputError, KehoachError, ToolMissingError, UsageError
 from ..findings import Finding, Severity
 from ..render.metrics import text_width_pt
@@ -207,21 +208,6 @@ def subject_warnings(subject: str, field: str, info: dict[str, str], file: str) 
     return [Finding("K110", Severity.WARNING, f"chứng thư số cấp cho '{subject}', không phải {who} '{expected}'", file,
                     suggestion="Kiểm tra lại tệp .p12: người ký dùng chứng thư của mình, văn thư dùng chứng thư của "
                                "cơ quan.")]
-
-
-def run_async(make_coroutine):
-    """Run pyHanko's asynchronous signing to its end from synchronous code: here, or in a thread of its own when this
-    thread already runs an event loop (asyncio.run refuses to nest; seen under a browser test's loop)."""
-    import asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make_coroutine())
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 def sign_pdf(pdf: bytes, p12: Path | None, password: str | None, field: str = SIGNER_FIELD, *, file: str = "",

@@ -19,12 +19,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .. import limits
+from ..aio import run_async
 from ..errors import InputError
 from ..findings import Finding, Severity
 from ..paths import registry_dir
 from ..text import match_key
 from .finishing import COPY_FIELD, ORGAN_FIELD, SIGNER_FIELD
-from .signing import iso_time, run_async
+from .signing import iso_time
 
 MAX_REVISIONS = 64                   # %%EOF markers looked at when finding the approved revision
 CLOCK_SKEW = timedelta(minutes=10)   # a signing time this far in the future is refused

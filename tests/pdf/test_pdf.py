@@ -146,7 +146,8 @@ def test_signed_pdf_validates_shows_the_vietnamese_name_and_stays_pdfa(pdfs, cer
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import serialization
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
+    from authoring.aio import run_async
     from pyhanko_certvalidator import ValidationContext
 
     p12, cert = certificate
@@ -158,7 +159,7 @@ def test_signed_pdf_validates_shows_the_vietnamese_name_and_stays_pdfa(pdfs, cer
     signature = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
     assert signature.field_name == SIGNER_FIELD
     root = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
+    status = run_async(lambda: async_validate_pdf_signature(signature, ValidationContext(trust_roots=[root])))
     assert status.intact and status.valid and status.trusted
     assert pdfa_problems(data) == []
     widget = next(a.get_object() for a in PdfReader(io.BytesIO(data)).pages[-1]["/Annots"]

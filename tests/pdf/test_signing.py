@@ -77,14 +77,15 @@ def _validate(data: bytes, roots) -> dict:
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import serialization
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
+    from authoring.aio import run_async
     from pyhanko_certvalidator import ValidationContext
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     trust = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in roots]
     out = {}
     for signature in PdfFileReader(io.BytesIO(data)).embedded_signatures:
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=trust))
+        status = run_async(lambda: async_validate_pdf_signature(signature, ValidationContext(trust_roots=trust)))
         out[signature.field_name] = status
     return out
 

@@ -129,12 +129,13 @@ def _set_field(data: bytes, name: str, value: str) -> bytes:
 
 def _pyhanko(data: bytes, roots) -> dict:
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
+    from authoring.aio import run_async
     from pyhanko_certvalidator import ValidationContext
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     context = ValidationContext(trust_roots=[r.certificate for r in roots], allow_fetching=False)
-    return {s.field_name: validate_pdf_signature(s, signer_validation_context=context)
+    return {s.field_name: run_async(lambda: async_validate_pdf_signature(s, signer_validation_context=context))
             for s in PdfFileReader(io.BytesIO(data)).embedded_signatures}
 
 
