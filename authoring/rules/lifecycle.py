@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 
 from ..findings import Severity
 from ..model.walk import iter_blocks, iter_printed_texts, iter_reporting, iter_targets
@@ -66,33 +67,62 @@ def _blanks(ctx: CheckContext) -> None:
 
 def _abolished_names(ctx: CheckContext) -> None:
     """Printed names of agencies that no longer exist on the plan's date (headings, duties, recipients)."""
-    from ..model.wording import gone_patterns, inside, living_spans
-
     on = ctx.plan_date
-    gone = gone_patterns(ctx.registry, on)
     seen = set()
     for path, text in _printed(ctx.plan):
         if path[0] == "document":
             continue
-        living = None
-        for pattern, agency in gone:
-            for match in pattern.finditer(text):
-                if living is None:
-                    living = living_spans(text, ctx.registry, on)
-                if inside((match.start(), match.end()), living) or \
-                        _CITATION_TAIL.search(text[max(0, match.start() - 30):match.start()]):
-                    continue  # a living agency's longer name, or an old document cited with the issuer it had
-                if (path, agency.id) in seen:
-                    break
-                seen.add((path, agency.id))
-                until = agency.valid_until.to_date()
-                successor = _successor_name(ctx, agency)
-                ctx.add("N102", Severity.WARNING,
-                        f"câu văn còn in tên '{match.group(0)}', cơ quan không còn từ {until:%d/%m/%Y}"
-                        + (f"; nay là {successor}" if successor else ""), path,
-                        "Sửa tên cơ quan trong câu văn cho khớp với cơ quan kế nhiệm (kehoach new-year đổi cả tên in "
-                        "lẫn mã).")
-                break
+        for agency, name in _gone_mentions(text, ctx.registry, on):
+            if (path, agency.id) in seen:
+                continue
+            seen.add((path, agency.id))
+            until = agency.valid_until.to_date()
+            successor = _successor_name(ctx, agency)
+            ctx.add("N102", Severity.WARNING,
+                    f"câu văn còn in tên '{name}', cơ quan không còn từ {until:%d/%m/%Y}"
+                    + (f"; nay là {successor}" if successor else ""), path,
+                    "Sửa tên cơ quan trong câu văn cho khớp với cơ quan kế nhiệm (kehoach new-year đổi cả tên in "
+                    "lẫn mã).")
+
+
+# What each text names of the agencies gone on a day, kept per registry and day: a save changes one field, and the
+# other texts of the plan (and of the sibling communes' plans derived from the same parent) are read again unchanged.
+# This search was a quarter of a save's check.
+_MENTIONS: dict[tuple, tuple] = {}
+_MENTIONS_KEEP = 50_000   # texts per registry and day; a province's plans hold a few thousand distinct ones
+
+
+def _gone_mentions(text: str, registry, on) -> tuple:
+    """(agency, name as printed) for each abolished name in *text*, the first use of each name that is neither part
+    of a living agency's longer name nor the issuer of a cited old document."""
+    key = (id(registry), on)
+    entry = _MENTIONS.get(key)
+    if entry is None or entry[0]() is not registry:  # the id of a registry since dropped: start afresh
+        entry = _MENTIONS[key] = (weakref.ref(registry), {})
+    known = entry[1]
+    found = known.get(text)
+    if found is None:
+        if len(known) >= _MENTIONS_KEEP:
+            known.clear()
+        found = known[text] = _find_gone_mentions(text, registry, on)
+    return found
+
+
+def _find_gone_mentions(text: str, registry, on) -> tuple:
+    from ..model.wording import gone_patterns, inside, living_spans
+
+    found = []
+    living = None
+    for pattern, agency in gone_patterns(registry, on):
+        for match in pattern.finditer(text):
+            if living is None:
+                living = living_spans(text, registry, on)
+            if inside((match.start(), match.end()), living) or \
+                    _CITATION_TAIL.search(text[max(0, match.start() - 30):match.start()]):
+                continue  # a living agency's longer name, or an old document cited with the issuer it had
+            found.append((agency, match.group(0)))
+            break
+    return tuple(found)
 
 
 def _successor_name(ctx: CheckContext, agency) -> str | None:
