@@ -33,7 +33,7 @@ def _foreign_field(ctx: CheckContext) -> None:
     """A sentence kehoach proposes for another field than the parents' (fields.yaml: the children's duties in a
     drug-control plan) is flagged. Real plans mention neighbouring fields (a children's plan speaks of drugs), so only
     the proposals themselves are sought, never single words."""
-    from ..loading.drafting import field_of, field_sentences, load_fields
+    from ..loading.drafting import field_of, load_fields
     from ..text import match_key
 
     if not ctx.parents:
@@ -42,10 +42,7 @@ def _foreign_field(ctx: CheckContext) -> None:
     own = field_of(ctx.parents, fields)
     if own is None:
         return
-    own_keys = set(field_sentences(own))
-    # Only a field's own sentences: those that speak its words and that the parents' field does not share.
-    foreign = [(f, key) for f in fields.fields if f.id != own.id for key in field_sentences(f)
-               if key not in own_keys and f.pattern().search(key)]
+    foreign = _foreign_sentences(fields, own)
     for path, text in _printed(ctx.plan):
         lowered = match_key(text)
         found = next((f for f, key in foreign if key in lowered), None)
@@ -53,6 +50,23 @@ def _foreign_field(ctx: CheckContext) -> None:
             ctx.add("N105", Severity.WARNING, f"câu đề xuất của lĩnh vực {found.name} trong kế hoạch thực hiện văn bản "
                                               f"lĩnh vực {own.name}: «{_short(text)}»", path,
                     f"Bỏ câu này hoặc viết lại theo lĩnh vực {own.name} của văn bản cấp trên.")
+
+
+_FOREIGN: dict[str, tuple] = {}   # own field's id → (the field registry it was built from, its foreign sentences)
+
+
+def _foreign_sentences(fields, own) -> list:
+    """(field, sentence key) of the other fields' own sentences: those that speak their field's words and that *own*
+    does not share. The same for every plan of a field, so built once per field registry (a save re-checks a plan)."""
+    from ..loading.drafting import field_sentences
+
+    kept = _FOREIGN.get(own.id)
+    if kept is None or kept[0] is not fields:
+        own_keys = set(field_sentences(own))
+        foreign = [(f, key) for f in fields.fields if f.id != own.id for key in field_sentences(f)
+                   if key not in own_keys and f.pattern().search(key)]
+        kept = _FOREIGN[own.id] = (fields, foreign)
+    return kept[1]
 
 
 def _blanks(ctx: CheckContext) -> None:
