@@ -10,6 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The decree's line patterns (the *_RE names below) are compiled on first use: most commands read none of them, and
+# compiling all of them costs every start-up about 6 ms.
+_LAZY: dict[str, str] = {}
+
+
+def __getattr__(name: str) -> re.Pattern:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    pattern = globals()[name] = re.compile(_LAZY[name])
+    return pattern
+
 # --- Page (Phụ lục I §I) ------------------------------------------------------------------------------------------
 
 A4_MM = (210, 297)
@@ -82,17 +93,17 @@ QUOC_HIEU_VARIANTS = (QUOC_HIEU_TEXT, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT
 TIEU_NGU_TEXT = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_LABEL = "Nơi nhận:"
 ARCHIVE_PREFIX = "Lưu:"                  # last recipient line: "- Lưu: VT, <đơn vị soạn thảo>."
-ARCHIVE_LINE_RE = re.compile(r"^- Lưu: VT(,.*)?\.$")
+_LAZY["ARCHIVE_LINE_RE"] = r"^- Lưu: VT(,.*)?\.$"
 END_MARK = "./."                         # the body ends with it (every sample of Phụ lục III)
 LETTER_SUBJECT_PREFIX = "V/v"
 
 # Authority before the signer's title (Phụ lục I §II.7): thay mặt, ký thay, thừa lệnh, thừa ủy quyền, quyền.
 AUTHORITY_PREFIXES = ("TM", "KT", "TL", "TUQ", "Q")
-AUTHORITY_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\. ")
-AUTHORITY_LOOSE_RE = re.compile(r"^(TM|KT|TL|TUQ|Q)\b\.?")   # also "KT CHỦ TỊCH", to point out the missing dot
-AUTHORITY_START_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.")              # the prefix, with or without its space
-AUTHORITY_NO_SPACE_RE = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\.\S")         # "KT.CHỦ TỊCH": a slip, not a missing dot
-AUTHORITY_SPLIT_RE = re.compile(r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )")
+_LAZY["AUTHORITY_RE"] = r"^(?:TM|KT|TL|TUQ|Q)\. "
+_LAZY["AUTHORITY_LOOSE_RE"] = r"^(TM|KT|TL|TUQ|Q)\b\.?"   # also "KT CHỦ TỊCH", to point out the missing dot
+_LAZY["AUTHORITY_START_RE"] = r"^(?:TM|KT|TL|TUQ|Q)\."   # the prefix, with or without its space
+_LAZY["AUTHORITY_NO_SPACE_RE"] = r"^(?:TM|KT|TL|TUQ|Q)\.\S"   # "KT.CHỦ TỊCH": a slip, not a missing dot
+_LAZY["AUTHORITY_SPLIT_RE"] = r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )"
 
 # One group of a ký hiệu (Phụ lục I §II.3: the type's abbreviation, the issuer's, the drafting unit's), as agencies
 # really write them: "UBND", "SLĐTBXH", "UBND.VX" (a unit after a dot), "CAT(PC04)" (the drafting unit in brackets).
@@ -102,30 +113,30 @@ SYMBOL_FIRST_GROUP = r"[A-ZĐ](?:[A-Za-zĐđ0-9&]|\.(?=[A-Za-zĐđ0-9]))*(?:\([A
 SYMBOL_EXAMPLE = "KH-UBND"
 
 # "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed.
-NUMBER_LINE_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$")
+_LAZY["NUMBER_LINE_RE"] = r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$"
 # The same at the start of a line that may go on (web copies join table cells): "Số: 36 /KH - UBND".
-NUMBER_PREFIX_RE = re.compile(r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>" + SYMBOL_FIRST_GROUP
-                              + r"(?:\s*-\s*" + SYMBOL_GROUP + r"|/" + SYMBOL_GROUP + r")*)")
+_LAZY["NUMBER_PREFIX_RE"] = (r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>" + SYMBOL_FIRST_GROUP
+                             + r"(?:\s*-\s*" + SYMBOL_GROUP + r"|/" + SYMBOL_GROUP + r")*)")
 # Where a "Số:" line starts, and the same found anywhere in a line (web copies, text boxes), tolerant of the
 # spaces and dashes real documents put in: "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)".
 # OCR reads "Só:" or "Sô:" for "Số:" on a scan.
-NUMBER_START_RE = re.compile(r"^S[ốóôồổ]\s*:")
+_LAZY["NUMBER_START_RE"] = r"^S[ốóôồổ]\s*:"
 # The Số line and the date line as OCR gives them on a scan: the number part may be crumbs of handwriting ("Số:96ÿđ
 # /BCA-C04"), the day and month blank or garbled ("ngày“$ tháng năm 2026"); the place before ", ngày" kept.
-OCR_NUMBER_LINE_RE = re.compile(r"^S[ốóôồổ]\s*[:;.]?\s*(?P<number>[^/]*?)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)")
+_LAZY["OCR_NUMBER_LINE_RE"] = r"^S[ốóôồổ]\s*[:;.]?\s*(?P<number>[^/]*?)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)"
 OCR_DATE_LINE_RE = re.compile(r"(?:(?P<place>[A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*){0,3})\s*,\s*)?ngày\s*"
                               r"(?P<day>\S*?)\s*tháng\s*(?P<month>\S*?)\s*năm\s*(?P<year>\d{4})", re.I)
-NUMBER_SEARCH_RE = re.compile(r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
-                              rf"(?P<symbol>{SYMBOL_FIRST_GROUP}(?:\s*[-–]\s*{SYMBOL_GROUP}|/{SYMBOL_GROUP})*)")
+_LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
+                             rf"(?P<symbol>{SYMBOL_FIRST_GROUP}(?:\s*[-–]\s*{SYMBOL_GROUP}|/{SYMBOL_GROUP})*)")
 # A ký hiệu as printed and as a plan stores it: at least two groups, no spaces (Phụ lục I §II.3).
-SYMBOL_RE = re.compile(rf"^{SYMBOL_FIRST_GROUP}(?:[-/]{SYMBOL_GROUP})+$")
+_LAZY["SYMBOL_RE"] = rf"^{SYMBOL_FIRST_GROUP}(?:[-/]{SYMBOL_GROUP})+$"
 # "<Địa danh>, ngày 06 tháng 01 năm 2025" (Phụ lục I §II.4); blanks before issue are dots or spaces.
-DATE_LINE_RE = re.compile(r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
-                          r"năm\s*(?P<year>\d{4})\s*$")
+_LAZY["DATE_LINE_RE"] = (r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
+                         r"năm\s*(?P<year>\d{4})\s*$")
 
 
 # The place-and-date line found inside a longer line; blanks before issue may be dots, ellipses or underscores.
-DATE_SEARCH_RE = re.compile(r",\s*ngày\s*(?P<day>\d{0,2})[\s.…_]*tháng\s*(?P<month>\d{0,2})[\s.…_]*năm\s*(?P<year>\d{4})")
+_LAZY["DATE_SEARCH_RE"] = r",\s*ngày\s*(?P<day>\d{0,2})[\s.…_]*tháng\s*(?P<month>\d{0,2})[\s.…_]*năm\s*(?P<year>\d{4})"
 
 
 def clean_symbol(symbol: str) -> str:

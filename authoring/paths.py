@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -12,9 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def _data_root() -> Path:
     """The folder holding templates/, plans/ and schema/: inside the package when installed from a wheel (setup.py
     copies them into authoring/_data), the repository's own folders in a checkout or an editable install."""
-    packaged = resources.files("authoring") / "_data"
+    packaged = Path(__file__).resolve().parent / "_data"  # a package on disk (importlib.resources: +2 ms a start)
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return PROJECT_ROOT
 
 

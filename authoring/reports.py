@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 from pathlib import Path
 
 from .findings import FindingIndex
@@ -29,6 +27,8 @@ def render_summary_line(index: FindingIndex) -> str:
 
 
 def render_json(index: FindingIndex, extra: dict | None = None) -> str:
+    import json  # text reports, the usual case, need neither json nor html
+
     data = {"findings": [f.to_dict() for f in index.sorted()], "summary": index.summary()}
     if extra:
         data.update(extra)
@@ -37,6 +37,8 @@ def render_json(index: FindingIndex, extra: dict | None = None) -> str:
 
 def render_html(index: FindingIndex, title: str, extra_sections: str = "") -> str:
     """A self-contained HTML report a department head can read."""
+    import html
+
     rows = []
     for f in index.sorted():
         rows.append(
@@ -86,6 +88,8 @@ def _status_label(status: str | None) -> str:
 
 def coverage_html(coverage: list[dict]) -> str:
     """The coverage matrix: each parent duty addressed to this level, and what takes it up."""
+    import html
+
     if not coverage:
         return "<h2>Ma trận bao phủ nhiệm vụ</h2><p>Không có nhiệm vụ cấp trên nào giao cho cấp này trong thư viện.</p>"
     rows = []
@@ -102,6 +106,8 @@ def coverage_html(coverage: list[dict]) -> str:
 
 def check_report(report, fmt: str, title: str) -> str:
     """A `kehoach check` report (findings, the parents compared with, the coverage matrix) as text, JSON or HTML."""
+    import html
+
     if fmt == "json":
         return render_json(report.index, {"coverage": report.coverage, "parents": report.parents})
     if fmt == "html":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 # Old-style tone placement ("hoà", "uỷ") and new-style ("hòa", "ủy") are both in use;
 # matching must treat them as equal, so keys use the new style.
@@ -34,6 +35,7 @@ def nfc_tree(value):
     return value
 
 
+@lru_cache(maxsize=16384)  # the same names and sentences are keyed again by every rule and at every save
 def match_key(text: str) -> str:
     """Key under which two spellings of the same Vietnamese name compare equal.
 

@@ -11,11 +11,39 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 
 from .. import limits
 from ..findings import Finding, Severity
 from ..model.textcheck import text_problem
+
+# PyYAML compiles, when imported, a character class spanning all of Unicode for its pure-Python reader (≈ 5 ms, a
+# twentieth of `kehoach validate`); libyaml, which reads kehoach's files, never uses it. A stand-in put in re's cache
+# under that pattern compiles it on first use instead; were re's cache laid out otherwise, PyYAML compiles it as before.
+_PYYAML_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
+
+
+class _CompiledOnUse:
+    def __init__(self, source: str):
+        self._source = source
+        self._pattern = None
+
+    def __getattr__(self, name):
+        if self._pattern is None:
+            re._cache.pop((str, self._source, 0), None)  # let re compile the real one, not return this stand-in
+            self._pattern = re.compile(self._source)
+        return getattr(self._pattern, name)
+
+
+def pyyaml():
+    """PyYAML, imported without compiling the pattern only its pure-Python reader needs."""
+    if "yaml" not in sys.modules and isinstance(getattr(re, "_cache", None), dict):
+        re._cache.setdefault((str, _PYYAML_NON_PRINTABLE, 0), _CompiledOnUse(_PYYAML_NON_PRINTABLE))
+    import yaml
+
+    return yaml
+
 
 # YAML 1.2 core schema, as ruamel.yaml resolves it (so plans mean what they meant before).
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -178,8 +206,7 @@ class _Composer:
         return None
 
     def compose(self, text: str):
-        import yaml
-
+        yaml = pyyaml()
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml; pure Python if PyYAML lacks it
         try:
             return self._compose(loader)
@@ -360,7 +387,7 @@ def _float(value: str) -> float:
 
 def compose_yaml(text: str, file: str):
     """(plain tree or None, source map, findings) for YAML *text*; never raises for bad input."""
-    import yaml
+    yaml = pyyaml()
 
     composer = _Composer(file)
     try:

@@ -24,7 +24,9 @@ class Registry:
     agencies: dict[str, Agency] = field(default_factory=dict)
     documents: dict[str, CitedDocument] = field(default_factory=dict)
     _by_name: dict[str, str] = field(default_factory=dict)
-    _patterns: list[tuple[re.Pattern, str]] = field(default_factory=list)
+    # Names with a place slot ("ubnd tinh {tinh}"): (literal start, regular expression, agency id). The expression is
+    # compiled on first use (re's own cache), so a registry read from the disk cache compiles none it does not try.
+    _patterns: list[tuple[str, str, str]] = field(default_factory=list)
     _by_code: dict[str, list[str]] = field(default_factory=dict)
     # Entries a unit added from the page that the Sở has not yet approved: no check counts them, a finding says so.
     pending: list[Agency | CitedDocument] = field(default_factory=list)
@@ -43,7 +45,8 @@ class Registry:
                     pattern = re.escape(key)
                     for slot in ("tinh", "xa", "huyen"):
                         pattern = pattern.replace(re.escape("{" + slot + "}"), "(?P<%s>.+)" % slot)
-                    registry._patterns.append((re.compile(f"^{pattern}$"), agency.id))
+                    start = key.split("{", 1)[0]
+                    registry._patterns.append((start, f"^{pattern}$", agency.id))
                 else:
                     registry._by_name.setdefault(key, agency.id)
         for document in documents:
@@ -69,8 +72,8 @@ class Registry:
         key = match_key(text)
         if key in self._by_name:
             return self._by_name[key]
-        for pattern, agency_id in self._patterns:
-            if pattern.match(key):
+        for start, pattern, agency_id in self._patterns:
+            if key.startswith(start) and re.match(pattern, key):
                 return agency_id
         return None
 

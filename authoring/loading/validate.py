@@ -16,7 +16,8 @@ M = TypeVar("M", bound=BaseModel)
 
 def load_model(path: Path, model: type[M], raw: bytes | None = None) -> tuple[M | None, SourceMap, list[Finding]]:
     """A model from a YAML file (or from *raw*, the file's bytes as an editor holds them)."""
-    tree, source, findings = read_yaml(Path(path), raw)
+    # Shared: validation reads the tree and no model keeps a part of it (text, numbers, dates are built anew).
+    tree, source, findings = read_yaml(Path(path), raw, shared=True)
     if findings:
         return None, source, findings
     if not isinstance(tree, dict):

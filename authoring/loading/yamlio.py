@@ -63,9 +63,11 @@ class SourceMap:
         return self.values.get((), (None, None))
 
 
-def read_yaml(path: Path, raw: bytes | None = None) -> tuple[object | None, SourceMap, list[Finding]]:
+def read_yaml(path: Path, raw: bytes | None = None,
+              shared: bool = False) -> tuple[object | None, SourceMap, list[Finding]]:
     """Read a YAML file (or *raw*, its bytes as an editor holds them). Returns (plain NFC tree or None, source map,
-    findings)."""
+    findings). With *shared*, the tree is the one kept for the next reader of the same bytes: the caller must not
+    change it nor keep a part of it (validation only reads it)."""
     file = str(path)
     source = SourceMap(file)
     from .. import limits
@@ -105,13 +107,13 @@ def read_yaml(path: Path, raw: bytes | None = None) -> tuple[object | None, Sour
             suggestion="Mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 "
                        "(Notepad: Lưu thành → Mã hóa: UTF-8; VS Code: Save with Encoding → UTF-8).",
         )]
-    return _compose_cached(file, raw, text)
+    return _compose_cached(file, raw, text, shared)
 
 
 _CACHE: dict[tuple[str, bytes], tuple] = {}
 
 
-def _compose_cached(file: str, raw: bytes, text: str):
+def _compose_cached(file: str, raw: bytes, text: str, shared: bool = False):
     """Composition keyed by file name and content hash: the registry and the library are read once a process."""
     import hashlib
 
@@ -128,4 +130,6 @@ def _compose_cached(file: str, raw: bytes, text: str):
         _CACHE[key] = (tree, source, findings)
     tree, source, findings = _CACHE[key]
     # Callers may change the tree they get (validation fills defaults, tests edit it): give each its own copy.
-    return (None if findings and tree is None else copy.deepcopy(tree)), source, list(findings)
+    if not shared and not (findings and tree is None):
+        tree = copy.deepcopy(tree)
+    return tree, source, list(findings)

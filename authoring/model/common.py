@@ -1,7 +1,6 @@
 """Small value types shared by the plan and registry models."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic would parse every field's annotation from text on each start-up.
 import calendar
 import re
 from dataclasses import dataclass

@@ -1,7 +1,6 @@
 """The plan model: one Kế hoạch (or higher-level directive) as typed data."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic would parse every field's annotation from text on each start-up.
 import re
 from typing import Iterator, Literal
 

@@ -1,7 +1,6 @@
 """Registry models: agencies (with validity dates and successors) and cited documents."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic would parse every field's annotation from text on each start-up.
 from typing import Literal
 
 from pydantic import Field

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 
 from ..findings import Severity
 from ..model.walk import iter_blocks, iter_printed_texts, iter_reporting, iter_targets
@@ -32,7 +33,7 @@ def _foreign_field(ctx: CheckContext) -> None:
     """A sentence kehoach proposes for another field than the parents' (fields.yaml: the children's duties in a
     drug-control plan) is flagged. Real plans mention neighbouring fields (a children's plan speaks of drugs), so only
     the proposals themselves are sought, never single words."""
-    from ..loading.drafting import field_of, field_sentences, load_fields
+    from ..loading.drafting import field_of, load_fields
     from ..text import match_key
 
     if not ctx.parents:
@@ -41,10 +42,7 @@ def _foreign_field(ctx: CheckContext) -> None:
     own = field_of(ctx.parents, fields)
     if own is None:
         return
-    own_keys = set(field_sentences(own))
-    # Only a field's own sentences: those that speak its words and that the parents' field does not share.
-    foreign = [(f, key) for f in fields.fields if f.id != own.id for key in field_sentences(f)
-               if key not in own_keys and f.pattern().search(key)]
+    foreign = _foreign_sentences(fields, own)
     for path, text in _printed(ctx.plan):
         lowered = match_key(text)
         found = next((f for f, key in foreign if key in lowered), None)
@@ -52,6 +50,23 @@ def _foreign_field(ctx: CheckContext) -> None:
             ctx.add("N105", Severity.WARNING, f"câu đề xuất của lĩnh vực {found.name} trong kế hoạch thực hiện văn bản "
                                               f"lĩnh vực {own.name}: «{_short(text)}»", path,
                     f"Bỏ câu này hoặc viết lại theo lĩnh vực {own.name} của văn bản cấp trên.")
+
+
+_FOREIGN: dict[str, tuple] = {}   # own field's id → (the field registry it was built from, its foreign sentences)
+
+
+def _foreign_sentences(fields, own) -> list:
+    """(field, sentence key) of the other fields' own sentences: those that speak their field's words and that *own*
+    does not share. The same for every plan of a field, so built once per field registry (a save re-checks a plan)."""
+    from ..loading.drafting import field_sentences
+
+    kept = _FOREIGN.get(own.id)
+    if kept is None or kept[0] is not fields:
+        own_keys = set(field_sentences(own))
+        foreign = [(f, key) for f in fields.fields if f.id != own.id for key in field_sentences(f)
+                   if key not in own_keys and f.pattern().search(key)]
+        kept = _FOREIGN[own.id] = (fields, foreign)
+    return kept[1]
 
 
 def _blanks(ctx: CheckContext) -> None:
@@ -66,33 +81,62 @@ def _blanks(ctx: CheckContext) -> None:
 
 def _abolished_names(ctx: CheckContext) -> None:
     """Printed names of agencies that no longer exist on the plan's date (headings, duties, recipients)."""
-    from ..model.wording import gone_patterns, inside, living_spans
-
     on = ctx.plan_date
-    gone = gone_patterns(ctx.registry, on)
     seen = set()
     for path, text in _printed(ctx.plan):
         if path[0] == "document":
             continue
-        living = None
-        for pattern, agency in gone:
-            for match in pattern.finditer(text):
-                if living is None:
-                    living = living_spans(text, ctx.registry, on)
-                if inside((match.start(), match.end()), living) or \
-                        _CITATION_TAIL.search(text[max(0, match.start() - 30):match.start()]):
-                    continue  # a living agency's longer name, or an old document cited with the issuer it had
-                if (path, agency.id) in seen:
-                    break
-                seen.add((path, agency.id))
-                until = agency.valid_until.to_date()
-                successor = _successor_name(ctx, agency)
-                ctx.add("N102", Severity.WARNING,
-                        f"câu văn còn in tên '{match.group(0)}', cơ quan không còn từ {until:%d/%m/%Y}"
-                        + (f"; nay là {successor}" if successor else ""), path,
-                        "Sửa tên cơ quan trong câu văn cho khớp với cơ quan kế nhiệm (kehoach new-year đổi cả tên in "
-                        "lẫn mã).")
-                break
+        for agency, name in _gone_mentions(text, ctx.registry, on):
+            if (path, agency.id) in seen:
+                continue
+            seen.add((path, agency.id))
+            until = agency.valid_until.to_date()
+            successor = _successor_name(ctx, agency)
+            ctx.add("N102", Severity.WARNING,
+                    f"câu văn còn in tên '{name}', cơ quan không còn từ {until:%d/%m/%Y}"
+                    + (f"; nay là {successor}" if successor else ""), path,
+                    "Sửa tên cơ quan trong câu văn cho khớp với cơ quan kế nhiệm (kehoach new-year đổi cả tên in "
+                    "lẫn mã).")
+
+
+# What each text names of the agencies gone on a day, kept per registry and day: a save changes one field, and the
+# other texts of the plan (and of the sibling communes' plans derived from the same parent) are read again unchanged.
+# This search was a quarter of a save's check.
+_MENTIONS: dict[tuple, tuple] = {}
+_MENTIONS_KEEP = 50_000   # texts per registry and day; a province's plans hold a few thousand distinct ones
+
+
+def _gone_mentions(text: str, registry, on) -> tuple:
+    """(agency, name as printed) for each abolished name in *text*, the first use of each name that is neither part
+    of a living agency's longer name nor the issuer of a cited old document."""
+    key = (id(registry), on)
+    entry = _MENTIONS.get(key)
+    if entry is None or entry[0]() is not registry:  # the id of a registry since dropped: start afresh
+        entry = _MENTIONS[key] = (weakref.ref(registry), {})
+    known = entry[1]
+    found = known.get(text)
+    if found is None:
+        if len(known) >= _MENTIONS_KEEP:
+            known.clear()
+        found = known[text] = _find_gone_mentions(text, registry, on)
+    return found
+
+
+def _find_gone_mentions(text: str, registry, on) -> tuple:
+    from ..model.wording import gone_patterns, inside, living_spans
+
+    found = []
+    living = None
+    for pattern, agency in gone_patterns(registry, on):
+        for match in pattern.finditer(text):
+            if living is None:
+                living = living_spans(text, registry, on)
+            if inside((match.start(), match.end()), living) or \
+                    _CITATION_TAIL.search(text[max(0, match.start() - 30):match.start()]):
+                continue  # a living agency's longer name, or an old document cited with the issuer it had
+            found.append((agency, match.group(0)))
+            break
+    return tuple(found)
 
 
 def _successor_name(ctx: CheckContext, agency) -> str | None:

@@ -48,3 +48,58 @@ def test_validate_loads_no_package_metadata_and_no_check_rules():
                     if name.split(".")[0] in ("email", "difflib") or name.startswith(("importlib.metadata",
                                                                                        "authoring.rules")))
     assert not loaded, f"kehoach validate imports {loaded}"
+
+
+def test_validate_imports_nothing_only_writing_or_other_report_formats_need():
+    """Writing a file (tempfile), HTML reports and importlib.resources cost milliseconds of every start-up; validate
+    with a text report uses none of them."""
+    run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(["validate", str(example("kon-tum"))])],
+                         capture_output=True, text=True, timeout=120)
+    modules = json.loads(run.stdout.rsplit("MODULES ", 1)[1])
+    assert "authoring.loading.loader" in modules, run.stderr
+    loaded = sorted(set(modules) & {"tempfile", "importlib.resources", "html"})
+    assert not loaded, f"kehoach validate imports {loaded}"
+
+
+COMPILED_PROBE = PROBE.replace('print("\\nMODULES " + json.dumps(sorted(sys.modules)))', """
+from authoring import nd30
+import re
+print("\\nCOMPILED " + json.dumps(sorted(name for name, value in vars(nd30).items() if isinstance(value, re.Pattern))))
+""")
+
+
+def test_the_decree_patterns_are_compiled_only_when_used():
+    run = subprocess.run([sys.executable, "-c", COMPILED_PROBE, json.dumps(["validate", str(example("kon-tum"))])],
+                         capture_output=True, text=True, timeout=120)
+    compiled = json.loads(run.stdout.rsplit("COMPILED ", 1)[1])
+    assert compiled == ["AUTHORITY_RE", "SYMBOL_RE"], run.stderr  # the two the plan model checks
+    from authoring import nd30
+
+    assert nd30.DATE_SEARCH_RE.search("Kon Tum, ngày 06 tháng 01 năm 2025").group("year") == "2025"
+    with pytest.raises(AttributeError):
+        nd30.NO_SUCH_RE
+
+
+def test_validate_does_not_compile_pyyaml_s_pure_python_reader_pattern():
+    """libyaml reads the plan; the pattern PyYAML's pure-Python reader needs is compiled only if that reader runs."""
+    probe = PROBE.replace('print("\\nMODULES " + json.dumps(sorted(sys.modules)))', """
+import yaml.reader
+print("\\nREADER " + type(yaml.reader.Reader.NON_PRINTABLE).__name__)
+""")
+    run = subprocess.run([sys.executable, "-c", probe, json.dumps(["validate", str(example("kon-tum"))])],
+                         capture_output=True, text=True, timeout=120)
+    assert run.stdout.rsplit("READER ", 1)[1].strip() != "Pattern", run.stderr
+
+
+def test_pyyaml_s_pure_python_reader_still_refuses_control_characters():
+    run = subprocess.run([sys.executable, "-c", """
+import re
+from authoring.loading.fastyaml import pyyaml
+yaml = pyyaml()
+try:
+    yaml.load("a: b\\x07", Loader=yaml.SafeLoader)
+except yaml.reader.ReaderError as exc:
+    print("refused", exc.character)
+print(yaml.load("a: b", Loader=yaml.SafeLoader), isinstance(re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern), re.Pattern))
+"""], capture_output=True, text=True, timeout=120)
+    assert run.stdout.split() == ["refused", "7", "{'a':", "'b'}", "True"], run.stderr

@@ -35,3 +35,20 @@ def test_a_childrens_proposal_in_a_drug_plan_is_flagged_where_it_stands(tmp_path
 
 def test_a_real_childrens_plan_speaking_of_drugs_is_not_flagged():
     assert [f for f in run_check(example("kon-tum")).index.findings if f.code == "N105"] == []
+
+
+def test_the_other_fields_sentences_are_gathered_once_not_at_each_check(tmp_path, monkeypatch):
+    from authoring.loading import drafting
+    from authoring.rules import lifecycle
+
+    out = tmp_path / "tinh.yaml"
+    text, _ = derive(load_plan_or_raise(DRUGS), "tỉnh Nghệ An", out, day=date(2025, 11, 26))
+    out.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(lifecycle, "_FOREIGN", {})
+    gathered = []
+    sentences = drafting.field_sentences
+    monkeypatch.setattr(drafting, "field_sentences", lambda field: gathered.append(field.id) or sentences(field))
+    first = _codes(out)
+    assert gathered   # the first check gathers them
+    gathered.clear()
+    assert _codes(out) == first and gathered == []   # a save's re-check reuses them
