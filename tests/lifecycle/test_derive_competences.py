@@ -97,7 +97,8 @@ def test_before_the_2025_reorganisation_the_subject_goes_to_the_body_that_held_i
     assert _owners(after)["bo-1"] == {"so-khcn"}
 
 
-def test_press_and_front_are_proposed_only_when_the_parent_asks_for_propaganda_or_mobilisation(tmp_path):
+def test_the_front_is_asked_only_when_the_parent_asks_for_mobilisation_and_the_press_only_when_it_asks_the_media(
+        tmp_path):
     quiet = _directive(tmp_path, "Về quản lý tài sản công", ["Rà soát, sắp xếp lại tài sản công theo quy định."])
     _, plan = _draft(tmp_path, quiet)
     agencies = {a for b in plan.blocks() for a in b.agency}
@@ -106,7 +107,11 @@ def test_press_and_front_are_proposed_only_when_the_parent_asks_for_propaganda_o
                       name="cha2.yaml")
     _, plan = _draft(tmp_path, loud, name="sau.yaml")
     agencies = {a for b in plan.blocks() for a in b.agency}
-    assert {"bao-ptth-tinh", "uy-ban-mttq-tinh"} <= agencies   # from 07/2025 the province's one press body
+    assert "uy-ban-mttq-tinh" in agencies and "bao-ptth-tinh" not in agencies   # propaganda alone is not the media's
+    media = _directive(tmp_path, "Về quản lý tài sản công", ["Tuyên truyền trên báo chí, phát thanh, truyền hình về "
+                                                             "quy định quản lý tài sản công."], name="cha3.yaml")
+    _, plan = _draft(tmp_path, media, name="bao.yaml")
+    assert "bao-ptth-tinh" in {a for b in plan.blocks() for a in b.agency}   # from 07/2025 the province's one press body
 
 
 def test_a_duty_the_province_gives_every_commune_goes_to_the_commune_office_its_words_name(tmp_path):
