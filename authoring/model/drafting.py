@@ -101,6 +101,7 @@ class Ranking(Strict):
         description="Trọng số mỗi nhiệm vụ theo cách văn bản cấp trên nói tới cơ quan.")
     share: float = Field(ge=0, le=1, description="Cơ quan có tổng trọng số dưới tỷ lệ này của cả dự thảo không có mục "
                                                  "riêng: nhiệm vụ của nó về cơ quan chủ trì, nó phối hợp.")
+    cooperating: int = Field(ge=0, description="Số cơ quan phối hợp tối đa của một nhiệm vụ chia theo chức năng.")
     addressed: int = Field(ge=1, description="Văn bản cấp trên giao việc cho từ chừng này cơ quan cụ thể trở lên thì "
                                               "danh sách thường giao của lĩnh vực không được đề xuất.")
     asks: dict[Literal["press", "front", "group"], str] = Field(

@@ -126,3 +126,19 @@ def test_a_commune_office_the_province_reaches_once_among_many_gets_no_heading(t
     assert not any(h.startswith("Trạm Y tế") for h in _headings(plan))
     assert any(h.startswith("Ban Chỉ huy Quân sự") for h in _headings(plan))
     assert "tiêm chủng" in text and any("không có mục riêng" in note for note in report.notes)
+
+
+def test_a_duty_for_every_ministry_goes_to_the_body_its_words_name_most_and_at_most_one_cooperating_body(tmp_path):
+    parent = _directive(tmp_path, "Về phát triển", {"cac-bo-nganh": [
+        "Bảo đảm kinh phí, ứng dụng chuyển đổi số và phát triển du lịch cộng đồng."]})
+    _, plan, _ = _draft(tmp_path, parent)
+    owners = {a for b in plan.blocks() if b.agency for c in b.blocks for link in c.links if link.ref.endswith("#d-1")
+              for a in b.agency}
+    assert len(owners) == 2 and owners < {"so-tai-chinh", "so-khcn", "so-vhttdl"}
+
+
+def test_the_press_is_not_proposed_when_only_a_ministrys_own_duty_speaks_of_the_press(tmp_path):
+    parent = _directive(tmp_path, "Về bảo vệ trẻ em", {"bo-tttt": ["Chỉ đạo báo chí tuyên truyền về quyền trẻ em."],
+                                                       "ubnd-tinh": ["Bố trí ngân sách bảo vệ trẻ em."]})
+    _, plan, _ = _draft(tmp_path, parent)
+    assert "bao-ptth-tinh" not in _headings(plan)   # directing the press is the department's duty, not the press's

@@ -19,7 +19,7 @@ from .phrasing import adapt, adapt_plain, and_names, mention, request_title
 from .ranking import Ranks, asks, fold_minor, parent_addresses_bodies
 from .targets import add_target_section
 
-# The province's press, proposed when the field has a press sentence (fields.yaml) or the parents ask for propaganda.
+# The province's press, proposed only when what the parents ask of the province asks the media (roles.yaml, asks).
 PRESS = ("dai-ptth-tinh", "bao-tinh")
 # What a central parent gives every ministry or every province: the province spreads it over its bodies by competence.
 COLLECTIVE = ("ubnd-tinh", "cac-bo-nganh")
@@ -224,9 +224,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             continue
         org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
-    # The press, when the parents' words ask the media to act (a parent that names no body: anywhere in its words).
+    # The press, only when what the parents ask of the province asks the media to act.
     press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
-    if press and asks(d, "press", parent_words if by_field else asked):
+    if press and asks(d, "press", asked):
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
                                        derived=d.reason if d.proposed_by_field("press") else GENERIC_REASON)]))
