@@ -142,3 +142,12 @@ def test_the_press_is_not_proposed_when_only_a_ministrys_own_duty_speaks_of_the_
                                                        "ubnd-tinh": ["Bố trí ngân sách bảo vệ trẻ em."]})
     _, plan, _ = _draft(tmp_path, parent)
     assert "bao-ptth-tinh" not in _headings(plan)   # directing the press is the department's duty, not the press's
+
+
+def test_a_closing_body_proposed_because_the_parent_asks_says_which_words_asked_for_it(tmp_path):
+    parent = _directive(tmp_path, "Về tài sản công", {"ubnd-tinh": ["Tuyên truyền trên báo chí; vận động Nhân dân "
+                                                                    "chấp hành quy định về tài sản công."]})
+    _, plan, _ = _draft(tmp_path, parent)
+    reasons = {b.agency[0]: b.blocks[0].derived for b in plan.blocks() if b.agency and b.blocks}
+    assert "văn bản cấp trên yêu cầu việc này ('báo chí'" in reasons["bao-ptth-tinh"]
+    assert "văn bản cấp trên yêu cầu việc này ('vận động'" in reasons["uy-ban-mttq-tinh"]

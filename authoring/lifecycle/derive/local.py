@@ -14,7 +14,7 @@ from .competences import holders, topic_words
 from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
 from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
 from .phrasing import adapt, due_phrase, issuer_now, mention, names_of
-from .ranking import Ranks, asks, fold_minor, parent_addresses_bodies
+from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
 from .targets import add_target_section
 
 
@@ -128,19 +128,23 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
     group_asked = any(is_addressed(parent, every_body, item.agencies) for item in iter_duties(parent.plan))
     # A parent that names no particular body (only this level): the closing group as the field's plans have it.
     listed = not parent_addresses_bodies(d, lambda p, names: [p.agency_id(n) or n for n in names])
-    if offices.get("group") and (group_asked or listed or asks(d, "group", asked)):   # the parent addresses every body
+    group_words = "giao nhiệm vụ cho các sở, ban, ngành" if group_asked else asks(d, "group", asked)
+    if offices.get("group") and (group_words or listed):   # the parent addresses every body
         duty(offices["group"], d.unique(f"Căn cứ chức năng, nhiệm vụ, chủ động phối hợp với {lead_name} triển khai "
-                                        "các nội dung của Kế hoạch thuộc lĩnh vực phụ trách."), derived=GENERIC_REASON)
+                                        "các nội dung của Kế hoạch thuộc lĩnh vực phụ trách."),
+             derived=asked_reason(group_words) if group_words else GENERIC_REASON)
     # Offices the parent reaches too little: no heading of their own (roles.yaml, ranking).
     fold_minor(d, ranks, headings, order, [], lead, {offices.get("budget"), offices.get("group")})
     org = [Block(label=f"{i + 1}.", title=d.name(a), agency=[d.ref(a)], blocks=headings[a]) for i, a in enumerate(order)]
-    if offices.get("front") and (front_duties or listed or asks(d, "front", asked)):   # given duties, or asked to mobilise
+    front_words = asks(d, "front", asked)
+    if offices.get("front") and (front_duties or listed or front_words):   # given duties, or asked to mobilise
         front = offices["front"]
         members = [d.ref(front)] + ([d.ref(offices["unions"])] if offices.get("unions") else [])
         org.append(Block(label=f"{len(org) + 1}.", title=f"Đề nghị {d.name(front)} và các đoàn thể", agency=members,
                          blocks=front_duties or [Block(
                              id=d.new_id(f"{front}.1"), label="-", text=d.proposal("unit_front"),
-                             derived=d.reason if d.proposed_by_field("unit_front") else GENERIC_REASON)]))
+                             derived=asked_reason(front_words) if front_words
+                             else d.reason if d.proposed_by_field("unit_front") else GENERIC_REASON)]))
     if district:
         sub_blocks = [Block(id=d.new_id("ubnd-cap-xa.ke-hoach"), label="-", text=d.proposal("unit_sub"),
                             derived=d.reason if d.proposed_by_field("unit_sub") else GENERIC_REASON)]

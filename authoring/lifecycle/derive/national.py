@@ -16,7 +16,7 @@ from .counterparts import (STANDING, central_only, department, ministry_of, name
                            to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
-from .ranking import Ranks, asks, fold_minor, parent_addresses_bodies
+from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
 from .targets import add_target_section
 
 # The province's press, proposed only when what the parents ask of the province asks the media (roles.yaml, asks).
@@ -185,24 +185,28 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     if asked == topic_of:   # a parent (or its excerpt) that gives no body a duty: all it says is what it asks
         asked = words_of(d.parents)
     # "Các sở, ban, ngành" when the parents address every ministry and no department heading says it yet.
-    if (group_asked or asks(d, "group", asked_duties)) and "cac-so-nganh-tinh" not in headings:
-        duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=GENERIC_REASON)
+    group_words = "giao nhiệm vụ cho các bộ, ngành" if group_asked else asks(d, "group", asked_duties)
+    if group_words and "cac-so-nganh-tinh" not in headings:
+        duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=asked_reason(group_words))
     # The Front when the parents ask the province to mobilise (or, for a parent that names no body, its field's list).
-    if not requests and (asks(d, "front", asked) or (by_field and d.proposed_by_field("front"))):
+    front_words = asks(d, "front", asked)
+    if not requests and (front_words or (by_field and d.proposed_by_field("front"))):
         front = d.proposal("front")
         requests.append((tuple(front.members), d.say(front.title), [Block(
             id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
-            derived=d.reason if d.proposed_by_field("front") else GENERIC_REASON)]))
+            derived=asked_reason(front_words) if front_words else d.reason)]))
     topic = " ".join(p.plan.document.title for p in d.parents)
     extra = d.field.topic_requests if d.field is not None else None
     if extra and re.search(extra.words, topic, re.IGNORECASE):
         for request in extra.requests:
             # Courts, prosecutors, associations: only when the parents' words reach their work (or, for a parent that
             # names no body, by its field's list when the request has no words of its own).
-            if not (re.search(request.when, parent_words) if request.when else by_field):
+            said = re.search(request.when, parent_words) if request.when else None
+            if not (said or (by_field and not request.when)):
                 continue
             requests.append((tuple(request.members), d.say(request.title), [Block(
-                id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence, derived=d.reason)]))
+                id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence,
+                derived=asked_reason(said.group(0)) if said else d.reason)]))
     # Local governments report before the province: 6-monthly and yearly, to the UBND through the lead department.
     due_6t, due_nam, proposed = local_dues(d)
     report_text = (f"{sub_name} và các sở, ban, ngành báo cáo kết quả thực hiện Kế hoạch 6 tháng trước ngày "
@@ -226,10 +230,11 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                          blocks=headings[agency_id]))
     # The press, only when what the parents ask of the province asks the media to act.
     press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
-    if press and asks(d, "press", asked):
+    press_words = asks(d, "press", asked)
+    if press and press_words:
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
-                                       derived=d.reason if d.proposed_by_field("press") else GENERIC_REASON)]))
+                                       derived=asked_reason(press_words))]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))

@@ -44,11 +44,19 @@ class Ranks:
         return [a for a in candidates if a not in self.listed and self.weights.get(a, 0) < ranking.share * total]
 
 
-def asks(d: Draft, role: str, text: str) -> bool:
-    """Whether *text* (what the parents ask of the unit) asks for the closing *role* (press, front, group)."""
+def asks(d: Draft, role: str, text: str) -> str | None:
+    """The words by which *text* (what the parents ask of the unit) asks for the closing *role* (press, front,
+    group), or None."""
     ranking = d.roles.ranking
     words = ranking.asks.get(role) if ranking else None
-    return bool(words and re.search(words, text))
+    found = re.search(words, text) if words else None
+    return found.group(0).strip(" .;:") if found else None
+
+
+def asked_reason(word: str) -> str:
+    """The `derived:` reason of a closing body proposed because the parent's words ask for it."""
+    return (f"đề xuất của kehoach vì văn bản cấp trên yêu cầu việc này ('{word}'; roles.yaml, ranking.asks); "
+            "điều chỉnh cho phù hợp")
 
 
 def addressed_bodies(d: Draft, resolve) -> set[str]:
