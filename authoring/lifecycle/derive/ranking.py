@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as member
 
-from ...model import Block, Level
+from ...model import Block
 from ...model.walk import iter_duties, iter_tasks
 from .context import Draft
 
