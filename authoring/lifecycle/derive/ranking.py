@@ -110,7 +110,7 @@ def fold_minor(d: Draft, ranks: Ranks, headings: dict[str, list[Block]], order: 
                 task.cooperating = [agency_id] + [c for c in task.cooperating if c not in (agency_id, lead)]
                 d.reasons.pop(task_block.id, None)
     names = ", ".join(d.name(a) for a in folded)
-    d.notes.append(f"{names}: văn bản cấp trên ít nói tới (dưới {100 * d.roles.ranking.share:.0f}% phần việc của dự "
+    d.notes.append(f"{names}: văn bản cấp trên ít nói tới (dưới {100 * d.roles.ranking.share:.0f} % phần việc của dự "
                    f"thảo, roles.yaml, ranking) nên không có mục riêng; nhiệm vụ văn bản cấp trên giao các cơ quan này "
                    f"ghi dưới {lead_name}, đề xuất của kehoach cho chúng được bỏ")
     return folded
