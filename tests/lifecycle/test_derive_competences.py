@@ -162,3 +162,11 @@ def test_a_task_the_parent_gives_the_localities_is_the_provinces_own_task_not_a_
     owners = _owners(load_plan_or_raise(out).plan)
     # 'khu công nghiệp' is the industrial-zone board's phrase, though 'công nghiệp' alone is Sở Công Thương's
     assert "ban-ql-kkt-tinh" in owners["bo-1"] and "ubnd-cap-xa" in owners["bo-1"]
+
+
+def test_local_governments_responsibility_is_not_the_home_affairs_departments_subject(tmp_path):
+    # "chính quyền địa phương" names who acts; Sở Nội vụ's subject is how local government is organised.
+    parent = _directive(tmp_path, "Về bảo vệ rừng", ["Đề cao trách nhiệm của chính quyền địa phương các cấp trong công "
+                                                     "tác bảo vệ rừng."])
+    _, plan = _draft(tmp_path, parent)
+    assert _owners(plan)["bo-1"] == {"so-nn-mt"}
