@@ -151,3 +151,16 @@ def test_a_closing_body_proposed_because_the_parent_asks_says_which_words_asked_
     reasons = {b.agency[0]: b.blocks[0].derived for b in plan.blocks() if b.agency and b.blocks}
     assert "văn bản cấp trên yêu cầu việc này ('báo chí'" in reasons["bao-ptth-tinh"]
     assert "văn bản cấp trên yêu cầu việc này ('vận động'" in reasons["uy-ban-mttq-tinh"]
+
+
+def test_a_parent_excerpt_that_gives_no_body_a_duty_asks_the_closing_group_by_all_its_words(tmp_path):
+    lines = ["kind: directive", "id: kt-trich", "document:", "  type: Quyết định",
+             "  issuer: {agency: thu-tuong, name: Thủ tướng Chính phủ, header: [THỦ TƯỚNG CHÍNH PHỦ]}",
+             "  number: 97", "  symbol: QĐ-TTg", "  place: Hà Nội", "  date: 2025-09-15", "  title: Về tài sản công",
+             "  level: trung_uong", "source: kiểm thử", "status: inferred", "sections:", "  - label: I.",
+             "    title: NỘI DUNG", "    blocks:", "      - label: '1.'",
+             "        text: Đẩy mạnh thông tin trên báo chí, phát thanh, truyền hình về quản lý tài sản công."]
+    path = tmp_path / "trich.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, plan, _ = _draft(tmp_path, load_plan_or_raise(path))
+    assert "bao-ptth-tinh" in _headings(plan)

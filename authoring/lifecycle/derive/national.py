@@ -179,9 +179,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     topic_of = " ".join(p.plan.document.title for p in d.parents)
     asked_duties = "; ".join(item.text for p in d.parents for item in iter_duties(p.plan)
                             if set(resolved(d, p, item.agencies)) & set(COLLECTIVE))
-    asked = " ".join([topic_of, asked_duties]
+    asked = " ".join(t for t in [topic_of, asked_duties]
                      + [b.title or b.text or "" for p in d.parents for _, b in iter_tasks(p.plan)
-                        if is_addressed(p, set(COLLECTIVE), b.task.lead)])
+                        if is_addressed(p, set(COLLECTIVE), b.task.lead)] if t)
     if asked == topic_of:   # a parent (or its excerpt) that gives no body a duty: all it says is what it asks
         asked = words_of(d.parents)
     # "Các sở, ban, ngành" when the parents address every ministry and no department heading says it yet.
