@@ -22,6 +22,7 @@ class Request(Strict):
     members: list[str] = Field(min_length=1)
     title: str
     sentence: str
+    when: str | None = Field(None, description="Biểu thức chính quy: chỉ đề nghị khi lời văn bản cấp trên có các từ này.")
 
 
 class TopicRequests(Strict):
@@ -93,12 +94,29 @@ class Localities(Strict):
     names: list[str] = Field(description="Các cách gọi chung.")
 
 
+class Ranking(Strict):
+    """How directly a parent's words reach a body, and how much reach earns it a heading of its own (issue 21)."""
+
+    weights: dict[Literal["counterpart", "duty_words", "cooperating", "default", "budget"], float] = Field(
+        description="Trọng số mỗi nhiệm vụ theo cách văn bản cấp trên nói tới cơ quan.")
+    share: float = Field(ge=0, le=1, description="Cơ quan có tổng trọng số dưới tỷ lệ này của cả dự thảo không có mục "
+                                                 "riêng: nhiệm vụ của nó về cơ quan chủ trì, nó phối hợp.")
+    cooperating: int = Field(ge=0, description="Số cơ quan phối hợp tối đa của một nhiệm vụ chia theo chức năng.")
+    addressed: int = Field(ge=1, description="Văn bản cấp trên giao việc cho từ chừng này cơ quan cụ thể trở lên thì "
+                                              "danh sách thường giao của lĩnh vực không được đề xuất.")
+    asks: dict[Literal["press", "front", "group"], str] = Field(
+        description="Nhóm khép lại danh sách → biểu thức chính quy: chỉ đề xuất khi lời văn bản cấp trên giao cho "
+                    "tỉnh (xã) có các từ này.")
+    source: str
+
+
 class RoleRegistry(Strict):
     swaps: list[Swap] = []
     heads: list[Head] = []
     central_only: CentralOnly | None = None
     localities: Localities | None = None
     offices: dict[str, dict[str, str]] = Field({}, description="Cấp → vai trò → mã cơ quan của chính đơn vị.")
+    ranking: Ranking | None = None
     source: str | None = None
 
 

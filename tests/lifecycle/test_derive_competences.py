@@ -97,7 +97,8 @@ def test_before_the_2025_reorganisation_the_subject_goes_to_the_body_that_held_i
     assert _owners(after)["bo-1"] == {"so-khcn"}
 
 
-def test_press_and_front_are_proposed_only_when_the_parent_asks_for_propaganda_or_mobilisation(tmp_path):
+def test_the_front_is_asked_only_when_the_parent_asks_for_mobilisation_and_the_press_only_when_it_asks_the_media(
+        tmp_path):
     quiet = _directive(tmp_path, "Về quản lý tài sản công", ["Rà soát, sắp xếp lại tài sản công theo quy định."])
     _, plan = _draft(tmp_path, quiet)
     agencies = {a for b in plan.blocks() for a in b.agency}
@@ -106,7 +107,11 @@ def test_press_and_front_are_proposed_only_when_the_parent_asks_for_propaganda_o
                       name="cha2.yaml")
     _, plan = _draft(tmp_path, loud, name="sau.yaml")
     agencies = {a for b in plan.blocks() for a in b.agency}
-    assert {"bao-ptth-tinh", "uy-ban-mttq-tinh"} <= agencies   # from 07/2025 the province's one press body
+    assert "uy-ban-mttq-tinh" in agencies and "bao-ptth-tinh" not in agencies   # propaganda alone is not the media's
+    media = _directive(tmp_path, "Về quản lý tài sản công", ["Tuyên truyền trên báo chí, phát thanh, truyền hình về "
+                                                             "quy định quản lý tài sản công."], name="cha3.yaml")
+    _, plan = _draft(tmp_path, media, name="bao.yaml")
+    assert "bao-ptth-tinh" in {a for b in plan.blocks() for a in b.agency}   # from 07/2025 the province's one press body
 
 
 def test_a_duty_the_province_gives_every_commune_goes_to_the_commune_office_its_words_name(tmp_path):
@@ -157,3 +162,11 @@ def test_a_task_the_parent_gives_the_localities_is_the_provinces_own_task_not_a_
     owners = _owners(load_plan_or_raise(out).plan)
     # 'khu công nghiệp' is the industrial-zone board's phrase, though 'công nghiệp' alone is Sở Công Thương's
     assert "ban-ql-kkt-tinh" in owners["bo-1"] and "ubnd-cap-xa" in owners["bo-1"]
+
+
+def test_local_governments_responsibility_is_not_the_home_affairs_departments_subject(tmp_path):
+    # "chính quyền địa phương" names who acts; Sở Nội vụ's subject is how local government is organised.
+    parent = _directive(tmp_path, "Về bảo vệ rừng", ["Đề cao trách nhiệm của chính quyền địa phương các cấp trong công "
+                                                     "tác bảo vệ rừng."])
+    _, plan = _draft(tmp_path, parent)
+    assert _owners(plan)["bo-1"] == {"so-nn-mt"}

@@ -118,7 +118,8 @@ def test_a_centrally_run_city_says_thanh_pho_in_its_own_words(tmp_path):
 
 
 def test_a_ward_of_a_centrally_run_city_names_the_city_and_its_own_front(tmp_path):
-    city, _, _ = _draft(tmp_path, PARENTS["bi-mat-nha-nuoc"], "thành phố Hà Nội", name="ha-noi.yaml")
+    # A drug-control parent asks for mobilisation, so the ward's plan has its Front (ranking: only when asked).
+    city, _, _ = _draft(tmp_path, PARENTS["ma-tuy"], "thành phố Hà Nội", name="ha-noi.yaml")
     out, plan, _ = _draft(tmp_path, load_plan_or_raise(city), "phường Hoàn Kiếm", date(2025, 12, 1), name="phuong.yaml")
     text = plan_text(plan)
     assert "Ủy ban nhân dân thành phố Hà Nội" in text and "tỉnh Hà Nội" not in text and "Công an tỉnh" not in text

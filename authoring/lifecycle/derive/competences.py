@@ -9,9 +9,9 @@ from ...model import Level
 from ...model.drafting import Competence
 from .context import Draft
 
-# A duty given to a whole level reaches at most this many bodies: the one whose subject matter it names most, and the
-# next ones it also names (more would give every body every duty).
-MOST = 3
+# Without roles.yaml's ranking: a duty given to a whole level reaches the body whose subject matter it names most and
+# at most this many more it also names (more would give every body every duty).
+COOPERATING = 2
 # Words found in at least this share of the parent's duties are its subject, not a hint at who holds one duty.
 TOPIC_SHARE = 0.4
 
@@ -38,7 +38,8 @@ def _table(d: Draft, level: Level) -> list[Competence]:
 
 def holders(d: Draft, level: Level, text: str | None, topic: frozenset[str] = frozenset()) -> list[Holder]:
     """The bodies of *level* existing on the draft's day whose subject matter *text* names, the most phrases first
-    (the registry's order on ties), at most MOST; words of the parent's own subject (*topic*) do not count."""
+    (the registry's order on ties), the first and at most roles.yaml's `cooperating` more; words of the parent's own
+    subject (*topic*) do not count."""
     if not text:
         return []
     text = _without_names(d, _sentence_starts_lowered(text))
@@ -58,7 +59,8 @@ def holders(d: Draft, level: Level, text: str | None, topic: frozenset[str] = fr
         first, known, _ = found.get(agency_id, (index, [], competence))
         found[agency_id] = (first, known + [w for w in words if w not in known], competence)
     ranked = sorted(found.items(), key=lambda kv: (-len(kv[1][1]), kv[1][0]))
-    return [Holder(agency_id, tuple(words), competence) for agency_id, (_, words, competence) in ranked][:MOST]
+    most = 1 + (d.roles.ranking.cooperating if d.roles.ranking else COOPERATING)
+    return [Holder(agency_id, tuple(words), competence) for agency_id, (_, words, competence) in ranked][:most]
 
 
 def _sentence_starts_lowered(text: str) -> str:

@@ -149,11 +149,11 @@ class Draft:
 
 def duty_filer(d: Draft, headings: dict[str, list[Block]], order: list[str]):
     """The one way a draft files a duty under its agency's heading (new headings in the order met, ids numbered per
-    agency); a duty with no agency or no text is not filed."""
+    agency); a duty with no agency or no text is not filed (the answer says whether it was)."""
     def duty(agency_id: str | None, text: str | None, links=(), reporting=(), derived: str | None = None,
-             reason: str | None = None) -> None:
+             reason: str | None = None) -> bool:
         if agency_id is None or text is None:
-            return
+            return False
         if agency_id not in headings:
             headings[agency_id] = []
             order.append(agency_id)
@@ -162,6 +162,7 @@ def duty_filer(d: Draft, headings: dict[str, list[Block]], order: list[str]):
         headings[agency_id].append(block)
         if reason:
             d.reasons[block.id] = reason
+        return True
     return duty
 
 

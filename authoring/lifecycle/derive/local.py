@@ -14,6 +14,7 @@ from .competences import holders, topic_words
 from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
 from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
 from .phrasing import adapt, due_phrase, issuer_now, mention, names_of
+from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
 from .targets import add_target_section
 
 
@@ -45,7 +46,8 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
     headings: dict[str, list[Block]] = {lead: []}
     order = [lead]
 
-    duty = duty_filer(d, headings, order)
+    ranks = Ranks(d)
+    duty = ranks.filer(duty_filer(d, headings, order))
 
     # The parent's tasks and duties for this level's collective become the unit's own, spread over its offices.
     for _, block in iter_tasks(parent.plan):
@@ -70,10 +72,11 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
                 text = text.rstrip(". ") + ": " + "; ".join(due_phrase(r) for r in ups) + "."
             duty(lead, text, [link(parent, item.id, items)], ups)
         else:
-            duty(office, text, [link(parent, item.id, items)], reason=found[0].reason(d) if found else None)
+            duty(office, text, [link(parent, item.id, items)], reason=found[0].reason(d) if found else None,
+                 tier="duty_words" if found else None)   # the unit's own (its lead): not a body's share
             for other in found[1:] if text else []:
                 duty(other.agency, cooperation(d, office, text, other.agency, other.words), [link(parent, item.id, items)],
-                     derived=other.reason(d))
+                     derived=other.reason(d), tier="cooperating")
     # A department's duty reaches the office holding its role in the commune (Công an tỉnh → Công an xã, Bộ Chỉ huy
     # Quân sự tỉnh → Ban Chỉ huy Quân sự xã); one with no such office is a note, never dropped silently.
     front_duties: list[Block] = []
@@ -92,7 +95,7 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
                 front_duties.append(Block(id=d.new_id(f"{office}.{len(front_duties) + 1}"), label="-",
                                           text=adapt(d, parent, item.text), links=[link(parent, item.id, items)]))
             elif office:
-                duty(office, d.unique(adapt(d, parent, item.text)), [link(parent, item.id, items)])
+                duty(office, d.unique(adapt(d, parent, item.text)), [link(parent, item.id, items)], tier="counterpart")
             else:
                 unplaced(d, parent, agency_id, adapt(d, parent, item.text))
     # Reports the parent asks of this level outside any duty (a closing paragraph).
@@ -114,20 +117,34 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
          derived=GENERIC_REASON)
     if offices.get("budget"):
         duty(offices["budget"], d.unique(f"Tham mưu {own_name} bố trí kinh phí thực hiện Kế hoạch trong dự toán "
-                                         "ngân sách hằng năm."), derived=GENERIC_REASON)
+                                         "ngân sách hằng năm."), derived=GENERIC_REASON, tier="budget")
     if offices.get("police") and d.proposed_by_field("unit_police"):
-        duty(offices["police"], d.unique(d.field.unit_police), derived=d.reason)
-    if offices.get("group"):   # every office of the unit, as real plans close their list of duties
+        duty(offices["police"], d.unique(d.field.unit_police), derived=d.reason, tier="default")
+    # What the parent asks of this level (its title, its duties and tasks for every commune): the closing group.
+    asked = "; ".join([pdoc.title] + [item.text for item in ours]
+                     + [b.title or b.text or "" for _, b in iter_tasks(parent.plan)
+                        if is_addressed(parent, collectives, b.task.lead)])
+    every_body = {"cac-so-nganh-tinh", "cac-phong-ban-huyen", "cac-bo-nganh"}
+    group_asked = any(is_addressed(parent, every_body, item.agencies) for item in iter_duties(parent.plan))
+    # A parent that names no particular body (only this level): the closing group as the field's plans have it.
+    listed = not parent_addresses_bodies(d, lambda p, names: [p.agency_id(n) or n for n in names])
+    group_words = "giao nhiệm vụ cho các sở, ban, ngành" if group_asked else asks(d, "group", asked)
+    if offices.get("group") and (group_words or listed):   # the parent addresses every body
         duty(offices["group"], d.unique(f"Căn cứ chức năng, nhiệm vụ, chủ động phối hợp với {lead_name} triển khai "
-                                        "các nội dung của Kế hoạch thuộc lĩnh vực phụ trách."), derived=GENERIC_REASON)
+                                        "các nội dung của Kế hoạch thuộc lĩnh vực phụ trách."),
+             derived=asked_reason(group_words) if group_words else GENERIC_REASON)
+    # Offices the parent reaches too little: no heading of their own (roles.yaml, ranking).
+    fold_minor(d, ranks, headings, order, [], lead, {offices.get("budget"), offices.get("group")})
     org = [Block(label=f"{i + 1}.", title=d.name(a), agency=[d.ref(a)], blocks=headings[a]) for i, a in enumerate(order)]
-    if offices.get("front"):
+    front_words = asks(d, "front", asked)
+    if offices.get("front") and (front_duties or listed or front_words):   # given duties, or asked to mobilise
         front = offices["front"]
         members = [d.ref(front)] + ([d.ref(offices["unions"])] if offices.get("unions") else [])
         org.append(Block(label=f"{len(org) + 1}.", title=f"Đề nghị {d.name(front)} và các đoàn thể", agency=members,
                          blocks=front_duties or [Block(
                              id=d.new_id(f"{front}.1"), label="-", text=d.proposal("unit_front"),
-                             derived=d.reason if d.proposed_by_field("unit_front") else GENERIC_REASON)]))
+                             derived=asked_reason(front_words) if front_words
+                             else d.reason if d.proposed_by_field("unit_front") else GENERIC_REASON)]))
     if district:
         sub_blocks = [Block(id=d.new_id("ubnd-cap-xa.ke-hoach"), label="-", text=d.proposal("unit_sub"),
                             derived=d.reason if d.proposed_by_field("unit_sub") else GENERIC_REASON)]

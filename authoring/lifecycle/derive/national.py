@@ -16,16 +16,13 @@ from .counterparts import (STANDING, central_only, department, ministry_of, name
                            to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
+from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
 from .targets import add_target_section
 
-# The province's press, proposed when the field has a press sentence (fields.yaml) or the parents ask for propaganda.
+# The province's press, proposed only when what the parents ask of the province asks the media (roles.yaml, asks).
 PRESS = ("dai-ptth-tinh", "bao-tinh")
 # What a central parent gives every ministry or every province: the province spreads it over its bodies by competence.
 COLLECTIVE = ("ubnd-tinh", "cac-bo-nganh")
-# The parents ask for communication / social mobilisation: the press and the Front are proposed (issue 21).
-PROPAGANDA = re.compile(r"tuyên truyền|truyền thông|báo chí|thông tin đại chúng|phổ biến", re.IGNORECASE)
-GROUP = re.compile(r"(các|Các) bộ, (ban, )?ngành|bộ, ngành, địa phương|cơ quan ngang bộ")
-MOBILISATION = re.compile(r"Mặt trận|đoàn thể|tổ chức chính trị - xã hội|vận động|đoàn viên|hội viên", re.IGNORECASE)
 DUE_REASON = "hạn do kehoach đề xuất (văn bản cấp trên không ghi ngày)"
 
 
@@ -38,6 +35,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     ministry = ministry_of(d)
     addressed = {"ubnd-tinh", "cac-bo-nganh"}
     period = period_of(d)
+    ranks = Ranks(d)
+    # A field's usual list (fields.yaml) fills in only when the parents do not themselves say who does what.
+    by_field = d.field is not None and not parent_addresses_bodies(d, lambda p, names: resolved(d, p, names))
     sections: list[Block] = []
     mentions = "; ".join(mention(p, d, later=True) for p in d.parents)
     sections.append(Block(label="I.", title="MỤC ĐÍCH, YÊU CẦU", blocks=[
@@ -68,6 +68,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             task_id = d.new_id(f"nv-{len(tasks) + 1}")
             if found:
                 d.reasons[task_id] = found[0].reason(d)
+                ranks.add(task_lead, "duty_words")
+                for other in found[1:]:
+                    ranks.add(other.agency, "cooperating")
             tasks.append(Block(id=task_id, label=f"{len(tasks) + 1}.", text=text,
                                task=Task(lead=[task_lead], cooperating=cooperating + ["cac-so-nganh-tinh", sub],
                                          timeframe=f"{period.start}-{period.end}" if period.end > period.start
@@ -86,13 +89,15 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     headings: dict[str, list[Block]] = {}
     order: list[str] = []
 
-    duty = duty_filer(d, headings, order)
+    duty = ranks.filer(duty_filer(d, headings, order))
 
     requests: list[tuple[tuple[str, ...], str, list[Block]]] = []
     # The field's usual duties (fields.yaml) when the parents are of a field that has them; else only the lead's.
     # Without them the lead gets the standing duty, unless the parent already gives its counterpart that role.
     standing = names_standing(d, lead)
-    if d.proposed_by_field("duties"):
+    # "Các sở, ban, ngành" only when a parent gives a duty to every ministry (its own words, not a field's list).
+    group_asked = any("cac-bo-nganh" in resolved(d, p, item.agencies) for p in d.parents for item in iter_duties(p.plan))
+    if by_field and d.proposed_by_field("duties"):
         defaults, reason = d.field.duties, d.reason
     else:
         defaults = [] if standing else [FieldDuties(agency="lead", sentences=[d.proposal("lead_duty")])]
@@ -100,13 +105,14 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     parent_words = " ".join(f"{b.title or ''} {b.text or ''}" for p in d.parents for _, b in iter_blocks(p.plan))
     for entry in defaults:
         agency_id = department(d, entry.agency, lead)
-        if agency_id is None or (entry.when and not re.search(entry.when, parent_words, re.IGNORECASE)):
+        if agency_id is None or (entry.when and not re.search(entry.when, parent_words, re.IGNORECASE)) \
+                or (agency_id == "cac-so-nganh-tinh" and not group_asked):
             continue
         for sentence in entry.sentences:
             if entry.agency == "lead" and standing and STANDING.search(sentence):
                 continue   # the parent already makes the lead's counterpart the standing body: its own words say it
             text = sentence.format(lead=lead_name, sub=sub_name, ministry=d.name(ministry) if ministry else "")
-            duty(agency_id, d.unique(d.say(adapt_plain(d, text))), derived=reason)
+            duty(agency_id, d.unique(d.say(adapt_plain(d, text))), derived=reason, tier="default")
     # Each ministry's duties go to its department; the province's own duties to the local governments.
     skipped = 0   # a ministry's laws and decrees to draft: not a department's task
     for parent in d.parents:
@@ -124,9 +130,10 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                     _province_report(d, parent, items, report, lead, ministry, duty)
             elif agencies[0] == "ubnd-tinh":   # the province's own: its local governments, its departments advise
                 duty(sub, d.unique(text), [link(parent, item.id, items)])
-                for holder in found:
+                for rank, holder in enumerate(found):
                     line = f"Chủ trì, tham mưu {d.say('Ủy ban nhân dân tỉnh')} {clause_naming(text, holder.words)}."
-                    duty(holder.agency, d.unique(line), [link(parent, item.id, items)], derived=holder.reason(d))
+                    duty(holder.agency, d.unique(line), [link(parent, item.id, items)], derived=holder.reason(d),
+                         tier="cooperating" if rank else "duty_words")
                 for report in item.block.reporting:
                     _province_report(d, parent, items, report, lead, ministry, duty)
             elif first is not None and (item.request or first.kind == "doan-the"):
@@ -161,7 +168,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     # Every draft has a budget section: the body holding the budget competence advises on it (competences.yaml).
     budget = holders(d, Level.PROVINCE, "ngân sách")
     if budget and budget[0].agency not in headings:
-        duty(budget[0].agency, d.unique(d.say(d.proposal("budget"))), derived=GENERIC_REASON)
+        duty(budget[0].agency, d.unique(d.say(d.proposal("budget"))), derived=GENERIC_REASON, tier="budget")
     if skipped:
         d.notes.append(f"{skipped} nhiệm vụ của các bộ là soạn thảo, trình, ban hành luật, nghị định, thông tư: việc "
                        "của trung ương, không chuyển thành nhiệm vụ của sở (roles.yaml, central_only); thêm tay nếu tỉnh "
@@ -170,27 +177,36 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
         duty(sub, d.unique(d.proposal("sub")), derived=d.reason if d.proposed_by_field("sub") else GENERIC_REASON)
     # What the parents ask of the province itself (its title, its duties and tasks for every province or ministry).
     topic_of = " ".join(p.plan.document.title for p in d.parents)
-    asked = " ".join([topic_of]
-                     + [item.text for p in d.parents for item in iter_duties(p.plan)
-                        if set(resolved(d, p, item.agencies)) & set(COLLECTIVE)]
+    asked_duties = "; ".join(item.text for p in d.parents for item in iter_duties(p.plan)
+                            if set(resolved(d, p, item.agencies)) & set(COLLECTIVE))
+    asked = " ".join(t for t in [topic_of, asked_duties]
                      + [b.title or b.text or "" for p in d.parents for _, b in iter_tasks(p.plan)
-                        if is_addressed(p, set(COLLECTIVE), b.task.lead)])
+                        if is_addressed(p, set(COLLECTIVE), b.task.lead)] if t)
     if asked == topic_of:   # a parent (or its excerpt) that gives no body a duty: all it says is what it asks
         asked = words_of(d.parents)
     # "Các sở, ban, ngành" when the parents address every ministry and no department heading says it yet.
-    if GROUP.search(words_of(d.parents)) and "cac-so-nganh-tinh" not in headings:
-        duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=GENERIC_REASON)
-    if not requests and (d.proposed_by_field("front") or MOBILISATION.search(asked) or PROPAGANDA.search(asked)):
+    group_words = "giao nhiệm vụ cho các bộ, ngành" if group_asked else asks(d, "group", asked_duties)
+    if group_words and "cac-so-nganh-tinh" not in headings:
+        duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=asked_reason(group_words))
+    # The Front when the parents ask the province to mobilise (or, for a parent that names no body, its field's list).
+    front_words = asks(d, "front", asked)
+    if not requests and (front_words or (by_field and d.proposed_by_field("front"))):
         front = d.proposal("front")
         requests.append((tuple(front.members), d.say(front.title), [Block(
             id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
-            derived=d.reason if d.proposed_by_field("front") else GENERIC_REASON)]))
+            derived=asked_reason(front_words) if front_words else d.reason)]))
     topic = " ".join(p.plan.document.title for p in d.parents)
     extra = d.field.topic_requests if d.field is not None else None
     if extra and re.search(extra.words, topic, re.IGNORECASE):
         for request in extra.requests:
+            # Courts, prosecutors, associations: only when the parents' words reach their work (or, for a parent that
+            # names no body, by its field's list when the request has no words of its own).
+            said = re.search(request.when, parent_words) if request.when else None
+            if not (said or (by_field and not request.when)):
+                continue
             requests.append((tuple(request.members), d.say(request.title), [Block(
-                id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence, derived=d.reason)]))
+                id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence,
+                derived=asked_reason(said.group(0)) if said else d.reason)]))
     # Local governments report before the province: 6-monthly and yearly, to the UBND through the lead department.
     due_6t, due_nam, proposed = local_dues(d)
     report_text = (f"{sub_name} và các sở, ban, ngành báo cáo kết quả thực hiện Kế hoạch 6 tháng trước ngày "
@@ -201,6 +217,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                   period=ReportPeriod.SIX_MONTHS, due=due_6t, derived=DUE_REASON if proposed else None),
         Reporting(id="bc-dia-phuong-nam", from_=[sub, "cac-so-nganh-tinh"], to=["ubnd-tinh"], via=[lead],
                   period=ReportPeriod.ANNUAL, due=due_nam, derived=DUE_REASON if proposed else None)])
+    # Bodies the parents reach too little: no heading of their own (roles.yaml, ranking).
+    fold_minor(d, ranks, headings, order, tasks, lead, {sub, "cac-so-nganh-tinh"} | {b.agency for b in budget[:1]})
     if lead in order:   # the lead heads the list, as every real plan does
         order.remove(lead)
         order.insert(0, lead)
@@ -210,12 +228,13 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             continue
         org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
-    # The press, when the field has its sentence or the parents themselves ask for communication.
+    # The press, only when what the parents ask of the province asks the media to act.
     press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
-    if press and (d.proposed_by_field("press") or PROPAGANDA.search(asked)):
+    press_words = asks(d, "press", asked)
+    if press and press_words:
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
-                                       derived=d.reason if d.proposed_by_field("press") else GENERIC_REASON)]))
+                                       derived=asked_reason(press_words))]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
@@ -261,10 +280,10 @@ def _spread(d: Draft, duty, found, text: str, links) -> None:
     """A duty of every ministry or province: the body its words name most takes it, the others it names cooperate;
     each with the reason as a comment."""
     primary = found[0]
-    duty(primary.agency, d.unique(text), links, reason=primary.reason(d))
+    duty(primary.agency, d.unique(text), links, reason=primary.reason(d), tier="duty_words")
     for other in found[1:]:
         duty(other.agency, cooperation(d, primary.agency, text, other.agency, other.words), links,
-             derived=other.reason(d))
+             derived=other.reason(d), tier="cooperating")
 
 
 def _to_counterparts(d: Draft, duty, parent, central: list[str], text: str, links) -> None:
@@ -279,8 +298,8 @@ def _to_counterparts(d: Draft, duty, parent, central: list[str], text: str, link
             found.append(counterpart)
     if not found:
         return
-    duty(found[0], d.unique(text), links)
+    duty(found[0], d.unique(text), links, tier="counterpart")
     together = ", ".join(d.registry.agency_name(a, d.on) for a in central if a in d.registry.agencies)
     for other in found[1:]:
         duty(other, cooperation(d, found[0], text, other), links,
-             derived=f"văn bản cấp trên giao chung cho {together}")
+             derived=f"văn bản cấp trên giao chung cho {together}", tier="counterpart")
