@@ -41,6 +41,11 @@ class Comparison:
         return len(self.real_agencies & self.draft_agencies) / len(self.real_agencies) if self.real_agencies else 1.0
 
     @property
+    def agency_precision(self) -> float:
+        """Of the bodies the draft gives duties to, the share the real plan gives duties to as well."""
+        return len(self.real_agencies & self.draft_agencies) / len(self.draft_agencies) if self.draft_agencies else 1.0
+
+    @property
     def deadlines_proposed(self) -> int:
         return len(self.real_deadlines & self.draft_deadlines)
 
