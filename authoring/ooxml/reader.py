@@ -205,6 +205,21 @@ def is_closing_table(table) -> bool:
     return any(t.startswith(archive) or match_key(t).startswith(("nơi nh", "noi nh")) for t in texts)
 
 
+def paragraph_before_closing(body):
+    """The paragraph just before the first closing table of *body* (blank paragraphs skipped): the body's last
+    paragraph, which the renderer keeps with the closing block; None when a table or nothing comes before it."""
+    from docx.oxml.ns import qn
+
+    for table in body.iterchildren(qn("w:tbl")):
+        if not is_closing_table(table):
+            continue
+        previous = table.getprevious()
+        while previous is not None and previous.tag == qn("w:p") and not paragraph_text(previous).strip():
+            previous = previous.getprevious()
+        return previous if previous is not None and previous.tag == qn("w:p") else None
+    return None
+
+
 def _is_header_table(table) -> bool:
     texts = [t for t in _texts(table) if t]
     return any(_is_motto_text(t) or nd30.NUMBER_START_RE.match(t) for t in texts)

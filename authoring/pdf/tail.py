@@ -20,7 +20,7 @@ from lxml import etree
 
 from .. import nd30
 from ..ooxml.package import PPR_ORDER, insert_in_order, zip_members
-from ..ooxml.reader import is_closing_table, paragraph_text
+from ..ooxml.reader import paragraph_before_closing
 from ..ooxml.safety import open_zip, read_member, safe_xml_parser
 from ..text import nfc
 
@@ -56,18 +56,12 @@ def closing_page_lead(pdf: bytes) -> list[str] | None:
 
 
 def _last_body_paragraph(body):
-    """The paragraph just before the closing table (blank paragraphs skipped), if it keeps with it."""
-    for table in body.iterchildren(qn("w:tbl")):
-        if not is_closing_table(table):
-            continue
-        previous = table.getprevious()
-        while previous is not None and previous.tag == qn("w:p") and not paragraph_text(previous).strip():
-            previous = previous.getprevious()
-        if previous is None or previous.tag != qn("w:p"):
-            return None
-        ppr = previous.find(qn("w:pPr"))
-        return previous if ppr is not None and ppr.find(qn("w:keepNext")) is not None else None
-    return None
+    """The paragraph just before the closing table, if it keeps with it."""
+    previous = paragraph_before_closing(body)
+    if previous is None:
+        return None
+    ppr = previous.find(qn("w:pPr"))
+    return previous if ppr is not None and ppr.find(qn("w:keepNext")) is not None else None
 
 
 def _plain_runs(paragraph) -> list | None:

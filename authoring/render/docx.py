@@ -451,22 +451,15 @@ def _keep_body_with_closing(document) -> None:
 
     The closing row itself cannot split (cantSplit in the template) and its paragraphs keep together.
     """
-    from ..ooxml.reader import is_closing_table
+    from ..ooxml.reader import paragraph_before_closing
 
-    body = document.element.body
-    for table in body.iterchildren(qn("w:tbl")):
-        if not is_closing_table(table):
-            continue
-        previous = table.getprevious()
-        while previous is not None and previous.tag == qn("w:p") and not paragraph_text(previous).strip():
-            previous = previous.getprevious()
-        if previous is not None and previous.tag == qn("w:p"):
-            ppr = previous.find(qn("w:pPr"))
-            if ppr is None:
-                ppr = OxmlElement("w:pPr")
-                previous.insert(0, ppr)
-            insert_in_order(ppr, OxmlElement("w:keepNext"), PPR_ORDER)
-        break
+    previous = paragraph_before_closing(document.element.body)
+    if previous is not None:
+        ppr = previous.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            previous.insert(0, ppr)
+        insert_in_order(ppr, OxmlElement("w:keepNext"), PPR_ORDER)
 
 
 def _available_twips(document, paragraph) -> int:

@@ -366,15 +366,19 @@ class WorkspaceSite:
                         plan.signature.name if plan.signature else None, plan.document.issuer.name)
 
     def sign_in_place(self, analysis, key: bytes, password: str) -> bytes:
+        return self.sign_with_key(self.app.state.make_pdf(analysis.loaded), key, password, "bản PDF của kế hoạch")
+
+    @staticmethod
+    def sign_with_key(pdf: bytes, key: bytes, password: str, what: str) -> bytes:
+        """*pdf* signed as the signer with an uploaded .p12, kept only in a private temporary folder while it signs."""
         from ..pdf.signing import sign_pdf
 
-        pdf = self.app.state.make_pdf(analysis.loaded)
         with tempfile.TemporaryDirectory(prefix="kehoach-ky-") as tmp:
             p12 = Path(tmp) / "chung-thu.p12"
             p12.write_bytes(key)
             p12.chmod(0o600)
             try:
-                return sign_pdf(pdf, p12, password or None, file="bản PDF của kế hoạch").data
+                return sign_pdf(pdf, p12, password or None, file=what).data
             except core.InputError as exc:
                 raise WsError("Chưa ký được: " + "; ".join(f.message for f in exc.findings[:2]), 400)
 

@@ -454,7 +454,6 @@ async def _signing_facts(h: Helpers, where: Place, row: report_flow.ResultsRow |
     """The signed Báo cáo: uploaded (signed outside, e.g. with a USB token) or signed here with a .p12."""
     from anyio import to_thread
 
-    from ...pdf.signing import sign_pdf
     from ...workspace.workflow import Facts
     from ..workspace_site import MAX_P12, MAX_PDF
 
@@ -474,15 +473,7 @@ async def _signing_facts(h: Helpers, where: Place, row: report_flow.ResultsRow |
         password = str(form.get("mat_khau_chung_thu") or "")
 
         def sign() -> bytes:
-            pdf = _unit_pdf(h, where, row, period)
-            with tempfile.TemporaryDirectory(prefix="kehoach-ky-bao-cao-") as tmp:
-                p12 = Path(tmp) / "chung-thu.p12"
-                p12.write_bytes(key)
-                p12.chmod(0o600)
-                try:
-                    return sign_pdf(pdf, p12, password or None, file="bản PDF của báo cáo").data
-                except InputError as exc:
-                    raise h.error("Chưa ký được: " + "; ".join(f.message for f in exc.findings[:2]), 400)
+            return h.site.sign_with_key(_unit_pdf(h, where, row, period), key, password, "bản PDF của báo cáo")
 
         return Facts(signed_pdf=await to_thread.run_sync(sign), expected=_expected(where, None)), \
             "ký số ngay trên hệ thống"
