@@ -22,9 +22,9 @@ _ADDRESS = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.IGNORECASE)
 # "Bộ trưởng Bộ Công an", "Chủ tịch Ủy ban nhân dân các tỉnh": the head stands for the body.
 _HEAD = re.compile(r"^(?:Các\s+)?(?:Bộ trưởng|Thủ trưởng|Chủ tịch|Giám đốc|Trưởng ban|Tổng giám đốc|Chánh án|Viện trưởng|"
                    r"Tổng Kiểm toán|Thống đốc)\s+(?=[A-ZĐÀ-Ỹ]|các\s|cơ quan)", re.IGNORECASE)
-# Where the name of the addressed body ends and what it must do begins.
+# Where the name of the addressed body ends and what it must do begins ("xây dựng" in lower case only: Bộ Xây dựng).
 _DUTY_VERB = re.compile(r"\s(?:chỉ đạo|chủ trì|phối hợp|có trách nhiệm|tham mưu|thực hiện|tăng cường|triển khai|giúp|căn cứ|"
-                        r"theo dõi|xây dựng|bảo đảm|đảm bảo|nghiên cứu|hướng dẫn|rà soát|chịu trách nhiệm|"
+                        r"theo dõi|(?-i:xây dựng)|bảo đảm|đảm bảo|nghiên cứu|hướng dẫn|rà soát|chịu trách nhiệm|"
                         r"quán triệt|nâng cao|đẩy mạnh|tiếp tục|trong phạm vi)\b|[:.;(]", re.IGNORECASE)
 # The words an agency's name begins with, for bodies the registry does not know yet (kept as written).
 _BODY = re.compile(r"^(?:Bộ|Sở|Ủy ban|Uỷ ban|UBND|Công an|Ban(?! hành)|Hội|Viện|Tòa án|Toà án|Liên đoàn|Tỉnh đoàn|Thành đoàn|"
@@ -32,6 +32,8 @@ _BODY = re.compile(r"^(?:Bộ|Sở|Ủy ban|Uỷ ban|UBND|Công an|Ban(?! hành)
                    r"Kiểm toán|Cơ quan|Các cơ quan|Các bộ|Các sở|Bộ Chỉ huy|Bộ Tư lệnh|Thanh tra|Phòng|Trung tâm|"
                    r"Học viện|Trường(?! hợp))\b")
 _MAX_NAME_WORDS = 16
+# "2. Trách nhiệm của Ủy ban nhân dân các tỉnh …": a heading whose items are that body's duties unless they name another.
+_OWNER = re.compile(r"^(?:Trách nhiệm|Nhiệm vụ)(?: cụ thể)? của\s+", re.IGNORECASE)
 # "Điều 5. Tổ chức thực hiện": a circular's articles, read as sections when no programme is issued with the text.
 _ARTICLE = re.compile(r"^Điều\s+(\d{1,2})\.\s*")
 _ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI",
@@ -176,7 +178,22 @@ class _Duties:
                 if ids or names:
                     self.assign(block, ids, names)
                     continue
+                owner = _OWNER.match(block.get("title") or "")
+                ids, names = self.bodies(block["title"][owner.end():]) if owner and block.get("blocks") else ([], [])
+                if ids or names:
+                    self.own(block["blocks"], ids, names)
+                    continue
             self.visit(block.get("blocks", []))
+
+    def own(self, items: list[dict], ids: list[str], names: list[str]) -> None:
+        """The items under a "Trách nhiệm của …" heading: each is that body's duty unless it addresses its own body."""
+        for item in items:
+            if item.get("task"):
+                continue
+            mine = [item["agency"]] if isinstance(item.get("agency"), str) else list(item.get("agency", []))
+            theirs, unknown = (mine, []) if mine else self.bodies(item.get("title") or item.get("text", "")) \
+                if item.get("label") not in (None, "-", "+") else ([], [])
+            self.assign(item, *((theirs, unknown) if theirs or unknown else (ids, names)))
 
     def assign(self, block: dict, ids: list[str], names: list[str]) -> None:
         line = self.lines.of(block.get("title") or block.get("text") or "")

@@ -209,6 +209,7 @@ class Recogniser:
         self.unit_kind: str | None = None
         self.used_ids: set[str] = set()
         self.warnings: list[str] = []
+        self.year: int | None = None   # the document's year, once read: a "trước ngày" of an earlier year is no due
         self.counts = {"chỉ tiêu": 0, "nhiệm vụ": 0, "nhiệm vụ của cơ quan": 0, "hạn báo cáo": 0, "văn bản dẫn chiếu": 0,
                        "nơi nhận": 0}
 
@@ -614,6 +615,7 @@ class Recogniser:
         return found
 
     def typed(self, sections: list[dict], year: int, period) -> None:
+        self.year = year
         for section in sections:
             head = match_key(section.get("title", ""))
             if "tổ chức thực hiện" in head:
@@ -721,6 +723,8 @@ class Recogniser:
         for clause in clauses:
             previous_end = 0
             for m in DEADLINE.finditer(clause):
+                if m.group("y") and self.year and int(m.group("y")) < self.year:
+                    continue   # "hoạt động cách mạng trước ngày 01 tháng 01 năm 1945": who is meant, not when to report
                 # "06 tháng đầu năm" is a six-month report: "đầu năm" must not make it annual.
                 context = re.sub(r"(đầu|cuối) năm", "", match_key(clause[previous_end:m.start()]))
                 previous_end = m.end()

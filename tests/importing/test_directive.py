@@ -179,3 +179,18 @@ def test_a_circular_is_read_as_a_thong_tu_and_its_code_keeps_the_year(tmp_path):
     assert code.exit_code == 0, code.output
     draft = out.read_text(encoding="utf-8")
     assert "10/2022/TT-BLĐTBXH" in draft and "10/TT-BLĐTBXH" not in draft
+
+
+def test_a_decisions_responsibility_article_gives_each_item_to_its_body_and_no_past_date_is_a_due(tmp_path):
+    # QĐ 22/2013/QĐ-TTg: "a) Bộ Xây dựng:" is a body, not "Bộ" followed by the verb "xây dựng"; the items under
+    # "2. Trách nhiệm của Ủy ban nhân dân các tỉnh …" are the provinces' unless one names its own body ("Giao Sở …")
+    result = import_directive(PAIRS / "parents" / "qd-22-2013.txt", {"level": "trung_uong"})
+    loaded = _load(result.yaml_text, tmp_path, "qd-22-2013.yaml")
+    lines = (PAIRS / "parents" / "qd-22-2013.txt").read_text(encoding="utf-8").split("\n")
+    by_line = {lines[int(d.block.source.rsplit(" ", 1)[1]) - 1][:2]: d.agencies for d in iter_duties(loaded.plan)
+               if d.block.source and lines[int(d.block.source.rsplit(" ", 1)[1]) - 1][1:2] == ")"}
+    assert by_line["a)"] == ("ubnd-tinh",) and by_line["g)"] == ("ubnd-tinh",) and by_line["h)"] == ("ubnd-tinh",)
+    assert by_line["d)"] == ("so-ldtbxh", "phong-ldtbxh") and by_line["đ)"] == ("so-xay-dung",)
+    assert ("bo-xay-dung",) in {d.agencies for d in iter_duties(loaded.plan)}
+    # "Người hoạt động cách mạng trước ngày 01 tháng 01 năm 1945" says who, not when to report
+    assert result.reports == 0 and not [r for _, b in iter_blocks(loaded.plan) for r in (b.reporting or [])]
