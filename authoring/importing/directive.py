@@ -32,6 +32,7 @@ _BODY = re.compile(r"^(?:Bộ|Sở|Ủy ban|Uỷ ban|UBND|Công an|Ban(?! hành)
                    r"Kiểm toán|Cơ quan|Các cơ quan|Các bộ|Các sở|Bộ Chỉ huy|Bộ Tư lệnh|Thanh tra|Phòng|Trung tâm|"
                    r"Học viện|Trường(?! hợp))\b")
 _MAX_NAME_WORDS = 16
+_REPORT = re.compile(r"^Báo cáo\b", re.IGNORECASE)
 # "2. Trách nhiệm của Ủy ban nhân dân các tỉnh …": a heading whose items are that body's duties unless they name another.
 _OWNER = re.compile(r"^(?:Trách nhiệm|Nhiệm vụ)(?: cụ thể)? của\s+", re.IGNORECASE)
 # "Điều 5. Tổ chức thực hiện": a circular's articles, read as sections when no programme is issued with the text.
@@ -117,6 +118,8 @@ class _Duties:
         an"); failing that, a name that looks like a body's, kept as written up to the next comma.
         """
         head = _ADDRESS.sub("", nfc(head).strip().replace("*", ""))
+        if _REPORT.match(head):   # "Báo cáo quyết toán …" is what is written, not "Báo {tỉnh}", the newspaper
+            return [], []
         head = re.split(_DUTY_VERB, head, maxsplit=1)[0]
         tokens = re.findall(r"[^\s,;]+|[,;]", head)
         registry = self.recogniser.registry

@@ -194,3 +194,13 @@ def test_a_decisions_responsibility_article_gives_each_item_to_its_body_and_no_p
     assert ("bo-xay-dung",) in {d.agencies for d in iter_duties(loaded.plan)}
     # "Người hoạt động cách mạng trước ngày 01 tháng 01 năm 1945" says who, not when to report
     assert result.reports == 0 and not [r for _, b in iter_blocks(loaded.plan) for r in (b.reporting or [])]
+
+
+def test_a_paragraph_beginning_with_bao_cao_is_not_given_to_the_provinces_newspaper(tmp_path):
+    # TTLT 47/2009: "Báo cáo quyết toán kinh phí … phải thể hiện" once matched the registry's "Báo {tỉnh}"
+    result = import_directive(PAIRS / "parents" / "ttlt-47-2009.txt", {"level": "trung_uong"})
+    loaded = _load(result.yaml_text, tmp_path, "ttlt-47-2009.yaml")
+    report = next(b for _, b in iter_blocks(loaded.plan) if (b.text or "").startswith("Báo cáo quyết toán kinh phí"))
+    assert not report.agency
+    assert all("bao-tinh" not in d.agencies for d in iter_duties(loaded.plan))
+    assert ("kho-bac-nha-nuoc",) in {d.agencies for d in iter_duties(loaded.plan)}
