@@ -18,18 +18,30 @@ sys.modules["corpus_benchmark"] = corpus
 _spec.loader.exec_module(corpus)
 
 
-@pytest.fixture(scope="module")
-def scored():
+def _thresholded(entries: list[dict]) -> list[dict]:
     # The measured parts are scored by benchmarks/corpus.py only: a threshold on them would be tuning on them. Real
     # scans take minutes of OCR: benchmarks/corpus.py scores them, tests/importing/test_pdf.py pins what they need.
-    return corpus.score_import([e for e in corpus.load_index() if e.get("part") not in ("measured", "fresh")
-                                and not (e["kind"] == "scan" and e.get("part"))])
+    return [e for e in entries if e.get("part") not in ("measured", "fresh")
+            and not (e["kind"] == "scan" and e.get("part"))]
+
+
+@pytest.fixture(scope="module")
+def scored():
+    return corpus.score_import(_thresholded(corpus.load_index()))
 
 
 def test_the_corpus_has_its_documents_each_with_its_source():
     entries = corpus.load_index()
     assert len(entries) >= 30
     assert all(e.get("source") and (corpus.CORPUS / e["file"]).is_file() for e in entries)
+
+
+def test_the_fresh_measured_part_comes_from_sources_never_tuned_on_and_is_never_thresholded():
+    fresh = [e for e in corpus.load_index() if e.get("part") == "fresh"]
+    assert sum(e["kind"] == "pdf" for e in fresh) >= 12 and sum(e["kind"] == "scan" for e in fresh) >= 6
+    tuned_sources = {e["source"].split("@")[0] for e in corpus.load_index() if e.get("part") == "tune"}
+    assert not {e["source"].split("@")[0] for e in fresh} & tuned_sources
+    assert not any(e.get("part") == "fresh" for e in _thresholded(corpus.load_index()))
 
 
 def test_header_facts_are_right_in_at_least_95_percent(scored):
