@@ -64,6 +64,7 @@ def test_a_same_number_directive_of_another_year_added_on_ones_own_computer_coun
     assert "review: pending" not in layer and "source: Công báo, bản chính lưu tại văn thư" in layer
     after = client.get(f"/ke-hoach/{plan_id}").text
     assert NOT_KNOWN not in after                                                    # in force at once
+    assert 'href="/danh-muc">Danh mục của riêng bạn</a>' in client.get("/").text      # found from the first page
     listing = client.get("/danh-muc").text
     assert "Danh mục văn bản và cơ quan của riêng bạn" in listing and "Đang dùng khi kiểm tra" in listing
     assert "26/05/2021" in listing and ">Sửa</a>" in listing and "Rút khỏi danh mục</button>" in listing
