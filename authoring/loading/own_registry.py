@@ -16,8 +16,8 @@ from ..text import nfc, slug
 from .registry import forget_loaded, load_registry
 
 FILES = {"documents": ("citations.yaml", CitationRegistry), "agencies": ("agencies.yaml", AgencyRegistry)}
-HEADER = {"documents": "# Văn bản đơn vị bổ sung từ trang kehoach; mục mang dấu review là pending đang chờ Sở duyệt.\n",
-          "agencies": "# Cơ quan đơn vị bổ sung từ trang kehoach; mục mang dấu review là pending đang chờ Sở duyệt.\n"}
+HEADER = {"documents": "# Văn bản bổ sung từ trang kehoach; mục mang dấu «review: pending» chưa được dùng khi kiểm tra.\n",
+          "agencies": "# Cơ quan bổ sung từ trang kehoach; mục mang dấu «review: pending» chưa được dùng khi kiểm tra.\n"}
 HISTORY = "withdrawn.yaml"   # withdrawn entries, kept; the registry loader reads only the two files above
 HISTORY_HEADER = "# Mục đã rút khỏi danh mục riêng (không còn dùng khi kiểm tra), giữ lại để tra cứu.\n"
 MAX_ENTRIES = 2000   # a unit adds a few dozen; a larger layer is not a unit's own registry
@@ -53,6 +53,16 @@ def _write(folder: Path, kind: str, entries: list[dict]) -> None:
 
 def _refuse(message: str, fix: str, field: str) -> InputError:
     return InputError(message, [Finding("L124", Severity.ERROR, message, path=field, suggestion=fix)])
+
+
+def _waiting(what: str, shared: bool, field: str) -> InputError:
+    """The entry is already in the layer, not yet counted: waiting for the Sở in the shared workspace; on one's own
+    computer (entries in force at once), written pending by an earlier kehoach."""
+    if shared:
+        return _refuse(f"{what} đã được thêm vào danh mục của đơn vị, đang chờ Sở duyệt",
+                       "Không cần thêm lại; nhắc lãnh đạo Sở duyệt ở trang «Danh mục của đơn vị».", field)
+    return _refuse(f"{what} đã có trong danh mục của riêng bạn nhưng chưa dùng khi kiểm tra",
+                   "Không cần thêm lại; bấm «Dùng khi kiểm tra» ở trang «Danh mục của riêng bạn».", field)
 
 
 def shown(day: PartialDate) -> str:
@@ -91,8 +101,7 @@ def document_entry(registry, taken: set[str], *, type: str, code: str, day: Part
                       "Chọn văn bản này ở ô tìm căn cứ thay vì thêm lại.", "số, ký hiệu")
     waiting = registry.pending_document(code, day.year if day else None) if code else None
     if waiting is not None and waiting.id != same:
-        raise _refuse(f"văn bản {code} đã được thêm vào danh mục của đơn vị, đang chờ Sở duyệt",
-                      "Không cần thêm lại; nhắc lãnh đạo Sở duyệt ở trang «Danh mục của đơn vị».", "số, ký hiệu")
+        raise _waiting(f"văn bản {code}", pending, "số, ký hiệu")
     number = re.match(r"[0-9a-z]+", slug(code)) if code else None
     stem = "-".join(p for p in (slug(type)[:12], number.group(0) if number else "", str(day.year) if day else "") if p)
     entry = {"id": same or _new_id(stem, set(registry.documents) | {p.id for p in registry.pending} | taken),
@@ -130,8 +139,7 @@ def agency_entry(registry, taken: set[str], *, name: str, level: str, source: st
                       "tên cơ quan")
     waiting = registry.pending_agency(name)
     if waiting is not None and waiting.id != same:
-        raise _refuse(f"cơ quan «{name}» đã được thêm vào danh mục của đơn vị, đang chờ Sở duyệt",
-                      "Không cần thêm lại; nhắc lãnh đạo Sở duyệt ở trang «Danh mục của đơn vị».", "tên cơ quan")
+        raise _waiting(f"cơ quan «{name}»", pending, "tên cơ quan")
     entry = {"id": same or _new_id(name, set(registry.agencies) | {p.id for p in registry.pending} | taken),
              "names": [{"name": name}], "level": level, "kind": "co-quan", **_standing(pending),
              "source": _source(source), "note": f"Do {nfc(added_by)[:200]} {'sửa' if same else 'thêm'} từ trang kehoach."}

@@ -45,8 +45,9 @@ def test_an_entry_written_pending_counts_once_put_in_force_and_names_who_did(lay
     registry = load_registry()
     assert entry not in registry.documents and registry.pending_document("23/CT-TTg", 2021).id == entry
     assert registry.pending_document("23/CT-TTg", 2020) is None
-    with pytest.raises(InputError, match="đang chờ Sở duyệt"):   # waiting: not added twice
+    with pytest.raises(InputError, match="chưa dùng khi kiểm tra") as refused:   # not added twice
         _add(layer, title="Về tăng cường công tác")
+    assert "Sở" not in f"{refused.value.findings[0].message} {refused.value.findings[0].suggestion}"   # no Sở here
     assert own_registry.approve(layer, "documents", entry, "Lê Văn Lãnh")
     document = load_registry().documents[entry]
     assert document.review is None and document.status.value == "single_source" and "Lê Văn Lãnh" in document.note
