@@ -231,7 +231,7 @@ def approve(folder: Path, kind: str, entry_id: str, reviewer: str) -> bool:
     items = _read(folder, kind)
     for i, entry in enumerate(items):
         if entry.get("id") == entry_id and entry.get("review") == "pending":
-            items[i] = approved(entry, reviewer, "Dùng khi kiểm tra từ")
+            items[i] = approved(entry, reviewer, "Đưa vào dùng khi kiểm tra")
             _write(folder, kind, items)
             return True
     return False
