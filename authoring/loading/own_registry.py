@@ -16,8 +16,10 @@ from ..text import nfc, slug
 from .registry import forget_loaded, load_registry
 
 FILES = {"documents": ("citations.yaml", CitationRegistry), "agencies": ("agencies.yaml", AgencyRegistry)}
-HEADER = {"documents": "# Văn bản đơn vị bổ sung từ trang kehoach; mục mang dấu review là pending đang chờ Sở duyệt.\n",
-          "agencies": "# Cơ quan đơn vị bổ sung từ trang kehoach; mục mang dấu review là pending đang chờ Sở duyệt.\n"}
+HEADER = {"documents": "# Văn bản bổ sung từ trang kehoach; mục mang dấu «review: pending» chưa được dùng khi kiểm tra.\n",
+          "agencies": "# Cơ quan bổ sung từ trang kehoach; mục mang dấu «review: pending» chưa được dùng khi kiểm tra.\n"}
+HISTORY = "withdrawn.yaml"   # withdrawn entries, kept; the registry loader reads only the two files above
+HISTORY_HEADER = "# Mục đã rút khỏi danh mục riêng (không còn dùng khi kiểm tra), giữ lại để tra cứu.\n"
 MAX_ENTRIES = 2000   # a unit adds a few dozen; a larger layer is not a unit's own registry
 
 
@@ -53,6 +55,16 @@ def _refuse(message: str, fix: str, field: str) -> InputError:
     return InputError(message, [Finding("L124", Severity.ERROR, message, path=field, suggestion=fix)])
 
 
+def _waiting(what: str, shared: bool, field: str) -> InputError:
+    """The entry is already in the layer, not yet counted: waiting for the Sở in the shared workspace; on one's own
+    computer (entries in force at once), written pending by an earlier kehoach."""
+    if shared:
+        return _refuse(f"{what} đã được thêm vào danh mục của đơn vị, đang chờ Sở duyệt",
+                       "Không cần thêm lại; nhắc lãnh đạo Sở duyệt ở trang «Danh mục của đơn vị».", field)
+    return _refuse(f"{what} đã có trong danh mục của riêng bạn nhưng chưa dùng khi kiểm tra",
+                   "Không cần thêm lại; bấm «Dùng khi kiểm tra» ở trang «Danh mục của riêng bạn».", field)
+
+
 def shown(day: PartialDate) -> str:
     """A date as people write it: 26/05/2020, 05/2020 or 2020."""
     return "/".join(f"{p:02d}" for p in (day.day, day.month) if p is not None) + ("/" if day.month else "") + str(day.year)
@@ -75,34 +87,45 @@ def _source(source: str) -> str:
 
 
 def document_entry(registry, taken: set[str], *, type: str, code: str, day: PartialDate | None, issuer: str, title: str,
-                   source: str, added_by: str) -> dict:
-    """A cited document as a unit adds it, pending the Sở's review, checked against *registry* (and the ids *taken*
-    in the layer it goes to); refused with a finding that says what to write."""
+                   source: str, added_by: str, pending: bool = True, same: str | None = None) -> dict:
+    """A cited document as a unit adds it, pending the Sở's review (in force at once when not *pending*), checked
+    against *registry* (and the ids *taken* in the layer it goes to); *same* is the id of the entry being edited,
+    which keeps its id and is no duplicate of itself. Refused with a finding that says what to write."""
     type, code, issuer, title = (nfc(" ".join(v.split()))[:300] for v in (type, code, issuer, title))
     for value, label in ((type, "loại văn bản"), (issuer, "cơ quan ban hành"), (title, "trích yếu")):
         if not value:
             raise _refuse(f"chưa ghi {label} của văn bản", f"Ghi {label} như trên bản chính của văn bản.", label)
-    if day is not None and code and any(d.date and d.date == day for d in registry.documents_with_code(code)):
+    if day is not None and code and any(d.date and d.date == day and d.id != same
+                                        for d in registry.documents_with_code(code)):
         raise _refuse(f"văn bản {code} ngày {shown(day)} đã có trong danh mục",
                       "Chọn văn bản này ở ô tìm căn cứ thay vì thêm lại.", "số, ký hiệu")
-    if code and registry.pending_document(code, day.year if day else None):
-        raise _refuse(f"văn bản {code} đã được thêm vào danh mục của đơn vị, đang chờ Sở duyệt",
-                      "Không cần thêm lại; nhắc lãnh đạo Sở duyệt ở trang «Danh mục của đơn vị».", "số, ký hiệu")
+    waiting = registry.pending_document(code, day.year if day else None) if code else None
+    if waiting is not None and waiting.id != same:
+        raise _waiting(f"văn bản {code}", pending, "số, ký hiệu")
     number = re.match(r"[0-9a-z]+", slug(code)) if code else None
     stem = "-".join(p for p in (slug(type)[:12], number.group(0) if number else "", str(day.year) if day else "") if p)
-    entry = {"id": _new_id(stem, set(registry.documents) | {p.id for p in registry.pending} | taken), "type": type}
+    entry = {"id": same or _new_id(stem, set(registry.documents) | {p.id for p in registry.pending} | taken),
+             "type": type}
     if code:
         entry["code"] = code
     if day is not None:
         entry["date"] = day.iso()
-    entry.update({"issuer": issuer, "title": title, "status": "unconfirmed", "review": "pending",
-                  "source": _source(source), "note": f"Do {nfc(added_by)[:200]} thêm từ trang kehoach."})
+    entry.update({"issuer": issuer, "title": title, **_standing(pending), "source": _source(source),
+                  "note": f"Do {nfc(added_by)[:200]} {'sửa' if same else 'thêm'} từ trang kehoach."})
     CitedDocument.model_validate(entry)
     return entry
 
 
-def agency_entry(registry, taken: set[str], *, name: str, level: str, source: str, added_by: str) -> dict:
-    """An agency as a unit adds it, pending the Sở's review, checked against *registry*; refused with a finding."""
+def _standing(pending: bool) -> dict:
+    """Waiting for the Sở's review; or, on one's own computer where there is no Sở, checked by its user against one
+    source and in force at once."""
+    return {"status": "unconfirmed", "review": "pending"} if pending else {"status": "single_source"}
+
+
+def agency_entry(registry, taken: set[str], *, name: str, level: str, source: str, added_by: str, pending: bool = True,
+                 same: str | None = None) -> dict:
+    """An agency as a unit adds it, pending the Sở's review (in force at once when not *pending*), checked against
+    *registry*; *same* as for document_entry. Refused with a finding."""
     name = nfc(" ".join(name.split()))[:300]
     if not name:
         raise _refuse("chưa ghi tên cơ quan", "Ghi tên đầy đủ của cơ quan, vd. «Trung tâm Y tế huyện Quỳ Châu».", "tên cơ quan")
@@ -110,44 +133,46 @@ def agency_entry(registry, taken: set[str], *, name: str, level: str, source: st
         level = Level(level).value
     except ValueError:
         raise _refuse("chưa chọn cấp của cơ quan", "Chọn cấp: trung ương, tỉnh hoặc xã.", "cấp") from None
-    if registry.resolve_agency(name) is not None:
+    known = registry.resolve_agency(name)
+    if known is not None and known != same:
         raise _refuse(f"cơ quan «{name}» đã có trong danh mục", "Chọn cơ quan này trong danh sách thay vì thêm lại.",
                       "tên cơ quan")
-    if registry.pending_agency(name) is not None:
-        raise _refuse(f"cơ quan «{name}» đã được thêm vào danh mục của đơn vị, đang chờ Sở duyệt",
-                      "Không cần thêm lại; nhắc lãnh đạo Sở duyệt ở trang «Danh mục của đơn vị».", "tên cơ quan")
-    entry = {"id": _new_id(name, set(registry.agencies) | {p.id for p in registry.pending} | taken),
-             "names": [{"name": name}], "level": level, "kind": "co-quan", "status": "unconfirmed", "review": "pending",
-             "source": _source(source), "note": f"Do {nfc(added_by)[:200]} thêm từ trang kehoach."}
+    waiting = registry.pending_agency(name)
+    if waiting is not None and waiting.id != same:
+        raise _waiting(f"cơ quan «{name}»", pending, "tên cơ quan")
+    entry = {"id": same or _new_id(name, set(registry.agencies) | {p.id for p in registry.pending} | taken),
+             "names": [{"name": name}], "level": level, "kind": "co-quan", **_standing(pending),
+             "source": _source(source), "note": f"Do {nfc(added_by)[:200]} {'sửa' if same else 'thêm'} từ trang kehoach."}
     Agency.model_validate(entry)
     return entry
 
 
-def approved(entry: dict, reviewer: str) -> dict:
+def approved(entry: dict, reviewer: str, words: str = "Sở duyệt") -> dict:
     """The entry after the Sở's review: no longer pending, checked against one source, the reviewer named."""
     entry = {k: v for k, v in entry.items() if k != "review"}
     entry["status"] = "single_source"
-    entry["note"] = f"{entry.get('note', '')} Sở duyệt: {nfc(reviewer)[:200]}.".strip()
+    entry["note"] = f"{entry.get('note', '')} {words}: {nfc(reviewer)[:200]}.".strip()
     return entry
 
 
 def _add(folder: Path, kind: str, make) -> str:
     entries = _read(folder, kind)
     if len(entries) >= MAX_ENTRIES:
-        raise _refuse("danh mục của đơn vị đã quá nhiều mục", "Nhờ Sở gộp các mục đã duyệt vào danh mục chung.", "danh mục")
+        raise _refuse("danh mục riêng đã quá nhiều mục", "Rút bớt các mục không còn dùng.", "danh mục")
     entry = make(load_registry(), {e.get("id") for e in entries})
     _write(folder, kind, entries + [entry])
     return entry["id"]
 
 
 def add_document(folder: Path, **values) -> str:
-    """Add a cited document to the folder's layer, pending the Sở's review; the id of the new entry."""
-    return _add(folder, "documents", lambda registry, taken: document_entry(registry, taken, **values))
+    """Add a cited document to the folder's layer: one's own, in force at once (no Sở reviews a single user's
+    folder); the id of the new entry."""
+    return _add(folder, "documents", lambda registry, taken: document_entry(registry, taken, pending=False, **values))
 
 
 def add_agency(folder: Path, **values) -> str:
-    """Add an agency to the folder's layer, pending the Sở's review; the id of the new entry."""
-    return _add(folder, "agencies", lambda registry, taken: agency_entry(registry, taken, **values))
+    """Add an agency to the folder's layer, in force at once; the id of the new entry."""
+    return _add(folder, "agencies", lambda registry, taken: agency_entry(registry, taken, pending=False, **values))
 
 
 def entries(folder: Path) -> list[tuple[str, dict]]:
@@ -155,14 +180,58 @@ def entries(folder: Path) -> list[tuple[str, dict]]:
     return [(kind, entry) for kind in FILES for entry in _read(folder, kind)]
 
 
+def find(folder: Path, kind: str, entry_id: str) -> dict | None:
+    """One entry of the folder's layer, or None."""
+    return next((e for e in _read(folder, kind) if e.get("id") == entry_id), None) if kind in FILES else None
+
+
+def edit(folder: Path, kind: str, entry_id: str, **values) -> bool:
+    """The entry written anew from *values*, keeping its id (plans that cite it still do), in force at once; False
+    when the layer has no such entry."""
+    items = _read(folder, kind) if kind in FILES else []
+    index = next((i for i, e in enumerate(items) if e.get("id") == entry_id), None)
+    if index is None:
+        return False
+    make = document_entry if kind == "documents" else agency_entry
+    items[index] = make(load_registry(), {e.get("id") for e in items}, pending=False, same=entry_id, **values)
+    _write(folder, kind, items)
+    return True
+
+
+def withdraw(folder: Path, kind: str, entry_id: str, by: str, on: str) -> bool:
+    """The entry leaves the layer (no check counts it) and is kept in the folder's history file with who withdrew it
+    and when; False when there is no such entry. The history is written first: a crash between the two writes leaves
+    the entry in force, never lost."""
+    items = _read(folder, kind) if kind in FILES else []
+    entry = next((e for e in items if e.get("id") == entry_id), None)
+    if entry is None:
+        return False
+    history = withdrawn(folder)
+    history.append({"kind": kind, "withdrawn_by": nfc(by)[:200], "withdrawn_on": on, "entry": entry})
+    buffer = io.StringIO()
+    _yaml().dump({"withdrawn": history[-MAX_ENTRIES:]}, buffer)
+    write_atomic(folder / HISTORY, (HISTORY_HEADER + buffer.getvalue()).encode("utf-8"))
+    _write(folder, kind, [e for e in items if e is not entry])
+    return True
+
+
+def withdrawn(folder: Path) -> list[dict]:
+    """The folder's withdrawn entries, oldest first: {kind, withdrawn_by, withdrawn_on, entry}."""
+    path = folder / HISTORY
+    if not path.is_file():
+        return []
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    return [item for item in data.get("withdrawn") or [] if isinstance(item, dict) and item.get("kind") in FILES]
+
+
 def approve(folder: Path, kind: str, entry_id: str, reviewer: str) -> bool:
-    """The Sở's review: the entry is no longer pending and counts as checked against one source."""
+    """An entry written pending by an earlier kehoach is put in force (one's own folder has no Sở to review it)."""
     if kind not in FILES:
         return False
     items = _read(folder, kind)
     for i, entry in enumerate(items):
         if entry.get("id") == entry_id and entry.get("review") == "pending":
-            items[i] = approved(entry, reviewer)
+            items[i] = approved(entry, reviewer, "Đưa vào dùng khi kiểm tra")
             _write(folder, kind, items)
             return True
     return False

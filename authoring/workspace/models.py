@@ -194,7 +194,8 @@ class BatchRow(Base):
 
 class RegistryEntryRow(Base):
     """A document or an agency a unit added to its own registry layer from the page, with its source; it counts in the
-    checks of that unit's plans and its children's once a leader of the Sở approved it (Alembic revision wsreg01)."""
+    checks of that unit's plans and its children's once a leader of the Sở approved it, until it is withdrawn
+    (Alembic revisions wsreg01, wsreg02)."""
 
     __tablename__ = "ws_registry_entries"
     __table_args__ = (UniqueConstraint("unit_id", "kind", "entry_id", name="uq_ws_registry_entries"),)
@@ -209,3 +210,7 @@ class RegistryEntryRow(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     reviewed_by: Mapped[str | None] = mapped_column(String(300), nullable=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    changed_by: Mapped[str | None] = mapped_column(String(300), nullable=True)    # last edit (wsreg02)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(300), nullable=True)  # withdrawn: kept, counts nowhere
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,5 +1,5 @@
-"""Each unit's own registry layer in the workspace: entries added from the page, approved by the Sở, applying to the
-unit's plans and its children's."""
+"""Each unit's own registry layer in the workspace: entries added and edited from the page, approved by the Sở,
+applying to the unit's plans and its children's until withdrawn."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def registry_for(session: Session, base, unit_id: int | None):
     """*base* with the layers of the unit and the units above it; entries pending review are kept aside (no check
     counts them; a finding about them says they wait for the Sở)."""
     units = lineage(session, unit_id)
-    rows = session.scalars(select(RegistryEntryRow).where(RegistryEntryRow.unit_id.in_(units))
+    rows = session.scalars(select(RegistryEntryRow).where(RegistryEntryRow.unit_id.in_(units),
+                                                          RegistryEntryRow.withdrawn_at.is_(None))
                            .order_by(RegistryEntryRow.id)).all() if units else []
     if not rows:
         return base
@@ -56,9 +57,33 @@ def add(session: Session, base, unit_id: int, kind: str, values: dict, added_by:
     return row
 
 
+def edit(session: Session, base, row: RegistryEntryRow, values: dict, by: str) -> dict:
+    """The entry written anew from *values*, keeping its id, and pending the Sở's review again: what the Sở approved
+    was the old wording and source, so an edited entry counts in no check until the Sở approves the new one. Refused
+    in words like an addition. The entry as it was, for the audit log."""
+    before = row.data
+    registry = registry_for(session, base, row.unit_id)
+    make = own_registry.document_entry if row.kind == "documents" else own_registry.agency_entry
+    row.data = make(registry, set(), added_by=by, same=row.entry_id, **values)
+    row.pending, row.reviewed_by, row.reviewed_at = True, None, None
+    row.changed_by, row.changed_at = by[:300], now()
+    return before
+
+
+def withdraw(row: RegistryEntryRow, by: str) -> None:
+    """The entry stops counting in every check; the row stays, with who withdrew it and when, as its history."""
+    row.withdrawn_by, row.withdrawn_at = by[:300], now()
+
+
+def live(session: Session, row_id: int) -> RegistryEntryRow | None:
+    """An entry not withdrawn, or None."""
+    row = session.get(RegistryEntryRow, row_id)
+    return row if row is not None and row.withdrawn_at is None else None
+
+
 def approve(session: Session, row_id: int, reviewer: str) -> RegistryEntryRow | None:
     """The Sở's review of one pending entry; None when there is no such entry waiting."""
-    row = session.get(RegistryEntryRow, row_id)
+    row = live(session, row_id)
     if row is None or not row.pending:
         return None
     row.data = own_registry.approved(row.data, reviewer)
@@ -67,9 +92,11 @@ def approve(session: Session, row_id: int, reviewer: str) -> RegistryEntryRow | 
 
 
 def entries(session: Session, unit_ids: set[int] | None) -> list[tuple[RegistryEntryRow, UnitRow]]:
-    """The entries of these units (every unit's when None), waiting ones first, with the unit that added each."""
+    """The entries of these units (every unit's when None), waiting ones first, withdrawn ones last, with the unit that
+    added each."""
     query = select(RegistryEntryRow, UnitRow).join(UnitRow, UnitRow.id == RegistryEntryRow.unit_id)
     if unit_ids is not None:
         query = query.where(RegistryEntryRow.unit_id.in_(unit_ids))
-    query = query.order_by(RegistryEntryRow.pending.desc(), RegistryEntryRow.id)
+    query = query.order_by(RegistryEntryRow.withdrawn_at.is_not(None), RegistryEntryRow.pending.desc(),
+                           RegistryEntryRow.id)
     return [(row, unit) for row, unit in session.execute(query)]

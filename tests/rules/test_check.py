@@ -168,13 +168,14 @@ def test_R109_a_same_number_document_of_another_year_is_another_document_not_a_w
 def test_a_document_a_unit_added_counts_only_once_the_so_approves_it_and_the_finding_says_it_waits(plan, tmp_path,
                                                                                                    monkeypatch):
     from authoring.loading import own_registry
-    from authoring.model import PartialDate
 
     layer = tmp_path / "danh-muc"
     monkeypatch.setenv("KEHOACH_OWN_REGISTRY", str(layer))
-    entry = own_registry.add_document(layer, type="Chỉ thị", code="23/CT-TTg", day=PartialDate.parse("2021-05-26"),
-                                      issuer="Thủ tướng Chính phủ", title="Về tăng cường", source="Công báo",
-                                      added_by="xã Quỳ Châu")
+    layer.mkdir()
+    entry = "chi-thi-23-2021"   # as a unit's layer holds it while the Sở has not reviewed it
+    (layer / "citations.yaml").write_text(
+        f"documents:\n- {{id: {entry}, type: Chỉ thị, code: 23/CT-TTg, date: 2021-05-26, issuer: Thủ tướng Chính phủ, "
+        "title: Về tăng cường, status: unconfirmed, review: pending, source: Công báo}\n", encoding="utf-8")
     child = plan((CITATION, "  - {type: Chỉ thị, code: 23/CT-TTg, date: 2021-05-26, issuer: Thủ tướng Chính phủ}"))
     try:
         waiting = codes(child)["R109"][0].message

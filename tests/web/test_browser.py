@@ -284,8 +284,9 @@ def test_the_printed_pages_are_the_pdfs_pages(page, server):
     printed.close()
 
 
-def test_an_unknown_directive_is_added_to_the_units_registry_from_its_finding(page, server, tmp_path):
-    """Chỉ thị 23/CT-TTg of 2021 is not the library's directive of 2020: the finding offers to add it, with its source."""
+def test_an_unknown_directive_is_added_to_ones_own_registry_from_its_finding_then_withdrawn(page, server, tmp_path):
+    """Chỉ thị 23/CT-TTg of 2021 is not the library's directive of 2020: the finding offers to add it, with its source;
+    on one's own computer it counts at once, and withdrawn (after confirming) it counts no more."""
     text = example("nghe-an").read_text(encoding="utf-8").replace("\nbases:\n", "\nbases:\n  - {type: Chỉ thị, code: "
                                                                     "23/CT-TTg, date: 2021-05-26, issuer: Thủ tướng Chính "
                                                                     "phủ, title: Về tăng cường}\n", 1)
@@ -295,22 +296,25 @@ def test_an_unknown_directive_is_added_to_the_units_registry_from_its_finding(pa
     page.set_input_files("#upload", str(upload))
     page.click("text=Tải lên và nhập")
     page.wait_for_selector("#editor")
-    finding = page.locator(".fnd .finding", has_text="năm 2021 chưa có trong danh mục")
-    finding.first.wait_for()
-    finding.first.locator("a", has_text="Thêm vào danh mục của đơn vị").click()
-    page.locator("h1", has_text="Thêm vào danh mục của đơn vị").wait_for()
+    unknown = page.locator(".fnd .finding", has_text="năm 2021 chưa có trong danh mục")
+    unknown.first.wait_for()
+    unknown.first.locator("a", has_text="Thêm vào danh mục của đơn vị").click()
+    page.locator("h1", has_text="Thêm vào danh mục của riêng bạn").wait_for()
     assert page.input_value("#dm-code") == "23/CT-TTg" and page.input_value("#dm-date") == "26/05/2021"
+    assert "Sở" not in page.inner_text("main")
     page.fill("#dm-source", "Công báo, bản chính lưu tại văn thư")
     shot(page, "them-danh-muc")
     page.click("button:has-text('Thêm vào danh mục')")
     page.wait_for_selector("#editor")
-    # not counted before it is reviewed: the finding stays and says so
-    assert page.locator(".finding", has_text="(đơn vị đã bổ sung, đang chờ Sở duyệt)").count() >= 1
+    assert unknown.count() == 0                                    # one's own entry counts at once
     editor = page.url
     page.goto(server + "/danh-muc")
-    assert "Chờ Sở duyệt" in page.inner_text("main")
-    page.click("button:has-text('Duyệt')")
-    page.locator("td", has_text="Đã duyệt").wait_for()
+    main = page.inner_text("main")
+    assert "Đang dùng khi kiểm tra" in main and "Sở" not in main
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('Rút khỏi danh mục')")
+    page.locator("td", has_text="Đã rút ngày").wait_for()
+    shot(page, "danh-muc-da-rut")
     page.goto(editor)
     page.wait_for_selector("#editor")
-    assert page.locator(".finding", has_text="năm 2021 chưa có trong danh mục").count() == 0
+    assert unknown.count() >= 1

@@ -24,6 +24,13 @@ def key_of(user) -> dict:
     return {"Authorization": f"Bearer {key}"}
 
 
+def pdf_text(data: bytes) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        return "\n".join(page.extract_text() or "" for page in document.pages)
+
+
 def filled(text: str, value: float) -> str:
     """The figures YAML with the first target reached and the first task done."""
     from authoring.loading.results import load_results, results_yaml
@@ -93,6 +100,14 @@ def test_the_api_lists_reads_writes_and_steps_a_communes_report_with_the_pages_r
         assert docx.status_code == 200
         body = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode("utf-8")
         assert "6 tháng đầu năm 2026" in body and f"{numbered['so']:02d}/BC-UBND" in body
+        # the same Báo cáo as PDF, converted as the page converts it: its title and its number are in the text
+        pdf = http.get(f"{base}/{PERIOD}/van-ban.pdf", headers=so)
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf", pdf.text[:300]
+        assert 'filename="bao-cao-ket-qua-2026-H1.pdf"' in pdf.headers["content-disposition"]
+        printed = " ".join(pdf_text(pdf.content).split())
+        assert "BÁO CÁO" in printed and "6 tháng đầu năm 2026" in printed
+        assert f"Số: {numbered['so']:02d}/BC-UBND" in printed
+        assert http.get(f"{base}/{PERIOD}/van-ban.pdf", headers=other).status_code == 404   # another commune
         assert http.get(f"{base}/2026-H7", headers=cv).status_code == 400
         # the province: who reported, each target rolled up, and its own Báo cáo naming the communes still silent
         rollup = http.get(f"/api/v1/ke-hoach/{province}/tong-hop/{PERIOD}", headers=so).json()
@@ -104,9 +119,13 @@ def test_the_api_lists_reads_writes_and_steps_a_communes_report_with_the_pages_r
         assert document.status_code == 200
         text = zipfile.ZipFile(io.BytesIO(document.content)).read("word/document.xml").decode("utf-8")
         assert "Nam Đàn" in text and "6 tháng đầu năm 2026" in text
+        province_pdf = http.get(f"/api/v1/ke-hoach/{province}/tong-hop/{PERIOD}/van-ban.pdf", headers=so)
+        assert province_pdf.status_code == 200 and province_pdf.content.startswith(b"%PDF")
+        assert "Nam Đàn" in " ".join(pdf_text(province_pdf.content).split())
         spec = http.get("/api/v1/openapi.json").json()
         assert {"/ke-hoach/{plan_id}/bao-cao", "/ke-hoach/{plan_id}/bao-cao/{ky}", "/ke-hoach/{plan_id}/tong-hop/{ky}",
-                "/ke-hoach/{plan_id}/bao-cao/{ky}/buoc/{step}", "/ke-hoach/{plan_id}/bao-cao/{ky}/van-ban.docx"} <= \
+                "/ke-hoach/{plan_id}/bao-cao/{ky}/buoc/{step}", "/ke-hoach/{plan_id}/bao-cao/{ky}/van-ban.docx",
+                "/ke-hoach/{plan_id}/bao-cao/{ky}/van-ban.pdf", "/ke-hoach/{plan_id}/tong-hop/{ky}/van-ban.pdf"} <= \
             set(spec["paths"])
     log = user("cv.anhson").get(f"/khong-gian/ket-qua/{plan}?ky={PERIOD}").text
     assert "qua API" in log or "Cấp trên đã tiếp nhận" in log

@@ -30,7 +30,8 @@ def _finding(user, plan_id: int) -> str:
 
 
 def _entry_ids(user) -> list[str]:
-    return re.findall(r'name="muc" value="(\d+)"', user.get("/danh-muc").text)
+    """The entries the list offers to act on (approve, edit or withdraw), each once, in the list's order."""
+    return list(dict.fromkeys(re.findall(r'name="muc" value="(\d+)"', user.get("/danh-muc").text)))
 
 
 def test_a_communes_addition_waits_for_the_so_and_then_counts_for_that_commune_only(users, tmp_path):
@@ -76,3 +77,44 @@ def test_what_the_so_adds_applies_to_its_communes_once_approved(users):
     assert 'href="/danh-muc"' in leader.get("/khong-gian").text      # reached from the bar of every page
     leader.form("/danh-muc/duyet", {"loai": "documents", "muc": _entry_ids(leader)[0]})
     assert _finding(so, province_plan) == "" and _finding(anhson, commune_plan) == ""
+
+
+def test_an_edited_entry_waits_for_the_so_again_and_a_withdrawn_one_counts_nowhere_but_stays_in_the_history(users):
+    anhson, quynhanh, province = users("cv.anhson"), users("cv.quynhanh"), users("ld.so")
+    own = _plan_citing_2021(anhson)
+    anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT)
+    entry = _entry_ids(province)[0]
+    province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry})
+    assert _finding(anhson, own) == ""
+    # another commune can neither open nor withdraw it; the list offers it nothing
+    assert quynhanh.get("/danh-muc/sua", params={"loai": "documents", "muc": entry}).status_code == 403
+    assert quynhanh.form("/danh-muc/rut", {"loai": "documents", "muc": entry}).status_code == 403
+    assert ">Sửa</a>" in anhson.get("/danh-muc").text
+    # the commune's leader corrects the title: back to waiting for the Sở, who approved the old words only
+    leader = users("ld.anhson")
+    form = leader.get("/danh-muc/sua", params={"loai": "documents", "muc": entry})
+    assert form.status_code == 200 and 'value="Về tăng cường"' in form.text and "chờ Sở duyệt" in form.text
+    edited = leader.form("/danh-muc/sua", {**DOCUMENT, "loai": "documents", "muc": entry,
+                                           "title": "Về tăng cường công tác"}, follow_redirects=False)
+    assert edited.status_code == 303
+    assert "đang chờ Sở duyệt" in _finding(anhson, own)
+    assert "Về tăng cường công tác" in province.get("/danh-muc").text
+    assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry}, follow_redirects=False).status_code == 303
+    assert _finding(anhson, own) == ""
+    # withdrawn, through htmx as the page sends it: counts nowhere, stays listed, refuses a second step
+    withdrawn = anhson.http.post("/danh-muc/rut", data={"loai": "documents", "muc": entry},
+                                 headers={"X-CSRF-Token": anhson.token, "HX-Request": "true"})
+    assert withdrawn.status_code == 200 and withdrawn.text.lstrip().startswith('<div id="danh-muc">')
+    assert _finding(anhson, own) and "chờ" not in _finding(anhson, own)
+    listing = province.get("/danh-muc").text
+    assert "Đã rút ngày" in listing and "không còn dùng khi kiểm tra" in listing
+    assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry}).status_code == 409
+    assert leader.get("/danh-muc/sua", params={"loai": "documents", "muc": entry}).status_code == 404
+    log = province.get("/khong-gian/nhat-ky").text                     # every step in the log, in words
+    assert "Sửa mục của danh mục đơn vị (chờ Sở duyệt lại): Chỉ thị số 23/CT-TTg ngày 26/05/2021 — Về tăng cường " \
+           "công tác" in log
+    assert "Rút khỏi danh mục của đơn vị: Chỉ thị số 23/CT-TTg" in log
+    # added again later: a new entry waiting for the Sở, the withdrawn one still in the history
+    assert anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT, follow_redirects=False).status_code == 303
+    assert "đang chờ Sở duyệt" in _finding(anhson, own)
+    assert province.get("/danh-muc").text.count('data-label="Mục">Chỉ thị số 23/CT-TTg ngày 26/05/2021') == 2

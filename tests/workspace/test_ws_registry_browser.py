@@ -1,6 +1,7 @@
 """The unit's own registry on a phone and a desktop window, in Chromium: a commune's officer adds the directive a
-finding names, the Sở's leader approves it on «Danh mục của đơn vị»; each page passes axe, has no code on screen,
-no sideways scrolling and no tap target under 24 px."""
+finding names, the Sở's leader approves it on «Danh mục của đơn vị», the officer corrects it (it waits for the Sở
+again) and withdraws it after confirming; each page passes axe, has no code on screen, no sideways scrolling and no
+tap target under 24 px."""
 
 from __future__ import annotations
 
@@ -48,5 +49,37 @@ def test_a_commune_adds_a_directive_and_the_so_approves_it_on_a_phone_and_a_desk
         page.locator("button:has-text('Duyệt')").first.click()
         page.locator("td", has_text="Sở đã duyệt").first.wait_for()
         inspect(page, server + "/danh-muc", problems, f"ld.so-{viewport['width']}-da-duyet")
+        page.context.close()
+        # the officer corrects the title: the entry waits for the Sở again; then withdraws it, asked first
+        page = login(browser, server, officer, viewport)
+        page.goto(server + "/danh-muc")
+        page.locator("a.button", has_text="Sửa").first.click()
+        page.locator("h1", has_text="Sửa mục trong danh mục").wait_for()
+        inspect(page, page.url, problems, f"{officer}-{viewport['width']}-sua")
+        page.fill("#dm-title", "Về tăng cường công tác")
+        _shot(page, shots / window, "3-xa-sua")
+        page.click("button:has-text('Lưu nội dung sửa')")
+        page.locator("td", has_text="Chờ Sở duyệt").first.wait_for()
+        assert page.locator("td", has_text="Về tăng cường công tác").count() == 1
+        asked: list[str] = []
+
+        def answer(dialog, asked=asked):
+            asked.append(dialog.message)
+            dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+        page.on("dialog", answer)
+        withdraw = page.locator("button", has_text="Rút khỏi danh mục").first
+        withdraw.click()                                         # dismissed: nothing happens
+        page.wait_for_timeout(300)
+        assert page.locator("td", has_text="Đã rút ngày").count() == 0
+        withdraw.click()                                         # accepted: the list is swapped in place
+        page.locator("td", has_text="Đã rút ngày").first.wait_for()
+        assert asked and "Rút «Chỉ thị số 23/CT-TTg" in asked[0] and "không còn được dùng khi kiểm tra" in asked[0]
+        assert page.locator("button", has_text="Rút khỏi danh mục").count() == 0
+        _shot(page, shots / window, "4-xa-da-rut")
+        inspect(page, server + "/danh-muc", problems, f"{officer}-{viewport['width']}-da-rut")
+        page.goto(server + editor)
+        page.wait_for_selector("#editor")
+        assert page.locator(".finding", has_text="năm 2021 chưa có trong danh mục").count() >= 1   # counts no more
         page.context.close()
     assert not problems, "\n".join(problems)

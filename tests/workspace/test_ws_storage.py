@@ -159,3 +159,33 @@ def test_units_and_memberships(db_url):
         with pytest.raises(accounts.AccountError):
             accounts.add_user(session, "ld.so", "Trùng", "chuoi-dai-du-muoi-hai", so, ["lanh-dao"])
     engine.dispose()
+
+
+def test_downgrading_the_registry_history_drops_withdrawn_entries_and_keeps_the_live_ones(db_url):
+    from authoring.workspace.models import RegistryEntryRow, now
+
+    migrate(db_url)
+    engine = create_engine(db_url)
+    with sessionmaker(engine).begin() as session:
+        unit = accounts.add_unit(session, "xã Anh Sơn", "xa", "xa")
+        for entry_id, gone in (("con-dung", None), ("da-rut", now())):
+            session.add(RegistryEntryRow(unit_id=unit.id, kind="documents", entry_id=entry_id, data={"id": entry_id},
+                                         added_by="Đặng Thị Hoa", withdrawn_by="Đặng Thị Hoa" if gone else None,
+                                         withdrawn_at=gone))
+    engine.dispose()
+    command.downgrade(alembic(db_url), "wsreg01")
+    # without the withdrawn columns a withdrawn entry would count again: it is dropped, the audit log keeps its history
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT entry_id FROM ws_registry_entries")).scalars().all() == ["con-dung"]
+        assert "withdrawn_at" not in {c["name"] for c in inspect(engine).get_columns("ws_registry_entries")}
+    finally:
+        engine.dispose()
+    command.upgrade(alembic(db_url), "head")
+    engine = create_engine(db_url)
+    try:
+        assert {"changed_by", "changed_at", "withdrawn_by", "withdrawn_at"} <= {
+            c["name"] for c in inspect(engine).get_columns("ws_registry_entries")}
+    finally:
+        engine.dispose()

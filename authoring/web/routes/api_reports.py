@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from ...errors import ToolMissingError
 from ...findings import Severity
 from ...lifecycle.report import plan_periods, render_report, results_form, target_name
 from ...loading.results import load_results, results_yaml
@@ -20,6 +21,7 @@ from .api import MAX_YAML, ApiError
 
 router = APIRouter()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 STEPS_HERE = ("trinh", "duyet", "tra-lai-du-thao", "cap-so", "gui", "tiep-nhan", "tra-lai")   # ký: on the page
 
 
@@ -216,15 +218,37 @@ async def report_step(body: ReportStep, request: Request, plan_id: int, ky: str,
             responses={200: {"content": {DOCX: {}}}})
 def report_document(request: Request, plan_id: int, ky: str):
     h, me, where = _where(request, plan_id, ky)
+    return _download(h, me, request, plan_id, ky, lambda: _unit_docx(h, where, ky, plan_id), "docx", "")
+
+
+@router.get("/ke-hoach/{plan_id}/bao-cao/{ky}/van-ban.pdf", summary="Tải Báo cáo kết quả (PDF) của kỳ",
+            responses={200: {"content": {PDF: {}}}})
+def report_pdf(request: Request, plan_id: int, ky: str):
+    h, me, where = _where(request, plan_id, ky)
+    return _download(h, me, request, plan_id, ky, lambda: _unit_docx(h, where, ky, plan_id), "pdf", "")
+
+
+def _unit_docx(h, where, ky: str, plan_id: int) -> bytes:
     with h.sessions() as session:
         row = report_flow.find(session, plan_id, ky)
+    return pages._unit_docx(h, where, row, ky)
+
+
+def _download(h, me, request: Request, plan_id: int, ky: str, make, kind: str, whose: str) -> Response:
+    """The Báo cáo as Word, or as PDF through the page's own conversion (LibreOffice under its guard): whole, or a
+    refusal in words (503 when LibreOffice is missing)."""
     try:
-        data = pages._unit_docx(h, where, row, ky)
+        data = make()
+        if kind == "pdf":
+            data = pages.as_pdf(h, data)
+    except ToolMissingError as exc:
+        raise ApiError(503, exc.message) from exc
     except Exception as exc:
         raise _as_api(exc) from exc
-    h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(ky)} (Word, qua API)")
-    return Response(data, media_type=DOCX,
-                    headers={"Content-Disposition": f'attachment; filename="bao-cao-ket-qua-{ky}.docx"'})
+    label = "Word" if kind == "docx" else "PDF"
+    h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(ky)} ({label}, qua API)")
+    return Response(data, media_type=DOCX if kind == "docx" else PDF,
+                    headers={"Content-Disposition": f'attachment; filename="bao-cao-ket-qua{whose}-{ky}.{kind}"'})
 
 
 class CommuneReport(BaseModel):
@@ -283,10 +307,17 @@ def province_rollup(request: Request, plan_id: int, ky: str):
 @router.get("/ke-hoach/{plan_id}/tong-hop/{ky}/van-ban.docx", summary="Tải Báo cáo kết quả của tỉnh (Word)",
             responses={200: {"content": {DOCX: {}}}})
 def province_document(request: Request, plan_id: int, ky: str):
+    return _province_download(request, plan_id, ky, "docx")
+
+
+@router.get("/ke-hoach/{plan_id}/tong-hop/{ky}/van-ban.pdf", summary="Tải Báo cáo kết quả của tỉnh (PDF)",
+            responses={200: {"content": {PDF: {}}}})
+def province_pdf(request: Request, plan_id: int, ky: str):
+    return _province_download(request, plan_id, ky, "pdf")
+
+
+def _province_download(request: Request, plan_id: int, ky: str, kind: str) -> Response:
     h, me, where, board, roll = _province(request, plan_id, ky)
     if not board.counted:
         raise ApiError(409, f"Chưa xã nào gửi báo cáo {period_label(ky)}; chưa lập được báo cáo tổng hợp.")
-    data = render_report(where.loaded, roll)
-    h.access.log_export(me, h.address(request.scope), plan_id, f"Báo cáo kết quả {period_label(ky)} (Word, qua API)")
-    return Response(data, media_type=DOCX,
-                    headers={"Content-Disposition": f'attachment; filename="bao-cao-ket-qua-tinh-{ky}.docx"'})
+    return _download(h, me, request, plan_id, ky, lambda: render_report(where.loaded, roll), kind, "-tinh")

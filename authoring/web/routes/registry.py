@@ -1,7 +1,9 @@
-"""Routes of the unit's own registry: add a document or an agency a finding names, and the Sở's review of them."""
+"""Routes of the unit's own registry: add a document or an agency a finding names, edit or withdraw it, and the Sở's
+review of them."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -53,10 +55,12 @@ def _prefill(tree: dict, kind: str, where: str) -> dict:
     return {"name": str(name), "level": str(level), "source": ""}
 
 
-def _form_page(request: Request, site, plan, kind: str, values: dict, error: str = "", status: int = 200):
+def _form_page(request: Request, site, plan, kind: str, values: dict, error: str = "", status: int = 200,
+               entry: dict | None = None):
+    """The form to add (from a plan's finding) or, with *entry* ({key, id}), to edit an entry of the list."""
     levels = [(level.value, level.label) for level in core.Level]
     return site.page(request, "registry_add.html", status, plan=plan, kind=kind, values=values, levels=levels,
-                     error=error)
+                     error=error, entry=entry, workspace=_workspace(request))
 
 
 @router.get("/ke-hoach/{plan_id}/danh-muc", response_class=HTMLResponse)
@@ -80,32 +84,46 @@ async def add_entry(request: Request, plan_id: int):
     kind = str(form.get("loai") or "")
     if kind not in KINDS:
         raise UserError("Chỉ thêm được văn bản hoặc cơ quan vào danh mục.")
-    values = {k: str(form.get(k) or "")[:400] for k in ("type", "code", "date", "issuer", "title", "name", "level", "source")}
+    values = _values(form)
     me = request.scope.get("state", {}).get("account")
-    added_by = f"{me.full_name} ({me.unit_name})" if me is not None else "một người dùng"
     try:
-        if kind == "van-ban":
-            fields = dict(type=values["type"], code=values["code"], day=_read_day(values["date"]), issuer=values["issuer"],
-                          title=values["title"], source=values["source"])
-        else:
-            fields = dict(name=values["name"], level=values["level"], source=values["source"])
+        fields = _fields(kind, values)
         if _workspace(request):
             # the layer of the plan's unit, in the workspace's database; it applies to that unit and its children
             with request.app.state.workspace_site.sessions.begin() as session:
-                added = unit_registry.add(session, core.load_registry(), row.unit_id, KINDS[kind], fields, added_by)
+                added = unit_registry.add(session, core.load_registry(), row.unit_id, KINDS[kind], fields, _who(me))
                 audit.record(session, me, "danh-muc", f"Thêm vào danh mục của đơn vị (chờ Sở duyệt): "
                              f"{_label(added.kind, added.data)}", plan_id, unit_id=row.unit_id)
         elif kind == "van-ban":
-            core.own_registry.add_document(layer(), added_by=added_by, **fields)
+            core.own_registry.add_document(layer(), added_by=_who(me), **fields)
         else:
-            core.own_registry.add_agency(layer(), added_by=added_by, **fields)
+            core.own_registry.add_agency(layer(), added_by=_who(me), **fields)
     except core.InputError as exc:
-        message = exc.findings[0] if exc.findings else None
-        text = (f"{message.message[:1].upper()}{message.message[1:]}. {message.suggestion or ''}" if message
-                else exc.message)
-        return _form_page(request, site, row, kind, values, text.strip(), 400)
+        return _form_page(request, site, row, kind, values, _refusal(exc), 400)
     site.reload_registry()
     return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+
+
+def _values(form) -> dict:
+    return {k: str(form.get(k) or "")[:400] for k in ("type", "code", "date", "issuer", "title", "name", "level", "source")}
+
+
+def _fields(kind: str, values: dict) -> dict:
+    """The form's boxes as the entry builders take them; a date badly written is refused in words."""
+    if kind == "van-ban":
+        return dict(type=values["type"], code=values["code"], day=_read_day(values["date"]), issuer=values["issuer"],
+                    title=values["title"], source=values["source"])
+    return dict(name=values["name"], level=values["level"], source=values["source"])
+
+
+def _who(me) -> str:
+    return f"{me.full_name} ({me.unit_name})" if me is not None else "một người dùng"
+
+
+def _refusal(exc) -> str:
+    message = exc.findings[0] if exc.findings else None
+    text = f"{message.message[:1].upper()}{message.message[1:]}. {message.suggestion or ''}" if message else exc.message
+    return text.strip()
 
 
 def _read_day(text: str):
@@ -143,29 +161,61 @@ def _label(kind: str, entry: dict) -> str:
     return (entry.get("names") or [{}])[-1].get("name", "")
 
 
-def _row(kind: str, entry: dict, key: str, unit: str = "") -> dict:
+def _may_change(request: Request, unit_id: int | None) -> bool:
+    """Who edits or withdraws an entry: the drafters and leaders of the unit that added it, and the Sở's leaders who
+    review every unit's; on one's own computer, its user."""
+    if not _workspace(request):
+        return True
+    me = request.scope.get("state", {}).get("account")
+    if me is None:
+        return False
+    return (me.unit_id == unit_id and (me.has("soan-thao") or me.has("lanh-dao"))) or _may_approve(request)
+
+
+def _row(kind: str, entry: dict, key: str, unit: str = "", may_change: bool = True, withdrawn: str = "") -> dict:
     return {"kind": "Văn bản" if kind == "documents" else "Cơ quan", "key": kind, "id": key, "label": _label(kind, entry),
-            "source": entry.get("source", ""), "pending": entry.get("review") == "pending", "unit": unit}
+            "source": entry.get("source", ""), "pending": entry.get("review") == "pending", "unit": unit,
+            "may_change": may_change and not withdrawn, "withdrawn": withdrawn}
 
 
-@router.get("/danh-muc", response_class=HTMLResponse)
-def own_entries(request: Request):
+def _rows(request: Request) -> list[dict]:
     """The units' own entries: in the workspace, the Sở sees every unit's, a commune its own and those of the units
-    above it (which apply to its plans too)."""
-    site = site_of(request)
+    above it (which apply to its plans too); withdrawn ones last, as history."""
     rows = []
     if _workspace(request):
         me = request.scope.get("state", {}).get("account")
         with request.app.state.workspace_site.sessions() as session:
             units = None if me is None or me.province_wide else set(unit_registry.lineage(session, me.unit_id))
             for entry, unit in unit_registry.entries(session, units if me is not None else set()):
-                rows.append(_row(entry.kind, entry.data, str(entry.id), unit.name))
+                gone = (f"Đã rút ngày {entry.withdrawn_at:%d/%m/%Y}, người rút: {entry.withdrawn_by}"
+                        if entry.withdrawn_at else "")
+                rows.append(_row(entry.kind, entry.data, str(entry.id), unit.name,
+                                 _may_change(request, entry.unit_id), gone))
     else:
         folders = core.own_registry_dirs()
         for kind, entry in core.own_registry.entries(folders[0]) if folders else []:
             rows.append(_row(kind, entry, entry.get("id", "")))
-    return site.page(request, "registry.html", rows=rows, may_approve=_may_approve(request),
+        for item in core.own_registry.withdrawn(folders[0]) if folders else []:
+            rows.append(_row(item["kind"], item.get("entry") or {}, "", withdrawn=f"Đã rút ngày {item.get('withdrawn_on', '')}"))
+    return rows
+
+
+def _listing(request: Request, site, status: int = 200, template: str = "registry.html"):
+    return site.page(request, template, status, rows=_rows(request), may_approve=_may_approve(request),
                      workspace=_workspace(request))
+
+
+def _after_change(request: Request, site):
+    """After a change from the list: the list again, swapped in place for htmx, or the page reloaded without it."""
+    site.reload_registry()
+    if site.is_htmx(request):
+        return _listing(request, site, template="_fragments/registry_list.html")
+    return RedirectResponse("/danh-muc", status_code=303)
+
+
+@router.get("/danh-muc", response_class=HTMLResponse)
+def own_entries(request: Request):
+    return _listing(request, site_of(request))
 
 
 @router.post("/danh-muc/duyet")
@@ -178,12 +228,8 @@ async def approve(request: Request):
     me = request.scope.get("state", {}).get("account")
     reviewer = f"{me.full_name} ({me.unit_name})" if me is not None else "người dùng"
     if _workspace(request):
-        try:
-            row_id = int(str(form.get("muc") or ""))
-        except ValueError:
-            row_id = 0
         with request.app.state.workspace_site.sessions.begin() as session:
-            entry = unit_registry.approve(session, row_id, reviewer)
+            entry = unit_registry.approve(session, _row_id(form), reviewer)
             if entry is not None:
                 audit.record(session, me, "danh-muc", f"Duyệt mục của danh mục đơn vị: {_label(entry.kind, entry.data)}",
                              unit_id=entry.unit_id)
@@ -191,6 +237,111 @@ async def approve(request: Request):
     else:
         done = core.own_registry.approve(layer(), str(form.get("loai") or ""), str(form.get("muc") or ""), reviewer)
     if not done:
-        raise UserError("Mục này không còn chờ duyệt (có thể đã được duyệt).", 409)
+        raise UserError("Mục này không còn chờ duyệt (có thể đã được duyệt hoặc đã rút).", 409)
+    return _after_change(request, site)
+
+
+def _row_id(form) -> int:
+    try:
+        return int(str(form.get("muc") or ""))
+    except ValueError:
+        return 0
+
+
+def _gone() -> UserError:
+    return UserError("Không tìm thấy mục này trong danh mục (có thể đã được rút). Mở lại trang «Danh mục bổ sung».", 404)
+
+
+def _not_yours() -> UserError:
+    return UserError("Chỉ đơn vị đã thêm mục này (chuyên viên, lãnh đạo) hoặc lãnh đạo Sở mới sửa hay rút được mục.", 403)
+
+
+def _entry_values(kind: str, entry: dict) -> dict:
+    """An entry's fields as the form shows them."""
+    if kind == "documents":
+        return {k: str(entry.get(k) or "") for k in ("type", "code", "issuer", "title", "source")} | {
+            "date": _day_text(entry.get("date"))}
+    return {"name": (entry.get("names") or [{}])[-1].get("name", ""), "level": str(entry.get("level") or ""),
+            "source": str(entry.get("source") or "")}
+
+
+def _found(request: Request, kind: str, key: str) -> tuple[dict, int | None]:
+    """The entry the list names (its data, the unit that added it), refused when gone or not the caller's to change."""
+    if kind not in KINDS.values():
+        raise _gone()
+    if _workspace(request):
+        with request.app.state.workspace_site.sessions() as session:
+            row = unit_registry.live(session, _row_id({"muc": key}))
+            if row is None or row.kind != kind:
+                raise _gone()
+            data, unit_id = row.data, row.unit_id
+    else:
+        data, unit_id = core.own_registry.find(layer(), kind, key), None
+        if data is None:
+            raise _gone()
+    if not _may_change(request, unit_id):
+        raise _not_yours()
+    return data, unit_id
+
+
+FORM_KIND = {documents: page for page, documents in KINDS.items()}
+
+
+@router.get("/danh-muc/sua", response_class=HTMLResponse)
+def edit_form(request: Request, loai: str = "", muc: str = ""):
+    """The entry's boxes, filled, to correct a wording, a date or the source."""
+    site = site_of(request)
+    data, _unit = _found(request, loai, muc[:120])
+    return _form_page(request, site, None, FORM_KIND[loai], _entry_values(loai, data), entry={"key": loai, "id": muc})
+
+
+@router.post("/danh-muc/sua")
+async def edit_entry(request: Request):
+    site = site_of(request)
+    await site.require_csrf(request)
+    form = await request.form()
+    kind, key = str(form.get("loai") or ""), str(form.get("muc") or "")[:120]
+    values = _values(form)
+    _found(request, kind, key)
+    me = request.scope.get("state", {}).get("account")
+    try:
+        fields = _fields(FORM_KIND[kind], values)
+        if _workspace(request):
+            with request.app.state.workspace_site.sessions.begin() as session:
+                row = unit_registry.live(session, _row_id(form))
+                if row is None:
+                    raise _gone()
+                before = unit_registry.edit(session, core.load_registry(), row, fields, _who(me))
+                audit.record(session, me, "danh-muc", f"Sửa mục của danh mục đơn vị (chờ Sở duyệt lại): "
+                             f"{_label(row.kind, row.data)}", unit_id=row.unit_id,
+                             diff=[f"Trước: {_label(row.kind, before)} — nguồn: {before.get('source', '')}",
+                                   f"Sau: {_label(row.kind, row.data)} — nguồn: {row.data.get('source', '')}"])
+        elif not core.own_registry.edit(layer(), kind, key, added_by=_who(me), **fields):
+            raise _gone()
+    except core.InputError as exc:
+        return _form_page(request, site, None, FORM_KIND[kind], values, _refusal(exc), 400,
+                          entry={"key": kind, "id": key})
     site.reload_registry()
     return RedirectResponse("/danh-muc", status_code=303)
+
+
+@router.post("/danh-muc/rut")
+async def withdraw_entry(request: Request):
+    """The entry stops counting in checks; it stays in the list as history, and in the audit log."""
+    site = site_of(request)
+    await site.require_csrf(request)
+    form = await request.form()
+    kind, key = str(form.get("loai") or ""), str(form.get("muc") or "")[:120]
+    _found(request, kind, key)
+    me = request.scope.get("state", {}).get("account")
+    if _workspace(request):
+        with request.app.state.workspace_site.sessions.begin() as session:
+            row = unit_registry.live(session, _row_id(form))
+            if row is None:
+                raise _gone()
+            unit_registry.withdraw(row, _who(me))
+            audit.record(session, me, "danh-muc", f"Rút khỏi danh mục của đơn vị: {_label(row.kind, row.data)}",
+                         unit_id=row.unit_id)
+    elif not core.own_registry.withdraw(layer(), kind, key, _who(me), f"{date.today():%d/%m/%Y}"):
+        raise _gone()
+    return _after_change(request, site)

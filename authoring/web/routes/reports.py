@@ -387,9 +387,13 @@ def unit_report(request: Request, plan_id: int, ky: str = ""):
 
 def _unit_pdf(h: Helpers, where: Place, row: report_flow.ResultsRow, period: str) -> bytes:
     """The Báo cáo to be signed, as PDF/A with its signature fields: the same bytes for the same figures."""
+    return as_pdf(h, _unit_docx(h, where, row, period))
+
+
+def as_pdf(h: Helpers, docx: bytes) -> bytes:
+    """A Báo cáo's Word bytes as PDF/A, through LibreOffice under its guard, one conversion at a time."""
     from ...pdf.convert import docx_to_pdf
 
-    docx = _unit_docx(h, where, row, period)
     with tempfile.TemporaryDirectory(prefix="kehoach-bao-cao-ky-") as tmp, h.state.pdf_lock:
         source, target = Path(tmp) / "bao-cao.docx", Path(tmp) / "bao-cao.pdf"
         source.write_bytes(docx)
