@@ -370,3 +370,18 @@ def test_a_plan_changed_after_issue_prints_du_thao_and_check_names_the_issue_rec
     assert result.exit_code == 0, result.output
     assert _header_cell_texts(out) == ["Số:     /KH-UBND", "DỰ THẢO"]
     assert "[document.issued]" in result.output and why in result.output
+
+
+def test_a_file_issued_before_the_issue_record_gets_it_by_issuing_again_with_the_same_number(runner, write_plan,
+                                                                                               tmp_path):
+    """Migration: the number and date already in the file are accepted again, and the record is added."""
+    from authoring.cli import main
+    from authoring.model.issuing import issue_state
+
+    plan = write_plan(("  symbol: KH-UBND", "  number: 7\n  symbol: KH-UBND"))   # as kehoach issue wrote it before
+    assert issue_state(load_plan_or_raise(plan).plan) == "typed"
+    result = runner.invoke(main, ["issue", str(plan), "--number", "7", "--date", "06/01/2026", "-d",
+                                  str(tmp_path / "out"), "--force"])
+    assert result.exit_code == 0, result.output
+    assert issue_state(load_plan_or_raise(plan).plan) == "issued"
+    assert _header_cell_texts(next((tmp_path / "out").glob("*.docx"))) == ["Số: 07/KH-UBND"]
