@@ -228,7 +228,7 @@ class Document(Strict):
     commune: ShortLine | None = None
     period: Period | None = None
     issued: IssueRecord | None = Field(None, description="Dấu ban hành: chỉ kehoach issue và sổ đăng ký của không gian "
-                                                         "làm việc ghi; không có thì văn bản in «DỰ THẢO», không in số.")
+                                                         "làm việc ghi; có số mà không có dấu khớp thì văn bản in «DỰ THẢO», không in số.")
 
     @field_validator("symbol")
     @classmethod
