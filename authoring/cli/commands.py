@@ -203,13 +203,14 @@ def _default_output(plan_file: str, suffix: str) -> Path:
 def _write_docx(loaded, target: Path, template: str | None) -> Path:
     from ..fileio import write_atomic
     from ..fileio import note_read
-    from ..render.docx import draft_finding, render_docx
+    from ..render.docx import render_docx
+    from ..rules.form import issue_finding
     from ..reports import render_text
 
     if template:
         note_read(template)
     write_atomic(target, render_docx(loaded, Path(template) if template else None))
-    draft = draft_finding(loaded)
+    draft = issue_finding(loaded)
     if draft is not None:
         click.echo(render_text([draft]), err=True)
     click.echo(f"Đã tạo {target}")
@@ -418,6 +419,16 @@ def _issue_values(number: int | None, issued: str | None, plan_file: str | None,
                              [Finding("K107", Severity.ERROR, "kế hoạch chưa có số và ngày ban hành đầy đủ",
                                       plan_file, line, column, ".".join(path),
                                       "Ban hành trước: kehoach issue KE_HOACH.yaml --number 7 --date 06/01/2025.")])
+        from ..model.issuing import is_issued
+
+        if not is_issued(loaded.plan):   # a number typed by hand, or content changed since issue: not the register's
+            path = ("document", "issued") if doc.issued is not None else ("document", "number")
+            line, column = loaded.locate(path)
+            raise InputError(f"Kế hoạch {plan_file} chưa ban hành qua sổ đăng ký (để ký {source}).",
+                             [Finding("K107", Severity.ERROR, "số của kế hoạch không có dấu ban hành khớp với kế hoạch "
+                                      "(số gõ tay, hoặc kế hoạch đã sửa sau khi ban hành)", plan_file, line, column,
+                                      ".".join(path), "Ban hành bằng kehoach issue KE_HOACH.yaml --number SỐ --date "
+                                      "NGÀY/THÁNG/NĂM (ghi dấu ban hành), rồi ký lại với --plan.")])
         return IssueValues(doc.number, doc.date.to_date(), doc.symbol)
     if number is None and not issued:
         return None

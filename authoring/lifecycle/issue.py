@@ -11,13 +11,17 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ruamel.yaml.comments import CommentedMap
+
 from ..errors import InputError
 from ..fileio import folder_lock
 from ..findings import Finding, Severity
-from ..loading import LoadedPlan, load_plan_or_raise
+from ..loading import LoadedPlan, load_plan, load_plan_or_raise
 from ..loading.writer import dump_tree, load_tree, write_plan_text
 from ..loading.yamlio import DateText
 from ..model import PartialDate
+from ..model.issuing import issue_digest
+from ..model.plan import IssueRecord
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
@@ -98,8 +102,11 @@ def _issue(path: Path, number: int, issued: str, force: bool, lead_days: int) ->
     return Issued(load_plan_or_raise(path), errors, text)
 
 
+ISSUED_BY_CLI = "kehoach issue"
+
+
 def _issued_text(path: Path, number: int, when: PartialDate) -> str:
-    """The plan file's text with its number and date of issue filled in, comments kept."""
+    """The plan file's text with its number, date of issue and issue record filled in, comments kept."""
     tree = load_tree(path)
     doc = tree["document"]
     comment = doc.ca.items.get("date")
@@ -112,12 +119,28 @@ def _issued_text(path: Path, number: int, when: PartialDate) -> str:
     if comment is not None:
         doc.ca.items.pop("date", None)
     doc.yaml_add_eol_comment(f"ban hành: số {number:02d}, ngày {when.day:02d}/{when.month:02d}/{when.year}", "date")
+    doc.pop("issued", None)
+    numbered, index = load_plan(path, text=dump_tree(tree, name=f"kế hoạch {path.name}"))
+    if numbered is None or index.has_errors:
+        raise InputError(f"Chưa ban hành được {path.name}: tệp kế hoạch chưa hợp lệ.", index.sorted())
+    mark_issued(doc, number, when, ISSUED_BY_CLI, issue_digest(numbered.plan))
     return dump_tree(tree, name=f"kế hoạch {path.name}")
 
 
-def issued_copy(loaded: LoadedPlan, number: int, issued: str) -> LoadedPlan:
-    """The plan with its number and full date of issue, without touching the file (previews, tests)."""
+def mark_issued(doc, number: int, when: PartialDate, by: str, digest: str) -> None:
+    """Write the issue record into a plan's `document` node (round-trip YAML): the only writer of the marker."""
+    doc["issued"] = CommentedMap([("number", number), ("date", DateText(when.iso())), ("by", by), ("digest", digest)])
+    doc.yaml_add_eol_comment("dấu ban hành: chỉ kehoach issue và sổ đăng ký ghi; sửa nội dung thì phải ban hành lại",
+                             "issued")
+
+
+def issued_copy(loaded: LoadedPlan, number: int, issued: str, by: str = ISSUED_BY_CLI) -> LoadedPlan:
+    """The plan with its number, full date of issue and issue record, without touching the file (previews, the
+    workspace's register, tests)."""
 
     when = validate_issue(loaded, number, issued)
-    document = loaded.plan.document.model_copy(update={"number": number, "date": when})
-    return replace(loaded, plan=loaded.plan.model_copy(update={"document": document}))
+    document = loaded.plan.document.model_copy(update={"number": number, "date": when, "issued": None})
+    plan = loaded.plan.model_copy(update={"document": document})
+    record = IssueRecord(number=number, date=when, by=by, digest=issue_digest(plan))
+    document = document.model_copy(update={"issued": record})
+    return replace(loaded, plan=plan.model_copy(update={"document": document}))

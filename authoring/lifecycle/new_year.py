@@ -154,6 +154,7 @@ def _move_identity(roll: _Roll, tree, doc, old_year: int, delta: int) -> None:
     doc["date"] = year
     _comment(doc, "date", "ngày, tháng điền khi ban hành (kehoach issue)")
     doc.pop("number", None)
+    doc.pop("issued", None)   # the new year's plan is not issued: its own issue writes its own record
     title = str(doc["title"])
     period = doc.get("period") if isinstance(doc.get("period"), CommentedMap) else None
     start, end = (int(period["from"]), int(period["to"])) if period is not None else (old_year, old_year)

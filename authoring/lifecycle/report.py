@@ -14,7 +14,8 @@ from ..loading import LoadedPlan
 from ..loading.results import PERCENT_UNITS, LoadedResults, plan_budget_total, plan_items
 from ..model import Block, Comparator, Plan, Recipient, Reporting, Signature, Target
 from ..model.common import PartialDate
-from ..model.plan import Document, Issuer
+from ..model.issuing import issue_digest
+from ..model.plan import Document, IssueRecord, Issuer
 from ..model.results import Results, TargetResult, WorkResult, WorkStatus, period_label
 from ..model.walk import iter_reporting
 from ..text import match_key, nd30_date_line, nfc
@@ -549,7 +550,7 @@ def report_plan(loaded: LoadedPlan, roll: Rollup, number: int | None = None, day
     signature = plan.signature
     if signature is not None:
         signature = Signature(authority=signature.authority, positions=signature.positions, name=signature.name)
-    return Plan(
+    report = Plan(
         id=f"{plan.id}-bc-{roll.period.lower()}",
         document=Document(type="Báo cáo", issuer=Issuer(**doc.issuer.model_dump()),
                           governing_body=doc.governing_body, symbol=_symbol(plan), place=doc.place,
@@ -559,6 +560,12 @@ def report_plan(loaded: LoadedPlan, roll: Rollup, number: int | None = None, day
         preamble=preamble, sections=sections, closing=closing, recipients=recipients,
         archive=plan.archive or "VT", signature=signature,
     )
+    if number is None or not report.document.date.is_complete:
+        return report
+    # The number comes from the unit's register: the report carries the issue record that lets it be printed.
+    record = IssueRecord(number=number, date=report.document.date, by=f"sổ đăng ký văn bản đi của {doc.issuer.name}",
+                         digest=issue_digest(report))
+    return report.model_copy(update={"document": report.document.model_copy(update={"issued": record})})
 
 
 def _recipients(loaded: LoadedPlan) -> list[Recipient]:

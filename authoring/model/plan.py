@@ -194,6 +194,22 @@ class Period(Strict):
         return self
 
 
+class IssueRecord(Strict):
+    """The mark that issuing wrote: what the register gave, who gave it, and a digest of the content issued."""
+
+    number: int = Field(ge=1, description="Số sổ đăng ký đã cấp.")
+    date: PartialDate = Field(description="Ngày ban hành đã cấp (đủ ngày, tháng, năm).")
+    by: ShortLine = Field(description="Ai cấp: 'kehoach issue', sổ đăng ký của đơn vị, hay bản gốc đã ban hành.")
+    digest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$", description="Mã băm nội dung đã ban hành (kehoach tính).")
+
+    @field_validator("date")
+    @classmethod
+    def _full_date(cls, value: PartialDate) -> PartialDate:
+        if not value.is_complete:
+            raise ValueError("ngày ban hành đã cấp phải đủ ngày, tháng, năm")
+        return value
+
+
 class Document(Strict):
     """Identity of the document: who issues it, its number, place, date and title."""
 
@@ -211,6 +227,8 @@ class Document(Strict):
     district: ShortLine | None = None
     commune: ShortLine | None = None
     period: Period | None = None
+    issued: IssueRecord | None = Field(None, description="Dấu ban hành: chỉ kehoach issue và sổ đăng ký của không gian "
+                                                         "làm việc ghi; có số mà không có dấu khớp thì văn bản in «DỰ THẢO», không in số.")
 
     @field_validator("symbol")
     @classmethod

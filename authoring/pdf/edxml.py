@@ -93,6 +93,7 @@ def from_plan(loaded, pdf: bytes, pdf_name: str) -> EdxmlDocument:
     """The envelope's fields from a loaded plan (registry for the agency identifiers) and its PDF."""
     from pypdf import PdfReader
 
+    from ..model.issuing import is_issued
     from ..model.plan import strip_footnote_marks
     from ..render.plain import strip_emphasis
     from ..render.properties import organ_identifier
@@ -114,7 +115,7 @@ def from_plan(loaded, pdf: bytes, pdf_name: str) -> EdxmlDocument:
     envelope = EdxmlDocument(
         sender=Organ(doc.issuer.name, sender_id[0] if sender_id else None, sender_id[1] if sender_id else None),
         recipients=recipients or [Organ(doc.issuer.name)],
-        code_number=nd30.number_text(doc.number).strip(),
+        code_number=nd30.number_text(doc.number if is_issued(plan) else None).strip(),   # as the document prints it
         code_notation=doc.symbol,
         place=doc.place or doc.province or "",
         date=doc.date.iso() if doc.date.is_complete else None,

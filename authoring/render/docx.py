@@ -22,6 +22,7 @@ from .. import nd30
 from ..errors import KehoachError
 from ..loading import LoadedPlan
 from ..model import Block, Level, Plan
+from ..model.issuing import is_issued
 from ..paths import TEMPLATES_DIR
 from ..ooxml.formatting import Formatting
 from ..ooxml.reader import EMBEDDED_PLAN_NAMESPACE, EMBEDDED_PLAN_PART, paragraph_text
@@ -221,8 +222,9 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=No
     """The plan as DOCX bytes; the same plan and template always give the same bytes.
 
     *add_annexes(document)* adds a document's own annexes (a Báo cáo's tables) before the finishing touches.
-    *issued*: whether a register gave the plan its number (the workspace knows); False prints any typed number as
-    a draft. None: the file decides (a number with a full date of issue, as kehoach issue writes it).
+    *issued*: whether a register gave the plan its number (the workspace knows); False prints any number as a
+    draft. None: the file decides — only an issue record that agrees with the plan (`document.issued`, written by
+    kehoach issue and the workspace's register) makes its number printed; any other number prints «DỰ THẢO».
     """
     template = Path(template) if template else choose_template(loaded)
     if not template.is_file():
@@ -230,8 +232,8 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=No
                            hint="Dùng một mẫu trong thư mục templates/ hoặc tạo lại bằng: "
                                 "python -m authoring.render.template_builder")
     original = loaded
-    typed = issued is False and loaded.plan.document.number is not None
-    if typed or is_unissued_with_number(loaded.plan):   # a typed number is not the register's: a draft, no number
+    unregistered = not is_issued(loaded.plan) if issued is None else not issued
+    if unregistered and loaded.plan.document.number is not None:  # a number the register did not give: a draft
         document = loaded.plan.document.model_copy(update={"number": None})
         loaded = replace(loaded, plan=loaded.plan.model_copy(update={"document": document}))
     context = build_context(loaded.plan)
@@ -264,28 +266,6 @@ def render_docx(loaded: LoadedPlan, template: Path | None = None, add_annexes=No
     _custom_properties(document, loaded)
     _embed_model(document, original.plan)   # the plan as written, typed number included
     return _package_bytes(document)
-
-
-def is_unissued_with_number(plan: Plan) -> bool:
-    """A number typed into a plan whose date of issue is not complete: issuing (the register) has not given it."""
-    doc = plan.document
-    return doc.number is not None and not doc.date.is_complete
-
-
-def draft_finding(loaded: LoadedPlan):
-    """The warning that a typed number is not printed: where it is, and how to issue the plan instead."""
-    from ..findings import Finding, Severity
-
-    if not is_unissued_with_number(loaded.plan):
-        return None
-    doc = loaded.plan.document
-    line, column = loaded.locate(("document", "number"))
-    return Finding("I110", Severity.WARNING,
-                   f"kế hoạch ghi số {nd30.number_text(doc.number)} nhưng chưa có đủ ngày ban hành (ngày ghi "
-                   f"'{doc.date.iso()}'): văn bản in «{nd30.DRAFT_MARK}» và để trống số", str(loaded.path), line,
-                   column, "document.number",
-                   "Số do văn thư cấp khi ban hành: xóa dòng number rồi chạy kehoach issue --number SỐ --date "
-                   "NGÀY/THÁNG/NĂM; nếu kế hoạch đã ban hành, ghi đủ ngày ở document.date.")
 
 
 def _mark_draft(document) -> None:

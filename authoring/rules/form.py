@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from ..findings import Severity
+from ..findings import Finding, Severity
 from ..model import Block
 from ..model.walk import iter_blocks, iter_printed_texts
 from .. import nd30
 from ..text import upper_keep_symbols
+from ..model.issuing import issue_state
 from ..model.plan import FOOTNOTE_RE
 from .context import CheckContext
 
@@ -54,6 +55,9 @@ def _kind(label: str) -> str:
 
 def check_form(ctx: CheckContext) -> None:
     plan = ctx.plan
+    issued = issue_finding(ctx.loaded)
+    if issued is not None:
+        ctx.index.add(issued)
     _numbering(ctx, plan.sections, ("sections",))
     codes = {c.code for c in list(plan.bases) + list(plan.references) if c.code}
     texts = [(("document", "title"), plan.document.title)]
@@ -176,3 +180,31 @@ def _typography(ctx: CheckContext) -> None:
                 start = max(0, match.start() - 20)
                 excerpt = plain[start:match.end() + 20].replace("\n", " ")
                 ctx.add(code, Severity.WARNING, f"{what}: '…{excerpt}…'", path, suggestion)
+
+
+def issue_finding(loaded):
+    """The warning that a plan's number is not printed: where it is, why, and how to issue the plan instead."""
+    state = issue_state(loaded.plan)
+    if loaded.plan.kind != "plan" or state not in ("typed", "altered"):
+        return None
+    doc = loaded.plan.document
+    number = nd30.number_text(doc.number) if doc.number is not None else "(trống)"
+    if state == "typed":
+        line, column = loaded.locate(("document", "number"))
+        return Finding("I110", Severity.WARNING,
+                       f"kế hoạch ghi số {number} nhưng không có dấu ban hành (document.issued, do kehoach issue "
+                       f"hoặc sổ đăng ký ghi): văn bản in «{nd30.DRAFT_MARK}» và để trống số", str(loaded.path),
+                       line, column, "document.number",
+                       "Số do văn thư cấp khi ban hành: xóa dòng number rồi chạy kehoach issue TỆP --number SỐ "
+                       "--date NGÀY/THÁNG/NĂM. Tệp đã ban hành trước khi có dấu ban hành: chạy lại kehoach issue "
+                       "TỆP với đúng số, ngày đã cấp để ghi dấu.")
+    record = doc.issued
+    line, column = loaded.locate(("document", "issued"))
+    changed = (f"số {number}, dấu ban hành ghi số {nd30.number_text(record.number)}" if record.number != doc.number
+               else f"ngày {doc.date.iso()}, dấu ban hành ghi ngày {record.date.iso()}" if record.date != doc.date
+               else "nội dung đã sửa sau khi ban hành (mã băm khác)")
+    return Finding("I111", Severity.WARNING,
+                   f"dấu ban hành không khớp với kế hoạch ({changed}): văn bản in «{nd30.DRAFT_MARK}» và để trống số",
+                   str(loaded.path), line, column, "document.issued",
+                   "Văn bản đã ban hành không được sửa: lấy lại bản đã ban hành; nếu sửa là để ban hành văn bản "
+                   "mới, xóa number và issued rồi chạy kehoach issue với số mới.")

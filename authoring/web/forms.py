@@ -29,7 +29,7 @@ LABELS = {
     "Document": {"type": "Loại văn bản", "issuer": "Cơ quan ban hành", "governing_body": "Cơ quan chủ quản",
                  "number": "Số", "symbol": "Ký hiệu", "place": "Địa danh", "date": "Ngày ban hành",
                  "title": "Trích yếu", "level": "Cấp", "province": "Tỉnh, thành phố", "district": "Huyện",
-                 "commune": "Xã, phường", "period": "Giai đoạn"},
+                 "commune": "Xã, phường", "period": "Giai đoạn", "issued": "Dấu ban hành"},
     "Issuer": {"agency": "Cơ quan", "name": "Tên đầy đủ", "header": "Dòng tên cơ quan in ở góc trái"},
     "Period": {"from": "Từ năm", "to": "Đến năm"},
     "Citation": {"verb": "Động từ mở đầu", "type": "Loại văn bản", "code": "Số, ký hiệu", "date": "Ngày ban hành",
@@ -59,6 +59,7 @@ COMMON_LABELS = {"status": "Độ tin cậy của dữ liệu", "source": "Ngu�
 MANAGED = {
     "id": "mã riêng của mỗi mục: kehoach tự đặt khi thêm mục, để liên kết và kiểm tra chỉ tới mục",
     "fingerprint": "dấu vân tay của mục cấp trên: kehoach ghi khi chọn mục cấp trên để liên kết",
+    "issued": "dấu ban hành: sổ đăng ký văn bản ghi khi văn thư cấp số ở bước «Cấp số và ban hành»",
 }
 EDITABLE_IDS = {("Plan", "id")}          # the plan's own id names the downloaded files and is shown to the author
 HIDDEN = set(MANAGED) | {"implements"}   # implements: its own box of check boxes (IMPLEMENTS)
@@ -847,6 +848,14 @@ WEB_WORDING = [
      "Chọn lại mục ở ô «Đảm nhận mục của văn bản cấp trên» (gõ vài chữ của mục), hoặc đánh dấu văn bản cấp trên đó ở "
      "«Văn bản cấp trên được triển khai»."),
     (re.compile(r"plans/registry/[\w/.-]+"), "danh mục của kehoach"),
+    # A number the register did not give (I110) or an issue record that no longer agrees (I111): on the page, the
+    # register gives numbers at «Cấp số và ban hành».
+    (re.compile(r" \(document\.issued, do kehoach issue hoặc sổ đăng ký ghi\)"), ""),
+    (re.compile(r"Số do văn thư cấp khi ban hành: xóa dòng number.*"),
+     "Xóa số ở ô «Số»: văn thư cấp số từ sổ đăng ký ở bước «Cấp số và ban hành»."),
+    (re.compile(r"Văn bản đã ban hành không được sửa: .*"),
+     "Văn bản đã ban hành không được sửa: dùng lại phiên bản đã ban hành (mục «Các phiên bản»); nếu đây là văn bản "
+     "mới, xóa số ở ô «Số» để văn thư cấp số mới ở bước «Cấp số và ban hành»."),
     # Field paths the core adds in brackets for the YAML file: the page shows the finding beside the field itself.
     (re.compile(r" \((?=[a-z_]*[.\[])[a-z_\[\]\d.]+\)"), ""),
     (re.compile(r" \((?:signature|bases|references|footnotes|annex|implements|recipients|document)\)"), ""),

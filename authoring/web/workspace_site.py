@@ -463,8 +463,10 @@ class WorkspaceSite:
             document = loaded.plan.document.model_copy(update={"date": core.PartialDate.parse(day)})
             loaded = replace(loaded, plan=loaded.plan.model_copy(update={"document": document}))
         number = workflow.next_number(session, flow.unit_id, day.year)
+        unit = session.get(UnitRow, flow.unit_id) if flow.unit_id else None
+        register = f"sổ đăng ký văn bản đi của {unit.name if unit else me.unit_name}, {me.full_name}"
         try:
-            core_issued_copy(loaded, number, day.isoformat())
+            record = core_issued_copy(loaded, number, day.isoformat(), register).plan.document.issued
         except core.InputError as exc:
             raise WsError("Chưa ban hành được.", 409, [issue_refusal_words(f, number) for f in exc.findings])
 
@@ -472,6 +474,7 @@ class WorkspaceSite:
             document = tree["document"]
             document["number"] = number
             document["date"] = core.DateText(day.isoformat())
+            mark_issued(document, number, record.date, record.by, record.digest)
 
         # The numbered version is saved in the same transaction as the register and the state: all or nothing.
         row = session.get(PlanRow, plan.id, with_for_update=True)
@@ -660,10 +663,16 @@ def core_lint(path: Path):
     return lint_docx(path)
 
 
-def core_issued_copy(loaded, number: int, day: str):
+def core_issued_copy(loaded, number: int, day: str, by: str):
     from ..lifecycle.issue import issued_copy
 
-    return issued_copy(loaded, number, day)
+    return issued_copy(loaded, number, day, by)
+
+
+def mark_issued(document, number: int, when, by: str, digest: str) -> None:
+    from ..lifecycle.issue import mark_issued as mark
+
+    mark(document, number, when, by, digest)
 
 
 def _safe_next(target: str) -> str:

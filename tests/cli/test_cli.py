@@ -96,3 +96,16 @@ def test_show_cites_a_legal_document_with_the_year_in_its_number(runner):
     result = runner.invoke(main, ["show", str(FIXTURES / "derive_pairs" / "parents" / "tt-10-2022.yaml")])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Thông tư số 10/2022/TT-BLĐTBXH — Bộ Lao động - Thương binh và Xã hội")
+
+
+def test_sign_with_a_plan_whose_number_was_typed_by_hand_is_refused_naming_the_field(runner, write_plan, tmp_path):
+    """--plan takes the số and ngày only from a plan carrying its issue record: a typed number and date are not
+    the register's, even with a full date."""
+    plan = write_plan(("  symbol: KH-UBND", "  number: 7\n  symbol: KH-UBND"))
+    pdf, p12 = tmp_path / "van-ban.pdf", tmp_path / "co-quan.p12"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    p12.write_bytes(b"x")
+    result = runner.invoke(main, ["sign", str(pdf), "--p12", str(p12), "--field", "ChuKyCoQuan", "--plan", str(plan)])
+    assert result.exit_code == 1, result.output
+    assert "K107" in result.output and f"{plan}:9" in result.output and "[document.number]" in result.output
+    assert "kehoach issue" in result.output and "Traceback" not in result.output

@@ -90,6 +90,15 @@ def test_pdf_xmp_carries_every_outgoing_field_of_phu_luc_vi(pdfs):
     assert "Bộ LĐ-TB&amp;XH (để b/c)" in xmp and "Lưu" not in reader.metadata["/To"]
 
 
+def test_a_number_without_its_issue_record_stays_out_of_the_envelope(nghe_an):
+    """A number typed by hand (no issue record) prints as a draft: the envelope carries no number either."""
+    loaded, pdf = nghe_an
+    typed = dataclasses.replace(loaded, plan=loaded.plan.model_copy(update={
+        "document": loaded.plan.document.model_copy(update={"issued": None})}))
+    back = read_edxml(build_edxml(from_plan(typed, pdf.read_bytes(), pdf.name)))
+    assert back.code_number in ("", None) and back.code_notation == "KH-UBND"
+
+
 def test_a_plan_without_a_known_identifier_leaves_it_blank(pdfs):
     info = PdfReader(str(pdfs[example("kon-tum").stem])).metadata
     assert info["/OrganId"] == "" and info["/OrganIdStatus"] == ""

@@ -58,6 +58,7 @@ def _plans(folder: Path) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def signed_pages(kit, tmp_path_factory):
     """stem, seal size → (unsigned PDF, signed PDF, last page number)."""
+    from authoring.lifecycle.issue import issued_copy
     from authoring.loading import load_plan_or_raise
     from authoring.pdf.convert import docx_to_pdf
     from authoring.pdf.issuing import IssueValues, printed_date
@@ -70,8 +71,8 @@ def signed_pages(kit, tmp_path_factory):
         if isinstance(plan, str):   # a variant: written beside the example, so the registry resolves the same way
             path = example("nghe-an").with_name(f".tmp-seal-{stem}.yaml")
             path.write_text(plan, encoding="utf-8")
-            try:
-                loaded = load_plan_or_raise(path)
+            try:   # a changed plan is issued anew (its issue record names the new content), as Nghệ An's 07
+                loaded = issued_copy(load_plan_or_raise(path), 7, "06/01/2025")
             finally:
                 path.unlink()
         else:

@@ -307,7 +307,81 @@ def test_an_issued_plan_and_an_unnumbered_one_carry_no_draft_mark(rendered):
 @pytest.mark.parametrize("number, printed", [(7, "Số: 07/KH-UBND"), (12, "Số: 12/KH-UBND"), (409, "Số: 409/KH-UBND"),
                                              (1234, "Số: 1234/KH-UBND")])
 def test_an_issued_number_of_one_to_four_digits_follows_so_after_one_space(write_plan, tmp_path, number, printed):
-    plan = write_plan(("  symbol: KH-UBND", f"  number: {number}\n  symbol: KH-UBND"))
+    from authoring.lifecycle.issue import issued_copy
+
+    loaded = issued_copy(load_plan_or_raise(write_plan()), number, "2026-01-06")
     out = tmp_path / "ke-hoach.docx"
-    out.write_bytes(render_docx(load_plan_or_raise(plan)))
+    out.write_bytes(render_docx(loaded))
     assert _header_cell_texts(out) == [printed]
+
+
+def test_a_number_and_full_date_typed_by_hand_print_du_thao_and_check_says_to_use_issue(runner, write_plan, tmp_path):
+    """Only the issue record kehoach issue writes makes a number printed; a file typed by hand stays a draft."""
+    from authoring.cli import main
+
+    plan = write_plan(("  symbol: KH-UBND", "  number: 7\n  symbol: KH-UBND"))   # full date 2026-01-06 already
+    out = tmp_path / "go-tay.docx"
+    result = runner.invoke(main, ["render", str(plan), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _header_cell_texts(out) == ["Số:     /KH-UBND", "DỰ THẢO"]
+    assert "07/KH-UBND" not in zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    checked = runner.invoke(main, ["check", str(plan)])
+    assert f"{plan}:9" in checked.output and "[document.number]" in checked.output
+    assert "dấu ban hành" in checked.output and "kehoach issue" in checked.output
+
+
+def test_issue_writes_the_marker_and_only_then_the_number_prints(runner, write_plan, tmp_path):
+    from authoring.cli import main
+    from authoring.model.issuing import issue_state
+
+    plan = write_plan()
+    result = runner.invoke(main, ["issue", str(plan), "--number", "1234", "--date", "06/01/2026", "-d",
+                                  str(tmp_path / "out"), "--force"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    issued = load_plan_or_raise(plan)
+    record = issued.plan.document.issued
+    assert issue_state(issued.plan) == "issued" and record.number == 1234 and record.by == "kehoach issue"
+    assert record.date.iso() == "2026-01-06" and record.digest.startswith("sha256:")
+    out = tmp_path / "ban-hanh.docx"
+    out.write_bytes(render_docx(issued))
+    assert _header_cell_texts(out) == ["Số: 1234/KH-UBND"]
+
+
+@pytest.mark.parametrize("edit, why", [
+    (("    number: 7\n", "    number: 8\n"), "số 07, dấu ban hành ghi số 08"),
+    (("  date: 2026-01-06", "  date: 2026-01-07"), "ngày 2026-01-07"),
+    (("bảo vệ, chăm sóc trẻ em năm 2026", "bảo vệ trẻ em năm 2026"), "nội dung đã sửa sau khi ban hành"),
+])
+def test_a_plan_changed_after_issue_prints_du_thao_and_check_names_the_issue_record(runner, write_plan, tmp_path,
+                                                                                      edit, why):
+    from authoring.cli import main
+
+    plan = write_plan()
+    assert runner.invoke(main, ["issue", str(plan), "--number", "7", "--date", "06/01/2026", "-d",
+                                str(tmp_path / "out"), "--force"]).exit_code == 0
+    text = plan.read_text(encoding="utf-8")
+    old, new = edit
+    if old == "    number: 7\n":   # the record's number, not the document's
+        old, new = "    number: 7\n    date:", "    number: 8\n    date:"
+    assert old in text
+    plan.write_text(text.replace(old, new, 1), encoding="utf-8")
+    out = tmp_path / "sua.docx"
+    result = runner.invoke(main, ["render", str(plan), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _header_cell_texts(out) == ["Số:     /KH-UBND", "DỰ THẢO"]
+    assert "[document.issued]" in result.output and why in result.output
+
+
+def test_a_file_issued_before_the_issue_record_gets_it_by_issuing_again_with_the_same_number(runner, write_plan,
+                                                                                               tmp_path):
+    """Migration: the number and date already in the file are accepted again, and the record is added."""
+    from authoring.cli import main
+    from authoring.model.issuing import issue_state
+
+    plan = write_plan(("  symbol: KH-UBND", "  number: 7\n  symbol: KH-UBND"))   # as kehoach issue wrote it before
+    assert issue_state(load_plan_or_raise(plan).plan) == "typed"
+    result = runner.invoke(main, ["issue", str(plan), "--number", "7", "--date", "06/01/2026", "-d",
+                                  str(tmp_path / "out"), "--force"])
+    assert result.exit_code == 0, result.output
+    assert issue_state(load_plan_or_raise(plan).plan) == "issued"
+    assert _header_cell_texts(next((tmp_path / "out").glob("*.docx"))) == ["Số: 07/KH-UBND"]

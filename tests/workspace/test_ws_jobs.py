@@ -71,3 +71,28 @@ def test_pdfs_for_many_plans_in_chunks(province_text):
 
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(got[2]["pdf"])).pages)
     assert "NAM ĐÀN" in text.upper()
+
+
+def test_the_pdf_batch_prints_a_number_only_for_a_plan_carrying_its_issue_record(tmp_path):
+    """«Lập cho mọi xã» PDFs follow the rule of kehoach render: a number typed by hand, even with a full date, is a
+    draft; the number the issue record vouches for is printed."""
+    import io
+
+    import pdfplumber
+
+    from authoring.lifecycle.issue import issue
+    from helpers import MINIMAL
+
+    typed = MINIMAL.read_text(encoding="utf-8").replace("  symbol: KH-UBND", "  number: 7\n  symbol: KH-UBND", 1)
+    marked = tmp_path / "ke-hoach.yaml"
+    marked.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    issue(marked, 7, "06/01/2026", force=True)
+    got = {}
+    jobs.run_pdf_batch([(1, typed), (2, marked.read_text(encoding="utf-8"))], lambda r: got.__setitem__(r["plan"], r))
+    first = {}
+    for plan_id in (1, 2):
+        assert got[plan_id]["ok"], got[plan_id]["error"]
+        with pdfplumber.open(io.BytesIO(got[plan_id]["pdf"])) as pdf:
+            first[plan_id] = pdf.pages[0].extract_text()
+    assert "DỰ THẢO" in first[1] and "07/KH-UBND" not in first[1]
+    assert "Số: 07/KH-UBND" in first[2] and "DỰ THẢO" not in first[2]
