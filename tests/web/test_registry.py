@@ -202,3 +202,28 @@ def test_an_unknown_agency_is_added_from_its_finding(client):
     form = client.get("/danh-muc/sua", params={"loai": "agencies", "muc": entry}).text
     assert f'value="{name}"' in html.unescape(form) and '<option value="tinh" selected>' in form
 
+
+def test_the_api_adds_edits_at_a_version_and_withdraws_ones_own_entries_in_force_at_once(client, tmp_path):
+    plan_id = _plan_citing(client, BASE_2021, tmp_path)
+    http = client.http
+    document = {"loai": "van-ban", "loai_van_ban": "Chỉ thị", "so_ky_hieu": "23/CT-TTg", "ngay": "26/05/2021",
+                "co_quan_ban_hanh": "Thủ tướng Chính phủ", "trich_yeu": "Về tăng cường", "nguon": "Công báo"}
+    added = http.post(f"/api/v1/ke-hoach/{plan_id}/danh-muc", json=document)
+    assert added.status_code == 201, added.text
+    entry = added.json()
+    assert entry["tinh_trang"] == "Đang dùng khi kiểm tra" and entry["dung_khi_kiem_tra"] and entry["muc"] == "chi-thi-23-2021"
+    assert NOT_KNOWN not in client.get(f"/ke-hoach/{plan_id}").text
+    listed = http.get("/api/v1/danh-muc").json()
+    assert listed["duoc_duyet"] and [m["muc"] for m in listed["muc"]] == ["chi-thi-23-2021"]
+    where = "/api/v1/danh-muc/van-ban/chi-thi-23-2021"
+    edited = http.put(where, json={**document, "ngay": "26/05/2022", "phien_ban": entry["phien_ban"]})
+    assert edited.status_code == 200 and edited.json()["gia_tri"]["ngay"] == "26/05/2022"
+    assert NOT_KNOWN in client.get(f"/ke-hoach/{plan_id}").text
+    stale = http.put(where, json={**document, "phien_ban": entry["phien_ban"]})
+    assert stale.status_code == 409 and stale.json()["phien_ban_moi_nhat"] == edited.json()["phien_ban"]
+    assert stale.json()["noi_dung_hien_nay"] == "Chỉ thị số 23/CT-TTg ngày 26/05/2022 — Về tăng cường"
+    _no_so_approval(stale.json()["loi"])
+    assert http.post(f"{where}/rut", json={"phien_ban": entry["phien_ban"]}).status_code == 409
+    assert http.post(f"{where}/rut", json={"phien_ban": edited.json()["phien_ban"]}).status_code == 204
+    assert "chi-thi-23-2021" not in _layer() and "chi-thi-23-2021" in _layer("withdrawn.yaml")
+    assert http.get("/api/v1/danh-muc").json()["muc"][0]["tinh_trang"].startswith("Đã rút ngày")
