@@ -92,7 +92,7 @@ def _one(request: Request, kind: str, key: str) -> dict:
     app = _outer(request)
     for row in pages.rows(app, _me(request)):
         if row["key"] == kind and row["id"] == key and not row["withdrawn"]:
-            return _out(row, pages._workspace(app))
+            return _out(row, pages.in_workspace(app))
     raise ApiError(404, "Không tìm thấy mục này trong danh mục (có thể đã được rút).")
 
 
@@ -111,11 +111,11 @@ def _refused(exc: Exception) -> ApiError:
     if isinstance(exc, pages.StaleEntry):
         now = exc.current
         return ApiError(409, exc.message, phien_ban_moi_nhat=exc.version or None,
-                        noi_dung_hien_nay=pages._label(exc.kind, now) if now is not None else None)
+                        noi_dung_hien_nay=pages.label(exc.kind, now) if now is not None else None)
     if isinstance(exc, UserError):
         return ApiError(exc.status, exc.message)
     if isinstance(exc, core.InputError):
-        return ApiError(400, pages._refusal(exc))
+        return ApiError(400, pages.refusal(exc))
     raise exc
 
 
@@ -123,7 +123,7 @@ def _refused(exc: Exception) -> ApiError:
 def list_entries(request: Request):
     app = _outer(request)
     me = _me(request)
-    workspace = pages._workspace(app)
+    workspace = pages.in_workspace(app)
     return {"duoc_duyet": pages.may_approve(app, me), "muc": [_out(r, workspace) for r in pages.rows(app, me)]}
 
 

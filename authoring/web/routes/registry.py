@@ -60,7 +60,7 @@ def _form_page(request: Request, site, plan, kind: str, values: dict, error: str
     """The form to add (from a plan's finding) or, with *entry* ({key, id}), to edit an entry of the list."""
     levels = [(level.value, level.label) for level in core.Level]
     return site.page(request, "registry_add.html", status, plan=plan, kind=kind, values=values, levels=levels,
-                     error=error, entry=entry, workspace=_workspace(request))
+                     error=error, entry=entry, workspace=in_workspace(request))
 
 
 @router.get("/ke-hoach/{plan_id}/danh-muc", response_class=HTMLResponse)
@@ -86,7 +86,7 @@ async def add_entry(request: Request, plan_id: int):
     try:
         add(request.app, _me(request), row, kind, values)
     except core.InputError as exc:
-        return _form_page(request, site, row, kind, values, _refusal(exc), 400)
+        return _form_page(request, site, row, kind, values, refusal(exc), 400)
     return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
 
 
@@ -97,12 +97,12 @@ def add(app, me, plan, kind: str, values: dict) -> str:
     if kind not in KINDS:
         raise UserError("Chỉ thêm được văn bản hoặc cơ quan vào danh mục.")
     fields = _fields(kind, values)
-    if _workspace(app):
+    if in_workspace(app):
         # the layer of the plan's unit, in the workspace's database; it applies to that unit and its children
         with app.state.workspace_site.sessions.begin() as session:
             added = unit_registry.add(session, core.load_registry(), plan.unit_id, KINDS[kind], fields, _who(me))
             audit.record(session, me, "danh-muc", f"Thêm vào danh mục của đơn vị (chờ Sở duyệt): "
-                         f"{_label(added.kind, added.data)}", plan.id, unit_id=plan.unit_id)
+                         f"{label(added.kind, added.data)}", plan.id, unit_id=plan.unit_id)
             key = str(added.id)
     elif kind == "van-ban":
         key = core.own_registry.add_document(layer(), added_by=_who(me), **fields)
@@ -128,7 +128,7 @@ def _who(me) -> str:
     return f"{me.full_name} ({me.unit_name})" if me is not None else "một người dùng"
 
 
-def _refusal(exc) -> str:
+def refusal(exc) -> str:
     message = exc.findings[0] if exc.findings else None
     text = f"{message.message[:1].upper()}{message.message[1:]}. {message.suggestion or ''}" if message else exc.message
     return text.strip()
@@ -153,7 +153,7 @@ def _me(request: Request):
     return request.scope.get("state", {}).get("account")
 
 
-def _workspace(app) -> bool:
+def in_workspace(app) -> bool:
     """Whether *app* (the page's, or a request's) is the shared workspace."""
     app = getattr(app, "app", app)
     return bool(getattr(app.state, "workspace", False))
@@ -162,12 +162,12 @@ def _workspace(app) -> bool:
 def may_approve(app, me) -> bool:
     """The Sở reviews what units add: a province-level leader in the shared workspace; on one's own computer, the
     user owns the folder and puts in force what an older kehoach left pending."""
-    if not _workspace(app):
+    if not in_workspace(app):
         return True
     return me is not None and me.province_wide and me.has("lanh-dao")
 
 
-def _label(kind: str, entry: dict) -> str:
+def label(kind: str, entry: dict) -> str:
     if kind == "documents":
         return f"{entry.get('type', '')} số {entry.get('code', '')}".strip() + (
             f" ngày {_day_text(entry.get('date'))}" if entry.get("date") else "") + f" — {entry.get('title', '')}"
@@ -177,7 +177,7 @@ def _label(kind: str, entry: dict) -> str:
 def may_change(app, me, unit_id: int | None) -> bool:
     """Who edits or withdraws an entry: the drafters and leaders of the unit that added it, and the Sở's leaders who
     review every unit's; on one's own computer, its user."""
-    if not _workspace(app):
+    if not in_workspace(app):
         return True
     if me is None:
         return False
@@ -185,7 +185,7 @@ def may_change(app, me, unit_id: int | None) -> bool:
 
 
 def _row(kind: str, entry: dict, key: str, version: str, unit: str = "", may: bool = True, withdrawn: str = "") -> dict:
-    return {"kind": "Văn bản" if kind == "documents" else "Cơ quan", "key": kind, "id": key, "label": _label(kind, entry),
+    return {"kind": "Văn bản" if kind == "documents" else "Cơ quan", "key": kind, "id": key, "label": label(kind, entry),
             "source": entry.get("source", ""), "pending": entry.get("review") == "pending", "unit": unit,
             "may_change": may and not withdrawn, "withdrawn": withdrawn, "version": version, "entry": entry}
 
@@ -194,7 +194,7 @@ def rows(app, me) -> list[dict]:
     """The units' own entries: in the workspace, the Sở sees every unit's, a commune its own and those of the units
     above it (which apply to its plans too); withdrawn ones last, as history. Each with the version it was read at."""
     out = []
-    if _workspace(app):
+    if in_workspace(app):
         with app.state.workspace_site.sessions() as session:
             units = None if me is None or me.province_wide else set(unit_registry.lineage(session, me.unit_id))
             for entry, unit in unit_registry.entries(session, units if me is not None else set()):
@@ -215,7 +215,7 @@ def rows(app, me) -> list[dict]:
 def _listing(request: Request, site, status: int = 200, template: str = "registry.html"):
     me = _me(request)
     return site.page(request, template, status, rows=rows(request.app, me), may_approve=may_approve(request.app, me),
-                     workspace=_workspace(request))
+                     workspace=in_workspace(request))
 
 
 def _after_change(request: Request, site):
@@ -238,7 +238,7 @@ class StaleEntry(UserError):
             message = (f"Người khác đã rút mục này khỏi danh mục sau khi bạn mở nó; {what}. Mở lại trang danh mục để "
                        "xem tình trạng hiện nay.")
         else:
-            message = (f"Người khác đã sửa mục này sau khi bạn mở nó; {what}. Nội dung hiện nay: «{_label(kind, current)}»"
+            message = (f"Người khác đã sửa mục này sau khi bạn mở nó; {what}. Nội dung hiện nay: «{label(kind, current)}»"
                        f" — nguồn: {current.get('source', '')}. Xem lại nội dung này rồi làm lại nếu vẫn cần.")
         super().__init__(message, 409)
         self.current, self.kind, self.version = current, kind, version
@@ -246,7 +246,7 @@ class StaleEntry(UserError):
 
 def _stale(what: str, kind: str, app, key: str) -> StaleEntry:
     """The refusal of a stale step, with the entry as it is now (read again: the write that failed saw an older one)."""
-    if _workspace(app):
+    if in_workspace(app):
         with app.state.workspace_site.sessions() as session:
             row = unit_registry.live(session, _row_id(key))
             return StaleEntry(what, row.data if row else None, kind, str(row.version) if row else "")
@@ -269,12 +269,12 @@ def approve(app, me, kind: str, key: str, version: str | None = None) -> None:
         raise UserError("Chỉ lãnh đạo của Sở duyệt được mục đơn vị bổ sung vào danh mục.", 403)
     reviewer = f"{me.full_name} ({me.unit_name})" if me is not None else "người dùng"
     try:
-        if _workspace(app):
+        if in_workspace(app):
             with app.state.workspace_site.sessions.begin() as session:
                 entry = unit_registry.approve(session, _row_id(key), reviewer, _int_version(version))
                 if entry is not None:
                     audit.record(session, me, "danh-muc", f"Duyệt mục của danh mục đơn vị: "
-                                 f"{_label(entry.kind, entry.data)}", unit_id=entry.unit_id)
+                                 f"{label(entry.kind, entry.data)}", unit_id=entry.unit_id)
                 done = entry is not None
         else:
             done = core.own_registry.approve(layer(), kind, key, reviewer, version)
@@ -323,7 +323,7 @@ def found(app, me, kind: str, key: str) -> tuple[dict, str]:
     """The entry the list names (its data, its version), refused when gone or not the caller's to change."""
     if kind not in KINDS.values():
         raise _gone()
-    if _workspace(app):
+    if in_workspace(app):
         with app.state.workspace_site.sessions() as session:
             row = unit_registry.live(session, _row_id(key))
             if row is None or row.kind != kind:
@@ -357,7 +357,7 @@ def edit(app, me, kind: str, key: str, version: str, values: dict) -> None:
     found(app, me, kind, key)
     fields = _fields(FORM_KIND[kind], values)
     try:
-        if _workspace(app):
+        if in_workspace(app):
             with app.state.workspace_site.sessions.begin() as session:
                 row = unit_registry.live(session, _row_id(key))
                 if row is None:
@@ -365,9 +365,9 @@ def edit(app, me, kind: str, key: str, version: str, values: dict) -> None:
                 unit_registry.at_version(row, _int_version(version))
                 before = unit_registry.edit(session, core.load_registry(), row, fields, _who(me))
                 audit.record(session, me, "danh-muc", f"Sửa mục của danh mục đơn vị (chờ Sở duyệt lại): "
-                             f"{_label(row.kind, row.data)}", unit_id=row.unit_id,
-                             diff=[f"Trước: {_label(row.kind, before)} — nguồn: {before.get('source', '')}",
-                                   f"Sau: {_label(row.kind, row.data)} — nguồn: {row.data.get('source', '')}"])
+                             f"{label(row.kind, row.data)}", unit_id=row.unit_id,
+                             diff=[f"Trước: {label(row.kind, before)} — nguồn: {before.get('source', '')}",
+                                   f"Sau: {label(row.kind, row.data)} — nguồn: {row.data.get('source', '')}"])
         elif not core.own_registry.edit(layer(), kind, key, version, added_by=_who(me), **fields):
             raise _gone()
     except unit_registry.STALE:
@@ -386,7 +386,7 @@ async def edit_entry(request: Request):
     try:
         edit(request.app, _me(request), kind, key, version, values)
     except core.InputError as exc:
-        return _form_page(request, site, None, FORM_KIND[kind], values, _refusal(exc), 400,
+        return _form_page(request, site, None, FORM_KIND[kind], values, refusal(exc), 400,
                           entry={"key": kind, "id": key, "version": version})
     except StaleEntry as exc:
         if exc.current is None:
@@ -403,14 +403,14 @@ def withdraw(app, me, kind: str, key: str, version: str) -> None:
     as history, and in the audit log."""
     found(app, me, kind, key)
     try:
-        if _workspace(app):
+        if in_workspace(app):
             with app.state.workspace_site.sessions.begin() as session:
                 row = unit_registry.live(session, _row_id(key))
                 if row is None:
                     raise _gone()
                 unit_registry.at_version(row, _int_version(version))
                 unit_registry.withdraw(row, _who(me))
-                audit.record(session, me, "danh-muc", f"Rút khỏi danh mục của đơn vị: {_label(row.kind, row.data)}",
+                audit.record(session, me, "danh-muc", f"Rút khỏi danh mục của đơn vị: {label(row.kind, row.data)}",
                              unit_id=row.unit_id)
         elif not core.own_registry.withdraw(layer(), kind, key, _who(me), f"{date.today():%d/%m/%Y}", version):
             raise _gone()
