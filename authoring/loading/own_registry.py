@@ -11,7 +11,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from ..errors import InputError
-from ..fileio import write_atomic
+from ..fileio import rewrites, write_atomic
 from ..findings import Finding, Severity
 from ..model import Agency, AgencyRegistry, CitationRegistry, CitedDocument, Level, PartialDate
 from ..text import nfc, slug
@@ -42,6 +42,13 @@ def _read(folder: Path, kind: str) -> list[dict]:
     return list(data.get(kind) or [])
 
 
+def _rewrite(path: Path, data: bytes) -> None:
+    """The layer is read (by every check, and `kehoach serve` runs as one command) in order to be rewritten: its files
+    are no input that this output would destroy."""
+    rewrites(path)
+    write_atomic(path, data)
+
+
 def _write(folder: Path, kind: str, entries: list[dict]) -> None:
     """Validated against the registry's model before anything is written; the file appears whole or not at all."""
     name, model = FILES[kind]
@@ -49,7 +56,7 @@ def _write(folder: Path, kind: str, entries: list[dict]) -> None:
     buffer = io.StringIO()
     _yaml().dump({kind: entries}, buffer)
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / name, (HEADER[kind] + buffer.getvalue()).encode("utf-8"))
+    _rewrite(folder / name, (HEADER[kind] + buffer.getvalue()).encode("utf-8"))
     forget_loaded()
 
 
@@ -234,7 +241,7 @@ def withdraw(folder: Path, kind: str, entry_id: str, by: str, on: str, version: 
     history.append({"kind": kind, "withdrawn_by": nfc(by)[:200], "withdrawn_on": on, "entry": entry})
     buffer = io.StringIO()
     _yaml().dump({"withdrawn": history[-MAX_ENTRIES:]}, buffer)
-    write_atomic(folder / HISTORY, (HISTORY_HEADER + buffer.getvalue()).encode("utf-8"))
+    _rewrite(folder / HISTORY, (HISTORY_HEADER + buffer.getvalue()).encode("utf-8"))
     _write(folder, kind, [e for e in items if e is not entry])
     return True
 
