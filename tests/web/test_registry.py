@@ -152,7 +152,7 @@ def test_two_edits_from_the_same_reading_the_second_is_refused_with_the_current_
     second = client.form("/danh-muc/sua", {**DIRECTIVE_2021, "loai": "documents", "muc": "chi-thi-23-2021",
                                            "phien_ban": read, "title": "Về phòng chống"})
     shown = html.unescape(second.text)
-    assert second.status_code == 409 and "Người khác đã sửa mục này" in shown and "chưa được lưu" in shown
+    assert second.status_code == 409 and "Ở một cửa sổ khác, bạn đã sửa mục này" in shown and "chưa được lưu" in shown
     assert "Nội dung hiện nay: «Chỉ thị số 23/CT-TTg ngày 26/05/2021 — Về tăng cường công tác»" in shown
     assert 'value="Về phòng chống"' in shown                               # what the user typed is kept in the boxes
     assert _layer() == layer                                               # the first edit stands

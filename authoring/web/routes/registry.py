@@ -231,14 +231,16 @@ def own_entries(request: Request):
 
 
 class StaleEntry(UserError):
-    """Someone else changed or withdrew the entry after the caller read it; the message shows it as it is now."""
+    """Someone else (on one's own computer: another window) changed or withdrew the entry after the caller read it;
+    the message shows it as it is now."""
 
-    def __init__(self, what: str, current: dict | None, kind: str, version: str = ""):
+    def __init__(self, what: str, current: dict | None, kind: str, version: str = "", shared: bool = True):
+        who = "Người khác đã" if shared else "Ở một cửa sổ khác, bạn đã"
         if current is None:
-            message = (f"Người khác đã rút mục này khỏi danh mục sau khi bạn mở nó; {what}. Mở lại trang danh mục để "
-                       "xem tình trạng hiện nay.")
+            message = (f"{who} rút mục này khỏi danh mục sau khi bạn mở nó; {what}. Mở lại trang danh mục để xem tình "
+                       "trạng hiện nay.")
         else:
-            message = (f"Người khác đã sửa mục này sau khi bạn mở nó; {what}. Nội dung hiện nay: «{label(kind, current)}»"
+            message = (f"{who} sửa mục này sau khi bạn mở nó; {what}. Nội dung hiện nay: «{label(kind, current)}»"
                        f" — nguồn: {current.get('source', '')}. Xem lại nội dung này rồi làm lại nếu vẫn cần.")
         super().__init__(message, 409)
         self.current, self.kind, self.version = current, kind, version
@@ -251,7 +253,7 @@ def _stale(what: str, kind: str, app, key: str) -> StaleEntry:
             row = unit_registry.live(session, _row_id(key))
             return StaleEntry(what, row.data if row else None, kind, str(row.version) if row else "")
     current = core.own_registry.find(layer(), kind, key)
-    return StaleEntry(what, current, kind, core.own_registry.version_of(current) if current else "")
+    return StaleEntry(what, current, kind, core.own_registry.version_of(current) if current else "", shared=False)
 
 
 def _int_version(version: str | None) -> int | None:
