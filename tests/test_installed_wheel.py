@@ -61,6 +61,14 @@ def test_the_wheel_carries_templates_registries_directives_examples_and_schema(i
     assert not any(n.startswith(("tests/", "plans/", "templates/")) for n in names)
 
 
+def test_the_wheel_carries_every_page_template_fragments_and_macros_too(installed):
+    names = set(zipfile.ZipFile(installed[0]).namelist())
+    templates = ROOT / "authoring" / "web" / "templates"
+    expected = {f"authoring/web/templates/{p.relative_to(templates).as_posix()}" for p in templates.rglob("*.html")}
+    assert "authoring/web/templates/_fragments/registry_list.html" in expected
+    assert sorted(expected - names) == []
+
+
 def test_the_installed_package_reads_its_own_data_not_the_repository(installed):
     _, _, python, work = installed
     shown = subprocess.run([python, "-c", "import authoring, authoring.paths as p; print(authoring.__file__); "

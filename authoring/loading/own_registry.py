@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
 from ..errors import InputError
-from ..fileio import write_atomic
+from ..fileio import rewrites, write_atomic
 from ..findings import Finding, Severity
 from ..model import Agency, AgencyRegistry, CitationRegistry, CitedDocument, Level, PartialDate
 from ..text import nfc, slug
@@ -40,6 +42,13 @@ def _read(folder: Path, kind: str) -> list[dict]:
     return list(data.get(kind) or [])
 
 
+def _rewrite(path: Path, data: bytes) -> None:
+    """The layer is read (by every check, and `kehoach serve` runs as one command) in order to be rewritten: its files
+    are no input that this output would destroy."""
+    rewrites(path)
+    write_atomic(path, data)
+
+
 def _write(folder: Path, kind: str, entries: list[dict]) -> None:
     """Validated against the registry's model before anything is written; the file appears whole or not at all."""
     name, model = FILES[kind]
@@ -47,12 +56,32 @@ def _write(folder: Path, kind: str, entries: list[dict]) -> None:
     buffer = io.StringIO()
     _yaml().dump({kind: entries}, buffer)
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / name, (HEADER[kind] + buffer.getvalue()).encode("utf-8"))
+    _rewrite(folder / name, (HEADER[kind] + buffer.getvalue()).encode("utf-8"))
     forget_loaded()
 
 
 def _refuse(message: str, fix: str, field: str) -> InputError:
     return InputError(message, [Finding("L124", Severity.ERROR, message, path=field, suggestion=fix)])
+
+
+class Stale(Exception):
+    """Someone else changed or withdrew the entry after the caller read it; *current* is the entry as it is now (None
+    when it is no longer in force)."""
+
+    def __init__(self, current: dict | None):
+        super().__init__("stale registry entry")
+        self.current = current
+
+
+def version_of(entry: dict) -> str:
+    """The optimistic version of an entry of one's own folder: a fingerprint of its content, so any change to it, from
+    the page, another window or the file itself, makes a form read before it stale."""
+    return hashlib.sha256(json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
+
+
+def _same_version(entry: dict, version: str | None) -> None:
+    if version is not None and version_of(entry) != version:
+        raise Stale(entry)
 
 
 def _waiting(what: str, shared: bool, field: str) -> InputError:
@@ -185,32 +214,34 @@ def find(folder: Path, kind: str, entry_id: str) -> dict | None:
     return next((e for e in _read(folder, kind) if e.get("id") == entry_id), None) if kind in FILES else None
 
 
-def edit(folder: Path, kind: str, entry_id: str, **values) -> bool:
+def edit(folder: Path, kind: str, entry_id: str, version: str | None = None, **values) -> bool:
     """The entry written anew from *values*, keeping its id (plans that cite it still do), in force at once; False
-    when the layer has no such entry."""
+    when the layer has no such entry; Stale when it changed since *version* was read."""
     items = _read(folder, kind) if kind in FILES else []
     index = next((i for i, e in enumerate(items) if e.get("id") == entry_id), None)
     if index is None:
         return False
+    _same_version(items[index], version)
     make = document_entry if kind == "documents" else agency_entry
     items[index] = make(load_registry(), {e.get("id") for e in items}, pending=False, same=entry_id, **values)
     _write(folder, kind, items)
     return True
 
 
-def withdraw(folder: Path, kind: str, entry_id: str, by: str, on: str) -> bool:
+def withdraw(folder: Path, kind: str, entry_id: str, by: str, on: str, version: str | None = None) -> bool:
     """The entry leaves the layer (no check counts it) and is kept in the folder's history file with who withdrew it
-    and when; False when there is no such entry. The history is written first: a crash between the two writes leaves
-    the entry in force, never lost."""
+    and when; False when there is no such entry; Stale when it changed since *version* was read. The history is
+    written first: a crash between the two writes leaves the entry in force, never lost."""
     items = _read(folder, kind) if kind in FILES else []
     entry = next((e for e in items if e.get("id") == entry_id), None)
     if entry is None:
         return False
+    _same_version(entry, version)
     history = withdrawn(folder)
     history.append({"kind": kind, "withdrawn_by": nfc(by)[:200], "withdrawn_on": on, "entry": entry})
     buffer = io.StringIO()
     _yaml().dump({"withdrawn": history[-MAX_ENTRIES:]}, buffer)
-    write_atomic(folder / HISTORY, (HISTORY_HEADER + buffer.getvalue()).encode("utf-8"))
+    _rewrite(folder / HISTORY, (HISTORY_HEADER + buffer.getvalue()).encode("utf-8"))
     _write(folder, kind, [e for e in items if e is not entry])
     return True
 
@@ -224,13 +255,15 @@ def withdrawn(folder: Path) -> list[dict]:
     return [item for item in data.get("withdrawn") or [] if isinstance(item, dict) and item.get("kind") in FILES]
 
 
-def approve(folder: Path, kind: str, entry_id: str, reviewer: str) -> bool:
-    """An entry written pending by an earlier kehoach is put in force (one's own folder has no Sở to review it)."""
+def approve(folder: Path, kind: str, entry_id: str, reviewer: str, version: str | None = None) -> bool:
+    """An entry written pending by an earlier kehoach is put in force (one's own folder has no Sở to review it);
+    Stale when it changed since *version* was read."""
     if kind not in FILES:
         return False
     items = _read(folder, kind)
     for i, entry in enumerate(items):
         if entry.get("id") == entry_id and entry.get("review") == "pending":
+            _same_version(entry, version)
             items[i] = approved(entry, reviewer, "Đưa vào dùng khi kiểm tra")
             _write(folder, kind, items)
             return True

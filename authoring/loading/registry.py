@@ -30,6 +30,9 @@ class Registry:
     _by_code: dict[str, list[str]] = field(default_factory=dict)
     # Entries a unit added from the page that the Sở has not yet approved: no check counts them, a finding says so.
     pending: list[Agency | CitedDocument] = field(default_factory=list)
+    # Whether a Sở reviews the pending entries (the shared workspace); on one's own computer nobody does, the user puts
+    # them in force.
+    shared: bool = False
 
     @classmethod
     def build(cls, agencies: list[Agency], documents: list[CitedDocument]) -> "Registry":
@@ -101,6 +104,15 @@ class Registry:
                      and match_key(d.code) == match_key(code) and (year is None or d.date is None or d.date.year == year)),
                     None)
 
+    @property
+    def pending_words(self) -> str:
+        """What a finding about a pending entry adds: who has to act, and how."""
+        if self.shared:
+            return " (đơn vị đã bổ sung, đang chờ Sở duyệt)"
+        return (" (đã có trong danh mục của riêng bạn nhưng chưa dùng khi kiểm tra: bấm «Dùng khi kiểm tra» ở trang "
+                "«Danh mục của riêng bạn» của kehoach serve, hoặc xóa dòng «review: pending» của mục trong tệp danh mục "
+                "riêng)")
+
     def pending_agency(self, text: str) -> Agency | None:
         """An agency of this name a unit added and the Sở has not yet approved."""
         key = match_key(text)
@@ -112,9 +124,12 @@ class Registry:
         pending the Sở's review are kept aside, as in a layer read from files."""
         added_agencies = {a.id: a for a in (Agency.model_validate(e) for e in agencies)}
         added_documents = {d.id: d for d in (CitedDocument.model_validate(e) for e in documents)}
-        return Registry.build([*{**self.agencies, **added_agencies}.values(), *(p for p in self.pending if isinstance(p, Agency))],
-                              [*{**self.documents, **added_documents}.values(),
-                               *(p for p in self.pending if isinstance(p, CitedDocument))])
+        layered = Registry.build([*{**self.agencies, **added_agencies}.values(),
+                                  *(p for p in self.pending if isinstance(p, Agency))],
+                                 [*{**self.documents, **added_documents}.values(),
+                                  *(p for p in self.pending if isinstance(p, CitedDocument))])
+        layered.shared = True   # layers laid over from the workspace's database wait for the Sở
+        return layered
 
     def close_agency_ids(self, text: str, n: int = 3) -> list[str]:
         import difflib

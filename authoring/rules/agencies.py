@@ -33,7 +33,7 @@ def check_agencies(ctx: CheckContext) -> None:
         if agency_id is None:
             if (text,) not in seen:
                 seen.add((text,))
-                waiting = " (đơn vị đã bổ sung, đang chờ Sở duyệt)" if ctx.registry.pending_agency(text) else ""
+                waiting = ctx.registry.pending_words if ctx.registry.pending_agency(text) else ""
                 ctx.add("A103", Severity.INFO, f"cơ quan '{text}' không có trong danh mục cơ quan{waiting}, chưa kiểm tra được",
                         path, "Dùng tên hoặc mã có trong plans/registry/agencies.yaml, hoặc bổ sung danh mục.")
             continue

@@ -26,9 +26,10 @@ def _same_issuer(written: str, registered: str) -> bool:
 
 
 def _pending(registry, citation: Citation) -> str:
-    """Said when a unit added the document from the page: it counts once the Sở approves it."""
+    """Said when a unit added the document from the page: it counts once the Sở approves it (or, on one's own
+    computer, once its user puts it in force)."""
     year = citation.date.year if citation.date else None
-    return " (đơn vị đã bổ sung, đang chờ Sở duyệt)" if registry.pending_document(citation.code, year) else ""
+    return registry.pending_words if registry.pending_document(citation.code, year) else ""
 
 
 def check_citations(ctx: CheckContext) -> None:

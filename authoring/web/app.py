@@ -118,6 +118,6 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         usable=site.usable, make_pdf=site.make_pdf, derive=site.derive_for_api, may_create=site.may_create, may_edit=site.may_edit,
         names=lambda analysis: forms.describer(analysis.tree, state.registry),
         step=lambda request: getattr(app.state, "api_step", None),
-        reports=lambda request: getattr(app.state, "reports", None))))
+        reports=lambda request: getattr(app.state, "reports", None), app=app)))
 
     return app

@@ -214,3 +214,8 @@ class RegistryEntryRow(Base):
     changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     withdrawn_by: Mapped[str | None] = mapped_column(String(300), nullable=True)  # withdrawn: kept, counts nowhere
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Optimistic version (wsreg02): the form carries the one it was read at, and every write is an UPDATE … WHERE
+    # version = the one read, so of two edits at the same moment the second is refused instead of silently winning.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}

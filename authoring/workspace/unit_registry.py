@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import InputError
 from ..findings import Finding, Severity
@@ -81,11 +82,24 @@ def live(session: Session, row_id: int) -> RegistryEntryRow | None:
     return row if row is not None and row.withdrawn_at is None else None
 
 
-def approve(session: Session, row_id: int, reviewer: str) -> RegistryEntryRow | None:
-    """The Sở's review of one pending entry; None when there is no such entry waiting."""
+def at_version(row: RegistryEntryRow, version: int | None) -> RegistryEntryRow:
+    """*row* if it is still at the *version* the caller read (None: not checked); own_registry.Stale otherwise. The
+    UPDATE that follows carries «WHERE version = …» too (the mapper's version column): an edit committed between this
+    check and the write fails with StaleDataError, which callers treat as Stale."""
+    if version is not None and row.version != version:
+        raise own_registry.Stale(row.data)
+    return row
+
+
+STALE = (own_registry.Stale, StaleDataError)
+
+
+def approve(session: Session, row_id: int, reviewer: str, version: int | None = None) -> RegistryEntryRow | None:
+    """The Sở's review of one pending entry (at *version*, when given); None when there is no such entry waiting."""
     row = live(session, row_id)
     if row is None or not row.pending:
         return None
+    at_version(row, version)
     row.data = own_registry.approved(row.data, reviewer)
     row.pending, row.reviewed_by, row.reviewed_at = False, reviewer[:300], now()
     return row

@@ -93,3 +93,23 @@ def test_a_withdrawn_entry_leaves_the_registry_and_is_kept_in_the_history_file(l
     assert [(h["kind"], h["entry"]["id"], h["withdrawn_by"], h["withdrawn_on"]) for h in history] == [
         ("documents", entry, "Nguyễn Văn A", "07/12/2026")]
     assert not own_registry.withdraw(layer, "documents", entry, "Nguyễn Văn A", "07/12/2026")
+
+
+def test_kehoach_serve_adds_edits_and_withdraws_again_after_the_checks_read_the_layer(layer):
+    """`kehoach serve` runs inside the command's read tracking, and every check reads the layer: the layer is read in
+    order to be rewritten, so the next write to it is no "output overwriting an input"."""
+    from authoring.fileio import command_reads
+
+    with command_reads():
+        entry = _add(layer)
+        load_registry()                      # the server checks a plan: the layer's files are read
+        values = dict(type="Chỉ thị", code="23/CT-TTg", day=PartialDate.parse("2021-05-26"), issuer="Thủ tướng Chính phủ",
+                      source="Công báo", added_by="xã Quỳ Châu")
+        assert own_registry.edit(layer, "documents", entry, title="Về tăng cường công tác", **values)
+        load_registry()
+        own_registry.add_agency(layer, name="Trung tâm Y tế huyện Quỳ Châu", level="xa", source="Quyết định thành lập",
+                                added_by="xã Quỳ Châu")
+        assert own_registry.withdraw(layer, "documents", entry, "Nguyễn Văn A", "07/12/2026")
+        load_registry()
+        assert own_registry.withdraw(layer, "agencies", own_registry.entries(layer)[0][1]["id"], "Nguyễn Văn A",
+                                     "07/12/2026")

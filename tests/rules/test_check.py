@@ -165,8 +165,8 @@ def test_R109_a_same_number_document_of_another_year_is_another_document_not_a_w
     assert "2020" in found["R109"][0].message and "2021" in found["R109"][0].message
 
 
-def test_a_document_a_unit_added_counts_only_once_the_so_approves_it_and_the_finding_says_it_waits(plan, tmp_path,
-                                                                                                   monkeypatch):
+def test_an_entry_an_older_kehoach_left_pending_counts_once_put_in_force_and_check_says_how_without_the_so(
+        plan, tmp_path, monkeypatch, runner):
     from authoring.loading import own_registry
 
     layer = tmp_path / "danh-muc"
@@ -179,7 +179,9 @@ def test_a_document_a_unit_added_counts_only_once_the_so_approves_it_and_the_fin
     child = plan((CITATION, "  - {type: Chỉ thị, code: 23/CT-TTg, date: 2021-05-26, issuer: Thủ tướng Chính phủ}"))
     try:
         waiting = codes(child)["R109"][0].message
-        assert "đang chờ Sở duyệt" in waiting
+        assert "chưa dùng khi kiểm tra" in waiting and "«Dùng khi kiểm tra»" in waiting and "Sở" not in waiting
+        shown = runner.invoke(main, ["check", str(child)])   # what the command line prints (single-user: no Sở)
+        assert "chưa dùng khi kiểm tra" in shown.output and "chờ Sở duyệt" not in shown.output
         own_registry.approve(layer, "documents", entry, "Lê Văn Lãnh (Sở Y tế)")
         assert "R109" not in codes(child)
     finally:

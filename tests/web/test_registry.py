@@ -45,6 +45,12 @@ def _no_so_approval(page: str) -> None:
     assert not re.search(r"Sở\s+(đã\s+)?duyệt|chờ\s+Sở|lãnh đạo Sở", text), re.findall(r".{40}Sở.{40}", text)
 
 
+def _version(client, kind: str, key: str) -> str:
+    """The version the edit form carries: what the entry was when the page was read."""
+    form = client.get("/danh-muc/sua", params={"loai": kind, "muc": key}).text
+    return re.search(r'name="phien_ban" value="([^"]*)"', form).group(1)
+
+
 def _layer(name: str = "citations.yaml") -> str:
     return (Path(os.environ["KEHOACH_OWN_REGISTRY"]) / name).read_text(encoding="utf-8")
 
@@ -96,6 +102,7 @@ def test_an_entry_edited_keeps_its_id_and_the_checks_follow_the_new_wording(clie
     _no_so_approval(form.text)
     # a wrong date entered by mistake: the plan's 2021 citation is unknown again
     moved = client.form("/danh-muc/sua", {**DIRECTIVE_2021, "loai": "documents", "muc": "chi-thi-23-2021",
+                                          "phien_ban": _version(client, "documents", "chi-thi-23-2021"),
                                           "date": "26/05/2022", "title": "Về tăng cường công tác"}, follow_redirects=False)
     assert moved.status_code == 303 and moved.headers["location"] == "/danh-muc"
     layer = _layer()
@@ -104,6 +111,7 @@ def test_an_entry_edited_keeps_its_id_and_the_checks_follow_the_new_wording(clie
     assert NOT_KNOWN in client.get(f"/ke-hoach/{plan_id}").text
     # edited into a document the registry already holds: refused in words, the boxes kept, nothing written
     same = client.form("/danh-muc/sua", {**DIRECTIVE_2021, "loai": "documents", "muc": "chi-thi-23-2021",
+                                         "phien_ban": _version(client, "documents", "chi-thi-23-2021"),
                                          "date": "26/05/2020"})
     assert same.status_code == 400 and "đã có trong danh mục" in same.text and 'value="26/05/2020"' in same.text
     assert _layer() == layer
@@ -117,18 +125,45 @@ def test_a_withdrawn_entry_stops_counting_and_is_kept_as_history(client, tmp_pat
     listing = client.get("/danh-muc").text
     assert 'hx-confirm="Rút «Chỉ thị số 23/CT-TTg ngày 26/05/2021' in html.unescape(listing)   # asked before
     # through htmx: the list comes back in place, the entry shown as withdrawn, with no button left on it
-    answer = client.htmx("/danh-muc/rut", {"loai": "documents", "muc": "chi-thi-23-2021"})
+    version = _version(client, "documents", "chi-thi-23-2021")
+    answer = client.htmx("/danh-muc/rut", {"loai": "documents", "muc": "chi-thi-23-2021", "phien_ban": version})
     assert answer.status_code == 200 and answer.text.lstrip().startswith('<div id="danh-muc">')
     assert "Đã rút ngày" in answer.text and "Rút khỏi danh mục</button>" not in answer.text
     assert "chi-thi-23-2021" not in _layer()
     assert "chi-thi-23-2021" in _layer("withdrawn.yaml") and "Công báo, bản chính lưu tại văn thư" in _layer("withdrawn.yaml")
     assert NOT_KNOWN in client.get(f"/ke-hoach/{plan_id}").text                   # counts no more
     _no_so_approval(client.get("/danh-muc").text)
-    again = client.form("/danh-muc/rut", {"loai": "documents", "muc": "chi-thi-23-2021"})
+    again = client.form("/danh-muc/rut", {"loai": "documents", "muc": "chi-thi-23-2021", "phien_ban": version})
     assert again.status_code == 404 and "đã được rút" in again.text
     # added again later: a new entry, the history unchanged
     assert client.form(f"/ke-hoach/{plan_id}/danh-muc", DIRECTIVE_2021, follow_redirects=False).status_code == 303
     assert NOT_KNOWN not in client.get(f"/ke-hoach/{plan_id}").text
+
+
+def test_two_edits_from_the_same_reading_the_second_is_refused_with_the_current_wording_and_nothing_lost(client,
+                                                                                                       tmp_path):
+    plan_id = _plan_citing(client, BASE_2021, tmp_path)
+    client.form(f"/ke-hoach/{plan_id}/danh-muc", DIRECTIVE_2021)
+    read = _version(client, "documents", "chi-thi-23-2021")   # two windows open the same entry
+    first = client.form("/danh-muc/sua", {**DIRECTIVE_2021, "loai": "documents", "muc": "chi-thi-23-2021",
+                                          "phien_ban": read, "title": "Về tăng cường công tác"}, follow_redirects=False)
+    assert first.status_code == 303
+    layer = _layer()
+    second = client.form("/danh-muc/sua", {**DIRECTIVE_2021, "loai": "documents", "muc": "chi-thi-23-2021",
+                                           "phien_ban": read, "title": "Về phòng chống"})
+    shown = html.unescape(second.text)
+    assert second.status_code == 409 and "Ở một cửa sổ khác, bạn đã sửa mục này" in shown and "chưa được lưu" in shown
+    assert "Nội dung hiện nay: «Chỉ thị số 23/CT-TTg ngày 26/05/2021 — Về tăng cường công tác»" in shown
+    assert 'value="Về phòng chống"' in shown                               # what the user typed is kept in the boxes
+    assert _layer() == layer                                               # the first edit stands
+    withdrawn = client.form("/danh-muc/rut", {"loai": "documents", "muc": "chi-thi-23-2021", "phien_ban": read})
+    assert withdrawn.status_code == 409 and "mục chưa được rút" in html.unescape(withdrawn.text)
+    assert _layer() == layer and NOT_KNOWN not in client.get(f"/ke-hoach/{plan_id}").text
+    # saved again from the refused form (it now carries the current version): a choice made after seeing it
+    current = re.search(r'name="phien_ban" value="([^"]*)"', second.text).group(1)
+    again = client.form("/danh-muc/sua", {**DIRECTIVE_2021, "loai": "documents", "muc": "chi-thi-23-2021",
+                                          "phien_ban": current, "title": "Về phòng chống"}, follow_redirects=False)
+    assert again.status_code == 303 and "title: Về phòng chống" in _layer()
 
 
 def test_the_citation_search_tells_same_number_documents_apart_by_date(client, tmp_path):
@@ -166,3 +201,29 @@ def test_an_unknown_agency_is_added_from_its_finding(client):
     entry = html.unescape(re.search(r'muc=([^"&]+)', client.get("/danh-muc").text).group(1))
     form = client.get("/danh-muc/sua", params={"loai": "agencies", "muc": entry}).text
     assert f'value="{name}"' in html.unescape(form) and '<option value="tinh" selected>' in form
+
+
+def test_the_api_adds_edits_at_a_version_and_withdraws_ones_own_entries_in_force_at_once(client, tmp_path):
+    plan_id = _plan_citing(client, BASE_2021, tmp_path)
+    http = client.http
+    document = {"loai": "van-ban", "loai_van_ban": "Chỉ thị", "so_ky_hieu": "23/CT-TTg", "ngay": "26/05/2021",
+                "co_quan_ban_hanh": "Thủ tướng Chính phủ", "trich_yeu": "Về tăng cường", "nguon": "Công báo"}
+    added = http.post(f"/api/v1/ke-hoach/{plan_id}/danh-muc", json=document)
+    assert added.status_code == 201, added.text
+    entry = added.json()
+    assert entry["tinh_trang"] == "Đang dùng khi kiểm tra" and entry["dung_khi_kiem_tra"] and entry["muc"] == "chi-thi-23-2021"
+    assert NOT_KNOWN not in client.get(f"/ke-hoach/{plan_id}").text
+    listed = http.get("/api/v1/danh-muc").json()
+    assert listed["duoc_duyet"] and [m["muc"] for m in listed["muc"]] == ["chi-thi-23-2021"]
+    where = "/api/v1/danh-muc/van-ban/chi-thi-23-2021"
+    edited = http.put(where, json={**document, "ngay": "26/05/2022", "phien_ban": entry["phien_ban"]})
+    assert edited.status_code == 200 and edited.json()["gia_tri"]["ngay"] == "26/05/2022"
+    assert NOT_KNOWN in client.get(f"/ke-hoach/{plan_id}").text
+    stale = http.put(where, json={**document, "phien_ban": entry["phien_ban"]})
+    assert stale.status_code == 409 and stale.json()["phien_ban_moi_nhat"] == edited.json()["phien_ban"]
+    assert stale.json()["noi_dung_hien_nay"] == "Chỉ thị số 23/CT-TTg ngày 26/05/2022 — Về tăng cường"
+    _no_so_approval(stale.json()["loi"])
+    assert http.post(f"{where}/rut", json={"phien_ban": entry["phien_ban"]}).status_code == 409
+    assert http.post(f"{where}/rut", json={"phien_ban": edited.json()["phien_ban"]}).status_code == 204
+    assert "chi-thi-23-2021" not in _layer() and "chi-thi-23-2021" in _layer("withdrawn.yaml")
+    assert http.get("/api/v1/danh-muc").json()["muc"][0]["tinh_trang"].startswith("Đã rút ngày")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from ws_fixtures import *  # noqa: F401,F403
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "plans" / "examples" / "nghe-an-2025-kh-07.yaml"
@@ -32,6 +34,13 @@ def _finding(user, plan_id: int) -> str:
 def _entry_ids(user) -> list[str]:
     """The entries the list offers to act on (approve, edit or withdraw), each once, in the list's order."""
     return list(dict.fromkeys(re.findall(r'name="muc" value="(\d+)"', user.get("/danh-muc").text)))
+
+
+def _version(user, entry: str) -> str:
+    """The version the list's forms carry for *entry*: what it was when the page was read."""
+    found = re.search(rf'name="muc" value="{entry}"><input type="hidden" name="phien_ban" value="([^"]*)"',
+                      user.get("/danh-muc").text)
+    return found.group(1)
 
 
 def test_a_communes_addition_waits_for_the_so_and_then_counts_for_that_commune_only(users, tmp_path):
@@ -94,7 +103,8 @@ def test_an_edited_entry_waits_for_the_so_again_and_a_withdrawn_one_counts_nowhe
     leader = users("ld.anhson")
     form = leader.get("/danh-muc/sua", params={"loai": "documents", "muc": entry})
     assert form.status_code == 200 and 'value="Về tăng cường"' in form.text and "chờ Sở duyệt" in form.text
-    edited = leader.form("/danh-muc/sua", {**DOCUMENT, "loai": "documents", "muc": entry,
+    read = re.search(r'name="phien_ban" value="(\d+)"', form.text).group(1)
+    edited = leader.form("/danh-muc/sua", {**DOCUMENT, "loai": "documents", "muc": entry, "phien_ban": read,
                                            "title": "Về tăng cường công tác"}, follow_redirects=False)
     assert edited.status_code == 303
     assert "đang chờ Sở duyệt" in _finding(anhson, own)
@@ -102,7 +112,8 @@ def test_an_edited_entry_waits_for_the_so_again_and_a_withdrawn_one_counts_nowhe
     assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry}, follow_redirects=False).status_code == 303
     assert _finding(anhson, own) == ""
     # withdrawn, through htmx as the page sends it: counts nowhere, stays listed, refuses a second step
-    withdrawn = anhson.http.post("/danh-muc/rut", data={"loai": "documents", "muc": entry},
+    withdrawn = anhson.http.post("/danh-muc/rut", data={"loai": "documents", "muc": entry,
+                                                        "phien_ban": _version(anhson, entry)},
                                  headers={"X-CSRF-Token": anhson.token, "HX-Request": "true"})
     assert withdrawn.status_code == 200 and withdrawn.text.lstrip().startswith('<div id="danh-muc">')
     assert _finding(anhson, own) and "chờ" not in _finding(anhson, own)
@@ -118,3 +129,58 @@ def test_an_edited_entry_waits_for_the_so_again_and_a_withdrawn_one_counts_nowhe
     assert anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT, follow_redirects=False).status_code == 303
     assert "đang chờ Sở duyệt" in _finding(anhson, own)
     assert province.get("/danh-muc").text.count('data-label="Mục">Chỉ thị số 23/CT-TTg ngày 26/05/2021') == 2
+
+
+def test_two_edits_of_one_entry_from_the_same_reading_the_second_is_refused_with_the_current_wording(users):
+    anhson, leader, province = users("cv.anhson"), users("ld.anhson"), users("ld.so")
+    own = _plan_citing_2021(anhson)
+    anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT)
+    entry = _entry_ids(province)[0]
+    read = _version(anhson, entry)          # the officer and the leader open the same entry
+    assert _version(leader, entry) == read
+    first = leader.form("/danh-muc/sua", {**DOCUMENT, "loai": "documents", "muc": entry, "phien_ban": read,
+                                          "title": "Về tăng cường công tác"}, follow_redirects=False)
+    assert first.status_code == 303
+    second = anhson.form("/danh-muc/sua", {**DOCUMENT, "loai": "documents", "muc": entry, "phien_ban": read,
+                                           "title": "Về phòng chống"})
+    assert second.status_code == 409 and "Người khác đã sửa mục này" in second.text
+    assert "Nội dung hiện nay: «Chỉ thị số 23/CT-TTg ngày 26/05/2021 — Về tăng cường công tác»" in second.text
+    assert 'value="Về phòng chống"' in second.text                         # the officer's words kept in the boxes
+    withdrawal = anhson.form("/danh-muc/rut", {"loai": "documents", "muc": entry, "phien_ban": read})
+    assert withdrawal.status_code == 409 and "mục chưa được rút" in withdrawal.text
+    approval = province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry, "phien_ban": read})
+    assert approval.status_code == 409                                     # the Sở approves only what it has seen
+    listing = province.get("/danh-muc").text
+    assert "Về tăng cường công tác" in listing and "Về phòng chống" not in listing and "Đã rút" not in listing
+
+
+def test_an_edit_committed_between_reading_and_writing_fails_the_second_write(ws_app):
+    """The version check is in the UPDATE itself: two sessions that both read version 1 cannot both write."""
+    from authoring.loading import own_registry
+    from authoring.web import core
+    from authoring.workspace import unit_registry
+    from authoring.workspace.models import UnitRow
+
+    sessions = ws_app.state.workspace_site.sessions
+    values = {"type": "Chỉ thị", "code": "23/CT-TTg", "day": core.PartialDate.parse("2021-05-26"),
+              "issuer": "Thủ tướng Chính phủ", "title": "Về tăng cường", "source": "Công báo"}
+    with sessions.begin() as session:
+        unit = session.query(UnitRow).filter(UnitRow.parent_id.is_not(None)).first().id
+        row_id = unit_registry.add(session, core.load_registry(), unit, "documents", values, "A").id
+    one, two = sessions(), sessions()
+    try:
+        a, b = unit_registry.live(one, row_id), unit_registry.live(two, row_id)
+        assert a.version == b.version == 1
+        unit_registry.edit(one, core.load_registry(), unit_registry.at_version(a, 1), {**values, "title": "Một"}, "A")
+        one.commit()
+        unit_registry.edit(two, core.load_registry(), unit_registry.at_version(b, 1), {**values, "title": "Hai"}, "B")
+        with pytest.raises(unit_registry.STALE):
+            two.commit()
+    finally:
+        two.rollback()
+        one.close(), two.close()
+    with sessions() as session:
+        row = unit_registry.live(session, row_id)
+        assert row.data["title"] == "Một" and row.version == 2
+        with pytest.raises(own_registry.Stale):
+            unit_registry.at_version(row, 1)

@@ -32,6 +32,7 @@ class Services:
     names: Callable                       # (analysis) -> describe
     step: Callable                        # (request) -> the workspace's step function, or None
     reports: Callable = field(default=lambda request: None)   # (request) -> the report pages' helpers, or None
+    app: Any = None                       # the page's application (the unit registry's functions take it)
 
 
 class ApiError(Exception):
@@ -269,7 +270,7 @@ def render(request: Request, plan_id: int, kind: str, phien_ban: int | None = No
 def create(services: Services) -> FastAPI:
     api = FastAPI(title="kehoach — API kế hoạch", version="1",
                   description="Đọc, tạo, sửa, kiểm tra, lập kế hoạch cấp dưới và xuất văn bản; nhập số liệu, trình, gửi "
-                              "và tải Báo cáo kết quả; cùng quyền như trang web. "
+                              "và tải Báo cáo kết quả; danh mục bổ sung của đơn vị; cùng quyền như trang web. "
                               "Trong không gian làm việc chung, mỗi yêu cầu mang `Authorization: Bearer <khóa>`.",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
 
@@ -277,7 +278,8 @@ def create(services: Services) -> FastAPI:
     api.add_exception_handler(ApiError, refused)
     api.add_exception_handler(RequestValidationError, malformed)
     api.include_router(router)
-    from . import api_reports   # it builds on this module's errors
+    from . import api_registry, api_reports   # they build on this module's errors
 
     api.include_router(api_reports.router)
+    api.include_router(api_registry.router)
     return api

@@ -60,7 +60,7 @@ def _form_page(request: Request, site, plan, kind: str, values: dict, error: str
     """The form to add (from a plan's finding) or, with *entry* ({key, id}), to edit an entry of the list."""
     levels = [(level.value, level.label) for level in core.Level]
     return site.page(request, "registry_add.html", status, plan=plan, kind=kind, values=values, levels=levels,
-                     error=error, entry=entry, workspace=_workspace(request))
+                     error=error, entry=entry, workspace=in_workspace(request))
 
 
 @router.get("/ke-hoach/{plan_id}/danh-muc", response_class=HTMLResponse)
@@ -82,26 +82,34 @@ async def add_entry(request: Request, plan_id: int):
     form = await request.form()
     row = site.plan_or_404(plan_id)
     kind = str(form.get("loai") or "")
+    values = _values(form)
+    try:
+        add(request.app, _me(request), row, kind, values)
+    except core.InputError as exc:
+        return _form_page(request, site, row, kind, values, refusal(exc), 400)
+    return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+
+
+def add(app, me, plan, kind: str, values: dict) -> str:
+    """Add the document or agency (*kind* «van-ban» or «co-quan») to the layer of *plan*'s unit — in the workspace,
+    pending the Sở's review; on one's own computer, in force at once. The entry's key in the list; refused in words
+    (InputError for what the boxes say, UserError otherwise)."""
     if kind not in KINDS:
         raise UserError("Chỉ thêm được văn bản hoặc cơ quan vào danh mục.")
-    values = _values(form)
-    me = request.scope.get("state", {}).get("account")
-    try:
-        fields = _fields(kind, values)
-        if _workspace(request):
-            # the layer of the plan's unit, in the workspace's database; it applies to that unit and its children
-            with request.app.state.workspace_site.sessions.begin() as session:
-                added = unit_registry.add(session, core.load_registry(), row.unit_id, KINDS[kind], fields, _who(me))
-                audit.record(session, me, "danh-muc", f"Thêm vào danh mục của đơn vị (chờ Sở duyệt): "
-                             f"{_label(added.kind, added.data)}", plan_id, unit_id=row.unit_id)
-        elif kind == "van-ban":
-            core.own_registry.add_document(layer(), added_by=_who(me), **fields)
-        else:
-            core.own_registry.add_agency(layer(), added_by=_who(me), **fields)
-    except core.InputError as exc:
-        return _form_page(request, site, row, kind, values, _refusal(exc), 400)
-    site.reload_registry()
-    return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
+    fields = _fields(kind, values)
+    if in_workspace(app):
+        # the layer of the plan's unit, in the workspace's database; it applies to that unit and its children
+        with app.state.workspace_site.sessions.begin() as session:
+            added = unit_registry.add(session, core.load_registry(), plan.unit_id, KINDS[kind], fields, _who(me))
+            audit.record(session, me, "danh-muc", f"Thêm vào danh mục của đơn vị (chờ Sở duyệt): "
+                         f"{label(added.kind, added.data)}", plan.id, unit_id=plan.unit_id)
+            key = str(added.id)
+    elif kind == "van-ban":
+        key = core.own_registry.add_document(layer(), added_by=_who(me), **fields)
+    else:
+        key = core.own_registry.add_agency(layer(), added_by=_who(me), **fields)
+    app.state.site.reload_registry()
+    return key
 
 
 def _values(form) -> dict:
@@ -120,7 +128,7 @@ def _who(me) -> str:
     return f"{me.full_name} ({me.unit_name})" if me is not None else "một người dùng"
 
 
-def _refusal(exc) -> str:
+def refusal(exc) -> str:
     message = exc.findings[0] if exc.findings else None
     text = f"{message.message[:1].upper()}{message.message[1:]}. {message.suggestion or ''}" if message else exc.message
     return text.strip()
@@ -141,73 +149,77 @@ def _read_day(text: str):
             suggestion="Ghi ngày/tháng/năm, vd. 26/05/2021.")]) from None
 
 
-def _workspace(request: Request) -> bool:
-    return bool(getattr(request.app.state, "workspace", False))
+def _me(request: Request):
+    return request.scope.get("state", {}).get("account")
 
 
-def _may_approve(request: Request) -> bool:
+def in_workspace(app) -> bool:
+    """Whether *app* (the page's, or a request's) is the shared workspace."""
+    app = getattr(app, "app", app)
+    return bool(getattr(app.state, "workspace", False))
+
+
+def may_approve(app, me) -> bool:
     """The Sở reviews what units add: a province-level leader in the shared workspace; on one's own computer, the
-    user owns the folder and reviews what they added."""
-    if not _workspace(request):
+    user owns the folder and puts in force what an older kehoach left pending."""
+    if not in_workspace(app):
         return True
-    me = request.scope.get("state", {}).get("account")
     return me is not None and me.province_wide and me.has("lanh-dao")
 
 
-def _label(kind: str, entry: dict) -> str:
+def label(kind: str, entry: dict) -> str:
     if kind == "documents":
         return f"{entry.get('type', '')} số {entry.get('code', '')}".strip() + (
             f" ngày {_day_text(entry.get('date'))}" if entry.get("date") else "") + f" — {entry.get('title', '')}"
     return (entry.get("names") or [{}])[-1].get("name", "")
 
 
-def _may_change(request: Request, unit_id: int | None) -> bool:
+def may_change(app, me, unit_id: int | None) -> bool:
     """Who edits or withdraws an entry: the drafters and leaders of the unit that added it, and the Sở's leaders who
     review every unit's; on one's own computer, its user."""
-    if not _workspace(request):
+    if not in_workspace(app):
         return True
-    me = request.scope.get("state", {}).get("account")
     if me is None:
         return False
-    return (me.unit_id == unit_id and (me.has("soan-thao") or me.has("lanh-dao"))) or _may_approve(request)
+    return (me.unit_id == unit_id and (me.has("soan-thao") or me.has("lanh-dao"))) or may_approve(app, me)
 
 
-def _row(kind: str, entry: dict, key: str, unit: str = "", may_change: bool = True, withdrawn: str = "") -> dict:
-    return {"kind": "Văn bản" if kind == "documents" else "Cơ quan", "key": kind, "id": key, "label": _label(kind, entry),
+def _row(kind: str, entry: dict, key: str, version: str, unit: str = "", may: bool = True, withdrawn: str = "") -> dict:
+    return {"kind": "Văn bản" if kind == "documents" else "Cơ quan", "key": kind, "id": key, "label": label(kind, entry),
             "source": entry.get("source", ""), "pending": entry.get("review") == "pending", "unit": unit,
-            "may_change": may_change and not withdrawn, "withdrawn": withdrawn}
+            "may_change": may and not withdrawn, "withdrawn": withdrawn, "version": version, "entry": entry}
 
 
-def _rows(request: Request) -> list[dict]:
+def rows(app, me) -> list[dict]:
     """The units' own entries: in the workspace, the Sở sees every unit's, a commune its own and those of the units
-    above it (which apply to its plans too); withdrawn ones last, as history."""
-    rows = []
-    if _workspace(request):
-        me = request.scope.get("state", {}).get("account")
-        with request.app.state.workspace_site.sessions() as session:
+    above it (which apply to its plans too); withdrawn ones last, as history. Each with the version it was read at."""
+    out = []
+    if in_workspace(app):
+        with app.state.workspace_site.sessions() as session:
             units = None if me is None or me.province_wide else set(unit_registry.lineage(session, me.unit_id))
             for entry, unit in unit_registry.entries(session, units if me is not None else set()):
                 gone = (f"Đã rút ngày {entry.withdrawn_at:%d/%m/%Y}, người rút: {entry.withdrawn_by}"
                         if entry.withdrawn_at else "")
-                rows.append(_row(entry.kind, entry.data, str(entry.id), unit.name,
-                                 _may_change(request, entry.unit_id), gone))
+                out.append(_row(entry.kind, entry.data, str(entry.id), str(entry.version), unit.name,
+                                may_change(app, me, entry.unit_id), gone))
     else:
         folders = core.own_registry_dirs()
         for kind, entry in core.own_registry.entries(folders[0]) if folders else []:
-            rows.append(_row(kind, entry, entry.get("id", "")))
+            out.append(_row(kind, entry, entry.get("id", ""), core.own_registry.version_of(entry)))
         for item in core.own_registry.withdrawn(folders[0]) if folders else []:
-            rows.append(_row(item["kind"], item.get("entry") or {}, "", withdrawn=f"Đã rút ngày {item.get('withdrawn_on', '')}"))
-    return rows
+            out.append(_row(item["kind"], item.get("entry") or {}, "", "",
+                            withdrawn=f"Đã rút ngày {item.get('withdrawn_on', '')}"))
+    return out
 
 
 def _listing(request: Request, site, status: int = 200, template: str = "registry.html"):
-    return site.page(request, template, status, rows=_rows(request), may_approve=_may_approve(request),
-                     workspace=_workspace(request))
+    me = _me(request)
+    return site.page(request, template, status, rows=rows(request.app, me), may_approve=may_approve(request.app, me),
+                     workspace=in_workspace(request))
 
 
 def _after_change(request: Request, site):
     """After a change from the list: the list again, swapped in place for htmx, or the page reloaded without it."""
-    site.reload_registry()
     if site.is_htmx(request):
         return _listing(request, site, template="_fragments/registry_list.html")
     return RedirectResponse("/danh-muc", status_code=303)
@@ -218,32 +230,76 @@ def own_entries(request: Request):
     return _listing(request, site_of(request))
 
 
+class StaleEntry(UserError):
+    """Someone else (on one's own computer: another window) changed or withdrew the entry after the caller read it;
+    the message shows it as it is now."""
+
+    def __init__(self, what: str, current: dict | None, kind: str, version: str = "", shared: bool = True):
+        who = "Người khác đã" if shared else "Ở một cửa sổ khác, bạn đã"
+        if current is None:
+            message = (f"{who} rút mục này khỏi danh mục sau khi bạn mở nó; {what}. Mở lại trang danh mục để xem tình "
+                       "trạng hiện nay.")
+        else:
+            message = (f"{who} sửa mục này sau khi bạn mở nó; {what}. Nội dung hiện nay: «{label(kind, current)}»"
+                       f" — nguồn: {current.get('source', '')}. Xem lại nội dung này rồi làm lại nếu vẫn cần.")
+        super().__init__(message, 409)
+        self.current, self.kind, self.version = current, kind, version
+
+
+def _stale(what: str, kind: str, app, key: str) -> StaleEntry:
+    """The refusal of a stale step, with the entry as it is now (read again: the write that failed saw an older one)."""
+    if in_workspace(app):
+        with app.state.workspace_site.sessions() as session:
+            row = unit_registry.live(session, _row_id(key))
+            return StaleEntry(what, row.data if row else None, kind, str(row.version) if row else "")
+    current = core.own_registry.find(layer(), kind, key)
+    return StaleEntry(what, current, kind, core.own_registry.version_of(current) if current else "", shared=False)
+
+
+def _int_version(version: str | None) -> int | None:
+    if version is None:
+        return None
+    try:
+        return int(version)
+    except ValueError:
+        return -1   # nothing the database holds: refused as stale
+
+
+def approve(app, me, kind: str, key: str, version: str | None = None) -> None:
+    """The Sở's review of one pending entry (on one's own computer: put in force); at *version* when given."""
+    if not may_approve(app, me):
+        raise UserError("Chỉ lãnh đạo của Sở duyệt được mục đơn vị bổ sung vào danh mục.", 403)
+    reviewer = f"{me.full_name} ({me.unit_name})" if me is not None else "người dùng"
+    try:
+        if in_workspace(app):
+            with app.state.workspace_site.sessions.begin() as session:
+                entry = unit_registry.approve(session, _row_id(key), reviewer, _int_version(version))
+                if entry is not None:
+                    audit.record(session, me, "danh-muc", f"Duyệt mục của danh mục đơn vị: "
+                                 f"{label(entry.kind, entry.data)}", unit_id=entry.unit_id)
+                done = entry is not None
+        else:
+            done = core.own_registry.approve(layer(), kind, key, reviewer, version)
+    except unit_registry.STALE:
+        raise _stale("mục chưa được duyệt", kind, app, key) from None
+    if not done:
+        raise UserError("Mục này không còn chờ duyệt (có thể đã được duyệt hoặc đã rút).", 409)
+    app.state.site.reload_registry()
+
+
 @router.post("/danh-muc/duyet")
-async def approve(request: Request):
+async def approve_entry(request: Request):
     site = site_of(request)
     await site.require_csrf(request)
     form = await request.form()
-    if not _may_approve(request):
-        raise UserError("Chỉ lãnh đạo của Sở duyệt được mục đơn vị bổ sung vào danh mục.", 403)
-    me = request.scope.get("state", {}).get("account")
-    reviewer = f"{me.full_name} ({me.unit_name})" if me is not None else "người dùng"
-    if _workspace(request):
-        with request.app.state.workspace_site.sessions.begin() as session:
-            entry = unit_registry.approve(session, _row_id(form), reviewer)
-            if entry is not None:
-                audit.record(session, me, "danh-muc", f"Duyệt mục của danh mục đơn vị: {_label(entry.kind, entry.data)}",
-                             unit_id=entry.unit_id)
-            done = entry is not None
-    else:
-        done = core.own_registry.approve(layer(), str(form.get("loai") or ""), str(form.get("muc") or ""), reviewer)
-    if not done:
-        raise UserError("Mục này không còn chờ duyệt (có thể đã được duyệt hoặc đã rút).", 409)
+    version = str(form["phien_ban"]) if form.get("phien_ban") else None
+    approve(request.app, _me(request), str(form.get("loai") or ""), str(form.get("muc") or "")[:120], version)
     return _after_change(request, site)
 
 
-def _row_id(form) -> int:
+def _row_id(key: str) -> int:
     try:
-        return int(str(form.get("muc") or ""))
+        return int(key)
     except ValueError:
         return 0
 
@@ -256,7 +312,7 @@ def _not_yours() -> UserError:
     return UserError("Chỉ đơn vị đã thêm mục này (chuyên viên, lãnh đạo) hoặc lãnh đạo Sở mới sửa hay rút được mục.", 403)
 
 
-def _entry_values(kind: str, entry: dict) -> dict:
+def entry_values(kind: str, entry: dict) -> dict:
     """An entry's fields as the form shows them."""
     if kind == "documents":
         return {k: str(entry.get(k) or "") for k in ("type", "code", "issuer", "title", "source")} | {
@@ -265,23 +321,24 @@ def _entry_values(kind: str, entry: dict) -> dict:
             "source": str(entry.get("source") or "")}
 
 
-def _found(request: Request, kind: str, key: str) -> tuple[dict, int | None]:
-    """The entry the list names (its data, the unit that added it), refused when gone or not the caller's to change."""
+def found(app, me, kind: str, key: str) -> tuple[dict, str]:
+    """The entry the list names (its data, its version), refused when gone or not the caller's to change."""
     if kind not in KINDS.values():
         raise _gone()
-    if _workspace(request):
-        with request.app.state.workspace_site.sessions() as session:
-            row = unit_registry.live(session, _row_id({"muc": key}))
+    if in_workspace(app):
+        with app.state.workspace_site.sessions() as session:
+            row = unit_registry.live(session, _row_id(key))
             if row is None or row.kind != kind:
                 raise _gone()
-            data, unit_id = row.data, row.unit_id
+            data, unit_id, version = row.data, row.unit_id, str(row.version)
     else:
         data, unit_id = core.own_registry.find(layer(), kind, key), None
         if data is None:
             raise _gone()
-    if not _may_change(request, unit_id):
+        version = core.own_registry.version_of(data)
+    if not may_change(app, me, unit_id):
         raise _not_yours()
-    return data, unit_id
+    return data, version
 
 
 FORM_KIND = {documents: page for page, documents in KINDS.items()}
@@ -289,10 +346,35 @@ FORM_KIND = {documents: page for page, documents in KINDS.items()}
 
 @router.get("/danh-muc/sua", response_class=HTMLResponse)
 def edit_form(request: Request, loai: str = "", muc: str = ""):
-    """The entry's boxes, filled, to correct a wording, a date or the source."""
+    """The entry's boxes, filled, to correct a wording, a date or the source; the form carries the version read."""
     site = site_of(request)
-    data, _unit = _found(request, loai, muc[:120])
-    return _form_page(request, site, None, FORM_KIND[loai], _entry_values(loai, data), entry={"key": loai, "id": muc})
+    data, version = found(request.app, _me(request), loai, muc[:120])
+    return _form_page(request, site, None, FORM_KIND[loai], entry_values(loai, data),
+                      entry={"key": loai, "id": muc, "version": version})
+
+
+def edit(app, me, kind: str, key: str, version: str, values: dict) -> None:
+    """The entry written anew from the form's *values*, if it is still at *version* (StaleEntry otherwise): in the
+    workspace it waits for the Sở again; on one's own computer it is in force at once."""
+    found(app, me, kind, key)
+    fields = _fields(FORM_KIND[kind], values)
+    try:
+        if in_workspace(app):
+            with app.state.workspace_site.sessions.begin() as session:
+                row = unit_registry.live(session, _row_id(key))
+                if row is None:
+                    raise _gone()
+                unit_registry.at_version(row, _int_version(version))
+                before = unit_registry.edit(session, core.load_registry(), row, fields, _who(me))
+                audit.record(session, me, "danh-muc", f"Sửa mục của danh mục đơn vị (chờ Sở duyệt lại): "
+                             f"{label(row.kind, row.data)}", unit_id=row.unit_id,
+                             diff=[f"Trước: {label(row.kind, before)} — nguồn: {before.get('source', '')}",
+                                   f"Sau: {label(row.kind, row.data)} — nguồn: {row.data.get('source', '')}"])
+        elif not core.own_registry.edit(layer(), kind, key, version, added_by=_who(me), **fields):
+            raise _gone()
+    except unit_registry.STALE:
+        raise _stale("nội dung bạn sửa chưa được lưu", kind, app, key) from None
+    app.state.site.reload_registry()
 
 
 @router.post("/danh-muc/sua")
@@ -301,47 +383,49 @@ async def edit_entry(request: Request):
     await site.require_csrf(request)
     form = await request.form()
     kind, key = str(form.get("loai") or ""), str(form.get("muc") or "")[:120]
+    version = str(form.get("phien_ban") or "")[:40]
     values = _values(form)
-    _found(request, kind, key)
-    me = request.scope.get("state", {}).get("account")
     try:
-        fields = _fields(FORM_KIND[kind], values)
-        if _workspace(request):
-            with request.app.state.workspace_site.sessions.begin() as session:
-                row = unit_registry.live(session, _row_id(form))
+        edit(request.app, _me(request), kind, key, version, values)
+    except core.InputError as exc:
+        return _form_page(request, site, None, FORM_KIND[kind], values, refusal(exc), 400,
+                          entry={"key": kind, "id": key, "version": version})
+    except StaleEntry as exc:
+        if exc.current is None:
+            raise
+        # the boxes keep what the user typed; the form now carries the current version, so saving again is a
+        # choice made after seeing the other person's wording
+        return _form_page(request, site, None, FORM_KIND[kind], values, exc.message, 409,
+                          entry={"key": kind, "id": key, "version": exc.version})
+    return RedirectResponse("/danh-muc", status_code=303)
+
+
+def withdraw(app, me, kind: str, key: str, version: str) -> None:
+    """The entry stops counting in checks, if it is still at *version* (StaleEntry otherwise); it stays in the list
+    as history, and in the audit log."""
+    found(app, me, kind, key)
+    try:
+        if in_workspace(app):
+            with app.state.workspace_site.sessions.begin() as session:
+                row = unit_registry.live(session, _row_id(key))
                 if row is None:
                     raise _gone()
-                before = unit_registry.edit(session, core.load_registry(), row, fields, _who(me))
-                audit.record(session, me, "danh-muc", f"Sửa mục của danh mục đơn vị (chờ Sở duyệt lại): "
-                             f"{_label(row.kind, row.data)}", unit_id=row.unit_id,
-                             diff=[f"Trước: {_label(row.kind, before)} — nguồn: {before.get('source', '')}",
-                                   f"Sau: {_label(row.kind, row.data)} — nguồn: {row.data.get('source', '')}"])
-        elif not core.own_registry.edit(layer(), kind, key, added_by=_who(me), **fields):
+                unit_registry.at_version(row, _int_version(version))
+                unit_registry.withdraw(row, _who(me))
+                audit.record(session, me, "danh-muc", f"Rút khỏi danh mục của đơn vị: {label(row.kind, row.data)}",
+                             unit_id=row.unit_id)
+        elif not core.own_registry.withdraw(layer(), kind, key, _who(me), f"{date.today():%d/%m/%Y}", version):
             raise _gone()
-    except core.InputError as exc:
-        return _form_page(request, site, None, FORM_KIND[kind], values, _refusal(exc), 400,
-                          entry={"key": kind, "id": key})
-    site.reload_registry()
-    return RedirectResponse("/danh-muc", status_code=303)
+    except unit_registry.STALE:
+        raise _stale("mục chưa được rút", kind, app, key) from None
+    app.state.site.reload_registry()
 
 
 @router.post("/danh-muc/rut")
 async def withdraw_entry(request: Request):
-    """The entry stops counting in checks; it stays in the list as history, and in the audit log."""
     site = site_of(request)
     await site.require_csrf(request)
     form = await request.form()
-    kind, key = str(form.get("loai") or ""), str(form.get("muc") or "")[:120]
-    _found(request, kind, key)
-    me = request.scope.get("state", {}).get("account")
-    if _workspace(request):
-        with request.app.state.workspace_site.sessions.begin() as session:
-            row = unit_registry.live(session, _row_id(form))
-            if row is None:
-                raise _gone()
-            unit_registry.withdraw(row, _who(me))
-            audit.record(session, me, "danh-muc", f"Rút khỏi danh mục của đơn vị: {_label(row.kind, row.data)}",
-                         unit_id=row.unit_id)
-    elif not core.own_registry.withdraw(layer(), kind, key, _who(me), f"{date.today():%d/%m/%Y}"):
-        raise _gone()
+    withdraw(request.app, _me(request), str(form.get("loai") or ""), str(form.get("muc") or "")[:120],
+             str(form.get("phien_ban") or "")[:40])
     return _after_change(request, site)
