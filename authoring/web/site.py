@@ -49,7 +49,6 @@ class State:
         self.pdf_lock = threading.Lock()
         self.trees: OrderedDict = OrderedDict()   # (plan, version) → ruamel tree of that version's text
         self.pages = PageImages()                 # "Xem trang in": pictures of the PDF's pages by content hash
-        self.changes: OrderedDict = OrderedDict()  # (plan, version) → what its save changed, in sentences
         self.ahead: PagesAhead | None = None       # pages made in the background after a save (set by the site)
         # plan id → the registry its unit checks against, None for the built-in one (set by the workspace)
         self.unit_registry = None
@@ -105,12 +104,6 @@ class State:
         """engine.analyse against the registry of the plan's unit (its own layer and its parents' in the workspace)."""
         registry = self.unit_registry(plan_id) if self.unit_registry is not None and plan_id is not None else None
         return engine.analyse(text, registry)
-
-    def take_change(self, plan_id: int, number: int) -> list[str] | None:
-        """The sentences of the semantic diff the save of this version made (the audit log's detail entry reuses
-        them instead of diffing the two versions again); None when unknown."""
-        with self.lock:
-            return self.changes.pop((plan_id, number), None)
 
     def remember(self, plan_id: int, number: int, result: engine.Analysis) -> None:
         with self.lock:
@@ -213,13 +206,8 @@ class Site:
             lines = diff_lines(core.semantic_diff(before.loaded, analysis.loaded), forms.AgencyNames(self.state.registry, analysis.tree))
             change = "; ".join(lines) if lines else None
         saved = self.state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok,
-                                      session_key, part, change, analysis)
+                                      session_key, part, change, analysis, lines)
         self.state.remember(plan_id, saved.number, analysis)
-        if lines is not None:   # version base → saved.number, as the audit log's detail entry describes it
-            with self.state.lock:
-                self.state.changes[(plan_id, saved.number)] = lines
-                while len(self.state.changes) > 200:
-                    self.state.changes.popitem(last=False)
         self.state.ahead.saved(plan_id, text, analysis.loaded if analysis.format_ok else None)
         return saved.number, analysis
 
