@@ -218,6 +218,13 @@ class Site:
             out.setdefault(forms.slot_for(path), []).append(finding)
         return out
 
+    def describer(self, analysis: engine.Analysis):
+        """forms.describer of the analysis's tree, built once per analysis (and registry)."""
+        kept = analysis.described
+        if kept is None or kept[0] is not self.state.registry:
+            kept = analysis.described = (self.state.registry, forms.describer(analysis.tree, self.state.registry))
+        return kept[1]
+
     def names_for(self, analysis: engine.Analysis) -> forms.AgencyNames:
         """Agencies by name and the parents' items by their words, for showing and reading back the forms."""
         parents = forms.ParentChoices(engine.parent_items(list(analysis.parents)))
@@ -255,7 +262,7 @@ class Site:
 
     def summary_html(self, plan_id: int, number: int, analysis: engine.Analysis) -> str:
         counts = analysis.counts()
-        describe = forms.describer(analysis.tree, self.state.registry)
+        describe = self.describer(analysis)
         items = []
         for finding in analysis.findings:
             path = yamledit.parse_path(finding.path) if finding.path else ()
@@ -409,7 +416,7 @@ class Site:
         if field.kind in ("agencies", "links"):
             names = forms.AgencyNames(self.state.registry, analysis.tree, names.parents)
             renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {},
-                                          forms.describer(analysis.tree, self.state.registry))
+                                          self.describer(analysis))
             widget = renderer.agency_list if field.kind == "agencies" else renderer.link_list
             body = str(widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path))) + body
         return HTMLResponse(body)
@@ -427,7 +434,7 @@ class Site:
 
     def slot_updates(self, before: engine.Analysis, after: engine.Analysis, plan_id: int | None = None) -> str:
         old, new = self.findings_by_slot(before), self.findings_by_slot(after)
-        describe = forms.describer(after.tree, self.state.registry)
+        describe = self.describer(after)
         out = []
         for slot in set(old) | set(new):
             if not slot:

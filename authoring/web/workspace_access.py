@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, object_session
 
 from ..workspace import accounts, logins, workflow
@@ -199,10 +199,12 @@ class Access:
     def plan_place(self, plan_id: int) -> tuple[bool, int | None, WorkflowRow | None]:
         """(exists, unit id, workflow row) of a plan."""
         with self.sessions() as session:
-            plan = session.get(PlanRow, plan_id)
-            if plan is None or plan.deleted:
+            found = session.execute(select(PlanRow.deleted, PlanRow.unit_id, WorkflowRow)
+                                    .outerjoin(WorkflowRow, WorkflowRow.plan_id == PlanRow.id)
+                                    .where(PlanRow.id == plan_id)).first()
+            if found is None or found[0]:
                 return False, None, None
-            return True, plan.unit_id, session.get(WorkflowRow, plan_id)
+            return True, found[1], found[2]
 
     def log_export(self, who: accounts.Account, address: str, plan_id: int, what: str) -> None:
         from ..workspace import audit

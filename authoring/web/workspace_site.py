@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import aliased, sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
@@ -109,9 +109,19 @@ class WorkspaceSite:
         """The registry a plan is checked against: the built-in one with the approved entries of its unit and of the
         units above it (None when they have none, so the built-in one is used as is)."""
         base = core.load_registry()
+        unit, parent = aliased(UnitRow), aliased(UnitRow)
         with self.sessions() as session:
-            plan = session.get(PlanRow, plan_id)
-            registry = unit_registry.registry_for(session, base, plan.unit_id if plan is not None else None)
+            # The plan's unit and the two above it in one query (a commune, its Sở, the province), then their entries.
+            found = session.execute(select(PlanRow.unit_id, unit.parent_id, parent.parent_id)
+                                    .outerjoin(unit, unit.id == PlanRow.unit_id)
+                                    .outerjoin(parent, parent.id == unit.parent_id)
+                                    .where(PlanRow.id == plan_id)).first()
+            first = list(dict.fromkeys(i for i in (found or [])[:2] if i is not None))
+            if found is None or found[0] is None or found[1] is None or found[2] is None:
+                units = first
+            else:
+                units = unit_registry.lineage(session, found[2], first)
+            registry = unit_registry.registry_for(session, base, None, units)
         return None if registry is base else registry
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:

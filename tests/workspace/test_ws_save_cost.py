@@ -100,3 +100,26 @@ def test_a_save_is_one_transaction_with_its_audit_and_detail_entries_and_nothing
     engine.dispose()
     assert [(a, v) for a, v, _ in entries] == [("sua", 2), ("chi-tiet", 2)]
     assert any("Kế hoạch xã" in line for line in entries[1][2])
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_save_reads_the_login_session_and_the_plans_units_in_one_query_each(ws_app, users, db_url):
+    """Every request looks up its login session: the session, its user and roles are one query; the units whose
+    registry layers a plan is checked against (the commune, its Sở) are read with the plan in one query too."""
+    from sqlalchemy import event
+
+    cv = users("cv.anhson")
+    plan = new_plan(cv, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    statements = []
+    listen = lambda *args: statements.append(" ".join(args[2].split()))  # noqa: E731
+    engine = ws_app.state.kh.store.engine
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch xã"})
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert len([s for s in reads if "ws_sessions" in s]) == 1
+    assert not [s for s in reads if s.split(" FROM ", 1)[1].startswith(("ws_users", "ws_memberships"))]
+    assert len([s for s in reads if "ws_units" in s]) == 2   # the session's roles with their unit; the plan's units
