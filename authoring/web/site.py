@@ -388,7 +388,7 @@ class Site:
         except forms.FieldError as exc:
             raise UserError(str(exc))
         try:
-            text, checked = self.set_checked(current.text, path, value, plan_id)
+            text, checked = self.set_checked(current.text, path, value, plan_id, current)
         except (AttributeError, TypeError, KeyError, IndexError):
             raise UserError("Không lưu được: ô này không còn ở chỗ cũ trong kế hoạch. Hãy tải lại trang rồi nhập lại.", 409)
         if text == current.text:
@@ -421,10 +421,12 @@ class Site:
             body = str(widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path))) + body
         return HTMLResponse(body)
 
-    def set_checked(self, text: str, path, value, plan_id: int | None = None) -> tuple[str, engine.Analysis]:
+    def set_checked(self, text: str, path, value, plan_id: int | None = None,
+                    current: engine.Analysis | None = None) -> tuple[str, engine.Analysis]:
         """The text with the new value, and its analysis; a splice that does not read back exactly is redone
         by the YAML writer (the analysis reads the new text anyway, so the check costs nothing extra)."""
-        new_text = yamledit.set_value(text, path, value)
+        source = current.loaded.source if current is not None and current.loaded is not None else None
+        new_text = yamledit.set_value(text, path, value, source)
         analysis = self.state.analyse(plan_id, new_text)
         if value is not None and (not isinstance(analysis.tree, dict)
                                   or yamledit.get_in(analysis.tree, path) != core.nfc_tree(value)):
