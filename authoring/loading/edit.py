@@ -115,6 +115,17 @@ def _splice(text: str, path: Path_, value: Any) -> str | None:
     return text
 
 
+def _splice_at(text: str, span, value: Any) -> str | None:
+    """*value* in place of the scalar at *span* (SourceMap.spans), as _splice would write it; None when it cannot."""
+    if span is None or isinstance(value, list) or text.startswith("\ufeff"):
+        return None
+    start, end, style, in_flow = span
+    if style not in ("", "'", '"'):
+        return None
+    emitted = emit_scalar(value, in_flow)
+    return None if emitted is None else text[:start] + emitted + text[end:]
+
+
 # --- round-trip edits -----------------------------------------------------------------------
 
 def load_tree(text: str) -> CommentedMap:
@@ -207,10 +218,13 @@ def set_in_tree(tree, path: Path_, value) -> None:
         node[last] = value
 
 
-def set_value(text: str, path: Path_, value) -> str:
-    """The text with *value* at *path* (None removes the field)."""
+def set_value(text: str, path: Path_, value, source=None) -> str:
+    """The text with *value* at *path* (None removes the field). *source*: the SourceMap the reader made of *text*;
+    with it a scalar is spliced where the reader saw it, without reading the text again."""
     if value is not None:
-        spliced = _splice(text, path, value)
+        spliced = _splice_at(text, source.spans.get(tuple(path)), value) if source is not None else None
+        if spliced is None:
+            spliced = _splice(text, path, value)
         if spliced is not None:
             return spliced
     return transform(text, lambda tree: set_in_tree(tree, path, value))

@@ -216,7 +216,7 @@ class _Composer:
     def _compose(self, loader):
         import yaml.events as ev
 
-        # Each frame: [container, path, pending key or _NO_KEY, anchor, nodes at start, key mark, raw keys]
+        # Each frame: [container, path, pending key or _NO_KEY, anchor, nodes at start, key mark, raw keys, flow style]
         stack: list[list] = []
         root = _NO_VALUE
         documents = 0
@@ -257,6 +257,8 @@ class _Composer:
                           path=path)
             if kind is ev.ScalarEvent:
                 value = self.scalar(event, path, is_key)
+                if stack and not is_key:
+                    self.source.spans[path] = (event.start_mark.index, event.end_mark.index, event.style, stack[-1][7])
                 if event.anchor is not None:
                     self.anchors[event.anchor] = (value, 1)
                 root = self._attach(stack, value, event, root)
@@ -299,7 +301,7 @@ class _Composer:
                 self.open_anchors.add(event.anchor)
             if stack and not is_key:
                 self._locate_value(stack[-1], path, event)
-            stack.append([container, path, _NO_KEY, event.anchor, self.nodes, None, {}])
+            stack.append([container, path, _NO_KEY, event.anchor, self.nodes, None, {}, bool(event.flow_style)])
             if not stack[:-1]:
                 self.source.values[()] = (event.start_mark.line + 1, event.start_mark.column + 1)
         return None if root is _NO_VALUE else root

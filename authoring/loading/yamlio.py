@@ -50,6 +50,8 @@ class SourceMap:
     file: str
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # path → (start, end, style, in a flow collection) of each scalar value in the text, for splicing an edit
+    spans: dict[Path_, tuple[int, int, str, bool]] = field(default_factory=dict)
 
     def locate(self, path: Path_, key: bool = False) -> tuple[int | None, int | None]:
         table = self.keys if key else self.values

@@ -58,6 +58,8 @@ class Analysis:
     coverage: list = field(default_factory=list)
     parents: list = field(default_factory=list)
     format_ok: bool = False  # loaded without format errors: the plan can be checked, previewed and downloaded
+    # (registry, describe) of forms.describer over this tree: built once, as a save's summary and slots both use it
+    described: tuple | None = field(default=None, repr=False, compare=False)
 
     def counts(self) -> dict:
         out = {"error": 0, "warning": 0, "info": 0}
@@ -88,7 +90,8 @@ def analyse_file(path: Path, text: str, registry=None) -> Analysis:
     built-in registry with the user's own folders."""
     registry = registry or core.load_registry()
     loaded, index = core.load_plan(path, registry, text=text)
-    tree, _, _ = core.read_yaml(path, text.encode("utf-8"))  # cached by content: the reader ran once
+    # The reader ran once (cached by content); shared, not copied: an analysis's tree is only read.
+    tree, _, _ = core.read_yaml(path, text.encode("utf-8"), shared=True)
     tree = tree if isinstance(tree, dict) else None
     coverage, parents = [], []
     format_ok = loaded is not None and not index.has_errors

@@ -49,7 +49,6 @@ class State:
         self.pdf_lock = threading.Lock()
         self.trees: OrderedDict = OrderedDict()   # (plan, version) → ruamel tree of that version's text
         self.pages = PageImages()                 # "Xem trang in": pictures of the PDF's pages by content hash
-        self.changes: OrderedDict = OrderedDict()  # (plan, version) → what its save changed, in sentences
         self.ahead: PagesAhead | None = None       # pages made in the background after a save (set by the site)
         # plan id → the registry its unit checks against, None for the built-in one (set by the workspace)
         self.unit_registry = None
@@ -105,12 +104,6 @@ class State:
         """engine.analyse against the registry of the plan's unit (its own layer and its parents' in the workspace)."""
         registry = self.unit_registry(plan_id) if self.unit_registry is not None and plan_id is not None else None
         return engine.analyse(text, registry)
-
-    def take_change(self, plan_id: int, number: int) -> list[str] | None:
-        """The sentences of the semantic diff the save of this version made (the audit log's detail entry reuses
-        them instead of diffing the two versions again); None when unknown."""
-        with self.lock:
-            return self.changes.pop((plan_id, number), None)
 
     def remember(self, plan_id: int, number: int, result: engine.Analysis) -> None:
         with self.lock:
@@ -213,13 +206,8 @@ class Site:
             lines = diff_lines(core.semantic_diff(before.loaded, analysis.loaded), forms.AgencyNames(self.state.registry, analysis.tree))
             change = "; ".join(lines) if lines else None
         saved = self.state.store.save(plan_id, base, text, note, title, issuer, analysis.counts(), analysis.format_ok,
-                                      session_key, part, change, analysis)
+                                      session_key, part, change, analysis, lines)
         self.state.remember(plan_id, saved.number, analysis)
-        if lines is not None:   # version base → saved.number, as the audit log's detail entry describes it
-            with self.state.lock:
-                self.state.changes[(plan_id, saved.number)] = lines
-                while len(self.state.changes) > 200:
-                    self.state.changes.popitem(last=False)
         self.state.ahead.saved(plan_id, text, analysis.loaded if analysis.format_ok else None)
         return saved.number, analysis
 
@@ -229,6 +217,13 @@ class Site:
             path = yamledit.parse_path(finding.path) if finding.path else ()
             out.setdefault(forms.slot_for(path), []).append(finding)
         return out
+
+    def describer(self, analysis: engine.Analysis):
+        """forms.describer of the analysis's tree, built once per analysis (and registry)."""
+        kept = analysis.described
+        if kept is None or kept[0] is not self.state.registry:
+            kept = analysis.described = (self.state.registry, forms.describer(analysis.tree, self.state.registry))
+        return kept[1]
 
     def names_for(self, analysis: engine.Analysis) -> forms.AgencyNames:
         """Agencies by name and the parents' items by their words, for showing and reading back the forms."""
@@ -267,7 +262,7 @@ class Site:
 
     def summary_html(self, plan_id: int, number: int, analysis: engine.Analysis) -> str:
         counts = analysis.counts()
-        describe = forms.describer(analysis.tree, self.state.registry)
+        describe = self.describer(analysis)
         items = []
         for finding in analysis.findings:
             path = yamledit.parse_path(finding.path) if finding.path else ()
@@ -393,7 +388,7 @@ class Site:
         except forms.FieldError as exc:
             raise UserError(str(exc))
         try:
-            text, checked = self.set_checked(current.text, path, value, plan_id)
+            text, checked = self.set_checked(current.text, path, value, plan_id, current)
         except (AttributeError, TypeError, KeyError, IndexError):
             raise UserError("Không lưu được: ô này không còn ở chỗ cũ trong kế hoạch. Hãy tải lại trang rồi nhập lại.", 409)
         if text == current.text:
@@ -421,15 +416,17 @@ class Site:
         if field.kind in ("agencies", "links"):
             names = forms.AgencyNames(self.state.registry, analysis.tree, names.parents)
             renderer = forms.FormRenderer(plan_id, analysis.tree or {}, names, {},
-                                          forms.describer(analysis.tree, self.state.registry))
+                                          self.describer(analysis))
             widget = renderer.agency_list if field.kind == "agencies" else renderer.link_list
             body = str(widget(yamledit.get_in(analysis.tree or {}, path), path, forms.slot_id(path))) + body
         return HTMLResponse(body)
 
-    def set_checked(self, text: str, path, value, plan_id: int | None = None) -> tuple[str, engine.Analysis]:
+    def set_checked(self, text: str, path, value, plan_id: int | None = None,
+                    current: engine.Analysis | None = None) -> tuple[str, engine.Analysis]:
         """The text with the new value, and its analysis; a splice that does not read back exactly is redone
         by the YAML writer (the analysis reads the new text anyway, so the check costs nothing extra)."""
-        new_text = yamledit.set_value(text, path, value)
+        source = current.loaded.source if current is not None and current.loaded is not None else None
+        new_text = yamledit.set_value(text, path, value, source)
         analysis = self.state.analyse(plan_id, new_text)
         if value is not None and (not isinstance(analysis.tree, dict)
                                   or yamledit.get_in(analysis.tree, path) != core.nfc_tree(value)):
@@ -439,7 +436,7 @@ class Site:
 
     def slot_updates(self, before: engine.Analysis, after: engine.Analysis, plan_id: int | None = None) -> str:
         old, new = self.findings_by_slot(before), self.findings_by_slot(after)
-        describe = forms.describer(after.tree, self.state.registry)
+        describe = self.describer(after)
         out = []
         for slot in set(old) | set(new):
             if not slot:

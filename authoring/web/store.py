@@ -74,6 +74,7 @@ class VersionRow(Base):
     name: Mapped[str | None] = mapped_column(String(200), nullable=True)        # "Bản trình lãnh đạo"
 
     plan: Mapped[PlanRow] = relationship(back_populates="versions")
+    diff_lines = None   # not stored here: the save's semantic diff in sentences, for the audit log (Store.save)
 
 
 class Conflict(Exception):
@@ -162,8 +163,11 @@ class Store:
 
     def save(self, plan_id: int, base: int, text: str, note: str, title: str, issuer: str, counts: dict,
              format_ok: bool, session_key: str | None = None, part: str | None = None,
-             change: str | None = None, analysis=None) -> Saved:
-        """Store a new version on top of version *base*, in one transaction; Conflict when *base* is not the latest."""
+             change: str | None = None, analysis=None, diff: list[str] | None = None) -> Saved:
+        """Store a new version on top of version *base*, in one transaction; Conflict when *base* is not the latest.
+
+        *diff*: what changed, in sentences; the workspace's audit log writes it as the save's detail entry in this
+        same transaction."""
         try:
             with self.sessions.begin() as session:
                 plan = session.get(PlanRow, plan_id, with_for_update=True)
@@ -172,9 +176,11 @@ class Store:
                 if plan.head != base:
                     raise Conflict(plan.head)
                 number = base + 1
-                session.add(VersionRow(plan_id=plan_id, number=number, yaml_text=text, note=note, counts=counts,
-                                       format_ok=format_ok, session_key=session_key, part=part,
-                                       change=(change or None) and change[:1000]))
+                version = VersionRow(plan_id=plan_id, number=number, yaml_text=text, note=note, counts=counts,
+                                     format_ok=format_ok, session_key=session_key, part=part,
+                                     change=(change or None) and change[:1000])
+                version.diff_lines = diff   # not a column: read by the audit hook when the version is flushed
+                session.add(version)
                 plan.head = number
                 plan.updated_at = _now()
                 if title:

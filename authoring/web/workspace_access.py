@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, object_session
 
 from ..workspace import accounts, logins, workflow
@@ -30,6 +30,8 @@ class RequestContext:
     address: str = ""
     saved: list[tuple[int, int, str]] = field(default_factory=list)   # (plan_id, version, note) saved by the request
     created: list[int] = field(default_factory=list)                 # plan ids created by the request
+    detailed: set[tuple[int, int]] = field(default_factory=set)      # (plan_id, version) whose detail entry is written
+    checked: set[tuple[int, int]] = field(default_factory=set)       # (plan_id, version) whose board answers are kept
 
 
 CURRENT: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("kehoach_workspace", default=None)
@@ -86,7 +88,7 @@ def _note_version(_mapper, _connection, target: VersionRow) -> None:
         ctx.saved.append((target.plan_id, target.number, target.note or ""))
     pending = _pending(target)
     if pending is not None:
-        pending.append(("version", target.plan_id, target.number, target.note or ""))
+        pending.append(("version", target.plan_id, target.number, target.note or "", target.diff_lines))
 
 
 @event.listens_for(VersionRow, "after_update")
@@ -96,6 +98,17 @@ def _note_version_name(_mapper, _connection, target: VersionRow) -> None:
         pending.append(("name", target.plan_id, target.number, target.name or ""))
 
 
+def keep_coverage_on_save(session, plan_id: int, number: int, analysis) -> None:
+    """Store hook: the board's answers of a saved commune plan, in the save's transaction (dashboard.coverage_on_save);
+    the request then need not look again after its reply."""
+    from ..workspace import dashboard
+
+    dashboard.coverage_on_save(session, plan_id, number, analysis)
+    ctx = CURRENT.get()
+    if ctx is not None:
+        ctx.checked.add((plan_id, number))
+
+
 def plan_label(plan: PlanRow | None) -> str:
     """A plan as people name it: its title and issuer, never its database id."""
     if plan is None:
@@ -103,6 +116,11 @@ def plan_label(plan: PlanRow | None) -> str:
     title = " ".join((plan.title or "").split())[:200] or "Kế hoạch chưa có tên"
     issuer = " ".join((plan.issuer or "").split())[:120]
     return f"«{title}»" + (f" của {issuer}" if issuer else "")
+
+
+def detail_summary(number: int, label: str) -> str:
+    """The summary of an edit's detail entry (the semantic diff of version *number* against the one before)."""
+    return f"Thay đổi nội dung của phiên bản {number}, kế hoạch {label}"
 
 
 @event.listens_for(Session, "after_flush_postexec")
@@ -125,11 +143,17 @@ def _audit_in_transaction(session: Session, _flush_context) -> None:
                     isinstance(o, WorkflowRow) and o.plan_id == plan_id for o in session.new):
                 session.add(WorkflowRow(plan_id=plan_id, unit_id=rest[0], state="draft"))
         elif kind == "version":
-            number, note = rest
+            number, note, diff = rest
             action = "tao" if number == 1 else "sua"
             summary = (f"Tạo kế hoạch {label}" if number == 1 else f"Sửa kế hoạch {label}, phiên bản {number}")
             audit.record(session, who, action, summary + (f": {note}" if note else ""), plan_id, number,
                          unit_id=unit_id, address=address, flush=False)
+            if number > 1 and diff is not None:
+                # The save already made its semantic diff: its detail entry joins the same transaction (no second
+                # transaction, chain lock and diff after the reply).
+                audit.record(session, who, "chi-tiet", detail_summary(number, label), plan_id, number, diff=diff,
+                             unit_id=unit_id, address=address, flush=False)
+                ctx.detailed.add((plan_id, number))
         elif kind == "deleted":
             gone = rest[0]
             audit.record(session, who, "xoa" if gone else "khoi-phuc",
@@ -175,10 +199,12 @@ class Access:
     def plan_place(self, plan_id: int) -> tuple[bool, int | None, WorkflowRow | None]:
         """(exists, unit id, workflow row) of a plan."""
         with self.sessions() as session:
-            plan = session.get(PlanRow, plan_id)
-            if plan is None or plan.deleted:
+            found = session.execute(select(PlanRow.deleted, PlanRow.unit_id, WorkflowRow)
+                                    .outerjoin(WorkflowRow, WorkflowRow.plan_id == PlanRow.id)
+                                    .where(PlanRow.id == plan_id)).first()
+            if found is None or found[0]:
                 return False, None, None
-            return True, plan.unit_id, session.get(WorkflowRow, plan_id)
+            return True, found[1], found[2]
 
     def log_export(self, who: accounts.Account, address: str, plan_id: int, what: str) -> None:
         from ..workspace import audit

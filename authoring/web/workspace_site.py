@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import aliased, sessionmaker
 from starlette.middleware import Middleware
 
 from ..loading import units
@@ -25,8 +25,8 @@ from ..loading import edit as yamledit
 from . import core, engine, fragments, workspace_batch
 from .store import PlanRow, VersionRow
 from .workspace_access import (
-    Access, RequestContext, WorkspaceGuard, client_address, plan_label, plan_visible, visible_filter,
-    visible_unit,
+    Access, RequestContext, WorkspaceGuard, client_address, detail_summary, keep_coverage_on_save, plan_label,
+    plan_visible, visible_filter, visible_unit,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -76,7 +76,7 @@ class WorkspaceSite:
         storage = storage_root(data_dir)
         access = Access(sessions, storage)
         state.store.visible = plan_visible(access)
-        state.store.save_hooks.append(dashboard.coverage_on_save)   # the board's coverage, in each save's transaction
+        state.store.save_hooks.append(keep_coverage_on_save)   # the board's coverage, in each save's transaction
         # Each of a process's users edits their own plan: keep two analyses (the version edited and the one saved)
         # for each of up to 50 users, so an edit does not re-read the plan it starts from.
         state.cache_limit = int(os.environ.get("KEHOACH_CACHE", "100"))
@@ -109,9 +109,19 @@ class WorkspaceSite:
         """The registry a plan is checked against: the built-in one with the approved entries of its unit and of the
         units above it (None when they have none, so the built-in one is used as is)."""
         base = core.load_registry()
+        unit, parent = aliased(UnitRow), aliased(UnitRow)
         with self.sessions() as session:
-            plan = session.get(PlanRow, plan_id)
-            registry = unit_registry.registry_for(session, base, plan.unit_id if plan is not None else None)
+            # The plan's unit and the two above it in one query (a commune, its Sở, the province), then their entries.
+            found = session.execute(select(PlanRow.unit_id, unit.parent_id, parent.parent_id)
+                                    .outerjoin(unit, unit.id == PlanRow.unit_id)
+                                    .outerjoin(parent, parent.id == unit.parent_id)
+                                    .where(PlanRow.id == plan_id)).first()
+            first = list(dict.fromkeys(i for i in (found or [])[:2] if i is not None))
+            if found is None or found[0] is None or found[1] is None or found[2] is None:
+                units = first
+            else:
+                units = unit_registry.lineage(session, found[2], first)
+            registry = unit_registry.registry_for(session, base, None, units)
         return None if registry is base else registry
 
     def page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
@@ -143,15 +153,12 @@ class WorkspaceSite:
 
     def after_request(self, ctx: RequestContext) -> None:
         for plan_id, number, _note in ctx.saved:
-            if number > 1:
-                diff_lines = self.state.take_change(plan_id, number)
-                if diff_lines is None:
-                    diff_lines = self.version_diff(plan_id, number - 1, number)
+            if number > 1 and (plan_id, number) not in ctx.detailed:
+                diff_lines = self.version_diff(plan_id, number - 1, number)
                 with self.sessions.begin() as session:
                     plan = session.get(PlanRow, plan_id)
-                    audit.record(session, ctx.account, "chi-tiet", f"Thay đổi nội dung của phiên bản {number}, "
-                                 f"kế hoạch {plan_label(plan)}", plan_id, number, diff=diff_lines,
-                                 unit_id=plan.unit_id if plan else None, address=ctx.address)
+                    audit.record(session, ctx.account, "chi-tiet", detail_summary(number, plan_label(plan)), plan_id,
+                                 number, diff=diff_lines, unit_id=plan.unit_id if plan else None, address=ctx.address)
 
     def version_diff(self, plan_id: int, a: int, b: int) -> list[str]:
         from .changes import diff_lines
@@ -170,6 +177,8 @@ class WorkspaceSite:
         """A commune plan's answers to its province plan's duties, recomputed once after its save (after the reply),
         so the province's board reads them instead of checking every commune when it opens."""
         for plan_id, number, _note in ctx.saved:
+            if (plan_id, number) in ctx.checked:   # the save's own transaction kept them (coverage_on_save)
+                continue
             with self.sessions() as session:
                 flow = session.get(WorkflowRow, plan_id)
                 plan = session.get(PlanRow, plan_id)

@@ -231,7 +231,12 @@ def account(session: Session, user_id: int) -> Account | None:
     if user is None or not user.active:
         return None
     rows = session.execute(select(MembershipRow.role, UnitRow).join(UnitRow, UnitRow.id == MembershipRow.unit_id)
-                           .where(MembershipRow.user_id == user_id)).all()
+                           .where(MembershipRow.user_id == user_id).order_by(MembershipRow.id)).all()
+    return account_of(user, rows)
+
+
+def account_of(user: UserRow, rows) -> Account | None:
+    """The account of an active *user* from its (role, unit) rows, the first one's unit being the user's unit."""
     if not rows:
         return None
     unit = rows[0][1]

@@ -64,17 +64,18 @@ def record(session: Session, who: Account | None, action: str, summary: str, pla
            diff: list[str] | None = None, unit_id: int | None = None, address: str | None = None,
            user_name: str | None = None, flush: bool = True) -> AuditRow:
     """Add an entry in the caller's transaction: it is committed with the change it records, or not at all."""
-    _lock_chain(session)
-    previous = session.scalar(select(AuditRow.chain).where(AuditRow.chain.is_not(None))
-                              .order_by(AuditRow.id.desc()).limit(1)) or ""
+    waiting = session.info.get("ws_audit_last")
+    if waiting is not None and waiting in session.new:
+        previous = waiting.chain   # an entry added earlier in this transaction, which holds the lock: chain after it
+    else:
+        _lock_chain(session)
+        previous = session.scalar(select(AuditRow.chain).where(AuditRow.chain.is_not(None))
+                                  .order_by(AuditRow.id.desc()).limit(1)) or ""
     row = AuditRow(at=now(), user_id=who.id if who else None,
                    user_name=user_name or (f"{who.full_name} ({who.username})" if who else "hệ thống"),
                    unit_id=unit_id if unit_id is not None else (who.unit_id if who else None), plan_id=plan_id,
                    action=action, summary=summary[:4000], version=version, state_from=state_from, state_to=state_to,
                    diff=diff or None, address=address[:64] if address else None)
-    waiting = session.info.get("ws_audit_last")
-    if waiting is not None and waiting in session.new:
-        previous = waiting.chain   # an entry added earlier in this transaction, not yet flushed: chain after it
     row.chain = _digest(previous, row)
     session.add(row)
     head = session.get(AuditHeadRow, 1)

@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .accounts import Account, account
-from .models import SessionRow, now
+from .accounts import Account, account_of
+from .models import MembershipRow, SessionRow, UnitRow, UserRow, now
 
 IDLE = timedelta(hours=2)          # a session unused this long ends (a PC left on in the office)
 ABSOLUTE = timedelta(hours=12)     # and none lasts more than a working day
@@ -32,7 +32,13 @@ def resolve(session: Session, token) -> tuple[Account, str] | None:
     """The account and session id of an open session, or None (unknown, ended, idle or too old: then ended)."""
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
-    row = session.get(SessionRow, session_id(token))
+    # One query on every request: the session, its user and the user's roles.
+    found = session.execute(select(SessionRow, UserRow, MembershipRow.role, UnitRow)
+                            .join(UserRow, UserRow.id == SessionRow.user_id)
+                            .outerjoin(MembershipRow, MembershipRow.user_id == UserRow.id)
+                            .outerjoin(UnitRow, UnitRow.id == MembershipRow.unit_id)
+                            .where(SessionRow.id == session_id(token)).order_by(MembershipRow.id)).all()
+    row = found[0][0] if found else None
     if row is None or row.ended_at is not None:
         return None
     moment = now()
@@ -40,7 +46,8 @@ def resolve(session: Session, token) -> tuple[Account, str] | None:
         row.ended_at = moment
         session.commit()
         return None
-    who = account(session, row.user_id)
+    user = found[0][1]
+    who = account_of(user, [(role, unit) for _, _, role, unit in found if unit is not None]) if user.active else None
     if who is None:
         return None
     if moment - row.last_seen > TOUCH_EVERY:

@@ -15,9 +15,10 @@ from .models import RegistryEntryRow, UnitRow, now
 KINDS = ("documents", "agencies")
 
 
-def lineage(session: Session, unit_id: int | None) -> list[int]:
-    """The unit and the units above it (a commune, then the Sở it belongs to): whose approved entries apply to it."""
-    out: list[int] = []
+def lineage(session: Session, unit_id: int | None, known: list[int] | None = None) -> list[int]:
+    """The unit and the units above it (a commune, then the Sở it belongs to): whose approved entries apply to it.
+    *known*: the first of them, already read (their last one's parent is *unit_id*)."""
+    out: list[int] = list(known or [])
     while unit_id is not None and unit_id not in out and len(out) < 10:
         out.append(unit_id)
         unit = session.get(UnitRow, unit_id)
@@ -25,10 +26,10 @@ def lineage(session: Session, unit_id: int | None) -> list[int]:
     return out
 
 
-def registry_for(session: Session, base, unit_id: int | None):
-    """*base* with the layers of the unit and the units above it; entries pending review are kept aside (no check
-    counts them; a finding about them says they wait for the Sở)."""
-    units = lineage(session, unit_id)
+def registry_for(session: Session, base, unit_id: int | None, units: list[int] | None = None):
+    """*base* with the layers of the unit and the units above it (*units*, when the caller has read them);
+    entries pending review are kept aside (no check counts them; a finding about them says they wait for the Sở)."""
+    units = lineage(session, unit_id) if units is None else units
     rows = session.scalars(select(RegistryEntryRow).where(RegistryEntryRow.unit_id.in_(units),
                                                           RegistryEntryRow.withdrawn_at.is_(None))
                            .order_by(RegistryEntryRow.id)).all() if units else []

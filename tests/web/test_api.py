@@ -341,3 +341,18 @@ def test_versions_are_grouped_labelled_in_words_named_and_restored(client):
     assert "value: 4" in client.get(f"/ke-hoach/{plan_id}/tai/yaml").text
     too_long = client.form(f"/ke-hoach/{plan_id}/phien-ban/dat-ten", {"v": 3, "name": "x" * 201})
     assert too_long.status_code == 400 and "Tên phiên bản dài quá" in too_long.text
+
+
+def test_a_save_builds_the_words_for_its_findings_once(client, monkeypatch):
+    """The answer to an edit (the findings panel and the changed slots) names items and agencies with one describer
+    of the saved version: building it walks the whole plan and names every agency of the registry."""
+    from authoring.web import forms
+
+    plan_id = open_example(client, "kon-tum-2020-kh-chua-so.yaml")
+    base = base_version(client.get(f"/ke-hoach/{plan_id}").text)
+    built = []
+    real = forms.describer
+    monkeypatch.setattr(forms, "describer", lambda tree, registry: built.append(1) or real(tree, registry))
+    answer = client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": "document.place", "v": "Thành phố Thử", "base": base})
+    assert answer.status_code == 200 and "Thành phố Thử, ngày" in answer.text
+    assert len(built) == 1

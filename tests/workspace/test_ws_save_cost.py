@@ -62,3 +62,64 @@ def test_a_saves_board_answers_are_written_before_the_audit_chain_is_locked(ws_a
     lock = statements.index("UPDATE ws_audit SET id = id WHERE 0")
     coverage = next(i for i, s in enumerate(statements) if s.startswith("INSERT INTO ws_coverage"))
     assert coverage < lock
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_save_is_one_transaction_with_its_audit_and_detail_entries_and_nothing_after(ws_app, users, db_url):
+    """The version, the board's answers, the edit's audit entry and its detail entry (the diff) are committed
+    together; the request writes or reads nothing more after that commit (no second transaction after the reply)."""
+    from sqlalchemy import event
+
+    from authoring.workspace.models import AuditRow
+    from ws_support import derive_for, province_plan
+
+    so = users("cv.so")
+    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
+    cv = users("cv.anhson")
+    events = []
+    engine = ws_app.state.kh.store.engine
+    on_statement = lambda *args: events.append(" ".join(args[2].split()))  # noqa: E731
+    on_commit = lambda *_: events.append("COMMIT")  # noqa: E731
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "commit", on_commit)
+    try:
+        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch xã"})
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine, "commit", on_commit)
+    assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
+    version = next(i for i, s in enumerate(events) if s.startswith("INSERT INTO plan_versions"))
+    commit = events.index("COMMIT", version)
+    inside = events[version:commit]
+    assert any(s.startswith("INSERT INTO ws_audit ") for s in inside)
+    assert [s for s in events[commit + 1:] if s != "COMMIT"] == []
+    engine = create_engine(db_url)
+    with Session(engine) as session:
+        entries = session.execute(select(AuditRow.action, AuditRow.version, AuditRow.diff)
+                                  .where(AuditRow.plan_id == plan, AuditRow.version == 2).order_by(AuditRow.id)).all()
+    engine.dispose()
+    assert [(a, v) for a, v, _ in entries] == [("sua", 2), ("chi-tiet", 2)]
+    assert any("Kế hoạch xã" in line for line in entries[1][2])
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_save_reads_the_login_session_and_the_plans_units_in_one_query_each(ws_app, users, db_url):
+    """Every request looks up its login session: the session, its user and roles are one query; the units whose
+    registry layers a plan is checked against (the commune, its Sở) are read with the plan in one query too."""
+    from sqlalchemy import event
+
+    cv = users("cv.anhson")
+    plan = new_plan(cv, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    statements = []
+    listen = lambda *args: statements.append(" ".join(args[2].split()))  # noqa: E731
+    engine = ws_app.state.kh.store.engine
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch xã"})
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert len([s for s in reads if "ws_sessions" in s]) == 1
+    assert not [s for s in reads if s.split(" FROM ", 1)[1].startswith(("ws_users", "ws_memberships"))]
+    assert len([s for s in reads if "ws_units" in s]) == 2   # the session's roles with their unit; the plan's units
