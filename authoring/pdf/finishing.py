@@ -89,8 +89,9 @@ class Blank:
     baseline: float                             # the line's baseline, from the box's bottom
     size: float                                 # the printed size of the line (13 pt)
     italic: bool                                # the date line is italic
-    align: str                                  # "right" (the number, against "/") or "centre" (day, month)
+    align: str                                  # "left" (the number: its field draws the line's rest) or "centre"
     font: object                                # the page's font of that line (an indirect reference)
+    line: tuple[float, float, str] | None = None   # the number's line: where it starts (x, baseline) and its text
 
 
 def _page_lines(page) -> list[tuple[str, float, float, float, object]]:
@@ -121,7 +122,7 @@ def issue_blanks(page) -> list[Blank]:
             # from just after "Số:" (the space belongs to the blank: three digits fit) to the "/" of the ký hiệu
             left = x + text_width_pt(text[:text.index(":") + 1], size) + NUMBER_FIELD_OFFSET_PT
             right = x + text_width_pt(text[:text.index("/")], size)
-            blanks.append(_blank(NUMBER_FIELD, left, right, y, size, False, "right", font))
+            blanks.append(_blank(NUMBER_FIELD, left, right, y, size, False, "left", font, (x, y, text)))
             continue
         date = nd30.DATE_LINE_RE.match(text)
         if date and not date.group("day") and not any(b.name == DAY_FIELD for b in blanks):
@@ -140,10 +141,87 @@ def issue_blanks(page) -> list[Blank]:
     return blanks
 
 
-def _blank(name, left, right, baseline, size, italic, align, font) -> Blank:
+def _blank(name, left, right, baseline, size, italic, align, font, line=None) -> Blank:
     descent, ascent = 0.3 * size, 1.0 * size
     box = (round(left, 2), round(baseline - descent, 2), round(right, 2), round(baseline + ascent, 2))
-    return Blank(name, box, round(descent, 2), size, italic, align, font)
+    return Blank(name, box, round(descent, 2), size, italic, align, font, line)
+
+
+NUMBER_ROOM_DIGITS = 4             # the number field reaches this many digits past the printed ký hiệu
+
+
+def _take_number_tail(page, blank: Blank):
+    """Take the blank and ký hiệu after "Số:" out of page 1's content, for the number field to draw instead.
+
+    Returns (font name, size, x where the tail starts, the TJ array that drew it), or None when the line is not one
+    run of a simple TrueType font at default spacing (the field then stays the blank between "Số:" and "/"). The
+    page keeps "Số:"; the field draws "      /KH-UBND" until issue and "1234/KH-UBND" after it, so a number of
+    three or four digits is never narrowed: the ký hiệu moves with it (the page was laid out before the number).
+    """
+    from pypdf.generic import ArrayObject, ByteStringObject, ContentStream
+
+    x, y, text = blank.line
+    label = text.index(":") + 1
+    content = page.get_contents()
+    if not isinstance(content, ContentStream):
+        return None
+    fonts = page["/Resources"].get_object().get("/Font", {})
+    position, font_name, size, hit = None, None, None, None
+    default = {b"Tc": 0, b"Tw": 0, b"Ts": 0, b"Tz": 100}   # spacing the widths below would not account for
+    for index, (operands, operator) in enumerate(content.operations):
+        if operator == b"Tm" or operator in default and float(operands[0]) != default[operator]:
+            return None
+        if operator == b"BT":
+            position = (0.0, 0.0)
+        elif operator == b"Td" and position is not None:
+            position = (position[0] + float(operands[0]), position[1] + float(operands[1]))
+        elif operator == b"Tf":
+            font_name, size = operands[0], float(operands[1])
+        elif operator in (b"TJ", b"Tj") and position and abs(position[0] - x) < 0.05 and abs(position[1] - y) < 0.05:
+            hit = index
+            break
+    if hit is None or font_name not in fonts:
+        return None
+    font = fonts[font_name].get_object()
+    if font.get("/Subtype") != "/TrueType" or font.get("/BaseFont") != blank.font.get("/BaseFont"):
+        return None
+    operands, operator = content.operations[hit]
+    items = list(operands[0]) if operator == b"TJ" else [operands[0]]
+
+    def raw(item) -> bytes:
+        return item.get_original_bytes() if hasattr(item, "get_original_bytes") else bytes(item)
+
+    if sum(len(raw(i)) for i in items if isinstance(i, (str, bytes))) != len(text):
+        return None   # one byte per character, or the run was shaped differently from the text read
+    widths, first = [float(w) for w in font["/Widths"]], int(font.get("/FirstChar", 0))
+    keep, tail, advance, seen = [], [], 0.0, 0
+    for item in items:
+        if not isinstance(item, (str, bytes)):   # a kern, in thousandths of the size
+            if seen < label:
+                keep.append(item)
+                advance -= float(item) / 1000 * size
+            else:
+                tail.append(item)
+            continue
+        data = raw(item)
+        head, rest = data[:max(0, label - seen)], data[max(0, label - seen):]
+        seen += len(data)
+        if head:
+            keep.append(ByteStringObject(head))
+            advance += sum(widths[b - first] for b in head) / 1000 * size
+        if rest:
+            tail.append(ByteStringObject(rest))
+    if not tail or not keep:
+        return None
+    content.operations[hit] = ([ArrayObject(keep)], b"TJ")
+    page.replace_contents(content)
+    return font_name, size, x + advance, ArrayObject(tail)
+
+
+def _tail_width(font, size: float, tail) -> float:
+    widths, first = [float(w) for w in font["/Widths"]], int(font.get("/FirstChar", 0))
+    return sum(sum(widths[b - first] for b in bytes(i)) / 1000 * size if isinstance(i, bytes)
+               else -float(i) / 1000 * size for i in tail)
 
 
 SEAL_CLEARANCE_PT = 2.0            # between the body's field and the recipients' column
@@ -295,7 +373,20 @@ def _add_issue_fields(writer: PdfWriter, blanks: list[Blank]) -> None:
         font_ref = next((ref for ref in fonts.values()
                          if ref.get_object().get("/BaseFont") == blank.font.get("/BaseFont")), None)
         font_name = f"{FIELD_FONT}{'I' if blank.italic else 'R'}"
-        appearance = _empty_appearance(round(blank.box[2] - blank.box[0], 2), round(blank.box[3] - blank.box[1], 2))
+        box, align = blank.box, 2 if blank.align == "right" else 1
+        tail = _take_number_tail(page, blank) if blank.line and font_ref is not None else None
+        if blank.line:
+            align = 0 if tail else 2   # the field draws the rest of the line from "Số:" on; else the blank only
+        if tail:
+            _, size, start, array = tail
+            right = start + _tail_width(font_ref.get_object(), size, array) + NUMBER_ROOM_DIGITS * 0.5 * size
+            box = (box[0], box[1], round(right, 2), box[3])
+        appearance = _empty_appearance(round(box[2] - box[0], 2), round(box[3] - box[1], 2))
+        if tail:   # until issue the field draws what the page drew: "      /KH-UBND", same glyphs, same place
+            appearance._data = b"/Tx BMC q BT /%s %g Tf %g %g Td %s TJ ET Q EMC" % (
+                font_name.encode(), size, round(start - box[0], 3), blank.baseline, _serialise(array))
+            appearance[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+                {NameObject(f"/{font_name}"): font_ref})})
         description = {NUMBER_FIELD: "Số văn bản", DAY_FIELD: "Ngày ban hành", MONTH_FIELD: "Tháng ban hành"}
         widget = DictionaryObject({
             NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
@@ -303,9 +394,9 @@ def _add_issue_fields(writer: PdfWriter, blanks: list[Blank]) -> None:
             NameObject("/TU"): TextStringObject(f"{description[blank.name]} (văn thư điền khi ký số của cơ quan)"),
             NameObject("/Ff"): NumberObject(1),   # read-only: filled by the body's signature, not typed
             NameObject("/F"): NumberObject(4),    # Print: PDF/A requires printable annotations
-            NameObject("/Q"): NumberObject(2 if blank.align == "right" else 1),
+            NameObject("/Q"): NumberObject(align),
             NameObject("/DA"): TextStringObject(f"/{font_name} {blank.size:g} Tf 0 g"),
-            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in blank.box]),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in box]),
             NameObject("/P"): page.indirect_reference,
             NameObject("/AP"): DictionaryObject({NameObject("/N"): writer._add_object(appearance)}),
         })
@@ -314,6 +405,12 @@ def _add_issue_fields(writer: PdfWriter, blanks: list[Blank]) -> None:
             resources = form.setdefault(NameObject("/DR"), DictionaryObject())
             font_dict = resources.setdefault(NameObject("/Font"), DictionaryObject())
             font_dict[NameObject(f"/{font_name}")] = font_ref
+
+
+def _serialise(array) -> bytes:
+    out = io.BytesIO()
+    array.write_to_stream(out)
+    return out.getvalue()
 
 
 def _add_signature_fields(writer: PdfWriter, boxes: FieldBoxes) -> None:

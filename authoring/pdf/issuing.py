@@ -138,15 +138,27 @@ def fill_issue_fields(writer, pdf: bytes, info: dict[str, str], values: IssueVal
                      "Kiểm tra lại --date; nếu văn bản ban hành sang năm khác, sửa ngày trong kế hoạch và tạo lại PDF.")
     engines: dict[bool, object] = {}   # one embedded subset per face (the day and month share the italic one)
     for name in empty:
-        _fill(writer, fields[name][0], values.text(name), engines)
+        widget = fields[name][0]
+        suffix = ""
+        if name == NUMBER_FIELD and widget.get("/Q", 0) == 0:   # the field draws the line's rest: "/KH-UBND"
+            if not notation:
+                raise _error(file, "K108", "không đọc được ký hiệu văn bản (thuộc tính CodeNotation của tệp trống) để "
+                                           "in sau số", "Tạo lại PDF bằng kehoach pdf từ kế hoạch, rồi ký lại.")
+            suffix = f"/{notation}"
+        _fill(writer, widget, values.text(name), engines, suffix)
     return empty
 
 
 NUMBER_SPACE_EM = 0.25        # a Times space: what separates "Số:" from the number
 
 
-def _fill(writer, widget, text: str, engines: dict) -> None:
-    """The field's value and its appearance: the text in the line's face and size, on the line's baseline."""
+def _fill(writer, widget, text: str, engines: dict, suffix: str = "") -> None:
+    """The field's value and its appearance: the text in the line's face and size, on the line's baseline.
+
+    A number field aligned left (/Q 0) draws the rest of the line after "Số:" — one space, the number at its own
+    width, then *suffix* ("/KH-UBND") against it; one aligned right (PDFs finished before that) holds only the
+    number, narrowed into the blank before the printed "/".
+    """
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 
@@ -161,14 +173,16 @@ def _fill(writer, widget, text: str, engines: dict) -> None:
         engines[italic] = GlyphAccumulatorFactory(stamp_font("Italic" if italic else "Regular")).create_font_engine(writer)
     engine = engines[italic]
     engine.font_size = size
-    shaped = engine.shape(text)
+    shaped = engine.shape(text + suffix)
     advance = shaped.x_advance * size
-    room = width
-    if widget.get("/Q") == 2:   # the number: one space after "Số:" always (the field starts 0.5 pt after the colon)
-        room = width - (NUMBER_SPACE_EM * size - NUMBER_FIELD_OFFSET_PT)
-    # three or four digits in the blank of two: narrowed to the room left after that space, never over it
+    room, align = width, widget.get("/Q", 0)
+    space = NUMBER_SPACE_EM * size - NUMBER_FIELD_OFFSET_PT   # the field starts 0.5 pt after the colon of "Số:"
+    if str(widget.get("/T")) == NUMBER_FIELD:   # the number: one space after "Số:" always
+        room = width - space
+    # right-aligned (older PDFs): three or four digits in the blank of two are narrowed to the room left after
+    # that space; left-aligned, the field holds four digits more than the blank, so only a longer one narrows
     scale = min(1.0, room / advance) if advance else 1.0
-    x = width - advance * scale if widget.get("/Q") == 2 else (width - advance * scale) / 2
+    x = {2: width - advance * scale, 0: space}.get(align, (width - advance * scale) / 2)
     baseline = 0.3 * size     # finishing._blank: the box starts 0.3 em under the baseline
     ops = b"/Tx BMC q BT /F1 %g Tf %g Tz %g %g Td %s ET Q EMC" % (size, round(scale * 100, 2), round(x, 3), baseline,
                                                                   shaped.graphics_ops)

@@ -72,8 +72,9 @@ def test_unissued_pdf_has_empty_text_fields_exactly_over_its_blanks(unissued, pd
     words = _words(unissued)
     word = {w: box for w, *box in reversed(words)}  # first occurrence on the page wins (the header lines)
     number, day, month = (tuple(float(v) for v in fields[n]["/Rect"]) for n in (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD))
-    # Between "Số:" and "/KH-UBND", between "ngày" and "tháng", between "tháng" and "năm", on the same line.
-    assert word["Số:"][2] <= number[0] + 0.5 < number[2] <= word["/KH-UBND"][0] + 0.5
+    # From "Số:" over the blank and "/KH-UBND" (which the field draws), with room for four digits more; between
+    # "ngày" and "tháng", between "tháng" and "năm"; on the same line.
+    assert word["Số:"][2] <= number[0] + 0.5 < word["/KH-UBND"][0] < word["/KH-UBND"][2] + 4 * 6.5 <= number[2] + 0.5
     assert word["ngày"][2] < day[0] < day[2] < word["tháng"][0]
     assert word["tháng"][2] < month[0] < month[2] < word["năm"][0]
     for box, neighbour, room in ((number, word["Số:"], 15.7), (day, word["ngày"], 12.9), (month, word["tháng"], 12.9)):
@@ -129,9 +130,11 @@ def test_filled_digits_are_drawn_inside_the_blanks(issued_at_signing, unissued):
                    if image.getpixel((x, y)) < 110)
 
     fields = _fields(unissued)
+    slash = next(x0 for w, x0, *_ in _words(unissued) if w == "/KH-UBND")
     for name in (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD):
         box = [float(v) for v in fields[name]["/Rect"]]
-        assert dark(unissued, box) == 0
+        blank = box if name != NUMBER_FIELD else [box[0], box[1], slash - 1, box[3]]   # then the ký hiệu it draws
+        assert dark(unissued, blank) == 0
         assert dark(issued_at_signing["body"], box) > 15
 
 

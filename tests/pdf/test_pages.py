@@ -58,19 +58,44 @@ def numbered(pdfs, kit, tmp_path_factory):
 
 @pytest.mark.parametrize("number", [7, 12, 409, 1234])
 def test_the_number_filled_at_signing_sits_one_space_after_so_and_against_the_slash(numbered, pdfs, number):
+    """pdftotext reads "Số:" (page) and "1234/KH-UBND" (the field, which draws the line's rest) as two words: the
+    number touches the "/" (one word), sits one space after "Số:", and the word is the digits at their own width
+    plus the ký hiệu as printed before signing: nothing narrowed, nothing overlapping."""
     unsigned = {w: (x0, x1) for w, x0, x1 in _line_words(pdfs[example("kien-an").stem], "Số:")}
     words = _line_words(numbered[number], "Số:")
-    assert words[0][0] == "Số:"
     text = f"{number:02d}"
-    assert [w for w, *_ in words[:3]] == ["Số:", text, "/KH-UBND"], words
-    (_, _, colon), (_, left, right), (_, slash, _) = words[:3]
+    assert [w for w, *_ in words[:2]] == ["Số:", f"{text}/KH-UBND"], words
+    (_, _, colon), (_, left, right) = words[:2]
     assert abs((left - colon) - SPACE_PT) < 0.6, f"Số: {text}: cách 'Số:' {left - colon:.2f} pt, phải là một dấu cách"
-    assert abs(slash - right) < 0.6                                          # against the "/", no gap
-    assert slash == pytest.approx(unsigned["/KH-UBND"][0], abs=0.3)          # the ký hiệu has not moved
-    if len(text) <= 2:   # the blank is one space and two digits wide: they print at their own width
-        assert right - left == pytest.approx(len(text) * DIGIT_PT, abs=0.6)
-    else:                # three or four digits are narrowed into it (partial: the page was laid out before the số)
-        assert 0.5 * len(text) * DIGIT_PT - 0.6 <= right - left < len(text) * DIGIT_PT
+    symbol = unsigned["/KH-UBND"][1] - unsigned["/KH-UBND"][0]
+    assert right - left == pytest.approx(len(text) * DIGIT_PT + symbol, abs=0.6)   # at their own width
+    assert colon == pytest.approx(unsigned["Số:"][1], abs=0.1)                   # "Số:" has not moved
+    if len(text) == 2:   # the blank is one space and two digits wide: a two-digit number leaves the ký hiệu put
+        assert right == pytest.approx(unsigned["/KH-UBND"][1], abs=0.6)
+
+
+def test_the_unissued_page_keeps_only_so_and_the_number_field_draws_the_rest_of_the_line(pdfs):
+    """Page content: "Số:" alone (read with pypdf); what pdftotext and a viewer show: "Số:     /KH-UBND", the blank
+    and ký hiệu drawn by the field, in the page's own embedded font, one blank of a space and two digits."""
+    from pypdf import PdfReader
+
+    pdf = pdfs[example("kien-an").stem]
+    page = PdfReader(str(pdf)).pages[0]
+    assert "Số:" in page.extract_text() and "/KH-UBND" not in page.extract_text()
+    (_, _, colon), (slash, start, _) = _line_words(pdf, "Số:")[:2]
+    assert slash == "/KH-UBND" and start - colon == pytest.approx(SPACE_PT + 2 * DIGIT_PT, abs=0.6)
+    field = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/T") == "SoVanBan")
+    font = next(iter(field["/AP"]["/N"]["/Resources"]["/Font"].values())).get_object()
+    assert font["/BaseFont"].endswith("LiberationSerif") and "/FontFile2" in font["/FontDescriptor"]
+
+
+@pytest.mark.parametrize("number", [7, 1234])
+def test_import_reads_the_number_and_symbol_of_a_pdf_issued_at_signing(numbered, number):
+    """The số and ký hiệu live in the field's appearance now; the PDF reader reads them there (a regression guard)."""
+    from authoring.importing.pdfsource import pdf_facts
+
+    facts = pdf_facts(numbered[number])
+    assert (facts.number, facts.symbol, facts.date) == (f"{number:02d}", "KH-UBND", "2024-01-06")
 
 
 @pytest.fixture(scope="session")
