@@ -16,6 +16,7 @@ from .counterparts import (STANDING, central_only, department, ministry_of, name
                            to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
+from .peer import peer_asks, peer_members, peer_reason
 from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
 from .targets import add_target_section
 
@@ -106,8 +107,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     for entry in defaults:
         agency_id = department(d, entry.agency, lead)
         if agency_id is None or (entry.when and not re.search(entry.when, parent_words, re.IGNORECASE)) \
-                or (agency_id == "cac-so-nganh-tinh" and not group_asked):
-            continue
+                or (agency_id == "cac-so-nganh-tinh" and not group_asked) \
+                or (d.peer_same and agency_id not in d.peer and agency_id != lead):
+            continue   # with a neighbour's plan of the same parent, the field's usual list keeps only the bodies it names
         for sentence in entry.sentences:
             if entry.agency == "lead" and standing and STANDING.search(sentence):
                 continue   # the parent already makes the lead's counterpart the standing body: its own words say it
@@ -190,11 +192,16 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
         duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=asked_reason(group_words))
     # The Front when the parents ask the province to mobilise (or, for a parent that names no body, its field's list).
     front_words = asks(d, "front", asked)
-    if not requests and (front_words or (by_field and d.proposed_by_field("front"))):
-        front = d.proposal("front")
-        requests.append((tuple(front.members), d.say(front.title), [Block(
+    front = d.proposal("front")
+    members, front_title = tuple(front.members), d.say(front.title)
+    if d.peer_same:   # the neighbour's plan of the same parent decides kehoach's own proposal: the Front it names
+        front_words = peer_asks(d, "front", asked, parent_words, front.members)
+        members = tuple(peer_members(d, front.members))
+        front_title = request_title(d, members) if members else front_title
+    if not requests and (front_words or (by_field and d.proposed_by_field("front") and (members or not d.peer_same))):
+        requests.append((members, front_title, [Block(
             id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
-            derived=asked_reason(front_words) if front_words else d.reason)]))
+            derived=_peer_said(d, asked_reason(front_words)) if front_words else d.reason)]))
     topic = " ".join(p.plan.document.title for p in d.parents)
     extra = d.field.topic_requests if d.field is not None else None
     if extra and re.search(extra.words, topic, re.IGNORECASE):
@@ -202,8 +209,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             # Courts, prosecutors, associations: only when the parents' words reach their work (or, for a parent that
             # names no body, by its field's list when the request has no words of its own).
             said = re.search(request.when, parent_words) if request.when else None
-            if not (said or (by_field and not request.when)):
-                continue
+            if not (said or (by_field and not request.when)) \
+                    or (d.peer_same and not set(request.members) & set(d.peer)):
+                continue   # with a neighbour's plan: only the bodies it names
             requests.append((tuple(request.members), d.say(request.title), [Block(
                 id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence,
                 derived=asked_reason(said.group(0)) if said else d.reason)]))
@@ -230,11 +238,13 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                          blocks=headings[agency_id]))
     # The press, only when what the parents ask of the province asks the media to act.
     press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
-    press_words = asks(d, "press", asked)
+    press_words = peer_asks(d, "press", asked, parent_words, press) if d.peer_same else asks(d, "press", asked)
+    if d.peer_same:   # only the press the neighbour names
+        press = [p for p in press if p in d.peer]
     if press and press_words:
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
-                                       derived=asked_reason(press_words))]))
+                                       derived=_peer_said(d, asked_reason(press_words)))]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
@@ -303,3 +313,7 @@ def _to_counterparts(d: Draft, duty, parent, central: list[str], text: str, link
     for other in found[1:]:
         duty(other, cooperation(d, found[0], text, other), links,
              derived=f"văn bản cấp trên giao chung cho {together}", tier="counterpart")
+
+
+def _peer_said(d: Draft, reason: str) -> str:
+    return f"{peer_reason(d)}; {reason}" if d.peer_same else reason
