@@ -108,16 +108,16 @@ def _header(plan: Plan, unit: Unit, notes: list[str], parents: list[LoadedPlan],
 
 
 def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5, year: int | None = None,
-           day: date | None = None, peer: Path | None = None) -> tuple[str, DeriveReport]:
+           day: date | None = None, peer: Path | None = None, peer_name: str | None = None) -> tuple[str, DeriveReport]:
     """YAML text of *unit*'s draft from *parent* (one loaded plan or a list), merged into *output* if it exists;
     *day* is the day whose agencies, units and counterparts the draft uses (derive --date); *peer* a neighbour's plan
-    (YAML, DOCX, PDF or text) whose bodies weigh as evidence (derive --peer)."""
+    (YAML, DOCX, PDF or text) whose bodies weigh as evidence (derive --peer), named *peer_name* if given (an upload)."""
     parents = list(parent) if isinstance(parent, (list, tuple)) else [parent]
     unit = parse_unit(unit_text)
     existing = output is not None and Path(output).is_file()
     if existing:
         _require_readable(Path(output))   # the parent itself, or a broken earlier draft: refused before anything else
-    neighbour = read_peer(Path(peer)) if peer is not None else None
+    neighbour = read_peer(Path(peer), peer_name) if peer is not None else None
     plan, comments, notes = build_draft(parents, unit, lead_days, year, day, neighbour)
     report = DeriveReport(notes=list(notes))
     name = f"kế hoạch của {unit.full}"

@@ -53,13 +53,14 @@ class Peer:
         return False
 
 
-def read_peer(path: Path) -> Peer:
+def read_peer(path: Path, name: str | None = None) -> Peer:
     """The neighbour's plan at *path*: a plan YAML, or a DOCX, PDF or text file read by the importer (its headings and
     task leads, and every paragraph that names a body as a heading or hands it duties: "1. Sở Tư pháp", "Giao Sở …")."""
     from ...importing.importer import import_plan, read_source
     from ...importing.recognise import ImportRefused
 
     path = Path(path)
+    shown = Path(name) if name else path
     if not path.is_file():
         raise InputError(f"Không tìm thấy kế hoạch tham khảo {path}.", [Finding(
             "V107", Severity.ERROR, "không tìm thấy tệp kế hoạch của địa phương khác", str(path),
@@ -91,7 +92,7 @@ def read_peer(path: Path) -> Peer:
                 _BODY.match(text) or not agency_key(registry, text.rstrip(" :.;,")).startswith("~")):
             names.append(text.rstrip(" :.;,"))   # a heading that is a body's name, or "Sở Tư pháp:"
     owner = _owner(plan, lines)
-    return Peer(path, owner, tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())), "\n".join(lines)[:_TEXT])
+    return Peer(shown, owner, tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())), "\n".join(lines)[:_TEXT])
 
 
 
