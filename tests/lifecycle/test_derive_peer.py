@@ -93,16 +93,26 @@ def test_a_neighbour_of_another_subject_gives_no_body_a_duty_the_parent_does_not
 
 
 def test_a_neighbour_keeps_a_body_the_parent_reaches_too_little_for_a_heading(tmp_path):
-    # QĐ 1187/QĐ-BNV reaches Sở Khoa học và Công nghệ once: alone, ranking folds it into the lead's heading; a
-    # neighbour that gives it duties keeps its heading, and the comment says why.
-    parents = [load_plan_or_raise(PAIRS / "parents" / "qd-1187-2025.yaml")]
-    day = date(2025, 12, 3)
-    _, alone, _ = _derived(tmp_path, parents, None, unit="tỉnh Lâm Đồng", day=day)
-    peer = PAIRS / "tune" / "nghe-an-tre-em-2025" / "child.txt"
-    text, helped, _ = _derived(tmp_path, parents, peer, unit="tỉnh Lâm Đồng", day=day)
+    # One duty of Bộ Y tế among forty of Bộ Khoa học và Công nghệ: alone, ranking folds Sở Y tế into the lead's
+    # heading; a neighbour that gives Sở Y tế duties keeps its heading, and the comment says why.
+    lines = ["kind: directive", "id: kt-gop", "document:", "  type: Quyết định",
+             "  issuer: {agency: thu-tuong, name: Thủ tướng Chính phủ, header: [THỦ TƯỚNG CHÍNH PHỦ]}",
+             "  number: 98", "  symbol: QĐ-TTg", "  place: Hà Nội", "  date: 2025-09-15", "  title: Về chuyển đổi số",
+             "  level: trung_uong", "source: kiểm thử", "status: inferred", "sections:", "  - label: I.",
+             "    title: TỔ CHỨC THỰC HIỆN", "    blocks:", "      - label: '1.'", "        title: Bộ Khoa học và Công nghệ",
+             "        agency: bo-khcn", "        blocks:"]
+    for i in range(1, 41):
+        lines += [f"          - id: d-{i}", "            label: '-'",
+                  f"            text: Triển khai nền tảng số thứ {i} phục vụ chuyển đổi số của ngành, lĩnh vực."]
+    lines += ["      - label: '2.'", "        title: Bộ Y tế", "        agency: bo-y-te", "        blocks:",
+              "          - id: y-1", "            label: '-'", "            text: Cấp chữ ký số miễn phí cho nhân viên y tế xã."]
+    (tmp_path / "cha.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parents = [load_plan_or_raise(tmp_path / "cha.yaml")]
     registry = load_registry()
-    assert "so-khcn" not in draft_agencies(registry, alone) and "so-khcn" in draft_agencies(registry, helped)
-    assert "# theo kế hoạch của tỉnh Nghệ An: Sở Khoa học và Công nghệ có mục riêng dù văn bản cấp trên ít nói tới" in text
+    _, alone, _ = _derived(tmp_path, parents, None)
+    text, helped, _ = _derived(tmp_path, parents, _neighbour(tmp_path, ["Sở Khoa học và Công nghệ", "Sở Y tế"]))
+    assert "so-y-te" not in draft_agencies(registry, alone) and "so-y-te" in draft_agencies(registry, helped)
+    assert "# theo kế hoạch của tỉnh Hà Tĩnh: Sở Y tế có mục riêng dù văn bản cấp trên ít nói tới" in text
 
 
 def test_the_same_neighbour_gives_the_same_draft_byte_for_byte(tmp_path):

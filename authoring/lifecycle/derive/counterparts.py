@@ -33,6 +33,32 @@ def central_to_province(d: Draft, text: str) -> str:
     return text
 
 
+# "Các Bộ: Công an, Quốc phòng, Y tế …", "Các bộ, cơ quan ngang bộ: Tài chính; Tư pháp; Văn phòng Chính phủ phối hợp …":
+# national texts name several ministries after one "Bộ", by their field (Nghị định 30/2020, cách viết tên cơ quan
+# trong văn bản; seen in QĐ 1187/QĐ-BNV, Công điện 223/CĐ-TTg). The list ends at the verb of the duty.
+LISTED = re.compile(r"(?:^|[.;:]\s+|-\s*)[Cc]ác [Bb]ộ(?:, (?:cơ quan ngang bộ|ngành))?\s*:\s*(?P<names>.+?)"
+                    r"(?=\s+(?:phối hợp|chủ trì|có trách nhiệm|theo chức năng|căn cứ|thực hiện|chỉ đạo|hướng dẫn|"
+                    r"tăng cường|khẩn trương|tổ chức|rà soát|nghiên cứu|triển khai)\b|[.]\s|[.:]?$)")
+
+
+def listed_ministries(d: Draft, text: str) -> list[str]:
+    """The central bodies a duty lists by their field after "Các Bộ:" (at least two found), in its order; else []."""
+    found = LISTED.search(text)
+    if not found:
+        return []
+    bodies = []
+    for name in re.split(r"\s*[;,]\s*", found.group("names").strip(" ;,")):
+        name = re.sub(r"^và\s+", "", name).strip()
+        for candidate in (name, f"Bộ {name}"):
+            agency_id = d.registry.resolve_agency(candidate) if name else None
+            agency = d.registry.agencies.get(agency_id) if agency_id else None
+            if agency is not None and agency.level == Level.CENTRAL and not agency.collective:
+                bodies.append(agency_id)
+                break
+    bodies = list(dict.fromkeys(bodies))
+    return bodies if len(bodies) >= 2 else []
+
+
 def to_province(d: Draft, agency_id: str) -> str | None:
     """The province body holding a central body's role on the draft's day (Bộ Quốc phòng → Bộ Chỉ huy Quân sự tỉnh)."""
     agency = d.registry.agencies.get(agency_id)

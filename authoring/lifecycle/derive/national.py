@@ -12,8 +12,8 @@ from ...model.walk import iter_blocks, iter_duties, iter_tasks
 from ...loading.drafting import parent_words as words_of
 from .competences import clause_naming, holders, topic_words
 from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
-from .counterparts import (STANDING, central_only, department, ministry_of, names_standing, province_lead, resolved,
-                           to_province, unplaced)
+from .counterparts import (STANDING, central_only, department, listed_ministries, ministry_of, names_standing,
+                           province_lead, resolved, to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
 from .peer import peer_asks, peer_members, peer_reason
@@ -126,7 +126,12 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             first = registry.agencies.get(agencies[0])
             text = adapt(d, parent, item.text)
             found = holders(d, Level.PROVINCE, text, topic) if set(agencies) & set(COLLECTIVE) else []
-            if found and agencies[0] != "ubnd-tinh":   # every ministry's duty: to the departments its words name
+            listed = listed_ministries(d, item.text) if set(agencies) & set(COLLECTIVE) else []
+            if listed:   # "Các Bộ: Tài chính; Tư pháp; …": the duty names its ministries, their departments take it
+                _to_counterparts(d, duty, parent, listed, text, [link(parent, item.id, items)])
+                for report in item.block.reporting:
+                    _province_report(d, parent, items, report, lead, ministry, duty)
+            elif found and agencies[0] != "ubnd-tinh":   # every ministry's duty: to the departments its words name
                 _spread(d, duty, found, text, [link(parent, item.id, items)])
                 for report in item.block.reporting:
                     _province_report(d, parent, items, report, lead, ministry, duty)
