@@ -148,3 +148,24 @@ def test_derive_command_takes_a_neighbour_plan_and_refuses_a_missing_one(tmp_pat
     missing = runner.invoke(main, base + ["--peer", str(tmp_path / "khong-co.pdf")])
     assert missing.exit_code == 1 and "khong-co.pdf" in missing.output and "Traceback" not in missing.output
     assert not out.exists()
+
+
+def test_a_neighbour_body_whose_competence_a_duty_of_another_body_names_cooperates_on_it(tmp_path):
+    # A duty of Bộ Nội vụ that speaks of complaints: Sở Nội vụ takes it; Thanh tra tỉnh, which the neighbour names,
+    # cooperates on it (its competence: khiếu nại, tố cáo); without the neighbour it is not named.
+    lines = ["kind: directive", "id: kt-phoi-hop", "document:", "  type: Quyết định",
+             "  issuer: {agency: thu-tuong, name: Thủ tướng Chính phủ, header: [THỦ TƯỚNG CHÍNH PHỦ]}",
+             "  number: 98", "  symbol: QĐ-TTg", "  place: Hà Nội", "  date: 2025-09-15", "  title: Về công vụ",
+             "  level: trung_uong", "source: kiểm thử", "status: inferred", "sections:", "  - label: I.",
+             "    title: TỔ CHỨC THỰC HIỆN", "    blocks:", "      - label: '1.'", "        title: Bộ Nội vụ",
+             "        agency: bo-noi-vu", "        blocks:", "          - id: nv-1", "            label: '-'",
+             "            text: Chủ trì kiểm tra công vụ, giải quyết khiếu nại, tố cáo của cán bộ, công chức."]
+    (tmp_path / "cha.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parents = [load_plan_or_raise(tmp_path / "cha.yaml")]
+    registry = load_registry()
+    _, alone, _ = _derived(tmp_path, parents, None)
+    text, helped, _ = _derived(tmp_path, parents, _neighbour(tmp_path, ["Sở Nội vụ", "Thanh tra tỉnh"]))
+    assert "thanh-tra-tinh" not in draft_agencies(registry, alone)
+    assert "thanh-tra-tinh" in draft_agencies(registry, helped)
+    line = next(line for line in text.splitlines() if "theo kế hoạch của tỉnh Hà Tĩnh và theo chức năng" in line)
+    assert "Thanh tra tỉnh" in line and "khiếu nại" in line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ... import nd30
 from ...model import Block, Budget, Level, Recipient, Reporting, ReportPeriod, Task
@@ -172,6 +173,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             skipped += 1
             continue
         _to_counterparts(d, duty, parent, resolved(d, parent, block.task.lead[:1]), text, [link(parent, block.id, items)])
+    if d.peer:
+        _peer_reach(d, duty, headings, topic, lead)
     # Every draft has a budget section: the body holding the budget competence advises on it (competences.yaml).
     budget = holders(d, Level.PROVINCE, "ngân sách")
     if budget and budget[0].agency not in headings:
@@ -322,3 +325,19 @@ def _to_counterparts(d: Draft, duty, parent, central: list[str], text: str, link
 
 def _peer_said(d: Draft, reason: str) -> str:
     return f"{peer_reason(d)}; {reason}" if d.peer_same else reason
+
+
+def _peer_reach(d: Draft, duty, headings: dict, topic: frozenset[str], lead: str) -> None:
+    """A body the neighbour's plan gives duties to, still without a heading, whose competence the words of a parent duty
+    or task name (given to whichever body): it cooperates on the first such one, the comment says both reasons."""
+    for parent in d.parents:
+        items = parent_items(parent)
+        texts = [(item.id, item.text) for item in iter_duties(parent.plan) if item.id and not item.request]
+        texts += [(block.id, block.title or block.text or "") for _, block in iter_tasks(parent.plan) if block.id]
+        for item_id, raw in texts:
+            text = adapt(d, parent, raw)
+            for holder in holders(d, Level.PROVINCE, text, topic):
+                if holder.agency in d.peer and holder.agency not in headings and holder.agency != lead:
+                    holder = replace(holder, peer=True)
+                    duty(holder.agency, cooperation(d, lead, text, holder.agency, holder.words),
+                         [link(parent, item_id, items)], derived=holder.reason(d), tier="cooperating")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import InputError
+from ...errors import InputError, KehoachError
 from ...findings import Finding, Severity
 from ...loading import load_plan, load_plan_or_raise, load_registry
 from ...model import Block
@@ -73,7 +73,7 @@ def read_peer(path: Path, name: str | None = None) -> Peer:
         try:
             loaded, _ = load_plan(path.with_suffix(".yaml"), text=import_plan(path).yaml_text)
             plan = loaded.plan if loaded is not None else None
-        except (InputError, ImportRefused):
+        except (KehoachError, ImportRefused):
             plan = None   # a plan whose structure the importer does not follow: its paragraphs still name bodies
     names = []
     if plan is not None:
