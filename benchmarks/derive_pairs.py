@@ -71,8 +71,8 @@ def with_peers(registry, pair: Pair, pairs: dict[str, Pair], folder: Path):
             continue
         try:
             scores.append(score_draft(registry, pair, draft_of(pair, folder, neighbour.text)))
-        except KehoachError:
-            continue
+        except Exception as exc:   # noqa: BLE001 — one neighbour kehoach cannot read is said, the run goes on
+            print(f"(một kế hoạch láng giềng không dùng được: {type(exc).__name__})", file=sys.stderr)
     if not scores:
         return None
     return mean(s.agencies.recall for s in scores), mean(s.agencies.precision for s in scores)
