@@ -24,6 +24,8 @@ _LABEL = re.compile(r"^(?:(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]|[-+•])\s*")
 # A heading that names a body, known to the registry or not: "3. Ban Quản lý các khu công nghiệp".
 _BODY = re.compile(r"^(?:Sở|Ban|Văn phòng|Trung tâm|Công an|Bộ Chỉ huy|Bộ đội|Đài|Báo|Hội|Chi cục|Cục|Thanh tra|Liên "
                    r"hiệp|Tỉnh đoàn|Thành đoàn|Kho bạc|Ngân hàng|Viện|Tòa án|Bảo hiểm|Ủy ban|Đoàn|Liên đoàn)\s")
+# Words of a sentence, not of a name: "Ban hành quyết định …", "… giám sát trực tiếp thông qua".
+_VERB = re.compile(r"^Ban hành\b|\b(?:thông qua|bao gồm|thành lập|thực hiện|tổ chức|chủ trì|phối hợp|gồm)\b")
 # The header of a plan names its issuer: "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN" → "tỉnh Nghệ An".
 _OWNER = re.compile(r"^(?:Ban Thường trực\s+)?(?:Ủy ban nhân dân|UBND|Ủy ban (?:Mặt trận Tổ quốc|MTTQ) Việt Nam)\s+((?:tỉnh|thành phố|xã|phường|đặc khu|huyện|quận|thị xã)\s.+)$",
                     re.IGNORECASE)
@@ -89,11 +91,17 @@ def read_peer(path: Path, name: str | None = None) -> Peer:
         if given:
             names.append(given.group(1))
         elif (text != line.strip() or text.endswith(":")) and 0 < len(text) <= 90 and (
-                _BODY.match(text) or not agency_key(registry, text.rstrip(" :.;,")).startswith("~")):
+                _named(text) or not agency_key(registry, text.rstrip(" :.;,")).startswith("~")):
             names.append(text.rstrip(" :.;,"))   # a heading that is a body's name, or "Sở Tư pháp:"
     owner = _owner(plan, lines)
     return Peer(shown, owner, tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())), "\n".join(lines)[:_TEXT])
 
+
+
+def _named(text: str) -> bool:
+    """Whether a heading is only a body's name the registry does not know (short, no sentence, no verb after it)."""
+    return bool(_BODY.match(text)) and not _VERB.search(text) and len(text.split()) <= 12 \
+        and not re.search(r"[.(;]", text.rstrip(" :"))
 
 
 def _owner(plan, lines: list[str]) -> str:
