@@ -178,3 +178,8 @@ def test_ministries_listed_by_their_field_after_cac_bo_reach_their_departments(t
     headings = [b.agency for b in plan.sections[-1].blocks]
     for department in (["so-tu-phap"], ["so-khcn"], ["van-phong-ubnd-tinh"]):
         assert department in headings, (department, headings)
+    # each department takes what the list asks, on its own field, not the list itself
+    justice = next(b for b in plan.sections[-1].blocks if b.agency == ["so-tu-phap"])
+    assert justice.blocks[0].text.startswith("Phối hợp với Sở Nội vụ trong việc theo dõi, đánh giá cải cách hành chính")
+    assert justice.blocks[0].text.endswith("(lĩnh vực tư pháp).")
+    assert "Tài chính; Tư pháp" not in text

@@ -13,8 +13,8 @@ from ...model.walk import iter_blocks, iter_duties, iter_tasks
 from ...loading.drafting import parent_words as words_of
 from .competences import clause_naming, holders, topic_words
 from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
-from .counterparts import (STANDING, central_only, department, listed_ministries, ministry_of, names_standing,
-                           province_lead, resolved, to_province, unplaced)
+from .counterparts import (STANDING, central_only, department, listed_ministries, listed_predicate, ministry_of,
+                           names_standing, province_lead, resolved, to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
 from .peer import peer_asks, peer_members, peer_reason
@@ -129,7 +129,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             found = holders(d, Level.PROVINCE, text, topic) if set(agencies) & set(COLLECTIVE) else []
             listed = listed_ministries(d, item.text) if set(agencies) & set(COLLECTIVE) else []
             if listed:   # "Các Bộ: Tài chính; Tư pháp; …": the duty names its ministries, their departments take it
-                _to_counterparts(d, duty, parent, listed, text, [link(parent, item.id, items)])
+                _to_listed(d, duty, parent, listed, text, [link(parent, item.id, items)])
                 for report in item.block.reporting:
                     _province_report(d, parent, items, report, lead, ministry, duty)
             elif found and agencies[0] != "ubnd-tinh":   # every ministry's duty: to the departments its words name
@@ -341,3 +341,20 @@ def _peer_reach(d: Draft, duty, headings: dict, topic: frozenset[str], lead: str
                     holder = replace(holder, peer=True)
                     duty(holder.agency, cooperation(d, lead, text, holder.agency, holder.words),
                          [link(parent, item_id, items)], derived=holder.reason(d), tier="cooperating")
+
+
+def _to_listed(d: Draft, duty, parent, listed: list[tuple[str, str | None]], text: str, links) -> None:
+    """A duty of ministries listed by their field ("Các Bộ: Tài chính; Tư pháp; … phối hợp với …"): each department
+    takes what it asks, on its own field; without words after the list, as a duty given to those ministries."""
+    predicate = listed_predicate(text)
+    if predicate is None:
+        _to_counterparts(d, duty, parent, [a for a, _ in listed], text, links)
+        return
+    for agency_id, field in listed:
+        counterpart = to_province(d, agency_id)
+        if counterpart is None:
+            unplaced(d, parent, agency_id, text)
+            continue
+        line = d.unique(predicate.rstrip(". ") + (f" (lĩnh vực {field})." if field else "."))
+        duty(counterpart, line or d.unique(f"{predicate.rstrip('. ')} (phần việc của {d.name(counterpart)})."), links,
+             tier="counterpart")
