@@ -263,3 +263,10 @@ def test_benchmark_scores_the_draft_derived_with_each_neighbours_real_plan_as_pe
     row = next(line for line in out.splitlines() if line.startswith("| tinh-a "))
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[3].endswith("%") and cells[4].endswith("%")   # the draft with the neighbour as --peer: scored
+
+
+def test_agency_key_reads_ho_chi_minh_citys_dash_spelling_as_every_district_and_commune():
+    registry = load_registry()
+    assert agency_key(registry, "Ủy ban nhân dân quận - huyện") == "ubnd-cap-huyen"
+    assert agency_key(registry, "Ủy ban nhân dân phường - xã, thị trấn") == "ubnd-cap-xa"
+    assert agency_key(registry, "Ủy ban nhân dân quận") == "ubnd-huyen"   # one district stays one district
