@@ -5,7 +5,8 @@
 For every pair of tests/fixtures/derive_pairs/ (tune, holdout and holdout2 printed apart): `derive` (the library function) on
 the parent directive for the child's unit and day; then, against the facts written by hand from the real child plan,
 agency recall and precision (through the registry, at the child's level), linked targets and reporting dues found.
-The same for each neighbour's real plan (another province implementing the same parent) used as the draft.
+The same for each neighbour's real plan (another province implementing the same parent) used as the draft, and for
+the draft derived with that neighbour's real plan as `--peer` (several neighbours: the mean of each used alone).
 --details lists, for tune pairs only, the agencies missed and added (holdout and holdout2 stay aside).
 """
 
@@ -28,13 +29,16 @@ from authoring.loading import load_plan, load_plan_or_raise, load_registry  # no
 ROOT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "derive_pairs"
 
 
-def draft_of(pair: Pair, folder: Path):
-    """The draft derive writes for the pair's unit and day (or year, for a derive that takes no day)."""
+def draft_of(pair: Pair, folder: Path, peer: Path | None = None):
+    """The draft derive writes for the pair's unit and day (or year, for a derive that takes no day), with a
+    neighbour's real plan as evidence when *peer* is given (derive --peer)."""
     parents = [load_plan_or_raise(p) for p in pair.directives]
     wanted = inspect.signature(derive).parameters
     extra = {"day": pair.day} if "day" in wanted else {}
+    if peer is not None:
+        extra["peer"] = peer
     text, _ = derive(parents, pair.unit, None, 5, pair.day.year, **extra)
-    out = folder / f"{pair.id}.yaml"
+    out = folder / f"{pair.id}{'-' + peer.parent.name if peer else ''}.yaml"
     out.write_text(text, encoding="utf-8")
     loaded, _ = load_plan(out)
     return loaded
@@ -57,6 +61,23 @@ def neighbours_mean(scores: list[Score]):
             f"{mean(s.dues.hit for s in scores):.1f}/{scores[0].dues.expected}" if scores[0].dues.expected else "—")
 
 
+def with_peers(registry, pair: Pair, pairs: dict[str, Pair], folder: Path):
+    """Recall and precision of the draft derived with each neighbour's real plan as --peer, averaged over the
+    neighbours (each used alone); None without a neighbour whose text is at hand."""
+    scores = []
+    for name in pair.neighbours:
+        neighbour = pairs.get(name)
+        if neighbour is None or neighbour.text is None or not neighbour.text.is_file():
+            continue
+        try:
+            scores.append(score_draft(registry, pair, draft_of(pair, folder, neighbour.text)))
+        except Exception as exc:   # noqa: BLE001 — one neighbour kehoach cannot read is said, the run goes on
+            print(f"(một kế hoạch láng giềng không dùng được: {type(exc).__name__})", file=sys.stderr)
+    if not scores:
+        return None
+    return mean(s.agencies.recall for s in scores), mean(s.agencies.precision for s in scores)
+
+
 def run(root: Path, details: bool) -> int:
     registry = load_registry()
     pairs = load_pairs(root)
@@ -64,11 +85,14 @@ def run(root: Path, details: bool) -> int:
         for split in SPLITS:
             chosen = [p for p in pairs.values() if p.split == split]
             print(f"\n## {split} ({len(chosen)} cặp)\n")
-            print("| cặp | dự thảo: thu hồi | dự thảo: chính xác | láng giềng: thu hồi | láng giềng: chính xác "
+            print("| cặp | dự thảo: thu hồi | dự thảo: chính xác | dự thảo + láng giềng: thu hồi "
+                  "| dự thảo + láng giềng: chính xác | láng giềng: thu hồi | láng giềng: chính xác "
                   "| chỉ tiêu liên kết (dự thảo / láng giềng) | hạn báo cáo (dự thảo / láng giềng) |")
-            print("|---|---:|---:|---:|---:|---:|---:|")
-            draft_r, draft_p, near_r, near_p = [], [], [], []
-            both = []   # (draft recall, draft precision, neighbour recall, neighbour precision) where both exist
+            print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+            draft_r, draft_p, near_r, near_p, peer_r, peer_p = [], [], [], [], [], []
+            # (draft recall, draft precision, neighbour recall, neighbour precision, draft + neighbour recall,
+            # draft + neighbour precision) where the draft and a neighbour both exist
+            both = []
             for pair in chosen:
                 note = ""
                 score = None
@@ -82,6 +106,10 @@ def run(root: Path, details: bool) -> int:
                     except KehoachError as exc:
                         note += f" (derive lỗi: {str(exc).splitlines()[0][:80]})"
                 near = neighbours_mean([score_neighbour(registry, pair, pairs[n]) for n in pair.neighbours if n in pairs])
+                helped = with_peers(registry, pair, pairs, Path(tmp)) if score else None
+                if helped:
+                    peer_r.append(helped[0])
+                    peer_p.append(helped[1])
                 if score:
                     draft_r.append(score.agencies.recall)
                     draft_p.append(score.agencies.precision)
@@ -89,19 +117,22 @@ def run(root: Path, details: bool) -> int:
                     near_r.append(near[0])
                     near_p.append(near[1])
                 if score and near:
-                    both.append((score.agencies.recall, score.agencies.precision, near[0], near[1]))
+                    both.append((score.agencies.recall, score.agencies.precision, near[0], near[1])
+                                + (helped or (score.agencies.recall, score.agencies.precision)))
                 print(f"| {pair.id}{note} | {pct(score.agencies.recall) if score else '—'} "
                       f"| {pct(score.agencies.precision) if score else '—'} "
+                      f"| {pct(helped[0]) if helped else '—'} | {pct(helped[1]) if helped else '—'} "
                       f"| {pct(near[0]) if near else '—'} | {pct(near[1]) if near else '—'} "
                       f"| {frac(score.targets) if score else '—'} / {near[2] if near else '—'} "
                       f"| {frac(score.dues) if score else '—'} / {near[3] if near else '—'} |")
                 if details and split not in HELD_OUT and score:
-                    print(f"|   thiếu: {', '.join(score.missing) or '—'}; thêm: {', '.join(score.extra) or '—'} |||||||")
-            print(f"| **trung bình** | **{pct(mean(draft_r))}** | **{pct(mean(draft_p))}** | **{pct(mean(near_r))}** "
-                  f"| **{pct(mean(near_p))}** | | |")
+                    print(f"|   thiếu: {', '.join(score.missing) or '—'}; thêm: {', '.join(score.extra) or '—'} |||||||||")
+            print(f"| **trung bình** | **{pct(mean(draft_r))}** | **{pct(mean(draft_p))}** | **{pct(mean(peer_r))}** "
+                  f"| **{pct(mean(peer_p))}** | **{pct(mean(near_r))}** | **{pct(mean(near_p))}** | | |")
             if both:
                 print(f"| **trung bình trên {len(both)} cặp đo được cả hai** | **{pct(mean(b[0] for b in both))}** "
-                      f"| **{pct(mean(b[1] for b in both))}** | **{pct(mean(b[2] for b in both))}** "
+                      f"| **{pct(mean(b[1] for b in both))}** | **{pct(mean(b[4] for b in both))}** "
+                      f"| **{pct(mean(b[5] for b in both))}** | **{pct(mean(b[2] for b in both))}** "
                       f"| **{pct(mean(b[3] for b in both))}** | | |")
     return 0
 

@@ -607,11 +607,14 @@ def review(plan_file: str) -> None:
               "cơ quan lấy theo ngày 01/01 của năm).")
 @click.option("--lead-days", type=WholeNumber(min=0), default=5, show_default=True,
               help="Cấp dưới của đơn vị báo cáo sớm hơn hạn của đơn vị bao nhiêu ngày.")
+@click.option("--peer", "peer_file", type=click.Path(dir_okay=False), metavar="KE_HOACH_DIA_PHUONG_KHAC",
+              help="Kế hoạch của địa phương khác thực hiện cùng văn bản (.yaml, .docx, .pdf, .txt), dùng tham khảo: "
+                   "cơ quan mà kế hoạch đó giao việc được ưu tiên khi nhiệm vụ thuộc chức năng của cơ quan.")
 @click.option("--render", "with_docx", is_flag=True, help="Xuất luôn mỗi dự thảo ra DOCX, cạnh tệp YAML.")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Với --render: tạo thêm bản PDF/A của mỗi dự thảo.")
 def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | None, output: str | None,
-           output_dir: str | None, day_text: str | None, year: int | None, lead_days: int, with_docx: bool,
-           with_pdf: bool) -> None:
+           output_dir: str | None, day_text: str | None, year: int | None, lead_days: int, peer_file: str | None,
+           with_docx: bool, with_pdf: bool) -> None:
     """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
     from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
@@ -625,6 +628,7 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
     if with_pdf and not with_docx:
         raise UsageError("--pdf đi cùng --render")
     parents = [_load(name) for name in parent_files]
+    peer = Path(peer_file) if peer_file else None
     if unit:
         units = [unit]
     else:
@@ -633,14 +637,14 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
     drafted = []  # every unit is drafted (and refused if unknown) before any file is written
     for name in units:
         target = Path(output) if (unit and output) else None
-        text_out, report = derive_plan(parents, name, target, lead_days, year, day)
+        text_out, report = derive_plan(parents, name, target, lead_days, year, day, peer)
         if target is None:
             from ..loading.library import plan_id
 
             draft_id = plan_id(text_out)
             target = folder / f"{draft_id}.yaml"
             if target.is_file():
-                text_out, report = derive_plan(parents, name, target, lead_days, year, day)
+                text_out, report = derive_plan(parents, name, target, lead_days, year, day, peer)
         drafted.append((name, target, text_out, report))
     done = []
     for name, target, text_out, report in drafted:

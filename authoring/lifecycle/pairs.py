@@ -54,6 +54,7 @@ class Pair:
     field: str = ""
     level: str = ""
     absent: tuple[str, ...] = ()                  # parent directives named but not (yet) written
+    text: Path | None = None                      # the real child plan's full text (a neighbour's, for derive --peer)
 
 
 def _bad(path: Path, what: str) -> InputError:
@@ -85,7 +86,8 @@ def load_pair(folder: Path, root: Path) -> Pair:
         return Pair(tree["id"], tree["split"], folder, child["unit"], date.fromisoformat(str(child["date"])),
                     tuple(directives), tuple((a["name"], int(a["line"])) for a in tree.get("agencies") or []),
                     tuple(tree.get("targets") or []), tuple(dues), tuple(tree.get("neighbours") or []),
-                    tree.get("field", ""), tree.get("level", ""), tuple(absent))
+                    tree.get("field", ""), tree.get("level", ""), tuple(absent),
+                    folder / child["text"] if child.get("text") else None)
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad(path, f"thiếu hoặc sai trường {exc}") from None
 

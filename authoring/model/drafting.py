@@ -97,7 +97,7 @@ class Localities(Strict):
 class Ranking(Strict):
     """How directly a parent's words reach a body, and how much reach earns it a heading of its own (issue 21)."""
 
-    weights: dict[Literal["counterpart", "duty_words", "cooperating", "default", "budget"], float] = Field(
+    weights: dict[Literal["counterpart", "duty_words", "cooperating", "default", "budget", "peer"], float] = Field(
         description="Trọng số mỗi nhiệm vụ theo cách văn bản cấp trên nói tới cơ quan.")
     share: float = Field(ge=0, le=1, description="Cơ quan có tổng trọng số dưới tỷ lệ này của cả dự thảo không có mục "
                                                  "riêng: nhiệm vụ của nó về cơ quan chủ trì, nó phối hợp.")
@@ -107,6 +107,9 @@ class Ranking(Strict):
     asks: dict[Literal["press", "front", "group"], str] = Field(
         description="Nhóm khép lại danh sách → biểu thức chính quy: chỉ đề xuất khi lời văn bản cấp trên giao cho "
                     "tỉnh (xã) có các từ này.")
+    reach: dict[Literal["press", "front"], str] = Field(
+        {}, description="Với kế hoạch của địa phương khác (derive --peer) có nêu nhóm này: đề xuất cả khi lời văn bản "
+                        "cấp trên nói tới chức năng của nhóm bằng các từ này (rộng hơn asks).")
     source: str
 
 

@@ -353,9 +353,10 @@ class Site:
             raise UserError("Không có văn bản này trong thư viện.")
         return base / file
 
-    def derive_draft(self, file: str, unit: str, request: Request):
-        """(parent's path, parent, draft text, derive report) for *unit* from a library file: the page and the API
-        refuse the same units (unknown, abolished, another commune's) with the same words."""
+    def derive_draft(self, file: str, unit: str, request: Request, peer: tuple[str, bytes] | None = None):
+        """(parent's path, parent, draft text, derive report) for *unit* from a library file, with a neighbour's plan
+        (its file name and bytes) as evidence when given: the page and the API refuse the same units (unknown,
+        abolished, another commune's) with the same words."""
         path = self.library_path(file)
         parent, index = engine.parent_plan(path, self.state.registry)
         if parent is None or index.has_errors:
@@ -364,13 +365,19 @@ class Site:
         refusal = unit_refusal(unit, parent, own_commune=me.unit_name if me and me.unit_level == "xa" else None)
         if refusal:
             raise UserError(refusal)
+        neighbour = None
         try:
             # As if written beside the parent: an example parent is then named by its file name, found again
             # by the check through the links in the work folder.
             output = path.parent / f".kehoach-web-{secrets.token_hex(4)}.yaml"
-            text, report = core.derive(parent, unit, output)
+            with tempfile.TemporaryDirectory(prefix="kehoach-tham-khao-") as tmp:
+                if peer is not None:   # never the user's own file name on disk; the draft names it as uploaded
+                    neighbour = Path(tmp) / f"tham-khao{Path(peer[0]).suffix.lower()}"
+                    neighbour.write_bytes(peer[1])
+                text, report = core.derive(parent, unit, output, peer=neighbour, peer_name=peer[0] if peer else None)
         except core.KehoachError as exc:
-            raise UserError(_error_text(exc))
+            message = _error_text(exc)
+            raise UserError(message.replace(str(neighbour), peer[0]) if peer and neighbour else message)
         except (IndexError, KeyError):
             # derive stops when the parent gives this level no duty to take up (seen: a province plan → a commune)
             raise UserError(f"Chưa lập được kế hoạch cho {unit} từ văn bản này: văn bản không giao nhiệm vụ hay chế độ "

@@ -164,3 +164,22 @@ def test_a_parent_excerpt_that_gives_no_body_a_duty_asks_the_closing_group_by_al
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _, plan, _ = _draft(tmp_path, load_plan_or_raise(path))
     assert "bao-ptth-tinh" in _headings(plan)
+
+
+def test_ministries_listed_by_their_field_after_cac_bo_reach_their_departments(tmp_path):
+    # "Các bộ, cơ quan ngang bộ: Tài chính; Tư pháp; …" (QĐ 1187/QĐ-BNV): one "Bộ" for several ministries named by
+    # their field; each is a body the parent itself names, so its department has a heading.
+    parent = _directive(tmp_path, "về theo dõi, đánh giá cải cách hành chính", {
+        "cac-bo-nganh": ["'Các bộ, cơ quan ngang bộ: Tài chính; Tư pháp; Khoa học và Công nghệ; Văn phòng Chính phủ phối "
+                         "hợp với Bộ Nội vụ trong việc theo dõi, đánh giá cải cách hành chính theo phân công.'",
+                         "Bố trí đủ kinh phí, nhân lực để triển khai."],
+        "bo-noi-vu": ["Chủ trì hướng dẫn, theo dõi việc xác định Chỉ số cải cách hành chính."]})
+    text, plan, _ = _draft(tmp_path, parent)
+    headings = [b.agency for b in plan.sections[-1].blocks]
+    for department in (["so-tu-phap"], ["so-khcn"], ["van-phong-ubnd-tinh"]):
+        assert department in headings, (department, headings)
+    # each department takes what the list asks, on its own field, not the list itself
+    justice = next(b for b in plan.sections[-1].blocks if b.agency == ["so-tu-phap"])
+    assert justice.blocks[0].text.startswith("Phối hợp với Sở Nội vụ trong việc theo dõi, đánh giá cải cách hành chính")
+    assert justice.blocks[0].text.endswith("(lĩnh vực tư pháp).")
+    assert "Tài chính; Tư pháp" not in text

@@ -238,3 +238,35 @@ def test_every_parent_text_is_nfc_small_sourced_and_imported_as_a_reviewed_direc
     for pair in load_pairs(root).values():
         for name in pair.absent:
             assert not (root / "parents" / f"{name}.yaml").exists(), (pair.id, name)
+
+
+def test_benchmark_scores_the_draft_derived_with_each_neighbours_real_plan_as_peer(tmp_path: Path, capsys):
+    # Two provinces implementing QĐ 23/2021: each one's real plan (child.txt) is the other's --peer; the third and
+    # fourth columns are the draft derived with it, scored against the pair's own facts.
+    from helpers import ROOT
+
+    directive = ROOT / "plans" / "directives" / "qd-23-2021.yaml"
+    for me, other, province in (("tinh-a", "tinh-b", "Đắk Nông"), ("tinh-b", "tinh-a", "Lạng Sơn")):
+        folder = tmp_path / "pairs" / "tune" / me
+        folder.mkdir(parents=True)
+        text = PAIR.format(id=me, split="tune", neighbour=other,
+                           agencies='  - {name: "Sở Y tế", line: 1}\n  - {name: "Sở Tư pháp", line: 2}')
+        text = text.replace('directive: ""', f'directive: "{directive}"').replace("xã Hòa Bình", f"tỉnh {province}")
+        (folder / "expected.yaml").write_text(text, encoding="utf-8")
+        (folder / "child.txt").write_text("\n".join([
+            "ỦY BAN NHÂN DÂN", f"TỈNH {province.upper()}", "Số: 5/KH-UBND", "KẾ HOẠCH",
+            "Thực hiện Quyết định số 23/QĐ-TTg của Thủ tướng Chính phủ", "I. TỔ CHỨC THỰC HIỆN", "1. Sở Tư pháp",
+            "- Chủ trì tuyên truyền, phổ biến pháp luật."]) + "\n", encoding="utf-8")
+    _benchmark().run(tmp_path / "pairs", details=False)
+    out = capsys.readouterr().out
+    assert "dự thảo + láng giềng: thu hồi" in out
+    row = next(line for line in out.splitlines() if line.startswith("| tinh-a "))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[3].endswith("%") and cells[4].endswith("%")   # the draft with the neighbour as --peer: scored
+
+
+def test_agency_key_reads_ho_chi_minh_citys_dash_spelling_as_every_district_and_commune():
+    registry = load_registry()
+    assert agency_key(registry, "Ủy ban nhân dân quận - huyện") == "ubnd-cap-huyen"
+    assert agency_key(registry, "Ủy ban nhân dân phường - xã, thị trấn") == "ubnd-cap-xa"
+    assert agency_key(registry, "Ủy ban nhân dân quận") == "ubnd-huyen"   # one district stays one district

@@ -177,6 +177,22 @@ def test_derive_new_year_and_blank_plans(client):
     assert bad.status_code == 400 and "loại đơn vị" in bad.text
 
 
+def test_derive_page_takes_a_neighbour_plan_as_reference(client):
+    neighbour = "\n".join(["ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH", "Số: 12/KH-UBND", "Hà Tĩnh, ngày 20 tháng 10 năm 2025",
+                           "KẾ HOẠCH", "Thực hiện công tác trẻ em năm 2025", "I. TỔ CHỨC THỰC HIỆN",
+                           "1. Sở Tư pháp", "- Chủ trì, phối hợp thực hiện các nhiệm vụ được giao.",
+                           "2. Ban Quản lý dự án Không Có Thật", "- Phối hợp thực hiện."]).encode("utf-8")
+    page = client.form("/tao/cap-duoi", {"file": "directives/qd-23-2021.yaml", "unit": "tỉnh Nghệ An"},
+                       files={"peer": ("ke-hoach-ha-tinh.txt", neighbour, "text/plain")})
+    assert page.status_code == 200, page.text
+    assert "Tham khảo kế hoạch ke-hoach-ha-tinh.txt" in page.text and "Ban Quản lý dự án Không Có Thật" in page.text
+    plan_id = int(re.search(r'href="/ke-hoach/(\d+)"', page.text).group(1))
+    assert "Tham khảo kế hoạch của tỉnh Hà Tĩnh (ke-hoach-ha-tinh.txt)" in client.get(f"/ke-hoach/{plan_id}/tai/yaml").text
+    odd = client.form("/tao/cap-duoi", {"file": "directives/qd-23-2021.yaml", "unit": "tỉnh Nghệ An"},
+                      files={"peer": ("a.exe", b"MZ", "application/octet-stream")})
+    assert odd.status_code == 400 and "kế hoạch tham khảo" in odd.text
+
+
 def test_versions_diff_and_restore(client):
     plan_id = open_example(client, "nghe-an-2025-kh-07.yaml")
     path, _ = _target_path("nghe-an")

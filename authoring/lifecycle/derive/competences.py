@@ -21,10 +21,12 @@ class Holder:
     agency: str
     words: tuple[str, ...]   # the duty's phrases that name the body's subject matter, in the order met
     competence: Competence
+    peer: bool = False       # beyond the usual number, because the neighbour's plan gives this body duties
 
     def reason(self, d: Draft) -> str:
         quoted = "', '".join(self.words[:3])
-        return (f"theo chức năng: {d.name(self.agency)} phụ trách lĩnh vực này ({_short(self.competence.source)}) "
+        also = f"theo kế hoạch của {d.peer_owner} và " if self.peer else ""
+        return (f"{also}theo chức năng: {d.name(self.agency)} phụ trách lĩnh vực này ({_short(self.competence.source)}) "
                 f"vì nhiệm vụ nói '{quoted}'; điều chỉnh cho phù hợp")
 
 
@@ -38,8 +40,9 @@ def _table(d: Draft, level: Level) -> list[Competence]:
 
 def holders(d: Draft, level: Level, text: str | None, topic: frozenset[str] = frozenset()) -> list[Holder]:
     """The bodies of *level* existing on the draft's day whose subject matter *text* names, the most phrases first
-    (the registry's order on ties), the first and at most roles.yaml's `cooperating` more; words of the parent's own
-    subject (*topic*) do not count."""
+    (the registry's order on ties), the first and at most roles.yaml's `cooperating` more, and beyond them those a
+    neighbour's plan gives duties to (derive --peer: the neighbour counts only where the duty's words reach the body's
+    competence); words of the parent's own subject (*topic*) do not count."""
     if not text:
         return []
     text = _without_names(d, _sentence_starts_lowered(text))
@@ -60,7 +63,8 @@ def holders(d: Draft, level: Level, text: str | None, topic: frozenset[str] = fr
         found[agency_id] = (first, known + [w for w in words if w not in known], competence)
     ranked = sorted(found.items(), key=lambda kv: (-len(kv[1][1]), kv[1][0]))
     most = 1 + (d.roles.ranking.cooperating if d.roles.ranking else COOPERATING)
-    return [Holder(agency_id, tuple(words), competence) for agency_id, (_, words, competence) in ranked][:most]
+    return [Holder(agency_id, tuple(words), competence, rank >= most) for rank, (agency_id, (_, words, competence))
+            in enumerate(ranked) if rank < most or agency_id in d.peer]
 
 
 def _sentence_starts_lowered(text: str) -> str:

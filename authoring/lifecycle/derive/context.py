@@ -60,6 +60,9 @@ class Draft:
     comments: dict = member(default_factory=dict)
     notes: list[str] = member(default_factory=list)
     reasons: dict = member(default_factory=dict)   # block id → why kehoach gave that duty to that body (a comment)
+    peer: dict = member(default_factory=dict)   # this unit's bodies a neighbour's plan gives duties to (derive --peer)
+    peer_owner: str = ""                          # who issued that plan: "tỉnh Nghệ An"
+    peer_same: bool = False                       # that plan implements the same parent (it cites it)
     body_names: re.Pattern | None = None   # every registry name of a body (competences: names are not subjects)
     _seen: set = member(default_factory=set)
     _ids: set = member(default_factory=set)

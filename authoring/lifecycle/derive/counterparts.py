@@ -33,6 +33,39 @@ def central_to_province(d: Draft, text: str) -> str:
     return text
 
 
+# "Các Bộ: Công an, Quốc phòng, Y tế …", "Các bộ, cơ quan ngang bộ: Tài chính; Tư pháp; Văn phòng Chính phủ phối hợp …":
+# national texts name several ministries after one "Bộ", by their field (Nghị định 30/2020, cách viết tên cơ quan
+# trong văn bản; seen in QĐ 1187/QĐ-BNV, Công điện 223/CĐ-TTg). The list ends at the verb of the duty.
+LISTED = re.compile(r"(?:^|[.;:]\s+|-\s*)[Cc]ác [Bb]ộ(?:, (?:cơ quan ngang bộ|ngành))?\s*:\s*(?P<names>.+?)"
+                    r"(?=\s+(?:phối hợp|chủ trì|có trách nhiệm|theo chức năng|căn cứ|thực hiện|chỉ đạo|hướng dẫn|"
+                    r"tăng cường|khẩn trương|tổ chức|rà soát|nghiên cứu|triển khai)\b|[.]\s|[.:]?$)")
+
+
+def listed_ministries(d: Draft, text: str) -> list[tuple[str, str | None]]:
+    """The central bodies a duty lists by their field after "Các Bộ:" (at least two found), in its order, each with
+    the field it was named by ("tư pháp"; None for a body named in full); else []."""
+    found = LISTED.search(text)
+    if not found:
+        return []
+    bodies: dict[str, str | None] = {}
+    for name in re.split(r"\s*[;,]\s*", found.group("names").strip(" ;,")):
+        name = re.sub(r"^và\s+", "", name).strip()
+        for candidate, field in ((name, None), (f"Bộ {name}", name.lower())):
+            agency_id = d.registry.resolve_agency(candidate) if name else None
+            agency = d.registry.agencies.get(agency_id) if agency_id else None
+            if agency is not None and agency.level == Level.CENTRAL and not agency.collective:
+                bodies.setdefault(agency_id, field)
+                break
+    return list(bodies.items()) if len(bodies) >= 2 else []
+
+
+def listed_predicate(text: str) -> str | None:
+    """What a duty listing ministries after "Các Bộ:" asks of them (the words after the list), capitalised."""
+    found = LISTED.search(text)
+    rest = text[found.end():].strip(" ,") if found else ""
+    return rest[:1].upper() + rest[1:] if len(rest.split()) >= 3 else None
+
+
 def to_province(d: Draft, agency_id: str) -> str | None:
     """The province body holding a central body's role on the draft's day (Bộ Quốc phòng → Bộ Chỉ huy Quân sự tỉnh)."""
     agency = d.registry.agencies.get(agency_id)

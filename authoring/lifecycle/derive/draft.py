@@ -18,13 +18,15 @@ from .context import PLACEHOLDER, DeriveReport, Draft, parse_unit
 from .dating import check_pair, draft_date, end_text, ordered, period_of
 from .local import from_local
 from .merge import fresh_tree, item_ids, merge
+from .peer import Peer, read_peer, translate, unused
 from .national import from_central
 from .phrasing import draft_title, mention, parent_citation
 
 
 def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5, year: int | None = None,
-                day: date | None = None) -> tuple[Plan, dict, list[str]]:
-    """The draft plan of *unit* from *parents*, the end-of-line comments to write with it, and notes."""
+                day: date | None = None, peer: Peer | None = None) -> tuple[Plan, dict, list[str]]:
+    """The draft plan of *unit* from *parents* (and a neighbour's plan as evidence of who does what), the end-of-line
+    comments to write with it, and notes."""
     parents = ordered(parents)
     when = draft_date(parents, unit, year, day)
     check_pair(parents, unit, when, day)
@@ -38,6 +40,14 @@ def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5, year:
     d = Draft(parents, unit, when, province, lead_days, day=day)
     d.field = field_of(parents, d.fields)
     notes = d.notes
+    if peer is not None:
+        d.peer_owner = peer.owner
+        d.peer = translate(d, peer)
+        d.peer_same = peer.implements(parents)
+        if not d.peer_same:
+            notes.append(f"kế hoạch của {peer.owner} ({peer.path.name}) không dẫn văn bản cấp trên này: chỉ dùng để ưu "
+                         "tiên cơ quan mà nhiệm vụ của văn bản cấp trên thuộc chức năng, không dùng để chọn báo chí, "
+                         "Mặt trận, đoàn thể")
     if unit.level == Level.PROVINCE and province != unit.name:
         notes.append(f"{unit.full} hợp nhất vào tỉnh {province} ({MERGER_SOURCE}); kế hoạch ghi tên tỉnh {province}")
         unit = Unit(unit.kind, province, unit.level)
@@ -55,6 +65,8 @@ def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5, year:
         sections, closing, recipients, archive = from_central(d)
     else:
         sections, closing, recipients, archive = from_local(d)
+    if peer is not None:
+        unused(d, sections)
     preamble_verb = "Thực hiện " + "; ".join(mention(p, d) for p in parents) + ";"
     issuer_name = f"Ủy ban nhân dân {unit.full}"
     preamble = [Block(text=preamble_verb),
@@ -78,7 +90,7 @@ def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5, year:
     return plan, comments, notes
 
 
-def _header(plan: Plan, unit: Unit, notes: list[str], parents: list[LoadedPlan]) -> str:
+def _header(plan: Plan, unit: Unit, notes: list[str], parents: list[LoadedPlan], peer: Peer | None) -> str:
     lines = [f"Bản dự thảo do kehoach derive lập từ {', '.join(plan.implements)} cho {unit.full}; sửa tự do, "
              "chạy lại derive vẫn giữ phần đã sửa.",
              "Chỗ ghi '…' là chỗ cần điền (kehoach check nhắc); mục có 'derived' là đề xuất của kehoach, không lấy từ "
@@ -87,20 +99,26 @@ def _header(plan: Plan, unit: Unit, notes: list[str], parents: list[LoadedPlan])
     lines.append(f"Lĩnh vực của văn bản cấp trên: {found.name} (nhận ra từ tên và nội dung văn bản); các đề xuất chỉ "
                  "theo lĩnh vực này." if found else "Văn bản cấp trên không thuộc lĩnh vực nào kehoach có đề xuất riêng: "
                  "chỉ có câu chung, cơ quan lấy từ chính văn bản cấp trên.")
+    if peer is not None:
+        lines.append(f"Tham khảo kế hoạch của {peer.owner} ({peer.path.name}): cơ quan mà kế hoạch đó giao việc được ưu "
+                     "tiên khi nhiệm vụ của văn bản cấp trên thuộc chức năng của cơ quan; nhiệm vụ vẫn lấy từ văn bản "
+                     "cấp trên.")
     lines += [f"Lưu ý: {note}." for note in notes]
     return "\n".join(lines)
 
 
 def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5, year: int | None = None,
-           day: date | None = None) -> tuple[str, DeriveReport]:
+           day: date | None = None, peer: Path | None = None, peer_name: str | None = None) -> tuple[str, DeriveReport]:
     """YAML text of *unit*'s draft from *parent* (one loaded plan or a list), merged into *output* if it exists;
-    *day* is the day whose agencies, units and counterparts the draft uses (derive --date)."""
+    *day* is the day whose agencies, units and counterparts the draft uses (derive --date); *peer* a neighbour's plan
+    (YAML, DOCX, PDF or text) whose bodies weigh as evidence (derive --peer), named *peer_name* if given (an upload)."""
     parents = list(parent) if isinstance(parent, (list, tuple)) else [parent]
     unit = parse_unit(unit_text)
     existing = output is not None and Path(output).is_file()
     if existing:
         _require_readable(Path(output))   # the parent itself, or a broken earlier draft: refused before anything else
-    plan, comments, notes = build_draft(parents, unit, lead_days, year, day)
+    neighbour = read_peer(Path(peer), peer_name) if peer is not None else None
+    plan, comments, notes = build_draft(parents, unit, lead_days, year, day, neighbour)
     report = DeriveReport(notes=list(notes))
     name = f"kế hoạch của {unit.full}"
     if existing:
@@ -108,7 +126,7 @@ def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5, year
         tree = merge(load_tree(output), fresh, report, {p.plan.id for p in parents})
         return dump_tree(tree, name=name), report
     report.added.extend(item_ids(plan_tree(plan), {}))
-    return plan_to_yaml(plan, _header(plan, unit, notes, parents), comments, name=name), report
+    return plan_to_yaml(plan, _header(plan, unit, notes, parents, neighbour), comments, name=name), report
 
 
 def _require_readable(output: Path) -> None:

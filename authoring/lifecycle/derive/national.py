@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ... import nd30
 from ...model import Block, Budget, Level, Recipient, Reporting, ReportPeriod, Task
@@ -12,10 +13,11 @@ from ...model.walk import iter_blocks, iter_duties, iter_tasks
 from ...loading.drafting import parent_words as words_of
 from .competences import clause_naming, holders, topic_words
 from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
-from .counterparts import (STANDING, central_only, department, ministry_of, names_standing, province_lead, resolved,
-                           to_province, unplaced)
+from .counterparts import (STANDING, central_only, department, listed_ministries, listed_predicate, ministry_of,
+                           names_standing, province_lead, resolved, to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
+from .peer import peer_asks, peer_members, peer_reason
 from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
 from .targets import add_target_section
 
@@ -106,8 +108,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     for entry in defaults:
         agency_id = department(d, entry.agency, lead)
         if agency_id is None or (entry.when and not re.search(entry.when, parent_words, re.IGNORECASE)) \
-                or (agency_id == "cac-so-nganh-tinh" and not group_asked):
-            continue
+                or (agency_id == "cac-so-nganh-tinh" and not group_asked) \
+                or (d.peer_same and agency_id not in d.peer and agency_id != lead):
+            continue   # with a neighbour's plan of the same parent, the field's usual list keeps only the bodies it names
         for sentence in entry.sentences:
             if entry.agency == "lead" and standing and STANDING.search(sentence):
                 continue   # the parent already makes the lead's counterpart the standing body: its own words say it
@@ -124,7 +127,12 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             first = registry.agencies.get(agencies[0])
             text = adapt(d, parent, item.text)
             found = holders(d, Level.PROVINCE, text, topic) if set(agencies) & set(COLLECTIVE) else []
-            if found and agencies[0] != "ubnd-tinh":   # every ministry's duty: to the departments its words name
+            listed = listed_ministries(d, item.text) if set(agencies) & set(COLLECTIVE) else []
+            if listed:   # "Các Bộ: Tài chính; Tư pháp; …": the duty names its ministries, their departments take it
+                _to_listed(d, duty, parent, listed, text, [link(parent, item.id, items)])
+                for report in item.block.reporting:
+                    _province_report(d, parent, items, report, lead, ministry, duty)
+            elif found and agencies[0] != "ubnd-tinh":   # every ministry's duty: to the departments its words name
                 _spread(d, duty, found, text, [link(parent, item.id, items)])
                 for report in item.block.reporting:
                     _province_report(d, parent, items, report, lead, ministry, duty)
@@ -165,6 +173,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             skipped += 1
             continue
         _to_counterparts(d, duty, parent, resolved(d, parent, block.task.lead[:1]), text, [link(parent, block.id, items)])
+    if d.peer:
+        _peer_reach(d, duty, headings, topic, lead)
     # Every draft has a budget section: the body holding the budget competence advises on it (competences.yaml).
     budget = holders(d, Level.PROVINCE, "ngân sách")
     if budget and budget[0].agency not in headings:
@@ -190,11 +200,16 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
         duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=asked_reason(group_words))
     # The Front when the parents ask the province to mobilise (or, for a parent that names no body, its field's list).
     front_words = asks(d, "front", asked)
-    if not requests and (front_words or (by_field and d.proposed_by_field("front"))):
-        front = d.proposal("front")
-        requests.append((tuple(front.members), d.say(front.title), [Block(
+    front = d.proposal("front")
+    members, front_title = tuple(front.members), d.say(front.title)
+    if d.peer_same:   # the neighbour's plan of the same parent decides kehoach's own proposal: the Front it names
+        front_words = peer_asks(d, "front", asked, parent_words, front.members)
+        members = tuple(peer_members(d, front.members))
+        front_title = request_title(d, members) if members else front_title
+    if not requests and (front_words or (by_field and d.proposed_by_field("front") and (members or not d.peer_same))):
+        requests.append((members, front_title, [Block(
             id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
-            derived=asked_reason(front_words) if front_words else d.reason)]))
+            derived=_peer_said(d, asked_reason(front_words)) if front_words else d.reason)]))
     topic = " ".join(p.plan.document.title for p in d.parents)
     extra = d.field.topic_requests if d.field is not None else None
     if extra and re.search(extra.words, topic, re.IGNORECASE):
@@ -202,8 +217,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             # Courts, prosecutors, associations: only when the parents' words reach their work (or, for a parent that
             # names no body, by its field's list when the request has no words of its own).
             said = re.search(request.when, parent_words) if request.when else None
-            if not (said or (by_field and not request.when)):
-                continue
+            if not (said or (by_field and not request.when)) \
+                    or (d.peer_same and not set(request.members) & set(d.peer)):
+                continue   # with a neighbour's plan: only the bodies it names
             requests.append((tuple(request.members), d.say(request.title), [Block(
                 id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence,
                 derived=asked_reason(said.group(0)) if said else d.reason)]))
@@ -230,11 +246,13 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                          blocks=headings[agency_id]))
     # The press, only when what the parents ask of the province asks the media to act.
     press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
-    press_words = asks(d, "press", asked)
+    press_words = peer_asks(d, "press", asked, parent_words, press) if d.peer_same else asks(d, "press", asked)
+    if d.peer_same:   # only the press the neighbour names
+        press = [p for p in press if p in d.peer]
     if press and press_words:
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
-                                       derived=asked_reason(press_words))]))
+                                       derived=_peer_said(d, asked_reason(press_words)))]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
@@ -303,3 +321,40 @@ def _to_counterparts(d: Draft, duty, parent, central: list[str], text: str, link
     for other in found[1:]:
         duty(other, cooperation(d, found[0], text, other), links,
              derived=f"văn bản cấp trên giao chung cho {together}", tier="counterpart")
+
+
+def _peer_said(d: Draft, reason: str) -> str:
+    return f"{peer_reason(d)}; {reason}" if d.peer_same else reason
+
+
+def _peer_reach(d: Draft, duty, headings: dict, topic: frozenset[str], lead: str) -> None:
+    """A body the neighbour's plan gives duties to, still without a heading, whose competence the words of a parent duty
+    or task name (given to whichever body): it cooperates on the first such one, the comment says both reasons."""
+    for parent in d.parents:
+        items = parent_items(parent)
+        texts = [(item.id, item.text) for item in iter_duties(parent.plan) if item.id and not item.request]
+        texts += [(block.id, block.title or block.text or "") for _, block in iter_tasks(parent.plan) if block.id]
+        for item_id, raw in texts:
+            text = adapt(d, parent, raw)
+            for holder in holders(d, Level.PROVINCE, text, topic):
+                if holder.agency in d.peer and holder.agency not in headings and holder.agency != lead:
+                    holder = replace(holder, peer=True)
+                    duty(holder.agency, cooperation(d, lead, text, holder.agency, holder.words),
+                         [link(parent, item_id, items)], derived=holder.reason(d), tier="cooperating")
+
+
+def _to_listed(d: Draft, duty, parent, listed: list[tuple[str, str | None]], text: str, links) -> None:
+    """A duty of ministries listed by their field ("Các Bộ: Tài chính; Tư pháp; … phối hợp với …"): each department
+    takes what it asks, on its own field; without words after the list, as a duty given to those ministries."""
+    predicate = listed_predicate(text)
+    if predicate is None:
+        _to_counterparts(d, duty, parent, [a for a, _ in listed], text, links)
+        return
+    for agency_id, field in listed:
+        counterpart = to_province(d, agency_id)
+        if counterpart is None:
+            unplaced(d, parent, agency_id, text)
+            continue
+        line = d.unique(predicate.rstrip(". ") + (f" (lĩnh vực {field})." if field else "."))
+        duty(counterpart, line or d.unique(f"{predicate.rstrip('. ')} (phần việc của {d.name(counterpart)})."), links,
+             tier="counterpart")

@@ -34,14 +34,17 @@ class Ranks:
             return done
         return filed
 
-    def minor(self, candidates) -> list[str]:
+    def minor(self, candidates, with_peer: bool = True) -> list[str]:
         """The *candidates* whose weight is under the share of the draft's whole weight that earns a heading (the
-        field's usual list, proposed only for a parent that names no body, stays: it is all the draft has)."""
+        field's usual list, proposed only for a parent that names no body, stays: it is all the draft has); a
+        neighbour's plan giving the body duties adds its weight (derive --peer) unless *with_peer* is False."""
         ranking = self.d.roles.ranking
         total = sum(self.weights.values())
         if ranking is None or not total:
             return []
-        return [a for a in candidates if a not in self.listed and self.weights.get(a, 0) < ranking.share * total]
+        peer = ranking.weights.get("peer", 0) if with_peer else 0
+        return [a for a in candidates if a not in self.listed
+                and self.weights.get(a, 0) + (peer if a in self.d.peer else 0) < ranking.share * total]
 
 
 def asks(d: Draft, role: str, text: str) -> str | None:
@@ -85,7 +88,13 @@ def fold_minor(d: Draft, ranks: Ranks, headings: dict[str, list[Block]], order: 
     """Bodies the parents reach too little get no heading: the parents' duties they had go to the lead (a comment
     names them as cooperating), kehoach's own proposals for them are left out, the tasks they led are the lead's."""
     leading = [t.task.lead[0] for t in tasks if t.task.lead]
-    folded = ranks.minor([a for a in dict.fromkeys(order + leading) if a not in exempt and a != lead])
+    candidates = [a for a in dict.fromkeys(order + leading) if a not in exempt and a != lead]
+    folded = ranks.minor(candidates)
+    for agency_id in ranks.minor(candidates, with_peer=False):   # kept only because the neighbour names it: said
+        for block in headings.get(agency_id, []) if agency_id not in folded else []:
+            why = d.reasons.get(block.id)
+            d.reasons[block.id] = (f"theo kế hoạch của {d.peer_owner}: {d.name(agency_id)} có mục riêng dù văn bản "
+                                   "cấp trên ít nói tới" + (f"; {why}" if why else ""))
     if not folded:
         return []
     if lead not in headings:

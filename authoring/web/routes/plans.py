@@ -62,7 +62,20 @@ async def start_derived(request: Request):
     unit = " ".join(str(form.get("unit") or "").split())
     if not unit:
         raise UserError("Hãy ghi tên đơn vị cấp dưới, kèm loại: 'xã Hòa Bình', 'phường …', 'quận …'.")
-    path, parent, text, report = site.derive_draft(str(form.get("file") or ""), unit, request)
+    upload = form.get("peer")
+    peer = None
+    if upload is not None and getattr(upload, "filename", ""):   # a neighbour's plan, as evidence (derive --peer)
+        name = Path(upload.filename).name
+        if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+            raise UserError(f"Chưa nhận loại tệp '{Path(name).suffix or name}' cho kế hoạch tham khảo. Dùng tệp Word "
+                            "(.docx), PDF (.pdf), văn bản (.txt) hoặc kế hoạch (.yaml).")
+        data = await upload.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise UserError(f"Kế hoạch tham khảo {name} quá lớn (tối đa 5 MB).", 413)
+        peer = (name, data)
+    # Reading a neighbour's DOCX or PDF takes CPU: in the thread pool, so one derive never freezes everyone's pages.
+    path, parent, text, report = await run_in_threadpool(site.derive_draft, str(form.get("file") or ""), unit,
+                                                         request, peer)
     plan_id = site.create_plan(text, f"Lập cho {unit} từ {site.library_name(path)}", f"Kế hoạch cấp dưới của {parent.plan.document.issuer.name}")
     analysis = site.state.analysis(plan_id, 1)
     summary = (f"Đã lập dự thảo kế hoạch của {unit} từ {parent.plan.document.type.lower()} của "
@@ -70,6 +83,10 @@ async def start_derived(request: Request):
                "chép xuống, có liên kết tới mục cấp trên; hạn báo cáo của cấp dưới được đặt sớm hơn hạn của cấp trên.")
     lines = ["Điền họ tên người ký, số và ngày khi ban hành.",
              "Điều chỉnh chỉ tiêu cho phù hợp địa phương (chỉ tiêu thấp hơn cấp trên sẽ được báo)."]
+    if peer is not None:   # what the neighbour's plan gave, and what of it was not used
+        lines += [f"Tham khảo kế hoạch {peer[0]}: cơ quan kế hoạch đó giao việc được ưu tiên khi nhiệm vụ của văn bản "
+                  "cấp trên thuộc chức năng của cơ quan (chú thích 'theo kế hoạch của …' trong dự thảo)."]
+        lines += [f"Lưu ý: {note}." for note in report.notes if peer[0] in note or "kế hoạch của" in note]
     return site.page(request, "started.html", heading=f"Kế hoạch của {unit}", summary=summary, lines=lines,
                 plan_id=plan_id, counts=analysis.counts())
 

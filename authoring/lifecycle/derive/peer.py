@@ -1,0 +1,199 @@
+"""A neighbour's plan as evidence (derive --peer): the bodies another unit's real plan gives duties to, as this unit's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import InputError, KehoachError
+from ...findings import Finding, Severity
+from ...loading import load_plan, load_plan_or_raise, load_registry
+from ...model import Block
+from ...model.walk import iter_blocks
+from ...text import match_key, nfc
+from ..pairs import agency_key
+from .context import Draft
+
+# "Giao Sở Nội vụ:", "Giao Thanh tra tỉnh chủ trì, …": a line that hands a body its duties (a directive-style plan).
+_GIVEN = re.compile(r"^(?:Giao|Đề nghị)\s+(.+?)(?=\s*:|\s+(?:chủ trì|phối hợp|tham mưu|thực hiện)\b|\s*\(|$)")
+# How much of the neighbour's words is searched for the parent's citation.
+_TEXT = 400_000
+# The label of a heading or an item: "2.", "II.", "a)", "-", "+".
+_LABEL = re.compile(r"^(?:(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]|[-+•])\s*")
+# A heading that names a body, known to the registry or not: "3. Ban Quản lý các khu công nghiệp".
+_BODY = re.compile(r"^(?:Sở|Ban|Văn phòng|Trung tâm|Công an|Bộ Chỉ huy|Bộ đội|Đài|Báo|Hội|Chi cục|Cục|Thanh tra|Liên "
+                   r"hiệp|Tỉnh đoàn|Thành đoàn|Kho bạc|Ngân hàng|Viện|Tòa án|Bảo hiểm|Ủy ban|Đoàn|Liên đoàn)\s")
+# Words of a sentence, not of a name: "Ban hành quyết định …", "… giám sát trực tiếp thông qua".
+_VERB = re.compile(r"^Ban hành\b|\b(?:thông qua|bao gồm|thành lập|thực hiện|tổ chức|chủ trì|phối hợp|gồm)\b")
+# The header of a plan names its issuer: "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN" → "tỉnh Nghệ An".
+_OWNER = re.compile(r"^(?:Ban Thường trực\s+)?(?:Ủy ban nhân dân|UBND|Ủy ban (?:Mặt trận Tổ quốc|MTTQ) Việt Nam)\s+((?:tỉnh|thành phố|xã|phường|đặc khu|huyện|quận|thị xã)\s.+)$",
+                    re.IGNORECASE)
+
+# A heading naming several bodies at once, or one with what follows its name.
+_PARTS = re.compile(r",\s*|\s+và\s+|\s+(?:trong phạm vi|theo chức năng|căn cứ)\b.*$")
+
+
+@dataclass(frozen=True)
+class Peer:
+    """What a neighbour's plan says: who issued it, and the names of the bodies it gives duties to, as written."""
+
+    path: Path
+    owner: str
+    names: tuple[str, ...]
+    text: str = ""   # its words (headings, items, bases): whether it implements the same parent
+
+    def implements(self, parents) -> bool:
+        """Whether the neighbour's plan cites one of *parents* by its number and symbol ("1187/QĐ-BNV"): a plan of
+        the same programme, not one of another subject."""
+        text = match_key(self.text)
+        for parent in parents:
+            document = parent.plan.document
+            if document.number and re.search(rf"(?<!\d){document.number}\s*/\s*(?:\d{{4}}\s*/\s*)?"
+                                             rf"{re.escape(match_key(document.symbol))}", text):
+                return True
+        return False
+
+
+def read_peer(path: Path, name: str | None = None) -> Peer:
+    """The neighbour's plan at *path*: a plan YAML, or a DOCX, PDF or text file read by the importer (its headings and
+    task leads, and every paragraph that names a body as a heading or hands it duties: "1. Sở Tư pháp", "Giao Sở …")."""
+    from ...importing.importer import import_plan, read_source
+    from ...importing.recognise import ImportRefused
+
+    path = Path(path)
+    shown = Path(name) if name else path
+    if not path.is_file():
+        raise InputError(f"Không tìm thấy kế hoạch tham khảo {path}.", [Finding(
+            "V107", Severity.ERROR, "không tìm thấy tệp kế hoạch của địa phương khác", str(path),
+            suggestion="Kiểm tra lại đường dẫn sau --peer (tệp .yaml, .docx, .pdf hoặc .txt).")])
+    plan, lines = None, []
+    if path.suffix.lower() in (".yaml", ".yml"):
+        plan = load_plan_or_raise(path).plan
+    else:
+        lines = [p.text for p in read_source(path).paras if p.zone == "body"]   # refuses what it cannot read
+        try:
+            loaded, _ = load_plan(path.with_suffix(".yaml"), text=import_plan(path).yaml_text)
+            plan = loaded.plan if loaded is not None else None
+        except (KehoachError, ImportRefused):
+            plan = None   # a plan whose structure the importer does not follow: its paragraphs still name bodies
+    names = []
+    if plan is not None:
+        lines += [f"{b.code or ''} {b.title or ''}" for b in plan.bases] + [plan.document.title or ""]
+        lines += [b.text or "" for b in plan.preamble]
+        for _, block in iter_blocks(plan):
+            names += list(block.agency) + (list(block.task.lead) if block.task is not None else [])
+            lines += [block.title or "", (block.text or "").split("\n")[0]]
+    registry = load_registry()
+    for line in lines:
+        text = _LABEL.sub("", nfc(line).strip(), count=1)
+        given = _GIVEN.match(text)
+        if given:
+            names.append(given.group(1))
+        elif (text != line.strip() or text.endswith(":")) and 0 < len(text) <= 90 and (
+                _named(text) or not agency_key(registry, text.rstrip(" :.;,")).startswith("~")):
+            names.append(text.rstrip(" :.;,"))   # a heading that is a body's name, or "Sở Tư pháp:"
+    owner = _owner(plan, lines)
+    return Peer(shown, owner, tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())), "\n".join(lines)[:_TEXT])
+
+
+
+def _named(text: str) -> bool:
+    """Whether a heading is only a body's name the registry does not know (short, no sentence, no verb after it)."""
+    return bool(_BODY.match(text)) and not _VERB.search(text) and len(text.split()) <= 12 \
+        and not re.search(r"[.(;]", text.rstrip(" :"))
+
+
+def _owner(plan, lines: list[str]) -> str:
+    """Who issued the neighbour's plan ("tỉnh Nghệ An"), from its issuer or its first lines."""
+    texts = []
+    if plan is not None and plan.document.issuer:
+        texts += [plan.document.issuer.name or "", " ".join((plan.document.issuer.header or [])[1:])]
+    parts = [part.strip() for line in lines[:8] for part in re.split(r"\s{2,}|-{3,}|\s*\|\s*", line) if part.strip()]
+    texts += parts + [f"{a} {b}" for a, b in zip(parts, parts[1:])]   # "UỶ BAN MTTQ VIỆT NAM" / "PHƯỜNG BẮC CAM RANH"
+    for text in texts:
+        found = _OWNER.match(re.sub("(?i)uỷ", lambda m: "Ủy" if m.group(0)[0] == "U" else "ủy", nfc(text).strip()))
+        if found:
+            words = found.group(1).split()
+            return words[0].lower() + " " + " ".join(w[:1].upper() + w[1:].lower() for w in words[1:])
+    if plan is not None and plan.document.province:
+        return f"tỉnh {plan.document.province}"
+    return "địa phương khác"
+
+
+def translate(d: Draft, peer: Peer) -> dict[str, str]:
+    """This unit's bodies that the neighbour gives duties to (id → the neighbour's name), on the draft's day: another
+    province's newspaper is this one's, a district is its successor communes, an abolished body its successor; bodies
+    not found at this unit's level are left out and named in a note."""
+    found: dict[str, str] = {}
+    dropped = []
+    names = []
+    for name in peer.names:   # "Ủy ban MTTQ tỉnh, Tỉnh đoàn, Hội LHPN tỉnh trong phạm vi …": each body apart
+        parts = [p for p in _PARTS.split(name) if not agency_key(d.registry, p).startswith("~")]
+        names += parts if agency_key(d.registry, name).startswith("~") and parts else [name]
+    for name in dict.fromkeys(names):
+        key = agency_key(d.registry, name)
+        agency_id = d.now(key) if key in d.registry.agencies else None
+        agency = d.registry.agencies.get(agency_id) if agency_id else None
+        if agency is None or not d.exists(agency_id):
+            shown = d.registry.agency_name(name, d.on) if name in d.registry.agencies else name
+            dropped.append(shown if len(shown) <= 80 else shown[:77].rsplit(" ", 1)[0] + " …")
+        elif agency.kind == "chinh-quyen" or (agency.collective and agency.level != d.unit.level):
+            continue   # the unit itself, its sub-units: every draft has them already
+        elif agency.level != d.unit.level:
+            dropped.append(name)
+        else:
+            found.setdefault(agency_id, name)
+    if dropped:
+        names = ", ".join(dict.fromkeys(dropped))
+        d.notes.append(f"kế hoạch của {peer.owner} ({peer.path.name}) có {names}: không tìm thấy cơ quan tương ứng "
+                       f"đang hoạt động ở {d.unit.level.label} ngày {d.on:%d/%m/%Y} trong danh mục cơ quan "
+                       "(plans/registry/agencies.yaml) nên không dùng làm căn cứ")
+    return found
+
+
+def peer_reason(d: Draft) -> str:
+    """The `derived:` words of a body the draft names because the neighbour does."""
+    return f"theo kế hoạch của {d.peer_owner}"
+
+
+def peer_asks(d: Draft, role: str, asked: str, everything: str, bodies) -> str | None:
+    """With a neighbour's plan, the words by which the parents reach a closing *role* (press, front): its `asks` words
+    in what they ask of the unit (*asked*), or its wider `reach` words (roles.yaml, ranking) anywhere in their text
+    (*everything*), when the neighbour names one of its *bodies*; None when the neighbour names none of them."""
+    ranking = d.roles.ranking
+    if ranking is None or not set(bodies) & set(d.peer):
+        return None
+    for words, text in ((ranking.asks.get(role), asked), (ranking.reach.get(role), everything)):
+        found = re.search(words, text) if words else None
+        if found:
+            return found.group(0).strip(" .;:")
+    return None
+
+
+def peer_members(d: Draft, usual) -> list[str]:
+    """The Front and the mass organisations the neighbour asks, in the field's usual order first."""
+    named = [a for a in d.peer if d.registry.agencies[a].kind == "doan-the" and not d.registry.agencies[a].collective]
+    return [a for a in usual if a in named] + [a for a in named if a not in usual]
+
+
+def unused(d: Draft, sections: list[Block]) -> None:
+    """The neighbour's bodies the parents' duties never reach: a note (the neighbour alone gives no body a duty)."""
+    named = set()
+    for section in sections:
+        for block in walk(section):
+            named.update(block.agency)
+            if block.task is not None:
+                named.update(block.task.lead + block.task.cooperating)
+    left = [a for a in d.peer if a not in named]
+    if left:
+        d.notes.append(f"{', '.join(d.name(a) for a in left)}: có trong kế hoạch của {d.peer_owner} nhưng không nhiệm vụ "
+                       "nào của văn bản cấp trên thuộc chức năng của cơ quan này (competences.yaml) nên dự thảo không "
+                       "giao việc; thêm tay nếu cần")
+
+
+
+def walk(block: Block):
+    yield block
+    for child in block.blocks:
+        yield from walk(child)
