@@ -163,6 +163,17 @@ def _touching_joined(words: list[Word]) -> list[Word]:
     return out
 
 
+# Cyrillic capitals drawn like Latin ones: a ký hiệu typed with a Russian keyboard layout ("TT-BТС" in a Công báo
+# text layer) looks right on the page but matches nothing. Only in a word that also has Latin letters.
+_CYRILLIC_LOOKALIKES = str.maketrans("АВСЕНКМОРТХаеорсух", "ABCEHKMOPTXaeopcyx")
+
+
+def _latin(text: str) -> str:
+    if re.search(r"[A-Za-z]", text) and re.search(r"[\u0400-\u04ff]", text):
+        return text.translate(_CYRILLIC_LOOKALIKES)
+    return text
+
+
 def _text_pages(path: Path) -> list[Page]:
     import pdfplumber
 
@@ -178,7 +189,7 @@ def _text_pages(path: Path) -> list[Page]:
             # Words are split at a gap of 0.15 of the type size, not a fixed 3 pt: some e-office PDFs place each
             # word with a 2.75 pt gap and no space character ("V/vhợpnhấtTCXH-NN…" with the default).
             raw = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, x_tolerance_ratio=_WORD_GAP)
-            words = [Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
+            words = [Word(_latin(text), w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
                      if (text := _RULE_TEXT.sub("", nfc(w["text"])).strip())]
             words = _touching_joined(words) + _appearance_words(page)
             tables = [t for t in (_table(f, words) for f in page.find_tables()) if t and t.rows and t.cols > 1]

@@ -544,6 +544,12 @@ class Recogniser:
                     self.warnings.append(f"{item.get('type', 'Văn bản')} {item.get('code') or item.get('title', '')} "
                                          f"ghi ngày có năm {date[:4]} (có lẽ gõ nhầm ở bản gốc): ngày để trống, văn bản "
                                          f"dẫn chiếu vẫn giữ. Ghi lại ngày đúng vào {group}[{index}].date.")
+                issuer = str(item.get("issuer") or "")
+                if len(issuer) > limits.MAX_SHORT_FIELD:   # "của Bộ trưởng …" read on into the cited title
+                    item["issuer"] = issuer[:limits.MAX_SHORT_FIELD - 1].rsplit(" ", 1)[0] + "…"
+                    self.warnings.append(f"{item.get('type', 'Văn bản')} {item.get('code') or ''}: cơ quan ban hành "
+                                         f"đọc được dài {len(issuer)} ký tự (có lẽ lẫn cả trích yếu): đã rút gọn, "
+                                         f"hãy sửa lại cho đúng ở {group}[{index}].issuer.")
         issuer = tree.get("document", {}).get("issuer", {})
         for key in ("name", "agency"):
             value = issuer.get(key, "")

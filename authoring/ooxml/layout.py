@@ -325,8 +325,12 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
     # stamp ("SAO Y; …; Thời gian ký", "Cơ quan phát hành: …") or the scanner's edge, and is left out.
     motto_at = next((i for i, b in enumerate(blocks[:16]) if b.line is not None and b.page == 0
                      and any(_is_motto(_seg_text(s)) for s in b.line.segments())), 0)
+    # The Công báo prints its running head ("CÔNG BÁO/Số …/Ngày …", the page number at the right) and a section title
+    # (the body's name) centred on the page above the header: neither sits in the issuer's column either.
     skip = motto_at if all(b.line is not None and (b.line.x0 > page.width * 0.4 or (
-        len(b.line.segments()) == 1 and b.line.x1 - b.line.x0 > page.width * 0.5)) for b in blocks[:motto_at]) else 0
+        len(b.line.segments()) == 1 and b.line.x1 - b.line.x0 > page.width * 0.5) or all(
+        abs((s[0].x0 + s[-1].x1) / 2 - page.width / 2) < page.width * 0.08 or s[0].x0 > page.width * 0.6
+        for s in b.line.segments())) for b in blocks[:motto_at]) else 0
     lines = []
     for block in blocks[skip:skip + 16]:
         if block.line is None or block.page != 0:
@@ -405,15 +409,26 @@ def _closing(lines: list[Line], width: float) -> list[list[str]]:
     return columns
 
 
+# What opens the preamble under the trích yếu, as printed (capital first letter).
+_PREAMBLE_START = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị)\b")
+
+
 def _paragraphs(blocks: list[_Block], width: float) -> list[etree._Element]:
     """Lines joined into paragraphs where the layout says a paragraph goes on: same alignment, no first-line
     indent, the line above running to the right margin, no extra space above."""
     lines = [b.line for b in blocks if b.line is not None]
     if not lines:
         return [_data_table(b.table.rows, b.table.cols, b.table.cells) for b in blocks if b.table is not None]
-    starts = sorted(round(l.x0) for l in lines)
-    left = max(set(starts), key=lambda x: (starts.count(x), -x))
-    right = sorted(l.x1 for l in lines)[int(len(lines) * 0.9)]
+    def margins(some: list[Line]) -> tuple[float, float]:
+        starts = sorted(round(l.x0) for l in some)
+        return (max(set(starts), key=lambda x: (starts.count(x), -x)),
+                sorted(l.x1 for l in some)[int(len(some) * 0.9)])
+
+    # Each page its own margins: annex pages turned to landscape (a Công báo's tables) would set a left margin the
+    # portrait pages never reach, and no line of theirs would read as centred or going on.
+    fallback = margins(lines)
+    by_page = {n: margins(some) if len(some := [l for l in lines if l.page == n]) >= 5 else fallback
+               for n in {l.page for l in lines}}
     steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top)
     step = steps[len(steps) // 3] if steps else 20.0
     out: list[etree._Element] = []
@@ -434,14 +449,20 @@ def _paragraphs(blocks: list[_Block], width: float) -> list[etree._Element]:
             out.append(_data_table(block.table.rows, block.table.cols, block.table.cells))
             continue
         line = block.line
+        left, right = by_page[line.page]
         inset_left, inset_right = line.x0 - left, right - line.x1
         symmetric = abs(inset_left - inset_right) < max(30, 0.15 * width)
         centred = inset_left > 15 and inset_right > 15 and symmetric
         if previous is not None and _is_type_line(previous.text):
             in_title = True
-        if in_title and symmetric and previous is not None and line.page == previous.page \
-                and line.top - previous.top <= step * 1.25 + 2:
-            centred = True   # a trích yếu line as wide as the page, centred among the other lines of the title
+        close = previous is not None and line.page == previous.page and line.top - previous.top <= step * 1.25 + 2
+        if _PREAMBLE_START.match(line.text):
+            in_title = centred = False   # "Căn cứ …" indented under the trích yếu is the preamble, however it sits
+        elif in_title and close and (symmetric or (centred_now and abs(line.x0 - previous.x0) < 3
+                                                   and previous.x1 > right - 2.5 * previous.size)):
+            # a trích yếu line as wide as the page, centred among the other lines of the title; or the short last
+            # line of a trích yếu set justified, starting where the full line above it starts
+            centred = True
         in_title = in_title and centred
         new = previous is None or centred != centred_now
         if not new:

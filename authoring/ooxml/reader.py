@@ -171,7 +171,7 @@ def table_text_rows(table) -> list[list[str]]:
 
 # --- the ND30 regions of any document ----------------------------------------------------------------------------
 
-_TYPE_LINES = {match_key(name.upper()) for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
+_TYPE_LINES = {match_key(name.upper()) for name in (*nd30.ALL_TYPE_ABBREVIATIONS, nd30.LETTER)}
 _GAP = re.compile(r"\t| {3,}")   # what separates two columns laid out with spaces instead of a table
 
 
@@ -186,7 +186,7 @@ def _bare(text: str) -> str:
 
 
 # The tên loại with its marks off: OCR reads "QUYÉT ĐỊNH" for "QUYẾT ĐỊNH"; no two names differ only in their marks.
-_TYPE_LINES_BARE = {_bare(name) for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
+_TYPE_LINES_BARE = {_bare(name) for name in (*nd30.ALL_TYPE_ABBREVIATIONS, nd30.LETTER)}
 
 
 def _texts(element) -> list[str]:

@@ -381,3 +381,41 @@ def test_a_type_line_read_with_a_wrong_mark_is_still_the_type_line():
     from authoring.ooxml.reader import is_type_line
 
     assert is_type_line("QUYÉT ĐỊNH") and is_type_line("KẾ HOẠCH") and not is_type_line("QUYẾT TÂM")
+
+
+# --- Công báo copies (pdf-2xx, tune since 2026-12-07) ---------------------------------------------------------------
+
+def test_the_cong_bao_running_head_and_section_title_above_the_header_are_not_the_issuer():
+    """BLĐTBXH 169: "CÔNG BÁO/Số …/Ngày …  47" then the section title "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" centred
+    on the page, then the header; Bộ Công an TT 81: the section title "BỘ CÔNG AN" is no parent body."""
+    facts = pdf_facts(REAL / "pdf" / "206-bldtbxh-qd-169-het-hieu-luc.pdf")
+    assert (facts.issuer, facts.parent_issuer, facts.number, facts.symbol, facts.date, facts.place) == \
+        ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", None, "169", "QĐ-BLĐTBXH", "2025-01-24", "Hà Nội")
+    assert facts.title.endswith("thuộc lĩnh vực quản lý nhà nước của Bộ Lao động - Thương binh và Xã hội")
+    facts = pdf_facts(REAL / "pdf" / "211-bca-tt-81-2025-bao-hiem-y-te.pdf")
+    assert (facts.issuer, facts.parent_issuer, facts.doc_type) == ("BỘ CÔNG AN", None, "Thông tư")
+    assert facts.title == ("Quy định biện pháp thực hiện bảo hiểm y tế đối với sĩ quan, hạ sĩ quan, chiến sĩ và "
+                           "học viên Công an nhân dân")
+
+
+def test_a_blank_day_and_month_keep_the_place_and_a_justified_title_keeps_its_last_lines():
+    """BTC 372: "Hà Nội, ngày      tháng      năm 2026"; its nine-line trích yếu is set justified, the short last
+    line of the block and the centred line under it are the title's; a ký hiệu typed in Cyrillic ("BТС") is read
+    in Latin letters."""
+    facts = pdf_facts(REAL / "pdf" / "204-btc-qd-372-dinh-chinh.pdf")
+    assert (facts.date, facts.place) == ("2026", "Hà Nội")
+    assert facts.title.endswith("được sửa đổi, bổ sung bởi Thông tư số 69/2023/TT-BTC")
+    assert "06/2022/TT-BTC" in facts.title
+
+
+def test_the_trich_yeu_stops_before_the_can_cu_lines_indented_under_it():
+    facts = pdf_facts(REAL / "pdf" / "210-ttg-qd-28-2026-the-apec.pdf")
+    assert facts.title == "Quy định trình tự, thủ tục, thẩm quyền cấp và quản lý thẻ đi lại doanh nhân APEC"
+
+
+def test_a_cited_issuer_read_on_into_the_cited_title_is_shortened_and_said(tmp_path):
+    out = tmp_path / "kh.yaml"
+    result = CliRunner().invoke(main, ["import", str(REAL / "pdf" / "206-bldtbxh-qd-169-het-hieu-luc.pdf"),
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "references[5].issuer" in result.output and out.is_file()
