@@ -376,12 +376,15 @@ class Recogniser:
             date = facts.date_partial   # the day could not be read (handwritten on a scan): what was read, said so
             self.warnings.append(f"Ngày ban hành không đọc được đủ (có thể viết tay): tạm ghi {date}, là phần đọc "
                                  "được. Sửa document.date theo bản gốc.")
+        elif not date and "date" in facts.unreadable:   # a year in the trích yếu is a cited document's, not this one's
+            missing.append(("date", "ngày ban hành: dòng ngày tháng có trên trang nhưng không đọc được (có thể viết "
+                                    "tay)", "--date NĂM-THÁNG-NGÀY (như ghi trên bản gốc)"))
         elif not date and (year := re.search(r"\b(?:19|20)\d\d\b", title or "")):
             date = year.group(0)   # "… NĂM 2019 - 2020": a plan is issued in the first year it covers
             self.warnings.append(f"Văn bản không có dòng ngày tháng: năm ban hành {date} suy ra từ trích yếu "
                                  f"\"{_quote(title, year.start())}\". Kiểm tra lại với bản gốc và sửa document.date "
                                  "nếu khác.")
-        if not date:
+        if not date and "date" not in facts.unreadable:
             missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …'), trích yếu cũng không "
                                     "ghi năm", "--date NĂM-THÁNG-NGÀY (như ghi trên bản gốc)"))
         if not title:

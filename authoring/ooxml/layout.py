@@ -323,18 +323,33 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
     (issuer | Quốc hiệu, Số | date, V/v), up to the tên loại, "Kính gửi" or a line across the page."""
     # Above the Quốc hiệu only the issuer's column can hold the document: a line right of it or across the page is a
     # stamp ("SAO Y; …; Thời gian ký", "Cơ quan phát hành: …") or the scanner's edge, and is left out.
-    motto_at = next((i for i, b in enumerate(blocks[:16]) if b.line is not None and b.page == 0
-                     and any(_is_motto(_seg_text(s)) for s in b.line.segments())), 0)
-    # The Công báo prints its running head ("CÔNG BÁO/Số …/Ngày …", the page number at the right) and a section title
-    # (the body's name) centred on the page above the header: neither sits in the issuer's column either.
-    skip = motto_at if all(b.line is not None and (b.line.x0 > page.width * 0.4 or (
-        len(b.line.segments()) == 1 and b.line.x1 - b.line.x0 > page.width * 0.5) or all(
-        abs((s[0].x0 + s[-1].x1) / 2 - page.width / 2) < page.width * 0.08 or s[0].x0 > page.width * 0.6
-        for s in b.line.segments())) for b in blocks[:motto_at]) else 0
+    # A signing stamp may name the Quốc hiệu too, at the page's left edge ("Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI
+    # …"): the header's is the one in the right-hand column, else the first in a type at least 0.8 of the largest.
+    mottos = [i for i, b in enumerate(blocks[:16]) if b.line is not None and b.page == 0
+              and any(_is_motto(_seg_text(s)) for s in b.line.segments())]
+    right_hand = [i for i in mottos if any(_is_motto(_seg_text(s)) and (s[0].x0 + s[-1].x1) / 2 > page.width * 0.45
+                                           for s in blocks[i].line.segments())]
+    biggest = max((blocks[i].line.size for i in mottos), default=0.0)
+    motto_at = next((i for i in right_hand or mottos if blocks[i].line.size >= 0.8 * biggest), 0)
+    motto_line = blocks[motto_at].line if mottos else None
+
+    def above_header(line: Line) -> bool:
+        """The Công báo's running head ("CÔNG BÁO/Số …/Ngày …", the page number at the right), its section title
+        (the body's name centred on the page), a stamp in small type or a full line above the Quốc hiệu: none sits
+        in the issuer's column."""
+        centred_or_right = all(abs((s[0].x0 + s[-1].x1) / 2 - page.width / 2) < page.width * 0.08
+                               or s[0].x0 > page.width * 0.6 for s in line.segments())
+        return line.x0 > page.width * 0.4 or (len(line.segments()) == 1 and line.x1 - line.x0 > page.width * 0.5) \
+            or centred_or_right or line.size < 0.8 * motto_line.size \
+            or line.bottom < motto_line.top - (motto_line.bottom - motto_line.top)
+
     lines = []
-    for block in blocks[skip:skip + 16]:
+    used = 0
+    for index, block in enumerate(blocks[:16]):
         if block.line is None or block.page != 0:
             break
+        if index < motto_at and motto_line is not None and above_header(block.line):
+            continue   # left out of the header and of the body; the issuer's line beside it may still follow
         text = block.line.text
         segments = block.line.segments()
         wide = block.line.x1 - block.line.x0 > page.width * 0.5
@@ -342,6 +357,7 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
                 or _is_recipients(text) or any(_is_type_line(_seg_text(s)) for s in segments):
             break
         lines.append(block.line)
+        used = index + 1
     if not any(_is_motto(_seg_text(s)) or nd30.NUMBER_START_RE.match(_seg_text(s)) for line in lines
                for s in line.segments()):
         return [[], []], 0
@@ -364,7 +380,7 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
                 columns[0][-1] += " " + text   # the "V/v …" subject wrapped over lines is one line
             else:
                 columns[side].append(text)
-    return columns, skip + len(lines)
+    return columns, used
 
 
 def _without_stamp(blocks: list[_Block], page: Page) -> list[_Block]:

@@ -178,15 +178,16 @@ _GAP = re.compile(r"\t| {3,}")   # what separates two columns laid out with spac
 def is_type_line(text: str) -> bool:
     """'KẾ HOẠCH', 'QUYẾT ĐỊNH', … standing alone (the tên loại line)."""
     return text.strip() == text.strip().upper() and (match_key(text.strip()) in _TYPE_LINES
-                                                     or _bare(text) in _TYPE_LINES_BARE)
+                                                     or _bare(text).replace(" ", "") in _TYPE_LINES_BARE)
 
 
 def _bare(text: str) -> str:
     return re.sub(r"[^A-Z ]", "", strip_diacritics(text.strip()).upper().replace("Đ", "D")).strip()
 
 
-# The tên loại with its marks off: OCR reads "QUYÉT ĐỊNH" for "QUYẾT ĐỊNH"; no two names differ only in their marks.
-_TYPE_LINES_BARE = {_bare(name) for name in (*nd30.ALL_TYPE_ABBREVIATIONS, nd30.LETTER)}
+# The tên loại with its marks and spaces off: OCR reads "QUYÉT ĐỊNH" or "QUYẾT ĐỊ NH" for "QUYẾT ĐỊNH"; no two
+# names differ only in their marks.
+_TYPE_LINES_BARE = {_bare(name).replace(" ", "") for name in (*nd30.ALL_TYPE_ABBREVIATIONS, nd30.LETTER)}
 
 
 def _texts(element) -> list[str]:
