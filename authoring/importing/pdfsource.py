@@ -451,7 +451,8 @@ def facts_of(read: PdfRead):
     for row, line in enumerate(lines, 1):
         # the Số line is the start of a part of the line (the date may sit beside it); the date line is searched in
         # the whole line ("Hà Nội, ngày" and "tháng 12 năm 2025" apart where the day was left for the pen)
-        words = next((s for s in line.segments() if _NUMBER_LINE.match(" ".join(w.text for w in s))), line.words)
+        words = next((s for s in line.segments() if nd30.NUMBER_START_RE.match(" ".join(w.text for w in s))),
+                     line.words)
         text = " ".join(w.text for w in words)
         number = _NUMBER_LINE.match(text)
         if number and "number" not in facts.unreadable:
@@ -471,6 +472,17 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("number")
                 notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
                              "kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
+        bare_symbol = re.match(r"^S[ốóôồổ]\s*[:;.]?\s*(?P<ink>.*?)\s*(?P<symbol>[A-ZĐ]\S*)$", text)
+        if not number and facts.symbol is None and bare_symbol and nd30.SYMBOL_RE.match(bare_symbol.group("symbol")):
+            # the "/" lost under the handwritten số ("Số: 309 BCA-C04"): the ký hiệu stands, the số is not guessed
+            facts.symbol = bare_symbol.group("symbol")
+            issued = bool(re.search(r"\w", bare_symbol.group("ink")))
+            if issued:
+                facts.number = None
+                facts.unreadable.append("number")
+                notes.append(f"Số văn bản ở \"{text}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng "
+                             "dấu: kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
+        words, text = line.words, line.text
         words, text = line.words, line.text
         date = _DATE_LINE.search(text)
         if date and facts.place is None and date.group("place"):
@@ -489,6 +501,13 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("date")
                 notes.append(f"Ngày ban hành ở \"{date.group(0)}\" (trang 1, dòng {row}) không đọc được đủ ngày, tháng, có thể viết "
                              "tay: kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
+    if facts.symbol:
+        # "QD-BTC": the first group of a ký hiệu is the type's abbreviation (nd30), its Đ read without the stroke
+        first, sep, rest = facts.symbol.partition("-")
+        spelled = [a for a in nd30.ALL_TYPE_ABBREVIATIONS.values()]
+        known = {_bare(a): a for a in spelled if [_bare(b) for b in spelled].count(_bare(a)) == 1}   # not HD/HĐ
+        if sep and first not in known.values() and _bare(first) in known and first.isupper():
+            facts.symbol = f"{known[_bare(first)]}-{rest}"
     if facts.place:
         from ..loading.units import load_provinces
 

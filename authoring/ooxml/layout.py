@@ -340,7 +340,7 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
         centred_or_right = all(abs((s[0].x0 + s[-1].x1) / 2 - page.width / 2) < page.width * 0.08
                                or s[0].x0 > page.width * 0.6 for s in line.segments())
         return line.x0 > page.width * 0.4 or (len(line.segments()) == 1 and line.x1 - line.x0 > page.width * 0.5) \
-            or centred_or_right or line.size < 0.8 * motto_line.size \
+            or centred_or_right or line.size < 0.7 * motto_line.size \
             or line.bottom < motto_line.top - (motto_line.bottom - motto_line.top)
 
     lines = []

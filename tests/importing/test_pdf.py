@@ -552,3 +552,27 @@ def test_the_header_column_is_read_again_alone_and_taken_unless_clearly_less_sur
     words = [w.text for w in ocr._header_read_again("tesseract", png, page, scale, png)]
     assert ("V/v" in words and "gìa" not in words) == taken
     assert "ngày" in words and "CÔNGBÁO/Số" in words   # nor the right-hand column, nor what is above the Quốc hiệu
+
+
+def test_a_symbol_whose_slash_is_lost_under_the_handwritten_number_stands_and_qd_is_read_qđ():
+    """Bộ Công an 4409: "Số: 309 BCA-C04" (the "/" under the red handwritten số); Bộ Tài chính 109: "QD-BTC"."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 309 BCA-C04", 40), (294, "Hà Nội, ngày 14 tháng 5 năm 2026",
+                                                                                  95)])] + _TITLE)
+    facts, notes = facts_of(read)
+    assert (facts.symbol, facts.number, facts.unreadable) == ("BCA-C04", None, ["number"])
+    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 27/QD-BTC", 95), (294, "Hà Nội, ngày 14 tháng 5 năm 2026",
+                                                                                95)])] + _TITLE)
+    assert facts_of(read)[0].symbol == "QĐ-BTC"
+
+
+def test_an_issuer_line_in_a_slightly_smaller_type_beside_the_quoc_hieu_is_kept():
+    from authoring.importing.pdfsource import facts_of
+
+    head = [(20, 6, [(400, "SAO Y Bộ Công an", 91)]),
+            (70, 8.2, [(142, "BỘ CÔNG AN", 91)]), (71, 10.8, [(286, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 44)]),
+            (86, 8.2, [(332, "Độc lập - Tự do - Hạnh phúc", 90)])]
+    read = _sized_read(head + [(100, 10, [(130, "Số: 27/NQ-CP", 95), (294, "Hà Nội, ngày 14 tháng 5 năm 2026", 95)])]
+                       + _TITLE)
+    assert facts_of(read)[0].issuer == "BỘ CÔNG AN"
