@@ -472,7 +472,7 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("number")
                 notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
                              "kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
-        bare_symbol = re.match(r"^S[ốóôồổ]\s*[:;.]?\s*(?P<ink>.*?)\s*(?P<symbol>[A-ZĐ]\S*)$", text)
+        bare_symbol = re.match(r"^S[ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*(?P<symbol>[A-ZĐ]\S*)$", text)
         if not number and facts.symbol is None and bare_symbol and nd30.SYMBOL_RE.match(bare_symbol.group("symbol")):
             # the "/" lost under the handwritten số ("Số: 309 BCA-C04"): the ký hiệu stands, the số is not guessed
             facts.symbol = bare_symbol.group("symbol")

@@ -318,6 +318,10 @@ def _join_tables(blocks: list[_Block]) -> list[_Block]:
     return out
 
 
+# The fields of a signing stamp's text ("Ký bởi: …", "Cơ quan: …", "Ngày ký: …") and of a certified copy's ("SAO Y").
+_STAMP_FIELD = re.compile(r"^(?:Ký bởi|Người ký|Cơ quan|Ngày ký|Thời gian ký|Email|SAO ?Y)\b")
+
+
 def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
     """The header's two columns on the first page and where the header ends: lines whose parts sit in the columns
     (issuer | Quốc hiệu, Số | date, V/v), up to the tên loại, "Kính gửi" or a line across the page."""
@@ -338,7 +342,8 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
         (the body's name centred on the page), a stamp in small type or a full line above the Quốc hiệu: none sits
         in the issuer's column."""
         centred_or_right = all(abs((s[0].x0 + s[-1].x1) / 2 - page.width / 2) < page.width * 0.08
-                               or s[0].x0 > page.width * 0.6 for s in line.segments())
+                               or s[0].x0 > page.width * 0.6 or _STAMP_FIELD.match(_seg_text(s))
+                               for s in line.segments())
         return line.x0 > page.width * 0.4 or (len(line.segments()) == 1 and line.x1 - line.x0 > page.width * 0.5) \
             or centred_or_right or line.size < 0.7 * motto_line.size \
             or line.bottom < motto_line.top - (motto_line.bottom - motto_line.top)
@@ -364,7 +369,7 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
     motto = next((s for line in lines for s in line.segments() if _is_motto(_seg_text(s))), None)
     first = lines[0].segments()[0]
     right_centre = (motto[0].x0 + motto[-1].x1) / 2 if motto else page.width * 0.65
-    left_centre = (first[0].x0 + first[-1].x1) / 2 if first is not motto else page.width * 0.25
+    left_centre = (first[0].x0 + first[-1].x1) / 2 if motto is None or first[0] is not motto[0] else page.width * 0.25
     columns: list[list[str]] = [[], []]
     for line in lines:
         parts: list[list[str]] = [[], []]

@@ -576,3 +576,16 @@ def test_an_issuer_line_in_a_slightly_smaller_type_beside_the_quoc_hieu_is_kept(
     read = _sized_read(head + [(100, 10, [(130, "Số: 27/NQ-CP", 95), (294, "Hà Nội, ngày 14 tháng 5 năm 2026", 95)])]
                        + _TITLE)
     assert facts_of(read)[0].issuer == "BỘ CÔNG AN"
+
+
+def test_a_quoc_hieu_line_read_before_the_issuer_beside_it_stays_in_the_right_column():
+    """Tổ công tác liên ngành TW (KH 996): OCR puts "CỘNG HOÀ …" a little higher than "BỘCÔNGAN" beside it, so the
+    Quốc hiệu's line comes first; "Sá:" is OCR's "Số:" and the ký hiệu without its "/" stands."""
+    from authoring.importing.pdfsource import facts_of
+
+    head = [(42, 8.1, [(307, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", 92)]), (44, 9.7, [(154, "BỘCÔNGAN", 87)]),
+            (58, 8.1, [(97, "TỔ CÔNG TÁC LIÊN NGÀNH TW", 92), (352, "Độc lập - Tự do - Hạnh phúc", 90)]),
+            (82, 9.5, [(112, "Sá:#96` KH-TCTLNTW-C04", 47), (327, "Hà Nội, ngày“$ tháng năm 2026", 3)])]
+    facts, _ = facts_of(_sized_read(head + _TITLE))
+    assert (facts.parent_issuer, facts.issuer) == ("BỘ CÔNG AN", "TỔ CÔNG TÁC LIÊN NGÀNH TW")
+    assert (facts.symbol, facts.number, facts.unreadable) == ("KH-TCTLNTW-C04", None, ["number", "date"])
