@@ -128,11 +128,7 @@ def _header_read_again(tesseract: str, png: Path, words: list[Word], scale: floa
         if not motto:
             return words
         high = max(0.0, (motto[0].top - (motto[0].bottom - motto[0].top)) / scale)
-        # left of the right-hand column (Quốc hiệu, date line): a word of it cut by the region would break its line
-        beside = [s[0].x0 for line in lines_of(words, 0) if high * scale <= line.top < low * scale
-                  for s in line.segments() if (s[0].x0 + s[-1].x1) / 2 > width * scale * 0.5]
-        right = min([width * HEADER_REGION[0]] + [x / scale - 2 for x in beside])
-        box = (0, int(high), int(right), int(low))
+        box = (0, int(high), int(width * HEADER_REGION[0]), int(low))
         if box[3] - box[1] < height * 0.05:
             return words
         crop = picture.crop(box).resize((int(box[2] * _HEADER_ZOOM), int((box[3] - box[1]) * _HEADER_ZOOM)),
