@@ -119,13 +119,15 @@ _LAZY["NUMBER_PREFIX_RE"] = (r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>" +
                              + r"(?:\s*-\s*" + SYMBOL_GROUP + r"|/" + SYMBOL_GROUP + r")*)")
 # Where a "Số:" line starts, and the same found anywhere in a line (web copies, text boxes), tolerant of the
 # spaces and dashes real documents put in: "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)".
-# OCR reads "Só:" or "Sô:" for "Số:" on a scan.
-_LAZY["NUMBER_START_RE"] = r"^S[ốóôồổ]\s*:"
+# OCR reads "Só:", "Sô:" or "Sá:" for "Số:" on a scan.
+_LAZY["NUMBER_START_RE"] = r"^S[ốóôồổá]\s*:"
 # The Số line and the date line as OCR gives them on a scan: the number part may be crumbs of handwriting ("Số:96ÿđ
 # /BCA-C04"), the day and month blank or garbled ("ngày“$ tháng năm 2026"); the place before ", ngày" kept.
-_LAZY["OCR_NUMBER_LINE_RE"] = r"^S[ốóôồổ]\s*[:;.]?\s*(?P<number>[^/]*?)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)"
-_LAZY["OCR_DATE_LINE_RE"] = (r"(?i)(?:(?P<place>[A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*){0,3})\s*,\s*)?ngày\s*"
-                              r"(?P<day>\S*?)\s*tháng\s*(?P<month>\S*?)\s*năm\s*(?P<year>\d{4})")
+_LAZY["OCR_NUMBER_LINE_RE"] = r"^S[ốóôồổá]\s*[:;.]?\s*(?P<number>[^/]*?)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)"
+# The place's words start with a capital and stand apart ("NQ-CP Hà Nội, ngày": "CP" is the ký hiệu's).
+_LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w-])(?P<place>[A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*){0,3})\s*,\s*)?"
+                              r"(?i:ngày)\s*(?P<day>\S*?)\s*(?i:tháng)\s*(?P<month>\S*?)\s*(?i:năm)\s*"
+                              r"(?P<year>\d{4}(?!\S)|\S{1,6})")
 _LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
                              rf"(?P<symbol>{SYMBOL_FIRST_GROUP}(?:\s*[-–]\s*{SYMBOL_GROUP}|/{SYMBOL_GROUP})*)")
 # A ký hiệu as printed and as a plan stores it: at least two groups, no spaces (Phụ lục I §II.3).

@@ -246,8 +246,8 @@ def score_libreoffice() -> list[str]:
 KINDS = {"pdf": "PDF có lớp chữ", "scan": "bản quét (OCR)", "web": "bản chép từ web", "docx": "DOCX"}
 # Real PDFs and scans are split before any fix into a part tuned on and a part only measured (README.md); the PDFs
 # printed from the corpus's own DOCX carry no part.
-# The first measured part was declared tune once its failures were known; "fresh" is the part measured since, from
-# another source (README.md).
+# A measured part is declared tune once its failures are written down (the ids 102-110, then the Công báo copies
+# 201-212 and scans 201-205, README.md); "fresh" is the part measured since, from other sources.
 PARTS = {None: "", "tune": ", thật, phần chỉnh", "measured": ", thật, phần đo", "fresh": ", thật, phần đo mới"}
 
 

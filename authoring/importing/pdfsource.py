@@ -163,6 +163,17 @@ def _touching_joined(words: list[Word]) -> list[Word]:
     return out
 
 
+# Cyrillic capitals drawn like Latin ones: a ký hiệu typed with a Russian keyboard layout ("TT-BТС" in a Công báo
+# text layer) looks right on the page but matches nothing. Only in a word that also has Latin letters.
+_CYRILLIC_LOOKALIKES = str.maketrans("АВСЕНКМОРТХаеорсух", "ABCEHKMOPTXaeopcyx")
+
+
+def _latin(text: str) -> str:
+    if re.search(r"[A-Za-z]", text) and re.search(r"[\u0400-\u04ff]", text):
+        return text.translate(_CYRILLIC_LOOKALIKES)
+    return text
+
+
 def _text_pages(path: Path) -> list[Page]:
     import pdfplumber
 
@@ -178,7 +189,7 @@ def _text_pages(path: Path) -> list[Page]:
             # Words are split at a gap of 0.15 of the type size, not a fixed 3 pt: some e-office PDFs place each
             # word with a 2.75 pt gap and no space character ("V/vhợpnhấtTCXH-NN…" with the default).
             raw = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, x_tolerance_ratio=_WORD_GAP)
-            words = [Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
+            words = [Word(_latin(text), w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
                      if (text := _RULE_TEXT.sub("", nfc(w["text"])).strip())]
             words = _touching_joined(words) + _appearance_words(page)
             tables = [t for t in (_table(f, words) for f in page.find_tables()) if t and t.rows and t.cols > 1]
@@ -327,6 +338,10 @@ _DIGIT_CONFIDENCE = 88.0
 # A day or month is one or two digits standing alone, which Tesseract scores lower when right (a handwritten "04"
 # read right at 76): below this it is not taken.
 _DAY_CONFIDENCE = 70.0
+# A word of the trích yếu OCR read with less confidence than this may have its marks set by a two-word phrase of the
+# phrase book ("Chính phú" read at 76 → "Chính phủ"); longer phrases set marks whatever the confidence ("Nghị định sô"
+# read at 95).
+_DOUBTFUL_WORD = 90.0
 _NUMBER_LINE = nd30.OCR_NUMBER_LINE_RE
 _DATE_LINE = nd30.OCR_DATE_LINE_RE
 
@@ -375,6 +390,8 @@ def _issuer_by_registry(lines: list[str]) -> list[str]:
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)
+    # Specks under the name (its rule, a seal's edge) read as "“ỐC": no line of a body's name has fewer than 3 letters.
+    joined = [line for line in joined if sum(c.isalpha() for c in line) >= 3]
     out: list[str] = []
     for line in joined:
         rest = line
@@ -409,43 +426,88 @@ def facts_of(read: PdfRead):
     facts = facts_from_docx(read.document)
     if not read.ocr:
         return facts, []
+    notes: list[str] = []
     if facts.issuer_lines or facts.parent_issuer:
         lines = _issuer_by_registry(([facts.parent_issuer] if facts.parent_issuer else []) + facts.issuer_lines)
         if len(lines) >= 2:
             facts.parent_issuer, facts.issuer = " ".join(lines[:-1]), lines[-1]
         elif lines:
             facts.issuer = lines[0]
+    if facts.title:
+        from .phrasebook import correct_marks
+
+        confidence: dict[str, float] = {}
+        for word in read.first_page_words:
+            key = word.text.strip(".,:;()“”\"")
+            confidence[key] = min(confidence.get(key, 100.0), word.confidence or 0.0)
+        facts.title, changes = correct_marks(facts.title, lambda w: confidence.get(w, 0.0) < _DOUBTFUL_WORD)
+        if changes:
+            notes.append("Trích yếu: dấu của chữ đọc bằng OCR được sửa theo cụm từ của danh mục cơ quan, văn bản và Nghị "
+                         "định 30 (chỉ sửa dấu, không đổi chữ cái): " + "; ".join(f"\"{a}\" → \"{b}\"" for a, b in changes)
+                         + ". Hãy đối chiếu với bản gốc.")
     lines = lines_of(read.first_page_words, 0)
     issued = False   # a draft scanned before its number and day were given keeps them blank, and that is no flaw
     sure = lambda words, floor=_DIGIT_CONFIDENCE: all((w.confidence or 0) >= floor for w in words)  # noqa: E731
-    notes = []
-    for line in lines:
-        text = line.text
+    for row, line in enumerate(lines, 1):
+        # the Số line is the start of a part of the line (the date may sit beside it); the date line is searched in
+        # the whole line ("Hà Nội, ngày" and "tháng 12 năm 2025" apart where the day was left for the pen)
+        words = next((s for s in line.segments() if nd30.NUMBER_START_RE.match(" ".join(w.text for w in s))),
+                     line.words)
+        text = " ".join(w.text for w in words)
         number = _NUMBER_LINE.match(text)
         if number and "number" not in facts.unreadable:
             digits = number.group("number")
-            carriers = [w for w in line.words if digits and re.search(r"\d", w.text)
+            carriers = [w for w in words if digits and re.search(r"\d", w.text)
                         and (w.text.strip(":;.") in digits or digits in w.text)]
             if facts.symbol is None:
                 facts.symbol = number.group("symbol").rstrip(".")
             issued = bool(re.search(r"\w", digits))   # ink on the Số line, not dots: an issued paper, whose day is never left blank either
-            if issued and (facts.number is None or not re.fullmatch(r"\d{1,5}", digits) or not sure(carriers)):
+            # The số standing apart from "/NQ-CP" was put into the blank the print left for it, by hand or stamp:
+            # Tesseract reads a handwritten "115" as "445" with a printed digit's confidence.
+            after = words.index(carriers[-1]) + 1 if carriers else 0
+            filled = bool(carriers) and after < len(words) and words[after].text.startswith("/")
+            if issued and (facts.number is None or not re.fullmatch(r"\d{1,5}", digits) or not sure(carriers)
+                           or filled):
                 facts.number = None
                 facts.unreadable.append("number")
-                notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1) không đọc được, có thể viết tay hoặc đóng dấu: "
+                notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
                              "kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
+        bare_symbol = re.match(r"^S[ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*(?P<symbol>[A-ZĐ]\S*)$", text)
+        if not number and facts.symbol is None and bare_symbol and nd30.SYMBOL_RE.match(bare_symbol.group("symbol")):
+            # the "/" lost under the handwritten số ("Số: 309 BCA-C04"): the ký hiệu stands, the số is not guessed
+            facts.symbol = bare_symbol.group("symbol")
+            issued = bool(re.search(r"\w", bare_symbol.group("ink")))
+            if issued:
+                facts.number = None
+                facts.unreadable.append("number")
+                notes.append(f"Số văn bản ở \"{text}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng "
+                             "dấu: kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
+        words, text = line.words, line.text
+        words, text = line.words, line.text
         date = _DATE_LINE.search(text)
         if date and facts.place is None and date.group("place"):
             facts.place = date.group("place")   # the date itself garbled ("ngày“$ tháng"): the place before it stands
-        if date and "date" not in facts.unreadable and facts.date and facts.date[:4] == date.group("year"):
+        if date and "date" not in facts.unreadable and facts.date is None and not facts.date_partial:
+            # the whole date written by hand ("ngày‹2{ tháng0† năm0/6"): the line is there, its figures are not
+            facts.unreadable.append("date")
+            notes.append(f"Ngày ban hành ở \"{date.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay: "
+                         "kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
+        elif date and "date" not in facts.unreadable and facts.date and facts.date[:4] == date.group("year"):
             day, month = date.group("day"), date.group("month")
-            carriers = [w for w in line.words if w.text in (day, month)]
+            carriers = [w for w in words if w.text in (day, month)]
             if (len(facts.date) < 10 and issued) or not sure(carriers, _DAY_CONFIDENCE):
                 facts.date_partial, facts.date = facts.date[:7] if len(facts.date) >= 7 and sure(
                     [w for w in carriers if w.text == month], _DAY_CONFIDENCE) else facts.date[:4], None
                 facts.unreadable.append("date")
-                notes.append(f"Ngày ban hành ở \"{date.group(0)}\" (trang 1) không đọc được đủ ngày, tháng, có thể viết "
+                notes.append(f"Ngày ban hành ở \"{date.group(0)}\" (trang 1, dòng {row}) không đọc được đủ ngày, tháng, có thể viết "
                              "tay: kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
+    if facts.symbol:
+        # "QD-BTC": the first group of a ký hiệu is the type's abbreviation (nd30), its Đ read without the stroke
+        first, sep, rest = facts.symbol.partition("-")
+        spelled = [a for a in nd30.ALL_TYPE_ABBREVIATIONS.values()]
+        known = {_bare(a): a for a in spelled if [_bare(b) for b in spelled].count(_bare(a)) == 1}   # not HD/HĐ
+        if sep and first not in known.values() and _bare(first) in known and first.isupper():
+            facts.symbol = f"{known[_bare(first)]}-{rest}"
     if facts.place:
         from ..loading.units import load_provinces
 

@@ -377,12 +377,15 @@ class Recogniser:
             date = facts.date_partial   # the day could not be read (handwritten on a scan): what was read, said so
             self.warnings.append(f"Ngày ban hành không đọc được đủ (có thể viết tay): tạm ghi {date}, là phần đọc "
                                  "được. Sửa document.date theo bản gốc.")
+        elif not date and "date" in facts.unreadable:   # a year in the trích yếu is a cited document's, not this one's
+            missing.append(("date", "ngày ban hành: dòng ngày tháng có trên trang nhưng không đọc được (có thể viết "
+                                    "tay)", "--date NĂM-THÁNG-NGÀY (như ghi trên bản gốc)"))
         elif not date and (year := re.search(r"\b(?:19|20)\d\d\b", title or "")):
             date = year.group(0)   # "… NĂM 2019 - 2020": a plan is issued in the first year it covers
             self.warnings.append(f"Văn bản không có dòng ngày tháng: năm ban hành {date} suy ra từ trích yếu "
                                  f"\"{_quote(title, year.start())}\". Kiểm tra lại với bản gốc và sửa document.date "
                                  "nếu khác.")
-        if not date:
+        if not date and "date" not in facts.unreadable:
             missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …'), trích yếu cũng không "
                                     "ghi năm", "--date NĂM-THÁNG-NGÀY (như ghi trên bản gốc)"))
         if not title:
@@ -545,6 +548,12 @@ class Recogniser:
                     self.warnings.append(f"{item.get('type', 'Văn bản')} {item.get('code') or item.get('title', '')} "
                                          f"ghi ngày có năm {date[:4]} (có lẽ gõ nhầm ở bản gốc): ngày để trống, văn bản "
                                          f"dẫn chiếu vẫn giữ. Ghi lại ngày đúng vào {group}[{index}].date.")
+                issuer = str(item.get("issuer") or "")
+                if len(issuer) > limits.MAX_SHORT_FIELD:   # "của Bộ trưởng …" read on into the cited title
+                    item["issuer"] = issuer[:limits.MAX_SHORT_FIELD - 1].rsplit(" ", 1)[0] + "…"
+                    self.warnings.append(f"{item.get('type', 'Văn bản')} {item.get('code') or ''}: cơ quan ban hành "
+                                         f"đọc được dài {len(issuer)} ký tự (có lẽ lẫn cả trích yếu): đã rút gọn, "
+                                         f"hãy sửa lại cho đúng ở {group}[{index}].issuer.")
         issuer = tree.get("document", {}).get("issuer", {})
         for key in ("name", "agency"):
             value = issuer.get(key, "")

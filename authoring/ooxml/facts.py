@@ -19,6 +19,8 @@ _QH_KEY = "CONGHOAXAHOICHUNGHIAVIETNAM"
 _TN_KEY = "DOCLAPTUDOHANHPHUC"
 _SEPARATOR = re.compile(r"^[\s\-–—_=.*•·~oO]{0,}$")
 _TYPE_NAMES = {match_key(name): name for name in (*nd30.ALL_TYPE_ABBREVIATIONS, nd30.LETTER)}
+_TYPE_NAMES_BARE = {re.sub(r"[^A-Z]", "", strip_diacritics(name).upper().replace("Đ", "D")): name
+                    for name in (*nd30.ALL_TYPE_ABBREVIATIONS, nd30.LETTER)}
 _AUTHORITY_HEAD = re.compile(r"^(CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|"
                              r"HỘI ĐỒNG NHÂN DÂN|CHÁNH VĂN PHÒNG|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG)\b")
 _ORG_HEAD = re.compile(r"^(SỞ|BỘ|CÔNG AN|TRUNG TÂM|BAN|VĂN PHÒNG|CỤC|CHI CỤC|PHÒNG|TRƯỜNG|BỆNH VIỆN|ỦY BAN|UỶ BAN|"
@@ -329,7 +331,8 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
             title.append(text)
             i += 1
     if kind:
-        facts.doc_type = _TYPE_NAMES.get(match_key(kind.strip()))
+        # the type line as OCR reads it ("QUYÉT ĐỊNH", "QUYẾT ĐỊ NH") by its letters alone
+        facts.doc_type = _TYPE_NAMES.get(match_key(kind.strip())) or _TYPE_NAMES_BARE.get(compact(kind))
     if subject and not title:
         title = subject
         facts.doc_type = facts.doc_type or nd30.LETTER

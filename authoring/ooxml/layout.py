@@ -318,19 +318,43 @@ def _join_tables(blocks: list[_Block]) -> list[_Block]:
     return out
 
 
+# The fields of a signing stamp's text ("Ký bởi: …", "Cơ quan: …", "Ngày ký: …") and of a certified copy's ("SAO Y").
+_STAMP_FIELD = re.compile(r"^(?:Ký bởi|Người ký|Cơ quan|Ngày ký|Thời gian ký|Email|SAO ?Y)\b")
+
+
 def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
     """The header's two columns on the first page and where the header ends: lines whose parts sit in the columns
     (issuer | Quốc hiệu, Số | date, V/v), up to the tên loại, "Kính gửi" or a line across the page."""
     # Above the Quốc hiệu only the issuer's column can hold the document: a line right of it or across the page is a
     # stamp ("SAO Y; …; Thời gian ký", "Cơ quan phát hành: …") or the scanner's edge, and is left out.
-    motto_at = next((i for i, b in enumerate(blocks[:16]) if b.line is not None and b.page == 0
-                     and any(_is_motto(_seg_text(s)) for s in b.line.segments())), 0)
-    skip = motto_at if all(b.line is not None and (b.line.x0 > page.width * 0.4 or (
-        len(b.line.segments()) == 1 and b.line.x1 - b.line.x0 > page.width * 0.5)) for b in blocks[:motto_at]) else 0
+    # A signing stamp may name the Quốc hiệu too, at the page's left edge ("Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI
+    # …"): the header's is the one in the right-hand column, else the first in a type at least 0.8 of the largest.
+    mottos = [i for i, b in enumerate(blocks[:16]) if b.line is not None and b.page == 0
+              and any(_is_motto(_seg_text(s)) for s in b.line.segments())]
+    right_hand = [i for i in mottos if any(_is_motto(_seg_text(s)) and (s[0].x0 + s[-1].x1) / 2 > page.width * 0.45
+                                           for s in blocks[i].line.segments())]
+    biggest = max((blocks[i].line.size for i in mottos), default=0.0)
+    motto_at = next((i for i in right_hand or mottos if blocks[i].line.size >= 0.8 * biggest), 0)
+    motto_line = blocks[motto_at].line if mottos else None
+
+    def above_header(line: Line) -> bool:
+        """The Công báo's running head ("CÔNG BÁO/Số …/Ngày …", the page number at the right), its section title
+        (the body's name centred on the page), a stamp in small type or a full line above the Quốc hiệu: none sits
+        in the issuer's column."""
+        centred_or_right = all(abs((s[0].x0 + s[-1].x1) / 2 - page.width / 2) < page.width * 0.08
+                               or s[0].x0 > page.width * 0.6 or _STAMP_FIELD.match(_seg_text(s))
+                               for s in line.segments())
+        return line.x0 > page.width * 0.4 or (len(line.segments()) == 1 and line.x1 - line.x0 > page.width * 0.5) \
+            or centred_or_right or line.size < 0.7 * motto_line.size \
+            or line.bottom < motto_line.top - (motto_line.bottom - motto_line.top)
+
     lines = []
-    for block in blocks[skip:skip + 16]:
+    used = 0
+    for index, block in enumerate(blocks[:16]):
         if block.line is None or block.page != 0:
             break
+        if index < motto_at and motto_line is not None and above_header(block.line):
+            continue   # left out of the header and of the body; the issuer's line beside it may still follow
         text = block.line.text
         segments = block.line.segments()
         wide = block.line.x1 - block.line.x0 > page.width * 0.5
@@ -338,13 +362,14 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
                 or _is_recipients(text) or any(_is_type_line(_seg_text(s)) for s in segments):
             break
         lines.append(block.line)
+        used = index + 1
     if not any(_is_motto(_seg_text(s)) or nd30.NUMBER_START_RE.match(_seg_text(s)) for line in lines
                for s in line.segments()):
         return [[], []], 0
     motto = next((s for line in lines for s in line.segments() if _is_motto(_seg_text(s))), None)
     first = lines[0].segments()[0]
     right_centre = (motto[0].x0 + motto[-1].x1) / 2 if motto else page.width * 0.65
-    left_centre = (first[0].x0 + first[-1].x1) / 2 if first is not motto else page.width * 0.25
+    left_centre = (first[0].x0 + first[-1].x1) / 2 if motto is None or first[0] is not motto[0] else page.width * 0.25
     columns: list[list[str]] = [[], []]
     for line in lines:
         parts: list[list[str]] = [[], []]
@@ -360,7 +385,7 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
                 columns[0][-1] += " " + text   # the "V/v …" subject wrapped over lines is one line
             else:
                 columns[side].append(text)
-    return columns, skip + len(lines)
+    return columns, used
 
 
 def _without_stamp(blocks: list[_Block], page: Page) -> list[_Block]:
@@ -405,15 +430,26 @@ def _closing(lines: list[Line], width: float) -> list[list[str]]:
     return columns
 
 
+# What opens the preamble under the trích yếu, as printed (capital first letter).
+_PREAMBLE_START = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị)\b")
+
+
 def _paragraphs(blocks: list[_Block], width: float) -> list[etree._Element]:
     """Lines joined into paragraphs where the layout says a paragraph goes on: same alignment, no first-line
     indent, the line above running to the right margin, no extra space above."""
     lines = [b.line for b in blocks if b.line is not None]
     if not lines:
         return [_data_table(b.table.rows, b.table.cols, b.table.cells) for b in blocks if b.table is not None]
-    starts = sorted(round(l.x0) for l in lines)
-    left = max(set(starts), key=lambda x: (starts.count(x), -x))
-    right = sorted(l.x1 for l in lines)[int(len(lines) * 0.9)]
+    def margins(some: list[Line]) -> tuple[float, float]:
+        starts = sorted(round(l.x0) for l in some)
+        return (max(set(starts), key=lambda x: (starts.count(x), -x)),
+                sorted(l.x1 for l in some)[int(len(some) * 0.9)])
+
+    # Each page its own margins: annex pages turned to landscape (a Công báo's tables) would set a left margin the
+    # portrait pages never reach, and no line of theirs would read as centred or going on.
+    fallback = margins(lines)
+    by_page = {n: margins(some) if len(some := [l for l in lines if l.page == n]) >= 5 else fallback
+               for n in {l.page for l in lines}}
     steps = sorted(b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top)
     step = steps[len(steps) // 3] if steps else 20.0
     out: list[etree._Element] = []
@@ -434,14 +470,20 @@ def _paragraphs(blocks: list[_Block], width: float) -> list[etree._Element]:
             out.append(_data_table(block.table.rows, block.table.cols, block.table.cells))
             continue
         line = block.line
+        left, right = by_page[line.page]
         inset_left, inset_right = line.x0 - left, right - line.x1
         symmetric = abs(inset_left - inset_right) < max(30, 0.15 * width)
         centred = inset_left > 15 and inset_right > 15 and symmetric
         if previous is not None and _is_type_line(previous.text):
             in_title = True
-        if in_title and symmetric and previous is not None and line.page == previous.page \
-                and line.top - previous.top <= step * 1.25 + 2:
-            centred = True   # a trích yếu line as wide as the page, centred among the other lines of the title
+        close = previous is not None and line.page == previous.page and line.top - previous.top <= step * 1.25 + 2
+        if _PREAMBLE_START.match(line.text):
+            in_title = centred = False   # "Căn cứ …" indented under the trích yếu is the preamble, however it sits
+        elif in_title and close and (symmetric or (centred_now and abs(line.x0 - previous.x0) < 3
+                                                   and previous.x1 > right - 2.5 * previous.size)):
+            # a trích yếu line as wide as the page, centred among the other lines of the title; or the short last
+            # line of a trích yếu set justified, starting where the full line above it starts
+            centred = True
         in_title = in_title and centred
         new = previous is None or centred != centred_now
         if not new:

@@ -171,22 +171,23 @@ def table_text_rows(table) -> list[list[str]]:
 
 # --- the ND30 regions of any document ----------------------------------------------------------------------------
 
-_TYPE_LINES = {match_key(name.upper()) for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
+_TYPE_LINES = {match_key(name.upper()) for name in (*nd30.ALL_TYPE_ABBREVIATIONS, nd30.LETTER)}
 _GAP = re.compile(r"\t| {3,}")   # what separates two columns laid out with spaces instead of a table
 
 
 def is_type_line(text: str) -> bool:
     """'KẾ HOẠCH', 'QUYẾT ĐỊNH', … standing alone (the tên loại line)."""
     return text.strip() == text.strip().upper() and (match_key(text.strip()) in _TYPE_LINES
-                                                     or _bare(text) in _TYPE_LINES_BARE)
+                                                     or _bare(text).replace(" ", "") in _TYPE_LINES_BARE)
 
 
 def _bare(text: str) -> str:
     return re.sub(r"[^A-Z ]", "", strip_diacritics(text.strip()).upper().replace("Đ", "D")).strip()
 
 
-# The tên loại with its marks off: OCR reads "QUYÉT ĐỊNH" for "QUYẾT ĐỊNH"; no two names differ only in their marks.
-_TYPE_LINES_BARE = {_bare(name) for name in (*nd30.TYPE_ABBREVIATIONS, nd30.LETTER)}
+# The tên loại with its marks and spaces off: OCR reads "QUYÉT ĐỊNH" or "QUYẾT ĐỊ NH" for "QUYẾT ĐỊNH"; no two
+# names differ only in their marks.
+_TYPE_LINES_BARE = {_bare(name).replace(" ", "") for name in (*nd30.ALL_TYPE_ABBREVIATIONS, nd30.LETTER)}
 
 
 def _texts(element) -> list[str]:

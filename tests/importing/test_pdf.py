@@ -381,3 +381,211 @@ def test_a_type_line_read_with_a_wrong_mark_is_still_the_type_line():
     from authoring.ooxml.reader import is_type_line
 
     assert is_type_line("QUYÉT ĐỊNH") and is_type_line("KẾ HOẠCH") and not is_type_line("QUYẾT TÂM")
+
+
+# --- Công báo copies (pdf-2xx, tune since 2026-12-07) ---------------------------------------------------------------
+
+def test_the_cong_bao_running_head_and_section_title_above_the_header_are_not_the_issuer():
+    """BLĐTBXH 169: "CÔNG BÁO/Số …/Ngày …  47" then the section title "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" centred
+    on the page, then the header; Bộ Công an TT 81: the section title "BỘ CÔNG AN" is no parent body."""
+    facts = pdf_facts(REAL / "pdf" / "206-bldtbxh-qd-169-het-hieu-luc.pdf")
+    assert (facts.issuer, facts.parent_issuer, facts.number, facts.symbol, facts.date, facts.place) == \
+        ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", None, "169", "QĐ-BLĐTBXH", "2025-01-24", "Hà Nội")
+    assert facts.title.endswith("thuộc lĩnh vực quản lý nhà nước của Bộ Lao động - Thương binh và Xã hội")
+    facts = pdf_facts(REAL / "pdf" / "211-bca-tt-81-2025-bao-hiem-y-te.pdf")
+    assert (facts.issuer, facts.parent_issuer, facts.doc_type) == ("BỘ CÔNG AN", None, "Thông tư")
+    assert facts.title == ("Quy định biện pháp thực hiện bảo hiểm y tế đối với sĩ quan, hạ sĩ quan, chiến sĩ và "
+                           "học viên Công an nhân dân")
+
+
+def test_a_blank_day_and_month_keep_the_place_and_a_justified_title_keeps_its_last_lines():
+    """BTC 372: "Hà Nội, ngày      tháng      năm 2026"; its nine-line trích yếu is set justified, the short last
+    line of the block and the centred line under it are the title's; a ký hiệu typed in Cyrillic ("BТС") is read
+    in Latin letters."""
+    facts = pdf_facts(REAL / "pdf" / "204-btc-qd-372-dinh-chinh.pdf")
+    assert (facts.date, facts.place) == ("2026", "Hà Nội")
+    assert facts.title.endswith("được sửa đổi, bổ sung bởi Thông tư số 69/2023/TT-BTC")
+    assert "06/2022/TT-BTC" in facts.title
+
+
+def test_the_trich_yeu_stops_before_the_can_cu_lines_indented_under_it():
+    facts = pdf_facts(REAL / "pdf" / "210-ttg-qd-28-2026-the-apec.pdf")
+    assert facts.title == "Quy định trình tự, thủ tục, thẩm quyền cấp và quản lý thẻ đi lại doanh nhân APEC"
+
+
+def test_a_cited_issuer_read_on_into_the_cited_title_is_shortened_and_said(tmp_path):
+    out = tmp_path / "kh.yaml"
+    result = CliRunner().invoke(main, ["import", str(REAL / "pdf" / "206-bldtbxh-qd-169-het-hieu-luc.pdf"),
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "references[5].issuer" in result.output and out.is_file()
+
+
+# --- Công báo scans (scan-2xx, tune since 2026-12-07) ---------------------------------------------------------------
+
+def _sized_read(rows):
+    """An OCR'd one-page read from rows of (top, size, [(x0, text, confidence), …])."""
+    from authoring.importing.pdfsource import PdfRead
+    from authoring.ooxml.layout import Page, Word, document_from_pages
+
+    words = []
+    for top, size, items in rows:
+        for x0, text, conf in items:
+            start = x0
+            for part in text.split(" "):
+                words.append(Word(part, start, start + len(part) * size * 0.55, top, top + size * 1.15, size, conf))
+                start += len(part) * size * 0.55 + size * 0.3
+    read = PdfRead(document_from_pages([Page(595, 842, words)]), ocr=True, page_confidence=[95.0])
+    read.first_page_words = words
+    return read
+
+
+_STAMPED_HEAD = [(20, 6, [(40, "Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 92)]),
+                 (28, 6, [(40, "Cơ quan: VĂN PHÒNG CHÍNH PHỦ", 90)]),
+                 (45, 10, [(203, "CÔNG BÁO/Số 271/Ngày 12-05-2026", 92), (525, "86", 90)]),
+                 (70, 10, [(139, "CHÍNH PHỦ", 97), (274, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 93)]),
+                 (84, 10, [(318, "Độc lập - Tự do - Hạnh phúc", 93)])]
+_TITLE = [(125, 10, [(264, "NGHỊ QUYẾT", 90)]),
+          (140, 10, [(192, "Về việc chuyển giao Vườn quốc gia Ba Vì", 93)]),
+          (180, 10, [(129, "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;", 93)]),
+          (195, 10, [(129, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;", 93)])]
+
+
+def test_a_signing_stamp_naming_the_quoc_hieu_and_the_cong_bao_head_are_not_the_header():
+    from authoring.importing.pdfsource import facts_of
+
+    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 27/NQ-CP", 95), (294, "Hà Nội, ngày 14 tháng 5 năm 2026",
+                                                                               95)])] + _TITLE)
+    facts, _ = facts_of(read)
+    assert (facts.issuer, facts.parent_issuer, facts.number, facts.symbol, facts.date, facts.place) == \
+        ("CHÍNH PHỦ", None, "27", "NQ-CP", "2026-05-14", "Hà Nội")
+
+
+def test_a_number_written_into_the_blank_is_not_guessed_however_sure_ocr_is():
+    """Nghị quyết 115: the printed "Số:      /NQ-CP" filled in by hand, read "445" at 89 %; the day written by hand
+    too. The place stays, the ký hiệu's "CP" is not part of it; each flag names its page and line."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 445 /NQ-CP", 89), (294, "Hà Nội, ngày #@3 tháng ý năm 2026",
+                                                                                 51)])] + _TITLE)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.symbol, facts.date, facts.place) == (None, "NQ-CP", None, "Hà Nội")
+    assert facts.unreadable == ["number", "date"]
+    assert any("Số văn bản" in n and "trang 1, dòng 6" in n for n in notes)
+    from authoring import nd30
+
+    assert nd30.OCR_DATE_LINE_RE.search("Số: 445 /NQ-CP Hà Nội, ngày #@3 tháng ý năm 2026").group("place") == "Hà Nội"
+
+
+def test_a_date_written_wholly_by_hand_is_unreadable_and_the_import_says_so_not_a_year_of_the_title(tmp_path):
+    from authoring.importing.pdfsource import facts_of
+
+    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 403 /QÐ-BTC", 71), (294, "Hà Nội, ngày‹2{ tháng0† năm0/6",
+                                                                                   12)])]
+                       + [(125, 10, [(264, "QUYẾT ĐỊ NH", 85)]),
+                          (140, 10, [(150, "Về việc công bố văn bản quy định chi tiết Nghị định số 156/2020/NĐ-CP", 93)]),
+                          (180, 10, [(129, "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;", 93)])])
+    facts, notes = facts_of(read)
+    assert (facts.date, facts.date_partial, facts.place, facts.unreadable) == (None, None, "Hà Nội", ["number", "date"])
+    assert facts.doc_type == "Quyết định"
+    from authoring.importing.recognise import ImportRefused, Recogniser
+    from authoring.loading import load_registry
+
+    with pytest.raises(ImportRefused) as refused:
+        Recogniser(load_registry()).document(facts, [], {})
+    assert any("không đọc được" in reason for _, reason, _ in refused.value.missing)
+
+
+def test_ocr_reads_the_icelandic_eth_as_the_vietnamese_d():
+    from authoring.importing import ocr
+
+    tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+           "5\t1\t1\t1\t1\t1\t100\t110\t200\t30\t90\t/QÐ-BTC\n")
+    assert [w.text for w in ocr._page_words(tsv, 72 / 300)] == ["/QĐ-BTC"]
+
+
+def test_marks_of_a_trich_yeu_are_set_by_the_phrase_book_only_where_its_letters_match():
+    from authoring.importing.phrasebook import correct_marks
+
+    text, changes = correct_marks("Về việc công bố văn bản quy định chỉ tiết (được sửa đối, bố sung bởi Nghị định sô "
+                                  "306) của Chính phú", doubtful=lambda w: w == "phú")
+    assert text == ("Về việc công bố văn bản quy định chi tiết (được sửa đổi, bổ sung bởi Nghị định số 306) của "
+                    "Chính phủ")
+    assert ("Chính phú", "Chính phủ") in changes
+    # two words read surely are left as read; a phrase the book does not know is never changed
+    assert correct_marks("của Chính phú", doubtful=lambda w: False) == ("của Chính phú", [])
+    assert correct_marks("Về việc kiện toàn Tổ công tác liên ngành")[1] == []
+    assert correct_marks("công bố văn bản")[1] == []   # "bố văn" is not "Bộ Văn hóa" inside a known run
+
+
+def test_specks_under_the_issuer_are_not_a_line_of_its_name():
+    from authoring.importing.pdfsource import _issuer_by_registry
+
+    assert _issuer_by_registry(["BỘ TÀI CHÍNH", "“ỐC"]) == ["BỘ TÀI CHÍNH"]
+
+
+def _tsv(*rows):
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    return head + "".join(f"5\t1\t1\t1\t{n}\t1\t{x}\t{y}\t{w}\t40\t{c}\t{t}\n" for n, (x, y, w, c, t) in enumerate(rows, 1))
+
+
+@pytest.mark.parametrize("again_confidence, taken", [(86.0, True), (60.0, False)])
+def test_the_header_column_is_read_again_alone_and_taken_unless_clearly_less_sure(tmp_path, monkeypatch,
+                                                                                  again_confidence, taken):
+    """Bộ Công an 4409: the whole page gives "gìa" (83 %) for the V/v line under a handwritten số; the header's left
+    column read alone, enlarged, gives "V/v tham gia" (86 %)."""
+    import subprocess as sp
+
+    from PIL import Image
+
+    from authoring.importing import ocr
+
+    png = tmp_path / "trang-1.png"
+    Image.new("L", (2480, 3508), 255).save(png)
+    scale = 72 / 300
+    page = ocr._page_words(_tsv((580, 700, 60, 83.0, "gìa"), (400, 300, 600, 95.0, "CÔNG"),
+                                (1300, 300, 900, 95.0, "CỘNGHÒAXÃHỘICHỦNGHĨA"), (1500, 700, 300, 95.0, "ngày"),
+                                (400, 120, 600, 95.0, "CÔNGBÁO/Số")), scale)
+    zoomed = _tsv((600, 1050, 120, again_confidence, "V/v"), (760, 1050, 150, again_confidence, "tham"),
+                  (940, 1050, 120, again_confidence, "gia"), (600, 600, 900, 95.0, "CÔNG"))
+    monkeypatch.setattr(ocr, "_run", lambda command, path, what: sp.CompletedProcess(command, 0, zoomed.encode()))
+    words = [w.text for w in ocr._header_read_again("tesseract", png, page, scale, png)]
+    assert ("V/v" in words and "gìa" not in words) == taken
+    assert "ngày" in words and "CÔNGBÁO/Số" in words   # nor the right-hand column, nor what is above the Quốc hiệu
+
+
+def test_a_symbol_whose_slash_is_lost_under_the_handwritten_number_stands_and_qd_is_read_qđ():
+    """Bộ Công an 4409: "Số: 309 BCA-C04" (the "/" under the red handwritten số); Bộ Tài chính 109: "QD-BTC"."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 309 BCA-C04", 40), (294, "Hà Nội, ngày 14 tháng 5 năm 2026",
+                                                                                  95)])] + _TITLE)
+    facts, notes = facts_of(read)
+    assert (facts.symbol, facts.number, facts.unreadable) == ("BCA-C04", None, ["number"])
+    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 27/QD-BTC", 95), (294, "Hà Nội, ngày 14 tháng 5 năm 2026",
+                                                                                95)])] + _TITLE)
+    assert facts_of(read)[0].symbol == "QĐ-BTC"
+
+
+def test_an_issuer_line_in_a_slightly_smaller_type_beside_the_quoc_hieu_is_kept():
+    from authoring.importing.pdfsource import facts_of
+
+    head = [(20, 6, [(400, "SAO Y Bộ Công an", 91)]),
+            (70, 8.2, [(142, "BỘ CÔNG AN", 91)]), (71, 10.8, [(286, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 44)]),
+            (86, 8.2, [(332, "Độc lập - Tự do - Hạnh phúc", 90)])]
+    read = _sized_read(head + [(100, 10, [(130, "Số: 27/NQ-CP", 95), (294, "Hà Nội, ngày 14 tháng 5 năm 2026", 95)])]
+                       + _TITLE)
+    assert facts_of(read)[0].issuer == "BỘ CÔNG AN"
+
+
+def test_a_quoc_hieu_line_read_before_the_issuer_beside_it_stays_in_the_right_column():
+    """Tổ công tác liên ngành TW (KH 996): OCR puts "CỘNG HOÀ …" a little higher than "BỘCÔNGAN" beside it, so the
+    Quốc hiệu's line comes first; "Sá:" is OCR's "Số:" and the ký hiệu without its "/" stands."""
+    from authoring.importing.pdfsource import facts_of
+
+    head = [(42, 8.1, [(307, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", 92)]), (44, 9.7, [(154, "BỘCÔNGAN", 87)]),
+            (58, 8.1, [(97, "TỔ CÔNG TÁC LIÊN NGÀNH TW", 92), (352, "Độc lập - Tự do - Hạnh phúc", 90)]),
+            (82, 9.5, [(112, "Sá:#96` KH-TCTLNTW-C04", 47), (327, "Hà Nội, ngày“$ tháng năm 2026", 3)])]
+    facts, _ = facts_of(_sized_read(head + _TITLE))
+    assert (facts.parent_issuer, facts.issuer) == ("BỘ CÔNG AN", "TỔ CÔNG TÁC LIÊN NGÀNH TW")
+    assert (facts.symbol, facts.number, facts.unreadable) == ("KH-TCTLNTW-C04", None, ["number", "date"])
