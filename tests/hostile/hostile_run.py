@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 KEHOACH = [sys.executable, "-m", "authoring.cli"]
 TIME_LIMIT_S = 20
+LAUNCHER = Path(__file__).with_name("measured_launch.py")
 
 
 @dataclass
@@ -29,15 +30,19 @@ class Run:
 
 def kehoach(*args, timeout: float = TIME_LIMIT_S, env: dict | None = None, cwd: Path | None = None,
             stdin: bytes | None = None) -> Run:
-    """Run kehoach; a run past *timeout* is killed and fails the test (a hang is a bug). Peak memory from wait4."""
+    """Run kehoach; a run past *timeout* is killed and fails the test (a hang is a bug). Peak memory of kehoach itself
+    (measured_launch.py says why it is not the wait4 of this child)."""
     import tempfile
 
     start = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp, \
+            tempfile.TemporaryDirectory() as scratch:
         inp.write(stdin or b"")
         inp.seek(0)
-        process = subprocess.Popen([*KEHOACH, *map(str, args)], stdin=inp, stdout=out, stderr=err,
-                                   cwd=cwd or ROOT, env=dict(os.environ, **(env or {})), start_new_session=True)
+        peak_file = Path(scratch) / "peak"
+        process = subprocess.Popen([sys.executable, "-S", str(LAUNCHER), str(peak_file), *KEHOACH, *map(str, args)],
+                                   stdin=inp, stdout=out, stderr=err, cwd=cwd or ROOT,
+                                   env=dict(os.environ, **(env or {})), start_new_session=True)
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
@@ -50,8 +55,9 @@ def kehoach(*args, timeout: float = TIME_LIMIT_S, env: dict | None = None, cwd: 
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        peak_kib = int(peak_file.read_text(encoding="ascii")) if peak_file.exists() else usage.ru_maxrss
         return Run(process.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   time.monotonic() - start, usage.ru_maxrss / 1024)
+                   time.monotonic() - start, peak_kib / 1024)
 
 
 # Words of the English messages of the libraries kehoach uses (PyYAML, ruamel, pydantic, click, lxml, zipfile, pypdf,
