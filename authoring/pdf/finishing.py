@@ -91,7 +91,9 @@ class Blank:
     italic: bool                                # the date line is italic
     align: str                                  # "left" (the number: its field draws the line's rest) or "centre"
     font: object                                # the page's font of that line (an indirect reference)
-    line: tuple[float, float, str] | None = None   # the number's line: where it starts (x, baseline) and its text
+    # the number's or the date's line: where it starts (x, baseline), its text, and how many characters the page
+    # keeps ("Số:", "Nghệ An,") before what the field draws
+    line: tuple[float, float, str, int] | None = None
 
 
 def _page_lines(page) -> list[tuple[str, float, float, float, object]]:
@@ -122,16 +124,18 @@ def issue_blanks(page) -> list[Blank]:
             # from just after "Số:" (the space belongs to the blank: three digits fit) to the "/" of the ký hiệu
             left = x + text_width_pt(text[:text.index(":") + 1], size) + NUMBER_FIELD_OFFSET_PT
             right = x + text_width_pt(text[:text.index("/")], size)
-            blanks.append(_blank(NUMBER_FIELD, left, right, y, size, False, "left", font, (x, y, text)))
+            blanks.append(_blank(NUMBER_FIELD, left, right, y, size, False, "left", font,
+                                 (x, y, text, text.index(":") + 1)))
             continue
         date = nd30.DATE_LINE_RE.match(text)
         if date and not date.group("day") and not any(b.name == DAY_FIELD for b in blanks):
             # "Kiến An, ngày       tháng       năm 2024": each blank runs from after "ngày " to before " tháng"
             day_at = text.index("ngày", date.end("place")) + len("ngày ")
             month_word = text.index("tháng", day_at)
+            # the page keeps the place and its comma; the day field draws "ngày … tháng … năm 2026" after them
             blanks.append(_blank(DAY_FIELD, x + text_width_pt(text[:day_at], size, italic=True),
                                  x + text_width_pt(text[:month_word - 1], size, italic=True),
-                                 y, size, True, "centre", font))
+                                 y, size, True, "centre", font, (x, y, text, date.end("place") + 1)))
             if not date.group("month"):
                 month_at = month_word + len("tháng ")
                 year_word = text.index("năm", month_at)
@@ -150,8 +154,9 @@ def _blank(name, left, right, baseline, size, italic, align, font, line=None) ->
 NUMBER_ROOM_DIGITS = 4             # the number field reaches this many digits past the printed ký hiệu
 
 
-def _take_number_tail(page, blank: Blank):
-    """Take the blank and ký hiệu after "Số:" out of page 1's content, for the number field to draw instead.
+def _take_tail(page, blank: Blank):
+    """Take the rest of the line after "Số:" (the blank and ký hiệu) or after "Nghệ An," (the date) out of page 1's
+    content, for the number or day field to draw instead.
 
     Returns (font name, size, x where the tail starts, the TJ array that drew it), or None when the line is not one
     run of a simple TrueType font at default spacing (the field then stays the blank between "Số:" and "/"). The
@@ -160,8 +165,7 @@ def _take_number_tail(page, blank: Blank):
     """
     from pypdf.generic import ArrayObject, ByteStringObject, ContentStream
 
-    x, y, text = blank.line
-    label = text.index(":") + 1
+    x, y, text, label = blank.line
     content = page.get_contents()
     if not isinstance(content, ContentStream):
         return None
@@ -374,13 +378,15 @@ def _add_issue_fields(writer: PdfWriter, blanks: list[Blank]) -> None:
                          if ref.get_object().get("/BaseFont") == blank.font.get("/BaseFont")), None)
         font_name = f"{FIELD_FONT}{'I' if blank.italic else 'R'}"
         box, align = blank.box, 2 if blank.align == "right" else 1
-        tail = _take_number_tail(page, blank) if blank.line and font_ref is not None else None
-        if blank.line:
+        tail = _take_tail(page, blank) if blank.line and font_ref is not None else None
+        if blank.line and blank.name == NUMBER_FIELD:
             align = 0 if tail else 2   # the field draws the rest of the line from "Số:" on; else the blank only
         if tail:
+            align = 0
             _, size, start, array = tail
             right = start + _tail_width(font_ref.get_object(), size, array) + NUMBER_ROOM_DIGITS * 0.5 * size
-            box = (box[0], box[1], round(right, 2), box[3])
+            left = box[0] if blank.name == NUMBER_FIELD else start + NUMBER_FIELD_OFFSET_PT
+            box = (round(left, 2), box[1], round(right, 2), box[3])
         appearance = _empty_appearance(round(box[2] - box[0], 2), round(box[3] - box[1], 2))
         if tail:   # until issue the field draws what the page drew: "      /KH-UBND", same glyphs, same place
             appearance._data = b"/Tx BMC q BT /%s %g Tf %g %g Td %s TJ ET Q EMC" % (

@@ -64,6 +64,30 @@ def page_one_text(pdf: bytes) -> str:
     return nfc(PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or "")
 
 
+def _day_field_text(pdf: bytes) -> str:
+    """The text the day field's appearance draws on page 1 (the date line after the place), NFC; "" if none."""
+    from pypdf import PageObject, PdfReader
+    from pypdf.generic import NameObject
+
+    from ..text import nfc
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    for ref in page.get("/Annots", []) or []:
+        widget = ref.get_object()
+        if widget.get("/T") != DAY_FIELD or "/AP" not in widget:
+            continue
+        appearance = widget["/AP"]["/N"].get_object()
+        # a page of its own drawing only the appearance: pypdf reads its text through the font's ToUnicode map
+        holder = PageObject.create_blank_page(width=1000, height=100)
+        holder[NameObject("/Resources")] = appearance.get("/Resources", {})
+        holder[NameObject("/Contents")] = appearance
+        try:
+            return nfc(holder.extract_text() or "")
+        except Exception:   # an appearance pypdf cannot read: no date read, as for a page without one
+            return ""
+    return ""
+
+
 def refuse_draft_or_unnumbered(pdf: bytes, field: str, fields: dict, info: dict[str, str], file: str) -> None:
     """A draft is never signed; the body signs only what carries a number and date, printed or filled now (K109).
 
@@ -92,9 +116,13 @@ def refuse_draft_or_unnumbered(pdf: bytes, field: str, fields: dict, info: dict[
 
 
 def printed_date(pdf: bytes) -> tuple[int | None, int | None]:
-    """(year, month) the date line of page 1 prints; month None while blank."""
+    """(year, month) the date line of page 1 prints; month None while blank.
+
+    The page keeps "Nghệ An,"; "ngày … tháng … năm 2026" is drawn by the day field (finishing._take_tail), so
+    its appearance is read when the page's text has no date.
+    """
     text = page_one_text(pdf)
-    match = nd30.DATE_SEARCH_RE.search(text)
+    match = nd30.DATE_SEARCH_RE.search(text) or nd30.DATE_SEARCH_RE.search(", " + _day_field_text(pdf))
     if not match:
         return None, None
     return int(match.group("year")), int(match.group("month")) if match.group("month") else None
@@ -137,9 +165,20 @@ def fill_issue_fields(writer, pdf: bytes, info: dict[str, str], values: IssueVal
         raise _error(file, "K108", f"ngày ban hành {values.short} không khớp với {printed} đã in trên văn bản",
                      "Kiểm tra lại --date; nếu văn bản ban hành sang năm khác, sửa ngày trong kế hoạch và tạo lại PDF.")
     engines: dict[bool, object] = {}   # one embedded subset per face (the day and month share the italic one)
+    whole_date = DAY_FIELD in fields and fields[DAY_FIELD][0].get("/Q", 1) == 0   # the day field draws the date
     for name in empty:
         widget = fields[name][0]
         suffix = ""
+        if whole_date and name == MONTH_FIELD:   # drawn by the day field: the value only, the appearance stays empty
+            from pyhanko.pdf_utils import generic
+
+            widget[generic.pdf_name("/V")] = generic.TextStringObject(values.text(name))
+            writer.update_container(widget)
+            continue
+        if whole_date and name == DAY_FIELD:   # "ngày 06 tháng 3 năm 2026", single spaces, after "Nghệ An,"
+            month = values.text(MONTH_FIELD) if MONTH_FIELD in fields else nd30.month_text(values.issued.month)
+            _fill(writer, widget, values.text(name), engines, f" tháng {month} năm {values.issued.year}", "ngày ")
+            continue
         if name == NUMBER_FIELD and widget.get("/Q", 0) == 0:   # the field draws the line's rest: "/KH-UBND"
             if not notation:
                 raise _error(file, "K108", "không đọc được ký hiệu văn bản (thuộc tính CodeNotation của tệp trống) để "
@@ -152,12 +191,13 @@ def fill_issue_fields(writer, pdf: bytes, info: dict[str, str], values: IssueVal
 NUMBER_SPACE_EM = 0.25        # a Times space: what separates "Số:" from the number
 
 
-def _fill(writer, widget, text: str, engines: dict, suffix: str = "") -> None:
+def _fill(writer, widget, text: str, engines: dict, suffix: str = "", prefix: str = "") -> None:
     """The field's value and its appearance: the text in the line's face and size, on the line's baseline.
 
     A number field aligned left (/Q 0) draws the rest of the line after "Số:" — one space, the number at its own
     width, then *suffix* ("/KH-UBND") against it; one aligned right (PDFs finished before that) holds only the
-    number, narrowed into the blank before the printed "/".
+    number, narrowed into the blank before the printed "/". A day field aligned left draws the date line's rest
+    after "Nghệ An," the same way: one space, *prefix* ("ngày "), the day, *suffix* (" tháng 3 năm 2026").
     """
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -173,11 +213,11 @@ def _fill(writer, widget, text: str, engines: dict, suffix: str = "") -> None:
         engines[italic] = GlyphAccumulatorFactory(stamp_font("Italic" if italic else "Regular")).create_font_engine(writer)
     engine = engines[italic]
     engine.font_size = size
-    shaped = engine.shape(text + suffix)
+    shaped = engine.shape(prefix + text + suffix)
     advance = shaped.x_advance * size
     room, align = width, widget.get("/Q", 0)
     space = NUMBER_SPACE_EM * size - NUMBER_FIELD_OFFSET_PT   # the field starts 0.5 pt after the colon of "Số:"
-    if str(widget.get("/T")) == NUMBER_FIELD:   # the number: one space after "Số:" always
+    if str(widget.get("/T")) == NUMBER_FIELD or align == 0:   # one space after "Số:" (or "Nghệ An,") always
         room = width - space
     # right-aligned (older PDFs): three or four digits in the blank of two are narrowed to the room left after
     # that space; left-aligned, the field holds four digits more than the blank, so only a longer one narrows

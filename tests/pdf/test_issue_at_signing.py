@@ -73,9 +73,10 @@ def test_unissued_pdf_has_empty_text_fields_exactly_over_its_blanks(unissued, pd
     word = {w: box for w, *box in reversed(words)}  # first occurrence on the page wins (the header lines)
     number, day, month = (tuple(float(v) for v in fields[n]["/Rect"]) for n in (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD))
     # From "Số:" over the blank and "/KH-UBND" (which the field draws), with room for four digits more; between
-    # "ngày" and "tháng", between "tháng" and "năm"; on the same line.
+    # from "Kiến An," over "ngày … tháng … năm 2024" (which the day field draws); between "tháng" and "năm"; on
+    # the same line.
     assert word["Số:"][2] <= number[0] + 0.5 < word["/KH-UBND"][0] < word["/KH-UBND"][2] + 4 * 6.5 <= number[2] + 0.5
-    assert word["ngày"][2] < day[0] < day[2] < word["tháng"][0]
+    assert word["An,"][2] <= day[0] + 0.5 < word["ngày"][0] < word["tháng"][0] < word["năm"][2] < day[2]
     assert word["tháng"][2] < month[0] < month[2] < word["năm"][0]
     for box, neighbour, room in ((number, word["Số:"], 15.7), (day, word["ngày"], 12.9), (month, word["tháng"], 12.9)):
         assert box[1] < neighbour[1] + 2 and neighbour[3] - 2 < box[3]
@@ -131,9 +132,12 @@ def test_filled_digits_are_drawn_inside_the_blanks(issued_at_signing, unissued):
 
     fields = _fields(unissued)
     slash = next(x0 for w, x0, *_ in _words(unissued) if w == "/KH-UBND")
+    word = {w: box for w, *box in reversed(_words(unissued))}
+    day_blank = (word["ngày"][2], word["tháng"][0])
     for name in (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD):
         box = [float(v) for v in fields[name]["/Rect"]]
-        blank = box if name != NUMBER_FIELD else [box[0], box[1], slash - 1, box[3]]   # then the ký hiệu it draws
+        blank = {NUMBER_FIELD: [box[0], box[1], slash - 1, box[3]],   # then the ký hiệu it draws
+                 DAY_FIELD: [day_blank[0] + 1, box[1], day_blank[1] - 1, box[3]]}.get(name, box)   # ngày … tháng
         assert dark(unissued, blank) == 0
         assert dark(issued_at_signing["body"], box) > 15
 

@@ -162,15 +162,6 @@ def test_the_body_refuses_to_sign_a_pdf_with_no_number_printed_and_none_to_fill(
     assert "K109" in result.output and "không in số" in result.output and not target.exists()
 
 
-def test_the_day_and_month_filled_at_signing_have_one_space_around_them(numbered):
-    words = _line_words(numbered[12], "Kiến", right_column=True)
-    texts = [w for w, *_ in words]
-    at = texts.index("ngày")
-    assert texts[at:at + 5] == ["ngày", "06", "tháng", "01", "năm"], texts
-    for left, right in zip(words[at:at + 4], words[at + 1:at + 5]):   # ngày|06|tháng|01|năm
-        assert abs((right[1] - left[2]) - SPACE_PT) < 0.8, f"cách giữa '{left[0]}' và '{right[0]}': {right[1] - left[2]:.2f} pt"
-
-
 @pytest.fixture(scope="session")
 def issued_pdfs(tmp_path_factory) -> dict[int, Path]:
     """The Kiến An plan issued (kehoach issue's copy) with the numbers 7, 409 and 1234, rendered and converted."""
@@ -201,3 +192,63 @@ def test_an_issued_plan_prints_its_number_one_space_after_so_and_against_the_sla
     so, code = words[at], words[at + 1]
     assert code["text"] == f"{number:02d}/KH-UBND" and abs(code["top"] - so["top"]) < 1, code
     assert abs((code["x0"] - so["x1"]) - SPACE_PT) < 0.6, f"cách 'Số:' {code['x0'] - so['x1']:.2f} pt"
+
+
+@pytest.fixture(scope="session")
+def dated(pdfs, kit, tmp_path_factory):
+    """The Kiến An PDF (date line "ngày … tháng … năm 2024") issued at signing on several days and months."""
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    out = tmp_path_factory.mktemp("ngay-thang")
+    signed = out / "nguoi-ky.pdf"
+    assert _sign(runner, pdfs[example("kien-an").stem], kit["signer"][0], signed).exit_code == 0
+    result = {}
+    for date in ("6/3/2024", "06/03/2024", "15/11/2024", "06/01/2024"):
+        target = out / f"{date.replace('/', '-')}.pdf"
+        done = _sign(runner, signed, kit["body"][0], target, "--field", ORGAN_FIELD, "--number", "7", "--date", date)
+        assert done.exit_code == 0, done.output
+        result[date] = target
+    return result
+
+
+@pytest.mark.parametrize("date, day, month", [("6/3/2024", "06", "3"), ("06/03/2024", "06", "3"),
+                                              ("15/11/2024", "15", "11"), ("06/01/2024", "06", "01")])
+def test_the_date_filled_at_signing_has_single_spaces_between_its_words(dated, date, day, month):
+    """The page keeps "Kiến An,"; the day field draws "ngày 06 tháng 3 năm 2024" at its own widths: every gap on the
+    line is one italic space (the month 3–9 without a zero, Phụ lục I §II.4), nothing narrowed, nothing overlapping."""
+    from authoring.render.metrics import text_width_pt
+
+    words = _line_words(dated[date], "Kiến", right_column=True)
+    drawn = f"ngày {day} tháng {month} năm 2024"
+    # pdftotext reads the field's line as one word (its spaces are glyph advances): its width is the text's at
+    # single spaces, so a space too many (3.25 pt) or a narrowed digit shows
+    assert [w for w, *_ in words] == ["Kiến", "An,", drawn], words
+    (_, _, comma), (_, left, right) = words[1:]
+    assert abs((left - comma) - SPACE_PT) < 0.6, f"sau «An,»: {left - comma:.2f} pt, phải là một dấu cách"
+    # (the shaper kerns some digit pairs, "11" by about 1 pt: still far under a space)
+    assert right - left == pytest.approx(text_width_pt(drawn, 13, italic=True), abs=1.2)
+
+
+def test_the_unissued_date_line_looks_as_before_and_the_page_keeps_only_the_place(pdfs):
+    """Page content: "Kiến An," alone (pypdf); what a viewer shows: the blanks drawn by the day field in the page's
+    embedded italic font, "ngày" and "tháng" two blanks apart as the plan printed them."""
+    from pypdf import PdfReader
+
+    pdf = pdfs[example("kien-an").stem]
+    page = PdfReader(str(pdf)).pages[0]
+    from authoring import nd30
+
+    assert "Kiến An," in page.extract_text() and not nd30.DATE_SEARCH_RE.search(page.extract_text())
+    words = _line_words(pdf, "Kiến", right_column=True)
+    assert [w for w, *_ in words] == ["Kiến", "An,", "ngày", "tháng", "năm", "2024"], words
+    field = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/T") == "NgayBanHanh")
+    font = next(iter(field["/AP"]["/N"]["/Resources"]["/Font"].values())).get_object()
+    assert "Italic" in font["/BaseFont"] and "/FontFile2" in font["/FontDescriptor"]
+
+
+@pytest.mark.parametrize("date, iso", [("6/3/2024", "2024-03-06"), ("15/11/2024", "2024-11-15")])
+def test_import_reads_the_date_drawn_by_the_day_field(dated, date, iso):
+    from authoring.importing.pdfsource import pdf_facts
+
+    assert pdf_facts(dated[date]).date == iso
