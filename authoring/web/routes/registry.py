@@ -3,6 +3,7 @@ review of them."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -353,6 +354,17 @@ def edit_form(request: Request, loai: str = "", muc: str = ""):
                       entry={"key": loai, "id": muc, "version": version})
 
 
+@contextmanager
+def _live_at(app, key: str, version: str):
+    """A workspace transaction holding the live entry *key*, refused when gone, stale when not at *version*."""
+    with app.state.workspace_site.sessions.begin() as session:
+        row = unit_registry.live(session, _row_id(key))
+        if row is None:
+            raise _gone()
+        unit_registry.at_version(row, _int_version(version))
+        yield session, row
+
+
 def edit(app, me, kind: str, key: str, version: str, values: dict) -> None:
     """The entry written anew from the form's *values*, if it is still at *version* (StaleEntry otherwise): in the
     workspace it waits for the Sở again; on one's own computer it is in force at once."""
@@ -360,11 +372,7 @@ def edit(app, me, kind: str, key: str, version: str, values: dict) -> None:
     fields = _fields(FORM_KIND[kind], values)
     try:
         if in_workspace(app):
-            with app.state.workspace_site.sessions.begin() as session:
-                row = unit_registry.live(session, _row_id(key))
-                if row is None:
-                    raise _gone()
-                unit_registry.at_version(row, _int_version(version))
+            with _live_at(app, key, version) as (session, row):
                 before = unit_registry.edit(session, core.load_registry(), row, fields, _who(me))
                 audit.record(session, me, "danh-muc", f"Sửa mục của danh mục đơn vị (chờ Sở duyệt lại): "
                              f"{label(row.kind, row.data)}", unit_id=row.unit_id,
@@ -406,11 +414,7 @@ def withdraw(app, me, kind: str, key: str, version: str) -> None:
     found(app, me, kind, key)
     try:
         if in_workspace(app):
-            with app.state.workspace_site.sessions.begin() as session:
-                row = unit_registry.live(session, _row_id(key))
-                if row is None:
-                    raise _gone()
-                unit_registry.at_version(row, _int_version(version))
+            with _live_at(app, key, version) as (session, row):
                 unit_registry.withdraw(row, _who(me))
                 audit.record(session, me, "danh-muc", f"Rút khỏi danh mục của đơn vị: {label(row.kind, row.data)}",
                              unit_id=row.unit_id)
