@@ -173,8 +173,8 @@ def test_an_edit_committed_between_reading_and_writing_fails_the_second_write(ws
         assert a.version == b.version == 1
         unit_registry.edit(one, core.load_registry(), unit_registry.at_version(a, 1), {**values, "title": "Một"}, "A")
         one.commit()
-        unit_registry.edit(two, core.load_registry(), unit_registry.at_version(b, 1), {**values, "title": "Hai"}, "B")
-        with pytest.raises(unit_registry.STALE):
+        with pytest.raises(unit_registry.STALE):   # at the flush that numbers the version kept in the history
+            unit_registry.edit(two, core.load_registry(), unit_registry.at_version(b, 1), {**values, "title": "Hai"}, "B")
             two.commit()
     finally:
         two.rollback()
@@ -184,3 +184,55 @@ def test_an_edit_committed_between_reading_and_writing_fails_the_second_write(ws
         assert row.data["title"] == "Một" and row.version == 2
         with pytest.raises(own_registry.Stale):
             unit_registry.at_version(row, 1)
+
+
+def _history(user, entry: str):
+    return user.get("/danh-muc/lich-su", params={"muc": entry})
+
+
+def _cells(page: str, label: str) -> list[str]:
+    """The text of each cell of one column of the history's table, top to bottom."""
+    return [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(rf'data-label="{label}">(.*?)</td>', page, re.S)]
+
+
+def test_an_entrys_history_page_shows_each_version_who_when_what_changed_and_the_sos_decision(users):
+    anhson, quynhanh, province, leader = users("cv.anhson"), users("cv.quynhanh"), users("ld.so"), users("ld.anhson")
+    own = _plan_citing_2021(anhson)
+    anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT)
+    entry = _entry_ids(province)[0]
+    province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry, "phien_ban": _version(province, entry)})
+    leader.form("/danh-muc/sua", {**DOCUMENT, "loai": "documents", "muc": entry, "phien_ban": _version(leader, entry),
+                                  "title": "Về tăng cường công tác", "date": "26/5/2021"})
+    anhson.form("/danh-muc/rut", {"loai": "documents", "muc": entry, "phien_ban": _version(anhson, entry)})
+    # reachable from the entry on the list, withdrawn or not
+    assert f'href="/danh-muc/lich-su?muc={entry}"' in province.get("/danh-muc").text
+    page = _history(province, entry)
+    assert page.status_code == 200
+    text = page.text
+    assert "Lịch sử các phiên bản của mục" in text and "Đơn vị bổ sung: xã Anh Sơn" in text
+    assert _cells(text, "Phiên bản") == ["4", "3", "2", "1"]                   # newest first
+    assert _cells(text, "Việc") == ["Rút khỏi danh mục", "Sửa nội dung", "Sở duyệt", "Thêm vào danh mục"]
+    who = _cells(text, "Người thực hiện")
+    assert [w.split(" (")[1] for w in who] == ["xã Anh Sơn)", "xã Anh Sơn)", "Sở Y tế tỉnh Nghệ An)", "xã Anh Sơn)"]
+    assert _cells(text, "Quyết định của Sở") == ["Đã rút: không còn dùng khi kiểm tra", "Chờ Sở duyệt", "Sở đã duyệt",
+                                                 "Chờ Sở duyệt"]
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", t) for t in _cells(text, "Thời điểm"))
+    edit = _cells(text, "Nội dung sau thay đổi")[1]
+    assert "Trích yếu: «Về tăng cường» → «Về tăng cường công tác»" in edit and "Ngày ban hành" not in edit
+    assert "Chỉ thị số 23/CT-TTg ngày 26/05/2021 — Về tăng cường công tác" in edit and "Nguồn: Công báo" in edit
+    # a commune that cannot see the entry in its list cannot see its history either
+    assert _history(quynhanh, entry).status_code == 404 and _history(anhson, "999").status_code == 404
+    assert _history(anhson, entry).status_code == 200
+
+
+def test_an_agencys_level_change_reads_as_words_in_its_history(users):
+    anhson, province = users("cv.anhson"), users("ld.so")
+    own = _plan_citing_2021(anhson)
+    agency = {"loai": "co-quan", "name": "Ban Quản lý rừng phòng hộ Anh Sơn", "level": "xa", "source": "Quyết định"}
+    assert anhson.form(f"/ke-hoach/{own}/danh-muc", agency, follow_redirects=False).status_code == 303
+    entry = _entry_ids(province)[0]
+    anhson.form("/danh-muc/sua", {**agency, "loai": "agencies", "muc": entry, "phien_ban": _version(anhson, entry),
+                                  "level": "tinh"})
+    text = _history(province, entry).text
+    assert re.search(r"Cấp: «[^»]*xã[^»]*» → «[^»]*tỉnh[^»]*»", text, re.I), _cells(text, "Nội dung sau thay đổi")
+    assert "«xa»" not in text and "«tinh»" not in text
