@@ -89,7 +89,11 @@ def test_an_entry_written_pending_by_an_earlier_version_is_put_in_force_by_its_u
     listing = client.get("/danh-muc").text
     assert "Chưa dùng khi kiểm tra" in listing and "Dùng khi kiểm tra</button>" in listing
     _no_so_approval(listing)
-    client.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"})
+    read = re.search(r'name="muc" value="chi-thi-23-2021"><input type="hidden" name="phien_ban" value="([^"]+)"',
+                     listing).group(1)
+    assert client.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"}).status_code == 428
+    assert "Chưa dùng khi kiểm tra" in client.get("/danh-muc").text        # without the version read: nothing done
+    client.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021", "phien_ban": read})
     assert "Đang dùng khi kiểm tra" in client.get("/danh-muc").text
     assert NOT_KNOWN not in client.get(f"/ke-hoach/{plan_id}").text
 

@@ -266,10 +266,18 @@ def _int_version(version: str | None) -> int | None:
         return -1   # nothing the database holds: refused as stale
 
 
-def approve(app, me, kind: str, key: str, version: str | None = None) -> None:
-    """The Sở's review of one pending entry (on one's own computer: put in force); at *version* when given."""
+def _require_version(version: str | None, button: str) -> None:
+    """A step on an entry without the version it was read at is refused (428): it could change what nobody saw."""
+    if not version:
+        raise UserError(f"Thiếu phiên bản của mục (ô ẩn «phien_ban» đi kèm nút «{button}»), nên chưa làm gì: mở lại "
+                        f"trang «Danh mục bổ sung», xem nội dung hiện nay của mục rồi bấm «{button}» trên đó.", 428)
+
+
+def approve(app, me, kind: str, key: str, version: str | None) -> None:
+    """The Sở's review of one pending entry (on one's own computer: put in force), if it is still at *version*."""
     if not may_approve(app, me):
         raise UserError("Chỉ lãnh đạo của Sở duyệt được mục đơn vị bổ sung vào danh mục.", 403)
+    _require_version(version, "Duyệt" if in_workspace(app) else "Dùng khi kiểm tra")
     reviewer = f"{me.full_name} ({me.unit_name})" if me is not None else "người dùng"
     try:
         if in_workspace(app):
@@ -369,6 +377,7 @@ def edit(app, me, kind: str, key: str, version: str, values: dict) -> None:
     """The entry written anew from the form's *values*, if it is still at *version* (StaleEntry otherwise): in the
     workspace it waits for the Sở again; on one's own computer it is in force at once."""
     found(app, me, kind, key)
+    _require_version(version, "Lưu nội dung sửa")
     fields = _fields(FORM_KIND[kind], values)
     try:
         if in_workspace(app):
@@ -412,6 +421,7 @@ def withdraw(app, me, kind: str, key: str, version: str) -> None:
     """The entry stops counting in checks, if it is still at *version* (StaleEntry otherwise); it stays in the list
     as history, and in the audit log."""
     found(app, me, kind, key)
+    _require_version(version, "Rút khỏi danh mục")
     try:
         if in_workspace(app):
             with _live_at(app, key, version) as (session, row):
