@@ -279,3 +279,29 @@ def test_the_date_line_filled_at_signing_keeps_the_centre_of_the_blank_line(date
         assert signed_right - signed_left < right - left - 5
     assert abs((signed_left + signed_right) / 2 - (left + right) / 2) < 0.5, (
         f"tâm dòng ngày lệch {(signed_left + signed_right) / 2 - (left + right) / 2:+.2f} pt")
+
+
+def _date_line_by_ngay(pdf: Path) -> tuple[float, float]:
+    """Start and end of page 1's date line in the header's right column: the line holding «ngày» (pdftotext -bbox)."""
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    words = [(w, float(a), float(b), float(c)) for a, b, c, _, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+    start = next(w for w in words if re.search(r"(^|\s)ngày(\s|$)", w[0]) and w[2] < 200)
+    line = [w for w in words if abs(w[2] - start[2]) < 3 and w[1] > 250]
+    return min(w[1] for w in line), max(w[3] for w in line)
+
+
+@pytest.mark.parametrize("name, date", [("dak-nong", "6/2/2021"), ("kon-tum", "6/3/2020"), ("lang-son", "6/3/2019")])
+def test_every_unissued_examples_date_line_stays_centred_when_the_body_fills_it(pdfs, kit, tmp_path, name, date):
+    """Đắk Nông prints its month (2) and leaves the day blank; Kon Tum and Lạng Sơn leave both blank."""
+    from click.testing import CliRunner
+
+    blank = pdfs[example(name).stem]
+    signer, target = tmp_path / "nguoi-ky.pdf", tmp_path / "co-quan.pdf"
+    assert _sign(CliRunner(), blank, kit["signer"][0], signer).exit_code == 0
+    done = _sign(CliRunner(), signer, kit["body"][0], target, "--field", ORGAN_FIELD, "--number", "7", "--date",
+                 date)
+    assert done.exit_code == 0, done.output
+    (left, right), (signed_left, signed_right) = _date_line_by_ngay(blank), _date_line_by_ngay(target)
+    assert abs((signed_left + signed_right) / 2 - (left + right) / 2) < 0.5, (left, right, signed_left, signed_right)
