@@ -457,8 +457,11 @@ def _changes(kind: str, before: dict | None, after: dict) -> list[str]:
         return []
     levels = {level.value: level.label for level in core.Level}
     old, new = entry_values(kind, before), entry_values(kind, after)
-    shown = (lambda k, v: levels.get(v, v)) if kind == "agencies" else (lambda k, v: v)
-    return [f"{FIELD_LABELS[k]}: «{shown(k, old[k]) or '(trống)'}» → «{shown(k, new[k]) or '(trống)'}»"
+
+    def shown(field: str, value: str) -> str:   # an agency's level in words, not its code
+        return (levels.get(value, value) if field == "level" else value) or "(trống)"
+
+    return [f"{FIELD_LABELS[k]}: «{shown(k, old[k])}» → «{shown(k, new[k])}»"
             for k in FIELD_LABELS if k in new and old.get(k) != new[k]]
 
 
@@ -490,7 +493,7 @@ def entry_history(request: Request, muc: str = ""):
         items, before = [], None
         for version in versions:
             items.append({"version": version.version, "at": version.at, "by": version.by,
-                          "action": ACTIONS.get(version.action, version.action),
+                          "action": ACTIONS[version.action],
                           "label": label(row.kind, version.data), "source": version.data.get("source", ""),
                           "changes": _changes(row.kind, before, version.data), "decision": _decision(version)})
             before = version.data
