@@ -132,10 +132,11 @@ def issue_blanks(page) -> list[Blank]:
             # "Kiến An, ngày       tháng       năm 2024": each blank runs from after "ngày " to before " tháng"
             day_at = text.index("ngày", date.end("place")) + len("ngày ")
             month_word = text.index("tháng", day_at)
-            # the page keeps the place and its comma; the day field draws "ngày … tháng … năm 2026" after them
+            # the day field draws the whole line, place included, so that a filled date shorter or longer than the
+            # blanks stays centred where the printed line was
             blanks.append(_blank(DAY_FIELD, x + text_width_pt(text[:day_at], size, italic=True),
                                  x + text_width_pt(text[:month_word - 1], size, italic=True),
-                                 y, size, True, "centre", font, (x, y, text, date.end("place") + 1)))
+                                 y, size, True, "centre", font, (x, y, text, 0)))
             if not date.group("month"):
                 month_at = month_word + len("tháng ")
                 year_word = text.index("năm", month_at)
@@ -155,7 +156,7 @@ NUMBER_ROOM_DIGITS = 4             # the number field reaches this many digits p
 
 
 def _take_tail(page, blank: Blank):
-    """Take the rest of the line after "Số:" (the blank and ký hiệu) or after "Nghệ An," (the date) out of page 1's
+    """Take the rest of the line after "Số:" (the blank and ký hiệu), or the whole date line, out of page 1's
     content, for the number or day field to draw instead.
 
     Returns (font name, size, x where the tail starts, the TJ array that drew it), or None when the line is not one
@@ -215,9 +216,9 @@ def _take_tail(page, blank: Blank):
             advance += sum(widths[b - first] for b in head) / 1000 * size
         if rest:
             tail.append(ByteStringObject(rest))
-    if not tail or not keep:
+    if not tail or not keep and label:
         return None
-    content.operations[hit] = ([ArrayObject(keep)], b"TJ")
+    content.operations[hit] = ([ArrayObject(keep)], b"TJ")   # the date line: an empty TJ, nothing left drawn
     page.replace_contents(content)
     return font_name, size, x + advance, ArrayObject(tail)
 
@@ -382,10 +383,12 @@ def _add_issue_fields(writer: PdfWriter, blanks: list[Blank]) -> None:
         if blank.line and blank.name == NUMBER_FIELD:
             align = 0 if tail else 2   # the field draws the rest of the line from "Số:" on; else the blank only
         if tail:
-            align = 0
             _, size, start, array = tail
-            right = start + _tail_width(font_ref.get_object(), size, array) + NUMBER_ROOM_DIGITS * 0.5 * size
-            left = box[0] if blank.name == NUMBER_FIELD else start + NUMBER_FIELD_OFFSET_PT
+            drawn, room = _tail_width(font_ref.get_object(), size, array), NUMBER_ROOM_DIGITS * 0.5 * size
+            if blank.name == NUMBER_FIELD:   # "Số:" stays on the page: the number and ký hiệu start after it
+                align, left, right = 0, box[0], start + drawn + room
+            else:                            # the whole date line, centred on the axis of the printed one
+                align, left, right = 1, start - room, start + drawn + room
             box = (round(left, 2), box[1], round(right, 2), box[3])
         appearance = _empty_appearance(round(box[2] - box[0], 2), round(box[3] - box[1], 2))
         if tail:   # until issue the field draws what the page drew: "      /KH-UBND", same glyphs, same place

@@ -88,6 +88,13 @@ def _day_field_text(pdf: bytes) -> str:
     return ""
 
 
+def drawn_place(pdf: bytes) -> str | None:
+    """The place the day field draws before "ngày" when it draws the whole date line (PDFs finished since it is
+    centred: "Kiến An"); None when the page keeps the place (the field draws from "ngày" on) or only a blank."""
+    match = nd30.DATE_LINE_RE.match(_day_field_text(pdf).strip())
+    return match.group("place").strip() if match else None
+
+
 def refuse_draft_or_unnumbered(pdf: bytes, field: str, fields: dict, info: dict[str, str], file: str) -> None:
     """A draft is never signed; the body signs only what carries a number and date, printed or filled now (K109).
 
@@ -165,7 +172,10 @@ def fill_issue_fields(writer, pdf: bytes, info: dict[str, str], values: IssueVal
         raise _error(file, "K108", f"ngày ban hành {values.short} không khớp với {printed} đã in trên văn bản",
                      "Kiểm tra lại --date; nếu văn bản ban hành sang năm khác, sửa ngày trong kế hoạch và tạo lại PDF.")
     engines: dict[bool, object] = {}   # one embedded subset per face (the day and month share the italic one)
-    whole_date = DAY_FIELD in fields and fields[DAY_FIELD][0].get("/Q", 1) == 0   # the day field draws the date
+    # how the day field was made: it draws the whole line, place included, centred (place given); or the date after
+    # the place the page keeps (/Q 0); or, in PDFs finished before either, only the blank between "ngày" and "tháng"
+    place = drawn_place(pdf) if DAY_FIELD in fields else None
+    whole_date = DAY_FIELD in fields and (place is not None or fields[DAY_FIELD][0].get("/Q", 1) == 0)
     for name in empty:
         widget = fields[name][0]
         suffix = ""
@@ -177,7 +187,8 @@ def fill_issue_fields(writer, pdf: bytes, info: dict[str, str], values: IssueVal
             continue
         if whole_date and name == DAY_FIELD:   # "ngày 06 tháng 3 năm 2026", single spaces, after "Nghệ An,"
             month = values.text(MONTH_FIELD) if MONTH_FIELD in fields else nd30.month_text(values.issued.month)
-            _fill(writer, widget, values.text(name), engines, f" tháng {month} năm {values.issued.year}", "ngày ")
+            _fill(writer, widget, values.text(name), engines, f" tháng {month} năm {values.issued.year}",
+                  f"{place}, ngày " if place is not None else "ngày ")
             continue
         if name == NUMBER_FIELD and widget.get("/Q", 0) == 0:   # the field draws the line's rest: "/KH-UBND"
             if not notation:
@@ -197,7 +208,8 @@ def _fill(writer, widget, text: str, engines: dict, suffix: str = "", prefix: st
     A number field aligned left (/Q 0) draws the rest of the line after "Số:" — one space, the number at its own
     width, then *suffix* ("/KH-UBND") against it; one aligned right (PDFs finished before that) holds only the
     number, narrowed into the blank before the printed "/". A day field aligned left draws the date line's rest
-    after "Nghệ An," the same way: one space, *prefix* ("ngày "), the day, *suffix* (" tháng 3 năm 2026").
+    after "Nghệ An," the same way: one space, *prefix* ("ngày "), the day, *suffix* (" tháng 3 năm 2026"); one
+    centred draws the whole line ("Nghệ An, ngày " + day + suffix) on the axis of the line it replaced.
     """
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory

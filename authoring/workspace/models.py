@@ -195,7 +195,7 @@ class BatchRow(Base):
 class RegistryEntryRow(Base):
     """A document or an agency a unit added to its own registry layer from the page, with its source; it counts in the
     checks of that unit's plans and its children's once a leader of the Sở approved it, until it is withdrawn
-    (Alembic revisions wsreg01, wsreg02)."""
+    (Alembic revisions wsreg01, wsreg02; its versions: wsreg03)."""
 
     __tablename__ = "ws_registry_entries"
     __table_args__ = (UniqueConstraint("unit_id", "kind", "entry_id", name="uq_ws_registry_entries"),)
@@ -219,3 +219,19 @@ class RegistryEntryRow(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class RegistryVersionRow(Base):
+    """One version of a registry entry, written with the change that made it (added, edited, approved, withdrawn):
+    the entry's history page (Alembic revision wsreg03)."""
+
+    __tablename__ = "ws_registry_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_row_id: Mapped[int] = mapped_column(ForeignKey("ws_registry_entries.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)                        # the entry's version after the change
+    action: Mapped[str] = mapped_column(String(20))                      # added | edited | approved | withdrawn | known
+    by: Mapped[str] = mapped_column(String(300))                         # "Full name (unit name)"
+    at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    data: Mapped[dict] = mapped_column(JSON)                             # the entry after the change
+    pending: Mapped[bool] = mapped_column(Boolean)                       # waiting for the Sở after the change

@@ -4,13 +4,13 @@ applying to the unit's plans and its children's until withdrawn."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import InputError
 from ..findings import Finding, Severity
 from ..loading import own_registry
-from .models import RegistryEntryRow, UnitRow, now
+from .models import RegistryEntryRow, RegistryVersionRow, UnitRow, now
 
 KINDS = ("documents", "agencies")
 
@@ -55,8 +55,18 @@ def add(session: Session, base, unit_id: int, kind: str, values: dict, added_by:
     row = RegistryEntryRow(unit_id=unit_id, kind=kind, entry_id=entry["id"], data=entry, pending=True,
                            added_by=added_by[:300])
     session.add(row)
-    session.flush()
+    _remember(row, "added", added_by)
     return row
+
+
+def _remember(row: RegistryEntryRow, action: str, by: str) -> None:
+    """The entry as this change leaves it, kept as one version of its history (flushed first: the mapper numbers the
+    version, and an edit that lost the race fails here, as Stale)."""
+    session = object_session(row)
+    session.flush()
+    session.add(RegistryVersionRow(entry_row_id=row.id, version=row.version, action=action, by=by[:300], at=now(),
+                                   data=row.data, pending=row.pending))
+    session.flush()
 
 
 def edit(session: Session, base, row: RegistryEntryRow, values: dict, by: str) -> dict:
@@ -69,12 +79,14 @@ def edit(session: Session, base, row: RegistryEntryRow, values: dict, by: str) -
     row.data = make(registry, set(), added_by=by, same=row.entry_id, **values)
     row.pending, row.reviewed_by, row.reviewed_at = True, None, None
     row.changed_by, row.changed_at = by[:300], now()
+    _remember(row, "edited", by)
     return before
 
 
 def withdraw(row: RegistryEntryRow, by: str) -> None:
     """The entry stops counting in every check; the row stays, with who withdrew it and when, as its history."""
     row.withdrawn_by, row.withdrawn_at = by[:300], now()
+    _remember(row, "withdrawn", by)
 
 
 def live(session: Session, row_id: int) -> RegistryEntryRow | None:
@@ -103,6 +115,7 @@ def approve(session: Session, row_id: int, reviewer: str, version: int | None = 
     at_version(row, version)
     row.data = own_registry.approved(row.data, reviewer)
     row.pending, row.reviewed_by, row.reviewed_at = False, reviewer[:300], now()
+    _remember(row, "approved", reviewer)
     return row
 
 
@@ -115,3 +128,13 @@ def entries(session: Session, unit_ids: set[int] | None) -> list[tuple[RegistryE
     query = query.order_by(RegistryEntryRow.withdrawn_at.is_not(None), RegistryEntryRow.pending.desc(),
                            RegistryEntryRow.id)
     return [(row, unit) for row, unit in session.execute(query)]
+
+
+def history(session: Session, row_id: int) -> tuple[RegistryEntryRow, UnitRow, list[RegistryVersionRow]] | None:
+    """An entry (withdrawn ones too), the unit that added it, and its versions oldest first; None when there is none."""
+    row = session.get(RegistryEntryRow, row_id)
+    if row is None:
+        return None
+    versions = session.scalars(select(RegistryVersionRow).where(RegistryVersionRow.entry_row_id == row_id)
+                               .order_by(RegistryVersionRow.version, RegistryVersionRow.id)).all()
+    return row, session.get(UnitRow, row.unit_id), list(versions)

@@ -73,10 +73,12 @@ def test_unissued_pdf_has_empty_text_fields_exactly_over_its_blanks(unissued, pd
     word = {w: box for w, *box in reversed(words)}  # first occurrence on the page wins (the header lines)
     number, day, month = (tuple(float(v) for v in fields[n]["/Rect"]) for n in (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD))
     # From "Số:" over the blank and "/KH-UBND" (which the field draws), with room for four digits more; between
-    # from "Kiến An," over "ngày … tháng … năm 2024" (which the day field draws); between "tháng" and "năm"; on
-    # the same line.
+    # over the whole date line "Kiến An, ngày … tháng … năm 2024" (which the day field draws), with room for two
+    # digits more on each side of its centre; between "tháng" and "năm"; on the same line.
     assert word["Số:"][2] <= number[0] + 0.5 < word["/KH-UBND"][0] < word["/KH-UBND"][2] + 4 * 6.5 <= number[2] + 0.5
-    assert word["An,"][2] <= day[0] + 0.5 < word["ngày"][0] < word["tháng"][0] < word["năm"][2] < day[2]
+    line = (word["Kiến"][0], word["2024"][2])
+    assert day[0] + 2 * 6.5 <= line[0] < word["ngày"][0] < word["tháng"][0] < word["năm"][2] < line[1] <= day[2] - 13
+    assert (day[0] + day[2]) / 2 == pytest.approx((line[0] + line[1]) / 2, abs=0.5)
     assert word["tháng"][2] < month[0] < month[2] < word["năm"][0]
     for box, neighbour, room in ((number, word["Số:"], 15.7), (day, word["ngày"], 12.9), (month, word["tháng"], 12.9)):
         assert box[1] < neighbour[1] + 2 and neighbour[3] - 2 < box[3]

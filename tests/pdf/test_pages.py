@@ -36,6 +36,16 @@ def _line_words(pdf: Path, first: str, right_column: bool = False) -> list[tuple
     return sorted(((w, x0, x1) for w, x0, y0, x1 in words if abs(y0 - start[2]) < 3 and (x0 > 300) == right_column), key=lambda w: w[1])
 
 
+def _line_words_at(pdf: Path, prefix: str) -> list[tuple[str, float, float]]:
+    """(word, x0, x1) of the page-1 line holding a word that starts with *prefix*, left to right."""
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    words = [(w, float(a), float(b), float(c)) for a, b, c, _, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+    start = next(w for w in words if w[0].startswith(prefix))
+    return sorted(((w, x0, x1) for w, x0, y0, x1 in words if abs(y0 - start[2]) < 3), key=lambda w: w[1])
+
+
 @pytest.fixture(scope="session")
 def numbered(pdfs, kit, tmp_path_factory):
     """The Kiến An PDF issued at signing with the numbers 7, 12, 409 and 1234: number → signed PDF."""
@@ -215,31 +225,30 @@ def dated(pdfs, kit, tmp_path_factory):
 @pytest.mark.parametrize("date, day, month", [("6/3/2024", "06", "3"), ("06/03/2024", "06", "3"),
                                               ("15/11/2024", "15", "11"), ("06/01/2024", "06", "01")])
 def test_the_date_filled_at_signing_has_single_spaces_between_its_words(dated, date, day, month):
-    """The page keeps "Kiến An,"; the day field draws "ngày 06 tháng 3 năm 2024" at its own widths: every gap on the
-    line is one italic space (the month 3–9 without a zero, Phụ lục I §II.4), nothing narrowed, nothing overlapping."""
+    """The day field draws "Kiến An, ngày 06 tháng 3 năm 2024" at its own widths: every gap on the line is one
+    italic space (the month 3–9 without a zero, Phụ lục I §II.4), nothing narrowed, nothing overlapping."""
     from authoring.render.metrics import text_width_pt
 
-    words = _line_words(dated[date], "Kiến", right_column=True)
-    drawn = f"ngày {day} tháng {month} năm 2024"
+    drawn = f"Kiến An, ngày {day} tháng {month} năm 2024"
+    words = [w for w in _line_words_at(dated[date], "Kiến") if w[1] > 300]
     # pdftotext reads the field's line as one word (its spaces are glyph advances): its width is the text's at
     # single spaces, so a space too many (3.25 pt) or a narrowed digit shows
-    assert [w for w, *_ in words] == ["Kiến", "An,", drawn], words
-    (_, _, comma), (_, left, right) = words[1:]
-    assert abs((left - comma) - SPACE_PT) < 0.6, f"sau «An,»: {left - comma:.2f} pt, phải là một dấu cách"
+    assert [w for w, *_ in words] == [drawn], words
+    (_, left, right), = words
     # (the shaper kerns some digit pairs, "11" by about 1 pt: still far under a space)
     assert right - left == pytest.approx(text_width_pt(drawn, 13, italic=True), abs=1.2)
 
 
-def test_the_unissued_date_line_looks_as_before_and_the_page_keeps_only_the_place(pdfs):
-    """Page content: "Kiến An," alone (pypdf); what a viewer shows: the blanks drawn by the day field in the page's
-    embedded italic font, "ngày" and "tháng" two blanks apart as the plan printed them."""
+def test_the_unissued_date_line_looks_as_before_and_the_day_field_draws_all_of_it(pdfs):
+    """Page content: nothing of the date line (pypdf); what a viewer shows: the line drawn by the day field in the
+    page's embedded italic font, "ngày" and "tháng" two blanks apart as the plan printed them."""
     from pypdf import PdfReader
 
     pdf = pdfs[example("kien-an").stem]
     page = PdfReader(str(pdf)).pages[0]
     from authoring import nd30
 
-    assert "Kiến An," in page.extract_text() and not nd30.DATE_SEARCH_RE.search(page.extract_text())
+    assert "Kiến An," not in page.extract_text() and not nd30.DATE_SEARCH_RE.search(page.extract_text())
     words = _line_words(pdf, "Kiến", right_column=True)
     assert [w for w, *_ in words] == ["Kiến", "An,", "ngày", "tháng", "năm", "2024"], words
     field = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/T") == "NgayBanHanh")
@@ -252,3 +261,47 @@ def test_import_reads_the_date_drawn_by_the_day_field(dated, date, iso):
     from authoring.importing.pdfsource import pdf_facts
 
     assert pdf_facts(dated[date]).date == iso
+
+
+def _date_line_span(pdf: Path) -> tuple[float, float]:
+    """Where the date line of page 1's right column starts and ends (pdftotext -bbox, points)."""
+    line = [w for w in _line_words_at(pdf, "Kiến") if w[1] > 300]
+    return min(w[1] for w in line), max(w[2] for w in line)
+
+
+@pytest.mark.parametrize("date", ["6/3/2024", "06/01/2024", "15/11/2024"])
+def test_the_date_line_filled_at_signing_keeps_the_centre_of_the_blank_line(dated, pdfs, date):
+    """«Kiến An, ngày 06 tháng 3 năm 2024» is shorter than «Kiến An, ngày      tháng      năm 2024»: it is centred
+    where the blank line was (under the Quốc hiệu's axis), not left where the blank line started."""
+    left, right = _date_line_span(pdfs[example("kien-an").stem])
+    signed_left, signed_right = _date_line_span(dated[date])
+    if date == "6/3/2024":   # the short case: 6 pt shorter than the blank line; 15/11 is as long as it
+        assert signed_right - signed_left < right - left - 5
+    assert abs((signed_left + signed_right) / 2 - (left + right) / 2) < 0.5, (
+        f"tâm dòng ngày lệch {(signed_left + signed_right) / 2 - (left + right) / 2:+.2f} pt")
+
+
+def _date_line_by_ngay(pdf: Path) -> tuple[float, float]:
+    """Start and end of page 1's date line in the header's right column: the line holding «ngày» (pdftotext -bbox)."""
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    words = [(w, float(a), float(b), float(c)) for a, b, c, _, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+    start = next(w for w in words if re.search(r"(^|\s)ngày(\s|$)", w[0]) and w[2] < 200)
+    line = [w for w in words if abs(w[2] - start[2]) < 3 and w[1] > 250]
+    return min(w[1] for w in line), max(w[3] for w in line)
+
+
+@pytest.mark.parametrize("name, date", [("dak-nong", "6/2/2021"), ("kon-tum", "6/3/2020"), ("lang-son", "6/3/2019")])
+def test_every_unissued_examples_date_line_stays_centred_when_the_body_fills_it(pdfs, kit, tmp_path, name, date):
+    """Đắk Nông prints its month (2) and leaves the day blank; Kon Tum and Lạng Sơn leave both blank."""
+    from click.testing import CliRunner
+
+    blank = pdfs[example(name).stem]
+    signer, target = tmp_path / "nguoi-ky.pdf", tmp_path / "co-quan.pdf"
+    assert _sign(CliRunner(), blank, kit["signer"][0], signer).exit_code == 0
+    done = _sign(CliRunner(), signer, kit["body"][0], target, "--field", ORGAN_FIELD, "--number", "7", "--date",
+                 date)
+    assert done.exit_code == 0, done.output
+    (left, right), (signed_left, signed_right) = _date_line_by_ngay(blank), _date_line_by_ngay(target)
+    assert abs((signed_left + signed_right) / 2 - (left + right) / 2) < 0.5, (left, right, signed_left, signed_right)

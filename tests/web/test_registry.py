@@ -89,7 +89,11 @@ def test_an_entry_written_pending_by_an_earlier_version_is_put_in_force_by_its_u
     listing = client.get("/danh-muc").text
     assert "Chưa dùng khi kiểm tra" in listing and "Dùng khi kiểm tra</button>" in listing
     _no_so_approval(listing)
-    client.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"})
+    read = re.search(r'name="muc" value="chi-thi-23-2021"><input type="hidden" name="phien_ban" value="([^"]+)"',
+                     listing).group(1)
+    assert client.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021"}).status_code == 428
+    assert "Chưa dùng khi kiểm tra" in client.get("/danh-muc").text        # without the version read: nothing done
+    client.form("/danh-muc/duyet", {"loai": "documents", "muc": "chi-thi-23-2021", "phien_ban": read})
     assert "Đang dùng khi kiểm tra" in client.get("/danh-muc").text
     assert NOT_KNOWN not in client.get(f"/ke-hoach/{plan_id}").text
 
@@ -227,3 +231,18 @@ def test_the_api_adds_edits_at_a_version_and_withdraws_ones_own_entries_in_force
     assert http.post(f"{where}/rut", json={"phien_ban": edited.json()["phien_ban"]}).status_code == 204
     assert "chi-thi-23-2021" not in _layer() and "chi-thi-23-2021" in _layer("withdrawn.yaml")
     assert http.get("/api/v1/danh-muc").json()["muc"][0]["tinh_trang"].startswith("Đã rút ngày")
+
+
+def test_on_ones_own_computer_an_api_change_without_the_version_read_is_refused_428(client, tmp_path):
+    plan_id = _plan_citing(client, BASE_2021, tmp_path)
+    http = client.http
+    document = {"loai": "van-ban", "loai_van_ban": "Chỉ thị", "so_ky_hieu": "23/CT-TTg", "ngay": "26/05/2021",
+                "co_quan_ban_hanh": "Thủ tướng Chính phủ", "trich_yeu": "Về tăng cường", "nguon": "Công báo"}
+    entry = http.post(f"/api/v1/ke-hoach/{plan_id}/danh-muc", json=document).json()
+    where = f"/api/v1/danh-muc/van-ban/{entry['muc']}"
+    for answer in (http.post(f"{where}/duyet", json={}), http.post(f"{where}/rut", json={"phien_ban": ""}),
+                   http.put(where, json={**document, "trich_yeu": "Về khác"}),
+                   http.put(f"/api/v1/ke-hoach/{plan_id}", json={"yaml": "document: {}\n"})):
+        assert answer.status_code == 428 and "«phien_ban» (phiên bản bạn đã đọc)" in answer.json()["loi"]
+    assert http.get("/api/v1/danh-muc").json()["muc"][0]["phien_ban"] == entry["phien_ban"]
+    assert "chi-thi-23-2021" in _layer() and not (Path(os.environ["KEHOACH_OWN_REGISTRY"]) / "withdrawn.yaml").exists()

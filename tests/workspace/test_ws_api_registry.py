@@ -48,7 +48,7 @@ def test_the_api_adds_edits_at_a_version_approves_and_withdraws_with_the_pages_r
         assert [m["muc"] for m in listed["muc"]] == [entry["muc"]] and listed["duoc_duyet"] is False
         assert http.get("/api/v1/danh-muc", headers=other).json()["muc"] == []
         where = f"/api/v1/danh-muc/van-ban/{entry['muc']}"
-        assert http.post(f"{where}/duyet", json={}, headers=cv).status_code == 403
+        assert http.post(f"{where}/duyet", json={"phien_ban": entry["phien_ban"]}, headers=cv).status_code == 403
         assert http.put(where, json={**DOCUMENT, "phien_ban": entry["phien_ban"]}, headers=other).status_code == 403
         approved = http.post(f"{where}/duyet", json={"phien_ban": entry["phien_ban"]}, headers=so)
         assert approved.status_code == 200 and approved.json()["tinh_trang"] == "Sở đã duyệt"
@@ -76,3 +76,33 @@ def test_the_api_adds_edits_at_a_version_approves_and_withdraws_with_the_pages_r
         assert http.get("/api/v1/danh-muc").status_code == 401                # no key, no list
     log = province.get("/khong-gian/nhat-ky").text
     assert "Sửa mục của danh mục đơn vị (chờ Sở duyệt lại)" in log and "Rút khỏi danh mục của đơn vị" in log
+
+
+def _without_version(answer) -> None:
+    assert answer.status_code == 428, answer.text
+    body = answer.json()
+    assert body["truong"] == ["phien_ban"] and "«phien_ban» (phiên bản bạn đã đọc)" in body["loi"]
+    assert "GET" in body["loi"] and "gửi lại yêu cầu kèm trường này" in body["loi"]
+
+
+def test_an_approval_edit_or_withdrawal_without_the_version_read_is_refused_428_and_changes_nothing(ws_app, users):
+    anhson, province = users("cv.anhson"), users("ld.so")
+    own = _plan_citing_2021(anhson)
+    cv, so = _key(anhson), _key(province)
+    with TestClient(ws_app) as http:
+        entry = http.post(f"/api/v1/ke-hoach/{own}/danh-muc", json=DOCUMENT, headers=cv).json()
+        where = f"/api/v1/danh-muc/van-ban/{entry['muc']}"
+        for no_version in ({}, {"phien_ban": None}, {"phien_ban": ""}):
+            _without_version(http.post(f"{where}/duyet", json=no_version, headers=so))
+            _without_version(http.post(f"{where}/rut", json=no_version, headers=cv))
+            _without_version(http.put(where, json={**DOCUMENT, "trich_yeu": "Về khác", **no_version}, headers=cv))
+        _without_version(http.post(f"{where}/duyet", headers=so))                 # no body at all
+        after = http.get("/api/v1/danh-muc", headers=so).json()["muc"]
+        assert [(m["phien_ban"], m["tinh_trang"], m["noi_dung"]) for m in after] == [
+            (entry["phien_ban"], "Chờ Sở duyệt", entry["noi_dung"])]
+        # the other routes that write at a version: the plan and a period's figures
+        _without_version(http.put(f"/api/v1/ke-hoach/{own}", json={"yaml": "document: {}\n"}, headers=cv))
+        _without_version(http.put(f"/api/v1/ke-hoach/{own}/bao-cao/2026-H1", json={"yaml": "period: 2026-H1\n"},
+                                  headers=cv))
+        assert http.get(f"/api/v1/ke-hoach/{own}", headers=cv).json()["phien_ban"] == 1
+        assert http.post(f"{where}/duyet", json={"phien_ban": entry["phien_ban"]}, headers=so).status_code == 200

@@ -62,15 +62,18 @@ def test_a_communes_addition_waits_for_the_so_and_then_counts_for_that_commune_o
     province = users("ld.so")
     entry = _entry_ids(province)
     assert len(entry) == 1
-    refused = users("ld.anhson").form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0]})
+    read = _version(province, entry[0])
+    refused = users("ld.anhson").form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0], "phien_ban": read})
     assert refused.status_code == 403 and "đang chờ Sở duyệt" in _finding(anhson, own)
-    approved = province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0]}, follow_redirects=False)
+    approved = province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0], "phien_ban": read},
+                             follow_redirects=False)
     assert approved.status_code == 303
     listing = province.get("/danh-muc").text
     assert "Sở đã duyệt" in listing
     assert _finding(anhson, own) == ""                                  # counts for the commune now
     assert _finding(quynhanh, other) and "chờ" not in _finding(quynhanh, other)   # and still not for another
-    assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0]}).status_code == 409
+    assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry[0],
+                                             "phien_ban": _version(province, entry[0])}).status_code == 409
     log = province.get("/khong-gian/nhat-ky").text                     # both steps in the log, in words
     assert "Thêm vào danh mục của đơn vị (chờ Sở duyệt): Chỉ thị số 23/CT-TTg ngày 26/05/2021" in log
     assert "Duyệt mục của danh mục đơn vị: Chỉ thị số 23/CT-TTg ngày 26/05/2021" in log
@@ -84,7 +87,8 @@ def test_what_the_so_adds_applies_to_its_communes_once_approved(users):
     assert "đang chờ Sở duyệt" in _finding(so, province_plan) and "đang chờ Sở duyệt" in _finding(anhson, commune_plan)
     leader = users("ld.so")
     assert 'href="/danh-muc"' in leader.get("/khong-gian").text      # reached from the bar of every page
-    leader.form("/danh-muc/duyet", {"loai": "documents", "muc": _entry_ids(leader)[0]})
+    first = _entry_ids(leader)[0]
+    leader.form("/danh-muc/duyet", {"loai": "documents", "muc": first, "phien_ban": _version(leader, first)})
     assert _finding(so, province_plan) == "" and _finding(anhson, commune_plan) == ""
 
 
@@ -93,7 +97,7 @@ def test_an_edited_entry_waits_for_the_so_again_and_a_withdrawn_one_counts_nowhe
     own = _plan_citing_2021(anhson)
     anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT)
     entry = _entry_ids(province)[0]
-    province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry})
+    province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry, "phien_ban": _version(province, entry)})
     assert _finding(anhson, own) == ""
     # another commune can neither open nor withdraw it; the list offers it nothing
     assert quynhanh.get("/danh-muc/sua", params={"loai": "documents", "muc": entry}).status_code == 403
@@ -109,7 +113,8 @@ def test_an_edited_entry_waits_for_the_so_again_and_a_withdrawn_one_counts_nowhe
     assert edited.status_code == 303
     assert "đang chờ Sở duyệt" in _finding(anhson, own)
     assert "Về tăng cường công tác" in province.get("/danh-muc").text
-    assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry}, follow_redirects=False).status_code == 303
+    assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry, "phien_ban": _version(province, entry)},
+                         follow_redirects=False).status_code == 303
     assert _finding(anhson, own) == ""
     # withdrawn, through htmx as the page sends it: counts nowhere, stays listed, refuses a second step
     withdrawn = anhson.http.post("/danh-muc/rut", data={"loai": "documents", "muc": entry,
@@ -119,7 +124,7 @@ def test_an_edited_entry_waits_for_the_so_again_and_a_withdrawn_one_counts_nowhe
     assert _finding(anhson, own) and "chờ" not in _finding(anhson, own)
     listing = province.get("/danh-muc").text
     assert "Đã rút ngày" in listing and "không còn dùng khi kiểm tra" in listing
-    assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry}).status_code == 409
+    assert province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry, "phien_ban": "4"}).status_code == 409
     assert leader.get("/danh-muc/sua", params={"loai": "documents", "muc": entry}).status_code == 404
     log = province.get("/khong-gian/nhat-ky").text                     # every step in the log, in words
     assert "Sửa mục của danh mục đơn vị (chờ Sở duyệt lại): Chỉ thị số 23/CT-TTg ngày 26/05/2021 — Về tăng cường " \
@@ -173,8 +178,8 @@ def test_an_edit_committed_between_reading_and_writing_fails_the_second_write(ws
         assert a.version == b.version == 1
         unit_registry.edit(one, core.load_registry(), unit_registry.at_version(a, 1), {**values, "title": "Một"}, "A")
         one.commit()
-        unit_registry.edit(two, core.load_registry(), unit_registry.at_version(b, 1), {**values, "title": "Hai"}, "B")
-        with pytest.raises(unit_registry.STALE):
+        with pytest.raises(unit_registry.STALE):   # at the flush that numbers the version kept in the history
+            unit_registry.edit(two, core.load_registry(), unit_registry.at_version(b, 1), {**values, "title": "Hai"}, "B")
             two.commit()
     finally:
         two.rollback()
@@ -184,3 +189,68 @@ def test_an_edit_committed_between_reading_and_writing_fails_the_second_write(ws
         assert row.data["title"] == "Một" and row.version == 2
         with pytest.raises(own_registry.Stale):
             unit_registry.at_version(row, 1)
+
+
+def _history(user, entry: str):
+    return user.get("/danh-muc/lich-su", params={"muc": entry})
+
+
+def _cells(page: str, label: str) -> list[str]:
+    """The text of each cell of one column of the history's table, top to bottom."""
+    return [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(rf'data-label="{label}">(.*?)</td>', page, re.S)]
+
+
+def test_an_entrys_history_page_shows_each_version_who_when_what_changed_and_the_sos_decision(users):
+    anhson, quynhanh, province, leader = users("cv.anhson"), users("cv.quynhanh"), users("ld.so"), users("ld.anhson")
+    own = _plan_citing_2021(anhson)
+    anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT)
+    entry = _entry_ids(province)[0]
+    province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry, "phien_ban": _version(province, entry)})
+    leader.form("/danh-muc/sua", {**DOCUMENT, "loai": "documents", "muc": entry, "phien_ban": _version(leader, entry),
+                                  "title": "Về tăng cường công tác", "date": "26/5/2021"})
+    anhson.form("/danh-muc/rut", {"loai": "documents", "muc": entry, "phien_ban": _version(anhson, entry)})
+    # reachable from the entry on the list, withdrawn or not
+    assert f'href="/danh-muc/lich-su?muc={entry}"' in province.get("/danh-muc").text
+    page = _history(province, entry)
+    assert page.status_code == 200
+    text = page.text
+    assert "Lịch sử các phiên bản của mục" in text and "Đơn vị bổ sung: xã Anh Sơn" in text
+    assert _cells(text, "Phiên bản") == ["4", "3", "2", "1"]                   # newest first
+    assert _cells(text, "Việc") == ["Rút khỏi danh mục", "Sửa nội dung", "Sở duyệt", "Thêm vào danh mục"]
+    who = _cells(text, "Người thực hiện")
+    assert [w.split(" (")[1] for w in who] == ["xã Anh Sơn)", "xã Anh Sơn)", "Sở Y tế tỉnh Nghệ An)", "xã Anh Sơn)"]
+    assert _cells(text, "Quyết định của Sở") == ["Đã rút: không còn dùng khi kiểm tra", "Chờ Sở duyệt", "Sở đã duyệt",
+                                                 "Chờ Sở duyệt"]
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", t) for t in _cells(text, "Thời điểm"))
+    edit = _cells(text, "Nội dung sau thay đổi")[1]
+    assert "Trích yếu: «Về tăng cường» → «Về tăng cường công tác»" in edit and "Ngày ban hành" not in edit
+    assert "Chỉ thị số 23/CT-TTg ngày 26/05/2021 — Về tăng cường công tác" in edit and "Nguồn: Công báo" in edit
+    # a commune that cannot see the entry in its list cannot see its history either
+    assert _history(quynhanh, entry).status_code == 404 and _history(anhson, "999").status_code == 404
+    assert _history(anhson, entry).status_code == 200
+
+
+def test_an_agencys_level_change_reads_as_words_in_its_history(users):
+    anhson, province = users("cv.anhson"), users("ld.so")
+    own = _plan_citing_2021(anhson)
+    agency = {"loai": "co-quan", "name": "Ban Quản lý rừng phòng hộ Anh Sơn", "level": "xa", "source": "Quyết định"}
+    assert anhson.form(f"/ke-hoach/{own}/danh-muc", agency, follow_redirects=False).status_code == 303
+    entry = _entry_ids(province)[0]
+    anhson.form("/danh-muc/sua", {**agency, "loai": "agencies", "muc": entry, "phien_ban": _version(anhson, entry),
+                                  "level": "tinh"})
+    text = _history(province, entry).text
+    assert re.search(r"Cấp: «[^»]*xã[^»]*» → «[^»]*tỉnh[^»]*»", text, re.I), _cells(text, "Nội dung sau thay đổi")
+    assert "«xa»" not in text and "«tinh»" not in text
+
+
+def test_a_step_on_the_page_without_the_version_read_is_refused_and_changes_nothing(users):
+    anhson, province = users("cv.anhson"), users("ld.so")
+    own = _plan_citing_2021(anhson)
+    anhson.form(f"/ke-hoach/{own}/danh-muc", DOCUMENT)
+    entry = _entry_ids(province)[0]
+    for user, where, extra in ((province, "/danh-muc/duyet", {}), (anhson, "/danh-muc/rut", {}),
+                               (anhson, "/danh-muc/sua", {**DOCUMENT, "title": "Về khác"})):
+        answer = user.form(where, {**extra, "loai": "documents", "muc": entry, "phien_ban": ""})
+        assert answer.status_code == 428 and "Thiếu phiên bản của mục" in answer.text, where
+    assert "Chờ Sở duyệt" in province.get("/danh-muc").text and "đang chờ Sở duyệt" in _finding(anhson, own)
+    assert _version(province, entry) == "1"

@@ -1,6 +1,6 @@
 """The unit's own registry on a phone and a desktop window, in Chromium: a commune's officer adds the directive a
 finding names, the Sở's leader approves it on «Danh mục của đơn vị», the officer corrects it (it waits for the Sở
-again) and withdraws it after confirming; each page passes axe, has no code on screen, no sideways scrolling and no
+again) and withdraws it after confirming, then opens the entry's history; each page passes axe, has no code on screen, no sideways scrolling and no
 tap target under 24 px."""
 
 from __future__ import annotations
@@ -78,6 +78,15 @@ def test_a_commune_adds_a_directive_and_the_so_approves_it_on_a_phone_and_a_desk
         assert page.locator("button", has_text="Rút khỏi danh mục").count() == 0
         _shot(page, shots / window, "4-xa-da-rut")
         inspect(page, server + "/danh-muc", problems, f"{officer}-{viewport['width']}-da-rut")
+        # the entry's history, from its row: four versions, newest first, each with who, what and the Sở's decision
+        page.locator("a.history").first.click()
+        page.locator("h1", has_text="Lịch sử các phiên bản của mục").wait_for()
+        steps = page.locator("td[data-label='Việc']").all_inner_texts()
+        assert steps == ["Rút khỏi danh mục", "Sửa nội dung", "Sở duyệt", "Thêm vào danh mục"], steps
+        assert page.locator("li", has_text="Trích yếu: «Về tăng cường» → «Về tăng cường công tác»").count() == 1
+        assert page.locator("td[data-label='Quyết định của Sở']").all_inner_texts()[1] == "Chờ Sở duyệt"
+        _shot(page, shots / window, "5-lich-su")
+        inspect(page, page.url, problems, f"{officer}-{viewport['width']}-lich-su")
         page.goto(server + editor)
         page.wait_for_selector("#editor")
         assert page.locator(".finding", has_text="năm 2021 chưa có trong danh mục").count() >= 1   # counts no more

@@ -189,3 +189,32 @@ def test_downgrading_the_registry_history_drops_withdrawn_entries_and_keeps_the_
             c["name"] for c in inspect(engine).get_columns("ws_registry_entries")}
     finally:
         engine.dispose()
+
+
+def test_entries_made_before_the_history_table_start_their_history_with_their_present_state(db_url):
+    from authoring.workspace import unit_registry
+
+    command.upgrade(alembic(db_url), "wsreg02")
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO ws_units (id, name, kind, level, province, symbol) "
+                                "VALUES (1, 'xã Anh Sơn', 'xa', 'xa', '', 'KH-UBND')"))
+        connection.execute(text(
+            "INSERT INTO ws_registry_entries (unit_id, kind, entry_id, data, pending, added_by, added_at, reviewed_by, "
+            "reviewed_at, version) VALUES (1, 'documents', 'ct-23', '{\"id\": \"ct-23\", \"source\": \"Công báo\"}', "
+            ":no, 'Đặng Thị Hoa (xã Anh Sơn)', '2026-11-02 08:00:00', 'Lê Văn Lãnh (Sở Y tế tỉnh Nghệ An)', "
+            "'2026-11-03 09:30:00', 2)"), {"no": False})
+    engine.dispose()
+    command.upgrade(alembic(db_url), "head")
+    engine = create_engine(db_url)
+    try:
+        with sessionmaker(engine)() as session:
+            row, unit, versions = unit_registry.history(session, 1)
+            assert unit.name == "xã Anh Sơn" and [(v.version, v.action, v.by, v.pending, v.data["source"])
+                                                  for v in versions] == [
+                (2, "known", "Lê Văn Lãnh (Sở Y tế tỉnh Nghệ An)", False, "Công báo")]
+            assert f"{versions[0].at:%d/%m/%Y %H:%M}" == "03/11/2026 09:30"
+    finally:
+        engine.dispose()
+    command.downgrade(alembic(db_url), "wsreg02")
+    assert "ws_registry_versions" not in tables(db_url)

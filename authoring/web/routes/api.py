@@ -87,7 +87,8 @@ class PlanWrite(BaseModel):
 
 
 class PlanUpdate(PlanWrite):
-    phien_ban: int = Field(description="Phiên bản đang sửa; nếu kế hoạch đã có phiên bản mới hơn thì trả 409")
+    phien_ban: int = Field(description="Phiên bản đang sửa (bắt buộc: thiếu thì trả 428); nếu kế hoạch đã có phiên "
+                                       "bản mới hơn thì trả 409")
 
 
 class Saved(BaseModel):
@@ -126,7 +127,29 @@ async def refused(request: Request, exc: ApiError):
     return JSONResponse({"loi": exc.message, **exc.extra}, status_code=exc.status)
 
 
+VERSION_MISSING = ("Thiếu trường «phien_ban» (phiên bản bạn đã đọc): mọi yêu cầu sửa, rút, duyệt phải gửi kèm nó. "
+                   "Đọc lại (GET) kế hoạch, số liệu hoặc mục danh mục, lấy giá trị «phien_ban» ở đó rồi gửi lại yêu "
+                   "cầu kèm trường này; nhờ vậy không ai ghi đè lên thay đổi của người khác mà không biết.")
+
+
+def _without_version(request: Request, errors) -> bool:
+    """Whether the body lacks the optimistic version its route requires (absent, null or blank, or no body at all)."""
+    route = request.scope.get("route")
+    model = getattr(getattr(getattr(route, "body_field", None), "field_info", None), "annotation", None)
+    wants = "phien_ban" in getattr(model, "model_fields", {})
+    for e in errors:
+        loc = tuple(e["loc"])
+        if loc == ("body", "phien_ban") and (e["type"] == "missing" or e.get("input") in (None, "")):
+            return True
+        if loc == ("body",) and e["type"] == "missing" and wants:
+            return True
+    return False
+
+
 async def malformed(request: Request, exc: RequestValidationError):
+    if _without_version(request, exc.errors()):
+        # 428 Precondition Required: the change would otherwise overwrite unseen what someone else changed
+        return JSONResponse({"loi": VERSION_MISSING, "truong": ["phien_ban"]}, status_code=428)
     fields = sorted({".".join(str(p) for p in e["loc"][1:]) for e in exc.errors()})
     return JSONResponse({"loi": "Dữ liệu gửi lên không đúng dạng (cần JSON với các trường đã mô tả).",
                          "truong": fields}, status_code=422)

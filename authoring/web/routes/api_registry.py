@@ -29,13 +29,16 @@ class EntryAdd(EntryFields):
     loai: str = Field(description="van-ban hoặc co-quan")
 
 
+VERSION = ("Phiên bản đã đọc (từ danh sách), bắt buộc: thiếu thì trả 428; nếu người khác đã sửa, rút, duyệt mục "
+           "sau đó thì trả 409 kèm nội dung hiện nay")
+
+
 class EntryEdit(EntryFields):
-    phien_ban: str = Field(max_length=40, description="Phiên bản đã đọc (từ danh sách); nếu người khác đã sửa, rút "
-                                                      "mục sau đó thì trả 409 kèm nội dung hiện nay")
+    phien_ban: str = Field(min_length=1, max_length=40, description=VERSION)
 
 
 class EntryStep(BaseModel):
-    phien_ban: str | None = Field(None, max_length=40, description="Phiên bản đã đọc (bắt buộc khi rút)")
+    phien_ban: str = Field(min_length=1, max_length=40, description=VERSION)
 
 
 class Entry(BaseModel):
@@ -155,7 +158,7 @@ def edit_entry(loai: str, muc: str, body: EntryEdit, request: Request):
 def withdraw_entry(loai: str, muc: str, body: EntryStep, request: Request):
     kind = _kind(loai)
     try:
-        pages.withdraw(_outer(request), _me(request), kind, muc[:120], body.phien_ban or "")
+        pages.withdraw(_outer(request), _me(request), kind, muc[:120], body.phien_ban)
     except Exception as exc:
         raise _refused(exc) from exc
 

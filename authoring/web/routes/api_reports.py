@@ -54,8 +54,8 @@ class ReportRead(ReportSummary):
 
 class ReportWrite(BaseModel):
     yaml: str = Field(description="Toàn bộ số liệu của kỳ dạng YAML", max_length=MAX_YAML)
-    phien_ban: int = Field(description="Phiên bản đang sửa (0 khi kỳ này chưa lưu lần nào); nếu đã có bản mới hơn "
-                                       "thì trả 409")
+    phien_ban: int = Field(description="Phiên bản đang sửa (0 khi kỳ này chưa lưu lần nào; bắt buộc: thiếu thì trả "
+                                       "428); nếu đã có bản mới hơn thì trả 409")
 
 
 class ReportSaved(BaseModel):

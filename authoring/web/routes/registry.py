@@ -266,10 +266,18 @@ def _int_version(version: str | None) -> int | None:
         return -1   # nothing the database holds: refused as stale
 
 
-def approve(app, me, kind: str, key: str, version: str | None = None) -> None:
-    """The Sở's review of one pending entry (on one's own computer: put in force); at *version* when given."""
+def _require_version(version: str | None, button: str) -> None:
+    """A step on an entry without the version it was read at is refused (428): it could change what nobody saw."""
+    if not version:
+        raise UserError(f"Thiếu phiên bản của mục (ô ẩn «phien_ban» đi kèm nút «{button}»), nên chưa làm gì: mở lại "
+                        f"trang «Danh mục bổ sung», xem nội dung hiện nay của mục rồi bấm «{button}» trên đó.", 428)
+
+
+def approve(app, me, kind: str, key: str, version: str | None) -> None:
+    """The Sở's review of one pending entry (on one's own computer: put in force), if it is still at *version*."""
     if not may_approve(app, me):
         raise UserError("Chỉ lãnh đạo của Sở duyệt được mục đơn vị bổ sung vào danh mục.", 403)
+    _require_version(version, "Duyệt" if in_workspace(app) else "Dùng khi kiểm tra")
     reviewer = f"{me.full_name} ({me.unit_name})" if me is not None else "người dùng"
     try:
         if in_workspace(app):
@@ -369,6 +377,7 @@ def edit(app, me, kind: str, key: str, version: str, values: dict) -> None:
     """The entry written anew from the form's *values*, if it is still at *version* (StaleEntry otherwise): in the
     workspace it waits for the Sở again; on one's own computer it is in force at once."""
     found(app, me, kind, key)
+    _require_version(version, "Lưu nội dung sửa")
     fields = _fields(FORM_KIND[kind], values)
     try:
         if in_workspace(app):
@@ -412,6 +421,7 @@ def withdraw(app, me, kind: str, key: str, version: str) -> None:
     """The entry stops counting in checks, if it is still at *version* (StaleEntry otherwise); it stays in the list
     as history, and in the audit log."""
     found(app, me, kind, key)
+    _require_version(version, "Rút khỏi danh mục")
     try:
         if in_workspace(app):
             with _live_at(app, key, version) as (session, row):
@@ -433,3 +443,60 @@ async def withdraw_entry(request: Request):
     withdraw(request.app, _me(request), str(form.get("loai") or ""), str(form.get("muc") or "")[:120],
              str(form.get("phien_ban") or "")[:40])
     return _after_change(request, site)
+
+
+ACTIONS = {"added": "Thêm vào danh mục", "edited": "Sửa nội dung", "approved": "Sở duyệt",
+           "withdrawn": "Rút khỏi danh mục", "known": "Nội dung khi bắt đầu ghi lịch sử"}
+FIELD_LABELS = {"type": "Loại văn bản", "code": "Số, ký hiệu", "date": "Ngày ban hành", "issuer": "Cơ quan ban hành",
+                "title": "Trích yếu", "name": "Tên cơ quan", "level": "Cấp", "source": "Nguồn"}
+
+
+def _changes(kind: str, before: dict | None, after: dict) -> list[str]:
+    """What a version changed in the entry's boxes, field by field, in words («Trích yếu: «…» → «…»»)."""
+    if before is None:
+        return []
+    levels = {level.value: level.label for level in core.Level}
+    old, new = entry_values(kind, before), entry_values(kind, after)
+
+    def shown(field: str, value: str) -> str:   # an agency's level in words, not its code
+        return (levels.get(value, value) if field == "level" else value) or "(trống)"
+
+    return [f"{FIELD_LABELS[k]}: «{shown(k, old[k])}» → «{shown(k, new[k])}»"
+            for k in FIELD_LABELS if k in new and old.get(k) != new[k]]
+
+
+def _decision(version) -> str:
+    if version.action == "withdrawn":
+        return "Đã rút: không còn dùng khi kiểm tra"
+    if version.action == "approved":
+        return "Sở đã duyệt"
+    return "Chờ Sở duyệt" if version.pending else "Sở đã duyệt"
+
+
+@router.get("/danh-muc/lich-su", response_class=HTMLResponse)
+def entry_history(request: Request, muc: str = ""):
+    """Every version of one entry of the workspace's registry, newest first: who, when, what changed, the Sở's
+    decision; for whoever sees the entry in the list."""
+    site = site_of(request)
+    if not in_workspace(request):
+        raise UserError("Lịch sử phiên bản của mục chỉ có trong không gian làm việc chung; trên máy một người, danh "
+                        "mục là tệp của riêng bạn.", 404)
+    me = _me(request)
+    with request.app.state.workspace_site.sessions() as session:
+        found_here = unit_registry.history(session, _row_id(muc[:120]))
+        seen = found_here is not None and me is not None and (
+            me.province_wide or found_here[0].unit_id in unit_registry.lineage(session, me.unit_id))
+        if not seen:
+            raise UserError("Không tìm thấy mục này trong danh mục của đơn vị bạn. Mở lại trang «Danh mục bổ sung».",
+                            404)
+        row, unit, versions = found_here
+        items, before = [], None
+        for version in versions:
+            items.append({"version": version.version, "at": version.at, "by": version.by,
+                          "action": ACTIONS[version.action],
+                          "label": label(row.kind, version.data), "source": version.data.get("source", ""),
+                          "changes": _changes(row.kind, before, version.data), "decision": _decision(version)})
+            before = version.data
+        entry = {"kind": "Văn bản" if row.kind == "documents" else "Cơ quan", "label": label(row.kind, row.data),
+                 "unit": unit.name if unit is not None else "", "withdrawn": row.withdrawn_at is not None}
+    return site.page(request, "registry_history.html", entry=entry, items=list(reversed(items)))
