@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
-from .errors import InputError, KehoachError
+from .errors import InputError, KehoachError, os_error_words
 
 _READ: dict[tuple[int, int], str] | None = None   # None: no command is tracking what it reads
 
@@ -106,8 +106,8 @@ def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> No
         real.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
     except OSError as exc:
-        raise KehoachError(f"không tạo được tệp {path} ({exc.strerror})",
-                           hint="Kiểm tra thư mục đích có tồn tại và có quyền ghi.") from exc
+        what, fix = os_error_words(exc)
+        raise KehoachError(f"không tạo được tệp {path}: {what}", hint=fix) from exc
     try:
         mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
         with os.fdopen(fd, "wb") as handle:
@@ -122,8 +122,8 @@ def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> No
         except FileNotFoundError:
             pass
         if isinstance(exc, OSError):
-            raise KehoachError(f"không ghi được tệp {path} ({exc.strerror})",
-                               hint="Kiểm tra chỗ trống trên đĩa và quyền ghi thư mục đích.") from exc
+            what, fix = os_error_words(exc)
+            raise KehoachError(f"không ghi được tệp {path}: {what}", hint=fix) from exc
         raise
 
 
@@ -133,7 +133,7 @@ def _write_through(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
     except OSError as exc:
-        raise KehoachError(f"không ghi được vào {path} ({exc.strerror})",
+        raise KehoachError(f"không ghi được vào {path}: {os_error_words(exc)[0]}",
                            hint="Chọn một tệp thường làm tệp kết quả.") from exc
 
 
@@ -146,7 +146,7 @@ def folder_lock(path: Path) -> Iterator[None]:
     except ImportError:   # no advisory locks on this system: nothing to hold
         yield
         return
-    fd = os.open(Path(path).resolve().parent, os.O_RDONLY)
+    fd = os.open(Path(os.path.realpath(path)).parent, os.O_RDONLY)  # Path.resolve raises RuntimeError on a link loop
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

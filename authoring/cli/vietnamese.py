@@ -51,6 +51,25 @@ class WordChoice(click.ParamType):
         return [CompletionItem(word) for word in self.words if word.startswith(incomplete)]
 
 
+class DatabaseAddress(click.ParamType):
+    """A SQLAlchemy database address, refused as a usage error in Vietnamese when it cannot be read as one."""
+
+    name = "địa chỉ cơ sở dữ liệu"
+
+    def convert(self, value, param, ctx):
+        try:
+            from sqlalchemy.engine import make_url
+        except ImportError:  # without the web extras the command says what to install; nothing to check here
+            return value
+        try:
+            make_url(value)
+        except Exception:  # ArgumentError, ValueError: the address is not of the form dialect://…
+            self.fail(f"'{value}' không phải địa chỉ cơ sở dữ liệu. Ví dụ: sqlite:////home/ten/kehoach.db "
+                      "(tệp SQLite, bốn dấu '/' với đường dẫn đầy đủ) hoặc postgresql://nguoi-dung@may-chu/kehoach.",
+                      param, ctx)
+        return value
+
+
 DOMAIN = "kehoach"
 
 
