@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ from ..errors import InputError, KehoachError, missing_file_error  # noqa: E402
 from ..findings import FindingIndex  # noqa: E402
 from ..reports import check_report, deliver, findings_report, render_summary_line, render_text  # noqa: E402
 from . import vietnamese  # noqa: F401,E402  (click speaks Vietnamese)
-from .vietnamese import DatabaseAddress, WholeNumber, WordChoice  # noqa: E402
+from .vietnamese import DatabaseAddress, DayOrPart, WholeNumber, WordChoice  # noqa: E402
 
 # Choices typed and shown as Vietnamese words; the commands get the values behind them.
 FORMAT_WORDS = WordChoice({"văn bản": "text", "json": "json", "html": "html"}, "dạng báo cáo")
@@ -82,6 +83,7 @@ _BINARY_SUFFIXES = {".docx", ".pdf", ".xlsx", ".p12", ".pfx", ".png", ".jpg", ".
 def _undecodable_input(ctx, exc: UnicodeDecodeError) -> KehoachError:
     """The input file (among the command's arguments and options) that is not UTF-8 text, named with its line."""
     from .. import limits
+    from ..text import utf8_problem
 
     names = []
     for value in ctx.params.values():
@@ -92,18 +94,40 @@ def _undecodable_input(ctx, exc: UnicodeDecodeError) -> KehoachError:
             continue
         with open(path, "rb") as handle:
             raw = handle.read(limits.MAX_PLAN_BYTES)
-        try:
-            raw.decode("utf-8-sig")
-        except UnicodeDecodeError as bad:
-            if bad.end < len(raw) or bad.reason != "unexpected end of data":
-                line = raw[:bad.start].count(b"\n") + 1
-                return KehoachError(f"{path}, dòng {line}: tệp không được lưu theo bảng mã UTF-8 "
-                                    f"(byte 0x{raw[bad.start]:02X} không đọc được).", hint=_UTF8_FIX)
+        if len(raw) == limits.MAX_PLAN_BYTES:
+            raw = raw[:-3]   # the bounded read may have cut the last character in two
+        problem = utf8_problem(raw)
+        if problem is not None:
+            line, column, byte = problem
+            return KehoachError(f"{path}, dòng {line}, cột {column}: tệp không được lưu theo bảng mã UTF-8 "
+                                f"(byte 0x{byte:02X} không đọc được).", hint=_UTF8_FIX)
     return KehoachError("Một tệp đầu vào không được lưu theo bảng mã UTF-8.", hint=_UTF8_FIX)
 
 
 _UTF8_FIX = ("Mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 (Notepad: Lưu thành → Mã hóa: UTF-8; "
              "VS Code: Save with Encoding → UTF-8).")
+
+
+@contextlib.contextmanager
+def _own_log_lines():
+    """Only kehoach's own log lines (Vietnamese) reach the screen while a command runs: a library's ("invalid pdf
+    header", from pypdf reading a file that is not a PDF) are English meant for developers, and what matters reaches
+    the user as kehoach's own message. KEHOACH_DEBUG=1 shows them all."""
+    import logging
+
+    if os.environ.get("KEHOACH_DEBUG"):
+        yield
+        return
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(lambda record: record.name.split(".")[0] in ("authoring", "kehoach"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
 
 
 class KehoachGroup(click.Group):
@@ -123,7 +147,7 @@ class KehoachGroup(click.Group):
 
         kwargs["standalone_mode"] = False
         try:
-            with command_reads(), warnings.catch_warnings():  # outputs may not overwrite what *this* command reads
+            with command_reads(), warnings.catch_warnings(), _own_log_lines():  # outputs may not overwrite what *this* command reads
                 if not os.environ.get("KEHOACH_DEBUG"):
                     # A library's deprecation notice is English meant for developers, not for the person at the screen.
                     warnings.simplefilter("ignore")
@@ -798,7 +822,7 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 @main.command("import")
 @click.argument("source", metavar="VAN_BAN.docx|VAN_BAN.pdf|GOI_TIN.edxml|VAN_BAN.txt")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp YAML kết quả (mặc định generated/<tên>.yaml).")
-@click.option("--date", "date_", metavar="NĂM[-THÁNG[-NGÀY]]", help="Ngày ban hành, khi văn bản không ghi.")
+@click.option("--date", "date_", type=DayOrPart(), metavar="NĂM[-THÁNG[-NGÀY]]", help="Ngày ban hành, khi văn bản không ghi.")
 @click.option("--symbol", metavar="KH-UBND", help="Ký hiệu, khi văn bản không có dòng 'Số: …/…'.")
 @click.option("--title", metavar="TRÍCH_YẾU", help="Trích yếu, khi văn bản không có.")
 @click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành, khi văn bản không ghi.")

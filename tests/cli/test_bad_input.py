@@ -48,7 +48,7 @@ def test_a_units_list_not_in_utf8_is_bad_input_naming_the_file_and_line(runner, 
     units.write_bytes("xã Nam Dàn\n".encode("cp1252"))  # as an old Windows program saves it
     result = runner.invoke(main, ["derive", str(DIRECTIVE), "--units", str(units), "-d", str(tmp_path / "ra")])
     assert result.exit_code == 1, result.output
-    assert f"{units}, dòng 1" in result.output and "UTF-8" in result.output
+    assert f"{units}, dòng 1, cột 2" in result.output and "UTF-8" in result.output
     _no_english(result.output)
     assert not (tmp_path / "ra").exists() or not list((tmp_path / "ra").iterdir())
 
@@ -114,3 +114,34 @@ def test_a_library_s_warning_is_not_shown_to_the_user(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert result.returncode == 0 and "ỦY BAN NHÂN DÂN" in result.stdout
     assert "deprecated" not in result.stderr, result.stderr
+
+
+def test_an_import_date_that_does_not_exist_is_a_usage_error_saying_why(runner, tmp_path):
+    source = tmp_path / "van-ban.txt"
+    source.write_text("KẾ HOẠCH\n", encoding="utf-8")
+    for typed in ("31/02/2025", "2025-02-31"):
+        result = runner.invoke(main, ["import", str(source), "--date", typed, "-o", str(tmp_path / "ra.yaml")])
+        assert result.exit_code == 2 and "tháng 2 năm 2025 chỉ có 28 ngày" in result.output, result.output
+        _no_english(result.output)
+    assert not (tmp_path / "ra.yaml").exists()
+
+
+def test_a_trusted_root_that_is_not_a_certificate_is_bad_input_naming_it(runner, tmp_path):
+    root = tmp_path / "goc.pem"
+    root.write_bytes(b"\x7fELF" + bytes(100))
+    result = runner.invoke(main, ["verify", str(MINIMAL), "--trust", str(root)])
+    assert result.exit_code == 1 and "K123" in result.output and str(root) in result.output
+    _no_english(result.output)
+
+
+def test_an_attached_pdf_that_is_not_one_is_bad_input_without_the_library_s_english(tmp_path):
+    # A subprocess: pytest's own log capture would hide the library's log lines whatever the command does.
+    garbage = tmp_path / "da-ky.pdf"
+    garbage.write_bytes(b"\x7fELF" + bytes(100))
+    env = {k: v for k, v in os.environ.items() if k != "KEHOACH_DEBUG"}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run([sys.executable, "-m", "authoring.cli", "export", "--edxml", str(MINIMAL), "--pdf",
+                             str(garbage), "-o", str(tmp_path / "goi.edxml")], capture_output=True, text=True, env=env)
+    assert result.returncode == 1 and "K101" in result.stderr and "da-ky.pdf" in result.stderr, result.stderr
+    assert "pdf header" not in result.stderr and "EOF marker" not in result.stderr
+    assert not (tmp_path / "goi.edxml").exists()

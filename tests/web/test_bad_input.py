@@ -1,0 +1,47 @@
+"""Bad or oddly typed input on the page: words in another Unicode form still match; refusals name file, line, fix."""
+
+import unicodedata
+
+import pytest
+from webtools import base_version, open_example
+
+NFD = lambda text: unicodedata.normalize("NFD", text)   # noqa: E731  (as macOS and some keyboards send it)
+
+
+@pytest.mark.parametrize("typed", [NFD("Sở Y tế"), "sở y tế", "  Sở   Y tế "])
+def test_an_agency_typed_in_nfd_other_case_or_spacing_is_the_registry_s_agency(client, typed):
+    plan_id = open_example(client, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    base = base_version(client.get(f"/ke-hoach/{plan_id}").text)
+    client.htmx(f"/ke-hoach/{plan_id}/thao-tac", {"op": "add_task", "path": "sections[0]", "base": base})
+    answer = client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": "sections[0].task.lead", "v": [typed, ""],
+                                                         "base": base + 1})
+    assert answer.status_code == 200, answer.text
+    assert 'value="Sở Y tế"' in answer.text
+    assert "so-y-te" in client.get(f"/ke-hoach/{plan_id}/tai/yaml").text   # the file keeps the registry id
+
+
+def test_a_unit_typed_in_nfd_derives_as_the_same_unit(client):
+    answer = client.form("/tao/cap-duoi", {"file": "directives/qd-23-2021.yaml", "unit": NFD("tỉnh Đắk Nông")})
+    assert answer.status_code == 200, answer.text
+    assert "Kế hoạch của tỉnh Đắk Nông" in answer.text
+
+
+def test_a_blank_plan_s_issuer_typed_in_nfd_is_stored_in_nfc(client):
+    answer = client.form("/tao/trong", {"level": "xa", "issuer": NFD("Ủy ban nhân dân xã Hòa Bình"),
+                                        "province": NFD("Hòa Bình"), "year": "2026"}, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    text = client.get(answer.headers["location"] + "/tai/yaml").text
+    assert "Ủy ban nhân dân xã Hòa Bình" in text and text == unicodedata.normalize("NFC", text)
+
+
+def test_a_blank_plan_s_year_out_of_range_is_refused_saying_the_range(client):
+    answer = client.form("/tao/trong", {"level": "xa", "issuer": "Ủy ban nhân dân xã Hòa Bình", "province": "Hòa Bình",
+                                        "year": "99999999999999999999"}, follow_redirects=False)
+    assert answer.status_code == 400 and "từ 2000 đến 2100" in answer.text
+
+
+def test_an_uploaded_yaml_not_in_utf8_is_refused_naming_file_line_and_column(client):
+    data = "kind: plan\nid: thu\n# Kế hoạch\n".encode("utf-8").replace("ế".encode("utf-8"), b"\xea")
+    answer = client.form("/tao/tai-len", files={"file": ("ke-hoach.yaml", data)})
+    assert answer.status_code == 400
+    assert "Tệp ke-hoach.yaml, dòng 3, cột 4" in answer.text and "UTF-8" in answer.text
