@@ -45,3 +45,12 @@ def test_an_uploaded_yaml_not_in_utf8_is_refused_naming_file_line_and_column(cli
     answer = client.form("/tao/tai-len", files={"file": ("ke-hoach.yaml", data)})
     assert answer.status_code == 400
     assert "Tệp ke-hoach.yaml, dòng 3, cột 4" in answer.text and "UTF-8" in answer.text
+
+
+def test_a_control_character_pasted_into_a_field_is_reported_by_the_field_s_label_not_its_path(client):
+    plan_id = open_example(client, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    base = base_version(client.get(f"/ke-hoach/{plan_id}").text)
+    answer = client.htmx(f"/ke-hoach/{plan_id}/truong", {"path": "document.place", "v": "Hải\x1bPhòng", "base": base})
+    assert answer.status_code == 200 and "không in được" in answer.text
+    assert "document.place" not in answer.text.split("không in được")[0][-200:]
+    assert "«Địa danh» chứa ký tự không in được" in answer.text
