@@ -78,6 +78,41 @@ def _umask() -> int:
     return mask
 
 
+# Suffixes that name a kind of file, with the words for it: bytes of one kind written under another kind's name make a
+# file no program opens (a DOCX saved as "bao-cao.pdf").
+_KIND_WORDS = {".docx": "văn bản Word", ".doc": "văn bản Word cũ", ".odt": "văn bản OpenDocument", ".pdf": "tệp PDF",
+               ".xlsx": "bảng Excel", ".xls": "bảng Excel cũ", ".zip": "tệp nén", ".yaml": "tệp YAML",
+               ".yml": "tệp YAML", ".json": "tệp JSON", ".html": "trang HTML", ".htm": "trang HTML",
+               ".txt": "văn bản thuần", ".md": "văn bản thuần", ".csv": "bảng CSV", ".edxml": "gói tin edXML",
+               ".xml": "tệp XML"}
+_BINARY_KINDS = {".docx", ".doc", ".odt", ".pdf", ".xlsx", ".xls", ".zip"}
+
+
+def refuse_wrong_kind(path: Path, data: bytes) -> None:
+    """UsageError when *path*'s suffix names another kind of file than *data* is; a suffix kehoach does not know
+    (none, "/dev/stdout", "ket-qua.2026") is left as the user chose it."""
+    from .errors import UsageError
+
+    suffix = path.suffix.lower()
+    if suffix not in _KIND_WORDS:
+        return
+    if data.startswith(b"%PDF"):
+        what, fits = "tệp PDF", (".pdf",)
+    elif data.startswith(b"PK\x03\x04"):
+        what, fits = ("văn bản Word", (".docx",)) if b"word/" in data else (
+            ("bảng Excel", (".xlsx",)) if b"xl/" in data else ("tệp nén", (".zip",)))
+    elif suffix in _BINARY_KINDS:
+        what, fits = "văn bản thuần (YAML, JSON, HTML…)", ()
+    else:
+        return   # text under a text suffix: the command chose the words, the user the name
+    if suffix in fits:
+        return
+    fix = f"Đặt tên tệp kết quả có đuôi {fits[0]}, vd. {path.with_suffix(fits[0]).name}." if fits else \
+        "Đặt tên tệp kết quả có đuôi của văn bản thuần, vd. .yaml, .json, .html hoặc .txt."
+    raise UsageError(f"không ghi vào {path}: tên tệp có đuôi {suffix} ({_KIND_WORDS[suffix]}) nhưng nội dung là "
+                     f"{what}; mở bằng chương trình của {suffix} sẽ không đọc được.", fix)
+
+
 def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> None:
     """Write *data* to *path* so that readers see either the old file or the complete new one.
 
@@ -86,6 +121,7 @@ def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> No
     path = Path(path)
     if not may_replace_input:
         refuse_if_read(path)
+    refuse_wrong_kind(path, data)
     try:
         info = os.stat(path)
     except (OSError, ValueError):

@@ -147,7 +147,8 @@ class KehoachGroup(click.Group):
 
         kwargs["standalone_mode"] = False
         try:
-            with command_reads(), warnings.catch_warnings(), _own_log_lines():  # outputs may not overwrite what *this* command reads
+            # command_reads: outputs may not overwrite what *this* command reads
+            with command_reads(), warnings.catch_warnings(), _own_log_lines():
                 if not os.environ.get("KEHOACH_DEBUG"):
                     # A library's deprecation notice is English meant for developers, not for the person at the screen.
                     warnings.simplefilter("ignore")
@@ -720,6 +721,9 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
         units = [unit]
     else:
         units = units_from_file(Path(units_file))
+        if not units:
+            raise InputError(f"Danh sách đơn vị {units_file} không có đơn vị nào, chưa lập được kế hoạch nào.",
+                             hint="Ghi mỗi dòng một đơn vị, bắt đầu bằng loại đơn vị, vd. xã Nam Đàn, phường Vinh Hưng.")
     folder = Path(output_dir) if output_dir else _default_output("x", "").parent
     drafted = []  # every unit is drafted (and refused if unknown) before any file is written
     for name in units:

@@ -5,6 +5,8 @@ import subprocess
 import sys
 import unicodedata
 
+import pytest
+
 from authoring.cli import main
 from helpers import MINIMAL, ROOT
 
@@ -145,3 +147,23 @@ def test_an_attached_pdf_that_is_not_one_is_bad_input_without_the_library_s_engl
     assert result.returncode == 1 and "K101" in result.stderr and "da-ky.pdf" in result.stderr, result.stderr
     assert "pdf header" not in result.stderr and "EOF marker" not in result.stderr
     assert not (tmp_path / "goi.edxml").exists()
+
+
+@pytest.mark.parametrize("args, wrong, right", [
+    (["render", str(MINIMAL)], "ra.pdf", ".docx"),
+    (["import", str(MINIMAL.parent / "real" / "web" / "001-nghe-an-kh-cong-tac-tre-em-2025.txt")], "ra.docx", ".yaml"),
+    (["schema"], "luoc-do.docx", ".json"),
+    (["check", str(MINIMAL)], "bao-cao.pdf", ".html"),
+])
+def test_an_output_named_as_another_kind_of_file_is_a_usage_error_naming_the_right_suffix(runner, tmp_path, args,
+                                                                                          wrong, right):
+    result = runner.invoke(main, [*args, "-o", str(tmp_path / wrong)])
+    assert result.exit_code == 2 and right in result.output and wrong in result.output, result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_empty_units_list_is_bad_input_not_zero_plans(runner, tmp_path):
+    units = tmp_path / "danh-sach.txt"
+    units.write_text("\n\n", encoding="utf-8")
+    result = runner.invoke(main, ["derive", str(DIRECTIVE), "--units", str(units), "-d", str(tmp_path / "ra")])
+    assert result.exit_code == 1 and str(units) in result.output and "không có đơn vị nào" in result.output
