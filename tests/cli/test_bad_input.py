@@ -167,3 +167,11 @@ def test_an_empty_units_list_is_bad_input_not_zero_plans(runner, tmp_path):
     units.write_text("\n\n", encoding="utf-8")
     result = runner.invoke(main, ["derive", str(DIRECTIVE), "--units", str(units), "-d", str(tmp_path / "ra")])
     assert result.exit_code == 1 and str(units) in result.output and "không có đơn vị nào" in result.output
+
+
+def test_a_document_number_of_the_wrong_type_is_fixed_with_a_number_not_a_year(runner, write_plan):
+    bad = write_plan(("  symbol: KH-UBND", "  number: {a: 1}\n  symbol: KH-UBND"))
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1 and "[document.number]" in result.output
+    fix = result.output.split("[document.number]")[1].splitlines()[1]
+    assert "ví dụ: 7" in fix and "2025" not in fix
