@@ -698,7 +698,10 @@ def blank_plan(registry, level: str, issuer_text: str, province: str, year: str)
     if not issuer_text:
         raise UserError("Hãy ghi tên cơ quan ban hành, vd. 'Ủy ban nhân dân xã Hòa Bình'.")
     agency_id = registry.resolve_agency(issuer_text)
-    name = issuer_text if agency_id is None or issuer_text not in registry.agencies else registry.agency_name(agency_id)
+    registered = registry.agency_name(agency_id) if agency_id is not None else None
+    # A registry agency is written by its registry name however it was typed ("sở y tế" → "Sở Y tế"); a kind of body
+    # whose name depends on the place ("Ủy ban nhân dân xã {xa}") keeps the words typed, which name the place.
+    name = registered if registered and "{" not in registered else issuer_text
     words = name.split()
     header = ["ỦY BAN NHÂN DÂN", " ".join(words[4:]).upper()] if name.lower().startswith("ủy ban nhân dân ") else [name.upper()]
 

@@ -54,3 +54,11 @@ def test_a_control_character_pasted_into_a_field_is_reported_by_the_field_s_labe
     assert answer.status_code == 200 and "không in được" in answer.text
     assert "document.place" not in answer.text.split("không in được")[0][-200:]
     assert "«Địa danh» chứa ký tự không in được" in answer.text
+
+
+@pytest.mark.parametrize("typed", ["sở y tế", "  SỞ  Y TẾ ", NFD("Sở Y tế"), "so-y-te"])
+def test_a_blank_plan_s_issuer_typed_any_way_is_written_by_its_registry_name(client, typed):
+    answer = client.form("/tao/trong", {"level": "tinh", "issuer": typed, "province": "Nghệ An", "year": "2026"},
+                         follow_redirects=False)
+    text = client.get(answer.headers["location"] + "/tai/yaml").text
+    assert "agency: so-y-te" in text and "name: Sở Y tế" in text
