@@ -62,3 +62,16 @@ def test_a_blank_plan_s_issuer_typed_any_way_is_written_by_its_registry_name(cli
                          follow_redirects=False)
     text = client.get(answer.headers["location"] + "/tai/yaml").text
     assert "agency: so-y-te" in text and "name: Sở Y tế" in text
+
+
+@pytest.mark.parametrize("typed, expected", [("31/02/2025", "tháng 2 năm 2025 chỉ có 28 ngày"),
+                                             ("2021-05-26", None)])
+def test_a_registry_date_that_does_not_exist_says_why_and_a_year_first_date_is_read(client, typed, expected):
+    plan_id = open_example(client, "hai-phong-kien-an-2024-kh-chua-so.yaml")
+    answer = client.form(f"/ke-hoach/{plan_id}/danh-muc", {
+        "loai": "van-ban", "type": "Quyết định", "code": "12/QĐ-UBND", "date": typed, "issuer": "Ủy ban nhân dân tỉnh",
+        "title": "về việc thử", "source": "Công báo số 1"}, follow_redirects=False)
+    if expected is None:
+        assert answer.status_code == 303, answer.text
+    else:
+        assert answer.status_code == 400 and expected in answer.text
