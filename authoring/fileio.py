@@ -113,6 +113,30 @@ def refuse_wrong_kind(path: Path, data: bytes) -> None:
                      f"{what}; mở bằng chương trình của {suffix} sẽ không đọc được.", fix)
 
 
+def check_writable(folder: Path) -> None:
+    """Make *folder* and prove a file can be created in it, before a command that writes several files changes any:
+    a folder that cannot take its outputs fails the command before the first one (`issue` stamps the plan first)."""
+    import tempfile
+
+    folder = Path(folder)
+    made = []   # folders this check creates, removed again: the command makes them when it writes
+    here = folder
+    while not os.path.lexists(here) and here != here.parent:
+        made.append(here)
+        here = here.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        what, fix = os_error_words(exc)
+        raise KehoachError(f"không ghi được vào thư mục {folder}: {what}", hint=fix) from exc
+    finally:
+        for path in made:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
 def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> None:
     """Write *data* to *path* so that readers see either the old file or the complete new one.
 

@@ -383,8 +383,11 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
 @click.option("--force", is_flag=True, help="Ban hành dù kiểm tra nội dung còn lỗi (in ra các lỗi bị bỏ qua).")
 def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None, force: bool) -> None:
     """Ban hành: kiểm tra, điền số và ngày vào tệp YAML, tạo bản DOCX và PDF chính thức."""
+    from ..fileio import check_writable
     from ..lifecycle.issue import issue as issue_plan
 
+    folder = Path(output_dir) if output_dir else _default_output(plan_file, "").parent
+    check_writable(folder)   # the plan file is stamped first: its documents must have somewhere to go
     result = issue_plan(Path(plan_file), number, issued, force)
     if result.overridden:
         click.echo(f"Cảnh báo: ban hành dù còn {len(result.overridden)} lỗi (--force):", err=True)
@@ -394,7 +397,6 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
     click.echo(f"Đã ghi số {doc.number:02d}/{doc.symbol}, ngày {doc.date.day:02d}/{doc.date.month:02d}/{doc.date.year} "
                f"vào {plan_file}.")
     stem = f"{Path(plan_file).stem}-so-{doc.number:02d}-{doc.date.iso()}"
-    folder = Path(output_dir) if output_dir else _default_output(plan_file, "").parent
     target = _write_docx(loaded, folder / f"{stem}.docx", template)
     _make_pdfs([(target, target.with_suffix(".pdf"))])
 
@@ -706,7 +708,7 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
     """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
     from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
-    from ..fileio import write_atomic
+    from ..fileio import check_writable, write_atomic
 
     if bool(unit) == bool(units_file):
         raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
@@ -737,6 +739,8 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
             if target.is_file():
                 text_out, report = derive_plan(parents, name, target, lead_days, year, day, peer)
         drafted.append((name, target, text_out, report))
+    if not unit:
+        check_writable(folder)   # many drafts: a folder that cannot take them fails before the first is written
     done = []
     for name, target, text_out, report in drafted:
         write_atomic(target, text_out.encode("utf-8"))

@@ -175,3 +175,24 @@ def test_a_document_number_of_the_wrong_type_is_fixed_with_a_number_not_a_year(r
     assert result.exit_code == 1 and "[document.number]" in result.output
     fix = result.output.split("[document.number]")[1].splitlines()[1]
     assert "ví dụ: 7" in fix and "2025" not in fix
+
+
+def test_issue_into_a_folder_that_cannot_be_made_leaves_the_plan_unstamped(runner, tmp_path):
+    plan = tmp_path / "ke-hoach.yaml"
+    plan.write_bytes(MINIMAL.read_bytes())
+    (tmp_path / "tep").write_text("x", encoding="utf-8")
+    result = runner.invoke(main, ["issue", str(plan), "--number", "7", "--date", "06/01/2026", "--force",
+                                  "-d", str(tmp_path / "tep" / "ra")])
+    assert result.exit_code == 1 and str(tmp_path / "tep" / "ra") in result.output
+    _no_english(result.output)
+    assert plan.read_bytes() == MINIMAL.read_bytes()   # not stamped «số 07» with no document to show for it
+
+
+def test_derive_for_many_units_into_a_folder_that_cannot_be_made_writes_nothing(runner, tmp_path):
+    units = tmp_path / "danh-sach.txt"
+    units.write_text("xã Nam Đàn\nxã Nghĩa Đồng\n", encoding="utf-8")
+    (tmp_path / "tep").write_text("x", encoding="utf-8")
+    result = runner.invoke(main, ["derive", str(ROOT / "plans" / "examples" / "nghe-an-2025-kh-07.yaml"),
+                                  "--units", str(units), "--date", "26/11/2025", "-d", str(tmp_path / "tep" / "ra")])
+    assert result.exit_code == 1 and "không ghi được vào thư mục" in result.output, result.output
+    _no_english(result.output)
