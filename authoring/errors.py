@@ -1,4 +1,4 @@
-"""Exception hierarchy; each kind maps to a process exit code, as click's do."""
+"""Exception hierarchy (each kind maps to a process exit code, as click's do) and Vietnamese words for the system's file errors."""
 
 from __future__ import annotations
 
