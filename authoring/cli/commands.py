@@ -92,8 +92,11 @@ def _undecodable_input(ctx, exc: UnicodeDecodeError) -> KehoachError:
         path = Path(name)
         if path.suffix.lower() in _BINARY_SUFFIXES or not path.is_file():
             continue
-        with open(path, "rb") as handle:
-            raw = handle.read(limits.MAX_PLAN_BYTES)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(limits.MAX_PLAN_BYTES)
+        except OSError:   # not readable: not the file whose text failed
+            continue
         if len(raw) == limits.MAX_PLAN_BYTES:
             raw = raw[:-3]   # the bounded read may have cut the last character in two
         problem = utf8_problem(raw)
