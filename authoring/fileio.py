@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
-from .errors import InputError, KehoachError
+from .errors import InputError, KehoachError, os_error_words
 
 _READ: dict[tuple[int, int], str] | None = None   # None: no command is tracking what it reads
 
@@ -78,6 +78,65 @@ def _umask() -> int:
     return mask
 
 
+# Suffixes that name a kind of file, with the words for it: bytes of one kind written under another kind's name make a
+# file no program opens (a DOCX saved as "bao-cao.pdf").
+_KIND_WORDS = {".docx": "văn bản Word", ".doc": "văn bản Word cũ", ".odt": "văn bản OpenDocument", ".pdf": "tệp PDF",
+               ".xlsx": "bảng Excel", ".xls": "bảng Excel cũ", ".zip": "tệp nén", ".yaml": "tệp YAML",
+               ".yml": "tệp YAML", ".json": "tệp JSON", ".html": "trang HTML", ".htm": "trang HTML",
+               ".txt": "văn bản thuần", ".md": "văn bản thuần", ".csv": "bảng CSV", ".edxml": "gói tin edXML",
+               ".xml": "tệp XML"}
+_BINARY_KINDS = {".docx", ".doc", ".odt", ".pdf", ".xlsx", ".xls", ".zip"}
+
+
+def refuse_wrong_kind(path: Path, data: bytes) -> None:
+    """UsageError when *path*'s suffix names another kind of file than *data* is; a suffix kehoach does not know
+    (none, "/dev/stdout", "ket-qua.2026") is left as the user chose it."""
+    from .errors import UsageError
+
+    suffix = path.suffix.lower()
+    if suffix not in _KIND_WORDS:
+        return
+    if data.startswith(b"%PDF"):
+        what, fits = "tệp PDF", (".pdf",)
+    elif data.startswith(b"PK\x03\x04"):
+        what, fits = ("văn bản Word", (".docx",)) if b"word/" in data else (
+            ("bảng Excel", (".xlsx",)) if b"xl/" in data else ("tệp nén", (".zip",)))
+    elif suffix in _BINARY_KINDS:
+        what, fits = "văn bản thuần (YAML, JSON, HTML…)", ()
+    else:
+        return   # text under a text suffix: the command chose the words, the user the name
+    if suffix in fits:
+        return
+    fix = f"Đặt tên tệp kết quả có đuôi {fits[0]}, vd. {path.with_suffix(fits[0]).name}." if fits else \
+        "Đặt tên tệp kết quả có đuôi của văn bản thuần, vd. .yaml, .json, .html hoặc .txt."
+    raise UsageError(f"không ghi vào {path}: tên tệp có đuôi {suffix} ({_KIND_WORDS[suffix]}) nhưng nội dung là "
+                     f"{what}; mở bằng chương trình của {suffix} sẽ không đọc được.", fix)
+
+
+def check_writable(folder: Path) -> None:
+    """Make *folder* and prove a file can be created in it, before a command that writes several files changes any:
+    a folder that cannot take its outputs fails the command before the first one (`issue` stamps the plan first)."""
+    import tempfile
+
+    folder = Path(folder)
+    made = []   # folders this check creates, removed again: the command makes them when it writes
+    here = folder
+    while not os.path.lexists(here) and here != here.parent:
+        made.append(here)
+        here = here.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        what, fix = os_error_words(exc)
+        raise KehoachError(f"không ghi được vào thư mục {folder}: {what}", hint=fix) from exc
+    finally:
+        for path in made:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
 def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> None:
     """Write *data* to *path* so that readers see either the old file or the complete new one.
 
@@ -86,6 +145,7 @@ def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> No
     path = Path(path)
     if not may_replace_input:
         refuse_if_read(path)
+    refuse_wrong_kind(path, data)
     try:
         info = os.stat(path)
     except (OSError, ValueError):
@@ -106,8 +166,8 @@ def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> No
         real.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
     except OSError as exc:
-        raise KehoachError(f"không tạo được tệp {path} ({exc.strerror})",
-                           hint="Kiểm tra thư mục đích có tồn tại và có quyền ghi.") from exc
+        what, fix = os_error_words(exc)
+        raise KehoachError(f"không tạo được tệp {path}: {what}", hint=fix) from exc
     try:
         mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
         with os.fdopen(fd, "wb") as handle:
@@ -122,8 +182,8 @@ def write_atomic(path: Path, data: bytes, may_replace_input: bool = False) -> No
         except FileNotFoundError:
             pass
         if isinstance(exc, OSError):
-            raise KehoachError(f"không ghi được tệp {path} ({exc.strerror})",
-                               hint="Kiểm tra chỗ trống trên đĩa và quyền ghi thư mục đích.") from exc
+            what, fix = os_error_words(exc)
+            raise KehoachError(f"không ghi được tệp {path}: {what}", hint=fix) from exc
         raise
 
 
@@ -133,7 +193,7 @@ def _write_through(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
     except OSError as exc:
-        raise KehoachError(f"không ghi được vào {path} ({exc.strerror})",
+        raise KehoachError(f"không ghi được vào {path}: {os_error_words(exc)[0]}",
                            hint="Chọn một tệp thường làm tệp kết quả.") from exc
 
 
@@ -146,7 +206,7 @@ def folder_lock(path: Path) -> Iterator[None]:
     except ImportError:   # no advisory locks on this system: nothing to hold
         yield
         return
-    fd = os.open(Path(path).resolve().parent, os.O_RDONLY)
+    fd = os.open(Path(os.path.realpath(path)).parent, os.O_RDONLY)  # Path.resolve raises RuntimeError on a link loop
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

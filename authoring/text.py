@@ -35,6 +35,17 @@ def nfc_tree(value):
     return value
 
 
+def utf8_problem(raw: bytes) -> tuple[int, int, int] | None:
+    """(line, column, byte) of the first byte of *raw* that is not UTF-8, both counted from 1; None when it all reads."""
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw.count(b"\n", 0, start) + 1
+        return line, start - (raw.rfind(b"\n", 0, start) + 1) + 1, raw[start]
+    return None
+
+
 @lru_cache(maxsize=16384)  # the same names and sentences are keyed again by every rule and at every save
 def match_key(text: str) -> str:
     """Key under which two spellings of the same Vietnamese name compare equal.

@@ -13,17 +13,17 @@ from authoring.fileio import folder_lock, write_atomic
 
 
 def test_output_through_a_dangling_link_is_refused_and_creates_nothing(tmp_path):
-    link = tmp_path / "ket-qua.docx"
-    link.symlink_to(tmp_path / "khong-co" / "sau" / "ket-qua.docx")
+    link = tmp_path / "ket-qua.txt"
+    link.symlink_to(tmp_path / "khong-co" / "sau" / "ket-qua.txt")
     with pytest.raises(KehoachError) as refused:
         write_atomic(link, b"du lieu")
     assert "liên kết" in str(refused.value) and not (tmp_path / "khong-co").exists()
 
 
 def test_output_through_a_working_link_still_writes_its_target(tmp_path):
-    target = tmp_path / "that.docx"
+    target = tmp_path / "that.txt"
     target.write_bytes(b"cu")
-    link = tmp_path / "lien-ket.docx"
+    link = tmp_path / "lien-ket.txt"
     link.symlink_to(target)
     write_atomic(link, b"moi")
     assert link.is_symlink() and target.read_bytes() == b"moi"
@@ -47,3 +47,20 @@ def test_the_folder_lock_makes_two_writers_take_turns(tmp_path):
     for t in threads:
         t.join()
     assert not overlaps
+
+
+def test_bytes_of_one_kind_are_not_written_under_another_kind_s_suffix(tmp_path):
+    import pytest
+
+    from authoring.errors import UsageError
+    from authoring.fileio import write_atomic
+
+    docx = b"PK\x03\x04" + b"[Content_Types].xml word/document.xml"
+    for name, data in (("bao-cao.pdf", docx), ("ke-hoach.docx", "kind: plan\n".encode()), ("van-ban.yaml", b"%PDF-1.7")):
+        with pytest.raises(UsageError):
+            write_atomic(tmp_path / name, data)
+    assert not list(tmp_path.iterdir())
+    for name, data in (("bao-cao.docx", docx), ("ket-qua.2026", docx), ("ke-hoach.yaml", b"kind: plan\n"),
+                       ("luoc-do.json", b"{}"), ("van-ban.pdf", b"%PDF-1.7")):
+        write_atomic(tmp_path / name, data)
+        assert (tmp_path / name).read_bytes() == data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -20,11 +21,11 @@ if os.environ["PYDANTIC_DISABLE_PLUGINS"] in ("__all__", "1", "true") and "pydan
 import click  # noqa: E402
 
 from .. import __version__, nd30  # noqa: E402
-from ..errors import InputError, KehoachError  # noqa: E402
+from ..errors import InputError, KehoachError, missing_file_error  # noqa: E402
 from ..findings import FindingIndex  # noqa: E402
 from ..reports import check_report, deliver, findings_report, render_summary_line, render_text  # noqa: E402
 from . import vietnamese  # noqa: F401,E402  (click speaks Vietnamese)
-from .vietnamese import WholeNumber, WordChoice  # noqa: E402
+from .vietnamese import DatabaseAddress, DayOrPart, WholeNumber, WordChoice  # noqa: E402
 
 # Choices typed and shown as Vietnamese words; the commands get the values behind them.
 FORMAT_WORDS = WordChoice({"văn bản": "text", "json": "json", "html": "html"}, "dạng báo cáo")
@@ -41,10 +42,95 @@ def _print_error(error: KehoachError) -> None:
         click.echo(f"Gợi ý: {error.hint}", err=True)
 
 
+# Typed values that must stay byte for byte as typed: a secret, never compared as text.
+_VERBATIM = {"password", "otp"}
+
+
 class KehoachCommand(click.Command):
+    """Options typed as words reach the command in NFC; errors the system reports about files become input errors."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
         super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx):
+        from ..text import nfc
+
+        for param in self.params:
+            # Paths are left as typed: a file whose name is stored decomposed on disk must still be found.
+            value = ctx.params.get(param.name)
+            if isinstance(param, click.Option) and param.name not in _VERBATIM and param.type is click.STRING:
+                if isinstance(value, str):
+                    ctx.params[param.name] = nfc(value)
+                elif isinstance(value, tuple):
+                    ctx.params[param.name] = tuple(nfc(v) if isinstance(v, str) else v for v in value)
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            from ..errors import os_error_words
+
+            what, fix = os_error_words(exc)
+            raise KehoachError(f"Không dùng được {exc.filename}: {what}.", hint=fix) from None
+        except UnicodeDecodeError as exc:
+            raise _undecodable_input(ctx, exc) from None
+
+
+_BINARY_SUFFIXES = {".docx", ".pdf", ".xlsx", ".p12", ".pfx", ".png", ".jpg", ".jpeg", ".db", ".edxml", ".zip"}
+
+
+def _undecodable_input(ctx, exc: UnicodeDecodeError) -> KehoachError:
+    """The input file (among the command's arguments and options) that is not UTF-8 text, named with its line."""
+    from .. import limits
+    from ..text import utf8_problem
+
+    names = []
+    for value in ctx.params.values():
+        names += [v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, str)]
+    for name in names:
+        path = Path(name)
+        if path.suffix.lower() in _BINARY_SUFFIXES or not path.is_file():
+            continue
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(limits.MAX_PLAN_BYTES)
+        except OSError:   # not readable: not the file whose text failed
+            continue
+        if len(raw) == limits.MAX_PLAN_BYTES:
+            raw = raw[:-3]   # the bounded read may have cut the last character in two
+        problem = utf8_problem(raw)
+        if problem is not None:
+            line, column, byte = problem
+            return KehoachError(f"{path}, dòng {line}, cột {column}: tệp không được lưu theo bảng mã UTF-8 "
+                                f"(byte 0x{byte:02X} không đọc được).", hint=_UTF8_FIX)
+    return KehoachError("Một tệp đầu vào không được lưu theo bảng mã UTF-8.", hint=_UTF8_FIX)
+
+
+_UTF8_FIX = ("Mở tệp bằng trình soạn thảo và lưu lại với bảng mã UTF-8 (Notepad: Lưu thành → Mã hóa: UTF-8; "
+             "VS Code: Save with Encoding → UTF-8).")
+
+
+@contextlib.contextmanager
+def _own_log_lines():
+    """Only kehoach's own log lines (Vietnamese) reach the screen while a command runs: a library's ("invalid pdf
+    header", from pypdf reading a file that is not a PDF) are English meant for developers, and what matters reaches
+    the user as kehoach's own message. KEHOACH_DEBUG=1 shows them all."""
+    import logging
+
+    if os.environ.get("KEHOACH_DEBUG"):
+        yield
+        return
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(lambda record: record.name.split(".")[0] in ("authoring", "kehoach"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
 
 
 class KehoachGroup(click.Group):
@@ -60,9 +146,15 @@ class KehoachGroup(click.Group):
     def main(self, *args, **kwargs):
         from ..fileio import command_reads
 
+        import warnings
+
         kwargs["standalone_mode"] = False
         try:
-            with command_reads():  # outputs may not overwrite what *this* command reads
+            # command_reads: outputs may not overwrite what *this* command reads
+            with command_reads(), warnings.catch_warnings(), _own_log_lines():
+                if not os.environ.get("KEHOACH_DEBUG"):
+                    # A library's deprecation notice is English meant for developers, not for the person at the screen.
+                    warnings.simplefilter("ignore")
                 return super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
@@ -276,7 +368,7 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
     for name in docx_files:
         source = Path(name)
         if not source.is_file():
-            raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
+            raise missing_file_error(source)
         from ..ooxml.safety import open_zip
 
         open_zip(source, "P100")  # a text file, a .doc, an empty or hostile file: exit 1 before LibreOffice starts
@@ -294,8 +386,11 @@ def pdf(docx_files: tuple[str, ...], output_dir: str | None) -> None:
 @click.option("--force", is_flag=True, help="Ban hành dù kiểm tra nội dung còn lỗi (in ra các lỗi bị bỏ qua).")
 def issue(plan_file: str, number: int, issued: str, output_dir: str | None, template: str | None, force: bool) -> None:
     """Ban hành: kiểm tra, điền số và ngày vào tệp YAML, tạo bản DOCX và PDF chính thức."""
+    from ..fileio import check_writable
     from ..lifecycle.issue import issue as issue_plan
 
+    folder = Path(output_dir) if output_dir else _default_output(plan_file, "").parent
+    check_writable(folder)   # the plan file is stamped first: its documents must have somewhere to go
     result = issue_plan(Path(plan_file), number, issued, force)
     if result.overridden:
         click.echo(f"Cảnh báo: ban hành dù còn {len(result.overridden)} lỗi (--force):", err=True)
@@ -305,7 +400,6 @@ def issue(plan_file: str, number: int, issued: str, output_dir: str | None, temp
     click.echo(f"Đã ghi số {doc.number:02d}/{doc.symbol}, ngày {doc.date.day:02d}/{doc.date.month:02d}/{doc.date.year} "
                f"vào {plan_file}.")
     stem = f"{Path(plan_file).stem}-so-{doc.number:02d}-{doc.date.iso()}"
-    folder = Path(output_dir) if output_dir else _default_output(plan_file, "").parent
     target = _write_docx(loaded, folder / f"{stem}.docx", template)
     _make_pdfs([(target, target.with_suffix(".pdf"))])
 
@@ -347,7 +441,7 @@ def sign(pdf_file: str, p12: str | None, remote_body: str | None, csc_url: str |
 
     source = Path(pdf_file)
     if not source.is_file():
-        raise InputError(f"Không tìm thấy tệp {source}.", hint="Kiểm tra lại đường dẫn.")
+        raise missing_file_error(source)
     from ..errors import UsageError
 
     if sum(bool(x) for x in (p12, remote_body, csc_url)) != 1:
@@ -467,7 +561,7 @@ def verify(pdf_file: str, plan_file: str | None, approved_file: str | None, trus
     for label, path in (("", pdf_file), ("--plan ", plan_file), ("--approved ", approved_file),
                         *(("--trust ", t) for t in trust_files)):
         if path and not Path(path).is_file():
-            raise InputError(f"Không tìm thấy tệp {label}{path} (để kiểm tra {source}).", hint="Kiểm tra lại đường dẫn.")
+            raise missing_file_error(path, label)
     signer = organ = number = None
     if plan_file:
         from ..loading import load_plan_or_raise
@@ -499,7 +593,6 @@ def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | N
     """Xuất kế hoạch cho hệ thống quản lý văn bản: gói tin edXML có đủ số, ký hiệu, trích yếu, người ký và bản PDF."""
     import tempfile
 
-    from ..errors import InputError as _InputError
     from ..fileio import write_atomic
     from ..pdf.edxml import build_edxml, edxml_problems, from_plan
 
@@ -507,7 +600,7 @@ def export(plan_file: str, as_edxml: bool, pdf_file: str | None, output: str | N
     if pdf_file:
         pdf_path = Path(pdf_file)
         if not pdf_path.is_file():
-            raise _InputError(f"Không tìm thấy tệp {pdf_path}.", hint="Kiểm tra lại đường dẫn tệp PDF (--pdf).")
+            raise missing_file_error(pdf_path, "--pdf ")
         pdf = pdf_path.read_bytes()
         name = pdf_path.name
     else:
@@ -618,7 +711,7 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
     """Lập dự thảo kế hoạch cấp dưới từ văn bản cấp trên (một hoặc nhiều; chạy lại vẫn giữ phần đã sửa tay)."""
     from ..lifecycle.derive import derive as derive_plan, units_from_file
     from ..errors import UsageError
-    from ..fileio import write_atomic
+    from ..fileio import check_writable, write_atomic
 
     if bool(unit) == bool(units_file):
         raise UsageError("cần đúng một trong hai: --unit ĐƠN_VỊ hoặc --units TỆP")
@@ -633,6 +726,9 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
         units = [unit]
     else:
         units = units_from_file(Path(units_file))
+        if not units:
+            raise InputError(f"Danh sách đơn vị {units_file} không có đơn vị nào, chưa lập được kế hoạch nào.",
+                             hint="Ghi mỗi dòng một đơn vị, bắt đầu bằng loại đơn vị, vd. xã Nam Đàn, phường Vinh Hưng.")
     folder = Path(output_dir) if output_dir else _default_output("x", "").parent
     drafted = []  # every unit is drafted (and refused if unknown) before any file is written
     for name in units:
@@ -646,6 +742,8 @@ def derive(parent_files: tuple[str, ...], unit: str | None, units_file: str | No
             if target.is_file():
                 text_out, report = derive_plan(parents, name, target, lead_days, year, day, peer)
         drafted.append((name, target, text_out, report))
+    if not unit:
+        check_writable(folder)   # many drafts: a folder that cannot take them fails before the first is written
     done = []
     for name, target, text_out, report in drafted:
         write_atomic(target, text_out.encode("utf-8"))
@@ -735,7 +833,7 @@ def diff_command(old_file: str, new_file: str, as_json: bool) -> None:
 @main.command("import")
 @click.argument("source", metavar="VAN_BAN.docx|VAN_BAN.pdf|GOI_TIN.edxml|VAN_BAN.txt")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Tệp YAML kết quả (mặc định generated/<tên>.yaml).")
-@click.option("--date", "date_", metavar="NĂM[-THÁNG[-NGÀY]]", help="Ngày ban hành, khi văn bản không ghi.")
+@click.option("--date", "date_", type=DayOrPart(), metavar="NĂM[-THÁNG[-NGÀY]]", help="Ngày ban hành, khi văn bản không ghi.")
 @click.option("--symbol", metavar="KH-UBND", help="Ký hiệu, khi văn bản không có dòng 'Số: …/…'.")
 @click.option("--title", metavar="TRÍCH_YẾU", help="Trích yếu, khi văn bản không có.")
 @click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành, khi văn bản không ghi.")
@@ -818,7 +916,7 @@ def text(plan_file: str) -> None:
 @click.option("--port", type=WholeNumber(1, 65535), default=8765, show_default=True, help="Cổng của trang web.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Địa chỉ lắng nghe; mặc định chỉ máy này truy cập được.")
-@click.option("--db", envvar="KEHOACH_DB", help="Cơ sở dữ liệu (địa chỉ SQLAlchemy); mặc định SQLite trong thư mục dữ liệu của người dùng.")
+@click.option("--db", envvar="KEHOACH_DB", type=DatabaseAddress(), help="Cơ sở dữ liệu (địa chỉ SQLAlchemy); mặc định SQLite trong thư mục dữ liệu của người dùng.")
 def serve(port: int, host: str, db: str | None) -> None:
     """Mở trang web soạn, kiểm tra và tải kế hoạch (không cần sửa YAML)."""
     import os
@@ -1036,7 +1134,7 @@ def audit() -> None:
 
 
 @audit.command("verify", cls=KehoachCommand)
-@click.option("--db", envvar="KEHOACH_DB", help="Cơ sở dữ liệu (địa chỉ SQLAlchemy); mặc định SQLite trong thư mục dữ liệu của người dùng.")
+@click.option("--db", envvar="KEHOACH_DB", type=DatabaseAddress(), help="Cơ sở dữ liệu (địa chỉ SQLAlchemy); mặc định SQLite trong thư mục dữ liệu của người dùng.")
 def audit_verify(db: str | None) -> None:
     """Kiểm tra nhật ký không bị sửa, xóa hay chèn thêm mục nào (chuỗi mã băm)."""
     from ..extras import require

@@ -51,6 +51,41 @@ class WordChoice(click.ParamType):
         return [CompletionItem(word) for word in self.words if word.startswith(incomplete)]
 
 
+class DayOrPart(click.ParamType):
+    """A date typed as 06/01/2025, 2025-01-06, 2025-01 or 2025; passed on as NĂM[-THÁNG[-NGÀY]]. A day that does not
+    exist (31/02) is a usage error saying why, in the words the plan file's checks use."""
+
+    name = "ngày"
+
+    def convert(self, value, param, ctx):
+        from ..lifecycle.issue import parse_issue_date
+
+        try:
+            return parse_issue_date(str(value)).iso()
+        except ValueError as exc:
+            self.fail(f"'{value}' không dùng được: {exc}. Ví dụ: 06/01/2025, 2025-01-06, hoặc 2025-01 / 2025 khi văn bản "
+                      "không ghi ngày.", param, ctx)
+
+
+class DatabaseAddress(click.ParamType):
+    """A SQLAlchemy database address, refused as a usage error in Vietnamese when it cannot be read as one."""
+
+    name = "địa chỉ cơ sở dữ liệu"
+
+    def convert(self, value, param, ctx):
+        try:
+            from sqlalchemy.engine import make_url
+        except ImportError:  # without the web extras the command says what to install; nothing to check here
+            return value
+        try:
+            make_url(value)
+        except Exception:  # ArgumentError, ValueError: the address is not of the form dialect://…
+            self.fail(f"'{value}' không phải địa chỉ cơ sở dữ liệu. Ví dụ: sqlite:////home/ten/kehoach.db "
+                      "(tệp SQLite, bốn dấu '/' với đường dẫn đầy đủ) hoặc postgresql://nguoi-dung@may-chu/kehoach.",
+                      param, ctx)
+        return value
+
+
 DOMAIN = "kehoach"
 
 

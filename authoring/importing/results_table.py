@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from .. import limits
-from ..errors import InputError
+from ..errors import InputError, os_error_words
 from ..findings import Finding, Severity
 from ..model.results import Results, WorkStatus
 from ..render.results_xlsx import INFO, INFO_SHEET, TARGET_COLUMNS, TARGET_SHEET, WORK_COLUMNS, WORK_SHEET
@@ -41,7 +41,8 @@ def _read_bounded(path: Path, out: _Collector) -> bytes:
     except FileNotFoundError:
         out.refuse("không tìm thấy tệp", "Kiểm tra lại đường dẫn và tên tệp.")
     except OSError as exc:
-        out.refuse(f"không đọc được tệp ({exc.strerror})", "Kiểm tra quyền đọc tệp.")
+        what, fix = os_error_words(exc)
+        out.refuse(f"không đọc được tệp: {what}", fix)
     if len(data) > limits.MAX_RESULTS_TABLE_BYTES:
         out.refuse(f"tệp lớn hơn {limits.MAX_RESULTS_TABLE_BYTES // 1048576} MB, quá lớn cho một bảng kết quả",
                    "Kiểm tra có chọn nhầm tệp không; bảng kết quả của một đơn vị chỉ vài chục KB.")

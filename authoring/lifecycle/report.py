@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import nd30
-from ..errors import InputError
+from ..errors import InputError, os_error_words
 from ..findings import Finding, Severity
 from ..loading import LoadedPlan
 from ..loading.results import PERCENT_UNITS, LoadedResults, plan_budget_total, plan_items
@@ -344,8 +344,8 @@ def expected_units(path: Path) -> list[str]:
             raw = handle.read(limits.MAX_PLAN_BYTES + 1)
         text = raw.decode("utf-8-sig")
     except OSError as exc:
-        raise InputError(f"Không đọc được danh sách đơn vị {path} ({exc.strerror}).",
-                         hint="Kiểm tra đường dẫn và tên tệp.") from None
+        what, fix = os_error_words(exc)
+        raise InputError(f"Không đọc được danh sách đơn vị {path}: {what}.", hint=fix) from None
     except UnicodeDecodeError:
         raise InputError(f"Danh sách đơn vị {path} không được lưu theo bảng mã UTF-8.",
                          hint="Mở tệp và lưu lại với bảng mã UTF-8.") from None

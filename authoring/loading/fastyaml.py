@@ -154,7 +154,9 @@ class _Composer:
             if not is_key:
                 problem = text_problem(text)
                 if problem:
-                    self.note(f"'{_field(path) or 'giá trị'}' {problem}", event.start_mark,
+                    # The field by its own name, as every other message names it (the page shows its label).
+                    name = next((part for part in reversed(path) if isinstance(part, str)), "giá trị")
+                    self.note(f"'{name}' {problem}", event.start_mark,
                               "Xóa ký tự đó (thường lọt vào khi dán từ tệp khác); văn bản chỉ chứa chữ, số, dấu câu, "
                               "dấu cách và xuống dòng.", path, code="L107")
             return text

@@ -96,7 +96,9 @@ def _message(error: dict, root: type[BaseModel]) -> tuple[str, str | None, bool]
         return (f"'{name}' phải là một chuỗi văn bản, ở đây lại là {_type_name(value)}",
                 "Viết văn bản sau dấu ':'; nếu văn bản bắt đầu bằng số hoặc ký tự đặc biệt, đặt nó trong ngoặc kép.", False)
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return (f"'{name}' phải là số nguyên, ở đây lại là {_type_name(value)}", "Ví dụ: 2025.", False)
+        example = "2025" if str(name).endswith("year") else "7"   # a year, or a count or number such as the số
+        return (f"'{name}' phải là số nguyên, ở đây lại là {_type_name(value)}",
+                f"Viết một số nguyên, không kèm chữ, dấu chấm hay dấu phẩy; ví dụ: {example}.", False)
     if kind in ("float_type", "float_parsing"):
         return (f"'{name}' phải là một số, ở đây lại là {_type_name(value)}",
                 "Viết số với dấu chấm thập phân (99.5), không kèm đơn vị (đơn vị ghi ở trường unit).", False)

@@ -6,6 +6,7 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import os_error_words
 from ..findings import Finding, Severity
 
 Path_ = tuple  # a path into the tree: keys and list indices
@@ -95,8 +96,8 @@ def read_yaml(path: Path, raw: bytes | None = None,
         return None, source, [Finding("L100", Severity.ERROR, "đây là thư mục, không phải tệp YAML", file,
                                       suggestion="Chỉ rõ tên tệp .yaml trong thư mục.")]
     except OSError as exc:
-        return None, source, [Finding("L100", Severity.ERROR, f"không đọc được tệp ({exc.strerror})", file,
-                                      suggestion="Kiểm tra quyền đọc tệp.")]
+        what, fix = os_error_words(exc)
+        return None, source, [Finding("L100", Severity.ERROR, f"không đọc được tệp: {what}", file, suggestion=fix)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

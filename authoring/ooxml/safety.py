@@ -17,7 +17,7 @@ import zlib
 from pathlib import Path
 
 from .. import limits
-from ..errors import InputError
+from ..errors import InputError, os_error_words
 from ..findings import Finding, Severity
 
 REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
@@ -112,7 +112,8 @@ def open_zip(path: Path | str, code: str = "X100") -> tuple[zipfile.ZipFile, byt
     note_read(path)
     try:
         if not path.is_file():
-            _refuse(path, "không tìm thấy tệp" if not path.exists() else "đây không phải là một tệp", code,
+            path.stat()  # the system's reason (missing, a link loop) is reported below
+            _refuse(path, "đây là một thư mục, không phải tệp" if path.is_dir() else "đây không phải là một tệp", code,
                     "Kiểm tra lại đường dẫn và tên tệp.")
         size = path.stat().st_size
         if size > limits.MAX_DOCX_BYTES:
@@ -120,13 +121,14 @@ def open_zip(path: Path | str, code: str = "X100") -> tuple[zipfile.ZipFile, byt
                     "Kiểm tra có chọn nhầm tệp không; giảm kích thước ảnh trong văn bản.")
         data = path.read_bytes()
     except OSError as exc:
-        _refuse(path, f"không đọc được tệp ({exc.strerror})", code, "Kiểm tra quyền đọc tệp.")
+        what, fix = os_error_words(exc)
+        _refuse(path, f"không đọc được tệp: {what}", code, fix)
     if not data:
         _refuse(path, "tệp rỗng (0 byte)", code)
     if not data.startswith(b"PK"):
-        kind = "tệp Word cũ (.doc)" if data.startswith(b"\xd0\xcf\x11\xe0") else (
-            "tệp PDF" if data.startswith(b"%PDF") else "không phải tệp .docx")
-        _refuse(path, f"đây là {kind}, không phải văn bản Word dạng .docx", code,
+        kind = "đây là tệp Word cũ (.doc), " if data.startswith(b"\xd0\xcf\x11\xe0") else (
+            "đây là tệp PDF, " if data.startswith(b"%PDF") else "tệp này ")
+        _refuse(path, f"{kind}không phải văn bản Word dạng .docx", code,
                 "Mở tệp bằng Word hoặc LibreOffice và lưu lại dạng .docx (Word 2007 trở lên).")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

@@ -17,6 +17,8 @@ from pathlib import Path
 from lxml import etree
 
 from .. import nd30
+from ..errors import InputError
+from ..findings import Finding, Severity
 from ..paths import SCHEMA_DIR
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
@@ -107,7 +109,12 @@ def from_plan(loaded, pdf: bytes, pdf_name: str) -> EdxmlDocument:
         name = strip_emphasis(strip_footnote_marks(recipient.name))
         found = organ_identifier(loaded, name)
         recipients.append(Organ(name, found[0] if found else None, found[1] if found else None))
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    try:
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    except Exception:  # pypdf raises several kinds (PdfStreamError, PdfReadError, ValueError) for a file not a PDF
+        raise InputError(f"Không đọc được {pdf_name}.", [Finding(
+            "K101", Severity.ERROR, "tệp không phải PDF đọc được", pdf_name,
+            suggestion="Đính kèm bản PDF do kehoach tạo (kehoach pdf …), hoặc bản đã ký số của văn bản.")]) from None
     authority = list(signature.authority) if signature else []
     positions = list(signature.positions) if signature else []
     competence = " ".join(authority + positions[:-1])

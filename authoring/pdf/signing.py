@@ -294,9 +294,9 @@ def _prepare(signer, key_source, pdf: bytes, field: str, file: str, image, seal,
 
     try:
         writer = _KeepMetadata(io.BytesIO(pdf))
-    except Exception as exc:  # pyHanko raises several kinds for a file that is not a PDF
+    except Exception:  # pyHanko raises several kinds for a file that is not a PDF
         raise InputError(f"Không đọc được {file}.", [Finding(
-            "K101", Severity.ERROR, f"tệp không phải PDF đọc được ({exc})", file,
+            "K101", Severity.ERROR, "tệp không phải PDF đọc được", file,
             suggestion="Dùng tệp PDF do kehoach tạo (kehoach pdf …).")])
     widgets = _field_widgets(writer.prev)
     info = _document_info(writer.prev)

@@ -115,9 +115,17 @@ def trust_roots(extra: list[Path] | None = None) -> list[TrustedRoot]:
                                      x509.Certificate.load(der)))
     paths = list(extra or []) + [Path(p) for p in os.environ.get(EXTRA_ROOTS_ENV, "").split(os.pathsep) if p]
     for path in paths:
-        for der in _load_pem_or_der(path.read_bytes()):
-            cert = x509.Certificate.load(der)
-            roots.append(TrustedRoot(cert.subject.human_friendly, "", _fingerprint(der), "local", cert))
+        data = path.read_bytes()
+        try:
+            # asn1crypto parses lazily: reading the subject is what finds a file that is not a certificate
+            certs = [(der, x509.Certificate.load(der)) for der in _load_pem_or_der(data)]
+            subjects = [cert.subject.human_friendly for _, cert in certs]
+        except Exception:  # ValueError, TypeError, binascii.Error: not a certificate
+            raise InputError(f"Không đọc được chứng thư gốc {path}.", [Finding(
+                "K123", Severity.ERROR, "tệp không phải chứng thư số (dạng PEM hoặc DER)", str(path),
+                suggestion="Dùng tệp .pem, .cer hoặc .crt của chứng thư gốc tải từ nguồn chính thức.")]) from None
+        roots += [TrustedRoot(subject, "", _fingerprint(der), "local", cert)
+                  for (der, cert), subject in zip(certs, subjects)]
     return roots
 
 

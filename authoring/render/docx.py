@@ -209,7 +209,10 @@ def _template(path: Path) -> tuple[bytes, frozenset[str]]:
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     cached = _TEMPLATES.get(key)
     if cached is None:
-        data = path.read_bytes()
+        from ..ooxml.safety import open_zip
+
+        archive, data = open_zip(path)  # a template that is not a sound .docx: exit 1 naming it, not a crash inside
+        archive.close()
         names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(_jinja_env())
         if len(_TEMPLATES) >= 16:
             _TEMPLATES.clear()

@@ -33,20 +33,39 @@ def log_config() -> dict:
     return config
 
 
+def _open(db: str | None, hosts, ready):
+    """The application on *db*; a database that cannot be opened or is not kehoach's is the user's --db, not a bug."""
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
+    from .app import create_app
+    from .core import KehoachError
+
+    try:
+        return create_app(db, warm_office=True, hosts=hosts, on_ready=ready)
+    except (OperationalError, DatabaseError) as exc:
+        raise KehoachError(f"không mở được cơ sở dữ liệu {db or 'mặc định'}: tệp không mở được, hoặc không phải cơ sở "
+                           "dữ liệu của kehoach",
+                           hint="Kiểm tra đường dẫn trong --db (hoặc KEHOACH_DB) có thư mục tồn tại và ghi được; bỏ --db "
+                                "để dùng cơ sở dữ liệu mặc định trong thư mục của người dùng.") from exc
+
+
 def serve(host: str = "127.0.0.1", port: int = 8765, db: str | None = None) -> None:
     """Run the web application until interrupted (Ctrl+C); migrations run first."""
     import uvicorn
-
-    from .app import create_app
 
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         try:
             probe.bind((host, port))
         except OSError as exc:
+            from ..errors import os_error_words
             from .core import KehoachError
 
-            why = {errno.EADDRINUSE: "cổng đang được dùng", errno.EACCES: "không có quyền dùng cổng này",
-                   errno.EADDRNOTAVAIL: "máy không có địa chỉ này"}.get(exc.errno, exc.strerror)
+            if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:   # --host names no address here
+                raise KehoachError(f"không mở được trang tại {host}:{port} (máy này không có địa chỉ {host})",
+                                   hint="Dùng --host 127.0.0.1 (chỉ máy này truy cập) hoặc --host 0.0.0.0 (mọi máy "
+                                        "trong mạng), hoặc một địa chỉ IP của chính máy này.") from exc
+            why = {errno.EADDRINUSE: "cổng đang được dùng", errno.EACCES: "không có quyền dùng cổng này"}.get(
+                exc.errno, os_error_words(exc)[0])
             raise KehoachError(f"không mở được trang tại {host}:{port} ({why})",
                                hint=f"Cổng {port} có thể đang được chương trình khác dùng (hoặc kehoach serve đang chạy "
                                     "sẵn): chạy lại với --port khác, vd. --port 8766.") from exc
@@ -62,5 +81,5 @@ def serve(host: str = "127.0.0.1", port: int = 8765, db: str | None = None) -> N
         print("Nhấn Ctrl+C để dừng.", flush=True)
 
     print("Đang khởi động kehoach…", flush=True)
-    app = create_app(db, warm_office=True, hosts=hosts, on_ready=ready)
+    app = _open(db, hosts, ready)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, log_config=log_config())

@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..loading import edit as yamledit
+from ..text import nfc
 from . import core, engine, forms, fragments, ops
 from .pages import PageImages
 from .preview import PagesAhead, preview_html
@@ -147,14 +148,18 @@ class Site:
         return hashlib.sha256(self.csrf_token(request).encode()).hexdigest()[:16]
 
     async def require_csrf(self, request: Request) -> None:
+        """Refuse a post not sent by kehoach's own page. The form it carries is read here, once, for every route, with
+        its words in NFC: a name typed or pasted in another Unicode form must match as the same name."""
         expected = request.session.get("csrf")
         sent = request.headers.get("x-csrf-token")
-        if not sent:
+        kind = request.headers.get("content-type", "")
+        if not sent or kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             length = int(request.headers.get("content-length") or 0)
             if length > MAX_UPLOAD + 64 * 1024:
                 raise UserError("Tệp tải lên quá lớn (tối đa 5 MB).", 413)
             form = await request.form(max_files=2, max_fields=4000, max_part_size=2 * 1024 * 1024)
-            sent = form.get("csrf")
+            request._form = _nfc_form(form)   # what every later `await request.form()` of this request returns
+            sent = sent or form.get("csrf")
         if not expected or not sent or not secrets.compare_digest(str(sent), expected):
             raise UserError("Phiên làm việc đã hết hạn hoặc yêu cầu không đến từ trang của kehoach. "
                             "Hãy tải lại trang rồi làm lại.", 403)
@@ -661,6 +666,20 @@ def _error_text(exc) -> str:
     return " ".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
+def _nfc_form(form):
+    """The same form with every typed value, and every uploaded file's name, in NFC."""
+    from starlette.datastructures import FormData
+
+    items = []
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            value = nfc(value)
+        elif getattr(value, "filename", None):
+            value.filename = nfc(value.filename)
+        items.append((nfc(key), value))
+    return FormData(items)
+
+
 def blank_plan(registry, level: str, issuer_text: str, province: str, year: str) -> str:
     """A new plan with the usual three parts, for the level and issuer chosen."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -673,11 +692,16 @@ def blank_plan(registry, level: str, issuer_text: str, province: str, year: str)
         year_value = int(year)
     except ValueError:
         raise UserError("Năm phải là số, vd. 2026.")
+    if not 2000 <= year_value <= 2100:   # the same years kehoach new-year and derive accept
+        raise UserError(f"Năm {year_value} không dùng được: năm của kế hoạch phải từ 2000 đến 2100, vd. 2026.")
     issuer_text = " ".join(issuer_text.split())
     if not issuer_text:
         raise UserError("Hãy ghi tên cơ quan ban hành, vd. 'Ủy ban nhân dân xã Hòa Bình'.")
     agency_id = registry.resolve_agency(issuer_text)
-    name = issuer_text if agency_id is None or issuer_text not in registry.agencies else registry.agency_name(agency_id)
+    registered = registry.agency_name(agency_id) if agency_id is not None else None
+    # A registry agency is written by its registry name however it was typed ("sở y tế" → "Sở Y tế"); a kind of body
+    # whose name depends on the place ("Ủy ban nhân dân xã {xa}") keeps the words typed, which name the place.
+    name = registered if registered and "{" not in registered else issuer_text
     words = name.split()
     header = ["ỦY BAN NHÂN DÂN", " ".join(words[4:]).upper()] if name.lower().startswith("ủy ban nhân dân ") else [name.upper()]
 

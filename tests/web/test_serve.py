@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from authoring.cli import main
@@ -56,3 +57,22 @@ def test_a_busy_port_is_explained(tmp_path, monkeypatch):
         result = CliRunner().invoke(main, ["serve", "--port", str(port)])
     assert result.exit_code == 1
     assert "cổng đang được dùng" in result.output and "--port" in result.output
+
+
+def test_a_host_this_machine_does_not_have_is_explained_in_vietnamese(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    result = CliRunner().invoke(main, ["serve", "--host", "999.1.1.1", "--port", "18798"])
+    assert result.exit_code == 1 and "không có địa chỉ 999.1.1.1" in result.output and "--host 127.0.0.1" in result.output
+    assert "Name or service" not in result.output
+
+
+@pytest.mark.parametrize("name", ["khong-co/x.db", "rac.db"])
+def test_a_database_that_cannot_be_opened_is_the_user_s_db_not_a_bug(tmp_path, monkeypatch, name):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    (tmp_path / "rac.db").write_bytes(b"\x7fELF" + bytes(4096))
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    result = CliRunner().invoke(main, ["serve", "--db", f"sqlite:///{tmp_path / name}", "--port", str(port)])
+    assert result.exit_code == 1 and "không mở được cơ sở dữ liệu" in result.output and "--db" in result.output
+    assert "OperationalError" not in result.output and "DatabaseError" not in result.output

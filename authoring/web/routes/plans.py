@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import limits
 from ...loading import edit as yamledit
+from ...text import utf8_problem
 from .. import core, engine, forms, ops
 from ..pages import PageError
 from ..site import MAX_UPLOAD, UPLOAD_SUFFIXES, UserError, blank_plan, _error_text, part_of, site_of
@@ -143,10 +144,13 @@ async def start_upload(request: Request):
         if len(data) > limits.MAX_PLAN_BYTES:   # refused before any parsing, and never stored
             raise UserError(f"Tệp kế hoạch {name} quá lớn (tối đa {limits.MAX_PLAN_BYTES // 1048576} MB); "
                             "một kế hoạch thật chỉ vài chục KB — hãy kiểm tra lại tệp.", 413)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UserError("Tệp YAML không theo bảng mã UTF-8; hãy lưu lại với bảng mã UTF-8.")
+        problem = utf8_problem(data)
+        if problem is not None:
+            line, column, byte = problem
+            raise UserError(f"Tệp {name}, dòng {line}, cột {column}: tệp không được lưu theo bảng mã UTF-8 (byte "
+                            f"0x{byte:02X} không đọc được). Cách sửa: mở tệp bằng trình soạn thảo và lưu lại với bảng "
+                            "mã UTF-8, rồi tải lên lại.")
+        text = data.decode("utf-8-sig")
         # Analysing a plan takes CPU: in the thread pool, so one upload never freezes everyone's pages.
         plan_id = await run_in_threadpool(site.create_plan, text, f"Tải lên {name}", f"Tệp {name}")
         return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)

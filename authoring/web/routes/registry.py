@@ -140,13 +140,21 @@ def _read_day(text: str):
     parts = [p for p in text.replace("-", "/").replace(".", "/").split("/") if p.strip()]
     if not parts:
         return None
+    why = f"ngày ban hành «{text}» không đúng dạng"
     try:
         numbers = [int(p) for p in parts]
+        if len(numbers) > 3:
+            raise ValueError(text)
+        if len(parts[0].strip()) == 4:   # typed year first, as 2021-05-26
+            numbers.reverse()
         iso = "-".join([f"{numbers[-1]:04d}"] + [f"{n:02d}" for n in reversed(numbers[:-1])])
+        why = f"ngày ban hành «{text}» không dùng được"
         return core.PartialDate.parse(iso)
-    except ValueError:
+    except ValueError as exc:
+        # a day that does not exist says why ("tháng 2 năm 2025 chỉ có 28 ngày"), not only that it is wrong
+        reason = "" if why.endswith("không đúng dạng") else f": {exc}"
         raise core.InputError("ngày ban hành không đúng dạng", [core.Finding(
-            "L124", core.Severity.ERROR, f"ngày ban hành «{text}» không đúng dạng", path="ngày ban hành",
+            "L124", core.Severity.ERROR, why + reason, path="ngày ban hành",
             suggestion="Ghi ngày/tháng/năm, vd. 26/05/2021.")]) from None
 
 
