@@ -262,6 +262,28 @@ def require_commune(province: str | None, unit: Unit | str, source: str | None =
         f"01/07/2025 (Nghị quyết {units.resolution})", source, suggestion=fix + " Ghi đúng tên và loại đơn vị.")])
 
 
+def require_province(unit: Unit | str, source: str | None = None) -> str:
+    """The short name of province *unit* ('Nghệ An' for 'tỉnh Nghệ An'), one of the 34 provinces and cities or one of
+    the provinces they took in on 12/6/2025. Raises InputError (exit 1, finding V106) naming the closest real
+    provinces otherwise: derive calls this for every --unit of province level."""
+    text = unit.full if isinstance(unit, Unit) else nfc(" ".join(str(unit).split()))
+    name = _short(unit.name if isinstance(unit, Unit) else text)
+    provinces = load_provinces()
+    known = find_province(name, provinces)
+    if known is not None:
+        return known.short_name
+    former = {match_key(old): old for old in merged_into()}
+    if match_key(name) in former:
+        return former[match_key(name)]
+    names = {_loose(p.name): p.name for p in provinces.values()}
+    names.update({_loose(f"tỉnh {old}"): f"tỉnh {old} (nay thuộc {new})" for old, new in merged_into().items()})
+    near = [names[k] for k in difflib.get_close_matches(_loose(text), list(names), n=3, cutoff=0.5)]
+    fix = f"Tên gần nhất: {', '.join(near)}." if near else "Xem danh sách 34 tỉnh, thành phố trong plans/registry/units/."
+    raise InputError(f"{text} không có trong danh sách tỉnh, thành phố.", [Finding(
+        "V106", Severity.ERROR, f"{text} không có trong {len(provinces)} tỉnh, thành phố ({MERGER_SOURCE}) và các tỉnh đã "
+        "hợp nhất vào đó", source, suggestion=fix + " Ghi đúng tên và loại đơn vị.")])
+
+
 def require_communes(province: str | None, names: list[str], source: str | None = None,
                      lines: list[int] | None = None) -> list[str]:
     """require_commune for a whole list (derive --units, a province's upload) before anything is written: the names

@@ -144,3 +144,31 @@ def test_diff_lists_changed_targets_moved_deadlines_and_reassigned_duties(tmp_pa
 def test_diff_command_prints_json(runner):
     result = runner.invoke(main, ["diff", "--json", str(example("kien-an")), str(example("kien-an"))])
     assert result.exit_code == 0 and json.loads(result.output)["targets"] == []
+
+
+def test_a_province_that_does_not_exist_is_refused_with_the_closest_real_names(tmp_path, runner):
+    out = tmp_path / "x.yaml"
+    result = runner.invoke(main, ["derive", "plans/directives/qd-1183-2024.yaml", "--unit", "tỉnh Nghe An",
+                                  "--date", "26/11/2025", "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert "V106" in result.output and "tỉnh Nghệ An" in result.output
+
+
+def test_a_province_merged_in_2025_is_still_accepted_under_its_new_name(tmp_path, runner):
+    out = tmp_path / "x.yaml"
+    result = runner.invoke(main, ["derive", "plans/directives/qd-1183-2024.yaml", "--unit", "tỉnh Kon Tum",
+                                  "--date", "26/11/2025", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "tỉnh Quảng Ngãi" in out.read_text(encoding="utf-8")
+
+
+def test_rederiving_another_unit_into_an_earlier_draft_is_refused_and_leaves_it_untouched(tmp_path, runner):
+    out = tmp_path / "x.yaml"
+    args = ["derive", "plans/directives/qd-1183-2024.yaml", "--date", "26/11/2025", "-o", str(out)]
+    assert runner.invoke(main, [*args, "--unit", "tỉnh Nghệ An"]).exit_code == 0
+    before = out.read_bytes()
+    again = runner.invoke(main, [*args, "--unit", "tỉnh Nghệ An"])
+    assert again.exit_code == 0, again.output
+    other = runner.invoke(main, [*args, "--unit", "thành phố Hà Nội"])
+    assert other.exit_code == 1 and "V108" in other.output and "tỉnh Nghệ An" in other.output
+    assert out.read_bytes() == before

@@ -9,11 +9,12 @@ from ...errors import InputError
 from ...findings import Finding, Severity
 from ...loading import LoadedPlan
 from ...loading.drafting import field_of, load_fields
-from ...loading.units import MERGER_SOURCE, parse_unit_list, province_after_2025, require_commune, unit_list
+from ...loading.units import (MERGER_SOURCE, parse_unit_list, province_after_2025, require_commune,
+                               require_province, unit_list)
 from ...loading.writer import dump_tree, load_tree, plan_to_yaml, plan_tree
 from ...model import Block, Document, Issuer, Level, Plan, Signature
 from ...model.units import UNIT_KINDS, Unit
-from ...text import slug
+from ...text import match_key, slug
 from .context import PLACEHOLDER, DeriveReport, Draft, parse_unit
 from .dating import check_pair, draft_date, end_text, ordered, period_of
 from .local import from_local
@@ -34,6 +35,7 @@ def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5, year:
     on = day or date(when.year, when.month or 1, when.day or 1)
     end = parents[0].registry.district_level_ends
     if unit.level == Level.PROVINCE:
+        require_province(unit, str(parents[0].path))   # an unknown province is refused with the closest names
         province = province_after_2025(unit.name) if end and on >= end else unit.name
     else:
         province = province_after_2025(top.province) if end and on >= end else top.province
@@ -123,7 +125,9 @@ def derive(parent, unit_text: str, output: Path | None, lead_days: int = 5, year
     name = f"kế hoạch của {unit.full}"
     if existing:
         fresh = fresh_tree(plan, comments)
-        tree = merge(load_tree(output), fresh, report, {p.plan.id for p in parents})
+        earlier = load_tree(output)
+        _require_same_unit(Path(output), earlier, plan)
+        tree = merge(earlier, fresh, report, {p.plan.id for p in parents})
         return dump_tree(tree, name=name), report
     report.added.extend(item_ids(plan_tree(plan), {}))
     return plan_to_yaml(plan, _header(plan, unit, notes, parents, neighbour), comments, name=name), report
@@ -141,6 +145,25 @@ def _require_readable(output: Path) -> None:
         raise InputError(f"Kế hoạch cấp dưới đã có ở {output} có lỗi nên chưa lập lại được (các phần đã sửa tay "
                          "trong đó sẽ được giữ khi lập lại).", findings,
                          hint=f"Sửa các lỗi của {output} rồi chạy lại; hoặc chọn tệp kết quả khác (-o).")
+
+
+def _require_same_unit(output: Path, earlier, plan: Plan) -> None:
+    """Re-deriving keeps an earlier draft's edits only for the same unit: another unit's plan in *output* is refused
+    rather than silently kept under its own name. A province merged since (Kon Tum → Quảng Ngãi) is the same unit."""
+    document = earlier.get("document") if isinstance(earlier, dict) else None
+    issuer = document.get("issuer") if isinstance(document, dict) else None
+    old = issuer.get("name") if isinstance(issuer, dict) else None
+    new = plan.document.issuer.name
+    if not isinstance(old, str) or match_key(old) == match_key(new):
+        return
+    if (plan.document.level == Level.PROVINCE and str(document.get("level") or "") == Level.PROVINCE.value
+            and match_key(province_after_2025(str(document.get("province") or "")) or "")
+            == match_key(plan.document.province or "")):
+        return
+    raise InputError(f"{output} là kế hoạch của {old}, không phải của {new}: chưa lập lại.", [Finding(
+        "V108", Severity.ERROR, f"Tệp kết quả đã là kế hoạch của {old}; lập cho {new} vào đó sẽ trộn hai đơn vị",
+        str(output), path="document.issuer.name",
+        suggestion=f"Chọn tệp kết quả khác cho {new} (-o), hoặc ghi đúng đơn vị của tệp này trong --unit.")])
 
 
 def units_from_file(path: Path) -> list[str]:
