@@ -589,3 +589,12 @@ def test_a_quoc_hieu_line_read_before_the_issuer_beside_it_stays_in_the_right_co
     facts, _ = facts_of(_sized_read(head + _TITLE))
     assert (facts.parent_issuer, facts.issuer) == ("BỘ CÔNG AN", "TỔ CÔNG TÁC LIÊN NGÀNH TW")
     assert (facts.symbol, facts.number, facts.unreadable) == ("KH-TCTLNTW-C04", None, ["number", "date"])
+
+
+def test_a_header_set_in_a_table_whose_borders_print_is_the_header_not_a_data_table():
+    """BTC TT 19/2026 as the Công báo prints it: the header's table keeps its ruled borders in the PDF, so pdfplumber
+    finds a table (issuer and Số in the left cells, Quốc hiệu and date in the right)."""
+    facts = pdf_facts(REAL / "scan" / "205-btc-tt-19-2026-bai-bo.pdf")
+    assert (facts.issuer, facts.number, facts.number_year, facts.symbol, facts.date, facts.place, facts.doc_type) == \
+        ("BỘ TÀI CHÍNH", "19", "2026", "TT-BTC", "2026-03-10", "Hà Nội", "Thông tư")
+    assert facts.title.startswith("Bãi bỏ Thông tư số 338/2016/TT-BTC")
