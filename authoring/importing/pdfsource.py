@@ -378,6 +378,7 @@ def _issuer_by_registry(lines: list[str]) -> list[str]:
     LÂM ĐÔNG") split where a known name ends, and a line that is a known name but for its marks ("LÂM ĐÔNG")
     written as the registry writes it. A line the registry does not know is kept as read."""
     from ..ooxml.facts import _ORG_HEAD
+    from .ocrnames import closest
 
     known = {_bare(n): n for n in _known_issuers()}
     ordered = sorted(known, key=len, reverse=True)
@@ -402,6 +403,10 @@ def _issuer_by_registry(lines: list[str]) -> list[str]:
                 break
             head = next((k for k in ordered if len(k) >= 6 and bare.startswith(k) and bare[len(k):]
                          and bare[len(k):].startswith(heads)), None)
+            near = closest(rest, known) if head is None else None
+            if near:   # "CONG AN TINH LAM DONC": a registry name but for letters OCR confuses
+                out.append(near)
+                break
             if head is None:
                 first, _, tail = rest.partition(" ")
                 spelled = words.get(_bare(first))   # "TỎ CÔNG TÁC …": the name's first word as the decree writes it
@@ -478,7 +483,11 @@ def facts_of(read: PdfRead):
         return facts, []
     notes: list[str] = []
     if facts.issuer_lines or facts.parent_issuer:
-        lines = _issuer_by_registry(([facts.parent_issuer] if facts.parent_issuer else []) + facts.issuer_lines)
+        read_as = ([facts.parent_issuer] if facts.parent_issuer else []) + facts.issuer_lines
+        lines = _issuer_by_registry(read_as)
+        if _bare("".join(lines)) != _bare("".join(read_as)):   # letters changed, not only marks or spaces
+            notes.append(f"Cơ quan ban hành: OCR đọc \"{' / '.join(read_as)}\", gần nhất với tên trong danh mục "
+                         f"\"{' / '.join(lines)}\" nên ghi theo danh mục. Hãy đối chiếu với bản gốc.")
         if len(lines) >= 2:
             facts.parent_issuer, facts.issuer = " ".join(lines[:-1]), lines[-1]
         elif lines:

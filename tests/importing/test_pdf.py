@@ -652,3 +652,28 @@ def test_a_base_whose_type_abbreviation_ocr_doubled_is_set_right_and_an_unsure_n
     assert [b["code"] for b in facts.bases] == ["7404/QĐ-BCA-C04", "105/2021/NĐ-CP"]
     assert any("7404/QĐĐ-BCA-C04" in n and "7404/QĐ-BCA-C04" in n for n in notes)
     assert any("Căn cứ 2" in n and "105" in n and "không chắc" in n for n in notes)
+
+
+def test_an_issuer_ocr_misread_by_a_letter_or_two_is_the_registry_name_nearest_and_said_so():
+    """Letters OCR confuses once marks are set aside ("DONC" for "ĐỒNG", "CHINH" for "CHÍNH"), and a commune's people's
+    committee from the unit lists; a name the registry does not hold, or two names equally near, is kept as read."""
+    from authoring.importing.pdfsource import _issuer_by_registry, facts_of
+
+    assert _issuer_by_registry(["BỘ CÔNG AN", "CONG AN TINH LAM DONC"]) == ["BỘ CÔNG AN", "CÔNG AN TỈNH LÂM ĐỒNG"]
+    assert _issuer_by_registry(["ỦY BAN NHÂN DÂN PHƯÒNG BINH ĐỨC"]) == ["ỦY BAN NHÂN DÂN PHƯỜNG BÌNH ĐỨC"]
+    assert _issuer_by_registry(["TRƯỜNG THPT LÊ LỢI"]) == ["TRƯỜNG THPT LÊ LỢI"]
+    assert _issuer_by_registry(["SỞ Y TẾ"]) == ["SỞ Y TẾ"]
+    read = _ocr_read([(50, [(95, "BỘ TÀI CHINH"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+                      (68, [(330, "Độc lập - Tự do - Hạnh phúc")]),
+                      (90, [(100, "Số: 19/TT-BTC"), (300, "Hà Nội, ngày 10 tháng 3 năm 2026")]),
+                      (120, [(90, "V/v hỗ trợ kinh phí")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.issuer == "BỘ TÀI CHÍNH"
+    assert not any("Cơ quan ban hành" in n for n in notes)   # marks only: the registry's spelling, nothing to say
+    read = _ocr_read([(50, [(95, "CONG AN TINH LAM DONC"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+                      (68, [(330, "Độc lập - Tự do - Hạnh phúc")]),
+                      (90, [(100, "Số: 19/CAT-PC04"), (300, "Lâm Đồng, ngày 10 tháng 3 năm 2026")]),
+                      (120, [(90, "V/v hỗ trợ kinh phí")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.issuer == "CÔNG AN TỈNH LÂM ĐỒNG"
+    assert any("CONG AN TINH LAM DONC" in n and "danh mục" in n for n in notes)
