@@ -23,6 +23,10 @@ _POINTS_PER_INCH = 72.0
 # Tesseract's Vietnamese model gives the Icelandic eth ("QÐ-BTC", U+00D0) for Đ (U+0110), which it draws the same.
 _ETH = str.maketrans("Ðð", "Đđ")
 _GLUED = re.compile(r"^(TỈNH|HUYỆN|QUẬN|THỊ XÃ|PHƯỜNG|XÃ)(?=[A-ZĐÀ-Ỹ]{2,})")
+# A number cited with its ký hiệu ("105/2021/NĐ-CP", "7404/QĐ-BCA"): the letters OCR gives for figures in it.
+_CITED_NUMBER = re.compile(r"^(?P<number>[0-9lIO|]{1,5}(?:/[0-9lIO|]{4})?)(?=/[A-ZĐ])")
+_FIGURES = str.maketrans("lIO|", "1101")
+_UNSURE = 50.0   # the confidence a figure set from a look-alike letter keeps: flagged wherever it is used
 # A công văn's "V/v" in small type loses its second v, or has it read as a capital or a y: no other word is so spelt.
 _SUBJECT = {"V/": "V/v", "V/V": "V/v", "V/y": "V/v", "V/y.": "V/v"}
 
@@ -94,8 +98,14 @@ def _page_words(tsv: str, scale: float) -> list[Word]:
         size = max(height * scale * 0.6, 6.0)   # a line box with Vietnamese accents is ~5/3 of the type size
         text = _GLUED.sub(r"\1 ", nfc(r[11].strip()).translate(_ETH))
         text = _SUBJECT.get(text, text)
+        confidence = float(r[10])
+        cited = _CITED_NUMBER.match(text)
+        if cited and any(c.isdigit() for c in cited.group("number")) and not cited.group("number").replace("/", "").isdigit():
+            # "l05/2021/NĐ-CP": before the ký hiệu only figures stand, so "l" is 1; the number stays unsure
+            text = cited.group("number").translate(_FIGURES) + text[cited.end("number"):]
+            confidence = min(confidence, _UNSURE)
         words.append(Word(text, left * scale, (left + width) * scale, top * scale,
-                          (top + height) * scale, size, float(r[10])))
+                          (top + height) * scale, size, confidence))
     return words
 
 

@@ -677,3 +677,13 @@ def test_an_issuer_ocr_misread_by_a_letter_or_two_is_the_registry_name_nearest_a
     facts, notes = facts_of(read)
     assert facts.issuer == "CÔNG AN TỈNH LÂM ĐỒNG"
     assert any("CONG AN TINH LAM DONC" in n and "danh mục" in n for n in notes)
+
+
+def test_letters_read_for_figures_in_a_cited_number_are_figures_and_the_number_stays_unsure():
+    """"l05/2021/NĐ-CP", "7404/QĐ-BCA" with "O" for "0": before a ký hiệu only figures stand."""
+    from authoring.importing import ocr
+
+    words = ocr._page_words(_tsv((100, 100, 200, 93.0, "l05/2021/NĐ-CP"), (400, 100, 200, 93.0, "74O4/QĐ-BCA"),
+                                 (700, 100, 100, 93.0, "Lào"), (900, 100, 100, 93.0, "105/2021/NĐ-CP")), 72 / 300)
+    assert [w.text for w in words] == ["105/2021/NĐ-CP", "7404/QĐ-BCA", "Lào", "105/2021/NĐ-CP"]
+    assert [w.confidence for w in words] == [50.0, 50.0, 93.0, 93.0]
