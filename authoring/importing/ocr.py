@@ -141,13 +141,20 @@ def garbled(word: str) -> bool:
 
 
 def _fewer_garbled(first: list[Word], second: list[Word]) -> list[Word]:
-    """Line by line, the first reading's line, or the second's at the same height when it has fewer garbled words:
-    Tesseract is as sure of "ñ8ườ!" as of "người", and the mode that reads one line better may misread the next."""
+    """Line by line, the first reading's line, or the second's at the same height when it has fewer garbled words (as
+    many: fewer words the registry's phrases never print): Tesseract is as sure of "ñ8ườ!" as of "người", and the
+    mode that reads one line better may misread the next."""
     from ..ooxml.layout import lines_of
 
-    def count(words: list[Word]) -> int:
+    from .phrasebook import vocabulary
+
+    known = vocabulary()
+
+    def count(words: list[Word]) -> tuple[int, int]:
+        """Garbled words, then words with marks the registry's phrases never print ("vê" beside "về")."""
         lower = any(w.text[:1].islower() for w in words)   # capitals with marks are garbled only amid lower case
-        return sum(garbled(w.text) and (lower or not w.text.isupper()) for w in words)
+        unknown = sum(w.text.isalpha() and w.text.lower() not in known for w in words)
+        return sum(garbled(w.text) and (lower or not w.text.isupper()) for w in words), unknown
 
     others = lines_of(second, 0)
     out: list[Word] = []

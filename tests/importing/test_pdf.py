@@ -630,10 +630,12 @@ def test_the_header_column_takes_line_by_line_the_reading_with_fewer_garbled_wor
     def line(top, text):
         return [Word(t, 100 + 60 * n, 150 + 60 * n, top, top + 12, 10.0, 90.0) for n, t in enumerate(text.split())]
 
-    first = line(80, "Số: 309 BCA-C04") + line(130, "dụng đối với n8ƯỜ! sau cai nghiện")
-    second = line(81, "Số: 309 ĐCA-C04") + line(131, "dụng đôi với người sau cai nghiện")
+    first = line(80, "Số: 309 BCA-C04") + line(105, "Thủ tướng Chính phủ vê tín") + \
+        line(130, "dụng đối với n8ƯỜ! sau cai nghiện")
+    second = line(81, "Số: 309 ĐCA-C04") + line(106, "Thủ tướng Chính phủ về tín") + \
+        line(131, "dụng đôi với người sau cai nghiện")
     assert " ".join(w.text for w in ocr._fewer_garbled(first, second)) == \
-        "Số: 309 BCA-C04 dụng đôi với người sau cai nghiện"
+        "Số: 309 BCA-C04 Thủ tướng Chính phủ về tín dụng đôi với người sau cai nghiện"
     assert [ocr.garbled(w) for w in ("ñ8ườ!", "người", "BCA-C04", "V/v", "2025,", "SƠ")] == \
         [True, False, False, False, False, True]
 
