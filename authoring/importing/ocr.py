@@ -23,6 +23,12 @@ _POINTS_PER_INCH = 72.0
 # Tesseract's Vietnamese model gives the Icelandic eth ("QÐ-BTC", U+00D0) for Đ (U+0110), which it draws the same.
 _ETH = str.maketrans("Ðð", "Đđ")
 _GLUED = re.compile(r"^(TỈNH|HUYỆN|QUẬN|THỊ XÃ|PHƯỜNG|XÃ)(?=[A-ZĐÀ-Ỹ]{2,})")
+# A number cited with its ký hiệu ("105/2021/NĐ-CP", "7404/QĐ-BCA"): the letters OCR gives for figures in it.
+_CITED_NUMBER = re.compile(r"^(?P<number>[0-9lIO|]{1,5}(?:/[0-9lIO|]{4})?)(?=/[A-ZĐ])")
+_FIGURES = str.maketrans("lIO|", "1101")
+_UNSURE = 50.0   # the confidence a figure set from a look-alike letter keeps: flagged wherever it is used
+# A công văn's "V/v" in small type loses its second v, or has it read as a capital or a y: no other word is so spelt.
+_SUBJECT = {"V/": "V/v", "V/V": "V/v", "V/y": "V/v", "V/y.": "V/v"}
 
 
 def _tools() -> tuple[str, str]:
@@ -91,8 +97,15 @@ def _page_words(tsv: str, scale: float) -> list[Word]:
         top, height = lines.get(tuple(r[1:5]), (top, height))
         size = max(height * scale * 0.6, 6.0)   # a line box with Vietnamese accents is ~5/3 of the type size
         text = _GLUED.sub(r"\1 ", nfc(r[11].strip()).translate(_ETH))
+        text = _SUBJECT.get(text, text)
+        confidence = float(r[10])
+        cited = _CITED_NUMBER.match(text)
+        if cited and any(c.isdigit() for c in cited.group("number")) and not cited.group("number").replace("/", "").isdigit():
+            # "l05/2021/NĐ-CP": before the ký hiệu only figures stand, so "l" is 1; the number stays unsure
+            text = cited.group("number").translate(_FIGURES) + text[cited.end("number"):]
+            confidence = min(confidence, _UNSURE)
         words.append(Word(text, left * scale, (left + width) * scale, top * scale,
-                          (top + height) * scale, size, float(r[10])))
+                          (top + height) * scale, size, confidence))
     return words
 
 
@@ -103,6 +116,53 @@ HEADER_REGION = (0.5, 0.3)   # fraction of the page's width and height, from the
 _HEADER_ZOOM = 1.5
 _WORSE = 5.0                 # mean confidence points the second reading may lose and still be taken
 _EDGE_PT = 3.0               # a word this close to the region's edge may be cut: the whole page's reading stands
+
+
+# Page segmentation modes the header's column is read in: a column of lines of varying size (4), one block of
+# uniform text (6); on Bộ Công an 4409 the first gives "ñ8ườ!" and the second "người" for the V/v's last line.
+_HEADER_MODES = ("4", "6")
+_VIETNAMESE_LETTERS = set("abcdeghiklmnopqrstuvxyđfjwz")
+
+
+def garbled(word: str) -> bool:
+    """A word no Vietnamese document prints: a letter outside the alphabet ("ñ"), a sign inside it ("ườ!"), letters
+    and digits mixed ("n8"); a ký hiệu ("BCA-C04", "V/v") and a number are not."""
+    from ..text import strip_diacritics
+
+    core = word.strip(".,:;()\"“”'")
+    if not core or "-" in core or "/" in core:
+        return False
+    if core.isdigit():
+        return False
+    bare = strip_diacritics(core).lower()
+    # a capital with a vowel mark amid lower case ("Hồ SƠ"): abbreviations in capitals carry none ("UBND", "HĐND")
+    shouting = core.isupper() and len(core) > 1 and strip_diacritics(core).replace("Đ", "D") != core.replace("Đ", "D")
+    return not all(c in _VIETNAMESE_LETTERS for c in bare) or any(c.isdigit() for c in core) or shouting
+
+
+def _fewer_garbled(first: list[Word], second: list[Word]) -> list[Word]:
+    """Line by line, the first reading's line, or the second's at the same height when it has fewer garbled words (as
+    many: fewer words the registry's phrases never print): Tesseract is as sure of "ñ8ườ!" as of "người", and the
+    mode that reads one line better may misread the next."""
+    from ..ooxml.layout import lines_of
+
+    from .phrasebook import vocabulary
+
+    known = vocabulary()
+
+    def count(words: list[Word]) -> tuple[int, int]:
+        """Garbled words, then words with marks the registry's phrases never print ("vê" beside "về")."""
+        lower = any(w.text[:1].islower() for w in words)   # capitals with marks are garbled only amid lower case
+        unknown = sum(w.text.isalpha() and w.text.lower() not in known for w in words)
+        return sum(garbled(w.text) and (lower or not w.text.isupper()) for w in words), unknown
+
+    others = lines_of(second, 0)
+    out: list[Word] = []
+    for line in lines_of(first, 0):
+        same = [o for o in others if line.top <= (o.top + o.bottom) / 2 <= line.bottom]
+        better = len(same) == 1 and count(same[0].words) < count(line.words)
+        out += same[0].words if better else line.words
+    return out
 
 
 def _header_read_again(tesseract: str, png: Path, words: list[Word], scale: float, path: Path) -> list[Word]:
@@ -135,13 +195,16 @@ def _header_read_again(tesseract: str, png: Path, words: list[Word], scale: floa
                                         Image.LANCZOS)
         part = png.with_name(f"{png.stem}-phan-dau.png")
         crop.save(part)
-    done = _run([tesseract, str(part), "stdout", "-l", "vie", "--psm", "4", "--dpi",
-                 str(int(limits.OCR_DPI * _HEADER_ZOOM)), "tsv"], path, "nhận dạng chữ phần đầu trang 1")
     right, top, bottom = box[2] * scale - _EDGE_PT, box[1] * scale + _EDGE_PT, box[3] * scale - _EDGE_PT
     inside = lambda w: w.x1 < right and w.top > top and w.bottom < bottom  # noqa: E731
-    again = [Word(w.text, w.x0, w.x1, w.top + box[1] * scale, w.bottom + box[1] * scale, w.size, w.confidence)
-             for w in _page_words(done.stdout.decode("utf-8", "replace"), scale / _HEADER_ZOOM)]
-    again = [w for w in again if inside(w)]
+    readings = []
+    for mode in _HEADER_MODES:
+        done = _run([tesseract, str(part), "stdout", "-l", "vie", "--psm", mode, "--dpi",
+                     str(int(limits.OCR_DPI * _HEADER_ZOOM)), "tsv"], path, "nhận dạng chữ phần đầu trang 1")
+        read = [Word(w.text, w.x0, w.x1, w.top + box[1] * scale, w.bottom + box[1] * scale, w.size, w.confidence)
+                for w in _page_words(done.stdout.decode("utf-8", "replace"), scale / _HEADER_ZOOM)]
+        readings.append([w for w in read if inside(w)])
+    again = _fewer_garbled(*readings)
     before = [w for w in words if inside(w)]
     mean = lambda some: sum(w.confidence or 0.0 for w in some) / len(some) if some else 0.0  # noqa: E731
     # Tesseract is as sure of "gìa" (the whole page) as of "V/v tham gia" (the column read alone): the column's

@@ -378,6 +378,7 @@ def _issuer_by_registry(lines: list[str]) -> list[str]:
     LÂM ĐÔNG") split where a known name ends, and a line that is a known name but for its marks ("LÂM ĐÔNG")
     written as the registry writes it. A line the registry does not know is kept as read."""
     from ..ooxml.facts import _ORG_HEAD
+    from .ocrnames import closest
 
     known = {_bare(n): n for n in _known_issuers()}
     ordered = sorted(known, key=len, reverse=True)
@@ -402,6 +403,10 @@ def _issuer_by_registry(lines: list[str]) -> list[str]:
                 break
             head = next((k for k in ordered if len(k) >= 6 and bare.startswith(k) and bare[len(k):]
                          and bare[len(k):].startswith(heads)), None)
+            near = closest(rest, known) if head is None else None
+            if near:   # "CONG AN TINH LAM DONC": a registry name but for letters OCR confuses
+                out.append(near)
+                break
             if head is None:
                 first, _, tail = rest.partition(" ")
                 spelled = words.get(_bare(first))   # "TỎ CÔNG TÁC …": the name's first word as the decree writes it
@@ -418,6 +423,56 @@ def _issuer_by_registry(lines: list[str]) -> list[str]:
     return out
 
 
+# The date line with its figures and words written over by hand ("Hà Nội, ở! đ tháng {4Ô 2ã 202"): a known place,
+# a comma, then a word of the date line.
+_GARBLED_DATE = re.compile(r"^(?P<place>[A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*){0,3})\s*,\s*(?=.*\b(?:ngày|tháng|năm)\b)")
+
+
+_CITED_CODE = re.compile(r"^(?P<number>\d+)(?P<year>/\d{4})?/(?P<first>[^-/]+)(?P<rest>[-/].*)$")
+
+
+def _bases_checked(facts, words, notes: list[str]) -> None:
+    """Each base's ký hiệu set right where the cited type makes one reading certain (a "Quyết định" whose first group
+    OCR read "QĐĐ" or "QD" is "QĐ", nd30's abbreviation), and a base whose number OCR read unsure said so, not
+    guessed."""
+    confidence: dict[str, float] = {}
+    for word in words:
+        for token in re.findall(r"\d+", word.text):
+            confidence[token] = min(confidence.get(token, 100.0), word.confidence or 0.0)
+    for index, base in enumerate(facts.bases):
+        code = _CITED_CODE.match(base.get("code", ""))
+        if code is None:
+            continue
+        want = nd30.ALL_TYPE_ABBREVIATIONS.get(base.get("type", ""))
+        first = code.group("first")
+        if want and first != want and (re.sub(r"(.)\1+", r"\1", first) == want or _bare(first) == _bare(want)
+                                       and first.upper() == first):
+            base["code"] = f"{code.group('number')}{code.group('year') or ''}/{want}{code.group('rest')}"
+            notes.append(f"Căn cứ {index + 1}: ký hiệu \"{code.group(0)}\" đọc bằng OCR được sửa thành "
+                         f"\"{base['code']}\" theo tên loại {base['type']} ({want}, Nghị định 30). Hãy đối chiếu với bản gốc.")
+        sure = confidence.get(code.group("number"))
+        if sure is not None and sure < _DIGIT_CONFIDENCE:
+            notes.append(f"Căn cứ {index + 1}: số \"{code.group('number')}\" của {base.get('type', 'văn bản')} "
+                         f"{base['code']} đọc bằng OCR không chắc (độ tin cậy {sure:.0f}%): hãy đối chiếu với bản gốc.")
+
+
+def _place_of_garbled_date(facts, lines, notes: list[str]) -> None:
+    """The place of a date line OCR could not read as one: kept when it is a province's name as the unit lists spell
+    it but for marks; the date itself said unreadable, never guessed."""
+    from ..loading.units import load_provinces
+
+    spelled = {_bare(p.short_name): p.short_name for p in load_provinces().values()}
+    for row, line in enumerate(lines[:20], 1):
+        texts = [" ".join(w.text for w in s) for s in line.segments()]   # the Số may sit beside it
+        match = next((m for t in texts if (m := _GARBLED_DATE.match(t))), None)
+        if match and _bare(match.group("place")) in spelled:
+            facts.place = spelled[_bare(match.group("place"))]
+            facts.unreadable.append("date")
+            notes.append(f"Ngày ban hành ở \"{match.string}\" (trang 1, dòng {row}) không đọc được, có thể viết tay: "
+                         "kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
+            return
+
+
 def facts_of(read: PdfRead):
     """The header facts of a PDF read as those of a DOCX, and what the import report must add. On a scan a số or a day
     that OCR cannot read for sure (handwritten, stamped) is left empty and said unreadable, never guessed."""
@@ -428,7 +483,11 @@ def facts_of(read: PdfRead):
         return facts, []
     notes: list[str] = []
     if facts.issuer_lines or facts.parent_issuer:
-        lines = _issuer_by_registry(([facts.parent_issuer] if facts.parent_issuer else []) + facts.issuer_lines)
+        read_as = ([facts.parent_issuer] if facts.parent_issuer else []) + facts.issuer_lines
+        lines = _issuer_by_registry(read_as)
+        if _bare("".join(lines)) != _bare("".join(read_as)):   # letters changed, not only marks or spaces
+            notes.append(f"Cơ quan ban hành: OCR đọc \"{' / '.join(read_as)}\", gần nhất với tên trong danh mục "
+                         f"\"{' / '.join(lines)}\" nên ghi theo danh mục. Hãy đối chiếu với bản gốc.")
         if len(lines) >= 2:
             facts.parent_issuer, facts.issuer = " ".join(lines[:-1]), lines[-1]
         elif lines:
@@ -501,6 +560,9 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("date")
                 notes.append(f"Ngày ban hành ở \"{date.group(0)}\" (trang 1, dòng {row}) không đọc được đủ ngày, tháng, có thể viết "
                              "tay: kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
+    _bases_checked(facts, read.first_page_words, notes)
+    if facts.place is None and facts.date is None and not facts.date_partial and "date" not in facts.unreadable:
+        _place_of_garbled_date(facts, lines, notes)
     if facts.symbol:
         # "QD-BTC": the first group of a ký hiệu is the type's abbreviation (nd30), its Đ read without the stroke
         first, sep, rest = facts.symbol.partition("-")

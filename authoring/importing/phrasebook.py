@@ -58,6 +58,12 @@ def phrase_book() -> dict[tuple[str, ...], tuple[str, ...] | None]:
     return book
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """Every word (lower case, with its marks) of the phrases the book sets marks from."""
+    return frozenset(w for forms in phrase_book().values() if forms for w in forms[::2])
+
+
 def _run(text: str) -> list[str]:
     """Words and what separates them, alternately: "sửa đổi, bổ sung" → sửa, " ", đổi, ",", bổ, " ", sung."""
     out: list[str] = []

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .. import limits, nd30
 from ..loading.registry import Registry
+from ..model.textcheck import printable_line
 from ..model.units import CENTRAL_CITIES, KIND_PATTERN, level_of
 from ..text import match_key, slug
 from ..ooxml.facts import Facts, facts_from_items, is_upper_line
@@ -369,10 +370,17 @@ class Recogniser:
         symbol = overrides.get("symbol") or facts.symbol
         date = overrides.get("date") or facts.date
         title = overrides.get("title") or facts.title
-        if symbol and not SYMBOL_SHAPE.match(symbol):
+        if symbol and (not SYMBOL_SHAPE.match(symbol) or len(symbol) > limits.MAX_SHORT_FIELD):
             missing.append(("symbol", f"!ký hiệu '{symbol}' in trong văn bản không theo dạng kế hoạch lưu được (các nhóm "
                                       "chữ nối bằng '-' hoặc '/', không có dấu cách)",
                             "--symbol " + nd30.SYMBOL_EXAMPLE))
+        printed = date
+        if date and not overrides.get("date"):
+            date = self.possible_date(date)
+        if printed and not date and not (year := re.search(r"\b(?:19|20)\d\d\b", title or "")):
+            missing.append(("date", f"!ngày ban hành in là \"{_quote(printed, 0, 30)}\", không phải một ngày có thật "
+                                    "(có lẽ gõ nhầm hoặc đọc sai); kehoach không đoán",
+                            "--date NĂM-THÁNG-NGÀY (như ghi trên bản gốc)"))
         if not date and facts.date_partial:
             date = facts.date_partial   # the day could not be read (handwritten on a scan): what was read, said so
             self.warnings.append(f"Ngày ban hành không đọc được đủ (có thể viết tay): tạm ghi {date}, là phần đọc "
@@ -385,10 +393,10 @@ class Recogniser:
             self.warnings.append(f"Văn bản không có dòng ngày tháng: năm ban hành {date} suy ra từ trích yếu "
                                  f"\"{_quote(title, year.start())}\". Kiểm tra lại với bản gốc và sửa document.date "
                                  "nếu khác.")
-        if not date and "date" not in facts.unreadable:
+        if not date and "date" not in facts.unreadable and not any(m[0] == "date" for m in missing):
             missing.append(("date", "ngày ban hành (dòng '<Địa danh>, ngày … tháng … năm …'), trích yếu cũng không "
                                     "ghi năm", "--date NĂM-THÁNG-NGÀY (như ghi trên bản gốc)"))
-        if not title:
+        if not title or not printable_line(title):
             missing.append(("title", "trích yếu (dòng dưới tên loại văn bản)", "--title \"Thực hiện …\""))
         texts = preamble + [facts.title or ""]
         issuer_upper = " ".join(filter(None, [facts.parent_issuer, facts.issuer])).upper()
@@ -483,6 +491,23 @@ class Recogniser:
             document["period"] = {"from": int(single.group(1)), "to": int(single.group(1))}   # "… năm 2024": that year
         return document, unit
 
+    def possible_date(self, date: str) -> str | None:
+        """The printed date as far as it is a real one ("2025-02-30" → 2025-02, said so); None when even its year is
+        not plausible (5014)."""
+        from ..model.common import PartialDate
+
+        parts = date.split("-")
+        for keep in range(len(parts), 0, -1):
+            try:
+                kept = PartialDate.parse("-".join(parts[:keep])).iso()
+            except ValueError:
+                continue
+            if keep < len(parts):
+                self.warnings.append(f"Ngày ban hành in là \"{date}\", không phải một ngày có thật (có lẽ gõ nhầm hoặc "
+                                     f"đọc sai): tạm ghi {kept}, là phần hợp lý. Sửa document.date theo bản gốc.")
+            return kept
+        return None
+
     def annex_tasks(self, rows: list) -> dict:
         """An annex task table (STT, nội dung, chủ trì, phối hợp, thời gian, sản phẩm) as a section of tasks."""
         header, *data = [row.cells for row in rows]
@@ -554,6 +579,7 @@ class Recogniser:
                     self.warnings.append(f"{item.get('type', 'Văn bản')} {item.get('code') or ''}: cơ quan ban hành "
                                          f"đọc được dài {len(issuer)} ký tự (có lẽ lẫn cả trích yếu): đã rút gọn, "
                                          f"hãy sửa lại cho đúng ở {group}[{index}].issuer.")
+        self.bound_lines(tree)
         issuer = tree.get("document", {}).get("issuer", {})
         for key in ("name", "agency"):
             value = issuer.get(key, "")
@@ -573,6 +599,67 @@ class Recogniser:
                     line = line[len(head):].strip()
                 lines.append(line)
             issuer["header"] = lines
+
+    def bound_lines(self, tree: dict) -> None:
+        """Every one-line value of the header, the Nơi nhận and the signature as a line the model holds, whatever the
+        reader made of it (OCR, a damaged copy): line breaks and unprintable characters taken out, a value longer than
+        its field cut at a word with "…", an empty one left out; each change said with the field it is in."""
+        document = tree.get("document", {})
+        spots = [(document, key, f"document.{key}", limits.MAX_SHORT_FIELD)
+                 for key in ("type", "governing_body", "place", "province", "district", "commune")]
+        spots.append((document, "title", "document.title", limits.MAX_TITLE))
+        spots.append((tree, "recipients_label", "recipients_label", limits.MAX_SHORT_FIELD))
+        for index, recipient in enumerate(tree.get("recipients", [])):
+            spots += [(recipient, key, f"recipients[{index}].{key}", limits.MAX_SHORT_FIELD) for key in ("name", "purpose")]
+        signature = tree.get("signature", {})
+        spots.append((signature, "name", "signature.name", limits.MAX_SHORT_FIELD))
+        for key in ("authority", "positions"):
+            spots += [(signature[key], i, f"signature.{key}[{i}]", limits.MAX_SHORT_FIELD)
+                      for i in range(len(signature.get(key, [])))]
+        issuer = document.get("issuer", {})
+        spots += [(issuer, key, f"document.issuer.{key}", None) for key in ("name", "agency")]
+        spots += [(issuer["header"], i, f"document.issuer.header[{i}]", None) for i in range(len(issuer.get("header", [])))]
+        for holder, key, where, bound in spots:
+            value = holder[key] if isinstance(holder, list) or key in holder else None
+            if not isinstance(value, str):
+                continue
+            line = printable_line(value)
+            if line != value.strip():
+                self.warnings.append(f"{where} \"{_quote(line, 0, 60)}\" có ký tự xuống dòng hoặc không in được: đã bỏ "
+                                     "để giữ trên một dòng. Đối chiếu với bản gốc.")
+            if bound and len(line) > bound:
+                cut = line[:bound - 1].rsplit(" ", 1)[0] + "…"
+                self.warnings.append(f"{where} dài {len(line)} ký tự (quá {bound}; có lẽ dòng khác bị nối vào): đã rút "
+                                     f"gọn thành \"{_quote(cut, 0, 60)}\". Sửa lại theo bản gốc.")
+                line = cut
+            holder[key] = line
+        if "issuer" in document:
+            issuer["header"] = [line for line in issuer.get("header", []) if line] or None
+            if issuer["header"] is None:
+                del issuer["header"]
+            for key in ("name", "agency"):
+                issuer[key] = issuer.get(key) or "(chưa rõ)"
+        for key in ("type", "governing_body", "place", "province", "district", "commune", "title"):
+            if key in document and not document[key]:
+                del document[key]
+        if "recipients" in tree:
+            kept = [r for r in tree["recipients"] if r.get("name")]
+            if len(kept) < len(tree["recipients"]):
+                self.warnings.append(f"{len(tree['recipients']) - len(kept)} dòng ở Nơi nhận không còn chữ nào đọc "
+                                     "được: đã bỏ. Đối chiếu với bản gốc.")
+            for r in kept:
+                if "purpose" in r and not r["purpose"]:
+                    del r["purpose"]
+            tree["recipients"] = kept
+        if signature:
+            for key in ("authority", "positions"):
+                if key in signature:
+                    signature[key] = [line for line in signature[key] if line]
+        year = document.get("number_year")
+        if year is not None and not limits.MIN_YEAR <= year <= limits.MAX_YEAR:
+            del document["number_year"]
+            self.warnings.append(f"Năm trong số văn bản in là {year}, không phải một năm hợp lý (có lẽ gõ nhầm hoặc "
+                                 "đọc sai): để trống. Ghi lại vào document.number_year theo bản gốc.")
 
     def merge_task(self, task: dict, row: list[str], get) -> None:
         for name in ("lead", "cooperating"):

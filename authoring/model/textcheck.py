@@ -54,3 +54,8 @@ def tree_problems(value, path=()):
     elif isinstance(value, list):
         for index, child in enumerate(value):
             yield from tree_problems(child, path + (index,))
+
+
+def printable_line(text: str) -> str:
+    """*text* as one line a document can hold: line breaks and tabs become spaces, what XML cannot carry is dropped."""
+    return re.sub(r"\s+", " ", _LINE_BREAKS.sub(" ", _FORBIDDEN.sub("", text))).strip()

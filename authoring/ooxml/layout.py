@@ -322,6 +322,25 @@ def _join_tables(blocks: list[_Block]) -> list[_Block]:
 _STAMP_FIELD = re.compile(r"^(?:Ký bởi|Người ký|Cơ quan|Ngày ký|Thời gian ký|Email|SAO ?Y)\b")
 
 
+def _ruled_header(blocks: list[_Block]) -> tuple[list[list[str]], int] | None:
+    """The header set in a table whose borders print (a Công báo copy): the cells from the Quốc hiệu's column rightwards
+    are its right column, the others its left, each read row by row; what stands above the table (the running head)
+    is left out like any line above the header."""
+    for index, block in enumerate(blocks[:4]):
+        if block.page != 0:
+            return None
+        if block.table is None:
+            continue
+        motto = next((c for c in block.table.cells if any(_is_motto(t) for t in c.text.split("\n"))), None)
+        if motto is None:
+            return None
+        columns: list[list[str]] = [[], []]
+        for cell in sorted(block.table.cells, key=lambda c: (c.row, c.col)):
+            columns[cell.col >= motto.col] += [t.strip() for t in cell.text.split("\n") if t.strip()]
+        return columns, index + 1
+    return None
+
+
 def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
     """The header's two columns on the first page and where the header ends: lines whose parts sit in the columns
     (issuer | Quốc hiệu, Số | date, V/v), up to the tên loại, "Kính gửi" or a line across the page."""
@@ -329,6 +348,9 @@ def _header(blocks: list[_Block], page: Page) -> tuple[list[list[str]], int]:
     # stamp ("SAO Y; …; Thời gian ký", "Cơ quan phát hành: …") or the scanner's edge, and is left out.
     # A signing stamp may name the Quốc hiệu too, at the page's left edge ("Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI
     # …"): the header's is the one in the right-hand column, else the first in a type at least 0.8 of the largest.
+    ruled = _ruled_header(blocks)
+    if ruled is not None:
+        return ruled
     mottos = [i for i, b in enumerate(blocks[:16]) if b.line is not None and b.page == 0
               and any(_is_motto(_seg_text(s)) for s in b.line.segments())]
     right_hand = [i for i in mottos if any(_is_motto(_seg_text(s)) and (s[0].x0 + s[-1].x1) / 2 > page.width * 0.45

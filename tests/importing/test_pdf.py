@@ -589,3 +589,103 @@ def test_a_quoc_hieu_line_read_before_the_issuer_beside_it_stays_in_the_right_co
     facts, _ = facts_of(_sized_read(head + _TITLE))
     assert (facts.parent_issuer, facts.issuer) == ("BỘ CÔNG AN", "TỔ CÔNG TÁC LIÊN NGÀNH TW")
     assert (facts.symbol, facts.number, facts.unreadable) == ("KH-TCTLNTW-C04", None, ["number", "date"])
+
+
+def test_a_header_set_in_a_table_whose_borders_print_is_the_header_not_a_data_table():
+    """BTC TT 19/2026 as the Công báo prints it: the header's table keeps its ruled borders in the PDF, so pdfplumber
+    finds a table (issuer and Số in the left cells, Quốc hiệu and date in the right)."""
+    facts = pdf_facts(REAL / "scan" / "205-btc-tt-19-2026-bai-bo.pdf")
+    assert (facts.issuer, facts.number, facts.number_year, facts.symbol, facts.date, facts.place, facts.doc_type) == \
+        ("BỘ TÀI CHÍNH", "19", "2026", "TT-BTC", "2026-03-10", "Hà Nội", "Thông tư")
+    assert facts.title.startswith("Bãi bỏ Thông tư số 338/2016/TT-BTC")
+
+
+def test_a_date_line_written_over_by_hand_keeps_its_place_and_says_the_date_unreadable():
+    """Bộ Công an 4409: "Hà Nội, ngày 01 tháng 10 năm 2025" with day and month in ink read "Hà Nội, ở! đ tháng {4Ô 2ã
+    202": no "ngày … năm" for the date line, but the place before the comma is a province's name."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read([(50, [(95, "BỘ CÔNG AN"), (300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+                      (68, [(330, "Độc lập - Tự do - Hạnh phúc")]),
+                      (90, [(100, "Số: 309 BCA-C04"), (300, "Hà Nội, ở! đ tháng {4Ô 2ã 202")]),
+                      (120, [(90, "V/v tham gia ý kiến")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert (facts.place, facts.date) == ("Hà Nội", None) and "date" in facts.unreadable
+    assert any("Ngày ban hành" in n and "Hà Nội, ở!" in n and "không đoán" in n for n in notes)
+
+
+def test_a_v_v_read_without_its_second_v_is_still_the_subject_line():
+    from authoring.importing import ocr
+
+    words = ocr._page_words(_tsv((100, 100, 40, 91.0, "V/"), (150, 100, 80, 92.0, "tham")), 72 / 300)
+    assert [w.text for w in words] == ["V/v", "tham"]
+
+
+def test_the_header_column_takes_line_by_line_the_reading_with_fewer_garbled_words():
+    """Bộ Công an 4409 read in two page segmentation modes: the first gives "n8ƯỜ!" for "người" on the V/v's last line,
+    the second "ĐCA-C04" for "BCA-C04" on the Số line, each as sure of it as of the rest."""
+    from authoring.importing import ocr
+    from authoring.ooxml.layout import Word
+
+    def line(top, text):
+        return [Word(t, 100 + 60 * n, 150 + 60 * n, top, top + 12, 10.0, 90.0) for n, t in enumerate(text.split())]
+
+    first = line(80, "Số: 309 BCA-C04") + line(105, "Thủ tướng Chính phủ vê tín") + \
+        line(130, "dụng đối với n8ƯỜ! sau cai nghiện")
+    second = line(81, "Số: 309 ĐCA-C04") + line(106, "Thủ tướng Chính phủ về tín") + \
+        line(131, "dụng đôi với người sau cai nghiện")
+    assert " ".join(w.text for w in ocr._fewer_garbled(first, second)) == \
+        "Số: 309 BCA-C04 Thủ tướng Chính phủ về tín dụng đôi với người sau cai nghiện"
+    assert [ocr.garbled(w) for w in ("ñ8ườ!", "người", "BCA-C04", "V/v", "2025,", "SƠ")] == \
+        [True, False, False, False, False, True]
+
+
+def test_a_base_whose_type_abbreviation_ocr_doubled_is_set_right_and_an_unsure_number_is_flagged():
+    """Tổ công tác liên ngành 996: "Quyết định số 7404/QĐĐ-BCA-C04": a Quyết định's ký hiệu starts "QĐ" (nd30), so
+    "QĐĐ" can only be that; a base number read at 60 % is kept and said unsure, never changed."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [(90, [(100, "Số: 1413/CAT-PC04"), (300, "Lâm Đồng, ngày 16 tháng 3 năm 2026")]),
+                              (120, [(90, "V/v hỗ trợ kinh phí")]),
+                              (220, [(90, "Thực hiện Quyết định số 7404/QĐĐ-BCA-C04 ngày 27/8/2025 của Bộ Công an;")]),
+                              (238, [(90, "Nghị định số 105/2021/NĐ-CP ngày 04/12/2021 của Chính phủ;", 60.0)])]
+                     + _BODY)
+    facts, notes = facts_of(read)
+    assert [b["code"] for b in facts.bases] == ["7404/QĐ-BCA-C04", "105/2021/NĐ-CP"]
+    assert any("7404/QĐĐ-BCA-C04" in n and "7404/QĐ-BCA-C04" in n for n in notes)
+    assert any("Căn cứ 2" in n and "105" in n and "không chắc" in n for n in notes)
+
+
+def test_an_issuer_ocr_misread_by_a_letter_or_two_is_the_registry_name_nearest_and_said_so():
+    """Letters OCR confuses once marks are set aside ("DONC" for "ĐỒNG", "CHINH" for "CHÍNH"), and a commune's people's
+    committee from the unit lists; a name the registry does not hold, or two names equally near, is kept as read."""
+    from authoring.importing.pdfsource import _issuer_by_registry, facts_of
+
+    assert _issuer_by_registry(["BỘ CÔNG AN", "CONG AN TINH LAM DONC"]) == ["BỘ CÔNG AN", "CÔNG AN TỈNH LÂM ĐỒNG"]
+    assert _issuer_by_registry(["ỦY BAN NHÂN DÂN PHƯÒNG BINH ĐỨC"]) == ["ỦY BAN NHÂN DÂN PHƯỜNG BÌNH ĐỨC"]
+    assert _issuer_by_registry(["TRƯỜNG THPT LÊ LỢI"]) == ["TRƯỜNG THPT LÊ LỢI"]
+    assert _issuer_by_registry(["SỞ Y TẾ"]) == ["SỞ Y TẾ"]
+    read = _ocr_read([(50, [(95, "BỘ TÀI CHINH"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+                      (68, [(330, "Độc lập - Tự do - Hạnh phúc")]),
+                      (90, [(100, "Số: 19/TT-BTC"), (300, "Hà Nội, ngày 10 tháng 3 năm 2026")]),
+                      (120, [(90, "V/v hỗ trợ kinh phí")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.issuer == "BỘ TÀI CHÍNH"
+    assert not any("Cơ quan ban hành" in n for n in notes)   # marks only: the registry's spelling, nothing to say
+    read = _ocr_read([(50, [(95, "CONG AN TINH LAM DONC"), (330, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+                      (68, [(330, "Độc lập - Tự do - Hạnh phúc")]),
+                      (90, [(100, "Số: 19/CAT-PC04"), (300, "Lâm Đồng, ngày 10 tháng 3 năm 2026")]),
+                      (120, [(90, "V/v hỗ trợ kinh phí")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.issuer == "CÔNG AN TỈNH LÂM ĐỒNG"
+    assert any("CONG AN TINH LAM DONC" in n and "danh mục" in n for n in notes)
+
+
+def test_letters_read_for_figures_in_a_cited_number_are_figures_and_the_number_stays_unsure():
+    """"l05/2021/NĐ-CP", "7404/QĐ-BCA" with "O" for "0": before a ký hiệu only figures stand."""
+    from authoring.importing import ocr
+
+    words = ocr._page_words(_tsv((100, 100, 200, 93.0, "l05/2021/NĐ-CP"), (400, 100, 200, 93.0, "74O4/QĐ-BCA"),
+                                 (700, 100, 100, 93.0, "Lào"), (900, 100, 100, 93.0, "105/2021/NĐ-CP")), 72 / 300)
+    assert [w.text for w in words] == ["105/2021/NĐ-CP", "7404/QĐ-BCA", "Lào", "105/2021/NĐ-CP"]
+    assert [w.confidence for w in words] == [50.0, 50.0, 93.0, 93.0]
