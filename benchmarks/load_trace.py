@@ -177,9 +177,12 @@ def report(folder: str, sent: list[tuple[str, str, float, float]], samples: list
         print(f"  {key:<62} {middle_row[key] * scale:>9.1f} {slow_row[key] * scale:>9.1f}")
     gens = {}
     for p in pauses:
+        if p["t0"] < steady_from:
+            continue   # start-up's collections (gc.collect before gc.freeze) and the logins'
+
         gens.setdefault(p["gc"], []).append(p["seconds"])
     for gen, values in sorted(gens.items()):
-        print(f"  GC thế hệ {gen}: {len(values)} lần, tổng {sum(values) * 1000:.0f} ms, dài nhất {max(values) * 1000:.1f} ms")
+        print(f"  GC thế hệ {gen} (45 s cuối, cả hai tiến trình): {len(values)} lần, tổng {sum(values) * 1000:.0f} ms, dài nhất {max(values) * 1000:.1f} ms")
     for s in settings:
         print(f"  GC: ngưỡng {s['gc_threshold']}, đối tượng đóng băng {s['gc_frozen']}")
     if samples:

@@ -85,7 +85,8 @@ def _instrument() -> None:
         spent = now - conn.info.pop("trace_t0", now)
         _add("db", spent)
         _add("db_statements", 1)
-        if "pg_advisory_xact_lock" in statement or "UPDATE ws_audit SET id = id" in statement:
+        if ("pg_advisory_xact_lock" in statement or "UPDATE ws_audit SET id = id" in statement
+                or ("FROM ws_audit_head" in statement and "FOR UPDATE" in statement)):
             _add("audit_lock_wait", spent)
             record = current.get()
             if record is not None:

@@ -343,6 +343,13 @@ def main() -> int:
         from load_trace import report
 
         report(str(folder / "trace"), rec.sent, sampler.samples, play_start + played - STEADY)
+        keep = os.environ.get("KEHOACH_TRACE_KEEP")   # a folder to keep the records in, to look at them again
+        if keep:
+            import json
+
+            shutil.copytree(folder / "trace", keep, dirs_exist_ok=True)
+            Path(keep, "client.json").write_text(json.dumps({"sent": rec.sent, "samples": sampler.samples,
+                                                             "steady_from": play_start + played - STEADY}))
     shutil.rmtree(folder, ignore_errors=True)
 
     every = [t for values in rec.times.values() for t in values]
