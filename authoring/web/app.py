@@ -42,10 +42,6 @@ def _data_dir() -> Path:
 
 
 
-# The young generation every 5,000 new objects: a collection then stops the process ~1 ms (50,000 stopped it 30–50 ms,
-# every few seconds, on whatever requests were running); the older ones after as many new objects as before (5,000 ×
-# 500 = 50,000 × 50), so a walk of the kept analyses stays as rare.
-GC_THRESHOLDS = (5_000, 500, 100)
 SWITCH_INTERVAL = 0.001   # s: how long a thread back from the database waits for the interpreter lock at most
 
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]", "testserver"]
@@ -78,11 +74,11 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     @asynccontextmanager
     async def lifespan(_app):
         # A plan's analysis is tens of thousands of small objects kept for the next edit; with the default
-        # thresholds, full collections walk them all every few requests (p95 ×3). Collect the old generations
-        # rarely, and leave what start-up loaded (registry, library) out of the walk.
+        # thresholds, full collections walk them all every few requests (p95 ×3). Collect less often, and
+        # leave what start-up loaded (registry, library) out of the walk.
         gc.collect()
         gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
+        gc.set_threshold(50_000, 50, 100)
         # A save waits for the database ~18 times; each time its thread needs the interpreter lock back, and while
         # a Word file or an editor page is being built in the same process it waited up to the 5 ms switch
         # interval for it (≈ 90 ms a save, the tail of the save's latency under load). 1 ms costs them < 1 %.
