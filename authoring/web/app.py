@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import os
 import secrets
-import sys
 from datetime import timezone
 from pathlib import Path
 
@@ -42,8 +41,6 @@ def _data_dir() -> Path:
 
 
 
-SWITCH_INTERVAL = 0.001   # s: how long a thread back from the database waits for the interpreter lock at most
-
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]", "testserver"]
 
 
@@ -79,10 +76,6 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
         gc.collect()
         gc.freeze()
         gc.set_threshold(50_000, 50, 100)
-        # A save waits for the database ~18 times; each time its thread needs the interpreter lock back, and while
-        # a Word file or an editor page is being built in the same process it waited up to the 5 ms switch
-        # interval for it (≈ 90 ms a save, the tail of the save's latency under load). 1 ms costs them < 1 %.
-        sys.setswitchinterval(SWITCH_INTERVAL)
         if warm_office:
             office.start()
         if on_ready is not None:
