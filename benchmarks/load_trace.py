@@ -1,5 +1,4 @@
-"""What the slowest saves of benchmarks/workspace_load.py --trace are made of: the servers' per-request records
-(benchmarks/trace_server.py), the load generator's own timings, and what the machine's cores did meanwhile."""
+"""What the slowest saves of workspace_load.py --trace were made of, and what the machine's cores did meanwhile."""
 
 from __future__ import annotations
 

@@ -1,13 +1,7 @@
-"""Per-request timing inside a workspace server process, for benchmarks/workspace_load.py --trace (never in production).
+"""A workspace server that times each request (thread CPU, database, audit-chain lock, COMMIT, pool, GC pauses) for workspace_load.py --trace."""
 
-    uvicorn --factory benchmarks.trace_server:factory     # KEHOACH_TRACE=<folder>: one JSON-lines file per process
-
-Each request gets one record: wall time in the process (first byte received → last byte sent), CPU of the thread-pool
-work (time.thread_time) and of the whole process meanwhile, time waiting for a thread-pool thread, database time
-(every statement), the audit chain's lock (waited for, then held until COMMIT), COMMIT, waiting for a pooled
-connection; the process also writes every pause of Python's cyclic garbage collector (gc.callbacks). The load
-generator joins them to its own timings by the X-Bench-Id header.
-"""
+# Started as `uvicorn --factory trace_server:factory` with benchmarks/ on PYTHONPATH and KEHOACH_TRACE=<folder>; each
+# process writes one JSON-lines file at shutdown, joined by the load generator to its own timings (X-Bench-Id header).
 
 from __future__ import annotations
 

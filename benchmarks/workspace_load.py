@@ -7,6 +7,7 @@ lost edits and p50/p95/max latency per kind of request.
     .venv/bin/python benchmarks/workspace_load.py                      # SQLite, 4 server processes
     .venv/bin/python benchmarks/workspace_load.py --postgres           # a throwaway PostgreSQL cluster
     .venv/bin/python benchmarks/workspace_load.py --users 50 --workers 4 --seconds 60
+    .venv/bin/python benchmarks/workspace_load.py --postgres --trace   # + what the slowest 5 % of saves waited for
 
 Each user logs in, then loops: change the plan's title (the edit round trip: save, validate, check, preview), open
 the editor page, open the workflow page with its audit log, download the Word file, the check report or the YAML;
