@@ -7,6 +7,7 @@ lost edits and p50/p95/max latency per kind of request.
     .venv/bin/python benchmarks/workspace_load.py                      # SQLite, 4 server processes
     .venv/bin/python benchmarks/workspace_load.py --postgres           # a throwaway PostgreSQL cluster
     .venv/bin/python benchmarks/workspace_load.py --users 50 --workers 4 --seconds 60
+    .venv/bin/python benchmarks/workspace_load.py --postgres --trace   # + what the slowest 5 % of saves waited for
 
 Each user logs in, then loops: change the plan's title (the edit round trip: save, validate, check, preview), open
 the editor page, open the workflow page with its audit log, download the Word file, the check report or the YAML;
@@ -75,11 +76,17 @@ class Recorder:
         self.times: dict[str, list[float]] = {}
         self.failures: list[str] = []
         self.steady: list[float] = []   # edits once every login is over (the last STEADY seconds of play)
+        self.sent: list[tuple[str, str, float, float]] = []   # (request id, kind, wall clock sent, answered)
+        self.count = 0
 
     def add(self, kind: str, seconds: float, ok: bool, detail: str = "") -> None:
         self.times.setdefault(kind, []).append(seconds)
         if not ok:
             self.failures.append(f"{kind}: {detail}")
+
+    def next_id(self) -> str:
+        self.count += 1
+        return str(self.count)
 
 
 def p95(values: list[float]) -> float:
@@ -113,6 +120,10 @@ async def play(base: str, username: str, plan_id: int, until: float, rec: Record
         while time.monotonic() < until:
             action = rnd.choices(["edit", "editor", "workflow", "docx", "report", "yaml"], [5, 2, 1, 1, 1, 1])[0]
             start = time.perf_counter()
+            ident = rec.next_id()
+            sent = time.time()
+            headers["X-Bench-Id"] = ident
+            client.headers["X-Bench-Id"] = ident
             try:
                 if action == "edit":
                     title = f"Thực hiện công tác bảo vệ, chăm sóc trẻ em năm 2026 — bản sửa {saved + 1} của {username}"
@@ -139,6 +150,7 @@ async def play(base: str, username: str, plan_id: int, until: float, rec: Record
                     response = await client.get(f"/ke-hoach/{plan_id}/tai/yaml")
                     ok = response.status_code == 200 and "kind: plan" in response.text
                 rec.add(action, time.perf_counter() - start, ok, f"{response.status_code} {response.text[:200]!r}")
+                rec.sent.append((ident, action, sent, time.time()))
                 if action == "edit" and time.monotonic() > until - STEADY:
                     rec.steady.append(time.perf_counter() - start)
             except Exception as exc:  # a refused connection or a timeout is a failed request too
@@ -246,6 +258,8 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=[2.0, 6.0], help="thời gian nghĩ giữa hai thao tác (s)")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--postgres", action="store_true", help="chạy trên một cụm PostgreSQL tạm (127.0.0.1)")
+    parser.add_argument("--trace", action="store_true",
+                        help="ghi thời gian từng yêu cầu trong máy chủ và in thành phần của 5 %% lần lưu chậm nhất")
     args = parser.parse_args()
     global args_think
     args_think = tuple(args.think)
@@ -270,10 +284,16 @@ def main() -> int:
         env = {**os.environ, "KEHOACH_DB": url, "KEHOACH_WORKSPACE": "1", "XDG_DATA_HOME": str(folder / "data"),
                "KEHOACH_STORAGE": str(folder / "luu-tru"), "KEHOACH_SECRET": "tai-thu-nghiem-" + str(ports[0])}
         env.pop("KEHOACH_REDIS", None)
+        app = "authoring.web.workspace_app:factory"
+        if args.trace:
+            (folder / "trace").mkdir()
+            env["KEHOACH_TRACE"] = str(folder / "trace")
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(ROOT / "benchmarks")]))
+            app = "trace_server:factory"
         # One uvicorn process per port, as behind a reverse proxy that keeps a session on one process
         # (nginx: hash $cookie_kehoach_phien consistent): each user is sent to one of them.
         servers = [subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",
-                                     "authoring.web.workspace_app:factory", "--host", "127.0.0.1", "--port", str(port),
+                                     app, "--host", "127.0.0.1", "--port", str(port),
                                      "--timeout-keep-alive", "75", "--log-level", "warning", "--no-access-log"],
                                     cwd=ROOT, env=env, start_new_session=True) for port in ports]
         bases = [f"http://127.0.0.1:{port}" for port in ports]
@@ -298,9 +318,17 @@ def main() -> int:
             return await asyncio.gather(*(play(bases[i % len(bases)], f"cv{i:03d}", plans[name], until, rec, i)
                                           for i, name in enumerate(communes)))
 
+        sampler = None
+        if args.trace:
+            from load_trace import Sampler
+
+            sampler = Sampler([s.pid for s in servers], str(postgres.data) if postgres else None)
+            sampler.start()
         play_start = time.time()
         results = asyncio.run(run_all())
         played = time.time() - play_start
+        if sampler is not None:
+            sampler.stop()
     finally:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
@@ -312,6 +340,17 @@ def main() -> int:
     lost = verify(url, results)
     if postgres is not None:
         postgres.stop()
+    if args.trace:
+        from load_trace import report
+
+        report(str(folder / "trace"), rec.sent, sampler.samples, play_start + played - STEADY)
+        keep = os.environ.get("KEHOACH_TRACE_KEEP")   # a folder to keep the records in, to look at them again
+        if keep:
+            import json
+
+            shutil.copytree(folder / "trace", keep, dirs_exist_ok=True)
+            Path(keep, "client.json").write_text(json.dumps({"sent": rec.sent, "samples": sampler.samples,
+                                                             "steady_from": play_start + played - STEADY}))
     shutil.rmtree(folder, ignore_errors=True)
 
     every = [t for values in rec.times.values() for t in values]

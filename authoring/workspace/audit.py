@@ -53,6 +53,33 @@ def _lock_chain(session: Session) -> None:
         session.execute(text("UPDATE ws_audit SET id = id WHERE 0"))
 
 
+def _locked_head(session: Session) -> AuditHeadRow | None:
+    return session.scalar(select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+                          .execution_options(populate_existing=True))
+
+
+def _chain_end(session: Session) -> tuple[str, AuditHeadRow | None]:
+    """Lock the chain until the caller's transaction ends; its last value and the head row.
+
+    PostgreSQL: the head row, locked FOR UPDATE, is the lock, and its chain value is the last entry's (moved in the
+    same transaction as every entry): one statement, where a separate lock, a read of the last entry and a read of
+    the head took three, each one more wait for every other save of the province while this one holds the lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        head = _locked_head(session)
+        if head is None:
+            # The first entry: no head row to lock yet, so the advisory lock; then the head row another first entry
+            # may have written meanwhile, locked like any later writer locks it.
+            _lock_chain(session)
+            head = _locked_head(session)
+        if head is not None:
+            return head.chain, head
+    else:
+        _lock_chain(session)
+    previous = session.scalar(select(AuditRow.chain).where(AuditRow.chain.is_not(None))
+                              .order_by(AuditRow.id.desc()).limit(1)) or ""
+    return previous, session.get(AuditHeadRow, 1)
+
+
 def _digest(previous: str, row: AuditRow) -> str:
     fields = [previous, row.at.isoformat(), row.user_id, row.user_name, row.unit_id, row.plan_id, row.action,
               row.summary, row.version, row.state_from, row.state_to, row.diff, row.address]
@@ -66,11 +93,10 @@ def record(session: Session, who: Account | None, action: str, summary: str, pla
     """Add an entry in the caller's transaction: it is committed with the change it records, or not at all."""
     waiting = session.info.get("ws_audit_last")
     if waiting is not None and waiting in session.new:
-        previous = waiting.chain   # an entry added earlier in this transaction, which holds the lock: chain after it
+        # an entry added earlier in this transaction, which holds the lock: chain after it
+        previous, head = waiting.chain, session.info.get("ws_audit_head")
     else:
-        _lock_chain(session)
-        previous = session.scalar(select(AuditRow.chain).where(AuditRow.chain.is_not(None))
-                                  .order_by(AuditRow.id.desc()).limit(1)) or ""
+        previous, head = _chain_end(session)
     row = AuditRow(at=now(), user_id=who.id if who else None,
                    user_name=user_name or (f"{who.full_name} ({who.username})" if who else "hệ thống"),
                    unit_id=unit_id if unit_id is not None else (who.unit_id if who else None), plan_id=plan_id,
@@ -78,12 +104,12 @@ def record(session: Session, who: Account | None, action: str, summary: str, pla
                    diff=diff or None, address=address[:64] if address else None)
     row.chain = _digest(previous, row)
     session.add(row)
-    head = session.get(AuditHeadRow, 1)
     if head is None:
-        session.add(AuditHeadRow(id=1, entries=1, chain=row.chain, at=row.at))
+        head = AuditHeadRow(id=1, entries=1, chain=row.chain, at=row.at)
+        session.add(head)
     else:
         head.entries, head.chain, head.at = head.entries + 1, row.chain, row.at
-    session.info["ws_audit_last"] = row
+    session.info["ws_audit_last"], session.info["ws_audit_head"] = row, head
     if flush:
         session.flush()
     return row
