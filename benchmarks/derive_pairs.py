@@ -7,6 +7,8 @@ the parent directive for the child's unit and day; then, against the facts writt
 agency recall and precision (through the registry, at the child's level), linked targets and reporting dues found.
 The same for each neighbour's real plan (another province implementing the same parent) used as the draft, and for
 the draft derived with that neighbour's real plan as `--peer` (several neighbours: the mean of each used alone).
+On tune, a pair with no neighbour uses its proxy neighbours (expected.yaml, proxy_neighbours) for the draft + neighbour
+columns, and two halves of the scorable pairs split by field are averaged apart: a rule generalises when neither falls.
 --details lists, for tune pairs only, the agencies missed and added (holdout and holdout2 stay aside).
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -63,9 +66,10 @@ def neighbours_mean(scores: list[Score]):
 
 def with_peers(registry, pair: Pair, pairs: dict[str, Pair], folder: Path):
     """Recall and precision of the draft derived with each neighbour's real plan as --peer, averaged over the
-    neighbours (each used alone); None without a neighbour whose text is at hand."""
+    neighbours (each used alone); on tune, a pair without one uses its proxy neighbours (expected.yaml,
+    proxy_neighbours: plans of the same field and level implementing another parent); None without any at hand."""
     scores = []
-    for name in pair.neighbours:
+    for name in pair.neighbours or (pair.proxies if pair.split not in HELD_OUT else ()):
         neighbour = pairs.get(name)
         if neighbour is None or neighbour.text is None or not neighbour.text.is_file():
             continue
@@ -76,6 +80,19 @@ def with_peers(registry, pair: Pair, pairs: dict[str, Pair], folder: Path):
     if not scores:
         return None
     return mean(s.agencies.recall for s in scores), mean(s.agencies.precision for s in scores)
+
+
+def halves(chosen: list[Pair]) -> tuple[set[str], set[str]]:
+    """Two halves of *chosen* by field (the words before a bracket or comma): fields by size, largest first, each to
+    the half with fewer pairs so far; a rule generalises when it does not lower either half."""
+    fields: dict[str, list[str]] = {}
+    for pair in chosen:
+        fields.setdefault(re.split(r"\s*[(,]", pair.field or pair.id)[0].strip(), []).append(pair.id)
+    first: set[str] = set()
+    second: set[str] = set()
+    for _, ids in sorted(fields.items(), key=lambda item: (-len(item[1]), item[0])):
+        (first if len(first) <= len(second) else second).update(ids)
+    return first, second
 
 
 def run(root: Path, details: bool) -> int:
@@ -90,6 +107,7 @@ def run(root: Path, details: bool) -> int:
                   "| chỉ tiêu liên kết (dự thảo / láng giềng) | hạn báo cáo (dự thảo / láng giềng) |")
             print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
             draft_r, draft_p, near_r, near_p, peer_r, peer_p = [], [], [], [], [], []
+            scored: dict[str, tuple] = {}   # pair → (draft recall, precision, with neighbour recall, precision)
             # (draft recall, draft precision, neighbour recall, neighbour precision, draft + neighbour recall,
             # draft + neighbour precision) where the draft and a neighbour both exist
             both = []
@@ -111,6 +129,7 @@ def run(root: Path, details: bool) -> int:
                     peer_r.append(helped[0])
                     peer_p.append(helped[1])
                 if score:
+                    scored[pair.id] = (score.agencies.recall, score.agencies.precision) + (helped or (None, None))
                     draft_r.append(score.agencies.recall)
                     draft_p.append(score.agencies.precision)
                 if near:
@@ -134,6 +153,13 @@ def run(root: Path, details: bool) -> int:
                       f"| **{pct(mean(b[1] for b in both))}** | **{pct(mean(b[4] for b in both))}** "
                       f"| **{pct(mean(b[5] for b in both))}** | **{pct(mean(b[2] for b in both))}** "
                       f"| **{pct(mean(b[3] for b in both))}** | | |")
+            if split not in HELD_OUT and scored:   # held-out splits show only their averages
+                for index, half in enumerate(halves([p for p in chosen if p.id in scored]), 1):
+                    rows = [scored[i] for i in sorted(half)]
+                    peered = [r for r in rows if r[2] is not None]
+                    print(f"| **nửa {index} ({len(rows)} cặp: {', '.join(sorted(half))})** "
+                          f"| **{pct(mean(r[0] for r in rows))}** | **{pct(mean(r[1] for r in rows))}** "
+                          f"| **{pct(mean(r[2] for r in peered))}** | **{pct(mean(r[3] for r in peered))}** | | | | |")
     return 0
 
 

@@ -55,6 +55,7 @@ class Pair:
     level: str = ""
     absent: tuple[str, ...] = ()                  # parent directives named but not (yet) written
     text: Path | None = None                      # the real child plan's full text (a neighbour's, for derive --peer)
+    proxies: tuple[str, ...] = ()                 # tune only: plans of the same field and level, another parent
 
 
 def _bad(path: Path, what: str) -> InputError:
@@ -87,7 +88,7 @@ def load_pair(folder: Path, root: Path) -> Pair:
                     tuple(directives), tuple((a["name"], int(a["line"])) for a in tree.get("agencies") or []),
                     tuple(tree.get("targets") or []), tuple(dues), tuple(tree.get("neighbours") or []),
                     tree.get("field", ""), tree.get("level", ""), tuple(absent),
-                    folder / child["text"] if child.get("text") else None)
+                    folder / child["text"] if child.get("text") else None, tuple(tree.get("proxy_neighbours") or []))
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad(path, f"thiếu hoặc sai trường {exc}") from None
 
