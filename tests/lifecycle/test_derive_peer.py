@@ -172,3 +172,17 @@ def test_a_neighbour_body_whose_competence_a_duty_of_another_body_names_cooperat
     assert "thanh-tra-tinh" in draft_agencies(registry, helped)
     line = next(line for line in text.splitlines() if "theo kế hoạch của tỉnh Hà Tĩnh và theo chức năng" in line)
     assert "Thanh tra tỉnh" in line and "khiếu nại" in line
+
+
+def test_a_neighbour_of_the_same_parent_only_adds_bodies_never_drops_what_the_parent_proposes(tmp_path):
+    # The parent asks the province to inform the public and mobilise the people, so the draft alone proposes the press
+    # and the Front; a neighbour of the same parent that names neither (only Thanh tra tỉnh) removes neither.
+    duty = DUTY + " Đẩy mạnh thông tin, tuyên truyền trên các phương tiện thông tin đại chúng; vận động nhân dân tham gia."
+    parent = _directive(tmp_path, duty)
+    registry = load_registry()
+    _, alone, _ = _derived(tmp_path, [parent], None)
+    text, helped, _ = _derived(tmp_path, [parent], _neighbour(tmp_path, ["Thanh tra tỉnh"]))
+    assert "không dẫn văn bản cấp trên này" not in text   # the neighbour cites the parent: same programme
+    before, after = draft_agencies(registry, alone), draft_agencies(registry, helped)
+    assert {"uy-ban-mttq-tinh", "bao-ptth-tinh"} & before   # what the parent's words propose ...
+    assert before <= after                                  # ... stays with the neighbour

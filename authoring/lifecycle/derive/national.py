@@ -108,9 +108,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     for entry in defaults:
         agency_id = department(d, entry.agency, lead)
         if agency_id is None or (entry.when and not re.search(entry.when, parent_words, re.IGNORECASE)) \
-                or (agency_id == "cac-so-nganh-tinh" and not group_asked) \
-                or (d.peer_same and agency_id not in d.peer and agency_id != lead):
-            continue   # with a neighbour's plan of the same parent, the field's usual list keeps only the bodies it names
+                or (agency_id == "cac-so-nganh-tinh" and not group_asked):
+            continue
         for sentence in entry.sentences:
             if entry.agency == "lead" and standing and STANDING.search(sentence):
                 continue   # the parent already makes the lead's counterpart the standing body: its own words say it
@@ -199,17 +198,21 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     if group_words and "cac-so-nganh-tinh" not in headings:
         duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=asked_reason(group_words))
     # The Front when the parents ask the province to mobilise (or, for a parent that names no body, its field's list).
+    # A neighbour's plan of the same parent only adds: the Front when it names it, the organisations it names too.
     front_words = asks(d, "front", asked)
     front = d.proposal("front")
     members, front_title = tuple(front.members), d.say(front.title)
-    if d.peer_same:   # the neighbour's plan of the same parent decides kehoach's own proposal: the Front it names
-        front_words = peer_asks(d, "front", asked, parent_words, front.members)
-        members = tuple(peer_members(d, front.members))
-        front_title = request_title(d, members) if members else front_title
-    if not requests and (front_words or (by_field and d.proposed_by_field("front") and (members or not d.peer_same))):
+    front_peer = d.peer_same and not front_words
+    if d.peer_same:
+        front_words = front_words or peer_asks(d, "front", asked, parent_words, front.members)
+        added = tuple(a for a in peer_members(d, front.members) if a not in members)
+        if added:
+            members = members + added
+            front_title = request_title(d, members)
+    if not requests and (front_words or (by_field and d.proposed_by_field("front"))):
         requests.append((members, front_title, [Block(
             id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
-            derived=_peer_said(d, asked_reason(front_words)) if front_words else d.reason)]))
+            derived=_peer_said(d, asked_reason(front_words), front_peer) if front_words else d.reason)]))
     topic = " ".join(p.plan.document.title for p in d.parents)
     extra = d.field.topic_requests if d.field is not None else None
     if extra and re.search(extra.words, topic, re.IGNORECASE):
@@ -217,9 +220,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             # Courts, prosecutors, associations: only when the parents' words reach their work (or, for a parent that
             # names no body, by its field's list when the request has no words of its own).
             said = re.search(request.when, parent_words) if request.when else None
-            if not (said or (by_field and not request.when)) \
-                    or (d.peer_same and not set(request.members) & set(d.peer)):
-                continue   # with a neighbour's plan: only the bodies it names
+            if not (said or (by_field and not request.when)):
+                continue
             requests.append((tuple(request.members), d.say(request.title), [Block(
                 id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence,
                 derived=asked_reason(said.group(0)) if said else d.reason)]))
@@ -246,13 +248,15 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                          blocks=headings[agency_id]))
     # The press, only when what the parents ask of the province asks the media to act.
     press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
-    press_words = peer_asks(d, "press", asked, parent_words, press) if d.peer_same else asks(d, "press", asked)
-    if d.peer_same:   # only the press the neighbour names
+    press_words = asks(d, "press", asked)
+    press_peer = d.peer_same and not press_words
+    if press_peer:   # the parent's wider words, when a neighbour of the same parent names the press
+        press_words = peer_asks(d, "press", asked, parent_words, press)
         press = [p for p in press if p in d.peer]
     if press and press_words:
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
-                                       derived=_peer_said(d, asked_reason(press_words)))]))
+                                       derived=_peer_said(d, asked_reason(press_words), press_peer))]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
@@ -323,8 +327,9 @@ def _to_counterparts(d: Draft, duty, parent, central: list[str], text: str, link
              derived=f"văn bản cấp trên giao chung cho {together}", tier="counterpart")
 
 
-def _peer_said(d: Draft, reason: str) -> str:
-    return f"{peer_reason(d)}; {reason}" if d.peer_same else reason
+def _peer_said(d: Draft, reason: str, by_peer: bool) -> str:
+    """*reason*, preceded by the neighbour's plan when the body is proposed only because that plan names it."""
+    return f"{peer_reason(d)}; {reason}" if by_peer else reason
 
 
 def _peer_reach(d: Draft, duty, headings: dict, topic: frozenset[str], lead: str) -> None:
