@@ -95,22 +95,27 @@ def test_a_neighbour_of_another_subject_gives_no_body_a_duty_the_parent_does_not
     assert "không dẫn văn bản cấp trên này" in text   # not of the same parent: no press, Front, unions from it
 
 
-def test_a_neighbour_keeps_a_body_the_parent_reaches_too_little_for_a_heading(tmp_path):
-    # One duty of Bộ Y tế among forty of Bộ Khoa học và Công nghệ: alone, ranking folds Sở Y tế into the lead's
-    # heading; a neighbour that gives Sở Y tế duties keeps its heading, and the comment says why.
+def _one_in_many(tmp_path: Path, many: int):
+    """A national decision giving Bộ Khoa học và Công nghệ *many* duties and Bộ Y tế one."""
     lines = ["kind: directive", "id: kt-gop", "document:", "  type: Quyết định",
              "  issuer: {agency: thu-tuong, name: Thủ tướng Chính phủ, header: [THỦ TƯỚNG CHÍNH PHỦ]}",
              "  number: 98", "  symbol: QĐ-TTg", "  place: Hà Nội", "  date: 2025-09-15", "  title: Về chuyển đổi số",
              "  level: trung_uong", "source: kiểm thử", "status: inferred", "sections:", "  - label: I.",
              "    title: TỔ CHỨC THỰC HIỆN", "    blocks:", "      - label: '1.'", "        title: Bộ Khoa học và Công nghệ",
              "        agency: bo-khcn", "        blocks:"]
-    for i in range(1, 41):
+    for i in range(1, many + 1):
         lines += [f"          - id: d-{i}", "            label: '-'",
                   f"            text: Triển khai nền tảng số thứ {i} phục vụ chuyển đổi số của ngành, lĩnh vực."]
     lines += ["      - label: '2.'", "        title: Bộ Y tế", "        agency: bo-y-te", "        blocks:",
               "          - id: y-1", "            label: '-'", "            text: Cấp chữ ký số miễn phí cho nhân viên y tế xã."]
     (tmp_path / "cha.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    parents = [load_plan_or_raise(tmp_path / "cha.yaml")]
+    return [load_plan_or_raise(tmp_path / "cha.yaml")]
+
+
+def test_a_neighbour_keeps_a_body_the_parent_reaches_too_little_for_a_heading(tmp_path):
+    # One duty of Bộ Y tế among forty of Bộ Khoa học và Công nghệ: alone, ranking folds Sở Y tế into the lead's
+    # heading; a neighbour that gives Sở Y tế duties keeps its heading, and the comment says why.
+    parents = _one_in_many(tmp_path, 40)
     registry = load_registry()
     _, alone, _ = _derived(tmp_path, parents, None)
     text, helped, _ = _derived(tmp_path, parents, _neighbour(tmp_path, ["Sở Khoa học và Công nghệ", "Sở Y tế"]))
@@ -186,3 +191,15 @@ def test_a_neighbour_of_the_same_parent_only_adds_bodies_never_drops_what_the_pa
     before, after = draft_agencies(registry, alone), draft_agencies(registry, helped)
     assert {"uy-ban-mttq-tinh", "bao-ptth-tinh"} & before   # what the parent's words propose ...
     assert before <= after                                  # ... stays with the neighbour
+
+
+def test_a_neighbour_of_the_same_parent_keeps_a_body_the_parent_reaches_however_little(tmp_path):
+    # One duty of Bộ Y tế among a hundred: even with the neighbour's weight, Sở Y tế is under the share of a heading.
+    # A neighbour implementing the same decision that gives Sở Y tế duties keeps it; one of another decision does not.
+    parents = _one_in_many(tmp_path, 100)
+    registry = load_registry()
+    _, same, _ = _derived(tmp_path, parents, _neighbour(tmp_path, ["Sở Khoa học và Công nghệ", "Sở Y tế"]))
+    _, other, _ = _derived(tmp_path, parents, _neighbour(tmp_path, ["Sở Khoa học và Công nghệ", "Sở Y tế"],
+                                                         cites="Quyết định số 7/QĐ-TTg ngày 02/01/2025"))
+    assert "so-y-te" in draft_agencies(registry, same)
+    assert "so-y-te" not in draft_agencies(registry, other)
