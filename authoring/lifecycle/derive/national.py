@@ -26,6 +26,8 @@ PRESS = ("dai-ptth-tinh", "bao-tinh")
 # What a central parent gives every ministry or every province: the province spreads it over its bodies by competence.
 COLLECTIVE = ("ubnd-tinh", "cac-bo-nganh")
 DUE_REASON = "hạn do kehoach đề xuất (văn bản cấp trên không ghi ngày)"
+# Levels below the province: a parent's duty for one of their bodies (Phòng LĐTBXH, UBND cấp xã) is passed down.
+LOWER = (Level.DISTRICT, Level.COMMUNE)
 
 
 def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str]:
@@ -163,6 +165,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                     _to_counterparts(d, duty, parent, [a for a in agencies if a in registry.agencies
                                                        and registry.agencies[a].level == Level.CENTRAL], text,
                                      [link(parent, item.id, items)])
+            elif first is not None and first.level in LOWER:
+                _to_lower(d, duty, parent, first.id, text, [link(parent, item.id, items)])
             elif first is None:
                 unplaced(d, parent, agencies[0], text)
     # A task the parent gives one central body (a programme's project owned by a ministry) reaches its counterpart.
@@ -244,7 +248,9 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     for agency_id in order:
         if agency_id == sub:
             continue
-        org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
+        body = registry.agencies[agency_id]
+        every = f" {body.level.label}" if body.level in LOWER and not body.collective else ""   # every district's office
+        org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id) + every, agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
     # The press, only when what the parents ask of the province asks the media to act.
     press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
@@ -346,6 +352,20 @@ def _peer_reach(d: Draft, duty, headings: dict, topic: frozenset[str], lead: str
                     holder = replace(holder, peer=True)
                     duty(holder.agency, cooperation(d, lead, text, holder.agency, holder.words),
                          [link(parent, item_id, items)], derived=holder.reason(d), tier="cooperating")
+
+
+def _to_lower(d: Draft, duty, parent, agency_id: str, text: str, links) -> None:
+    """A duty the parent gives a body below the province (Phòng LĐTBXH, UBND cấp xã): the province plan passes it on to
+    that body as in force on the draft's day; a body gone by then (the district offices, 01/7/2025) is a note."""
+    now = d.now(agency_id)
+    body = d.registry.agencies.get(now) if now else None
+    if body is None or body.level not in LOWER or not d.exists(now):
+        gone = d.registry.agencies[agency_id].valid_until
+        gone = gone.to_date() if gone is not None else None
+        unplaced(d, parent, agency_id, text, why=f"{d.registry.agency_name(agency_id, gone)} không còn từ ngày "
+                 f"{gone:%d/%m/%Y}, danh mục cơ quan chưa ghi cơ quan nào nhận việc này" if gone else None)
+        return
+    duty(now, d.unique(text), links, tier="counterpart")
 
 
 def _to_listed(d: Draft, duty, parent, listed: list[tuple[str, str | None]], text: str, links) -> None:
