@@ -313,3 +313,10 @@ def test_tune_halves_split_by_field_so_a_rule_is_seen_on_fields_it_was_not_fitte
               pair("e", "chuyển đổi số (dữ liệu)"), pair("f", "chuyển đổi số (giao thông), thi đua")]
     first, second = _benchmark().halves(chosen)
     assert first == {"a", "b", "c"} and second == {"d", "e", "f"}   # a field never straddles the halves
+
+
+def test_agency_key_reads_a_district_office_of_every_district_as_the_registrys_district_body():
+    registry = load_registry()
+    assert agency_key(registry, "Phòng Lao động - Thương binh và Xã hội quận - huyện") == "phong-ldtbxh"
+    assert agency_key(registry, "Phòng Tư pháp các huyện") == "phong-tu-phap"
+    assert agency_key(registry, "Kho bạc Nhà nước quận - huyện").startswith("~")   # not a district body: unknown
