@@ -1,6 +1,6 @@
 """Benchmark: derive on real parent → child pairs, against the neighbour's real plan used as the draft.
 
-    .venv/bin/python benchmarks/derive_pairs.py [--details] [--pairs tests/fixtures/derive_pairs]
+    .venv/bin/python benchmarks/derive_pairs.py [--details] [--split tune] [--pairs tests/fixtures/derive_pairs]
 
 For every pair of tests/fixtures/derive_pairs/ (tune, holdout and holdout2 printed apart): `derive` (the library function) on
 the parent directive for the child's unit and day; then, against the facts written by hand from the real child plan,
@@ -95,11 +95,11 @@ def halves(chosen: list[Pair]) -> tuple[set[str], set[str]]:
     return first, second
 
 
-def run(root: Path, details: bool) -> int:
+def run(root: Path, details: bool, splits: tuple[str, ...] = SPLITS) -> int:
     registry = load_registry()
     pairs = load_pairs(root)
     with tempfile.TemporaryDirectory() as tmp:
-        for split in SPLITS:
+        for split in splits:
             chosen = [p for p in pairs.values() if p.split == split]
             print(f"\n## {split} ({len(chosen)} cặp)\n")
             print("| cặp | dự thảo: thu hồi | dự thảo: chính xác | dự thảo + láng giềng: thu hồi "
@@ -167,8 +167,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=Path, default=ROOT, help="thư mục các cặp (mặc định tests/fixtures/derive_pairs)")
     parser.add_argument("--details", action="store_true", help="liệt kê cơ quan thiếu, thêm (chỉ các cặp tune; holdout, holdout2 không bao giờ)")
+    parser.add_argument("--split", choices=SPLITS, action="append",
+                        help="chỉ phần này (lặp lại được); mặc định cả ba")
     args = parser.parse_args()
-    return run(args.pairs.resolve(), args.details)
+    return run(args.pairs.resolve(), args.details, tuple(args.split or SPLITS))
 
 
 if __name__ == "__main__":
