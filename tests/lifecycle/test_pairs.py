@@ -320,3 +320,13 @@ def test_agency_key_reads_a_district_office_of_every_district_as_the_registrys_d
     assert agency_key(registry, "Phòng Lao động - Thương binh và Xã hội quận - huyện") == "phong-ldtbxh"
     assert agency_key(registry, "Phòng Tư pháp các huyện") == "phong-tu-phap"
     assert agency_key(registry, "Kho bạc Nhà nước quận - huyện").startswith("~")   # not a district body: unknown
+
+
+def test_benchmark_runs_only_the_split_asked_for(tmp_path: Path, capsys):
+    root = tmp_path / "pairs"
+    _province_pair(root, "tune", "tinh-a", "Đắk Nông")
+    _province_pair(root, "holdout", "tinh-c", "Kon Tum")
+    _benchmark().run(root, details=False, splits=("tune",))
+    out = capsys.readouterr().out
+    assert "## tune" in out and "| tinh-a " in out
+    assert "## holdout" not in out and "tinh-c" not in out
