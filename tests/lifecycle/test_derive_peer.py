@@ -203,3 +203,20 @@ def test_a_neighbour_of_the_same_parent_keeps_a_body_the_parent_reaches_however_
                                                          cites="Quyết định số 7/QĐ-TTg ngày 02/01/2025"))
     assert "so-y-te" in draft_agencies(registry, same)
     assert "so-y-te" not in draft_agencies(registry, other)
+
+
+def test_a_neighbour_read_from_text_names_bodies_in_articles_lists_sentences_and_cut_headings(tmp_path):
+    # Real plans copied as text: a regulation's articles, "Cơ quan thực hiện: A; B", a body opening a sentence, and a
+    # heading cut inside a body's name by a hard line break (tune plans of TP Hồ Chí Minh, Lai Châu, Sơn La).
+    path = tmp_path / "lang-gieng.txt"
+    path.write_text("\n".join([
+        "ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", "Số: 12/KH-UBND", "KẾ HOẠCH", "Thực hiện chương trình", "",
+        "Điều 5. Kho bạc Nhà nước tỉnh, Bảo hiểm xã hội tỉnh có nhiệm vụ", "",
+        "- Cơ quan thực hiện: Sở Tư pháp; Sở Văn hóa, Thể thao và Du lịch và các sở, ngành có liên quan.", "",
+        "Sở Khoa học và Công nghệ chủ trì, phối hợp với các đơn vị tổ chức tập huấn.", "",
+        "6. Sở Ngoại", "", "vụ", "", "- Tham mưu công tác đối ngoại."]) + "\n", encoding="utf-8")
+    registry = load_registry()
+    from authoring.lifecycle.pairs import agency_key
+
+    read = {agency_key(registry, n) for n in read_peer(path).names}
+    assert {"kho-bac-tinh", "so-tu-phap", "so-vhttdl", "so-khcn", "so-ngoai-vu"} <= read
