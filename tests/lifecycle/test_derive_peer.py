@@ -220,3 +220,23 @@ def test_a_neighbour_read_from_text_names_bodies_in_articles_lists_sentences_and
 
     read = {agency_key(registry, n) for n in read_peer(path).names}
     assert {"kho-bac-tinh", "so-tu-phap", "so-vhttdl", "so-khcn", "so-ngoai-vu"} <= read
+
+
+def test_a_neighbour_adds_the_press_only_when_what_the_province_is_asked_reaches_it_and_no_other_organisation(tmp_path):
+    # The parent asks the province only for legal education; "tuyên truyền" is in a ministry's duty. A neighbour of the
+    # same parent naming the press and the children's protection association adds neither (tune, each children's
+    # plan as another's neighbour: such additions were wrong 6 times of 6).
+    parent = _directive(tmp_path)
+    path = tmp_path / "cha.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join([
+        "      - label: '2.'", "        title: Bộ Văn hóa, Thể thao và Du lịch", "        agency: bo-vhttdl", "        blocks:",
+        "          - id: v-1", "            label: '-'",
+        "            text: Chủ trì tuyên truyền, phổ biến pháp luật về cải cách hành chính trên cả nước."]) + "\n",
+        encoding="utf-8")
+    parent = load_plan_or_raise(path)
+    registry = load_registry()
+    _, alone, _ = _derived(tmp_path, [parent], None)
+    text, helped, _ = _derived(tmp_path, [parent], _neighbour(tmp_path, [
+        "Báo và Phát thanh, Truyền hình Hà Tĩnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Hội Bảo vệ quyền trẻ em tỉnh"]))
+    added = draft_agencies(registry, helped) - draft_agencies(registry, alone)
+    assert not added & {"bao-ptth-tinh", "bao-tinh", "dai-ptth-tinh", "hoi-bvqte-tinh"}, added

@@ -17,7 +17,7 @@ from .counterparts import (STANDING, central_only, department, listed_ministries
                            names_standing, province_lead, resolved, to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
-from .peer import peer_asks, peer_members, peer_reason
+from .peer import peer_asks, peer_reason
 from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
 from .targets import add_target_section
 
@@ -202,17 +202,15 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     if group_words and "cac-so-nganh-tinh" not in headings:
         duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=asked_reason(group_words))
     # The Front when the parents ask the province to mobilise (or, for a parent that names no body, its field's list).
-    # A neighbour's plan of the same parent only adds: the Front when it names it, the organisations it names too.
+    # A neighbour's plan of the same parent only adds: the Front when it names it and the province is asked to act
+    # within the Front's reach. The other organisations it names are not added (on tune, each children's plan as
+    # another's neighbour: 2 added, both wrong).
     front_words = asks(d, "front", asked)
     front = d.proposal("front")
     members, front_title = tuple(front.members), d.say(front.title)
     front_peer = d.peer_same and not front_words
-    if d.peer_same:
-        front_words = front_words or peer_asks(d, "front", asked, parent_words, front.members)
-        added = tuple(a for a in peer_members(d, front.members) if a not in members)
-        if added:
-            members = members + added
-            front_title = request_title(d, members)
+    if front_peer:
+        front_words = peer_asks(d, "front", asked, front.members)
     if not requests and (front_words or (by_field and d.proposed_by_field("front"))):
         requests.append((members, front_title, [Block(
             id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
@@ -257,7 +255,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     press_words = asks(d, "press", asked)
     press_peer = d.peer_same and not press_words
     if press_peer:   # the parent's wider words, when a neighbour of the same parent names the press
-        press_words = peer_asks(d, "press", asked, parent_words, press)
+        press_words = peer_asks(d, "press", asked, press)
         press = [p for p in press if p in d.peer]
     if press and press_words:
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,

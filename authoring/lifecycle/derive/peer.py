@@ -202,24 +202,20 @@ def peer_reason(d: Draft) -> str:
     return f"theo kế hoạch của {d.peer_owner}"
 
 
-def peer_asks(d: Draft, role: str, asked: str, everything: str, bodies) -> str | None:
-    """With a neighbour's plan, the words by which the parents reach a closing *role* (press, front): its `asks` words
-    in what they ask of the unit (*asked*), or its wider `reach` words (roles.yaml, ranking) anywhere in their text
-    (*everything*), when the neighbour names one of its *bodies*; None when the neighbour names none of them."""
+def peer_asks(d: Draft, role: str, asked: str, bodies) -> str | None:
+    """With a neighbour's plan, the words by which what the parents ask of the unit (*asked*) reaches a closing *role*
+    (press, front): its wider `reach` words (roles.yaml, ranking), when the neighbour names one of its *bodies*; None
+    when the neighbour names none of them. Only what is asked of the unit: the parent's words to others do not count
+    (on tune, with each children's plan as another's neighbour, the parent's whole text added the press wrongly 4 times
+    of 4)."""
     ranking = d.roles.ranking
     if ranking is None or not set(bodies) & set(d.peer):
         return None
-    for words, text in ((ranking.asks.get(role), asked), (ranking.reach.get(role), everything)):
-        found = re.search(words, text) if words else None
+    for words in (ranking.asks.get(role), ranking.reach.get(role)):
+        found = re.search(words, asked) if words else None
         if found:
             return found.group(0).strip(" .;:")
     return None
-
-
-def peer_members(d: Draft, usual) -> list[str]:
-    """The Front and the mass organisations the neighbour asks, in the field's usual order first."""
-    named = [a for a in d.peer if d.registry.agencies[a].kind == "doan-the" and not d.registry.agencies[a].collective]
-    return [a for a in usual if a in named] + [a for a in named if a not in usual]
 
 
 def unused(d: Draft, sections: list[Block]) -> None:
