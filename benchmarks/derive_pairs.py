@@ -8,7 +8,8 @@ agency recall and precision (through the registry, at the child's level), linked
 The same for each neighbour's real plan (another province implementing the same parent) used as the draft, and for
 the draft derived with that neighbour's real plan as `--peer` (several neighbours: the mean of each used alone).
 On tune, a pair with no neighbour uses its proxy neighbours (expected.yaml, proxy_neighbours) for the draft + neighbour
-columns, and two halves of the scorable pairs split by field are averaged apart: a rule generalises when neither falls.
+columns (--proxies-as-same: read as plans of the same parent, as the held-out neighbours are), and two halves of
+the scorable pairs split by field are averaged apart: a rule generalises when neither falls.
 --details lists, for tune pairs only, the agencies missed and added (holdout and holdout2 stay aside).
 """
 
@@ -19,12 +20,15 @@ import inspect
 import re
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
+from unittest.mock import patch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from authoring.errors import KehoachError  # noqa: E402
 from authoring.lifecycle.derive import derive  # noqa: E402
+from authoring.lifecycle.derive.peer import Peer  # noqa: E402
 from authoring.lifecycle.pairs import (HELD_OUT, SPLITS, Pair, Score, load_pairs, mean, score_draft,  # noqa: E402
                                        score_neighbour)
 from authoring.loading import load_plan, load_plan_or_raise, load_registry  # noqa: E402
@@ -64,17 +68,21 @@ def neighbours_mean(scores: list[Score]):
             f"{mean(s.dues.hit for s in scores):.1f}/{scores[0].dues.expected}" if scores[0].dues.expected else "—")
 
 
-def with_peers(registry, pair: Pair, pairs: dict[str, Pair], folder: Path):
+def with_peers(registry, pair: Pair, pairs: dict[str, Pair], folder: Path, proxies_as_same: bool = False):
     """Recall and precision of the draft derived with each neighbour's real plan as --peer, averaged over the
     neighbours (each used alone); on tune, a pair without one uses its proxy neighbours (expected.yaml,
-    proxy_neighbours: plans of the same field and level implementing another parent); None without any at hand."""
+    proxy_neighbours: plans of the same field and level implementing another parent), read as plans of the same
+    parent when *proxies_as_same* (a simulation of the held-out pairs' neighbours); None without any at hand."""
     scores = []
+    proxied = not pair.neighbours and pair.split not in HELD_OUT
     for name in pair.neighbours or (pair.proxies if pair.split not in HELD_OUT else ()):
         neighbour = pairs.get(name)
         if neighbour is None or neighbour.text is None or not neighbour.text.is_file():
             continue
         try:
-            scores.append(score_draft(registry, pair, draft_of(pair, folder, neighbour.text)))
+            with patch.object(Peer, "implements", lambda self, parents: True) if proxied and proxies_as_same \
+                    else nullcontext():
+                scores.append(score_draft(registry, pair, draft_of(pair, folder, neighbour.text)))
         except Exception as exc:   # noqa: BLE001 — one neighbour kehoach cannot read is said, the run goes on
             print(f"(một kế hoạch láng giềng không dùng được: {type(exc).__name__})", file=sys.stderr)
     if not scores:
@@ -95,7 +103,7 @@ def halves(chosen: list[Pair]) -> tuple[set[str], set[str]]:
     return first, second
 
 
-def run(root: Path, details: bool, splits: tuple[str, ...] = SPLITS) -> int:
+def run(root: Path, details: bool, splits: tuple[str, ...] = SPLITS, proxies_as_same: bool = False) -> int:
     registry = load_registry()
     pairs = load_pairs(root)
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,7 +132,7 @@ def run(root: Path, details: bool, splits: tuple[str, ...] = SPLITS) -> int:
                     except KehoachError as exc:
                         note += f" (derive lỗi: {str(exc).splitlines()[0][:80]})"
                 near = neighbours_mean([score_neighbour(registry, pair, pairs[n]) for n in pair.neighbours if n in pairs])
-                helped = with_peers(registry, pair, pairs, Path(tmp)) if score else None
+                helped = with_peers(registry, pair, pairs, Path(tmp), proxies_as_same) if score else None
                 if helped:
                     peer_r.append(helped[0])
                     peer_p.append(helped[1])
@@ -169,8 +177,10 @@ def main() -> int:
     parser.add_argument("--details", action="store_true", help="liệt kê cơ quan thiếu, thêm (chỉ các cặp tune; holdout, holdout2 không bao giờ)")
     parser.add_argument("--split", choices=SPLITS, action="append",
                         help="chỉ phần này (lặp lại được); mặc định cả ba")
+    parser.add_argument("--proxies-as-same", action="store_true",
+                        help="đọc láng giềng thay thế (tune) như kế hoạch cùng văn bản cấp trên: mô phỏng láng giềng của holdout")
     args = parser.parse_args()
-    return run(args.pairs.resolve(), args.details, tuple(args.split or SPLITS))
+    return run(args.pairs.resolve(), args.details, tuple(args.split or SPLITS), args.proxies_as_same)
 
 
 if __name__ == "__main__":

@@ -330,3 +330,22 @@ def test_benchmark_runs_only_the_split_asked_for(tmp_path: Path, capsys):
     out = capsys.readouterr().out
     assert "## tune" in out and "| tinh-a " in out
     assert "## holdout" not in out and "tinh-c" not in out
+
+
+def test_benchmark_can_read_proxy_neighbours_as_plans_of_the_same_parent(tmp_path: Path):
+    root = tmp_path / "pairs"
+    _province_pair(root, "tune", "tinh-a", "Đắk Nông", proxies="tinh-b")
+    _province_pair(root, "tune", "tinh-b", "Lạng Sơn")
+    module = _benchmark()
+    pairs = load_pairs(root)
+    seen = []
+    real = module.draft_of
+
+    def spy(pair, folder, peer=None):
+        seen.append(module.Peer(Path("x.txt"), "tỉnh X", ()).implements([]))
+        return real(pair, folder, peer)
+
+    module.draft_of = spy
+    for same in (False, True):
+        module.with_peers(load_registry(), pairs["tinh-a"], pairs, tmp_path, proxies_as_same=same)
+    assert seen == [False, True]   # the proxy cites no parent at hand; read as the same parent only when asked
