@@ -83,12 +83,11 @@ def to_province(d: Draft, agency_id: str) -> str | None:
     return d.now(counterpart) if counterpart else None
 
 
-def unplaced(d: Draft, parent: LoadedPlan, agency_id: str, text: str, why: str | None = None) -> None:
-    """A parent duty no body of the unit holds: a note with the reason (*why*, else the registry's), never dropped
-    silently."""
+def unplaced(d: Draft, parent: LoadedPlan, agency_id: str, text: str) -> None:
+    """A parent duty no body of the unit holds: a note with the reason, never dropped silently."""
     agency = d.registry.agencies.get(agency_id)
     who = d.name(agency_id) if agency else agency_id
-    why = why or (agency.note.rstrip(". ") if agency is not None and agency.note else
+    why = (agency.note.rstrip(". ") if agency is not None and agency.note else
            f"danh mục cơ quan chưa có cơ quan tương ứng ở {d.unit.level.label} của {who}")
     from .phrasing import mention   # phrasing reads counterparts: imported here, not at the top
 

@@ -358,10 +358,7 @@ def _to_lower(d: Draft, duty, parent, agency_id: str, text: str, links) -> None:
     now = d.now(agency_id)
     body = d.registry.agencies.get(now) if now else None
     if body is None or body.level not in LOWER or not d.exists(now):
-        gone = d.registry.agencies[agency_id].valid_until
-        gone = gone.to_date() if gone is not None else None
-        unplaced(d, parent, agency_id, text, why=f"{d.registry.agency_name(agency_id, gone)} không còn từ ngày "
-                 f"{gone:%d/%m/%Y}, danh mục cơ quan chưa ghi cơ quan nào nhận việc này" if gone else None)
+        unplaced(d, parent, agency_id, text)
         return
     duty(now, d.unique(text), links, tier="counterpart")
 
