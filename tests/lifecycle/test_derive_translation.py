@@ -157,6 +157,7 @@ def test_a_parent_duty_for_a_body_below_the_province_is_passed_down_never_droppe
     assert owners["kt-cap-duoi#p-1"] == ["phong-ldtbxh"] and owners["kt-cap-duoi#x-1"] == ["ubnd-cap-xa"]
     titles = [b.title for b in plan.blocks() if b.agency == ["phong-ldtbxh"]]
     assert titles == ["Phòng Lao động - Thương binh và Xã hội cấp huyện"]   # every district's, not one
+    assert ["phong-ldtbxh"] in [r.agency for r in plan.recipients]          # and it receives the plan
     assert not run_check(out, [str(path)]).index.has_errors
     # 26/11/2025: the district office is abolished; its duty goes to the commune office the registry names its successor
     out, later, _ = _draft(tmp_path, parent, unit="tỉnh Lạng Sơn", name="sau.yaml")

@@ -246,9 +246,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     for agency_id in order:
         if agency_id == sub:
             continue
-        body = registry.agencies[agency_id]
-        every = f" {body.level.label}" if body.level in LOWER and not body.collective else ""   # every district's office
-        org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id) + every, agency=[d.ref(agency_id)],
+        org.append(Block(label=f"{len(org) + 1}.", title=_heading_name(d, agency_id), agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
     # The press, only when what the parents ask of the province asks the media to act.
     press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
@@ -283,6 +281,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                    Recipient(name=d.say("Ủy ban MTTQ Việt Nam tỉnh"), agency=["uy-ban-mttq-tinh"]),
                    Recipient(name=d.say("Các sở, ban, ngành, đoàn thể cấp tỉnh"), agency=["cac-so-nganh-tinh"]),
                    Recipient(name=sub_name, agency=[sub])]
+    recipients += [Recipient(name=_heading_name(d, a), agency=[d.ref(a)]) for a in order   # bodies below, given duties
+                   if a != sub and registry.agencies[a].level in LOWER]
     return sections, closing, recipients, "VT, KGVX" if d.field is not None and d.field.id == "tre-em" else "VT"
 
 
@@ -350,6 +350,12 @@ def _peer_reach(d: Draft, duty, headings: dict, topic: frozenset[str], lead: str
                     holder = replace(holder, peer=True)
                     duty(holder.agency, cooperation(d, lead, text, holder.agency, holder.words),
                          [link(parent, item_id, items)], derived=holder.reason(d), tier="cooperating")
+
+
+def _heading_name(d: Draft, agency_id: str) -> str:
+    """A body's name as a province plan writes it: a district's office as every district's ("… cấp huyện")."""
+    body = d.registry.agencies[agency_id]
+    return d.name(agency_id) + (f" {body.level.label}" if body.level in LOWER and not body.collective else "")
 
 
 def _to_lower(d: Draft, duty, parent, agency_id: str, text: str, links) -> None:
