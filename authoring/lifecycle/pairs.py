@@ -26,6 +26,9 @@ PERIODS = {"năm": "nam", "6 tháng": "6_thang", "quý": "quy", "tháng": "thang
 # the province; which region it is differs between provinces, the role does not.
 _REGION = re.compile(r"\s+khu vực\s+[\wÀ-ỹ]+$")
 _CITY = re.compile(r"\b(thành phố|tp)\b")
+# "Phòng Tư pháp các huyện", "Phòng LĐTBXH quận - huyện", "… cấp huyện": a district office of every district, the
+# registry's district-level body (only when what is left names one: "Kho bạc Nhà nước quận - huyện" is not).
+_EVERY_DISTRICT = re.compile(r"\s+(?:cấp huyện|(?:các\s+)?(?:quận|huyện)(?:\s*(?:,|-|/|và)\s*(?:quận|huyện|thị xã|thành phố))*)$")
 # At the commune level a ward's plan says "phường", "tổ dân phố" and "Mặt trận Tổ quốc Việt Nam" where a commune's
 # says "xã", "thôn" and "MTTQ": the same roles, read alike when a name is not in the registry.
 _COMMUNE_WORDS = ((re.compile(r"\b(?:ủy ban )?mặt trận tổ quốc(?: việt nam)?\b|\b(?:ủy ban )?mttq(?: việt nam| vn)?\b"), "mttq"),
@@ -55,6 +58,7 @@ class Pair:
     level: str = ""
     absent: tuple[str, ...] = ()                  # parent directives named but not (yet) written
     text: Path | None = None                      # the real child plan's full text (a neighbour's, for derive --peer)
+    proxies: tuple[str, ...] = ()                 # tune only: plans of the same field and level, another parent
 
 
 def _bad(path: Path, what: str) -> InputError:
@@ -87,7 +91,7 @@ def load_pair(folder: Path, root: Path) -> Pair:
                     tuple(directives), tuple((a["name"], int(a["line"])) for a in tree.get("agencies") or []),
                     tuple(tree.get("targets") or []), tuple(dues), tuple(tree.get("neighbours") or []),
                     tree.get("field", ""), tree.get("level", ""), tuple(absent),
-                    folder / child["text"] if child.get("text") else None)
+                    folder / child["text"] if child.get("text") else None, tuple(tree.get("proxy_neighbours") or []))
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad(path, f"thiếu hoặc sai trường {exc}") from None
 
@@ -116,6 +120,10 @@ def agency_key(registry: Registry, name: str) -> str:
     for candidate in candidates:
         found = registry.resolve_agency(candidate)
         if found:
+            return found
+    if _EVERY_DISTRICT.search(text):
+        found = registry.resolve_agency(_EVERY_DISTRICT.sub("", text))
+        if found and registry.agencies[found].level.value == "huyen":
             return found
     key = _CITY.sub("tỉnh", match_key(_REGION.sub("", text)))
     for pattern, word in _COMMUNE_WORDS:

@@ -95,22 +95,27 @@ def test_a_neighbour_of_another_subject_gives_no_body_a_duty_the_parent_does_not
     assert "không dẫn văn bản cấp trên này" in text   # not of the same parent: no press, Front, unions from it
 
 
-def test_a_neighbour_keeps_a_body_the_parent_reaches_too_little_for_a_heading(tmp_path):
-    # One duty of Bộ Y tế among forty of Bộ Khoa học và Công nghệ: alone, ranking folds Sở Y tế into the lead's
-    # heading; a neighbour that gives Sở Y tế duties keeps its heading, and the comment says why.
+def _one_in_many(tmp_path: Path, many: int):
+    """A national decision giving Bộ Khoa học và Công nghệ *many* duties and Bộ Y tế one."""
     lines = ["kind: directive", "id: kt-gop", "document:", "  type: Quyết định",
              "  issuer: {agency: thu-tuong, name: Thủ tướng Chính phủ, header: [THỦ TƯỚNG CHÍNH PHỦ]}",
              "  number: 98", "  symbol: QĐ-TTg", "  place: Hà Nội", "  date: 2025-09-15", "  title: Về chuyển đổi số",
              "  level: trung_uong", "source: kiểm thử", "status: inferred", "sections:", "  - label: I.",
              "    title: TỔ CHỨC THỰC HIỆN", "    blocks:", "      - label: '1.'", "        title: Bộ Khoa học và Công nghệ",
              "        agency: bo-khcn", "        blocks:"]
-    for i in range(1, 41):
+    for i in range(1, many + 1):
         lines += [f"          - id: d-{i}", "            label: '-'",
                   f"            text: Triển khai nền tảng số thứ {i} phục vụ chuyển đổi số của ngành, lĩnh vực."]
     lines += ["      - label: '2.'", "        title: Bộ Y tế", "        agency: bo-y-te", "        blocks:",
               "          - id: y-1", "            label: '-'", "            text: Cấp chữ ký số miễn phí cho nhân viên y tế xã."]
     (tmp_path / "cha.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    parents = [load_plan_or_raise(tmp_path / "cha.yaml")]
+    return [load_plan_or_raise(tmp_path / "cha.yaml")]
+
+
+def test_a_neighbour_keeps_a_body_the_parent_reaches_too_little_for_a_heading(tmp_path):
+    # One duty of Bộ Y tế among forty of Bộ Khoa học và Công nghệ: alone, ranking folds Sở Y tế into the lead's
+    # heading; a neighbour that gives Sở Y tế duties keeps its heading, and the comment says why.
+    parents = _one_in_many(tmp_path, 40)
     registry = load_registry()
     _, alone, _ = _derived(tmp_path, parents, None)
     text, helped, _ = _derived(tmp_path, parents, _neighbour(tmp_path, ["Sở Khoa học và Công nghệ", "Sở Y tế"]))
@@ -172,3 +177,66 @@ def test_a_neighbour_body_whose_competence_a_duty_of_another_body_names_cooperat
     assert "thanh-tra-tinh" in draft_agencies(registry, helped)
     line = next(line for line in text.splitlines() if "theo kế hoạch của tỉnh Hà Tĩnh và theo chức năng" in line)
     assert "Thanh tra tỉnh" in line and "khiếu nại" in line
+
+
+def test_a_neighbour_of_the_same_parent_only_adds_bodies_never_drops_what_the_parent_proposes(tmp_path):
+    # The parent asks the province to inform the public and mobilise the people, so the draft alone proposes the press
+    # and the Front; a neighbour of the same parent that names neither (only Thanh tra tỉnh) removes neither.
+    duty = DUTY + " Đẩy mạnh thông tin, tuyên truyền trên các phương tiện thông tin đại chúng; vận động nhân dân tham gia."
+    parent = _directive(tmp_path, duty)
+    registry = load_registry()
+    _, alone, _ = _derived(tmp_path, [parent], None)
+    text, helped, _ = _derived(tmp_path, [parent], _neighbour(tmp_path, ["Thanh tra tỉnh"]))
+    assert "không dẫn văn bản cấp trên này" not in text   # the neighbour cites the parent: same programme
+    before, after = draft_agencies(registry, alone), draft_agencies(registry, helped)
+    assert {"uy-ban-mttq-tinh", "bao-ptth-tinh"} & before   # what the parent's words propose ...
+    assert before <= after                                  # ... stays with the neighbour
+
+
+def test_a_neighbour_of_the_same_parent_keeps_a_body_the_parent_reaches_however_little(tmp_path):
+    # One duty of Bộ Y tế among a hundred: even with the neighbour's weight, Sở Y tế is under the share of a heading.
+    # A neighbour implementing the same decision that gives Sở Y tế duties keeps it; one of another decision does not.
+    parents = _one_in_many(tmp_path, 100)
+    registry = load_registry()
+    _, same, _ = _derived(tmp_path, parents, _neighbour(tmp_path, ["Sở Khoa học và Công nghệ", "Sở Y tế"]))
+    _, other, _ = _derived(tmp_path, parents, _neighbour(tmp_path, ["Sở Khoa học và Công nghệ", "Sở Y tế"],
+                                                         cites="Quyết định số 7/QĐ-TTg ngày 02/01/2025"))
+    assert "so-y-te" in draft_agencies(registry, same)
+    assert "so-y-te" not in draft_agencies(registry, other)
+
+
+def test_a_neighbour_read_from_text_names_bodies_in_articles_lists_sentences_and_cut_headings(tmp_path):
+    # Real plans copied as text: a regulation's articles, "Cơ quan thực hiện: A; B", a body opening a sentence, and a
+    # heading cut inside a body's name by a hard line break (tune plans of TP Hồ Chí Minh, Lai Châu, Sơn La).
+    path = tmp_path / "lang-gieng.txt"
+    path.write_text("\n".join([
+        "ỦY BAN NHÂN DÂN", "TỈNH SƠN LA", "Số: 12/KH-UBND", "KẾ HOẠCH", "Thực hiện chương trình", "",
+        "Điều 5. Kho bạc Nhà nước tỉnh, Bảo hiểm xã hội tỉnh có nhiệm vụ", "",
+        "- Cơ quan thực hiện: Sở Tư pháp; Sở Văn hóa, Thể thao và Du lịch và các sở, ngành có liên quan.", "",
+        "Sở Khoa học và Công nghệ chủ trì, phối hợp với các đơn vị tổ chức tập huấn.", "",
+        "6. Sở Ngoại", "", "vụ", "", "- Tham mưu công tác đối ngoại."]) + "\n", encoding="utf-8")
+    registry = load_registry()
+    from authoring.lifecycle.pairs import agency_key
+
+    read = {agency_key(registry, n) for n in read_peer(path).names}
+    assert {"kho-bac-tinh", "so-tu-phap", "so-vhttdl", "so-khcn", "so-ngoai-vu"} <= read
+
+
+def test_a_neighbour_adds_the_press_only_when_what_the_province_is_asked_reaches_it_and_no_other_organisation(tmp_path):
+    # The parent asks the province only for legal education; "tuyên truyền" is in a ministry's duty. A neighbour of the
+    # same parent naming the press and the children's protection association adds neither (tune, each children's
+    # plan as another's neighbour: such additions were wrong 6 times of 6).
+    parent = _directive(tmp_path)
+    path = tmp_path / "cha.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join([
+        "      - label: '2.'", "        title: Bộ Văn hóa, Thể thao và Du lịch", "        agency: bo-vhttdl", "        blocks:",
+        "          - id: v-1", "            label: '-'",
+        "            text: Chủ trì tuyên truyền, phổ biến pháp luật về cải cách hành chính trên cả nước."]) + "\n",
+        encoding="utf-8")
+    parent = load_plan_or_raise(path)
+    registry = load_registry()
+    _, alone, _ = _derived(tmp_path, [parent], None)
+    text, helped, _ = _derived(tmp_path, [parent], _neighbour(tmp_path, [
+        "Báo và Phát thanh, Truyền hình Hà Tĩnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Hội Bảo vệ quyền trẻ em tỉnh"]))
+    added = draft_agencies(registry, helped) - draft_agencies(registry, alone)
+    assert not added & {"bao-ptth-tinh", "bao-tinh", "dai-ptth-tinh", "hoi-bvqte-tinh"}, added

@@ -125,3 +125,43 @@ def test_a_ward_of_a_centrally_run_city_names_the_city_and_its_own_front(tmp_pat
     assert "Ủy ban nhân dân thành phố Hà Nội" in text and "tỉnh Hà Nội" not in text and "Công an tỉnh" not in text
     assert "Ủy ban Mặt trận Tổ quốc Việt Nam phường Hoàn Kiếm" in text
     assert not run_check(out, [str(city)]).index.has_errors
+
+
+def _lower_bodies_parent(tmp_path):
+    """A national circular giving duties to a district office and to the communes (a test's, not a real text)."""
+    lines = ["kind: directive", "id: kt-cap-duoi", "document:", "  type: Thông tư", "  issuer: {agency: bo-ldtbxh, "
+             "name: Bộ Lao động - Thương binh và Xã hội, header: [BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI]}",
+             "  number: 9", "  symbol: TT-BLĐTBXH", "  place: Hà Nội", "  date: 2019-05-15",
+             "  title: hướng dẫn quản lý kinh phí chi trả trợ cấp", "  level: trung_uong", "source: kiểm thử",
+             "status: inferred", "sections:", "  - label: I.", "    title: TỔ CHỨC THỰC HIỆN", "    blocks:",
+             "      - label: '1.'", "        title: Sở Lao động - Thương binh và Xã hội", "        agency: so-ldtbxh",
+             "        blocks:", "          - id: s-1", "            label: '-'",
+             "            text: Tổng hợp dự toán kinh phí chi trả trợ cấp của tỉnh.",
+             "      - label: '2.'", "        title: Phòng Lao động - Thương binh và Xã hội", "        agency: phong-ldtbxh",
+             "        blocks:", "          - id: p-1", "            label: '-'",
+             "            text: Lập danh sách đối tượng, dự toán kinh phí chi trả trợ cấp gửi Sở.",
+             "      - label: '3.'", "        title: Ủy ban nhân dân cấp xã", "        agency: ubnd-cap-xa",
+             "        blocks:", "          - id: x-1", "            label: '-'",
+             "            text: Xác nhận danh sách đối tượng hưởng trợ cấp trên địa bàn."]
+    path = tmp_path / "tt-9.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_parent_duty_for_a_body_below_the_province_is_passed_down_never_dropped(tmp_path):
+    path = _lower_bodies_parent(tmp_path)
+    parent = load_plan_or_raise(path)
+    # 2020: the province plan names the districts' office and the communes with the parent's duties
+    out, plan, report = _draft(tmp_path, parent, unit="tỉnh Lạng Sơn", day=date(2020, 3, 2))
+    owners = _owners(plan)
+    assert owners["kt-cap-duoi#p-1"] == ["phong-ldtbxh"] and owners["kt-cap-duoi#x-1"] == ["ubnd-cap-xa"]
+    titles = [b.title for b in plan.blocks() if b.agency == ["phong-ldtbxh"]]
+    assert titles == ["Phòng Lao động - Thương binh và Xã hội cấp huyện"]   # every district's, not one
+    assert ["phong-ldtbxh"] in [r.agency for r in plan.recipients]          # and it receives the plan
+    assert not run_check(out, [str(path)]).index.has_errors
+    # 26/11/2025: the district office is abolished; its duty goes to the commune office the registry names its successor
+    out, later, _ = _draft(tmp_path, parent, unit="tỉnh Lạng Sơn", name="sau.yaml")
+    assert _owners(later)["kt-cap-duoi#p-1"] == ["phong-van-hoa-xa-hoi"]
+    assert _owners(later)["kt-cap-duoi#x-1"] == ["ubnd-cap-xa"]
+    assert "Phòng Văn hóa - Xã hội cấp xã" in [b.title for b in later.blocks()]
+    assert not run_check(out, [str(path)]).index.has_errors

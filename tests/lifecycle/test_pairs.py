@@ -270,3 +270,82 @@ def test_agency_key_reads_ho_chi_minh_citys_dash_spelling_as_every_district_and_
     assert agency_key(registry, "Ủy ban nhân dân quận - huyện") == "ubnd-cap-huyen"
     assert agency_key(registry, "Ủy ban nhân dân phường - xã, thị trấn") == "ubnd-cap-xa"
     assert agency_key(registry, "Ủy ban nhân dân quận") == "ubnd-huyen"   # one district stays one district
+
+
+def _province_pair(root: Path, split: str, me: str, province: str, proxies: str = "") -> None:
+    from helpers import ROOT
+
+    directive = ROOT / "plans" / "directives" / "qd-23-2021.yaml"
+    folder = root / split / me
+    folder.mkdir(parents=True)
+    text = PAIR.format(id=me, split=split, neighbour="",
+                       agencies='  - {name: "Sở Y tế", line: 1}\n  - {name: "Sở Tư pháp", line: 2}')
+    text = text.replace('directive: ""', f'directive: "{directive}"').replace("xã Hòa Bình", f"tỉnh {province}")
+    (folder / "expected.yaml").write_text(text + (f"proxy_neighbours: [{proxies}]\n" if proxies else ""),
+                                          encoding="utf-8")
+    (folder / "child.txt").write_text("\n".join([
+        "ỦY BAN NHÂN DÂN", f"TỈNH {province.upper()}", "Số: 5/KH-UBND", "KẾ HOẠCH", "I. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Tư pháp", "- Chủ trì tuyên truyền, phổ biến pháp luật."]) + "\n", encoding="utf-8")
+
+
+def test_benchmark_uses_proxy_neighbours_for_a_tune_pair_and_never_for_a_held_out_one(tmp_path: Path, capsys):
+    root = tmp_path / "pairs"
+    _province_pair(root, "tune", "tinh-a", "Đắk Nông", proxies="tinh-b")
+    _province_pair(root, "tune", "tinh-b", "Lạng Sơn")
+    _province_pair(root, "holdout", "tinh-c", "Kon Tum", proxies="tinh-b")
+    assert load_pairs(root)["tinh-a"].proxies == ("tinh-b",)
+    _benchmark().run(root, details=False)
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.strip("|").split("|")]
+            for line in capsys.readouterr().out.splitlines() if line.startswith("| tinh-")}
+    assert rows["tinh-a"][3].endswith("%")          # tune: the proxy's real plan as --peer is scored
+    assert rows["tinh-b"][3] == "—"                 # no proxy declared
+    assert rows["tinh-c"][3] == "—"                 # held out: proxies are never used
+
+
+def test_tune_halves_split_by_field_so_a_rule_is_seen_on_fields_it_was_not_fitted_on():
+    from authoring.lifecycle.pairs import Pair
+
+    def pair(pid, field):
+        return Pair(pid, "tune", Path("."), "tỉnh A", __import__("datetime").date(2025, 1, 1), (), (), (), (), (),
+                    field)
+
+    chosen = [pair("a", "trẻ em"), pair("b", "trẻ em"), pair("c", "trẻ em"), pair("d", "dân số"),
+              pair("e", "chuyển đổi số (dữ liệu)"), pair("f", "chuyển đổi số (giao thông), thi đua")]
+    first, second = _benchmark().halves(chosen)
+    assert first == {"a", "b", "c"} and second == {"d", "e", "f"}   # a field never straddles the halves
+
+
+def test_agency_key_reads_a_district_office_of_every_district_as_the_registrys_district_body():
+    registry = load_registry()
+    assert agency_key(registry, "Phòng Lao động - Thương binh và Xã hội quận - huyện") == "phong-ldtbxh"
+    assert agency_key(registry, "Phòng Tư pháp các huyện") == "phong-tu-phap"
+    assert agency_key(registry, "Kho bạc Nhà nước quận - huyện").startswith("~")   # not a district body: unknown
+
+
+def test_benchmark_runs_only_the_split_asked_for(tmp_path: Path, capsys):
+    root = tmp_path / "pairs"
+    _province_pair(root, "tune", "tinh-a", "Đắk Nông")
+    _province_pair(root, "holdout", "tinh-c", "Kon Tum")
+    _benchmark().run(root, details=False, splits=("tune",))
+    out = capsys.readouterr().out
+    assert "## tune" in out and "| tinh-a " in out
+    assert "## holdout" not in out and "tinh-c" not in out
+
+
+def test_benchmark_can_read_proxy_neighbours_as_plans_of_the_same_parent(tmp_path: Path):
+    root = tmp_path / "pairs"
+    _province_pair(root, "tune", "tinh-a", "Đắk Nông", proxies="tinh-b")
+    _province_pair(root, "tune", "tinh-b", "Lạng Sơn")
+    module = _benchmark()
+    pairs = load_pairs(root)
+    seen = []
+    real = module.draft_of
+
+    def spy(pair, folder, peer=None):
+        seen.append(module.Peer(Path("x.txt"), "tỉnh X", ()).implements([]))
+        return real(pair, folder, peer)
+
+    module.draft_of = spy
+    for same in (False, True):
+        module.with_peers(load_registry(), pairs["tinh-a"], pairs, tmp_path, proxies_as_same=same)
+    assert seen == [False, True]   # the proxy cites no parent at hand; read as the same parent only when asked

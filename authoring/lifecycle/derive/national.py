@@ -17,7 +17,7 @@ from .counterparts import (STANDING, central_only, department, listed_ministries
                            names_standing, province_lead, resolved, to_province, unplaced)
 from .dating import local_dues, period_of
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
-from .peer import peer_asks, peer_members, peer_reason
+from .peer import peer_asks, peer_reason
 from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
 from .targets import add_target_section
 
@@ -26,6 +26,8 @@ PRESS = ("dai-ptth-tinh", "bao-tinh")
 # What a central parent gives every ministry or every province: the province spreads it over its bodies by competence.
 COLLECTIVE = ("ubnd-tinh", "cac-bo-nganh")
 DUE_REASON = "hạn do kehoach đề xuất (văn bản cấp trên không ghi ngày)"
+# Levels below the province: a parent's duty for one of their bodies (Phòng LĐTBXH, UBND cấp xã) is passed down.
+LOWER = (Level.DISTRICT, Level.COMMUNE)
 
 
 def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str]:
@@ -108,9 +110,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     for entry in defaults:
         agency_id = department(d, entry.agency, lead)
         if agency_id is None or (entry.when and not re.search(entry.when, parent_words, re.IGNORECASE)) \
-                or (agency_id == "cac-so-nganh-tinh" and not group_asked) \
-                or (d.peer_same and agency_id not in d.peer and agency_id != lead):
-            continue   # with a neighbour's plan of the same parent, the field's usual list keeps only the bodies it names
+                or (agency_id == "cac-so-nganh-tinh" and not group_asked):
+            continue
         for sentence in entry.sentences:
             if entry.agency == "lead" and standing and STANDING.search(sentence):
                 continue   # the parent already makes the lead's counterpart the standing body: its own words say it
@@ -164,6 +165,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                     _to_counterparts(d, duty, parent, [a for a in agencies if a in registry.agencies
                                                        and registry.agencies[a].level == Level.CENTRAL], text,
                                      [link(parent, item.id, items)])
+            elif first is not None and first.level in LOWER:
+                _to_lower(d, duty, parent, first.id, text, [link(parent, item.id, items)])
             elif first is None:
                 unplaced(d, parent, agencies[0], text)
     # A task the parent gives one central body (a programme's project owned by a ministry) reaches its counterpart.
@@ -199,17 +202,19 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     if group_words and "cac-so-nganh-tinh" not in headings:
         duty("cac-so-nganh-tinh", d.unique(d.proposal("group").format(lead=lead_name)), derived=asked_reason(group_words))
     # The Front when the parents ask the province to mobilise (or, for a parent that names no body, its field's list).
+    # A neighbour's plan of the same parent only adds: the Front when it names it and the province is asked to act
+    # within the Front's reach. The other organisations it names are not added (on tune, each children's plan as
+    # another's neighbour: 2 added, both wrong).
     front_words = asks(d, "front", asked)
     front = d.proposal("front")
     members, front_title = tuple(front.members), d.say(front.title)
-    if d.peer_same:   # the neighbour's plan of the same parent decides kehoach's own proposal: the Front it names
-        front_words = peer_asks(d, "front", asked, parent_words, front.members)
-        members = tuple(peer_members(d, front.members))
-        front_title = request_title(d, members) if members else front_title
-    if not requests and (front_words or (by_field and d.proposed_by_field("front") and (members or not d.peer_same))):
+    front_peer = d.peer_same and not front_words
+    if front_peer:
+        front_words = peer_asks(d, "front", asked, front.members)
+    if not requests and (front_words or (by_field and d.proposed_by_field("front"))):
         requests.append((members, front_title, [Block(
             id=d.new_id("uy-ban-mttq-tinh.1"), label="-", text=d.unique(front.sentence) or front.sentence,
-            derived=_peer_said(d, asked_reason(front_words)) if front_words else d.reason)]))
+            derived=_peer_said(d, asked_reason(front_words), front_peer) if front_words else d.reason)]))
     topic = " ".join(p.plan.document.title for p in d.parents)
     extra = d.field.topic_requests if d.field is not None else None
     if extra and re.search(extra.words, topic, re.IGNORECASE):
@@ -217,9 +222,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             # Courts, prosecutors, associations: only when the parents' words reach their work (or, for a parent that
             # names no body, by its field's list when the request has no words of its own).
             said = re.search(request.when, parent_words) if request.when else None
-            if not (said or (by_field and not request.when)) \
-                    or (d.peer_same and not set(request.members) & set(d.peer)):
-                continue   # with a neighbour's plan: only the bodies it names
+            if not (said or (by_field and not request.when)):
+                continue
             requests.append((tuple(request.members), d.say(request.title), [Block(
                 id=d.new_id(f"{request.members[0]}.1"), label="-", text=request.sentence,
                 derived=asked_reason(said.group(0)) if said else d.reason)]))
@@ -242,17 +246,19 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
     for agency_id in order:
         if agency_id == sub:
             continue
-        org.append(Block(label=f"{len(org) + 1}.", title=d.name(agency_id), agency=[d.ref(agency_id)],
+        org.append(Block(label=f"{len(org) + 1}.", title=_heading_name(d, agency_id), agency=[d.ref(agency_id)],
                          blocks=headings[agency_id]))
     # The press, only when what the parents ask of the province asks the media to act.
     press = list(dict.fromkeys(d.now(p) for p in PRESS if p in registry.agencies and d.now(p)))   # one body from 07/2025
-    press_words = peer_asks(d, "press", asked, parent_words, press) if d.peer_same else asks(d, "press", asked)
-    if d.peer_same:   # only the press the neighbour names
+    press_words = asks(d, "press", asked)
+    press_peer = d.peer_same and not press_words
+    if press_peer:   # the parent's wider words, when a neighbour of the same parent names the press
+        press_words = peer_asks(d, "press", asked, press)
         press = [p for p in press if p in d.peer]
     if press and press_words:
         org.append(Block(label=f"{len(org) + 1}.", title=and_names([d.name(p) for p in press]), agency=press,
                          blocks=[Block(id=d.new_id(f"{press[0]}.1"), label="-", text=d.proposal("press"),
-                                       derived=_peer_said(d, asked_reason(press_words)))]))
+                                       derived=_peer_said(d, asked_reason(press_words), press_peer))]))
     org.append(Block(label=f"{len(org) + 1}.", title=sub_name, agency=[sub], blocks=headings[sub]))
     for members, title, blocks in requests:
         org.append(Block(label=f"{len(org) + 1}.", title=title, agency=list(members), blocks=blocks))
@@ -275,6 +281,8 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                    Recipient(name=d.say("Ủy ban MTTQ Việt Nam tỉnh"), agency=["uy-ban-mttq-tinh"]),
                    Recipient(name=d.say("Các sở, ban, ngành, đoàn thể cấp tỉnh"), agency=["cac-so-nganh-tinh"]),
                    Recipient(name=sub_name, agency=[sub])]
+    recipients += [Recipient(name=_heading_name(d, a), agency=[d.ref(a)]) for a in order   # bodies below, given duties
+                   if a != sub and registry.agencies[a].level in LOWER]
     return sections, closing, recipients, "VT, KGVX" if d.field is not None and d.field.id == "tre-em" else "VT"
 
 
@@ -323,8 +331,9 @@ def _to_counterparts(d: Draft, duty, parent, central: list[str], text: str, link
              derived=f"văn bản cấp trên giao chung cho {together}", tier="counterpart")
 
 
-def _peer_said(d: Draft, reason: str) -> str:
-    return f"{peer_reason(d)}; {reason}" if d.peer_same else reason
+def _peer_said(d: Draft, reason: str, by_peer: bool) -> str:
+    """*reason*, preceded by the neighbour's plan when the body is proposed only because that plan names it."""
+    return f"{peer_reason(d)}; {reason}" if by_peer else reason
 
 
 def _peer_reach(d: Draft, duty, headings: dict, topic: frozenset[str], lead: str) -> None:
@@ -341,6 +350,23 @@ def _peer_reach(d: Draft, duty, headings: dict, topic: frozenset[str], lead: str
                     holder = replace(holder, peer=True)
                     duty(holder.agency, cooperation(d, lead, text, holder.agency, holder.words),
                          [link(parent, item_id, items)], derived=holder.reason(d), tier="cooperating")
+
+
+def _heading_name(d: Draft, agency_id: str) -> str:
+    """A body's name as a province plan writes it: a district's office as every district's ("… cấp huyện")."""
+    body = d.registry.agencies[agency_id]
+    return d.name(agency_id) + (f" {body.level.label}" if body.level in LOWER and not body.collective else "")
+
+
+def _to_lower(d: Draft, duty, parent, agency_id: str, text: str, links) -> None:
+    """A duty the parent gives a body below the province (Phòng LĐTBXH, UBND cấp xã): the province plan passes it on to
+    that body as in force on the draft's day; a body gone by then (the district offices, 01/7/2025) is a note."""
+    now = d.now(agency_id)
+    body = d.registry.agencies.get(now) if now else None
+    if body is None or body.level not in LOWER or not d.exists(now):
+        unplaced(d, parent, agency_id, text)
+        return
+    duty(now, d.unique(text), links, tier="counterpart")
 
 
 def _to_listed(d: Draft, duty, parent, listed: list[tuple[str, str | None]], text: str, links) -> None:

@@ -19,8 +19,19 @@ from .context import Draft
 _GIVEN = re.compile(r"^(?:Giao|Đề nghị)\s+(.+?)(?=\s*:|\s+(?:chủ trì|phối hợp|tham mưu|thực hiện)\b|\s*\(|$)")
 # How much of the neighbour's words is searched for the parent's citation.
 _TEXT = 400_000
-# The label of a heading or an item: "2.", "II.", "a)", "-", "+".
-_LABEL = re.compile(r"^(?:(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]|[-+•])\s*")
+# The label of a heading or an item: "2.", "II.", "a)", "-", "+", "Điều 5." (a regulation's article).
+_LABEL = re.compile(r"^(?:Điều\s+\d+\s*[.:]|(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]|[-+•])\s*")
+# An item that opens with the bodies it gives duties to, as its subject: "Sở Tài chính, trên cơ sở …, chủ trì …",
+# "Kho bạc Nhà nước Thành phố, Kho bạc Nhà nước quận - huyện có nhiệm vụ", "Bộ CHQS tỉnh có trách nhiệm tham mưu …".
+_SUBJECT = re.compile(r"^(.{3,200}?)(?=\s+(?:có nhiệm vụ|có trách nhiệm|chịu trách nhiệm|chủ trì|tham mưu|phối hợp|bố trí|"
+                      r"tổng hợp|hướng dẫn|theo dõi)\b|,\s*(?:trên cơ sở|căn cứ|theo)\b)")
+# "Sở Lao động - Thương binh và Xã hội có nhiệm vụ": the words after a body's name that say it is given duties.
+_DUTY_TAIL = re.compile(r"\s+(?:có nhiệm vụ|có trách nhiệm|chịu trách nhiệm)(?:\s+như sau)?\s*:?\s*$")
+# The first word of a body's name: a heading "6. Sở Ngoại" cut there by a hard line break goes on in the next line.
+_BODY_START = re.compile(r"^(?:Sở|Ban|Văn phòng|Trung tâm|Công an|Bộ|Đài|Báo|Hội|Chi cục|Cục|Thanh tra|Liên|Tỉnh đoàn|"
+                         r"Kho bạc|Ngân hàng|Viện|Tòa án|Bảo hiểm|Ủy ban|Đoàn)(?:\s|$)")
+# "Cơ quan thực hiện: Sở Khoa học và Công nghệ; Sở Tư pháp; …", "Đơn vị chủ trì: …".
+_EXECUTING = re.compile(r"\b(?:[Cc]ơ quan|[Đđ]ơn vị)\s+(?:thực hiện|chủ trì|phối hợp|thực hiện chính)\s*:\s*(.{3,300})")
 # A heading that names a body, known to the registry or not: "3. Ban Quản lý các khu công nghiệp".
 _BODY = re.compile(r"^(?:Sở|Ban|Văn phòng|Trung tâm|Công an|Bộ Chỉ huy|Bộ đội|Đài|Báo|Hội|Chi cục|Cục|Thanh tra|Liên "
                    r"hiệp|Tỉnh đoàn|Thành đoàn|Kho bạc|Ngân hàng|Viện|Tòa án|Bảo hiểm|Ủy ban|Đoàn|Liên đoàn)\s")
@@ -85,17 +96,51 @@ def read_peer(path: Path, name: str | None = None) -> Peer:
             names += list(block.agency) + (list(block.task.lead) if block.task is not None else [])
             lines += [block.title or "", (block.text or "").split("\n")[0]]
     registry = load_registry()
-    for line in lines:
-        text = _LABEL.sub("", nfc(line).strip(), count=1)
+    for line in _mended(registry, lines):
+        text = _DUTY_TAIL.sub("", _LABEL.sub("", nfc(line).strip(), count=1))
         given = _GIVEN.match(text)
         if given:
             names.append(given.group(1))
         elif (text != line.strip() or text.endswith(":")) and 0 < len(text) <= 90 and (
-                _named(text) or not agency_key(registry, text.rstrip(" :.;,")).startswith("~")):
-            names.append(text.rstrip(" :.;,"))   # a heading that is a body's name, or "Sở Tư pháp:"
+                not agency_key(registry, text.rstrip(" :.;,")).startswith("~")
+                or (not _VERB.search(text) and _known(registry, text)) or _named(text)):
+            # a heading that is a body's name, or "Sở Tư pháp:"; one naming several: "Kho bạc …, Bảo hiểm xã hội …"
+            whole = text.rstrip(" :.;,")
+            names += [whole] if not agency_key(registry, whole).startswith("~") else (_known(registry, text) or [whole])
+        elif subject := _SUBJECT.match(text):
+            names += _known(registry, subject.group(1))   # only the registry's bodies: the subject may be a sentence
+        executing = _EXECUTING.search(text)
+        if executing:
+            names += _known(registry, executing.group(1))
     owner = _owner(plan, lines)
     return Peer(shown, owner, tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())), "\n".join(lines)[:_TEXT])
 
+
+
+def _mended(registry, lines: list[str]) -> list[str]:
+    """*lines* with a heading cut inside a body's name by a hard line break ("6. Sở Ngoại" / "Vụ") joined to the next."""
+    out: list[str] = []
+    for line in lines:
+        last = _LABEL.sub("", nfc(out[-1]).strip(), count=1) if out else ""
+        if last and last != out[-1].strip() and len(last) <= 40 and _BODY_START.match(last) \
+                and not re.search(r"[.:;!?)]$", last) and agency_key(registry, last).startswith("~") \
+                and not _LABEL.match(nfc(line).strip()):   # the rest of the name, not the next item
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
+def _known(registry, words: str) -> list[str]:
+    """The names in *words* ("A, B và C"; "A; B và các sở, ngành liên quan") that the registry knows, each apart: a
+    name with a comma or "và" of its own ("Sở Văn hóa, Thể thao và Du lịch") whole."""
+    found = []
+    for chunk in re.split(r";", words):
+        chunk = re.sub(r"\s+(?:và|cùng)\s+các\s.*$", "", chunk).strip(" .;:,")
+        parts = [chunk] if not agency_key(registry, chunk).startswith("~") else \
+            [p.strip(" .;:,") for p in _PARTS.split(chunk)]
+        found += [p for p in parts if p and len(p) <= 90 and not agency_key(registry, p).startswith("~")]
+    return found
 
 
 def _named(text: str) -> bool:
@@ -157,24 +202,20 @@ def peer_reason(d: Draft) -> str:
     return f"theo kế hoạch của {d.peer_owner}"
 
 
-def peer_asks(d: Draft, role: str, asked: str, everything: str, bodies) -> str | None:
-    """With a neighbour's plan, the words by which the parents reach a closing *role* (press, front): its `asks` words
-    in what they ask of the unit (*asked*), or its wider `reach` words (roles.yaml, ranking) anywhere in their text
-    (*everything*), when the neighbour names one of its *bodies*; None when the neighbour names none of them."""
+def peer_asks(d: Draft, role: str, asked: str, bodies) -> str | None:
+    """With a neighbour's plan, the words by which what the parents ask of the unit (*asked*) reaches a closing *role*
+    (press, front): its wider `reach` words (roles.yaml, ranking), when the neighbour names one of its *bodies*; None
+    when the neighbour names none of them. Only what is asked of the unit: the parent's words to others do not count
+    (on tune, with each children's plan as another's neighbour, the parent's whole text added the press wrongly 4 times
+    of 4)."""
     ranking = d.roles.ranking
     if ranking is None or not set(bodies) & set(d.peer):
         return None
-    for words, text in ((ranking.asks.get(role), asked), (ranking.reach.get(role), everything)):
-        found = re.search(words, text) if words else None
+    for words in (ranking.asks.get(role), ranking.reach.get(role)):
+        found = re.search(words, asked) if words else None
         if found:
             return found.group(0).strip(" .;:")
     return None
-
-
-def peer_members(d: Draft, usual) -> list[str]:
-    """The Front and the mass organisations the neighbour asks, in the field's usual order first."""
-    named = [a for a in d.peer if d.registry.agencies[a].kind == "doan-the" and not d.registry.agencies[a].collective]
-    return [a for a in usual if a in named] + [a for a in named if a not in usual]
 
 
 def unused(d: Draft, sections: list[Block]) -> None:

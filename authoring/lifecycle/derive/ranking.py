@@ -37,13 +37,15 @@ class Ranks:
     def minor(self, candidates, with_peer: bool = True) -> list[str]:
         """The *candidates* whose weight is under the share of the draft's whole weight that earns a heading (the
         field's usual list, proposed only for a parent that names no body, stays: it is all the draft has); a
-        neighbour's plan giving the body duties adds its weight (derive --peer) unless *with_peer* is False."""
+        neighbour's plan giving the body duties adds its weight (derive --peer) unless *with_peer* is False; a
+        neighbour of the same parent giving it duties keeps it whatever its weight (a real plan of the same programme
+        gave it a heading, and the parent's own duties reach it)."""
         ranking = self.d.roles.ranking
         total = sum(self.weights.values())
         if ranking is None or not total:
             return []
         peer = ranking.weights.get("peer", 0) if with_peer else 0
-        return [a for a in candidates if a not in self.listed
+        return [a for a in candidates if a not in self.listed and not (with_peer and self.d.peer_same and a in self.d.peer)
                 and self.weights.get(a, 0) + (peer if a in self.d.peer else 0) < ranking.share * total]
 
 
