@@ -6,14 +6,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import sessionmaker
 
 from authoring.web.store import migrate
 from authoring.workspace import audit
 from authoring.workspace.models import AuditHeadRow, AuditRow
 from ws_fixtures import *  # noqa: F401,F403  (fixtures)
-from ws_support import derive_for, province_plan
+from ws_support import save_recorded
 
 
 def _append_at_once(url: str, writers: int, each: int) -> None:
@@ -61,20 +61,7 @@ def test_writers_at_once_from_an_empty_log_leave_one_unbroken_chain_and_its_head
 def test_a_save_holds_the_chain_lock_for_its_two_log_writes_and_the_commit_only(ws_app, users, db_url):
     """PostgreSQL: the head row, locked, is the chain's lock and holds its last value; from that lock to COMMIT a save
     only adds its entries and moves the head (no separate lock, no read of the last entry, no read of the head)."""
-    so = users("cv.so")
-    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
-    cv = users("cv.anhson")
-    events = []
-    engine = ws_app.state.kh.store.engine
-    on_statement = lambda *args: events.append(" ".join(args[2].split()))  # noqa: E731
-    on_commit = lambda *_: events.append("COMMIT")  # noqa: E731
-    event.listen(engine, "before_cursor_execute", on_statement)
-    event.listen(engine, "commit", on_commit)
-    try:
-        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch xã"})
-    finally:
-        event.remove(engine, "before_cursor_execute", on_statement)
-        event.remove(engine, "commit", on_commit)
+    response, events, _ = save_recorded(ws_app, users)
     assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
     lock = next(i for i, s in enumerate(events) if s.startswith("SELECT ws_audit_head.") and s.endswith("FOR UPDATE"))
     held = events[lock + 1:events.index("COMMIT", lock)]

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from ws_support import new_plan
+from ws_support import new_plan, save_recorded
 from ws_fixtures import *  # noqa: F401,F403  (fixtures)
 
 
@@ -43,21 +43,7 @@ def test_the_detail_entry_of_an_edit_is_the_diff_the_save_made_not_a_second_diff
 def test_a_saves_board_answers_are_written_before_the_audit_chain_is_locked(ws_app, users, db_url):
     """The audit chain is locked for every writer of the province until the save commits: the save's own work must
     be done before it takes that lock, or every other save waits for it."""
-    from sqlalchemy import event
-
-    from ws_support import derive_for, province_plan
-
-    so = users("cv.so")
-    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
-    cv = users("cv.anhson")
-    statements = []
-    listen = lambda *args: statements.append(" ".join(args[2].split()))  # noqa: E731
-    engine = ws_app.state.kh.store.engine
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch xã"})
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
+    response, statements, _ = save_recorded(ws_app, users)
     assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
     lock = statements.index("UPDATE ws_audit SET id = id WHERE 0")
     coverage = next(i for i, s in enumerate(statements) if s.startswith("INSERT INTO ws_coverage"))
@@ -68,25 +54,9 @@ def test_a_saves_board_answers_are_written_before_the_audit_chain_is_locked(ws_a
 def test_a_save_is_one_transaction_with_its_audit_and_detail_entries_and_nothing_after(ws_app, users, db_url):
     """The version, the board's answers, the edit's audit entry and its detail entry (the diff) are committed
     together; the request writes or reads nothing more after that commit (no second transaction after the reply)."""
-    from sqlalchemy import event
-
     from authoring.workspace.models import AuditRow
-    from ws_support import derive_for, province_plan
 
-    so = users("cv.so")
-    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
-    cv = users("cv.anhson")
-    events = []
-    engine = ws_app.state.kh.store.engine
-    on_statement = lambda *args: events.append(" ".join(args[2].split()))  # noqa: E731
-    on_commit = lambda *_: events.append("COMMIT")  # noqa: E731
-    event.listen(engine, "before_cursor_execute", on_statement)
-    event.listen(engine, "commit", on_commit)
-    try:
-        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch xã"})
-    finally:
-        event.remove(engine, "before_cursor_execute", on_statement)
-        event.remove(engine, "commit", on_commit)
+    response, events, plan = save_recorded(ws_app, users)
     assert response.status_code == 200 and "Đã lưu phiên bản 2" in response.text
     version = next(i for i, s in enumerate(events) if s.startswith("INSERT INTO plan_versions"))
     commit = events.index("COMMIT", version)

@@ -121,3 +121,25 @@ def derive_for(user: User, province_id: int, names: list[str], timeout: float = 
         found[unit] = int(plan_id)
     assert set(names) <= set(found), (names, found)
     return found
+
+
+def save_recorded(ws_app, users) -> tuple[object, list[str], int]:
+    """A commune officer saves the title of a freshly derived draft; returns the response, every SQL statement the
+    save ran in order (with "COMMIT" where a transaction ended) and the plan's id."""
+    from sqlalchemy import event
+
+    so = users("cv.so")
+    plan = derive_for(so, province_plan(so), ["xã Anh Sơn"])["xã Anh Sơn"]
+    cv = users("cv.anhson")
+    events: list[str] = []
+    engine = ws_app.state.kh.store.engine
+    on_statement = lambda *args: events.append(" ".join(args[2].split()))  # noqa: E731
+    on_commit = lambda *_: events.append("COMMIT")  # noqa: E731
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "commit", on_commit)
+    try:
+        response = cv.htmx(f"/ke-hoach/{plan}/truong", {"base": "1", "path": "document.title", "v": "Kế hoạch xã"})
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine, "commit", on_commit)
+    return response, events, plan
