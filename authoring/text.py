@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
 # Old-style tone placement ("hoà", "uỷ") and new-style ("hòa", "ủy") are both in use;
@@ -206,3 +206,16 @@ def citation_first_mention(doc_type: str, code: str | None, issued, issuer: str 
 def citation_later_mention(doc_type: str, code: str | None, title: str | None = None) -> str:
     """ND30 later mention: type and number only ("Quyết định số 23/QĐ-TTg")."""
     return f"{doc_type} số {code}" if code else f"{doc_type} {title or ''}".strip()
+
+
+# Giờ Việt Nam: UTC+7 all year (no summer time). Moments are stored in UTC and shown in it, whatever time zone the
+# server runs in (a province's server in a data centre often runs in UTC).
+VIETNAM = timezone(timedelta(hours=7), "+07:00")
+
+
+def vietnam_time(moment: datetime | None, seconds: bool = True) -> str:
+    """'07/12/2026 23:09:35' for a moment stored in UTC (naive or aware), in Vietnam's time; '' for none."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")

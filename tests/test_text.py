@@ -94,3 +94,20 @@ def test_a_legal_document_is_cited_with_the_year_in_its_number():
 
     circular = load_plan_or_raise(FIXTURES / "derive_pairs" / "parents" / "tt-10-2022.yaml")
     assert words.document(circular.plan) == "Thông tư số 10/2022/TT-BLĐTBXH"
+
+
+def test_a_stored_moment_is_shown_in_vietnam_time_whatever_the_servers_time_zone(monkeypatch):
+    import time
+    from datetime import datetime
+
+    from authoring.text import vietnam_time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert vietnam_time(datetime(2026, 12, 7, 16, 9, 35)) == "07/12/2026 23:09:35"
+        assert vietnam_time(datetime(2026, 12, 7, 17, 30), seconds=False) == "08/12/2026 00:30"
+        assert vietnam_time(None) == ""
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

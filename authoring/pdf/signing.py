@@ -19,7 +19,7 @@ import logging
 import shutil
 import subprocess
 from dataclasses import dataclass, field as dc_field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from .. import nd30
@@ -27,7 +27,7 @@ from ..aio import run_async
 from ..errors import InputError, KehoachError, ToolMissingError, UsageError
 from ..findings import Finding, Severity
 from ..render.metrics import text_width_pt
-from ..text import match_key
+from ..text import VIETNAM, match_key
 from .issuing import IssueValues
 from .finishing import COPY_FIELD, ORGAN_FIELD, SEAL_TEXT_BAND_PT, SIGNER_FIELD
 
@@ -36,7 +36,6 @@ for _noisy in ("pyhanko", "fontTools", "PIL"):
     logging.getLogger(_noisy).setLevel(logging.CRITICAL)
 
 FONT_FOLDERS = ["/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"]
-VIETNAM = timezone(timedelta(hours=7), "+07:00")
 FIELDS = (SIGNER_FIELD, ORGAN_FIELD, COPY_FIELD)
 # Phụ lục I, Phần II: the copy's type on the body's signature of an electronic copy; None for an annex in its own file.
 COPY_TYPES = ("SAO Y", "SAO LỤC", "TRÍCH SAO")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import os
 import secrets
-from datetime import timezone
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -16,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import forms, workspace_site
+from ..text import vietnam_time
 from .routes import errors, plans, registry, versions
 from .preview import PagesAhead
 from .site import HERE, Site, State, UserError
@@ -94,8 +94,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     app.mount("/tinh", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["forms"] = forms
-    # Stored in UTC; shown in the machine's own time zone (Vietnam's on a civil servant's computer).
-    templates.env.filters["local"] = lambda moment: moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    templates.env.filters["local"] = vietnam_time
     site = Site(app, state, templates)
     app.state.site = site
     state.ahead = PagesAhead(site.pages_ahead)

@@ -22,6 +22,7 @@ from ..loading import units
 from ..workspace import accounts, audit, dashboard, unit_registry, workflow
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
+from ..text import vietnam_time
 from . import core, engine, fragments, workspace_batch
 from .store import PlanRow, VersionRow
 from .workspace_access import (
@@ -91,10 +92,7 @@ class WorkspaceSite:
         templates.env.globals.update(STATES=workflow.STATES, ROLES=accounts.ROLES, CELL_LABELS=dashboard.CELL_LABELS, DEADLINE_LABELS=dashboard.DEADLINE_LABELS,
                                      CELL_MARKS=dashboard.CELL_MARKS, ACTIONS=audit.ACTIONS,
                                      ADMIN_ACTIONS=accounts.ADMIN_ACTIONS)
-        from datetime import timezone
-
-        templates.env.filters["local"] = lambda m: m.replace(tzinfo=timezone.utc).astimezone().strftime(
-            "%d/%m/%Y %H:%M:%S") if m else ""
+        templates.env.filters["local"] = vietnam_time
 
         self.app, self.state, self.redis, self.sessions, self.storage = app, state, redis, sessions, storage
         self.access, self.batches_lock, self.templates = access, batches_lock, templates

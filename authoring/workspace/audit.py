@@ -13,11 +13,11 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from datetime import timezone
 
 from sqlalchemy import DateTime, select, text
 from sqlalchemy.orm import Session
 
+from ..text import vietnam_time
 from .accounts import Account
 from .models import AuditHeadRow, AuditRow, UnitRow, UserRow, now
 from .workflow import state_label
@@ -213,7 +213,7 @@ HEADERS = ["Thời điểm", "Người thực hiện", "Việc", "Nội dung", "
 
 
 def _local(moment) -> str:
-    return moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    return vietnam_time(moment)
 
 
 def _cell(value):

@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
+
+from ..text import vietnam_time
 
 COMMUNE_COLLECTIVE = "ubnd-cap-xa"     # "Ủy ban nhân dân các xã, phường, đặc khu" in the agency registry
 # From 01/7/2025 what a province plan gave "UBND các huyện, thị xã, thành phố" falls to the communes that took over
@@ -294,9 +296,7 @@ class Dashboard:
 
 
 def _local(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return moment.replace(tzinfo=timezone.utc).astimezone().strftime("%d/%m/%Y %H:%M")
+    return vietnam_time(moment, seconds=False)
 
 
 def export_rows(board: Dashboard) -> list[dict]:
