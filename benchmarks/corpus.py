@@ -1,8 +1,8 @@
 """Score import and lint-docx on the corpus of real documents (tests/fixtures/real/): prints the figures.
 
-    .venv/bin/python benchmarks/corpus.py [-v] [--libreoffice] [--kind pdf,scan] [--part tune,fresh2]
+    .venv/bin/python benchmarks/corpus.py [-v] [--libreoffice] [--kind pdf,scan] [--part tune,tune2]
 
---kind / --part score only those kinds (pdf, scan, web, docx) and parts (none, tune, measured, fresh, fresh2): the
+--kind / --part score only those kinds (pdf, scan, web, docx) and parts (none, tune, tune2, measured, fresh): the
 scans take minutes of OCR; an unknown kind or part is a usage error (exit 2). A field the index marks `handwritten` that import leaves empty and reports unreadable is counted
 "flagged" (README.md of the corpus): not right in the first figure, right in the second; a wrong value is never right.
 
@@ -247,12 +247,15 @@ KINDS = {"pdf": "PDF có lớp chữ", "scan": "bản quét (OCR)", "web": "bả
 # Real PDFs and scans are split before any fix into a part tuned on and a part only measured (README.md); the PDFs
 # printed from the corpus's own DOCX carry no part.
 # A measured part is declared tune once its failures are written down (the ids 102-110, then the Công báo copies
-# 201-212 and scans 201-205, README.md); "fresh" is the part measured since, from other sources, and "fresh2" (ids
-# 4xx) a third one from sources again new, with commune-level documents.
-PARTS = {None: "", "tune": ", thật, phần chỉnh", "measured": ", thật, phần đo", "fresh": ", thật, phần đo mới",
-         "fresh2": ", thật, phần đo mới thứ hai"}
+# 201-212 and scans 201-205, README.md); "fresh" is the part measured since, from other sources. The ids 4xx, measured
+# as "fresh2" in session 8, became "tune2" in session 9 once the lead had read their failures: tuned on, but still
+# without thresholds (their figures are far below tune's, and a threshold would freeze them there).
+PARTS = {None: "", "tune": ", thật, phần chỉnh", "tune2": ", thật, phần chỉnh thứ hai (trước là phần đo mới thứ hai)",
+         "measured": ", thật, phần đo", "fresh": ", thật, phần đo mới"}
 # Parts only ever scored here: no test asserts a threshold on them and no code is changed for what fails on them.
-NEVER_TUNED = ("measured", "fresh", "fresh2")
+NEVER_TUNED = ("measured", "fresh")
+# Parts scored here only, without thresholds in tests (tests/importing/test_corpus.py).
+UNTHRESHOLDED = NEVER_TUNED + ("tune2",)
 
 
 def _selected(entries: list[dict], kinds: set[str] | None, parts: set[str] | None) -> list[dict]:

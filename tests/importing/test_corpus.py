@@ -21,7 +21,7 @@ _spec.loader.exec_module(corpus)
 def _thresholded(entries: list[dict]) -> list[dict]:
     # The measured parts are scored by benchmarks/corpus.py only: a threshold on them would be tuning on them. Real
     # scans take minutes of OCR: benchmarks/corpus.py scores them, tests/importing/test_pdf.py pins what they need.
-    return [e for e in entries if e.get("part") not in corpus.NEVER_TUNED
+    return [e for e in entries if e.get("part") not in corpus.UNTHRESHOLDED
             and not (e["kind"] == "scan" and e.get("part"))]
 
 
@@ -44,30 +44,30 @@ def test_the_fresh_measured_part_comes_from_sources_never_tuned_on_and_is_never_
     assert not any(e.get("part") == "fresh" for e in _thresholded(corpus.load_index()))
 
 
-def test_the_third_measured_part_is_new_sources_with_commune_documents_and_is_never_thresholded():
+def test_the_second_tune_part_once_measured_holds_new_sources_with_commune_documents_and_is_never_thresholded():
     entries = corpus.load_index()
-    fresh2 = [e for e in entries if e.get("part") == "fresh2"]
-    assert sum(e["kind"] == "pdf" for e in fresh2) >= 6 and sum(e["kind"] == "scan" for e in fresh2) >= 10
+    tune2 = [e for e in entries if e.get("part") == "tune2"]
+    assert sum(e["kind"] == "pdf" for e in tune2) >= 6 and sum(e["kind"] == "scan" for e in tune2) >= 10
     earlier = {e["source"].split("@")[0] for e in entries if e.get("part") in ("tune", "measured", "fresh")}
-    assert not {e["source"].split("@")[0] for e in fresh2} & earlier
-    assert any(e["expected"]["issuer"].endswith("PHƯỜNG 1") for e in fresh2)
-    assert not any(e.get("part") == "fresh2" for e in _thresholded(entries))
+    assert not {e["source"].split("@")[0] for e in tune2} & earlier
+    assert any(e["expected"]["issuer"].endswith("PHƯỜNG 1") for e in tune2)
+    assert not any(e.get("part") == "tune2" for e in _thresholded(entries))
 
 
 def test_every_part_of_the_index_is_scored_under_its_own_label_and_selected_alone():
     entries = corpus.load_index()
     assert {e.get("part") for e in entries} <= set(corpus.PARTS)
-    chosen = corpus._selected(entries, {"pdf", "scan"}, {"fresh2"})
-    assert chosen and {e["part"] for e in chosen} == {"fresh2"}
-    assert len(chosen) == sum(e.get("part") == "fresh2" for e in entries)
+    chosen = corpus._selected(entries, {"pdf", "scan"}, {"tune2"})
+    assert chosen and {e["part"] for e in chosen} == {"tune2"}
+    assert len(chosen) == sum(e.get("part") == "tune2" for e in entries)
 
 
 def test_an_unknown_part_is_a_usage_error_not_an_empty_score():
     import subprocess
 
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "corpus.py"), "--part", "fresh3"],
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "corpus.py"), "--part", "fresh9"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert done.returncode == 2 and "fresh3" in done.stderr and "fresh2" in done.stderr
+    assert done.returncode == 2 and "fresh9" in done.stderr and "tune2" in done.stderr
     assert done.stdout == ""
 
 
