@@ -54,6 +54,18 @@ def test_the_second_tune_part_once_measured_holds_new_sources_with_commune_docum
     assert not any(e.get("part") == "tune2" for e in _thresholded(entries))
 
 
+def test_the_fourth_measured_part_comes_from_repositories_no_other_part_uses_and_carries_no_threshold():
+    entries = corpus.load_index()
+    fresh3 = [e for e in entries if e.get("part") == "fresh3"]
+    assert sum(e["kind"] == "pdf" for e in fresh3) >= 6 and sum(e["kind"] == "scan" for e in fresh3) >= 10
+    repository = lambda e: e["source"].split("@")[0]  # noqa: E731
+    assert not {repository(e) for e in fresh3} & {repository(e) for e in entries if e.get("part") != "fresh3"}
+    assert any("THỊ TRẤN" in e["expected"]["issuer"] for e in fresh3)
+    assert "fresh3" in corpus.NEVER_TUNED
+    assert not any(e.get("part") == "fresh3" for e in _thresholded(entries))
+    assert corpus._selected(entries, {"pdf", "scan"}, {"fresh3"}) == fresh3
+
+
 def test_every_part_of_the_index_is_scored_under_its_own_label_and_selected_alone():
     entries = corpus.load_index()
     assert {e.get("part") for e in entries} <= set(corpus.PARTS)
