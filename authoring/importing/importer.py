@@ -73,8 +73,10 @@ def read_source(path: Path) -> Source:
     """Paragraphs with zones and the identity facts of a .docx, .pdf (text layer or scan), .edxml package or .txt
     file; anything else is refused."""
     if not path.is_file():
-        raise InputError(f"Không tìm thấy tệp {path}.", [Finding("M100", Severity.ERROR, "không tìm thấy tệp", str(path),
-                                                                 suggestion="Kiểm tra lại đường dẫn.")])
+        from ..fileio import input_problem
+
+        what, fix = input_problem(path, "tệp .docx, .pdf, .edxml hoặc .txt") or ("không tìm thấy tệp", "Kiểm tra lại đường dẫn.")
+        raise InputError(f"Không đọc được {path}: {what}.", [Finding("M100", Severity.ERROR, what, str(path), suggestion=fix)])
     suffix = path.suffix.lower()
     if suffix == ".docx":
         try:

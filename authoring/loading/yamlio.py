@@ -74,8 +74,10 @@ def read_yaml(path: Path, raw: bytes | None = None,
     file = str(path)
     source = SourceMap(file)
     from .. import limits
-    from ..fileio import note_read
+    from ..fileio import not_a_file, note_read
 
+    if raw is None and (problem := not_a_file(path, "tệp .yaml")) is not None:   # a pipe would hang the read
+        return None, source, [Finding("L100", Severity.ERROR, problem[0], file, suggestion=problem[1])]
     note_read(path)  # this command's output must not overwrite it
     try:
         if raw is None:
