@@ -782,9 +782,9 @@ def _parse_day(text: str):
 
 
 def _today():
-    from datetime import date
+    from ..text import vietnam_today
 
-    return date.today()
+    return vietnam_today()   # the day in Vietnam: a machine set to UTC is still on yesterday until 07:00
 
 
 @main.command("new-year")

@@ -14,6 +14,7 @@ from .. import core
 from ...loading import edit as yamledit
 from ...workspace import audit, unit_registry
 from ..site import UserError, site_of
+from ...text import vietnam_today
 
 router = APIRouter()
 KINDS = {"van-ban": "documents", "co-quan": "agencies"}
@@ -436,7 +437,7 @@ def withdraw(app, me, kind: str, key: str, version: str) -> None:
                 unit_registry.withdraw(row, _who(me))
                 audit.record(session, me, "danh-muc", f"Rút khỏi danh mục của đơn vị: {label(row.kind, row.data)}",
                              unit_id=row.unit_id)
-        elif not core.own_registry.withdraw(layer(), kind, key, _who(me), f"{date.today():%d/%m/%Y}", version):
+        elif not core.own_registry.withdraw(layer(), kind, key, _who(me), f"{vietnam_today():%d/%m/%Y}", version):
             raise _gone()
     except unit_registry.STALE:
         raise _stale("mục chưa được rút", kind, app, key) from None
