@@ -89,6 +89,22 @@ def refuse_not_a_file(path, kinds: str = "") -> None:
         raise InputError(f"Không đọc được {path}: {problem[0]}.", hint=problem[1])
 
 
+def open_regular(path):
+    """*path* opened for reading in binary, only if it is a regular file: opened without waiting (a pipe swapped in
+    after `not_a_file` looked cannot block the open) and checked again on the open file (InputError otherwise)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"Không đọc được {path}: đây không còn là một tệp thường (vừa bị thay trong lúc đọc).",
+                             hint="Chạy lại lệnh khi tệp đã lưu xong.")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def note_read(path) -> None:
     """Refuse *path* if it is a folder, pipe or device (before it is opened: reading a pipe hangs), and remember
     that this command reads it (it must not be overwritten by the command's output)."""

@@ -169,10 +169,10 @@ def _require_same_unit(output: Path, earlier, plan: Plan) -> None:
 def units_from_file(path: Path) -> list[str]:
     """The units of a list file (one per line, bullets and numbering allowed); a line that names no unit is refused."""
     from ... import limits
-    from ...fileio import note_read
+    from ...fileio import note_read, open_regular
 
     note_read(path)   # a pipe or device is refused before it is opened
-    with open(path, "rb") as handle:   # bounded: a file that keeps growing is not read without end
+    with open_regular(path) as handle:   # bounded: a file that keeps growing is not read without end
         raw = handle.read(limits.MAX_PLAN_BYTES + 1)
     if len(raw) > limits.MAX_PLAN_BYTES:
         raise InputError(f"Danh sách đơn vị {path} lớn hơn {limits.MAX_PLAN_BYTES // 1048576} MB, không phải một danh "
