@@ -105,6 +105,13 @@ def open_regular(path):
         raise
 
 
+def read_bounded(path, limit: int) -> bytes:
+    """At most *limit* + 1 bytes of the regular file *path*: more than *limit* means too large, however fast the file
+    grows after its size was looked at."""
+    with open_regular(path) as handle:
+        return handle.read(limit + 1)
+
+
 def note_read(path) -> None:
     """Refuse *path* if it is a folder, pipe or device (before it is opened: reading a pipe hangs), and remember
     that this command reads it (it must not be overwritten by the command's output)."""
