@@ -59,7 +59,8 @@ def not_a_file(path, kinds: str = "") -> tuple[str, str] | None:
         return None
     kinds = kinds or "tệp"
     if stat.S_ISDIR(mode):
-        return "đây là một thư mục, không phải tệp", f"Chỉ rõ một {kinds} nằm trong thư mục đó, dạng {Path(path) / '<tên tệp>'}."
+        return ("đây là một thư mục, không phải tệp",
+                f"Chỉ rõ một {kinds} nằm trong thư mục đó, dạng {Path(path) / '<tên tệp>'}.")
     real = os.path.realpath(path)
     shown = f" ({real})" if real != os.path.abspath(path) else ""
     if stat.S_ISFIFO(mode):

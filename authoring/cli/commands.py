@@ -29,8 +29,6 @@ from .vietnamese import DatabaseAddress, DayOrPart, WholeNumber, WordChoice  # n
 
 # Choices typed and shown as Vietnamese words; the commands get the values behind them.
 FORMAT_WORDS = WordChoice({"văn bản": "text", "json": "json", "html": "html"}, "dạng báo cáo")
-# What `import` reads, in the words of its refusals.
-IMPORTED_KINDS = "tệp .docx, .pdf, .edxml hoặc .txt"
 LEVEL_WORDS = WordChoice({"trung ương": "trung_uong", "tỉnh": "tinh", "huyện": "huyen", "xã": "xa"}, "cấp")
 
 def _print_error(error: KehoachError) -> None:
@@ -856,6 +854,7 @@ def import_command(source: str, output: str | None, date_: str | None, symbol: s
     """Nhập kế hoạch cũ (Word, PDF, bản quét PDF, gói tin edXML hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
     from ..fileio import note_read, refuse_if_read, refuse_not_a_file, write_atomic
     from ..importing import import_plan
+    from ..importing.importer import IMPORTED_KINDS
     from ..loading import load_plan
 
     overrides = {k: v for k, v in {"date": date_, "symbol": symbol, "title": title, "issuer": issuer,

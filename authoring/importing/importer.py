@@ -55,6 +55,8 @@ def _exact(path: Path) -> dict | None:
     return data
 
 
+# What `import` reads, in the words of its refusals.
+IMPORTED_KINDS = "tệp .docx, .pdf, .edxml hoặc .txt"
 OVERRIDE_OPTIONS = {"symbol": "--symbol", "date": "--date", "title": "--title", "level": "--level"}
 
 
@@ -75,8 +77,9 @@ def read_source(path: Path) -> Source:
     if not path.is_file():
         from ..fileio import input_problem
 
-        what, fix = input_problem(path, "tệp .docx, .pdf, .edxml hoặc .txt") or ("không tìm thấy tệp", "Kiểm tra lại đường dẫn.")
-        raise InputError(f"Không đọc được {path}: {what}.", [Finding("M100", Severity.ERROR, what, str(path), suggestion=fix)])
+        what, fix = input_problem(path, IMPORTED_KINDS) or ("không tìm thấy tệp", "Kiểm tra lại đường dẫn.")
+        raise InputError(f"Không đọc được {path}: {what}.",
+                         [Finding("M100", Severity.ERROR, what, str(path), suggestion=fix)])
     suffix = path.suffix.lower()
     if suffix == ".docx":
         try:

@@ -114,7 +114,8 @@ def version_problems(session: Session, vouched: list[tuple[int, object, str]], m
                             "nhận không còn trong cơ sở dữ liệu: đã bị xóa.")
         elif fingerprint(version) != digest:
             entry = session.get(RegistryEntryRow, version.entry_row_id)
-            problems.append(f"Phiên bản {version.version} của mục {_named(version.data, entry.entry_id if entry else '')} "
+            named = _named(version.data, entry.entry_id if entry else "")
+            problems.append(f"Phiên bản {version.version} của mục {named} "
                             f"trong danh mục đơn vị (ghi lúc {moment(version.at)}, bởi {version.by}) đã bị sửa sau "
                             f"khi ghi: không khớp với mục nhật ký số {audit_id} ({moment(at)}).")
     if not recorded:
