@@ -61,14 +61,9 @@ def os_error_words(exc: OSError) -> tuple[str, str]:
 
 
 def missing_file_error(path, label: str = "") -> InputError:
-    """The error for an input *path* that is not a readable regular file: not found, a folder, or a link loop."""
-    import os
+    """The error for an input *path* that is not a readable regular file: not found, a link loop, a folder, a pipe
+    or a device."""
+    from .fileio import input_problem
 
-    try:
-        os.stat(path)
-    except OSError as exc:
-        what, fix = os_error_words(exc)
-    else:
-        what, fix = ("đây là một thư mục, không phải tệp", "Chỉ rõ tên tệp trong thư mục đó.") if os.path.isdir(path) \
-            else ("đây không phải một tệp thường", "Chỉ rõ đường dẫn tới một tệp.")
+    what, fix = input_problem(path) or ("không đọc được tệp", "Kiểm tra lại đường dẫn và tên tệp.")
     return InputError(f"Không đọc được {label}{path}: {what}.", hint=fix)

@@ -1,8 +1,9 @@
 """Writing outputs whole or not at all, never over a file the command reads, never replacing a link or device.
 
-- Every file a command reads is noted (`note_read`, inside `command_reads()`, which the CLI opens for each
-  command; a long-running process such as the web page tracks nothing); writing to one of them — the plan itself, a parent, the
-  registry, a template, by any name or hard link — is refused with a message, before anything is written.
+- Every file a command reads is refused if it is a folder, pipe or device (before it is opened), and noted
+  (`note_read`, inside `command_reads()`, which the CLI opens for each command; a long-running process such as the
+  web page tracks nothing); writing to one of them — the plan itself, a parent, the registry, a template, by any
+  name or hard link — is refused with a message, before anything is written.
 - A regular file is written beside the target and renamed over it: readers see the old file or the whole new one.
 - A symbolic link is written through (the file it points to is replaced; the link stays), and a device or pipe
   (`-o /dev/stdout`) is written to directly, never replaced by a regular file.
@@ -46,8 +47,76 @@ def _identity(path, regular_only: bool = False) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+def not_a_file(path, kinds: str = "") -> tuple[str, str] | None:
+    """(what *path* is, what to give instead) when it exists but is not a regular file: a folder cannot be read, a
+    pipe with no writer makes the reader wait forever, a device (/dev/zero) never ends. None for a regular file or
+    a path the system cannot see (the opener then says why). *kinds*: the files the command reads, "tệp .yaml"."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    kinds = kinds or "tệp"
+    if stat.S_ISDIR(mode):
+        return ("đây là một thư mục, không phải tệp",
+                f"Chỉ rõ một {kinds} nằm trong thư mục đó, dạng {Path(path) / '<tên tệp>'}.")
+    real = os.path.realpath(path)
+    shown = f" ({real})" if real != os.path.abspath(path) else ""
+    if stat.S_ISFIFO(mode):
+        what = f"đây là một đường ống (FIFO){shown}, không phải tệp: đọc nó có thể phải chờ mãi"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = f"đây là một thiết bị của hệ thống{shown}, không phải tệp"
+    else:
+        what = f"đây là một cổng kết nối (socket){shown}, không phải tệp"
+    return what, f"Chỉ rõ đường dẫn tới một {kinds} đã lưu trên đĩa."
+
+
+def input_problem(path, kinds: str = "") -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) when *path* is not a regular file that can be seen: missing, a link loop, a
+    folder, pipe or device; None when it is one."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError) as exc:
+        return os_error_words(exc) if isinstance(exc, OSError) else ("tên tệp có ký tự không dùng được",
+                                                                     "Đổi tên tệp rồi thử lại.")
+    return not_a_file(path, kinds)
+
+
+def refuse_not_a_file(path, kinds: str = "") -> None:
+    """InputError, before anything opens *path*, when it exists but is not a regular file (see `not_a_file`)."""
+    problem = not_a_file(path, kinds)
+    if problem is not None:
+        raise InputError(f"Không đọc được {path}: {problem[0]}.", hint=problem[1])
+
+
+def open_regular(path):
+    """*path* opened for reading in binary, only if it is a regular file: opened without waiting (a pipe swapped in
+    after `not_a_file` looked cannot block the open) and checked again on the open file (InputError otherwise)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"Không đọc được {path}: đây không còn là một tệp thường (vừa bị thay trong lúc đọc).",
+                             hint="Chạy lại lệnh khi tệp đã lưu xong.")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_bounded(path, limit: int) -> bytes:
+    """At most *limit* + 1 bytes of the regular file *path*: more than *limit* means too large, however fast the file
+    grows after its size was looked at."""
+    with open_regular(path) as handle:
+        return handle.read(limit + 1)
+
+
 def note_read(path) -> None:
-    """Remember that this command reads *path* (it must not be overwritten by the command's output)."""
+    """Refuse *path* if it is a folder, pipe or device (before it is opened: reading a pipe hangs), and remember
+    that this command reads it (it must not be overwritten by the command's output)."""
+    refuse_not_a_file(path)
     key = _identity(path, regular_only=True)
     if key is not None:
         _READ[key] = str(path)

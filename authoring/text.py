@@ -213,6 +213,22 @@ def citation_later_mention(doc_type: str, code: str | None, title: str | None = 
 VIETNAM = timezone(timedelta(hours=7), "+07:00")
 
 
+def utc_now() -> datetime:
+    """Now, aware, in UTC: the one clock `vietnam_today` reads (tests set it here)."""
+    return datetime.now(timezone.utc)
+
+
+def vietnam_now() -> datetime:
+    """Now in Vietnam (aware, UTC+7), whatever the server's time zone."""
+    return utc_now().astimezone(VIETNAM)
+
+
+def vietnam_today() -> date:
+    """Today in Vietnam, whatever the server's time zone: a server in UTC is still on yesterday until 07:00 in Hà Nội,
+    and a plan issued at 06:30 must carry the day it is issued there."""
+    return vietnam_now().date()
+
+
 def vietnam_time(moment: datetime | None, seconds: bool = True) -> str:
     """'07/12/2026 23:09:35' for a moment stored in UTC (naive or aware), in Vietnam's time; '' for none."""
     if moment is None:

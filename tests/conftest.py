@@ -18,6 +18,20 @@ from helpers import EXAMPLES, MINIMAL
 
 
 @pytest.fixture
+def utc_clock(monkeypatch):
+    """Sets the clock kehoach reads (text.utc_now) to a moment given in UTC: utc_clock("2026-12-06 23:30")."""
+    from datetime import datetime, timezone
+
+    from authoring import text
+
+    def set_to(moment: str) -> None:
+        fixed = datetime.fromisoformat(moment).replace(tzinfo=timezone.utc)
+        monkeypatch.setattr(text, "utc_now", lambda: fixed)
+
+    return set_to
+
+
+@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 

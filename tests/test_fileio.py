@@ -10,6 +10,7 @@ import pytest
 
 from authoring.errors import KehoachError
 from authoring.fileio import folder_lock, write_atomic
+from helpers import MINIMAL
 
 
 def test_output_through_a_dangling_link_is_refused_and_creates_nothing(tmp_path):
@@ -64,3 +65,28 @@ def test_bytes_of_one_kind_are_not_written_under_another_kind_s_suffix(tmp_path)
                        ("luoc-do.json", b"{}"), ("van-ban.pdf", b"%PDF-1.7")):
         write_atomic(tmp_path / name, data)
         assert (tmp_path / name).read_bytes() == data
+
+
+def test_a_pipe_swapped_in_after_the_look_is_refused_by_the_open_not_waited_on(tmp_path):
+    import os
+
+    from authoring.errors import InputError
+    from authoring.fileio import open_regular
+
+    pipe = tmp_path / "ke-hoach.yaml"
+    os.mkfifo(pipe)   # what `not_a_file` would have refused, had it been there when it looked
+    outcome = []
+
+    def read():
+        try:
+            open_regular(pipe).close()
+            outcome.append("opened")
+        except InputError as exc:
+            outcome.append(exc.message)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(5)
+    assert outcome and "không còn là một tệp thường" in outcome[0], outcome   # an empty list: still waiting
+    with open_regular(MINIMAL) as handle:
+        assert handle.read(4) == MINIMAL.read_bytes()[:4]

@@ -111,3 +111,14 @@ def test_a_stored_moment_is_shown_in_vietnam_time_whatever_the_servers_time_zone
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_today_in_vietnam_is_already_the_next_day_at_23_30_utc(utc_clock):
+    from datetime import date
+
+    from authoring.text import vietnam_today
+
+    utc_clock("2026-12-06 23:30")   # 06:30 on 07/12 in Hà Nội
+    assert vietnam_today() == date(2026, 12, 7)
+    utc_clock("2026-12-06 16:59")   # 23:59 on 06/12
+    assert vietnam_today() == date(2026, 12, 6)

@@ -435,7 +435,7 @@ def sign(pdf_file: str, p12: str | None, remote_body: str | None, csc_url: str |
          tsa: str | None, number: int | None, issued: str | None, plan_file: str | None, copy_type: str,
          output: str | None) -> None:
     """Ký số PAdES vào ô chữ ký theo Phụ lục I Nghị định 30: ảnh chữ ký, ảnh dấu, thời gian ký +07:00."""
-    from ..fileio import write_atomic
+    from ..fileio import input_problem, write_atomic
     from ..pdf.checks import pdfa_problems
     from ..pdf.signing import sign_pdf
 
@@ -457,10 +457,12 @@ def sign(pdf_file: str, p12: str | None, remote_body: str | None, csc_url: str |
         remote = (configured_account(remote_body, otp=otp) if remote_body else
                   account(csc_url, credential, otp=otp))
     elif not Path(p12).is_file():
-        raise InputError(f"Không tìm thấy tệp chứng thư số {p12} (để ký {source}).", hint="Kiểm tra lại đường dẫn tệp .p12.")
+        what, fix = input_problem(p12, "tệp .p12") or ("không đọc được tệp", "Kiểm tra lại đường dẫn tệp .p12.")
+        raise InputError(f"Không đọc được tệp chứng thư số {p12} (để ký {source}): {what}.", hint=fix)
     for option, value in (("--image", image), ("--seal", seal)):
         if value and not Path(value).is_file():
-            raise InputError(f"Không tìm thấy tệp ảnh {value} ({option}, để ký {source}).", hint="Kiểm tra lại đường dẫn.")
+            what, fix = input_problem(value, "ảnh .png") or ("không đọc được tệp", "Kiểm tra lại đường dẫn.")
+            raise InputError(f"Không đọc được tệp ảnh {value} ({option}, để ký {source}): {what}.", hint=fix)
     if image and field != "ChuKyNguoiKy":
         raise InputError(f"--image là ảnh chữ ký của người ký, chỉ dùng với ô ChuKyNguoiKy (đang ký {source}).",
                          hint="Văn thư ký ô ChuKyCoQuan với --seal; bản sao điện tử (ChuKyBanSao) không có ảnh.")
@@ -778,9 +780,9 @@ def _parse_day(text: str):
 
 
 def _today():
-    from datetime import date
+    from ..text import vietnam_today
 
-    return date.today()
+    return vietnam_today()   # the day in Vietnam: a machine set to UTC is still on yesterday until 07:00
 
 
 @main.command("new-year")
@@ -850,13 +852,15 @@ def import_command(source: str, output: str | None, date_: str | None, symbol: s
                    issuer: str | None, level: str | None, directive: bool, doc_type: str | None,
                    number: int | None) -> None:
     """Nhập kế hoạch cũ (Word, PDF, bản quét PDF, gói tin edXML hoặc văn bản thuần) thành tệp YAML để sửa và dùng lại."""
-    from ..fileio import note_read, refuse_if_read, write_atomic
+    from ..fileio import note_read, refuse_if_read, refuse_not_a_file, write_atomic
     from ..importing import import_plan
+    from ..importing.importer import IMPORTED_KINDS
     from ..loading import load_plan
 
     overrides = {k: v for k, v in {"date": date_, "symbol": symbol, "title": title, "issuer": issuer,
                                    "level": level, "type": doc_type, "number": number}.items() if v}
     target = Path(output) if output else _default_output(source, ".yaml")
+    refuse_not_a_file(source, IMPORTED_KINDS)
     note_read(Path(source))
     refuse_if_read(target)  # before any work: `-o` naming the source would destroy it
     if directive:

@@ -28,10 +28,12 @@ def _refuse(path: Path, message: str, fix: str = _FIX) -> InputError:
 def _parse(path: Path):
     from lxml import etree
 
-    if path.stat().st_size > limits.MAX_EDXML_BYTES:
+    from ..fileio import read_bounded
+
+    data = read_bounded(path, limits.MAX_EDXML_BYTES)   # bounded even while the file still grows
+    if len(data) > limits.MAX_EDXML_BYTES:
         raise _refuse(path, f"gói tin lớn hơn {limits.MAX_EDXML_BYTES // (1024 * 1024)} MB kehoach đọc",
                       "Nhập riêng tệp PDF đính kèm của văn bản.")
-    data = path.read_bytes()
     # No DTD at all: entities (billion laughs, external files, network) can only come from one.
     if re.search(rb"<!\s*(?:DOCTYPE|ENTITY)", data[:65536], re.I) or b"<!ENTITY" in data:
         raise _refuse(path, "gói tin có khai báo DOCTYPE/ENTITY, gói tin edXML không bao giờ có; kehoach không đọc")

@@ -55,6 +55,8 @@ def _exact(path: Path) -> dict | None:
     return data
 
 
+# What `import` reads, in the words of its refusals.
+IMPORTED_KINDS = "tệp .docx, .pdf, .edxml hoặc .txt"
 OVERRIDE_OPTIONS = {"symbol": "--symbol", "date": "--date", "title": "--title", "level": "--level"}
 
 
@@ -73,8 +75,11 @@ def read_source(path: Path) -> Source:
     """Paragraphs with zones and the identity facts of a .docx, .pdf (text layer or scan), .edxml package or .txt
     file; anything else is refused."""
     if not path.is_file():
-        raise InputError(f"Không tìm thấy tệp {path}.", [Finding("M100", Severity.ERROR, "không tìm thấy tệp", str(path),
-                                                                 suggestion="Kiểm tra lại đường dẫn.")])
+        from ..fileio import input_problem
+
+        what, fix = input_problem(path, IMPORTED_KINDS) or ("không tìm thấy tệp", "Kiểm tra lại đường dẫn.")
+        raise InputError(f"Không đọc được {path}: {what}.",
+                         [Finding("M100", Severity.ERROR, what, str(path), suggestion=fix)])
     suffix = path.suffix.lower()
     if suffix == ".docx":
         try:

@@ -32,11 +32,11 @@ class _Collector:
 
 
 def _read_bounded(path: Path, out: _Collector) -> bytes:
-    from ..fileio import note_read
+    from ..fileio import note_read, open_regular
 
     note_read(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             data = handle.read(limits.MAX_RESULTS_TABLE_BYTES + 1)
     except FileNotFoundError:
         out.refuse("không tìm thấy tệp", "Kiểm tra lại đường dẫn và tên tệp.")

@@ -336,11 +336,11 @@ def unit_key(name: str) -> str:
 def expected_units(path: Path) -> list[str]:
     """The units that must report, one a line (bullets and numbering allowed); the file is read bounded."""
     from .. import limits
-    from ..fileio import note_read
+    from ..fileio import note_read, open_regular
 
     note_read(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             raw = handle.read(limits.MAX_PLAN_BYTES + 1)
         text = raw.decode("utf-8-sig")
     except OSError as exc:

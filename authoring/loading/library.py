@@ -18,6 +18,10 @@ def plan_id(text: str) -> str | None:
 
 
 def _id_of(candidate: Path) -> str | None:
+    from ..fileio import not_a_file
+
+    if not_a_file(candidate):   # a pipe named *.yaml in the folder would hang the search
+        return None
     try:
         with open(candidate, encoding="utf-8") as handle:
             head = handle.read(4000)

@@ -74,12 +74,14 @@ def read_yaml(path: Path, raw: bytes | None = None,
     file = str(path)
     source = SourceMap(file)
     from .. import limits
-    from ..fileio import note_read
+    from ..fileio import not_a_file, note_read, open_regular
 
+    if raw is None and (problem := not_a_file(path, "tệp .yaml")) is not None:   # a pipe would hang the read
+        return None, source, [Finding("L100", Severity.ERROR, problem[0], file, suggestion=problem[1])]
     note_read(path)  # this command's output must not overwrite it
     try:
         if raw is None:
-            with open(path, "rb") as handle:  # bounded: a 50 MB file or /dev/zero is refused, not read whole
+            with open_regular(path) as handle:  # bounded: a 50 MB file or one still growing is refused, not read whole
                 raw = handle.read(limits.MAX_PLAN_BYTES + 1)
         if len(raw) > limits.MAX_PLAN_BYTES:
             size = len(raw) if len(raw) > limits.MAX_PLAN_BYTES + 1 else (path.stat().st_size if path.is_file() else 0)

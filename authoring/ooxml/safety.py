@@ -106,7 +106,7 @@ def check_xml(path: Path, name: str, data: bytes, code: str) -> None:
 
 def open_zip(path: Path | str, code: str = "X100") -> tuple[zipfile.ZipFile, bytes]:
     """The DOCX as a checked zip (directory and every XML part), and its bytes."""
-    from ..fileio import note_read
+    from ..fileio import note_read, read_bounded
 
     path = Path(path)
     note_read(path)
@@ -119,10 +119,13 @@ def open_zip(path: Path | str, code: str = "X100") -> tuple[zipfile.ZipFile, byt
         if size > limits.MAX_DOCX_BYTES:
             _refuse(path, f"tệp lớn {_mb(size)}, quá giới hạn {_mb(limits.MAX_DOCX_BYTES)} cho một văn bản", code,
                     "Kiểm tra có chọn nhầm tệp không; giảm kích thước ảnh trong văn bản.")
-        data = path.read_bytes()
+        data = read_bounded(path, limits.MAX_DOCX_BYTES)   # a file still growing stops at the limit
     except OSError as exc:
         what, fix = os_error_words(exc)
         _refuse(path, f"không đọc được tệp: {what}", code, fix)
+    if len(data) > limits.MAX_DOCX_BYTES:
+        _refuse(path, f"tệp lớn hơn {_mb(limits.MAX_DOCX_BYTES)}, quá giới hạn cho một văn bản (tệp vẫn đang lớn thêm "
+                "trong lúc đọc)", code, "Chờ tệp được lưu xong rồi chạy lại; kiểm tra có chọn nhầm tệp không.")
     if not data:
         _refuse(path, "tệp rỗng (0 byte)", code)
     if not data.startswith(b"PK"):

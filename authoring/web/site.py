@@ -6,7 +6,6 @@ import json
 import secrets
 import tempfile
 import threading
-import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
@@ -16,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..loading import edit as yamledit
-from ..text import nfc
+from ..text import nfc, vietnam_now
 from . import core, engine, forms, fragments, ops
 from .pages import PageImages
 from .preview import PagesAhead, preview_html
@@ -284,7 +283,7 @@ class Site:
         return fragments.render("preview", body=body)
 
     def status_fragments(self, plan_id: int, number: int, analysis: engine.Analysis, note: str) -> str:
-        return fragments.render("saved", number=number, note=note, stamp=time.strftime("%H:%M:%S"),
+        return fragments.render("saved", number=number, note=note, stamp=f"{vietnam_now():%H:%M:%S}",
                                 summary=fragments.markup(self.summary_html(plan_id, number, analysis)),
                                 preview=fragments.markup(self.preview_block(analysis)))
 
@@ -516,7 +515,7 @@ class Site:
         return self.templates.get_template("report.html").render(
             title=str(document.get("title") or "(chưa có trích yếu)"),
             issuer=str((document.get("issuer") or {}).get("name") or "") if isinstance(document.get("issuer"), dict) else "",
-            number=number, moment=time.strftime("%d/%m/%Y %H:%M"), counts=analysis.counts(), rows=rows,
+            number=number, moment=f"{vietnam_now():%d/%m/%Y %H:%M}", counts=analysis.counts(), rows=rows,
             parents=f"Đã đối chiếu với: {parents}." if parents else "Không có văn bản cấp trên trong thư viện để đối chiếu.",
             coverage=self.coverage_rows(plan_id, analysis) if analysis.format_ok else None)
 

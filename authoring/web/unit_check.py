@@ -9,7 +9,7 @@ from datetime import date
 from ..loading.units import unit_list
 from ..model.common import Level
 from ..model.units import Unit
-from ..text import match_key
+from ..text import match_key, vietnam_today
 
 
 def unit_refusal(unit_text: str, parent, today: date | None = None, own_commune: str | None = None) -> str | None:
@@ -26,7 +26,7 @@ def unit_refusal(unit_text: str, parent, today: date | None = None, own_commune:
                 f"Ghi «{own_commune}» vào ô đơn vị.")
     end = parent.registry.district_level_ends
     document = parent.plan.document
-    today = today or date.today()
+    today = today or vietnam_today()
     if end is None or document.date.year < end.year or today < end:
         return None
     if unit.level == Level.DISTRICT:

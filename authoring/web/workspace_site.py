@@ -22,7 +22,7 @@ from ..loading import units
 from ..workspace import accounts, audit, dashboard, unit_registry, workflow
 from ..workspace.models import BatchRow, UnitRow, WorkflowRow, now
 from ..loading import edit as yamledit
-from ..text import vietnam_time
+from ..text import vietnam_time, vietnam_today
 from . import core, engine, fragments, workspace_batch
 from .store import PlanRow, VersionRow
 from .workspace_access import (
@@ -224,7 +224,7 @@ class WorkspaceSite:
 
     def overdue_of(self, me: accounts.Account, rows: list[dict]) -> list[dict]:
         """Own plans not issued by the deadline the province set, and provincial plans with communes overdue."""
-        today = date.today()
+        today = vietnam_today()
         out = []
         with self.sessions() as session:
             parents = {r["flow"].parent_plan_id for r in rows if r["flow"] and r["flow"].parent_plan_id}
@@ -277,7 +277,7 @@ class WorkspaceSite:
                 "planned_date": planned_words(planned) if planned else "chưa ghi",
                 "counts": counts, "format_ok": analysis.format_ok, "edit_reason": edit_reason, "parent": parent,
                 "number_text": f"{flow.number:02d}/{(analysis.tree or {}).get('document', {}).get('symbol', '')}"
-                if flow.number else "", "today": f"{date.today():%d/%m/%Y}"}
+                if flow.number else "", "today": f"{vietnam_today():%d/%m/%Y}"}
 
     async def api_step(self, me: accounts.Account, plan_id: int, step: str, values: dict) -> dict:
         """A workflow step asked through the JSON API: the page's guards, register and audit; signing stays on the
@@ -452,7 +452,7 @@ class WorkspaceSite:
               follow_day: bool) -> tuple[int, date, str]:
         """Number from the unit's register for the year, the date; the plan saved with both (a new version).
         With *follow_day* the văn thư lets the chosen day replace a date the plan wrote differently ("2027")."""
-        day = day_from_form(wanted, "Ngày ban hành") or date.today()
+        day = day_from_form(wanted, "Ngày ban hành") or vietnam_today()
         if not analysis.format_ok:
             raise WsError("Kế hoạch còn lỗi định dạng.")
         loaded, changed = analysis.loaded, ""

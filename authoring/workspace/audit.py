@@ -83,14 +83,17 @@ def _chain_end(session: Session) -> tuple[str, AuditHeadRow | None]:
 def _digest(previous: str, row: AuditRow) -> str:
     fields = [previous, row.at.isoformat(), row.user_id, row.user_name, row.unit_id, row.plan_id, row.action,
               row.summary, row.version, row.state_from, row.state_to, row.diff, row.address]
+    if row.subject is not None:   # only then: the entries written before wsreg04 keep their digest
+        fields.append(row.subject)
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
 def record(session: Session, who: Account | None, action: str, summary: str, plan_id: int | None = None,
            version: int | None = None, state_from: str | None = None, state_to: str | None = None,
            diff: list[str] | None = None, unit_id: int | None = None, address: str | None = None,
-           user_name: str | None = None, flush: bool = True) -> AuditRow:
-    """Add an entry in the caller's transaction: it is committed with the change it records, or not at all."""
+           user_name: str | None = None, flush: bool = True, subject: str | None = None) -> AuditRow:
+    """Add an entry in the caller's transaction: it is committed with the change it records, or not at all.
+    *subject*: the record kept outside the log that this entry vouches for (`unit_registry.subject`)."""
     waiting = session.info.get("ws_audit_last")
     if waiting is not None and waiting in session.new:
         # an entry added earlier in this transaction, which holds the lock: chain after it
@@ -101,7 +104,7 @@ def record(session: Session, who: Account | None, action: str, summary: str, pla
                    user_name=user_name or (f"{who.full_name} ({who.username})" if who else "hệ thống"),
                    unit_id=unit_id if unit_id is not None else (who.unit_id if who else None), plan_id=plan_id,
                    action=action, summary=summary[:4000], version=version, state_from=state_from, state_to=state_to,
-                   diff=diff or None, address=address[:64] if address else None)
+                   diff=diff or None, address=address[:64] if address else None, subject=subject)
     row.chain = _digest(previous, row)
     session.add(row)
     if head is None:
@@ -140,6 +143,10 @@ class Verdict:
 def verify(session: Session) -> Verdict:
     """Recompute the chain over every entry in order: any entry edited, deleted or inserted breaks a link; the last
     entries deleted leave the log short of its head row; a saved version without its entry is named too."""
+    from sqlalchemy import inspect
+
+    if "subject" not in {c["name"] for c in inspect(session.connection()).get_columns(AuditRow.__tablename__)}:
+        return Verdict(0, 0, [_NOT_UPGRADED], "")
     previous, checked, unchained, problems, last = "", 0, 0, [], None
     for row in session.execute(select(AuditRow).order_by(AuditRow.id).execution_options(yield_per=1000)).scalars():
         if row.chain is None:
@@ -155,7 +162,21 @@ def verify(session: Session) -> Verdict:
         last = row
     problems += _tail_problems(session, checked, previous, last)
     problems += _unlogged_versions(session)
+    problems += _registry_versions(session)
     return Verdict(checked, unchained, problems, previous)
+
+
+_NOT_UPGRADED = ("Cơ sở dữ liệu chưa được nâng cấp lên bản hiện tại nên chưa kiểm được nhật ký. Chạy lại `kehoach "
+                 "serve` (hoặc lệnh khởi tạo không gian làm việc) một lần để nâng cấp, rồi kiểm tra lại.")
+
+
+def _registry_versions(session: Session) -> list[str]:
+    """Each version of a unit's registry entry is vouched for by the chained entry that recorded its change."""
+    from .unit_registry import SUBJECT, version_problems
+
+    vouched = session.execute(select(AuditRow.id, AuditRow.at, AuditRow.subject)
+                              .where(AuditRow.subject.like(f"{SUBJECT}:%")).order_by(AuditRow.id)).all()
+    return version_problems(session, [tuple(v) for v in vouched], _local)
 
 
 def _tail_problems(session: Session, checked: int, previous: str, last) -> list[str]:

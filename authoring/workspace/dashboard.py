@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..text import vietnam_time
+from ..text import vietnam_time, vietnam_today
 
 COMMUNE_COLLECTIVE = "ubnd-cap-xa"     # "Ủy ban nhân dân các xã, phường, đặc khu" in the agency registry
 # From 01/7/2025 what a province plan gave "UBND các huyện, thị xã, thành phố" falls to the communes that took over
@@ -269,7 +269,7 @@ class Dashboard:
     duties: list[tuple[str, str]]
     rows: list[CommuneRow]
     due: date | None = None                               # the communes' plans must be issued by then
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=vietnam_today)
     reports: list[dict] = field(default_factory=list)     # reporting_for_communes
 
     def deadline(self, row: CommuneRow) -> str:

@@ -156,6 +156,8 @@ class AuditRow(Base):
     diff: Mapped[list | None] = mapped_column(JSON, nullable=True)       # sentences of the semantic diff
     address: Mapped[str | None] = mapped_column(String(64), nullable=True)   # the client's address
     chain: Mapped[str | None] = mapped_column(String(64), nullable=True)     # sha256(previous chain, this entry)
+    # The record outside the log this entry vouches for, with its fingerprint (wsreg04): a registry entry's version
+    subject: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class AuditHeadRow(Base):

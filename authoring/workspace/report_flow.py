@@ -19,6 +19,7 @@ from ..model.results import period_label
 from . import audit, workflow
 from .accounts import ROLES, Account
 from .models import Base, now
+from ..text import vietnam_today
 
 STATES = {
     "draft": "Đang soạn",
@@ -204,7 +205,7 @@ def take(session: Session, who: Account, row: ResultsRow, step_id: str, reason: 
     if step.id == "ky":
         values["signed_file"] = signed_file
     if step.id == "cap-so":
-        day = day or date.today()
+        day = day or vietnam_today()
         values.update(number=workflow.next_number(session, row.unit_id, day.year), issued_on=day)
     if step.target in EDITABLE:   # to be drafted again: signed again and given a new number when reissued
         values.update(signed_file=None, number=None, issued_on=None)

@@ -3,6 +3,9 @@ applying to the unit's plans and its children's until withdrawn."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
@@ -67,6 +70,64 @@ def _remember(row: RegistryEntryRow, action: str, by: str) -> None:
     session.add(RegistryVersionRow(entry_row_id=row.id, version=row.version, action=action, by=by[:300], at=now(),
                                    data=row.data, pending=row.pending))
     session.flush()
+
+
+SUBJECT = "ws_registry_versions"   # how an audit entry names the version it vouches for: "<table>:<id>:<sha256>"
+
+
+def fingerprint(version: RegistryVersionRow) -> str:
+    """sha256 of a version as written: its entry, number, action, who, when, content and the Sở's decision."""
+    fields = [version.entry_row_id, version.version, version.action, version.by, version.at.isoformat(),
+              version.data, bool(version.pending)]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                          .encode("utf-8")).hexdigest()
+
+
+def subject(session: Session, row: RegistryEntryRow) -> str:
+    """What the audit entry of *row*'s change vouches for (in the same transaction): the version it just wrote."""
+    version = session.scalars(select(RegistryVersionRow).where(RegistryVersionRow.entry_row_id == row.id)
+                              .order_by(RegistryVersionRow.id.desc()).limit(1)).one()
+    return f"{SUBJECT}:{version.id}:{fingerprint(version)}"
+
+
+def _named(data: dict | None, entry_id: str) -> str:
+    data = data if isinstance(data, dict) else {}
+    words = " ".join(str(data.get(k) or "") for k in ("type", "code", "name") if data.get(k)) or entry_id
+    return f"«{words[:160]}»"
+
+
+def version_problems(session: Session, vouched: list[tuple[int, object, str]], moment) -> list[str]:
+    """Versions that no longer match the audit entry that recorded them (rewritten), that are gone (deleted), or that
+    no entry records (inserted behind the application's back). *vouched*: (entry id, time, subject) of the log;
+    *moment* words a time. Versions written before the first one recorded (the upgrade wsreg03's starting points,
+    changes made before wsreg04) were never recorded and are not checked."""
+    problems, recorded = [], set()
+    for audit_id, at, text in vouched:
+        _, _, rest = text.partition(":")
+        version_id, _, digest = rest.partition(":")
+        if not version_id.isdigit():
+            continue
+        recorded.add(int(version_id))
+        version = session.get(RegistryVersionRow, int(version_id))
+        if version is None:
+            problems.append(f"Phiên bản của một mục danh mục đơn vị mà mục nhật ký số {audit_id} ({moment(at)}) ghi "
+                            "nhận không còn trong cơ sở dữ liệu: đã bị xóa.")
+        elif fingerprint(version) != digest:
+            entry = session.get(RegistryEntryRow, version.entry_row_id)
+            named = _named(version.data, entry.entry_id if entry else "")
+            problems.append(f"Phiên bản {version.version} của mục {named} "
+                            f"trong danh mục đơn vị (ghi lúc {moment(version.at)}, bởi {version.by}) đã bị sửa sau "
+                            f"khi ghi: không khớp với mục nhật ký số {audit_id} ({moment(at)}).")
+    if not recorded:
+        return problems
+    later = session.scalars(select(RegistryVersionRow).where(RegistryVersionRow.id > min(recorded))
+                            .order_by(RegistryVersionRow.id)).all()
+    for version in later:
+        if version.id not in recorded and len(problems) < 200:
+            problems.append(f"Phiên bản {version.version} của mục {_named(version.data, '')} trong danh mục đơn vị "
+                            f"(ghi lúc {moment(version.at)}, bởi {version.by}) không có mục nhật ký: được chèn vào "
+                            "sau, hoặc mục nhật ký của nó đã bị xóa.")
+    return problems
 
 
 def edit(session: Session, base, row: RegistryEntryRow, values: dict, by: str) -> dict:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from .accounts import Account
 from .models import RegisterRow, WorkflowRow, now
+from ..text import vietnam_today
 
 STATES = {
     "draft": "Dự thảo",
@@ -214,4 +215,4 @@ def ensure(session: Session, plan_id: int, unit_id: int | None, parent_plan_id: 
 
 
 def issue_date(today: date | None = None) -> date:
-    return today or date.today()
+    return today or vietnam_today()

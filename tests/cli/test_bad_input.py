@@ -196,3 +196,73 @@ def test_derive_for_many_units_into_a_folder_that_cannot_be_made_writes_nothing(
                                   "--units", str(units), "--date", "26/11/2025", "-d", str(tmp_path / "tep" / "ra")])
     assert result.exit_code == 1 and "không ghi được vào thư mục" in result.output, result.output
     _no_english(result.output)
+
+
+def _kehoach(*args, cwd) -> subprocess.CompletedProcess:
+    """kehoach in its own process: a read that waits forever fails the test after a minute instead of hanging it."""
+    env = {k: v for k, v in os.environ.items() if k != "KEHOACH_DEBUG"}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "authoring.cli", *map(str, args)], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=60)
+
+
+PDF = ROOT / "tests" / "fixtures" / "real" / "pdf" / "001-lam-dong-kh-cchc-2026.pdf"
+
+
+@pytest.mark.parametrize("args", [
+    ["show", "{fifo}.yaml"], ["validate", "{fifo}.yaml"], ["import", "{fifo}.docx"], ["lint-docx", "{fifo}.docx"],
+    ["verify", "{fifo}.pdf"], ["report-import", "{fifo}.xlsx", "--plan", MINIMAL, "-o", "ra.yaml"],
+    ["derive", DIRECTIVE, "--units", "{fifo}.txt", "-d", "ra"], ["sign", PDF, "--p12", "{fifo}.p12", "-o", "ra.pdf"],
+], ids=lambda args: args[0])
+def test_a_pipe_given_as_an_input_is_refused_at_once_not_waited_on(tmp_path, args):
+    suffix = next(str(a).split(".")[-1] for a in args if "{fifo}" in str(a))
+    pipe = tmp_path / f"ong.{suffix}"
+    os.mkfifo(pipe)   # nobody ever writes to it: opening it to read would wait forever
+    result = _kehoach(*(str(a).replace("{fifo}." + suffix, str(pipe)) for a in args), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr + result.stdout
+    output = result.stdout + result.stderr
+    assert str(pipe) in output and "đường ống (FIFO), không phải tệp" in output, output
+    _no_english(output)
+
+
+def test_a_pipe_beside_a_plan_does_not_stop_the_search_for_its_parent(tmp_path):
+    plan = tmp_path / "kien-an.yaml"
+    plan.write_bytes((ROOT / "plans" / "examples" / "hai-phong-kien-an-2024-kh-chua-so.yaml").read_bytes())
+    os.mkfifo(tmp_path / "a.yaml")   # read first, in name order, when looking for the parent by its id
+    result = _kehoach("check", plan, cwd=tmp_path)
+    assert result.stdout.startswith("Đối chiếu với: Kế hoạch số 61/KH-SLĐTBXH"), result.stdout + result.stderr
+
+
+def test_a_device_given_as_a_plan_is_called_a_device_not_a_large_file(runner):
+    result = runner.invoke(main, ["validate", "/dev/zero"])
+    assert result.exit_code == 1 and "/dev/zero: lỗi L100: đây là một thiết bị của hệ thống" in result.output
+    assert "quá lớn" not in result.output
+
+
+def test_import_of_a_folder_says_it_is_a_folder_and_which_files_to_give(runner, tmp_path):
+    folder = tmp_path / "van-ban"
+    folder.mkdir()
+    result = runner.invoke(main, ["import", str(folder), "-o", str(tmp_path / "ra.yaml")])
+    assert result.exit_code == 1 and f"{folder}: đây là một thư mục, không phải tệp" in result.output
+    assert "tệp .docx, .pdf, .edxml hoặc .txt nằm trong thư mục đó" in result.output
+    assert "không tìm thấy" not in result.output.lower()
+
+
+def test_import_behind_a_symlink_loop_says_loop_not_missing(runner, tmp_path):
+    result = runner.invoke(main, ["import", str(_loop(tmp_path, "van-ban.docx")), "-o", str(tmp_path / "ra.yaml")])
+    assert result.exit_code == 1 and "trỏ vòng" in result.output and "không tìm thấy" not in result.output.lower()
+
+
+def test_a_units_list_that_keeps_growing_is_read_bounded_and_refused(runner, tmp_path):
+    units = tmp_path / "danh-sach.txt"
+    units.write_bytes(b"x\xc3\xa3 Nam \xc4\x90\xc3\xa0n\n" * 400_000)   # 6 MB: a file still being written, or the wrong one
+    result = runner.invoke(main, ["derive", str(DIRECTIVE), "--units", str(units), "-d", str(tmp_path / "ra")])
+    assert result.exit_code == 1 and f"Danh sách đơn vị {units} lớn hơn 4 MB" in result.output, result.output
+    assert not (tmp_path / "ra").exists()
+
+
+def test_a_nfd_named_plan_is_read_like_any_other(runner, tmp_path):
+    plan = tmp_path / unicodedata.normalize("NFD", "kế-hoạch-nghệ-an.yaml")
+    plan.write_bytes(MINIMAL.read_bytes())
+    result = runner.invoke(main, ["show", str(plan)])
+    assert result.exit_code == 0, result.output

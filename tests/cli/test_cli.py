@@ -109,3 +109,11 @@ def test_sign_with_a_plan_whose_number_was_typed_by_hand_is_refused_naming_the_f
     assert result.exit_code == 1, result.output
     assert "K107" in result.output and f"{plan}:9" in result.output and "[document.number]" in result.output
     assert "kehoach issue" in result.output and "Traceback" not in result.output
+
+
+def test_derive_without_a_date_takes_the_month_of_vietnam_s_day_not_the_server_s(runner, tmp_path, utc_clock):
+    utc_clock("2025-11-30 23:30")   # already 06:30 on 01/12/2025 in Hà Nội; a server in UTC is still on 30/11
+    out = tmp_path / "nam-dan.yaml"
+    result = runner.invoke(main, ["derive", str(EXAMPLES[-1]), "--unit", "xã Nam Đàn", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "\n  date: 2025-12  #" in out.read_text(encoding="utf-8")

@@ -123,7 +123,7 @@ def test_unknown_tag_is_refused(write_plan):
 
 
 def test_device_or_endless_file_is_not_read_whole(tmp_path):
-    assert_refused(kehoach("validate", "/dev/zero"), "tệp quá lớn", seconds=5)
+    assert_refused(kehoach("validate", "/dev/zero"), "thiết bị", seconds=5)
 
 
 def test_plans_read_as_before_numbers_dates_and_text():

@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 import logging
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
+from authoring.text import vietnam_today
 from ws_support import PASSWORD, User, derive_for, new_plan, province_plan
 from ws_fixtures import *  # noqa: F401,F403  (fixtures)
 
@@ -139,14 +139,14 @@ def test_draft_to_issued_with_four_users_and_the_audit_log(users, p12, body_p12)
     # the body's certificate with a wrong password: nothing issued, and the register's number is not used up
     body_data, body_password = body_p12
     response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/ban-hanh",
-                       {"ngay": date.today().isoformat(), "mat_khau_chung_thu_co_quan": "sai"},
+                       {"ngay": vietnam_today().isoformat(), "mat_khau_chung_thu_co_quan": "sai"},
                        files={"chung_thu_co_quan": ("co-quan.p12", body_data, "application/x-pkcs12")})
     assert response.status_code == 400 and "chữ ký số của cơ quan" in response.text
     assert "Đã ký" in vt.get(f"/khong-gian/ke-hoach/{plan}").text
     # the văn thư issues: number 01 of the unit's register for the year, today's date, saved in the plan; the body
     # signs the signer's PDF, whose blank số and ngày are filled in the same revision
     response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/ban-hanh",
-                       {"ngay": date.today().isoformat(), "mat_khau_chung_thu_co_quan": body_password},
+                       {"ngay": vietnam_today().isoformat(), "mat_khau_chung_thu_co_quan": body_password},
                        files={"chung_thu_co_quan": ("co-quan.p12", body_data, "application/x-pkcs12")},
                        follow_redirects=False)
     assert response.status_code == 303, response.text
@@ -155,7 +155,7 @@ def test_draft_to_issued_with_four_users_and_the_audit_log(users, p12, body_p12)
     signed_fields = [n for n, f in reader.get_fields().items() if f.get("/FT") == "/Sig" and f.get("/V") is not None]
     assert sorted(signed_fields) == ["ChuKyCoQuan", "ChuKyNguoiKy"]
     values = {n: f.get("/V") for n, f in reader.get_fields().items()}
-    assert values["SoVanBan"] == "01" and values["NgayBanHanh"] == f"{date.today():%d}"
+    assert values["SoVanBan"] == "01" and values["NgayBanHanh"] == f"{vietnam_today():%d}"
     import subprocess
 
     printed = subprocess.run(["pdftotext", "-l", "1", "-", "-"], input=issued_pdf, capture_output=True, check=True)
@@ -164,7 +164,7 @@ def test_draft_to_issued_with_four_users_and_the_audit_log(users, p12, body_p12)
     page = vt.get(f"/khong-gian/ke-hoach/{plan}").text
     assert "Đã ban hành" in page and "Số <b>01/KH-UBND</b>" in page
     yaml_text = vt.get(f"/ke-hoach/{plan}/tai/yaml").text
-    assert "number: 1" in yaml_text and date.today().isoformat() in yaml_text
+    assert "number: 1" in yaml_text and vietnam_today().isoformat() in yaml_text
     # the audit log: who did what, with the diff of the edit; four different people
     log = page[page.index('id="nhat-ky"'):]
     for who in ("Đặng Thị Hoa", "Vũ Văn Minh", "Bùi Thị Lan", "Đỗ Văn Hùng"):
@@ -255,7 +255,7 @@ def test_province_dashboard_and_exports(users):
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)   # one database is enough for a date column
 def test_the_so_sets_the_communes_deadline_and_sees_who_missed_it(users, db_url):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     so = users("cv.so")
     province = province_plan(so)
@@ -265,7 +265,7 @@ def test_the_so_sets_the_communes_deadline_and_sees_who_missed_it(users, db_url)
     assert users("cv.anhson").form(f"/khong-gian/tinh/{province}/han", {"han": "2026-03-31"}).status_code in (403, 404)
     assert so.http.post(f"/khong-gian/tinh/{province}/han", data={"han": "2026-03-31"}).status_code == 403
     assert so.form(f"/khong-gian/tinh/{province}/han", {"han": "31/3"}).status_code == 400
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = vietnam_today() - timedelta(days=1)
     response = so.form(f"/khong-gian/tinh/{province}/han", {"han": yesterday.isoformat()}, follow_redirects=False)
     assert response.status_code == 303
     page = so.get(f"/khong-gian/tinh/{province}").text
@@ -280,7 +280,7 @@ def test_the_so_sets_the_communes_deadline_and_sees_who_missed_it(users, db_url)
     assert f"Đặt hạn ban hành kế hoạch cấp xã: {yesterday:%d/%m/%Y}" in log
     assert "Đặt hạn cho cấp dưới" in log and ">dat-han<" not in log   # the action by its name, not its code
     # a deadline still ahead: nobody is late yet
-    so.form(f"/khong-gian/tinh/{province}/han", {"han": (date.today() + timedelta(days=30)).isoformat()})
+    so.form(f"/khong-gian/tinh/{province}/han", {"han": (vietnam_today() + timedelta(days=30)).isoformat()})
     book = load_workbook(io.BytesIO(so.get(f"/khong-gian/tinh/{province}/bang.xlsx").content))
     rows = {row[0]: row for row in book["Đơn vị cấp xã"].iter_rows(min_row=2, values_only=True)}
     assert rows["xã Anh Sơn"][3] == "Chưa đến hạn"

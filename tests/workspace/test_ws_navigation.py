@@ -63,14 +63,16 @@ def test_a_communes_coverage_page_names_the_province_plan_in_words_and_counts_it
 
 
 def test_home_pages_show_what_is_overdue_for_the_commune_and_the_province(users):
-    from datetime import date, timedelta
+    from datetime import timedelta
+
+    from authoring.text import vietnam_today
 
     from ws_support import derive_for, province_plan
 
     so = users("cv.so")
     province = province_plan(so)
     plan = derive_for(so, province, ["xã Anh Sơn"])["xã Anh Sơn"]
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = vietnam_today() - timedelta(days=1)
     response = so.form(f"/khong-gian/tinh/{province}/han", {"han": f"{yesterday:%d/%m/%Y}"}, follow_redirects=False)
     assert response.status_code == 303
     commune = users("cv.anhson").get("/khong-gian").text.split('id="viec-cua-toi"')[1].split("</section>")[0]

@@ -254,3 +254,46 @@ def test_a_step_on_the_page_without_the_version_read_is_refused_and_changes_noth
         assert answer.status_code == 428 and "Thiếu phiên bản của mục" in answer.text, where
     assert "Chờ Sở duyệt" in province.get("/danh-muc").text and "đang chờ Sở duyệt" in _finding(anhson, own)
     assert _version(province, entry) == "1"
+
+
+def _verify(db_url: str) -> str:
+    from click.testing import CliRunner
+
+    from authoring.cli import main
+
+    result = CliRunner().invoke(main, ["audit", "verify", "--db", db_url])
+    return f"{result.exit_code}\n{result.output}"
+
+
+def test_a_registry_version_rewritten_deleted_or_slipped_in_behind_the_application_is_named_by_audit_verify(users,
+                                                                                                          db_url):
+    import json
+
+    from sqlalchemy import create_engine, text
+
+    anhson, province = users("cv.anhson"), users("ld.so")
+    anhson.form(f"/ke-hoach/{_plan_citing_2021(anhson)}/danh-muc", DOCUMENT)
+    entry = _entry_ids(province)[0]
+    province.form("/danh-muc/duyet", {"loai": "documents", "muc": entry, "phien_ban": _version(province, entry)})
+    assert _verify(db_url).startswith("0\n")
+    engine = create_engine(db_url)
+    json_value = "CAST(:d AS JSON)" if engine.dialect.name == "postgresql" else ":d"
+    try:
+        with engine.begin() as db:   # the database's owner rewrites what the Sở approved
+            version_id, data = db.execute(text("SELECT id, data FROM ws_registry_versions WHERE action = 'approved'")).one()
+            data = json.loads(data) if isinstance(data, str) else data
+            db.execute(text(f"UPDATE ws_registry_versions SET data = {json_value} WHERE id = :i"),
+                       {"d": json.dumps({**data, "title": "Về việc khác"}, ensure_ascii=False), "i": version_id})
+        said = _verify(db_url)
+        assert said.startswith("1\n") and "Nhật ký đã bị can thiệp: 1 chỗ không khớp." in said, said
+        assert "Phiên bản 2 của mục «Chỉ thị 23/CT-TTg» trong danh mục đơn vị" in said and "đã bị sửa sau khi ghi" in said
+        with engine.begin() as db:   # … then slips in a version nobody recorded, and removes the rewritten one
+            db.execute(text('INSERT INTO ws_registry_versions (entry_row_id, version, action, "by", at, data, pending) '
+                            "SELECT entry_row_id, 3, 'approved', 'Người lạ', at, data, false FROM ws_registry_versions "
+                            "WHERE action = 'added'"))
+            db.execute(text("DELETE FROM ws_registry_versions WHERE id = :i"), {"i": version_id})
+        said = _verify(db_url)
+        assert "không còn trong cơ sở dữ liệu: đã bị xóa" in said, said
+        assert "Phiên bản 3 của mục «Chỉ thị 23/CT-TTg»" in said and "bởi Người lạ) không có mục nhật ký" in said
+    finally:
+        engine.dispose()

@@ -416,7 +416,9 @@ def test_the_deadline_comes_from_the_plans_reporting_clause_unless_the_province_
 
 
 def test_home_pages_remind_the_commune_of_reports_due_late_or_waiting_and_the_province_of_late_communes(world):
-    from datetime import date, timedelta
+    from datetime import timedelta
+
+    from authoring.text import vietnam_today
 
     app, user, province, communes = world
     so, plan = user("cv.so"), communes["xã Anh Sơn"]
@@ -426,7 +428,7 @@ def test_home_pages_remind_the_commune_of_reports_due_late_or_waiting_and_the_pr
                      r'năm 2026</a> — <b class="c loi">quá hạn từ 02/01/2000, chưa gửi</b>', home)
     assert late, home[home.find('id="nhac-bao-cao"'):][:1500]
     assert re.search(r"\d+ xã, phường chưa gửi báo cáo, hạn 02/01/2000", so.get("/khong-gian").text)
-    soon = date.today() + timedelta(days=10)
+    soon = vietnam_today() + timedelta(days=10)
     assert so.form(f"/khong-gian/tong-hop/{province}/han?ky=2026-H2", {"han": f"{soon:%d/%m/%Y}"}).status_code in (200, 303)
     home = user("cv.anhson").get("/khong-gian").text
     assert f"hạn gửi {soon:%d/%m/%Y}, còn 10 ngày" in home

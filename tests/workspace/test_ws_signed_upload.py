@@ -67,11 +67,11 @@ def test_upload_is_refused_unless_it_is_the_approved_version_signed_by_the_print
     assert response.status_code == 303, response.text[-2000:]
     assert 'class="state s-signed"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text
     # the body's signature by another body's certificate: the signed result is verified, refused, nothing issued
-    from datetime import date
+    from authoring.text import vietnam_today
 
     other_body, other_password = make_p12("Ủy ban nhân dân tỉnh Lạng Sơn")
     response = vt.form(f"/khong-gian/ke-hoach/{plan}/buoc/ban-hanh",
-                       {"ngay": date.today().isoformat(), "mat_khau_chung_thu_co_quan": other_password},
+                       {"ngay": vietnam_today().isoformat(), "mat_khau_chung_thu_co_quan": other_password},
                        files={"chung_thu_co_quan": ("co-quan.p12", other_body, "application/x-pkcs12")})
     assert response.status_code == 400 and "Ủy ban nhân dân tỉnh Lạng Sơn" in response.text, response.text[-1500:]
     assert 'class="state s-signed"' in cv.get(f"/khong-gian/ke-hoach/{plan}").text

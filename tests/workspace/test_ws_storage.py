@@ -218,3 +218,33 @@ def test_entries_made_before_the_history_table_start_their_history_with_their_pr
         engine.dispose()
     command.downgrade(alembic(db_url), "wsreg02")
     assert "ws_registry_versions" not in tables(db_url)
+
+
+def test_the_audit_subject_column_is_added_keeping_the_logs_guards_and_dropped_on_downgrade(db_url):
+    command.upgrade(alembic(db_url), "wsreg03")
+    engine = create_engine(db_url)
+    try:
+        with sessionmaker(engine).begin() as session:   # an entry written before the column existed
+            session.execute(text("INSERT INTO ws_audit (at, user_name, action, summary) VALUES "
+                                 "(CURRENT_TIMESTAMP, 'hệ thống', 'don-vi', 'trước wsreg04')"))
+        command.upgrade(alembic(db_url), "head")
+        assert "subject" in {c["name"] for c in inspect(engine).get_columns("ws_audit")}
+        with sessionmaker(engine).begin() as session:
+            audit.record(session, None, "don-vi", "sau wsreg04")
+            audit.record(session, None, "danh-muc", "có phiên bản", subject="ws_registry_versions:9:ab")
+        with sessionmaker(engine)() as session:
+            verdict = audit.verify(session)
+        assert (verdict.checked, verdict.unchained) == (2, 1)
+        # the chain holds across the upgrade; only the version the last entry names (never written) is missing
+        assert len(verdict.problems) == 1 and "mục nhật ký số 3" in verdict.problems[0], verdict.problems
+        assert verdict.problems[0].endswith("không còn trong cơ sở dữ liệu: đã bị xóa.")
+        with pytest.raises(Exception, match="không được sửa hoặc xóa"), engine.begin() as connection:
+            connection.execute(text("UPDATE ws_audit SET summary = 'khác'"))   # still refused: the triggers stayed
+    finally:
+        engine.dispose()
+    command.downgrade(alembic(db_url), "wsreg03")
+    engine = create_engine(db_url)
+    try:
+        assert "subject" not in {c["name"] for c in inspect(engine).get_columns("ws_audit")}
+    finally:
+        engine.dispose()

@@ -168,7 +168,16 @@ def _require_same_unit(output: Path, earlier, plan: Plan) -> None:
 
 def units_from_file(path: Path) -> list[str]:
     """The units of a list file (one per line, bullets and numbering allowed); a line that names no unit is refused."""
-    parsed = parse_unit_list(path.read_text(encoding="utf-8-sig"), tuple(UNIT_KINDS))
+    from ... import limits
+    from ...fileio import note_read, open_regular
+
+    note_read(path)   # a pipe or device is refused before it is opened
+    with open_regular(path) as handle:   # bounded: a file that keeps growing is not read without end
+        raw = handle.read(limits.MAX_PLAN_BYTES + 1)
+    if len(raw) > limits.MAX_PLAN_BYTES:
+        raise InputError(f"Danh sách đơn vị {path} lớn hơn {limits.MAX_PLAN_BYTES // 1048576} MB, không phải một danh "
+                         "sách đơn vị.", hint="Kiểm tra có chọn nhầm tệp không; mỗi dòng một đơn vị, vài trăm dòng.")
+    parsed = parse_unit_list(raw.decode("utf-8-sig"), tuple(UNIT_KINDS))
     if parsed.problems:
         raise InputError(f"Danh sách đơn vị {path} có dòng không đọc được.", [
             Finding("V105", Severity.ERROR, problem, str(path),

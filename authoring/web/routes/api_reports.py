@@ -18,6 +18,7 @@ from ...model.results import is_period, period_label
 from ...workspace import report_flow
 from . import reports as pages
 from .api import MAX_YAML, ApiError
+from ...text import vietnam_today
 
 router = APIRouter()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -129,7 +130,7 @@ def list_reports(request: Request, plan_id: int):
     parent = pages._parent_loaded(h, where)
     periods = list(dict.fromkeys(p for loaded in (where.loaded, parent) if loaded is not None
                                  for p in plan_periods(loaded.plan, year)))
-    today = date.today()
+    today = vietnam_today()
     with h.sessions() as session:
         rows = {row.period: row for row in session.scalars(
             select(report_flow.ResultsRow).where(report_flow.ResultsRow.plan_id == plan_id))}
@@ -143,7 +144,7 @@ def read_report(request: Request, plan_id: int, ky: str):
     h, me, where = _where(request, plan_id, ky)
     with h.sessions() as session:
         row = report_flow.find(session, plan_id, ky)
-        summary = _summary(h, session, where, ky, row, date.today())
+        summary = _summary(h, session, where, ky, row, vietnam_today())
     text = row.text if row is not None and row.text else results_yaml(results_form(where.loaded.plan,
                                                                                      _unit_name(where), ky))
     loaded, _ = load_results("ket-qua.yaml", None, text=text)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -14,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import limits
 from ...loading import edit as yamledit
-from ...text import utf8_problem
+from ...text import utf8_problem, vietnam_today
 from .. import core, engine, forms, ops
 from ..pages import PageError
 from ..site import MAX_UPLOAD, UPLOAD_SUFFIXES, UserError, blank_plan, _error_text, part_of, site_of
@@ -29,7 +28,7 @@ def home(request: Request):
     levels = [(level.value, level.label) for level in core.Level]
     names = forms.AgencyNames(site.state.registry, {})
     return site.page(request, "home.html", plans=plans, library=site.library(), levels=levels,
-                agencies=names.choices(), year=date.today().year)
+                agencies=names.choices(), year=vietnam_today().year)
 
 
 @router.post("/tao/thu-vien")
@@ -50,7 +49,7 @@ async def start_blank(request: Request):
     await site.require_csrf(request)
     form = await request.form()
     text = blank_plan(site.state.registry, str(form.get("level") or "xa"), str(form.get("issuer") or ""),
-                      str(form.get("province") or ""), str(form.get("year") or date.today().year))
+                      str(form.get("province") or ""), str(form.get("year") or vietnam_today().year))
     plan_id = site.create_plan(text, "Kế hoạch trống", "Kế hoạch trống")
     return RedirectResponse(f"/ke-hoach/{plan_id}", status_code=303)
 

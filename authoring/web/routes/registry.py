@@ -14,6 +14,7 @@ from .. import core
 from ...loading import edit as yamledit
 from ...workspace import audit, unit_registry
 from ..site import UserError, site_of
+from ...text import vietnam_today
 
 router = APIRouter()
 KINDS = {"van-ban": "documents", "co-quan": "agencies"}
@@ -103,7 +104,8 @@ def add(app, me, plan, kind: str, values: dict) -> str:
         with app.state.workspace_site.sessions.begin() as session:
             added = unit_registry.add(session, core.load_registry(), plan.unit_id, KINDS[kind], fields, _who(me))
             audit.record(session, me, "danh-muc", f"Thêm vào danh mục của đơn vị (chờ Sở duyệt): "
-                         f"{label(added.kind, added.data)}", plan.id, unit_id=plan.unit_id)
+                         f"{label(added.kind, added.data)}", plan.id, unit_id=plan.unit_id,
+                         subject=unit_registry.subject(session, added))
             key = str(added.id)
     elif kind == "van-ban":
         key = core.own_registry.add_document(layer(), added_by=_who(me), **fields)
@@ -293,7 +295,8 @@ def approve(app, me, kind: str, key: str, version: str | None) -> None:
                 entry = unit_registry.approve(session, _row_id(key), reviewer, _int_version(version))
                 if entry is not None:
                     audit.record(session, me, "danh-muc", f"Duyệt mục của danh mục đơn vị: "
-                                 f"{label(entry.kind, entry.data)}", unit_id=entry.unit_id)
+                                 f"{label(entry.kind, entry.data)}", unit_id=entry.unit_id,
+                                 subject=unit_registry.subject(session, entry))
                 done = entry is not None
         else:
             done = core.own_registry.approve(layer(), kind, key, reviewer, version)
@@ -394,7 +397,8 @@ def edit(app, me, kind: str, key: str, version: str, values: dict) -> None:
                 audit.record(session, me, "danh-muc", f"Sửa mục của danh mục đơn vị (chờ Sở duyệt lại): "
                              f"{label(row.kind, row.data)}", unit_id=row.unit_id,
                              diff=[f"Trước: {label(row.kind, before)} — nguồn: {before.get('source', '')}",
-                                   f"Sau: {label(row.kind, row.data)} — nguồn: {row.data.get('source', '')}"])
+                                   f"Sau: {label(row.kind, row.data)} — nguồn: {row.data.get('source', '')}"],
+                             subject=unit_registry.subject(session, row))
         elif not core.own_registry.edit(layer(), kind, key, version, added_by=_who(me), **fields):
             raise _gone()
     except unit_registry.STALE:
@@ -435,8 +439,8 @@ def withdraw(app, me, kind: str, key: str, version: str) -> None:
             with _live_at(app, key, version) as (session, row):
                 unit_registry.withdraw(row, _who(me))
                 audit.record(session, me, "danh-muc", f"Rút khỏi danh mục của đơn vị: {label(row.kind, row.data)}",
-                             unit_id=row.unit_id)
-        elif not core.own_registry.withdraw(layer(), kind, key, _who(me), f"{date.today():%d/%m/%Y}", version):
+                             unit_id=row.unit_id, subject=unit_registry.subject(session, row))
+        elif not core.own_registry.withdraw(layer(), kind, key, _who(me), f"{vietnam_today():%d/%m/%Y}", version):
             raise _gone()
     except unit_registry.STALE:
         raise _stale("mục chưa được rút", kind, app, key) from None

@@ -27,6 +27,7 @@ from ...model.results import Results, TargetResult, WorkResult, WorkStatus, is_p
 from ...workspace import report_flow
 from ...workspace.models import UnitRow, WorkflowRow
 from ..store import PlanRow
+from ...text import vietnam_today
 
 router = APIRouter()
 MAX_XLSX = 10 * 1024 * 1024
@@ -58,7 +59,7 @@ def _h(request: Request) -> Helpers:
 def _period(ky: str) -> str:
     ky = (ky or "").strip()
     if not ky:
-        today = date.today()
+        today = vietnam_today()
         return f"{today.year}-H1" if today.month <= 6 else f"{today.year}-H2"
     if not is_period(ky):
         raise InputError(f"Kỳ báo cáo «{ky[:20]}» không đúng dạng.",
@@ -244,8 +245,8 @@ def _report_context(h: Helpers, me, where: Place, period: str, results: Results 
             "errors": errors or {}, "error_count": sum(len(v) for v in (errors or {}).values()),
             "warnings": warnings or [], "refusal": refusal, "steps": report_flow.allowed(me, row),
             "message": message, "q": quote(period), "due": due.day if due else None,
-            "due_words": due.words if due else "", "today": f"{date.today():%d/%m/%Y}",
-            "late": report_flow.late(row, due.day if due else None, date.today())}
+            "due_words": due.words if due else "", "today": f"{vietnam_today():%d/%m/%Y}",
+            "late": report_flow.late(row, due.day if due else None, vietnam_today())}
 
 
 def _parent_loaded(h: Helpers, where: Place) -> LoadedPlan | None:
@@ -573,7 +574,7 @@ def reminders(request: Request, me, rows: list[dict], today: date | None = None)
     returned to fix, and the steps waiting for my role; for the province, the communes late with theirs. The dates
     come from each plan's reporting clauses (or the one its unit set)."""
     h = _h(request)
-    today = today or date.today()
+    today = today or vietnam_today()
     out: list[dict] = []
     for r in rows:
         flow, plan = r["flow"], r["plan"]
@@ -654,7 +655,7 @@ def _board(h: Helpers, where: Place, period: str) -> Board:
         reports = report_flow.of_parent(session, where.plan.id, period)
         deadline = report_flow.deadline(session, where.plan.id, period, where.loaded)
         board.due, board.due_words = (deadline.day, deadline.words) if deadline else (None, "")
-    today = date.today()
+    today = vietnam_today()
     # Communes with a plan first (they are the ones expected to report now), each group in the registry's order.
     for unit in sorted(communes, key=lambda u: u.id not in plans):
         name = reporting_name(unit)
