@@ -57,15 +57,15 @@ _TITLE = re.compile(r"^(?:KẾ HOẠCH|QUY ĐỊNH|QUY CHẾ|CHƯƠNG TRÌNH|Đ�
 # Paragraphs kept per body heading (a heading's duties rarely run longer; a bound against a runaway split).
 _MOST = 25
 # A term counts for a body when this many documents gave it that body's duties, and its log-odds is at least this.
-MIN_DOCS = 3
+MIN_DOCS = 2
 MIN_WEIGHT = math.log(2)
 # Terms found in more than this share of all (document, body) profiles are the language of every duty, not a hint.
-COMMON = 0.12
+COMMON = 0.2
 ALPHA = 0.5
 # How derive uses the model: a body is proposed where competences.yaml names none when its summed weight over the
 # duty's terms reaches MIN_SCORE; off unless it helps on both halves of the tune pairs (docs/benchmarks.md).
 ENABLED = True
-MIN_SCORE = 3.0
+MIN_SCORE = 6.0
 
 
 def blobs(repo: Path) -> list[tuple[str, str]]:
