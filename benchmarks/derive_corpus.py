@@ -278,21 +278,24 @@ def main() -> int:
         for line in args.exclude_sources.read_text(encoding="utf-8").splitlines():
             if origin in line and ":" in line:
                 excluded_files.add(line.rsplit(":", 1)[1].strip())
-    sets = [set(s) for s in json.loads(args.exclude_shingles.read_text())["sets"]] if args.exclude_shingles else []
+    aside = [set(s) for s in json.loads(args.exclude_shingles.read_text())["sets"]] if args.exclude_shingles else []
     # The benchmark's tune children: never learned from, or the tune figures would score the model on its own data.
-    sets += [shingles(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "tests/fixtures/derive_pairs/tune")
-                                                                       .glob("*/child.txt"))]
+    tune = [shingles(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "tests/fixtures/derive_pairs/tune")
+                                                                      .glob("*/child.txt"))]
     documents, seen, dropped = [], [], Counter()
     for path, text in blobs(args.repo):
         province = issuer(text)
         if province is None:
             continue
         if path in excluded_files:
-            dropped["tệp bị loại"] += 1
+            dropped["tệp để riêng"] += 1
             continue
         own = shingles(text)
-        if own and any(len(own & s) > 0.05 * len(own) for s in sets):
-            dropped["trùng văn bản bị loại"] += 1
+        if own and any(len(own & s) > 0.05 * len(own) for s in aside):
+            dropped["trùng văn bản để riêng"] += 1
+            continue
+        if own and any(len(own & s) > 0.05 * len(own) for s in tune):
+            dropped["trùng kế hoạch tune"] += 1
             continue
         if own and any(len(own & s) > 0.5 * len(own) for s in seen):
             dropped["bản chép trùng"] += 1
