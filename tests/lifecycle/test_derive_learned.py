@@ -62,6 +62,16 @@ def test_a_learned_body_not_at_the_province_is_not_proposed(tmp_path, monkeypatc
     assert _owners(plan)["bo-1"] == {"cac-so-nganh-tinh"}
 
 
+def test_the_parents_own_subject_proposes_no_learned_body(tmp_path, monkeypatch):
+    # every duty speaks of land clearance: the subject of the parent (its lead's), not a hint at who does one duty
+    monkeypatch.setattr(competences, "load_model", lambda: _model("so-nn-mt"))
+    duties = [DUTY, "Đôn đốc tiến độ giải phóng mặt bằng, quỹ đất tái định cư.",
+              "Kiểm tra việc giải phóng mặt bằng, công khai quỹ đất."]
+    parent = _directive(tmp_path, "Về tăng cường kỷ luật, kỷ cương", duties)
+    _, plan = _draft(tmp_path, parent)
+    assert _owners(plan)["bo-1"] == {"cac-so-nganh-tinh"}
+
+
 def test_terms_are_adjacent_syllable_pairs_without_function_or_place_syllables():
     assert terms("Bố trí kinh phí của tỉnh cho công tác bồi thường") == {"bố trí", "trí kinh", "kinh phí", "công tác",
                                                                         "tác bồi", "bồi thường"}

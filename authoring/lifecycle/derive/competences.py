@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ...model import Level
 from ...model.drafting import Competence
+from ...model.walk import iter_duties
 from .context import Draft
-from .learned import load_model
+from .learned import load_model, terms
 
 # Without roles.yaml's ranking: a duty given to a whole level reaches the body whose subject matter it names most and
 # at most this many more it also names (more would give every body every duty).
@@ -86,13 +88,18 @@ def _learned(d: Draft, text: str) -> list[Holder]:
     model = load_model()
     if model is None or not model.enabled:
         return []
-    ranked = sorted(model.scores(text).items(), key=lambda kv: (-kv[1][0], kv[0]))
+    if d.learned_topic is None:   # as for competences.yaml's phrases: the parents' subject is the lead's
+        texts = [_without_names(d, item.text) for p in d.parents for item in iter_duties(p.plan)]
+        counts = Counter(t for text in texts for t in terms(text))
+        d.learned_topic = frozenset(t for t, n in counts.items()
+                                    if len(texts) >= 3 and n >= max(3, TOPIC_SHARE * len(texts)))
+    ranked = sorted(model.scores(text, d.learned_topic).items(), key=lambda kv: (-kv[1][0], kv[0]))
     if not ranked or ranked[0][1][0] < model.min_score:
         return []
     agency_id = d.now(ranked[0][0])
     if agency_id is None or not d.exists(agency_id) or d.registry.agencies[agency_id].level != Level.PROVINCE:
         return []
-    words = tuple(model.strongest(text, ranked[0][0], 3))
+    words = tuple(model.strongest(text, ranked[0][0], 3, d.learned_topic))
     if len(words) < 2:   # one pair of syllables is a coincidence, not a kind of duty
         return []
     return [Holder(agency_id, words, Competence(agency=agency_id, words=list(words), certainty="U", source=model.source),

@@ -38,18 +38,19 @@ class Model:
     enabled: bool
     source: str
 
-    def scores(self, text: str) -> dict[str, tuple[float, int]]:
-        """Each body's summed weight over *text*'s terms, and the most plans behind one of its terms."""
+    def scores(self, text: str, topic: frozenset[str] = frozenset()) -> dict[str, tuple[float, int]]:
+        """Each body's summed weight over *text*'s terms (not those of the parents' subject, *topic*), and the most
+        plans behind one of its terms."""
         found: dict[str, tuple[float, int]] = {}
-        for term in sorted(terms(text)):
+        for term in sorted(terms(text) - topic):
             for body, (weight, plans) in self.terms.get(term, {}).items():
                 score, most = found.get(body, (0.0, 0))
                 found[body] = (score + weight, max(most, plans))
         return found
 
-    def strongest(self, text: str, body: str, most: int) -> list[str]:
-        """The terms of *text* that tie it to *body* most, strongest first."""
-        found = [(-self.terms[t][body][0], t) for t in terms(text) if body in self.terms.get(t, {})]
+    def strongest(self, text: str, body: str, most: int, topic: frozenset[str] = frozenset()) -> list[str]:
+        """The terms of *text* (not of *topic*) that tie it to *body* most, strongest first."""
+        found = [(-self.terms[t][body][0], t) for t in terms(text) - topic if body in self.terms.get(t, {})]
         return [t for _, t in sorted(found)[:most]]
 
 
