@@ -64,7 +64,7 @@ COMMON = 0.2
 ALPHA = 0.5
 # How derive uses the model: a body is proposed where competences.yaml names none when its summed weight over the
 # duty's terms reaches MIN_SCORE; off unless it helps on both halves of the tune pairs (docs/benchmarks.md).
-ENABLED = True
+ENABLED = False
 MIN_SCORE = 6.0
 
 
