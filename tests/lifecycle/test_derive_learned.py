@@ -23,7 +23,7 @@ DUTY = "Rà soát quỹ đất sạch, lập phương án bồi thường giải
 
 def _model(body: str, enabled: bool = True) -> Model:
     return Model({"quỹ đất": {body: (3.0, 7)}, "giải phóng": {body: (2.5, 5)}, "mặt bằng": {body: (2.0, 4)}},
-                 91, 5.0, enabled, "91 văn bản của UBND cấp tỉnh, github.com/kiem-thu")
+                 5.0, enabled, "91 văn bản của UBND cấp tỉnh, github.com/kiem-thu")
 
 
 def test_the_learned_model_keeps_word_pairs_and_weights_with_its_provenance_not_texts():

@@ -33,7 +33,6 @@ class Model:
     """Per term, the bodies real plans give it to: (log-odds weight, how many plans gave it to that body)."""
 
     terms: dict[str, dict[str, tuple[float, int]]]
-    documents: int
     min_score: float
     enabled: bool
     source: str
@@ -64,5 +63,5 @@ def load_model(path: str = str(MODEL)) -> Model | None:
     table = {t: {b: (float(w), int(n)) for b, (w, n) in bodies.items()} for t, bodies in data["terms"].items()}
     use = data.get("use", {})
     source = data["source"]
-    return Model(table, int(source["documents"]), float(use.get("min_score", math.inf)), bool(use.get("enabled")),
+    return Model(table, float(use.get("min_score", math.inf)), bool(use.get("enabled")),
                  f"{source['documents']} văn bản của UBND cấp tỉnh, {source['repository']}")
