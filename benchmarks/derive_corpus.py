@@ -54,6 +54,11 @@ _FLAT = 600
 _ITEM = re.compile(r"\s(?=(?:Điều\s+\d+\.|[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|-|\+)\s+[A-ZĐÀ-Ỹ])")
 # The title of a plan or rule annexed to a decision, after its recipients: the duties start again.
 _TITLE = re.compile(r"^(?:KẾ HOẠCH|QUY ĐỊNH|QUY CHẾ|CHƯƠNG TRÌNH|ĐỀ ÁN|PHỤ LỤC|PHƯƠNG ÁN)\b")
+# "Cơ quan chủ trì: Sở Tư pháp", "Đơn vị chủ trì thực hiện: …" under an item: the item is that body's duty.
+_LEAD = re.compile(r"^(?:[Cc]ơ quan|[Đđ]ơn vị)\s+(?:chủ trì|thực hiện)(?:\s+thực hiện)?\s*:\s*(.{3,300})")
+# The item's other lines: its partners (not its lead), its time, its product, its funds.
+_ASIDE = re.compile(r"^(?:(?:[Cc]ơ quan|[Đđ]ơn vị)\s+phối hợp(?:\s+thực hiện)?|[Tt]hời gian(?:\s+thực hiện|\s+hoàn thành)?|"
+                    r"[Ss]ản phẩm|[Kk]inh phí(?:\s+thực hiện)?)\s*:")
 # Paragraphs kept per body heading (a heading's duties rarely run longer; a bound against a runaway split).
 _MOST = 25
 # A term counts for a body when this many documents gave it that body's duties, and its log-odds is at least this.
@@ -131,6 +136,7 @@ def pairs(registry, paras: list[str]) -> list[tuple[str, str]]:
     kind = None   # the label kind of the current body heading: a sibling without a body ends it
     taken = 0
     previous = ""
+    task: list[str] = []   # the item being read: its heading and paragraphs, until "Cơ quan chủ trì: …" names its lead
     closing = False   # in the signature and the recipients ("Nơi nhận"), until the annexed plan's title
     for para in paras:
         if re.search(r"Nơi nhận\s*:", para):
@@ -142,6 +148,15 @@ def pairs(registry, paras: list[str]) -> list[tuple[str, str]]:
         label = _LABEL.match(para)
         text = _DUTY_TAIL.sub("", _LABEL.sub("", para, count=1)).strip()
         this_kind = re.sub(r"[0-9]+", "9", re.sub(r"[a-zđ]", "a", label.group(0).strip()))[:4] if label else None
+        lead = _LEAD.match(text)
+        if lead or _ASIDE.match(text):   # an item's lead (its duty is the item), its partners, time, product
+            found = bodies(registry, _known(registry, lead.group(1))) if lead else []
+            out += [(b, " ".join(task) or previous) for b in found]
+            continue
+        if label and not label.group(0).strip() in "-+•":
+            task = [text]
+        elif len(task) < _MOST:
+            task.append(text)
         head = re.match(r"^(.{3,120}?)\s*:\s*(.*)$", text)
         given = _GIVEN.match(text)
         subject = _SUBJECT.match(text)
@@ -163,7 +178,7 @@ def pairs(registry, paras: list[str]) -> list[tuple[str, str]]:
             current, kind, taken = named, this_kind, 0
             if rest:
                 out += [(b, rest) for b in named]
-        elif executing and previous:
+        elif executing and previous and "phối hợp" not in executing.group(0):
             out += [(b, previous) for b in bodies(registry, _known(registry, executing.group(1)))]
         elif current and (_PART.match(para) or (kind and this_kind == kind) or taken >= _MOST):
             current, kind = [], None

@@ -87,6 +87,17 @@ def test_the_corpus_reader_splits_a_plan_into_body_and_duty_pairs_as_derive_peer
                                                     ("so-y-te", "Chỉ đạo các cơ sở khám bệnh, chữa bệnh.")]
 
 
+def test_the_corpus_reader_gives_an_item_to_the_lead_its_lines_name_not_to_its_partners():
+    registry = load_registry()
+    paras = derive_corpus.paragraphs(
+        "II. NHIỆM VỤ\n\n1. Rà soát văn bản quy phạm pháp luật\n\n- Rà soát, hệ thống hóa văn bản của tỉnh.\n\n"
+        "*Đơn vị chủ trì thực hiện: *Sở Tư pháp.\n\n*Đơn vị phối hợp: *Sở Nội vụ.\n\n*Thời gian thực hiện: *Thường"
+        "\nxuyên.\n\n2. Bố trí kinh phí\n\nCơ quan chủ trì: Sở Tài chính")
+    assert derive_corpus.pairs(registry, paras) == [
+        ("so-tu-phap", "Rà soát văn bản quy phạm pháp luật Rà soát, hệ thống hóa văn bản của tỉnh."),
+        ("so-tai-chinh", "Bố trí kinh phí")]
+
+
 def test_the_model_is_the_same_for_the_same_corpus():
     built = [("a", "tỉnh A", "2025", "khác", {"so-tai-chinh": {"bố trí", "kinh phí"}, "so-y-te": {"khám bệnh"}})] * 4
     first = derive_corpus.table(built)
