@@ -54,6 +54,8 @@ _FLAT = 600
 _ITEM = re.compile(r"\s(?=(?:Điều\s+\d+\.|[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|-|\+)\s+[A-ZĐÀ-Ỹ])")
 # The title of a plan or rule annexed to a decision, after its recipients: the duties start again.
 _TITLE = re.compile(r"^(?:KẾ HOẠCH|QUY ĐỊNH|QUY CHẾ|CHƯƠNG TRÌNH|ĐỀ ÁN|PHỤ LỤC|PHƯƠNG ÁN)\b")
+# A person, not a body ("Chủ tịch Ủy ban nhân dân tỉnh"): a draft gives duties to bodies.
+_PERSON = re.compile(r"^(?:Chủ tịch|Phó Chủ tịch|Giám đốc|Bí thư|Trưởng ban)\b")
 # "Cơ quan chủ trì: Sở Tư pháp", "Đơn vị chủ trì thực hiện: …" under an item: the item is that body's duty.
 _LEAD = re.compile(r"^(?:[Cc]ơ quan|[Đđ]ơn vị)\s+(?:chủ trì|thực hiện)(?:\s+thực hiện)?\s*:\s*(.{3,300})")
 # The item's other lines: its partners (not its lead), its time, its product, its funds.
@@ -124,7 +126,7 @@ def bodies(registry, names: list[str]) -> list[str]:
         key = agency_key(registry, name)
         agency = registry.agencies.get(key)
         if agency is not None and agency.level == Level.PROVINCE and not agency.collective \
-                and agency.kind != "chinh-quyen" and key not in found:
+                and agency.kind != "chinh-quyen" and not _PERSON.match(agency.names[0].name) and key not in found:
             found.append(key)
     return found
 

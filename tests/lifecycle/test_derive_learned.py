@@ -98,6 +98,12 @@ def test_the_corpus_reader_gives_an_item_to_the_lead_its_lines_name_not_to_its_p
         ("so-tai-chinh", "Bố trí kinh phí")]
 
 
+def test_the_corpus_reader_learns_bodies_not_persons():
+    registry = load_registry()
+    paras = derive_corpus.paragraphs("1. Chủ tịch Ủy ban nhân dân tỉnh\n\nChỉ đạo chung việc thực hiện Kế hoạch.")
+    assert derive_corpus.pairs(registry, paras) == []
+
+
 def test_the_model_is_the_same_for_the_same_corpus():
     built = [("a", "tỉnh A", "2025", "khác", {"so-tai-chinh": {"bố trí", "kinh phí"}, "so-y-te": {"khám bệnh"}})] * 4
     first = derive_corpus.table(built)
