@@ -97,8 +97,8 @@ class Localities(Strict):
 class Ranking(Strict):
     """How directly a parent's words reach a body, and how much reach earns it a heading of its own (issue 21)."""
 
-    weights: dict[Literal["counterpart", "duty_words", "cooperating", "default", "budget", "peer"], float] = Field(
-        description="Trọng số mỗi nhiệm vụ theo cách văn bản cấp trên nói tới cơ quan.")
+    weights: dict[Literal["counterpart", "duty_words", "cooperating", "default", "budget", "peer", "learned"],
+                  float] = Field(description="Trọng số mỗi nhiệm vụ theo cách văn bản cấp trên nói tới cơ quan.")
     share: float = Field(ge=0, le=1, description="Cơ quan có tổng trọng số dưới tỷ lệ này của cả dự thảo không có mục "
                                                  "riêng: nhiệm vụ của nó về cơ quan chủ trì, nó phối hợp.")
     cooperating: int = Field(ge=0, description="Số cơ quan phối hợp tối đa của một nhiệm vụ chia theo chức năng.")

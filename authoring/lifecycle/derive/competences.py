@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ...model import Level
 from ...model.drafting import Competence
+from ...model.walk import iter_duties
 from .context import Draft
+from .learned import load_model, terms
 
 # Without roles.yaml's ranking: a duty given to a whole level reaches the body whose subject matter it names most and
 # at most this many more it also names (more would give every body every duty).
@@ -22,9 +25,19 @@ class Holder:
     words: tuple[str, ...]   # the duty's phrases that name the body's subject matter, in the order met
     competence: Competence
     peer: bool = False       # beyond the usual number, because the neighbour's plan gives this body duties
+    plans: int = 0           # proposed by the learned model (learned.json): how many real plans gave it such duties
+
+    @property
+    def tier(self) -> str:
+        """Its weight in roles.yaml's ranking: a learned proposal weighs less than the duty's own words."""
+        return "learned" if self.plans else "duty_words"
 
     def reason(self, d: Draft) -> str:
         quoted = "', '".join(self.words[:3])
+        if self.plans:
+            return (f"đề xuất của kehoach: {d.name(self.agency)} thường được giao việc này trong kế hoạch của các "
+                    f"tỉnh: {self.plans} kế hoạch (nhiệm vụ nói '{quoted}'; plans/registry/learned.json); điều chỉnh "
+                    "cho phù hợp")
         also = f"theo kế hoạch của {d.peer_owner} và " if self.peer else ""
         return (f"{also}theo chức năng: {d.name(self.agency)} phụ trách lĩnh vực này ({_short(self.competence.source)}) "
                 f"vì nhiệm vụ nói '{quoted}'; điều chỉnh cho phù hợp")
@@ -61,10 +74,36 @@ def holders(d: Draft, level: Level, text: str | None, topic: frozenset[str] = fr
             continue
         first, known, _ = found.get(agency_id, (index, [], competence))
         found[agency_id] = (first, known + [w for w in words if w not in known], competence)
+    if not found and level == Level.PROVINCE and not any(m[3] in topic for m in kept):
+        return _learned(d, text)   # a duty in the parent's own subject is the lead's: no body is learned for it
     ranked = sorted(found.items(), key=lambda kv: (-len(kv[1][1]), kv[1][0]))
     most = 1 + (d.roles.ranking.cooperating if d.roles.ranking else COOPERATING)
     return [Holder(agency_id, tuple(words), competence, rank >= most) for rank, (agency_id, (_, words, competence))
             in enumerate(ranked) if rank < most or agency_id in d.peer]
+
+
+def _learned(d: Draft, text: str) -> list[Holder]:
+    """Where competences.yaml names no body: the province body real plans most often give duties in these words to
+    (learned.json), when its learned weight is strong enough and it exists on the draft's day; else none."""
+    model = load_model()
+    if model is None or not model.enabled:
+        return []
+    if d.learned_topic is None:   # as for competences.yaml's phrases: the parents' subject is the lead's
+        texts = [_without_names(d, item.text) for p in d.parents for item in iter_duties(p.plan)]
+        counts = Counter(t for text in texts for t in terms(text))
+        d.learned_topic = frozenset(t for t, n in counts.items()
+                                    if len(texts) >= 3 and n >= max(3, TOPIC_SHARE * len(texts)))
+    ranked = sorted(model.scores(text, d.learned_topic).items(), key=lambda kv: (-kv[1][0], kv[0]))
+    if not ranked or ranked[0][1][0] < model.min_score:
+        return []
+    agency_id = d.now(ranked[0][0])
+    if agency_id is None or not d.exists(agency_id) or d.registry.agencies[agency_id].level != Level.PROVINCE:
+        return []
+    words = tuple(model.strongest(text, ranked[0][0], 3, d.learned_topic))
+    if len(words) < 2:   # one pair of syllables is a coincidence, not a kind of duty
+        return []
+    return [Holder(agency_id, words, Competence(agency=agency_id, words=list(words), certainty="U", source=model.source),
+                   plans=ranked[0][1][1])]
 
 
 def _sentence_starts_lowered(text: str) -> str:
@@ -75,15 +114,20 @@ def _sentence_starts_lowered(text: str) -> str:
 def _without_names(d: Draft, text: str) -> str:
     """*text* without the registry's names of bodies ('Bộ Chỉ huy quân sự tỉnh' names a body, not its subject)."""
     if d.body_names is None:
-        names = set()
-        for agency in d.registry.agencies.values():
-            for name in [n.name for n in agency.names] + list(agency.aliases):
-                name = re.sub(r"\s*\{\w+\}", "", name).strip()
-                if len(name.split()) >= 2:
-                    names.add(name)
-        d.body_names = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names, key=len, reverse=True)),
-                                  re.IGNORECASE)
+        d.body_names = body_names(d.registry)
     return d.body_names.sub(" ", text)
+
+
+def body_names(registry) -> re.Pattern:
+    """Every name and alias of two words or more of the registry's bodies, the longest first."""
+    names = set()
+    for agency in registry.agencies.values():
+        for name in [n.name for n in agency.names] + list(agency.aliases):
+            name = re.sub(r"\s*\{\w+\}", "", name).strip()
+            if len(name.split()) >= 2:
+                names.add(name)
+    return re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names, key=len, reverse=True)),
+                      re.IGNORECASE)
 
 
 def _holder_on_day(d: Draft, agency_id: str, words: list[str]) -> str | None:

@@ -64,6 +64,7 @@ class Draft:
     peer_owner: str = ""                          # who issued that plan: "tỉnh Nghệ An"
     peer_same: bool = False                       # that plan implements the same parent (it cites it)
     body_names: re.Pattern | None = None   # every registry name of a body (competences: names are not subjects)
+    learned_topic: frozenset | None = None  # the syllable pairs of the parents' own subject (learned.json: not a hint)
     _seen: set = member(default_factory=set)
     _ids: set = member(default_factory=set)
 

@@ -72,7 +72,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
             task_id = d.new_id(f"nv-{len(tasks) + 1}")
             if found:
                 d.reasons[task_id] = found[0].reason(d)
-                ranks.add(task_lead, "duty_words")
+                ranks.add(task_lead, found[0].tier)
                 for other in found[1:]:
                     ranks.add(other.agency, "cooperating")
             tasks.append(Block(id=task_id, label=f"{len(tasks) + 1}.", text=text,
@@ -142,7 +142,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                 for rank, holder in enumerate(found):
                     line = f"Chủ trì, tham mưu {d.say('Ủy ban nhân dân tỉnh')} {clause_naming(text, holder.words)}."
                     duty(holder.agency, d.unique(line), [link(parent, item.id, items)], derived=holder.reason(d),
-                         tier="cooperating" if rank else "duty_words")
+                         tier="cooperating" if rank else holder.tier)
                 for report in item.block.reporting:
                     _province_report(d, parent, items, report, lead, ministry, duty)
             elif first is not None and (item.request or first.kind == "doan-the"):
@@ -306,7 +306,7 @@ def _spread(d: Draft, duty, found, text: str, links) -> None:
     """A duty of every ministry or province: the body its words name most takes it, the others it names cooperate;
     each with the reason as a comment."""
     primary = found[0]
-    duty(primary.agency, d.unique(text), links, reason=primary.reason(d), tier="duty_words")
+    duty(primary.agency, d.unique(text), links, reason=primary.reason(d), tier=primary.tier)
     for other in found[1:]:
         duty(other.agency, cooperation(d, primary.agency, text, other.agency, other.words), links,
              derived=other.reason(d), tier="cooperating")
