@@ -7,7 +7,6 @@ Passwords are never stored, returned or logged in clear: only `hash_password` se
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -57,20 +56,13 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 # and are re-hashed with these at the next login. The parameters are recorded in each hash ($argon2id$v=19$m=,t=,p=).
 ARGON2 = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
 _hasher = PasswordHasher(**ARGON2)
-# Each hash takes 19 MiB and a core for 50–100 ms. One thread per process does them all, one at a time, at the lowest
-# CPU priority: a burst of logins (a morning when a province's officers open the workspace) waits in line instead of
-# taking the cores that saves and pages need, and cannot exhaust memory or CPU (a login flood is bounded too).
-HASH_NICE = 19
+# Each hash takes 19 MiB and a core for 50–100 ms. One thread per process does them all, one at a time: a burst of
+# logins (a morning when a province's officers open the workspace) waits in line instead of taking every core that
+# saves and pages need, and cannot exhaust memory (a login flood is bounded too). Not at a lower priority: a login
+# counts against its address's limit until its hash is done, and starved hashes on a busy machine (nice 19, load 12)
+# kept more than ADDRESS_TRIES logins of one office in flight at once, so the next one was refused.
 _hashing: ThreadPoolExecutor | None = None
 _hashing_lock = threading.Lock()
-
-
-def _lower_priority() -> None:
-    """This thread at the lowest priority (Linux: a thread's nice is its own; raising it needs no privilege)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICE)
-    except (AttributeError, OSError):
-        pass   # elsewhere: one hash at a time still bounds the cost
 
 
 def _hash_work(function, *args):
@@ -78,7 +70,7 @@ def _hash_work(function, *args):
     global _hashing
     with _hashing_lock:
         if _hashing is None:
-            _hashing = ThreadPoolExecutor(1, thread_name_prefix="argon2", initializer=_lower_priority)
+            _hashing = ThreadPoolExecutor(1, thread_name_prefix="argon2")
     return _hashing.submit(function, *args).result()
 
 

@@ -1,0 +1,62 @@
+"""Pages and downloads of one server process are built one at a time, so that a save never waits behind several."""
+
+# Python runs one thread of a process at a time. When many pages are built at once, a save's thread gets the
+# interpreter back only after each of them has had its turn, at every one of its database round trips, and it holds
+# the province's audit-chain lock meanwhile: a burst of pages stretched saves to seconds. Building the pages one after
+# another costs the pages nothing in total CPU and leaves a save at most one page to share the interpreter with.
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+# Reads that mostly wait for something other than this process's interpreter (LibreOffice converting to PDF, the
+# print preview's pictures): in line they would hold up the others for seconds while using no CPU here.
+WAITING = ("pdf", "trang-in")
+STATIC = "/tinh/"
+
+
+def width() -> int:
+    """How many pages or downloads a process builds at once: KEHOACH_READ_LANES (0: no limit), default 1."""
+    try:
+        return max(0, int(os.environ.get("KEHOACH_READ_LANES", "1")))
+    except ValueError:
+        return 1
+
+
+def in_line(scope) -> bool:
+    """A GET or HEAD that builds a page or a download in this process (saves and other changes never wait)."""
+    path = scope["path"]
+    return (scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and not path.startswith(STATIC)
+            and not any(word in path for word in WAITING))
+
+
+class ReadLane:
+    """ASGI middleware: a request in line waits for a slot, given back as soon as its answer starts."""
+
+    def __init__(self, app, lanes: int | None = None):
+        self.app = app
+        lanes = width() if lanes is None else lanes
+        self.slots = asyncio.Semaphore(lanes) if lanes > 0 else None
+
+    async def __call__(self, scope, receive, send):
+        if self.slots is None or not in_line(scope):
+            return await self.app(scope, receive, send)
+        await self.slots.acquire()
+        held = True
+
+        def give_back():
+            nonlocal held
+            if held:
+                held = False
+                self.slots.release()
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                give_back()   # a slow reader of the body holds nothing
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            give_back()
