@@ -146,3 +146,44 @@ def test_two_pages_at_a_time_by_default(monkeypatch):
     assert lanes.width() == 2
     monkeypatch.setenv("KEHOACH_READ_LANES", "một")
     assert lanes.width() == 2
+
+
+def test_young_garbage_is_collected_when_the_last_request_ends_and_never_during_one():
+    import gc
+
+    from authoring.web.lanes import IDLE_COLLECT
+
+    collections = []
+
+    def watch(phase, info):
+        if phase == "start":
+            collections.append((info["generation"], lane.running))
+
+    app = _Slow()
+    lane = ReadLane(app, 2)
+
+    async def finish(path, task):
+        app.release.setdefault(path, asyncio.Event()).set()
+        app.body_sent.setdefault(path, asyncio.Event()).set()
+        await task
+        await asyncio.sleep(0.01)
+
+    async def scenario():
+        page = asyncio.create_task(lane(_scope("GET", "/ke-hoach/1"), _nothing, _sink))
+        save = asyncio.create_task(lane(_scope("POST", "/ke-hoach/2/truong"), _nothing, _sink))
+        await asyncio.sleep(0.01)
+        young = [[] for _ in range(IDLE_COLLECT * 2)]   # new container objects, as a request leaves behind
+        await finish("/ke-hoach/1", page)
+        assert collections == []                        # the save still runs: nothing stops it
+        await finish("/ke-hoach/2/truong", save)
+        assert collections == [(0, 0)]                  # the youngest generation, with no request running
+        assert gc.get_count()[0] < IDLE_COLLECT and young
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(10_000_000, 50, 100)   # no collection of its own during the test
+    gc.callbacks.append(watch)
+    try:
+        _run(scenario)
+    finally:
+        gc.callbacks.remove(watch)
+        gc.set_threshold(*threshold)
