@@ -1,10 +1,11 @@
-"""How a server process schedules its work: pages and downloads two at a time, young garbage collected when idle."""
+"""How a server process schedules its work: young garbage collected when idle; optionally, pages a few at a time."""
 
 # Python runs one thread of a process at a time. When many pages are built at once, a save's thread gets the
 # interpreter back only after each of them has had its turn, at every one of its database round trips, and it holds
 # the province's audit-chain lock meanwhile: a burst of pages stretched saves to seconds. Building the pages one after
-# another costs the pages nothing in total CPU and leaves a save at most two pages to share the interpreter with
-# (one at a time starved the pages themselves on a busy machine: editor page p95 6–7 s against 2–3 s).
+# another costs the pages nothing in total CPU and leaves a save at most a few pages to share the interpreter with.
+# Measured (docs/benchmarks.md, speed9): with two at a time, saves' p95 halved on an overloaded machine (load 7–13)
+# but did not change at load 4–5, where logins (whose pages wait in line too) took 2–3 times longer: off by default.
 
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ IDLE_COLLECT = 10_000
 
 
 def width() -> int:
-    """How many pages or downloads a process builds at once: KEHOACH_READ_LANES (0: no limit), default 2."""
+    """How many pages or downloads a process builds at once: KEHOACH_READ_LANES, e.g. 2; 0 (default): no limit."""
     try:
-        return max(0, int(os.environ.get("KEHOACH_READ_LANES", "2")))
+        return max(0, int(os.environ.get("KEHOACH_READ_LANES", "0")))
     except ValueError:
-        return 2
+        return 0
 
 
 def in_line(scope) -> bool:

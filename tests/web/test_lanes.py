@@ -135,16 +135,18 @@ def test_the_start_and_end_of_the_application_pass_through():
     _run(scenario)
 
 
-def test_the_application_builds_its_pages_in_line(app):
+def test_the_application_schedules_its_requests_through_the_lane(app):
     assert any(middleware.cls is ReadLane for middleware in app.user_middleware)
 
 
-def test_two_pages_at_a_time_by_default(monkeypatch):
+def test_no_line_unless_asked(monkeypatch):
     from authoring.web import lanes
 
     monkeypatch.delenv("KEHOACH_READ_LANES", raising=False)
-    assert lanes.width() == 2
+    assert lanes.width() == 0
     monkeypatch.setenv("KEHOACH_READ_LANES", "một")
+    assert lanes.width() == 0
+    monkeypatch.setenv("KEHOACH_READ_LANES", "2")
     assert lanes.width() == 2
 
 
@@ -160,7 +162,7 @@ def test_young_garbage_is_collected_when_the_last_request_ends_and_never_during_
             collections.append((info["generation"], lane.running))
 
     app = _Slow()
-    lane = ReadLane(app, 2)
+    lane = ReadLane(app, 0)   # the default: no line, the collection still waits for idleness
 
     async def finish(path, task):
         app.release.setdefault(path, asyncio.Event()).set()
