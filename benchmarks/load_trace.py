@@ -106,7 +106,8 @@ def _kind(record: dict) -> str:
 
 
 def report(folder: str, sent: list[tuple[str, str, float, float]], samples: list[dict], steady_from: float) -> None:
-    """Print the breakdown of the slowest 5 % of the saves of the last STEADY seconds against the middle ones."""
+    """Print the breakdown of the slowest 5 % of the saves against the middle ones: over the whole run (the logins'
+    burst included), then over the last STEADY seconds."""
     records, pauses, settings = [], [], []
     for path in glob.glob(os.path.join(folder, "server-*.jsonl")):
         pid = int(os.path.basename(path)[len("server-"):-len(".jsonl")])
@@ -118,17 +119,15 @@ def report(folder: str, sent: list[tuple[str, str, float, float]], samples: list
     by_id = {r["id"]: r for r in records if r.get("id")}
     for r in records:
         r["kind"] = _kind(r)
-    saves = []
+    every = []
     for ident, kind, t0, t1 in sent:
         server = by_id.get(ident)
-        if kind == "edit" and server is not None and t0 >= steady_from:
-            saves.append((t1 - t0, t0, t1, server))
-    if not saves:
+        if kind == "edit" and server is not None:
+            every.append((t1 - t0, t0, t1, server))
+    if not every:
         print("(không có bản ghi của máy chủ)")
         return
-    saves.sort(key=lambda s: s[0])
-    slow = saves[-max(1, len(saves) // 20):]
-    middle = saves[int(len(saves) * 0.4):int(len(saves) * 0.6)] or saves
+    every.sort(key=lambda s: s[0])
 
     def row(group):
         out = {}
@@ -168,12 +167,17 @@ def report(folder: str, sent: list[tuple[str, str, float, float]], samples: list
                 out.setdefault(key, []).append(value)
         return {k: statistics.mean(v) for k, v in out.items()}
 
-    slow_row, middle_row = row(slow), row(middle)
-    print(f"Lần lưu của {len(saves)} lần trong 45 s cuối: {len(slow)} lần chậm nhất (5 %) so với 20 % ở giữa "
-          "(trung bình mỗi nhóm; thời gian ms, lõi CPU bận)")
-    for key in slow_row:
-        scale = 1 if key.startswith(("cores", "  other", "    of which docx", "    of which editor", "    of which save")) else 1000
-        print(f"  {key:<62} {middle_row[key] * scale:>9.1f} {slow_row[key] * scale:>9.1f}")
+    for saves, window in ((every, "cả lượt"), ([s for s in every if s[1] >= steady_from], "45 s cuối")):
+        if not saves:
+            continue
+        slow = saves[-max(1, len(saves) // 20):]
+        middle = saves[int(len(saves) * 0.4):int(len(saves) * 0.6)] or saves
+        slow_row, middle_row = row(slow), row(middle)
+        print(f"Lần lưu, {window} ({len(saves)} lần): {len(slow)} lần chậm nhất (5 %) so với 20 % ở giữa "
+              "(trung bình mỗi nhóm; thời gian ms, lõi CPU bận)")
+        for key in slow_row:
+            scale = 1 if key.startswith(("cores", "  other", "    of which docx", "    of which editor", "    of which save")) else 1000
+            print(f"  {key:<62} {middle_row[key] * scale:>9.1f} {slow_row[key] * scale:>9.1f}")
     gens = {}
     for p in pauses:
         if p["t0"] < steady_from:

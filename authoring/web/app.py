@@ -17,6 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from . import forms, workspace_site
 from ..text import vietnam_time
 from .routes import errors, plans, registry, versions
+from .lanes import ReadLane
 from .preview import PagesAhead
 from .site import HERE, Site, State, UserError
 from .store import migrate
@@ -91,6 +92,7 @@ def create_app(db_url: str | None = None, warm_office: bool = False, hosts: list
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts or LOOPBACK_NAMES)
     app.add_middleware(SessionMiddleware, secret_key=_secret(_data_dir()), session_cookie="kehoach_phien",
                        same_site="strict", https_only=https_only, max_age=60 * 60 * 24 * 30)
+    app.add_middleware(ReadLane)
     app.mount("/tinh", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["forms"] = forms

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -55,14 +56,28 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 # and are re-hashed with these at the next login. The parameters are recorded in each hash ($argon2id$v=19$m=,t=,p=).
 ARGON2 = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
 _hasher = PasswordHasher(**ARGON2)
-# Each hash takes 19 MiB and a core: at most this many at once per process, so a burst of logins cannot exhaust memory.
-_HASH_SLOTS = threading.BoundedSemaphore(4)
+# Each hash takes 19 MiB and a core for 50–100 ms. One thread per process does them all, one at a time: a burst of
+# logins (a morning when a province's officers open the workspace) waits in line instead of taking every core that
+# saves and pages need, and cannot exhaust memory (a login flood is bounded too). Not at a lower priority: a login
+# counts against its address's limit until its hash is done, and starved hashes on a busy machine (nice 19, load 12)
+# kept more than ADDRESS_TRIES logins of one office in flight at once, so the next one was refused.
+_hashing: ThreadPoolExecutor | None = None
+_hashing_lock = threading.Lock()
+
+
+def _hash_work(function, *args):
+    """*function*(*args*) in the process's hashing thread (argon2 releases the interpreter while it works)."""
+    global _hashing
+    with _hashing_lock:
+        if _hashing is None:
+            _hashing = ThreadPoolExecutor(1, thread_name_prefix="argon2")
+    return _hashing.submit(function, *args).result()
 
 
 @cache
 def _dummy_hash(hasher: PasswordHasher) -> str:
     """A hash with the current parameters, verified when the user is unknown: every answer takes one verification."""
-    return hasher.hash("không-có-người-dùng-này")
+    return _hash_work(hasher.hash, "không-có-người-dùng-này")
 
 
 def set_cost(time_cost: int, memory_cost: int) -> None:
@@ -110,14 +125,12 @@ def check_password(password: str, username: str = "") -> None:
 
 def hash_password(password: str, username: str = "") -> str:
     check_password(password, username)
-    with _HASH_SLOTS:
-        return _hasher.hash(password)
+    return _hash_work(_hasher.hash, password)
 
 
 def verify_password(stored_hash: str, password: str) -> bool:
     try:
-        with _HASH_SLOTS:
-            return _hasher.verify(stored_hash, password)
+        return _hash_work(_hasher.verify, stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -336,13 +349,13 @@ def login(session: Session, username: str, password: str, address: str) -> Accou
                            f"{_wait_text(blocked, moment)}, hoặc nhờ quản trị mở khóa ngay.")
     user = session.scalar(select(UserRow).where(UserRow.username == username))
     stored = user.password_hash if user is not None else _dummy_hash(_hasher)
-    ok = verify_password(stored, password) and user is not None and user.active
+    active = user is not None and user.active
+    session.rollback()   # no connection held while the password waits for the hashing thread
+    ok = verify_password(stored, password) and active
     if not ok:
-        session.rollback()
         raise LoginRefused("Tên đăng nhập hoặc mật khẩu không đúng.")
-    if _hasher.check_needs_rehash(user.password_hash):
-        with _HASH_SLOTS:
-            user.password_hash = _hasher.hash(password)
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hash_work(_hasher.hash, password)
     # A success clears the user name's count, and gives back the address the try it had taken.
     session.execute(update(LoginLimitRow).where(LoginLimitRow.key == keys[0][0]).values(failures=0, blocked_until=None))
     session.execute(update(LoginLimitRow).where(LoginLimitRow.key == keys[1][0], LoginLimitRow.failures > 0)

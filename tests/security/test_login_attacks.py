@@ -95,6 +95,73 @@ def test_forty_parallel_guesses_check_at_most_five_passwords(db_url, monkeypatch
     assert len(checked) == accounts.FREE_TRIES
 
 
+class _Watched:
+    """The process's argon2 hasher, noting for each verification its thread, how many ran at once and how many
+    database connections were checked out meanwhile."""
+
+    def __init__(self, real, engine):
+        self.real, self.engine, self.lock = real, engine, threading.Lock()
+        self.running, self.seen = 0, []
+
+    def verify(self, stored, password):
+        import time
+
+        with self.lock:
+            self.running += 1
+            self.seen.append((threading.get_native_id(), self.running, self.engine.pool.checkedout()))
+        time.sleep(0.02)
+        with self.lock:
+            self.running -= 1
+        return self.real.verify(stored, password)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_burst_of_logins_hashes_one_password_at_a_time_in_one_thread(db_url, monkeypatch):
+    # 50 officers logging in at once must not take the cores that saves need, nor 50 × 19 MiB.
+    from ws_support import USERS, seed
+
+    seed(db_url)
+    engine = create_engine(db_url, pool_size=20, connect_args={"timeout": 60} if db_url.startswith("sqlite") else {})
+    sessions = sessionmaker(engine)
+    watched = _Watched(accounts._hasher, engine)
+    monkeypatch.setattr(accounts, "_hasher", watched)
+    names = sorted(USERS)
+    start, logged = threading.Barrier(len(names)), []
+
+    def log_in(name):
+        start.wait()
+        with sessions() as session:
+            logged.append(accounts.login(session, name, PASSWORD, "203.0.113.5").username)
+
+    threads = [threading.Thread(target=log_in, args=(name,)) for name in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    engine.dispose()
+    assert sorted(logged) == names and len(names) >= 6      # every login still verifies
+    assert len({tid for tid, *_ in watched.seen}) == 1      # one hashing thread
+    assert max(running for *_, running, _ in watched.seen) == 1
+
+
+def test_no_database_connection_is_held_while_a_password_is_hashed(db_url, monkeypatch):
+    # A login waiting for the hashing thread must not hold one of the pool's connections that saves need.
+    from ws_support import seed
+
+    seed(db_url)
+    engine = create_engine(db_url)
+    watched = _Watched(accounts._hasher, engine)
+    monkeypatch.setattr(accounts, "_hasher", watched)
+    with sessionmaker(engine)() as session:
+        assert accounts.login(session, "cv.so", PASSWORD, "203.0.113.5").username == "cv.so"
+        with pytest.raises(accounts.LoginRefused):
+            accounts.login(session, "khong.co.ai", PASSWORD, "203.0.113.5")
+    engine.dispose()
+    assert [checked_out for *_, checked_out in watched.seen] == [0, 0]
+
+
 @pytest.mark.parametrize("case", ["unknown", "inactive", "wrong"])
 def test_unknown_inactive_and_wrong_each_take_one_argon2_verification(db_url, monkeypatch, case):
     from ws_support import seed
