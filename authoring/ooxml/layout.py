@@ -114,8 +114,11 @@ def lines_of(words: list[Word], page: int) -> list[Line]:
     lines: list[Line] = []
     for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
         for line in reversed(lines[-3:]):
-            baseline = line.words[0].bottom
-            if abs(word.bottom - baseline) <= 0.3 * max(word.size, line.words[0].size):
+            first, last = line.words[0], line.words[-1]
+            # Against the last word too, in a type as large: a line whose baseline drifts (the date line of one
+            # column 3 pt below the Số line of the other, the day an e-office wrote in 14 pt into the 13 pt line).
+            if abs(word.bottom - first.bottom) <= 0.3 * max(word.size, first.size) or \
+                    word.size >= 0.8 * last.size and abs(word.bottom - last.bottom) <= 0.3 * max(word.size, last.size):
                 line.words.append(word)
                 break
         else:

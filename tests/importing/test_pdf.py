@@ -689,3 +689,16 @@ def test_letters_read_for_figures_in_a_cited_number_are_figures_and_the_number_s
                                  (700, 100, 100, 93.0, "Lào"), (900, 100, 100, 93.0, "105/2021/NĐ-CP")), 72 / 300)
     assert [w.text for w in words] == ["105/2021/NĐ-CP", "7404/QĐ-BCA", "Lào", "105/2021/NĐ-CP"]
     assert [w.confidence for w in words] == [50.0, 50.0, 93.0, 93.0]
+
+
+def test_the_day_an_e_office_writes_in_a_larger_type_stays_in_its_date_line():
+    """UBND Phường 1 KH 447: the date line sits 3 pt below the Số line of the other column and the day "24" is drawn
+    at 14 pt into the 13 pt line; it was read as a line of its own and the date as "2025-03"."""
+    facts = pdf_facts(REAL / "pdf" / "403-vung-tau-phuong-1-kh-447-tiep-can-phap-luat.pdf")
+    assert (facts.number, facts.symbol, facts.date, facts.place) == ("447", "KH-UBND", "2025-03-24", "Phường 1")
+
+
+def test_a_three_line_council_header_gives_the_team_as_issuer():
+    facts = pdf_facts(REAL / "pdf" / "407-binh-duong-hdnd-dgs-tb-11-covid.pdf")
+    assert (facts.parent_issuer, facts.issuer, facts.symbol) == \
+        ("HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH DƯƠNG", "ĐOÀN GIÁM SÁT", "TB-ĐGS")
