@@ -475,6 +475,12 @@ class Recogniser:
         document["symbol"] = symbol
         if facts.place:
             document["place"] = facts.place
+            from ..loading.units import known_place
+
+            if not overrides.get("place") and not known_place(facts.place):
+                self.warnings.append(f"Địa danh \"{facts.place}\" ở dòng ngày tháng không có trong danh mục đơn vị "
+                                     "hành chính (34 tỉnh, thành phố; 3.321 xã, phường, đặc khu và tên trước 07/2025): "
+                                     "giữ như đã in. Kiểm tra chính tả với bản gốc và sửa document.place nếu sai.")
         document["date"] = date
         document["title"] = title
         document["level"] = level
