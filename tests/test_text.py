@@ -6,7 +6,7 @@ import pytest
 
 from authoring.nd30 import month_text
 from authoring.text import (
-    amount_in_words, format_dong, match_key, nd30_date_line, upper_keep_symbols,
+    amount_in_words, format_dong, marked_share, match_key, nd30_date_line, upper_keep_symbols,
 )
 
 
@@ -111,3 +111,10 @@ def test_a_stored_moment_is_shown_in_vietnam_time_whatever_the_servers_time_zone
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_the_share_of_marked_words_tells_vietnamese_from_a_scanner_ocr_without_it():
+    typed, counted = marked_share(["CỘNG", "HÒA", "XÃ", "HỘI", "Căn", "cứ", "Kế", "hoạch", "số", "663/KH-ĐHTĐ", "theo"])
+    assert counted == 12 and typed >= 0.8   # "663/KH-ĐHTĐ" counts KH and ĐHTĐ
+    garbled, _ = marked_share(["CQNG", "HOA", "xA", "HQI", "Can", "cir", "KS", "hoach", "s6", "663/KH-DHTD", "v~vi~c"])
+    assert garbled == 0.0

@@ -130,7 +130,7 @@ def _walk(blocks):
 
 
 _LEVEL_WORDS = [("trung_uong", re.compile(r"^(BỘ|THỦ TƯỚNG|CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|ỦY BAN DÂN TỘC|UỶ BAN DÂN TỘC|"
-                                          r"QUỐC HỘI|TỔNG CỤC|BO )")),
+                                          r"QUỐC HỘI|TỔNG CỤC|BO )|\bCỦA (?:THỦ TƯỚNG )?CHÍNH PHỦ$")),
                 ("tinh", re.compile(r"\b(TỈNH|THÀNH PHỐ (?:HÀ NỘI|HỒ CHÍ MINH|HẢI PHÒNG|ĐÀ NẴNG|CẦN THƠ|HUẾ))\b")),
                 ("huyen", re.compile(r"\b(HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ)\b")),
                 ("xa", re.compile(r"\b(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b"))]

@@ -199,3 +199,12 @@ def test_a_place_not_in_the_unit_registry_is_kept_and_flagged(tmp_path, place, k
     assert loaded.plan.document.place == place
     flagged = [w for w in result.notes if "không có trong danh mục đơn vị hành chính" in w]
     assert bool(flagged) is not known and all(f"\"{place}\"" in w for w in flagged)
+
+
+def test_a_steering_committee_of_the_government_is_a_central_body(tmp_path):
+    """BCĐ CCHC của Chính phủ QĐ 46: "BAN CHỈ ĐẠO CẢI CÁCH / HÀNH CHÍNH CỦA CHÍNH PHỦ" was refused for want of a level."""
+    source = tmp_path / "bcd.txt"
+    source.write_text(_WARD_PLAN.replace("ỦY BAN NHÂN DÂN\nPHƯỜNG {n}", "BAN CHỈ ĐẠO CẢI CÁCH\nHÀNH CHÍNH CỦA CHÍNH PHỦ")
+                      .replace("447/KH-UBND", "46/KH-BCĐCCHC").format(place="Hà Nội"), encoding="utf-8")
+    loaded, _ = _import(source, tmp_path)
+    assert loaded.plan.document.level.value == "trung_uong"
