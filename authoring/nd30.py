@@ -125,7 +125,8 @@ _LAZY["NUMBER_START_RE"] = r"^S[ốóôồổá]\s*:"
 # /BCA-C04"), the day and month blank or garbled ("ngày“$ tháng năm 2026"); the place before ", ngày" kept.
 _LAZY["OCR_NUMBER_LINE_RE"] = r"^S[ốóôồổá]\s*[:;.]?\s*(?P<number>[^/]*?)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)"
 # The place's words start with a capital and stand apart ("NQ-CP Hà Nội, ngày": "CP" is the ký hiệu's).
-_LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w-])(?P<place>[A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*){0,3})\s*,\s*)?"
+_LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w/-])(?P<place>[A-ZĐ][^\W\d_]*(?:(?:\s+|\s*[-–]\s*)[A-ZĐ][^\W\d_A-ZĐ]*){0,4}"
+                              r"(?:\s+\d{1,2}(?=\s*,))?)\s*,\s*)?"
                               r"(?i:ngày)\s*(?P<day>\S*?)\s*(?i:tháng)\s*(?P<month>\S*?)\s*(?i:năm)\s*"
                               r"(?P<year>\d{4}(?!\S)|\S{1,6})")
 _LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"

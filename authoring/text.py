@@ -66,6 +66,18 @@ def strip_diacritics(text: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
+# Letters only Vietnamese writes (marked vowels and đ): nearly every line of Vietnamese text has them.
+VIETNAMESE_MARKED = frozenset("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+
+
+def marked_share(words: list[str]) -> tuple[float, int]:
+    """The share of words (two letters or more) that carry a Vietnamese mark, and how many words were counted."""
+    tokens = [t for w in words for t in re.findall(r"[^\W\d_]{2,}", nfc(w))]
+    if not tokens:
+        return 0.0, 0
+    return sum(any(c in VIETNAMESE_MARKED for c in t.lower()) for t in tokens) / len(tokens), len(tokens)
+
+
 def slug(text: str) -> str:
     """A lowercase hyphenated id from Vietnamese text."""
     ascii_text = strip_diacritics(text).lower()

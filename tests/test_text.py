@@ -6,7 +6,7 @@ import pytest
 
 from authoring.nd30 import month_text
 from authoring.text import (
-    amount_in_words, format_dong, match_key, nd30_date_line, upper_keep_symbols,
+    amount_in_words, format_dong, marked_share, match_key, nd30_date_line, upper_keep_symbols,
 )
 
 
@@ -122,3 +122,11 @@ def test_today_in_vietnam_is_already_the_next_day_at_23_30_utc(utc_clock):
     assert vietnam_today() == date(2026, 12, 7)
     utc_clock("2026-12-06 16:59")   # 23:59 on 06/12
     assert vietnam_today() == date(2026, 12, 6)
+
+
+
+def test_the_share_of_marked_words_tells_vietnamese_from_a_scanner_ocr_without_it():
+    typed, counted = marked_share(["CỘNG", "HÒA", "XÃ", "HỘI", "Căn", "cứ", "Kế", "hoạch", "số", "663/KH-ĐHTĐ", "theo"])
+    assert counted == 12 and typed >= 0.8   # "663/KH-ĐHTĐ" counts KH and ĐHTĐ
+    garbled, _ = marked_share(["CQNG", "HOA", "xA", "HQI", "Can", "cir", "KS", "hoach", "s6", "663/KH-DHTD", "v~vi~c"])
+    assert garbled == 0.0

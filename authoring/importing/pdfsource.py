@@ -208,6 +208,25 @@ def _has_text(pages: list[Page]) -> bool:
     return bool(pages) and sum(len(w.text) for w in pages[0].words) >= _TEXT_LAYER_LETTERS
 
 
+# Share of words with a Vietnamese mark below which a text layer is not Vietnamese as typed: the corpus's PDFs typed
+# in Vietnamese have 0.83–0.93 on page 1; a scanner's own OCR without Vietnamese ("TRUONG D~I HQC TAYl>O", or an old
+# 8-bit encoding read as Latin-1) has 0.00.
+_MARKED_SHARE = 0.5
+
+
+def _garbled_layer_note(pages: list[Page]) -> str | None:
+    """Why the text layer of page 1 is not read but the page images are: what the scanner's OCR put there is not
+    Vietnamese text (too few words carry a mark). None when the layer reads as Vietnamese."""
+    from ..text import marked_share
+
+    share, counted = marked_share([w.text for w in pages[0].words])
+    if share >= _MARKED_SHARE:
+        return None
+    return (f"Lớp chữ có sẵn trong tệp PDF (do phần mềm máy quét nhận dạng) không phải tiếng Việt đọc được: trang 1 chỉ "
+            f"{share:.0%} trong {counted} chữ có dấu tiếng Việt (văn bản tiếng Việt thường trên 80%). kehoach bỏ lớp "
+            "chữ đó và đọc lại ảnh trang bằng nhận dạng chữ (OCR).")
+
+
 def signatures(path: Path) -> list[dict]:
     """Each signature of a PDF: the signer as its certificate names them, the time it claims, whether the signed bytes
     are intact and whether it covers the whole file. Trust in the signer's CA is not judged here (no roots given)."""
@@ -295,9 +314,12 @@ def read_pdf(path: Path) -> PdfRead:
         raise _refuse(path, "M106", "tệp PDF hỏng hoặc không đọc được")
     facts = signatures(path)
     notes = [_signature_note(f) for f in facts]
-    if _has_text(pages):
+    garbled = _garbled_layer_note(pages) if _has_text(pages) else None
+    if _has_text(pages) and garbled is None:
         pages, more = _first_document(pages)
         return PdfRead(document_from_pages(pages), signatures=facts, notes=notes + more)
+    if garbled:
+        notes.append(garbled)
     from .ocr import ocr_pages
 
     scanned, confidence, ocr_notes = ocr_pages(path, len(pages))
@@ -358,7 +380,8 @@ def _known_issuers() -> list[str]:
     from ..loading import load_registry
     from ..loading.units import load_provinces
 
-    provinces = [p.name for p in load_provinces().values()]
+    # the 34 provinces and those merged into them on 12/6/2025: papers issued before then name the old province
+    provinces = sorted({n for p in load_provinces().values() for n in (p.name, *p.merged_from)})
     names = {"ỦY BAN NHÂN DÂN", "UBND"}
     for agency in load_registry().agencies.values():
         for name in [n.name for n in agency.names] + list(agency.aliases):
@@ -473,6 +496,35 @@ def _place_of_garbled_date(facts, lines, notes: list[str]) -> None:
             return
 
 
+_DIGIT_O = re.compile(r"(?<![\w])(\d+)ó(?=[,.;)\s]|$)")
+# "V/v" as OCR may read it under the Số line ("Ứ⁄w", "V⁄v", "V|v"): a short token with a slash-like stroke.
+_GARBLED_VV = re.compile(r"^(?:V/v|[^\W\d_]{0,2}[/⁄|][^\W\d_]{0,2})\s+(?P<rest>[A-ZĐÀ-Ỹ].*)$")
+
+
+def _issuer_initials(facts, group: str) -> bool:
+    """Whether a ký hiệu of one group ("Số: 1135/ĐHTĐ", a letter with no type part) is the issuer's initials from
+    some word to the end ("TRƯỜNG ĐẠI HỌC TÂY ĐÔ" → "ĐHTĐ"): read as the ký hiệu though its "/" was lost under the pen."""
+    words = (facts.issuer or "").split()
+    initials = "".join(w[0] for w in words if w[:1].isalpha()).upper()
+    return len(group) >= 3 and group.isupper() and group.isalpha() and initials.endswith(group)
+
+
+def _garbled_subject(facts, read: PdfRead, notes: list[str]) -> None:
+    """A công văn's "V/v …" under the Số line whose "V/v" OCR misread: the lines of the left header column after the
+    Số line are its trích yếu when the letter has its "Kính gửi" and no tên loại."""
+    table = read.document.tables[0]
+    left = table.rows[0].cells[0].text.split("\n") if table.rows and table.rows[0].cells else []
+    at = next((i for i, line in enumerate(left) if re.match(r"^S\S{0,2}\s*[:;.]", line)), None)
+    greeted = any(p.text.startswith("Kính gửi") for p in read.document.paragraphs[:6])
+    subject = _GARBLED_VV.match(" ".join(left[at + 1:])) if at is not None and greeted else None
+    if subject is None or facts.doc_type not in (None, nd30.LETTER):
+        return
+    facts.title, facts.doc_type = f"{nd30.LETTER_SUBJECT_PREFIX} {subject.group('rest')}", nd30.LETTER
+    notes.append(f"Trích yếu: dòng \"{subject.group(0)}\" dưới dòng Số, chữ \"V/v\" đọc bằng OCR thành "
+                 f"\"{subject.group(0).split()[0]}\"; ghi là \"{facts.title}\" (công văn có \"Kính gửi\"). Hãy đối "
+                 "chiếu với bản gốc.")
+
+
 def facts_of(read: PdfRead):
     """The header facts of a PDF read as those of a DOCX, and what the import report must add. On a scan a số or a day
     that OCR cannot read for sure (handwritten, stamped) is left empty and said unreadable, never guessed."""
@@ -488,12 +540,21 @@ def facts_of(read: PdfRead):
         if _bare("".join(lines)) != _bare("".join(read_as)):   # letters changed, not only marks or spaces
             notes.append(f"Cơ quan ban hành: OCR đọc \"{' / '.join(read_as)}\", gần nhất với tên trong danh mục "
                          f"\"{' / '.join(lines)}\" nên ghi theo danh mục. Hãy đối chiếu với bản gốc.")
-        if len(lines) >= 2:
-            facts.parent_issuer, facts.issuer = " ".join(lines[:-1]), lines[-1]
-        elif lines:
-            facts.issuer = lines[0]
+        if lines:   # "BAN CHỈ ĐẠO CẢI CÁCH" / "HÀNH CHÍNH CỦA CHÍNH PHỦ": one name over two lines, not a parent and a body
+            from ..ooxml.facts import _split_issuer
+
+            facts.issuer, facts.parent_issuer, _ = _split_issuer(lines)
+    if facts.title is None and read.document.tables:
+        _garbled_subject(facts, read, notes)
     if facts.title:
         from .phrasebook import correct_marks
+
+        # "khóa 1ó, 17, 18": Tesseract's Vietnamese model reads a 6 as "ó"; a figure glued to "ó" is no word
+        spelled = _DIGIT_O.sub(r"\g<1>6", facts.title)
+        if spelled != facts.title:
+            notes.append(f"Trích yếu: \"{facts.title}\" đọc bằng OCR có chữ số dính chữ \"ó\", ghi là số 6: \"{spelled}\". "
+                         "Hãy đối chiếu với bản gốc.")
+            facts.title = spelled
 
         confidence: dict[str, float] = {}
         for word in read.first_page_words:
@@ -532,7 +593,8 @@ def facts_of(read: PdfRead):
                 notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
                              "kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
         bare_symbol = re.match(r"^S[ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*(?P<symbol>[A-ZĐ]\S*)$", text)
-        if not number and facts.symbol is None and bare_symbol and nd30.SYMBOL_RE.match(bare_symbol.group("symbol")):
+        if not number and facts.symbol is None and bare_symbol and (nd30.SYMBOL_RE.match(bare_symbol.group("symbol"))
+                                                                  or _issuer_initials(facts, bare_symbol.group("symbol"))):
             # the "/" lost under the handwritten số ("Số: 309 BCA-C04"): the ký hiệu stands, the số is not guessed
             facts.symbol = bare_symbol.group("symbol")
             issued = bool(re.search(r"\w", bare_symbol.group("ink")))
@@ -544,11 +606,16 @@ def facts_of(read: PdfRead):
         words, text = line.words, line.text
         words, text = line.words, line.text
         date = _DATE_LINE.search(text)
-        if date and facts.place is None and date.group("place"):
-            facts.place = date.group("place")   # the date itself garbled ("ngày“$ tháng"): the place before it stands
+        if date and date.group("place") and (facts.place is None or
+                                             re.search(r"[-–]\s*" + re.escape(facts.place) + "$", date.group("place"))):
+            # the date itself garbled ("ngày“$ tháng"): the place before it stands, a hyphenated one whole
+            facts.place = re.sub(r"\s*[-–]\s*", " - ", date.group("place"))
         if date and "date" not in facts.unreadable and facts.date is None and not facts.date_partial:
             # the whole date written by hand ("ngày‹2{ tháng0† năm0/6"): the line is there, its figures are not
             facts.unreadable.append("date")
+            year = [w for w in words if w.text.strip(".,") == date.group("year")]
+            if re.fullmatch(r"(?:19|20)\d\d", date.group("year")) and year and sure(year):
+                facts.date_partial = date.group("year")   # "năm 2025" printed beside the pen's day: what was read
             notes.append(f"Ngày ban hành ở \"{date.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay: "
                          "kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
         elif date and "date" not in facts.unreadable and facts.date and facts.date[:4] == date.group("year"):
@@ -570,6 +637,8 @@ def facts_of(read: PdfRead):
         known = {_bare(a): a for a in spelled if [_bare(b) for b in spelled].count(_bare(a)) == 1}   # not HD/HĐ
         if sep and first not in known.values() and _bare(first) in known and first.isupper():
             facts.symbol = f"{known[_bare(first)]}-{rest}"
+        elif sep and first not in spelled and (single := re.sub(r"(.)\1+", r"\1", first)) in spelled:
+            facts.symbol = f"{single}-{rest}"   # "QĐĐ-UBND": a letter OCR doubled
     if facts.place:
         from ..loading.units import load_provinces
 

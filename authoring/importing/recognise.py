@@ -130,7 +130,7 @@ def _walk(blocks):
 
 
 _LEVEL_WORDS = [("trung_uong", re.compile(r"^(BỘ|THỦ TƯỚNG|CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|ỦY BAN DÂN TỘC|UỶ BAN DÂN TỘC|"
-                                          r"QUỐC HỘI|TỔNG CỤC|BO )")),
+                                          r"QUỐC HỘI|TỔNG CỤC|BO )|\bCỦA (?:THỦ TƯỚNG )?CHÍNH PHỦ$")),
                 ("tinh", re.compile(r"\b(TỈNH|THÀNH PHỐ (?:HÀ NỘI|HỒ CHÍ MINH|HẢI PHÒNG|ĐÀ NẴNG|CẦN THƠ|HUẾ))\b")),
                 ("huyen", re.compile(r"\b(HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ)\b")),
                 ("xa", re.compile(r"\b(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b"))]
@@ -475,6 +475,12 @@ class Recogniser:
         document["symbol"] = symbol
         if facts.place:
             document["place"] = facts.place
+            from ..loading.units import known_place
+
+            if not overrides.get("place") and not known_place(facts.place):
+                self.warnings.append(f"Địa danh \"{facts.place}\" ở dòng ngày tháng không có trong danh mục đơn vị "
+                                     "hành chính (34 tỉnh, thành phố; 3.321 xã, phường, đặc khu và tên trước 07/2025): "
+                                     "giữ như đã in. Kiểm tra chính tả với bản gốc và sửa document.place nếu sai.")
         document["date"] = date
         document["title"] = title
         document["level"] = level

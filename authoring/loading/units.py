@@ -210,6 +210,41 @@ def _units_of(path: str) -> tuple[CommuneUnit, ...]:
                  for u in data.get("units") or [])
 
 
+_PLACE_KIND = re.compile(r"^(?:tỉnh|thành phố|tp\.?|quận|huyện|thị xã|thị trấn|xã|phường|đặc khu)\s+", re.I)
+
+
+def _place_key(name: str) -> str:
+    """'Phường 1' stays 'phường 1' (a ward named by its number); 'phường Vũng Tàu', 'thành phố Vũng Tàu' → 'vũng tàu'."""
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", nfc(name)).strip()
+    bare = _PLACE_KIND.sub("", name)
+    return match_key(name if re.fullmatch(r"\d{1,3}", bare) else bare)
+
+
+@lru_cache(maxsize=1)
+def _place_keys(folder: str) -> frozenset[str]:
+    from .yamlio import read_yaml
+
+    keys = set()
+    for province in _provinces(folder):
+        keys.update(_place_key(n) for n in (province.name, *province.merged_from))
+        data, _, problems = read_yaml(Path(province.path))
+        for unit in (data.get("units") or []) if not problems and isinstance(data, dict) else []:
+            former = str(unit.get("formed_from") or "")
+            keys.update(_place_key(n) for n in [str(unit.get("name", "")), *(unit.get("from_districts") or ()),
+                                                *re.split(r",\s*(?![^()]*\))", former)] if n)
+    keys.discard("")
+    return frozenset(keys)
+
+
+def known_place(text: str, folder: Path | None = None) -> bool:
+    """Whether *text* names a unit of the registry as a date line does: one of the 34 provinces or a former province,
+    a commune, ward or đặc khu of 2025, or a district or commune before 07/2025 ("Phường 1", "Vũng Tàu")."""
+    key = _place_key(text)
+    if any(key == _place_key(n) for p in load_provinces(folder).values() for n in (p.name, *p.merged_from)):
+        return True
+    return key in _place_keys(str((folder or units_dir()).resolve()))
+
+
 def load_provinces(folder: Path | None = None) -> dict[str, Province]:
     """Every province file of the registry, by province id."""
     return {p.id: p for p in _provinces(str((folder or units_dir()).resolve()))}

@@ -24,10 +24,12 @@ _TYPE_NAMES_BARE = {re.sub(r"[^A-Z]", "", strip_diacritics(name).upper().replace
 _AUTHORITY_HEAD = re.compile(r"^(CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|"
                              r"HỘI ĐỒNG NHÂN DÂN|CHÁNH VĂN PHÒNG|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG)\b")
 _ORG_HEAD = re.compile(r"^(SỞ|BỘ|CÔNG AN|TRUNG TÂM|BAN|VĂN PHÒNG|CỤC|CHI CỤC|PHÒNG|TRƯỜNG|BỆNH VIỆN|ỦY BAN|UỶ BAN|"
-                       r"UBND|HỘI|THANH TRA|ĐÀI|BÁO|BỘ CHỈ HUY|KHO BẠC|TỔNG CỤC|ĐẢNG ỦY|HỘI ĐỒNG|TỔ)\b")
+                       r"UBND|HỘI|THANH TRA|ĐÀI|BÁO|BỘ CHỈ HUY|KHO BẠC|TỔNG CỤC|ĐẢNG ỦY|HỘI ĐỒNG|TỔ|"
+                       r"ĐOÀN GIÁM SÁT|ĐOÀN KIỂM TRA|ĐOÀN THANH TRA|ĐOÀN CÔNG TÁC)\b")
 _SECTION_START = re.compile(r"^(?:[IVX]+\.\s|\d{1,2}\.\s|\d+\.\d+\.|[A-DĐ]\.\s|Phần\b|PHẦN\b|Chương\b|CHƯƠNG\b|Điều \d|"
                             r"QUYẾT ĐỊNH\s*:|QUYẾT NGHỊ\s*:|CHỈ THỊ\s*:)")
 _ADDRESSEE = re.compile(r"^Kính gửi\b")
+_NUMBERED_UNITS = ("Phường", "Quận", "Xã")   # units named by a number before 07/2025 ("Phường 1", "Quận 3")
 
 # "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)", "Số:      /KH-UBND"
 NUMBER_SEARCH = nd30.NUMBER_SEARCH_RE
@@ -39,7 +41,7 @@ CITED_TYPES = ("Luật|Bộ luật|Pháp lệnh|Nghị định|Nghị quyết|Qu
                "Hướng dẫn|Hướng dân|Chương trình|Đề án|Công văn|Văn bản|Kết luận|Thông báo|Công điện|Quy định|Quy chế|"
                "Báo cáo|Tờ trình")
 _CODE = (r"\d+[a-zA-Z]?(?:\s?/\s?(?:19|20)\d\d)?\s?[/-]\s?[A-ZĐ][A-Za-zĐđ0-9&]*"
-         r"(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*(?:\([A-Z0-9]+\))?")
+         r"(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*(?:(?<=/QH) (?:1[0-9])(?!\d))?(?:\([A-Z0-9]+\))?")
 CITATION_SEARCH = re.compile(rf"(?:(?<![\wÀ-ỹ])số|(?P<type>{CITED_TYPES}))\s*:?\s+(?P<code>{_CODE})(?![\wÀ-ỹ/])")
 _BASIS_VERB = re.compile(r"^\s*(?:Căn cứ|Thực hiện|Triển khai|Tiếp tục thực hiện|Tiếp tục triển khai|Trên cơ sở|Theo|"
                          r"Thi hành|Để triển khai|Để thực hiện|Nhằm triển khai|Nhằm thực hiện|Thực hiện ý kiến|"
@@ -174,15 +176,20 @@ def _date(facts: Facts, text: str) -> bool:
         return False
     before = text[:m.start()].split("¦")[-1].split()
     words: list[str] = []
-    for token in reversed(before):
+    for k in range(len(before) - 1, -1, -1):
+        token = before[k]
         if re.fullmatch(r"[^\W\d_][^\W\d_]*(?:-[^\W\d_]+)*", token) and token[0].isupper() and \
                 not (len(token) > 1 and token[1:].replace("-", "").isupper() and token.isupper()):
             words.insert(0, token)
         elif token in ("phố",) and words:
             words.insert(0, token)
+        elif not words and re.fullmatch(r"\d{1,2}", token) and k and before[k - 1] in _NUMBERED_UNITS:
+            words.insert(0, token)   # "Phường 1, ngày …": a ward or district named by its number
+        elif token in ("-", "–") and words and k and before[k - 1][:1].isupper():
+            words.insert(0, "-")     # "Bà Rịa - Vũng Tàu, ngày …": one province's name, not two words apart
         else:
             break
-        if len(words) >= 5:
+        if len(words) >= 6:
             break
     if words and words[0] == "phố":
         words = words[1:]

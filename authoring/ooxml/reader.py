@@ -318,6 +318,11 @@ def _annex_heading(text: str) -> bool:
     return bool(re.match(r"^(PHỤ LỤC|Phụ lục|BIỂU MẪU|Biểu mẫu)\b", text.strip()))
 
 
+def _goes_on(previous: str, text: str) -> bool:
+    """A line in lower case right under a trích yếu line that is not closed goes on that trích yếu."""
+    return text[:1].islower() and not previous.rstrip().endswith((".", ":", ";"))
+
+
 def find_regions(document) -> Regions:
     body = document.element.body
     children = [c for c in body if c.tag in (qn("w:p"), qn("w:tbl"))]
@@ -368,9 +373,17 @@ def find_regions(document) -> Regions:
                     and not text.startswith("Kính gửi"):
                 regions.title.append(children[probe])   # not centred, but right under the tên loại: the trích yếu
                 probe += 1
+                while probe < len(children) and children[probe].tag == qn("w:p") and \
+                        _goes_on(texts[probe - 1], texts[probe]):
+                    regions.title.append(children[probe])
+                    probe += 1
                 break
             if regions.title and texts[children.index(regions.title[-1])].rstrip().endswith("."):
                 break   # a trích yếu closed by a full stop ("… về dữ liệu."): a centred line below starts the body
+            if regions.title and _goes_on(texts[children.index(regions.title[-1])], text):
+                regions.title.append(children[probe])   # centred or not (a phone photo's curved lines)
+                probe += 1
+                continue
             if not _centred(children[probe], fmt) or text.startswith("Kính gửi") or (regions.title and text == text.upper() and
                                                   texts[children.index(regions.title[0])] != texts[children.index(regions.title[0])].upper()):
                 break

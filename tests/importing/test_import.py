@@ -171,3 +171,40 @@ def test_a_text_whose_title_names_no_year_is_refused_and_the_hint_proposes_no_da
     refused = runner.invoke(main, ["import", str(source), "-o", str(tmp_path / "x.yaml")])
     assert refused.exit_code == 1 and "M104" in refused.output and "--date" in refused.output
     assert not re.search(r"--date \d", refused.output) and "Traceback" not in refused.output
+
+
+_WARD_PLAN = """ỦY BAN NHÂN DÂN
+PHƯỜNG {n}
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 447/KH-UBND
+{place}, ngày 24 tháng 3 năm 2025
+
+KẾ HOẠCH
+Triển khai thực hiện quy định về tiếp cận pháp luật năm 2025
+
+I. MỤC ĐÍCH, YÊU CẦU
+1. Tổ chức tuyên truyền pháp luật trên địa bàn phường.
+"""
+
+
+@pytest.mark.parametrize("place, known", [("Phường 1", True), ("Bà Rịa - Vũng Tàu", True), ("Phường 99", False),
+                                          ("Vũng Tầu", False)])
+def test_a_place_not_in_the_unit_registry_is_kept_and_flagged(tmp_path, place, known):
+    """The registry knows the 34 provinces, the 3,321 communes of 2025 and the names before 07/2025 ("Phường 1" of
+    thành phố Vũng Tàu, the province Bà Rịa - Vũng Tàu): a place it does not know is kept as printed, with a warning."""
+    source = tmp_path / "phuong.txt"
+    source.write_text(_WARD_PLAN.format(n=place.split()[-1].upper(), place=place), encoding="utf-8")
+    loaded, result = _import(source, tmp_path)
+    assert loaded.plan.document.place == place
+    flagged = [w for w in result.notes if "không có trong danh mục đơn vị hành chính" in w]
+    assert bool(flagged) is not known and all(f"\"{place}\"" in w for w in flagged)
+
+
+def test_a_steering_committee_of_the_government_is_a_central_body(tmp_path):
+    """BCĐ CCHC của Chính phủ QĐ 46: "BAN CHỈ ĐẠO CẢI CÁCH / HÀNH CHÍNH CỦA CHÍNH PHỦ" was refused for want of a level."""
+    source = tmp_path / "bcd.txt"
+    source.write_text(_WARD_PLAN.replace("ỦY BAN NHÂN DÂN\nPHƯỜNG {n}", "BAN CHỈ ĐẠO CẢI CÁCH\nHÀNH CHÍNH CỦA CHÍNH PHỦ")
+                      .replace("447/KH-UBND", "46/KH-BCĐCCHC").format(place="Hà Nội"), encoding="utf-8")
+    loaded, _ = _import(source, tmp_path)
+    assert loaded.plan.document.level.value == "trung_uong"

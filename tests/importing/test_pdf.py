@@ -171,6 +171,18 @@ def test_a_scan_says_it_was_read_by_ocr_with_each_fact_and_page_confidence(tmp_p
     assert "quét nghiêng 1.2°" in result.output
 
 
+@needs_ocr
+def test_a_scanner_text_layer_that_is_not_vietnamese_is_set_aside_and_the_page_images_read():
+    """ĐH Tây Đô TB 561: the scanner's own OCR put "BO GIAO Dl)C vA BAo T~O" in the text layer; read as text, the
+    issuer and the title were garbage."""
+    read = read_pdf(REAL / "scan" / "407-dh-tay-do-tb-561-dich-van-ban.pdf")
+    assert read.ocr and any("không phải tiếng Việt đọc được" in n and "0%" in n for n in read.notes)
+    from authoring.importing.pdfsource import facts_of
+
+    facts = facts_of(read)[0]
+    assert (facts.issuer, facts.symbol) == ("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", "TB-ĐHTĐ")
+
+
 def test_the_skew_of_a_page_is_measured():
     from PIL import Image, ImageDraw
 
@@ -518,6 +530,43 @@ def test_marks_of_a_trich_yeu_are_set_by_the_phrase_book_only_where_its_letters_
     assert correct_marks("công bố văn bản")[1] == []   # "bố văn" is not "Bộ Văn hóa" inside a known run
 
 
+def _ocr_lines(lines: list[tuple[str, float]]):
+    """A scan as OCR would give it: each line's words at one confidence, laid out as a one-column page."""
+    from authoring.importing.pdfsource import PdfRead
+    from authoring.ooxml.layout import Page, Word, document_from_pages
+
+    words = []
+    for row, (text, confidence) in enumerate(lines):
+        x = 60.0
+        for token in text.split():
+            words.append(Word(token, x, x + 7 * len(token), 60 + 20 * row, 72 + 20 * row, 12, confidence))
+            x += 7 * len(token) + 4
+    page = Page(595, 842, words)
+    read = PdfRead(document_from_pages([page]), True, [90.0])
+    read.first_page_words = words
+    return read
+
+
+def test_a_date_written_by_hand_keeps_its_printed_year_and_is_said_unreadable():
+    from authoring.importing.pdfsource import facts_of
+
+    facts, notes = facts_of(_ocr_lines([("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", 95), ("Số: 45/TB-ĐHTĐ", 95),
+                                       ("Cần Thơ, ngày‹2{ tháng0† năm 2025", 95), ("THÔNG BÁO", 95),
+                                       ("Về việc đăng ký kế hoạch", 95), ("Căn cứ Quyết định số 49/QĐ-ĐHTĐ;", 95)]))
+    assert facts.date is None and "date" in facts.unreadable and facts.date_partial == "2025"
+    assert any("không đọc được" in n for n in notes)
+
+
+def test_a_figure_six_read_as_o_in_the_trich_yeu_is_set_right_and_said():
+    from authoring.importing.pdfsource import facts_of
+
+    facts, notes = facts_of(_ocr_lines([("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", 95), ("Số: 45/TB-ĐHTĐ", 95),
+                                       ("Cần Thơ, ngày 14 tháng 7 năm 2025", 95), ("THÔNG BÁO", 95),
+                                       ("Về việc thi các lớp khóa 1ó, 17, 18", 95), ("Căn cứ Quyết định số 49/QĐ-ĐHTĐ;", 95)]))
+    assert facts.title == "Về việc thi các lớp khóa 16, 17, 18"
+    assert any("\"ó\", ghi là số 6" in n for n in notes)
+
+
 def test_specks_under_the_issuer_are_not_a_line_of_its_name():
     from authoring.importing.pdfsource import _issuer_by_registry
 
@@ -689,3 +738,56 @@ def test_letters_read_for_figures_in_a_cited_number_are_figures_and_the_number_s
                                  (700, 100, 100, 93.0, "Lào"), (900, 100, 100, 93.0, "105/2021/NĐ-CP")), 72 / 300)
     assert [w.text for w in words] == ["105/2021/NĐ-CP", "7404/QĐ-BCA", "Lào", "105/2021/NĐ-CP"]
     assert [w.confidence for w in words] == [50.0, 50.0, 93.0, 93.0]
+
+
+def test_the_day_an_e_office_writes_in_a_larger_type_stays_in_its_date_line():
+    """UBND Phường 1 KH 447: the date line sits 3 pt below the Số line of the other column and the day "24" is drawn
+    at 14 pt into the 13 pt line; it was read as a line of its own and the date as "2025-03"."""
+    facts = pdf_facts(REAL / "pdf" / "403-vung-tau-phuong-1-kh-447-tiep-can-phap-luat.pdf")
+    assert (facts.number, facts.symbol, facts.date, facts.place) == ("447", "KH-UBND", "2025-03-24", "Phường 1")
+
+
+def test_a_three_line_council_header_gives_the_team_as_issuer():
+    facts = pdf_facts(REAL / "pdf" / "407-binh-duong-hdnd-dgs-tb-11-covid.pdf")
+    assert (facts.parent_issuer, facts.issuer, facts.symbol) == \
+        ("HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH DƯƠNG", "ĐOÀN GIÁM SÁT", "TB-ĐGS")
+
+
+def test_a_letter_whose_v_v_ocr_misread_keeps_its_subject_and_its_ky_hieu_of_one_group():
+    """ĐH Tây Đô CV 1135: "Số:1135/ĐHTĐ" with the số written over the slash, read "Só:412ĐHTĐ"; "V/v" read "Ứ⁄w"."""
+    from authoring.importing.pdfsource import facts_of
+
+    facts, notes = facts_of(_ocr_lines([("BỘ GIÁO DỤC VÀ ĐÀO TẠO", 95), ("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", 95),
+                                       ("Só:412ĐHTĐ", 60), ("Ứ⁄w Góp ý dự thảo Quy chế văn bằng", 80),
+                                       ("Kính gửi: Cục Quản lý chất lượng.", 95),
+                                       ("Thực hiện Công văn số 6576/BGDĐT-QLCL của Cục;", 95)]))
+    assert (facts.symbol, facts.number, facts.doc_type) == ("ĐHTĐ", None, "Công văn")
+    assert facts.title == "V/v Góp ý dự thảo Quy chế văn bằng" and "number" in facts.unreadable
+    assert any("\"V/v\" đọc bằng OCR" in n for n in notes)
+
+
+def test_a_trich_yeu_line_going_on_in_lower_case_is_part_of_it():
+    from authoring.importing.pdfsource import facts_of
+
+    facts, _ = facts_of(_ocr_lines([("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", 95), ("Số: 45/TB-ĐHTĐ", 95),
+                                   ("Cần Thơ, ngày 14 tháng 7 năm 2025", 95), ("THÔNG BÁO", 95),
+                                   ("Về việc triển khai công tác đề thi năm học 2024 - 2025", 95),
+                                   ("các lớp Đại học khóa 16, 17", 95), ("Căn cứ Quyết định số 49/QĐ-ĐHTĐ;", 95)]))
+    assert facts.title == "Về việc triển khai công tác đề thi năm học 2024 - 2025 các lớp Đại học khóa 16, 17"
+
+
+def test_a_former_province_header_ocr_misread_is_the_registry_name_and_its_place_whole():
+    """A Bà Rịa - Vũng Tàu decision of 02/2025 as a certified copy: "TÍNH BÀ RỊA VỮNG TÀU" under "ỦY BAN NHÂN DÂN" is
+    the former province's committee (merged into TP Hồ Chí Minh on 12/6/2025, the registry's merged_from); the date
+    line's place keeps its hyphenated name; "QĐĐ-UBND" is "QĐ-UBND"."""
+    from authoring import nd30
+    from authoring.importing.pdfsource import _issuer_by_registry, facts_of
+
+    assert _issuer_by_registry(["ỦY BAN NHÂN DÂN", "TÍNH BÀ RỊA VỮNG TÀU"]) == ["ỦY BAN NHÂN DÂN TỈNH BÀ RỊA - VŨNG TÀU"]
+    line = nd30.OCR_DATE_LINE_RE.search("Bà Rịa - Vũng Tàu, ngày 3†tháng 02 năm 2025")
+    assert line.group("place") == "Bà Rịa - Vũng Tàu"
+    assert nd30.OCR_DATE_LINE_RE.search("Phường 1, ngày‹2{ tháng 3 năm 2025").group("place") == "Phường 1"
+    facts, _ = facts_of(_ocr_lines([("ỦY BAN NHÂN DÂN", 95), ("Số: SG /QĐĐ-UBND", 60),
+                                    ("Vũng Tàu, ngày 3† tháng 02 năm 2025", 95), ("QUYẾT ĐỊNH", 95),
+                                    ("Về việc giải thể Trung tâm", 95), ("Căn cứ Thông tư số 56/2022/TT-BTC;", 95)]))
+    assert facts.symbol == "QĐ-UBND" and "number" in facts.unreadable

@@ -104,3 +104,17 @@ def test_a_parent_issuer_set_a_little_above_the_quoc_hieu_is_kept():
              + _line("Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh", 150, 160, 14))
     facts = facts_from_docx(document_from_pages([Page(595.0, 842.0, words)]))
     assert facts.parent_issuer == "BỘ CÔNG AN" and facts.symbol == "CAT-PC04"
+
+
+def test_lines_of_a_skewed_scan_are_not_chained_but_a_day_set_in_a_gap_of_a_text_line_joins_it():
+    from authoring.ooxml.layout import Word, lines_of
+
+    # OCR boxes of a page turned a little: each line sinks 3 pt from left to right, the next starts 3 pt lower
+    skewed = [Word(t, x, x + 40, b - 12, b, 12, 90.0) for t, x, b in
+              [("Thực", 60, 100), ("hiện", 200, 101.5), ("Nghị", 340, 103), ("Kết", 60, 106), ("luận", 200, 107.5)]]
+    assert [l.text for l in lines_of(skewed, 0)] == ["Thực hiện Nghị", "Kết luận"]
+    # a text layer: the day an e-office drew at 14 pt in the gap left for it, 0.45 pt below a line that drifted
+    typed = [Word(t, x, x + w, b - s, b, s) for t, x, w, b, s in
+             [("Số:", 92, 17, 113.2, 13), ("447", 114, 20, 112.3, 13), ("ngày", 355, 25, 116.1, 13),
+              ("tháng", 406, 30, 116.1, 13), ("24", 383, 17, 116.55, 14)]]
+    assert [l.text for l in lines_of(typed, 0)] == ["Số: 447 ngày 24 tháng"]

@@ -1,0 +1,41 @@
+"""Header facts read from a text copy: the địa danh of wards and hyphenated provinces, issuers of three lines, the
+ký hiệu of a law printed with a space."""
+
+from __future__ import annotations
+
+from authoring.ooxml.facts import bases_in, facts_from_text
+
+_HEAD = """{issuer}
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 12/KH-UBND
+{place}, ngày 24 tháng 3 năm 2025
+
+KẾ HOẠCH
+Triển khai công tác năm 2025
+"""
+
+
+def test_a_ward_named_by_its_number_is_the_place():
+    facts = facts_from_text(_HEAD.format(issuer="ỦY BAN NHÂN DÂN\nPHƯỜNG 12", place="Phường 12"))
+    assert (facts.place, facts.date) == ("Phường 12", "2025-03-24")
+
+
+def test_a_number_after_a_word_that_is_not_a_unit_is_not_part_of_the_place():
+    facts = facts_from_text(_HEAD.format(issuer="ỦY BAN NHÂN DÂN\nPHƯỜNG 12", place="Khu 3 Tân An"))
+    assert facts.place == "Tân An"
+
+
+def test_a_province_whose_name_has_a_hyphen_is_the_whole_place():
+    facts = facts_from_text(_HEAD.format(issuer="ỦY BAN NHÂN DÂN\nTỈNH BÀ RỊA - VŨNG TÀU", place="Bà Rịa - Vũng Tàu"))
+    assert facts.place == "Bà Rịa - Vũng Tàu"
+
+
+def test_a_supervision_team_under_its_council_is_the_issuer_and_the_council_its_parent():
+    facts = facts_from_text(_HEAD.format(issuer="HỘI ĐỒNG NHÂN DÂN\nTỈNH BÌNH DƯƠNG\nĐOÀN GIÁM SÁT", place="Bình Dương"))
+    assert (facts.parent_issuer, facts.issuer) == ("HỘI ĐỒNG NHÂN DÂN TỈNH BÌNH DƯƠNG", "ĐOÀN GIÁM SÁT")
+
+
+def test_a_law_whose_legislature_is_printed_apart_is_one_ky_hieu():
+    bases = bases_in("Căn cứ Luật Đất đai số 31/2024/QH 15 ngày 18 tháng 01 năm 2024;")
+    assert [b["code"] for b in bases] == ["31/2024/QH15"]
