@@ -26,6 +26,13 @@ class _Slow:
         await self.body_sent.setdefault(scope["path"], asyncio.Event()).wait()
         await send({"type": "http.response.body", "body": b"xong"})
 
+    async def finish(self, paths, tasks):
+        """Let every request in *paths* answer whole, and wait for them."""
+        for path in paths:
+            self.release[path].set()
+            self.body_sent.setdefault(path, asyncio.Event()).set()
+        await asyncio.gather(*tasks)
+
 
 async def _nothing():
     return {"type": "http.disconnect"}
@@ -74,10 +81,7 @@ def test_pdfs_the_print_preview_and_static_files_do_not_wait_in_line():
         tasks = [asyncio.create_task(lane(_scope("GET", path), _nothing, _sink)) for path in paths]
         await asyncio.sleep(0.05)
         assert app.started == paths
-        for path in paths:
-            app.release[path].set()
-            app.body_sent.setdefault(path, asyncio.Event()).set()
-        await asyncio.gather(*tasks)
+        await app.finish(paths, tasks)
 
     _run(scenario)
 
@@ -113,10 +117,7 @@ def test_no_line_when_the_width_is_zero(monkeypatch):
         tasks = [asyncio.create_task(lane(_scope("GET", f"/ke-hoach/{i}"), _nothing, _sink)) for i in range(3)]
         await asyncio.sleep(0.05)
         assert len(app.started) == 3
-        for path in app.started:
-            app.release[path].set()
-            app.body_sent.setdefault(path, asyncio.Event()).set()
-        await asyncio.gather(*tasks)
+        await app.finish(app.started, tasks)
 
     _run(scenario)
 
