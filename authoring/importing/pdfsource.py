@@ -645,7 +645,8 @@ def facts_of(read: PdfRead):
         # "Lâm Đông" for "Lâm Đồng": a place OCR read but for its marks is the province the unit lists spell
         spelled = {_bare(p.short_name): p.short_name for p in load_provinces().values()}
         facts.place = spelled.get(_bare(facts.place), facts.place)
-    return facts, notes
+    # the steps above fill or empty facts after the reader's own finish(): what is "not stated" is named again
+    return facts.finish(), notes
 
 
 def pdf_facts(path: Path):

@@ -181,6 +181,8 @@ def test_a_scanner_text_layer_that_is_not_vietnamese_is_set_aside_and_the_page_i
 
     facts = facts_of(read)[0]
     assert (facts.issuer, facts.symbol) == ("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", "TB-ĐHTĐ")
+    # the place is read from the date line whose day is handwritten: it is no longer reported as not stated
+    assert facts.place == "Cần Thơ" and "địa danh" not in facts.missing
 
 
 def test_the_skew_of_a_page_is_measured():
