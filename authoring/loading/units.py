@@ -239,10 +239,7 @@ def _place_keys(folder: str) -> frozenset[str]:
 def known_place(text: str, folder: Path | None = None) -> bool:
     """Whether *text* names a unit of the registry as a date line does: one of the 34 provinces or a former province,
     a commune, ward or đặc khu of 2025, or a district or commune before 07/2025 ("Phường 1", "Vũng Tàu")."""
-    key = _place_key(text)
-    if any(key == _place_key(n) for p in load_provinces(folder).values() for n in (p.name, *p.merged_from)):
-        return True
-    return key in _place_keys(str((folder or units_dir()).resolve()))
+    return _place_key(text) in _place_keys(str((folder or units_dir()).resolve()))
 
 
 def load_provinces(folder: Path | None = None) -> dict[str, Province]:
