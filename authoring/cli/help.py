@@ -22,7 +22,7 @@ SHORT = {
     "diff": "So sánh nội dung hai phiên bản kế hoạch",
     "export": "Xuất gói tin edXML cho hệ thống quản lý văn bản",
     "serve": "Mở trang web soạn, kiểm tra, tải kế hoạch",
-    "import": "Nhập kế hoạch cũ (Word, văn bản thuần) thành YAML",
+    "import": "Nhập văn bản (Word, PDF, bản quét, edXML) thành YAML",
     "issue": "Ban hành: điền số, ngày; tạo DOCX và PDF",
     "lint-docx": "Kiểm tra thể thức một văn bản DOCX theo NĐ 30",
     "new-year": "Lập kế hoạch năm sau từ kế hoạch năm nay",

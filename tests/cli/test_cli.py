@@ -22,6 +22,12 @@ def test_help_is_in_vietnamese(runner):
     assert result.exit_code == 0 and "Cách dùng:" in result.output and "Lệnh:" in result.output
 
 
+def test_command_list_says_import_takes_pdfs_and_scans(runner):
+    import_line = next(line for line in runner.invoke(main, ["--help"]).output.splitlines()
+                       if line.strip().startswith("import "))
+    assert "PDF" in import_line and "bản quét" in import_line
+
+
 def test_validate_passes_the_examples(runner):
     result = runner.invoke(main, ["validate", *map(str, EXAMPLES)])
     assert result.exit_code == 0 and "5 tệp: 0 lỗi" in result.output
