@@ -25,7 +25,7 @@ from .unit_check import unit_refusal
 
 HERE = Path(__file__).resolve().parent
 MAX_UPLOAD = 5 * 1024 * 1024  # a plan in Word is a few hundred kB; anything far larger is not a plan
-UPLOAD_SUFFIXES = {".yaml", ".yml", ".docx", ".pdf", ".txt", ".md"}
+UPLOAD_SUFFIXES = {".yaml", ".yml", ".docx", ".pdf", ".edxml", ".txt", ".md"}
 
 
 class UserError(Exception):

@@ -161,6 +161,24 @@ def test_import_a_pdf_shows_what_to_check_against_the_original(client):
     assert page.status_code == 200 and "Cần đối chiếu với bản gốc" in page.text and "suy ra từ trích yếu" in page.text
 
 
+def test_import_an_edxml_package_from_the_e_office_takes_the_envelope_facts(client):
+    """Issue 22: what the CLI imports (a package from the exchange axis) the page takes too, envelope first."""
+    from authoring.pdf.edxml import Attachment, EdxmlDocument, Organ, build_edxml
+    pdf = Path(__file__).parents[1] / "fixtures" / "real" / "pdf" / "105-lam-dong-snnmt-cv-4186-hiep-hoi-bds.pdf"
+    package = build_edxml(EdxmlDocument(
+        sender=Organ("Sở Nông nghiệp và Môi trường tỉnh Lâm Đồng", "000.15.25.H36"),
+        recipients=[Organ("Sở Nội vụ tỉnh Lâm Đồng")], code_number="4186", code_notation="SNNMT-CCQLĐĐ",
+        place="Lâm Đồng", date="2026-04-09", type_name="Công văn",
+        subject="V/v ý kiến công nhận Ban vận động thành lập Hiệp hội Bất động sản tỉnh Lâm Đồng",
+        competence="KT. GIÁM ĐỐC", position="PHÓ GIÁM ĐỐC", full_name="Bùi Thanh Hà", page_amount=1,
+        attachments=[Attachment(pdf.name, "application/pdf", pdf.read_bytes(), "001")]))
+    page = client.form("/tao/tai-len", files={"file": ("goi-tin.edxml", package, "application/xml")})
+    assert page.status_code == 200 and "Nhập tệp goi-tin.edxml" in page.text and "Traceback" not in page.text
+    plan_id = int(re.search(r'href="/ke-hoach/(\d+)"', page.text).group(1))
+    saved = client.get(f"/ke-hoach/{plan_id}/tai/yaml").text
+    assert "number: 4186" in saved and "SNNMT-CCQLĐĐ" in saved and "2026-04-09" in saved
+
+
 def test_derive_new_year_and_blank_plans(client):
     derived = client.form("/tao/cap-duoi", {"file": "directives/kh-61-2024-hai-phong.yaml", "unit": "quận Kiến An"})
     assert derived.status_code == 200 and "Kế hoạch của quận Kiến An" in derived.text

@@ -61,7 +61,7 @@ async def start_derived(request: Request):
     form = await request.form()
     unit = " ".join(str(form.get("unit") or "").split())
     if not unit:
-        raise UserError("Hãy ghi tên đơn vị cấp dưới, kèm loại: 'xã Hòa Bình', 'phường …', 'quận …'.")
+        raise UserError("Hãy ghi tên đơn vị cấp dưới, kèm loại: 'xã Hòa Bình', 'phường …', 'đặc khu …'.")
     upload = form.get("peer")
     peer = None
     if upload is not None and getattr(upload, "filename", ""):   # a neighbour's plan, as evidence (derive --peer)
@@ -131,11 +131,12 @@ async def start_upload(request: Request):
     form = await request.form()
     upload = form.get("file")
     if upload is None or not getattr(upload, "filename", ""):
-        raise UserError("Hãy chọn một tệp để tải lên (.docx, .txt hoặc .yaml).")
+        raise UserError("Hãy chọn một tệp để tải lên (.docx, .pdf, .edxml, .txt hoặc .yaml).")
     name = Path(upload.filename).name
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise UserError(f"Chưa nhận loại tệp '{suffix or name}'. Dùng tệp Word (.docx), PDF (.pdf), văn bản (.txt) hoặc kế hoạch (.yaml).")
+        raise UserError(f"Chưa nhận loại tệp '{suffix or name}'. Dùng tệp Word (.docx), PDF (.pdf), gói tin edXML "
+                        "(.edxml), văn bản (.txt) hoặc kế hoạch (.yaml).")
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise UserError("Tệp tải lên quá lớn (tối đa 5 MB).", 413)
