@@ -20,8 +20,8 @@ import derive_corpus  # noqa: E402
 DUTY = "Rà soát, thống kê các cơ sở giáo dục mầm non trên địa bàn."
 
 
-def _habits(pairs: dict[str, int], bodies: dict[str, int], enabled: bool = True) -> Habits:
-    return Habits(20, bodies, pairs, 0.6, 3, 1.0, enabled, derive_corpus.HABIT_DUTY, "20 văn bản, github.com/kiem-thu")
+def _habits(pairs: dict[str, int], bodies: dict[str, int], enabled: bool = True, agree: int = 1) -> Habits:
+    return Habits(20, bodies, pairs, 0.6, 3, agree, 1.0, enabled, derive_corpus.HABIT_DUTY, "20 văn bản, github.com/kiem-thu")
 
 
 def test_habits_keep_counts_of_bodies_and_pairs_with_their_provenance_and_are_off_by_default():
@@ -47,6 +47,13 @@ def test_a_body_is_proposed_when_most_documents_naming_a_known_body_name_it_too(
     found = habits.propose(["so-gddt"])
     assert [(p.agency, p.given, p.together, p.among) for p in found] == [("so-y-te", "so-gddt", 5, 6)]
     assert found[0].share == round((5 + 8 / 20) / 7, 3)
+
+
+def test_with_min_agree_a_body_must_be_habitual_beside_that_many_of_the_drafts_bodies():
+    bodies = {"so-gddt": 6, "so-tu-phap": 6, "so-y-te": 8, "so-xay-dung": 8}
+    pairs = {"so-gddt|so-y-te": 5, "so-tu-phap|so-y-te": 5, "so-gddt|so-xay-dung": 5}
+    habits = _habits(pairs, bodies, agree=2)
+    assert [(p.agency, p.agree) for p in habits.propose(["so-gddt", "so-tu-phap"])] == [("so-y-te", 2)]
 
 
 def test_too_few_documents_naming_a_known_body_propose_nothing():

@@ -21,6 +21,7 @@ class Proposal:
     given: str
     together: int
     among: int
+    agree: int = 1   # how many of the draft's bodies each propose it
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Habits:
     pairs: dict[str, int]
     min_share: float
     min_support: int
+    min_agree: int
     alpha: float
     enabled: bool
     duty: str
@@ -42,9 +44,10 @@ class Habits:
 
     def propose(self, known: list[str]) -> list[Proposal]:
         """The bodies not in *known* that the documents naming one of *known* (at least min_support of them) also name,
-        in a smoothed share (toward the body's share of all documents) of at least min_share; the strongest reason
-        for each, strongest first."""
+        in a smoothed share (toward the body's share of all documents) of at least min_share, for at least min_agree
+        of *known*; the strongest reason for each, strongest first."""
         best: dict[str, Proposal] = {}
+        agree: dict[str, int] = {}
         for given in sorted(set(known)):
             among = self.bodies.get(given, 0)
             if among < self.min_support:
@@ -54,9 +57,13 @@ class Habits:
                     continue
                 count = self.together(given, body)
                 share = (count + self.alpha * alone / self.documents) / (among + self.alpha)
-                if share >= self.min_share and (body not in best or share > best[body].share):
+                if share < self.min_share:
+                    continue
+                agree[body] = agree.get(body, 0) + 1
+                if body not in best or share > best[body].share:
                     best[body] = Proposal(body, round(share, 3), given, count, among)
-        return sorted(best.values(), key=lambda p: (-p.share, p.agency))
+        return sorted((Proposal(p.agency, p.share, p.given, p.together, p.among, agree[p.agency])
+                       for p in best.values() if agree[p.agency] >= self.min_agree), key=lambda p: (-p.share, p.agency))
 
 
 def table(sets: list[set[str]]) -> tuple[dict[str, int], dict[str, int]]:
@@ -83,5 +90,5 @@ def load_habits(path: str = str(HABITS)) -> Habits | None:
     source = data["source"]
     return Habits(int(source["documents"]), {k: int(v) for k, v in data["bodies"].items()},
                   {k: int(v) for k, v in data["pairs"].items()}, float(use["min_share"]), int(use["min_support"]),
-                  float(use["alpha"]), bool(use["enabled"]), data["duty"],
+                  int(use.get("min_agree", 1)), float(use["alpha"]), bool(use["enabled"]), data["duty"],
                   f"{source['documents']} văn bản của UBND cấp tỉnh, {source['repository']}")
