@@ -90,3 +90,25 @@ def test_the_corpus_names_a_documents_bodies_outside_its_recipients():
              "- Sở Tư pháp;", "KẾ HOẠCH", "Sở Tài chính bố trí kinh phí."]
     assert derive_corpus.named_bodies(registry, body_names(registry), paras) == \
         ["so-y-te", "so-gddt", "cong-an-tinh", "so-tai-chinh"]
+
+
+def test_a_same_parent_neighbours_body_habitual_beside_the_drafts_is_proposed_from_peer_share(tmp_path, monkeypatch):
+    from test_derive_peer import DAY, _derived, _directive as _reform, _neighbour
+    parent = _reform(tmp_path)
+    peer = _neighbour(tmp_path, ["Sở Xây dựng", "Ban Dân tộc và Tôn giáo"])   # no duty of the parent reaches them
+    _, plan, _ = _derived(tmp_path, [parent], None)
+    known = sorted({a for b in plan.plan.blocks() if b.agency for a in b.agency} - {"ubnd-cap-xa"})
+    bodies = {a: 10 for a in known} | {"so-xay-dung": 12, "so-dan-toc-ton-giao": 12}
+    pairs = {"|".join(sorted((known[0], "so-xay-dung"))): 8}
+
+    def habits(peer_share):
+        return Habits(20, bodies, pairs, 0.9, 3, 1, 1.0, False, derive_corpus.HABIT_DUTY, "20 văn bản, github.com/kiem-thu",
+                      peer_share)
+    monkeypatch.setattr(national, "load_habits", lambda: habits(0.5))
+    text, plan, _ = _derived(tmp_path, [parent], peer, day=DAY)
+    headings = {a for b in plan.plan.blocks() if b.agency for a in b.agency}
+    assert "so-xay-dung" in headings and "so-dan-toc-ton-giao" not in headings
+    assert "theo kế hoạch của tỉnh Hà Tĩnh (cùng văn bản cấp trên); đề xuất của kehoach: 8/10 văn bản" in text
+    monkeypatch.setattr(national, "load_habits", lambda: habits(None))
+    _, plan, _ = _derived(tmp_path, [parent], peer, day=DAY)
+    assert "so-xay-dung" not in {a for b in plan.plan.blocks() if b.agency for a in b.agency}

@@ -38,6 +38,20 @@ class Habits:
     enabled: bool
     duty: str
     source: str
+    peer_share: float | None = None   # a neighbour's body (same parent) is proposed from this share; None: never
+
+    def support(self, body: str, known: list[str]) -> Proposal | None:
+        """The strongest reason the documents give for *body* beside *known* (any share), or None."""
+        best = None
+        for given in sorted(set(known)):
+            among = self.bodies.get(given, 0)
+            if among < self.min_support or given == body:
+                continue
+            count = self.together(given, body)
+            share = (count + self.alpha * self.bodies.get(body, 0) / self.documents) / (among + self.alpha)
+            if best is None or share > best.share:
+                best = Proposal(body, round(share, 3), given, count, among)
+        return best
 
     def together(self, a: str, b: str) -> int:
         return self.pairs.get(f"{a}|{b}" if a < b else f"{b}|{a}", 0)
@@ -91,4 +105,5 @@ def load_habits(path: str = str(HABITS)) -> Habits | None:
     return Habits(int(source["documents"]), {k: int(v) for k, v in data["bodies"].items()},
                   {k: int(v) for k, v in data["pairs"].items()}, float(use["min_share"]), int(use["min_support"]),
                   int(use.get("min_agree", 1)), float(use["alpha"]), bool(use["enabled"]), data["duty"],
-                  f"{source['documents']} văn bản của UBND cấp tỉnh, {source['repository']}")
+                  f"{source['documents']} văn bản của UBND cấp tỉnh, {source['repository']}",
+                  None if use.get("peer_share") is None else float(use["peer_share"]))
