@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from authoring.lifecycle.derive.competences import body_names  # noqa: E402
+from authoring.lifecycle.derive.habits import HABITS, Habits, table as habit_table  # noqa: E402
 from authoring.lifecycle.derive.learned import MODEL, terms  # noqa: E402
 from authoring.lifecycle.derive.peer import (_DUTY_TAIL, _EXECUTING, _GIVEN, _LABEL, _SUBJECT, _VERB,  # noqa: E402
                                              _known)
@@ -73,6 +74,23 @@ ALPHA = 0.5
 # duty's terms reaches MIN_SCORE; off unless it helps on both halves of the tune pairs (docs/benchmarks.md).
 ENABLED = False
 MIN_SCORE = 6.0
+# habits.json: a document counts when it names at least this many province bodies outside its recipients (fewer is a
+# decision about one body's work, not a division of labour). A body is proposed when, among the documents naming one of
+# the draft's bodies (at least HABIT_SUPPORT of them), the smoothed share also naming it reaches HABIT_SHARE.
+HABIT_BODIES = 3
+HABIT_SHARE = 0.6
+HABIT_SUPPORT = 3
+# ... and for at least this many of the draft's bodies (one: any of them; two: a body most documents of two of the
+# draft's bodies name).
+HABIT_AGREE = 1
+# With a neighbour's plan of the same parent (derive --peer): a body it names is proposed when the documents naming one
+# of the draft's bodies name it too in this share; None: never (on tune, read as same-parent neighbours, 0 — copying the
+# neighbour's list — gave precision 84 → 71 % for no recall, and 0.1 84 → 81 %; 0.2 to 0.5 changed nothing).
+HABIT_PEER_SHARE = None
+HABIT_ALPHA = 1.0
+HABIT_ENABLED = False
+HABIT_DUTY = ("{body} theo chức năng, nhiệm vụ được giao phối hợp với {lead} triển khai các nội dung của Kế hoạch thuộc "
+              "lĩnh vực quản lý; báo cáo kết quả thực hiện về {lead}.")
 
 
 def blobs(repo: Path) -> list[tuple[str, str]]:
@@ -191,6 +209,55 @@ def pairs(registry, paras: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+def named_bodies(registry, names, paras: list[str]) -> list[str]:
+    """The province bodies a document names anywhere but in its recipients and signature, in the order first named."""
+    found: list[str] = []
+    closing = False
+    for para in paras:
+        if re.search(r"Nơi nhận\s*:", para):
+            closing = True
+            continue
+        if closing:
+            closing = not _TITLE.match(para)
+            continue
+        found += [m.group(0) for m in names.finditer(para)]
+    return bodies(registry, found)
+
+
+def known_part(named: list[str]) -> list[str]:
+    """What a draft would already name of a document's bodies, for the leave-one-out of habits: its first body (the
+    lead) and every other one after it."""
+    return named[:1] + named[1:][::2]
+
+
+def evaluate_habits(sets: list[list[str]]) -> None:
+    """Leave one document out: from its first body and every other one (known_part), propose the rest with the habits
+    of the other documents; per document recall and precision of the known bodies plus the proposed ones, and the share
+    of the proposed that the document names. Share 0: every body named by at least support/10 of the documents (the
+    habitual bodies of a province document, whatever the draft names)."""
+    for share, support, agree in [(s, n, 1) for s in (0.4, 0.5, 0.6, 0.7) for n in (2, 3, 5)] \
+            + [(s, 3, a) for s in (0.4, 0.5, 0.6) for a in (2, 3)] + [(0, n, 0) for n in (3, 4, 5)]:
+        recalls, precisions, right, proposed, base = [], [], 0, 0, []
+        for index, named in enumerate(sets):
+            others = [set(s) for i, s in enumerate(sets) if i != index]
+            count, both = habit_table(others)
+            model = Habits(len(others), count, both, share, support, agree, HABIT_ALPHA, True, HABIT_DUTY, "")
+            known = known_part(named)
+            found = {p.agency for p in model.propose(known)} if share else \
+                {b for b, n in count.items() if n >= support / 10 * len(others)} - set(known)
+            truth = set(named)
+            final = set(known) | found
+            recalls.append(len(final & truth) / len(truth))
+            precisions.append(len(final & truth) / len(final))
+            base.append(len(known) / len(truth))
+            right += len(found & truth)
+            proposed += len(found)
+        print(f"habits, share {share}, support {support}, agree {agree}: per document recall "
+              f"{100 * sum(base) / len(base):.0f} → {100 * sum(recalls) / len(recalls):.0f} %, precision 100 → {100 * sum(precisions) / len(precisions):.0f}"
+              f" %; proposed {proposed} ({proposed / len(sets):.1f} per document), right {right} "
+              f"({100 * right / max(1, proposed):.0f} %)")
+
+
 def profiles(registry, names, documents):
     """Per document, per body: the terms of its duties (names of bodies taken out first)."""
     out = []
@@ -276,12 +343,55 @@ def evaluate(registry, names, built, documents) -> None:
               f"{100 * sum(precisions) / len(precisions):.0f} %")
 
 
+def collect(registry, fields, names, repo: Path, excluded_files: set[str], aside: list[set[str]]):
+    """The corpus documents: (path, province, year, field, [(body, duty text)], [bodies named]), and the counts of those
+    dropped; a document with no duty pairs is kept when it names HABIT_BODIES bodies (for habits.json only)."""
+    # The benchmark's tune children: never learned from, or the tune figures would score the model on its own data.
+    tune = [shingles(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "tests/fixtures/derive_pairs/tune")
+                                                                      .glob("*/child.txt"))]
+    documents, seen, seen_named, dropped = [], [], [], Counter()
+    for path, text in blobs(repo):
+        province = issuer(text)
+        if province is None:
+            continue
+        if path in excluded_files:
+            dropped["tệp để riêng"] += 1
+            continue
+        own = shingles(text)
+        if own and any(len(own & s) > 0.05 * len(own) for s in aside):
+            dropped["trùng văn bản để riêng"] += 1
+            continue
+        if own and any(len(own & s) > 0.05 * len(own) for s in tune):
+            dropped["trùng kế hoạch tune"] += 1
+            continue
+        paras = paragraphs(text)
+        # A copy of a document already kept: the duty pairs and the habits each count a document once (apart, so that
+        # the pairs' corpus stays what it was before habits.json).
+        found = [] if any(len(own & s) > 0.5 * len(own) for s in seen) else pairs(registry, paras)
+        named = [] if any(len(own & s) > 0.5 * len(own) for s in seen_named) else named_bodies(registry, names, paras)
+        if len(named) < HABIT_BODIES:
+            named = []
+        if not found and not named:
+            dropped["bản chép trùng"] += bool(own) and any(len(own & s) > 0.5 * len(own) for s in seen + seen_named)
+            continue
+        if found:
+            seen.append(own)
+        if named:
+            seen_named.append(own)
+        year = _YEAR.search(nfc(text[:3000]))
+        title = " ".join(paragraphs(text[:3000])[:12])
+        field = next((f.id for f in fields if f.pattern().search(title)), "khác")
+        documents.append((path, province, year.group(1) if year else "?", field, found, named))
+    return documents, dropped
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", type=Path, required=True)
     parser.add_argument("--exclude-sources", type=Path)
     parser.add_argument("--exclude-shingles", type=Path)
     parser.add_argument("--out", type=Path, default=MODEL)
+    parser.add_argument("--habits-out", type=Path, default=HABITS)
     parser.add_argument("--evaluate", action="store_true")
     args = parser.parse_args()
     registry = load_registry()
@@ -296,35 +406,8 @@ def main() -> int:
             if origin in line and ":" in line:
                 excluded_files.add(line.rsplit(":", 1)[1].strip())
     aside = [set(s) for s in json.loads(args.exclude_shingles.read_text())["sets"]] if args.exclude_shingles else []
-    # The benchmark's tune children: never learned from, or the tune figures would score the model on its own data.
-    tune = [shingles(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "tests/fixtures/derive_pairs/tune")
-                                                                      .glob("*/child.txt"))]
-    documents, seen, dropped = [], [], Counter()
-    for path, text in blobs(args.repo):
-        province = issuer(text)
-        if province is None:
-            continue
-        if path in excluded_files:
-            dropped["tệp để riêng"] += 1
-            continue
-        own = shingles(text)
-        if own and any(len(own & s) > 0.05 * len(own) for s in aside):
-            dropped["trùng văn bản để riêng"] += 1
-            continue
-        if own and any(len(own & s) > 0.05 * len(own) for s in tune):
-            dropped["trùng kế hoạch tune"] += 1
-            continue
-        if own and any(len(own & s) > 0.5 * len(own) for s in seen):
-            dropped["bản chép trùng"] += 1
-            continue
-        found = pairs(registry, paragraphs(text))
-        if not found:
-            continue
-        seen.append(own)
-        year = _YEAR.search(nfc(text[:3000]))
-        title = " ".join(paragraphs(text[:3000])[:12])
-        field = next((f.id for f in fields if f.pattern().search(title)), "khác")
-        documents.append((path, province, year.group(1) if year else "?", field, found))
+    every, dropped = collect(registry, fields, names, args.repo, excluded_files, aside)
+    documents = [d[:5] for d in every if d[4]]
     built = profiles(registry, names, documents)
     model = table(built)
     provinces = Counter(d[1] for d in documents)
@@ -346,6 +429,27 @@ def main() -> int:
         "terms": {t: {b: list(v) for b, v in sorted(bs.items())} for t, bs in sorted(model.items())},
     }
     args.out.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+    sets = [d[5] for d in every if d[5]]
+    count, both = habit_table([set(s) for s in sets])
+    print(f"habits.json: {len(sets)} văn bản nêu từ {HABIT_BODIES} cơ quan cấp tỉnh, {len(count)} cơ quan, "
+          f"{len(both)} cặp cơ quan")
+    if args.evaluate:
+        evaluate_habits(sets)
+    habits = {
+        "about": "Số văn bản thật của UBND cấp tỉnh nêu tên từng cơ quan cấp tỉnh (ngoài nơi nhận, chữ ký), và từng cặp "
+                 "cơ quan cùng được nêu trong một văn bản ('a|b'). Dùng: cơ quan mà các văn bản nêu một cơ quan của dự "
+                 "thảo cũng thường nêu được đề xuất. Lập bằng benchmarks/derive_corpus.py; không chép toàn văn.",
+        "source": {"repository": f"github.com/{origin}", "commit": commit, "files": DATASET + "*.md",
+                   "documents": len(sets), "min_bodies": HABIT_BODIES,
+                   "excluded": "các văn bản của bộ cặp derive (tune, và danh sách để riêng): theo tên tệp và dấu văn bản"},
+        "use": {"enabled": HABIT_ENABLED, "min_share": HABIT_SHARE, "min_support": HABIT_SUPPORT, "min_agree": HABIT_AGREE,
+                "alpha": HABIT_ALPHA, "peer_share": HABIT_PEER_SHARE},
+        "duty": HABIT_DUTY,
+        "bodies": count,
+        "pairs": both,
+    }
+    args.habits_out.write_text(json.dumps(habits, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
+                               encoding="utf-8")
     return 0
 
 

@@ -16,6 +16,7 @@ from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_f
 from .counterparts import (STANDING, central_only, department, listed_ministries, listed_predicate, ministry_of,
                            names_standing, province_lead, resolved, to_province, unplaced)
 from .dating import local_dues, period_of
+from .habits import Proposal, load_habits
 from .phrasing import adapt, adapt_plain, and_names, mention, request_title
 from .peer import peer_asks, peer_reason
 from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
@@ -239,6 +240,7 @@ def from_central(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], s
                   period=ReportPeriod.ANNUAL, due=due_nam, derived=DUE_REASON if proposed else None)])
     # Bodies the parents reach too little: no heading of their own (roles.yaml, ranking).
     fold_minor(d, ranks, headings, order, tasks, lead, {sub, "cac-so-nganh-tinh"} | {b.agency for b in budget[:1]})
+    _habitual(d, duty, headings, order, lead, [m for members, _, _ in requests for m in members])
     if lead in order:   # the lead heads the list, as every real plan does
         order.remove(lead)
         order.insert(0, lead)
@@ -350,6 +352,33 @@ def _peer_reach(d: Draft, duty, headings: dict, topic: frozenset[str], lead: str
                     holder = replace(holder, peer=True)
                     duty(holder.agency, cooperation(d, lead, text, holder.agency, holder.words),
                          [link(parent, item_id, items)], derived=holder.reason(d), tier="cooperating")
+
+
+def _habitual(d: Draft, duty, headings: dict, order: list[str], lead: str, requested: list[str]) -> None:
+    """Bodies real province documents name together with the draft's own (habits.json, when enabled), and, with a
+    neighbour's plan of the same parent, the bodies it names that those documents name beside the draft's own from
+    `peer_share` on: each in being on the draft's day gets a heading with a general duty, the comment giving why."""
+    habits = load_habits()
+    if habits is None:
+        return
+    known = list(dict.fromkeys([lead] + order + requested))
+    found = habits.propose(known) if habits.enabled else []
+    if d.peer_same and habits.peer_share is not None:
+        for agency_id in sorted(a for a in d.peer if a not in known and a not in {p.agency for p in found}):
+            proposal = habits.support(agency_id, known)
+            if habits.peer_share == 0 or (proposal is not None and proposal.share >= habits.peer_share):
+                found.append(proposal or Proposal(agency_id, 0.0, lead, 0, 0))
+    for proposal in found:
+        body = d.registry.agencies.get(proposal.agency)
+        if body is None or body.level != Level.PROVINCE or d.now(proposal.agency) != proposal.agency \
+                or not d.exists(proposal.agency) or proposal.agency in PRESS:
+            continue
+        reason = (f"đề xuất của kehoach: {proposal.together}/{proposal.among} văn bản thật của UBND cấp tỉnh nêu "
+                  f"{d.name(proposal.given)} cũng nêu {d.name(proposal.agency)} ({habits.source}; "
+                  "plans/registry/habits.json); điều chỉnh cho phù hợp")
+        if proposal.agency in d.peer:
+            reason = f"theo kế hoạch của {d.peer_owner} (cùng văn bản cấp trên); " + reason
+        duty(proposal.agency, d.unique(habits.duty.format(body=d.name(proposal.agency), lead=d.name(lead))), derived=reason)
 
 
 def _heading_name(d: Draft, agency_id: str) -> str:
