@@ -801,13 +801,21 @@ def new_year(plan_file: str, year: int, unit: str | None, output: str | None) ->
     write_atomic(target, text_out.encode("utf-8"))
     click.echo(f"Đã tạo {target}.")
     from .. import words
+    from ..loading.edit import parse_path
+    from ..loading.yamlio import read_yaml
+
+    _, written, _ = read_yaml(target)
+
+    def at(path: str) -> str:   # the new file's line, as check prints it, so the officer goes straight there
+        line, _ = written.locate(parse_path(path))
+        return f"{target}:{line}" if line else str(target)
 
     for path, old, new in report.renamed:
-        click.echo(f"  Đổi cơ quan [{path}]: {words.names_for_ids(loaded.registry, f'{old} → {new}')}")
+        click.echo(f"  {at(path)}: Đổi cơ quan [{path}]: {words.names_for_ids(loaded.registry, f'{old} → {new}')}")
     for path, what in report.repaired:
-        click.echo(f"  Đã sửa [{path}]: {words.names_for_ids(loaded.registry, what)}")
+        click.echo(f"  {at(path)}: Đã sửa [{path}]: {words.names_for_ids(loaded.registry, what)}")
     for path, why in report.flagged:
-        click.echo(f"  Cần xem lại [{path}]: {words.names_for_ids(loaded.registry, why)}")
+        click.echo(f"  {at(path)}: Cần xem lại [{path}]: {words.names_for_ids(loaded.registry, why)}")
     if report.abolished:
         ends = loaded.registry.district_level_ends
         click.echo(f"  {len(report.abolished)} chỗ nhắc cơ quan cấp huyện (cấp huyện kết thúc {ends:%d/%m/%Y}).")

@@ -1,9 +1,10 @@
 """The command line: exit codes, Vietnamese usage errors, reports."""
 
 import json
+import re
 
 from authoring.cli import main
-from helpers import EXAMPLES, MINIMAL
+from helpers import EXAMPLES, MINIMAL, example
 
 
 def test_usage_error_exits_2_in_vietnamese(runner):
@@ -123,3 +124,14 @@ def test_derive_without_a_date_takes_the_month_of_vietnam_s_day_not_the_server_s
     result = runner.invoke(main, ["derive", str(EXAMPLES[-1]), "--unit", "xã Nam Đàn", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "\n  date: 2025-12  #" in out.read_text(encoding="utf-8")
+
+
+def test_new_year_names_the_line_of_the_new_file_for_each_change(runner, tmp_path):
+    target = tmp_path / "nam-sau.yaml"
+    result = runner.invoke(main, ["new-year", str(example("kon-tum-2020-kh-chua-so")), "--year", "2026", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    lines = target.read_text(encoding="utf-8").splitlines()
+    changes = re.findall(rf"{re.escape(str(target))}:(\d+): Đổi cơ quan \[document\.place\]: Kon Tum → (\S+ \S+)", result.output)
+    assert changes and changes[0][1] in lines[int(changes[0][0]) - 1]
+    assert all(re.match(rf"  {re.escape(str(target))}:\d+: ", line) for line in result.output.splitlines()[1:-2]
+               if "[" in line)
