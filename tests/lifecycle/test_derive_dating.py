@@ -24,7 +24,21 @@ def test_the_day_picks_the_agencies_in_force_on_it(tmp_path, runner):
     for gone in ("Sở Lao động", "Sở Kế hoạch và Đầu tư", "Sở Thông tin và Truyền thông", "Ban Dân tộc",
                  "Ủy ban nhân dân các huyện", "Bộ Lao động"):
         assert gone not in text, gone
-    assert "Ủy ban nhân dân các xã, phường, đặc khu" in text and "Bộ Y tế" in text
+    assert "Ủy ban nhân dân các xã, phường;" in text and "Bộ Y tế" in text
+
+
+def test_a_province_without_special_zones_names_its_communes_and_wards_as_its_own_documents_do(tmp_path):
+    """Nghệ An and Hà Nội have no đặc khu: "các xã, phường"; Quảng Ninh has Vân Đồn and Cô Tô: "các xã, phường,
+    đặc khu". The shorter name is still the registry's body of every commune, so check finds no unknown agency."""
+    for unit, expected in (("thành phố Hà Nội", "xã, phường"), ("tỉnh Quảng Ninh", "xã, phường, đặc khu")):
+        path = tmp_path / "tinh.yaml"
+        text, _ = derive(parents_of(["qd-23-2021"]), unit, None, day=date(2025, 11, 26))
+        path.write_text(text, encoding="utf-8")
+        loaded = load_plan_or_raise(path)
+        printed = plan_text(loaded.plan)
+        assert f"Ủy ban nhân dân các {expected};" in printed, unit
+        assert ("đặc khu" in printed) == ("đặc khu" in expected), unit
+        assert loaded.registry.resolve_agency(f"Ủy ban nhân dân các {expected}") == "ubnd-cap-xa"
 
 
 def test_a_bad_day_or_a_day_before_the_parent_is_a_usage_error(tmp_path, runner):

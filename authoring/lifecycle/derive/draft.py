@@ -87,9 +87,30 @@ def build_draft(parents: list[LoadedPlan], unit: Unit, lead_days: int = 5, year:
                 preamble=preamble, sections=sections, closing=closing, recipients=recipients, archive=archive,
                 signature=Signature(authority=authority, positions=["PHÓ CHỦ TỊCH"], name=f"Họ và tên {PLACEHOLDER}"))
     comments = dict(d.comments)
+    if d.after_reform and (units := unit_list(province)) is not None and units.kinds_words != ALL_COMMUNE_KINDS:
+        plan, comments = _in_own_kinds(plan, comments, units.kinds_words)
     comments[("signature", "name")] = "điền họ tên người ký"
     comments[("document", "date")] = "ngày, tháng điền khi ban hành (kehoach issue)"
     return plan, comments, notes
+
+
+ALL_COMMUNE_KINDS = "xã, phường, đặc khu"
+
+
+def _in_own_kinds(plan: Plan, comments: dict, words: str) -> tuple[Plan, dict]:
+    """A province without đặc khu (Nghệ An, Hà Nội) writes "các xã, phường", as its own documents do: the registry's
+    generic "xã, phường, đặc khu" is replaced in every text, name and comment of the draft."""
+    def swap(value):
+        if isinstance(value, str):
+            return value.replace(ALL_COMMUNE_KINDS, words)
+        if isinstance(value, dict):
+            return {key: swap(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [swap(item) for item in value]
+        return value
+
+    tree = plan.model_dump(mode="python", exclude_unset=True, by_alias=True)
+    return Plan.model_validate(swap(tree)), {path: swap(text) for path, text in comments.items()}
 
 
 def _header(plan: Plan, unit: Unit, notes: list[str], parents: list[LoadedPlan], peer: Peer | None) -> str:
