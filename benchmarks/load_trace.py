@@ -178,6 +178,9 @@ def report(folder: str, sent: list[tuple[str, str, float, float]], samples: list
         for key in slow_row:
             scale = 1 if key.startswith(("cores", "  other", "    of which docx", "    of which editor", "    of which save")) else 1000
             print(f"  {key:<62} {middle_row[key] * scale:>9.1f} {slow_row[key] * scale:>9.1f}")
+    retries = sum(r.get("audit_chain_retry", 0) for r in records)
+    if retries:
+        print(f"  chuỗi nhật ký: {retries:.0f} lần ghi gặp người khác ghi trước nên khóa sổ rồi ghi lại")
     gens = {}
     for p in pauses:
         if p["t0"] < steady_from:

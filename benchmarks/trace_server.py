@@ -79,8 +79,12 @@ def _instrument() -> None:
         spent = now - conn.info.pop("trace_t0", now)
         _add("db", spent)
         _add("db_statements", 1)
+        if "UPDATE ws_audit_head SET entries" in statement and not cursor.rowcount:
+            _add("audit_chain_retry", 1)   # another writer moved the head first: this one locks it and writes again
         if ("pg_advisory_xact_lock" in statement or "UPDATE ws_audit SET id = id" in statement
-                or ("FROM ws_audit_head" in statement and "FOR UPDATE" in statement)):
+                or ("FROM ws_audit_head" in statement and "FOR UPDATE" in statement)
+                or ("UPDATE ws_audit_head SET entries" in statement and cursor.rowcount
+                    and "audit_lock_at" not in (current.get() or {}))):
             _add("audit_lock_wait", spent)
             record = current.get()
             if record is not None:

@@ -4,7 +4,7 @@ Bounded: loopback only (127.0.0.1), a fresh database in a temporary folder, a fi
 the whole run stays under two minutes), then everything stops by itself. Prints the number of requests, failures,
 lost edits and p50/p95/max latency per kind of request.
 
-    .venv/bin/python benchmarks/workspace_load.py                      # SQLite, 4 server processes
+    .venv/bin/python benchmarks/workspace_load.py                      # SQLite, 2 server processes per core
     .venv/bin/python benchmarks/workspace_load.py --postgres           # a throwaway PostgreSQL cluster
     .venv/bin/python benchmarks/workspace_load.py --users 50 --workers 4 --seconds 60
     .venv/bin/python benchmarks/workspace_load.py --postgres --trace   # + what the slowest 5 % of saves waited for
@@ -254,7 +254,9 @@ def verify(url: str, results: list[dict]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="số tiến trình uvicorn")
+    # Two per core: measured against one per core on 2 cores (docs/benchmarks.md, speed10), fewer requests of a
+    # process run at once beside a save.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="số tiến trình uvicorn")
     parser.add_argument("--think", type=float, nargs=2, default=[2.0, 6.0], help="thời gian nghĩ giữa hai thao tác (s)")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--postgres", action="store_true", help="chạy trên một cụm PostgreSQL tạm (127.0.0.1)")

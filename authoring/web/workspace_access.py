@@ -134,6 +134,7 @@ def _audit_in_transaction(session: Session, _flush_context) -> None:
     from ..workspace import audit
 
     who, address = ctx.account, ctx.address
+    entries = []   # written together: one statement from the chain's lock to COMMIT (audit.record_all)
     for kind, plan_id, *rest in pending:
         plan = session.get(PlanRow, plan_id)
         unit_id = plan.unit_id if plan is not None else None
@@ -146,24 +147,26 @@ def _audit_in_transaction(session: Session, _flush_context) -> None:
             number, note, diff = rest
             action = "tao" if number == 1 else "sua"
             summary = (f"Tạo kế hoạch {label}" if number == 1 else f"Sửa kế hoạch {label}, phiên bản {number}")
-            audit.record(session, who, action, summary + (f": {note}" if note else ""), plan_id, number,
-                         unit_id=unit_id, address=address, flush=False)
+            entries.append(audit.entry(who, action, summary + (f": {note}" if note else ""), plan_id, number,
+                                       unit_id=unit_id, address=address))
             if number > 1 and diff is not None:
                 # The save already made its semantic diff: its detail entry joins the same transaction (no second
                 # transaction, chain lock and diff after the reply).
-                audit.record(session, who, "chi-tiet", detail_summary(number, label), plan_id, number, diff=diff,
-                             unit_id=unit_id, address=address, flush=False)
+                entries.append(audit.entry(who, "chi-tiet", detail_summary(number, label), plan_id, number,
+                                           diff=diff, unit_id=unit_id, address=address))
                 ctx.detailed.add((plan_id, number))
         elif kind == "deleted":
             gone = rest[0]
-            audit.record(session, who, "xoa" if gone else "khoi-phuc",
-                         f"{'Xóa' if gone else 'Khôi phục'} kế hoạch {label}", plan_id, unit_id=unit_id,
-                         address=address, flush=False)
+            entries.append(audit.entry(who, "xoa" if gone else "khoi-phuc",
+                                       f"{'Xóa' if gone else 'Khôi phục'} kế hoạch {label}", plan_id,
+                                       unit_id=unit_id, address=address))
         elif kind == "name":
             number, name = rest
-            audit.record(session, who, "dat-ten", f"Đặt tên phiên bản {number} của kế hoạch {label}: «{name}»"
-                         if name else f"Bỏ tên phiên bản {number} của kế hoạch {label}", plan_id, number,
-                         unit_id=unit_id, address=address, flush=False)
+            entries.append(audit.entry(who, "dat-ten", f"Đặt tên phiên bản {number} của kế hoạch {label}: «{name}»"
+                                       if name else f"Bỏ tên phiên bản {number} của kế hoạch {label}", plan_id,
+                                       number, unit_id=unit_id, address=address))
+    if entries:
+        audit.record_all(session, entries, flush=False)
 
 
 PUBLIC = ("/dang-nhap", "/tinh/", "/favicon.ico", "/api/v1/openapi.json")

@@ -88,23 +88,50 @@ def _digest(previous: str, row: AuditRow) -> str:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
+def entry(who: Account | None, action: str, summary: str, plan_id: int | None = None, version: int | None = None,
+          state_from: str | None = None, state_to: str | None = None, diff: list[str] | None = None,
+          unit_id: int | None = None, address: str | None = None, user_name: str | None = None,
+          subject: str | None = None) -> AuditRow:
+    """An entry not yet written: its time and chain value are set by `record_all`, under the chain's lock."""
+    return AuditRow(user_id=who.id if who else None,
+                    user_name=user_name or (f"{who.full_name} ({who.username})" if who else "hệ thống"),
+                    unit_id=unit_id if unit_id is not None else (who.unit_id if who else None), plan_id=plan_id,
+                    action=action, summary=summary[:4000], version=version, state_from=state_from,
+                    state_to=state_to, diff=diff or None, address=address[:64] if address else None, subject=subject)
+
+
 def record(session: Session, who: Account | None, action: str, summary: str, plan_id: int | None = None,
            version: int | None = None, state_from: str | None = None, state_to: str | None = None,
            diff: list[str] | None = None, unit_id: int | None = None, address: str | None = None,
            user_name: str | None = None, flush: bool = True, subject: str | None = None) -> AuditRow:
     """Add an entry in the caller's transaction: it is committed with the change it records, or not at all.
     *subject*: the record kept outside the log that this entry vouches for (`unit_registry.subject`)."""
+    return record_all(session, [entry(who, action, summary, plan_id, version, state_from, state_to, diff, unit_id,
+                                      address, user_name, subject)], flush)[0]
+
+
+def record_all(session: Session, rows: list[AuditRow], flush: bool = True) -> list[AuditRow]:
+    """Add *rows* (from `entry`), chained in this order, in the caller's transaction."""
+    waiting = session.info.get("ws_audit_last")
+    if session.get_bind().dialect.name == "postgresql" and not (waiting is not None and waiting in session.new):
+        head = _head_unlocked(session)
+        if head is not None:
+            return _append_pg(session, rows, head)
+    for row in rows:
+        _record_orm(session, row)
+    if flush:
+        session.flush()
+    return rows
+
+
+def _record_orm(session: Session, row: AuditRow) -> None:
     waiting = session.info.get("ws_audit_last")
     if waiting is not None and waiting in session.new:
         # an entry added earlier in this transaction, which holds the lock: chain after it
         previous, head = waiting.chain, session.info.get("ws_audit_head")
     else:
         previous, head = _chain_end(session)
-    row = AuditRow(at=now(), user_id=who.id if who else None,
-                   user_name=user_name or (f"{who.full_name} ({who.username})" if who else "hệ thống"),
-                   unit_id=unit_id if unit_id is not None else (who.unit_id if who else None), plan_id=plan_id,
-                   action=action, summary=summary[:4000], version=version, state_from=state_from, state_to=state_to,
-                   diff=diff or None, address=address[:64] if address else None, subject=subject)
+    row.at = now()
     row.chain = _digest(previous, row)
     session.add(row)
     if head is None:
@@ -113,9 +140,59 @@ def record(session: Session, who: Account | None, action: str, summary: str, pla
     else:
         head.entries, head.chain, head.at = head.entries + 1, row.chain, row.at
     session.info["ws_audit_last"], session.info["ws_audit_head"] = row, head
-    if flush:
-        session.flush()
-    return row
+
+
+# PostgreSQL: the head row is the chain's lock, held from the statement that moves it to COMMIT, and every other
+# writer of the log waits meanwhile. So the chain's last value is read before, unlocked; one statement then moves the
+# head only if it still holds that value (locking it) and adds the entries; a writer that came first makes it move
+# nothing, and only then is the head locked and read again. From the lock to COMMIT: that statement and COMMIT.
+_COLUMNS = (("at", "TIMESTAMP"), ("user_id", "INTEGER"), ("user_name", "VARCHAR"), ("unit_id", "INTEGER"),
+            ("plan_id", "INTEGER"), ("action", "VARCHAR"), ("summary", "TEXT"), ("version", "INTEGER"),
+            ("state_from", "VARCHAR"), ("state_to", "VARCHAR"), ("diff", "JSON"), ("address", "VARCHAR"),
+            ("chain", "VARCHAR"), ("subject", "VARCHAR"))
+
+
+def _head_unlocked(session: Session) -> str | None:
+    """The chain's last value: this transaction's own last entry once it holds the lock, else the head as committed."""
+    held = session.info.get("ws_audit_held")
+    if held is not None and held[0] is session.get_transaction():
+        return held[1]
+    return session.connection().execute(text("SELECT chain FROM ws_audit_head WHERE id = 1")).scalar()
+
+
+def _append_pg(session: Session, rows: list[AuditRow], previous: str) -> list[AuditRow]:
+    ids = _move_head_and_insert(session, rows, previous)
+    if ids is None:   # another writer came first: wait for it, then chain after its entry
+        previous = session.connection().execute(text(
+            "SELECT chain FROM ws_audit_head WHERE id = 1 FOR UPDATE")).scalar()
+        ids = _move_head_and_insert(session, rows, previous)
+        if ids is None:   # pragma: no cover - the head is locked by this transaction
+            raise RuntimeError("audit head moved while locked")
+    for row, row_id in zip(rows, sorted(ids)):
+        row.id = row_id
+    session.info["ws_audit_held"] = (session.get_transaction(), rows[-1].chain)
+    return rows
+
+
+def _move_head_and_insert(session: Session, rows: list[AuditRow], previous: str) -> list[int] | None:
+    from sqlalchemy import JSON, bindparam
+
+    moment, link, values, params, binds = now(), previous, [], {"previous": previous}, []
+    for n, row in enumerate(rows):
+        row.at = moment
+        row.chain = link = _digest(link, row)
+        values.append("(" + ", ".join([str(n)] + [f"CAST(:{name}{n} AS {kind})" for name, kind in _COLUMNS]) + ")")
+        params.update({f"{name}{n}": getattr(row, name) for name, _ in _COLUMNS})
+        binds.append(bindparam(f"diff{n}", type_=JSON))
+    params.update(entries=len(rows), last=link, at=moment)
+    names = ", ".join(name for name, _ in _COLUMNS)
+    statement = text(
+        "WITH moved AS (UPDATE ws_audit_head SET entries = entries + :entries, chain = :last, at = :at "
+        "WHERE id = 1 AND chain = :previous RETURNING id) "
+        f"INSERT INTO ws_audit ({names}) SELECT {', '.join('v.' + name for name, _ in _COLUMNS)} "
+        f"FROM moved, (VALUES {', '.join(values)}) AS v(n, {names}) ORDER BY v.n RETURNING id").bindparams(*binds)
+    ids = list(session.connection().execute(statement, params).scalars())
+    return ids or None
 
 
 def failed_login(session: Session, username: str, address: str, reason: str) -> AuditRow:
