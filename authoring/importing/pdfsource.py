@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import limits, nd30
@@ -300,8 +300,34 @@ def read_pdf(path: Path) -> PdfRead:
         raise _refuse(path, "M106", f"tệp lớn hơn {limits.MAX_PDF_BYTES // (1024 * 1024)} MB",
                       "Tách phần văn bản cần nhập ra một tệp PDF riêng.")
     with path.open("rb") as handle:
-        if not handle.read(1024).lstrip().startswith(b"%PDF"):
-            raise _refuse(path, "M106", "tệp không phải PDF (không có dấu hiệu %PDF ở đầu tệp)")
+        start = handle.read(1024).find(b"%PDF-")
+    if start < 0:
+        raise _refuse(path, "M106", "tệp không phải PDF (không có dấu hiệu %PDF trong 1024 byte đầu tệp)")
+    if start > 0:
+        return _read_after_junk(path, start)
+    return _read_pdf(path)
+
+
+def _read_after_junk(path: Path, start: int) -> PdfRead:
+    """A PDF with bytes before its "%PDF-" header (some mail and e-office systems prepend them; readers such as
+    Acrobat accept up to 1024): read from the header on, since the file's offsets count from there; what is said
+    about the copy names the user's file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kehoach-pdf-") as folder:
+        copy = Path(folder) / path.name
+        copy.write_bytes(path.read_bytes()[start:])
+        try:
+            read = _read_pdf(copy)
+        except InputError as exc:
+            findings = [replace(f, file=str(path)) if f.file == str(copy) else f for f in exc.findings]
+            raise InputError(exc.message.replace(str(copy), str(path)), findings, exc.hint) from None
+    read.notes.append(f"Tệp có {start} byte lạ trước dấu hiệu %PDF ở đầu tệp (thường do hệ thống gửi nhận thêm vào): "
+                      "kehoach đọc phần PDF sau đó. Nếu phần mềm khác không mở được tệp, hãy xin cơ quan gửi lại.")
+    return read
+
+
+def _read_pdf(path: Path) -> PdfRead:
     try:
         pages = _text_pages(path)
     except InputError:

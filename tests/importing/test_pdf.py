@@ -148,6 +148,24 @@ def test_a_damaged_pdf_is_refused_not_crashed(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "x.yaml").exists()
 
 
+def test_bytes_before_the_pdf_header_are_skipped_as_a_pdf_reader_does_and_said(tmp_path):
+    """Some e-office and mail systems prepend bytes to the file (21 in two real files): the PDF after them is read."""
+    original = REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf"
+    prefixed = tmp_path / "van-ban.pdf"
+    prefixed.write_bytes(bytes(range(0x75, 0x75 + 21)) + original.read_bytes())
+    read = read_pdf(prefixed)
+    assert pdf_facts(prefixed) == pdf_facts(original)
+    assert any("21 byte lạ trước dấu hiệu %PDF" in note for note in read.notes)
+
+
+def test_a_damaged_pdf_after_junk_bytes_is_refused_naming_the_users_file(tmp_path):
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(b"\x00junk" + (REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf").read_bytes()[:3000])
+    result = CliRunner().invoke(main, ["import", str(broken), "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert str(broken) in result.output and "kehoach-pdf-" not in result.output
+
+
 # --- scans: OCR --------------------------------------------------------------------------------------------------
 
 TESSERACT = shutil.which("tesseract") and shutil.which("pdftoppm")
