@@ -112,10 +112,11 @@ SYMBOL_GROUP = r"[A-ZĐ0-9](?:[A-Za-zĐđ0-9&]|\.(?=[A-Za-zĐđ0-9]))*(?:\([A-Za
 SYMBOL_FIRST_GROUP = r"[A-ZĐ](?:[A-Za-zĐđ0-9&]|\.(?=[A-Za-zĐđ0-9]))*(?:\([A-Za-zĐđ0-9&.-]+\))?"
 SYMBOL_EXAMPLE = "KH-UBND"
 
-# "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed.
-_LAZY["NUMBER_LINE_RE"] = r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$"
+# "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed, and so are a
+# period or dots typed after the number ("Số: 3070. /KH-UBND").
+_LAZY["NUMBER_LINE_RE"] = r"^Số\s*:?\s*(?P<number>\d*)[\s.…]*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$"
 # The same at the start of a line that may go on (web copies join table cells): "Số: 36 /KH - UBND".
-_LAZY["NUMBER_PREFIX_RE"] = (r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>" + SYMBOL_FIRST_GROUP
+_LAZY["NUMBER_PREFIX_RE"] = (r"^Số\s*:?\s*(?P<number>\d*)[\s.…]*/\s*(?P<symbol>" + SYMBOL_FIRST_GROUP
                              + r"(?:\s*-\s*" + SYMBOL_GROUP + r"|/" + SYMBOL_GROUP + r")*)")
 # Where a "Số:" line starts, and the same found anywhere in a line (web copies, text boxes), tolerant of the
 # spaces and dashes real documents put in: "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)".
@@ -129,7 +130,7 @@ _LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w/-])(?P<place>[A-ZĐ][^\W\d_]*(?:(?:\s+
                               r"(?:\s+\d{1,2}(?=\s*,))?)\s*,\s*)?"
                               r"(?i:ngày)\s*(?P<day>\S*?)\s*(?i:tháng)\s*(?P<month>\S*?)\s*(?i:năm)\s*"
                               r"(?P<year>\d{4}(?!\S)|\S{1,6})")
-_LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
+_LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?[\s.…]*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
                              rf"(?P<symbol>{SYMBOL_FIRST_GROUP}(?:\s*[-–]\s*{SYMBOL_GROUP}|/{SYMBOL_GROUP})*)")
 # A ký hiệu as printed and as a plan stores it: at least two groups, no spaces (Phụ lục I §II.3).
 _LAZY["SYMBOL_RE"] = rf"^{SYMBOL_FIRST_GROUP}(?:[-/]{SYMBOL_GROUP})+$"

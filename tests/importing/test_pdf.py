@@ -158,6 +158,11 @@ def test_bytes_before_the_pdf_header_are_skipped_as_a_pdf_reader_does_and_said(t
     assert any("21 byte lạ trước dấu hiệu %PDF" in note for note in read.notes)
 
 
+def test_a_period_typed_after_the_number_before_the_slash_keeps_number_and_symbol():
+    facts = pdf_facts(REAL / "pdf" / "602-bim-son-thi-xa-kh-3070-bao-ve-bi-mat.pdf")
+    assert (facts.number, facts.symbol, facts.date) == ("3070", "KH-UBND", "2024-09-09")
+
+
 def test_a_damaged_pdf_after_junk_bytes_is_refused_naming_the_users_file(tmp_path):
     broken = tmp_path / "hong.pdf"
     broken.write_bytes(b"\x00junk" + (REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf").read_bytes()[:3000])
