@@ -104,6 +104,10 @@ _LAZY["AUTHORITY_LOOSE_RE"] = r"^(TM|KT|TL|TUQ|Q)\b\.?"   # also "KT CHỦ TỊC
 _LAZY["AUTHORITY_START_RE"] = r"^(?:TM|KT|TL|TUQ|Q)\."   # the prefix, with or without its space
 _LAZY["AUTHORITY_NO_SPACE_RE"] = r"^(?:TM|KT|TL|TUQ|Q)\.\S"   # "KT.CHỦ TỊCH": a slip, not a missing dot
 _LAZY["AUTHORITY_SPLIT_RE"] = r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )"
+# Under the trích yếu of a Quyết định or Nghị quyết, the authority that enacts it, in capitals, on a line of its own
+# (Phụ lục III, forms 1.x and 1.4, "THẨM QUYỀN BAN HÀNH"): not a line of the trích yếu.
+_LAZY["ENACTING_AUTHORITY_RE"] = (r"^(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|VIỆN TRƯỞNG|"
+                                  r"CHÁNH ÁN|HIỆU TRƯỞNG|HỘI ĐỒNG NHÂN DÂN|[ỦU]Y BAN NHÂN DÂN|CHÍNH PHỦ$)")
 
 # One group of a ký hiệu (Phụ lục I §II.3: the type's abbreviation, the issuer's, the drafting unit's), as agencies
 # really write them: "UBND", "SLĐTBXH", "UBND.VX" (a unit after a dot), "CAT(PC04)" (the drafting unit in brackets).

@@ -163,6 +163,21 @@ def test_a_period_typed_after_the_number_before_the_slash_keeps_number_and_symbo
     assert (facts.number, facts.symbol, facts.date) == ("3070", "KH-UBND", "2024-09-09")
 
 
+def test_an_upper_case_trich_yeu_set_apart_from_the_type_line_is_read_whole_without_the_enacting_body_under_it():
+    """HĐND Cao Bằng: a wider gap under "NGHỊ QUYẾT" (spacing after it), the title's full lines as wide as the text,
+    then "HỘI ĐỒNG NHÂN DÂN TỈNH CAO BẰNG / KHÓA XVII KỲ HỌP THỨ 8" centred under it."""
+    facts = pdf_facts(REAL / "pdf" / "605-cao-bang-hdnd-nq-33-2022-le-phi.pdf")
+    assert facts.title == ("QUY ĐỊNH MỨC THU, CHẾ ĐỘ THU, NỘP, QUẢN LÝ VÀ SỬ DỤNG LỆ PHÍ CẤP GIẤY PHÉP LAO ĐỘNG CHO "
+                           "NGƯỜI NƯỚC NGOÀI LÀM VIỆC TRÊN ĐỊA BÀN TỈNH CAO BẰNG")
+
+
+def test_a_line_set_apart_under_the_trich_yeu_by_a_wider_gap_than_its_own_lines_is_not_part_of_it():
+    """Hà Nội 2858: "Địa điểm: …" 21 pt under the trích yếu whose lines are 15 pt apart (a Phường 1 decision's
+    "Gói thầu: …" at its lines' spacing goes on the trích yếu: tune2)."""
+    facts = pdf_facts(REAL / "pdf" / "603-ha-noi-qd-2858-quy-hoach-co-nhue.pdf")
+    assert facts.title.endswith("ký hiệu K4/CQ2 và K7/CQ3") and "Địa điểm" not in facts.title
+
+
 def test_a_damaged_pdf_after_junk_bytes_is_refused_naming_the_users_file(tmp_path):
     broken = tmp_path / "hong.pdf"
     broken.write_bytes(b"\x00junk" + (REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf").read_bytes()[:3000])
