@@ -192,9 +192,20 @@ def _text_pages(path: Path) -> list[Page]:
             words = [Word(_latin(text), w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
                      if (text := _RULE_TEXT.sub("", nfc(w["text"])).strip())]
             words = _touching_joined(words) + _appearance_words(page)
-            tables = [t for t in (_table(f, words) for f in page.find_tables()) if t and t.rows and t.cols > 1]
+            drawn = page.filter(lambda obj: not _blank_fill(obj))
+            tables = [t for t in (_table(f, words) for f in drawn.find_tables()) if t and t.rows and t.cols > 1]
             pages.append(Page(float(page.width), float(page.height), words, tables))
     return pages
+
+
+def _blank_fill(obj: dict) -> bool:
+    """A rectangle filled white and not stroked draws nothing on the page (Word's white shading behind each line of a
+    paragraph): its edges are no table's rulings."""
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return False
+    colour = obj.get("non_stroking_color")
+    colour = tuple(colour) if isinstance(colour, (list, tuple)) else (colour,)   # a grey level comes as one number
+    return colour in ((1,), (1, 1, 1), (0, 0, 0, 0))   # white in grey, RGB and CMYK
 
 
 # Letters of text on page 1 below which a PDF is read as a scan: a first page with its header, trích yếu and the

@@ -178,6 +178,16 @@ def test_a_line_set_apart_under_the_trich_yeu_by_a_wider_gap_than_its_own_lines_
     assert facts.title.endswith("ký hiệu K4/CQ2 và K7/CQ3") and "Địa điểm" not in facts.title
 
 
+def test_lines_shaded_white_are_paragraphs_not_a_table():
+    """Sở Tài chính Hậu Giang: Word's white shading draws a filled, unstroked rectangle behind each line of the
+    preamble; nothing is drawn, so no table: the preamble and its base are read."""
+    read = read_pdf(REAL / "pdf" / "608-hau-giang-stc-bc-gia-thang-7-du-thao.pdf")
+    assert any(p.text.startswith("Thực hiện Quyết định số 22/2024/QĐ-UBND") for p in read.document.paragraphs)
+    assert [b["code"] for b in pdf_facts(REAL / "pdf" / "608-hau-giang-stc-bc-gia-thang-7-du-thao.pdf").bases] == [
+        "22/2024/QĐ-UBND"]
+    assert not any("Thực hiện" in c.text for t in read.document.tables for row in t.rows for c in row.cells)
+
+
 def test_a_damaged_pdf_after_junk_bytes_is_refused_naming_the_users_file(tmp_path):
     broken = tmp_path / "hong.pdf"
     broken.write_bytes(b"\x00junk" + (REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf").read_bytes()[:3000])
