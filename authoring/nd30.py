@@ -129,8 +129,9 @@ _LAZY["NUMBER_START_RE"] = r"^S[ốóôồổá]\s*:"
 # The Số line and the date line as OCR gives them on a scan: the number part may be crumbs of handwriting ("Số:96ÿđ
 # /BCA-C04"), the day and month blank or garbled ("ngày“$ tháng năm 2026"); the place before ", ngày" kept.
 _LAZY["OCR_NUMBER_LINE_RE"] = r"^S[ốóôồổá]\s*[:;.]?\s*(?P<number>[^/]*?)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)"
-# The place's words start with a capital and stand apart ("NQ-CP Hà Nội, ngày": "CP" is the ký hiệu's).
-_LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w/-])(?P<place>[A-ZĐ][^\W\d_]*(?:(?:\s+|\s*[-–]\s*)[A-ZĐ][^\W\d_A-ZĐ]*){0,4}"
+# The place's words start with a capital and stand apart ("NQ-CP Hà Nội, ngày": "CP" is the ký hiệu's), after
+# "Thành phố" in lower case ("Thành phố Hồ Chí Minh, ngày").
+_LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w/-])(?P<place>(?:Thành phố\s+)?[A-ZĐ][^\W\d_]*(?:(?:\s+|\s*[-–]\s*)[A-ZĐ][^\W\d_A-ZĐ]*){0,4}"
                               r"(?:\s+\d{1,2}(?=\s*,))?)\s*,\s*)?"
                               r"(?i:ngày)\s*(?P<day>\S*?)\s*(?i:tháng)\s*(?P<month>\S*?)\s*(?i:năm)\s*"
                               r"(?P<year>\d{4}(?!\S)|\S{1,6})")

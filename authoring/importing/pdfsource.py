@@ -608,8 +608,11 @@ def facts_of(read: PdfRead):
     for row, line in enumerate(lines, 1):
         # the Số line is the start of a part of the line (the date may sit beside it); the date line is searched in
         # the whole line ("Hà Nội, ngày" and "tháng 12 năm 2025" apart where the day was left for the pen)
-        words = next((s for s in line.segments() if nd30.NUMBER_START_RE.match(" ".join(w.text for w in s))),
-                     line.words)
+        segments = line.segments()
+        at = next((n for n, s in enumerate(segments) if nd30.NUMBER_START_RE.match(" ".join(w.text for w in s))), None)
+        words = line.words if at is None else segments[at] + (
+            segments[at + 1] if at + 1 < len(segments) and segments[at + 1][0].text.startswith("/") else [])
+        # ("Số: 6ŸƑ" | "/STP-VB": a handwritten số set apart from the printed "/" is one Số line still)
         text = " ".join(w.text for w in words)
         number = _NUMBER_LINE.match(text)
         if number and "number" not in facts.unreadable:
@@ -681,7 +684,8 @@ def facts_of(read: PdfRead):
 
         # "Lâm Đông" for "Lâm Đồng": a place OCR read but for its marks is the province the unit lists spell
         spelled = {_bare(p.short_name): p.short_name for p in load_provinces().values()}
-        facts.place = spelled.get(_bare(facts.place), facts.place)
+        city, name = re.match(r"^(Thành phố\s+)?(.*)$", facts.place).groups()
+        facts.place = (city or "") + spelled.get(_bare(name), name)
     # the steps above fill or empty facts after the reader's own finish(): what is "not stated" is named again
     return facts.finish(), notes
 

@@ -285,7 +285,10 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
     subject: list[str] = []
     for i in range(start, min(len(items), start + 40)):
         text = items[i]
-        if text and text.startswith(nd30.LETTER_SUBJECT_PREFIX):
+        prior = next((items[k] for k in range(i - 1, max(start, i - 3) - 1, -1) if items[k]), None)
+        if text and (text.startswith(nd30.LETTER_SUBJECT_PREFIX) or (
+                text.startswith("Về ") and prior and nd30.NUMBER_START_RE.match(prior))):
+            # "Về Chương trình …" right under the Số line: a công văn's subject written without its "V/v"
             subject = [text]
             j = i + 1
             while j < len(items):

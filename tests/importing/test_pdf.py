@@ -841,3 +841,35 @@ def test_a_former_province_header_ocr_misread_is_the_registry_name_and_its_place
                                     ("Vũng Tàu, ngày 3† tháng 02 năm 2025", 95), ("QUYẾT ĐỊNH", 95),
                                     ("Về việc giải thể Trung tâm", 95), ("Căn cứ Thông tư số 56/2022/TT-BTC;", 95)]))
     assert facts.symbol == "QĐ-UBND" and "number" in facts.unreadable
+
+
+def test_a_handwritten_number_set_far_from_the_printed_slash_is_still_the_number_line_and_said_unreadable():
+    """Sở Tư pháp TP HCM 687: the pen's "6ŸƑ" stands 22 pt before "/STP-VB": the ký hiệu is read, the số flagged."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số:"), (130, "6ŸƑ", 44.0), (175, "/CAT-PA05"), (300, "Lâm Đồng, ngày 12 tháng 6 năm 2025")]),
+        (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.symbol) == (None, "CAT-PA05") and "number" in facts.unreadable
+    assert any("Số văn bản" in n and "không đọc được" in n for n in notes)
+
+
+def test_a_letter_subject_under_the_number_line_without_v_v_is_its_trich_yeu():
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số: 12/CAT-PA05"), (300, "Lâm Đồng, ngày 12 tháng 6 năm 2025")]),
+        (120, [(90, "Về Chương trình hỗ trợ pháp lý")]), (138, [(90, "cho doanh nghiệp nhỏ và vừa")])] + _BODY)
+    facts, _ = facts_of(read)
+    assert facts.title == "Về Chương trình hỗ trợ pháp lý cho doanh nghiệp nhỏ và vừa"
+
+
+def test_a_date_line_of_thanh_pho_ho_chi_minh_keeps_thanh_pho_in_the_place():
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số: 12/CAT-PA05"), (260, "Thành phố Hỗ Chí Minh, ngày 12 tháng 6 năm 2025")]),
+        (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, _ = facts_of(read)
+    assert facts.place == "Thành phố Hồ Chí Minh"
