@@ -603,6 +603,7 @@ def facts_of(read: PdfRead):
                          "định 30 (chỉ sửa dấu, không đổi chữ cái): " + "; ".join(f"\"{a}\" → \"{b}\"" for a, b in changes)
                          + ". Hãy đối chiếu với bản gốc.")
     lines = lines_of(read.first_page_words, 0)
+    typed_in = None
     issued = False   # a draft scanned before its number and day were given keeps them blank, and that is no flaw
     sure = lambda words, floor=_DIGIT_CONFIDENCE: all((w.confidence or 0) >= floor for w in words)  # noqa: E731
     for row, line in enumerate(lines, 1):
@@ -622,12 +623,14 @@ def facts_of(read: PdfRead):
             if facts.symbol is None:
                 facts.symbol = number.group("symbol").rstrip(".")
             issued = bool(re.search(r"\w", digits))   # ink on the Số line, not dots: an issued paper, whose day is never left blank either
-            # The số standing apart from "/NQ-CP" was put into the blank the print left for it, by hand or stamp:
-            # Tesseract reads a handwritten "115" as "445" with a printed digit's confidence.
+            # The số standing apart from "/NQ-CP" was put into the blank the print left for it, by hand, stamp or
+            # typing: Tesseract reads a handwritten "115" as "445" with a printed digit's confidence.
             after = words.index(carriers[-1]) + 1 if carriers else 0
             filled = bool(carriers) and after < len(words) and words[after].text.startswith("/")
-            if issued and (facts.number is None or not re.fullmatch(r"\d{1,5}", digits) or not sure(carriers)
-                           or filled):
+            clear = facts.number is not None and re.fullmatch(r"\d{1,5}", digits) and sure(carriers)
+            if issued and clear and filled:
+                typed_in = (row, number.group(0))   # judged below by the day filled in beside it
+            elif issued and not clear:
                 facts.number = None
                 facts.unreadable.append("number")
                 notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
@@ -643,7 +646,6 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("number")
                 notes.append(f"Số văn bản ở \"{text}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng "
                              "dấu: kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
-        words, text = line.words, line.text
         words, text = line.words, line.text
         date = _DATE_LINE.search(text)
         if date and date.group("place") and (facts.place is None or
@@ -667,6 +669,19 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("date")
                 notes.append(f"Ngày ban hành ở \"{date.group(0)}\" (trang 1, dòng {row}) không đọc được đủ ngày, tháng, có thể viết "
                              "tay: kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
+    if typed_in:
+        # The số put into the blank the print left: the văn thư fills the day in the same way, by hand or by typing.
+        # A day read clearly says typed; a day unreadable says the pen wrote both (a handwritten "115" read "445" at
+        # 89 % beside a day read "#@3").
+        row, shown = typed_in
+        if facts.date and len(facts.date) == 10 and "date" not in facts.unreadable:
+            notes.append(f"Số văn bản {facts.number} ở \"{shown}\" (trang 1, dòng {row}) được điền vào chỗ trống sau khi in, "
+                         "như ngày ban hành, và đọc rõ: hãy đối chiếu với bản gốc.")
+        else:
+            facts.number = None
+            facts.unreadable.insert(0, "number")   # the Số line comes before the date line
+            notes.append(f"Số văn bản ở \"{shown}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
+                         "kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
     _bases_checked(facts, read.first_page_words, notes)
     if facts.place is None and facts.date is None and not facts.date_partial and "date" not in facts.unreadable:
         _place_of_garbled_date(facts, lines, notes)

@@ -873,3 +873,16 @@ def test_a_date_line_of_thanh_pho_ho_chi_minh_keeps_thanh_pho_in_the_place():
         (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
     facts, _ = facts_of(read)
     assert facts.place == "Thành phố Hồ Chí Minh"
+
+
+def test_a_number_typed_into_the_blank_beside_a_day_read_clearly_is_kept_and_said():
+    """UBND Lai Châu 1629: the văn thư typed "1629" into "Số:      /QĐ-UBND" and "27" into the day: both read at
+    93-97 %. The day filled in the same way says the số was typed, not written (contrast the "445" beside "#@3")."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 1629 /NQ-CP", 93), (294, "Hà Nội, ngày 27 tháng 6 năm 2025",
+                                                                                  96)])] + _TITLE)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.symbol, facts.date) == ("1629", "NQ-CP", "2025-06-27")
+    assert facts.unreadable == []
+    assert any("Số văn bản 1629" in n and "điền vào chỗ trống" in n for n in notes)
