@@ -886,3 +886,29 @@ def test_a_number_typed_into_the_blank_beside_a_day_read_clearly_is_kept_and_sai
     assert (facts.number, facts.symbol, facts.date) == ("1629", "NQ-CP", "2025-06-27")
     assert facts.unreadable == []
     assert any("Số văn bản 1629" in n and "điền vào chỗ trống" in n for n in notes)
+
+
+def test_a_box_drawn_in_ink_at_the_top_of_a_page_is_found_and_the_rules_under_the_header_are_not():
+    from PIL import Image, ImageDraw
+
+    from authoring.importing.ocr import stamp_boxes
+
+    page = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(page)
+    draw.line((300, 330, 700, 330), fill=0, width=4)      # the rule under the issuer
+    draw.line((1400, 330, 2100, 330), fill=0, width=4)    # the rule under the Tiêu ngữ
+    draw.rectangle((200, 580, 760, 805), outline=0, width=5)   # "ĐẾN Số: … Ngày: …"
+    draw.line((200, 1800, 2300, 1800), fill=0, width=4)   # a table's edge lower on the page: not the top
+    assert [tuple(round(v, -1) for v in b) for b in stamp_boxes(page)] == [(200, 570, 760, 810)]
+
+
+@needs_ocr
+def test_a_received_stamp_boxed_beside_the_type_line_is_masked_so_the_type_line_and_trich_yeu_are_read():
+    """Thủ tướng QĐ 1360 as the government portal scanned it: "ĐẾN Giờ: … Ngày: 27/6/2025" boxed left of "QUYẾT ĐỊNH";
+    read with the page, the tên loại was lost and the import refused for want of a trích yếu."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = read_pdf(REAL / "scan" / "604-ttg-qd-1360-nong-thon-moi-dong-thap.pdf")
+    facts = facts_of(read)[0]
+    assert facts.title == "Về việc công nhận tỉnh Đồng Tháp hoàn thành nhiệm vụ xây dựng nông thôn mới năm 2024"
+    assert any("dấu đóng khung" in n for n in read.notes)
