@@ -401,7 +401,20 @@ _DAY_CONFIDENCE = 70.0
 # phrase book ("Chính phú" read at 76 → "Chính phủ"); longer phrases set marks whatever the confidence ("Nghị định sô"
 # read at 95).
 _DOUBTFUL_WORD = 90.0
+# Below this, a title token of marks or of one letter is a speck on the page, not a word (words of the corpus's
+# trích yếu are read at 70-97; "'^j" at 57, "Z" at 0).
+_SPECK_CONFIDENCE = 60.0
 _NUMBER_LINE = nd30.OCR_NUMBER_LINE_RE
+
+
+def _speck(token: str, confidence: float) -> bool:
+    """A token of a scan's trích yếu that is a speck, not a word: marks no text uses ("'^j"), or a lone letter read
+    with next to no confidence ("Z" at 0)."""
+    if confidence >= _SPECK_CONFIDENCE:
+        return False
+    odd_marks = re.search(r"[^\w\s\-–—.,;:()“”\"'/%&]", token)
+    lone_letter = re.fullmatch(r"[\W_]*[^\W\d_][\W_]*", token) and confidence < 10
+    return bool(odd_marks or lone_letter)
 _DATE_LINE = nd30.OCR_DATE_LINE_RE
 
 
@@ -597,6 +610,15 @@ def facts_of(read: PdfRead):
         for word in read.first_page_words:
             key = word.text.strip(".,:;()“”\"")
             confidence[key] = min(confidence.get(key, 100.0), word.confidence or 0.0)
+        # specks read as a letter and marks ("Z", "'^j", conf 0-57) among the trích yếu's words, a stray low quote
+        # ("„Triển khai") before them: no word, nothing of the document
+        raw = {w.text: w.confidence or 0.0 for w in read.first_page_words}
+        specks = [t for t in facts.title.split(" ") if _speck(t, raw.get(t, 100.0))]
+        if specks or facts.title.startswith("„"):
+            cleaned = " ".join(t for t in facts.title.split(" ") if t not in specks).lstrip("„ ")
+            notes.append(f"Trích yếu: bỏ các vết bẩn OCR đọc thành chữ ({', '.join(repr(t) for t in specks) or '„'}): "
+                         f"\"{facts.title}\" → \"{cleaned}\". Hãy đối chiếu với bản gốc.")
+            facts.title = cleaned
         facts.title, changes = correct_marks(facts.title, lambda w: confidence.get(w, 0.0) < _DOUBTFUL_WORD)
         if changes:
             notes.append("Trích yếu: dấu của chữ đọc bằng OCR được sửa theo cụm từ của danh mục cơ quan, văn bản và Nghị "

@@ -912,3 +912,16 @@ def test_a_received_stamp_boxed_beside_the_type_line_is_masked_so_the_type_line_
     facts = facts_of(read)[0]
     assert facts.title == "Về việc công nhận tỉnh Đồng Tháp hoàn thành nhiệm vụ xây dựng nông thôn mới năm 2024"
     assert any("dấu đóng khung" in n for n in read.notes)
+
+
+def test_specks_read_as_letters_in_a_scanned_trich_yeu_are_dropped_and_said():
+    """UBND Hà Nội CT 11: "Z" (0 %) and "„" before the trích yếu, "'^j" (57 %) inside it: specks on the page."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số: 12/CAT-PA05"), (300, "Lâm Đồng, ngày 12 tháng 6 năm 2025")]),
+        (120, [(260, "KẾ HOẠCH")]), (140, [(90, "Z", 0.0), (110, "„Triển khai Chiến dịch chuyển đổi số tại các xã")]),
+        (158, [(90, "trên địa bàn"), (176, "'^j", 57.0), (200, "tỉnh năm 2025")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.title == "Triển khai Chiến dịch chuyển đổi số tại các xã trên địa bàn tỉnh năm 2025"
+    assert any("vết bẩn" in n and "'Z'" in n for n in notes)
