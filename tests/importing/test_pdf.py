@@ -580,6 +580,17 @@ def test_marks_of_a_trich_yeu_are_set_by_the_phrase_book_only_where_its_letters_
     assert correct_marks("công bố văn bản")[1] == []   # "bố văn" is not "Bộ Văn hóa" inside a known run
 
 
+def test_the_phrase_book_knows_the_words_of_administrative_procedures_and_labour_data():
+    from authoring.importing.phrasebook import correct_marks
+
+    doubtful = {"chính", "tuyến"}.__contains__
+    assert correct_marks("Thu thập, cập nhật, chính sửa, tông hợp thông tin về nhu cầu tuyến dụng lao động",
+                         doubtful=doubtful)[0] == (
+        "Thu thập, cập nhật, chỉnh sửa, tổng hợp thông tin về nhu cầu tuyển dụng lao động")
+    assert correct_marks("Về việc công bô thủ tục hành chính nội bộ được chuân hóa", doubtful=lambda w: False)[0] == (
+        "Về việc công bố thủ tục hành chính nội bộ được chuẩn hóa")
+
+
 def _ocr_lines(lines: list[tuple[str, float]]):
     """A scan as OCR would give it: each line's words at one confidence, laid out as a one-column page."""
     from authoring.importing.pdfsource import PdfRead
