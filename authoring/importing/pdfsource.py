@@ -405,6 +405,11 @@ _DOUBTFUL_WORD = 90.0
 # trích yếu are read at 70-97; "'^j" at 57, "Z" at 0).
 _SPECK_CONFIDENCE = 60.0
 _NUMBER_LINE = nd30.OCR_NUMBER_LINE_RE
+# Lines of page 1 within which the header's Số line lies, for a "Số" OCR read in lower case ("só./⁄ /QĐ-UBND"): below
+# them a line opening "số 35/2019/QĐ-UBND" is the body's.
+_HEAD_ROWS = 12
+# The same Số line with the pen's strokes read as any marks, a slash among them, before " /QĐ-UBND": "só./⁄ /QĐ-UBND".
+_PEN_NUMBER_LINE = re.compile(r"^[Ss][ốóôồổá]\s*[:;.]?\s*(?P<number>.*?)\s/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)")
 
 
 def _speck(token: str, confidence: float) -> bool:
@@ -637,14 +642,17 @@ def facts_of(read: PdfRead):
             segments[at + 1] if at + 1 < len(segments) and segments[at + 1][0].text.startswith("/") else [])
         # ("Số: 6ŸƑ" | "/STP-VB": a handwritten số set apart from the printed "/" is one Số line still)
         text = " ".join(w.text for w in words)
-        number = _NUMBER_LINE.match(text)
+        number = _NUMBER_LINE.match(text) or (facts.symbol is None and row <= _HEAD_ROWS and
+                                              _PEN_NUMBER_LINE.match(text))
         if number and "number" not in facts.unreadable:
             digits = number.group("number")
             carriers = [w for w in words if digits and re.search(r"\d", w.text)
                         and (w.text.strip(":;.") in digits or digits in w.text)]
             if facts.symbol is None:
                 facts.symbol = number.group("symbol").rstrip(".")
-            issued = bool(re.search(r"\w", digits))   # ink on the Số line, not dots: an issued paper, whose day is never left blank either
+            # ink on the Số line, not dots (a pen's strokes may read as marks: "./⁄"): an issued paper, whose day is
+            # never left blank either
+            issued = bool(re.search(r"[^\s.…_:]", digits))
             # The số standing apart from "/NQ-CP" was put into the blank the print left for it, by hand, stamp or
             # typing: Tesseract reads a handwritten "115" as "445" with a printed digit's confidence.
             after = words.index(carriers[-1]) + 1 if carriers else 0

@@ -936,3 +936,14 @@ def test_specks_read_as_letters_in_a_scanned_trich_yeu_are_dropped_and_said():
     facts, notes = facts_of(read)
     assert facts.title == "Triển khai Chiến dịch chuyển đổi số tại các xã trên địa bàn tỉnh năm 2025"
     assert any("vết bẩn" in n and "'Z'" in n for n in notes)
+
+
+def test_a_number_line_whose_handwriting_reads_as_marks_and_a_slash_still_gives_the_symbol_and_a_flag():
+    """UBND Quảng Bình QĐ 2871: "Số:" and the pen's "2871" read "só./⁄", then the printed "/QĐ-UBND"."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "só./⁄", 3.0), (150, "/CAT-PA05", 47.0), (300, "Lâm Đồng, ngày 12 tháng 6 năm 2025")]),
+        (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.symbol) == (None, "CAT-PA05") and facts.unreadable == ["number"]
