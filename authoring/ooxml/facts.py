@@ -443,7 +443,9 @@ def bases_in(text: str, own: str | None = None, received: bool = False) -> list[
     found: list[dict] = []
     seen: set[str] = set()
     state = False
-    for clause in re.split(r";|\n|\.\s+(?=[A-ZĐÀ-Ỹ])|:\s*$", nfc(text)):
+    # ", thực hiện Kế hoạch số 884/…" after a cited title: a second basis clause, not a document nested in that title
+    for clause in re.split(r";|\n|\.\s+(?=[A-ZĐÀ-Ỹ])|:\s*$|,\s+(?=(?:thực hiện|căn cứ|triển khai)\s+(?:"
+                           + CITED_TYPES + r")\s+số\b)", nfc(text)):
         clause = clean(clause)
         clause = clause.strip()
         if not clause:
