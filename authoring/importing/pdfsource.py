@@ -394,9 +394,6 @@ def ocr_fact_notes(read: PdfRead, facts) -> list[str]:
 # Tesseract gives printed digits 90-97 on the corpus's scans; a handwritten "1710" glued to "Số:" came out "4340" at
 # 83, a stamped "932" as "332" at 67.
 _DIGIT_CONFIDENCE = 88.0
-# A số typed into the blank, or printed glued to its ký hiệu, is taken from this confidence when the day beside it
-# was filled in and read clearly too ("1360/QĐ-TTg" at 76, "2827" at 79); a stamped "932" read "332" at 67 is not.
-_TYPED_DIGIT_CONFIDENCE = 75.0
 # A day or month is one or two digits standing alone, which Tesseract scores lower when right (a handwritten "04"
 # read right at 76): below this it is not taken.
 _DAY_CONFIDENCE = 70.0
@@ -660,12 +657,8 @@ def facts_of(read: PdfRead):
             # typing: Tesseract reads a handwritten "115" as "445" with a printed digit's confidence.
             after = words.index(carriers[-1]) + 1 if carriers else 0
             filled = bool(carriers) and after < len(words) and words[after].text.startswith("/")
-            digits_only = facts.number is not None and re.fullmatch(r"\d{1,5}", digits)
-            clear = digits_only and sure(carriers)
-            # printed with its ký hiệu in one run ("1360/QĐ-TTg"), the word's confidence is lowered by the letters
-            glued = any("/" in w.text for w in carriers)
-            fair = digits_only and sure(carriers, _TYPED_DIGIT_CONFIDENCE)
-            if issued and fair and (filled or (glued and not clear)):
+            clear = facts.number is not None and re.fullmatch(r"\d{1,5}", digits) and sure(carriers)
+            if issued and clear and filled:
                 typed_in = (row, number.group(0))   # judged below by the day filled in beside it
             elif issued and not clear:
                 facts.number = None

@@ -947,17 +947,3 @@ def test_a_number_line_whose_handwriting_reads_as_marks_and_a_slash_still_gives_
         (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
     facts, notes = facts_of(read)
     assert (facts.number, facts.symbol) == (None, "CAT-PA05") and facts.unreadable == ["number"]
-
-
-def test_a_number_printed_glued_to_its_symbol_and_read_fairly_is_kept_beside_a_clear_day():
-    """Thủ tướng QĐ 1360: "1360/QĐ-TTg" one word at 76 % (its letters lower the word's confidence), the day 26 at 97 %."""
-    from authoring.importing.pdfsource import facts_of
-
-    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 1360/NQ-CP", 76), (294, "Hà Nội, ngày 26 tháng 6 năm 2025",
-                                                                                  97)])] + _TITLE)
-    facts, notes = facts_of(read)
-    assert (facts.number, facts.date, facts.unreadable) == ("1360", "2025-06-26", [])
-    # the same read beside a day the pen wrote is not taken
-    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 1360/NQ-CP", 76), (294, "Hà Nội, ngày #@3 tháng 6 năm 2025",
-                                                                                  51)])] + _TITLE)
-    assert facts_of(read)[0].number is None
