@@ -104,6 +104,10 @@ _LAZY["AUTHORITY_LOOSE_RE"] = r"^(TM|KT|TL|TUQ|Q)\b\.?"   # also "KT CHỦ TỊC
 _LAZY["AUTHORITY_START_RE"] = r"^(?:TM|KT|TL|TUQ|Q)\."   # the prefix, with or without its space
 _LAZY["AUTHORITY_NO_SPACE_RE"] = r"^(?:TM|KT|TL|TUQ|Q)\.\S"   # "KT.CHỦ TỊCH": a slip, not a missing dot
 _LAZY["AUTHORITY_SPLIT_RE"] = r"(?=\b(?:TM|KT|TL|TUQ|Q)\. )"
+# Under the trích yếu of a Quyết định or Nghị quyết, the authority that enacts it, in capitals, on a line of its own
+# (Phụ lục III, forms 1.x and 1.4, "THẨM QUYỀN BAN HÀNH"): not a line of the trích yếu.
+_LAZY["ENACTING_AUTHORITY_RE"] = (r"^(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|VIỆN TRƯỞNG|"
+                                  r"CHÁNH ÁN|HIỆU TRƯỞNG|HỘI ĐỒNG NHÂN DÂN|[ỦU]Y BAN NHÂN DÂN|CHÍNH PHỦ$)")
 
 # One group of a ký hiệu (Phụ lục I §II.3: the type's abbreviation, the issuer's, the drafting unit's), as agencies
 # really write them: "UBND", "SLĐTBXH", "UBND.VX" (a unit after a dot), "CAT(PC04)" (the drafting unit in brackets).
@@ -112,10 +116,11 @@ SYMBOL_GROUP = r"[A-ZĐ0-9](?:[A-Za-zĐđ0-9&]|\.(?=[A-Za-zĐđ0-9]))*(?:\([A-Za
 SYMBOL_FIRST_GROUP = r"[A-ZĐ](?:[A-Za-zĐđ0-9&]|\.(?=[A-Za-zĐđ0-9]))*(?:\([A-Za-zĐđ0-9&.-]+\))?"
 SYMBOL_EXAMPLE = "KH-UBND"
 
-# "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed.
-_LAZY["NUMBER_LINE_RE"] = r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$"
+# "Số: 07/KH-UBND" (Phụ lục I §II.3); spaces around "/" and "-" tolerated on reading, never printed, and so are a
+# period or dots typed after the number ("Số: 3070. /KH-UBND").
+_LAZY["NUMBER_LINE_RE"] = r"^Số\s*:?\s*(?P<number>\d*)[\s.…]*/\s*(?P<symbol>[^\s/][^\n]*?)\s*$"
 # The same at the start of a line that may go on (web copies join table cells): "Số: 36 /KH - UBND".
-_LAZY["NUMBER_PREFIX_RE"] = (r"^Số\s*:?\s*(?P<number>\d*)\s*/\s*(?P<symbol>" + SYMBOL_FIRST_GROUP
+_LAZY["NUMBER_PREFIX_RE"] = (r"^Số\s*:?\s*(?P<number>\d*)[\s.…]*/\s*(?P<symbol>" + SYMBOL_FIRST_GROUP
                              + r"(?:\s*-\s*" + SYMBOL_GROUP + r"|/" + SYMBOL_GROUP + r")*)")
 # Where a "Số:" line starts, and the same found anywhere in a line (web copies, text boxes), tolerant of the
 # spaces and dashes real documents put in: "Số: 14/2007/QĐ-UBND", "Số: 36 /KH - UBND", "Số: 409 /TTr-CAT(PC04)".
@@ -124,12 +129,13 @@ _LAZY["NUMBER_START_RE"] = r"^S[ốóôồổá]\s*:"
 # The Số line and the date line as OCR gives them on a scan: the number part may be crumbs of handwriting ("Số:96ÿđ
 # /BCA-C04"), the day and month blank or garbled ("ngày“$ tháng năm 2026"); the place before ", ngày" kept.
 _LAZY["OCR_NUMBER_LINE_RE"] = r"^S[ốóôồổá]\s*[:;.]?\s*(?P<number>[^/]*?)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)"
-# The place's words start with a capital and stand apart ("NQ-CP Hà Nội, ngày": "CP" is the ký hiệu's).
-_LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w/-])(?P<place>[A-ZĐ][^\W\d_]*(?:(?:\s+|\s*[-–]\s*)[A-ZĐ][^\W\d_A-ZĐ]*){0,4}"
+# The place's words start with a capital and stand apart ("NQ-CP Hà Nội, ngày": "CP" is the ký hiệu's), after
+# "Thành phố" in lower case ("Thành phố Hồ Chí Minh, ngày").
+_LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w/-])(?P<place>(?:Thành phố\s+)?[A-ZĐ][^\W\d_]*(?:(?:\s+|\s*[-–]\s*)[A-ZĐ][^\W\d_A-ZĐ]*){0,4}"
                               r"(?:\s+\d{1,2}(?=\s*,))?)\s*,\s*)?"
                               r"(?i:ngày)\s*(?P<day>\S*?)\s*(?i:tháng)\s*(?P<month>\S*?)\s*(?i:năm)\s*"
                               r"(?P<year>\d{4}(?!\S)|\S{1,6})")
-_LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?\s*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
+_LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?[\s.…]*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
                              rf"(?P<symbol>{SYMBOL_FIRST_GROUP}(?:\s*[-–]\s*{SYMBOL_GROUP}|/{SYMBOL_GROUP})*)")
 # A ký hiệu as printed and as a plan stores it: at least two groups, no spaces (Phụ lục I §II.3).
 _LAZY["SYMBOL_RE"] = rf"^{SYMBOL_FIRST_GROUP}(?:[-/]{SYMBOL_GROUP})+$"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import limits, nd30
@@ -192,9 +192,20 @@ def _text_pages(path: Path) -> list[Page]:
             words = [Word(_latin(text), w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"])) for w in raw
                      if (text := _RULE_TEXT.sub("", nfc(w["text"])).strip())]
             words = _touching_joined(words) + _appearance_words(page)
-            tables = [t for t in (_table(f, words) for f in page.find_tables()) if t and t.rows and t.cols > 1]
+            drawn = page.filter(lambda obj: not _blank_fill(obj))
+            tables = [t for t in (_table(f, words) for f in drawn.find_tables()) if t and t.rows and t.cols > 1]
             pages.append(Page(float(page.width), float(page.height), words, tables))
     return pages
+
+
+def _blank_fill(obj: dict) -> bool:
+    """A rectangle filled white and not stroked draws nothing on the page (Word's white shading behind each line of a
+    paragraph): its edges are no table's rulings."""
+    if obj.get("object_type") != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return False
+    colour = obj.get("non_stroking_color")
+    colour = tuple(colour) if isinstance(colour, (list, tuple)) else (colour,)   # a grey level comes as one number
+    return colour in ((1,), (1, 1, 1), (0, 0, 0, 0))   # white in grey, RGB and CMYK
 
 
 # Letters of text on page 1 below which a PDF is read as a scan: a first page with its header, trích yếu and the
@@ -300,8 +311,34 @@ def read_pdf(path: Path) -> PdfRead:
         raise _refuse(path, "M106", f"tệp lớn hơn {limits.MAX_PDF_BYTES // (1024 * 1024)} MB",
                       "Tách phần văn bản cần nhập ra một tệp PDF riêng.")
     with path.open("rb") as handle:
-        if not handle.read(1024).lstrip().startswith(b"%PDF"):
-            raise _refuse(path, "M106", "tệp không phải PDF (không có dấu hiệu %PDF ở đầu tệp)")
+        start = handle.read(1024).find(b"%PDF-")
+    if start < 0:
+        raise _refuse(path, "M106", "tệp không phải PDF (không có dấu hiệu %PDF trong 1024 byte đầu tệp)")
+    if start > 0:
+        return _read_after_junk(path, start)
+    return _read_pdf(path)
+
+
+def _read_after_junk(path: Path, start: int) -> PdfRead:
+    """A PDF with bytes before its "%PDF-" header (some mail and e-office systems prepend them; readers such as
+    Acrobat accept up to 1024): read from the header on, since the file's offsets count from there; what is said
+    about the copy names the user's file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kehoach-pdf-") as folder:
+        copy = Path(folder) / path.name
+        copy.write_bytes(path.read_bytes()[start:])
+        try:
+            read = _read_pdf(copy)
+        except InputError as exc:
+            findings = [replace(f, file=str(path)) if f.file == str(copy) else f for f in exc.findings]
+            raise InputError(exc.message.replace(str(copy), str(path)), findings, exc.hint) from None
+    read.notes.append(f"Tệp có {start} byte lạ trước dấu hiệu %PDF ở đầu tệp (thường do hệ thống gửi nhận thêm vào): "
+                      "kehoach đọc phần PDF sau đó. Nếu phần mềm khác không mở được tệp, hãy xin cơ quan gửi lại.")
+    return read
+
+
+def _read_pdf(path: Path) -> PdfRead:
     try:
         pages = _text_pages(path)
     except InputError:
@@ -364,7 +401,25 @@ _DAY_CONFIDENCE = 70.0
 # phrase book ("Chính phú" read at 76 → "Chính phủ"); longer phrases set marks whatever the confidence ("Nghị định sô"
 # read at 95).
 _DOUBTFUL_WORD = 90.0
+# Below this, a title token of marks or of one letter is a speck on the page, not a word (words of the corpus's
+# trích yếu are read at 70-97; "'^j" at 57, "Z" at 0).
+_SPECK_CONFIDENCE = 60.0
 _NUMBER_LINE = nd30.OCR_NUMBER_LINE_RE
+# Lines of page 1 within which the header's Số line lies, for a "Số" OCR read in lower case ("só./⁄ /QĐ-UBND"): below
+# them a line opening "số 35/2019/QĐ-UBND" is the body's.
+_HEAD_ROWS = 12
+# The same Số line with the pen's strokes read as any marks, a slash among them, before " /QĐ-UBND": "só./⁄ /QĐ-UBND".
+_PEN_NUMBER_LINE = re.compile(r"^[Ss][ốóôồổá]\s*[:;.]?\s*(?P<number>.*?)\s/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)")
+
+
+def _speck(token: str, confidence: float) -> bool:
+    """A token of a scan's trích yếu that is a speck, not a word: marks no text uses ("'^j"), or a lone letter read
+    with next to no confidence ("Z" at 0)."""
+    if confidence >= _SPECK_CONFIDENCE:
+        return False
+    odd_marks = re.search(r"[^\w\s\-–—.,;:()“”\"'/%&]", token)
+    lone_letter = re.fullmatch(r"[\W_]*[^\W\d_][\W_]*", token) and confidence < 10
+    return bool(odd_marks or lone_letter)
 _DATE_LINE = nd30.OCR_DATE_LINE_RE
 
 
@@ -560,34 +615,52 @@ def facts_of(read: PdfRead):
         for word in read.first_page_words:
             key = word.text.strip(".,:;()“”\"")
             confidence[key] = min(confidence.get(key, 100.0), word.confidence or 0.0)
+        # specks read as a letter and marks ("Z", "'^j", conf 0-57) among the trích yếu's words, a stray low quote
+        # ("„Triển khai") before them: no word, nothing of the document
+        raw = {w.text: w.confidence or 0.0 for w in read.first_page_words}
+        specks = [t for t in facts.title.split(" ") if _speck(t, raw.get(t, 100.0))]
+        if specks or facts.title.startswith("„"):
+            cleaned = " ".join(t for t in facts.title.split(" ") if t not in specks).lstrip("„ ")
+            notes.append(f"Trích yếu: bỏ các vết bẩn OCR đọc thành chữ ({', '.join(repr(t) for t in specks) or '„'}): "
+                         f"\"{facts.title}\" → \"{cleaned}\". Hãy đối chiếu với bản gốc.")
+            facts.title = cleaned
         facts.title, changes = correct_marks(facts.title, lambda w: confidence.get(w, 0.0) < _DOUBTFUL_WORD)
         if changes:
             notes.append("Trích yếu: dấu của chữ đọc bằng OCR được sửa theo cụm từ của danh mục cơ quan, văn bản và Nghị "
                          "định 30 (chỉ sửa dấu, không đổi chữ cái): " + "; ".join(f"\"{a}\" → \"{b}\"" for a, b in changes)
                          + ". Hãy đối chiếu với bản gốc.")
     lines = lines_of(read.first_page_words, 0)
+    typed_in = None
     issued = False   # a draft scanned before its number and day were given keeps them blank, and that is no flaw
     sure = lambda words, floor=_DIGIT_CONFIDENCE: all((w.confidence or 0) >= floor for w in words)  # noqa: E731
     for row, line in enumerate(lines, 1):
         # the Số line is the start of a part of the line (the date may sit beside it); the date line is searched in
         # the whole line ("Hà Nội, ngày" and "tháng 12 năm 2025" apart where the day was left for the pen)
-        words = next((s for s in line.segments() if nd30.NUMBER_START_RE.match(" ".join(w.text for w in s))),
-                     line.words)
+        segments = line.segments()
+        at = next((n for n, s in enumerate(segments) if nd30.NUMBER_START_RE.match(" ".join(w.text for w in s))), None)
+        words = line.words if at is None else segments[at] + (
+            segments[at + 1] if at + 1 < len(segments) and segments[at + 1][0].text.startswith("/") else [])
+        # ("Số: 6ŸƑ" | "/STP-VB": a handwritten số set apart from the printed "/" is one Số line still)
         text = " ".join(w.text for w in words)
-        number = _NUMBER_LINE.match(text)
+        number = _NUMBER_LINE.match(text) or (facts.symbol is None and row <= _HEAD_ROWS and
+                                              _PEN_NUMBER_LINE.match(text))
         if number and "number" not in facts.unreadable:
             digits = number.group("number")
             carriers = [w for w in words if digits and re.search(r"\d", w.text)
                         and (w.text.strip(":;.") in digits or digits in w.text)]
             if facts.symbol is None:
                 facts.symbol = number.group("symbol").rstrip(".")
-            issued = bool(re.search(r"\w", digits))   # ink on the Số line, not dots: an issued paper, whose day is never left blank either
-            # The số standing apart from "/NQ-CP" was put into the blank the print left for it, by hand or stamp:
-            # Tesseract reads a handwritten "115" as "445" with a printed digit's confidence.
+            # ink on the Số line, not dots (a pen's strokes may read as marks: "./⁄"): an issued paper, whose day is
+            # never left blank either
+            issued = bool(re.search(r"[^\s.…_:]", digits))
+            # The số standing apart from "/NQ-CP" was put into the blank the print left for it, by hand, stamp or
+            # typing: Tesseract reads a handwritten "115" as "445" with a printed digit's confidence.
             after = words.index(carriers[-1]) + 1 if carriers else 0
             filled = bool(carriers) and after < len(words) and words[after].text.startswith("/")
-            if issued and (facts.number is None or not re.fullmatch(r"\d{1,5}", digits) or not sure(carriers)
-                           or filled):
+            clear = facts.number is not None and re.fullmatch(r"\d{1,5}", digits) and sure(carriers)
+            if issued and clear and filled:
+                typed_in = (row, number.group(0))   # judged below by the day filled in beside it
+            elif issued and not clear:
                 facts.number = None
                 facts.unreadable.append("number")
                 notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
@@ -603,7 +676,6 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("number")
                 notes.append(f"Số văn bản ở \"{text}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng "
                              "dấu: kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
-        words, text = line.words, line.text
         words, text = line.words, line.text
         date = _DATE_LINE.search(text)
         if date and date.group("place") and (facts.place is None or
@@ -627,6 +699,19 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("date")
                 notes.append(f"Ngày ban hành ở \"{date.group(0)}\" (trang 1, dòng {row}) không đọc được đủ ngày, tháng, có thể viết "
                              "tay: kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
+    if typed_in:
+        # The số put into the blank the print left: the văn thư fills the day in the same way, by hand or by typing.
+        # A day read clearly says typed; a day unreadable says the pen wrote both (a handwritten "115" read "445" at
+        # 89 % beside a day read "#@3").
+        row, shown = typed_in
+        if facts.date and len(facts.date) == 10 and "date" not in facts.unreadable:
+            notes.append(f"Số văn bản {facts.number} ở \"{shown}\" (trang 1, dòng {row}) được điền vào chỗ trống sau khi in, "
+                         "như ngày ban hành, và đọc rõ: hãy đối chiếu với bản gốc.")
+        else:
+            facts.number = None
+            facts.unreadable.insert(0, "number")   # the Số line comes before the date line
+            notes.append(f"Số văn bản ở \"{shown}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
+                         "kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
     _bases_checked(facts, read.first_page_words, notes)
     if facts.place is None and facts.date is None and not facts.date_partial and "date" not in facts.unreadable:
         _place_of_garbled_date(facts, lines, notes)
@@ -644,7 +729,8 @@ def facts_of(read: PdfRead):
 
         # "Lâm Đông" for "Lâm Đồng": a place OCR read but for its marks is the province the unit lists spell
         spelled = {_bare(p.short_name): p.short_name for p in load_provinces().values()}
-        facts.place = spelled.get(_bare(facts.place), facts.place)
+        city, name = re.match(r"^(Thành phố\s+)?(.*)$", facts.place).groups()
+        facts.place = (city or "") + spelled.get(_bare(name), name)
     # the steps above fill or empty facts after the reader's own finish(): what is "not stated" is named again
     return facts.finish(), notes
 

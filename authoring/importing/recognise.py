@@ -407,6 +407,8 @@ class Recogniser:
                 (facts.place if facts.place and match_key(facts.place) == match_key(m.group("name")) else None)
             unit = (kind, name or m.group("name"))
             level = level_of(kind, unit[1]).value
+        if level is None and facts.issuer and (known := self.registry.resolve_agency(facts.issuer)):
+            level = self.registry.agencies[known].level.value   # "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO": central, per registry
         if level is None:
             for value, pattern in _LEVEL_WORDS:
                 if pattern.search(issuer_upper):

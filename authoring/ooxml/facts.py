@@ -285,7 +285,10 @@ def facts_from_items(items: list[str | None], own_title: list[str] | None = None
     subject: list[str] = []
     for i in range(start, min(len(items), start + 40)):
         text = items[i]
-        if text and text.startswith(nd30.LETTER_SUBJECT_PREFIX):
+        prior = next((items[k] for k in range(i - 1, max(start, i - 3) - 1, -1) if items[k]), None)
+        if text and (text.startswith(nd30.LETTER_SUBJECT_PREFIX) or (
+                text.startswith("Về ") and prior and nd30.NUMBER_START_RE.match(prior))):
+            # "Về Chương trình …" right under the Số line: a công văn's subject written without its "V/v"
             subject = [text]
             j = i + 1
             while j < len(items):
@@ -440,7 +443,9 @@ def bases_in(text: str, own: str | None = None, received: bool = False) -> list[
     found: list[dict] = []
     seen: set[str] = set()
     state = False
-    for clause in re.split(r";|\n|\.\s+(?=[A-ZĐÀ-Ỹ])|:\s*$", nfc(text)):
+    # ", thực hiện Kế hoạch số 884/…" after a cited title: a second basis clause, not a document nested in that title
+    for clause in re.split(r";|\n|\.\s+(?=[A-ZĐÀ-Ỹ])|:\s*$|,\s+(?=(?:thực hiện|căn cứ|triển khai)\s+(?:"
+                           + CITED_TYPES + r")\s+số\b)", nfc(text)):
         clause = clean(clause)
         clause = clause.strip()
         if not clause:

@@ -492,6 +492,7 @@ def _paragraphs(blocks: list[_Block], width: float) -> list[etree._Element]:
 
     previous: Line | None = None
     in_title = False
+    title_step: float | None = None
     for block in blocks:
         if block.table is not None:
             flush()
@@ -505,7 +506,9 @@ def _paragraphs(blocks: list[_Block], width: float) -> list[etree._Element]:
         centred = inset_left > 15 and inset_right > 15 and symmetric
         if previous is not None and _is_type_line(previous.text):
             in_title = True
-        close = previous is not None and line.page == previous.page and line.top - previous.top <= step * 1.25 + 2
+        # the trích yếu often keeps a wider gap under the tên loại (spacing after it) than between its own lines
+        reach = 2.0 if previous is not None and _is_type_line(previous.text) else 1.25
+        close = previous is not None and line.page == previous.page and line.top - previous.top <= step * reach + 2
         if _PREAMBLE_START.match(line.text):
             in_title = centred = False   # "Căn cứ …" indented under the trích yếu is the preamble, however it sits
         elif in_title and close and (symmetric or (centred_now and abs(line.x0 - previous.x0) < 3
@@ -513,6 +516,14 @@ def _paragraphs(blocks: list[_Block], width: float) -> list[etree._Element]:
             # a trích yếu line as wide as the page, centred among the other lines of the title; or the short last
             # line of a trích yếu set justified, starting where the full line above it starts
             centred = True
+        gap = line.top - previous.top if previous is not None and line.page == previous.page else None
+        if in_title and centred and title_step and gap and gap > title_step * 1.25 + 1:
+            # a wider gap than between the trích yếu's own lines ("Địa điểm: …" set apart under it): a blank line
+            flush()
+            out.append(_paragraph(""))
+            in_title = False
+        elif in_title and centred and gap and previous is not None and not _is_type_line(previous.text):
+            title_step = title_step or gap
         in_title = in_title and centred
         new = previous is None or centred != centred_now
         if not new:

@@ -380,6 +380,8 @@ def find_regions(document) -> Regions:
                 break
             if regions.title and texts[children.index(regions.title[-1])].rstrip().endswith("."):
                 break   # a trích yếu closed by a full stop ("… về dữ liệu."): a centred line below starts the body
+            if regions.title and nd30.ENACTING_AUTHORITY_RE.match(text):
+                break   # "HỘI ĐỒNG NHÂN DÂN TỈNH … KHÓA XVII": who enacts it, centred under the trích yếu
             if regions.title and _goes_on(texts[children.index(regions.title[-1])], text):
                 regions.title.append(children[probe])   # centred or not (a phone photo's curved lines)
                 probe += 1

@@ -54,16 +54,16 @@ def test_the_second_tune_part_once_measured_holds_new_sources_with_commune_docum
     assert not any(e.get("part") == "tune2" for e in _thresholded(entries))
 
 
-def test_the_fourth_measured_part_comes_from_repositories_no_other_part_uses_and_carries_no_threshold():
+def test_the_third_tune_part_once_measured_comes_from_repositories_no_other_part_uses_and_carries_no_threshold():
     entries = corpus.load_index()
-    fresh3 = [e for e in entries if e.get("part") == "fresh3"]
-    assert sum(e["kind"] == "pdf" for e in fresh3) >= 8 and sum(e["kind"] == "scan" for e in fresh3) >= 12
+    tune3 = [e for e in entries if e.get("part") == "tune3"]
+    assert sum(e["kind"] == "pdf" for e in tune3) >= 8 and sum(e["kind"] == "scan" for e in tune3) >= 12
     repository = lambda e: e["source"].split("@")[0]  # noqa: E731
-    assert not {repository(e) for e in fresh3} & {repository(e) for e in entries if e.get("part") != "fresh3"}
-    assert any("THỊ TRẤN" in e["expected"]["issuer"] for e in fresh3)
-    assert "fresh3" in corpus.NEVER_TUNED
-    assert not any(e.get("part") == "fresh3" for e in _thresholded(entries))
-    assert corpus._selected(entries, {"pdf", "scan"}, {"fresh3"}) == fresh3
+    assert not {repository(e) for e in tune3} & {repository(e) for e in entries if e.get("part") != "tune3"}
+    assert any("THỊ TRẤN" in e["expected"]["issuer"] for e in tune3)
+    assert "tune3" not in corpus.NEVER_TUNED and "tune3" in corpus.UNTHRESHOLDED
+    assert not any(e.get("part") == "tune3" for e in _thresholded(entries))
+    assert corpus._selected(entries, {"pdf", "scan"}, {"tune3"}) == tune3
 
 
 def test_the_fifth_measured_part_comes_from_repositories_no_other_part_uses_and_carries_no_threshold():

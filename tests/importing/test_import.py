@@ -208,3 +208,14 @@ def test_a_steering_committee_of_the_government_is_a_central_body(tmp_path):
                       .replace("447/KH-UBND", "46/KH-BCĐCCHC").format(place="Hà Nội"), encoding="utf-8")
     loaded, _ = _import(source, tmp_path)
     assert loaded.plan.document.level.value == "trung_uong"
+
+
+@pytest.mark.parametrize("issuer, symbol", [("VIỆN KIỂM SÁT NHÂN DÂN\nTỐI CAO", "286/KH-VKSTC"),
+                                            ("TÒA ÁN NHÂN DÂN TỐI CAO", "12/KH-TANDTC")])
+def test_a_central_body_the_registry_knows_takes_its_level_from_the_registry(tmp_path, issuer, symbol):
+    """VKSNDTC QĐ 286 was refused for want of a level: no unit word in its name, but the registry lists it, central."""
+    source = tmp_path / "tw.txt"
+    source.write_text(_WARD_PLAN.replace("ỦY BAN NHÂN DÂN\nPHƯỜNG {n}", issuer)
+                      .replace("447/KH-UBND", symbol).format(place="Hà Nội"), encoding="utf-8")
+    loaded, _ = _import(source, tmp_path)
+    assert loaded.plan.document.level.value == "trung_uong"

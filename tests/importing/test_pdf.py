@@ -148,6 +148,54 @@ def test_a_damaged_pdf_is_refused_not_crashed(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output and not (tmp_path / "x.yaml").exists()
 
 
+def test_bytes_before_the_pdf_header_are_skipped_as_a_pdf_reader_does_and_said(tmp_path):
+    """Some e-office and mail systems prepend bytes to the file (21 in two real files): the PDF after them is read."""
+    original = REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf"
+    prefixed = tmp_path / "van-ban.pdf"
+    prefixed.write_bytes(bytes(range(0x75, 0x75 + 21)) + original.read_bytes())
+    read = read_pdf(prefixed)
+    assert pdf_facts(prefixed) == pdf_facts(original)
+    assert any("21 byte lạ trước dấu hiệu %PDF" in note for note in read.notes)
+
+
+def test_a_period_typed_after_the_number_before_the_slash_keeps_number_and_symbol():
+    facts = pdf_facts(REAL / "pdf" / "602-bim-son-thi-xa-kh-3070-bao-ve-bi-mat.pdf")
+    assert (facts.number, facts.symbol, facts.date) == ("3070", "KH-UBND", "2024-09-09")
+
+
+def test_an_upper_case_trich_yeu_set_apart_from_the_type_line_is_read_whole_without_the_enacting_body_under_it():
+    """HĐND Cao Bằng: a wider gap under "NGHỊ QUYẾT" (spacing after it), the title's full lines as wide as the text,
+    then "HỘI ĐỒNG NHÂN DÂN TỈNH CAO BẰNG / KHÓA XVII KỲ HỌP THỨ 8" centred under it."""
+    facts = pdf_facts(REAL / "pdf" / "605-cao-bang-hdnd-nq-33-2022-le-phi.pdf")
+    assert facts.title == ("QUY ĐỊNH MỨC THU, CHẾ ĐỘ THU, NỘP, QUẢN LÝ VÀ SỬ DỤNG LỆ PHÍ CẤP GIẤY PHÉP LAO ĐỘNG CHO "
+                           "NGƯỜI NƯỚC NGOÀI LÀM VIỆC TRÊN ĐỊA BÀN TỈNH CAO BẰNG")
+
+
+def test_a_line_set_apart_under_the_trich_yeu_by_a_wider_gap_than_its_own_lines_is_not_part_of_it():
+    """Hà Nội 2858: "Địa điểm: …" 21 pt under the trích yếu whose lines are 15 pt apart (a Phường 1 decision's
+    "Gói thầu: …" at its lines' spacing goes on the trích yếu: tune2)."""
+    facts = pdf_facts(REAL / "pdf" / "603-ha-noi-qd-2858-quy-hoach-co-nhue.pdf")
+    assert facts.title.endswith("ký hiệu K4/CQ2 và K7/CQ3") and "Địa điểm" not in facts.title
+
+
+def test_lines_shaded_white_are_paragraphs_not_a_table():
+    """Sở Tài chính Hậu Giang: Word's white shading draws a filled, unstroked rectangle behind each line of the
+    preamble; nothing is drawn, so no table: the preamble and its base are read."""
+    read = read_pdf(REAL / "pdf" / "608-hau-giang-stc-bc-gia-thang-7-du-thao.pdf")
+    assert any(p.text.startswith("Thực hiện Quyết định số 22/2024/QĐ-UBND") for p in read.document.paragraphs)
+    assert [b["code"] for b in pdf_facts(REAL / "pdf" / "608-hau-giang-stc-bc-gia-thang-7-du-thao.pdf").bases] == [
+        "22/2024/QĐ-UBND"]
+    assert not any("Thực hiện" in c.text for t in read.document.tables for row in t.rows for c in row.cells)
+
+
+def test_a_damaged_pdf_after_junk_bytes_is_refused_naming_the_users_file(tmp_path):
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(b"\x00junk" + (REAL / "pdf" / "010-lam-dong-cv-3653-vpcp.pdf").read_bytes()[:3000])
+    result = CliRunner().invoke(main, ["import", str(broken), "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert str(broken) in result.output and "kehoach-pdf-" not in result.output
+
+
 # --- scans: OCR --------------------------------------------------------------------------------------------------
 
 TESSERACT = shutil.which("tesseract") and shutil.which("pdftoppm")
@@ -532,6 +580,17 @@ def test_marks_of_a_trich_yeu_are_set_by_the_phrase_book_only_where_its_letters_
     assert correct_marks("công bố văn bản")[1] == []   # "bố văn" is not "Bộ Văn hóa" inside a known run
 
 
+def test_the_phrase_book_knows_the_words_of_administrative_procedures_and_labour_data():
+    from authoring.importing.phrasebook import correct_marks
+
+    doubtful = {"chính", "tuyến"}.__contains__
+    assert correct_marks("Thu thập, cập nhật, chính sửa, tông hợp thông tin về nhu cầu tuyến dụng lao động",
+                         doubtful=doubtful)[0] == (
+        "Thu thập, cập nhật, chỉnh sửa, tổng hợp thông tin về nhu cầu tuyển dụng lao động")
+    assert correct_marks("Về việc công bô thủ tục hành chính nội bộ được chuân hóa", doubtful=lambda w: False)[0] == (
+        "Về việc công bố thủ tục hành chính nội bộ được chuẩn hóa")
+
+
 def _ocr_lines(lines: list[tuple[str, float]]):
     """A scan as OCR would give it: each line's words at one confidence, laid out as a one-column page."""
     from authoring.importing.pdfsource import PdfRead
@@ -793,3 +852,98 @@ def test_a_former_province_header_ocr_misread_is_the_registry_name_and_its_place
                                     ("Vũng Tàu, ngày 3† tháng 02 năm 2025", 95), ("QUYẾT ĐỊNH", 95),
                                     ("Về việc giải thể Trung tâm", 95), ("Căn cứ Thông tư số 56/2022/TT-BTC;", 95)]))
     assert facts.symbol == "QĐ-UBND" and "number" in facts.unreadable
+
+
+def test_a_handwritten_number_set_far_from_the_printed_slash_is_still_the_number_line_and_said_unreadable():
+    """Sở Tư pháp TP HCM 687: the pen's "6ŸƑ" stands 22 pt before "/STP-VB": the ký hiệu is read, the số flagged."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số:"), (130, "6ŸƑ", 44.0), (175, "/CAT-PA05"), (300, "Lâm Đồng, ngày 12 tháng 6 năm 2025")]),
+        (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.symbol) == (None, "CAT-PA05") and "number" in facts.unreadable
+    assert any("Số văn bản" in n and "không đọc được" in n for n in notes)
+
+
+def test_a_letter_subject_under_the_number_line_without_v_v_is_its_trich_yeu():
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số: 12/CAT-PA05"), (300, "Lâm Đồng, ngày 12 tháng 6 năm 2025")]),
+        (120, [(90, "Về Chương trình hỗ trợ pháp lý")]), (138, [(90, "cho doanh nghiệp nhỏ và vừa")])] + _BODY)
+    facts, _ = facts_of(read)
+    assert facts.title == "Về Chương trình hỗ trợ pháp lý cho doanh nghiệp nhỏ và vừa"
+
+
+def test_a_date_line_of_thanh_pho_ho_chi_minh_keeps_thanh_pho_in_the_place():
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số: 12/CAT-PA05"), (260, "Thành phố Hỗ Chí Minh, ngày 12 tháng 6 năm 2025")]),
+        (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, _ = facts_of(read)
+    assert facts.place == "Thành phố Hồ Chí Minh"
+
+
+def test_a_number_typed_into_the_blank_beside_a_day_read_clearly_is_kept_and_said():
+    """UBND Lai Châu 1629: the văn thư typed "1629" into "Số:      /QĐ-UBND" and "27" into the day: both read at
+    93-97 %. The day filled in the same way says the số was typed, not written (contrast the "445" beside "#@3")."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _sized_read(_STAMPED_HEAD + [(100, 10, [(130, "Số: 1629 /NQ-CP", 93), (294, "Hà Nội, ngày 27 tháng 6 năm 2025",
+                                                                                  96)])] + _TITLE)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.symbol, facts.date) == ("1629", "NQ-CP", "2025-06-27")
+    assert facts.unreadable == []
+    assert any("Số văn bản 1629" in n and "điền vào chỗ trống" in n for n in notes)
+
+
+def test_a_box_drawn_in_ink_at_the_top_of_a_page_is_found_and_the_rules_under_the_header_are_not():
+    from PIL import Image, ImageDraw
+
+    from authoring.importing.ocr import stamp_boxes
+
+    page = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(page)
+    draw.line((300, 330, 700, 330), fill=0, width=4)      # the rule under the issuer
+    draw.line((1400, 330, 2100, 330), fill=0, width=4)    # the rule under the Tiêu ngữ
+    draw.rectangle((200, 580, 760, 805), outline=0, width=5)   # "ĐẾN Số: … Ngày: …"
+    draw.line((200, 1800, 2300, 1800), fill=0, width=4)   # a table's edge lower on the page: not the top
+    assert [tuple(round(v, -1) for v in b) for b in stamp_boxes(page)] == [(200, 570, 760, 810)]
+
+
+@needs_ocr
+def test_a_received_stamp_boxed_beside_the_type_line_is_masked_so_the_type_line_and_trich_yeu_are_read():
+    """Thủ tướng QĐ 1360 as the government portal scanned it: "ĐẾN Giờ: … Ngày: 27/6/2025" boxed left of "QUYẾT ĐỊNH";
+    read with the page, the tên loại was lost and the import refused for want of a trích yếu."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = read_pdf(REAL / "scan" / "604-ttg-qd-1360-nong-thon-moi-dong-thap.pdf")
+    facts = facts_of(read)[0]
+    assert facts.title == "Về việc công nhận tỉnh Đồng Tháp hoàn thành nhiệm vụ xây dựng nông thôn mới năm 2024"
+    assert any("dấu đóng khung" in n for n in read.notes)
+
+
+def test_specks_read_as_letters_in_a_scanned_trich_yeu_are_dropped_and_said():
+    """UBND Hà Nội CT 11: "Z" (0 %) and "„" before the trích yếu, "'^j" (57 %) inside it: specks on the page."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "Số: 12/CAT-PA05"), (300, "Lâm Đồng, ngày 12 tháng 6 năm 2025")]),
+        (120, [(260, "KẾ HOẠCH")]), (140, [(90, "Z", 0.0), (110, "„Triển khai Chiến dịch chuyển đổi số tại các xã")]),
+        (158, [(90, "trên địa bàn"), (176, "'^j", 57.0), (200, "tỉnh năm 2025")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.title == "Triển khai Chiến dịch chuyển đổi số tại các xã trên địa bàn tỉnh năm 2025"
+    assert any("vết bẩn" in n and "'Z'" in n for n in notes)
+
+
+def test_a_number_line_whose_handwriting_reads_as_marks_and_a_slash_still_gives_the_symbol_and_a_flag():
+    """UBND Quảng Bình QĐ 2871: "Số:" and the pen's "2871" read "só./⁄", then the printed "/QĐ-UBND"."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [
+        (90, [(100, "só./⁄", 3.0), (150, "/CAT-PA05", 47.0), (300, "Lâm Đồng, ngày 12 tháng 6 năm 2025")]),
+        (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert (facts.number, facts.symbol) == (None, "CAT-PA05") and facts.unreadable == ["number"]

@@ -39,3 +39,12 @@ def test_a_supervision_team_under_its_council_is_the_issuer_and_the_council_its_
 def test_a_law_whose_legislature_is_printed_apart_is_one_ky_hieu():
     bases = bases_in("Căn cứ Luật Đất đai số 31/2024/QH 15 ngày 18 tháng 01 năm 2024;")
     assert [b["code"] for b in bases] == ["31/2024/QH15"]
+
+
+def test_a_second_basis_after_a_comma_and_thuc_hien_is_a_basis_not_a_nested_title():
+    from authoring.ooxml.facts import bases_in
+
+    text = ("Căn cứ Thông tư số 11/2022/TT-BLĐTBXH ngày 30/6/2022 của Bộ Lao động - Thương binh và Xã hội hướng dẫn "
+            "một số nội dung, thực hiện Kế hoạch số 884/KH-UBND ngày 24/5/2022 của Ủy ban nhân dân tỉnh về thu thập "
+            "thông tin. Sở hướng dẫn như sau:")
+    assert [b["code"] for b in bases_in(text)] == ["11/2022/TT-BLĐTBXH", "884/KH-UBND"]
