@@ -56,7 +56,17 @@ def test_the_proxy_is_the_only_address_the_web_process_believes(compose):
     nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx
     web_ip = compose["services"]["web"]["networks"]["noi-bo"]["ipv4_address"]
-    assert f"proxy_pass http://{web_ip}:8000;" in nginx
+    assert "proxy_pass http://kehoach_web;" in nginx
+
+
+def test_the_proxy_has_one_server_per_web_process_and_keeps_a_session_on_one(compose):
+    count = int(compose["services"]["web"]["environment"]["KEHOACH_WEB_PROCESSES"])
+    web_ip = compose["services"]["web"]["networks"]["noi-bo"]["ipv4_address"]
+    nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    upstream = re.search(r"upstream kehoach_web \{(.*?)\}", nginx, re.S).group(1)
+    assert re.findall(r"server ([\d.]+:\d+);", upstream) == [f"{web_ip}:{8000 + i}" for i in range(count)]
+    cookie = re.search(r"hash \$cookie_(\w+) consistent;", upstream).group(1)
+    assert f'session_cookie="{cookie}"' in (ROOT / "authoring" / "web" / "app.py").read_text(encoding="utf-8")
 
 
 def test_the_image_installs_from_the_lock_with_the_packages_setup_installs():
@@ -92,6 +102,12 @@ def test_entrypoint_refuses_a_missing_secret_in_vietnamese(tmp_path):
     assert run.returncode == 1 and "Thiếu biến môi trường KEHOACH_SECRET" in run.stderr
 
 
+def test_entrypoint_refuses_a_process_count_that_is_not_a_whole_number(tmp_path):
+    for bad in ("hai", "0", "1000"):
+        run = _entry("web", env=_env(tmp_path, KEHOACH_SECRET="x" * 64, KEHOACH_WEB_PROCESSES=bad))
+        assert run.returncode == 1 and "KEHOACH_WEB_PROCESSES" in run.stderr and "từ 1 đến 64" in run.stderr, bad
+
+
 def test_entrypoint_refuses_an_unknown_role_as_a_usage_error(tmp_path):
     run = _entry("lam-gi", env=_env(tmp_path))
     assert run.returncode == 2 and "web, worker, init, healthcheck" in run.stderr
@@ -117,3 +133,38 @@ def test_entrypoint_sets_up_the_province_twice_without_harm_then_serves_and_repo
     finally:
         os.killpg(web.pid, 15)
         web.wait(timeout=30)
+
+
+def test_several_web_processes_each_answer_and_one_gone_stops_the_service(tmp_path):
+    setup = _env(tmp_path, KEHOACH_TINH="nghe-an", KEHOACH_CO_QUAN="Sở Y tế tỉnh Nghệ An", KEHOACH_ADMIN="quantri",
+                 KEHOACH_ADMIN_PASSWORD="mot-mat-khau-du-dai-2026")
+    assert _entry("init", env=setup).returncode == 0
+    port = _free_port()
+    while _port_taken(port + 1):
+        port = _free_port()
+    env = _env(tmp_path, KEHOACH_SECRET="x" * 64, PORT=str(port), HOST="127.0.0.1", KEHOACH_WEB_PROCESSES="2")
+    web = subprocess.Popen(["sh", str(ENTRYPOINT), "web"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while _entry("healthcheck", env=env).returncode != 0:   # healthy only when both ports answer
+            assert web.poll() is None, web.stderr.read().decode()[-2000:]
+            assert time.monotonic() < deadline, "trang không trả lời sau 90 s"
+            time.sleep(0.5)
+        second = subprocess.run(["pgrep", "-f", "--", f"--port {port + 1}$"], capture_output=True, text=True).stdout.split()
+        assert second
+        for pid in second:
+            os.kill(int(pid), 9)
+        _, err = web.communicate(timeout=30)   # ends only when every process has let go of the output
+        assert web.returncode == 1 and "dừng cả dịch vụ" in err.decode()
+        assert _entry("healthcheck", env=env).returncode == 1
+    finally:
+        if web.poll() is None:
+            os.killpg(web.pid, 15)
+            web.wait(timeout=30)
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
