@@ -405,6 +405,7 @@ _DOUBTFUL_WORD = 90.0
 # trích yếu are read at 70-97; "'^j" at 57, "Z" at 0).
 _SPECK_CONFIDENCE = 60.0
 _NUMBER_LINE = nd30.OCR_NUMBER_LINE_RE
+_DATE_LINE = nd30.OCR_DATE_LINE_RE
 # Lines of page 1 within which the header's Số line lies, for a "Số" OCR read in lower case ("só./⁄ /QĐ-UBND"): below
 # them a line opening "số 35/2019/QĐ-UBND" is the body's.
 _HEAD_ROWS = 12
@@ -420,7 +421,6 @@ def _speck(token: str, confidence: float) -> bool:
     odd_marks = re.search(r"[^\w\s\-–—.,;:()“”\"'/%&]", token)
     lone_letter = re.fullmatch(r"[\W_]*[^\W\d_][\W_]*", token) and confidence < 10
     return bool(odd_marks or lone_letter)
-_DATE_LINE = nd30.OCR_DATE_LINE_RE
 
 
 def _bare(text: str) -> str:
