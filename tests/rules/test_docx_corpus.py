@@ -1,4 +1,4 @@
-"""lint-docx on the 25 real DOCX of the corpus: precision and recall against the hand-made judgements."""
+"""lint-docx on the real DOCX of the corpus: precision and recall against the hand-made judgements."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ _spec.loader.exec_module(corpus)
 
 @pytest.fixture(scope="module")
 def scored():
-    return corpus.score_lint()
+    # The fresh parts (corpus.LINT_FRESH) are only ever measured by benchmarks/corpus.py: no threshold here.
+    tune, measured = corpus.lint_parts()
+    return corpus.score_lint([*tune, *measured])
 
 
 def test_lint_docx_precision_is_at_least_90_percent(scored):
@@ -148,3 +150,41 @@ def test_a_signer_name_typed_under_the_signature_table_is_reported():
     report = lint_docx_report(corpus.CORPUS / "docx" / "108-lam-dong-qd-kien-toan-doi-ucsc.docx")
     found = [f.message for f in report.items if f.rule == "signer_name_format"]
     assert found and "Hồ Văn Mười" in found[0] and "ngoài bảng chữ ký" in found[0]
+
+
+# --- issue 22, session 11: DOCX of other provinces, measured only ----------------------------------------------------
+
+def test_the_fresh5_docx_come_from_repositories_no_other_part_uses_and_carry_no_threshold():
+    entries = corpus.load_index()
+    fresh5 = [e for e in entries if e["kind"] == "docx" and e.get("part") == "fresh5"]
+    assert len(fresh5) >= 10 and all(e["form"] and "form_not_judged" in e for e in fresh5)
+    issuers = [e["expected"]["issuer"].upper().replace("UỶ", "ỦY") for e in fresh5]
+    assert len(set(issuers)) >= 8 and max(issuers.count(i) for i in issuers) <= 2
+    repository = lambda e: e["source"].split("@")[0]  # noqa: E731
+    assert not {repository(e) for e in fresh5} & {repository(e) for e in entries if e.get("part") != "fresh5"}
+    assert "vpubnd49/VBAI" not in {repository(e).removeprefix("github:") for e in fresh5}
+    assert "fresh5" in corpus.NEVER_TUNED and "fresh5" in corpus.UNTHRESHOLDED and "fresh5" in corpus.LINT_FRESH
+    tune, measured = corpus.lint_parts()
+    assert not {e["id"] for e in fresh5} & {e["id"] for e in tune + measured}
+
+
+def test_the_benchmark_prints_the_fresh5_docx_on_lines_of_their_own(monkeypatch, capsys):
+    """Scored by stand-ins (no rule runs here on the part): the lint line, its rules, and import's DOCX line."""
+    fresh5 = [e for e in corpus.load_index() if e["kind"] == "docx" and e.get("part") == "fresh5"]
+    linted = []
+
+    def fake_lint(entries=None, count_pages=None):
+        linted.append(sorted(e["id"] for e in entries))
+        return corpus.LintScore(predicted=4, expected=5, right=3, rules={"margins": [2, 1, 2]})
+
+    monkeypatch.setattr(corpus, "load_index", lambda: fresh5)
+    monkeypatch.setattr(corpus, "score_lint", fake_lint)
+    monkeypatch.setattr(corpus, "score_import", lambda part: corpus.ImportScore())
+    corpus.main(kinds={"docx"}, parts={"fresh5"})
+    out = capsys.readouterr().out
+    assert f"lint-docx, phần đo mới thứ năm (fresh5) [{len(fresh5)} tệp] độ chính xác: 3/4 = 75.0%; " \
+           "độ phủ: 3/5 = 60.0%" in out
+    assert "lint-docx (fresh5) margins: phát hiện 1/2 lỗi đã chấm; báo 2" in out
+    assert "[DOCX, thật, phần đo mới thứ năm] import" in out
+    assert "[cả hai]" not in out and "phần chỉnh" not in out
+    assert linted == [sorted(e["id"] for e in fresh5)]
