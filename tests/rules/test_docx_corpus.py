@@ -188,3 +188,20 @@ def test_the_benchmark_prints_the_fresh5_docx_on_lines_of_their_own(monkeypatch,
     assert "[DOCX, thật, phần đo mới thứ năm] import" in out
     assert "[cả hai]" not in out and "phần chỉnh" not in out
     assert linted == [sorted(e["id"] for e in fresh5)]
+
+
+def test_the_judging_aid_lists_the_effective_formatting_table_style_and_text_boxes_included():
+    """benchmarks/docx_formatting.py, the listing the fresh5 faults were judged on: the "Nơi nhận:" label of docx-801
+    has no size of its own and takes 11 pt from the TableGrid table style; docx-802's signature block is a text box,
+    listed once although mc:Fallback repeats it."""
+    spec = importlib.util.spec_from_file_location("docx_formatting", ROOT / "benchmarks" / "docx_formatting.py")
+    aid = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(aid)
+    lai_chau = aid.formatting_lines(str(corpus.CORPUS / "docx" / "801-lai-chau-qd-tthc-de-dieu-du-thao.docx"))
+    assert "      «Nơi nhận:» b=True,font=Times New Roman,i=True,size=11.0" in lai_chau
+    assert any("font=Times New Roman Bold" in line and "bãi bỏ lĩnh" in line for line in lai_chau)
+    assert sum("firstLine=680" in line for line in lai_chau) == 8
+    soc_trang = aid.formatting_lines(str(corpus.CORPUS / "docx" / "802-soc-trang-qd-267-tthc-ho-tich.docx"))
+    assert [line for line in soc_trang if "Lâm Hoàng Nghiệp" in line] == \
+        ["      « Lâm Hoàng Nghiệp» b=True,font=Times New Roman,size=14.0"]
+    assert sum(line.startswith("SECTION") for line in soc_trang) == 3
