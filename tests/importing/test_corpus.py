@@ -112,6 +112,24 @@ def test_no_crash_and_no_invalid_output(scored):
     assert scored.invalid == []
 
 
+def test_every_cell_of_the_tables_of_the_thresholded_corpus_reaches_the_plan_or_its_report(scored):
+    assert scored.cells > 1000 and scored.cells_kept == scored.cells, scored.lost_cells[:5]
+
+
+def test_a_refused_document_keeps_none_of_its_cells(tmp_path):
+    copy = tmp_path / "khong-dau.txt"   # a task table with no header at all: refused, so its cells are lost
+    copy.write_text("| TT | Nội dung nhiệm vụ | Cơ quan chủ trì |\n|---|---|---|\n| 1 | Số hóa hồ sơ | Sở Nội vụ |\n",
+                    encoding="utf-8")
+    entry = {"id": "thu", "kind": "web", "file": str(copy), "expected": {}, "bases_not_judged": True}
+    score = corpus.score_import([entry])
+    assert score.refused and (score.cells, score.cells_kept) == (3, 0) and len(score.lost_cells) == 3
+
+
+def test_an_empty_selection_scores_nothing_rather_than_the_whole_corpus():
+    assert corpus.score_import([]).fields == 0 and corpus.score_lint([]).predicted == 0
+    assert corpus.lint_parts([]) == ([], [])
+
+
 def test_a_document_without_the_facts_a_plan_needs_is_refused_with_reasons(scored):
     refused = dict(scored.refused)
     # web-009 has no header at all: no ký hiệu, no date, no trích yếu; nothing is invented for it.
