@@ -15,6 +15,7 @@ from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_f
 from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
 from .phrasing import adapt, due_phrase, issuer_now, mention, names_of
 from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
+from .scale import applies, at_commune_scale
 from .targets import add_target_section
 
 
@@ -48,26 +49,39 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
 
     ranks = Ranks(d)
     duty = ranks.filer(duty_filer(d, headings, order))
+    commune = applies(d, parent)
+
+    def said(text: str, actor: str | None) -> str | None:
+        """The parent's sentence as the unit's office says it: at the commune's scale for a commune (None: the
+        province's alone, a note says so)."""
+        text = adapt(d, parent, text)
+        return at_commune_scale(d, parent, text, actor) if commune else text
 
     # The parent's tasks and duties for this level's collective become the unit's own, spread over its offices.
     for _, block in iter_tasks(parent.plan):
         if is_addressed(parent, collectives, block.task.lead):
-            duty(lead, d.unique(adapt(d, parent, block.title or block.text or "")), [link(parent, block.id, items)])
+            text = said(block.title or block.text or "", lead)
+            if text is not None:
+                duty(lead, d.unique(text), [link(parent, block.id, items)])
     upward, downward = [], []
     ours = [item for item in iter_duties(parent.plan) if item.id and is_addressed(parent, collectives, item.agencies)]
     topic = topic_words(d, unit.level, [item.text for item in ours])
     for item in ours:
-        text = d.unique(adapt(d, parent, item.text))
+        words = adapt(d, parent, item.text)
         # The office whose competence the duty's words name takes it (competences.yaml), the others it names cooperate.
-        found = [] if item.block.reporting else holders(d, unit.level, text, topic)
+        found = [] if item.block.reporting else holders(d, unit.level, words, topic)
         found = [h for h in found if h.agency != offices.get("front")]   # the Front is asked, not given duties
         office = found[0].agency if found else lead
+        scaled = at_commune_scale(d, parent, words, office) if commune else words
+        if scaled is None and not item.block.reporting:
+            continue
+        text = d.unique(scaled if scaled is not None else words)
         reports = [r for r in item.block.reporting if is_addressed(parent, collectives, r.from_)]
         if reports:
             ups, downs = _unit_reports(d, parent, items, reports, lead, own)
             upward += ups
             downward += downs
-            text = text or d.unique(adapt(d, parent, item.text) + " ")
+            text = text or d.unique((scaled if scaled is not None else words) + " ")
             if text and ups:
                 text = text.rstrip(". ") + ": " + "; ".join(due_phrase(r) for r in ups) + "."
             duty(lead, text, [link(parent, item.id, items)], ups)
@@ -91,11 +105,14 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
                     or STANDING.search(item.text):
                 continue   # the province's own reports, standing role and proposals stay the province's
             office = counterpart_of(d, agency_id, unit.level)
+            text = said(item.text, office) if office else adapt(d, parent, item.text)
+            if text is None:
+                continue   # the province's alone: at_commune_scale left a note
             if office and office == offices.get("front"):
                 front_duties.append(Block(id=d.new_id(f"{office}.{len(front_duties) + 1}"), label="-",
-                                          text=adapt(d, parent, item.text), links=[link(parent, item.id, items)]))
+                                          text=text, links=[link(parent, item.id, items)]))
             elif office:
-                duty(office, d.unique(adapt(d, parent, item.text)), [link(parent, item.id, items)], tier="counterpart")
+                duty(office, d.unique(text), [link(parent, item.id, items)], tier="counterpart")
             else:
                 unplaced(d, parent, agency_id, adapt(d, parent, item.text))
     # Reports the parent asks of this level outside any duty (a closing paragraph).

@@ -1,0 +1,75 @@
+"""Benchmark: how much of a commune's draft from a province plan still speaks the province's words.
+
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/derive_commune_words.py
+
+For each province plan at hand (the examples that are province plans; the province plans that are children of the
+tune pairs, imported from their text — never holdout*/), a draft for one xã, one phường and one đặc khu (when the
+province has one) of that province on 15/01/2026: its duty sentences, those with words of the province or of an
+abolished level (commune_scale.yaml, `foreign`), and the duties left out with a note.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from authoring.importing import import_plan  # noqa: E402
+from authoring.lifecycle.derive import derive  # noqa: E402
+from authoring.lifecycle.derive.scale import foreign_words  # noqa: E402
+from authoring.loading import load_plan_or_raise  # noqa: E402
+from authoring.loading.units import province_after_2025, unit_list  # noqa: E402
+from authoring.model import Level  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TUNE = ROOT / "tests" / "fixtures" / "derive_pairs" / "tune"
+EXAMPLES = ["nghe-an-2025-kh-07", "dak-nong-2021-kh-chua-so", "kon-tum-2020-kh-chua-so", "lang-son-2019-kh-chua-so"]
+DAY = date(2026, 1, 15)
+
+
+def parents(folder: Path) -> list[tuple[str, Path]]:
+    found = [(name, ROOT / "plans" / "examples" / f"{name}.yaml") for name in EXAMPLES]
+    for pair in sorted(TUNE.iterdir()):
+        if (pair / "child.txt").is_file():
+            path = folder / f"{pair.name}.yaml"
+            path.write_text(import_plan(pair / "child.txt").yaml_text, encoding="utf-8")
+            found.append((pair.name, path))
+    return found
+
+
+def main() -> None:
+    rows, totals = [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, path in parents(folder):
+            parent = load_plan_or_raise(path)
+            if parent.plan.document.level != Level.PROVINCE:
+                continue
+            first = {}
+            for unit in unit_list(province_after_2025(parent.plan.document.province)).units:
+                first.setdefault(unit.kind, unit.name)
+            for kind, unit in first.items():
+                out = folder / f"{name}--{kind}.yaml"
+                text, report = derive(parent, unit, out, day=DAY)
+                out.write_text(text, encoding="utf-8")
+                plan = load_plan_or_raise(out).plan
+                duties = [c.text for b in plan.blocks() if b.agency for c in b.blocks if c.text]
+                bad = sum(1 for t in duties if foreign_words(t))
+                left = sum(1 for n in report.notes if "không chuyển xuống" in n)
+                rows.append((name, unit, len(duties), bad, left))
+                total = totals.setdefault(kind, [0, 0, 0, 0])
+                for i, value in enumerate((1, len(duties), bad, left)):
+                    total[i] += value
+    print("| kế hoạch tỉnh | đơn vị | câu nhiệm vụ | câu có lời của tỉnh / cấp đã bỏ | nhiệm vụ không chuyển xuống (có Lưu ý) |")
+    print("|---|---|---:|---:|---:|")
+    for name, unit, n, bad, left in rows:
+        print(f"| {name} | {unit} | {n} | {bad} | {left} |")
+    for kind, (drafts, n, bad, left) in totals.items():
+        print(f"| **{drafts} dự thảo {kind}** | | **{n}** (trung bình {n / drafts:.1f}) | **{bad}** | **{left}** |")
+
+
+if __name__ == "__main__":
+    main()
