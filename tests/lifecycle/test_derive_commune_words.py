@@ -98,3 +98,5 @@ def test_a_ward_office_does_its_own_work_and_a_province_only_duty_is_a_note(tmp_
     assert notes and "không chuyển xuống phường Vinh Phú" in notes[0]
     assert "cơ sở trợ giúp xã hội" in text   # in the draft's header, where the author sees it
     assert not run_check(out, [str(example("nghe-an-2025"))]).index.has_errors
+    again, _ = derive(parent, "phường Vinh Phú", out, day=date(2025, 12, 1))   # into the draft just written
+    assert again == text

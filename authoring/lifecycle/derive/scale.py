@@ -61,22 +61,27 @@ def _fill(say: str, slots: dict[str, str]) -> str:
 
 
 def _peers(d: Draft, scale: CommuneScale, text: str, actor: str | None) -> str:
-    """A province body named as the office's partner becomes the commune's office holding its role, or 'the bodies
-    concerned' when that office is the actor itself."""
+    """A province body named as the office's partner becomes the commune's office holding its role (agencies.yaml
+    counterparts), or 'the bodies concerned' when that office is the actor itself; named as the doer, the office the
+    duty is given to."""
     registry = d.registry
+    doer = d.name(actor) if actor and actor in registry.agencies else None
     for agency in registry.agencies.values():
-        if agency.level != Level.PROVINCE or agency.collective:
-            continue
-        names = sorted({n.name for n in agency.names} | {a for a in agency.aliases if a[:1].isupper()},
-                       key=len, reverse=True)
-        names = [n for n in names if n.startswith("Sở ")]
-        if not names:
+        if agency.level != Level.PROVINCE or agency.collective or agency.kind == "chinh-quyen":
             continue
         office = d.now(agency.counterparts.get("xa")) if agency.counterparts.get("xa") else None
-        said = d.name(office) if office and office != actor and office in registry.agencies \
-            and not registry.agencies[office].collective else "các cơ quan, đơn vị có liên quan"
-        for name in names:
+        if office not in registry.agencies or registry.agencies[office].collective:
+            office = None
+        names = sorted({n.name for n in agency.names} | {a for a in agency.aliases if a[:1].isupper()},
+                       key=len, reverse=True)
+        said = d.name(office) if office and office != actor else "các cơ quan, đơn vị có liên quan"
+        for name in sorted(set(names) | {d.say(n) for n in names}, key=len, reverse=True):
+            if name not in text:
+                continue
             text = re.sub(rf"({scale.peers})(?:các )?{re.escape(name)}(?!\w)", lambda m: m.group(1) + said, text)
+            subject = d.name(office) if office else doer
+            if subject:
+                text = re.sub(rf"(^|[.;]\s+|-\s*){re.escape(name)}(?= )", lambda m: m.group(1) + subject, text)
     return text
 
 
