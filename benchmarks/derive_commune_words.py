@@ -3,7 +3,8 @@
     PYTHONPATH=$PWD .venv/bin/python benchmarks/derive_commune_words.py
 
 For each province plan at hand (the examples that are province plans; the province plans that are children of the
-tune pairs, imported from their text — never holdout*/), a draft for one xã, one phường and one đặc khu (when the
+tune pairs, imported from their text — never holdout*/; and, apart, six real 2026 plans of Lâm Đồng from
+tests/fixtures/real/docx, not read while the rules were written), a draft for one xã, one phường and one đặc khu (when the
 province has one) of that province on 15/01/2026: its duty sentences, those with words of the province or of an
 abolished level (commune_scale.yaml, `foreign`), and the duties left out with a note.
 """
@@ -27,7 +28,11 @@ from authoring.model import Level  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 TUNE = ROOT / "tests" / "fixtures" / "derive_pairs" / "tune"
 EXAMPLES = ["nghe-an-2025-kh-07", "dak-nong-2021-kh-chua-so", "kon-tum-2020-kh-chua-so", "lang-son-2019-kh-chua-so"]
+REAL = ROOT / "tests" / "fixtures" / "real" / "docx"
+FRESH = ["001-lam-dong-kh-cchc-2026", "002-lam-dong-kh-cchc-2026-2030", "003-lam-dong-kh-kiem-tra-cchc-2026",
+         "005-lam-dong-kh-tuyen-truyen-cchc-2026", "006-lam-dong-kh-thi-dua-cchc-2026", "007-lam-dong-kh-pcmt-2030"]
 DAY = date(2026, 1, 15)
+FRESH_DAY = date(2026, 6, 15)   # after the 2026 plans
 
 
 def parents(folder: Path) -> list[tuple[str, Path]]:
@@ -37,6 +42,10 @@ def parents(folder: Path) -> list[tuple[str, Path]]:
             path = folder / f"{pair.name}.yaml"
             path.write_text(import_plan(pair / "child.txt").yaml_text, encoding="utf-8")
             found.append((pair.name, path))
+    for name in FRESH:
+        path = folder / f"{name}.yaml"
+        path.write_text(import_plan(REAL / f"{name}.docx").yaml_text, encoding="utf-8")
+        found.append((name, path))
     return found
 
 
@@ -53,14 +62,14 @@ def main() -> None:
                 first.setdefault(unit.kind, unit.name)
             for kind, unit in first.items():
                 out = folder / f"{name}--{kind}.yaml"
-                text, report = derive(parent, unit, out, day=DAY)
+                text, report = derive(parent, unit, out, day=FRESH_DAY if name in FRESH else DAY)
                 out.write_text(text, encoding="utf-8")
                 plan = load_plan_or_raise(out).plan
                 duties = [c.text for b in plan.blocks() if b.agency for c in b.blocks if c.text]
                 bad = sum(1 for t in duties if foreign_words(t))
                 left = sum(1 for n in report.notes if "không chuyển xuống" in n)
                 rows.append((name, unit, len(duties), bad, left))
-                total = totals.setdefault(kind, [0, 0, 0, 0])
+                total = totals.setdefault(f"{kind} (Lâm Đồng 2026)" if name in FRESH else kind, [0, 0, 0, 0])
                 for i, value in enumerate((1, len(duties), bad, left)):
                     total[i] += value
     print("| kế hoạch tỉnh | đơn vị | câu nhiệm vụ | câu có lời của tỉnh / cấp đã bỏ | nhiệm vụ không chuyển xuống (có Lưu ý) |")

@@ -22,6 +22,10 @@ DAY = date(2026, 1, 15)   # after every parent's date; communes, wards and đặ
 EXAMPLES = ["nghe-an-2025", "dak-nong-2021", "kon-tum-2020", "lang-son-2019"]
 TUNE = FIXTURES / "derive_pairs" / "tune"
 TUNE_CHILDREN = sorted(p.name for p in TUNE.iterdir() if (p / "child.txt").is_file())
+# Real 2026 plans of Lâm Đồng (full DOCX), read only after the rules were written.
+REAL = FIXTURES / "real" / "docx"
+REAL_PLANS = ["003-lam-dong-kh-kiem-tra-cchc-2026", "005-lam-dong-kh-tuyen-truyen-cchc-2026",
+              "006-lam-dong-kh-thi-dua-cchc-2026"]
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +35,10 @@ def imported(tmp_path_factory):
     for name in TUNE_CHILDREN:
         path = folder / f"{name}.yaml"
         path.write_text(import_plan(TUNE / name / "child.txt").yaml_text, encoding="utf-8")
+        plans[name] = path
+    for name in REAL_PLANS:
+        path = folder / f"{name}.yaml"
+        path.write_text(import_plan(REAL / f"{name}.docx").yaml_text, encoding="utf-8")
         plans[name] = path
     return plans
 
@@ -49,20 +57,20 @@ def _duties(plan) -> list[str]:
     return [child.text for block in plan.blocks() if block.agency for child in block.blocks if child.text]
 
 
-def _drafts(tmp_path, parent_path: Path):
+def _drafts(tmp_path, parent_path: Path, day: date = DAY):
     parent = load_plan_or_raise(parent_path)
     if parent.plan.document.level != Level.PROVINCE:
         pytest.skip("not a province plan")
     for unit in _units(parent):
         out = tmp_path / f"{unit}.yaml"
-        text, report = derive(parent, unit, out, day=DAY)
+        text, report = derive(parent, unit, out, day=day)
         out.write_text(text, encoding="utf-8")
         yield unit, out, load_plan_or_raise(out).plan, report
 
 
-def _assert_commune_words(tmp_path, parent_path: Path) -> None:
+def _assert_commune_words(tmp_path, parent_path: Path, day: date = DAY) -> None:
     kinds = set()
-    for unit, _, plan, _ in _drafts(tmp_path, parent_path):
+    for unit, _, plan, _ in _drafts(tmp_path, parent_path, day):
         kinds.add(unit.split()[0])
         bad = [(words, text) for text in _duties(plan) if (words := foreign_words(text))]
         assert not bad, f"{parent_path.stem} → {unit}: {bad[:3]}"
@@ -77,6 +85,11 @@ def test_an_example_province_plan_reaches_each_commune_kind_in_its_own_words(tmp
 @pytest.mark.parametrize("name", TUNE_CHILDREN)
 def test_a_real_province_plan_reaches_each_commune_kind_in_its_own_words(tmp_path, imported, name):
     _assert_commune_words(tmp_path, imported[name])
+
+
+@pytest.mark.parametrize("name", REAL_PLANS)
+def test_a_2026_province_plan_reaches_each_commune_kind_in_its_own_words(tmp_path, imported, name):
+    _assert_commune_words(tmp_path, imported[name], date(2026, 6, 15))
 
 
 def test_a_ward_office_does_its_own_work_and_a_province_only_duty_is_a_note(tmp_path):

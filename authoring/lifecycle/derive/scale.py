@@ -26,9 +26,9 @@ def at_commune_scale(d: Draft, parent: LoadedPlan, text: str, actor: str | None)
             _note_dropped(d, parent, text, rule.why)
             return None
     slots = _slots(d, scale)
+    text = _peers(d, scale, text, actor)   # first: "Sở Nội vụ, các sở, ngành" then folds into one "các cơ quan, đơn vị"
     for rule in scale.rewrites:
         text = re.sub(_pattern(rule.words, slots["province"]), _fill(rule.say or "", slots), text)
-    text = _peers(d, scale, text, actor)
     text = re.sub(r"\s{2,}", " ", re.sub(r"\s+([,.;:])", r"\1", text)).strip()
     text = re.sub(r"([;:]\s*)([,;]\s*)+", r"\1", text)
     return text[:1].upper() + text[1:] if text[:1].islower() else text
@@ -81,7 +81,7 @@ def _peers(d: Draft, scale: CommuneScale, text: str, actor: str | None) -> str:
             text = re.sub(rf"({scale.peers})(?:các )?{re.escape(name)}(?!\w)", lambda m: m.group(1) + said, text)
             subject = d.name(office) if office else doer
             if subject:
-                text = re.sub(rf"(^|[.;]\s+|-\s*){re.escape(name)}(?= )", lambda m: m.group(1) + subject, text)
+                text = re.sub(rf"(^|[.;:]\s+|-\s*){re.escape(name)}(?= )", lambda m: m.group(1) + subject, text)
     return text
 
 
