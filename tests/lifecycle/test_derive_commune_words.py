@@ -113,3 +113,16 @@ def test_a_ward_office_does_its_own_work_and_a_province_only_duty_is_a_note(tmp_
     assert not run_check(out, [str(example("nghe-an-2025"))]).index.has_errors
     again, _ = derive(parent, "phường Vinh Phú", out, day=date(2025, 12, 1))   # into the draft just written
     assert again == text
+
+
+def test_only_the_part_of_a_duty_that_is_the_provinces_alone_is_left_out_and_named(tmp_path):
+    parent = load_plan_or_raise(example("lang-son-2019"))
+    out = tmp_path / "doan-ket.yaml"
+    text, report = derive(parent, "xã Đoàn Kết", out, day=DAY)
+    out.write_text(text, encoding="utf-8")
+    duties = _duties(load_plan_or_raise(out).plan)
+    assert not any("biên chế" in t for t in duties)
+    # The rest of the Sở Nội vụ duty (after the staffing part, between semicolons) still reaches the commune.
+    assert any("bố trí người làm công tác bảo vệ, chăm sóc trẻ em" in t for t in duties)
+    notes = [n for n in report.notes if "giao biên chế công chức làm công tác bảo vệ" in n]
+    assert notes and notes[0].startswith("phần nhiệm vụ của Kế hoạch") and "không chuyển xuống xã Đoàn Kết" in notes[0]

@@ -21,10 +21,18 @@ def at_commune_scale(d: Draft, parent: LoadedPlan, text: str, actor: str | None)
     """*text* as *actor*, an office of the commune, says it; None when the duty is the province's alone (a note says
     which duty and why)."""
     scale = load_commune_scale()
-    for rule in scale.dropped:
-        if re.search(rule.words, text):
-            _note_dropped(d, parent, text, rule.why)
-            return None
+    # A part (between semicolons) about work only the province does is left out; the rest of the duty is carried.
+    kept = []
+    for part in re.split(r"(?<=;)\s+", text):
+        rule = next((r for r in scale.dropped if re.search(r.words, part)), None)
+        if rule is None:
+            kept.append(part)
+        else:
+            _note_dropped(d, parent, part.rstrip(" ;"), rule.why, whole=part == text)
+    if not kept:
+        return None
+    text = " ".join(kept).rstrip(" ;")
+    text = text if text.endswith((".", "…", ":")) or not kept[-1].endswith(";") else text + "."
     slots = _slots(d, scale)
     text = _peers(d, scale, text, actor)   # first: "Sở Nội vụ, các sở, ngành" then folds into one "các cơ quan, đơn vị"
     for rule in scale.rewrites:
@@ -85,11 +93,12 @@ def _peers(d: Draft, scale: CommuneScale, text: str, actor: str | None) -> str:
     return text
 
 
-def _note_dropped(d: Draft, parent: LoadedPlan, text: str, why: str) -> None:
+def _note_dropped(d: Draft, parent: LoadedPlan, text: str, why: str, whole: bool) -> None:
     from .phrasing import mention   # phrasing imports this module's neighbours: imported here, not at the top
 
     short = text if len(text) <= 90 else text[:87].rstrip() + "…"
-    note = (f"nhiệm vụ của {mention(parent, d, later=True)} (\"{short}\") không chuyển xuống {d.unit.full}: {why} "
+    what = "nhiệm vụ" if whole else "phần nhiệm vụ"
+    note = (f"{what} của {mention(parent, d, later=True)} (\"{short}\") không chuyển xuống {d.unit.full}: {why} "
             "(commune_scale.yaml của danh mục); tự giao trong dự thảo nếu xã có việc này")
     if note not in d.notes:
         d.notes.append(note)
