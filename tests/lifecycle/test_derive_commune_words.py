@@ -70,10 +70,12 @@ def _drafts(tmp_path, parent_path: Path, day: date = DAY):
 
 def _assert_commune_words(tmp_path, parent_path: Path, day: date = DAY) -> None:
     kinds = set()
-    for unit, _, plan, _ in _drafts(tmp_path, parent_path, day):
+    for unit, out, plan, _ in _drafts(tmp_path, parent_path, day):
         kinds.add(unit.split()[0])
         bad = [(words, text) for text in _duties(plan) if (words := foreign_words(text))]
         assert not bad, f"{parent_path.stem} → {unit}: {bad[:3]}"
+        findings = run_check(out, [str(parent_path)]).index
+        assert not findings.has_errors, f"{parent_path.stem} → {unit}: {[f.message for f in findings.sorted()][:3]}"
     assert {"xã", "phường"} <= kinds
 
 
@@ -126,3 +128,17 @@ def test_only_the_part_of_a_duty_that_is_the_provinces_alone_is_left_out_and_nam
     assert any("bố trí người làm công tác bảo vệ, chăm sóc trẻ em" in t for t in duties)
     notes = [n for n in report.notes if "giao biên chế công chức làm công tác bảo vệ" in n]
     assert notes and notes[0].startswith("phần nhiệm vụ của Kế hoạch") and "không chuyển xuống xã Đoàn Kết" in notes[0]
+
+
+def test_a_province_plans_heading_for_the_communes_people_committees_is_every_communes_core_content(tmp_path, imported):
+    # Cần Thơ's plan has a heading "Ủy ban nhân dân xã, phường" (read as a commune's own body): its duties are the ward's.
+    parent = load_plan_or_raise(imported["can-tho-chi-tra-khong-tien-mat-2025"])
+    out = tmp_path / "cai-khe.yaml"
+    text, _ = derive(parent, "phường Cái Khế", out, day=DAY)
+    out.write_text(text, encoding="utf-8")
+    plan = load_plan_or_raise(out).plan
+    linked = [link.ref.split("#")[1] for b in plan.blocks() if b.agency for c in b.blocks for link in c.links]
+    assert {"ubnd-xa.1", "ubnd-xa.2", "ubnd-xa.3"} <= set(linked)
+    first = next(b for b in plan.blocks() if b.agency)   # the lead office's heading opens with them
+    assert first.blocks[0].links[0].ref.split("#")[1].startswith("ubnd-xa.")
+    assert not run_check(out, [str(imported["can-tho-chi-tra-khong-tien-mat-2025"])]).index.has_errors

@@ -10,6 +10,7 @@ from ...findings import Finding, Severity
 from ...model import Block, DayMonth, Level, Recipient, Reporting
 from ...model.links import parent_items
 from ...model.walk import iter_duties, iter_reporting, iter_tasks
+from ...text import match_key
 from .competences import holders, topic_words
 from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
 from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
@@ -28,6 +29,8 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
     collectives = {"ubnd-cap-huyen"} if district else {"ubnd-cap-xa"}
     if not district and pdoc.level == Level.PROVINCE and d.after_reform:
         collectives.add("ubnd-cap-huyen")  # after 07/2025 what the province asked of districts falls to communes
+    if not district and pdoc.level == Level.PROVINCE:
+        collectives.add("ubnd-xa")  # a province's "Ủy ban nhân dân xã, phường" heading is every commune's (as check reads it)
     own = "ubnd-huyen" if district else "ubnd-xa"
     coordinator = coordinator_of(parent, collectives) or (d.field.lead if d.field is not None else None) or "van-phong-ubnd-tinh"
     lead = counterpart_of(d, coordinator, unit.level)
@@ -76,6 +79,8 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
         if scaled is None and not item.block.reporting:
             continue
         text = d.unique(scaled if scaled is not None else words)
+        if text is None and item.block.targets:   # its sentence is already a target of the draft: that carries it
+            _carried_by_target(sections, adapt(d, parent, item.block.text or ""), link(parent, item.id, items))
         reports = [r for r in item.block.reporting if is_addressed(parent, collectives, r.from_)]
         if reports:
             ups, downs = _unit_reports(d, parent, items, reports, lead, own)
@@ -188,6 +193,16 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
                                     agency=block.agency[:1]))
     archive = "VT, " + ("LĐTBXH" if lead == "phong-ldtbxh" else "VHXH")
     return sections, closing, recipients, archive
+
+
+def _carried_by_target(sections: list[Block], text: str, parent_link) -> None:
+    """The target block (II. CHỈ TIÊU) printing *text* also takes up the parent's duty of the same words."""
+    key = match_key(text)
+    for section in sections:
+        for block in section.blocks:
+            if block.targets and match_key(block.text or "") == key and parent_link not in block.links:
+                block.links.append(parent_link)
+                return
 
 
 def _unit_reports(d: Draft, parent, items, reports, lead: str, own: str) -> tuple[list[Reporting], list[Reporting]]:
