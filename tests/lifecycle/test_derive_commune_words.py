@@ -112,6 +112,9 @@ def test_a_ward_office_does_its_own_work_and_a_province_only_duty_is_a_note(tmp_
     notes = [n for n in report.notes if "cơ sở trợ giúp xã hội" in n]
     assert notes and "không chuyển xuống phường Vinh Phú" in notes[0]
     assert "cơ sở trợ giúp xã hội" in text   # in the draft's header, where the author sees it
+    # A ward's economic office has the ward's name for it (NĐ 150/2025/NĐ-CP), a commune's keeps "Phòng Kinh tế".
+    titles = [b.title for b in plan.blocks() if b.agency]
+    assert "Phòng Kinh tế, Hạ tầng và Đô thị" in titles and "Phòng Kinh tế" not in titles
     assert not run_check(out, [str(example("nghe-an-2025"))]).index.has_errors
     again, _ = derive(parent, "phường Vinh Phú", out, day=date(2025, 12, 1))   # into the draft just written
     assert again == text
@@ -122,7 +125,9 @@ def test_only_the_part_of_a_duty_that_is_the_provinces_alone_is_left_out_and_nam
     out = tmp_path / "doan-ket.yaml"
     text, report = derive(parent, "xã Đoàn Kết", out, day=DAY)
     out.write_text(text, encoding="utf-8")
-    duties = _duties(load_plan_or_raise(out).plan)
+    plan = load_plan_or_raise(out).plan
+    duties = _duties(plan)
+    assert "Phòng Kinh tế" in [b.title for b in plan.blocks() if b.agency]
     assert not any("biên chế" in t for t in duties)
     # The rest of the Sở Nội vụ duty (after the staffing part, between semicolons) still reaches the commune.
     assert any("bố trí người làm công tác bảo vệ, chăm sóc trẻ em" in t for t in duties)
