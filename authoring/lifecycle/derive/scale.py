@@ -10,6 +10,7 @@ from ...loading.drafting import load_commune_scale
 from ...model import Level
 from ...model.drafting import CommuneScale
 from .context import Draft
+from .phrasing import mention
 
 
 def applies(d: Draft, parent: LoadedPlan) -> bool:
@@ -94,11 +95,9 @@ def _peers(d: Draft, scale: CommuneScale, text: str, actor: str | None) -> str:
 
 
 def _note_dropped(d: Draft, parent: LoadedPlan, text: str, why: str, whole: bool) -> None:
-    from .phrasing import mention   # phrasing imports this module's neighbours: imported here, not at the top
-
     short = text if len(text) <= 90 else text[:87].rstrip() + "…"
     what = "nhiệm vụ" if whole else "phần nhiệm vụ"
     note = (f"{what} của {mention(parent, d, later=True)} (\"{short}\") không chuyển xuống {d.unit.full}: {why} "
-            "(commune_scale.yaml của danh mục); tự giao trong dự thảo nếu xã có việc này")
+            f"(commune_scale.yaml của danh mục); tự giao trong dự thảo nếu {d.unit.kind} có việc này")
     if note not in d.notes:
         d.notes.append(note)
