@@ -1,4 +1,4 @@
-"""The drafting registries (plans/registry/fields.yaml, roles.yaml, competences.yaml), read and validated like any input."""
+"""The drafting registries (plans/registry/fields.yaml, roles.yaml, competences.yaml, commune_scale.yaml), read and validated like any input."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
-from ..model.drafting import CompetenceRegistry, DraftField, FieldRegistry, RoleRegistry
+from ..model.drafting import CommuneScale, CompetenceRegistry, DraftField, FieldRegistry, RoleRegistry
 from ..model.walk import iter_blocks
 from ..paths import registry_dir
 from .validate import load_model
@@ -23,6 +23,10 @@ def load_roles(folder: Path | None = None) -> RoleRegistry:
 
 def load_competences(folder: Path | None = None) -> CompetenceRegistry:
     return _cached(str(Path(folder or registry_dir()).resolve()), "competences.yaml", CompetenceRegistry)
+
+
+def load_commune_scale(folder: Path | None = None) -> CommuneScale:
+    return _cached(str(Path(folder or registry_dir()).resolve()), "commune_scale.yaml", CommuneScale)
 
 
 @lru_cache(maxsize=16)

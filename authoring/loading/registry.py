@@ -82,9 +82,10 @@ class Registry:
 
     def agency_name(self, agency_id: str, on: date | None = None, province: str | None = None) -> str:
         agency = self.agencies[agency_id]
-        chosen = agency.names[-1]
+        names = [n for n in agency.names if not n.kinds]   # a name of some unit kinds only is name_of's (with the unit)
+        chosen = names[-1]
         if on is not None:
-            for name in agency.names:
+            for name in names:
                 start = name.valid_from.to_date() if name.valid_from and name.valid_from.is_complete else None
                 end = name.valid_until.to_date() if name.valid_until and name.valid_until.is_complete else None
                 if (start is None or start <= on) and (end is None or on < end):

@@ -142,3 +142,23 @@ class CompetenceRegistry(Strict):
     source: str
     province: list[Competence]
     commune: list[Competence]
+
+
+class ScaleRule(Strict):
+    """One rule of the commune's words: what a province sentence says (a regular expression) and, for a rewrite,
+    what the commune says instead."""
+
+    words: str = Field(description="Biểu thức chính quy; {province} là tên tỉnh.")
+    say: str | None = Field(None, description="Lời của xã ({unit}, {kind}, {own}, {villages}); chỉ ở rewrites.")
+    why: str
+
+
+class CommuneScale(Strict):
+    """The province's words a commune's plan must not carry and how a commune says them (commune_scale.yaml)."""
+
+    source: str
+    villages: dict[str, str] = Field(description="Loại đơn vị cấp xã → các đơn vị dưới nó ('các thôn, tổ dân phố').")
+    foreign: list[ScaleRule]
+    rewrites: list[ScaleRule]
+    dropped: list[ScaleRule]
+    peers: str = Field(description="Biểu thức chính quy: lời đứng trước một sở khi sở là cơ quan cùng làm.")

@@ -14,6 +14,7 @@ class AgencyName(Strict):
     name: str
     valid_from: PartialDate | None = Field(None, alias="from")
     valid_until: PartialDate | None = Field(None, alias="until", description="Ngày thôi dùng tên này (không tính ngày này).")
+    kinds: list[str] = Field([], description="Chỉ là tên ở các loại đơn vị này (phường: Phòng Kinh tế, Hạ tầng và Đô thị).")
 
 
 class Successor(Strict):
@@ -58,7 +59,7 @@ class Agency(Strict):
 
     @property
     def current_name(self) -> str:
-        return self.names[-1].name
+        return [n for n in self.names if not n.kinds][-1].name
 
 
 class AgencyRegistry(Strict):

@@ -44,13 +44,16 @@ def current(registry, agency_id: str, on: date, seen: tuple = ()) -> tuple[str |
 def name_of(registry, agency_id: str, on: date, province: str | None, unit: Unit | None = None) -> str:
     """The agency's printed name on *on*, its place slots filled ({tinh}, {huyen}, {xa}) from *unit*."""
     agency = registry.agencies[agency_id]
-    valid = []
+    valid, own = [], []
     for entry in agency.names:
         start = entry.valid_from.to_date() if entry.valid_from and entry.valid_from.is_complete else None
         end = entry.valid_until.to_date() if entry.valid_until and entry.valid_until.is_complete else None
         if (start is None or start <= on) and (end is None or on < end):
-            valid.append(entry.name)
-    valid = valid or [agency.names[-1].name]
+            if not entry.kinds:
+                valid.append(entry.name)
+            elif unit is not None and unit.kind in entry.kinds:
+                own.append(entry.name)   # the unit kind's own name (a ward's Phòng Kinh tế, Hạ tầng và Đô thị)
+    valid = own + valid or [agency.names[-1].name]
     chosen = valid[0]
     if unit is not None:
         for candidate in valid:

@@ -10,11 +10,13 @@ from ...findings import Finding, Severity
 from ...model import Block, DayMonth, Level, Recipient, Reporting
 from ...model.links import parent_items
 from ...model.walk import iter_duties, iter_reporting, iter_tasks
+from ...text import match_key
 from .competences import holders, topic_words
 from .context import Draft, GENERIC_REASON, comment_reasons, cooperation, duty_filer, is_addressed, link
 from .counterparts import STANDING, coordinator_of, counterpart_of, offices_of, unplaced
 from .phrasing import adapt, due_phrase, issuer_now, mention, names_of
 from .ranking import Ranks, asked_reason, asks, fold_minor, parent_addresses_bodies
+from .scale import applies, at_commune_scale
 from .targets import add_target_section
 
 
@@ -27,6 +29,8 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
     collectives = {"ubnd-cap-huyen"} if district else {"ubnd-cap-xa"}
     if not district and pdoc.level == Level.PROVINCE and d.after_reform:
         collectives.add("ubnd-cap-huyen")  # after 07/2025 what the province asked of districts falls to communes
+    if not district and pdoc.level == Level.PROVINCE:
+        collectives.add("ubnd-xa")  # a province's "Ủy ban nhân dân xã, phường" heading is every commune's (as check reads it)
     own = "ubnd-huyen" if district else "ubnd-xa"
     coordinator = coordinator_of(parent, collectives) or (d.field.lead if d.field is not None else None) or "van-phong-ubnd-tinh"
     lead = counterpart_of(d, coordinator, unit.level)
@@ -48,26 +52,41 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
 
     ranks = Ranks(d)
     duty = ranks.filer(duty_filer(d, headings, order))
+    commune = applies(d, parent)
+
+    def said(text: str, actor: str | None) -> str | None:
+        """The parent's sentence as the unit's office says it: at the commune's scale for a commune (None: the
+        province's alone, a note says so)."""
+        text = adapt(d, parent, text)
+        return at_commune_scale(d, parent, text, actor) if commune else text
 
     # The parent's tasks and duties for this level's collective become the unit's own, spread over its offices.
     for _, block in iter_tasks(parent.plan):
         if is_addressed(parent, collectives, block.task.lead):
-            duty(lead, d.unique(adapt(d, parent, block.title or block.text or "")), [link(parent, block.id, items)])
+            text = said(block.title or block.text or "", lead)
+            if text is not None:
+                duty(lead, d.unique(text), [link(parent, block.id, items)])
     upward, downward = [], []
     ours = [item for item in iter_duties(parent.plan) if item.id and is_addressed(parent, collectives, item.agencies)]
     topic = topic_words(d, unit.level, [item.text for item in ours])
     for item in ours:
-        text = d.unique(adapt(d, parent, item.text))
+        words = adapt(d, parent, item.text)
         # The office whose competence the duty's words name takes it (competences.yaml), the others it names cooperate.
-        found = [] if item.block.reporting else holders(d, unit.level, text, topic)
+        found = [] if item.block.reporting else holders(d, unit.level, words, topic)
         found = [h for h in found if h.agency != offices.get("front")]   # the Front is asked, not given duties
         office = found[0].agency if found else lead
+        scaled = at_commune_scale(d, parent, words, office) if commune else words
+        if scaled is None and not item.block.reporting:
+            continue
+        text = d.unique(scaled if scaled is not None else words)
+        if text is None and item.block.targets:   # its sentence is already a target of the draft: that carries it
+            _carried_by_target(sections, adapt(d, parent, item.block.text or ""), link(parent, item.id, items))
         reports = [r for r in item.block.reporting if is_addressed(parent, collectives, r.from_)]
         if reports:
             ups, downs = _unit_reports(d, parent, items, reports, lead, own)
             upward += ups
             downward += downs
-            text = text or d.unique(adapt(d, parent, item.text) + " ")
+            text = text or d.unique((scaled if scaled is not None else words) + " ")
             if text and ups:
                 text = text.rstrip(". ") + ": " + "; ".join(due_phrase(r) for r in ups) + "."
             duty(lead, text, [link(parent, item.id, items)], ups)
@@ -91,11 +110,14 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
                     or STANDING.search(item.text):
                 continue   # the province's own reports, standing role and proposals stay the province's
             office = counterpart_of(d, agency_id, unit.level)
+            text = said(item.text, office) if office else adapt(d, parent, item.text)
+            if text is None:
+                continue   # the province's alone: at_commune_scale left a note
             if office and office == offices.get("front"):
                 front_duties.append(Block(id=d.new_id(f"{office}.{len(front_duties) + 1}"), label="-",
-                                          text=adapt(d, parent, item.text), links=[link(parent, item.id, items)]))
+                                          text=text, links=[link(parent, item.id, items)]))
             elif office:
-                duty(office, d.unique(adapt(d, parent, item.text)), [link(parent, item.id, items)], tier="counterpart")
+                duty(office, d.unique(text), [link(parent, item.id, items)], tier="counterpart")
             else:
                 unplaced(d, parent, agency_id, adapt(d, parent, item.text))
     # Reports the parent asks of this level outside any duty (a closing paragraph).
@@ -171,6 +193,16 @@ def from_local(d: Draft) -> tuple[list[Block], list[Block], list[Recipient], str
                                     agency=block.agency[:1]))
     archive = "VT, " + ("LĐTBXH" if lead == "phong-ldtbxh" else "VHXH")
     return sections, closing, recipients, archive
+
+
+def _carried_by_target(sections: list[Block], text: str, parent_link) -> None:
+    """The target block (II. CHỈ TIÊU) printing *text* also takes up the parent's duty of the same words."""
+    key = match_key(text)
+    for section in sections:
+        for block in section.blocks:
+            if block.targets and match_key(block.text or "") == key and parent_link not in block.links:
+                block.links.append(parent_link)
+                return
 
 
 def _unit_reports(d: Draft, parent, items, reports, lead: str, own: str) -> tuple[list[Reporting], list[Reporting]]:
