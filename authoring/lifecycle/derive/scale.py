@@ -94,10 +94,15 @@ def _peers(d: Draft, scale: CommuneScale, text: str, actor: str | None) -> str:
     return text
 
 
+# The data's certainty tags, said as a civil servant reads them.
+_CERTAINTY = {"[C]": "", "[S]": "(theo một nguồn)", "[U]": "(chưa được xác nhận)"}
+
+
 def _note_dropped(d: Draft, parent: LoadedPlan, text: str, why: str, whole: bool) -> None:
     short = text if len(text) <= 90 else text[:87].rstrip() + "…"
     what = "nhiệm vụ" if whole else "phần nhiệm vụ"
+    why = re.sub(r"\s*\[[CSU]\]", lambda m: f" {_CERTAINTY[m.group().strip()]}".rstrip(), why)
     note = (f"{what} của {mention(parent, d, later=True)} (\"{short}\") không chuyển xuống {d.unit.full}: {why} "
-            f"(commune_scale.yaml của danh mục); tự giao trong dự thảo nếu {d.unit.kind} có việc này")
+            f"(lý do ghi trong tệp commune_scale.yaml của danh mục); tự giao trong dự thảo nếu {d.unit.kind} có việc này")
     if note not in d.notes:
         d.notes.append(note)
