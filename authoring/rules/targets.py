@@ -11,7 +11,7 @@ from .context import CheckContext
 HIGHER_IS_BETTER = {Comparator.AT_LEAST, Comparator.ABOVE, Comparator.REACH, Comparator.REDUCE_BY}
 LOWER_IS_BETTER = {Comparator.AT_MOST, Comparator.BELOW}
 STATUS_NOTE = {"single_source": " (dữ liệu cấp trên chỉ có một nguồn)",
-               "unconfirmed": " (dữ liệu cấp trên chưa được xác nhận)", "inferred": " (dữ liệu cấp trên là suy luận)"}
+               "unconfirmed": " (dữ liệu cấp trên chưa xác nhận)", "inferred": " (dữ liệu cấp trên là suy luận)"}
 
 
 def _unit_key(unit: str | None) -> str:

@@ -95,7 +95,7 @@ def _peers(d: Draft, scale: CommuneScale, text: str, actor: str | None) -> str:
 
 
 # The data's certainty tags, said as a civil servant reads them.
-_CERTAINTY = {"[C]": "", "[S]": "(theo một nguồn)", "[U]": "(chưa được xác nhận)"}
+_CERTAINTY = {"[C]": "", "[S]": "(một nguồn)", "[U]": "(chưa xác nhận)"}
 
 
 def _note_dropped(d: Draft, parent: LoadedPlan, text: str, why: str, whole: bool) -> None:
