@@ -25,7 +25,9 @@ def load_model(path: Path, model: type[M], raw: bytes | None = None) -> tuple[M 
             "L112", Severity.ERROR, "nội dung tệp phải là một nhóm trường 'tên: giá trị' ở cấp ngoài cùng",
             source.file, 1, 1, suggestion="Xem một tệp mẫu trong plans/examples/ để biết cấu trúc.",
         )]
+    from .compiled import validator_for
+
     try:
-        return model.model_validate(tree), source, []
+        return validator_for(model).validate_python(tree), source, []
     except ValidationError as exc:
         return None, source, validation_findings(exc, model, source)
