@@ -18,14 +18,24 @@ _SOURCE_DIRS = (_PACKAGE / "model", _PACKAGE)
 
 
 def _key(model: type[BaseModel]) -> str | None:
+    digest = _sources_digest()
+    if digest is None:
+        return None
+    import hashlib
+
+    return hashlib.sha256(f"{digest}|{model.__module__}.{model.__qualname__}".encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _sources_digest() -> str | None:
+    """One hash of the sources (read once a process, whatever the number of models validated)."""
     import hashlib
     import sys
 
     import pydantic
     import pydantic_core
 
-    digest = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}|{pydantic_core.__version__}|"
-                            f"{model.__module__}.{model.__qualname__}".encode())
+    digest = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}|{pydantic_core.__version__}".encode())
     try:
         for folder in _SOURCE_DIRS:
             for file in sorted(folder.glob("*.py")):
