@@ -17,7 +17,8 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 _SOURCE_DIRS = (_PACKAGE / "model", _PACKAGE)
 
 
-def _key(model: type[BaseModel]) -> str | None:
+def model_key(model: type[BaseModel]) -> str | None:
+    """A hash of everything *model*'s validation depends on but the data: None when a source cannot be read."""
     digest = _sources_digest()
     if digest is None:
         return None
@@ -48,7 +49,7 @@ def _sources_digest() -> str | None:
 @lru_cache(maxsize=None)
 def validator_for(model: type[BaseModel]) -> SchemaValidator:
     """The validator of *model*: from the cache when one was built from these very sources, else built and kept."""
-    key = _key(model)
+    key = model_key(model)
     if key is not None:
         cached = _from_bytes(read_cached(cache_file("validators", key)))
         if cached is not None:

@@ -113,7 +113,7 @@ def test_the_key_changes_with_any_byte_of_the_model_s_sources(tmp_path, monkeypa
 
     def key():
         compiled._sources_digest.cache_clear()
-        return compiled._key(Plan)
+        return compiled.model_key(Plan)
 
     before = key()
     assert before == key()
@@ -129,7 +129,7 @@ def test_the_key_changes_with_any_byte_of_the_model_s_sources(tmp_path, monkeypa
 def test_the_key_differs_per_model():
     from authoring.model import AgencyRegistry
 
-    assert compiled._key(Plan) != compiled._key(AgencyRegistry)
+    assert compiled.model_key(Plan) != compiled.model_key(AgencyRegistry)
 
 
 PROBE = """
