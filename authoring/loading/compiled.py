@@ -39,7 +39,10 @@ def _sources_digest() -> str | None:
     digest = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}|{pydantic_core.__version__}".encode())
     try:
         for folder in _SOURCE_DIRS:
-            for file in sorted(folder.glob("*.py")):
+            files = sorted(folder.glob("*.py"))
+            if not files:
+                return None  # installed without its sources (byte-code only): nothing to key on, build each run
+            for file in files:
                 digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     except OSError:
         return None  # a source that cannot be read cannot be vouched for: build

@@ -126,6 +126,18 @@ def test_the_key_changes_with_any_byte_of_the_model_s_sources(tmp_path, monkeypa
     compiled._sources_digest.cache_clear()
 
 
+def test_without_the_model_s_sources_nothing_is_kept(cache, tmp_path, monkeypatch):
+    (tmp_path / "model").mkdir()
+    monkeypatch.setattr(compiled, "_SOURCE_DIRS", (tmp_path / "model", tmp_path))
+    compiled._sources_digest.cache_clear()
+    try:
+        assert compiled.model_key(Plan) is None
+        assert type(compiled.validator_for(Plan).validate_python(_tree(EXAMPLES[0]))) is Plan
+        assert not cache.exists() or not list(cache.glob("*.pickle"))
+    finally:
+        compiled._sources_digest.cache_clear()
+
+
 def test_the_key_differs_per_model():
     from authoring.model import AgencyRegistry
 
