@@ -116,21 +116,58 @@ def _own_log_lines():
     """Only kehoach's own log lines (Vietnamese) reach the screen while a command runs: a library's ("invalid pdf
     header", from pypdf reading a file that is not a PDF) are English meant for developers, and what matters reaches
     the user as kehoach's own message. KEHOACH_DEBUG=1 shows them all."""
-    import logging
-
     if os.environ.get("KEHOACH_DEBUG"):
         yield
         return
-    handler = logging.StreamHandler()
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    handler.addFilter(lambda record: record.name.split(".")[0] in ("authoring", "kehoach"))
-    root = logging.getLogger()
-    root.addHandler(handler)
+    handlers = []
+
+    def attach(logging) -> None:
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(lambda record: record.name.split(".")[0] in ("authoring", "kehoach"))
+        logging.getLogger().addHandler(handler)
+        handlers.append(handler)
+
+    # Nothing can log before logging is imported, and validate or check never import it: importing it for them
+    # would cost ≈ 2 % of their run. The filter is set the moment something imports it.
+    watch = None
+    if "logging" in sys.modules:
+        attach(sys.modules["logging"])
+    else:
+        watch = _OnFirstImport("logging", attach)
+        sys.meta_path.insert(0, watch)
     try:
         yield
     finally:
-        root.removeHandler(handler)
+        if watch in sys.meta_path:
+            sys.meta_path.remove(watch)
+        for handler in handlers:
+            sys.modules["logging"].getLogger().removeHandler(handler)
+
+
+class _OnFirstImport:
+    """A finder that lets the usual finders find module *name*, then calls *then* with it once it has run."""
+
+    def __init__(self, name: str, then):
+        self.name, self.then = name, then
+
+    def find_spec(self, name, path=None, target=None):
+        if name != self.name:
+            return None
+        sys.meta_path.remove(self)
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            run, then = spec.loader.exec_module, self.then
+
+            def exec_module(module):
+                run(module)
+                then(module)
+
+            spec.loader.exec_module = exec_module
+        return spec
 
 
 class KehoachGroup(click.Group):

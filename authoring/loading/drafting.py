@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..model.drafting import CommuneScale, CompetenceRegistry, DraftField, FieldRegistry, RoleRegistry
 from ..model.walk import iter_blocks
 from ..paths import registry_dir
-from .validate import load_model
+from .validate import load_kept_model
 
 
 def load_fields(folder: Path | None = None) -> FieldRegistry:
@@ -36,7 +36,7 @@ def _cached(folder: str, name: str, model):
         from ..paths import PLANS_DIR
 
         path = PLANS_DIR / "registry" / name  # a registry folder without it (a test's) uses kehoach's own
-    value, _, findings = load_model(path, model)
+    value, findings = load_kept_model(path, model)
     if findings:
         raise InputError(f"Danh mục {name} có lỗi; kehoach không thể lập dự thảo.", findings)
     return value

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model.indicators import IndicatorCatalogue
 from ..paths import registry_dir
-from .validate import load_model
+from .validate import load_kept_model
 
 
 def load_indicators(folder: Path | None = None) -> IndicatorCatalogue:
@@ -17,7 +17,7 @@ def load_indicators(folder: Path | None = None) -> IndicatorCatalogue:
 
 @lru_cache(maxsize=4)
 def _cached(folder: str) -> IndicatorCatalogue:
-    catalogue, _, findings = load_model(Path(folder) / "indicators.yaml", IndicatorCatalogue)
+    catalogue, findings = load_kept_model(Path(folder) / "indicators.yaml", IndicatorCatalogue)
     if catalogue is None:
         raise InputError("Danh mục chỉ tiêu thống kê (plans/registry/indicators.yaml) có lỗi.", findings)
     ids = [i.id for i in catalogue.indicators]

@@ -195,7 +195,6 @@ def _build_registry(layers: list[Path]) -> Registry:
 
 # Parsing and validating the registry is a third of `kehoach validate`; the built Registry is kept on disk, keyed by
 # the registry files' bytes and by the code that builds it, so any change to either rebuilds it.
-_CACHE_KEEP = 8
 _CACHE_SOURCES = ("model/common.py", "model/registry.py", "loading/registry.py", "loading/validate.py", "text.py")
 
 
@@ -217,40 +216,27 @@ def _disk_key(layers: list[Path]) -> str | None:
     return digest.hexdigest()
 
 
-def _cache_file(key: str) -> Path:
-    from ..paths import cache_dir
-
-    return cache_dir() / "registry" / f"{key}.pickle"
-
-
 def _read_disk_cache(key: str) -> Registry | None:
     import pickle
 
+    from .diskcache import cache_file, read_cached
+
+    data = read_cached(cache_file("registry", key))
+    if data is None:
+        return None
     try:
-        data = _cache_file(key).read_bytes()
         registry = pickle.loads(data)  # our own file in the user's cache, named by the hash of what it was built from
-    except Exception:  # absent, truncated or from another version: build it again
+    except Exception:  # truncated or from another version: build it again
         return None
     return registry if isinstance(registry, Registry) else None
 
 
 def _write_disk_cache(key: str, registry: Registry) -> None:
-    import os
     import pickle
-    import tempfile
 
-    target = _cache_file(key)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Keep a few builds (several checkouts or registry layers may share the cache); drop the oldest.
-        for old in sorted(target.parent.glob("*.pickle"), key=lambda f: f.stat().st_mtime)[:-_CACHE_KEEP]:
-            old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".registry.", dir=target.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pickle.dumps(registry, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only home: the registry is simply built each run
+    from .diskcache import cache_file, write_cached
+
+    write_cached(cache_file("registry", key), pickle.dumps(registry, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _duplicate_registry_ids(ids: list[str], file: Path) -> list:

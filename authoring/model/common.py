@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import partial
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
@@ -96,7 +97,7 @@ class PartialDate:
     @classmethod
     def __get_pydantic_core_schema__(cls, source, handler):
         return core_schema.no_info_plain_validator_function(
-            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v.iso())
+            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(PartialDate.iso)
         )
 
     @classmethod
@@ -136,7 +137,7 @@ class DayMonth:
     @classmethod
     def __get_pydantic_core_schema__(cls, source, handler):
         return core_schema.no_info_plain_validator_function(
-            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v.text())
+            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(DayMonth.text)
         )
 
     @classmethod
@@ -207,21 +208,22 @@ class Status(str, Enum):
                 "inferred": "suy luận"}[self.value]
 
 
+def _check_line(value: str, info: ValidationInfo, max_length: int) -> str:
+    from .textcheck import line_problem
+
+    name = f"'{info.field_name}' " if info.field_name else ""
+    problem = line_problem(value)
+    if problem:
+        raise ValueError(f"{name}{problem}")
+    if len(value) > max_length:
+        raise ValueError(f"{name}dài {len(value)} ký tự, quá {max_length} ký tự cho phép của trường này")
+    return value
+
+
 def _line_checker(max_length: int):
     """A text printed on one line (title, symbol, a name): no tab or line break, not longer than *max_length*."""
-
-    def check(value: str, info: ValidationInfo) -> str:
-        from .textcheck import line_problem
-
-        name = f"'{info.field_name}' " if info.field_name else ""
-        problem = line_problem(value)
-        if problem:
-            raise ValueError(f"{name}{problem}")
-        if len(value) > max_length:
-            raise ValueError(f"{name}dài {len(value)} ký tự, quá {max_length} ký tự cho phép của trường này")
-        return value
-
-    return AfterValidator(check)
+    # A partial of a module function, not a closure: the built validator is pickled (loading/compiled.py).
+    return AfterValidator(partial(_check_line, max_length=max_length))
 
 
 ShortLine = Annotated[str, _line_checker(limits.MAX_SHORT_FIELD)]   # type, symbol, province, names

@@ -300,5 +300,3 @@ class Plan(Strict):
             for block in group:
                 yield from block.walk()
 
-
-Block.model_rebuild()

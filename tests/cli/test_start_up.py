@@ -4,6 +4,7 @@ nor the heavy libraries only other commands need (start-up time is paid on every
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -103,3 +104,28 @@ except yaml.reader.ReaderError as exc:
 print(yaml.load("a: b", Loader=yaml.SafeLoader), isinstance(re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern), re.Pattern))
 """], capture_output=True, text=True, timeout=120)
     assert run.stdout.split() == ["refused", "7", "{'a':", "'b'}", "True"], run.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "kon-tum"], ["check", "kon-tum"]])
+def test_commands_that_log_nothing_do_not_import_logging(args):
+    args = [str(example(arg)) if arg == "kon-tum" else arg for arg in args]
+    run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=120)
+    modules = json.loads(run.stdout.rsplit("MODULES ", 1)[1])
+    assert "click" in modules, run.stderr
+    assert "logging" not in modules, f"kehoach {args[0]} imports logging"
+
+
+def test_a_library_s_log_line_stays_hidden_when_logging_is_first_imported_during_the_command():
+    code = """
+import sys
+from authoring.cli.commands import _own_log_lines
+assert "logging" not in sys.modules
+with _own_log_lines():
+    import logging
+    logging.getLogger("pypdf").warning("invalid pdf header")
+    logging.getLogger("authoring.pdf").warning("dòng của kehoach")
+"""
+    env = {k: v for k, v in os.environ.items() if k != "KEHOACH_DEBUG"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "dòng của kehoach" in run.stderr and "invalid pdf header" not in run.stderr, run.stderr

@@ -142,3 +142,33 @@ def test_a_damaged_disk_cache_is_rebuilt_from_yaml(tmp_path, monkeypatch):
     (kept,) = (tmp_path / "cache" / "kehoach" / "registry").glob("*.pickle")
     kept.write_bytes(b"not a pickle")
     assert _fresh(folder).resolve_agency("Sở Y Tế") == "so-y-te"
+
+
+class _Plant:
+    """Stands for a file another account put in the cache: unpickling it would create the marker file."""
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("loose", ["file", "folder"])
+def test_a_disk_cache_others_could_write_is_never_unpickled(tmp_path, monkeypatch, loose):
+    import os
+    import pickle
+    import shutil
+
+    from authoring.paths import registry_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "danh-muc"
+    shutil.copytree(registry_dir(), folder)
+    _fresh(folder)
+    (kept,) = (tmp_path / "cache" / "kehoach" / "registry").glob("*.pickle")
+    marker = tmp_path / "ran"
+    kept.write_bytes(pickle.dumps(_Plant(str(marker))))
+    os.chmod(kept if loose == "file" else kept.parent, 0o666 if loose == "file" else 0o777)
+    assert _fresh(folder).resolve_agency("Sở Y Tế") == "so-y-te"
+    assert not marker.exists(), f"a registry cache in a {loose} others can write was unpickled"
