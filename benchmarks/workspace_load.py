@@ -198,7 +198,8 @@ def derive_drafts(url: str, communes: list[str]) -> dict[str, int]:
             session.add(plan)
             session.flush()
             session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=result["text"], note="Dự thảo",
-                                   counts=result["counts"], format_ok=result["format_ok"]))
+                                   counts=result["counts"], format_ok=result["format_ok"],
+                                   analysis=result.get("kept")))
             flow = WorkflowRow(plan_id=plan.id, unit_id=unit_id, parent_plan_id=province.id, state="draft",
                                updated_at=now())
             session.add(flow)

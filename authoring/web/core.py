@@ -20,6 +20,7 @@ from ..loading.yamlio import DateText, SourceMap, read_yaml  # noqa: F401
 # Rules
 from ..rules.check import FAMILIES, CheckReport, check_loaded  # noqa: F401
 from ..rules.context import CheckContext  # noqa: F401
+from ..rules import kept as kept_check  # noqa: F401
 from ..loading.library import find_parent  # noqa: F401
 from ..reports import check_report  # noqa: F401
 

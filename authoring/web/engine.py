@@ -60,6 +60,8 @@ class Analysis:
     format_ok: bool = False  # loaded without format errors: the plan can be checked, previewed and downloaded
     # (registry, describe) of forms.describer over this tree: built once, as a save's summary and slots both use it
     described: tuple | None = field(default=None, repr=False, compare=False)
+    # the check as kept with the version's row (rules/kept), None when it is not to be kept
+    kept: dict | None = field(default=None, repr=False, compare=False)
 
     def counts(self) -> dict:
         out = {"error": 0, "warning": 0, "info": 0}
@@ -85,26 +87,32 @@ def check_loaded(loaded, index, lead_days: int = 5) -> core.CheckReport:
     return core.check_loaded(loaded, index, None, lead_days, parent_plan)
 
 
-def analyse_file(path: Path, text: str, registry=None) -> Analysis:
+def analyse_file(path: Path, text: str, registry=None, kept: dict | None = None) -> Analysis:
     """*registry*: the one the plan's unit checks against (its own layer laid over the built-in one); default, the
-    built-in registry with the user's own folders."""
+    built-in registry with the user's own folders. *kept*: the check kept with the version's row; when it still holds
+    (same code, registry and parents) its findings and coverage are used instead of checking again."""
     registry = registry or core.load_registry()
     loaded, index = core.load_plan(path, registry, text=text)
     # The reader ran once (cached by content); shared, not copied: an analysis's tree is only read.
     tree, _, _ = core.read_yaml(path, text.encode("utf-8"), shared=True)
     tree = tree if isinstance(tree, dict) else None
-    coverage, parents = [], []
     format_ok = loaded is not None and not index.has_errors
-    if format_ok:
-        report = check_loaded(loaded, index)
-        coverage, parents = report.coverage, report.parents
-    return Analysis(text, tree, loaded, index.sorted(), coverage, parents, format_ok)
+    if not format_ok:
+        return Analysis(text, tree, loaded, index.sorted(), [], [], format_ok)
+    restored = core.kept_check.restore(loaded, kept) if kept is not None else None
+    if restored is not None:
+        findings, coverage, parents = restored
+        return Analysis(text, tree, loaded, findings, coverage, parents, format_ok, kept=kept)
+    report = check_loaded(loaded, index)
+    findings = index.sorted()
+    return Analysis(text, tree, loaded, findings, report.coverage, report.parents, format_ok,
+                    kept=core.kept_check.keep(loaded, findings, report.coverage, report.parents))
 
 
-def analyse(text: str, registry=None) -> Analysis:
+def analyse(text: str, registry=None, kept: dict | None = None) -> Analysis:
     """Validate and check a plan text exactly as `kehoach validate` and `kehoach check` would."""
     with plan_file(text) as path:
-        return analyse_file(path, text, registry)
+        return analyse_file(path, text, registry, kept)
 
 
 _CHOICES: dict[tuple, object] = {}

@@ -8,6 +8,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from markupsafe import Markup
@@ -225,8 +226,16 @@ def slot_for(path: Path_) -> Path_:
     return path
 
 
+# The editor of a commune's draft draws some 2 000 paths, the same for every commune of a province: their texts, ids
+# and button values are kept for the process (bounded), not worked out again on every page.
+@lru_cache(maxsize=1 << 15)
+def path_text(path: Path_) -> str:
+    return core.field_path(path)
+
+
+@lru_cache(maxsize=1 << 15)
 def slot_id(path: Path_ | str) -> str:
-    text = core.field_path(path) if isinstance(path, tuple) else path
+    text = path_text(path) if isinstance(path, tuple) else path
     return "f-" + re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}", text)
 
 
@@ -426,6 +435,7 @@ def _m():
     return _EDITOR
 
 
+@lru_cache(maxsize=1 << 15)
 def _vals(**values) -> str:
     return json.dumps(values)
 
@@ -495,10 +505,10 @@ class FormRenderer:
             return FieldSpec(html=self.model_group(field, value, path), more=more)
         if field.kind == "models":
             return FieldSpec(html=self.model_list(field, value, path), more=more)
-        fid, path_text = slot_id(path), core.field_path(path)
+        fid, text = slot_id(path), path_text(path)
         shown_help = field.help if field.help.rstrip(".").lower() != field.label.lower() else ""
-        return FieldSpec(kind=field.kind, path=path_text, fid=fid, label=field.label, required=field.required,
-                         help=shown_help, vals=_vals(path=path_text), more=more,
+        return FieldSpec(kind=field.kind, path=text, fid=fid, label=field.label, required=field.required,
+                         help=shown_help, vals=_vals(path=text), more=more,
                          findings=[finding_html(f, self.describe, self.plan_id) for f in self.findings.get(path, [])],
                          **self.control(field, field.default if value is None else value, path, fid))
 
@@ -529,7 +539,7 @@ class FormRenderer:
             return {"value": "\n".join(map(str, lines)), "rows": max(2, len(lines) + 1), "placeholder": "mỗi dòng một mục"}
         if field.kind == "agency":
             return {"value": self.names.name(value) if value else "", "list": "ds-co-quan", "placeholder": "gõ tên cơ quan"}
-        vals = _vals(path=core.field_path(path))
+        vals = _vals(path=path_text(path))
         if field.kind == "range":
             low, high = (value + [None, None])[:2] if isinstance(value, list) else (None, None)
             return {"control": _m().range(fid, self.url, vals, number(low), number(high))}
@@ -566,13 +576,13 @@ class FormRenderer:
                 label = self.names.parents.by_ref.get(ref)
                 shown.append(label or ("Mục không còn trong văn bản cấp trên đang đối chiếu "
                                        + (self.describe(ref) if self.describe else "")).strip())
-        return _m().typed_list("link-list", fid, self.url, _vals(path=core.field_path(path)), shown, "ds-muc-cap-tren",
+        return _m().typed_list("link-list", fid, self.url, _vals(path=path_text(path)), shown, "ds-muc-cap-tren",
                                "gõ vài chữ của mục cấp trên…")
 
     def registry_search(self, value, path: Path_, fid: str) -> Markup:
         """The citation registry entry this basis is, by its name, and a search to pick (another) one."""
         document = self.names.registry.documents.get(value) if isinstance(value, str) else None
-        return _m().registry_search(fid, self.url, _vals(path=core.field_path(path[:-1])),
+        return _m().registry_search(fid, self.url, _vals(path=path_text(path[:-1])),
                                     document_label(document) if document is not None else "")
 
     def footnote_list(self, value, path: Path_) -> Markup:
@@ -581,8 +591,8 @@ class FormRenderer:
         for key, text in notes.items():
             here = path + (str(key),)
             button = self.op_button("remove", here, "Xóa", "Xóa chú thích này", "danger", "Xóa chú thích này?")
-            items.append(_m().footnote(slot_id(here), key, button, core.field_path(here), self.url,
-                                       _vals(path=core.field_path(here)), max(2, min(8, len(str(text or "")) // 90 + 1)),
+            items.append(_m().footnote(slot_id(here), key, button, path_text(here), self.url,
+                                       _vals(path=path_text(here)), max(2, min(8, len(str(text or "")) // 90 + 1)),
                                        "" if text is None else text, self.slot(here)))
         add = self.op_button("add_footnote", path, "+ Thêm chú thích", "Thêm một chú thích cuối trang")
         return _m().footnotes(slot_id(path), items, add)
@@ -590,13 +600,13 @@ class FormRenderer:
     def agency_list(self, value, path: Path_, fid: str) -> Markup:
         items = value if isinstance(value, list) else ([value] if isinstance(value, str) else [])
         label = field_at(path).label if field_at(path) else "Cơ quan"
-        return _m().typed_list("agency-list", fid, self.url, _vals(path=core.field_path(path)),
+        return _m().typed_list("agency-list", fid, self.url, _vals(path=path_text(path)),
                                [self.names.name(v) for v in items], "ds-co-quan", "thêm cơ quan…", label,
                                f"{label}: thêm cơ quan")
 
     def model_group(self, field: FieldInfo, value, path: Path_, action: str = "") -> Markup:
         body = self.fields(field.sub, value if isinstance(value, dict) else {}, path)
-        return _m().group(core.field_path(path), field.label, self.slot(path), body, action=action)
+        return _m().group(path_text(path), field.label, self.slot(path), body, action=action)
 
     def fields(self, model, data: dict, path: Path_, skip=()) -> Markup:
         """The fields of a model; the rarely needed ones (data status, source, notes) folded under «Thêm»."""
@@ -612,12 +622,12 @@ class FormRenderer:
         return _m().fields(self.url, items, words, filled)
 
     def op_button(self, op: str, path: Path_, text: str, title: str, cls: str = "", confirm: str | None = None) -> Markup:
-        return _m().op_button(self.url, _vals(op=op, path=core.field_path(path)), text, title, cls, confirm)
+        return _m().op_button(self.url, _vals(op=op, path=path_text(path)), text, title, cls, confirm)
 
     @staticmethod
     def op(op: str, path: Path_, text: str, title: str, cls: str = "", confirm: str | None = None) -> "OpSpec":
         """A block's button, drawn by the block macro itself."""
-        return OpSpec(_vals(op=op, path=core.field_path(path)), text, title, cls, confirm)
+        return OpSpec(_vals(op=op, path=path_text(path)), text, title, cls, confirm)
 
     def model_list(self, field: FieldInfo, value, path: Path_) -> Markup:
         items = value if isinstance(value, list) else []
@@ -638,7 +648,7 @@ class FormRenderer:
             button = self.op_button("delete", here, "Xóa", f"Xóa {noun} này", "danger", f"Xóa {noun} {i + 1}?")
             parts.append(_m().item(slot_id(here), f"{noun.capitalize()} {i + 1}", button, self.slot(here), extra, body))
         add = self.op_button("append", path, f"+ Thêm {noun}", f"Thêm {noun}")
-        return _m().group(core.field_path(path), field.label, self.slot(path), _join(parts) + _m().add(add),
+        return _m().group(path_text(path), field.label, self.slot(path), _join(parts) + _m().add(add),
                           cls="group list")
 
     # the section tree ----------------------------------------------------------------
@@ -646,7 +656,7 @@ class FormRenderer:
         cards = [self.block(item if isinstance(item, dict) else {}, path + (i,), i, len(items))
                  for i, item in enumerate(items)]
         add = self.op_button("append", path, "+ Thêm mục", "Thêm một mục vào cuối")
-        return _m().blocks(core.field_path(path), self.slot(path), cards, add)
+        return _m().blocks(path_text(path), self.slot(path), cards, add)
 
     def block(self, data: dict, path: Path_, index: int, count: int) -> Markup:
         head = " ".join(str(p) for p in (data.get("label"), data.get("title") or data.get("text")) if p)

@@ -87,12 +87,13 @@ class State:
             if key in self.cache:
                 self.cache.move_to_end(key)
                 return self.cache[key]
+        kept = None
         if text is None:
-            row = self.store.version(plan_id, number)
+            row = self.store.version(plan_id, number, kept=True)
             if row is None:
                 raise UserError("Không tìm thấy phiên bản này của kế hoạch.", 404)
-            text = row.yaml_text
-        result = self.analyse(plan_id, text)
+            text, kept = row.yaml_text, row.analysis
+        result = self.analyse(plan_id, text, kept)
         self.remember(plan_id, number, result)
         return result
 
@@ -100,10 +101,11 @@ class State:
         """The registry the plan's unit checks against (the server's own when its unit adds nothing)."""
         return (self.unit_registry(plan_id) if self.unit_registry is not None else None) or self.registry
 
-    def analyse(self, plan_id: int | None, text: str) -> engine.Analysis:
-        """engine.analyse against the registry of the plan's unit (its own layer and its parents' in the workspace)."""
+    def analyse(self, plan_id: int | None, text: str, kept: dict | None = None) -> engine.Analysis:
+        """engine.analyse against the registry of the plan's unit (its own layer and its parents' in the workspace);
+        *kept*: the check kept with the version, used when it still holds."""
         registry = self.unit_registry(plan_id) if self.unit_registry is not None and plan_id is not None else None
-        return engine.analyse(text, registry)
+        return engine.analyse(text, registry, kept)
 
     def remember(self, plan_id: int, number: int, result: engine.Analysis) -> None:
         with self.lock:
@@ -175,6 +177,7 @@ class Site:
     def reload_registry(self) -> None:
         """After the unit's own registry layer changed: read the registry again and check every plan anew."""
         self.state.registry = core.load_registry()
+        core.kept_check.forget()
         with self.state.lock:
             self.state.cache.clear()
 
@@ -193,7 +196,8 @@ class Site:
     def create_plan(self, text: str, note: str, origin: str) -> int:
         analysis = engine.analyse(text)
         title, issuer = self.describe(analysis)
-        saved = self.state.store.create(text, note, origin, title, issuer, analysis.counts(), analysis.format_ok)
+        saved = self.state.store.create(text, note, origin, title, issuer, analysis.counts(), analysis.format_ok,
+                                        analysis.kept)
         if self.state.unit_registry is None or self.state.unit_registry(saved.plan_id) is None:
             self.state.remember(saved.plan_id, saved.number, analysis)   # else checked again with the unit's layer
         return saved.plan_id

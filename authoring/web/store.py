@@ -11,7 +11,7 @@ from sqlalchemy import (
     JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event, select,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker, undefer
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -72,6 +72,8 @@ class VersionRow(Base):
     part: Mapped[str | None] = mapped_column(String(300), nullable=True)        # the part of the plan edited
     change: Mapped[str | None] = mapped_column(String(1000), nullable=True)     # what changed, in words
     name: Mapped[str | None] = mapped_column(String(200), nullable=True)        # "Bản trình lãnh đạo"
+    # the check of this text (rules/kept), so opening it does not check again; read only with the text to analyse
+    analysis: Mapped[dict | None] = mapped_column(JSON, nullable=True, deferred=True)
 
     plan: Mapped[PlanRow] = relationship(back_populates="versions")
     diff_lines = None   # not stored here: the save's semantic diff in sentences, for the audit log (Store.save)
@@ -138,27 +140,30 @@ class Store:
         ok = row is not None and not row.deleted and (self.visible is None or self.visible(row))
         return row if ok else None
 
-    def version(self, plan_id: int, number: int | None = None) -> VersionRow | None:
+    def version(self, plan_id: int, number: int | None = None, kept: bool = False) -> VersionRow | None:
+        """*kept*: with the check kept with it (VersionRow.analysis), else that column is not read."""
         with self.sessions() as session:
             if number is None:
                 plan = session.get(PlanRow, plan_id)
                 if plan is None:
                     return None
                 number = plan.head
-            return session.scalar(select(VersionRow).where(VersionRow.plan_id == plan_id, VersionRow.number == number))
+            query = select(VersionRow).where(VersionRow.plan_id == plan_id, VersionRow.number == number)
+            return session.scalar(query.options(undefer(VersionRow.analysis)) if kept else query)
 
     def versions(self, plan_id: int) -> list[VersionRow]:
         with self.sessions() as session:
             return list(session.scalars(select(VersionRow).where(VersionRow.plan_id == plan_id)
                                         .order_by(VersionRow.number.desc())))
 
-    def create(self, text: str, note: str, origin: str, title: str, issuer: str, counts: dict, format_ok: bool) -> Saved:
+    def create(self, text: str, note: str, origin: str, title: str, issuer: str, counts: dict, format_ok: bool,
+               kept: dict | None = None) -> Saved:
         with self.sessions.begin() as session:
             plan = PlanRow(title=title, issuer=issuer, origin=origin, head=1)
             session.add(plan)
             session.flush()
             session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=text, note=note, counts=counts,
-                                   format_ok=format_ok))
+                                   format_ok=format_ok, analysis=kept))
             return Saved(plan.id, 1)
 
     def save(self, plan_id: int, base: int, text: str, note: str, title: str, issuer: str, counts: dict,
@@ -178,7 +183,8 @@ class Store:
                 number = base + 1
                 version = VersionRow(plan_id=plan_id, number=number, yaml_text=text, note=note, counts=counts,
                                      format_ok=format_ok, session_key=session_key, part=part,
-                                     change=(change or None) and change[:1000])
+                                     change=(change or None) and change[:1000],
+                                     analysis=getattr(analysis, "kept", None))
                 version.diff_lines = diff   # not a column: read by the audit hook when the version is flushed
                 session.add(version)
                 plan.head = number

@@ -246,7 +246,8 @@ def save_derived(session, me, parent_plan_id: int, parent_label: str, result: di
     session.flush()
     session.add(VersionRow(plan_id=plan.id, number=1, yaml_text=result["text"],
                            note=f"Dự thảo lập từ kế hoạch của {parent_label}"[:500],
-                           counts=result["counts"], format_ok=result["format_ok"], author_id=me.id))
+                           counts=result["counts"], format_ok=result["format_ok"], author_id=me.id,
+                           analysis=result.get("kept")))
     flow = workflow.ensure(session, plan.id, unit.id)
     flow.parent_plan_id = parent_plan_id
     dashboard.keep_coverage(session, flow, 1, result["cells"], result["counts"])

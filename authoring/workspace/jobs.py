@@ -149,7 +149,8 @@ def _parent(parent_name: str, parent_text: str):
 
 
 def derive_one(parent_name: str, parent_text: str, unit: str) -> dict:
-    """One commune's draft: {'unit', 'ok', 'text', 'counts', 'format_ok', 'title', 'cells', 'error'}.
+    """One commune's draft: {'unit', 'ok', 'text', 'counts', 'format_ok', 'title', 'cells', 'kept', 'error'}
+    ('kept': its check, kept with its first version so that its first opening does not check it again).
 
     Runs in a worker process (pool or RQ); everything it returns is plain data."""
     from ..lifecycle.derive import derive
@@ -161,11 +162,11 @@ def derive_one(parent_name: str, parent_text: str, unit: str) -> dict:
         text, _report = derive(parent, unit, output)
         output.write_text(text, encoding="utf-8")
         try:
-            counts, format_ok, cells = check_summary(output)
+            counts, format_ok, cells, kept = check_summary(output)
         finally:
             output.unlink(missing_ok=True)
         return {"unit": unit, "ok": True, "text": text, "counts": counts, "format_ok": format_ok, "cells": cells,
-                "error": ""}
+                "kept": kept, "error": ""}
     except Exception as exc:  # one commune's failure must not stop the batch; the message is shown to the user
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         findings = getattr(exc, "findings", None) or []
@@ -177,22 +178,26 @@ def derive_one(parent_name: str, parent_text: str, unit: str) -> dict:
         return {"unit": unit, "ok": False, "text": "", "counts": {}, "format_ok": False, "cells": {}, "error": message}
 
 
-def check_summary(path: Path) -> tuple[dict, bool, dict]:
-    """`kehoach check` on a plan file (the plan loaded once): counts by severity, readable or not, coverage cells."""
+def check_summary(path: Path) -> tuple[dict, bool, dict, dict | None]:
+    """`kehoach check` on a plan file (the plan loaded once): counts by severity, readable or not, coverage cells,
+    and the check as kept with a version (rules/kept; None when not kept)."""
     from ..loading import load_plan
+    from ..rules import kept as kept_check
     from ..rules.check import check_loaded
     from .dashboard import cells_of
 
     loaded, index = load_plan(path)
     counts = {"error": 0, "warning": 0, "info": 0}
     cells: dict = {}
+    kept = None
     format_ok = loaded is not None and not index.has_errors
     if format_ok:
         report = check_loaded(loaded, index, load_parent=_load_parent_cached)
         cells = cells_of(loaded, report.coverage)
+        kept = kept_check.keep(loaded, index.sorted(), report.coverage, report.parents)
     for finding in index:
         counts[finding.severity.value] += 1
-    return counts, format_ok, cells
+    return counts, format_ok, cells, kept
 
 
 _PARENT_FILES: dict[str, tuple] = {}

@@ -235,3 +235,29 @@ def test_findings_of_the_library_and_check_fixtures_read_without_code():
                 words = describe(forms.humanize(text)) if text else ""
                 found += [f"{name}: {problem}" for problem in code_on_screen(words) if "parent.yaml" not in problem]
     assert not found, "\n".join(found[:20])
+
+
+def test_a_second_editor_page_takes_its_paths_from_the_process_cache_and_draws_the_same_html():
+    """The ids, path texts and button values of the editor's ~2 000 fields are the same for every plan of one shape
+    (the communes of a province): kept for the process, a second page works none of them out again, and draws the same
+    bytes as the first, drawn with every cache empty."""
+    from authoring.model import Plan
+
+    path = EXAMPLES[0]
+    analysis = engine.analyse(path.read_text(encoding="utf-8"))
+    registry = load_registry()
+    sections = next(f for f in forms.cached_fields(Plan) if f.key == "sections")
+
+    def draw() -> str:
+        renderer = forms.FormRenderer(1, analysis.tree, forms.AgencyNames(registry, analysis.tree), {},
+                                      forms.describer(analysis.tree, registry))
+        return str(renderer.field(sections, analysis.tree.get("sections"), ("sections",)))
+
+    caches = (forms.path_text, forms.slot_id, forms._vals)
+    for cache in caches:
+        cache.cache_clear()
+    first = draw()
+    misses = [cache.cache_info().misses for cache in caches]
+    assert all(misses) and draw() == first
+    assert [cache.cache_info().misses for cache in caches] == misses
+    assert 'id="f-sections_5b0_5d"' in first or "f-sections_5b0_5d" in first
