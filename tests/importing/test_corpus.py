@@ -81,6 +81,20 @@ def test_the_fifth_measured_part_comes_from_repositories_no_other_part_uses_and_
     assert corpus._selected(entries, {"pdf", "scan"}, {"fresh4"}) == fresh4
 
 
+def test_the_sixth_measured_part_holds_pdfs_and_scans_from_repositories_no_other_part_uses_and_carries_no_threshold():
+    entries = corpus.load_index()
+    fresh5 = [e for e in entries if e.get("part") == "fresh5" and e["kind"] in ("pdf", "scan")]
+    assert sum(e["kind"] == "pdf" for e in fresh5) >= 5 and sum(e["kind"] == "scan" for e in fresh5) >= 9
+    repository = lambda e: e["source"].split("@")[0]  # noqa: E731
+    assert not {repository(e) for e in fresh5} & {repository(e) for e in entries if e.get("part") != "fresh5"}
+    issuers = [(e["expected"]["issuer"], e["expected"]["parent_issuer"]) for e in fresh5]
+    assert max(issuers.count(i) for i in issuers) <= 2
+    assert max(sum(repository(e) == r for e in fresh5) for r in {repository(e) for e in fresh5}) <= 6
+    assert "fresh5" in corpus.NEVER_TUNED and "fresh5" in corpus.UNTHRESHOLDED
+    assert not any(e.get("part") == "fresh5" for e in _thresholded(entries))
+    assert corpus._selected(entries, {"pdf", "scan"}, {"fresh5"}) == fresh5
+
+
 def test_every_part_of_the_index_is_scored_under_its_own_label_and_selected_alone():
     entries = corpus.load_index()
     assert {e.get("part") for e in entries} <= set(corpus.PARTS)
