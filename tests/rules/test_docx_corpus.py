@@ -152,42 +152,45 @@ def test_a_signer_name_typed_under_the_signature_table_is_reported():
     assert found and "Hồ Văn Mười" in found[0] and "ngoài bảng chữ ký" in found[0]
 
 
-# --- issue 22, session 11: DOCX of other provinces, measured only ----------------------------------------------------
+# --- issue 22, session 11: DOCX of other provinces, measured once, then tune5 -----------------------------------------
 
-def test_the_fresh5_docx_come_from_repositories_no_other_part_uses_and_carry_no_threshold():
+def test_the_tune5_docx_come_from_repositories_no_other_part_uses_and_carry_no_threshold():
     entries = corpus.load_index()
-    fresh5 = [e for e in entries if e["kind"] == "docx" and e.get("part") == "fresh5"]
-    assert len(fresh5) >= 10 and all(e["form"] and "form_not_judged" in e for e in fresh5)
-    issuers = [e["expected"]["issuer"].upper().replace("UỶ", "ỦY") for e in fresh5]
+    tune5 = [e for e in entries if e["kind"] == "docx" and e.get("part") == "tune5"]
+    assert len(tune5) >= 10 and all(e["form"] and "form_not_judged" in e for e in tune5)
+    issuers = [e["expected"]["issuer"].upper().replace("UỶ", "ỦY") for e in tune5]
     assert len(set(issuers)) >= 8 and max(issuers.count(i) for i in issuers) <= 2
     repository = lambda e: e["source"].split("@")[0]  # noqa: E731
-    assert not {repository(e) for e in fresh5} & {repository(e) for e in entries if e.get("part") != "fresh5"}
-    assert "vpubnd49/VBAI" not in {repository(e).removeprefix("github:") for e in fresh5}
-    assert "fresh5" in corpus.NEVER_TUNED and "fresh5" in corpus.UNTHRESHOLDED and "fresh5" in corpus.LINT_FRESH
+    # The fresh5 PDFs and scans share a repository with them; no other DOCX does.
+    others = {repository(e) for e in entries if e.get("part") not in ("tune5", "fresh5")}
+    assert not {repository(e) for e in tune5} & others
+    assert "vpubnd49/VBAI" not in {repository(e).removeprefix("github:") for e in tune5}
+    assert "tune5" not in corpus.NEVER_TUNED and "tune5" in corpus.UNTHRESHOLDED and "tune5" in corpus.LINT_FRESH
+    assert not [e for e in entries if e["kind"] == "docx" and e.get("part") == "fresh5"]
     tune, measured = corpus.lint_parts()
-    assert not {e["id"] for e in fresh5} & {e["id"] for e in tune + measured}
+    assert not {e["id"] for e in tune5} & {e["id"] for e in tune + measured}
 
 
-def test_the_benchmark_prints_the_fresh5_docx_on_lines_of_their_own(monkeypatch, capsys):
-    """Scored by stand-ins (no rule runs here on the part): the lint line, its rules, and import's DOCX line."""
-    fresh5 = [e for e in corpus.load_index() if e["kind"] == "docx" and e.get("part") == "fresh5"]
+def test_the_benchmark_prints_the_tune5_docx_on_lines_of_their_own(monkeypatch, capsys):
+    """Scored by stand-ins: the lint line, its rules, and import's DOCX line."""
+    tune5 = [e for e in corpus.load_index() if e["kind"] == "docx" and e.get("part") == "tune5"]
     linted = []
 
     def fake_lint(entries=None, count_pages=None):
         linted.append(sorted(e["id"] for e in entries))
         return corpus.LintScore(predicted=4, expected=5, right=3, rules={"margins": [2, 1, 2]})
 
-    monkeypatch.setattr(corpus, "load_index", lambda: fresh5)
+    monkeypatch.setattr(corpus, "load_index", lambda: tune5)
     monkeypatch.setattr(corpus, "score_lint", fake_lint)
     monkeypatch.setattr(corpus, "score_import", lambda part: corpus.ImportScore())
-    corpus.main(kinds={"docx"}, parts={"fresh5"})
+    corpus.main(kinds={"docx"}, parts={"tune5"})
     out = capsys.readouterr().out
-    assert f"lint-docx, phần đo mới thứ năm (fresh5) [{len(fresh5)} tệp] độ chính xác: 3/4 = 75.0%; " \
-           "độ phủ: 3/5 = 60.0%" in out
-    assert "lint-docx (fresh5) margins: phát hiện 1/2 lỗi đã chấm; báo 2" in out
-    assert "[DOCX, thật, phần đo mới thứ năm] import" in out
-    assert "[cả hai]" not in out and "phần chỉnh" not in out
-    assert linted == [sorted(e["id"] for e in fresh5)]
+    assert f"lint-docx, phần chỉnh thứ năm (trước là phần đo mới thứ năm) (tune5) [{len(tune5)} tệp] " \
+           "độ chính xác: 3/4 = 75.0%; độ phủ: 3/5 = 60.0%" in out
+    assert "lint-docx (tune5) margins: phát hiện 1/2 lỗi đã chấm; báo 2" in out
+    assert "[DOCX, thật, phần chỉnh thứ năm (DOCX trước là phần đo mới thứ năm)] import" in out
+    assert "[cả hai]" not in out and "lint-docx [phần chỉnh" not in out
+    assert linted == [sorted(e["id"] for e in tune5)]
 
 
 def test_the_judging_aid_lists_the_effective_formatting_table_style_and_text_boxes_included():
