@@ -194,18 +194,21 @@ def _page(document, report: _Report) -> None:
 
 def _fonts(document, fmt: Formatting, report: _Report) -> None:
     for index, p in enumerate(document.element.body.iter(qn("w:p")), 1):
+        # Each rule once a paragraph, but both checked: a "Times New Roman Italic" run does not hide a letter set in
+        # the theme's font further on.
+        said: set[str] = set()
         for run in text_runs(p):
             run_fmt = fmt.run(run, p)
-            if run_fmt.theme_font and run_fmt.font is None:
+            if run_fmt.theme_font and run_fmt.font is None and "theme_font" not in said:
+                said.add("theme_font")
                 report.add("theme_font", E, f"chữ dùng phông theo chủ đề (theme) thay vì {nd30.FONT}: "
                                             f"{_quote(paragraph_text(p))}", f"đoạn {index}",
                            f"Chọn phông {nd30.FONT} trực tiếp cho kiểu chữ (style), không dùng phông của chủ đề.")
-                break
-            if run_fmt.font and match_key(run_fmt.font) != match_key(nd30.FONT):
+            if run_fmt.font and match_key(run_fmt.font) != match_key(nd30.FONT) and "font_not_tnr" not in said:
+                said.add("font_not_tnr")
                 report.add("font_not_tnr", E, f"chữ dùng phông {run_fmt.font}, không phải {nd30.FONT}: "
                                               f"{_quote(paragraph_text(p))}", f"đoạn {index}",
                            f"Đổi phông thành {nd30.FONT} (chữ đậm chọn bằng nút B, không chọn phông '… Bold').")
-                break
 
 
 # --- header ---------------------------------------------------------------------------------------------------------

@@ -208,3 +208,37 @@ def test_the_judging_aid_lists_the_effective_formatting_table_style_and_text_box
     assert [line for line in soc_trang if "Lâm Hoàng Nghiệp" in line] == \
         ["      « Lâm Hoàng Nghiệp» b=True,font=Times New Roman,size=14.0"]
     assert sum(line.startswith("SECTION") for line in soc_trang) == 3
+
+
+# --- issue 22, session 11 (lintfix11): general fixes for what tune5 showed ------------------------------------------
+
+def _tune5_findings(number: str, rule: str) -> list[str]:
+    from authoring.rules.docx import lint_docx_report
+
+    path = next((corpus.CORPUS / "docx").glob(f"{number}-*.docx"))
+    return [f.message for f in lint_docx_report(path).items if f.rule == rule]
+
+
+def test_a_table_style_setting_times_new_roman_overrides_the_theme_font_of_doc_defaults():
+    """Hà Giang: docDefaults name the theme's minor font, the annex table's Table Grid style sets Times New Roman and
+    the cells' runs set only w:cs: Word shows Times New Roman."""
+    from authoring.ooxml.formatting import Formatting
+    from authoring.ooxml.reader import open_document
+
+    path = next((corpus.CORPUS / "docx").glob("803-*.docx"))
+    document = open_document(path, "X100")
+    fmt = Formatting(document)
+    cell = next(p for p in document.element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")
+                if "".join(t.text or "" for t in p.iter(
+                    "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")) == "TT")
+    run = next(cell.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}r"))
+    assert fmt.run(run, cell).font == "Times New Roman" and not fmt.run(run, cell).theme_font
+    assert not _tune5_findings("803", "theme_font")
+
+
+def test_a_letter_in_the_theme_font_is_found_in_a_line_whose_font_is_also_wrong():
+    """Hải Phòng: the Căn cứ lines are "Times New Roman Italic" (font_not_tnr) and one letter "g" of one of them uses
+    the theme's minor font: both rules are said for that line."""
+    found = _tune5_findings("807", "theme_font")
+    assert len(found) == 1 and "377/QĐ-BGDĐT" in found[0]
+    assert len(_tune5_findings("807", "font_not_tnr")) >= 5
