@@ -93,7 +93,8 @@ QUOC_HIEU_VARIANTS = (QUOC_HIEU_TEXT, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT
 TIEU_NGU_TEXT = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_LABEL = "Nơi nhận:"
 ARCHIVE_PREFIX = "Lưu:"                  # last recipient line: "- Lưu: VT, <đơn vị soạn thảo>."
-_LAZY["ARCHIVE_LINE_RE"] = r"^- Lưu: VT(,.*)?\.$"
+# Phụ lục I §II.9b: "Lưu: VT, <viết tắt tên đơn vị soạn thảo>, số lượng bản" — the drafting unit is not optional.
+_LAZY["ARCHIVE_LINE_RE"] = r"^- Lưu: VT,\s*\S.*\.$"
 END_MARK = "./."                         # the body ends with it (every sample of Phụ lục III)
 LETTER_SUBJECT_PREFIX = "V/v"
 

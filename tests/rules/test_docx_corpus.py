@@ -242,3 +242,31 @@ def test_a_letter_in_the_theme_font_is_found_in_a_line_whose_font_is_also_wrong(
     found = _tune5_findings("807", "theme_font")
     assert len(found) == 1 and "377/QĐ-BGDĐT" in found[0]
     assert len(_tune5_findings("807", "font_not_tnr")) >= 5
+
+
+def test_issuer_lines_above_twelve_to_thirteen_points_are_reported():
+    """Sóc Trăng: "ỦY BAN NHÂN DÂN" 13 pt and "TỈNH SÓC TRĂNG" 14 pt share one paragraph of the header table, wrapped
+    by spaces; Tây Ninh: both lines 14 pt. The decree sets the issuer's name at 12–13 pt."""
+    soc_trang = _tune5_findings("802", "issuer_format")
+    assert len(soc_trang) == 1 and "«TỈNH SÓC TRĂNG» cỡ chữ 14" in soc_trang[0] and "12–13" in soc_trang[0]
+    assert _tune5_findings("805", "issuer_format")
+    assert not _tune5_findings("801", "issuer_format")
+
+
+def test_a_quoc_hieu_wrapped_into_one_paragraph_with_the_tieu_ngu_is_judged_on_its_own_runs():
+    """Sóc Trăng: the 13 pt Quốc hiệu and the 14 pt Tiêu ngữ are one paragraph, wrapped by spaces: the Quốc hiệu is
+    right; Tây Ninh's 14 pt Quốc hiệu is still reported."""
+    assert not _tune5_findings("802", "quoc_hieu_format")
+    assert _tune5_findings("805", "quoc_hieu_format")
+
+
+def test_an_archive_line_without_the_drafting_unit_is_reported():
+    found = _tune5_findings("802", "noi_nhan_punctuation")
+    assert len(found) == 1 and "«- Lưu: VT.»" in found[0] and "đơn vị soạn thảo" in found[0]
+
+
+def test_a_signature_block_drawn_as_a_text_box_in_the_right_cell_is_the_right_column():
+    """Sóc Trăng: the closing table's right cell has no paragraph text, only a floating text box with "KT. CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH" and the name: two columns, not "phần cuối phải có 2 cột"."""
+    assert not _tune5_findings("802", "noi_nhan_format")
+    assert not _tune5_findings("802", "signer_name_format")
