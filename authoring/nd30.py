@@ -140,6 +140,9 @@ _LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?[
                              rf"(?P<symbol>{SYMBOL_FIRST_GROUP}(?:\s*[-–]\s*{SYMBOL_GROUP}|/{SYMBOL_GROUP})*)")
 # A ký hiệu as printed and as a plan stores it: at least two groups, no spaces (Phụ lục I §II.3).
 _LAZY["SYMBOL_RE"] = rf"^{SYMBOL_FIRST_GROUP}(?:[-/]{SYMBOL_GROUP})+$"
+# Phụ lục I §II.4: a unit named after a person, a number or an event is written in full ("Thành phố Hồ Chí Minh",
+# not "TP. Hồ Chí Minh" or "TP. HCM"); the abbreviated forms seen in real documents.
+_LAZY["PLACE_ABBREVIATED_RE"] = r"^(?:T\.?P|Tp|TX|Tx)\.\s*|\bHCM\b"
 # "<Địa danh>, ngày 06 tháng 01 năm 2025" (Phụ lục I §II.4); blanks before issue are dots or spaces.
 _LAZY["DATE_LINE_RE"] = (r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
                          r"năm\s*(?P<year>\d{4})\s*$")

@@ -330,6 +330,15 @@ def _header(regions, fmt: Formatting, report: _Report) -> None:
     if not all(f.italic for f in _formats(fmt, p, date_runs)):
         report.add("date_line_format", E, "dòng địa danh, ngày tháng phải in nghiêng", "phần đầu",
                    "Định dạng chữ nghiêng cho dòng địa danh, ngày tháng năm.")
+    place = match.group("place").strip()
+    if nd30.PLACE_ABBREVIATED_RE.search(place):
+        report.add("date_line_format", E, f"địa danh «{place}» viết tắt; Nghị định 30 quy định ghi đầy đủ tên đơn vị "
+                                          "hành chính (ví dụ 'Thành phố Hồ Chí Minh')", "phần đầu, dòng ngày tháng",
+                   "Ghi đầy đủ tên đơn vị hành chính, không viết tắt 'TP.'.")
+    if regions.headers and fmt.paragraph(p).alignment == "right":
+        report.add("date_line_format", E, "dòng địa danh, ngày tháng căn phải; Nghị định 30 quy định căn giữa dưới "
+                                          "Quốc hiệu và Tiêu ngữ", "phần đầu, dòng ngày tháng",
+                   "Căn giữa dòng địa danh, ngày tháng năm trong cột phải của bảng phần đầu.")
 
 
 def _issuer(left, in_table: bool, fmt: Formatting, report: _Report) -> None:
@@ -486,6 +495,14 @@ def _body(regions, form: nd30.Form, fmt: Formatting, report: _Report) -> None:
                                               f"Word: {_quote(text)}", where,
                        "Dùng Tham chiếu → Chèn chú thích cuối trang (Footnote).")
         previous, previous_prose = p, prose
+    # The annexes' running paragraphs (outside their tables) follow the same indent rule as the body.
+    annex_ps = [c for c in regions.annexes if c.tag == qn("w:p") and paragraph_text(c).strip()]
+    for number, p in enumerate(annex_ps, 1):
+        raw = paragraph_text(p)
+        if _is_prose(p, raw.strip(), fmt) and re.match(r"^ *\t", raw) and not (fmt.paragraph(p).first_line_cm or 0) > 0.1:
+            report.add("first_line_indent", E, f"dòng đầu thụt vào bằng phím Tab, không bằng thụt đầu dòng của đoạn: "
+                                               f"{_quote(raw.strip())}", f"phụ lục, đoạn {number}",
+                       "Xóa ký tự Tab, đặt thụt dòng đầu (First line) 1 cm hoặc 1,27 cm.")
     last = paragraph_text(paragraphs[-1]).rstrip()
     if not last.endswith(nd30.END_MARK) and not last.endswith("/."):
         report.add("end_mark_missing", W, f"đoạn cuối của nội dung không kết thúc bằng dấu '{nd30.END_MARK}': "
@@ -711,15 +728,19 @@ def _page_numbers(document, regions, fmt: Formatting, report: _Report, laid_out:
         annex = regions.children[regions.annex_start]
         body_sects = [c for c in regions.children[:regions.annex_start] if c.tag == qn("w:p") and
                       c.find(qn("w:pPr")) is not None and c.find(qn("w:pPr")).find(qn("w:sectPr")) is not None]
-        restart = False
+        restart, late, start = False, False, None
         if body_sects:
             index = len(body_sects)   # the annex is in section index (0-based) = number of breaks before it
             if index < len(sections):
                 number_type = sections[index]._sectPr.find(qn("w:pgNumType"))
-                restart = number_type is not None and number_type.get(qn("w:start")) is not None
+                start = number_type.get(qn("w:start")) if number_type is not None else None
+                # Restarting at 3 continues the decision's pages by hand: the annex is numbered on its own from 1.
+                restart = start is not None and start.strip() == "1"
+                late = start is not None and not restart
         if not restart:
             report.add("page_number", E, f"phụ lục {_quote(paragraph_text(annex))} không được đánh số trang riêng "
-                                         "(tiếp số trang của văn bản)", "phụ lục",
+                                         + (f"(số trang bắt đầu lại từ {start}, không phải từ 1)" if late
+                                            else "(tiếp số trang của văn bản)"), "phụ lục",
                        "Đặt phụ lục trong một phần (section) mới, đánh số trang bắt đầu từ 1.")
 
 

@@ -270,3 +270,23 @@ def test_a_signature_block_drawn_as_a_text_box_in_the_right_cell_is_the_right_co
     "PHÓ CHỦ TỊCH" and the name: two columns, not "phần cuối phải có 2 cột"."""
     assert not _tune5_findings("802", "noi_nhan_format")
     assert not _tune5_findings("802", "signer_name_format")
+
+
+def test_a_tab_started_paragraph_of_an_annex_is_a_first_line_indent_slip():
+    """Hà Giang: "\t1. TTHC áp dụng quy trình 15, 25, 35 ngày", a running paragraph of the annex (not in a table),
+    indented by a Tab with no first-line indent."""
+    found = _tune5_findings("803", "first_line_indent")
+    assert any("«1. TTHC áp dụng quy trình 15, 25" in m and "Tab" in m for m in found)
+
+
+def test_an_annex_whose_page_numbers_restart_at_three_is_not_numbered_on_its_own():
+    found = _tune5_findings("803", "page_number")
+    assert any("bắt đầu lại từ 3" in m for m in found)
+
+
+def test_a_date_line_right_aligned_with_an_abbreviated_city_is_reported():
+    """Điều độ miền Nam: "TP. Hồ Chí Minh, ngày … tháng 02 năm 2024", right-aligned in the header table: the decree
+    writes a unit named after a person in full, the line centred under the Quốc hiệu."""
+    found = _tune5_findings("812", "date_line_format")
+    assert any("«TP. Hồ Chí Minh» viết tắt" in m for m in found) and any("căn phải" in m for m in found)
+    assert not _tune5_findings("805", "date_line_format")
