@@ -290,3 +290,20 @@ def test_a_date_line_right_aligned_with_an_abbreviated_city_is_reported():
     found = _tune5_findings("812", "date_line_format")
     assert any("«TP. Hồ Chí Minh» viết tắt" in m for m in found) and any("căn phải" in m for m in found)
     assert not _tune5_findings("805", "date_line_format")
+
+
+def test_tab_stops_of_a_paragraph_are_not_tab_characters_of_its_text():
+    """Sóc Trăng: "Chú thích:" has a tab stop (w:pPr/w:tabs/w:tab) and no Tab character: no first_line_indent slip;
+    "Cách thức thực hiện:" starts with a real Tab in a run of its own, which the judging listing now shows too."""
+    from authoring.ooxml.reader import open_document, paragraph_text
+
+    path = next((corpus.CORPUS / "docx").glob("802-*.docx"))
+    texts = [paragraph_text(p) for p in open_document(path, "X100").element.body.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")]
+    assert "Chú thích:" in texts and "\tCách thức thực hiện: " in texts
+    found = _tune5_findings("802", "first_line_indent")
+    assert not [m for m in found if "Chú thích" in m] and [m for m in found if "Cách thức thực hiện" in m]
+    spec = importlib.util.spec_from_file_location("docx_formatting", ROOT / "benchmarks" / "docx_formatting.py")
+    aid = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(aid)
+    assert any(line.startswith("      «\t» ") for line in aid.formatting_lines(str(path)))
