@@ -499,7 +499,8 @@ def _body(regions, form: nd30.Form, fmt: Formatting, report: _Report) -> None:
     annex_ps = [c for c in regions.annexes if c.tag == qn("w:p") and paragraph_text(c).strip()]
     for number, p in enumerate(annex_ps, 1):
         raw = paragraph_text(p)
-        if _is_prose(p, raw.strip(), fmt) and re.match(r"^ *\t", raw) and not (fmt.paragraph(p).first_line_cm or 0) > 0.1:
+        indented = (fmt.paragraph(p).first_line_cm or 0) > 0.1
+        if _is_prose(p, raw.strip(), fmt) and re.match(r"^ *\t", raw) and not indented:
             report.add("first_line_indent", E, f"dòng đầu thụt vào bằng phím Tab, không bằng thụt đầu dòng của đoạn: "
                                                f"{_quote(raw.strip())}", f"phụ lục, đoạn {number}",
                        "Xóa ký tự Tab, đặt thụt dòng đầu (First line) 1 cm hoặc 1,27 cm.")
