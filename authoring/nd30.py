@@ -93,7 +93,8 @@ QUOC_HIEU_VARIANTS = (QUOC_HIEU_TEXT, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT
 TIEU_NGU_TEXT = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_LABEL = "Nơi nhận:"
 ARCHIVE_PREFIX = "Lưu:"                  # last recipient line: "- Lưu: VT, <đơn vị soạn thảo>."
-_LAZY["ARCHIVE_LINE_RE"] = r"^- Lưu: VT(,.*)?\.$"
+# Phụ lục I §II.9b: "Lưu: VT, <viết tắt tên đơn vị soạn thảo>, số lượng bản" — the drafting unit is not optional.
+_LAZY["ARCHIVE_LINE_RE"] = r"^- Lưu: VT,\s*\S.*\.$"
 END_MARK = "./."                         # the body ends with it (every sample of Phụ lục III)
 LETTER_SUBJECT_PREFIX = "V/v"
 
@@ -139,6 +140,9 @@ _LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?[
                              rf"(?P<symbol>{SYMBOL_FIRST_GROUP}(?:\s*[-–]\s*{SYMBOL_GROUP}|/{SYMBOL_GROUP})*)")
 # A ký hiệu as printed and as a plan stores it: at least two groups, no spaces (Phụ lục I §II.3).
 _LAZY["SYMBOL_RE"] = rf"^{SYMBOL_FIRST_GROUP}(?:[-/]{SYMBOL_GROUP})+$"
+# Phụ lục I §II.4: a unit named after a person, a number or an event is written in full ("Thành phố Hồ Chí Minh",
+# not "TP. Hồ Chí Minh" or "TP. HCM"); the abbreviated forms seen in real documents.
+_LAZY["PLACE_ABBREVIATED_RE"] = r"^(?:T\.?P|Tp|TX|Tx)\.\s*|\bHCM\b"
 # "<Địa danh>, ngày 06 tháng 01 năm 2025" (Phụ lục I §II.4); blanks before issue are dots or spaces.
 _LAZY["DATE_LINE_RE"] = (r"^(?P<place>[^,\n]{2,60}),\s*ngày\s*(?P<day>\d*)[\s.…]*tháng\s*(?P<month>\d*)[\s.…]*"
                          r"năm\s*(?P<year>\d{4})\s*$")

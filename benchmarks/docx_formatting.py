@@ -142,7 +142,8 @@ def paragraph_lines(paragraph, where: str, styles: Styles, table_style: str | No
     lines = []
     if "".join(g[0] for g in groups).strip():
         layout = ",".join(f"{k}={v}" for k, v in base_paragraph.items())
-        lines = [f"{where} [{style}] {{{layout}}}"] + [f"      «{t}» {k}" for t, k in groups if t.strip()]
+        lines = [f"{where} [{style}] {{{layout}}}"] + [f"      «{t}» {k}" for t, k in groups
+                                                                if t.strip() or "\t" in t]
     for number, box in enumerate(boxes, 1):
         lines += block_lines(box, f"{where}box{number}.", styles)
     return lines

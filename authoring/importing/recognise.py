@@ -134,6 +134,10 @@ _LEVEL_WORDS = [("trung_uong", re.compile(r"^(BỘ|THỦ TƯỚNG|CHÍNH PHỦ|V
                 ("tinh", re.compile(r"\b(TỈNH|THÀNH PHỐ (?:HÀ NỘI|HỒ CHÍ MINH|HẢI PHÒNG|ĐÀ NẴNG|CẦN THƠ|HUẾ))\b")),
                 ("huyen", re.compile(r"\b(HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ)\b")),
                 ("xa", re.compile(r"\b(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b"))]
+# A governing body named as national ("… QUỐC GIA", "… VIỆT NAM", "TRUNG ƯƠNG …"): its units are of central level.
+_NATIONAL = re.compile(r"\b(QUỐC GIA|VIỆT NAM|TRUNG ƯƠNG)\b")
+_AGENCY_LISTS = ("lead", "cooperating", "from", "to", "via")
+_LEVEL_NAMES = {"trung_uong": "trung ương", "tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}
 _UNIT_UPPER = re.compile(r"(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND)\s+(?P<kind>TỈNH|THÀNH PHỐ|QUẬN|HUYỆN|THỊ XÃ|XÃ|PHƯỜNG|"
                          r"THỊ TRẤN|ĐẶC KHU)\s+(?P<name>.+)$")
 
@@ -427,6 +431,19 @@ class Recogniser:
             if name:
                 unit = (own.group("kind"), name)
                 level = level or level_of(*unit).value
+        if level is None and facts.parent_issuer:
+            # A unit under a governing body ("TRUNG TÂM ĐIỀU ĐỘ … MIỀN NAM" under "… QUỐC GIA"): its level is the
+            # governing body's, said as inferred (issue 22: such documents were refused although the header answers).
+            parent = facts.parent_issuer.upper()
+            known = self.registry.resolve_agency(facts.parent_issuer)
+            inferred = self.registry.agencies[known].level.value if known else \
+                next((value for value, pattern in _LEVEL_WORDS if pattern.search(parent)), None) or \
+                ("trung_uong" if _NATIONAL.search(parent) else None)
+            if inferred:
+                level = inferred
+                self.warnings.append(f"Cấp của cơ quan ban hành \"{facts.issuer}\" suy ra từ tên cơ quan chủ quản "
+                                     f"\"{facts.parent_issuer}\" ở góc trái: {_LEVEL_NAMES[inferred]}. Kiểm tra lại "
+                                     "và sửa document.issuer nếu khác.")
         if level is None and re.search(r"\b(UBND|Ủy ban nhân dân) tỉnh\b", " ".join(texts)):
             level = "tinh"
         if level is None and facts.place and match_key(facts.place) in {match_key(c) for c in CENTRAL_CITIES} and \
@@ -588,6 +605,7 @@ class Recogniser:
                                          f"đọc được dài {len(issuer)} ký tự (có lẽ lẫn cả trích yếu): đã rút gọn, "
                                          f"hãy sửa lại cho đúng ở {group}[{index}].issuer.")
         self.bound_lines(tree)
+        self.bound_agencies(tree)
         issuer = tree.get("document", {}).get("issuer", {})
         for key in ("name", "agency"):
             value = issuer.get(key, "")
@@ -607,6 +625,28 @@ class Recogniser:
                     line = line[len(head):].strip()
                 lines.append(line)
             issuer["header"] = lines
+
+    def bound_agencies(self, tree, where: str = "") -> None:
+        """Agency names of tasks and reporting (chủ trì, phối hợp, báo cáo) longer than a field holds — a sentence
+        read as one name: cut at a word with "…" and said with the field, never a reason to lose the document."""
+        if isinstance(tree, list):
+            for index, item in enumerate(tree):
+                self.bound_agencies(item, f"{where}[{index}]")
+            return
+        if not isinstance(tree, dict):
+            return
+        for key, value in tree.items():
+            path = f"{where}.{key}" if where else key
+            if key in _AGENCY_LISTS and isinstance(value, list):
+                for index, name in enumerate(value):
+                    if isinstance(name, str) and len(name) > limits.MAX_SHORT_FIELD:
+                        cut = name[:limits.MAX_SHORT_FIELD - 1].rsplit(" ", 1)[0] + "…"
+                        value[index] = cut
+                        self.warnings.append(f"{path}[{index}] dài {len(name)} ký tự (quá {limits.MAX_SHORT_FIELD}; "
+                                             f"có lẽ cả câu được đọc thành tên cơ quan): đã rút gọn thành "
+                                             f"\"{_quote(cut, 0, 60)}\". Sửa lại theo bản gốc.")
+            else:
+                self.bound_agencies(value, path)
 
     def bound_lines(self, tree: dict) -> None:
         """Every one-line value of the header, the Nơi nhận and the signature as a line the model holds, whatever the

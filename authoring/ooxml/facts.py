@@ -50,6 +50,10 @@ _PROPOSAL = re.compile(r"(?:theo|xét|trên cơ sở)\s+(?:đề nghị|đề xu
 # How a citation is introduced: after "," / "và" / "kèm theo" it is cited in its own right; after "về", "thực hiện",
 # "ban hành Kế hoạch triển khai" … it is named inside the title of the document cited before it.
 _PARALLEL = re.compile(r"(?:^|,|;|\bvà|\bkèm theo|\(|\bcùng)\s*$")
+# "Nghị định số 63/2010/NĐ-CP … (đã được sửa đổi, bổ sung bởi Nghị định số 92/2017/NĐ-CP …)": the amending document
+# is a basis too, not a document named inside the first one's title.
+_AMENDED_BY = re.compile(r"\((?:đã\s+)?(?:được\s+)?sửa\s+đổi(?:,?\s*bổ\s+sung)?(?:\s+một\s+số\s+điều)?\s+"
+                         r"(?:bởi|tại|theo)\s*$")
 
 
 @dataclass
@@ -183,6 +187,9 @@ def _date(facts: Facts, text: str) -> bool:
             words.insert(0, token)
         elif token in ("phố",) and words:
             words.insert(0, token)
+        elif words and re.fullmatch(r"(?:TP|Tp|T\.P|TX|Tx)\.", token):
+            words.insert(0, token)   # "TP. Hồ Chí Minh, ngày …": kept as printed (lint-docx says it is abbreviated)
+            break
         elif not words and re.fullmatch(r"\d{1,2}", token) and k and before[k - 1] in _NUMBERED_UNITS:
             words.insert(0, token)   # "Phường 1, ngày …": a ward or district named by its number
         elif token in ("-", "–") and words and k and before[k - 1][:1].isupper():
@@ -447,7 +454,8 @@ def bases_in(text: str, own: str | None = None, received: bool = False) -> list[
     for clause in re.split(r";|\n|\.\s+(?=[A-ZĐÀ-Ỹ])|:\s*$|,\s+(?=(?:thực hiện|căn cứ|triển khai)\s+(?:"
                            + CITED_TYPES + r")\s+số\b)", nfc(text)):
         clause = clean(clause)
-        clause = clause.strip()
+        # "Căn cứ các Nghị định của Chính phủ: Số 63/2010/NĐ-CP …": a list opened by a colon, its first item capitalised.
+        clause = re.sub(r":\s*Số\s+(?=\d)", ": số ", clause).strip()
         if not clause:
             continue
         if _PROPOSAL.search(clause[:40]):
@@ -476,7 +484,7 @@ def bases_in(text: str, own: str | None = None, received: bool = False) -> list[
             gap = clause[previous_end:m.start()] if previous_end is not None else ""
             if m.group("type") is None:
                 gap = re.sub(rf"(?:{CITED_TYPES})\s*$", "", gap.rstrip())
-            if previous_end is not None and not _PARALLEL.search(gap.rstrip()):
+            if previous_end is not None and not _PARALLEL.search(gap.rstrip()) and not _AMENDED_BY.search(gap.rstrip()):
                 previous_end = m.end()
                 continue
             previous_end = m.end()

@@ -57,6 +57,9 @@ class Formatting:
         for style in styles.findall(qn("w:style")):
             if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true"):
                 self._default_paragraph_style = style.get(qn("w:styleId"))
+        self._default_table_style = next((s.get(qn("w:styleId")) for s in styles.findall(qn("w:style"))
+                                          if s.get(qn("w:type")) == "table" and s.get(qn("w:default")) in ("1", "true")),
+                                         None)
         self._style_chain = lru_cache(maxsize=None)(self._chain)
 
     def _chain(self, style_id: str | None) -> tuple:
@@ -159,6 +162,11 @@ class Formatting:
         for style in self._style_chain(self.style_id(p) or self._default_paragraph_style):
             if style.find(qn("w:rPr")) is not None:
                 sources.append(style.find(qn("w:rPr")))
+        # A table style sits between the paragraph's style and docDefaults (ECMA-376 §17.7.2): a Table Grid that sets
+        # Times New Roman overrides the theme font docDefaults name.
+        for style in self._style_chain(self._table_style(p)):
+            if style.find(qn("w:rPr")) is not None:
+                sources.append(style.find(qn("w:rPr")))
         if self._rpr_default is not None:
             sources.append(self._rpr_default)
         font, theme = None, False
@@ -181,6 +189,18 @@ class Formatting:
             italic=bool(_on(self._first(sources, "w:i"))),
             caps=bool(_on(self._first(sources, "w:caps"))),
         )
+
+    def _table_style(self, p) -> str | None:
+        """The style of the innermost table holding *p* (its own, else the document's default table style)."""
+        node = p.getparent()
+        while node is not None and node.tag != qn("w:tbl"):
+            if node.tag == qn("w:txbxContent"):
+                return None   # a text box in a cell does not take the cell's table style
+            node = node.getparent()
+        if node is None:
+            return None
+        tag = node.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+        return tag.get(qn("w:val")) if tag is not None else self._default_table_style
 
     def style_run(self, style_id: str | None) -> RunFormat:
         """The run formatting a paragraph style gives its text (style chain, then document defaults)."""

@@ -25,7 +25,8 @@ def open_document(path: Path | str, code: str = "X100"):
 
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_SKIPPED = {MC_FALLBACK, qn("w:txbxContent"), qn("w:delText"), qn("w:del")}
+# w:tabs holds a paragraph's tab stops (w:tab elements too): positions, not Tab characters of its text.
+_SKIPPED = {MC_FALLBACK, qn("w:txbxContent"), qn("w:delText"), qn("w:del"), qn("w:tabs")}
 _TEXT_TAGS = {qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:footnoteReference")}
 
 

@@ -19,8 +19,8 @@ from docx.oxml.ns import qn
 from .. import nd30
 from ..findings import Finding, FindingIndex, Severity
 from ..ooxml.formatting import EMU_PER_MM, Formatting
-from ..ooxml.reader import (_text_nodes as text_nodes, document_type, find_regions, open_document, paragraph_text, paragraphs_in, split_columns,
-                            table_columns, table_rows, text_runs)
+from ..ooxml.reader import (MC_FALLBACK, _text_nodes as text_nodes, document_type, find_regions, open_document,
+                            paragraph_text, paragraphs_in, split_columns, table_columns, table_rows, text_runs)
 from ..text import match_key
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -194,18 +194,21 @@ def _page(document, report: _Report) -> None:
 
 def _fonts(document, fmt: Formatting, report: _Report) -> None:
     for index, p in enumerate(document.element.body.iter(qn("w:p")), 1):
+        # Each rule once a paragraph, but both checked: a "Times New Roman Italic" run does not hide a letter set in
+        # the theme's font further on.
+        said: set[str] = set()
         for run in text_runs(p):
             run_fmt = fmt.run(run, p)
-            if run_fmt.theme_font and run_fmt.font is None:
+            if run_fmt.theme_font and run_fmt.font is None and "theme_font" not in said:
+                said.add("theme_font")
                 report.add("theme_font", E, f"chữ dùng phông theo chủ đề (theme) thay vì {nd30.FONT}: "
                                             f"{_quote(paragraph_text(p))}", f"đoạn {index}",
                            f"Chọn phông {nd30.FONT} trực tiếp cho kiểu chữ (style), không dùng phông của chủ đề.")
-                break
-            if run_fmt.font and match_key(run_fmt.font) != match_key(nd30.FONT):
+            if run_fmt.font and match_key(run_fmt.font) != match_key(nd30.FONT) and "font_not_tnr" not in said:
+                said.add("font_not_tnr")
                 report.add("font_not_tnr", E, f"chữ dùng phông {run_fmt.font}, không phải {nd30.FONT}: "
                                               f"{_quote(paragraph_text(p))}", f"đoạn {index}",
                            f"Đổi phông thành {nd30.FONT} (chữ đậm chọn bằng nút B, không chọn phông '… Bold').")
-                break
 
 
 # --- header ---------------------------------------------------------------------------------------------------------
@@ -241,6 +244,11 @@ def _header(regions, fmt: Formatting, report: _Report) -> None:
                    f"Ghi Quốc hiệu in hoa, đậm, cỡ {nd30.QUOC_HIEU.size_text} ở đầu cột phải.")
     else:
         p, text, runs = qh
+        if match_key(text.strip()) not in QUOC_HIEU and match_key(text).replace("hoà", "hòa") not in QUOC_HIEU:
+            # The Quốc hiệu shares its line with other text (the Tiêu ngữ wrapped by spaces): only its own runs count.
+            variant = next(v for v in nd30.QUOC_HIEU_VARIANTS if match_key(v) in match_key(text))
+            runs = [r for r in runs if match_key(_run_text(r).strip()) in match_key(variant)] or runs
+            text = variant if variant.upper() in text.upper() else text
         run_fmts = _formats(fmt, p, runs)
         if text.strip() != text.strip().upper() or not _all_bold(run_fmts) or not _size_in(run_fmts, *nd30.QUOC_HIEU.sizes):
             report.add("quoc_hieu_format", E, f"Quốc hiệu phải in hoa, đậm, cỡ chữ {nd30.QUOC_HIEU.size_text}",
@@ -278,6 +286,7 @@ def _header(regions, fmt: Formatting, report: _Report) -> None:
         if marks[0] == 0 and (total == 0 or marks[1] > 0):
             report.add("rule_under_issuer", E, "thiếu đường kẻ ngang dưới tên cơ quan ban hành", "phần đầu, cột trái",
                        "Kẻ đường nét liền dưới tên cơ quan, dài 1/3 đến 1/2 dòng chữ, ở giữa.")
+    _issuer(columns[0] if regions.headers else header_ps, bool(regions.headers), fmt, report)
     # Số, ký hiệu: "Số: 07/…", 13 pt.
     number = next(((p, t, r) for p, t, r in lines if nd30.NUMBER_START_RE.match(t.strip())), None)
     if number is None:
@@ -321,6 +330,49 @@ def _header(regions, fmt: Formatting, report: _Report) -> None:
     if not all(f.italic for f in _formats(fmt, p, date_runs)):
         report.add("date_line_format", E, "dòng địa danh, ngày tháng phải in nghiêng", "phần đầu",
                    "Định dạng chữ nghiêng cho dòng địa danh, ngày tháng năm.")
+    place = match.group("place").strip()
+    if nd30.PLACE_ABBREVIATED_RE.search(place):
+        report.add("date_line_format", E, f"địa danh «{place}» viết tắt; Nghị định 30 quy định ghi đầy đủ tên đơn vị "
+                                          "hành chính (ví dụ 'Thành phố Hồ Chí Minh')", "phần đầu, dòng ngày tháng",
+                   "Ghi đầy đủ tên đơn vị hành chính, không viết tắt 'TP.'.")
+    if regions.headers and fmt.paragraph(p).alignment == "right":
+        report.add("date_line_format", E, "dòng địa danh, ngày tháng căn phải; Nghị định 30 quy định căn giữa dưới "
+                                          "Quốc hiệu và Tiêu ngữ", "phần đầu, dòng ngày tháng",
+                   "Căn giữa dòng địa danh, ngày tháng năm trong cột phải của bảng phần đầu.")
+
+
+def _issuer(left, in_table: bool, fmt: Formatting, report: _Report) -> None:
+    """Tên cơ quan chủ quản and tên cơ quan ban hành: the capitalised lines above "Số:" in the left column, 12–13 pt.
+    In a header table every stretch of a cell's line is the left column's (two names wrapped by spaces); without a
+    table only the first stretch is."""
+    lines = []
+    for p in left:
+        for text, runs in _line_runs(p):
+            parts = split_columns(text)
+            if not parts:
+                continue
+            if nd30.NUMBER_START_RE.match(parts[0].strip()) or nd30.DATE_LINE_RE.match(_date_part(text)):
+                break
+            for part in parts if in_table else parts[:1]:
+                if part.strip() == part.strip().upper() and any(c.isalpha() for c in part):
+                    own = [r for r in runs if match_key(_run_text(r).strip()) and
+                           match_key(_run_text(r).strip()) in match_key(part)]
+                    lines.append((p, part.strip(), own or runs))
+        else:
+            continue
+        break
+    for p, text, runs in lines:
+        sizes = {f.size_pt for f in _formats(fmt, p, runs)} - {None}
+        if sizes and not all(nd30.ISSUER.size_ok(s) for s in sizes):
+            shown = ", ".join(f"{s:g}" for s in sorted(sizes))
+            report.add("issuer_format", E, f"tên cơ quan {_quote(text)} cỡ chữ {shown}; Nghị định 30 quy định cỡ "
+                                           f"{nd30.ISSUER.size_text}", "phần đầu, cột trái",
+                       f"Đặt cỡ chữ {nd30.ISSUER.size_text} cho các dòng tên cơ quan ở góc trái.")
+            return
+
+
+def _run_text(run) -> str:
+    return "".join(t.text or "" for t in run.iter(qn("w:t")))
 
 
 def _date_part(text: str) -> str:
@@ -443,6 +495,15 @@ def _body(regions, form: nd30.Form, fmt: Formatting, report: _Report) -> None:
                                               f"Word: {_quote(text)}", where,
                        "Dùng Tham chiếu → Chèn chú thích cuối trang (Footnote).")
         previous, previous_prose = p, prose
+    # The annexes' running paragraphs (outside their tables) follow the same indent rule as the body.
+    annex_ps = [c for c in regions.annexes if c.tag == qn("w:p") and paragraph_text(c).strip()]
+    for number, p in enumerate(annex_ps, 1):
+        raw = paragraph_text(p)
+        indented = (fmt.paragraph(p).first_line_cm or 0) > 0.1
+        if _is_prose(p, raw.strip(), fmt) and re.match(r"^ *\t", raw) and not indented:
+            report.add("first_line_indent", E, f"dòng đầu thụt vào bằng phím Tab, không bằng thụt đầu dòng của đoạn: "
+                                               f"{_quote(raw.strip())}", f"phụ lục, đoạn {number}",
+                       "Xóa ký tự Tab, đặt thụt dòng đầu (First line) 1 cm hoặc 1,27 cm.")
     last = paragraph_text(paragraphs[-1]).rstrip()
     if not last.endswith(nd30.END_MARK) and not last.endswith("/."):
         report.add("end_mark_missing", W, f"đoạn cuối của nội dung không kết thúc bằng dấu '{nd30.END_MARK}': "
@@ -486,7 +547,8 @@ def _closing(regions, fmt: Formatting, report: _Report) -> None:
                                                     "cách, không căn giữa", "phần cuối, chữ ký",
                            "Đặt khối chữ ký trong cột phải của bảng, căn giữa.")
         return
-    columns = table_columns(regions.closing)
+    columns = table_columns(regions.closing) if len(table_columns(regions.closing)) >= 2 else \
+        _columns_with_text_boxes(regions.closing)
     if len(columns) < 2:
         report.add("noi_nhan_format", E, "phần cuối phải có 2 cột: nơi nhận (trái) và chữ ký (phải)", "phần cuối",
                    "Dùng bảng 2 cột không viền.")
@@ -535,6 +597,23 @@ def _closing(regions, fmt: Formatting, report: _Report) -> None:
                    "Xóa các dấu cách ở đầu dòng, căn giữa các dòng chức vụ và họ tên.")
 
 
+def _columns_with_text_boxes(table) -> list[list]:
+    """A closing table's columns where a cell with no text of its own shows a text box (the signature block drawn
+    as a floating box in the right cell): the box's paragraphs, once (not the mc:Fallback copy), stand for the cell."""
+    columns: list[list] = []
+    for row in table.findall(qn("w:tr")):
+        for index, cell in enumerate(row.findall(qn("w:tc"))):
+            while len(columns) <= index:
+                columns.append([])
+            own = paragraphs_in(cell)
+            if not any(paragraph_text(p).strip() for p in own):
+                boxes = [box for box in cell.iter(qn("w:txbxContent"))
+                         if not any(a.tag == MC_FALLBACK for a in box.iterancestors())]
+                own = [p for box in boxes for p in box.findall(qn("w:p"))]
+            columns[index].extend(own)
+    return [c for c in columns if any(paragraph_text(p).strip() for p in c)]
+
+
 def _recipients(lines, fmt: Formatting, report: _Report) -> None:
     if not lines:
         return
@@ -573,7 +652,11 @@ def _recipients(lines, fmt: Formatting, report: _Report) -> None:
         # A note typed to the right of the list ("- Cổng thông tin điện tử Chính phủ;      Để đăng dự thảo"), after
         # a tab or a run of spaces, is not part of the recipient line whose punctuation is judged.
         text = re.split(r"(?<=[;,.])(?:\t|\s{2,})", text, maxsplit=1)[0].rstrip()
-        if last and not nd30.ARCHIVE_LINE_RE.match(text):
+        if last and re.fullmatch(r"- Lưu: VT\.?", text):
+            report.add("noi_nhan_punctuation", E, f"dòng cuối nơi nhận {_quote(text)} không ghi đơn vị soạn thảo; "
+                                                  "Nghị định 30 quy định '- Lưu: VT, <viết tắt đơn vị soạn thảo>.'",
+                       where, "Ghi thêm tên viết tắt của đơn vị soạn thảo, ví dụ '- Lưu: VT, KGVX.'.")
+        elif last and not nd30.ARCHIVE_LINE_RE.match(text):
             report.add("noi_nhan_punctuation", E, f"dòng cuối nơi nhận {_quote(text)} phải là '- Lưu: VT, … .' và "
                                                   "kết thúc bằng dấu chấm", where,
                        "Dòng cuối ghi '- Lưu: VT, <đơn vị soạn thảo>.' và kết thúc bằng dấu chấm.")
@@ -646,15 +729,19 @@ def _page_numbers(document, regions, fmt: Formatting, report: _Report, laid_out:
         annex = regions.children[regions.annex_start]
         body_sects = [c for c in regions.children[:regions.annex_start] if c.tag == qn("w:p") and
                       c.find(qn("w:pPr")) is not None and c.find(qn("w:pPr")).find(qn("w:sectPr")) is not None]
-        restart = False
+        restart, late, start = False, False, None
         if body_sects:
             index = len(body_sects)   # the annex is in section index (0-based) = number of breaks before it
             if index < len(sections):
                 number_type = sections[index]._sectPr.find(qn("w:pgNumType"))
-                restart = number_type is not None and number_type.get(qn("w:start")) is not None
+                start = number_type.get(qn("w:start")) if number_type is not None else None
+                # Restarting at 3 continues the decision's pages by hand: the annex is numbered on its own from 1.
+                restart = start is not None and start.strip() == "1"
+                late = start is not None and not restart
         if not restart:
             report.add("page_number", E, f"phụ lục {_quote(paragraph_text(annex))} không được đánh số trang riêng "
-                                         "(tiếp số trang của văn bản)", "phụ lục",
+                                         + (f"(số trang bắt đầu lại từ {start}, không phải từ 1)" if late
+                                            else "(tiếp số trang của văn bản)"), "phụ lục",
                        "Đặt phụ lục trong một phần (section) mới, đánh số trang bắt đầu từ 1.")
 
 

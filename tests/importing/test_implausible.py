@@ -99,3 +99,30 @@ def test_any_header_value_and_recipient_line_gives_a_plan_that_loads_and_validat
     text = dump_tree(to_tree(tree), SCHEMA_LINE, name="thử")
     loaded, index = load_plan("nhap.yaml", text=text)
     assert loaded is not None and not index.has_errors, [f.message for f in index.findings][:3]
+
+
+def test_a_unit_under_a_national_governing_body_is_imported_at_central_level_with_a_warning(tmp_path):
+    """A power-dispatch centre's Kế hoạch (tune5, docx-811): its header names the unit and its governing body "… QUỐC
+    GIA", no province or commune; the level is inferred from the governing body, not refused."""
+    from helpers import ROOT
+
+    source = next((ROOT / "tests" / "fixtures" / "real" / "docx").glob("811-*.docx"))
+    out = tmp_path / "kh.yaml"
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "suy ra từ tên cơ quan chủ quản \"TRUNG TÂM ĐIỀU ĐỘ HỆ THỐNG ĐIỆN QUỐC GIA\"" in result.output
+    assert "trung ương" in result.output
+    assert load_plan_or_raise(out).plan.document.level.value == "trung_uong"
+
+
+def test_a_task_lead_of_244_characters_is_shortened_and_flagged_not_a_lost_document(tmp_path):
+    """Thanh Hóa (tune5, docx-810): a whole sentence of an annex read as the lead of a task."""
+    from helpers import ROOT
+
+    source = next((ROOT / "tests" / "fixtures" / "real" / "docx").glob("810-*.docx"))
+    out = tmp_path / "qd.yaml"
+    result = CliRunner().invoke(main, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "task.lead[0] dài 244 ký tự (quá 200" in result.output
+    lead = load_plan_or_raise(out).plan.sections[0].blocks[0].task.lead[0]
+    assert len(str(lead)) <= 200 and str(lead).endswith("…")

@@ -48,3 +48,23 @@ def test_a_second_basis_after_a_comma_and_thuc_hien_is_a_basis_not_a_nested_titl
             "một số nội dung, thực hiện Kế hoạch số 884/KH-UBND ngày 24/5/2022 của Ủy ban nhân dân tỉnh về thu thập "
             "thông tin. Sở hướng dẫn như sau:")
     assert [b["code"] for b in bases_in(text)] == ["11/2022/TT-BLĐTBXH", "884/KH-UBND"]
+
+
+def test_an_abbreviated_city_is_the_place_as_printed():
+    facts = facts_from_text(_HEAD.format(issuer="TRUNG TÂM ĐIỀU ĐỘ\nHỆ THỐNG ĐIỆN MIỀN NAM", place="TP. Hồ Chí Minh"))
+    assert facts.place == "TP. Hồ Chí Minh"
+
+
+def test_documents_amending_a_basis_given_in_parentheses_are_bases_too():
+    text = ("Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ về kiểm soát thủ tục hành chính "
+            "(đã được sửa đổi, bổ sung bởi Nghị định số 92/2017/NĐ-CP ngày 07 tháng 8 năm 2017 của Chính phủ); "
+            "Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018 của Chính phủ về thực hiện cơ chế một cửa "
+            "(được sửa đổi, bổ sung tại Nghị định số 107/2021/NĐ-CP ngày 06 tháng 12 năm 2021 của Chính phủ);")
+    assert [b["code"] for b in bases_in(text)] == ["63/2010/NĐ-CP", "92/2017/NĐ-CP", "61/2018/NĐ-CP", "107/2021/NĐ-CP"]
+
+
+def test_a_list_of_bases_opened_by_a_colon_keeps_its_capitalised_first_item():
+    text = ("Căn cứ các Nghị định của Chính phủ: Số 63/2010/NĐ-CP ngày 08/6/2010 về kiểm soát thủ tục hành chính; "
+            "số 48/2013/NĐ-CP ngày 14/5/2013, số 92/2017/NĐ-CP ngày 07/8/2017 sửa đổi, bổ sung một số điều;")
+    assert [b["code"] for b in bases_in(text)] == ["63/2010/NĐ-CP", "48/2013/NĐ-CP", "92/2017/NĐ-CP"]
+    assert [b["type"] for b in bases_in(text)][0] == "Nghị định"
