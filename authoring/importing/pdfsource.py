@@ -225,11 +225,61 @@ def _has_text(pages: list[Page]) -> bool:
 _MARKED_SHARE = 0.5
 
 
+# Share of page 1's characters drawn with a glyph the PDF gives no Unicode for (pdfminer's "(cid:1228)") above which the
+# layer is not read: a font embedded without its ToUnicode map (a signed copy passed through Ghostscript: "UBND 7ӌ1+
+# LÀO CAI" for "TỈNH", 37–45 % of the characters) leaves the letters unknowable from the file itself, as the embedded
+# subset keeps neither cmap nor glyph names; a PDF typed and saved as usual has none.
+_UNMAPPED_SHARE = 0.05
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+
+
+def _unmapped_share(words: list[Word]) -> float:
+    unmapped = sum(len(_UNMAPPED.findall(w.text)) for w in words)
+    total = sum(len(_UNMAPPED.sub("x", w.text)) for w in words)
+    return unmapped / total if total else 0.0
+
+
+def _trusted(text: str) -> bool:
+    """A word of a partly broken layer drawn wholly in fonts that map their glyphs: Vietnamese or Latin letters,
+    figures and signs, as typed."""
+    from ..text import strip_diacritics
+
+    return (not _UNMAPPED.search(text) and bool(text.strip())
+            and all(ord(c) < 0x250 for c in strip_diacritics(text).replace("Đ", "D").replace("đ", "d")))
+
+
+def _confirmed_by_layer(scanned: list[Page], layer: list[Page]) -> tuple[list[Page], int]:
+    """The OCR reading of pages whose text layer is partly broken, each word the layer still gives whole at the same
+    place taken as the layer gives it, sure: what the fonts map is the typed text (a "1894" OCR read at 83 % is
+    printed, not handwritten), the rest stays as OCR read it."""
+    out, count = [], 0
+    for page, typed in zip(scanned, layer):
+        words = []
+        for word in page.words:
+            inside = [t for t in typed.words if word.x0 - 1 <= (t.x0 + t.x1) / 2 <= word.x1 + 1
+                      and word.top - 1 <= (t.top + t.bottom) / 2 <= word.bottom + 1]
+            tolerance = 0.35 * max(word.bottom - word.top, 4.0)
+            if (len(inside) == 1 and _trusted(inside[0].text) and abs(inside[0].x0 - word.x0) <= tolerance
+                    and abs(inside[0].x1 - word.x1) <= tolerance):
+                word = replace(word, text=inside[0].text, confidence=100.0)
+                count += 1
+            words.append(word)
+        out.append(replace(page, words=words))
+    return out + scanned[len(out):], count
+
+
 def _garbled_layer_note(pages: list[Page]) -> str | None:
     """Why the text layer of page 1 is not read but the page images are: what the scanner's OCR put there is not
-    Vietnamese text (too few words carry a mark). None when the layer reads as Vietnamese."""
+    Vietnamese text (too few words carry a mark), or its fonts give no letters for many glyphs. None when the layer
+    reads as Vietnamese."""
     from ..text import marked_share
 
+    unmapped = _unmapped_share(pages[0].words)
+    if unmapped >= _UNMAPPED_SHARE:
+        return (f"Lớp chữ của tệp PDF hỏng một phần: ở trang 1, {unmapped:.0%} ký tự dùng phông chữ không kèm bảng mã chữ "
+                "(thường do tệp đã qua phần mềm nén hay in lại như Ghostscript), nên không biết đó là chữ gì. kehoach bỏ "
+                "lớp chữ đó và đọc lại ảnh trang bằng nhận dạng chữ (OCR); nếu có bản Word hay bản PDF gốc của văn "
+                "bản, hãy nhập bản đó.")
     share, counted = marked_share([w.text for w in pages[0].words])
     if share >= _MARKED_SHARE:
         return None
@@ -360,6 +410,11 @@ def _read_pdf(path: Path) -> PdfRead:
     from .ocr import ocr_pages
 
     scanned, confidence, ocr_notes = ocr_pages(path, len(pages))
+    if garbled and _unmapped_share(pages[0].words) >= _UNMAPPED_SHARE:
+        scanned, confirmed = _confirmed_by_layer(scanned, pages)
+        if confirmed:
+            notes.append(f"{confirmed} chữ đọc bằng OCR trùng vị trí với chữ còn đọc được trong lớp chữ (phông có bảng "
+                         "mã chữ) được lấy đúng như lớp chữ ghi.")
     scanned, more = _first_document(scanned)
     read = PdfRead(document_from_pages(scanned), True, confidence, facts, notes + ocr_notes + more)
     read.first_page_words = scanned[0].words if scanned else []

@@ -947,3 +947,28 @@ def test_a_number_line_whose_handwriting_reads_as_marks_and_a_slash_still_gives_
         (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
     facts, notes = facts_of(read)
     assert (facts.number, facts.symbol) == (None, "CAT-PA05") and facts.unreadable == ["number"]
+
+
+def test_a_text_layer_whose_fonts_map_no_letters_is_said_broken_by_its_fonts_not_by_a_scanner():
+    """pdf-712: a signed copy passed through Ghostscript keeps fonts without a ToUnicode map ("UBND 7ӌ1+ LÀO CAI"):
+    the report says the layer is partly broken by its fonts, not that a scanner's OCR put it there."""
+    from authoring.importing.pdfsource import _garbled_layer_note, _text_pages
+
+    note = _garbled_layer_note(_text_pages(REAL / "pdf" / "712-lao-cai-so-cong-thuong-tb-1894-kiem-tra-vlncn.pdf"))
+    assert note and "hỏng một phần" in note and "phông chữ" in note and "máy quét" not in note
+
+
+def test_ocr_words_of_a_partly_broken_layer_are_taken_as_the_layer_gives_them_where_its_fonts_map():
+    """A "1894" OCR read at 83 % (so said unreadable, as if handwritten) is printed in a font that maps its glyphs:
+    the layer's word at the same place is taken, sure; a word of unmapped glyphs, or one the layer splits
+    differently, stays as OCR read it."""
+    from authoring.importing.pdfsource import _confirmed_by_layer
+    from authoring.ooxml.layout import Page, Word
+
+    ocr = Page(595, 842, [Word("1894", 100, 124, 99, 111, 13, 83.0), Word("TĨNH", 60, 95, 57, 69, 13, 64.0),
+                          Word("Hạnh", 300, 330, 73, 85, 13, 97.0)])
+    layer = Page(595, 842, [Word("1894", 100.5, 124.2, 99.5, 111, 13), Word("(cid:55)(cid:1228)(cid:49)", 60, 95, 57, 69, 13),
+                            Word("Hạnh phúc", 300, 370, 73, 85, 13)])
+    pages, count = _confirmed_by_layer([ocr], [layer])
+    assert [(w.text, w.confidence) for w in pages[0].words] == [("1894", 100.0), ("TĨNH", 64.0), ("Hạnh", 97.0)]
+    assert count == 1
