@@ -168,7 +168,13 @@ def _touching_joined(words: list[Word]) -> list[Word]:
 _CYRILLIC_LOOKALIKES = str.maketrans("АВСЕНКМОРТХаеорсух", "ABCEHKMOPTXaeopcyx")
 
 
+# The letter "oi" (Ƣ ƣ, U+01A2/3), which no Vietnamese text uses, is what some PDF writers put in the text layer for
+# the glyph Ư ư of a Vietnamese font ("BỘ CÔNG THƢƠNG", "hƣớng dẫn" on a page that shows "THƯƠNG", "hướng").
+_OI_FOR_U_HORN = str.maketrans("Ƣƣ", "Ưư")
+
+
 def _latin(text: str) -> str:
+    text = text.translate(_OI_FOR_U_HORN)
     if re.search(r"[A-Za-z]", text) and re.search(r"[\u0400-\u04ff]", text):
         return text.translate(_CYRILLIC_LOOKALIKES)
     return text

@@ -972,3 +972,9 @@ def test_ocr_words_of_a_partly_broken_layer_are_taken_as_the_layer_gives_them_wh
     pages, count = _confirmed_by_layer([ocr], [layer])
     assert [(w.text, w.confidence) for w in pages[0].words] == [("1894", 100.0), ("TĨNH", 64.0), ("Hạnh", 97.0)]
     assert count == 1
+
+
+def test_the_letter_oi_a_pdf_writer_puts_for_u_horn_is_read_as_u_horn():
+    """pdf-711: the text layer writes "BỘ CÔNG THƢƠNG", "hƣớng dẫn" (U+01A2/3) where the page shows Ư, ư."""
+    facts = pdf_facts(REAL / "pdf" / "711-bct-cuc-doi-moi-sang-tao-cv-1178-cum-cong-nghiep.pdf")
+    assert facts.parent_issuer == "BỘ CÔNG THƯƠNG" and facts.title.startswith("V/v hướng dẫn")
