@@ -641,6 +641,23 @@ def _garbled_subject(facts, read: PdfRead, notes: list[str]) -> None:
                  "chiếu với bản gốc.")
 
 
+def _issuer_marks(lines: list[str], notes: list[str]) -> list[str]:
+    """The issuer's lines with marks OCR misread set as the phrase book prints them (marks only, as for the trích
+    yếu): the registry does not list every Cục, Trung tâm or joint body, but its phrases spell their words ("HÓA CHÁT"
+    → "HÓA CHẤT", "PHÁT TRIÊN" → "PHÁT TRIỂN", "TÓI CAO" → "TỐI CAO")."""
+    from .phrasebook import correct_marks
+
+    out = []
+    for line in lines:
+        # any word's marks: Tesseract is as sure of "CHÁT" as of "CHẤT", the marks over capitals being so small
+        fixed, changes = correct_marks(line)
+        if changes:
+            notes.append("Cơ quan ban hành: dấu của chữ đọc bằng OCR được sửa theo cụm từ của danh mục (chỉ sửa dấu): "
+                         + "; ".join(f"\"{a}\" → \"{b}\"" for a, b in changes) + ". Hãy đối chiếu với bản gốc.")
+        out.append(fixed)
+    return out
+
+
 def facts_of(read: PdfRead):
     """The header facts of a PDF read as those of a DOCX, and what the import report must add. On a scan a số or a day
     that OCR cannot read for sure (handwritten, stamped) is left empty and said unreadable, never guessed."""
@@ -656,6 +673,7 @@ def facts_of(read: PdfRead):
         if _bare("".join(lines)) != _bare("".join(read_as)):   # letters changed, not only marks or spaces
             notes.append(f"Cơ quan ban hành: OCR đọc \"{' / '.join(read_as)}\", gần nhất với tên trong danh mục "
                          f"\"{' / '.join(lines)}\" nên ghi theo danh mục. Hãy đối chiếu với bản gốc.")
+        lines = _issuer_marks(lines, notes)
         if lines:   # "BAN CHỈ ĐẠO CẢI CÁCH" / "HÀNH CHÍNH CỦA CHÍNH PHỦ": one name over two lines, not a parent and a body
             from ..ooxml.facts import _split_issuer
 

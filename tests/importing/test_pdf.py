@@ -978,3 +978,30 @@ def test_the_letter_oi_a_pdf_writer_puts_for_u_horn_is_read_as_u_horn():
     """pdf-711: the text layer writes "BỘ CÔNG THƢƠNG", "hƣớng dẫn" (U+01A2/3) where the page shows Ư, ư."""
     facts = pdf_facts(REAL / "pdf" / "711-bct-cuc-doi-moi-sang-tao-cv-1178-cum-cong-nghiep.pdf")
     assert facts.parent_issuer == "BỘ CÔNG THƯƠNG" and facts.title.startswith("V/v hướng dẫn")
+
+
+def test_a_dash_between_two_words_of_a_line_is_kept_whatever_its_kind_or_confidence_and_a_lone_speck_is_not():
+    """scan-709: "năm học 2025 – 2026" read with an em dash at 86 %, dropped as a speck; a thin en dash between words
+    at 60 % joins them too; a dash alone on its line at 60 % is a speck or a rule."""
+    from authoring.importing import ocr
+
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    rows = [(1, 100, 96.0, "2025"), (1, 220, 86.0, "—"), (1, 260, 96.0, "2026"),
+            (2, 100, 95.0, "kỳ"), (2, 160, 60.0, "–"), (2, 200, 95.0, "học"), (3, 100, 60.0, "-")]
+    tsv = head + "".join(f"5\t1\t1\t1\t{line}\t{n}\t{x}\t{100 * line}\t40\t40\t{c}\t{t}\n"
+                         for n, (line, x, c, t) in enumerate(rows, 1))
+    assert [w.text for w in ocr._page_words(tsv, 72 / 300)] == ["2025", "—", "2026", "kỳ", "–", "học"]
+
+
+def test_the_marks_of_an_issuer_line_ocr_misread_are_set_by_the_phrase_book_and_said():
+    """scan-710, 711: Tesseract reads the Cục Hóa chất's name "CỤC HÓA CHÁT" as sure as the rest; the phrase book
+    (the registry's "hóa chất") sets the marks, letters unchanged, and the report says so."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read([(50, [(95, "BỘ CÔNG THƯƠNG"), (300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+                      (68, [(95, "CỤC HÓA CHÁT"), (330, "Độc lập - Tự do - Hạnh phúc")]),
+                      (90, [(100, "Số: 813/HC-CNHC"), (300, "Hà Nội, ngày 22 tháng 4 năm 2026")]),
+                      (120, [(90, "V/v trao đổi về một số quy định")])] + _BODY, confidence=96.0)
+    facts, notes = facts_of(read)
+    assert facts.issuer == "CỤC HÓA CHẤT" and facts.parent_issuer == "BỘ CÔNG THƯƠNG"
+    assert any("HÓA CHÁT" in n and "HÓA CHẤT" in n and "Cơ quan ban hành" in n for n in notes)
