@@ -13,7 +13,7 @@ from ..aio import run_async
 from ..errors import InputError
 from ..findings import Finding, Severity
 from ..ooxml.layout import Cell, Page, Table, Word, document_from_pages, lines_of, opens_a_document
-from ..text import nfc
+from ..text import VIETNAMESE_MARKED, nfc
 
 _FIX = "Mở tệp bằng trình đọc PDF và lưu lại (In ra PDF), hoặc dùng bản Word (.docx) của văn bản."
 
@@ -474,6 +474,12 @@ _HEAD_ROWS = 12
 _PEN_NUMBER_LINE = re.compile(r"^[Ss][ốóôồổá]\s*[:;.]?\s*(?P<number>.*?)\s/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)")
 
 
+# The Số line whose "/" OCR read as a letter no Vietnamese word has, glued to the ký hiệu ("số:2 6 ŸBCT-ATMT" under a
+# numbering stamp): the ký hiệu after it stands, the số is not guessed.
+_SLASH_MISREAD = re.compile(r"^[Ss][ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*[^\sA-ZĐa-zđ0-9\W" + "".join(
+    sorted(c + c.upper() for c in VIETNAMESE_MARKED)) + r"](?P<symbol>[A-ZĐ]{2,}[-/]\S+)$")
+
+
 def _speck(token: str, confidence: float) -> bool:
     """A token of a scan's trích yếu that is a speck, not a word: marks no text uses ("'^j"), or a lone letter read
     with next to no confidence ("Z" at 0)."""
@@ -645,12 +651,14 @@ def _issuer_marks(lines: list[str], notes: list[str]) -> list[str]:
     """The issuer's lines with marks OCR misread set as the phrase book prints them (marks only, as for the trích
     yếu): the registry does not list every Cục, Trung tâm or joint body, but its phrases spell their words ("HÓA CHÁT"
     → "HÓA CHẤT", "PHÁT TRIÊN" → "PHÁT TRIỂN", "TÓI CAO" → "TỐI CAO")."""
-    from .phrasebook import correct_marks
+    from .phrasebook import correct_marks, stop_tones
 
     out = []
     for line in lines:
         # any word's marks: Tesseract is as sure of "CHÁT" as of "CHẤT", the marks over capitals being so small
         fixed, changes = correct_marks(line)
+        fixed, toned = stop_tones(fixed)
+        changes += toned
         if changes:
             notes.append("Cơ quan ban hành: dấu của chữ đọc bằng OCR được sửa theo cụm từ của danh mục (chỉ sửa dấu): "
                          + "; ".join(f"\"{a}\" → \"{b}\"" for a, b in changes) + ". Hãy đối chiếu với bản gốc.")
@@ -681,7 +689,7 @@ def facts_of(read: PdfRead):
     if facts.title is None and read.document.tables:
         _garbled_subject(facts, read, notes)
     if facts.title:
-        from .phrasebook import correct_marks
+        from .phrasebook import correct_marks, stop_tones
 
         # "khóa 1ó, 17, 18": Tesseract's Vietnamese model reads a 6 as "ó"; a figure glued to "ó" is no word
         spelled = _DIGIT_O.sub(r"\g<1>6", facts.title)
@@ -704,6 +712,8 @@ def facts_of(read: PdfRead):
                          f"\"{facts.title}\" → \"{cleaned}\". Hãy đối chiếu với bản gốc.")
             facts.title = cleaned
         facts.title, changes = correct_marks(facts.title, lambda w: confidence.get(w, 0.0) < _DOUBTFUL_WORD)
+        facts.title, toned = stop_tones(facts.title)
+        changes += toned
         if changes:
             notes.append("Trích yếu: dấu của chữ đọc bằng OCR được sửa theo cụm từ của danh mục cơ quan, văn bản và Nghị "
                          "định 30 (chỉ sửa dấu, không đổi chữ cái): " + "; ".join(f"\"{a}\" → \"{b}\"" for a, b in changes)
@@ -744,7 +754,9 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("number")
                 notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
                              "kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
-        bare_symbol = re.match(r"^S[ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*(?P<symbol>[A-ZĐ]\S*)$", text)
+        bare_symbol = re.match(r"^S[ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*(?P<symbol>[A-ZĐ]\S*)$", text) or (
+            row <= _HEAD_ROWS and next((m for s in segments if (m := _SLASH_MISREAD.match(" ".join(w.text for w in s)))),
+                                       None))
         if not number and facts.symbol is None and bare_symbol and (nd30.SYMBOL_RE.match(bare_symbol.group("symbol"))
                                                                   or _issuer_initials(facts, bare_symbol.group("symbol"))):
             # the "/" lost under the handwritten số ("Số: 309 BCA-C04"): the ký hiệu stands, the số is not guessed

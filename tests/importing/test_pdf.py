@@ -1005,3 +1005,56 @@ def test_the_marks_of_an_issuer_line_ocr_misread_are_set_by_the_phrase_book_and_
     facts, notes = facts_of(read)
     assert facts.issuer == "CỤC HÓA CHẤT" and facts.parent_issuer == "BỘ CÔNG THƯƠNG"
     assert any("HÓA CHÁT" in n and "HÓA CHẤT" in n and "Cơ quan ban hành" in n for n in notes)
+
+
+def test_a_heading_that_is_the_type_and_the_trich_yeu_in_one_is_split_and_its_marks_set():
+    """scan-713: "QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ / ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ" is one bold heading, read
+    "QUYÉT ĐỊNH CHÁP THUẬN …": the tên loại is known by its letters, the rest is the trích yếu, whose marks the phrase
+    book sets (the Luật Đầu tư's wording); a heading that is a tên loại alone, or a line in lower case, is not split."""
+    from authoring.importing.phrasebook import correct_marks
+    from authoring.ooxml.facts import _heading_type_and_title
+
+    kind, rest = _heading_type_and_title("QUYÉT ĐỊNH CHÁP THUẬN CHỦ TRƯƠNG ĐẦU TƯ")
+    assert (kind, rest) == ("QUYÉT ĐỊNH", "CHÁP THUẬN CHỦ TRƯƠNG ĐẦU TƯ")
+    assert _heading_type_and_title("KẾ HOẠCH") is None and _heading_type_and_title("Quyết định chấp thuận chủ") is None
+    assert correct_marks(f"{rest} ĐÔNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ")[0] == \
+        "CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ"
+
+
+def test_the_phrase_book_knows_the_words_of_the_example_plans():
+    """The five real plans shipped in plans/examples are read for phrases too: "chủ trương" is in them, not in the
+    registry."""
+    from authoring.importing.phrasebook import correct_marks
+
+    assert correct_marks("theo chủ trưởng của tỉnh")[0] == "theo chủ trương của tỉnh"
+
+
+def test_a_quoc_hieu_with_a_word_under_a_signing_emblem_is_still_the_quoc_hieu():
+    """scan-712: the signing software's emblem covers "HỘI"; OCR gives "CỘNG HOÀ XÃ" | "'HỦ NGHĨA VIỆT NAM" with a wide
+    gap. Its two ends still name it, so the header is read (issuer, Số line, V/v)."""
+    from authoring.ooxml.layout import Line, Word, _is_motto
+
+    words = [Word(t, x, x + 40, 70, 82, 13.0, 90.0) for t, x in
+             (("CỘNG", 300), ("HOÀ", 345), ("XÃ", 390), ("'HỦ", 500), ("NGHĨA", 545), ("VIỆT", 590), ("NAM", 635))]
+    assert [len(s) for s in Line(words, 0).segments()] == [7]   # one column, the emblem's gap inside it
+    assert _is_motto("CỘNG HOÀ XÃ 'HỦ NGHĨA VIỆT NAM") and not _is_motto("CỘNG HOÀ XÃ")
+    other = [Word(t, x, x + 40, 70, 82, 13.0, 90.0) for t, x in (("BỘ", 60), ("CÔNG", 105), ("CỘNG", 300), ("HÒA", 345))]
+    assert [len(s) for s in Line(other, 0).segments()] == [2, 2]
+
+
+def test_a_slash_ocr_read_as_a_letter_no_vietnamese_word_has_still_leaves_the_ky_hieu():
+    """scan-712: a numbering stamp over "Số:" and the "/" read as "Ÿ": "số:2 6 ŸBCT-ATMT"."""
+    from authoring.importing.pdfsource import _SLASH_MISREAD
+
+    assert _SLASH_MISREAD.match("số:2 6 ŸBCT-ATMT").group("symbol") == "BCT-ATMT"
+    assert _SLASH_MISREAD.match("Số: 12 /QĐ-UBND") is None and _SLASH_MISREAD.match("Số: ăBCT-ATMT") is None
+
+
+def test_a_syllable_that_cannot_be_vietnamese_gets_the_tone_its_letters_take():
+    """A syllable ending in p, t, c, ch has the sắc or nặng tone: OCR's "câp", "châp", "đât" lost it (pdf-713,
+    scan-712); "đâầt" is one vowel read twice (scan-714). Valid syllables are never touched."""
+    from authoring.importing.phrasebook import stop_tones
+
+    assert stop_tones("thủ tục câp Giấy phép, châp hành, sử dụng đâầt")[0] == \
+        "thủ tục cấp Giấy phép, chấp hành, sử dụng đất"
+    assert stop_tones("vận chuyền, KIÊM TRA, xoong")[1] == []
