@@ -470,6 +470,8 @@ _DATE_LINE = nd30.OCR_DATE_LINE_RE
 # Lines of page 1 within which the header's Số line lies, for a "Số" OCR read in lower case ("só./⁄ /QĐ-UBND"): below
 # them a line opening "số 35/2019/QĐ-UBND" is the body's.
 _HEAD_ROWS = 12
+# Lines of page 1 within which the date line lies: the header's, under a signing stamp's few lines at most.
+_DATE_ROWS = 16
 # The same Số line with the pen's strokes read as any marks, a slash among them, before " /QĐ-UBND": "só./⁄ /QĐ-UBND".
 _PEN_NUMBER_LINE = re.compile(r"^[Ss][ốóôồổá]\s*[:;.]?\s*(?P<number>.*?)\s/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)")
 
@@ -478,6 +480,28 @@ _PEN_NUMBER_LINE = re.compile(r"^[Ss][ốóôồổá]\s*[:;.]?\s*(?P<number>.*?
 # numbering stamp): the ký hiệu after it stands, the số is not guessed.
 _SLASH_MISREAD = re.compile(r"^[Ss][ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*[^\sA-ZĐa-zđ0-9\W" + "".join(
     sorted(c + c.upper() for c in VIETNAMESE_MARKED)) + r"](?P<symbol>[A-ZĐ]{2,}[-/]\S+)$")
+
+
+# A word of the place read with less confidence than this may be a misreading ("Hà" at 23 % for "Hồ", "Đẳng" at 64 %
+# for "Đồng"): printed words of the header are read at 85-97.
+_UNSURE_PLACE_WORD = 70.0
+
+
+def _place_by_sure_words(name: str, words: list[Word], provinces, notes: list[str]) -> str | None:
+    """The province whose name the place matches word for word except where OCR was unsure of a word ("Hà Chí Minh",
+    "Hà" read at 23 %: Hồ Chí Minh); said in the report. None when no province, or more than one, fits."""
+    confidence = {w.text.strip(".,;:").split(".")[-1]: w.confidence or 0.0 for w in words}   # "Tp.Hà": "Hà"
+    read = name.split()
+    unsure = [confidence.get(w.split(".")[-1], 100.0) < _UNSURE_PLACE_WORD for w in read]
+    if not any(unsure):
+        return None
+    fits = [p for p in provinces if len(p.split()) == len(read) and all(
+        u or _bare(a) == _bare(b) for a, b, u in zip(read, p.split(), unsure)) and sum(not u for u in unsure) >= 1]
+    if len(fits) != 1:
+        return None
+    notes.append(f"Địa danh: OCR đọc \"{name}\", có chữ đọc không chắc; các chữ đọc chắc chỉ khớp với \"{fits[0]}\" "
+                 "trong danh sách tỉnh, thành phố nên ghi theo danh sách. Hãy đối chiếu với bản gốc.")
+    return fits[0]
 
 
 def _speck(token: str, confidence: float) -> bool:
@@ -768,9 +792,11 @@ def facts_of(read: PdfRead):
                 notes.append(f"Số văn bản ở \"{text}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng "
                              "dấu: kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
         words, text = line.words, line.text
-        date = _DATE_LINE.search(text)
+        # the date line is the header's: "ngày 16 tháng 4 năm 2025" further down cites another document
+        date = _DATE_LINE.search(text) if row <= _DATE_ROWS else None
         if date and date.group("place") and (facts.place is None or
-                                             re.search(r"[-–]\s*" + re.escape(facts.place) + "$", date.group("place"))):
+                                             re.search(r"(?:[-–]\s*|\s|\.)" + re.escape(facts.place) + "$",
+                                                       date.group("place"))):
             # the date itself garbled ("ngày“$ tháng"): the place before it stands, a hyphenated one whole
             facts.place = re.sub(r"\s*[-–]\s*", " - ", date.group("place"))
         if date and "date" not in facts.unreadable and facts.date is None and not facts.date_partial:
@@ -820,8 +846,9 @@ def facts_of(read: PdfRead):
 
         # "Lâm Đông" for "Lâm Đồng": a place OCR read but for its marks is the province the unit lists spell
         spelled = {_bare(p.short_name): p.short_name for p in load_provinces().values()}
-        city, name = re.match(r"^(Thành phố\s+)?(.*)$", facts.place).groups()
-        facts.place = (city or "") + spelled.get(_bare(name), name)
+        city, name = re.match(r"^(Thành phố\s+|T[Pp]\.\s*)?(.*)$", facts.place).groups()
+        known = spelled.get(_bare(name)) or _place_by_sure_words(name, read.first_page_words, spelled.values(), notes)
+        facts.place = (city or "") + (known or name)
     # the steps above fill or empty facts after the reader's own finish(): what is "not stated" is named again
     return facts.finish(), notes
 

@@ -1058,3 +1058,32 @@ def test_a_syllable_that_cannot_be_vietnamese_gets_the_tone_its_letters_take():
     assert stop_tones("thủ tục câp Giấy phép, châp hành, sử dụng đâầt")[0] == \
         "thủ tục cấp Giấy phép, chấp hành, sử dụng đất"
     assert stop_tones("vận chuyền, KIÊM TRA, xoong")[1] == []
+
+
+def test_a_date_line_whose_ngay_the_pen_wrote_over_still_gives_the_place_and_is_said_unreadable():
+    """scan-705: "Hà Nội, ngàw)Ÿ tháng năm 2025", the handwritten day glued to "ngày": the place stands, the date is
+    said unreadable with its printed year kept; scan-714's "ngày 4 0) tháng" (a day in two crumbs) is a date line too."""
+    from authoring.importing.pdfsource import _DATE_LINE, facts_of
+
+    read = _ocr_read(_HEAD + [(90, [(100, "Số: 46/CAT-PA05", 60.0), (300, "Hà Nội, ngàw)Ÿ tháng năm 2025")]),
+                              (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.place == "Hà Nội" and facts.date is None and facts.date_partial == "2025"
+    assert "date" in facts.unreadable and any("ngàw)Ÿ" in n and "không đọc được" in n for n in notes)
+    assert _DATE_LINE.search("Đồng Nai, ngày 4 0) tháng 6 năm 2025").group("place") == "Đồng Nai"
+
+
+def test_a_place_with_a_word_ocr_was_unsure_of_is_the_province_its_sure_words_name():
+    """scan-709: "Tp.Hà Chí Minh" with "Tp.Hà" read at 23 %: the sure words "Chí Minh" fit only Hồ Chí Minh, as printed
+    with its "Tp."; scan-714's "Đẳng Nai" (64 %) is Đồng Nai. A sure word that fits no province is kept as read."""
+    from authoring.importing.pdfsource import facts_of
+
+    def facts(place_words):
+        read = _ocr_read(_HEAD + [(90, [(100, "Số: 46/CAT-PA05")] + place_words),
+                                  (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+        return facts_of(read)
+
+    got, notes = facts([(300, "Tp.Hà", 23.0), (340, "Chí Minh, ngày 02 tháng 10 năm 2025")])
+    assert got.place == "Tp.Hồ Chí Minh" and any("Hồ Chí Minh" in n and "Địa danh" in n for n in notes)
+    assert facts([(300, "Đẳng", 64.0), (340, "Nai, ngày 02 tháng 10 năm 2025")])[0].place == "Đồng Nai"
+    assert facts([(300, "Đẳng", 96.0), (340, "Nai, ngày 02 tháng 10 năm 2025")])[0].place == "Đẳng Nai"
