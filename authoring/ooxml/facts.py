@@ -193,6 +193,10 @@ def _date(facts: Facts, text: str) -> bool:
             break
     if words and words[0] == "phố":
         words = words[1:]
+    motto_end = nd30.TIEU_NGU_TEXT.split()[-2:]
+    if len(words) > len(motto_end) and [match_key(w) for w in words[:2]] == [match_key(w) for w in motto_end]:
+        # "Độc lập - Tự do - Hạnh Phúc" (a capital P) run into the date line below it: the motto's end is no place
+        words = words[len(motto_end):]
     facts.place = " ".join(words) or None
     date = m.group("year")
     if m.group("month"):

@@ -48,3 +48,13 @@ def test_a_second_basis_after_a_comma_and_thuc_hien_is_a_basis_not_a_nested_titl
             "một số nội dung, thực hiện Kế hoạch số 884/KH-UBND ngày 24/5/2022 của Ủy ban nhân dân tỉnh về thu thập "
             "thông tin. Sở hướng dẫn như sau:")
     assert [b["code"] for b in bases_in(text)] == ["11/2022/TT-BLĐTBXH", "884/KH-UBND"]
+
+
+def test_the_end_of_the_tieu_ngu_run_into_the_date_line_is_no_part_of_the_place():
+    """pdf-713 read by OCR: "Độc lập - Tự do - Hạnh Phúc" (a capital P) and "Lào Cai, ngày 10 …" joined: the place is
+    Lào Cai."""
+    from authoring.ooxml.facts import Facts, _date
+
+    facts = Facts()
+    assert _date(facts, "Độc lập - Tự do - Hạnh Phúc Lào Cai, ngày 10 tháng 3 năm 2026")
+    assert (facts.place, facts.date) == ("Lào Cai", "2026-03-10")
