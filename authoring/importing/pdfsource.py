@@ -579,6 +579,8 @@ def _issuer_by_registry(lines: list[str]) -> list[str]:
             if head is None:
                 first, _, tail = rest.partition(" ")
                 spelled = words.get(_bare(first))   # "TỎ CÔNG TÁC …": the name's first word as the decree writes it
+                if re.search(r"\d+/", tail):
+                    spelled = None   # "SỐ 1050/QĐ-SCT": a decision's number ends the team's name, "SỐ" is no "SỞ"
                 out.append(f"{spelled} {tail}".strip() if spelled and tail else rest)
                 break
             out.append(known[head])

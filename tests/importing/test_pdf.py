@@ -1087,3 +1087,14 @@ def test_a_place_with_a_word_ocr_was_unsure_of_is_the_province_its_sure_words_na
     assert got.place == "Tp.Hồ Chí Minh" and any("Hồ Chí Minh" in n and "Địa danh" in n for n in notes)
     assert facts([(300, "Đẳng", 64.0), (340, "Nai, ngày 02 tháng 10 năm 2025")])[0].place == "Đồng Nai"
     assert facts([(300, "Đẳng", 96.0), (340, "Nai, ngày 02 tháng 10 năm 2025")])[0].place == "Đẳng Nai"
+
+
+def test_the_so_of_a_decision_number_ending_a_teams_name_is_not_respelt_as_a_department():
+    """pdf-713 by OCR: "SỞ CÔNG THƯƠNG / ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT": "SỐ" before a decision's
+    number stays "SỐ" (not the "SỞ" of a body's name), so the team is the issuer and the Sở its parent."""
+    from authoring.importing.pdfsource import _issuer_by_registry
+    from authoring.ooxml.facts import _split_issuer
+
+    lines = _issuer_by_registry(["SỞ CÔNG THƯƠNG", "ĐOÀN KIỂM TRA", "THEO QUYẾT ĐỊNH", "SỐ 1050/QĐ-SCT"])
+    assert _split_issuer(lines)[:2] == ("ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH SỐ 1050/QĐ-SCT", "SỞ CÔNG THƯƠNG")
+    assert _issuer_by_registry(["TỎ CÔNG TÁC LIÊN NGÀNH"])[0].startswith("TỔ")
