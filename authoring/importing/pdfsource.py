@@ -639,6 +639,11 @@ def _place_of_garbled_date(facts, lines, notes: list[str]) -> None:
         if match and _bare(match.group("place")) in spelled:
             facts.place = spelled[_bare(match.group("place"))]
             facts.unreadable.append("date")
+            # "ngàj¿§háng0„¿ năm 2022": the pen wrote over the day and month, the printed year read surely stands
+            year = [b for a, b in zip(line.words, line.words[1:]) if a.text.lower() == "năm"
+                    and re.fullmatch(r"(?:19|20)\d\d", b.text.strip(".,")) and (b.confidence or 0) >= _DIGIT_CONFIDENCE]
+            if year and not facts.date_partial:
+                facts.date_partial = year[0].text.strip(".,")
             notes.append(f"Ngày ban hành ở \"{match.string}\" (trang 1, dòng {row}) không đọc được, có thể viết tay: "
                          "kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
             return

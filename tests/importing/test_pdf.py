@@ -1098,3 +1098,15 @@ def test_the_so_of_a_decision_number_ending_a_teams_name_is_not_respelt_as_a_dep
     lines = _issuer_by_registry(["SỞ CÔNG THƯƠNG", "ĐOÀN KIỂM TRA", "THEO QUYẾT ĐỊNH", "SỐ 1050/QĐ-SCT"])
     assert _split_issuer(lines)[:2] == ("ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH SỐ 1050/QĐ-SCT", "SỞ CÔNG THƯƠNG")
     assert _issuer_by_registry(["TỎ CÔNG TÁC LIÊN NGÀNH"])[0].startswith("TỔ")
+
+
+def test_a_date_line_whose_day_and_month_the_pen_wrote_over_keeps_its_printed_year_read_surely():
+    """scan-707: "Hà Nội, ngàj¿§háng0„¿ năm 2022": the place stands, the date is said unreadable, and the printed
+    year read at 97 % is kept, so the document imports with that year instead of being refused."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [(90, [(100, "Số: 2‡+5/CAT-PA05", 52.0), (300, "Hà Nội, ngàj¿§háng0„¿", 9.0),
+                                    (420, "năm 2022", 97.0)]),
+                              (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.place == "Hà Nội" and facts.date is None and facts.date_partial == "2022" and "date" in facts.unreadable
