@@ -269,6 +269,15 @@ def _confirmed_by_layer(scanned: list[Page], layer: list[Page]) -> tuple[list[Pa
                     and abs(inside[0].x1 - word.x1) <= tolerance):
                 word = replace(word, text=inside[0].text, confidence=100.0)
                 count += 1
+            head = next((t for t in inside if _trusted(t.text) and abs(t.x0 - word.x0) <= tolerance
+                         and t.x1 < word.x1 - tolerance and word.text.startswith(t.text)), None)
+            if head is not None and word.confidence != 100.0:
+                # "1105⁄KH-ĐKT" read as one word at 55 %: the layer's "1105" starts it, its ký hiệu in unmapped
+                # glyphs follows; the printed số is taken sure, the rest stays as OCR read it (its "⁄" a slash)
+                rest = word.text[len(head.text):]
+                words.append(replace(word, text=head.text, x1=head.x1, confidence=100.0))
+                word = replace(word, text="/" + rest[1:] if rest.startswith("⁄") else rest, x0=head.x1)
+                count += 1
             words.append(word)
         out.append(replace(page, words=words))
     return out + scanned[len(out):], count

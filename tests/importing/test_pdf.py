@@ -1110,3 +1110,15 @@ def test_a_date_line_whose_day_and_month_the_pen_wrote_over_keeps_its_printed_ye
                               (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
     facts, notes = facts_of(read)
     assert facts.place == "Hà Nội" and facts.date is None and facts.date_partial == "2022" and "date" in facts.unreadable
+
+
+def test_an_ocr_word_a_mapped_layer_word_starts_is_split_there_and_that_part_taken_sure():
+    """pdf-713: OCR reads "1105⁄KH-ĐKT" as one word at 55 %; the layer maps "1105" (its ký hiệu is in unmapped glyphs):
+    the số is taken sure, "/KH-ĐKT" stays as OCR read it, its fraction slash a slash."""
+    from authoring.importing.pdfsource import _confirmed_by_layer
+    from authoring.ooxml.layout import Page, Word
+
+    ocr = Page(595, 842, [Word("1105⁄KH-ĐKT", 136, 219, 139, 151, 13, 55.0)])
+    layer = Page(595, 842, [Word("1105", 136.2, 162, 139, 151, 13), Word("(cid:18)(cid:46)", 161, 219, 141, 151, 13)])
+    pages, count = _confirmed_by_layer([ocr], [layer])
+    assert [(w.text, w.confidence) for w in pages[0].words] == [("1105", 100.0), ("/KH-ĐKT", 55.0)] and count == 1
