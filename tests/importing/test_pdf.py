@@ -1122,3 +1122,13 @@ def test_an_ocr_word_a_mapped_layer_word_starts_is_split_there_and_that_part_tak
     layer = Page(595, 842, [Word("1105", 136.2, 162, 139, 151, 13), Word("(cid:18)(cid:46)", 161, 219, 141, 151, 13)])
     pages, count = _confirmed_by_layer([ocr], [layer])
     assert [(w.text, w.confidence) for w in pages[0].words] == [("1105", 100.0), ("/KH-ĐKT", 55.0)] and count == 1
+
+
+def test_a_body_under_a_so_is_provincial_though_no_province_is_named():
+    """pdf-713: "SỞ CÔNG THƯƠNG / ĐOÀN KIỂM TRA …" names no province; a Sở is the province's, so the level is tỉnh
+    and the plan is not refused for want of one."""
+    from authoring.importing.recognise import _LEVEL_WORDS
+
+    level = next(v for v, p in _LEVEL_WORDS if p.search("SỞ CÔNG THƯƠNG ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH SỐ 1050/QĐ-SCT"))
+    assert level == "tinh"
+    assert next(v for v, p in _LEVEL_WORDS if p.search("BỘ CÔNG THƯƠNG CỤC HÓA CHẤT")) == "trung_uong"
