@@ -103,6 +103,8 @@ def correct_marks(text: str, doubtful=lambda word: True) -> tuple[str, list[tupl
         if any(decided.get(k, 0) > n for k in span):
             continue
         words = fixed[i:i + n]
+        if any(("đ" in w.lower()) != ("đ" in m) for w, m in zip(words, marked[::2])):
+            continue   # đ and d are two letters ("đôi thông tin" is no "dõi thông tin"): only marks are set
         if any(w.lower() != m and (n > _SHORTEST or doubtful(w)) for w, m in zip(words, marked[::2])):
             fixed[i:i + n] = [_cased(w, m) for w, m in zip(words, marked[::2])]
             changes.append((" ".join(words), " ".join(fixed[i:i + n])))

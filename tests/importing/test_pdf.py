@@ -1132,3 +1132,12 @@ def test_a_body_under_a_so_is_provincial_though_no_province_is_named():
     level = next(v for v, p in _LEVEL_WORDS if p.search("SỞ CÔNG THƯƠNG ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH SỐ 1050/QĐ-SCT"))
     assert level == "tinh"
     assert next(v for v, p in _LEVEL_WORDS if p.search("BỘ CÔNG THƯƠNG CỤC HÓA CHẤT")) == "trung_uong"
+
+
+def test_the_phrase_book_never_turns_d_into_d_with_a_stroke_or_back():
+    """scan-105: "trao đôi thông tin" must not become "trao dõi thông tin" from the example plans' "theo dõi thông
+    tin": đ and d are two letters, only marks are set."""
+    from authoring.importing.phrasebook import correct_marks
+
+    assert correct_marks("V/v trao đôi thông tin thành viên")[0] == "V/v trao đổi thông tin thành viên"
+    assert "dõi" not in correct_marks("V/v trao đôi thông tin", doubtful=lambda w: False)[0]
