@@ -24,11 +24,10 @@ def _texts() -> list[str]:
     """The registry's and the directive library's files as text (their keys are English and match nothing), the
     type names with "số", and the provinces."""
     from ..loading.units import load_provinces
-    from ..paths import EXAMPLES_DIR, directive_dirs, registry_dir
+    from ..paths import directive_dirs, registry_dir
 
     files = [registry_dir() / name for name in _REGISTRY_FILES]
     files += [f for folder in directive_dirs() for f in sorted(folder.glob("*.yaml"))]
-    files += sorted(EXAMPLES_DIR.glob("*.yaml"))   # five real plans: the words of plans as provinces write them
     texts = [f"{name} số" for name in nd30.ALL_TYPE_ABBREVIATIONS]   # "Nghị định số", "Thông tư số", …
     texts += [p.name for p in load_provinces().values()]
     for file in files:
@@ -95,12 +94,11 @@ def correct_marks(text: str, doubtful=lambda word: True) -> tuple[str, list[tupl
              if (marked := book.get(tuple(_bare(w) for w in run[2 * i:2 * (i + n) - 1])))]
     # The longest known runs decide first, and a word they decide is not decided again by a shorter one: "công bố
     # văn bản" as read keeps "bố văn" from becoming "Bộ Văn hóa", "cải cách hành chính" wins over "công tác cai".
-    decided: dict[int, int] = {}   # word → length of the run that decided it
+    decided: set[int] = set()
     changes: list[tuple[str, str]] = []
     for n, i, marked in found:
         span = range(i, i + n)
-        # only a longer run blocks: "của chính" right as read leaves "Chính phú" to be set by "chính phủ"
-        if any(decided.get(k, 0) > n for k in span):
+        if decided & set(span):
             continue
         words = fixed[i:i + n]
         if any(("đ" in w.lower()) != ("đ" in m) for w, m in zip(words, marked[::2])):
@@ -109,7 +107,7 @@ def correct_marks(text: str, doubtful=lambda word: True) -> tuple[str, list[tupl
             fixed[i:i + n] = [_cased(w, m) for w, m in zip(words, marked[::2])]
             changes.append((" ".join(words), " ".join(fixed[i:i + n])))
         if tuple(w.lower() for w in fixed[i:i + n]) == marked[::2]:
-            decided.update({k: max(decided.get(k, 0), n) for k in span})
+            decided.update(span)
     changes.sort(key=lambda c: text.find(c[0]))
     out, last = [], 0
     for token, word in zip(tokens, fixed):

@@ -1021,14 +1021,6 @@ def test_a_heading_that_is_the_type_and_the_trich_yeu_in_one_is_split_and_its_ma
         "CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ"
 
 
-def test_the_phrase_book_knows_the_words_of_the_example_plans():
-    """The five real plans shipped in plans/examples are read for phrases too: "chủ trương" is in them, not in the
-    registry."""
-    from authoring.importing.phrasebook import correct_marks
-
-    assert correct_marks("theo chủ trưởng của tỉnh")[0] == "theo chủ trương của tỉnh"
-
-
 def test_a_quoc_hieu_with_a_word_under_a_signing_emblem_is_still_the_quoc_hieu():
     """scan-712: the signing software's emblem covers "HỘI"; OCR gives "CỘNG HOÀ XÃ" | "'HỦ NGHĨA VIỆT NAM" with a wide
     gap. Its two ends still name it, so the header is read (issuer, Số line, V/v)."""
