@@ -131,10 +131,12 @@ _LAZY["NUMBER_START_RE"] = r"^S[ốóôồổá]\s*:"
 # /BCA-C04"), the day and month blank or garbled ("ngày“$ tháng năm 2026"); the place before ", ngày" kept.
 _LAZY["OCR_NUMBER_LINE_RE"] = r"^S[ốóôồổá]\s*[:;.]?\s*(?P<number>[^/]*?)\s*/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)"
 # The place's words start with a capital and stand apart ("NQ-CP Hà Nội, ngày": "CP" is the ký hiệu's), after
-# "Thành phố" in lower case ("Thành phố Hồ Chí Minh, ngày").
-_LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w/-])(?P<place>(?:Thành phố\s+)?[A-ZĐ][^\W\d_]*(?:(?:\s+|\s*[-–]\s*)[A-ZĐ][^\W\d_A-ZĐ]*){0,4}"
+# "Thành phố" in lower case ("Thành phố Hồ Chí Minh, ngày"); "ngày" may have its end written over by the pen's day
+# ("Hà Nội, ngàw)Ÿ tháng năm 2025") when "tháng" follows it, and the day be read as two crumbs ("ngày 4 0) tháng");
+# "Tp." glued to the city's name ("Tp.Hồ Chí Minh") is printed so.
+_LAZY["OCR_DATE_LINE_RE"] = (r"(?:(?<![\w/-])(?P<place>(?:Thành phố\s+|T[Pp]\.\s*)?[A-ZĐ][^\W\d_]*(?:(?:\s+|\s*[-–]\s*)[A-ZĐ][^\W\d_A-ZĐ]*){0,4}"
                               r"(?:\s+\d{1,2}(?=\s*,))?)\s*,\s*)?"
-                              r"(?i:ngày)\s*(?P<day>\S*?)\s*(?i:tháng)\s*(?P<month>\S*?)\s*(?i:năm)\s*"
+                              r"(?i:ngày|ng[àa]\S{0,3}(?=\s+tháng))\s*(?P<day>(?:\S{1,3}\s+)?\S*?)\s*(?i:tháng)\s*(?P<month>\S*?)\s*(?i:năm)\s*"
                               r"(?P<year>\d{4}(?!\S)|\S{1,6})")
 _LAZY["NUMBER_SEARCH_RE"] = (r"(?<![\wÀ-ỹ])Số\s*:\s*(?P<number>\d+[a-z]?)?[\s.…]*(?:/\s*(?P<year>(?:19|20)\d\d)\s*)?/\s*"
                              rf"(?P<symbol>{SYMBOL_FIRST_GROUP}(?:\s*[-–]\s*{SYMBOL_GROUP}|/{SYMBOL_GROUP})*)")

@@ -129,6 +129,15 @@ def stamp_boxes(picture) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def _joining(rows: list[list[str]], at: int) -> bool:
+    """A dash between two words of one line ("năm học 2025 – 2026"): it joins them, whatever Tesseract's confidence in
+    so thin a mark; a speck or a rule read as a dash stands alone or at a line's end."""
+    line = rows[at][1:5]
+    before = [r for r in rows[:at] if len(r) == 12 and r[0] == "5" and r[1:5] == line and r[11].strip()]
+    after = [r for r in rows[at + 1:] if len(r) == 12 and r[0] == "5" and r[1:5] == line and r[11].strip()]
+    return bool(before and after) and any(c.isalnum() for c in before[-1][11]) and any(c.isalnum() for c in after[0][11])
+
+
 def _page_words(tsv: str, scale: float) -> list[Word]:
     """Words of Tesseract's TSV (level 5 rows) in points. Each word takes the box of the line Tesseract put it in:
     accents stacked above capitals and descenders below make word boxes of one line differ by a third of a line."""
@@ -138,11 +147,11 @@ def _page_words(tsv: str, scale: float) -> list[Word]:
         if len(r) == 12 and r[0] == "4":
             lines[tuple(r[1:5])] = (int(r[7]), int(r[9]))
     words = []
-    for r in rows:
+    for at, r in enumerate(rows):
         if len(r) != 12 or r[0] != "5" or not r[11].strip():
             continue
-        if not any(c.isalnum() for c in r[11]) and (r[11].strip() not in ("-", "–", "+", "•", nd30.END_MARK)
-                                                     or float(r[10]) < 80):
+        if not any(c.isalnum() for c in r[11]) and (r[11].strip() not in ("-", "–", "—", "+", "•", nd30.END_MARK)
+                                                     or float(r[10]) < 80 and not _joining(rows, at)):
             continue   # specks and rules read as "_", "¬", "ˆ": a dash or bullet read clearly is kept, it starts a line
         left, top, width, height = (int(v) for v in r[6:10])
         top, height = lines.get(tuple(r[1:5]), (top, height))

@@ -13,7 +13,7 @@ from ..aio import run_async
 from ..errors import InputError
 from ..findings import Finding, Severity
 from ..ooxml.layout import Cell, Page, Table, Word, document_from_pages, lines_of, opens_a_document
-from ..text import nfc
+from ..text import VIETNAMESE_MARKED, nfc
 
 _FIX = "Mở tệp bằng trình đọc PDF và lưu lại (In ra PDF), hoặc dùng bản Word (.docx) của văn bản."
 
@@ -168,7 +168,13 @@ def _touching_joined(words: list[Word]) -> list[Word]:
 _CYRILLIC_LOOKALIKES = str.maketrans("АВСЕНКМОРТХаеорсух", "ABCEHKMOPTXaeopcyx")
 
 
+# The letter "oi" (Ƣ ƣ, U+01A2/3), which no Vietnamese text uses, is what some PDF writers put in the text layer for
+# the glyph Ư ư of a Vietnamese font ("BỘ CÔNG THƢƠNG", "hƣớng dẫn" on a page that shows "THƯƠNG", "hướng").
+_OI_FOR_U_HORN = str.maketrans("Ƣƣ", "Ưư")
+
+
 def _latin(text: str) -> str:
+    text = text.translate(_OI_FOR_U_HORN)
     if re.search(r"[A-Za-z]", text) and re.search(r"[\u0400-\u04ff]", text):
         return text.translate(_CYRILLIC_LOOKALIKES)
     return text
@@ -225,11 +231,70 @@ def _has_text(pages: list[Page]) -> bool:
 _MARKED_SHARE = 0.5
 
 
+# Share of page 1's characters drawn with a glyph the PDF gives no Unicode for (pdfminer's "(cid:1228)") above which the
+# layer is not read: a font embedded without its ToUnicode map (a signed copy passed through Ghostscript: "UBND 7ӌ1+
+# LÀO CAI" for "TỈNH", 37–45 % of the characters) leaves the letters unknowable from the file itself, as the embedded
+# subset keeps neither cmap nor glyph names; a PDF typed and saved as usual has none.
+_UNMAPPED_SHARE = 0.05
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+
+
+def _unmapped_share(words: list[Word]) -> float:
+    unmapped = sum(len(_UNMAPPED.findall(w.text)) for w in words)
+    total = sum(len(_UNMAPPED.sub("x", w.text)) for w in words)
+    return unmapped / total if total else 0.0
+
+
+def _trusted(text: str) -> bool:
+    """A word of a partly broken layer drawn wholly in fonts that map their glyphs: Vietnamese or Latin letters,
+    figures and signs, as typed."""
+    from ..text import strip_diacritics
+
+    return (not _UNMAPPED.search(text) and bool(text.strip())
+            and all(ord(c) < 0x250 for c in strip_diacritics(text).replace("Đ", "D").replace("đ", "d")))
+
+
+def _confirmed_by_layer(scanned: list[Page], layer: list[Page]) -> tuple[list[Page], int]:
+    """The OCR reading of pages whose text layer is partly broken, each word the layer still gives whole at the same
+    place taken as the layer gives it, sure: what the fonts map is the typed text (a "1894" OCR read at 83 % is
+    printed, not handwritten), the rest stays as OCR read it."""
+    out, count = [], 0
+    for page, typed in zip(scanned, layer):
+        words = []
+        for word in page.words:
+            inside = [t for t in typed.words if word.x0 - 1 <= (t.x0 + t.x1) / 2 <= word.x1 + 1
+                      and word.top - 1 <= (t.top + t.bottom) / 2 <= word.bottom + 1]
+            tolerance = 0.35 * max(word.bottom - word.top, 4.0)
+            if (len(inside) == 1 and _trusted(inside[0].text) and abs(inside[0].x0 - word.x0) <= tolerance
+                    and abs(inside[0].x1 - word.x1) <= tolerance):
+                word = replace(word, text=inside[0].text, confidence=100.0)
+                count += 1
+            head = next((t for t in inside if _trusted(t.text) and abs(t.x0 - word.x0) <= tolerance
+                         and t.x1 < word.x1 - tolerance and word.text.startswith(t.text)), None)
+            if head is not None and word.confidence != 100.0:
+                # "1105⁄KH-ĐKT" read as one word at 55 %: the layer's "1105" starts it, its ký hiệu in unmapped
+                # glyphs follows; the printed số is taken sure, the rest stays as OCR read it (its "⁄" a slash)
+                rest = word.text[len(head.text):]
+                words.append(replace(word, text=head.text, x1=head.x1, confidence=100.0))
+                word = replace(word, text="/" + rest[1:] if rest.startswith("⁄") else rest, x0=head.x1)
+                count += 1
+            words.append(word)
+        out.append(replace(page, words=words))
+    return out + scanned[len(out):], count
+
+
 def _garbled_layer_note(pages: list[Page]) -> str | None:
     """Why the text layer of page 1 is not read but the page images are: what the scanner's OCR put there is not
-    Vietnamese text (too few words carry a mark). None when the layer reads as Vietnamese."""
+    Vietnamese text (too few words carry a mark), or its fonts give no letters for many glyphs. None when the layer
+    reads as Vietnamese."""
     from ..text import marked_share
 
+    unmapped = _unmapped_share(pages[0].words)
+    if unmapped >= _UNMAPPED_SHARE:
+        return (f"Lớp chữ của tệp PDF hỏng một phần: ở trang 1, {unmapped:.0%} ký tự dùng phông chữ không kèm bảng mã chữ "
+                "(thường do tệp đã qua phần mềm nén hay in lại như Ghostscript), nên không biết đó là chữ gì. kehoach bỏ "
+                "lớp chữ đó và đọc lại ảnh trang bằng nhận dạng chữ (OCR); nếu có bản Word hay bản PDF gốc của văn "
+                "bản, hãy nhập bản đó.")
     share, counted = marked_share([w.text for w in pages[0].words])
     if share >= _MARKED_SHARE:
         return None
@@ -360,6 +425,11 @@ def _read_pdf(path: Path) -> PdfRead:
     from .ocr import ocr_pages
 
     scanned, confidence, ocr_notes = ocr_pages(path, len(pages))
+    if garbled and _unmapped_share(pages[0].words) >= _UNMAPPED_SHARE:
+        scanned, confirmed = _confirmed_by_layer(scanned, pages)
+        if confirmed:
+            notes.append(f"{confirmed} chữ đọc bằng OCR trùng vị trí với chữ còn đọc được trong lớp chữ (phông có bảng "
+                         "mã chữ) được lấy đúng như lớp chữ ghi.")
     scanned, more = _first_document(scanned)
     read = PdfRead(document_from_pages(scanned), True, confidence, facts, notes + ocr_notes + more)
     read.first_page_words = scanned[0].words if scanned else []
@@ -409,8 +479,38 @@ _DATE_LINE = nd30.OCR_DATE_LINE_RE
 # Lines of page 1 within which the header's Số line lies, for a "Số" OCR read in lower case ("só./⁄ /QĐ-UBND"): below
 # them a line opening "số 35/2019/QĐ-UBND" is the body's.
 _HEAD_ROWS = 12
+# Lines of page 1 within which the date line lies: the header's, under a signing stamp's few lines at most.
+_DATE_ROWS = 16
 # The same Số line with the pen's strokes read as any marks, a slash among them, before " /QĐ-UBND": "só./⁄ /QĐ-UBND".
 _PEN_NUMBER_LINE = re.compile(r"^[Ss][ốóôồổá]\s*[:;.]?\s*(?P<number>.*?)\s/\s*(?P<symbol>[A-ZĐ][A-Za-zĐđ0-9&().\-]*)")
+
+
+# The Số line whose "/" OCR read as a letter no Vietnamese word has, glued to the ký hiệu ("số:2 6 ŸBCT-ATMT" under a
+# numbering stamp): the ký hiệu after it stands, the số is not guessed.
+_SLASH_MISREAD = re.compile(r"^[Ss][ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*[^\sA-ZĐa-zđ0-9\W" + "".join(
+    sorted(c + c.upper() for c in VIETNAMESE_MARKED)) + r"](?P<symbol>[A-ZĐ]{2,}[-/]\S+)$")
+
+
+# A word of the place read with less confidence than this may be a misreading ("Hà" at 23 % for "Hồ", "Đẳng" at 64 %
+# for "Đồng"): printed words of the header are read at 85-97.
+_UNSURE_PLACE_WORD = 70.0
+
+
+def _place_by_sure_words(name: str, words: list[Word], provinces, notes: list[str]) -> str | None:
+    """The province whose name the place matches word for word except where OCR was unsure of a word ("Hà Chí Minh",
+    "Hà" read at 23 %: Hồ Chí Minh); said in the report. None when no province, or more than one, fits."""
+    confidence = {w.text.strip(".,;:").split(".")[-1]: w.confidence or 0.0 for w in words}   # "Tp.Hà": "Hà"
+    read = name.split()
+    unsure = [confidence.get(w.split(".")[-1], 100.0) < _UNSURE_PLACE_WORD for w in read]
+    if not any(unsure):
+        return None
+    fits = [p for p in provinces if len(p.split()) == len(read) and all(
+        u or _bare(a) == _bare(b) for a, b, u in zip(read, p.split(), unsure)) and sum(not u for u in unsure) >= 1]
+    if len(fits) != 1:
+        return None
+    notes.append(f"Địa danh: OCR đọc \"{name}\", có chữ đọc không chắc; các chữ đọc chắc chỉ khớp với \"{fits[0]}\" "
+                 "trong danh sách tỉnh, thành phố nên ghi theo danh sách. Hãy đối chiếu với bản gốc.")
+    return fits[0]
 
 
 def _speck(token: str, confidence: float) -> bool:
@@ -488,6 +588,8 @@ def _issuer_by_registry(lines: list[str]) -> list[str]:
             if head is None:
                 first, _, tail = rest.partition(" ")
                 spelled = words.get(_bare(first))   # "TỎ CÔNG TÁC …": the name's first word as the decree writes it
+                if re.search(r"\d+/", tail):
+                    spelled = None   # "SỐ 1050/QĐ-SCT": a decision's number ends the team's name, "SỐ" is no "SỞ"
                 out.append(f"{spelled} {tail}".strip() if spelled and tail else rest)
                 break
             out.append(known[head])
@@ -546,6 +648,11 @@ def _place_of_garbled_date(facts, lines, notes: list[str]) -> None:
         if match and _bare(match.group("place")) in spelled:
             facts.place = spelled[_bare(match.group("place"))]
             facts.unreadable.append("date")
+            # "ngàj¿§háng0„¿ năm 2022": the pen wrote over the day and month, the printed year read surely stands
+            year = [b for a, b in zip(line.words, line.words[1:]) if a.text.lower() == "năm"
+                    and re.fullmatch(r"(?:19|20)\d\d", b.text.strip(".,")) and (b.confidence or 0) >= _DIGIT_CONFIDENCE]
+            if year and not facts.date_partial:
+                facts.date_partial = year[0].text.strip(".,")
             notes.append(f"Ngày ban hành ở \"{match.string}\" (trang 1, dòng {row}) không đọc được, có thể viết tay: "
                          "kehoach không đoán. Hãy ghi ngày theo bản gốc vào document.date.")
             return
@@ -580,6 +687,25 @@ def _garbled_subject(facts, read: PdfRead, notes: list[str]) -> None:
                  "chiếu với bản gốc.")
 
 
+def _issuer_marks(lines: list[str], notes: list[str]) -> list[str]:
+    """The issuer's lines with marks OCR misread set as the phrase book prints them (marks only, as for the trích
+    yếu): the registry does not list every Cục, Trung tâm or joint body, but its phrases spell their words ("HÓA CHÁT"
+    → "HÓA CHẤT", "PHÁT TRIÊN" → "PHÁT TRIỂN", "TÓI CAO" → "TỐI CAO")."""
+    from .phrasebook import correct_marks, stop_tones
+
+    out = []
+    for line in lines:
+        # any word's marks: Tesseract is as sure of "CHÁT" as of "CHẤT", the marks over capitals being so small
+        fixed, changes = correct_marks(line)
+        fixed, toned = stop_tones(fixed)
+        changes += toned
+        if changes:
+            notes.append("Cơ quan ban hành: dấu của chữ đọc bằng OCR được sửa theo cụm từ của danh mục (chỉ sửa dấu): "
+                         + "; ".join(f"\"{a}\" → \"{b}\"" for a, b in changes) + ". Hãy đối chiếu với bản gốc.")
+        out.append(fixed)
+    return out
+
+
 def facts_of(read: PdfRead):
     """The header facts of a PDF read as those of a DOCX, and what the import report must add. On a scan a số or a day
     that OCR cannot read for sure (handwritten, stamped) is left empty and said unreadable, never guessed."""
@@ -595,6 +721,7 @@ def facts_of(read: PdfRead):
         if _bare("".join(lines)) != _bare("".join(read_as)):   # letters changed, not only marks or spaces
             notes.append(f"Cơ quan ban hành: OCR đọc \"{' / '.join(read_as)}\", gần nhất với tên trong danh mục "
                          f"\"{' / '.join(lines)}\" nên ghi theo danh mục. Hãy đối chiếu với bản gốc.")
+        lines = _issuer_marks(lines, notes)
         if lines:   # "BAN CHỈ ĐẠO CẢI CÁCH" / "HÀNH CHÍNH CỦA CHÍNH PHỦ": one name over two lines, not a parent and a body
             from ..ooxml.facts import _split_issuer
 
@@ -602,7 +729,7 @@ def facts_of(read: PdfRead):
     if facts.title is None and read.document.tables:
         _garbled_subject(facts, read, notes)
     if facts.title:
-        from .phrasebook import correct_marks
+        from .phrasebook import correct_marks, stop_tones
 
         # "khóa 1ó, 17, 18": Tesseract's Vietnamese model reads a 6 as "ó"; a figure glued to "ó" is no word
         spelled = _DIGIT_O.sub(r"\g<1>6", facts.title)
@@ -625,6 +752,8 @@ def facts_of(read: PdfRead):
                          f"\"{facts.title}\" → \"{cleaned}\". Hãy đối chiếu với bản gốc.")
             facts.title = cleaned
         facts.title, changes = correct_marks(facts.title, lambda w: confidence.get(w, 0.0) < _DOUBTFUL_WORD)
+        facts.title, toned = stop_tones(facts.title)
+        changes += toned
         if changes:
             notes.append("Trích yếu: dấu của chữ đọc bằng OCR được sửa theo cụm từ của danh mục cơ quan, văn bản và Nghị "
                          "định 30 (chỉ sửa dấu, không đổi chữ cái): " + "; ".join(f"\"{a}\" → \"{b}\"" for a, b in changes)
@@ -665,7 +794,9 @@ def facts_of(read: PdfRead):
                 facts.unreadable.append("number")
                 notes.append(f"Số văn bản ở \"{number.group(0)}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng dấu: "
                              "kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
-        bare_symbol = re.match(r"^S[ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*(?P<symbol>[A-ZĐ]\S*)$", text)
+        bare_symbol = re.match(r"^S[ốóôồổá]\s*[:;.]?\s*(?P<ink>.*?)\s*(?P<symbol>[A-ZĐ]\S*)$", text) or (
+            row <= _HEAD_ROWS and next((m for s in segments if (m := _SLASH_MISREAD.match(" ".join(w.text for w in s)))),
+                                       None))
         if not number and facts.symbol is None and bare_symbol and (nd30.SYMBOL_RE.match(bare_symbol.group("symbol"))
                                                                   or _issuer_initials(facts, bare_symbol.group("symbol"))):
             # the "/" lost under the handwritten số ("Số: 309 BCA-C04"): the ký hiệu stands, the số is not guessed
@@ -677,9 +808,11 @@ def facts_of(read: PdfRead):
                 notes.append(f"Số văn bản ở \"{text}\" (trang 1, dòng {row}) không đọc được, có thể viết tay hoặc đóng "
                              "dấu: kehoach để trống, không đoán. Hãy ghi số theo bản gốc vào document.number.")
         words, text = line.words, line.text
-        date = _DATE_LINE.search(text)
+        # the date line is the header's: "ngày 16 tháng 4 năm 2025" further down cites another document
+        date = _DATE_LINE.search(text) if row <= _DATE_ROWS else None
         if date and date.group("place") and (facts.place is None or
-                                             re.search(r"[-–]\s*" + re.escape(facts.place) + "$", date.group("place"))):
+                                             re.search(r"(?:[-–]\s*|\s|\.)" + re.escape(facts.place) + "$",
+                                                       date.group("place"))):
             # the date itself garbled ("ngày“$ tháng"): the place before it stands, a hyphenated one whole
             facts.place = re.sub(r"\s*[-–]\s*", " - ", date.group("place"))
         if date and "date" not in facts.unreadable and facts.date is None and not facts.date_partial:
@@ -729,8 +862,9 @@ def facts_of(read: PdfRead):
 
         # "Lâm Đông" for "Lâm Đồng": a place OCR read but for its marks is the province the unit lists spell
         spelled = {_bare(p.short_name): p.short_name for p in load_provinces().values()}
-        city, name = re.match(r"^(Thành phố\s+)?(.*)$", facts.place).groups()
-        facts.place = (city or "") + spelled.get(_bare(name), name)
+        city, name = re.match(r"^(Thành phố\s+|T[Pp]\.\s*)?(.*)$", facts.place).groups()
+        known = spelled.get(_bare(name)) or _place_by_sure_words(name, read.first_page_words, spelled.values(), notes)
+        facts.place = (city or "") + (known or name)
     # the steps above fill or empty facts after the reader's own finish(): what is "not stated" is named again
     return facts.finish(), notes
 

@@ -101,6 +101,8 @@ def correct_marks(text: str, doubtful=lambda word: True) -> tuple[str, list[tupl
         if decided & set(span):
             continue
         words = fixed[i:i + n]
+        if any(("đ" in w.lower()) != ("đ" in m) for w, m in zip(words, marked[::2])):
+            continue   # đ and d are two letters ("đôi thông tin" is no "dõi thông tin"): only marks are set
         if any(w.lower() != m and (n > _SHORTEST or doubtful(w)) for w, m in zip(words, marked[::2])):
             fixed[i:i + n] = [_cased(w, m) for w, m in zip(words, marked[::2])]
             changes.append((" ".join(words), " ".join(fixed[i:i + n])))
@@ -113,3 +115,72 @@ def correct_marks(text: str, doubtful=lambda word: True) -> tuple[str, list[tupl
         last = token.end()
     out.append(text[last:])
     return "".join(out), changes
+
+
+# A syllable ending in p, t, c or ch carries the sắc or the nặng tone, never another or none (Vietnamese phonology:
+# "cấp", "cập", never "câp"); OCR drops the small tone mark over a circumflex ("câp", "châp", "đât").
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_STOP_FINAL = re.compile(r"(?:p|t|c|ch)$")
+_DOUBLED = re.compile(r"aa|ee")
+
+
+def _toneless(word: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", word) if c not in _TONES))
+
+
+def _tone(word: str) -> str:
+    import unicodedata
+
+    return next((c for c in unicodedata.normalize("NFD", word) if c in _TONES), "")
+
+
+@lru_cache(maxsize=1)
+def _stop_syllables() -> dict[str, tuple[str, int]]:
+    """Each toneless stop-final syllable of the book's texts → its most frequent spelling with a tone, and how often
+    it is written so; only where that spelling outnumbers the other at least three to one."""
+    counts: dict[str, dict[str, int]] = {}
+    for text in _texts():
+        for word in _WORD.findall(nfc(text).lower()):
+            if _STOP_FINAL.search(word) and _tone(word) in ("\u0301", "\u0323"):
+                forms = counts.setdefault(_toneless(word), {})
+                forms[word] = forms.get(word, 0) + 1
+    out = {}
+    for key, forms in counts.items():
+        ranked = sorted(forms.items(), key=lambda f: (-f[1], f[0]))
+        if len(ranked) == 1 or ranked[0][1] >= 3 * ranked[1][1]:
+            out[key] = ranked[0]
+    return out
+
+
+def stop_tones(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """*text* with each syllable that cannot be Vietnamese — stop-final without the sắc or nặng tone ("câp") — spelt
+    as the book's texts mostly write it ("cấp"), and the changes made; letters never change, only the tone mark."""
+    changes: list[tuple[str, str]] = []
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        doubled = _DOUBLED.search(_bare(lower))
+        if doubled:   # "đâầt": no Vietnamese word has "aa" or "ee"; OCR read one vowel twice with two marks
+            known = vocabulary()
+            for drop in (doubled.start(), doubled.start() + 1):
+                single = lower[:drop] + lower[drop + 1:]
+                found = _stop_syllables().get(_toneless(single)) if _STOP_FINAL.search(single) else None
+                spelt = found[0] if found else single
+                if spelt in known:
+                    changes.append((word, _cased(word, spelt)))
+                    return _cased(word, spelt)
+            return word
+        if not _STOP_FINAL.search(lower) or _tone(lower) in ("\u0301", "\u0323"):
+            return word
+        found = _stop_syllables().get(_toneless(lower))
+        if found is None:
+            return word
+        fixed = _cased(word, found[0])
+        if fixed != word:
+            changes.append((word, fixed))
+        return fixed
+
+    return _WORD.sub(fix, text), changes

@@ -131,7 +131,9 @@ def _walk(blocks):
 
 _LEVEL_WORDS = [("trung_uong", re.compile(r"^(BỘ|THỦ TƯỚNG|CHÍNH PHỦ|VĂN PHÒNG CHÍNH PHỦ|ỦY BAN DÂN TỘC|UỶ BAN DÂN TỘC|"
                                           r"QUỐC HỘI|TỔNG CỤC|BO )|\bCỦA (?:THỦ TƯỚNG )?CHÍNH PHỦ$")),
-                ("tinh", re.compile(r"\b(TỈNH|THÀNH PHỐ (?:HÀ NỘI|HỒ CHÍ MINH|HẢI PHÒNG|ĐÀ NẴNG|CẦN THƠ|HUẾ))\b")),
+                # a Sở is a specialised body of the province's people's committee (Luật Tổ chức chính quyền địa
+                # phương): "SỞ CÔNG THƯƠNG / ĐOÀN KIỂM TRA …" is provincial though no province is named
+                ("tinh", re.compile(r"^SỞ\b|\b(TỈNH|THÀNH PHỐ (?:HÀ NỘI|HỒ CHÍ MINH|HẢI PHÒNG|ĐÀ NẴNG|CẦN THƠ|HUẾ))\b")),
                 ("huyen", re.compile(r"\b(HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ)\b")),
                 ("xa", re.compile(r"\b(XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b"))]
 # A governing body named as national ("… QUỐC GIA", "… VIỆT NAM", "TRUNG ƯƠNG …"): its units are of central level.

@@ -200,6 +200,10 @@ def _date(facts: Facts, text: str) -> bool:
             break
     if words and words[0] == "phố":
         words = words[1:]
+    motto_end = nd30.TIEU_NGU_TEXT.split()[-2:]
+    if len(words) > len(motto_end) and [match_key(w) for w in words[:2]] == [match_key(w) for w in motto_end]:
+        # "Độc lập - Tự do - Hạnh Phúc" (a capital P) run into the date line below it: the motto's end is no place
+        words = words[len(motto_end):]
     facts.place = " ".join(words) or None
     date = m.group("year")
     if m.group("month"):
@@ -370,7 +374,9 @@ def _type_and_title(text: str, symbol: str | None) -> tuple[str, str] | None:
     if not name or not is_upper_line(text):
         return None
     words, head = text.split(), name.upper().split()
-    if len(words) > len(head) and match_key(" ".join(words[:len(head)])) == match_key(name):
+    # by its letters too, as the type line alone is: OCR reads "QUYÉT ĐỊNH CHÁP THUẬN …" for "QUYẾT ĐỊNH CHẤP THUẬN …"
+    if len(words) > len(head) and (match_key(" ".join(words[:len(head)])) == match_key(name)
+                                   or compact(" ".join(words[:len(head)])) == compact(name)):
         return " ".join(words[:len(head)]), " ".join(words[len(head):])
     return None
 
@@ -520,7 +526,30 @@ def facts_from_docx(document) -> Facts:
     title = [clean(paragraph_text(p).replace("\n", " ")) for p in regions.title]
     type_line = clean(paragraph_text(regions.type_line)) if regions.type_line is not None else None
     body = [clean(paragraph_text(p).replace("\n", " ")) for p in regions.body_paragraphs()]
+    if type_line is None and not title and body and (split := _heading_type_and_title(body[0])):
+        # "QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ / ĐỒNG THỜI …": the tên loại and the trích yếu as one heading in
+        # capitals, its further lines in capitals too, up to the line that is not (the "(Cấp lần đầu …)" note)
+        type_line, title = split[0], [split[1]]
+        k = 1
+        while k < len(body) and is_upper_line(body[k]) and not _AUTHORITY_HEAD.match(body[k]) \
+                and not nd30.ENACTING_AUTHORITY_RE.match(body[k]) and not is_type_line_text(body[k]):
+            title.append(body[k])
+            k += 1
+        body = body[k:]
     return facts_from_items(items, own_title=title, type_line=type_line, body=body, issuer_lines=issuer_lines)
+
+
+def _heading_type_and_title(text: str) -> tuple[str, str] | None:
+    """A heading in capitals that starts with a tên loại (by its letters: OCR reads "QUYÉT ĐỊNH") and goes on:
+    (tên loại, the rest)."""
+    if not is_upper_line(text):
+        return None
+    words = text.split()
+    for bare, name in sorted(_TYPE_NAMES_BARE.items(), key=lambda kv: -len(kv[1].split())):
+        n = len(name.split())
+        if len(words) > n + 1 and compact(" ".join(words[:n])) == bare:
+            return " ".join(words[:n]), " ".join(words[n:])
+    return None
 
 
 def facts_from_text(raw: str) -> Facts:

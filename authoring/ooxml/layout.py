@@ -91,7 +91,9 @@ class Line:
         """Runs of words separated by a gap wider than two spaces' worth of the font: the columns of a line."""
         out: list[list[Word]] = []
         for index, word in enumerate(self.words):
-            if out and word.x0 - out[-1][-1].x1 <= 1.6 * self.size and not _motto_starts(self.words, index):
+            if out and (word.x0 - out[-1][-1].x1 <= 1.6 * self.size and not _motto_starts(self.words, index)
+                        or word.x0 - out[-1][-1].x1 <= _HIDDEN_GAP * self.size and _motto_resumes(out[-1], self.words,
+                                                                                            index)):
                 out[-1].append(word)
             else:
                 out.append([word])
@@ -152,6 +154,20 @@ def _furniture(line: Line, page: Page) -> bool:
     return near_edge and bool(re.fullmatch(r"[-–\s]*(?:Trang\s*)?\d{1,4}[-–\s]*(?:/\s*\d{1,4})?", line.text))
 
 
+# The widest gap a seal or a signing emblem stamped over the Quốc hiệu leaves in it ("CỘNG HOÀ XÃ [emblem] CHỦ NGHĨA
+# VIỆT NAM": a signed scan's emblem covers "HỘI"), in type sizes.
+_HIDDEN_GAP = 8.0
+
+
+def _motto_resumes(segment: list[Word], words: list[Word], index: int) -> bool:
+    """The Quốc hiệu began in *segment* and stopped short (a word under a seal), and the words from *index* end it."""
+    from .facts import compact
+
+    begun = compact(_seg_text(segment))
+    rest = compact(" ".join(w.text for w in words[index:index + 4]))
+    return begun.startswith("CONGHOA") and "VIETNAM" not in begun and rest.endswith("NGHIAVIETNAM")
+
+
 def _seg_text(words: list[Word]) -> str:
     return nfc(" ".join(w.text for w in words))
 
@@ -159,7 +175,9 @@ def _seg_text(words: list[Word]) -> str:
 def _is_motto(text: str) -> bool:
     from .facts import compact
 
-    return compact(text).startswith("CONGHOAXAHOI")
+    key = compact(text)
+    # a word under a seal or signing emblem lost ("CỘNG HOÀ XÃ 'HỦ NGHĨA VIỆT NAM"): its two ends still name it
+    return key.startswith("CONGHOAXAHOI") or key.startswith("CONGHOAXA") and key.endswith("NGHIAVIETNAM")
 
 
 def _is_type_line(text: str) -> bool:

@@ -947,3 +947,189 @@ def test_a_number_line_whose_handwriting_reads_as_marks_and_a_slash_still_gives_
         (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
     facts, notes = facts_of(read)
     assert (facts.number, facts.symbol) == (None, "CAT-PA05") and facts.unreadable == ["number"]
+
+
+def test_a_text_layer_whose_fonts_map_no_letters_is_said_broken_by_its_fonts_not_by_a_scanner():
+    """pdf-712: a signed copy passed through Ghostscript keeps fonts without a ToUnicode map ("UBND 7ӌ1+ LÀO CAI"):
+    the report says the layer is partly broken by its fonts, not that a scanner's OCR put it there."""
+    from authoring.importing.pdfsource import _garbled_layer_note, _text_pages
+
+    note = _garbled_layer_note(_text_pages(REAL / "pdf" / "712-lao-cai-so-cong-thuong-tb-1894-kiem-tra-vlncn.pdf"))
+    assert note and "hỏng một phần" in note and "phông chữ" in note and "máy quét" not in note
+
+
+def test_ocr_words_of_a_partly_broken_layer_are_taken_as_the_layer_gives_them_where_its_fonts_map():
+    """A "1894" OCR read at 83 % (so said unreadable, as if handwritten) is printed in a font that maps its glyphs:
+    the layer's word at the same place is taken, sure; a word of unmapped glyphs, or one the layer splits
+    differently, stays as OCR read it."""
+    from authoring.importing.pdfsource import _confirmed_by_layer
+    from authoring.ooxml.layout import Page, Word
+
+    ocr = Page(595, 842, [Word("1894", 100, 124, 99, 111, 13, 83.0), Word("TĨNH", 60, 95, 57, 69, 13, 64.0),
+                          Word("Hạnh", 300, 330, 73, 85, 13, 97.0)])
+    layer = Page(595, 842, [Word("1894", 100.5, 124.2, 99.5, 111, 13), Word("(cid:55)(cid:1228)(cid:49)", 60, 95, 57, 69, 13),
+                            Word("Hạnh phúc", 300, 370, 73, 85, 13)])
+    pages, count = _confirmed_by_layer([ocr], [layer])
+    assert [(w.text, w.confidence) for w in pages[0].words] == [("1894", 100.0), ("TĨNH", 64.0), ("Hạnh", 97.0)]
+    assert count == 1
+
+
+def test_the_letter_oi_a_pdf_writer_puts_for_u_horn_is_read_as_u_horn():
+    """pdf-711: the text layer writes "BỘ CÔNG THƢƠNG", "hƣớng dẫn" (U+01A2/3) where the page shows Ư, ư."""
+    facts = pdf_facts(REAL / "pdf" / "711-bct-cuc-doi-moi-sang-tao-cv-1178-cum-cong-nghiep.pdf")
+    assert facts.parent_issuer == "BỘ CÔNG THƯƠNG" and facts.title.startswith("V/v hướng dẫn")
+
+
+def test_a_dash_between_two_words_of_a_line_is_kept_whatever_its_kind_or_confidence_and_a_lone_speck_is_not():
+    """scan-709: "năm học 2025 – 2026" read with an em dash at 86 %, dropped as a speck; a thin en dash between words
+    at 60 % joins them too; a dash alone on its line at 60 % is a speck or a rule."""
+    from authoring.importing import ocr
+
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    rows = [(1, 100, 96.0, "2025"), (1, 220, 86.0, "—"), (1, 260, 96.0, "2026"),
+            (2, 100, 95.0, "kỳ"), (2, 160, 60.0, "–"), (2, 200, 95.0, "học"), (3, 100, 60.0, "-")]
+    tsv = head + "".join(f"5\t1\t1\t1\t{line}\t{n}\t{x}\t{100 * line}\t40\t40\t{c}\t{t}\n"
+                         for n, (line, x, c, t) in enumerate(rows, 1))
+    assert [w.text for w in ocr._page_words(tsv, 72 / 300)] == ["2025", "—", "2026", "kỳ", "–", "học"]
+
+
+def test_the_marks_of_an_issuer_line_ocr_misread_are_set_by_the_phrase_book_and_said():
+    """scan-710, 711: Tesseract reads the Cục Hóa chất's name "CỤC HÓA CHÁT" as sure as the rest; the phrase book
+    (the registry's "hóa chất") sets the marks, letters unchanged, and the report says so."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read([(50, [(95, "BỘ CÔNG THƯƠNG"), (300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")]),
+                      (68, [(95, "CỤC HÓA CHÁT"), (330, "Độc lập - Tự do - Hạnh phúc")]),
+                      (90, [(100, "Số: 813/HC-CNHC"), (300, "Hà Nội, ngày 22 tháng 4 năm 2026")]),
+                      (120, [(90, "V/v trao đổi về một số quy định")])] + _BODY, confidence=96.0)
+    facts, notes = facts_of(read)
+    assert facts.issuer == "CỤC HÓA CHẤT" and facts.parent_issuer == "BỘ CÔNG THƯƠNG"
+    assert any("HÓA CHÁT" in n and "HÓA CHẤT" in n and "Cơ quan ban hành" in n for n in notes)
+
+
+def test_a_heading_that_is_the_type_and_the_trich_yeu_in_one_is_split_and_its_marks_set():
+    """scan-713: "QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ / ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ" is one bold heading, read
+    "QUYÉT ĐỊNH CHÁP THUẬN …": the tên loại is known by its letters, the rest is the trích yếu, whose marks the phrase
+    book sets (the Luật Đầu tư's wording); a heading that is a tên loại alone, or a line in lower case, is not split."""
+    from authoring.importing.phrasebook import correct_marks
+    from authoring.ooxml.facts import _heading_type_and_title
+
+    kind, rest = _heading_type_and_title("QUYÉT ĐỊNH CHÁP THUẬN CHỦ TRƯƠNG ĐẦU TƯ")
+    assert (kind, rest) == ("QUYÉT ĐỊNH", "CHÁP THUẬN CHỦ TRƯƠNG ĐẦU TƯ")
+    assert _heading_type_and_title("KẾ HOẠCH") is None and _heading_type_and_title("Quyết định chấp thuận chủ") is None
+    assert correct_marks(f"{rest} ĐÔNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ")[0] == \
+        "CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ"
+
+
+def test_a_quoc_hieu_with_a_word_under_a_signing_emblem_is_still_the_quoc_hieu():
+    """scan-712: the signing software's emblem covers "HỘI"; OCR gives "CỘNG HOÀ XÃ" | "'HỦ NGHĨA VIỆT NAM" with a wide
+    gap. Its two ends still name it, so the header is read (issuer, Số line, V/v)."""
+    from authoring.ooxml.layout import Line, Word, _is_motto
+
+    words = [Word(t, x, x + 40, 70, 82, 13.0, 90.0) for t, x in
+             (("CỘNG", 300), ("HOÀ", 345), ("XÃ", 390), ("'HỦ", 500), ("NGHĨA", 545), ("VIỆT", 590), ("NAM", 635))]
+    assert [len(s) for s in Line(words, 0).segments()] == [7]   # one column, the emblem's gap inside it
+    assert _is_motto("CỘNG HOÀ XÃ 'HỦ NGHĨA VIỆT NAM") and not _is_motto("CỘNG HOÀ XÃ")
+    other = [Word(t, x, x + 40, 70, 82, 13.0, 90.0) for t, x in (("BỘ", 60), ("CÔNG", 105), ("CỘNG", 300), ("HÒA", 345))]
+    assert [len(s) for s in Line(other, 0).segments()] == [2, 2]
+
+
+def test_a_slash_ocr_read_as_a_letter_no_vietnamese_word_has_still_leaves_the_ky_hieu():
+    """scan-712: a numbering stamp over "Số:" and the "/" read as "Ÿ": "số:2 6 ŸBCT-ATMT"."""
+    from authoring.importing.pdfsource import _SLASH_MISREAD
+
+    assert _SLASH_MISREAD.match("số:2 6 ŸBCT-ATMT").group("symbol") == "BCT-ATMT"
+    assert _SLASH_MISREAD.match("Số: 12 /QĐ-UBND") is None and _SLASH_MISREAD.match("Số: ăBCT-ATMT") is None
+
+
+def test_a_syllable_that_cannot_be_vietnamese_gets_the_tone_its_letters_take():
+    """A syllable ending in p, t, c, ch has the sắc or nặng tone: OCR's "câp", "châp", "đât" lost it (pdf-713,
+    scan-712); "đâầt" is one vowel read twice (scan-714). Valid syllables are never touched."""
+    from authoring.importing.phrasebook import stop_tones
+
+    assert stop_tones("thủ tục câp Giấy phép, châp hành, sử dụng đâầt")[0] == \
+        "thủ tục cấp Giấy phép, chấp hành, sử dụng đất"
+    assert stop_tones("vận chuyền, KIÊM TRA, xoong")[1] == []
+
+
+def test_a_date_line_whose_ngay_the_pen_wrote_over_still_gives_the_place_and_is_said_unreadable():
+    """scan-705: "Hà Nội, ngàw)Ÿ tháng năm 2025", the handwritten day glued to "ngày": the place stands, the date is
+    said unreadable with its printed year kept; scan-714's "ngày 4 0) tháng" (a day in two crumbs) is a date line too."""
+    from authoring.importing.pdfsource import _DATE_LINE, facts_of
+
+    read = _ocr_read(_HEAD + [(90, [(100, "Số: 46/CAT-PA05", 60.0), (300, "Hà Nội, ngàw)Ÿ tháng năm 2025")]),
+                              (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.place == "Hà Nội" and facts.date is None and facts.date_partial == "2025"
+    assert "date" in facts.unreadable and any("ngàw)Ÿ" in n and "không đọc được" in n for n in notes)
+    assert _DATE_LINE.search("Đồng Nai, ngày 4 0) tháng 6 năm 2025").group("place") == "Đồng Nai"
+
+
+def test_a_place_with_a_word_ocr_was_unsure_of_is_the_province_its_sure_words_name():
+    """scan-709: "Tp.Hà Chí Minh" with "Tp.Hà" read at 23 %: the sure words "Chí Minh" fit only Hồ Chí Minh, as printed
+    with its "Tp."; scan-714's "Đẳng Nai" (64 %) is Đồng Nai. A sure word that fits no province is kept as read."""
+    from authoring.importing.pdfsource import facts_of
+
+    def facts(place_words):
+        read = _ocr_read(_HEAD + [(90, [(100, "Số: 46/CAT-PA05")] + place_words),
+                                  (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+        return facts_of(read)
+
+    got, notes = facts([(300, "Tp.Hà", 23.0), (340, "Chí Minh, ngày 02 tháng 10 năm 2025")])
+    assert got.place == "Tp.Hồ Chí Minh" and any("Hồ Chí Minh" in n and "Địa danh" in n for n in notes)
+    assert facts([(300, "Đẳng", 64.0), (340, "Nai, ngày 02 tháng 10 năm 2025")])[0].place == "Đồng Nai"
+    assert facts([(300, "Đẳng", 96.0), (340, "Nai, ngày 02 tháng 10 năm 2025")])[0].place == "Đẳng Nai"
+
+
+def test_the_so_of_a_decision_number_ending_a_teams_name_is_not_respelt_as_a_department():
+    """pdf-713 by OCR: "SỞ CÔNG THƯƠNG / ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT": "SỐ" before a decision's
+    number stays "SỐ" (not the "SỞ" of a body's name), so the team is the issuer and the Sở its parent."""
+    from authoring.importing.pdfsource import _issuer_by_registry
+    from authoring.ooxml.facts import _split_issuer
+
+    lines = _issuer_by_registry(["SỞ CÔNG THƯƠNG", "ĐOÀN KIỂM TRA", "THEO QUYẾT ĐỊNH", "SỐ 1050/QĐ-SCT"])
+    assert _split_issuer(lines)[:2] == ("ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH SỐ 1050/QĐ-SCT", "SỞ CÔNG THƯƠNG")
+    assert _issuer_by_registry(["TỎ CÔNG TÁC LIÊN NGÀNH"])[0].startswith("TỔ")
+
+
+def test_a_date_line_whose_day_and_month_the_pen_wrote_over_keeps_its_printed_year_read_surely():
+    """scan-707: "Hà Nội, ngàj¿§háng0„¿ năm 2022": the place stands, the date is said unreadable, and the printed
+    year read at 97 % is kept, so the document imports with that year instead of being refused."""
+    from authoring.importing.pdfsource import facts_of
+
+    read = _ocr_read(_HEAD + [(90, [(100, "Số: 2‡+5/CAT-PA05", 52.0), (300, "Hà Nội, ngàj¿§háng0„¿", 9.0),
+                                    (420, "năm 2022", 97.0)]),
+                              (120, [(90, "V/v trao đổi thông tin thành viên")])] + _BODY)
+    facts, notes = facts_of(read)
+    assert facts.place == "Hà Nội" and facts.date is None and facts.date_partial == "2022" and "date" in facts.unreadable
+
+
+def test_an_ocr_word_a_mapped_layer_word_starts_is_split_there_and_that_part_taken_sure():
+    """pdf-713: OCR reads "1105⁄KH-ĐKT" as one word at 55 %; the layer maps "1105" (its ký hiệu is in unmapped glyphs):
+    the số is taken sure, "/KH-ĐKT" stays as OCR read it, its fraction slash a slash."""
+    from authoring.importing.pdfsource import _confirmed_by_layer
+    from authoring.ooxml.layout import Page, Word
+
+    ocr = Page(595, 842, [Word("1105⁄KH-ĐKT", 136, 219, 139, 151, 13, 55.0)])
+    layer = Page(595, 842, [Word("1105", 136.2, 162, 139, 151, 13), Word("(cid:18)(cid:46)", 161, 219, 141, 151, 13)])
+    pages, count = _confirmed_by_layer([ocr], [layer])
+    assert [(w.text, w.confidence) for w in pages[0].words] == [("1105", 100.0), ("/KH-ĐKT", 55.0)] and count == 1
+
+
+def test_a_body_under_a_so_is_provincial_though_no_province_is_named():
+    """pdf-713: "SỞ CÔNG THƯƠNG / ĐOÀN KIỂM TRA …" names no province; a Sở is the province's, so the level is tỉnh
+    and the plan is not refused for want of one."""
+    from authoring.importing.recognise import _LEVEL_WORDS
+
+    level = next(v for v, p in _LEVEL_WORDS if p.search("SỞ CÔNG THƯƠNG ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH SỐ 1050/QĐ-SCT"))
+    assert level == "tinh"
+    assert next(v for v, p in _LEVEL_WORDS if p.search("BỘ CÔNG THƯƠNG CỤC HÓA CHẤT")) == "trung_uong"
+
+
+def test_the_phrase_book_never_turns_d_into_d_with_a_stroke_or_back():
+    """scan-105: "trao đôi thông tin" must not become "trao dõi thông tin" from the example plans' "theo dõi thông
+    tin": đ and d are two letters, only marks are set."""
+    from authoring.importing.phrasebook import correct_marks
+
+    assert correct_marks("V/v trao đôi thông tin thành viên")[0] == "V/v trao đổi thông tin thành viên"
+    assert "dõi" not in correct_marks("V/v trao đôi thông tin", doubtful=lambda w: False)[0]

@@ -68,3 +68,13 @@ def test_a_list_of_bases_opened_by_a_colon_keeps_its_capitalised_first_item():
             "số 48/2013/NĐ-CP ngày 14/5/2013, số 92/2017/NĐ-CP ngày 07/8/2017 sửa đổi, bổ sung một số điều;")
     assert [b["code"] for b in bases_in(text)] == ["63/2010/NĐ-CP", "48/2013/NĐ-CP", "92/2017/NĐ-CP"]
     assert [b["type"] for b in bases_in(text)][0] == "Nghị định"
+
+
+def test_the_end_of_the_tieu_ngu_run_into_the_date_line_is_no_part_of_the_place():
+    """pdf-713 read by OCR: "Độc lập - Tự do - Hạnh Phúc" (a capital P) and "Lào Cai, ngày 10 …" joined: the place is
+    Lào Cai."""
+    from authoring.ooxml.facts import Facts, _date
+
+    facts = Facts()
+    assert _date(facts, "Độc lập - Tự do - Hạnh Phúc Lào Cai, ngày 10 tháng 3 năm 2026")
+    assert (facts.place, facts.date) == ("Lào Cai", "2026-03-10")
