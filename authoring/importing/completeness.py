@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 from docx.oxml.ns import qn
-from ruamel.yaml import YAML
-
+from ..loading.yamlio import read_yaml
 from ..ooxml.reader import find_regions, table_text_rows
 from ..text import match_key, nfc
 from .sources import _is_row, _is_task_header
@@ -67,6 +66,7 @@ def _strings(node, registry):
 def lost_cells(cells: list[str], yaml_text: str, notes: list[str], registry) -> list[str]:
     """The cells with a word found neither in the imported plan's text nor in its report."""
     found: set[str] = set()
-    for text in [*_strings(YAML(typ="safe").load(yaml_text), registry), *notes]:
+    tree, _, _ = read_yaml(Path("nhap.yaml"), raw=yaml_text.encode("utf-8"))
+    for text in [*_strings(tree, registry), *notes]:
         found |= _words(text)
     return [c for c in cells if _words(c) - found]

@@ -188,7 +188,7 @@ def test_the_benchmark_prints_the_tune5_docx_on_lines_of_their_own(monkeypatch, 
     assert f"lint-docx, phần chỉnh thứ năm (trước là phần đo mới thứ năm) (tune5) [{len(tune5)} tệp] " \
            "độ chính xác: 3/4 = 75.0%; độ phủ: 3/5 = 60.0%" in out
     assert "lint-docx (tune5) margins: phát hiện 1/2 lỗi đã chấm; báo 2" in out
-    assert "[DOCX, thật, phần chỉnh thứ năm (DOCX trước là phần đo mới thứ năm)] import" in out
+    assert "[DOCX, thật, phần chỉnh thứ năm (DOCX và 6 bản quét cùng kho, trước là phần đo mới thứ năm)] import" in out
     assert "[cả hai]" not in out and "lint-docx [phần chỉnh" not in out
     assert linted == [sorted(e["id"] for e in tune5)]
 
